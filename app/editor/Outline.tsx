@@ -1,0 +1,37 @@
+import type { Editor } from "@tiptap/react";
+import type { ClauseInfo } from "./numbering";
+
+function excerpt(text: string, words = 9) {
+  const parts = text.trim().split(/\s+/);
+  return parts.length > words ? `${parts.slice(0, words).join(" ")}…` : text.trim() || "(empty clause)";
+}
+
+/** The clause outline: each entry jumps to its clause. */
+export function Outline({ editor, clauses }: { editor: Editor; clauses: ClauseInfo[] }) {
+  const goTo = (c: ClauseInfo) => editor.chain().focus().setTextSelection(c.pos + 2).scrollIntoView().run();
+  const parts = [
+    { key: "pp", title: "Preambular part" },
+    { key: "op", title: "Operative part" },
+  ] as const;
+  return (
+    <nav className="panel outline" aria-labelledby="outline-heading">
+      <h2 id="outline-heading">Outline</h2>
+      {parts.map((p) => (
+        <div key={p.key}>
+          <h3>{p.title}</h3>
+          <ol className="outline-list">
+            {clauses
+              .filter((c) => c.part === p.key)
+              .map((c) => (
+                <li key={c.id ?? c.pos} data-clause-id={c.id ?? undefined}>
+                  <button type="button" className="outline-item" onClick={() => goTo(c)}>
+                    <span className="outline-label">{c.label}</span> <span className="outline-text">{excerpt(c.text)}</span>
+                  </button>
+                </li>
+              ))}
+          </ol>
+        </div>
+      ))}
+    </nav>
+  );
+}

@@ -1,0 +1,105 @@
+import { useEffect, useMemo, useState } from "react";
+import { EditorContent, useEditor, useEditorState } from "@tiptap/react";
+import Collaboration from "@tiptap/extension-collaboration";
+import CollaborationCaret from "@tiptap/extension-collaboration-caret";
+import { statementExtensions, statementField } from "./schema";
+import { listClauses } from "./numbering";
+import type { StatementConnection } from "./collab-client";
+import { Toolbar } from "./Toolbar";
+import { Outline } from "./Outline";
+import { Presence, type PresentUser } from "./Presence";
+
+export interface LocalUser {
+  name: string;
+  color: string;
+}
+
+function renderCaret(user: Record<string, string>): HTMLElement {
+  const caret = document.createElement("span");
+  caret.className = "collab-caret";
+  caret.style.borderColor = user.color;
+  caret.setAttribute("aria-hidden", "true");
+  const label = document.createElement("span");
+  label.className = "collab-caret__label";
+  label.style.backgroundColor = user.color;
+  label.textContent = user.name;
+  caret.append(label);
+  return caret;
+}
+
+/** The statement editor and its side panel; mounted once the Y.Doc and provider exist. */
+export function StatementEditor({ connection, user }: { connection: StatementConnection; user: LocalUser }) {
+  const editor = useEditor({
+    immediatelyRender: false,
+    extensions: [
+      ...statementExtensions,
+      Collaboration.configure({ document: connection.doc, field: statementField }),
+      CollaborationCaret.configure({
+        provider: connection.provider,
+        user,
+        render: renderCaret,
+        selectionRender: (u) => ({ nodeName: "span", class: "collab-selection", style: `background-color: ${u.color}33` }),
+      }),
+    ],
+    editorProps: {
+      attributes: {
+        class: "statement",
+        role: "textbox",
+        "aria-multiline": "true",
+        "aria-label": "Joint Statement text",
+        "aria-describedby": "editor-help",
+      },
+    },
+  });
+
+  useEffect(() => {
+    if (editor && !editor.isDestroyed) editor.commands.updateUser(user);
+  }, [editor, user]);
+
+  const people = usePresence(connection);
+
+  const clauses = useEditorState({
+    editor,
+    selector: ({ editor: e }) => (e ? listClauses(e.state.doc) : []),
+    equalityFn: (a, b) =>
+      !!a && !!b && a.length === b.length && a.every((c, i) => c.label === b[i].label && c.pos === b[i].pos && c.text === b[i].text),
+  });
+
+  return (
+    <div className="workspace">
+      <div className="document-column">
+        {editor ? <Toolbar editor={editor} /> : null}
+        <div className="paper">
+          <EditorContent editor={editor} />
+          {!editor ? <p className="loading">Opening the statement…</p> : null}
+        </div>
+        <p id="editor-help" className="help">
+          Ctrl+Enter starts a new clause after the current one; Alt+↑ and Alt+↓ move a clause. The first word of a new clause is
+          italic until you type a space.
+        </p>
+      </div>
+      <aside className="side-panel" aria-label="Participants and outline">
+        <Presence people={people} />
+        {editor ? <Outline editor={editor} clauses={clauses ?? []} /> : null}
+      </aside>
+    </div>
+  );
+}
+
+function usePresence(connection: StatementConnection): PresentUser[] {
+  const awareness = connection.provider.awareness;
+  const read = () =>
+    [...awareness.getStates().entries()]
+      .filter(([, s]) => s.user?.name)
+      .map(([clientId, s]) => ({ clientId, name: String(s.user.name), color: String(s.user.color), self: clientId === awareness.clientID }));
+  const [people, setPeople] = useState<PresentUser[]>(read);
+  useEffect(() => {
+    const update = () => setPeople(read());
+    awareness.on("change", update);
+    update();
+    return () => awareness.off("change", update);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [awareness]);
+  return useMemo(() => people.sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name)), [people]);
+}
+

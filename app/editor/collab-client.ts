@@ -1,0 +1,86 @@
+import * as Y from "yjs";
+import * as decoding from "lib0/decoding";
+import { WebsocketProvider } from "y-websocket";
+
+/** Must match server/collab/protocol.ts. */
+const messageConcord = 64;
+const concordSaved = 0;
+
+export type ConnectionState = "connecting" | "connected" | "offline";
+
+export interface CollabStatus {
+  connection: ConnectionState;
+  /** Local edits exist that the server has not confirmed as stored. */
+  unsaved: boolean;
+}
+
+export interface StatementConnection {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  status(): CollabStatus;
+  onStatus(listener: (s: CollabStatus) => void): () => void;
+  destroy(): void;
+}
+
+/**
+ * Opens a statement over the stock y-websocket provider. The server confirms each durable
+ * write with its state vector; comparing this client's own clock with it tells whether every
+ * local edit is stored (the editor's "saving" indicator).
+ */
+export function connectStatement(documentId: string): StatementConnection {
+  const doc = new Y.Doc();
+  const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+  // Tabs of one browser must not sync among themselves: everything goes through the server,
+  // which stores it before anyone sees it.
+  const provider = new WebsocketProvider(`${scheme}//${window.location.host}/collab`, documentId, doc, { disableBc: true });
+  let confirmedClock = 0;
+  let status: CollabStatus = { connection: "connecting", unsaved: false };
+  const listeners = new Set<(s: CollabStatus) => void>();
+
+  const recompute = () => {
+    const own = Y.getState(doc.store, doc.clientID);
+    const next: CollabStatus = {
+      connection: provider.wsconnected ? "connected" : provider.wsconnecting ? "connecting" : "offline",
+      unsaved: own > confirmedClock,
+    };
+    if (next.connection !== status.connection || next.unsaved !== status.unsaved) {
+      status = next;
+      for (const l of listeners) l(status);
+    }
+  };
+
+  provider.messageHandlers[messageConcord] = (_encoder, decoder) => {
+    if (decoding.readVarUint(decoder) !== concordSaved) return;
+    const sv = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+    confirmedClock = Math.max(confirmedClock, sv.get(doc.clientID) ?? 0);
+    recompute();
+  };
+  provider.on("status", recompute);
+  provider.on("connection-close", recompute);
+  doc.on("update", recompute);
+  // Connection attempts fail silently while offline; poll the cheap state so the badge is right.
+  const timer = window.setInterval(recompute, 1000);
+  // A dropped network can leave the socket looking open for many seconds; the browser knows sooner.
+  const goOffline = () => provider.disconnect();
+  const goOnline = () => provider.connect();
+  window.addEventListener("offline", goOffline);
+  window.addEventListener("online", goOnline);
+
+  return {
+    doc,
+    provider,
+    status: () => status,
+    onStatus(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    destroy() {
+      window.clearInterval(timer);
+      window.removeEventListener("offline", goOffline);
+      window.removeEventListener("online", goOnline);
+      listeners.clear();
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}

@@ -1,0 +1,306 @@
+import { Extension, Node, mergeAttributes, getSchema, type AnyExtension } from "@tiptap/core";
+import StarterKit from "@tiptap/starter-kit";
+import { Plugin, PluginKey, TextSelection } from "@tiptap/pm/state";
+import { Decoration, DecorationSet } from "@tiptap/pm/view";
+import type { Node as PMNode, Schema } from "@tiptap/pm/model";
+import { ySyncPluginKey } from "@tiptap/y-tiptap";
+import { newClauseId } from "./clause-id";
+import { listClauses, partOfSection, type Part } from "./numbering";
+
+/**
+ * The structure of a Joint Statement: a title, then the preambular part and the operative part,
+ * each a list of clauses. The parts are nodes so that a clause's kind follows from where it
+ * stands, and moving a clause across the boundary changes its kind with nothing else to update.
+ */
+const StatementDocument = Node.create({
+  name: "doc",
+  topNode: true,
+  content: "title preamble operative",
+});
+
+const Title = Node.create({
+  name: "title",
+  content: "text*",
+  marks: "italic bold",
+  defining: true,
+  parseHTML: () => [{ tag: "h1" }],
+  renderHTML: ({ HTMLAttributes }) => ["h1", mergeAttributes(HTMLAttributes, { class: "statement-title" }), 0],
+});
+
+function partNode(name: "preamble" | "operative", label: string) {
+  return Node.create({
+    name,
+    content: "clause+",
+    isolating: true,
+    parseHTML: () => [{ tag: `section[data-part="${partOfSection[name]}"]` }],
+    renderHTML: ({ HTMLAttributes }) => [
+      "section",
+      mergeAttributes(HTMLAttributes, { "data-part": partOfSection[name], "aria-label": label, class: `part part-${name}` }),
+      0,
+    ],
+  });
+}
+
+declare module "@tiptap/core" {
+  interface Commands<ReturnType> {
+    clause: {
+      /** Insert an empty clause after the one holding the cursor, and move into it. */
+      insertClauseAfter: () => ReturnType;
+      /** Append an empty clause at the end of a part. */
+      appendClause: (part: Part) => ReturnType;
+      /** Move the clause holding the cursor one place up or down (across the PP/OP boundary too). */
+      moveClause: (direction: "up" | "down") => ReturnType;
+      /** Delete the clause holding the cursor (a part keeps at least one, emptied). */
+      deleteClause: () => ReturnType;
+      /** Italicise the first word of the clause holding the cursor (UN drafting convention). */
+      italicizeOpeningWord: () => ReturnType;
+    };
+  }
+}
+
+const numberingKey = new PluginKey<DecorationSet>("clauseNumbering");
+const clauseIdsKey = new PluginKey("clauseIds");
+
+function numberingDecorations(doc: PMNode): DecorationSet {
+  return DecorationSet.create(
+    doc,
+    listClauses(doc).map((c) =>
+      Decoration.node(c.pos, c.pos + doc.nodeAt(c.pos)!.nodeSize, {
+        "data-label": c.label,
+        "data-part": c.part,
+        "aria-label": `Clause ${c.label}`,
+      }),
+    ),
+  );
+}
+
+/** Position and depth of the clause around a resolved position, if any. */
+function clauseAround(state: { selection: { $from: import("@tiptap/pm/model").ResolvedPos } }) {
+  const $from = state.selection.$from;
+  for (let d = $from.depth; d > 0; d--) {
+    if ($from.node(d).type.name === "clause") {
+      return { node: $from.node(d), pos: $from.before(d), depth: d, $from };
+    }
+  }
+  return null;
+}
+
+function emptyClause(schema: Schema): PMNode {
+  return schema.nodes.clause.create({ id: newClauseId() }, schema.nodes.paragraph.create());
+}
+
+const Clause = Node.create({
+  name: "clause",
+  content: "(paragraph | bulletList | orderedList)+",
+  defining: true,
+  addAttributes() {
+    return {
+      id: {
+        default: null,
+        parseHTML: (el) => el.getAttribute("data-clause-id"),
+        renderHTML: (attrs) => (attrs.id ? { "data-clause-id": attrs.id } : {}),
+      },
+    };
+  },
+  parseHTML: () => [{ tag: "div[data-clause-id]" }, { tag: "div.clause" }],
+  renderHTML: ({ HTMLAttributes }) => ["div", mergeAttributes(HTMLAttributes, { class: "clause" }), 0],
+
+  addCommands() {
+    return {
+      insertClauseAfter:
+        () =>
+        ({ state, tr, dispatch }) => {
+          const around = clauseAround(state);
+          if (!around) return false;
+          if (dispatch) {
+            const at = around.pos + around.node.nodeSize;
+            tr.insert(at, emptyClause(state.schema));
+            tr.setSelection(TextSelection.create(tr.doc, at + 2));
+            tr.setStoredMarks([state.schema.marks.italic.create()]);
+            tr.scrollIntoView();
+          }
+          return true;
+        },
+      appendClause:
+        (part) =>
+        ({ state, tr, dispatch }) => {
+          let sectionEnd = -1;
+          state.doc.forEach((section, offset) => {
+            if (partOfSection[section.type.name] === part) sectionEnd = offset + section.nodeSize - 1;
+          });
+          if (sectionEnd < 0) return false;
+          if (dispatch) {
+            tr.insert(sectionEnd, emptyClause(state.schema));
+            tr.setSelection(TextSelection.create(tr.doc, sectionEnd + 2));
+            tr.setStoredMarks([state.schema.marks.italic.create()]);
+            tr.scrollIntoView();
+          }
+          return true;
+        },
+      moveClause:
+        (direction) =>
+        ({ state, tr, dispatch }) => {
+          const around = clauseAround(state);
+          if (!around) return false;
+          const { node, pos, $from } = around;
+          const clauses = listClauses(state.doc);
+          const index = clauses.findIndex((c) => c.pos === pos);
+          const sameSection = (a: number, b: number) => clauses[a].part === clauses[b].part;
+          const offsetInClause = $from.pos - pos;
+          if (direction === "up") {
+            if (index <= 0) return false;
+            // The last clause of a part cannot leave it empty.
+            const sectionSize = clauses.filter((c) => c.part === clauses[index].part).length;
+            if (!sameSection(index, index - 1) && sectionSize === 1) return false;
+            if (!dispatch) return true;
+            tr.delete(pos, pos + node.nodeSize);
+            // Crossing into the preamble means appending at its end; otherwise go before the previous clause.
+            const target = sameSection(index, index - 1)
+              ? clauses[index - 1].pos
+              : clauses[index - 1].pos + state.doc.nodeAt(clauses[index - 1].pos)!.nodeSize;
+            const mapped = tr.mapping.map(target, -1);
+            tr.insert(mapped, node);
+            tr.setSelection(TextSelection.create(tr.doc, mapped + offsetInClause));
+          } else {
+            if (index < 0 || index >= clauses.length - 1) return false;
+            const sectionSize = clauses.filter((c) => c.part === clauses[index].part).length;
+            if (!sameSection(index, index + 1) && sectionSize === 1) return false;
+            if (!dispatch) return true;
+            const next = clauses[index + 1];
+            const nextNode = state.doc.nodeAt(next.pos)!;
+            const target = sameSection(index, index + 1) ? next.pos + nextNode.nodeSize : next.pos;
+            tr.insert(target, node);
+            tr.delete(pos, pos + node.nodeSize);
+            const newPos = tr.mapping.map(target, -1) - node.nodeSize;
+            tr.setSelection(TextSelection.create(tr.doc, newPos + offsetInClause));
+          }
+          tr.scrollIntoView();
+          return true;
+        },
+      deleteClause:
+        () =>
+        ({ state, tr, dispatch }) => {
+          const around = clauseAround(state);
+          if (!around) return false;
+          const { node, pos, $from } = around;
+          const section = $from.node(around.depth - 1);
+          if (!dispatch) return true;
+          if (section.childCount === 1) {
+            tr.replaceWith(pos + 1, pos + node.nodeSize - 1, state.schema.nodes.paragraph.create());
+            tr.setSelection(TextSelection.create(tr.doc, pos + 2));
+          } else {
+            tr.delete(pos, pos + node.nodeSize);
+            tr.setSelection(TextSelection.near(tr.doc.resolve(Math.min(pos + 2, tr.doc.content.size - 1))));
+          }
+          tr.scrollIntoView();
+          return true;
+        },
+      italicizeOpeningWord:
+        () =>
+        ({ state, tr, dispatch }) => {
+          const around = clauseAround(state);
+          if (!around) return false;
+          const start = around.pos + 2; // inside the clause's first textblock
+          const first = around.node.firstChild;
+          if (!first || !first.isTextblock) return false;
+          const match = /^\s*\S+/.exec(first.textContent);
+          if (!match) return false;
+          if (dispatch) tr.addMark(start, start + match[0].length, state.schema.marks.italic.create());
+          return true;
+        },
+    };
+  },
+
+  addKeyboardShortcuts() {
+    return {
+      "Mod-Enter": () => this.editor.commands.insertClauseAfter(),
+      "Alt-ArrowUp": () => this.editor.commands.moveClause("up"),
+      "Alt-ArrowDown": () => this.editor.commands.moveClause("down"),
+      "Mod-Alt-i": () => this.editor.commands.italicizeOpeningWord(),
+      // The opening word is italic by convention; the space that ends it ends the italics too.
+      Space: () => {
+        const { state } = this.editor;
+        const italic = state.schema.marks.italic;
+        const stored = state.storedMarks ?? state.selection.$from.marks();
+        if (!state.selection.empty || !italic.isInSet(stored)) return false;
+        const around = clauseAround(state);
+        if (!around) return false;
+        const before = state.doc.textBetween(around.pos + 1, state.selection.from, "\n", "\n");
+        if (!/^\S+$/.test(before)) return false;
+        return this.editor
+          .chain()
+          .command(({ tr }) => {
+            tr.insertText(" ");
+            tr.removeMark(tr.selection.from - 1, tr.selection.from, italic);
+            tr.setStoredMarks(stored.filter((m) => m.type !== italic));
+            return true;
+          })
+          .run();
+      },
+    };
+  },
+
+  addProseMirrorPlugins() {
+    return [
+      // Numbers are derived for display, never stored, so they stay right whatever edits converge.
+      new Plugin({
+        key: numberingKey,
+        state: {
+          init: (_, state) => numberingDecorations(state.doc),
+          apply: (tr, old) => (tr.docChanged ? numberingDecorations(tr.doc) : old),
+        },
+        props: { decorations: (state) => numberingKey.getState(state) },
+      }),
+      // Local edits that create a clause without an id, or copy one (split, paste), get a fresh id.
+      // Remote transactions are left alone: their author's client already did this.
+      new Plugin({
+        key: clauseIdsKey,
+        appendTransaction: (transactions, _old, state) => {
+          if (!transactions.some((t) => t.docChanged && !t.getMeta(ySyncPluginKey))) return null;
+          const seen = new Set<string>();
+          let tr = null as import("@tiptap/pm/state").Transaction | null;
+          for (const c of listClauses(state.doc)) {
+            if (c.id && !seen.has(c.id)) {
+              seen.add(c.id);
+              continue;
+            }
+            tr ??= state.tr;
+            const id = newClauseId();
+            seen.add(id);
+            tr.setNodeAttribute(c.pos, "id", id);
+          }
+          return tr;
+        },
+      }),
+    ];
+  },
+});
+
+/**
+ * The one extension list that defines a statement's content: used by the editor, by the server
+ * (seeding, reading a Y.Doc) and by exporters, so all agree on the schema.
+ */
+export const statementExtensions: AnyExtension[] = [
+  StarterKit.configure({
+    document: false,
+    undoRedo: false,
+    heading: false,
+    codeBlock: false,
+    code: false,
+    blockquote: false,
+    horizontalRule: false,
+    link: false,
+    trailingNode: false,
+  }),
+  StatementDocument,
+  Title,
+  partNode("preamble", "Preambular part"),
+  partNode("operative", "Operative part"),
+  Clause,
+] as AnyExtension[];
+
+export const statementSchema: Schema = getSchema(statementExtensions);
+
+/** Name of the Y.XmlFragment that holds the statement (Tiptap Collaboration's default field). */
+export const statementField = "default";
+

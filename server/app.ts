@@ -1,0 +1,74 @@
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import express from "express";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import type { Config } from "./config";
+import type { Sql } from "./db/sql";
+import { createCollabEndpoint, type CollabEndpoint } from "./collab/endpoint";
+import { postgresStore } from "./collab/store";
+import { findDocument } from "./queries/documents";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+export interface Concord {
+  server: http.Server;
+  collab: CollabEndpoint;
+  /** Stops taking connections, makes every received update durable, and closes. */
+  close(): Promise<void>;
+}
+
+/** Everything Remix loaders and actions receive as `context`. */
+export interface AppContext {
+  sql: Sql;
+  config: Config;
+}
+
+declare module "@remix-run/node" {
+  interface AppLoadContext extends AppContext {}
+}
+
+async function loadRemixBuild(): Promise<ServerBuild> {
+  const file = path.join(root, "build", "index.js");
+  try {
+    return (await import(pathToFileURL(file).href)) as ServerBuild;
+  } catch (err) {
+    throw new Error(`The web app is not built (${file}): run \`npm run build\` first. ${(err as Error).message}`);
+  }
+}
+
+/** One HTTP server for the Remix app and, on /collab/<documentId>, the y-websocket endpoint. */
+export async function createConcord({ sql, config }: AppContext): Promise<Concord> {
+  const build = await loadRemixBuild();
+  const app = express();
+  app.disable("x-powered-by");
+  app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
+  app.all("*", createRequestHandler({ build, mode: config.NODE_ENV, getLoadContext: () => ({ sql, config }) }));
+
+  const collab = createCollabEndpoint({
+    store: postgresStore(sql),
+    documentExists: async (id) => (await findDocument(sql, id)) !== null,
+    maxMessageBytes: config.COLLAB_MAX_MESSAGE_BYTES,
+    compactAfter: config.COLLAB_COMPACT_AFTER,
+  });
+
+  const server = http.createServer(app);
+  server.on("upgrade", (req, socket, head) => {
+    socket.on("error", () => socket.destroy());
+    if (!collab.handleUpgrade(req, socket, head)) socket.destroy();
+  });
+
+  return {
+    server,
+    collab,
+    async close() {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await collab.close();
+      server.closeAllConnections();
+      await stopped;
+    },
+  };
+}

@@ -1,0 +1,202 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import * as decoding from "lib0/decoding";
+import * as syncProtocol from "y-protocols/sync";
+import { WebSocketServer, type WebSocket, type RawData } from "ws";
+import { Room, ProtocolError, type DocumentStore, type Peer } from "./room";
+import {
+  closeCodes,
+  encodeAwareness,
+  encodeSyncStep2,
+  messageAwareness,
+  messageQueryAwareness,
+  messageSync,
+} from "./protocol";
+
+export interface CollabOptions {
+  store: DocumentStore;
+  /** Whether a document exists; anything else is refused before the handshake. */
+  documentExists(documentId: string): Promise<boolean>;
+  maxMessageBytes: number;
+  compactAfter: number;
+  /** A peer whose unsent output exceeds this is disconnected (it resyncs when it reconnects). */
+  maxBufferedBytes?: number;
+  log?: (msg: string, err?: unknown) => void;
+}
+
+export interface CollabEndpoint {
+  /** Handles an HTTP upgrade if it is for /collab/…; returns false for other paths. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Rooms currently in memory (for tests and metrics). */
+  rooms: ReadonlyMap<string, Room>;
+  close(): Promise<void>;
+}
+
+const pathPattern = /^\/collab\/([^/?#]+)$/;
+
+function refuse(socket: Duplex, status: number, reason: string) {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
+  const log = options.log ?? ((msg: string, err?: unknown) => console.error(`[collab] ${msg}`, err ?? ""));
+  const maxBuffered = options.maxBufferedBytes ?? 32 * 1024 * 1024;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
+  const rooms = new Map<string, Room>();
+  let closing = false;
+
+  function roomFor(documentId: string): Room {
+    let room = rooms.get(documentId);
+    if (!room) {
+      room = new Room(documentId, options.store, { compactAfter: options.compactAfter, log });
+      rooms.set(documentId, room);
+      const created = room;
+      created.ready.catch((err) => {
+        log(`loading ${documentId} failed`, err);
+        if (rooms.get(documentId) === created) rooms.delete(documentId);
+        for (const peer of created.peers) peer.close(1011, "document could not be loaded");
+        created.destroy();
+      });
+    }
+    return room;
+  }
+
+  async function releaseIfEmpty(room: Room) {
+    await room.drain();
+    if (room.peers.size > 0 || rooms.get(room.documentId) !== room) return;
+    rooms.delete(room.documentId);
+    room.compactInBackground();
+    await room.drain();
+    room.destroy();
+  }
+
+  function handleMessage(room: Room, peer: Peer, message: Uint8Array) {
+    const decoder = decoding.createDecoder(message);
+    const type = decoding.readVarUint(decoder);
+    switch (type) {
+      case messageSync: {
+        const step = decoding.readVarUint(decoder);
+        const payload = decoding.readVarUint8Array(decoder);
+        if (step === syncProtocol.messageYjsSyncStep1) {
+          let diff: Uint8Array;
+          try {
+            diff = room.diffFor(payload);
+          } catch {
+            throw new ProtocolError("malformed state vector");
+          }
+          peer.send(encodeSyncStep2(diff));
+        } else if (step === syncProtocol.messageYjsSyncStep2 || step === syncProtocol.messageYjsUpdate) {
+          room.receiveUpdate(payload, peer);
+        } else {
+          throw new ProtocolError(`unknown sync message ${step}`);
+        }
+        return;
+      }
+      case messageAwareness:
+        room.receiveAwareness(decoding.readVarUint8Array(decoder), peer);
+        return;
+      case messageQueryAwareness:
+        peer.send(encodeAwareness(room.awarenessState()));
+        return;
+      default:
+        throw new ProtocolError(`unknown message type ${type}`);
+    }
+  }
+
+  function connect(ws: WebSocket, documentId: string, canWrite: boolean) {
+    const room = roomFor(documentId);
+    let alive = true;
+    const peer: Peer = {
+      canWrite,
+      awarenessClients: new Set(),
+      send(message) {
+        if (ws.readyState !== ws.OPEN) return;
+        if (ws.bufferedAmount > maxBuffered) {
+          peer.close(closeCodes.slowConsumer, "too far behind; reconnect to resync");
+          return;
+        }
+        ws.send(message);
+      },
+      close(code, reason) {
+        if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason.slice(0, 120));
+        // A peer that does not complete the closing handshake is dropped anyway.
+        setTimeout(() => ws.terminate(), 2000).unref();
+      },
+    };
+    const onMessage = (data: RawData, isBinary: boolean) => {
+      if (!room.peers.has(peer)) return;
+      try {
+        if (!isBinary) throw new ProtocolError("text frames are not part of the protocol");
+        handleMessage(room, peer, toBytes(data));
+      } catch (err) {
+        const reason = err instanceof ProtocolError ? err.message : "malformed message";
+        peer.close(closeCodes.malformed, reason);
+        room.leave(peer);
+      }
+    };
+    ws.on("message", (data, isBinary) => {
+      // Until the document is fully loaded, messages wait in arrival order.
+      room.ready.then(() => onMessage(data, isBinary), () => {});
+    });
+    ws.on("pong", () => (alive = true));
+    const ping = setInterval(() => {
+      if (!alive) return ws.terminate();
+      alive = false;
+      ws.ping();
+    }, 30_000);
+    ws.on("error", (err) => log(`socket error on ${documentId}: ${err.message}`));
+    ws.on("close", () => {
+      clearInterval(ping);
+      room.leave(peer);
+      void releaseIfEmpty(room);
+    });
+    room.ready.then(
+      () => {
+        if (ws.readyState !== ws.OPEN) return;
+        room.peers.add(peer);
+        room.greet(peer);
+      },
+      () => {},
+    );
+  }
+
+  return {
+    rooms,
+    handleUpgrade(req, socket, head) {
+      const url = new URL(req.url ?? "/", "http://localhost");
+      const match = pathPattern.exec(url.pathname);
+      if (!match) return false;
+      if (closing) {
+        refuse(socket, 503, "Service Unavailable");
+        return true;
+      }
+      const documentId = decodeURIComponent(match[1]);
+      options.documentExists(documentId).then(
+        (exists) => {
+          if (!exists) return refuse(socket, 404, "Not Found");
+          wss.handleUpgrade(req, socket, head, (ws) => connect(ws, documentId, true));
+        },
+        (err) => {
+          log(`upgrade for ${documentId} failed`, err);
+          refuse(socket, 503, "Service Unavailable");
+        },
+      );
+      return true;
+    },
+    async close() {
+      closing = true;
+      for (const ws of wss.clients) ws.close(closeCodes.goingAway, "server shutting down");
+      await Promise.all([...rooms.values()].map((room) => room.drain()));
+      for (const room of rooms.values()) room.destroy();
+      rooms.clear();
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+    },
+  };
+}

@@ -1,0 +1,12 @@
+import type { Sql } from "../db/sql";
+import { appendUpdates, compactDocument, loadUpdates } from "../queries/document-state";
+import type { DocumentStore } from "./room";
+
+/** The collaboration server's durable storage: the PostgreSQL update log and snapshot. */
+export function postgresStore(sql: Sql): DocumentStore {
+  return {
+    load: (id) => loadUpdates(sql, id),
+    append: (id, updates) => appendUpdates(sql, id, updates),
+    compact: (id) => compactDocument(sql, id),
+  };
+}

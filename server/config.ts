@@ -1,0 +1,48 @@
+import path from "node:path";
+import { z } from "zod";
+
+const port = z.coerce
+  .number({ error: "must be a number" })
+  .int("must be a whole number")
+  .min(0, "must be between 0 and 65535")
+  .max(65535, "must be between 0 and 65535");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATABASE_URL: z
+    .string()
+    .refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  DATA_DIR: z.string().min(1, "must not be empty").default("./data"),
+  SEED_DEMO: z
+    .enum(["true", "false", "1", "0"], { error: "must be true or false" })
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === "true" || v === "1")),
+  /** Largest WebSocket message accepted from a client, in bytes. */
+  COLLAB_MAX_MESSAGE_BYTES: z.coerce.number({ error: "must be a number" }).int().min(1024, "must be at least 1024").default(8 * 1024 * 1024),
+  /** Update-log rows after which a document's log is compacted into its snapshot. */
+  COLLAB_COMPACT_AFTER: z.coerce.number({ error: "must be a number" }).int().min(1, "must be at least 1").default(500),
+});
+
+export type Config = Omit<z.output<typeof envSchema>, "SEED_DEMO"> & { SEED_DEMO: boolean };
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment; a bad value is reported as one readable line. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0] ?? "environment");
+    throw new ConfigError(`Invalid configuration: ${name} ${issue.message} (got ${JSON.stringify(env[name] ?? "")})`);
+  }
+  const c = parsed.data;
+  return {
+    ...c,
+    DATA_DIR: path.resolve(c.DATA_DIR),
+    SEED_DEMO: c.SEED_DEMO ?? c.NODE_ENV !== "production",
+  };
+}

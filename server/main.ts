@@ -1,0 +1,56 @@
+import path from "node:path";
+import { loadConfig, ConfigError } from "./config";
+import { createSql } from "./db/sql";
+import { migrate } from "./db/migrate";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded";
+import { createConcord } from "./app";
+import { seedDemo } from "./seed/demo";
+
+async function main() {
+  const config = loadConfig();
+  let embedded: EmbeddedDatabase | null = null;
+  let url = config.DATABASE_URL;
+  if (!url) {
+    embedded = await startEmbeddedPostgres(path.join(config.DATA_DIR, "postgres"));
+    url = embedded.url;
+    console.log(`Embedded PostgreSQL started (data in ${path.join(config.DATA_DIR, "postgres")})`);
+  }
+  const sql = createSql(url);
+  const applied = await migrate(sql);
+  if (applied.length > 0) console.log(`Applied migrations: ${applied.join(", ")}`);
+  if (config.SEED_DEMO) {
+    const demo = await seedDemo(sql);
+    if (demo.created) console.log(`Seeded the demo conference "${demo.conference.title}"`);
+  }
+  const concord = await createConcord({ sql, config });
+  await new Promise<void>((resolve, reject) => {
+    concord.server.once("error", reject);
+    concord.server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const address = concord.server.address();
+  const port = typeof address === "object" && address ? address.port : config.PORT;
+  console.log(`Concord listening on http://localhost:${port}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: saving and shutting down`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await concord.close();
+    await sql.end({ timeout: 5 });
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((err) => {
+  // Configuration and start-up problems are reported as one readable line.
+  if (err instanceof ConfigError) console.error(err.message);
+  else if (err?.code === "EADDRINUSE") console.error(`Cannot start: port ${err.port} is already in use (set PORT).`);
+  else console.error(`Cannot start Concord: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,64 @@
+import * as Y from "yjs";
+import type { Db, Sql } from "../db/sql";
+
+/** Appends a batch of Yjs updates to a document's log in one INSERT (group commit). */
+export async function appendUpdates(sql: Db, documentId: string, updates: Uint8Array[]): Promise<void> {
+  if (updates.length === 0) return;
+  const rows = updates.map((u) => ({ document_id: documentId, data: Buffer.from(u.buffer, u.byteOffset, u.byteLength) }));
+  await sql`insert into document_updates ${sql(rows, "document_id", "data")}`;
+}
+
+/**
+ * The document's snapshot followed by its logged updates, read by one statement so that a
+ * compaction committing meanwhile cannot make the two disagree.
+ */
+export async function loadUpdates(sql: Db, documentId: string): Promise<Uint8Array[]> {
+  const rows = await sql<{ data: Buffer }[]>`
+    select data from (
+      select state as data, 0 as part, 0::bigint as seq from document_snapshots where document_id = ${documentId}
+      union all
+      select data, 1 as part, id as seq from document_updates where document_id = ${documentId}
+    ) s order by part, seq`;
+  return rows.map((r) => new Uint8Array(r.data));
+}
+
+export async function countLoggedUpdates(sql: Db, documentId: string): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from document_updates where document_id = ${documentId}`;
+  return row.n;
+}
+
+export async function storedBytes(sql: Db, documentId: string): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`
+    select coalesce((select sum(octet_length(data)) from document_updates where document_id = ${documentId}), 0)::int
+         + coalesce((select octet_length(state) from document_snapshots where document_id = ${documentId}), 0)::int as n`;
+  return row.n;
+}
+
+/**
+ * Folds the logged updates into the snapshot, in one transaction: a crash before commit leaves
+ * everything as it was, and only the rows that were read (and so are in the new snapshot) are
+ * deleted, so rows appended meanwhile are kept. Compactions of one document take turns on the
+ * document row (NO KEY UPDATE does not block the appends' foreign-key checks).
+ */
+export async function compactDocument(sql: Sql, documentId: string): Promise<{ folded: number; bytes: number }> {
+  return sql.begin(async (tx) => {
+    const [doc] = await tx`select id from documents where id = ${documentId} for no key update`;
+    if (!doc) return { folded: 0, bytes: 0 };
+    const [snapshot] = await tx<{ state: Buffer }[]>`select state from document_snapshots where document_id = ${documentId}`;
+    const rows = await tx<{ id: string; data: Buffer }[]>`
+      select id, data from document_updates where document_id = ${documentId} order by id`;
+    if (rows.length === 0) return { folded: 0, bytes: snapshot?.state.length ?? 0 };
+    const ydoc = new Y.Doc();
+    Y.transact(ydoc, () => {
+      if (snapshot) Y.applyUpdate(ydoc, snapshot.state);
+      for (const r of rows) Y.applyUpdate(ydoc, r.data);
+    });
+    const state = Y.encodeStateAsUpdate(ydoc);
+    ydoc.destroy();
+    await tx`
+      insert into document_snapshots (document_id, state) values (${documentId}, ${Buffer.from(state)})
+      on conflict (document_id) do update set state = excluded.state, updated_at = now()`;
+    await tx`delete from document_updates where document_id = ${documentId}`;
+    return { folded: rows.length, bytes: state.length };
+  });
+}

@@ -1,0 +1,36 @@
+import type { Db } from "../db/sql";
+
+export interface DocumentRow {
+  id: string;
+  conferenceId: string;
+  title: string;
+  createdAt: Date;
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids come from URLs; anything that is not a uuid cannot name a document. */
+export function isDocumentId(id: string): boolean {
+  return uuidPattern.test(id);
+}
+
+export async function findDocument(sql: Db, id: string): Promise<DocumentRow | null> {
+  if (!isDocumentId(id)) return null;
+  const [row] = await sql<DocumentRow[]>`
+    select id, conference_id as "conferenceId", title, created_at as "createdAt"
+    from documents where id = ${id}`;
+  return row ?? null;
+}
+
+export async function createDocument(sql: Db, conferenceId: string, title: string): Promise<DocumentRow> {
+  const [row] = await sql<DocumentRow[]>`
+    insert into documents (conference_id, title) values (${conferenceId}, ${title})
+    returning id, conference_id as "conferenceId", title, created_at as "createdAt"`;
+  return row;
+}
+
+export async function listDocuments(sql: Db, conferenceId: string): Promise<DocumentRow[]> {
+  return sql<DocumentRow[]>`
+    select id, conference_id as "conferenceId", title, created_at as "createdAt"
+    from documents where conference_id = ${conferenceId} order by created_at, title`;
+}
