@@ -171,7 +171,7 @@ const Clause = Node.create({
             const target = sameSection(index, index + 1) ? next.pos + nextNode.nodeSize : next.pos;
             tr.insert(target, node);
             tr.delete(pos, pos + node.nodeSize);
-            const newPos = tr.mapping.map(target, -1) - node.nodeSize;
+            const newPos = tr.mapping.map(target, -1);
             tr.setSelection(TextSelection.create(tr.doc, newPos + offsetInClause));
           }
           tr.scrollIntoView();

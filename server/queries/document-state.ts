@@ -58,7 +58,7 @@ export async function compactDocument(sql: Sql, documentId: string): Promise<{ f
     await tx`
       insert into document_snapshots (document_id, state) values (${documentId}, ${Buffer.from(state)})
       on conflict (document_id) do update set state = excluded.state, updated_at = now()`;
-    await tx`delete from document_updates where document_id = ${documentId}`;
+    await tx`delete from document_updates where id = any(${rows.map((r) => r.id)}::bigint[])`;
     return { folded: rows.length, bytes: state.length };
   });
 }

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser } from "../support/browser";
+import { createTestDatabase, type TestDatabase } from "../support/db";
+import { startTestServer, type TestServer } from "../support/server";
+import { createTestDocument } from "../support/statement";
+
+let db: TestDatabase;
+let server: TestServer;
+let browser: Browser;
+let documentId: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await startTestServer({ databaseUrl: db.url });
+  ({ documentId } = await createTestDocument(db.sql));
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function openAs(name: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript((n) => window.localStorage.setItem("concord:name", n), name);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/documents/${documentId}`);
+  await page.locator(".statement .clause").first().waitFor();
+  await page.locator('.connection-badge[data-connection="connected"]').waitFor();
+  return page;
+}
+
+const clause = (page: Page, label: string) => page.locator(`.statement .clause[data-label="${label}"]`);
+
+/** A clause's text as the reader sees it, without other people's caret labels. */
+const clauseText = (page: Page, label: string) =>
+  clause(page, label).evaluate((el) => {
+    const copy = el.cloneNode(true) as HTMLElement;
+    copy.querySelectorAll(".collab-caret").forEach((c) => c.remove());
+    return copy.textContent;
+  });
+
+/** Puts the caret at the end of a clause's first paragraph. */
+async function caretAtEnd(page: Page, label: string) {
+  await clause(page, label).locator("p").first().click();
+  await page.keyboard.press("End");
+}
+
+describe("two delegates co-editing one statement in Chromium", () => {
+  let alice: Page;
+  let bob: Page;
+
+  beforeAll(async () => {
+    alice = await openAs("Alice Okafor");
+    bob = await openAs("Bob Lindqvist");
+  });
+
+  it("shows each person's typing, named caret and presence to the other", async () => {
+    await caretAtEnd(alice, "PP2");
+    await alice.keyboard.type(" and at Baku");
+    await caretAtEnd(bob, "OP1");
+    await bob.keyboard.type(" without delay");
+
+    await expect.poll(() => clauseText(bob, "PP2")).toContain("agenda, and at Baku");
+    await expect.poll(() => clauseText(alice, "OP1")).toContain("environments; without delay");
+
+    await expect.poll(() => alice.locator(".collab-caret__label").allTextContents()).toContain("Bob Lindqvist");
+    await expect.poll(() => bob.locator(".collab-caret__label").allTextContents()).toContain("Alice Okafor");
+    await expect.poll(() => alice.locator(".presence-list").textContent()).toContain("Bob Lindqvist");
+    await expect.poll(() => bob.locator(".presence-list").textContent()).toContain("Alice Okafor");
+    await expect.poll(() => alice.locator(".connection-badge").textContent()).toBe("All changes saved");
+  });
+
+  it("keeps the text across a reload", async () => {
+    await expect.poll(() => bob.locator(".connection-badge").textContent()).toBe("All changes saved");
+    await alice.reload();
+    await clause(alice, "OP1").waitFor();
+    await expect.poll(() => clauseText(alice, "PP2")).toContain("agenda, and at Baku");
+    await expect.poll(() => clauseText(alice, "OP1")).toContain("environments; without delay");
+  });
+
+  it("renumbers live for everyone when a clause is inserted in the middle", async () => {
+    const oldPP4 = await clause(bob, "PP4").getAttribute("data-clause-id");
+    expect(oldPP4).toBeTruthy();
+    await caretAtEnd(alice, "PP3");
+    await alice.keyboard.press("Control+Enter");
+    await alice.keyboard.type("Stressing the needs of returnees,");
+
+    // The new clause is PP4 for both, with its opening word italic; the former PP4 is now PP5 with the same id.
+    await expect.poll(() => clauseText(bob, "PP4")).toBe("Stressing the needs of returnees,");
+    await expect.poll(() => clause(bob, "PP4").locator("em").first().textContent()).toBe("Stressing");
+    await expect.poll(() => clause(bob, "PP5").getAttribute("data-clause-id")).toBe(oldPP4);
+    expect(await clause(bob, "PP4").getAttribute("data-clause-id")).not.toBe(oldPP4);
+    await expect.poll(() => bob.locator(".outline-list").first().textContent()).toContain("PP4 Stressing the needs of returnees,");
+    await expect.poll(() => bob.locator(".statement .part-preamble .clause").count()).toBe(8);
+  });
+});

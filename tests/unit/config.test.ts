@@ -1,0 +1,92 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../server/config";
+
+// Remix's types make NODE_ENV a required key of ProcessEnv; a test environment may leave it out.
+const load = (env: Record<string, string>) => loadConfig(env as NodeJS.ProcessEnv);
+
+/** Runs loadConfig and returns the ConfigError's message (failing the test if there was none). */
+function configError(env: Record<string, string>): string {
+  try {
+    load(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe("loadConfig", () => {
+  it("has working defaults for an empty environment", () => {
+    const config = load({});
+    expect(config).toMatchObject({
+      NODE_ENV: "development",
+      PORT: 3000,
+      HOST: "0.0.0.0",
+      DATA_DIR: path.resolve("./data"),
+      SEED_DEMO: true,
+      COLLAB_MAX_MESSAGE_BYTES: 8 * 1024 * 1024,
+      COLLAB_COMPACT_AFTER: 500,
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it("reads and coerces the values it is given", () => {
+    const config = load({
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATABASE_URL: "postgresql://u@db:5432/concord",
+      DATA_DIR: "/var/lib/concord",
+      SEED_DEMO: "0",
+      COLLAB_MAX_MESSAGE_BYTES: "2048",
+      COLLAB_COMPACT_AFTER: "3",
+    });
+    expect(config).toMatchObject({
+      PORT: 0,
+      HOST: "127.0.0.1",
+      DATABASE_URL: "postgresql://u@db:5432/concord",
+      DATA_DIR: "/var/lib/concord",
+      SEED_DEMO: false,
+      COLLAB_MAX_MESSAGE_BYTES: 2048,
+      COLLAB_COMPACT_AFTER: 3,
+    });
+  });
+
+  it("seeds the demo by default except in production, where it must be asked for", () => {
+    expect(load({ NODE_ENV: "production" }).SEED_DEMO).toBe(false);
+    expect(load({ NODE_ENV: "production", SEED_DEMO: "true" }).SEED_DEMO).toBe(true);
+    expect(load({ NODE_ENV: "test" }).SEED_DEMO).toBe(true);
+  });
+
+  it("marks cookies Secure by default only in production", () => {
+    expect(load({}).COOKIE_SECURE).toBe(false);
+    expect(load({ NODE_ENV: "production" }).COOKIE_SECURE).toBe(true);
+    expect(load({ NODE_ENV: "production", COOKIE_SECURE: "false" }).COOKIE_SECURE).toBe(false);
+  });
+
+  it("treats empty variables as unset", () => {
+    const config = load({ PORT: "", DATABASE_URL: "" });
+    expect(config.PORT).toBe(3000);
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it.each([
+    [{ PORT: "abc" }, 'Invalid configuration: PORT must be a number (got "abc")'],
+    [{ PORT: "70000" }, 'Invalid configuration: PORT must be between 0 and 65535 (got "70000")'],
+    [{ PORT: "-1" }, 'Invalid configuration: PORT must be between 0 and 65535 (got "-1")'],
+    [{ PORT: "80.5" }, 'Invalid configuration: PORT must be a whole number (got "80.5")'],
+    [{ DATABASE_URL: "mysql://localhost/x" }, 'Invalid configuration: DATABASE_URL must be a postgres:// or postgresql:// URL (got "mysql://localhost/x")'],
+    [{ SEED_DEMO: "maybe" }, 'Invalid configuration: SEED_DEMO must be true or false (got "maybe")'],
+    [{ COLLAB_MAX_MESSAGE_BYTES: "10" }, 'Invalid configuration: COLLAB_MAX_MESSAGE_BYTES must be at least 1024 (got "10")'],
+    [{ SESSION_SECRET: "short" }, 'Invalid configuration: SESSION_SECRET must be at least 32 characters (got "short")'],
+    [{ COLLAB_COMPACT_AFTER: "0" }, 'Invalid configuration: COLLAB_COMPACT_AFTER must be at least 1 (got "0")'],
+  ])("reports %j as one readable line", (env, message) => {
+    const error = configError(env);
+    expect(error).toBe(message);
+    expect(error).not.toContain("\n");
+  });
+
+  it("reports the first bad variable when several are wrong", () => {
+    expect(configError({ PORT: "x", DATABASE_URL: "nope" })).toMatch(/^Invalid configuration: (PORT|DATABASE_URL) /);
+  });
+});
