@@ -1,13 +1,22 @@
-import type { LinksFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "./components/GeneralErrorBoundary";
 import styles from "./styles/app.css";
+import { getUser } from "./utils/auth.server";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await getUser(request, context);
+  return {
+    user: user ? { name: user.name, email: user.email, isAdmin: user.isAdmin } : null,
+    csrf: user ? context.auth.csrfToken(user.sessionId) : null,
+  };
+}
 
 export function Layout({ children }: { children: ReactNode }) {
   return (

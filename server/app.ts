@@ -8,7 +8,10 @@ import type { Config } from "./config";
 import type { Sql } from "./db/sql";
 import { createCollabEndpoint, type CollabEndpoint } from "./collab/endpoint";
 import { postgresStore } from "./collab/store";
-import { findDocument } from "./queries/documents";
+import { collabAccess } from "./collab/authorize";
+import { subscribeAccessEvents } from "./auth/access-events";
+import { createAuth, sessionSecret, type Auth } from "./auth/service";
+import { rejectCrossSiteWrites } from "./http/same-origin";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -23,10 +26,16 @@ export interface Concord {
 export interface AppContext {
   sql: Sql;
   config: Config;
+  auth: Auth;
+  /** The client's network address, for rate limits. */
+  clientAddress: string;
 }
 
 declare module "@remix-run/node" {
   interface AppLoadContext extends AppContext {}
+  interface Future {
+    v3_singleFetch: true;
+  }
 }
 
 async function loadRemixBuild(): Promise<ServerBuild> {
@@ -39,19 +48,28 @@ async function loadRemixBuild(): Promise<ServerBuild> {
 }
 
 /** One HTTP server for the Remix app and, on /collab/<documentId>, the y-websocket endpoint. */
-export async function createConcord({ sql, config }: AppContext): Promise<Concord> {
+export async function createConcord({ sql, config }: { sql: Sql; config: Config }): Promise<Concord> {
   const build = await loadRemixBuild();
+  const auth = createAuth({ sql, secret: await sessionSecret(sql, config.SESSION_SECRET), secureCookies: config.COOKIE_SECURE });
   const app = express();
   app.disable("x-powered-by");
+  app.use(rejectCrossSiteWrites);
   app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, mode: config.NODE_ENV, getLoadContext: () => ({ sql, config }) }));
+  app.all(
+    "*",
+    createRequestHandler({ build, mode: config.NODE_ENV, getLoadContext: (req) => ({ sql, config, auth, clientAddress: req.socket.remoteAddress ?? "unknown" }) }),
+  );
 
   const collab = createCollabEndpoint({
     store: postgresStore(sql),
-    documentExists: async (id) => (await findDocument(sql, id)) !== null,
+    ...collabAccess(sql, auth),
     maxMessageBytes: config.COLLAB_MAX_MESSAGE_BYTES,
     compactAfter: config.COLLAB_COMPACT_AFTER,
+  });
+
+  const unlisten = await subscribeAccessEvents(sql, (event) => {
+    collab.handleAccessEvent(event).catch((err) => console.error("[collab] applying an access change failed", err));
   });
 
   const server = http.createServer(app);
@@ -66,6 +84,7 @@ export async function createConcord({ sql, config }: AppContext): Promise<Concor
     async close() {
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      await unlisten();
       await collab.close();
       server.closeAllConnections();
       await stopped;

@@ -20,13 +20,24 @@ const envSchema = z.object({
     .enum(["true", "false", "1", "0"], { error: "must be true or false" })
     .optional()
     .transform((v) => (v === undefined ? undefined : v === "true" || v === "1")),
+  /** Signs session cookies; when unset, a secret generated once is kept in the database. */
+  SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** Mark cookies Secure (HTTPS only); on by default in production. */
+  COOKIE_SECURE: z
+    .enum(["true", "false", "1", "0"], { error: "must be true or false" })
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === "true" || v === "1")),
+  ADMIN_EMAIL: z.email("must be an e-mail address").default("admin@concord.local"),
+  ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").optional(),
+  /** Password of every demo account (seeded outside production); generated and printed when unset. */
+  DEMO_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
   /** Largest WebSocket message accepted from a client, in bytes. */
   COLLAB_MAX_MESSAGE_BYTES: z.coerce.number({ error: "must be a number" }).int().min(1024, "must be at least 1024").default(8 * 1024 * 1024),
   /** Update-log rows after which a document's log is compacted into its snapshot. */
   COLLAB_COMPACT_AFTER: z.coerce.number({ error: "must be a number" }).int().min(1, "must be at least 1").default(500),
 });
 
-export type Config = Omit<z.output<typeof envSchema>, "SEED_DEMO"> & { SEED_DEMO: boolean };
+export type Config = Omit<z.output<typeof envSchema>, "SEED_DEMO" | "COOKIE_SECURE"> & { SEED_DEMO: boolean; COOKIE_SECURE: boolean };
 
 export class ConfigError extends Error {}
 
@@ -44,5 +55,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...c,
     DATA_DIR: path.resolve(c.DATA_DIR),
     SEED_DEMO: c.SEED_DEMO ?? c.NODE_ENV !== "production",
+    COOKIE_SECURE: c.COOKIE_SECURE ?? c.NODE_ENV === "production",
   };
 }

@@ -5,6 +5,7 @@ import { migrate } from "./db/migrate";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded";
 import { createConcord } from "./app";
 import { seedDemo } from "./seed/demo";
+import { ensureAdmin } from "./seed/admin";
 
 async function main() {
   const config = loadConfig();
@@ -18,8 +19,9 @@ async function main() {
   const sql = createSql(url);
   const applied = await migrate(sql);
   if (applied.length > 0) console.log(`Applied migrations: ${applied.join(", ")}`);
+  await ensureAdmin(sql, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD, log: console.log });
   if (config.SEED_DEMO) {
-    const demo = await seedDemo(sql);
+    const demo = await seedDemo(sql, { password: config.DEMO_PASSWORD, log: console.log });
     if (demo.created) console.log(`Seeded the demo conference "${demo.conference.title}"`);
   }
   const concord = await createConcord({ sql, config });

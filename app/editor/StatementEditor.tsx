@@ -28,9 +28,10 @@ function renderCaret(user: Record<string, string>): HTMLElement {
 }
 
 /** The statement editor and its side panel; mounted once the Y.Doc and provider exist. */
-export function StatementEditor({ connection, user }: { connection: StatementConnection; user: LocalUser }) {
+export function StatementEditor({ connection, user, readOnly }: { connection: StatementConnection; user: LocalUser; readOnly: boolean }) {
   const editor = useEditor({
     immediatelyRender: false,
+    editable: !readOnly,
     extensions: [
       ...statementExtensions,
       Collaboration.configure({ document: connection.doc, field: statementField }),
@@ -56,6 +57,10 @@ export function StatementEditor({ connection, user }: { connection: StatementCon
     if (editor && !editor.isDestroyed) editor.commands.updateUser(user);
   }, [editor, user]);
 
+  useEffect(() => {
+    if (editor && !editor.isDestroyed && editor.isEditable === readOnly) editor.setEditable(!readOnly);
+  }, [editor, readOnly]);
+
   const people = usePresence(connection);
 
   const clauses = useEditorState({
@@ -68,14 +73,15 @@ export function StatementEditor({ connection, user }: { connection: StatementCon
   return (
     <div className="workspace">
       <div className="document-column">
-        {editor ? <Toolbar editor={editor} /> : null}
+        {editor && !readOnly ? <Toolbar editor={editor} /> : null}
         <div className="paper">
           <EditorContent editor={editor} />
           {!editor ? <p className="loading">Opening the statement…</p> : null}
         </div>
         <p id="editor-help" className="help">
-          Ctrl+Enter starts a new clause after the current one; Alt+↑ and Alt+↓ move a clause. The first word of a new clause is
-          italic until you type a space.
+          {readOnly
+            ? "You are reading the base text; only the chair and the secretariat edit it."
+            : "Ctrl+Enter starts a new clause after the current one; Alt+↑ and Alt+↓ move a clause. The first word of a new clause is italic until you type a space."}
         </p>
       </div>
       <aside className="side-panel" aria-label="Participants and outline">

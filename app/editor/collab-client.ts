@@ -5,6 +5,7 @@ import { WebsocketProvider } from "y-websocket";
 /** Must match server/collab/protocol.ts. */
 const messageConcord = 64;
 const concordSaved = 0;
+const concordAccess = 1;
 
 export type ConnectionState = "connecting" | "connected" | "offline";
 
@@ -12,6 +13,12 @@ export interface CollabStatus {
   connection: ConnectionState;
   /** Local edits exist that the server has not confirmed as stored. */
   unsaved: boolean;
+  /** The server accepts no edits from this person (their role, or a change of it). */
+  readOnly: boolean;
+  /** Edits made before the server made this person read-only were refused; reopen to resync. */
+  refused: boolean;
+  /** Why the server ended the connection for good (signed out, access removed), if it did. */
+  ended: string | null;
 }
 
 export interface StatementConnection {
@@ -27,34 +34,54 @@ export interface StatementConnection {
  * write with its state vector; comparing this client's own clock with it tells whether every
  * local edit is stored (the editor's "saving" indicator).
  */
-export function connectStatement(documentId: string): StatementConnection {
+export function connectStatement(documentId: string, { readOnly = false }: { readOnly?: boolean } = {}): StatementConnection {
   const doc = new Y.Doc();
   const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
   // Tabs of one browser must not sync among themselves: everything goes through the server,
   // which stores it before anyone sees it.
   const provider = new WebsocketProvider(`${scheme}//${window.location.host}/collab`, documentId, doc, { disableBc: true });
   let confirmedClock = 0;
-  let status: CollabStatus = { connection: "connecting", unsaved: false };
+  let refused = false;
+  let ended: string | null = null;
+  let status: CollabStatus = { connection: "connecting", unsaved: false, readOnly, refused, ended };
   const listeners = new Set<(s: CollabStatus) => void>();
 
   const recompute = () => {
     const own = Y.getState(doc.store, doc.clientID);
     const next: CollabStatus = {
       connection: provider.wsconnected ? "connected" : provider.wsconnecting ? "connecting" : "offline",
-      unsaved: own > confirmedClock,
+      unsaved: !readOnly && own > confirmedClock,
+      readOnly,
+      refused,
+      ended,
     };
-    if (next.connection !== status.connection || next.unsaved !== status.unsaved) {
+    if (
+      next.connection !== status.connection ||
+      next.unsaved !== status.unsaved ||
+      next.readOnly !== status.readOnly ||
+      next.refused !== status.refused ||
+      next.ended !== status.ended
+    ) {
       status = next;
       for (const l of listeners) l(status);
     }
   };
 
   provider.messageHandlers[messageConcord] = (_encoder, decoder) => {
-    if (decoding.readVarUint(decoder) !== concordSaved) return;
-    const sv = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
-    confirmedClock = Math.max(confirmedClock, sv.get(doc.clientID) ?? 0);
+    const kind = decoding.readVarUint(decoder);
+    if (kind === concordSaved) {
+      const sv = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+      confirmedClock = Math.max(confirmedClock, sv.get(doc.clientID) ?? 0);
+    } else if (kind === concordAccess) {
+      readOnly = decoding.readVarUint(decoder) === 1;
+      if (readOnly && Y.getState(doc.store, doc.clientID) > confirmedClock) refused = true;
+    }
     recompute();
   };
+  provider.on("closed", ({ reason }: { code: number; reason: string }) => {
+    ended = reason || "the server closed the connection";
+    recompute();
+  });
   provider.on("status", recompute);
   provider.on("connection-close", recompute);
   doc.on("update", recompute);

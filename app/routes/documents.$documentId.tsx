@@ -1,83 +1,85 @@
 import { useEffect, useMemo, useState } from "react";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { findDocument } from "../../server/queries/documents";
-import { findConference } from "../../server/queries/conferences";
-import { invariantResponse } from "../utils/invariant";
+import { can } from "../../server/auth/permissions";
+import { findDelegation } from "../../server/queries/delegations";
 import { connectStatement, type CollabStatus, type StatementConnection } from "../editor/collab-client";
 import { StatementEditor } from "../editor/StatementEditor";
 import { ConnectionBadge } from "../editor/ConnectionBadge";
 import { colorFor } from "../editor/identity";
+import { AppHeader } from "../components/AppHeader";
 import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
+import { requireDocumentPermission } from "../utils/auth.server";
+import { roleLabels } from "../utils/labels";
 
-export async function loader({ params, context }: LoaderFunctionArgs) {
-  const document = await findDocument(context.sql, params.documentId ?? "");
-  invariantResponse(document, "There is no such document.", { status: 404 });
-  const conference = await findConference(context.sql, document.conferenceId);
-  invariantResponse(conference, "There is no such document.", { status: 404 });
-  return { document: { id: document.id, title: document.title }, conference: { title: conference.title, venue: conference.venue } };
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
+  const delegation = access.delegationId ? await findDelegation(context.sql, conference.id, access.delegationId) : null;
+  return {
+    document: { id: document.id, title: document.title },
+    conference: { id: conference.id, title: conference.title },
+    me: {
+      // Presence shows whom a delegate speaks for.
+      name: delegation ? `${user.name} (${delegation.code})` : user.name,
+      color: colorFor(user.id),
+      role: roleLabels[access.role],
+    },
+    canWrite: can(access, "document:write"),
+  };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.document.title} · ${data.conference.title} · Concord` : "Concord" },
 ];
 
-const nameKey = "concord:name";
-
-/** The person's display name on this device, until accounts exist. */
-function useLocalName(): [string, (n: string) => void] {
-  const [name, setName] = useState("");
-  useEffect(() => {
-    const stored = window.localStorage.getItem(nameKey);
-    setName(stored || `Guest ${Math.floor(1000 + Math.random() * 9000)}`);
-  }, []);
-  return [
-    name,
-    (n: string) => {
-      setName(n);
-      window.localStorage.setItem(nameKey, n);
-    },
-  ];
-}
-
 export default function DocumentPage() {
-  const { document, conference } = useLoaderData<typeof loader>();
+  const { document, conference, me, canWrite } = useLoaderData<typeof loader>();
   const [connection, setConnection] = useState<StatementConnection | null>(null);
-  const [status, setStatus] = useState<CollabStatus>({ connection: "connecting", unsaved: false });
-  const [name, setName] = useLocalName();
+  const [status, setStatus] = useState<CollabStatus>({
+    connection: "connecting",
+    unsaved: false,
+    readOnly: !canWrite,
+    refused: false,
+    ended: null,
+  });
+  // A new generation opens a fresh copy of the document, dropping local edits the server refused.
+  const [generation, setGeneration] = useState(0);
+  useEffect(() => {
+    if (status.refused) setGeneration((g) => g + 1);
+  }, [status.refused]);
 
   useEffect(() => {
-    const c = connectStatement(document.id);
+    const c = connectStatement(document.id, { readOnly: !canWrite });
     setConnection(c);
+    setStatus(c.status());
     const off = c.onStatus(setStatus);
     return () => {
       off();
       c.destroy();
       setConnection(null);
     };
-  }, [document.id]);
+  }, [document.id, canWrite, generation]);
 
-  const user = useMemo(() => ({ name: name.trim() || "Anonymous", color: colorFor(name || "x") }), [name]);
+  const user = useMemo(() => ({ name: me.name, color: me.color }), [me.name, me.color]);
 
   return (
     <div className="page">
-      <header className="masthead">
-        <Link to="/" className="brand">
-          Concord
+      <AppHeader>
+        <Link to={`/conferences/${conference.id}`} className="conference">
+          {conference.title}
         </Link>
-        <div className="masthead-title">
-          <span className="conference">{conference.title}</span>
-          <h1 className="document-title">{document.title}</h1>
-        </div>
+        <h1 className="document-title">{document.title}</h1>
+      </AppHeader>
+      <div className="status-bar">
         <ConnectionBadge status={status} />
-        <label className="name-field">
-          <span>Your name</span>
-          <input value={name} onChange={(e) => setName(e.target.value)} maxLength={60} autoComplete="name" />
-        </label>
-      </header>
+        <span className="role-note">
+          {me.role}
+          {status.readOnly ? " · read only" : ""}
+        </span>
+      </div>
       <main id="main">
-        {connection && name ? (
-          <StatementEditor connection={connection} user={user} />
+        {connection ? (
+          <StatementEditor connection={connection} user={user} readOnly={status.readOnly} />
         ) : (
           <p className="loading" role="status">
             Opening the statement…

@@ -4,8 +4,10 @@ import * as decoding from "lib0/decoding";
 import * as syncProtocol from "y-protocols/sync";
 import { WebSocketServer, type WebSocket, type RawData } from "ws";
 import { Room, ProtocolError, type DocumentStore, type Peer } from "./room";
+import type { AccessEvent } from "../auth/access-events";
 import {
   closeCodes,
+  encodeAccess,
   encodeAwareness,
   encodeSyncStep2,
   messageAwareness,
@@ -13,10 +15,17 @@ import {
   messageSync,
 } from "./protocol";
 
+/** Who is connecting and what they may do, decided before the WebSocket handshake. */
+export type Authorization =
+  | { ok: false; status: 401 | 403 | 404 }
+  | { ok: true; userId: string; sessionId: string; conferenceId: string; canWrite: boolean };
+
 export interface CollabOptions {
   store: DocumentStore;
-  /** Whether a document exists; anything else is refused before the handshake. */
-  documentExists(documentId: string): Promise<boolean>;
+  /** Authenticates an upgrade request for a document; a refusal is answered with its HTTP status, no socket. */
+  authorize(req: IncomingMessage, documentId: string): Promise<Authorization>;
+  /** A person's current right to write in a conference: null when they no longer belong to it. */
+  recheck(userId: string, conferenceId: string): Promise<{ canWrite: boolean } | null>;
   maxMessageBytes: number;
   compactAfter: number;
   /** A peer whose unsent output exceeds this is disconnected (it resyncs when it reconnects). */
@@ -27,6 +36,8 @@ export interface CollabOptions {
 export interface CollabEndpoint {
   /** Handles an HTTP upgrade if it is for /collab/…; returns false for other paths. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Applies a change of someone's access to their open connections (close or switch to read-only). */
+  handleAccessEvent(event: AccessEvent): Promise<void>;
   /** Rooms currently in memory (for tests and metrics). */
   rooms: ReadonlyMap<string, Room>;
   close(): Promise<void>;
@@ -34,8 +45,28 @@ export interface CollabEndpoint {
 
 const pathPattern = /^\/collab\/([^/?#]+)$/;
 
-function refuse(socket: Duplex, status: number, reason: string) {
+const statusText: Record<number, string> = { 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 503: "Service Unavailable" };
+
+/** A peer with the identity it was admitted with. */
+interface Connection extends Peer {
+  userId: string;
+  sessionId: string;
+  conferenceId: string;
+}
+
+function refuse(socket: Duplex, status: number, reason = statusText[status] ?? "Error") {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+}
+
+/** Browsers send Origin on WebSocket handshakes; scripts may send none. */
+function fromThisSite(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
 }
 
 function toBytes(data: RawData): Uint8Array {
@@ -49,6 +80,7 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
   const maxBuffered = options.maxBufferedBytes ?? 32 * 1024 * 1024;
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
   const rooms = new Map<string, Room>();
+  const connections = new Set<Connection>();
   let closing = false;
 
   function roomFor(documentId: string): Room {
@@ -109,11 +141,14 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
     }
   }
 
-  function connect(ws: WebSocket, documentId: string, canWrite: boolean) {
+  function connect(ws: WebSocket, documentId: string, who: Extract<Authorization, { ok: true }>) {
     const room = roomFor(documentId);
     let alive = true;
-    const peer: Peer = {
-      canWrite,
+    const peer: Connection = {
+      userId: who.userId,
+      sessionId: who.sessionId,
+      conferenceId: who.conferenceId,
+      canWrite: who.canWrite,
       awarenessClients: new Set(),
       send(message) {
         if (ws.readyState !== ws.OPEN) return;
@@ -151,8 +186,10 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
       ws.ping();
     }, 30_000);
     ws.on("error", (err) => log(`socket error on ${documentId}: ${err.message}`));
+    connections.add(peer);
     ws.on("close", () => {
       clearInterval(ping);
+      connections.delete(peer);
       room.leave(peer);
       void releaseIfEmpty(room);
     });
@@ -173,21 +210,53 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
       const match = pathPattern.exec(url.pathname);
       if (!match) return false;
       if (closing) {
-        refuse(socket, 503, "Service Unavailable");
+        refuse(socket, 503);
         return true;
       }
-      const documentId = decodeURIComponent(match[1]);
-      options.documentExists(documentId).then(
-        (exists) => {
-          if (!exists) return refuse(socket, 404, "Not Found");
-          wss.handleUpgrade(req, socket, head, (ws) => connect(ws, documentId, true));
+      // A page of another site must not open a connection with this site's cookie.
+      if (!fromThisSite(req)) {
+        refuse(socket, 403);
+        return true;
+      }
+      let documentId: string;
+      try {
+        documentId = decodeURIComponent(match[1]);
+      } catch {
+        refuse(socket, 404);
+        return true;
+      }
+      options.authorize(req, documentId).then(
+        (who) => {
+          if (!who.ok) return refuse(socket, who.status);
+          wss.handleUpgrade(req, socket, head, (ws) => connect(ws, documentId, who));
         },
         (err) => {
           log(`upgrade for ${documentId} failed`, err);
-          refuse(socket, 503, "Service Unavailable");
+          refuse(socket, 503);
         },
       );
       return true;
+    },
+    async handleAccessEvent(event) {
+      if (event.type === "session-ended" || event.type === "user-sessions-ended") {
+        for (const c of connections) {
+          if (event.type === "session-ended" ? c.sessionId === event.sessionId : c.userId === event.userId) {
+            c.close(closeCodes.signedOut, "signed out");
+          }
+        }
+        return;
+      }
+      const affected = [...connections].filter((c) => c.userId === event.userId && c.conferenceId === event.conferenceId);
+      if (affected.length === 0) return;
+      const now = await options.recheck(event.userId, event.conferenceId);
+      for (const c of affected) {
+        if (!now) {
+          c.close(closeCodes.accessRemoved, "your access to this conference was removed");
+        } else if (now.canWrite !== c.canWrite) {
+          c.canWrite = now.canWrite;
+          c.send(encodeAccess(!now.canWrite));
+        }
+      }
     },
     async close() {
       closing = true;

@@ -13,10 +13,13 @@ export const messageQueryAwareness = 3;
  */
 export const messageConcord = 64;
 export const concordSaved = 0; // payload: the server's state vector after a durable write
+export const concordAccess = 1; // payload: 1 when the server accepts no edits from this connection, else 0
 
 /** WebSocket close codes. 4400–4499 tell the stock client not to reconnect. */
 export const closeCodes = {
   malformed: 4400,
+  signedOut: 4401,
+  accessRemoved: 4403,
   notFound: 4404,
   tooLarge: 1009,
   goingAway: 1001,
@@ -59,5 +62,13 @@ export function encodeSaved(stateVector: Uint8Array): Uint8Array {
   encoding.writeVarUint(e, messageConcord);
   encoding.writeVarUint(e, concordSaved);
   encoding.writeVarUint8Array(e, stateVector);
+  return encoding.toUint8Array(e);
+}
+
+export function encodeAccess(readOnly: boolean): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, messageConcord);
+  encoding.writeVarUint(e, concordAccess);
+  encoding.writeVarUint(e, readOnly ? 1 : 0);
   return encoding.toUint8Array(e);
 }

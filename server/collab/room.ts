@@ -1,11 +1,12 @@
 import * as Y from "yjs";
 import * as awarenessProtocol from "y-protocols/awareness";
-import { encodeAwareness, encodeSaved, encodeSyncStep1, encodeUpdate } from "./protocol";
+import { encodeAccess, encodeAwareness, encodeSaved, encodeSyncStep1, encodeUpdate } from "./protocol";
 import { filterAwarenessUpdate } from "./awareness-guard";
 
 /** One WebSocket connection as a room sees it. */
 export interface Peer {
-  readonly canWrite: boolean;
+  /** Whether this person may change the base text; it can change while connected. */
+  canWrite: boolean;
   /** Awareness client ids this connection has introduced; only it may update or remove them. */
   readonly awarenessClients: Set<number>;
   send(message: Uint8Array): void;
@@ -81,6 +82,9 @@ export class Room {
 
   /** Sends a newly joined peer what it needs to start syncing. Call once `ready` has resolved. */
   greet(peer: Peer): void {
+    peer.send(encodeAccess(!peer.canWrite));
+    // Tells a reconnecting client which of its edits are already stored.
+    if (peer.canWrite) peer.send(encodeSaved(Y.encodeStateVector(this.doc)));
     peer.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)));

@@ -10,7 +10,15 @@ export interface ConferenceRow {
 
 const columns = (sql: Db) => sql`id, slug, title, subtitle, venue`;
 
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids come from URLs; anything that is not a uuid names no conference (and must not reach PostgreSQL as one). */
+export function isConferenceId(id: string): boolean {
+  return uuidPattern.test(id);
+}
+
 export async function findConference(sql: Db, id: string): Promise<ConferenceRow | null> {
+  if (!isConferenceId(id)) return null;
   const [row] = await sql<ConferenceRow[]>`select ${columns(sql)} from conferences where id = ${id}`;
   return row ?? null;
 }
@@ -30,4 +38,42 @@ export async function createConference(sql: Db, c: Omit<ConferenceRow, "id">): P
     values (${c.slug}, ${c.title}, ${c.subtitle}, ${c.venue})
     returning ${columns(sql)}`;
   return row;
+}
+
+export interface ConferenceListing extends ConferenceRow {
+  createdAt: Date;
+  /** E-mail addresses of the secretariat members. */
+  secretariat: string[];
+  memberCount: number;
+}
+
+export async function listConferencesWithSecretariat(sql: Db): Promise<ConferenceListing[]> {
+  return sql<ConferenceListing[]>`
+    select c.id, c.slug, c.title, c.subtitle, c.venue, c.created_at as "createdAt",
+           coalesce(array(select u.email from memberships m join users u on u.id = m.user_id
+                          where m.conference_id = c.id and m.role = 'secretariat' order by lower(u.email)), '{}') as secretariat,
+           (select count(*)::int from memberships m where m.conference_id = c.id) as "memberCount"
+    from conferences c order by c.created_at desc`;
+}
+
+/** A URL-safe slug from a title: "Géneva Talks 2026!" → "geneva-talks-2026". */
+export function slugify(title: string): string {
+  const slug = title
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60)
+    .replace(/-+$/g, "");
+  return slug || "conference";
+}
+
+/** The first of slug, slug-2, slug-3… that no conference uses yet. */
+export async function availableSlug(sql: Db, base: string): Promise<string> {
+  const taken = new Set(
+    (await sql<{ slug: string }[]>`select slug from conferences where slug = ${base} or slug like ${`${base}-%`}`).map((r) => r.slug),
+  );
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }

@@ -2,24 +2,81 @@ import type { Sql } from "../db/sql";
 import { createConference, findConferenceBySlug, type ConferenceRow } from "../queries/conferences";
 import { createDocument } from "../queries/documents";
 import { appendUpdates } from "../queries/document-state";
+import { createDelegation, findDelegationByCodeOrName, type DelegationKind } from "../queries/delegations";
+import type { Role } from "../queries/memberships";
+import { createUser, findUserByEmail } from "../queries/users";
+import { generatePassword, hashPassword } from "../auth/password";
 import { demoStatement } from "./demo-statement";
 import { statementUpdate } from "./statement-state";
 
 export const demoConferenceSlug = "imac4";
 
-/** Creates the demo conference and its zero draft once; later starts find it and do nothing. */
-export async function seedDemo(sql: Sql): Promise<{ created: boolean; conference: ConferenceRow }> {
-  const existing = await findConferenceBySlug(sql, demoConferenceSlug);
-  if (existing) return { created: false, conference: existing };
+export const demoDelegations: { code: string; name: string; kind: DelegationKind }[] = [
+  { code: "AZE", name: "Azerbaijan", kind: "state" },
+  { code: "COL", name: "Colombia", kind: "state" },
+  { code: "JPN", name: "Japan", kind: "state" },
+  { code: "NOR", name: "Norway", kind: "state" },
+  { code: "G77", name: "G-77 and China", kind: "group" },
+  { code: "UNDP", name: "United Nations Development Programme", kind: "un_entity" },
+  { code: "ICBL", name: "International Campaign to Ban Landmines", kind: "organization" },
+];
+
+const demoPeople: { email: string; name: string; role: Role; delegation?: string }[] = [
+  { email: "secretariat@demo.test", name: "Leyla Mammadova (Secretariat)", role: "secretariat" },
+  { email: "chair@demo.test", name: "Amb. Rashad Aliyev (Chair)", role: "chair" },
+  { email: "observer@demo.test", name: "Press Observer", role: "observer" },
+  ...demoDelegations.map((d) => ({ email: `${d.code.toLowerCase()}@demo.test`, name: `Delegate of ${d.name}`, role: "delegate" as Role, delegation: d.code })),
+];
+
+/**
+ * The demo conference, its zero draft, delegations and one account per role. Each part is
+ * created when missing, so the seed can run on every development start. Accounts created now
+ * get DEMO_PASSWORD or a generated password, printed; with DEMO_PASSWORD set, existing demo
+ * accounts are reset to it, so the printed credentials always work.
+ */
+export async function seedDemo(
+  sql: Sql,
+  { password, log }: { password?: string; log: (line: string) => void },
+): Promise<{ conference: ConferenceRow; created: boolean }> {
   return sql.begin(async (tx) => {
-    const conference = await createConference(tx, {
-      slug: demoConferenceSlug,
-      title: "4th International Mine Action Conference",
-      subtitle: "Humanitarian Demining for Urban Recovery: Setting Standards of Excellence for Safe Settlements",
-      venue: "Baku, Azerbaijan",
-    });
-    const document = await createDocument(tx, conference.id, "Joint Statement — Zero draft");
-    await appendUpdates(tx, document.id, [statementUpdate(demoStatement())]);
-    return { created: true, conference };
+    await tx`select pg_advisory_xact_lock(hashtext('concord:seed-demo'))`;
+    let conference = await findConferenceBySlug(tx, demoConferenceSlug);
+    const created = !conference;
+    if (!conference) {
+      conference = await createConference(tx, {
+        slug: demoConferenceSlug,
+        title: "4th International Mine Action Conference",
+        subtitle: "Humanitarian Demining for Urban Recovery: Setting Standards of Excellence for Safe Settlements",
+        venue: "Baku, Azerbaijan",
+      });
+      const document = await createDocument(tx, conference.id, "Joint Statement — Zero draft");
+      await appendUpdates(tx, document.id, [statementUpdate(demoStatement())]);
+    }
+    for (const d of demoDelegations) {
+      if (!(await findDelegationByCodeOrName(tx, conference.id, d.code))) await createDelegation(tx, { ...d, conferenceId: conference.id });
+    }
+    const printed: string[] = [];
+    // One hash serves every account when they share DEMO_PASSWORD (hashing is deliberately slow).
+    const sharedHash = password ? await hashPassword(password) : null;
+    for (const p of demoPeople) {
+      let user = await findUserByEmail(tx, p.email);
+      if (!user) {
+        const pw = password ?? generatePassword();
+        await createUser(tx, { email: p.email, name: p.name, passwordHash: sharedHash ?? (await hashPassword(pw)) });
+        user = (await findUserByEmail(tx, p.email))!;
+        printed.push(`  ${p.email.padEnd(24)} ${p.role.padEnd(12)} ${pw}`);
+      } else if (password) {
+        await tx`update users set password_hash = ${sharedHash} where id = ${user.id}`;
+        printed.push(`  ${p.email.padEnd(24)} ${p.role.padEnd(12)} ${password}`);
+      }
+      const delegation = p.delegation ? await findDelegationByCodeOrName(tx, conference.id, p.delegation) : null;
+      await tx`
+        insert into memberships (conference_id, user_id, role, delegation_id)
+        values (${conference.id}, ${user.id}, ${p.role}, ${delegation?.id ?? null})
+        on conflict (conference_id, user_id) do nothing`;
+    }
+    if (printed.length > 0) log(`Demo accounts (e-mail, role, password):\n${printed.join("\n")}`);
+    else log("Demo accounts exist already (their passwords were printed when created; set DEMO_PASSWORD to reset them).");
+    return { conference, created };
   });
 }

@@ -32,16 +32,17 @@ function evilUpdate(text = marker): Uint8Array {
 const syncUpdate = (update: Uint8Array) => encodeMessage(0, 2, update);
 
 let documentId: string;
+let cookie: string;
 let a: TestClient;
 let b: TestClient;
 let seededClients: Set<number>;
 let drops: number;
 
 beforeEach(async () => {
-  ({ documentId } = await createTestDocument(db.sql));
+  ({ documentId, cookie } = await createTestDocument(db.sql));
   seededClients = new Set(Y.decodeStateVector(Y.encodeStateVector(await storedDoc(db.sql, documentId))).keys());
-  a = await connectSyncedClient(server.wsUrl, documentId);
-  b = await connectSyncedClient(server.wsUrl, documentId);
+  a = await connectSyncedClient(server.wsUrl, documentId, { cookie });
+  b = await connectSyncedClient(server.wsUrl, documentId, { cookie });
   drops = 0;
   for (const c of [a, b]) c.provider.on("status", ({ status }: { status: string }) => status === "disconnected" && drops++);
 });
@@ -54,7 +55,7 @@ beforeEach(async () => {
  */
 async function misbehave(send: (ws: import("ws").WebSocket) => void): Promise<{ code: number; reason: string }> {
   const typist = startTyping(a.doc, { clause: 2, tag: "a", everyMs: 4, limit: 30 });
-  const raw = openRawSocket(server.wsUrl, documentId);
+  const raw = openRawSocket(server.wsUrl, documentId, { cookie });
   await raw.opened;
   await waitFor(() => raw.received.length > 0, { what: "the server to greet the raw connection" });
   send(raw.ws);
@@ -138,7 +139,7 @@ describe("a room that is no document is refused before the WebSocket handshake",
     const documents = async () => (await db.sql<{ n: number }[]>`select count(*)::int as n from documents`)[0].n;
     const before = await documents();
     const room = id();
-    expect(await upgradeStatus(`${server.wsUrl}/${room}`)).toBe(404);
+    expect(await upgradeStatus(`${server.wsUrl}/${room}`, { cookie })).toBe(404);
     expect(server.concord.collab.rooms.has(room)).toBe(false);
     expect(await documents()).toBe(before);
 

@@ -25,19 +25,19 @@ function typeTogether(clients: TestClient[], words: number) {
 }
 
 /** After everyone leaves, the room compacts once more; then the log is empty and the snapshot is everything. */
-async function expectFoldedAfterLeaving(documentId: string, clients: TestClient[]) {
+async function expectFoldedAfterLeaving(documentId: string, cookie: string, clients: TestClient[]) {
   const expected = statementText(clients[0].doc);
   for (const c of clients) c.destroy();
   await waitFor(async () => (await countLoggedUpdates(db.sql, documentId)) === 0, { what: "the log to be folded after the last client left" });
   expect(await hasSnapshot(documentId)).toBe(true);
   expect(statementText(await storedDoc(db.sql, documentId))).toBe(expected);
-  const fresh = await connectSyncedClient(server.wsUrl, documentId);
+  const fresh = await connectSyncedClient(server.wsUrl, documentId, { cookie });
   expect(statementText(fresh.doc)).toBe(expected);
 }
 
 it("background compaction while three clients type loses nothing", async () => {
-  const { documentId } = await createTestDocument(db.sql);
-  const clients = await Promise.all([0, 1, 2].map(() => connectSyncedClient(server.wsUrl, documentId)));
+  const { documentId, cookie } = await createTestDocument(db.sql);
+  const clients = await Promise.all([0, 1, 2].map(() => connectSyncedClient(server.wsUrl, documentId, { cookie })));
   const idsBefore = await lastLogId();
   const typists = typeTogether(clients, 50);
   await Promise.all(typists.map((t) => t.done));
@@ -51,12 +51,12 @@ it("background compaction while three clients type loses nothing", async () => {
 
   for (const word of typists.flatMap((t) => t.words)) expect(statementText(clients[0].doc)).toContain(word);
   expect(sameContent(await storedDoc(db.sql, documentId), clients[0].doc)).toBe(true);
-  await expectFoldedAfterLeaving(documentId, clients);
+  await expectFoldedAfterLeaving(documentId, cookie, clients);
 });
 
 it("compactions run concurrently with the server's own, during editing, lose nothing", async () => {
-  const { documentId } = await createTestDocument(db.sql);
-  const clients = await Promise.all([0, 1, 2].map(() => connectSyncedClient(server.wsUrl, documentId)));
+  const { documentId, cookie } = await createTestDocument(db.sql);
+  const clients = await Promise.all([0, 1, 2].map(() => connectSyncedClient(server.wsUrl, documentId, { cookie })));
   const typists = typeTogether(clients, 60);
   const typing = Promise.all(typists.map((t) => t.done));
 
@@ -76,5 +76,5 @@ it("compactions run concurrently with the server's own, during editing, lose not
   const text = statementText(clients[0].doc);
   for (const word of typists.flatMap((t) => t.words)) expect(text).toContain(word);
   expect(sameContent(await storedDoc(db.sql, documentId), clients[0].doc)).toBe(true);
-  await expectFoldedAfterLeaving(documentId, clients);
+  await expectFoldedAfterLeaving(documentId, cookie, clients);
 });

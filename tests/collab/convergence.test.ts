@@ -13,9 +13,9 @@ beforeAll(async () => {
 });
 
 it("two clients editing at once converge to the same document, with every word of both in it", async () => {
-  const { documentId } = await createTestDocument(db.sql);
-  const a = await connectSyncedClient(server.wsUrl, documentId);
-  const b = await connectSyncedClient(server.wsUrl, documentId);
+  const { documentId, cookie } = await createTestDocument(db.sql);
+  const a = await connectSyncedClient(server.wsUrl, documentId, { cookie });
+  const b = await connectSyncedClient(server.wsUrl, documentId, { cookie });
 
   // Same clause, same position, same moment: the case a merge most easily gets wrong.
   typeInClause(a.doc, 0, "ALPHA ", 0);

@@ -12,10 +12,10 @@ beforeAll(async () => {
 });
 
 it("after a SIGKILL in the middle of a burst, a restarted server still has every edit any client had received", async () => {
-  const { documentId } = await createTestDocument(db.sql);
+  const { documentId, cookie } = await createTestDocument(db.sql);
   const first = await spawnServer({ databaseUrl: db.url });
-  const a = await connectSyncedClient(first.wsUrl, documentId);
-  const b = await connectSyncedClient(first.wsUrl, documentId);
+  const a = await connectSyncedClient(first.wsUrl, documentId, { cookie });
+  const b = await connectSyncedClient(first.wsUrl, documentId, { cookie });
   await waitForConvergence([a, b]);
 
   // Both type without pause; the server is killed the moment B has received 25 of A's words,
@@ -45,7 +45,7 @@ it("after a SIGKILL in the middle of a burst, a restarted server still has every
   b.destroy();
 
   const second = await spawnServer({ databaseUrl: db.url });
-  const fresh = await connectSyncedClient(second.wsUrl, documentId);
+  const fresh = await connectSyncedClient(second.wsUrl, documentId, { cookie });
   const recovered = Y.encodeStateVector(fresh.doc);
   const recoveredText = statementText(fresh.doc);
   for (const r of received) {

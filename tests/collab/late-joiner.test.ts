@@ -14,9 +14,9 @@ beforeAll(async () => {
 });
 
 it("a client that joins later receives the full text, edits and deletions included", async () => {
-  const { documentId } = await createTestDocument(db.sql);
-  const a = await connectSyncedClient(server.wsUrl, documentId);
-  const b = await connectSyncedClient(server.wsUrl, documentId);
+  const { documentId, cookie } = await createTestDocument(db.sql);
+  const a = await connectSyncedClient(server.wsUrl, documentId, { cookie });
+  const b = await connectSyncedClient(server.wsUrl, documentId, { cookie });
   await Promise.all([
     startTyping(a.doc, { clause: 2, tag: "a", everyMs: 2, limit: 30 }).done,
     startTyping(b.doc, { clause: 10, tag: "b", everyMs: 2, limit: 30 }).done,
@@ -26,7 +26,7 @@ it("a client that joins later receives the full text, edits and deletions includ
   await waitForConvergence([a, b]);
 
   // While the first two are still in the room (served from memory)...
-  const late = await connectSyncedClient(server.wsUrl, documentId);
+  const late = await connectSyncedClient(server.wsUrl, documentId, { cookie });
   expect(statementText(late.doc)).toBe(statementText(a.doc));
   expect(Y.encodeStateVector(late.doc)).toEqual(Y.encodeStateVector(a.doc));
   expect(statementText(late.doc)).toMatch(/^The delegations in the 4th International/m);
@@ -35,6 +35,6 @@ it("a client that joins later receives the full text, edits and deletions includ
   const expected = statementText(a.doc);
   for (const c of [a, b, late]) c.destroy();
   await waitFor(() => !server.concord.collab.rooms.has(documentId), { what: "the room to be released" });
-  const later = await connectSyncedClient(server.wsUrl, documentId);
+  const later = await connectSyncedClient(server.wsUrl, documentId, { cookie });
   expect(statementText(later.doc)).toBe(expected);
 });

@@ -25,13 +25,13 @@ async function withLongHistory(documentId: string, edits: number): Promise<strin
 }
 
 it("a document with a long history is delivered whole in the first sync, to clients that arrive while it loads", async () => {
-  const { documentId } = await createTestDocument(db.sql);
+  const { documentId, cookie } = await createTestDocument(db.sql);
   const expected = await withLongHistory(documentId, 4000);
   expect(await countLoggedUpdates(db.sql, documentId)).toBe(4001);
   expect(server.concord.collab.rooms.has(documentId)).toBe(false);
 
   // Both connect before the room exists, so both handshakes happen while the log is being read.
-  const clients = [connectClient(server.wsUrl, documentId), connectClient(server.wsUrl, documentId)];
+  const clients = [connectClient(server.wsUrl, documentId, { cookie }), connectClient(server.wsUrl, documentId, { cookie })];
   const atFirstSync = clients.map(
     (c) =>
       new Promise<{ text: string; sv: Uint8Array }>((resolve) =>

@@ -13,9 +13,9 @@ beforeAll(async () => {
 });
 
 it("a participant who goes offline keeps typing, comes back, and both texts merge with nothing lost", async () => {
-  const { documentId } = await createTestDocument(db.sql);
-  const online = await connectSyncedClient(server.wsUrl, documentId);
-  const traveller = await connectSyncedClient(server.wsUrl, documentId);
+  const { documentId, cookie } = await createTestDocument(db.sql);
+  const online = await connectSyncedClient(server.wsUrl, documentId, { cookie });
+  const traveller = await connectSyncedClient(server.wsUrl, documentId, { cookie });
 
   traveller.provider.disconnect();
   await waitFor(() => !traveller.provider.wsconnected, { what: "the traveller to be offline" });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "../support/browser";
+import { caretAtEnd, launchBrowser, signedInContext } from "../support/browser";
+import { createSessionUser } from "../support/sessions";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { createTestDocument } from "../support/statement";
@@ -9,11 +10,12 @@ let db: TestDatabase;
 let server: TestServer;
 let browser: Browser;
 let documentId: string;
+let conferenceId: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  ({ documentId } = await createTestDocument(db.sql));
+  ({ documentId, conferenceId } = await createTestDocument(db.sql));
   browser = await launchBrowser();
 });
 
@@ -21,9 +23,10 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/** Opens the statement as a new chair (a pen holder) with this name. */
 async function openAs(name: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.addInitScript((n) => window.localStorage.setItem("concord:name", n), name);
+  const { cookie } = await createSessionUser(db.sql, { conferenceId, role: "chair", name });
+  const context = await signedInContext(browser, server.url, cookie, { viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   await page.goto(`${server.url}/documents/${documentId}`);
   await page.locator(".statement .clause").first().waitFor();
@@ -41,11 +44,6 @@ const clauseText = (page: Page, label: string) =>
     return copy.textContent;
   });
 
-/** Puts the caret at the end of a clause's first paragraph. */
-async function caretAtEnd(page: Page, label: string) {
-  await clause(page, label).locator("p").first().click();
-  await page.keyboard.press("End");
-}
 
 describe("two delegates co-editing one statement in Chromium", () => {
   let alice: Page;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { launchBrowser } from "../support/browser";
+import { caretAtEnd, launchBrowser, signedInContext } from "../support/browser";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { clauseTexts, createTestDocument, storedDoc } from "../support/statement";
@@ -20,8 +20,8 @@ afterAll(async () => {
 });
 
 it("shows offline with unsent changes, then saves them on reconnection", async () => {
-  const { documentId } = await createTestDocument(db.sql);
-  const context = await browser.newContext();
+  const { documentId, cookie } = await createTestDocument(db.sql);
+  const context = await signedInContext(browser, server.url, cookie);
   const page = await context.newPage();
   await page.goto(`${server.url}/documents/${documentId}`);
   const badge = page.locator(".connection-badge");
@@ -30,13 +30,12 @@ it("shows offline with unsent changes, then saves them on reconnection", async (
 
   await context.setOffline(true);
   await page.locator('.connection-badge[data-connection="offline"], .connection-badge[data-connection="connecting"]').waitFor();
-  await page.locator('.statement .clause[data-label="OP2"] p').first().click();
-  await page.keyboard.press("End");
+  await caretAtEnd(page, "OP2");
   await page.keyboard.type(" while offline");
   await expect.poll(() => badge.textContent()).toBe("Offline — unsent changes will be saved on reconnection");
   expect(clauseTexts(await storedDoc(db.sql, documentId)).join("\n")).not.toContain("while offline");
 
   await context.setOffline(false);
   await expect.poll(() => badge.textContent(), { timeout: 15_000 }).toBe("All changes saved");
-  expect(clauseTexts(await storedDoc(db.sql, documentId))[8]).toContain(" while offline");
+  expect(clauseTexts(await storedDoc(db.sql, documentId))[8]).toMatch(/priorities; while offline$/);
 });

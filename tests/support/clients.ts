@@ -3,7 +3,7 @@ import * as decoding from "lib0/decoding";
 import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as syncProtocol from "y-protocols/sync";
-import { concordSaved, messageConcord, messageSync } from "../../server/collab/protocol";
+import { concordAccess, concordSaved, messageConcord, messageSync } from "../../server/collab/protocol";
 import { onCleanup } from "./cleanup";
 import { encodeMessage } from "./raw-socket";
 import { statementFragment, typeInClause } from "./statement";
@@ -24,6 +24,8 @@ export interface TestClient {
   provider: WebsocketProvider;
   /** State vectors of the server's "saved" acknowledgments ([64, 0, sv]), in arrival order. */
   saved: Uint8Array[];
+  /** The read-only flag of the server's last access message ([64, 1, flag]); null before one came. */
+  readOnly: boolean | null;
   /** Resolves on the first completed sync; rejects if the server closes the connection for good. */
   synced: Promise<void>;
   /** Whether the server has acknowledged as durable every edit this client made. */
@@ -32,14 +34,29 @@ export interface TestClient {
 }
 
 /** A stock y-websocket client, as the browser uses it, connected from Node. */
-export function connectClient(wsUrl: string, documentId: string, { doc = new Y.Doc() }: { doc?: Y.Doc } = {}): TestClient {
+/** The `ws` WebSocket with a fixed Cookie header, in the shape the provider constructs. */
+function webSocketWithCookie(cookie: string | undefined) {
+  return class extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols, { headers: cookie ? { cookie } : {} });
+    }
+  };
+}
+
+export function connectClient(
+  wsUrl: string,
+  documentId: string,
+  { doc = new Y.Doc(), cookie }: { doc?: Y.Doc; cookie?: string } = {},
+): TestClient {
   const provider = new WebsocketProvider(wsUrl, documentId, doc, {
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: webSocketWithCookie(cookie) as unknown as typeof globalThis.WebSocket,
     disableBc: true,
   });
   const saved: Uint8Array[] = [];
   provider.messageHandlers[messageConcord] = (_encoder, decoder) => {
-    if (decoding.readVarUint(decoder) === concordSaved) saved.push(decoding.readVarUint8Array(decoder));
+    const kind = decoding.readVarUint(decoder);
+    if (kind === concordSaved) saved.push(decoding.readVarUint8Array(decoder));
+    else if (kind === concordAccess) client.readOnly = decoding.readVarUint(decoder) === 1;
   };
   const synced = new Promise<void>((resolve, reject) => {
     provider.on("sync", (isSynced: boolean) => isSynced && resolve());
@@ -57,10 +74,11 @@ export function connectClient(wsUrl: string, documentId: string, { doc = new Y.D
     doc.destroy();
   };
   onCleanup(destroy);
-  return {
+  const client: TestClient = {
     doc,
     provider,
     saved,
+    readOnly: null,
     synced,
     isSaved: () => {
       // What it received from others came from the server, which relays only what is durable.
@@ -70,9 +88,10 @@ export function connectClient(wsUrl: string, documentId: string, { doc = new Y.D
     },
     destroy,
   };
+  return client;
 }
 
-export async function connectSyncedClient(wsUrl: string, documentId: string, options?: { doc?: Y.Doc }): Promise<TestClient> {
+export async function connectSyncedClient(wsUrl: string, documentId: string, options?: { doc?: Y.Doc; cookie?: string }): Promise<TestClient> {
   const client = connectClient(wsUrl, documentId, options);
   await withTimeout(client.synced, 15_000, `first sync of ${documentId}`);
   return client;

@@ -11,8 +11,8 @@ export interface RawSocket {
 }
 
 /** A bare WebSocket on a room, for sending what the stock client never would. */
-export function openRawSocket(wsUrl: string, documentId: string): RawSocket {
-  const ws = new WebSocket(`${wsUrl}/${documentId}`);
+export function openRawSocket(wsUrl: string, documentId: string, { cookie }: { cookie?: string } = {}): RawSocket {
+  const ws = new WebSocket(`${wsUrl}/${documentId}`, { headers: cookie ? { cookie } : {} });
   const received: Uint8Array[] = [];
   ws.on("message", (data: Buffer) => received.push(new Uint8Array(data)));
   ws.on("error", () => {});
@@ -29,9 +29,10 @@ export function openRawSocket(wsUrl: string, documentId: string): RawSocket {
 }
 
 /** The HTTP status with which the server answers a WebSocket upgrade it refuses (or 101 if it accepts). */
-export function upgradeStatus(url: string): Promise<number> {
+export function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
+    const { origin, ...rest } = headers;
+    const ws = new WebSocket(url, { headers: rest, ...(origin ? { origin } : {}) });
     ws.on("error", () => {});
     ws.once("unexpected-response", (_req, res) => {
       resolve(res.statusCode ?? 0);

@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import * as Y from "yjs";
 import type { JSONContent } from "@tiptap/core";
 import { statementField } from "../../app/editor/schema";
-import type { Db } from "../../server/db/sql";
+import type { Sql } from "../../server/db/sql";
+import { createSessionUser } from "./sessions";
 import { createConference } from "../../server/queries/conferences";
 import { createDocument } from "../../server/queries/documents";
 import { appendUpdates, loadUpdates } from "../../server/queries/document-state";
@@ -69,8 +70,14 @@ export function deleteInClause(doc: Y.Doc, clause: number, at: number, length: n
   doc.transact(() => clauseParagraphText(doc, clause).delete(at, length));
 }
 
-/** A conference and one document in it holding `content` (the demo zero draft by default). */
-export async function createTestDocument(sql: Db, content: JSONContent = demoStatement()): Promise<{ documentId: string; conferenceId: string }> {
+/**
+ * A conference and one document in it holding `content` (the demo zero draft by default), with
+ * a chair (a pen holder) whose session `cookie` lets collaboration clients edit it.
+ */
+export async function createTestDocument(
+  sql: Sql,
+  content: JSONContent = demoStatement(),
+): Promise<{ documentId: string; conferenceId: string; cookie: string }> {
   const conference = await createConference(sql, {
     slug: `test-${randomBytes(5).toString("hex")}`,
     title: "Test conference",
@@ -79,11 +86,12 @@ export async function createTestDocument(sql: Db, content: JSONContent = demoSta
   });
   const document = await createDocument(sql, conference.id, "Test statement");
   await appendUpdates(sql, document.id, [statementUpdate(content)]);
-  return { documentId: document.id, conferenceId: conference.id };
+  const chair = await createSessionUser(sql, { conferenceId: conference.id, role: "chair" });
+  return { documentId: document.id, conferenceId: conference.id, cookie: chair.cookie };
 }
 
 /** The document as PostgreSQL has it right now (snapshot plus log), in a fresh Y.Doc. */
-export async function storedDoc(sql: Db, documentId: string): Promise<Y.Doc> {
+export async function storedDoc(sql: Sql, documentId: string): Promise<Y.Doc> {
   const doc = new Y.Doc();
   const updates = await loadUpdates(sql, documentId);
   Y.transact(doc, () => {

@@ -1,0 +1,37 @@
+import { Form, Link, useRouteLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
+
+interface RootData {
+  user: { name: string; email: string; isAdmin: boolean } | null;
+}
+
+/** The masthead of every page: brand, page title, the person signed in and sign-out. */
+export function AppHeader({ children }: { children?: ReactNode }) {
+  const root = useRouteLoaderData<RootData>("root");
+  const user = root?.user;
+  return (
+    <header className="masthead">
+      <Link to="/" className="brand">
+        Concord
+      </Link>
+      <div className="masthead-title">{children}</div>
+      {user ? (
+        <div className="user-menu">
+          {user.isAdmin ? (
+            <Link to="/admin" className="masthead-link">
+              Administration
+            </Link>
+          ) : null}
+          <span className="user-name" title={user.email}>
+            {user.name}
+          </span>
+          <Form method="post" action="/logout">
+            <button type="submit" className="button small on-dark">
+              Sign out
+            </button>
+          </Form>
+        </div>
+      ) : null}
+    </header>
+  );
+}

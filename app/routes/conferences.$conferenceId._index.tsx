@@ -1,0 +1,84 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { can } from "../../server/auth/permissions";
+import { createDocument, listDocuments } from "../../server/queries/documents";
+import { appendUpdates } from "../../server/queries/document-state";
+import { statementUpdate } from "../../server/seed/statement-state";
+import { emptyStatement } from "../editor/empty-statement";
+import { AppHeader } from "../components/AppHeader";
+import { ConferenceNav } from "../components/ConferenceNav";
+import { CsrfInput, Field } from "../components/forms";
+import { readProtectedForm, requireConferencePermission } from "../utils/auth.server";
+import { invalid, parseForm } from "../utils/forms";
+import { roleLabels } from "../utils/labels";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.conference.title} · Concord` : "Concord" }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { conference, access } = await requireConferencePermission(request, context, params.conferenceId, "conference:view");
+  return {
+    conference,
+    role: access.role,
+    canManage: can(access, "conference:manage"),
+    documents: await listDocuments(context.sql, conference.id),
+  };
+}
+
+const createSchema = z.object({
+  title: z.string({ error: "Give the document a title." }).trim().min(1, "Give the document a title.").max(200, "Keep the title under 200 characters."),
+});
+
+/** The secretariat creates a document: an empty statement with one clause in each part. */
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { conference, user } = await requireConferencePermission(request, context, params.conferenceId, "conference:manage");
+  const form = await readProtectedForm(request, context, user);
+  const parsed = parseForm(form, createSchema);
+  if (!parsed.ok) return invalid(parsed);
+  const document = await context.sql.begin(async (tx) => {
+    const d = await createDocument(tx, conference.id, parsed.data.title);
+    await appendUpdates(tx, d.id, [statementUpdate(emptyStatement(parsed.data.title))]);
+    return d;
+  });
+  throw redirect(`/documents/${document.id}`);
+}
+
+export default function ConferencePage() {
+  const { conference, role, canManage, documents } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors = result && !result.ok ? result.errors : {};
+  return (
+    <div className="page">
+      <AppHeader>
+        <span className="conference">{conference.venue}</span>
+        <h1 className="document-title">{conference.title}</h1>
+      </AppHeader>
+      <ConferenceNav conferenceId={conference.id} canManage={canManage} current="documents" />
+      <main id="main" className="content">
+        <p className="role-note">Your role: {roleLabels[role]}</p>
+        <h2>Documents</h2>
+        {documents.length === 0 ? <p>No documents yet.</p> : null}
+        <ul className="document-list">
+          {documents.map((d) => (
+            <li key={d.id}>
+              <Link to={`/documents/${d.id}`}>{d.title}</Link>
+            </li>
+          ))}
+        </ul>
+        {canManage ? (
+          <section className="card" aria-labelledby="new-doc">
+            <h3 id="new-doc">New document</h3>
+            <Form method="post" className="form inline-form" noValidate>
+              <CsrfInput />
+              <Field label="Title" name="title" required maxLength={200} defaultValue={result?.values?.title} errors={errors.title} />
+              <button type="submit" className="button primary">
+                Create document
+              </button>
+            </Form>
+          </section>
+        ) : null}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+import type { Db } from "../db/sql";
+import { findMembership, type Role } from "../queries/memberships";
+import type { SessionUser } from "../queries/sessions";
+
+/**
+ * Every right in a conference, and which roles hold it. HTTP routes and the collaboration
+ * endpoint both decide through `can`, so the two cannot disagree.
+ */
+export type Permission =
+  | "conference:view" // read the conference and its documents
+  | "document:write" // change a document's base text
+  | "conference:manage" // documents, delegations, people, invitations
+  | "conference:export";
+
+const grants: Record<Role, readonly Permission[]> = {
+  secretariat: ["conference:view", "document:write", "conference:manage", "conference:export"],
+  chair: ["conference:view", "document:write", "conference:export"],
+  delegate: ["conference:view"],
+  observer: ["conference:view"],
+};
+
+export interface Access {
+  userId: string;
+  conferenceId: string;
+  /** The person's role; a deployment administrator without a membership acts as secretariat. */
+  role: Role;
+  delegationId: string | null;
+}
+
+/** A person's access to a conference, or null when they have none (answered as 404, not 403). */
+export async function resolveAccess(sql: Db, user: Pick<SessionUser, "id" | "isAdmin">, conferenceId: string): Promise<Access | null> {
+  const membership = await findMembership(sql, conferenceId, user.id);
+  if (membership) return { userId: user.id, conferenceId, role: membership.role, delegationId: membership.delegationId };
+  if (user.isAdmin) return { userId: user.id, conferenceId, role: "secretariat", delegationId: null };
+  return null;
+}
+
+export function can(access: Pick<Access, "role">, permission: Permission): boolean {
+  return grants[access.role].includes(permission);
+}

@@ -1,0 +1,112 @@
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createCookie } from "@remix-run/node";
+import type { Sql } from "../db/sql";
+import { createSession, deleteSession, findSessionUser, type SessionUser } from "../queries/sessions";
+import { findUserByEmail } from "../queries/users";
+import { decoyHash, verifyPassword } from "./password";
+import { RateLimiter } from "./rate-limit";
+import { publishAccessEvent } from "./access-events";
+
+export interface AuthOptions {
+  sql: Sql;
+  secret: string;
+  secureCookies: boolean;
+  sessionTtlMs?: number;
+}
+
+export type SignInResult =
+  | { ok: true; user: SessionUser; setCookie: string }
+  | { ok: false; error: string; retryAfterMs?: number };
+
+export type Auth = ReturnType<typeof createAuth>;
+
+const cookieName = "concord_session";
+
+/** Sign-in, sessions and the anti-forgery token; one instance per process, shared with Remix via context. */
+export function createAuth({ sql, secret, secureCookies, sessionTtlMs = 14 * 24 * 3600 * 1000 }: AuthOptions) {
+  const cookie = createCookie(cookieName, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: secureCookies,
+    path: "/",
+    secrets: [secret],
+    maxAge: Math.floor(sessionTtlMs / 1000),
+  });
+  const perAccount = new RateLimiter(5, 15 * 60 * 1000);
+  const perAddress = new RateLimiter(30, 15 * 60 * 1000);
+
+  const tokenFrom = async (cookieHeader: string | null | undefined): Promise<string | null> => {
+    if (!cookieHeader) return null;
+    const value = await cookie.parse(cookieHeader);
+    return typeof value === "string" && value.length > 0 ? value : null;
+  };
+
+  return {
+    cookieName,
+
+    /** The signed-in person for a Cookie header, or null (no cookie, forged, expired or signed out). */
+    async userFromCookie(cookieHeader: string | null | undefined): Promise<SessionUser | null> {
+      const token = await tokenFrom(cookieHeader);
+      return token ? findSessionUser(sql, token) : null;
+    },
+
+    async startSession(userId: string): Promise<string> {
+      const { token } = await createSession(sql, userId, sessionTtlMs);
+      return cookie.serialize(token);
+    },
+
+    /**
+     * Checks e-mail and password. Every failure reads the same, whether or not the account exists,
+     * and takes the same time (a decoy hash is verified when there is no account).
+     */
+    async signIn(email: string, password: string, address: string): Promise<SignInResult> {
+      const accountKey = email.trim().toLowerCase();
+      const wait = Math.max(perAccount.retryAfter(accountKey), perAddress.retryAfter(address));
+      if (wait > 0) {
+        return { ok: false, error: `Too many sign-in attempts. Try again in ${Math.ceil(wait / 60000)} minute(s).`, retryAfterMs: wait };
+      }
+      perAddress.hit(address);
+      const user = await findUserByEmail(sql, accountKey);
+      const valid = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
+      if (!user || !valid) {
+        perAccount.hit(accountKey);
+        return { ok: false, error: "The e-mail address or password is incorrect." };
+      }
+      perAccount.reset(accountKey);
+      const { passwordHash: _, ...rest } = user;
+      const { token, sessionId } = await createSession(sql, user.id, sessionTtlMs);
+      return { ok: true, user: { ...rest, sessionId }, setCookie: await cookie.serialize(token) };
+    },
+
+    /** Ends the session (its open collaboration connections close too) and clears the cookie. */
+    async signOut(cookieHeader: string | null | undefined): Promise<string> {
+      const token = await tokenFrom(cookieHeader);
+      if (token) {
+        const sessionId = await deleteSession(sql, token);
+        await publishAccessEvent(sql, { type: "session-ended", sessionId });
+      }
+      return cookie.serialize("", { maxAge: 0, expires: new Date(0) });
+    },
+
+    /** The anti-forgery token for a session's forms. */
+    csrfToken(sessionId: string): string {
+      return createHmac("sha256", secret).update(`csrf:${sessionId}`).digest("base64url");
+    },
+
+    verifyCsrf(sessionId: string, token: unknown): boolean {
+      if (typeof token !== "string") return false;
+      const expected = Buffer.from(this.csrfToken(sessionId));
+      const given = Buffer.from(token);
+      return given.length === expected.length && timingSafeEqual(given, expected);
+    },
+  };
+}
+
+/** The secret that signs cookies: SESSION_SECRET, or one generated once and kept in the database. */
+export async function sessionSecret(sql: Sql, configured: string | undefined): Promise<string> {
+  if (configured) return configured;
+  const generated = randomBytes(32).toString("base64url");
+  await sql`insert into settings (key, value) values ('session_secret', ${generated}) on conflict (key) do nothing`;
+  const [row] = await sql<{ value: string }[]>`select value from settings where key = 'session_secret'`;
+  return row.value;
+}
