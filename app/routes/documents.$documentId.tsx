@@ -72,10 +72,7 @@ export default function DocumentPage() {
       </AppHeader>
       <div className="status-bar">
         <ConnectionBadge status={status} />
-        <span className="role-note">
-          {me.role}
-          {status.readOnly ? " · read only" : ""}
-        </span>
+        <span className="role-note">Your role: {me.role}</span>
       </div>
       <main id="main">
         {connection ? (

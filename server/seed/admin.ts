@@ -13,7 +13,7 @@ export async function ensureAdmin(sql: Sql, options: { email: string; password?:
   options.log(
     options.password
       ? `Created the deployment administrator ${options.email} (password from ADMIN_PASSWORD).`
-      : `Created the deployment administrator ${options.email} with password ${password} (shown once; change it by setting ADMIN_PASSWORD on a new deployment).`,
+      : `Created the deployment administrator ${options.email} with password ${password} (shown only this once).`,
   );
   return true;
 }

@@ -1,0 +1,157 @@
+import { z } from "zod";
+import type { Sql } from "../db/sql";
+import { listDelegations, type DelegationRow } from "../queries/delegations";
+import { roles, type Role } from "../queries/memberships";
+import { findUserByEmail } from "../queries/users";
+import { roleLabels } from "../../app/utils/labels";
+import { CsvError, isBlankRecord, parseCsv } from "./csv";
+import { issueInvitation } from "./invitations";
+import { defaultInvitationDays } from "./constants";
+import { assignRole } from "./memberships";
+import { maxImportRows } from "./constants";
+
+export { maxImportBytes, maxImportRows } from "./constants";
+
+export type ImportOutcome = "added" | "updated" | "unchanged" | "invited" | "rejected";
+
+export interface ImportReportRow {
+  /** The row in the file, the header being row 1. */
+  row: number;
+  name: string;
+  email: string;
+  outcome: ImportOutcome;
+  /** What was done, or every reason the row was rejected. */
+  messages: string[];
+  /** For a new e-mail address: the invitation link to send (shown only in this report). */
+  link?: string;
+}
+
+export type ImportResult = { ok: true; rows: ImportReportRow[]; counts: Record<ImportOutcome, number> } | { ok: false; error: string };
+
+const columnAliases: Record<string, "name" | "email" | "delegation" | "role"> = {
+  name: "name",
+  "full name": "name",
+  email: "email",
+  "e-mail": "email",
+  "email address": "email",
+  "e-mail address": "email",
+  delegation: "delegation",
+  role: "role",
+};
+const requiredColumns = ["name", "email", "delegation", "role"] as const;
+
+const emailSchema = z.email();
+const roleList = "secretariat, chair, delegate or observer";
+
+function parseRole(value: string): Role | null {
+  const v = value.trim().toLowerCase();
+  return (roles as readonly string[]).includes(v) ? (v as Role) : null;
+}
+
+const describe = (role: Role, delegation: DelegationRow | null) => `${roleLabels[role]}${delegation ? ` of ${delegation.name} (${delegation.code})` : ""}`;
+
+/**
+ * Imports participants from CSV text (columns name, email, delegation, role; header row first).
+ * Each row stands alone: an existing account is given its role at once, a new e-mail address an
+ * invitation link; a bad row is reported with every reason and never stops the others.
+ */
+export async function importPeople(sql: Sql, { conferenceId, actorId, text, origin }: { conferenceId: string; actorId: string; text: string; origin: string }): Promise<ImportResult> {
+  let records;
+  try {
+    records = parseCsv(text).filter((r) => !isBlankRecord(r));
+  } catch (err) {
+    if (err instanceof CsvError) return { ok: false, error: `The file could not be read as CSV. ${err.message}` };
+    throw err;
+  }
+  const [header, ...rows] = records;
+  if (!header) return { ok: false, error: "The file is empty. It needs a header row (name, email, delegation, role) and one row per person." };
+  const index: Partial<Record<(typeof requiredColumns)[number], number>> = {};
+  header.fields.forEach((f, i) => {
+    const key = columnAliases[f.trim().toLowerCase()];
+    if (key && index[key] === undefined) index[key] = i;
+  });
+  const missing = requiredColumns.filter((c) => index[c] === undefined);
+  if (missing.length > 0) {
+    return {
+      ok: false,
+      error: `The header row must name the columns name, email, delegation and role; ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} missing.`,
+    };
+  }
+  if (rows.length === 0) return { ok: false, error: "The file has a header row but no people in it." };
+  if (rows.length > maxImportRows) return { ok: false, error: `The file has ${rows.length} rows; import at most ${maxImportRows} at a time.` };
+
+  const delegations = await listDelegations(sql, conferenceId);
+  const delegationFor = (key: string) =>
+    delegations.find((d) => d.code.toLowerCase() === key.toLowerCase()) ?? delegations.find((d) => d.name.toLowerCase() === key.toLowerCase()) ?? null;
+  const firstRowOf = new Map<string, number>();
+  const report: ImportReportRow[] = [];
+
+  for (const record of rows) {
+    const cell = (c: (typeof requiredColumns)[number]) => (record.fields[index[c]!] ?? "").trim();
+    const name = cell("name");
+    const email = cell("email");
+    const delegationKey = cell("delegation");
+    const roleText = cell("role");
+    const reasons: string[] = [];
+
+    if (!name) reasons.push("The name is missing.");
+    else if (name.length > 100) reasons.push("The name is longer than 100 characters.");
+
+    const emailValid = email !== "" && email.length <= 254 && emailSchema.safeParse(email).success;
+    if (!email) reasons.push("The e-mail address is missing.");
+    else if (!emailValid) reasons.push(`"${email}" is not a valid e-mail address.`);
+
+    const role = parseRole(roleText);
+    if (!roleText) reasons.push(`The role is missing (${roleList}).`);
+    else if (!role) reasons.push(`Unknown role "${roleText}" (use ${roleList}).`);
+
+    const delegation = delegationKey ? delegationFor(delegationKey) : null;
+    if (delegationKey && !delegation) reasons.push(`Unknown delegation "${delegationKey}": use the code or name of a delegation on the Delegations page.`);
+    if (role === "delegate" && !delegationKey) reasons.push("A delegate needs a delegation (its code or name).");
+    if (role && role !== "delegate" && delegationKey) {
+      reasons.push(`A delegation ("${delegationKey}") is given for the role ${roleLabels[role].toLowerCase()}: only delegates belong to a delegation.`);
+    }
+
+    if (emailValid) {
+      const key = email.toLowerCase();
+      const first = firstRowOf.get(key);
+      if (first !== undefined) reasons.push(`Duplicate: the e-mail address ${email} is already in row ${first} of this file.`);
+      else firstRowOf.set(key, record.row);
+    }
+
+    const entry = { row: record.row, name, email };
+    if (reasons.length > 0 || !role) {
+      report.push({ ...entry, outcome: "rejected", messages: reasons });
+      continue;
+    }
+    try {
+      const account = await findUserByEmail(sql, email);
+      if (account) {
+        const change = await assignRole(sql, { conferenceId, userId: account.id, role, delegationId: delegation?.id ?? null, actorId });
+        if (!change.ok) report.push({ ...entry, outcome: "rejected", messages: [change.error] });
+        else if (!change.changed) report.push({ ...entry, outcome: "unchanged", messages: [`Already ${describe(role, delegation)}; nothing changed.`] });
+        else if (change.before) {
+          const was = delegations.find((d) => d.id === change.before!.delegationId) ?? null;
+          report.push({ ...entry, outcome: "updated", messages: [`Existing participant: changed from ${describe(change.before.role, was)} to ${describe(role, delegation)}.`] });
+        } else {
+          report.push({ ...entry, outcome: "added", messages: [`Existing account added as ${describe(role, delegation)}.`] });
+        }
+      } else {
+        const { link } = await issueInvitation(sql, { conferenceId, email, role, delegationId: delegation?.id ?? null, createdBy: actorId, origin });
+        report.push({
+          ...entry,
+          outcome: "invited",
+          messages: [`New person: invitation as ${describe(role, delegation)} created, valid ${defaultInvitationDays} days. Send them the link.`],
+          link,
+        });
+      }
+    } catch (err) {
+      console.error(`CSV import, row ${record.row}:`, err);
+      report.push({ ...entry, outcome: "rejected", messages: ["This row could not be saved. Try it again."] });
+    }
+  }
+
+  const counts: Record<ImportOutcome, number> = { added: 0, updated: 0, unchanged: 0, invited: 0, rejected: 0 };
+  for (const r of report) counts[r.outcome]++;
+  return { ok: true, rows: report, counts };
+}

@@ -1,0 +1,71 @@
+import type { Sql } from "../db/sql";
+import { publishAccessEvent } from "../auth/access-events";
+import { createInvitation, findInvitationByToken, markInvitationAccepted, type InvitationStatus } from "../queries/invitations";
+import { setMembership, type Role } from "../queries/memberships";
+import { createUser, findUserByEmail } from "../queries/users";
+import { defaultInvitationDays } from "./constants";
+
+export { defaultInvitationDays, invitationDayChoices } from "./constants";
+
+export const invitationPath = (token: string) => `/invitations/${token}`;
+
+/** The link to hand to the invitee; `origin` is the deployment's own, as the secretariat reached it. */
+export const invitationLink = (origin: string, token: string) => new URL(invitationPath(token), origin).toString();
+
+/** Creates a one-time invitation and returns the link: the only time the token is ever seen. */
+export async function issueInvitation(
+  sql: Sql,
+  i: { conferenceId: string; email: string; role: Role; delegationId: string | null; createdBy: string | null; days?: number; origin: string },
+): Promise<{ id: string; link: string; expiresAt: Date }> {
+  const expiresAt = new Date(Date.now() + (i.days ?? defaultInvitationDays) * 24 * 3600 * 1000);
+  const { id, token } = await createInvitation(sql, { ...i, expiresAt });
+  return { id, link: invitationLink(i.origin, token), expiresAt };
+}
+
+export type AcceptResult =
+  | { ok: true; userId: string; conferenceId: string }
+  | { ok: false; gone: Exclude<InvitationStatus, "pending"> | "unknown" }
+  | { ok: false; gone?: undefined; field: "form" | "password"; error: string };
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string } | null)?.code === "23505";
+
+/**
+ * Uses an invitation once: for a new account (created with the invitation's e-mail) or for the
+ * existing account of that e-mail. The invitation row is locked for the whole transaction, so of
+ * two simultaneous uses of one link the second finds it accepted and fails.
+ */
+export async function acceptInvitation(
+  sql: Sql,
+  token: string,
+  who: { kind: "new"; name: string; passwordHash: string } | { kind: "existing"; userId: string; email: string },
+): Promise<AcceptResult> {
+  let result: AcceptResult;
+  try {
+    result = await sql.begin(async (tx): Promise<AcceptResult> => {
+      const invitation = await findInvitationByToken(tx, token, { lock: true });
+      if (!invitation) return { ok: false, gone: "unknown" };
+      if (invitation.status !== "pending") return { ok: false, gone: invitation.status };
+      let userId: string;
+      if (who.kind === "new") {
+        if (await findUserByEmail(tx, invitation.email)) {
+          return { ok: false, field: "form", error: "An account with this e-mail address exists already. Sign in with its password to accept." };
+        }
+        userId = (await createUser(tx, { email: invitation.email, name: who.name, passwordHash: who.passwordHash })).id;
+      } else {
+        if (who.email.toLowerCase() !== invitation.email.toLowerCase()) {
+          return { ok: false, field: "form", error: `This invitation is for ${invitation.email}, not for ${who.email}.` };
+        }
+        userId = who.userId;
+      }
+      await setMembership(tx, { conferenceId: invitation.conferenceId, userId, role: invitation.role, delegationId: invitation.delegationId });
+      await markInvitationAccepted(tx, invitation.id, userId);
+      return { ok: true, userId, conferenceId: invitation.conferenceId };
+    });
+  } catch (err) {
+    // Someone created an account with the same e-mail address at the same moment.
+    if (isUniqueViolation(err)) return { ok: false, field: "form", error: "An account with this e-mail address exists already. Sign in with its password to accept." };
+    throw err;
+  }
+  if (result.ok) await publishAccessEvent(sql, { type: "membership", conferenceId: result.conferenceId, userId: result.userId });
+  return result;
+}
