@@ -1,0 +1,191 @@
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { ServerBuild } from "@remix-run/node";
+import { createTestDatabase, type TestDatabase } from "../support/db";
+import { startTestServer, type TestServer } from "../support/server";
+import { createSessionUser, sessionCookieFor } from "../support/sessions";
+import { createTestDocument } from "../support/statement";
+import { csrfTokenFor } from "../support/people";
+import { upgradeStatus } from "../support/raw-socket";
+import { createUser } from "../../server/queries/users";
+import { issueInvitation } from "../../server/people/invitations";
+
+/**
+ * Every route's loader and every action (and each intent of an action), for every kind of person:
+ * allowed, sent to sign in, refused (403), or not even shown to exist (404). A route added
+ * without an entry here fails the first test.
+ */
+type Actor = "anonymous" | "outsider" | "observer" | "delegate" | "chair" | "secretariat" | "admin";
+type Outcome = "allowed" | "login" | 403 | 404;
+type Row = Record<Actor, Outcome>;
+
+const actors: Actor[] = ["anonymous", "outsider", "observer", "delegate", "chair", "secretariat", "admin"];
+const all = (o: Outcome) => Object.fromEntries(actors.map((a) => [a, o])) as Row;
+const everyone = all("allowed");
+const signedIn: Row = { ...everyone, anonymous: "login" };
+const members: Row = { ...signedIn, outsider: 404 };
+const managers: Row = { anonymous: "login", outsider: 404, observer: 403, delegate: 403, chair: 403, secretariat: "allowed", admin: "allowed" };
+const adminOnly: Row = { anonymous: "login", outsider: 403, observer: 403, delegate: 403, chair: 403, secretariat: 403, admin: "allowed" };
+
+interface Ids {
+  conferenceId: string;
+  documentId: string;
+  token: string;
+}
+
+interface Check {
+  /** The request path, given the fixture's ids. */
+  path: (ids: Ids) => string;
+  expect: Row;
+  /** Form fields of an action (deliberately invalid, so an allowed request changes nothing). */
+  form?: Record<string, string>;
+  multipart?: boolean;
+}
+
+const conference = (ids: Ids) => `/conferences/${ids.conferenceId}`;
+
+const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }> = {
+  root: { loader: { path: () => "/login", expect: everyone } },
+  "routes/_index": { loader: { path: () => "/", expect: signedIn } },
+  "routes/login": {
+    loader: { path: () => "/login", expect: everyone },
+    actions: { signIn: { path: () => "/login", form: { email: "nobody@example.org", password: "wrong" }, expect: everyone } },
+  },
+  "routes/logout": {
+    loader: { path: () => "/logout", expect: everyone },
+    // Anyone may sign out, and it always ends on the sign-in page; checked last (it ends the session).
+    actions: { signOut: { path: () => "/logout", form: {}, expect: all("login") } },
+  },
+  "routes/admin": {
+    loader: { path: () => "/admin", expect: adminOnly },
+    actions: {
+      create: { path: () => "/admin", form: { intent: "create", title: "" }, expect: adminOnly },
+      appoint: { path: () => "/admin", form: { intent: "appoint", conferenceId: "", email: "not-an-email" }, expect: adminOnly },
+    },
+  },
+  "routes/conferences.$conferenceId._index": {
+    loader: { path: conference, expect: members },
+    actions: { createDocument: { path: conference, form: { title: "" }, expect: managers } },
+  },
+  "routes/conferences.$conferenceId.delegations": {
+    loader: { path: (ids) => `${conference(ids)}/delegations`, expect: managers },
+    actions: { add: { path: (ids) => `${conference(ids)}/delegations`, form: { name: "", code: "", kind: "state" }, expect: managers } },
+  },
+  "routes/conferences.$conferenceId.people": {
+    loader: { path: (ids) => `${conference(ids)}/people`, expect: managers },
+    actions: {
+      role: { path: (ids) => `${conference(ids)}/people`, form: { intent: "role", userId: "", role: "chair" }, expect: managers },
+      remove: { path: (ids) => `${conference(ids)}/people`, form: { intent: "remove", userId: "" }, expect: managers },
+      invite: { path: (ids) => `${conference(ids)}/people`, form: { intent: "invite", email: "", role: "observer", days: "7" }, expect: managers },
+      revoke: { path: (ids) => `${conference(ids)}/people`, form: { intent: "revoke", invitationId: "" }, expect: managers },
+      import: { path: (ids) => `${conference(ids)}/people`, form: { intent: "import" }, multipart: true, expect: managers },
+    },
+  },
+  "routes/documents.$documentId": { loader: { path: (ids) => `/documents/${ids.documentId}`, expect: members } },
+  "routes/invitations.$token": {
+    // An invitation link is for whoever holds it; its actions check the token and the password.
+    loader: { path: (ids) => `/invitations/${ids.token}`, expect: everyone },
+    actions: {
+      signup: { path: (ids) => `/invitations/${ids.token}?intent=signup`, form: { name: "", password: "short", confirm: "x" }, expect: everyone },
+      signin: { path: (ids) => `/invitations/${ids.token}?intent=signin`, form: { password: "" }, expect: everyone },
+      // Accepting as the signed-in person needs a session first.
+      accept: { path: (ids) => `/invitations/${ids.token}?intent=accept`, form: {}, expect: signedIn },
+    },
+  },
+};
+
+let db: TestDatabase;
+let server: TestServer;
+let ids: Ids;
+const cookies = {} as Record<Actor, string | null>;
+const tokens = {} as Record<Actor, string | null>;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await startTestServer({ databaseUrl: db.url });
+  const fixture = await createTestDocument(db.sql);
+  const other = await createTestDocument(db.sql);
+  const people: Record<Exclude<Actor, "anonymous" | "outsider" | "admin">, string> = {
+    observer: (await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "observer" })).cookie,
+    delegate: (await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "delegate" })).cookie,
+    chair: fixture.cookie,
+    secretariat: (await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "secretariat" })).cookie,
+  };
+  const admin = await createUser(db.sql, { email: "root@example.org", name: "Administrator", passwordHash: "!", isAdmin: true });
+  Object.assign(cookies, people, {
+    anonymous: null,
+    outsider: (await createSessionUser(db.sql, { conferenceId: other.conferenceId, role: "secretariat" })).cookie,
+    admin: await sessionCookieFor(db.sql, admin.id),
+  });
+  for (const actor of actors) tokens[actor] = cookies[actor] ? await csrfTokenFor(server.url, cookies[actor]!) : null;
+  const invitation = await issueInvitation(db.sql, {
+    conferenceId: fixture.conferenceId,
+    email: "invitee@example.org",
+    role: "observer",
+    delegationId: null,
+    createdBy: null,
+    origin: server.url,
+  });
+  ids = { conferenceId: fixture.conferenceId, documentId: fixture.documentId, token: invitation.link.split("/").pop()! };
+});
+
+async function outcome(res: Response): Promise<Outcome | number> {
+  if (res.status === 401 || res.status === 403 || res.status === 404) return res.status === 401 ? "login" : res.status;
+  const location = res.headers.get("location") ?? "";
+  if (res.status >= 300 && res.status < 400 && location.startsWith("/login")) return "login";
+  if (res.status >= 500) return res.status;
+  return "allowed";
+}
+
+function request(check: Check, actor: Actor, method: "GET" | "POST"): Promise<Response> {
+  const headers: Record<string, string> = cookies[actor] ? { cookie: cookies[actor]! } : {};
+  const url = `${server.url}${check.path(ids)}`;
+  if (method === "GET") return fetch(url, { headers, redirect: "manual" });
+  const fields = { ...(tokens[actor] ? { csrf: tokens[actor]! } : {}), ...check.form };
+  if (check.multipart) {
+    const body = new FormData();
+    for (const [k, v] of Object.entries(fields)) body.append(k, v);
+    return fetch(url, { method, headers, body, redirect: "manual" });
+  }
+  return fetch(url, { method, headers, body: new URLSearchParams(fields), redirect: "manual" });
+}
+
+it("has an entry for every route with a loader or an action", async () => {
+  const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
+  const present = Object.entries(build.routes)
+    .filter(([, r]) => r.module.loader || r.module.action)
+    .map(([id, r]) => `${id}${r.module.loader ? " loader" : ""}${r.module.action ? " action" : ""}`)
+    .sort();
+  const listed = Object.entries(matrix)
+    .map(([id, e]) => `${id}${e.loader ? " loader" : ""}${e.actions ? " action" : ""}`)
+    .sort();
+  expect(listed).toEqual(present);
+});
+
+describe.each(actors)("as %s", (actor) => {
+  for (const [route, entry] of Object.entries(matrix)) {
+    if (entry.loader) {
+      it(`GET ${route} → ${entry.loader.expect[actor]}`, async () => {
+        expect(await outcome(await request(entry.loader!, actor, "GET"))).toBe(entry.loader!.expect[actor]);
+      });
+    }
+    for (const [name, check] of Object.entries(entry.actions ?? {})) {
+      if (route === "routes/logout") continue;
+      it(`POST ${route} (${name}) → ${check.expect[actor]}`, async () => {
+        expect(await outcome(await request(check, actor, "POST"))).toBe(check.expect[actor]);
+      });
+    }
+  }
+
+  it("opens the collaboration endpoint only for members (401 signed out, 404 for others)", async () => {
+    const status = await upgradeStatus(`${server.wsUrl}/${ids.documentId}`, cookies[actor] ? { cookie: cookies[actor]! } : {});
+    const expected = { anonymous: 401, outsider: 404 }[actor as string] ?? 101;
+    expect(status).toBe(expected);
+  });
+
+  it(`POST routes/logout (signOut) → ${matrix["routes/logout"].actions!.signOut.expect[actor]}`, async () => {
+    const check = matrix["routes/logout"].actions!.signOut;
+    expect(await outcome(await request(check, actor, "POST"))).toBe(check.expect[actor]);
+  });
+});
