@@ -7,8 +7,7 @@ import { createDocument, listDocuments } from "../../server/queries/documents";
 import { appendUpdates } from "../../server/queries/document-state";
 import { statementUpdate } from "../../server/seed/statement-state";
 import { emptyStatement } from "../editor/empty-statement";
-import { AppHeader } from "../components/AppHeader";
-import { ConferenceNav } from "../components/ConferenceNav";
+import { ConferenceLayout } from "../components/ConferenceLayout";
 import { CsrfInput, Field } from "../components/forms";
 import { readProtectedForm, requireConferencePermission } from "../utils/auth.server";
 import { invalid, parseForm } from "../utils/forms";
@@ -27,7 +26,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 const createSchema = z.object({
-  title: z.string({ error: "Give the document a title." }).trim().min(1, "Give the document a title.").max(200, "Keep the title under 200 characters."),
+  title: z
+    .string({ error: "Give the document a title." })
+    .trim()
+    .min(1, "Give the document a title.")
+    .max(200, "Keep the title under 200 characters."),
 });
 
 /** The secretariat creates a document: an empty statement with one clause in each part. */
@@ -49,36 +52,29 @@ export default function ConferencePage() {
   const result = useActionData<typeof action>();
   const errors = result && !result.ok ? result.errors : {};
   return (
-    <div className="page">
-      <AppHeader>
-        <span className="conference">{conference.venue}</span>
-        <h1 className="document-title">{conference.title}</h1>
-      </AppHeader>
-      <ConferenceNav conferenceId={conference.id} canManage={canManage} current="documents" />
-      <main id="main" className="content">
-        <p className="role-note">Your role: {roleLabels[role]}</p>
-        <h2>Documents</h2>
-        {documents.length === 0 ? <p>No documents yet.</p> : null}
-        <ul className="document-list">
-          {documents.map((d) => (
-            <li key={d.id}>
-              <Link to={`/documents/${d.id}`}>{d.title}</Link>
-            </li>
-          ))}
-        </ul>
-        {canManage ? (
-          <section className="card" aria-labelledby="new-doc">
-            <h3 id="new-doc">New document</h3>
-            <Form method="post" className="form inline-form" noValidate>
-              <CsrfInput />
-              <Field label="Title" name="title" required maxLength={200} defaultValue={result?.values?.title} errors={errors.title} />
-              <button type="submit" className="button primary">
-                Create document
-              </button>
-            </Form>
-          </section>
-        ) : null}
-      </main>
-    </div>
+    <ConferenceLayout conference={conference} canManage={canManage} current="documents">
+      <p className="role-note">Your role: {roleLabels[role]}</p>
+      <h2>Documents</h2>
+      {documents.length === 0 ? <p>No documents yet.</p> : null}
+      <ul className="document-list">
+        {documents.map((d) => (
+          <li key={d.id}>
+            <Link to={`/documents/${d.id}`}>{d.title}</Link>
+          </li>
+        ))}
+      </ul>
+      {canManage ? (
+        <section className="card" aria-labelledby="new-doc">
+          <h3 id="new-doc">New document</h3>
+          <Form method="post" className="form inline-form" noValidate>
+            <CsrfInput />
+            <Field label="Title" name="title" required maxLength={200} defaultValue={result?.values?.title} errors={errors.title} />
+            <button type="submit" className="button primary">
+              Create document
+            </button>
+          </Form>
+        </section>
+      ) : null}
+    </ConferenceLayout>
   );
 }

@@ -4,14 +4,15 @@ import { useEffect, useRef } from "react";
 import { z } from "zod";
 import { delegationKinds, type DelegationKind } from "../../server/queries/delegations";
 import { createDelegation, findDelegationConflicts, listDelegationsWithCounts } from "../utils/people.server";
-import { AppHeader } from "../components/AppHeader";
-import { ConferenceNav } from "../components/ConferenceNav";
+import { ConferenceLayout } from "../components/ConferenceLayout";
 import { CsrfInput, ErrorList, Field, SelectField } from "../components/forms";
 import { readProtectedForm, requireConferencePermission } from "../utils/auth.server";
 import { invalid, parseForm, type FieldErrors } from "../utils/forms";
 import { delegationKindLabels } from "../utils/labels";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Delegations · ${data.conference.title} · Concord` : "Concord" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Delegations · ${data.conference.title} · Concord` : "Concord" },
+];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { conference } = await requireConferencePermission(request, context, params.conferenceId, "conference:manage");
@@ -34,7 +35,8 @@ const createSchema = z.object({
   kind: z.enum(delegationKinds as [DelegationKind, ...DelegationKind[]], { error: "Choose what kind of delegation this is." }),
 });
 
-const isUniqueViolation = (err: unknown): err is { code: string; constraint_name?: string } => (err as { code?: string } | null)?.code === "23505";
+const isUniqueViolation = (err: unknown): err is { code: string; constraint_name?: string } =>
+  (err as { code?: string } | null)?.code === "23505";
 
 /** The secretariat adds a delegation; a code or name already in use is an error next to its field. */
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -76,71 +78,62 @@ export default function DelegationsPage() {
     if (result?.ok) formRef.current?.reset();
   }, [result]);
   return (
-    <div className="page">
-      <AppHeader>
-        <span className="conference">{conference.venue}</span>
-        <h1 className="document-title">{conference.title}</h1>
-      </AppHeader>
-      <ConferenceNav conferenceId={conference.id} canManage current="delegations" />
-      <main id="main" className="content">
-        <h2>Delegations</h2>
-        <div role="status" className="status-region">
-          {result?.ok ? (
-            <p className="notice">{`Delegation ${result.created.name} (${result.created.code}) added.`}</p>
-          ) : null}
-        </div>
-        {delegations.length === 0 ? (
-          <p>No delegations yet. Add them below, or import people with their delegations on the People page once the delegations exist.</p>
-        ) : (
-          <table className="data-table">
-            <caption className="visually-hidden">Delegations of {conference.title}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Code</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Delegates</th>
+    <ConferenceLayout conference={conference} canManage current="delegations">
+      <h2>Delegations</h2>
+      <div role="status" className="status-region">
+        {result?.ok ? <p className="notice">{`Delegation ${result.created.name} (${result.created.code}) added.`}</p> : null}
+      </div>
+      {delegations.length === 0 ? (
+        <p>No delegations yet. Add them below, or import people with their delegations on the People page once the delegations exist.</p>
+      ) : (
+        <table className="data-table">
+          <caption className="visually-hidden">Delegations of {conference.title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Code</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Delegates</th>
+            </tr>
+          </thead>
+          <tbody>
+            {delegations.map((d) => (
+              <tr key={d.id}>
+                <th scope="row">{d.name}</th>
+                <td>
+                  <code>{d.code}</code>
+                </td>
+                <td>{delegationKindLabels[d.kind]}</td>
+                <td>{d.delegateCount}</td>
               </tr>
-            </thead>
-            <tbody>
-              {delegations.map((d) => (
-                <tr key={d.id}>
-                  <th scope="row">{d.name}</th>
-                  <td>
-                    <code>{d.code}</code>
-                  </td>
-                  <td>{delegationKindLabels[d.kind]}</td>
-                  <td>{d.delegateCount}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        <section className="card" aria-labelledby="new-delegation">
-          <h3 id="new-delegation">Add a delegation</h3>
-          <Form method="post" className="form inline-form" noValidate ref={formRef}>
-            <CsrfInput />
-            <ErrorList errors={errors.form} />
-            <Field label="Name" name="name" required maxLength={120} defaultValue={values.name} errors={errors.name} />
-            <Field
-              label="Code"
-              name="code"
-              required
-              minLength={2}
-              maxLength={12}
-              pattern="[A-Za-z0-9\-]{2,12}"
-              hint="2–12 letters, digits or hyphens, e.g. JPN, G77"
-              defaultValue={values.code}
-              errors={errors.code}
-              className="code-input"
-            />
-            <SelectField label="Kind" name="kind" options={kindOptions} defaultValue={values.kind ?? "state"} errors={errors.kind} />
-            <button type="submit" className="button primary" disabled={busy}>
-              Add delegation
-            </button>
-          </Form>
-        </section>
-      </main>
-    </div>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <section className="card" aria-labelledby="new-delegation">
+        <h3 id="new-delegation">Add a delegation</h3>
+        <Form method="post" className="form inline-form" noValidate ref={formRef}>
+          <CsrfInput />
+          <ErrorList errors={errors.form} />
+          <Field label="Name" name="name" required maxLength={120} defaultValue={values.name} errors={errors.name} />
+          <Field
+            label="Code"
+            name="code"
+            required
+            minLength={2}
+            maxLength={12}
+            pattern="[A-Za-z0-9\-]{2,12}"
+            hint="2–12 letters, digits or hyphens, e.g. JPN, G77"
+            defaultValue={values.code}
+            errors={errors.code}
+            className="code-input"
+          />
+          <SelectField label="Kind" name="kind" options={kindOptions} defaultValue={values.kind ?? "state"} errors={errors.kind} />
+          <button type="submit" className="button primary" disabled={busy}>
+            Add delegation
+          </button>
+        </Form>
+      </section>
+    </ConferenceLayout>
   );
 }

@@ -1,4 +1,5 @@
 import type { Db } from "../db/sql";
+import { isUuid } from "./ids";
 
 export interface ConferenceRow {
   id: string;
@@ -10,15 +11,9 @@ export interface ConferenceRow {
 
 const columns = (sql: Db) => sql`id, slug, title, subtitle, venue`;
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Ids come from URLs; anything that is not a uuid names no conference (and must not reach PostgreSQL as one). */
-export function isConferenceId(id: string): boolean {
-  return uuidPattern.test(id);
-}
 
 export async function findConference(sql: Db, id: string): Promise<ConferenceRow | null> {
-  if (!isConferenceId(id)) return null;
+  if (!isUuid(id)) return null;
   const [row] = await sql<ConferenceRow[]>`select ${columns(sql)} from conferences where id = ${id}`;
   return row ?? null;
 }

@@ -1,4 +1,5 @@
 import type { Db } from "../db/sql";
+import { isUuid } from "./ids";
 
 export type DelegationKind = "state" | "un_entity" | "organization" | "group";
 export const delegationKinds: readonly DelegationKind[] = ["state", "un_entity", "organization", "group"];
@@ -18,8 +19,9 @@ export async function listDelegations(sql: Db, conferenceId: string): Promise<De
 }
 
 export async function findDelegation(sql: Db, conferenceId: string, id: string): Promise<DelegationRow | null> {
+  if (!isUuid(id)) return null;
   const [row] = await sql<DelegationRow[]>`
-    select ${columns(sql)} from delegations where conference_id = ${conferenceId} and id::text = ${id}`;
+    select ${columns(sql)} from delegations where conference_id = ${conferenceId} and id = ${id}`;
   return row ?? null;
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from "../db/sql";
+import { isUuid } from "./ids";
 
 export interface DocumentRow {
   id: string;
@@ -7,15 +8,9 @@ export interface DocumentRow {
   createdAt: Date;
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Ids come from URLs; anything that is not a uuid cannot name a document. */
-export function isDocumentId(id: string): boolean {
-  return uuidPattern.test(id);
-}
 
 export async function findDocument(sql: Db, id: string): Promise<DocumentRow | null> {
-  if (!isDocumentId(id)) return null;
+  if (!isUuid(id)) return null;
   const [row] = await sql<DocumentRow[]>`
     select id, conference_id as "conferenceId", title, created_at as "createdAt"
     from documents where id = ${id}`;

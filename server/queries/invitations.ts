@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "../db/sql";
+import { isUuid } from "./ids";
 import type { Role } from "./memberships";
 
 /** Only the sha256 of an invitation token is stored: a copy of the table gives no usable link. */
@@ -88,9 +89,10 @@ export async function markInvitationAccepted(sql: Db, id: string, userId: string
 
 /** Revokes a pending invitation of the conference; false when there is none (used, expired, revoked, or another conference's). */
 export async function revokeInvitation(sql: Db, conferenceId: string, id: string): Promise<boolean> {
+  if (!isUuid(id)) return false;
   const rows = await sql`
     update invitations set revoked_at = now()
-    where conference_id = ${conferenceId} and id::text = ${id}
+    where conference_id = ${conferenceId} and id = ${id}
       and accepted_at is null and revoked_at is null and expires_at > now()
     returning 1`;
   return rows.length > 0;
