@@ -57,7 +57,7 @@ describe("the delegations page", () => {
     expect(input).toContain('aria-invalid="true"');
     const describedBy = /aria-describedby="([^"]+)"/.exec(input)![1].split(" ");
     const errorId = describedBy.find((id) => id.endsWith("-errors"))!;
-    expect(html).toMatch(new RegExp(`<ul id="${errorId}" class="field-errors" role="alert"><li>Another delegation already has the code JPN.</li>`));
+    expect(html).toMatch(new RegExp(`<div id="${errorId}" role="alert"><ul class="field-errors"><li>Another delegation already has the code JPN.</li>`));
     expect(await listDelegations(db.sql, conferenceId)).toHaveLength(before.length);
   });
 
