@@ -53,12 +53,13 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
   const auth = createAuth({ sql, secret: await sessionSecret(sql, config.SESSION_SECRET), secureCookies: config.COOKIE_SECURE });
   const app = express();
   app.disable("x-powered-by");
+  app.set("trust proxy", config.TRUST_PROXY);
   app.use(rejectCrossSiteWrites);
   app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
   app.all(
     "*",
-    createRequestHandler({ build, mode: config.NODE_ENV, getLoadContext: (req) => ({ sql, config, auth, clientAddress: req.socket.remoteAddress ?? "unknown" }) }),
+    createRequestHandler({ build, mode: config.NODE_ENV, getLoadContext: (req) => ({ sql, config, auth, clientAddress: req.ip ?? "unknown" }) }),
   );
 
   const collab = createCollabEndpoint({

@@ -27,6 +27,11 @@ const envSchema = z.object({
     .enum(["true", "false", "1", "0"], { error: "must be true or false" })
     .optional()
     .transform((v) => (v === undefined ? undefined : v === "true" || v === "1")),
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (for sign-in limits). */
+  TRUST_PROXY: z
+    .enum(["true", "false", "1", "0"], { error: "must be true or false" })
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
   ADMIN_EMAIL: z.email("must be an e-mail address").default("admin@concord.local"),
   ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").optional(),
   /** Password of every demo account (seeded outside production); generated and printed when unset. */
@@ -36,6 +41,9 @@ const envSchema = z.object({
   /** Update-log rows after which a document's log is compacted into its snapshot. */
   COLLAB_COMPACT_AFTER: z.coerce.number({ error: "must be a number" }).int().min(1, "must be at least 1").default(500),
 });
+
+/** Values never repeated in an error message, since start-up output ends up in logs. */
+const secretNames = new Set(["SESSION_SECRET", "ADMIN_PASSWORD", "DEMO_PASSWORD", "DATABASE_URL", "REDIS_URL"]);
 
 export type Config = Omit<z.output<typeof envSchema>, "SEED_DEMO" | "COOKIE_SECURE"> & { SEED_DEMO: boolean; COOKIE_SECURE: boolean };
 
@@ -48,7 +56,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue.path[0] ?? "environment");
-    throw new ConfigError(`Invalid configuration: ${name} ${issue.message} (got ${JSON.stringify(env[name] ?? "")})`);
+    const shown = secretNames.has(name) ? "(value hidden)" : `(got ${JSON.stringify(env[name] ?? "")})`;
+    throw new ConfigError(`Invalid configuration: ${name} ${issue.message} ${shown}`);
   }
   const c = parsed.data;
   return {

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
@@ -8,6 +8,14 @@ import { getUser } from "../utils/auth.server";
 import { safeRedirect } from "../utils/redirect";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Concord" }];
+
+/** Remix forwards only Set-Cookie from an action unless the route passes other headers on. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const headers = new Headers();
+  const retryAfter = actionHeaders.get("Retry-After");
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return headers;
+};
 
 const schema = z.object({
   email: z.string({ error: "Enter your e-mail address." }).trim().email("Enter a valid e-mail address."),

@@ -65,11 +65,12 @@ export function createAuth({ sql, secret, secureCookies, sessionTtlMs = 14 * 24 
       if (wait > 0) {
         return { ok: false, error: `Too many sign-in attempts. Try again in ${Math.ceil(wait / 60000)} minute(s).`, retryAfterMs: wait };
       }
-      perAddress.hit(address);
       const user = await findUserByEmail(sql, accountKey);
       const valid = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
       if (!user || !valid) {
+        // Only failures count: a room of delegates behind one address signs in freely.
         perAccount.hit(accountKey);
+        perAddress.hit(address);
         return { ok: false, error: "The e-mail address or password is incorrect." };
       }
       perAccount.reset(accountKey);

@@ -75,10 +75,12 @@ describe("loadConfig", () => {
     [{ PORT: "70000" }, 'Invalid configuration: PORT must be between 0 and 65535 (got "70000")'],
     [{ PORT: "-1" }, 'Invalid configuration: PORT must be between 0 and 65535 (got "-1")'],
     [{ PORT: "80.5" }, 'Invalid configuration: PORT must be a whole number (got "80.5")'],
-    [{ DATABASE_URL: "mysql://localhost/x" }, 'Invalid configuration: DATABASE_URL must be a postgres:// or postgresql:// URL (got "mysql://localhost/x")'],
+    [{ DATABASE_URL: "mysql://user:pw@localhost/x" }, "Invalid configuration: DATABASE_URL must be a postgres:// or postgresql:// URL (value hidden)"],
     [{ SEED_DEMO: "maybe" }, 'Invalid configuration: SEED_DEMO must be true or false (got "maybe")'],
     [{ COLLAB_MAX_MESSAGE_BYTES: "10" }, 'Invalid configuration: COLLAB_MAX_MESSAGE_BYTES must be at least 1024 (got "10")'],
-    [{ SESSION_SECRET: "short" }, 'Invalid configuration: SESSION_SECRET must be at least 32 characters (got "short")'],
+    [{ SESSION_SECRET: "short" }, "Invalid configuration: SESSION_SECRET must be at least 32 characters (value hidden)"],
+    [{ ADMIN_PASSWORD: "short" }, "Invalid configuration: ADMIN_PASSWORD must be at least 10 characters (value hidden)"],
+    [{ TRUST_PROXY: "yes" }, 'Invalid configuration: TRUST_PROXY must be true or false (got "yes")'],
     [{ COLLAB_COMPACT_AFTER: "0" }, 'Invalid configuration: COLLAB_COMPACT_AFTER must be at least 1 (got "0")'],
   ])("reports %j as one readable line", (env, message) => {
     const error = configError(env);
