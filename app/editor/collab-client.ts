@@ -6,6 +6,7 @@ import { WebsocketProvider } from "y-websocket";
 const messageConcord = 64;
 const concordSaved = 0;
 const concordAccess = 1;
+const concordSaving = 2;
 
 export type ConnectionState = "connecting" | "connected" | "offline";
 
@@ -19,6 +20,8 @@ export interface CollabStatus {
   refused: boolean;
   /** Why the server ended the connection for good (signed out, access removed), if it did. */
   ended: string | null;
+  /** The server cannot write to its database for now; it holds edits and relays nothing unsaved. */
+  savingPaused: boolean;
 }
 
 export interface StatementConnection {
@@ -43,7 +46,8 @@ export function connectStatement(documentId: string, { readOnly = false }: { rea
   let confirmedClock = 0;
   let refused = false;
   let ended: string | null = null;
-  let status: CollabStatus = { connection: "connecting", unsaved: false, readOnly, refused, ended };
+  let savingPaused = false;
+  let status: CollabStatus = { connection: "connecting", unsaved: false, readOnly, refused, ended, savingPaused };
   const listeners = new Set<(s: CollabStatus) => void>();
 
   const recompute = () => {
@@ -54,13 +58,15 @@ export function connectStatement(documentId: string, { readOnly = false }: { rea
       readOnly,
       refused,
       ended,
+      savingPaused: provider.wsconnected && savingPaused,
     };
     if (
       next.connection !== status.connection ||
       next.unsaved !== status.unsaved ||
       next.readOnly !== status.readOnly ||
       next.refused !== status.refused ||
-      next.ended !== status.ended
+      next.ended !== status.ended ||
+      next.savingPaused !== status.savingPaused
     ) {
       status = next;
       for (const l of listeners) l(status);
@@ -72,6 +78,8 @@ export function connectStatement(documentId: string, { readOnly = false }: { rea
     if (kind === concordSaved) {
       const sv = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
       confirmedClock = Math.max(confirmedClock, sv.get(doc.clientID) ?? 0);
+    } else if (kind === concordSaving) {
+      savingPaused = decoding.readVarUint(decoder) === 1;
     } else if (kind === concordAccess) {
       readOnly = decoding.readVarUint(decoder) === 1;
       if (readOnly && Y.getState(doc.store, doc.clientID) > confirmedClock) refused = true;
@@ -82,7 +90,11 @@ export function connectStatement(documentId: string, { readOnly = false }: { rea
     ended = reason || "the server closed the connection";
     recompute();
   });
-  provider.on("status", recompute);
+  provider.on("status", () => {
+    // A new connection's greeting says again whether saving is paused.
+    if (!provider.wsconnected) savingPaused = false;
+    recompute();
+  });
   provider.on("connection-close", recompute);
   doc.on("update", recompute);
   // Connection attempts fail silently while offline; poll the cheap state so the badge is right.

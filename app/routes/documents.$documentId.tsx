@@ -41,6 +41,7 @@ export default function DocumentPage() {
     readOnly: !canWrite,
     refused: false,
     ended: null,
+    savingPaused: false,
   });
   // A new generation opens a fresh copy of the document, dropping local edits the server refused.
   const [generation, setGeneration] = useState(0);

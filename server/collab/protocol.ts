@@ -14,6 +14,7 @@ export const messageQueryAwareness = 3;
 export const messageConcord = 64;
 export const concordSaved = 0; // payload: the server's state vector after a durable write
 export const concordAccess = 1; // payload: 1 when the server accepts no edits from this connection, else 0
+export const concordSaving = 2; // payload: 1 while the database cannot be written (edits are held, not relayed), 0 again after
 
 /** WebSocket close codes. 4400–4499 tell the stock client not to reconnect. */
 export const closeCodes = {
@@ -70,5 +71,13 @@ export function encodeAccess(readOnly: boolean): Uint8Array {
   encoding.writeVarUint(e, messageConcord);
   encoding.writeVarUint(e, concordAccess);
   encoding.writeVarUint(e, readOnly ? 1 : 0);
+  return encoding.toUint8Array(e);
+}
+
+export function encodeSavingPaused(paused: boolean): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, messageConcord);
+  encoding.writeVarUint(e, concordSaving);
+  encoding.writeVarUint(e, paused ? 1 : 0);
   return encoding.toUint8Array(e);
 }

@@ -1,6 +1,6 @@
 import * as Y from "yjs";
 import * as awarenessProtocol from "y-protocols/awareness";
-import { encodeAccess, encodeAwareness, encodeSaved, encodeSyncStep1, encodeUpdate } from "./protocol";
+import { encodeAccess, encodeAwareness, encodeSaved, encodeSavingPaused, encodeSyncStep1, encodeUpdate } from "./protocol";
 import { filterAwarenessUpdate } from "./awareness-guard";
 
 /** One WebSocket connection as a room sees it. */
@@ -48,6 +48,8 @@ export class Room {
   private compacting: Promise<void> | null = null;
   private loggedRows = 0;
   private closed = false;
+  /** The database refused the last write; edits are held until it accepts them again. */
+  private savingPaused = false;
 
   constructor(
     readonly documentId: string,
@@ -83,6 +85,7 @@ export class Room {
   /** Sends a newly joined peer what it needs to start syncing. Call once `ready` has resolved. */
   greet(peer: Peer): void {
     peer.send(encodeAccess(!peer.canWrite));
+    if (this.savingPaused) peer.send(encodeSavingPaused(true));
     // Tells a reconnecting client which of its edits are already stored.
     if (peer.canWrite) peer.send(encodeSaved(Y.encodeStateVector(this.doc)));
     peer.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
@@ -148,12 +151,14 @@ export class Room {
       } catch (err) {
         // Nothing is applied or relayed until it is durable; keep the batch and try again.
         failures += 1;
-        this.options.log(`saving ${this.documentId} failed (attempt ${failures}), retrying`, err);
+        if (failures === 1) this.options.log(`saving ${this.documentId} failed; holding edits and retrying`, err);
+        this.setSavingPaused(true);
         if (this.closed) return;
         await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** failures)));
         continue;
       }
       failures = 0;
+      this.setSavingPaused(false);
       this.pending.splice(0, batch.length);
       this.loggedRows += 1;
       const writers = new Set<Peer>();
@@ -165,6 +170,13 @@ export class Room {
       for (const w of writers) if (this.peers.has(w)) w.send(saved);
     }
     if (this.loggedRows >= this.options.compactAfter) this.compactInBackground();
+  }
+
+  private setSavingPaused(paused: boolean): void {
+    if (this.savingPaused === paused) return;
+    this.savingPaused = paused;
+    const message = encodeSavingPaused(paused);
+    for (const peer of this.peers) peer.send(message);
   }
 
   /** Folds the log into the snapshot without holding up editing; appends go on meanwhile. */
