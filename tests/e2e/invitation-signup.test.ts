@@ -7,6 +7,10 @@ import { createTestConference, createTestDelegation, createTestPerson } from "..
 import { signInWithBrowser, waitForHydration } from "../support/browser-session";
 import { findMembership } from "../../server/queries/memberships";
 import { findUserByEmail } from "../../server/queries/users";
+import { createDocument } from "../../server/queries/documents";
+import { appendUpdates } from "../../server/queries/document-state";
+import { demoStatement } from "../../server/seed/demo-statement";
+import { statementUpdate } from "../../server/seed/statement-state";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -22,8 +26,10 @@ afterAll(async () => {
   await browser?.close();
 });
 
-it("the secretariat invites a delegate, who signs up through the link and lands in the conference", async () => {
+it("the secretariat invites a delegate, who signs up through the link and reads the statement, read-only", async () => {
   const conference = await createTestConference(db.sql, { title: "Conference on Safe Settlements", venue: "Baku, Azerbaijan" });
+  const statement = await createDocument(db.sql, conference.id, "Joint Statement");
+  await appendUpdates(db.sql, statement.id, [statementUpdate(demoStatement())]);
   const colombia = await createTestDelegation(db.sql, conference.id, { code: "COL", name: "Colombia" });
   const secretariat = await createTestPerson(db.sql, { role: "secretariat", conferenceId: conference.id });
   const peoplePath = `/conferences/${conference.id}/people`;
@@ -71,6 +77,17 @@ it("the secretariat invites a delegate, who signs up through the link and lands 
   expect(await invitee.locator(".user-name").textContent()).toBe("María Delegate");
   const user = await findUserByEmail(db.sql, "maria.delegate@example.org");
   expect(await findMembership(db.sql, conference.id, user!.id)).toMatchObject({ role: "delegate", delegationId: colombia.id });
+
+  // The statement opens for them read-only: no tools, not editable, and typing changes nothing.
+  await invitee.getByRole("link", { name: "Joint Statement" }).click();
+  await invitee.locator('.connection-badge[data-connection="connected"]').waitFor();
+  await expect.poll(() => invitee.locator(".connection-badge").textContent()).toBe("Connected · read only");
+  expect(await invitee.locator(".statement").getAttribute("contenteditable")).toBe("false");
+  expect(await invitee.locator(".toolbar").count()).toBe(0);
+  const before = await invitee.locator(".statement").textContent();
+  await invitee.locator('.statement .clause[data-label="OP1"] p').first().click();
+  await invitee.keyboard.type("not allowed");
+  expect(await invitee.locator(".statement").textContent()).toBe(before);
 
   // The link is spent: opened again, in yet another browser, it says so.
   const third = await (await browser.newContext()).newPage();
