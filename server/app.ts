@@ -8,6 +8,7 @@ import type { Config } from "./config";
 import type { Sql } from "./db/sql";
 import { createCollabEndpoint, type CollabEndpoint } from "./collab/endpoint";
 import { postgresStore } from "./collab/store";
+import { createRedisRelay } from "./collab/redis-relay";
 import { collabAccess } from "./collab/authorize";
 import { subscribeAccessEvents } from "./auth/access-events";
 import { createAuth, sessionSecret, type Auth } from "./auth/service";
@@ -62,11 +63,16 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
     createRequestHandler({ build, mode: config.NODE_ENV, getLoadContext: (req) => ({ sql, config, auth, clientAddress: req.ip ?? "unknown" }) }),
   );
 
+  // Without REDIS_URL this process serves its documents alone, as before.
+  const relay = config.REDIS_URL ? await createRedisRelay({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX }) : undefined;
   const collab = createCollabEndpoint({
     store: postgresStore(sql),
+    relay,
     ...collabAccess(sql, auth),
     maxMessageBytes: config.COLLAB_MAX_MESSAGE_BYTES,
     compactAfter: config.COLLAB_COMPACT_AFTER,
+    maxConnectionsPerUser: config.COLLAB_MAX_CONNECTIONS_PER_USER,
+    maxBufferedBytes: config.COLLAB_MAX_BUFFERED_BYTES,
   });
 
   const unlisten = await subscribeAccessEvents(sql, (event) => {
@@ -87,6 +93,7 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
       server.closeIdleConnections();
       await unlisten();
       await collab.close();
+      await relay?.close();
       server.closeAllConnections();
       await stopped;
     },

@@ -15,6 +15,13 @@ const envSchema = z.object({
     .string()
     .refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgres:// or postgresql:// URL")
     .optional(),
+  /** Several instances serving the same documents exchange edits and presence through this Redis. */
+  REDIS_URL: z
+    .string()
+    .refine((v) => /^rediss?:\/\//.test(v), "must be a redis:// or rediss:// URL")
+    .optional(),
+  /** Prefix of the Redis channel names, so deployments sharing one Redis stay apart. */
+  REDIS_PREFIX: z.string().min(1, "must not be empty").default("concord:"),
   DATA_DIR: z.string().min(1, "must not be empty").default("./data"),
   SEED_DEMO: z
     .enum(["true", "false", "1", "0"], { error: "must be true or false" })
@@ -40,6 +47,10 @@ const envSchema = z.object({
   COLLAB_MAX_MESSAGE_BYTES: z.coerce.number({ error: "must be a number" }).int().min(1024, "must be at least 1024").default(8 * 1024 * 1024),
   /** Update-log rows after which a document's log is compacted into its snapshot. */
   COLLAB_COMPACT_AFTER: z.coerce.number({ error: "must be a number" }).int().min(1, "must be at least 1").default(500),
+  /** Open collaboration connections one person may have at once, all documents together (more get HTTP 429). */
+  COLLAB_MAX_CONNECTIONS_PER_USER: z.coerce.number({ error: "must be a number" }).int().min(1, "must be at least 1").default(20),
+  /** Unsent output a connection may have queued; a client that falls further behind is disconnected and resyncs. */
+  COLLAB_MAX_BUFFERED_BYTES: z.coerce.number({ error: "must be a number" }).int().min(64 * 1024, "must be at least 65536").default(8 * 1024 * 1024),
 });
 
 /** Values never repeated in an error message, since start-up output ends up in logs. */

@@ -32,6 +32,7 @@ async function main() {
   const address = concord.server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
   console.log(`Concord listening on http://localhost:${port}`);
+  if (config.REDIS_URL) console.log("Serving documents together with the other instances on the same Redis");
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -7,19 +7,21 @@ interface Entry {
   state: string;
 }
 
-function readEntries(update: Uint8Array): Entry[] {
+/** The entries `keep` accepts, read and checked in full; the others are only skipped over. */
+function readEntries(update: Uint8Array, keep: (clientId: number) => boolean): { kept: Entry[]; total: number } {
   const d = decoding.createDecoder(update);
-  const count = decoding.readVarUint(d);
-  const entries: Entry[] = [];
-  for (let i = 0; i < count; i++) {
+  const total = decoding.readVarUint(d);
+  const kept: Entry[] = [];
+  for (let i = 0; i < total; i++) {
     const clientId = decoding.readVarUint(d);
     const clock = decoding.readVarUint(d);
     const state = decoding.readVarString(d);
+    if (!keep(clientId)) continue;
     JSON.parse(state);
-    entries.push({ clientId, clock, state });
+    kept.push({ clientId, clock, state });
   }
   if (decoding.hasContent(d)) throw new Error("trailing bytes after awareness update");
-  return entries;
+  return { kept, total };
 }
 
 /**
@@ -28,9 +30,8 @@ function readEntries(update: Uint8Array): Entry[] {
  * so entries about another connection's clients are expected and merely dropped.
  */
 export function filterAwarenessUpdate(update: Uint8Array, mayUpdate: (clientId: number) => boolean): Uint8Array | null {
-  const entries = readEntries(update);
-  const kept = entries.filter((e) => mayUpdate(e.clientId));
-  if (kept.length === entries.length) return update;
+  const { kept, total } = readEntries(update, mayUpdate);
+  if (kept.length === total) return update;
   if (kept.length === 0) return null;
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, kept.length);

@@ -4,6 +4,8 @@ import * as decoding from "lib0/decoding";
 import * as syncProtocol from "y-protocols/sync";
 import { WebSocketServer, type WebSocket, type RawData } from "ws";
 import { Room, ProtocolError, type DocumentStore, type Peer } from "./room";
+import type { Relay } from "./relay";
+import { TooMuchHeld, UpdateGate } from "./update-check";
 import type { AccessEvent } from "../auth/access-events";
 import {
   closeCodes,
@@ -30,7 +32,11 @@ export interface CollabOptions {
   compactAfter: number;
   /** A peer whose unsent output exceeds this is disconnected (it resyncs when it reconnects). */
   maxBufferedBytes?: number;
+  /** Open connections one person may have, all documents together; more are refused with HTTP 429. */
+  maxConnectionsPerUser?: number;
   log?: (msg: string, err?: unknown) => void;
+  /** Other instances serving the same documents (REDIS_URL); none when this process is alone. */
+  relay?: Relay;
 }
 
 export interface CollabEndpoint {
@@ -40,12 +46,23 @@ export interface CollabEndpoint {
   handleAccessEvent(event: AccessEvent): Promise<void>;
   /** Rooms currently in memory (for tests and metrics). */
   rooms: ReadonlyMap<string, Room>;
+  /** What the endpoint holds right now (for tests and metrics). */
+  stats(): { rooms: number; connections: number; awarenessStates: number; bufferedBytes: number };
   close(): Promise<void>;
 }
 
 const pathPattern = /^\/collab\/([^/?#]+)$/;
 
-const statusText: Record<number, string> = { 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 503: "Service Unavailable" };
+/** Awareness client ids one connection may introduce. */
+const maxAwarenessClients = 16;
+
+const statusText: Record<number, string> = {
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  429: "Too Many Requests",
+  503: "Service Unavailable",
+};
 
 /** A peer with the identity it was admitted with. */
 interface Connection extends Peer {
@@ -77,7 +94,11 @@ function toBytes(data: RawData): Uint8Array {
 
 export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
   const log = options.log ?? ((msg: string, err?: unknown) => console.error(`[collab] ${msg}`, err ?? ""));
-  const maxBuffered = options.maxBufferedBytes ?? 32 * 1024 * 1024;
+  const maxBuffered = options.maxBufferedBytes ?? 8 * 1024 * 1024;
+  const maxPerUser = options.maxConnectionsPerUser ?? 20;
+  /** Open connections (and upgrades under way) per person. */
+  const perUser = new Map<string, number>();
+  const gates = new WeakMap<Room, UpdateGate<Peer>>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
   const rooms = new Map<string, Room>();
   const connections = new Set<Connection>();
@@ -86,7 +107,7 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
   function roomFor(documentId: string): Room {
     let room = rooms.get(documentId);
     if (!room) {
-      room = new Room(documentId, options.store, { compactAfter: options.compactAfter, log });
+      room = new Room(documentId, options.store, { compactAfter: options.compactAfter, log, relay: options.relay });
       rooms.set(documentId, room);
       const created = room;
       created.ready.catch((err) => {
@@ -108,6 +129,29 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
     room.destroy();
   }
 
+  /** Passes a peer's update to the room once what it builds on is there; see UpdateGate. */
+  function receiveUpdate(room: Room, peer: Peer, update: Uint8Array) {
+    if (!peer.canWrite) return;
+    let gate = gates.get(room);
+    if (!gate) {
+      const created = new UpdateGate<Peer>(room.doc, options.maxMessageBytes);
+      gates.set(room, (gate = created));
+      room.doc.on("update", () => {
+        if (!created.holding) return;
+        queueMicrotask(() => {
+          for (const { update, from } of created.release()) if (room.peers.has(from)) room.receiveUpdate(update, from);
+        });
+      });
+    }
+    let ready: Uint8Array[];
+    try {
+      ready = gate.admit(update, peer);
+    } catch (err) {
+      throw new ProtocolError(err instanceof TooMuchHeld ? err.message : "malformed document update");
+    }
+    for (const u of ready) room.receiveUpdate(u, peer);
+  }
+
   function handleMessage(room: Room, peer: Peer, message: Uint8Array) {
     const decoder = decoding.createDecoder(message);
     const type = decoding.readVarUint(decoder);
@@ -124,7 +168,7 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
           }
           peer.send(encodeSyncStep2(diff));
         } else if (step === syncProtocol.messageYjsSyncStep2 || step === syncProtocol.messageYjsUpdate) {
-          room.receiveUpdate(payload, peer);
+          receiveUpdate(room, peer, payload);
         } else {
           throw new ProtocolError(`unknown sync message ${step}`);
         }
@@ -132,6 +176,8 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
       }
       case messageAwareness:
         room.receiveAwareness(decoding.readVarUint8Array(decoder), peer);
+        // A stock client speaks for one awareness client (its document's); each one is sent to everyone.
+        if (peer.awarenessClients.size > maxAwarenessClients) throw new ProtocolError("too many awareness states");
         return;
       case messageQueryAwareness:
         peer.send(encodeAwareness(room.awarenessState()));
@@ -173,6 +219,7 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
         const reason = err instanceof ProtocolError ? err.message : "malformed message";
         peer.close(closeCodes.malformed, reason);
         room.leave(peer);
+        gates.get(room)?.forget(peer);
       }
     };
     ws.on("message", (data, isBinary) => {
@@ -191,6 +238,7 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
       clearInterval(ping);
       connections.delete(peer);
       room.leave(peer);
+      gates.get(room)?.forget(peer);
       void releaseIfEmpty(room);
     });
     room.ready.then(
@@ -205,6 +253,13 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
 
   return {
     rooms,
+    stats() {
+      let awarenessStates = 0;
+      for (const room of rooms.values()) awarenessStates += room.awareness.getStates().size;
+      let bufferedBytes = 0;
+      for (const ws of wss.clients) bufferedBytes += ws.bufferedAmount;
+      return { rooms: rooms.size, connections: wss.clients.size, awarenessStates, bufferedBytes };
+    },
     handleUpgrade(req, socket, head) {
       const url = new URL(req.url ?? "/", "http://localhost");
       const match = pathPattern.exec(url.pathname);
@@ -228,6 +283,17 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
       options.authorize(req, documentId).then(
         (who) => {
           if (!who.ok) return refuse(socket, who.status);
+          // The client gave up while it was being authorized.
+          if (socket.destroyed) return;
+          const open = perUser.get(who.userId) ?? 0;
+          if (open >= maxPerUser) return refuse(socket, 429);
+          // Counted from here, and until the socket closes, however the upgrade ends.
+          perUser.set(who.userId, open + 1);
+          socket.once("close", () => {
+            const left = (perUser.get(who.userId) ?? 1) - 1;
+            if (left > 0) perUser.set(who.userId, left);
+            else perUser.delete(who.userId);
+          });
           wss.handleUpgrade(req, socket, head, (ws) => connect(ws, documentId, who));
         },
         (err) => {

@@ -2,6 +2,7 @@ import * as Y from "yjs";
 import * as awarenessProtocol from "y-protocols/awareness";
 import { encodeAccess, encodeAwareness, encodeSaved, encodeSavingPaused, encodeSyncStep1, encodeUpdate } from "./protocol";
 import { filterAwarenessUpdate } from "./awareness-guard";
+import type { Relay, RelayChannel } from "./relay";
 
 /** One WebSocket connection as a room sees it. */
 export interface Peer {
@@ -24,6 +25,15 @@ export class ProtocolError extends Error {}
 
 const emptyUpdate = Y.encodeStateAsUpdate(new Y.Doc());
 const isEmptyUpdate = (u: Uint8Array) => u.length === emptyUpdate.length && u.every((b, i) => b === emptyUpdate[i]);
+
+/**
+ * The origin of changes that come from another instance, or are reloaded from PostgreSQL: already
+ * durable, so they are relayed to this instance's peers but never appended or published again.
+ */
+class Remote {
+  constructor(readonly instance: string | null) {}
+}
+const fromDatabase = new Remote(null);
 
 interface Pending {
   update: Uint8Array;
@@ -50,17 +60,47 @@ export class Room {
   private closed = false;
   /** The database refused the last write; edits are held until it accepts them again. */
   private savingPaused = false;
+  /** The document's channel to the other instances serving it (none without REDIS_URL). */
+  private readonly channel: RelayChannel | null;
+  /** Awareness clients of other instances, with their instance; no peer here may speak for them. */
+  private readonly remoteClients = new Map<number, string>();
+  /**
+   * Which peer here introduced each awareness client. The stock client re-sends every state it
+   * hears, so with N people each change comes back N times: the check must not scan the peers.
+   */
+  private readonly owners = new Map<number, Peer>();
+  /** What other instances sent before the document was loaded, applied once it is. */
+  private inbox: (() => void)[] | null = [];
+  private resyncing: "no" | "yes" | "again" = "no";
 
   constructor(
     readonly documentId: string,
     private readonly store: DocumentStore,
-    private readonly options: { compactAfter: number; log: (msg: string, err?: unknown) => void },
+    private readonly options: { compactAfter: number; log: (msg: string, err?: unknown) => void; relay?: Relay },
   ) {
     this.awareness.setLocalState(null);
+    const whenLoaded = (f: () => void) => {
+      if (this.closed) return;
+      if (this.inbox) this.inbox.push(f);
+      else this.fromRelay(f);
+    };
+    this.channel =
+      options.relay?.join(documentId, {
+        update: (update, instance) => whenLoaded(() => Y.applyUpdate(this.doc, update, new Remote(instance))),
+        awareness: (update, instance) => whenLoaded(() => this.receiveRemoteAwareness(update, instance)),
+        awarenessQuery: () => whenLoaded(() => this.publishLocalAwareness()),
+        resync: () => whenLoaded(() => this.resync()),
+        instanceGone: (instance) => whenLoaded(() => this.forgetInstance(instance)),
+      }) ?? null;
     this.ready = this.load();
   }
 
   private async load(): Promise<void> {
+    if (this.channel) {
+      // Subscribed before reading, so an update stored after the read is heard from its instance.
+      await this.channel.subscribed;
+      this.channel.queryAwareness();
+    }
     const updates = await this.store.load(this.documentId);
     Y.transact(this.doc, () => {
       for (const u of updates) Y.applyUpdate(this.doc, u);
@@ -72,14 +112,34 @@ export class Room {
     });
     this.awareness.on("update", ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
       const changed = added.concat(updated, removed);
-      if (origin && typeof origin === "object" && "awarenessClients" in origin) {
+      if (origin instanceof Remote) {
+        // Never counted as owned by a peer here.
+        for (const id of added.concat(updated)) this.remoteClients.set(id, origin.instance ?? "");
+      } else if (origin && typeof origin === "object" && "awarenessClients" in origin) {
         const owner = origin as Peer;
-        for (const id of added) owner.awarenessClients.add(id);
+        for (const id of added) {
+          owner.awarenessClients.add(id);
+          this.owners.set(id, owner);
+        }
         for (const id of removed) owner.awarenessClients.delete(id);
       }
-      const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+      for (const id of removed) {
+        this.remoteClients.delete(id);
+        this.owners.delete(id);
+      }
+      const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+      const message = encodeAwareness(update);
       for (const peer of this.peers) peer.send(message);
+      // This instance's clients' presence (and its removal when they leave) goes to the other
+      // instances. There the clients' renewals (every 15 s) keep it; if this instance dies, they
+      // drop it when its heartbeat stops, or at the latest by the awareness timeout (30 s).
+      // Timeouts happen on every instance by itself; the room's own state (origin "local") is never set.
+      const fromPeerHere = origin === null || (typeof origin === "object" && "awarenessClients" in origin);
+      if (this.channel && fromPeerHere) this.channel.publishAwareness(update);
     });
+    const inbox = this.inbox ?? [];
+    this.inbox = null;
+    for (const f of inbox) this.fromRelay(f);
   }
 
   /** Sends a newly joined peer what it needs to start syncing. Call once `ready` has resolved. */
@@ -111,13 +171,16 @@ export class Room {
     }
     if (isEmptyUpdate(update)) return;
     this.pending.push({ update, from });
-    this.flushing ??= this.flush().finally(() => (this.flushing = null));
+    // A rejection here would be unhandled, and end the process.
+    this.flushing ??= this.flush()
+      .catch((err) => this.options.log(`saving ${this.documentId} stopped`, err))
+      .finally(() => (this.flushing = null));
   }
 
   receiveAwareness(update: Uint8Array, from: Peer): void {
     const ownedByOther = (id: number) => {
-      for (const other of this.peers) if (other !== from && other.awarenessClients.has(id)) return true;
-      return false;
+      const owner = this.owners.get(id);
+      return (owner !== undefined && owner !== from) || this.remoteClients.has(id);
     };
     let allowed: Uint8Array | null;
     try {
@@ -126,6 +189,63 @@ export class Room {
       throw new ProtocolError("malformed awareness update");
     }
     if (allowed) awarenessProtocol.applyAwarenessUpdate(this.awareness, allowed, from);
+  }
+
+  private fromRelay(apply: () => void): void {
+    try {
+      apply();
+    } catch (err) {
+      this.options.log(`a message from another instance about ${this.documentId} could not be applied`, err);
+    }
+  }
+
+  private receiveRemoteAwareness(update: Uint8Array, instance: string): void {
+    const allowed = filterAwarenessUpdate(update, (id) => !this.owners.has(id));
+    if (allowed) awarenessProtocol.applyAwarenessUpdate(this.awareness, allowed, new Remote(instance));
+  }
+
+  /** Tells the other instances the presence of this instance's clients. */
+  private publishLocalAwareness(): void {
+    const states = this.awareness.getStates();
+    const ids = [...this.peers].flatMap((p) => [...p.awarenessClients]).filter((id) => states.has(id));
+    if (ids.length > 0) this.channel?.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
+  }
+
+  /** An instance is gone: drop its clients' presence, and reload what it may have stored without publishing. */
+  private forgetInstance(instance: string): void {
+    const ids = [...this.remoteClients].filter(([, from]) => from === instance).map(([id]) => id);
+    if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, ids, new Remote(instance));
+    this.resync();
+  }
+
+  /**
+   * Applies the document as PostgreSQL has it, for when updates published by other instances may
+   * have been missed. Only what this copy lacks is relayed to the peers; applying the rest is a no-op.
+   */
+  private resync(): void {
+    if (this.resyncing !== "no") {
+      this.resyncing = "again";
+      return;
+    }
+    this.resyncing = "yes";
+    void (async () => {
+      let failures = 0;
+      while (!this.closed) {
+        try {
+          const updates = await this.store.load(this.documentId);
+          if (this.closed) return;
+          const apply = () => updates.forEach((u) => Y.applyUpdate(this.doc, u));
+          Y.transact(this.doc, apply, fromDatabase);
+          failures = 0;
+          if (this.resyncing === "yes") return;
+          this.resyncing = "yes";
+        } catch (err) {
+          failures += 1;
+          if (failures === 1) this.options.log(`reloading ${this.documentId} from the database failed; retrying`, err);
+          await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** failures)));
+        }
+      }
+    })().finally(() => (this.resyncing = "no"));
   }
 
   leave(peer: Peer): void {
@@ -146,8 +266,10 @@ export class Room {
     while (this.pending.length > 0) {
       const batch = this.pending.slice();
       const updates = batch.map((p) => p.update);
+      let stored: Uint8Array;
       try {
-        await this.store.append(this.documentId, [updates.length === 1 ? updates[0] : Y.mergeUpdates(updates)]);
+        stored = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
+        await this.store.append(this.documentId, [stored]);
       } catch (err) {
         // Nothing is applied or relayed until it is durable; keep the batch and try again.
         failures += 1;
@@ -161,9 +283,17 @@ export class Room {
       this.setSavingPaused(false);
       this.pending.splice(0, batch.length);
       this.loggedRows += 1;
+      // Stored, so the other instances may have it: sent to them first, not after this
+      // instance's own peers (applying it again there is harmless).
+      this.channel?.publishUpdate(stored);
       const writers = new Set<Peer>();
       for (const { update, from } of batch) {
-        Y.applyUpdate(this.doc, update, from);
+        try {
+          Y.applyUpdate(this.doc, update, from);
+        } catch (err) {
+          // The endpoint's UpdateGate refuses what is known to make Yjs throw; should anything else, the room goes on.
+          this.options.log(`applying an update to ${this.documentId} failed`, err);
+        }
         writers.add(from);
       }
       const saved = encodeSaved(Y.encodeStateVector(this.doc));
@@ -192,6 +322,8 @@ export class Room {
 
   destroy(): void {
     this.closed = true;
+    this.channel?.leave();
+    this.inbox = null;
     this.awareness.destroy();
     this.doc.destroy();
   }

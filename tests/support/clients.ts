@@ -3,7 +3,7 @@ import * as decoding from "lib0/decoding";
 import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as syncProtocol from "y-protocols/sync";
-import { concordAccess, concordSaved, messageConcord, messageSync } from "../../server/collab/protocol";
+import { concordAccess, concordSaved, concordSaving, messageConcord, messageSync } from "../../server/collab/protocol";
 import { onCleanup } from "./cleanup";
 import { encodeMessage } from "./raw-socket";
 import { statementFragment, typeInClause } from "./statement";
@@ -26,6 +26,8 @@ export interface TestClient {
   saved: Uint8Array[];
   /** The read-only flag of the server's last access message ([64, 1, flag]); null before one came. */
   readOnly: boolean | null;
+  /** The flag of the server's last "saving paused" message ([64, 2, flag]) on this connection. */
+  savingPaused: boolean;
   /** Resolves on the first completed sync; rejects if the server closes the connection for good. */
   synced: Promise<void>;
   /** Whether the server has acknowledged as durable every edit this client made. */
@@ -57,7 +59,10 @@ export function connectClient(
     const kind = decoding.readVarUint(decoder);
     if (kind === concordSaved) saved.push(decoding.readVarUint8Array(decoder));
     else if (kind === concordAccess) client.readOnly = decoding.readVarUint(decoder) === 1;
+    else if (kind === concordSaving) client.savingPaused = decoding.readVarUint(decoder) === 1;
   };
+  // A new connection's greeting says again whether saving is paused.
+  provider.on("status", ({ status }: { status: string }) => status === "connecting" && (client.savingPaused = false));
   const synced = new Promise<void>((resolve, reject) => {
     provider.on("sync", (isSynced: boolean) => isSynced && resolve());
     provider.on("closed", ({ code, reason }: { code: number; reason: string }) =>
@@ -79,6 +84,7 @@ export function connectClient(
     provider,
     saved,
     readOnly: null,
+    savingPaused: false,
     synced,
     isSaved: () => {
       // What it received from others came from the server, which relays only what is durable.

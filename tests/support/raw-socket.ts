@@ -1,3 +1,5 @@
+import * as Y from "yjs";
+import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import WebSocket from "ws";
 import { onCleanup } from "./cleanup";
@@ -55,4 +57,42 @@ export function encodeMessage(...fields: (number | Uint8Array)[]): Uint8Array {
     else encoding.writeVarUint8Array(e, f);
   }
   return encoding.toUint8Array(e);
+}
+
+/** Index of the first sync step 2 (the server's answer to a sync step 1) received from `from` on. */
+function step2After(raw: RawSocket, from: number): number {
+  for (let i = from; i < raw.received.length; i++) if (raw.received[i][0] === 0 && raw.received[i][1] === 1) return i;
+  return -1;
+}
+
+async function askForDocument(raw: RawSocket, timeoutMs: number): Promise<Uint8Array> {
+  const from = raw.received.length;
+  // A sync step 1 with an empty state vector; the answer is the whole document. The server never
+  // sends a step 2 unasked, and answers in order, so it has handled everything sent before.
+  raw.ws.send(encodeMessage(0, 0, Uint8Array.of(0)));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const at = step2After(raw, from);
+    if (at >= 0) {
+      const d = decoding.createDecoder(raw.received[at]);
+      decoding.readVarUint(d);
+      decoding.readVarUint(d);
+      return decoding.readVarUint8Array(d);
+    }
+    if (raw.ws.readyState !== raw.ws.OPEN) throw new Error("the raw connection closed before the server answered");
+    if (Date.now() > deadline) throw new Error("the server did not answer the sync step 1 of a raw connection");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** The document as the server sends it to this raw connection, in a Y.Doc of its own (to make well-formed updates from). */
+export async function replicate(raw: RawSocket, timeoutMs = 10_000): Promise<Y.Doc> {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, await askForDocument(raw, timeoutMs));
+  return doc;
+}
+
+/** Resolves once the server has handled everything sent on this connection so far; rejects if it closes first. */
+export async function rawRoundTrip(raw: RawSocket, timeoutMs = 10_000): Promise<void> {
+  await askForDocument(raw, timeoutMs);
 }

@@ -29,6 +29,7 @@ describe("loadConfig", () => {
       COLLAB_COMPACT_AFTER: 500,
     });
     expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.REDIS_URL).toBeUndefined();
   });
 
   it("reads and coerces the values it is given", () => {
@@ -76,6 +77,7 @@ describe("loadConfig", () => {
     [{ PORT: "-1" }, 'Invalid configuration: PORT must be between 0 and 65535 (got "-1")'],
     [{ PORT: "80.5" }, 'Invalid configuration: PORT must be a whole number (got "80.5")'],
     [{ DATABASE_URL: "mysql://user:pw@localhost/x" }, "Invalid configuration: DATABASE_URL must be a postgres:// or postgresql:// URL (value hidden)"],
+    [{ REDIS_URL: "http://:secret@cache:6379" }, "Invalid configuration: REDIS_URL must be a redis:// or rediss:// URL (value hidden)"],
     [{ SEED_DEMO: "maybe" }, 'Invalid configuration: SEED_DEMO must be true or false (got "maybe")'],
     [{ COLLAB_MAX_MESSAGE_BYTES: "10" }, 'Invalid configuration: COLLAB_MAX_MESSAGE_BYTES must be at least 1024 (got "10")'],
     [{ SESSION_SECRET: "short" }, "Invalid configuration: SESSION_SECRET must be at least 32 characters (value hidden)"],

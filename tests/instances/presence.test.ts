@@ -1,0 +1,83 @@
+import { beforeAll, expect, it } from "vitest";
+import * as Y from "yjs";
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as syncProtocol from "y-protocols/sync";
+import { createTestDatabase, type TestDatabase } from "../support/db";
+import { startTestServer, type TestServer } from "../support/server";
+import { redisEnv } from "../support/redis";
+import { connectSyncedClient, waitFor } from "../support/clients";
+import { encodeMessage, openRawSocket } from "../support/raw-socket";
+import { createTestDocument } from "../support/statement";
+import { messageAwareness, messageSync } from "../../server/collab/protocol";
+
+let db: TestDatabase;
+let a: TestServer;
+let b: TestServer;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const env = redisEnv();
+  [a, b] = await Promise.all([startTestServer({ databaseUrl: db.url, env }), startTestServer({ databaseUrl: db.url, env })]);
+});
+
+const stateOf = (client: { provider: { awareness: awarenessProtocol.Awareness } }, clientId: number) =>
+  client.provider.awareness.getStates().get(clientId) as { user?: { name: string }; cursor?: number } | undefined;
+
+it("presence of a client on one instance appears on the other, follows its changes, and disappears when it leaves", async () => {
+  const { documentId, cookie } = await createTestDocument(db.sql);
+  const onA = await connectSyncedClient(a.wsUrl, documentId, { cookie });
+  onA.provider.awareness.setLocalStateField("user", { name: "Delegate on A" });
+  // B opens the document only now: it asks A for the presence it missed.
+  const onB = await connectSyncedClient(b.wsUrl, documentId, { cookie });
+  await waitFor(() => stateOf(onB, onA.doc.clientID)?.user?.name === "Delegate on A", { what: "A's client's presence on B" });
+
+  onB.provider.awareness.setLocalStateField("user", { name: "Delegate on B" });
+  await waitFor(() => stateOf(onA, onB.doc.clientID)?.user?.name === "Delegate on B", { what: "B's client's presence on A" });
+
+  onA.provider.awareness.setLocalStateField("cursor", 42);
+  await waitFor(() => stateOf(onB, onA.doc.clientID)?.cursor === 42, { what: "A's client's caret to move on B" });
+
+  const leaving = onA.doc.clientID;
+  onA.destroy();
+  await waitFor(() => !onB.provider.awareness.getStates().has(leaving), {
+    what: "A's client's presence to disappear on B",
+    timeoutMs: 5000,
+  });
+  expect(b.concord.collab.rooms.get(documentId)!.awareness.getStates().has(leaving)).toBe(false);
+});
+
+it("a connection on one instance cannot speak for a client of another instance", async () => {
+  const { documentId, cookie } = await createTestDocument(db.sql);
+  const onA = await connectSyncedClient(a.wsUrl, documentId, { cookie });
+  onA.provider.awareness.setLocalStateField("user", { name: "The real one" });
+  const witness = await connectSyncedClient(b.wsUrl, documentId, { cookie });
+  await waitFor(() => stateOf(witness, onA.doc.clientID)?.user?.name === "The real one", { what: "A's client's presence on B" });
+
+  // A raw connection on B claims A's client id, with a newer clock, then removes it.
+  const raw = openRawSocket(b.wsUrl, documentId, { cookie });
+  await raw.opened;
+  const impostor = new awarenessProtocol.Awareness(new Y.Doc());
+  impostor.clientID = onA.doc.clientID;
+  for (let i = 0; i < 10; i++) impostor.setLocalState({ user: { name: "Impostor" } });
+  raw.ws.send(encodeMessage(messageAwareness, awarenessProtocol.encodeAwarenessUpdate(impostor, [onA.doc.clientID])));
+  impostor.setLocalState(null);
+  raw.ws.send(encodeMessage(messageAwareness, awarenessProtocol.encodeAwarenessUpdate(impostor, [onA.doc.clientID])));
+  impostor.destroy();
+
+  // B has handled the impostor's messages once it answers the next one...
+  const before = raw.received.length;
+  raw.ws.send(encodeMessage(messageSync, syncProtocol.messageYjsSyncStep1, Y.encodeStateVector(new Y.Doc())));
+  await waitFor(() => raw.received.slice(before).some((m) => m[0] === messageSync && m[1] === syncProtocol.messageYjsSyncStep2), {
+    what: "B to answer the raw connection",
+  });
+  // ...and whatever B published about it has reached A once a later change from B has.
+  witness.provider.awareness.setLocalStateField("user", { name: "marker" });
+  await waitFor(() => stateOf(onA, witness.doc.clientID)?.user?.name === "marker", { what: "a later presence change from B to reach A" });
+
+  expect(stateOf(witness, onA.doc.clientID)?.user?.name).toBe("The real one");
+  expect(stateOf(onA, onA.doc.clientID)?.user?.name).toBe("The real one");
+  for (const server of [a, b]) {
+    const state = server.concord.collab.rooms.get(documentId)!.awareness.getStates().get(onA.doc.clientID) as { user: { name: string } };
+    expect(state.user.name).toBe("The real one");
+  }
+});
