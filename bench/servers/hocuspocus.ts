@@ -1,0 +1,8 @@
+// The Hocuspocus baseline: @hocuspocus/server with no extensions, so documents live in memory
+// only and nobody is authenticated. Listens on PORT (0: a free one) and prints the port.
+import { Server } from "@hocuspocus/server";
+
+const server = new Server({ port: Number(process.env.PORT ?? 0), address: "127.0.0.1", quiet: true, stopOnSignals: false });
+await server.listen();
+console.log(`hocuspocus listening on ${server.address.port}`);
+process.on("SIGTERM", () => void server.destroy().finally(() => process.exit(0)));
