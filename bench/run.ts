@@ -47,7 +47,10 @@ const settings = {
   coldPaceMs: int(env.BENCH_COLD_PACE_MS, 20),
   cpuProfileDir: env.BENCH_CPU_PROF === "1" ? path.join(repoRoot, "bench/results/profiles") : undefined,
   /** After typing stops, how long clients may take to receive everything before the rest counts as missed. */
+  /** After typing stops: edits not delivered once nothing new arrived for this long (ms, or N × 100 if longer) count as missed. */
   drainMs: int(env.BENCH_DRAIN_MS, 30_000),
+  /** …and at most this long in all. */
+  drainCapMs: int(env.BENCH_DRAIN_CAP_MS, 300_000),
   repeat: Math.max(1, int(env.BENCH_REPEAT, 1)),
 };
 
@@ -220,6 +223,8 @@ interface CaseResult {
   clientCpuSeconds?: number;
   settleMs?: number;
   settled?: boolean;
+  /** the slowest delivery of each probe word (ms; null: not everywhere within the wait) */
+  settleProbes?: (number | null)[];
   closeCodes?: Record<string, number>;
   phases?: Record<string, Usage>;
   otherLoadBefore?: number;
@@ -260,17 +265,28 @@ function usage(a: Reading, b: Reading): Usage {
   return { seconds: r(seconds), server: r(server), clients: r(clients), db: db === null ? null : r(db), other: r(other), busy: r(seconds > 0 ? machine / (seconds * cores) : 0) };
 }
 
-/** Waits until the server uses less than half a core over a second (at least one second). */
-async function settleServer(read: () => Reading, timeoutMs: number): Promise<{ ms: number; ok: boolean }> {
+/**
+ * Types probe words ([probe-1], …) from client 0 until one reaches every other client within a
+ * second, i.e. until neither the server nor the clients are still working through a backlog.
+ */
+async function settleByProbe(workers: Worker[], specs: ClientSpec[], timeoutMs: number): Promise<{ ms: number; ok: boolean; probes: (number | null)[] }> {
   const start = now();
-  let prev = read();
-  for (;;) {
+  const probes: (number | null)[] = [];
+  const host = workers[0];
+  for (let k = 1; ; k++) {
+    const tag = `[probe-${k}]`;
+    host.send({ type: "probe", index: 0, tag });
+    const { sentAt } = await host.next("probed", 30_000);
+    const edit: SentEdit = [tag, sentAt, 0, specs[0].instance];
+    const left = Math.max(5_000, timeoutMs - (now() - start));
+    for (const w of workers) w.send({ type: "expect", edits: [edit], timeoutMs: left, stallMs: left, reports: false });
+    const results = await all(workers, "results", left + 30_000);
+    let slowest = 0;
+    for (const r of results) for (const v of r.latency) slowest = Math.max(slowest, Number.isNaN(v) ? Infinity : v);
+    probes.push(Number.isFinite(slowest) ? round(slowest, 1) : null);
+    if (slowest < 1000) return { ms: now() - start, ok: true, probes };
+    if (now() - start > timeoutMs) return { ms: now() - start, ok: false, probes };
     await new Promise((r) => setTimeout(r, 1000));
-    const cur = read();
-    const rate = (cur.server - prev.server) / ((cur.t - prev.t) / 1000);
-    if (rate < 0.5) return { ms: now() - start, ok: true };
-    if (now() - start > timeoutMs) return { ms: now() - start, ok: false };
-    prev = cur;
   }
 }
 
@@ -359,8 +375,9 @@ async function runCase(ctx: Context, kind: ServerKind, n: number): Promise<CaseR
     if (presenceMs === null) note(`not every client saw all ${expectedPresences} presences within ${Math.round((30_000 + n * 60) / 1000)} s`);
     const r1 = read();
     // Joining makes every client's presence travel to every other (and back: the stock providers
-    // re-send what they hear). Typing starts once the server has digested that.
-    const settle = await settleServer(read, 30_000);
+    // re-send what they hear), which can leave a backlog in the server or the clients. Typing
+    // starts once a probe word typed by one client reaches all others within a second.
+    const settle = await settleByProbe(workers, specs, 30_000 + n * 100);
     const r2 = read();
 
     // Typing.
@@ -370,8 +387,8 @@ async function runCase(ctx: Context, kind: ServerKind, n: number): Promise<CaseR
     const edits: SentEdit[] = typed.flatMap((t) => t.sent);
     const r3 = read();
     const drainMs = Math.max(settings.drainMs, n * 100);
-    for (const w of workers) w.send({ type: "expect", edits, timeoutMs: drainMs });
-    const results = await all(workers, "results", drainMs + 60_000);
+    for (const w of workers) w.send({ type: "expect", edits, timeoutMs: settings.drainCapMs, stallMs: drainMs, reports: true });
+    const results = await all(workers, "results", settings.drainCapMs + 60_000);
     const r4 = read();
     const peaks = pids.map((pid) => peakRssBytes(pid) ?? 0);
     const phase = (a: Reading, b: Reading) => usage(a, b);
@@ -442,6 +459,7 @@ async function runCase(ctx: Context, kind: ServerKind, n: number): Promise<CaseR
       closeCodes: countCodes(reports.flatMap((r) => r.closes)),
       settleMs: settle.ms,
       settled: settle.ok,
+      settleProbes: settle.probes,
       cpuSeconds: r4.server - r0.server,
       cpuSecondsConnect: r2.server - r0.server,
       cpuSecondsTyping: r4.server - r2.server,
@@ -459,6 +477,10 @@ async function runCase(ctx: Context, kind: ServerKind, n: number): Promise<CaseR
     }
     holder?.destroy();
     await server.stop();
+    // What the server printed, for when a case goes wrong.
+    const logs = path.join(repoRoot, "bench/results/logs");
+    fs.mkdirSync(logs, { recursive: true });
+    server.instances.forEach((p, i) => fs.writeFileSync(path.join(logs, `${kind}${server.instances.length > 1 ? `-${i + 1}` : ""}-N${n}.log`), p.output()));
   }
 }
 
@@ -716,7 +738,7 @@ function printCases(n: number, results: CaseResult[]) {
     if (typing.busy > 0.9) {
       note(`${r.server}: the machine was saturated while typing (${(typing.busy * 100).toFixed(0)}% busy: server ${typing.server.toFixed(1)}, clients ${typing.clients.toFixed(1)}, others ${typing.other.toFixed(1)} CPU s in ${typing.seconds.toFixed(1)} s) — latency includes queueing for CPU`);
     }
-    if (!r.settled) note(`${r.server}: still busy ${ms(r.settleMs)} ms after everyone joined; typing started anyway`);
+    if (!r.settled) note(`${r.server}: a probe word still took over a second to reach everyone ${ms(r.settleMs)} ms after everyone joined (${r.settleProbes!.map((p) => ms(p)).join(", ")} ms); typing started anyway`);
     if (r.missed) note(`${r.server}: missed e.g. ${r.missedSamples!.join("; ")}`);
   }
   const concord = results.find((r) => r.server === "concord" && r.ok);

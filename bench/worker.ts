@@ -16,7 +16,8 @@ interface Participant {
 }
 
 const participants: Participant[] = [];
-const tagPattern = /\[w(\d+)-(\d+)\]/g;
+/** Typed words ([w3-17]: typist 3's 17th) and the probes that check the server is caught up ([probe-2]). */
+const tagPattern = /\[(?:w\d+|probe)-\d+\]/g;
 const colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
 
 const send = (m: FromWorker) => process.send!(m);
@@ -42,7 +43,7 @@ async function connect({ clients, t0, timeoutMs }: Extract<ToWorker, { type: "co
       doc.on("update", (update: Uint8Array, origin: unknown) => {
         if (origin === null) return; // this client's own typing
         const text = Buffer.from(update.buffer, update.byteOffset, update.byteLength).toString("latin1");
-        if (!text.includes("[w")) return;
+        if (!text.includes("[w") && !text.includes("[probe")) return;
         const at = now();
         for (const m of text.matchAll(tagPattern)) if (!p.received.has(m[0])) p.received.set(m[0], at);
       });
@@ -107,12 +108,28 @@ function report(p: Participant): ClientReport {
   };
 }
 
-async function expect({ edits, timeoutMs }: Extract<ToWorker, { type: "expect" }>) {
+/**
+ * Waits until every client here has every edit (but its own), as long as deliveries keep coming:
+ * it gives up when nothing new arrived for `stallMs`, or after `timeoutMs` in all. What has not
+ * arrived by then counts as missed.
+ */
+async function expect({ edits, timeoutMs, stallMs, reports }: Extract<ToWorker, { type: "expect" }>) {
   const receivers = participants.filter((p) => p.spec.role !== "writer");
   const complete = () => receivers.every((p) => edits.every(([tag, , sender]) => sender === p.spec.index || p.received.has(tag)));
-  await waitUntil(complete, timeoutMs, 50);
+  const receipts = () => receivers.reduce((sum, p) => sum + p.received.size, 0);
+  const deadline = now() + timeoutMs;
+  let last = receipts();
+  let progressAt = now();
+  while (!complete() && now() < deadline && now() - progressAt < stallMs) {
+    await new Promise((r) => setTimeout(r, 50));
+    const count = receipts();
+    if (count > last) {
+      last = count;
+      progressAt = now();
+    }
+  }
   // Typists' own edits must be acknowledged as durable too (Concord only; others have no such message).
-  await waitUntil(() => receivers.every((p) => p.spec.role !== "typist" || p.client.isSaved() || p.client.readOnly === null), 5000, 50);
+  if (reports) await waitUntil(() => receivers.every((p) => p.spec.role !== "typist" || p.client.isSaved() || p.client.readOnly === null), 5000, 50);
   const latency = new Float64Array(receivers.length * edits.length);
   receivers.forEach((p, row) => {
     edits.forEach(([tag, sentAt, sender], col) => {
@@ -120,7 +137,23 @@ async function expect({ edits, timeoutMs }: Extract<ToWorker, { type: "expect" }
       latency[row * edits.length + col] = sender === p.spec.index ? 0 : at === undefined ? Number.NaN : at - sentAt;
     });
   });
-  send({ type: "results", receivers: receivers.map((p) => p.spec.index), latency, clients: receivers.map(report), uncaught: uncaught.splice(0) });
+  send({
+    type: "results",
+    receivers: receivers.map((p) => p.spec.index),
+    latency,
+    clients: reports ? receivers.map(report) : [],
+    uncaught: reports ? uncaught.splice(0) : [],
+  });
+}
+
+/** One probe word typed by one client, to see how long the server takes to relay it to everyone. */
+function probe({ index, tag }: Extract<ToWorker, { type: "probe" }>) {
+  const p = participants.find((q) => q.spec.index === index)!;
+  const text = clauseText(p.client.doc, p.spec.clause!);
+  const at = now();
+  p.client.doc.transact(() => text.insert(text.length, ` ${tag}`, {}));
+  p.own.add(tag);
+  send({ type: "probed", sentAt: at });
 }
 
 /** Cold-load history: each writer makes `edits` random edits (insertions and deletions) in random clauses. */
@@ -185,6 +218,8 @@ process.on("message", (m: ToWorker) => {
         return type(m);
       case "expect":
         return expect(m);
+      case "probe":
+        return probe(m);
       case "history":
         return history(m);
       case "digest":

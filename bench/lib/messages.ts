@@ -20,7 +20,9 @@ export type SentEdit = [string, number, number, number];
 export type ToWorker =
   | { type: "connect"; clients: ClientSpec[]; t0: number; timeoutMs: number }
   | { type: "type"; startAt: number; seconds: number; perSecond: number; typists: number }
-  | { type: "expect"; edits: SentEdit[]; timeoutMs: number }
+  /** Wait for these edits (see worker.ts); `reports`: with every client's digest etc. */
+  | { type: "expect"; edits: SentEdit[]; timeoutMs: number; stallMs: number; reports: boolean }
+  | { type: "probe"; index: number; tag: string }
   | { type: "history"; edits: number; paceMs: number; seed: number; timeoutMs: number }
   | { type: "digest" }
   | { type: "presence" }
@@ -39,6 +41,7 @@ export type FromWorker =
   | { type: "ready" }
   | { type: "connected"; synced: [number, number][]; failed: [number, string][] }
   | { type: "typed"; sent: SentEdit[] }
+  | { type: "probed"; sentAt: number }
   | {
       type: "results";
       /** the client indices of this worker's receivers, in the order of `latency`'s rows */
