@@ -13,12 +13,15 @@ import { collabAccess } from "./collab/authorize";
 import { subscribeAccessEvents } from "./auth/access-events";
 import { createAuth, sessionSecret, type Auth } from "./auth/service";
 import { rejectCrossSiteWrites } from "./http/same-origin";
+import { subscribeNegotiationEvents } from "./negotiation/events";
+import { createLiveUpdates, type LiveUpdates } from "./negotiation/live";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 export interface Concord {
   server: http.Server;
   collab: CollabEndpoint;
+  live: LiveUpdates;
   /** Stops taking connections, makes every received update durable, and closes. */
   close(): Promise<void>;
 }
@@ -28,6 +31,8 @@ export interface AppContext {
   sql: Sql;
   config: Config;
   auth: Auth;
+  /** The collaboration server, for changes the server makes to a document (a chair's decision). */
+  collab: CollabEndpoint;
   /** The client's network address, for rate limits. */
   clientAddress: string;
 }
@@ -52,17 +57,6 @@ async function loadRemixBuild(): Promise<ServerBuild> {
 export async function createConcord({ sql, config }: { sql: Sql; config: Config }): Promise<Concord> {
   const build = await loadRemixBuild();
   const auth = createAuth({ sql, secret: await sessionSecret(sql, config.SESSION_SECRET), secureCookies: config.COOKIE_SECURE });
-  const app = express();
-  app.disable("x-powered-by");
-  app.set("trust proxy", config.TRUST_PROXY);
-  app.use(rejectCrossSiteWrites);
-  app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
-  app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
-  app.all(
-    "*",
-    createRequestHandler({ build, mode: config.NODE_ENV, getLoadContext: (req) => ({ sql, config, auth, clientAddress: req.ip ?? "unknown" }) }),
-  );
-
   // Without REDIS_URL this process serves its documents alone, as before.
   const relay = config.REDIS_URL ? await createRedisRelay({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX }) : undefined;
   const collab = createCollabEndpoint({
@@ -75,9 +69,24 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
     maxBufferedBytes: config.COLLAB_MAX_BUFFERED_BYTES,
   });
 
+  const live = createLiveUpdates({ sql, auth });
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", config.TRUST_PROXY);
+  app.use(rejectCrossSiteWrites);
+  app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
+  app.get("/documents/:documentId/events", (req, res) => live.handle(req, res));
+  app.all(
+    "*",
+    createRequestHandler({ build, mode: config.NODE_ENV, getLoadContext: (req) => ({ sql, config, auth, collab, clientAddress: req.ip ?? "unknown" }) }),
+  );
+
+
   const unlisten = await subscribeAccessEvents(sql, (event) => {
     collab.handleAccessEvent(event).catch((err) => console.error("[collab] applying an access change failed", err));
   });
+  const unlistenNegotiation = await subscribeNegotiationEvents(sql, (event) => live.dispatch(event));
 
   const server = http.createServer(app);
   server.on("upgrade", (req, socket, head) => {
@@ -88,10 +97,13 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
   return {
     server,
     collab,
+    live,
     async close() {
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      live.close();
       await unlisten();
+      await unlistenNegotiation();
       await collab.close();
       await relay?.close();
       server.closeAllConnections();

@@ -58,7 +58,8 @@ export async function requireDocumentPermission(
 ): Promise<ConferenceAccess & { document: DocumentRow }> {
   const user = await requireUser(request, context);
   const document = documentId ? await findDocument(context.sql, documentId) : null;
-  invariantResponse(document, "There is no such document.", { status: 404 });
+  // A proposal's drafting document is reached through its proposal, never as a statement.
+  invariantResponse(document && document.kind === "statement", "There is no such document.", { status: 404 });
   const conference = await findConference(context.sql, document.conferenceId);
   const access = conference ? await resolveAccess(context.sql, user, conference.id) : null;
   invariantResponse(conference && access, "There is no such document.", { status: 404 });

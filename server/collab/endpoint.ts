@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
+import type * as Y from "yjs";
 import * as decoding from "lib0/decoding";
 import * as syncProtocol from "y-protocols/sync";
 import { WebSocketServer, type WebSocket, type RawData } from "ws";
@@ -46,6 +47,11 @@ export interface CollabEndpoint {
   handleAccessEvent(event: AccessEvent): Promise<void>;
   /** Rooms currently in memory (for tests and metrics). */
   rooms: ReadonlyMap<string, Room>;
+  /**
+   * Changes a document on the server's own account (see Room.change), whether or not anyone has
+   * it open; resolves once the change is durable and has been sent to everyone present.
+   */
+  changeDocument(documentId: string, edit: (doc: Y.Doc) => void): Promise<void>;
   /** What the endpoint holds right now (for tests and metrics). */
   stats(): { rooms: number; connections: number; awarenessStates: number; bufferedBytes: number };
   close(): Promise<void>;
@@ -253,6 +259,15 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
 
   return {
     rooms,
+    async changeDocument(documentId, edit) {
+      if (closing) throw new Error("the collaboration server is shutting down");
+      const room = roomFor(documentId);
+      try {
+        await room.change(edit);
+      } finally {
+        void releaseIfEmpty(room);
+      }
+    },
     stats() {
       let awarenessStates = 0;
       for (const room of rooms.values()) awarenessStates += room.awareness.getStates().size;

@@ -38,7 +38,12 @@ const fromDatabase = new Remote(null);
 interface Pending {
   update: Uint8Array;
   from: Peer;
+  /** Called once the update is durable and applied. */
+  done?: () => void;
 }
+
+/** The server itself, as the author of changes it makes (a chair's decision): a peer of no connection. */
+const serverPeer: Peer = { canWrite: true, awarenessClients: new Set(), send() {}, close() {} };
 
 /**
  * A document being edited: its Y.Doc, the awareness of the people in it, and the write path.
@@ -177,6 +182,28 @@ export class Room {
       .finally(() => (this.flushing = null));
   }
 
+  /**
+   * Makes a change on the server's own account (accepting a proposal writes its text) through the
+   * same path as a client's edit: `edit` works on a copy of the document, and what it changed is
+   * stored, then applied and relayed to everyone. Resolves once it is durable and applied.
+   */
+  async change(edit: (doc: Y.Doc) => void): Promise<void> {
+    await this.ready;
+    const scratch = new Y.Doc({ gc: true });
+    Y.applyUpdate(scratch, Y.encodeStateAsUpdate(this.doc));
+    const before = Y.encodeStateVector(scratch);
+    Y.transact(scratch, () => edit(scratch));
+    const update = Y.encodeStateAsUpdate(scratch, before);
+    scratch.destroy();
+    if (isEmptyUpdate(update)) return;
+    await new Promise<void>((done) => {
+      this.pending.push({ update, from: serverPeer, done });
+      this.flushing ??= this.flush()
+        .catch((err) => this.options.log(`saving ${this.documentId} stopped`, err))
+        .finally(() => (this.flushing = null));
+    });
+  }
+
   receiveAwareness(update: Uint8Array, from: Peer): void {
     const ownedByOther = (id: number) => {
       const owner = this.owners.get(id);
@@ -287,7 +314,7 @@ export class Room {
       // instance's own peers (applying it again there is harmless).
       this.channel?.publishUpdate(stored);
       const writers = new Set<Peer>();
-      for (const { update, from } of batch) {
+      for (const { update, from, done } of batch) {
         try {
           Y.applyUpdate(this.doc, update, from);
         } catch (err) {
@@ -295,6 +322,7 @@ export class Room {
           this.options.log(`applying an update to ${this.documentId} failed`, err);
         }
         writers.add(from);
+        done?.();
       }
       const saved = encodeSaved(Y.encodeStateVector(this.doc));
       for (const w of writers) if (this.peers.has(w)) w.send(saved);

@@ -1,0 +1,55 @@
+import { useEffect, useRef, useState } from "react";
+import { useRevalidator } from "@remix-run/react";
+
+export interface LiveNotice {
+  id: number;
+  text: string;
+}
+
+/**
+ * Keeps a statement's pages current: the server announces every negotiation change on an
+ * EventSource, and the page reloads its loaders (coalesced, so a burst costs one reload). After
+ * a dropped connection the page reloads once, for what it may have missed. Returns the notices
+ * worth showing everyone (e.g. silence broken), newest last.
+ */
+export function useLiveUpdates(documentId: string): LiveNotice[] {
+  const revalidator = useRevalidator();
+  const latest = useRef(revalidator);
+  latest.current = revalidator;
+  // An event that arrives during a reload asks for one more once it is done.
+  const pending = useRef(false);
+  const [notices, setNotices] = useState<LiveNotice[]>([]);
+
+  useEffect(() => {
+    if (revalidator.state === "idle" && pending.current) {
+      pending.current = false;
+      revalidator.revalidate();
+    }
+  }, [revalidator]);
+
+  useEffect(() => {
+    const reload = () => {
+      if (latest.current.state === "idle") latest.current.revalidate();
+      else pending.current = true;
+    };
+    let opened = false;
+    let nextId = 1;
+    const source = new EventSource(`/documents/${documentId}/events`);
+    source.onopen = () => {
+      if (opened) reload();
+      opened = true;
+    };
+    source.onmessage = (e) => {
+      reload();
+      try {
+        const { notice } = JSON.parse(e.data) as { notice: string | null };
+        if (notice) setNotices((list) => [...list.slice(-4), { id: nextId++, text: notice }]);
+      } catch {
+        // not ours
+      }
+    };
+    return () => source.close();
+  }, [documentId]);
+
+  return notices;
+}

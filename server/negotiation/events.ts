@@ -1,0 +1,32 @@
+import type { Sql } from "../db/sql";
+
+/**
+ * A change to the negotiation on a statement (a proposal, a comment, a signal, a clause state,
+ * the silence procedure), published through PostgreSQL NOTIFY after it is committed, so that
+ * every instance tells the people it serves and their pages reload what changed.
+ */
+export interface NegotiationEvent {
+  documentId: string;
+  topic: "proposals" | "comments" | "signals" | "states" | "silence";
+  /** A line worth announcing to everyone present (e.g. "Silence broken by Norway"), if any. */
+  notice?: string;
+}
+
+const channel = "concord_negotiation";
+
+export async function publishNegotiationEvent(sql: Sql, event: NegotiationEvent): Promise<void> {
+  await sql.notify(channel, JSON.stringify(event));
+}
+
+export async function subscribeNegotiationEvents(sql: Sql, handler: (event: NegotiationEvent) => void): Promise<() => Promise<void>> {
+  const { unlisten } = await sql.listen(channel, (payload) => {
+    let event: NegotiationEvent;
+    try {
+      event = JSON.parse(payload) as NegotiationEvent;
+    } catch {
+      return; // not ours
+    }
+    handler(event);
+  });
+  return unlisten;
+}

@@ -1,0 +1,81 @@
+import type { Request, Response } from "express";
+import type { Sql } from "../db/sql";
+import type { Auth } from "../auth/service";
+import { can, resolveAccess } from "../auth/permissions";
+import { findDocument } from "../queries/documents";
+import type { NegotiationEvent } from "./events";
+
+export interface LiveUpdates {
+  /** GET /documents/:documentId/events: a Server-Sent Events stream of the statement's negotiation events. */
+  handle(req: Request, res: Response): void;
+  dispatch(event: NegotiationEvent): void;
+  /** Open streams (for tests and metrics). */
+  count(): number;
+  close(): void;
+}
+
+/** Streams one person may hold open at once, all statements together (tabs, pages). */
+const maxStreamsPerUser = 20;
+const keepAliveMs = 25_000;
+
+/**
+ * Pages showing a statement learn of negotiation changes through an EventSource, authenticated
+ * like every route (the session cookie; 401 without one, 404 for a statement the person has no
+ * part in). The events only say what changed; the page then reloads its data through its loader,
+ * where the permission checks apply as usual.
+ */
+export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): LiveUpdates {
+  const streams = new Map<string, Set<Response>>();
+  const perUser = new Map<string, number>();
+
+  const send = (res: Response, data: string) => res.write(data);
+
+  return {
+    handle(req, res) {
+      void (async () => {
+        const user = await auth.userFromCookie(req.headers.cookie);
+        if (!user) return void res.status(401).type("text/plain").send("Sign in first.");
+        const document = await findDocument(sql, req.params.documentId ?? "");
+        const access = document && document.kind === "statement" ? await resolveAccess(sql, user, document.conferenceId) : null;
+        if (!document || !access || !can(access, "conference:view")) return void res.status(404).type("text/plain").send("There is no such document.");
+        const open = perUser.get(user.id) ?? 0;
+        if (open >= maxStreamsPerUser) return void res.status(429).type("text/plain").send("Too many open pages.");
+        perUser.set(user.id, open + 1);
+        res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-store", Connection: "keep-alive", "X-Accel-Buffering": "no" });
+        // Tells the browser how soon to come back after a drop.
+        send(res, "retry: 2000\n\n");
+        let set = streams.get(document.id);
+        if (!set) streams.set(document.id, (set = new Set()));
+        set.add(res);
+        const keepAlive = setInterval(() => send(res, ": keep-alive\n\n"), keepAliveMs);
+        res.on("close", () => {
+          clearInterval(keepAlive);
+          set!.delete(res);
+          if (set!.size === 0 && streams.get(document.id) === set) streams.delete(document.id);
+          const left = (perUser.get(user.id) ?? 1) - 1;
+          if (left > 0) perUser.set(user.id, left);
+          else perUser.delete(user.id);
+        });
+      })().catch((err) => {
+        console.error("[live] opening an event stream failed", err);
+        if (!res.headersSent) res.status(503).type("text/plain").send("Try again shortly.");
+        else res.end();
+      });
+    },
+    dispatch(event) {
+      const set = streams.get(event.documentId);
+      if (!set) return;
+      const data = `data: ${JSON.stringify({ topic: event.topic, notice: event.notice ?? null })}\n\n`;
+      for (const res of set) send(res, data);
+    },
+    count() {
+      let n = 0;
+      for (const set of streams.values()) n += set.size;
+      return n;
+    },
+    close() {
+      for (const set of streams.values()) for (const res of set) res.end();
+      streams.clear();
+    },
+  };
+}
