@@ -1,0 +1,40 @@
+import type { Db } from "../db/sql";
+
+export type ClauseState = "open" | "under_negotiation" | "agreed_ad_ref" | "agreed";
+export const clauseStates: readonly ClauseState[] = ["open", "under_negotiation", "agreed_ad_ref", "agreed"];
+
+/** Each clause's current state; a clause with no entry is open. */
+export async function currentClauseStates(sql: Db, documentId: string): Promise<Map<string, ClauseState>> {
+  const rows = await sql<{ clauseId: string; state: ClauseState }[]>`
+    select distinct on (clause_id) clause_id as "clauseId", state
+    from clause_states where document_id = ${documentId}
+    order by clause_id, id desc`;
+  return new Map(rows.map((r) => [r.clauseId, r.state]));
+}
+
+export async function clauseState(sql: Db, documentId: string, clauseId: string): Promise<ClauseState> {
+  const [row] = await sql<{ state: ClauseState }[]>`
+    select state from clause_states where document_id = ${documentId} and clause_id = ${clauseId} order by id desc limit 1`;
+  return row?.state ?? "open";
+}
+
+/**
+ * What of a statement's base text nobody may change right now: all of it once adopted or while a
+ * silence procedure runs, otherwise its agreed clauses.
+ */
+export interface TextLocks {
+  whole: "adopted" | "silence" | null;
+  clauses: Set<string>;
+}
+
+export async function textLocks(sql: Db, documentId: string): Promise<TextLocks> {
+  const [doc] = await sql<{ adopted: boolean; silence: boolean }[]>`
+    select adopted_at is not null as adopted,
+           exists (select 1 from silence_procedures s where s.document_id = d.id and s.status = 'running') as silence
+    from documents d where d.id = ${documentId}`;
+  const states = await currentClauseStates(sql, documentId);
+  return {
+    whole: doc?.adopted ? "adopted" : doc?.silence ? "silence" : null,
+    clauses: new Set([...states].filter(([, s]) => s === "agreed").map(([id]) => id)),
+  };
+}
