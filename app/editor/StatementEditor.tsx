@@ -1,5 +1,5 @@
-import { useEffect, useMemo, useState } from "react";
-import { EditorContent, useEditor, useEditorState } from "@tiptap/react";
+import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/react";
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { statementExtensions, statementField } from "./schema";
@@ -27,8 +27,30 @@ function renderCaret(user: Record<string, string>): HTMLElement {
   return caret;
 }
 
-/** The statement editor and its side panel; mounted once the Y.Doc and provider exist. */
-export function StatementEditor({ connection, user, readOnly }: { connection: StatementConnection; user: LocalUser; readOnly: boolean }) {
+/** The id of the clause holding the selection, if any. */
+function currentClauseId(editor: Editor): string | null {
+  const { $from } = editor.state.selection;
+  for (let d = $from.depth; d > 0; d--) if ($from.node(d).type.name === "clause") return $from.node(d).attrs.id ?? null;
+  return null;
+}
+
+/**
+ * The statement editor and its side panel; mounted once the Y.Doc and provider exist. The page
+ * learns which clause the person is on (`onCurrentClause`) and puts what concerns it in `panel`.
+ */
+export function StatementEditor({
+  connection,
+  user,
+  readOnly,
+  onCurrentClause,
+  panel,
+}: {
+  connection: StatementConnection;
+  user: LocalUser;
+  readOnly: boolean;
+  onCurrentClause?: (clauseId: string | null) => void;
+  panel?: ReactNode;
+}) {
   const editor = useEditor({
     immediatelyRender: false,
     editable: !readOnly,
@@ -63,6 +85,9 @@ export function StatementEditor({ connection, user, readOnly }: { connection: St
 
   const people = usePresence(connection);
 
+  const clauseId = useEditorState({ editor, selector: ({ editor: e }) => (e ? currentClauseId(e) : null) });
+  useEffect(() => onCurrentClause?.(clauseId ?? null), [clauseId, onCurrentClause]);
+
   const clauses = useEditorState({
     editor,
     selector: ({ editor: e }) => (e ? listClauses(e.state.doc) : []),
@@ -84,8 +109,9 @@ export function StatementEditor({ connection, user, readOnly }: { connection: St
             : "Ctrl+Enter starts a new clause after the current one; Alt+↑ and Alt+↓ move a clause. The first word of a new clause is italic until you type a space."}
         </p>
       </div>
-      <aside className="side-panel" aria-label="Participants and outline">
+      <aside className="side-panel" aria-label="Participants, clause and outline">
         <Presence people={people} />
+        {panel}
         {editor ? <Outline editor={editor} clauses={clauses ?? []} /> : null}
       </aside>
     </div>

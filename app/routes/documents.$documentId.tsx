@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { can } from "../../server/auth/permissions";
@@ -11,6 +11,9 @@ import { AppHeader } from "../components/AppHeader";
 import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
 import { requireDocumentPermission } from "../utils/auth.server";
 import { roleLabels } from "../utils/labels";
+import { currentClauseStates, textLocks } from "../../server/queries/clause-states";
+import { useLiveUpdates } from "../negotiation/live";
+import { LiveNotices } from "../negotiation/LiveNotices";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
@@ -25,6 +28,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       role: roleLabels[access.role],
     },
     canWrite: can(access, "document:write"),
+    isChair: can(access, "negotiation:chair"),
+    delegationId: access.delegationId,
+    states: Object.fromEntries(await currentClauseStates(context.sql, document.id)),
+    locks: await textLocks(context.sql, document.id).then((l) => ({ whole: l.whole, clauses: [...l.clauses] })),
   };
 }
 
@@ -34,6 +41,12 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export default function DocumentPage() {
   const { document, conference, me, canWrite } = useLoaderData<typeof loader>();
+  const notices = useLiveUpdates(document.id);
+  const [clauseId, setClauseId] = useState<string | null>(null);
+  const onCurrentClause = useCallback((id: string | null) => {
+    // Leaving the text (e.g. for the side panel) keeps the clause the person was on.
+    if (id) setClauseId(id);
+  }, []);
   const [connection, setConnection] = useState<StatementConnection | null>(null);
   const [status, setStatus] = useState<CollabStatus>({
     connection: "connecting",
@@ -71,13 +84,25 @@ export default function DocumentPage() {
         </Link>
         <h1 className="document-title">{document.title}</h1>
       </AppHeader>
+      <LiveNotices notices={notices} />
       <div className="status-bar">
         <ConnectionBadge status={status} />
         <span className="role-note">Your role: {me.role}</span>
       </div>
       <main id="main">
         {connection ? (
-          <StatementEditor connection={connection} user={user} readOnly={status.readOnly} />
+          <StatementEditor
+            connection={connection}
+            user={user}
+            readOnly={status.readOnly}
+            onCurrentClause={onCurrentClause}
+            panel={
+              <section className="panel clause-panel" aria-labelledby="clause-panel-heading" data-clause-id={clauseId ?? undefined}>
+                <h2 id="clause-panel-heading">{clauseId ? "This clause" : "Clause"}</h2>
+                {clauseId ? null : <p className="muted">Place the cursor in a clause to see its proposals, comments and signals.</p>}
+              </section>
+            }
+          />
         ) : (
           <p className="loading" role="status">
             Opening the statement…

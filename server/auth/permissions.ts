@@ -10,11 +10,12 @@ export type Permission =
   | "conference:view" // read the conference and its documents
   | "document:write" // change a document's base text
   | "conference:manage" // documents, delegations, people, invitations
-  | "conference:export";
+  | "conference:export"
+  | "negotiation:chair"; // decide on proposals, set clause states, run the silence procedure
 
 const grants: Record<Role, readonly Permission[]> = {
   secretariat: ["conference:view", "document:write", "conference:manage", "conference:export"],
-  chair: ["conference:view", "document:write", "conference:export"],
+  chair: ["conference:view", "document:write", "conference:export", "negotiation:chair"],
   delegate: ["conference:view"],
   observer: ["conference:view"],
 };
