@@ -2,8 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { createSql, type Sql } from "../../server/db/sql";
-import { migrate } from "../../server/db/migrate";
+import type { Sql } from "../../server/db/sql";
+import { createMigratedDatabase, dropDatabase } from "../../server/db/create-database";
 import { startEmbeddedPostgres } from "../../server/db/embedded";
 import { createConference } from "../../server/queries/conferences";
 import { createDocument } from "../../server/queries/documents";
@@ -21,12 +21,6 @@ export interface BenchDatabase {
   /** The postmaster's pid when the cluster is ours, so its CPU can be measured. */
   postmaster(): number | null;
   close(): Promise<void>;
-}
-
-function databaseUrl(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
 }
 
 /** A fresh, migrated database on DATABASE_URL's server, or on an embedded cluster started for the run. */
@@ -48,15 +42,7 @@ export async function openBenchDatabase(log: (line: string) => void): Promise<Be
     };
   }
   const name = `concord_bench_${randomBytes(5).toString("hex")}`;
-  const admin = createSql(adminUrl, { max: 1 });
-  try {
-    await admin.unsafe(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = databaseUrl(adminUrl, name);
-  const sql = createSql(url, { max: 4 });
-  await migrate(sql);
+  const { url, sql } = await createMigratedDatabase(adminUrl, name);
   return {
     url,
     name,
@@ -65,13 +51,7 @@ export async function openBenchDatabase(log: (line: string) => void): Promise<Be
     postmaster: () => (dataDir ? postmasterPid(dataDir) : null),
     async close() {
       await sql.end({ timeout: 5 });
-      const admin = createSql(adminUrl!, { max: 1 });
-      try {
-        await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${name} and pid <> pg_backend_pid()`;
-        await admin.unsafe(`drop database if exists ${name} with (force)`);
-      } finally {
-        await admin.end();
-      }
+      await dropDatabase(adminUrl!, name);
       await stopCluster?.();
     },
   };

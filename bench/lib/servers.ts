@@ -4,6 +4,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { spawnServer, type ServerProcess } from "./spawn";
+import { freePort } from "../../server/db/embedded";
 import type { Endpoint } from "./client";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -18,18 +19,6 @@ export interface RunningServer {
   /** Where a client with this cookie (Concord only) connects to a document on instance `instance`. */
   endpoint(documentName: string, instance: number, cookie?: string): Endpoint;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export interface ConcordOptions {

@@ -27,57 +27,20 @@ export const closeCodes = {
   slowConsumer: 4503,
 } as const;
 
-export function encodeSyncStep1(stateVector: Uint8Array): Uint8Array {
+/** A message of varuints and length-prefixed byte arrays, in order. */
+function message(...parts: (number | Uint8Array)[]): Uint8Array {
   const e = encoding.createEncoder();
-  encoding.writeVarUint(e, messageSync);
-  encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep1);
-  encoding.writeVarUint8Array(e, stateVector);
+  for (const part of parts) {
+    if (typeof part === "number") encoding.writeVarUint(e, part);
+    else encoding.writeVarUint8Array(e, part);
+  }
   return encoding.toUint8Array(e);
 }
 
-export function encodeSyncStep2(update: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, messageSync);
-  encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
-  encoding.writeVarUint8Array(e, update);
-  return encoding.toUint8Array(e);
-}
-
-export function encodeUpdate(update: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, messageSync);
-  encoding.writeVarUint(e, syncProtocol.messageYjsUpdate);
-  encoding.writeVarUint8Array(e, update);
-  return encoding.toUint8Array(e);
-}
-
-export function encodeAwareness(update: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, messageAwareness);
-  encoding.writeVarUint8Array(e, update);
-  return encoding.toUint8Array(e);
-}
-
-export function encodeSaved(stateVector: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, messageConcord);
-  encoding.writeVarUint(e, concordSaved);
-  encoding.writeVarUint8Array(e, stateVector);
-  return encoding.toUint8Array(e);
-}
-
-export function encodeAccess(readOnly: boolean): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, messageConcord);
-  encoding.writeVarUint(e, concordAccess);
-  encoding.writeVarUint(e, readOnly ? 1 : 0);
-  return encoding.toUint8Array(e);
-}
-
-export function encodeSavingPaused(paused: boolean): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, messageConcord);
-  encoding.writeVarUint(e, concordSaving);
-  encoding.writeVarUint(e, paused ? 1 : 0);
-  return encoding.toUint8Array(e);
-}
+export const encodeSyncStep1 = (stateVector: Uint8Array) => message(messageSync, syncProtocol.messageYjsSyncStep1, stateVector);
+export const encodeSyncStep2 = (update: Uint8Array) => message(messageSync, syncProtocol.messageYjsSyncStep2, update);
+export const encodeUpdate = (update: Uint8Array) => message(messageSync, syncProtocol.messageYjsUpdate, update);
+export const encodeAwareness = (update: Uint8Array) => message(messageAwareness, update);
+export const encodeSaved = (stateVector: Uint8Array) => message(messageConcord, concordSaved, stateVector);
+export const encodeAccess = (readOnly: boolean) => message(messageConcord, concordAccess, readOnly ? 1 : 0);
+export const encodeSavingPaused = (paused: boolean) => message(messageConcord, concordSaving, paused ? 1 : 0);
