@@ -266,7 +266,15 @@ function Thread({
           setExpanded(!expanded);
         }}
       >
-        {expanded ? "Hide replies" : thread.replies.length === 1 ? "Show 1 reply" : `Show ${thread.replies.length} replies`}
+        {expanded
+          ? "Hide replies"
+          : thread.replies.length === 0
+            ? canComment
+              ? "Reply"
+              : "No replies"
+            : thread.replies.length === 1
+              ? "Show 1 reply"
+              : `Show ${thread.replies.length} replies`}
       </button>
       <div id={repliesId} hidden={!expanded}>
         {expanded ? (

@@ -120,3 +120,20 @@ it("the delegate resolves the thread; both see it resolved and the highlight goe
   await expect.poll(() => clause(chair, "PP2").locator(".comment-anchor").count()).toBe(0);
   await expect.poll(() => mine.getByRole("button", { name: "Reopen this thread" }).count()).toBe(1);
 });
+
+it("when the chair deletes the commented words, the delegate's page shows the thread as orphaned at once", async () => {
+  await selectWord(delegate, "PP3", "landmines");
+  await panel(delegate).getByRole("button", { name: "Comment on the selected text" }).click();
+  await panel(delegate).getByLabel("Your comment on the selected text").fill("Add improvised devices?");
+  await panel(delegate).getByRole("button", { name: "Post comment" }).click();
+  const mine = panel(delegate).locator(".comment-thread", { hasText: "Add improvised devices?" });
+  await mine.waitFor();
+  await expect.poll(() => clause(chair, "PP3").locator(".comment-anchor").textContent()).toBe("landmines");
+
+  await selectWord(chair, "PP3", "landmines");
+  await chair.keyboard.press("Backspace");
+  // No comment changed, so nothing reloads: the delegate's editor sees the text go.
+  await expect.poll(() => mine.locator(".comment-orphaned").count()).toBe(1);
+  expect(await clause(delegate, "PP3").locator(".comment-anchor").count()).toBe(0);
+  await delegate.screenshot({ path: "/tmp/comments-delegate.png" });
+});
