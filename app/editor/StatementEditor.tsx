@@ -8,6 +8,7 @@ import type { StatementConnection } from "./collab-client";
 import { Toolbar } from "./Toolbar";
 import { Outline } from "./Outline";
 import { Presence, type PresentUser } from "./Presence";
+import { CommentAnchors } from "./comment-anchors";
 
 export interface LocalUser {
   name: string;
@@ -43,12 +44,15 @@ export function StatementEditor({
   user,
   readOnly,
   onCurrentClause,
+  onEditor,
   panel,
 }: {
   connection: StatementConnection;
   user: LocalUser;
   readOnly: boolean;
   onCurrentClause?: (clauseId: string | null) => void;
+  /** The editor once it exists (null when it goes), for the panel to read the selection and show anchors. */
+  onEditor?: (editor: Editor | null) => void;
   panel?: ReactNode;
 }) {
   const editor = useEditor({
@@ -63,6 +67,7 @@ export function StatementEditor({
         render: renderCaret,
         selectionRender: (u) => ({ nodeName: "span", class: "collab-selection", style: `background-color: ${u.color}33` }),
       }),
+      CommentAnchors,
     ],
     editorProps: {
       attributes: {
@@ -82,6 +87,11 @@ export function StatementEditor({
   useEffect(() => {
     if (editor && !editor.isDestroyed && editor.isEditable === readOnly) editor.setEditable(!readOnly);
   }, [editor, readOnly]);
+
+  useEffect(() => {
+    onEditor?.(editor);
+    return () => onEditor?.(null);
+  }, [editor, onEditor]);
 
   const people = usePresence(connection);
 

@@ -14,6 +14,9 @@ import { roleLabels } from "../utils/labels";
 import { currentClauseStates, textLocks } from "../../server/queries/clause-states";
 import { useLiveUpdates } from "../negotiation/live";
 import { LiveNotices } from "../negotiation/LiveNotices";
+import { CommentsSection } from "../negotiation/CommentsSection";
+import { loadCommentThreads } from "../../server/negotiation/comments";
+import type { Editor } from "@tiptap/react";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
@@ -32,6 +35,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     delegationId: access.delegationId,
     states: Object.fromEntries(await currentClauseStates(context.sql, document.id)),
     locks: await textLocks(context.sql, document.id).then((l) => ({ whole: l.whole, clauses: [...l.clauses] })),
+    canComment: can(access, "negotiation:comment"),
+    comments: await loadCommentThreads(context.sql, document.id, user.id),
   };
 }
 
@@ -40,7 +45,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function DocumentPage() {
-  const { document, conference, me, canWrite } = useLoaderData<typeof loader>();
+  const { document, conference, me, canWrite, isChair, canComment, comments } = useLoaderData<typeof loader>();
+  const [editor, setEditor] = useState<Editor | null>(null);
   const notices = useLiveUpdates(document.id);
   const [clauseId, setClauseId] = useState<string | null>(null);
   const onCurrentClause = useCallback((id: string | null) => {
@@ -96,10 +102,19 @@ export default function DocumentPage() {
             user={user}
             readOnly={status.readOnly}
             onCurrentClause={onCurrentClause}
+            onEditor={setEditor}
             panel={
               <section className="panel clause-panel" aria-labelledby="clause-panel-heading" data-clause-id={clauseId ?? undefined}>
                 <h2 id="clause-panel-heading">{clauseId ? "This clause" : "Clause"}</h2>
                 {clauseId ? null : <p className="muted">Place the cursor in a clause to see its proposals, comments and signals.</p>}
+                <CommentsSection
+                  documentId={document.id}
+                  clauseId={clauseId}
+                  threads={comments}
+                  editor={editor}
+                  canComment={canComment}
+                  isChair={isChair}
+                />
               </section>
             }
           />

@@ -11,12 +11,13 @@ export type Permission =
   | "document:write" // change a document's base text
   | "conference:manage" // documents, delegations, people, invitations
   | "conference:export"
-  | "negotiation:chair"; // decide on proposals, set clause states, run the silence procedure
+  | "negotiation:chair" // decide on proposals, set clause states, run the silence procedure
+  | "negotiation:comment"; // write comments, resolve and reopen threads
 
 const grants: Record<Role, readonly Permission[]> = {
-  secretariat: ["conference:view", "document:write", "conference:manage", "conference:export"],
-  chair: ["conference:view", "document:write", "conference:export", "negotiation:chair"],
-  delegate: ["conference:view"],
+  secretariat: ["conference:view", "document:write", "conference:manage", "conference:export", "negotiation:comment"],
+  chair: ["conference:view", "document:write", "conference:export", "negotiation:chair", "negotiation:comment"],
+  delegate: ["conference:view", "negotiation:comment"],
   observer: ["conference:view"],
 };
 

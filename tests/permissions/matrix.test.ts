@@ -26,6 +26,8 @@ const everyone = all("allowed");
 const signedIn: Row = { ...everyone, anonymous: "login" };
 const members: Row = { ...signedIn, outsider: 404 };
 const managers: Row = { anonymous: "login", outsider: 404, observer: 403, delegate: 403, chair: 403, secretariat: "allowed", admin: "allowed" };
+const commenters: Row = { ...members, observer: 403 };
+const chairOnly: Row = { anonymous: "login", outsider: 404, observer: 403, delegate: 403, chair: "allowed", secretariat: 403, admin: 403 };
 const adminOnly: Row = { anonymous: "login", outsider: 403, observer: 403, delegate: 403, chair: 403, secretariat: 403, admin: "allowed" };
 
 interface Ids {
@@ -44,6 +46,7 @@ interface Check {
 }
 
 const conference = (ids: Ids) => `/conferences/${ids.conferenceId}`;
+const comments = (ids: Ids) => `/documents/${ids.documentId}/comments`;
 
 const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }> = {
   root: { loader: { path: () => "/login", expect: everyone } },
@@ -83,6 +86,18 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
     },
   },
   "routes/documents.$documentId": { loader: { path: (ids) => `/documents/${ids.documentId}`, expect: members } },
+  "routes/documents.$documentId.comments": {
+    actions: {
+      create: { path: comments, form: { intent: "create", clauseId: "", body: "" }, expect: commenters },
+      reply: { path: comments, form: { intent: "reply", threadId: "", body: "" }, expect: commenters },
+      resolve: { path: comments, form: { intent: "resolve", threadId: "" }, expect: commenters },
+      reopen: { path: comments, form: { intent: "reopen", threadId: "" }, expect: commenters },
+      pin: { path: comments, form: { intent: "pin", threadId: "" }, expect: chairOnly },
+      unpin: { path: comments, form: { intent: "unpin", threadId: "" }, expect: chairOnly },
+      // Observers read threads too, so they have unread markers.
+      read: { path: comments, form: { intent: "read", threadId: "" }, expect: members },
+    },
+  },
   "routes/invitations.$token": {
     // An invitation link is for whoever holds it; its actions check the token and the password.
     loader: { path: (ids) => `/invitations/${ids.token}`, expect: everyone },
