@@ -50,5 +50,33 @@ export function wordDiff(a: string, b: string): DiffSegment[] {
     else push("insert", my[j++]);
   }
   x.slice(endX).forEach((t) => push("equal", t));
+  return joinChanges(out);
+}
+
+/**
+ * Reads as a negotiator writes it: a change whose words are separated only by spaces that happen
+ * to match ("a b c" → "x y z") is one deletion followed by one insertion, not a word-by-word zigzag.
+ */
+function joinChanges(segments: DiffSegment[]): DiffSegment[] {
+  const out: DiffSegment[] = [];
+  let i = 0;
+  while (i < segments.length) {
+    if (segments[i].type === "equal") {
+      out.push(segments[i++]);
+      continue;
+    }
+    let deleted = "";
+    let inserted = "";
+    while (i < segments.length) {
+      const s = segments[i];
+      const bridge = s.type === "equal" && /^\s+$/.test(s.text) && i + 1 < segments.length && segments[i + 1].type !== "equal";
+      if (s.type === "equal" && !bridge) break;
+      if (s.type !== "insert") deleted += s.text;
+      if (s.type !== "delete") inserted += s.text;
+      i++;
+    }
+    if (deleted) out.push({ type: "delete", text: deleted });
+    if (inserted) out.push({ type: "insert", text: inserted });
+  }
   return out;
 }
