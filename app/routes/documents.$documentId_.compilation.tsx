@@ -136,7 +136,7 @@ function Entry({ entry }: { entry: CompilationEntry }) {
     return (
       <section className="compiled-clause proposed" data-label={entry.label} aria-label={`Proposed new clause ${entry.label}`}>
         <h3>
-          <span className="clause-label">{entry.label}</span> — proposed by {entry.proposal.sponsor}
+          <span className="clause-label">{entry.label}</span> {`— proposed by ${entry.proposal.sponsor}`}
         </h3>
         <Proposal p={entry.proposal} />
       </section>
