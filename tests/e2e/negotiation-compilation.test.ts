@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { buildClauseState, buildProposal, negotiationFixture, type NegotiationFixture } from "../support/negotiation-factories";
 import { publishNegotiationEvent } from "../../server/negotiation/events";
+import { axeViolations } from "../support/axe";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -72,6 +73,7 @@ describe("the negotiation, live in Chromium", () => {
     expect(await proposal.locator("ins").textContent()).toBe("Call upon");
     expect(await page.locator('.compiled-clause[data-label="OP4"] .clause-text').textContent()).toMatch(/^\[.*\]$/);
     expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
     await page.context().close();
   });
 
@@ -118,6 +120,8 @@ describe("the negotiation, live in Chromium", () => {
       await caretAtEnd(page, "OP4");
       await page.keyboard.type(" now");
       await expect.poll(() => paragraphText(page, "OP4")).toMatch(/ now$/);
+      // Badges, brackets and the explanation keep the page accessible.
+      expect(await axeViolations(page)).toEqual([]);
     });
 
     it("applies a new clause state as soon as it is announced, without a reload", async () => {
