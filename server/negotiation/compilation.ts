@@ -4,7 +4,7 @@ import type { DocumentRow } from "../queries/documents";
 import { loadUpdates } from "../queries/document-state";
 import { listProposals, canSeeProposal, type ProposalRow, type ProposalStatus } from "../queries/proposals";
 import { currentClauseStates, type ClauseState } from "../queries/clause-states";
-import { listClauses, type ClauseInfo, type Part } from "../../app/editor/numbering";
+import type { ClauseInfo, Part } from "../../app/editor/numbering";
 import { proposalLabels } from "../../app/negotiation/labels";
 import { bracketedClauses } from "../../app/negotiation/brackets";
 import { wordDiff, type DiffSegment } from "../../app/negotiation/word-diff";
@@ -98,17 +98,14 @@ const involves = (p: ProposalRow, delegationId: string) => p.delegationId === de
  * follow, and the counts. Filters narrow the entries, never the counts.
  */
 export async function compileStatement(sql: Db, document: DocumentRow, viewer: Viewer, filters: CompilationFilters): Promise<Compilation> {
-  const [statement, all, stateMap] = await Promise.all([
-    readStatement(sql, document.id),
-    listProposals(sql, document.id),
-    currentClauseStates(sql, document.id),
-  ]);
-  statement.ydoc.destroy();
+  const [all, stateMap] = await Promise.all([listProposals(sql, document.id), currentClauseStates(sql, document.id)]);
   const states = Object.fromEntries(stateMap) as Record<string, ClauseState>;
   const provisional = provisionalClauseIds(all, stateMap, document.adoptedAt !== null);
   // Brackets come from every submitted proposal; drafts never bracket, so this reveals nothing.
   const bracketed = bracketedClauses({ states, proposals: all, provisional });
-  const clauses = listClauses(statement.doc, provisional);
+  const statement = await readStatement(sql, document.id, provisional);
+  statement.ydoc.destroy();
+  const clauses = statement.clauses;
   const visible = all.filter((p) => canSeeProposal(p, viewer));
   const labels = proposalLabels(visible, clauses);
   const clauseText = new Map(clauses.map((c) => [c.id, c.text]));
