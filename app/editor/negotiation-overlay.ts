@@ -74,7 +74,7 @@ function build(doc: PMNode, data: NegotiationOverlayData): OverlayState {
         "data-state": state,
         "aria-label": badge ? `Clause ${c.label}, ${badge.toLowerCase()}` : `Clause ${c.label}`,
         class: classes.filter(Boolean).join(" "),
-      }),
+      })
     );
     if (badge) {
       decorations.push(
@@ -87,8 +87,8 @@ function build(doc: PMNode, data: NegotiationOverlayData): OverlayState {
             el.textContent = badge;
             return el;
           },
-          { side: -1, key: `badge-${state}`, ignoreSelection: true },
-        ),
+          { side: -1, key: `badge-${state}`, ignoreSelection: true }
+        )
       );
     }
   }
@@ -106,7 +106,8 @@ function stepRanges(step: Step): [number, number][] {
 }
 
 /** Whether a change of [from, to] touches the inside of a clause spanning [start, end]. */
-const touches = ([from, to]: [number, number], start: number, end: number) => (from === to ? from > start && from < end : from < end && to > start);
+const touches = ([from, to]: [number, number], start: number, end: number) =>
+  from === to ? from > start && from < end : from < end && to > start;
 
 /** The explanation for a refused local edit, or null when it is allowed. */
 function refusal(tr: Transaction, overlay: OverlayState): string | null {

@@ -25,7 +25,8 @@ export function proposalLabels(proposals: readonly LabelledProposal[], clauses: 
   const out = new Map<string, string>();
 
   const replacements = new Map<string, LabelledProposal[]>();
-  for (const p of ordered) if (p.kind === "replace" && p.clauseId) replacements.set(p.clauseId, [...(replacements.get(p.clauseId) ?? []), p]);
+  for (const p of ordered)
+    if (p.kind === "replace" && p.clauseId) replacements.set(p.clauseId, [...(replacements.get(p.clauseId) ?? []), p]);
   for (const [clauseId, list] of replacements) {
     list.forEach((p, i) => out.set(p.id, list.length === 1 ? `${labelOf(clauseId)} alt` : `${labelOf(clauseId)} alt ${i + 1}`));
   }

@@ -50,7 +50,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     context.sql,
     document,
     { delegationId: access.delegationId, isChair: can(access, "negotiation:chair") },
-    { delegationId, state, status },
+    { delegationId, state, status }
   );
   return {
     document: { id: document.id, title: document.title, adopted: document.adoptedAt !== null },
@@ -76,7 +76,7 @@ function Diff({ segments }: { segments: DiffSegment[] }) {
           <del key={i}>{s.text}</del>
         ) : (
           <span key={i}>{s.text}</span>
-        ),
+        )
       )}
     </p>
   );

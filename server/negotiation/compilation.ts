@@ -29,7 +29,17 @@ export interface CompiledProposal {
 }
 
 export type CompilationEntry =
-  | { type: "clause"; id: string | null; label: string; part: Part; state: ClauseState; bracketed: boolean; provisional: boolean; text: string; proposals: CompiledProposal[] }
+  | {
+      type: "clause";
+      id: string | null;
+      label: string;
+      part: Part;
+      state: ClauseState;
+      bracketed: boolean;
+      provisional: boolean;
+      text: string;
+      proposals: CompiledProposal[];
+    }
   | { type: "proposed"; anchorId: string | null; part: Part; label: string; proposal: CompiledProposal };
 
 export interface CompilationFilters {
@@ -66,7 +76,9 @@ async function draftText(sql: Db, textDocumentId: string): Promise<string> {
     // Every text block, whatever the drafting schema nests it in.
     const walk = (node: Y.XmlElement | Y.XmlFragment) => {
       const texts = node.toArray();
-      const own = texts.filter((n): n is Y.XmlText => n instanceof Y.XmlText).map((t) => (t.toDelta() as { insert: unknown }[]).map((d) => (typeof d.insert === "string" ? d.insert : "")).join(""));
+      const own = texts
+        .filter((n): n is Y.XmlText => n instanceof Y.XmlText)
+        .map((t) => (t.toDelta() as { insert: unknown }[]).map((d) => (typeof d.insert === "string" ? d.insert : "")).join(""));
       if (own.length) blocks.push(own.join(""));
       texts.forEach((n) => n instanceof Y.XmlElement && walk(n));
     };
@@ -90,7 +102,8 @@ function diffOf(p: ProposalRow, text: string, base: string): DiffSegment[] {
   }
 }
 
-const involves = (p: ProposalRow, delegationId: string) => p.delegationId === delegationId || p.positions.some((x) => x.delegationId === delegationId);
+const involves = (p: ProposalRow, delegationId: string) =>
+  p.delegationId === delegationId || p.positions.some((x) => x.delegationId === delegationId);
 
 /**
  * The compilation of a statement for one reader: every clause with its label, state and text, the
@@ -113,7 +126,8 @@ export async function compileStatement(sql: Db, document: DocumentRow, viewer: V
   const compiled = new Map<string, CompiledProposal>();
   for (const p of visible) {
     const text = p.revision ? p.revision.text : p.textDocumentId ? await draftText(sql, p.textDocumentId) : "";
-    const base = (p.revision ? p.revision.baseText : p.baseText) || (p.clauseId && p.kind !== "add" ? (clauseText.get(p.clauseId) ?? "") : "");
+    const base =
+      (p.revision ? p.revision.baseText : p.baseText) || (p.clauseId && p.kind !== "add" ? clauseText.get(p.clauseId) ?? "" : "");
     const named = (position: string) => p.positions.filter((x) => x.position === position);
     compiled.set(p.id, {
       id: p.id,
@@ -130,7 +144,8 @@ export async function compileStatement(sql: Db, document: DocumentRow, viewer: V
     });
   }
 
-  const keep = (p: ProposalRow) => (!filters.status || p.status === filters.status) && (!filters.delegationId || involves(p, filters.delegationId));
+  const keep = (p: ProposalRow) =>
+    (!filters.status || p.status === filters.status) && (!filters.delegationId || involves(p, filters.delegationId));
   const proposalFilter = filters.status !== null || filters.delegationId !== null;
   const stateOf = (id: string | null): ClauseState => (id && states[id]) || "open";
   const clauseShown = (c: ClauseInfo | null) => !filters.state || (c !== null && stateOf(c.id) === filters.state);
@@ -149,9 +164,7 @@ export async function compileStatement(sql: Db, document: DocumentRow, viewer: V
   for (const part of ["pp", "op"] as const) {
     pushProposed(null, part);
     for (const c of clauses.filter((x) => x.part === part)) {
-      const own = visible.filter(
-        (p) => (p.kind !== "add" ? p.clauseId === c.id : p.newClauseId === c.id && !isProposed(p)) && keep(p),
-      );
+      const own = visible.filter((p) => (p.kind !== "add" ? p.clauseId === c.id : p.newClauseId === c.id && !isProposed(p)) && keep(p));
       if (clauseShown(c) && (!proposalFilter || own.length > 0)) {
         entries.push({
           type: "clause",

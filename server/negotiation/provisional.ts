@@ -11,14 +11,14 @@ import { currentClauseStates, type ClauseState } from "../queries/clause-states"
 export function provisionalClauseIds(
   proposals: readonly Pick<ProposalRow, "kind" | "status" | "newClauseId">[],
   states: ReadonlyMap<string, ClauseState> | Readonly<Record<string, ClauseState>>,
-  adopted: boolean,
+  adopted: boolean
 ): Set<string> {
   if (adopted) return new Set();
   const stateOf = (id: string) => (states instanceof Map ? states.get(id) : (states as Record<string, ClauseState>)[id]);
   return new Set(
     proposals
       .filter((p) => p.kind === "add" && p.status === "accepted" && p.newClauseId && stateOf(p.newClauseId) !== "agreed")
-      .map((p) => p.newClauseId!),
+      .map((p) => p.newClauseId!)
   );
 }
 

@@ -17,7 +17,15 @@ beforeAll(async () => {
   server = await startTestServer({ databaseUrl: db.url });
   f = await negotiationFixture(db.sql);
   // The demo's OP3 was added by an accepted proposal after OP2 and is not final: "OP2 bis".
-  await buildProposal(db.sql, { documentId: f.documentId, createdBy: f.chair.userId, kind: "add", clauseId: f.ids.OP2, status: "accepted", newClauseId: f.ids.OP3, text: f.texts.OP3 });
+  await buildProposal(db.sql, {
+    documentId: f.documentId,
+    createdBy: f.chair.userId,
+    kind: "add",
+    clauseId: f.ids.OP2,
+    status: "accepted",
+    newClauseId: f.ids.OP3,
+    text: f.texts.OP3,
+  });
   await buildClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP1, state: "agreed", userId: f.chair.userId });
   await buildClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP2, state: "under_negotiation", userId: f.chair.userId });
   browser = await launchBrowser();
@@ -45,7 +53,11 @@ async function open(cookie: string, path: string): Promise<Page> {
 }
 
 const clause = (page: Page, label: string) => page.locator(`.statement .clause[data-label="${label}"]`);
-const paragraphText = (page: Page, label: string) => clause(page, label).locator("p").first().evaluate((p) => p.textContent);
+const paragraphText = (page: Page, label: string) =>
+  clause(page, label)
+    .locator("p")
+    .first()
+    .evaluate((p) => p.textContent);
 
 describe("the negotiation, live in Chromium", () => {
   it("shows a newly submitted proposal on the compilation page without a reload", async () => {
@@ -100,7 +112,10 @@ describe("the negotiation, live in Chromium", () => {
       expect(await op2.getAttribute("aria-label")).toBe("Clause OP2, under negotiation");
       const brackets = await op2.evaluate((el) => {
         const paragraphs = el.querySelectorAll(":scope > p");
-        return [getComputedStyle(paragraphs[0], "::before").content, getComputedStyle(paragraphs[paragraphs.length - 1], "::after").content];
+        return [
+          getComputedStyle(paragraphs[0], "::before").content,
+          getComputedStyle(paragraphs[paragraphs.length - 1], "::after").content,
+        ];
       });
       expect(brackets).toEqual(['"["', '"]"']);
       // An agreed clause is never bracketed.

@@ -17,7 +17,13 @@ beforeAll(async () => {
   f = await negotiationFixture(db.sql);
   const { Norway } = f.delegates;
   // P1 submitted by Norway; P2 Norway's draft; P3 the chair's draft compromise.
-  await buildProposal(db.sql, { documentId: f.documentId, createdBy: Norway.userId, delegationId: Norway.delegationId, clauseId: f.ids.OP2, text: "Submitted words" });
+  await buildProposal(db.sql, {
+    documentId: f.documentId,
+    createdBy: Norway.userId,
+    delegationId: Norway.delegationId,
+    clauseId: f.ids.OP2,
+    text: "Submitted words",
+  });
   await buildProposal(db.sql, {
     documentId: f.documentId,
     createdBy: Norway.userId,
@@ -26,8 +32,17 @@ beforeAll(async () => {
     status: "draft",
     text: "Secret draft wording",
   });
-  await buildProposal(db.sql, { documentId: f.documentId, createdBy: f.chair.userId, delegationId: null, clauseId: f.ids.OP4, status: "draft", text: "Chair compromise" });
-  [{ draftDocumentId }] = await db.sql<{ draftDocumentId: string }[]>`select text_document_id as "draftDocumentId" from proposals where number = 2`;
+  await buildProposal(db.sql, {
+    documentId: f.documentId,
+    createdBy: f.chair.userId,
+    delegationId: null,
+    clauseId: f.ids.OP4,
+    status: "draft",
+    text: "Chair compromise",
+  });
+  [{ draftDocumentId }] = await db.sql<
+    { draftDocumentId: string }[]
+  >`select text_document_id as "draftDocumentId" from proposals where number = 2`;
 });
 
 afterAll(async () => {

@@ -33,14 +33,49 @@ beforeAll(async () => {
     text: "Call upon all States to act now",
   });
   await buildPosition(db.sql, { proposalId: p1.id, delegationId: France.delegationId, position: "cosponsor", userId: France.userId });
-  await buildPosition(db.sql, { proposalId: p1.id, delegationId: Germany.delegationId, position: "object", userId: Germany.userId, reason: "Too vague" });
+  await buildPosition(db.sql, {
+    proposalId: p1.id,
+    delegationId: Germany.delegationId,
+    position: "object",
+    userId: Germany.userId,
+    reason: "Too vague",
+  });
   // P2: France would delete OP3. P3: Germany proposes a clause after OP4. P4: Norway asks to retain OP5.
-  await buildProposal(db.sql, { ...base, createdBy: France.userId, delegationId: France.delegationId, kind: "delete", clauseId: f.ids.OP3, baseText: f.texts.OP3 });
-  await buildProposal(db.sql, { ...base, createdBy: Germany.userId, delegationId: Germany.delegationId, kind: "add", clauseId: f.ids.OP4, text: "Invite all donors to pledge" });
-  const p4 = await buildProposal(db.sql, { ...base, createdBy: Norway.userId, delegationId: Norway.delegationId, kind: "retain", clauseId: f.ids.OP5, baseText: f.texts.OP5 });
+  await buildProposal(db.sql, {
+    ...base,
+    createdBy: France.userId,
+    delegationId: France.delegationId,
+    kind: "delete",
+    clauseId: f.ids.OP3,
+    baseText: f.texts.OP3,
+  });
+  await buildProposal(db.sql, {
+    ...base,
+    createdBy: Germany.userId,
+    delegationId: Germany.delegationId,
+    kind: "add",
+    clauseId: f.ids.OP4,
+    text: "Invite all donors to pledge",
+  });
+  const p4 = await buildProposal(db.sql, {
+    ...base,
+    createdBy: Norway.userId,
+    delegationId: Norway.delegationId,
+    kind: "retain",
+    clauseId: f.ids.OP5,
+    baseText: f.texts.OP5,
+  });
   await buildPosition(db.sql, { proposalId: p4.id, delegationId: Germany.delegationId, position: "support", userId: Germany.userId });
   // P5: the chair's accepted addition created the clause now after OP6 (the demo's OP7): provisional.
-  await buildProposal(db.sql, { ...base, createdBy: f.chair.userId, kind: "add", clauseId: f.ids.OP6, status: "accepted", newClauseId: f.ids.OP7, text: f.texts.OP7 });
+  await buildProposal(db.sql, {
+    ...base,
+    createdBy: f.chair.userId,
+    kind: "add",
+    clauseId: f.ids.OP6,
+    status: "accepted",
+    newClauseId: f.ids.OP7,
+    text: f.texts.OP7,
+  });
   await buildClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP1, state: "agreed", userId: f.chair.userId });
   await buildClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP6, state: "under_negotiation", userId: f.chair.userId });
   const page = await getPage(server.url, `/documents/${f.documentId}/compilation`, f.delegates.France.cookie);
@@ -77,7 +112,7 @@ describe("the compilation", () => {
   it("shows each clause's state, and brackets the text still under negotiation but never an agreed clause", () => {
     expect(entry("OP1").html).toContain('data-state="agreed"');
     expect(entry("OP1").html).toContain(">Agreed<");
-    expect(entry("OP1").html).not.toContain('clause-text bracketed');
+    expect(entry("OP1").html).not.toContain("clause-text bracketed");
     for (const label of ["OP2", "OP3", "OP6", "OP6 bis"]) expect(entry(label).html, label).toContain('class="clause-text bracketed">[');
     expect(entry("OP6").html).toContain(">Under negotiation<");
     // Neither a retention nor a proposed addition after it brackets a clause.
@@ -100,7 +135,9 @@ describe("the compilation", () => {
   });
 
   it("marks a replacement's change inline, word by word, against its base text", () => {
-    expect(entry("OP2").html).toContain('<p class="proposal-text"><del>Urge</del><ins>Call upon</ins><span> all States to act now</span></p>');
+    expect(entry("OP2").html).toContain(
+      '<p class="proposal-text"><del>Urge</del><ins>Call upon</ins><span> all States to act now</span></p>'
+    );
     expect(entry("OP3").html).toMatch(/<p class="proposal-text"><del>Reaffirm|<del>[^<]+<\/del><\/p>/);
   });
 

@@ -24,12 +24,45 @@ beforeAll(async () => {
   const { Norway, France, Germany } = f.delegates;
   const base = { documentId: f.documentId };
   // P1 Norway on OP2 (France supports), P2 France on OP3, P3 Germany's rejected text on OP3, P4 Germany's addition after OP5 (France objects).
-  const p1 = await buildProposal(db.sql, { ...base, createdBy: Norway.userId, delegationId: Norway.delegationId, clauseId: f.ids.OP2, baseText: f.texts.OP2 });
+  const p1 = await buildProposal(db.sql, {
+    ...base,
+    createdBy: Norway.userId,
+    delegationId: Norway.delegationId,
+    clauseId: f.ids.OP2,
+    baseText: f.texts.OP2,
+  });
   await buildPosition(db.sql, { proposalId: p1.id, delegationId: France.delegationId, position: "support", userId: France.userId });
-  await buildProposal(db.sql, { ...base, createdBy: France.userId, delegationId: France.delegationId, kind: "delete", clauseId: f.ids.OP3, baseText: f.texts.OP3 });
-  await buildProposal(db.sql, { ...base, createdBy: Germany.userId, delegationId: Germany.delegationId, clauseId: f.ids.OP3, status: "rejected", decisionReason: "No support" });
-  const p4 = await buildProposal(db.sql, { ...base, createdBy: Germany.userId, delegationId: Germany.delegationId, kind: "add", clauseId: f.ids.OP5, text: "New text" });
-  await buildPosition(db.sql, { proposalId: p4.id, delegationId: France.delegationId, position: "object", userId: France.userId, reason: "Not needed" });
+  await buildProposal(db.sql, {
+    ...base,
+    createdBy: France.userId,
+    delegationId: France.delegationId,
+    kind: "delete",
+    clauseId: f.ids.OP3,
+    baseText: f.texts.OP3,
+  });
+  await buildProposal(db.sql, {
+    ...base,
+    createdBy: Germany.userId,
+    delegationId: Germany.delegationId,
+    clauseId: f.ids.OP3,
+    status: "rejected",
+    decisionReason: "No support",
+  });
+  const p4 = await buildProposal(db.sql, {
+    ...base,
+    createdBy: Germany.userId,
+    delegationId: Germany.delegationId,
+    kind: "add",
+    clauseId: f.ids.OP5,
+    text: "New text",
+  });
+  await buildPosition(db.sql, {
+    proposalId: p4.id,
+    delegationId: France.delegationId,
+    position: "object",
+    userId: France.userId,
+    reason: "Not needed",
+  });
   await buildClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP1, state: "agreed" });
   await buildClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.PP2, state: "agreed" });
 });

@@ -49,7 +49,9 @@ export async function buildProposal(sql: Db, o: ProposalOverrides): Promise<{ id
   const status = o.status ?? "submitted";
   const baseText = o.baseText ?? "";
   const text = o.text ?? (kind === "replace" || kind === "add" ? "Proposed text" : "");
-  const [{ conferenceId }] = await sql<{ conferenceId: string }[]>`select conference_id as "conferenceId" from documents where id = ${o.documentId}`;
+  const [{ conferenceId }] = await sql<
+    { conferenceId: string }[]
+  >`select conference_id as "conferenceId" from documents where id = ${o.documentId}`;
   const textDocumentId = kind === "replace" || kind === "add" ? await draftingDocument(sql, conferenceId, text) : null;
   const [row] = await sql<{ id: string; number: number }[]>`
     insert into proposals (document_id, number, kind, clause_id, part, text_document_id, delegation_id, created_by, status, base_text,
@@ -57,7 +59,9 @@ export async function buildProposal(sql: Db, o: ProposalOverrides): Promise<{ id
     values (${o.documentId}, (select coalesce(max(number), 0) + 1 from proposals where document_id = ${o.documentId}), ${kind},
             ${o.clauseId ?? null}, ${o.part ?? "op"}, ${textDocumentId}, ${o.delegationId ?? null}, ${o.createdBy}, ${status}, ${baseText},
             ${o.newClauseId ?? null}, ${o.decisionReason ?? null},
-            ${["accepted", "rejected", "merged"].includes(status) ? o.createdBy : null}, ${["accepted", "rejected", "merged"].includes(status) ? new Date() : null})
+            ${["accepted", "rejected", "merged"].includes(status) ? o.createdBy : null}, ${
+    ["accepted", "rejected", "merged"].includes(status) ? new Date() : null
+  })
     returning id, number`;
   if (status !== "draft") {
     await sql`
@@ -70,7 +74,7 @@ export async function buildProposal(sql: Db, o: ProposalOverrides): Promise<{ id
 /** Another delegation's position on a proposal. */
 export async function buildPosition(
   sql: Db,
-  p: { proposalId: string; delegationId: string; position: Position; userId: string; reason?: string },
+  p: { proposalId: string; delegationId: string; position: Position; userId: string; reason?: string }
 ): Promise<void> {
   await sql`
     insert into proposal_positions (proposal_id, delegation_id, position, reason, user_id)
@@ -78,7 +82,10 @@ export async function buildPosition(
 }
 
 /** A clause's new state, as the chair sets it. */
-export async function buildClauseState(sql: Db, s: { documentId: string; clauseId: string; state: ClauseState; userId?: string | null }): Promise<void> {
+export async function buildClauseState(
+  sql: Db,
+  s: { documentId: string; clauseId: string; state: ClauseState; userId?: string | null }
+): Promise<void> {
   await sql`
     insert into clause_states (document_id, clause_id, state, user_id)
     values (${s.documentId}, ${s.clauseId}, ${s.state}, ${s.userId ?? null})`;

@@ -4,7 +4,11 @@ import { listClauses, provisionalLabel } from "../../app/editor/numbering";
 import { statementSchema } from "../../app/editor/schema";
 import { proposalLabels, type LabelledProposal } from "../../app/negotiation/labels";
 
-const clause = (id: string): JSONContent => ({ type: "clause", attrs: { id }, content: [{ type: "paragraph", content: [{ type: "text", text: id }] }] });
+const clause = (id: string): JSONContent => ({
+  type: "clause",
+  attrs: { id },
+  content: [{ type: "paragraph", content: [{ type: "text", text: id }] }],
+});
 const statement = (pp: string[], op: string[]) =>
   statementSchema.nodeFromJSON({
     type: "doc",
@@ -15,7 +19,8 @@ const statement = (pp: string[], op: string[]) =>
     ],
   });
 
-const labels = (pp: string[], op: string[], provisional: string[] = []) => listClauses(statement(pp, op), new Set(provisional)).map((c) => c.label);
+const labels = (pp: string[], op: string[], provisional: string[] = []) =>
+  listClauses(statement(pp, op), new Set(provisional)).map((c) => c.label);
 
 describe("clause labels", () => {
   it("numbers every clause densely when nothing is provisional", () => {
@@ -23,7 +28,15 @@ describe("clause labels", () => {
   });
 
   it("labels provisional clauses bis, ter, quater after the numbered clause before them, and the rest keep their numbers", () => {
-    expect(labels(["a"], ["c", "d", "x", "y", "z", "e"], ["x", "y", "z"])).toEqual(["PP1", "OP1", "OP2", "OP2 bis", "OP2 ter", "OP2 quater", "OP3"]);
+    expect(labels(["a"], ["c", "d", "x", "y", "z", "e"], ["x", "y", "z"])).toEqual([
+      "PP1",
+      "OP1",
+      "OP2",
+      "OP2 bis",
+      "OP2 ter",
+      "OP2 quater",
+      "OP3",
+    ]);
     const info = listClauses(statement([], ["c", "x", "e"].map(String)), new Set(["x"]))[1];
     expect(info).toMatchObject({ id: "x", provisional: true, number: 1, label: "OP1 bis" });
   });

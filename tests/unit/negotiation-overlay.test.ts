@@ -15,13 +15,20 @@ beforeAll(() => {
 });
 afterAll(() => vi.unstubAllGlobals());
 
-const clause = (id: string, text: string): JSONContent => ({ type: "clause", attrs: { id }, content: [{ type: "paragraph", content: [{ type: "text", text }] }] });
+const clause = (id: string, text: string): JSONContent => ({
+  type: "clause",
+  attrs: { id },
+  content: [{ type: "paragraph", content: [{ type: "text", text }] }],
+});
 const content: JSONContent = {
   type: "doc",
   content: [
     { type: "title", content: [{ type: "text", text: "T" }] },
     { type: "preamble", content: [clause("p1", "Recalling one")] },
-    { type: "operative", content: [clause("o1", "Decide two"), clause("o2", "Urge three"), clause("new", "Invite four"), clause("o3", "Call five")] },
+    {
+      type: "operative",
+      content: [clause("o1", "Decide two"), clause("o2", "Urge three"), clause("new", "Invite four"), clause("o3", "Call five")],
+    },
   ],
 };
 
@@ -55,7 +62,10 @@ describe("negotiation overlay", () => {
     expect(byLabel.OP1).toMatchObject({ "data-state": "agreed", class: "clause-locked", "aria-label": "Clause OP1, agreed" });
     expect(byLabel.OP2).toMatchObject({ "data-state": "under_negotiation", class: "clause-bracketed" });
     expect(byLabel.OP3).toMatchObject({ "data-state": "open", class: "" });
-    const widgets = negotiationOverlayKey.getState(s)!.decorations.find().filter((d) => (d as unknown as { type: { attrs?: Attrs } }).type.attrs === undefined);
+    const widgets = negotiationOverlayKey
+      .getState(s)!
+      .decorations.find()
+      .filter((d) => (d as unknown as { type: { attrs?: Attrs } }).type.attrs === undefined);
     expect(widgets).toHaveLength(2);
   });
 

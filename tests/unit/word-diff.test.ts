@@ -30,7 +30,17 @@ describe("word diff", () => {
     const a = "Encourage the use of unmanned aerial systems for survey, monitoring and clearance.";
     const b = "Encourage further the responsible use of aerial systems for survey and monitoring, and clearance!";
     const d = wordDiff(a, b);
-    expect(d.filter((s) => s.type !== "insert").map((s) => s.text).join("")).toBe(a);
-    expect(d.filter((s) => s.type !== "delete").map((s) => s.text).join("")).toBe(b);
+    expect(
+      d
+        .filter((s) => s.type !== "insert")
+        .map((s) => s.text)
+        .join("")
+    ).toBe(a);
+    expect(
+      d
+        .filter((s) => s.type !== "delete")
+        .map((s) => s.text)
+        .join("")
+    ).toBe(b);
   });
 });
