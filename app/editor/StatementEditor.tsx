@@ -3,7 +3,7 @@ import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/r
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { statementExtensions, statementField } from "./schema";
-import { listClauses } from "./numbering";
+import { overlayClauses, type NegotiationOverlayData } from "./negotiation-overlay";
 import type { StatementConnection } from "./collab-client";
 import { Toolbar } from "./Toolbar";
 import { Outline } from "./Outline";
@@ -46,10 +46,13 @@ export function StatementEditor({
   onCurrentClause,
   onEditor,
   panel,
+  negotiation,
 }: {
   connection: StatementConnection;
   user: LocalUser;
   readOnly: boolean;
+  /** Labels, states, brackets and locks; applied whenever they change (the page reloads them live). */
+  negotiation: NegotiationOverlayData;
   onCurrentClause?: (clauseId: string | null) => void;
   /** The editor once it exists (null when it goes), for the panel to read the selection and show anchors. */
   onEditor?: (editor: Editor | null) => void;
@@ -93,14 +96,30 @@ export function StatementEditor({
     return () => onEditor?.(null);
   }, [editor, onEditor]);
 
+  useEffect(() => {
+    if (editor && !editor.isDestroyed) editor.commands.setNegotiation(negotiation);
+  }, [editor, negotiation]);
+
+  // Why a local edit did nothing (a locked clause, or the whole text); announced, then kept visible.
+  const [refusal, setRefusal] = useState<string | null>(null);
+  useEffect(() => {
+    if (!editor) return;
+    editor.storage.negotiationOverlay.onRefused = setRefusal;
+    return () => {
+      editor.storage.negotiationOverlay.onRefused = null;
+    };
+  }, [editor]);
+
   const people = usePresence(connection);
 
   const clauseId = useEditorState({ editor, selector: ({ editor: e }) => (e ? currentClauseId(e) : null) });
   useEffect(() => onCurrentClause?.(clauseId ?? null), [clauseId, onCurrentClause]);
+  // An explanation holds for the clause it was given in.
+  useEffect(() => setRefusal(null), [clauseId]);
 
   const clauses = useEditorState({
     editor,
-    selector: ({ editor: e }) => (e ? listClauses(e.state.doc) : []),
+    selector: ({ editor: e }) => (e ? overlayClauses(e.state) : []),
     equalityFn: (a, b) =>
       !!a && !!b && a.length === b.length && a.every((c, i) => c.label === b[i].label && c.pos === b[i].pos && c.text === b[i].text),
   });
@@ -113,6 +132,9 @@ export function StatementEditor({
           <EditorContent editor={editor} />
           {!editor ? <p className="loading">Opening the statement…</p> : null}
         </div>
+        <p className="lock-note" role="status" aria-live="polite">
+          {refusal ?? lockNote(negotiation)}
+        </p>
         <p id="editor-help" className="help">
           {readOnly
             ? "You are reading the base text; only the chair and the secretariat edit it."
@@ -126,6 +148,13 @@ export function StatementEditor({
       </aside>
     </div>
   );
+}
+
+/** What is locked right now, said once near the editor so nobody wonders why typing does nothing. */
+function lockNote({ locks }: NegotiationOverlayData): string | null {
+  if (locks.whole === "adopted") return "The text has been adopted and is locked.";
+  if (locks.whole === "silence") return "A silence procedure is running: the text is locked until it ends.";
+  return null;
 }
 
 function usePresence(connection: StatementConnection): PresentUser[] {

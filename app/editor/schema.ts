@@ -1,11 +1,11 @@
 import { Extension, Node, mergeAttributes, getSchema, type AnyExtension } from "@tiptap/core";
 import StarterKit from "@tiptap/starter-kit";
 import { Plugin, PluginKey, TextSelection } from "@tiptap/pm/state";
-import { Decoration, DecorationSet } from "@tiptap/pm/view";
 import type { Node as PMNode, Schema } from "@tiptap/pm/model";
 import { ySyncPluginKey } from "@tiptap/y-tiptap";
 import { newClauseId } from "./clause-id";
 import { listClauses, partOfSection, type Part } from "./numbering";
+import { NegotiationOverlay } from "./negotiation-overlay";
 
 /**
  * The structure of a Joint Statement: a title, then the preambular part and the operative part,
@@ -58,21 +58,7 @@ declare module "@tiptap/core" {
   }
 }
 
-const numberingKey = new PluginKey<DecorationSet>("clauseNumbering");
 const clauseIdsKey = new PluginKey("clauseIds");
-
-function numberingDecorations(doc: PMNode): DecorationSet {
-  return DecorationSet.create(
-    doc,
-    listClauses(doc).map((c) =>
-      Decoration.node(c.pos, c.pos + doc.nodeAt(c.pos)!.nodeSize, {
-        "data-label": c.label,
-        "data-part": c.part,
-        "aria-label": `Clause ${c.label}`,
-      }),
-    ),
-  );
-}
 
 /** Position and depth of the clause around a resolved position, if any. */
 function clauseAround(state: { selection: { $from: import("@tiptap/pm/model").ResolvedPos } }) {
@@ -242,15 +228,6 @@ const Clause = Node.create({
 
   addProseMirrorPlugins() {
     return [
-      // Numbers are derived for display, never stored, so they stay right whatever edits converge.
-      new Plugin({
-        key: numberingKey,
-        state: {
-          init: (_, state) => numberingDecorations(state.doc),
-          apply: (tr, old) => (tr.docChanged ? numberingDecorations(tr.doc) : old),
-        },
-        props: { decorations: (state) => numberingKey.getState(state) },
-      }),
       // Local edits that create a clause without an id, or copy one (split, paste), get a fresh id.
       // Remote transactions are left alone: their author's client already did this.
       new Plugin({
@@ -297,6 +274,8 @@ export const statementExtensions: AnyExtension[] = [
   partNode("preamble", "Preambular part"),
   partNode("operative", "Operative part"),
   Clause,
+  // Labels, states and brackets: derived for display, never stored, so they stay right whatever edits converge.
+  NegotiationOverlay,
 ] as AnyExtension[];
 
 export const statementSchema: Schema = getSchema(statementExtensions);

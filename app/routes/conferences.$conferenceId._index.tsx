@@ -59,7 +59,10 @@ export default function ConferencePage() {
       <ul className="document-list">
         {documents.map((d) => (
           <li key={d.id}>
-            <Link to={`/documents/${d.id}`}>{d.title}</Link>
+            <Link to={`/documents/${d.id}`}>{d.title}</Link>{" "}
+            <Link to={`/documents/${d.id}/compilation`} className="compilation-link" aria-label={`Compilation of ${d.title}`}>
+              Compilation
+            </Link>
           </li>
         ))}
       </ul>

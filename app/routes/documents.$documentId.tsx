@@ -17,10 +17,17 @@ import { LiveNotices } from "../negotiation/LiveNotices";
 import { CommentsSection } from "../negotiation/CommentsSection";
 import { loadCommentThreads } from "../../server/negotiation/comments";
 import type { Editor } from "@tiptap/react";
+import { bracketedClauses } from "../negotiation/brackets";
+import { listProposals } from "../../server/queries/proposals";
+import { provisionalClauseIds } from "../../server/negotiation/provisional";
+import type { NegotiationOverlayData } from "../editor/negotiation-overlay";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
   const delegation = access.delegationId ? await findDelegation(context.sql, conference.id, access.delegationId) : null;
+  const [stateMap, proposals] = await Promise.all([currentClauseStates(context.sql, document.id), listProposals(context.sql, document.id)]);
+  const states = Object.fromEntries(stateMap);
+  const provisional = provisionalClauseIds(proposals, stateMap, document.adoptedAt !== null);
   return {
     document: { id: document.id, title: document.title },
     conference: { id: conference.id, title: conference.title },
@@ -33,7 +40,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     canWrite: can(access, "document:write"),
     isChair: can(access, "negotiation:chair"),
     delegationId: access.delegationId,
-    states: Object.fromEntries(await currentClauseStates(context.sql, document.id)),
+    states,
+    provisional: [...provisional],
+    bracketed: [...bracketedClauses({ states, proposals, provisional })],
     locks: await textLocks(context.sql, document.id).then((l) => ({ whole: l.whole, clauses: [...l.clauses] })),
     canComment: can(access, "negotiation:comment"),
     comments: await loadCommentThreads(context.sql, document.id, user.id),
@@ -45,8 +54,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function DocumentPage() {
-  const { document, conference, me, canWrite, isChair, canComment, comments } = useLoaderData<typeof loader>();
+  const { document, conference, me, canWrite, isChair, canComment, comments, states, locks, provisional, bracketed } = useLoaderData<typeof loader>();
   const [editor, setEditor] = useState<Editor | null>(null);
+  // Each live reload brings new objects; the editor is told only when something really changed.
+  const negotiationKey = JSON.stringify({ provisional, states, bracketed, locks });
+  const negotiation = useMemo(() => JSON.parse(negotiationKey) as NegotiationOverlayData, [negotiationKey]);
   const notices = useLiveUpdates(document.id);
   const [clauseId, setClauseId] = useState<string | null>(null);
   const onCurrentClause = useCallback((id: string | null) => {
@@ -89,6 +101,9 @@ export default function DocumentPage() {
           {conference.title}
         </Link>
         <h1 className="document-title">{document.title}</h1>
+        <Link to={`/documents/${document.id}/compilation`} className="masthead-link">
+          Compilation
+        </Link>
       </AppHeader>
       <LiveNotices notices={notices} />
       <div className="status-bar">
@@ -101,6 +116,7 @@ export default function DocumentPage() {
             connection={connection}
             user={user}
             readOnly={status.readOnly}
+            negotiation={negotiation}
             onCurrentClause={onCurrentClause}
             onEditor={setEditor}
             panel={

@@ -15,16 +15,17 @@ export interface StoredStatement {
 
 /**
  * Reads a statement from PostgreSQL, the one source of truth (an edit is stored before anyone
- * sees it). The caller destroys `ydoc` when done.
+ * sees it). The caller destroys `ydoc` when done. Clauses in `provisional` (see
+ * provisionalClauses) are labelled "OP5 bis" rather than numbered.
  */
-export async function readStatement(sql: Db, documentId: string): Promise<StoredStatement> {
+export async function readStatement(sql: Db, documentId: string, provisional?: ReadonlySet<string>): Promise<StoredStatement> {
   const ydoc = new Y.Doc();
   const updates = await loadUpdates(sql, documentId);
   Y.transact(ydoc, () => updates.forEach((u) => Y.applyUpdate(ydoc, u)));
-  return { ydoc, ...statementFromYDoc(ydoc) };
+  return { ydoc, ...statementFromYDoc(ydoc, provisional) };
 }
 
-export function statementFromYDoc(ydoc: Y.Doc): { doc: PMNode; clauses: ClauseInfo[] } {
+export function statementFromYDoc(ydoc: Y.Doc, provisional?: ReadonlySet<string>): { doc: PMNode; clauses: ClauseInfo[] } {
   const doc = statementSchema.nodeFromJSON(statementJSON(ydoc));
-  return { doc, clauses: listClauses(doc) };
+  return { doc, clauses: listClauses(doc, provisional) };
 }

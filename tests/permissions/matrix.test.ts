@@ -98,6 +98,7 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
       read: { path: comments, form: { intent: "read", threadId: "" }, expect: members },
     },
   },
+  "routes/documents.$documentId_.compilation": { loader: { path: (ids) => `/documents/${ids.documentId}/compilation`, expect: members } },
   "routes/invitations.$token": {
     // An invitation link is for whoever holds it; its actions check the token and the password.
     loader: { path: (ids) => `/invitations/${ids.token}`, expect: everyone },

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { Editor, type JSONContent } from "@tiptap/core";
 import { EditorState } from "@tiptap/pm/state";
-import type { DecorationSet } from "@tiptap/pm/view";
+import { negotiationOverlayKey } from "../../app/editor/negotiation-overlay";
 import { listClauses } from "../../app/editor/numbering";
 import { statementExtensions } from "../../app/editor/schema";
 import { demoStatement } from "../../server/seed/demo-statement";
@@ -178,8 +178,11 @@ describe("clause plugins", () => {
   it("label every clause with its number as a decoration, renumbered after each change", () => {
     let state = stateWithPlugins(small());
     const labels = (s: EditorState) => {
-      const plugin = s.plugins.find((p) => (p as unknown as { key: string }).key.startsWith("clauseNumbering"))!;
-      return (plugin.getState(s) as DecorationSet).find().map((d) => (d as unknown as { type: { attrs: Record<string, string> } }).type.attrs["data-label"]);
+      const set = negotiationOverlayKey.getState(s)!.decorations;
+      return set
+        .find()
+        .map((d) => (d as unknown as { type: { attrs?: Record<string, string> } }).type.attrs?.["data-label"])
+        .filter(Boolean);
     };
     expect(labels(state)).toEqual(["PP1", "PP2", "OP1", "OP2"]);
     const [first] = listClauses(state.doc);

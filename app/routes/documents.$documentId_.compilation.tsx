@@ -1,0 +1,263 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { can } from "../../server/auth/permissions";
+import { listDelegations } from "../../server/queries/delegations";
+import { clauseStates, type ClauseState } from "../../server/queries/clause-states";
+import type { ProposalStatus } from "../../server/queries/proposals";
+import { compileStatement, type CompiledProposal, type CompilationEntry } from "../../server/negotiation/compilation";
+import { AppHeader } from "../components/AppHeader";
+import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
+import { SelectField } from "../components/forms";
+import { requireDocumentPermission } from "../utils/auth.server";
+import { invariantResponse } from "../utils/invariant";
+import { useLiveUpdates } from "../negotiation/live";
+import { LiveNotices } from "../negotiation/LiveNotices";
+import type { DiffSegment } from "../negotiation/word-diff";
+
+const stateLabels: Record<ClauseState, string> = {
+  open: "Open",
+  under_negotiation: "Under negotiation",
+  agreed_ad_ref: "Agreed ad ref.",
+  agreed: "Agreed",
+};
+
+const statusLabels: Record<ProposalStatus, string> = {
+  draft: "Draft",
+  submitted: "Submitted",
+  accepted: "Accepted",
+  rejected: "Rejected",
+  merged: "Merged",
+  withdrawn: "Withdrawn",
+};
+
+const isState = (v: string): v is ClauseState => (clauseStates as readonly string[]).includes(v);
+const isStatus = (v: string): v is ProposalStatus => v in statusLabels;
+
+/** The compilation: the whole statement with every proposal on it, for every member of the conference. */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
+  const query = new URL(request.url).searchParams;
+  const delegationId = query.get("delegation") || null;
+  const stateParam = query.get("state") || null;
+  const statusParam = query.get("status") || null;
+  const delegations = await listDelegations(context.sql, conference.id);
+  invariantResponse(!delegationId || delegations.some((d) => d.id === delegationId), "There is no such delegation in this conference.");
+  invariantResponse(!stateParam || isState(stateParam), "Choose a clause state from the list.");
+  invariantResponse(!statusParam || isStatus(statusParam), "Choose a proposal status from the list.");
+  const state = stateParam as ClauseState | null;
+  const status = statusParam as ProposalStatus | null;
+  const compilation = await compileStatement(
+    context.sql,
+    document,
+    { delegationId: access.delegationId, isChair: can(access, "negotiation:chair") },
+    { delegationId, state, status }
+  );
+  return {
+    document: { id: document.id, title: document.title, adopted: document.adoptedAt !== null },
+    conference: { id: conference.id, title: conference.title },
+    delegations: delegations.map((d) => ({ id: d.id, name: d.name })),
+    filters: { delegation: delegationId ?? "", state: state ?? "", status: status ?? "" },
+    ...compilation,
+  };
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Compilation · ${data.document.title} · ${data.conference.title} · Concord` : "Concord" },
+];
+
+function Diff({ segments }: { segments: DiffSegment[] }) {
+  if (segments.length === 0) return <p className="muted">(no text)</p>;
+  return (
+    <p className="proposal-text">
+      {segments.map((s, i) =>
+        s.type === "insert" ? (
+          <ins key={i}>{s.text}</ins>
+        ) : s.type === "delete" ? (
+          <del key={i}>{s.text}</del>
+        ) : (
+          <span key={i}>{s.text}</span>
+        )
+      )}
+    </p>
+  );
+}
+
+function Proposal({ p }: { p: CompiledProposal }) {
+  return (
+    <article className={`compiled-proposal status-${p.status}`} data-proposal={p.number} aria-label={`${p.label}, ${p.number}`}>
+      <header>
+        <strong className="proposal-label">{p.label}</strong> <span className="proposal-number">{p.number}</span>{" "}
+        <span className={`status-badge status-${p.status}`}>{statusLabels[p.status]}</span>
+      </header>
+      <dl className="proposal-people">
+        <dt>Proposed by</dt>
+        <dd>{p.sponsor}</dd>
+        {p.cosponsors.length ? (
+          <>
+            <dt>Co-sponsors</dt>
+            <dd>{p.cosponsors.join(", ")}</dd>
+          </>
+        ) : null}
+        {p.supporters.length ? (
+          <>
+            <dt>Supported by</dt>
+            <dd>{p.supporters.join(", ")}</dd>
+          </>
+        ) : null}
+        {p.objectors.length ? (
+          <>
+            <dt>Objections</dt>
+            <dd>
+              <ul className="objections">
+                {p.objectors.map((o) => (
+                  <li key={o.name}>
+                    {o.name}
+                    {o.reason ? `: ${o.reason}` : ""}
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        ) : null}
+        {p.decisionReason ? (
+          <>
+            <dt>Chair’s reason</dt>
+            <dd>{p.decisionReason}</dd>
+          </>
+        ) : null}
+      </dl>
+      <Diff segments={p.diff} />
+    </article>
+  );
+}
+
+function Entry({ entry }: { entry: CompilationEntry }) {
+  if (entry.type === "proposed") {
+    return (
+      <section className="compiled-clause proposed" data-label={entry.label} aria-label={`Proposed new clause ${entry.label}`}>
+        <h3>
+          <span className="clause-label">{entry.label}</span> {`— proposed by ${entry.proposal.sponsor}`}
+        </h3>
+        <Proposal p={entry.proposal} />
+      </section>
+    );
+  }
+  return (
+    <section
+      className={`compiled-clause state-${entry.state}`}
+      data-label={entry.label}
+      data-state={entry.state}
+      aria-label={`Clause ${entry.label}`}
+    >
+      <h3>
+        <span className="clause-label">{entry.label}</span>{" "}
+        <span className={`state-badge state-${entry.state}`}>{stateLabels[entry.state]}</span>
+      </h3>
+      <p className={entry.bracketed ? "clause-text bracketed" : "clause-text"}>{entry.bracketed ? `[${entry.text}]` : entry.text}</p>
+      {entry.proposals.length ? (
+        <div className="clause-proposals">
+          {entry.proposals.map((p) => (
+            <Proposal key={p.id} p={p} />
+          ))}
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+export default function CompilationPage() {
+  const { document, conference, delegations, filters, entries, counts } = useLoaderData<typeof loader>();
+  const notices = useLiveUpdates(document.id);
+  const parts = [
+    { key: "pp", title: "Preambular part" },
+    { key: "op", title: "Operative part" },
+  ] as const;
+  return (
+    <div className="page compilation-page">
+      <AppHeader>
+        <Link to={`/conferences/${conference.id}`} className="conference">
+          {conference.title}
+        </Link>
+        <h1 className="document-title">Compilation: {document.title}</h1>
+        <Link to={`/documents/${document.id}`} className="masthead-link">
+          Back to the text
+        </Link>
+      </AppHeader>
+      <LiveNotices notices={notices} />
+      <main id="main" className="content compilation">
+        <section className="compilation-counts" aria-labelledby="counts-heading">
+          <h2 id="counts-heading">Where things stand</h2>
+          <ul className="counts">
+            <li data-count="agreed">
+              <strong>{counts.agreed}</strong> of {counts.clauses} clauses agreed
+            </li>
+            <li data-count="open">
+              <strong>{counts.withOpenProposals}</strong> clauses with open proposals
+            </li>
+            <li data-count="pending">
+              <strong>{counts.pending}</strong> proposals pending
+            </li>
+          </ul>
+          {counts.perDelegation.length ? (
+            <table className="per-delegation">
+              <caption>Proposals per delegation</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Delegation</th>
+                  <th scope="col">Proposals</th>
+                </tr>
+              </thead>
+              <tbody>
+                {counts.perDelegation.map((d) => (
+                  <tr key={d.name}>
+                    <th scope="row">{d.name}</th>
+                    <td>{d.count}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+        </section>
+        <Form method="get" className="form inline-form compilation-filters" aria-label="Filters">
+          <SelectField
+            label="Delegation"
+            name="delegation"
+            defaultValue={filters.delegation}
+            options={[{ value: "", label: "All delegations" }, ...delegations.map((d) => ({ value: d.id, label: d.name }))]}
+          />
+          <SelectField
+            label="Clause state"
+            name="state"
+            defaultValue={filters.state}
+            options={[{ value: "", label: "All states" }, ...Object.entries(stateLabels).map(([value, label]) => ({ value, label }))]}
+          />
+          <SelectField
+            label="Proposal status"
+            name="status"
+            defaultValue={filters.status}
+            options={[{ value: "", label: "All statuses" }, ...Object.entries(statusLabels).map(([value, label]) => ({ value, label }))]}
+          />
+          <button type="submit" className="button">
+            Filter
+          </button>
+          {filters.delegation || filters.state || filters.status ? <Link to=".">Clear filters</Link> : null}
+        </Form>
+        {document.adopted ? <p className="adopted-note">This text has been adopted.</p> : null}
+        {parts.map((part) => {
+          const list = entries.filter((e) => e.part === part.key);
+          return (
+            <section key={part.key} className="compilation-part" aria-labelledby={`part-${part.key}`}>
+              <h2 id={`part-${part.key}`}>{part.title}</h2>
+              {list.length === 0 ? <p className="muted">Nothing matches the filters in this part.</p> : null}
+              {list.map((e) => (
+                <Entry key={e.type === "clause" ? `c-${e.id ?? e.label}` : `p-${e.proposal.id}`} entry={e} />
+              ))}
+            </section>
+          );
+        })}
+      </main>
+    </div>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;

@@ -1,0 +1,198 @@
+import * as Y from "yjs";
+import type { Db } from "../db/sql";
+import type { DocumentRow } from "../queries/documents";
+import { loadUpdates } from "../queries/document-state";
+import { listProposals, canSeeProposal, type ProposalRow, type ProposalStatus } from "../queries/proposals";
+import { currentClauseStates, type ClauseState } from "../queries/clause-states";
+import type { ClauseInfo, Part } from "../../app/editor/numbering";
+import { proposalLabels } from "../../app/negotiation/labels";
+import { bracketedClauses } from "../../app/negotiation/brackets";
+import { wordDiff, type DiffSegment } from "../../app/negotiation/word-diff";
+import { readStatement } from "./statement";
+import { provisionalClauseIds } from "./provisional";
+
+export interface CompiledProposal {
+  id: string;
+  /** "P7" */
+  number: string;
+  /** "OP5 alt", "OP5 bis", "Delete OP5", "Retain OP5" */
+  label: string;
+  kind: ProposalRow["kind"];
+  status: ProposalStatus;
+  sponsor: string;
+  cosponsors: string[];
+  supporters: string[];
+  objectors: { name: string; reason: string }[];
+  /** The proposal's text, marked word by word against the text it changes. */
+  diff: DiffSegment[];
+  decisionReason: string | null;
+}
+
+export type CompilationEntry =
+  | {
+      type: "clause";
+      id: string | null;
+      label: string;
+      part: Part;
+      state: ClauseState;
+      bracketed: boolean;
+      provisional: boolean;
+      text: string;
+      proposals: CompiledProposal[];
+    }
+  | { type: "proposed"; anchorId: string | null; part: Part; label: string; proposal: CompiledProposal };
+
+export interface CompilationFilters {
+  delegationId: string | null;
+  state: ClauseState | null;
+  status: ProposalStatus | null;
+}
+
+export interface Compilation {
+  entries: CompilationEntry[];
+  counts: {
+    clauses: number;
+    agreed: number;
+    withOpenProposals: number;
+    pending: number;
+    perDelegation: { name: string; count: number }[];
+  };
+}
+
+export interface Viewer {
+  delegationId: string | null;
+  isChair: boolean;
+}
+
+const chairName = "The Chair";
+
+/** The plain text of a proposal's drafting document, for its sponsors while it is a draft. */
+async function draftText(sql: Db, textDocumentId: string): Promise<string> {
+  const ydoc = new Y.Doc();
+  try {
+    const updates = await loadUpdates(sql, textDocumentId);
+    Y.transact(ydoc, () => updates.forEach((u) => Y.applyUpdate(ydoc, u)));
+    const blocks: string[] = [];
+    // Every text block, whatever the drafting schema nests it in.
+    const walk = (node: Y.XmlElement | Y.XmlFragment) => {
+      const texts = node.toArray();
+      const own = texts
+        .filter((n): n is Y.XmlText => n instanceof Y.XmlText)
+        .map((t) => (t.toDelta() as { insert: unknown }[]).map((d) => (typeof d.insert === "string" ? d.insert : "")).join(""));
+      if (own.length) blocks.push(own.join(""));
+      texts.forEach((n) => n instanceof Y.XmlElement && walk(n));
+    };
+    walk(ydoc.getXmlFragment("default"));
+    return blocks.join(" ");
+  } finally {
+    ydoc.destroy();
+  }
+}
+
+function diffOf(p: ProposalRow, text: string, base: string): DiffSegment[] {
+  switch (p.kind) {
+    case "replace":
+      return wordDiff(base, text);
+    case "add":
+      return text ? [{ type: "insert", text }] : [];
+    case "delete":
+      return base ? [{ type: "delete", text: base }] : [];
+    case "retain":
+      return base ? [{ type: "equal", text: base }] : [];
+  }
+}
+
+const involves = (p: ProposalRow, delegationId: string) =>
+  p.delegationId === delegationId || p.positions.some((x) => x.delegationId === delegationId);
+
+/**
+ * The compilation of a statement for one reader: every clause with its label, state and text, the
+ * proposals on it (those the reader may see), proposed new clauses right after the clause they
+ * follow, and the counts. Filters narrow the entries, never the counts.
+ */
+export async function compileStatement(sql: Db, document: DocumentRow, viewer: Viewer, filters: CompilationFilters): Promise<Compilation> {
+  const [all, stateMap] = await Promise.all([listProposals(sql, document.id), currentClauseStates(sql, document.id)]);
+  const states = Object.fromEntries(stateMap) as Record<string, ClauseState>;
+  const provisional = provisionalClauseIds(all, stateMap, document.adoptedAt !== null);
+  // Brackets come from every submitted proposal; drafts never bracket, so this reveals nothing.
+  const bracketed = bracketedClauses({ states, proposals: all, provisional });
+  const statement = await readStatement(sql, document.id, provisional);
+  statement.ydoc.destroy();
+  const clauses = statement.clauses;
+  const visible = all.filter((p) => canSeeProposal(p, viewer));
+  const labels = proposalLabels(visible, clauses);
+  const clauseText = new Map(clauses.map((c) => [c.id, c.text]));
+
+  const compiled = new Map<string, CompiledProposal>();
+  for (const p of visible) {
+    const text = p.revision ? p.revision.text : p.textDocumentId ? await draftText(sql, p.textDocumentId) : "";
+    const base =
+      (p.revision ? p.revision.baseText : p.baseText) || (p.clauseId && p.kind !== "add" ? clauseText.get(p.clauseId) ?? "" : "");
+    const named = (position: string) => p.positions.filter((x) => x.position === position);
+    compiled.set(p.id, {
+      id: p.id,
+      number: `P${p.number}`,
+      label: labels.get(p.id) ?? `P${p.number}`,
+      kind: p.kind,
+      status: p.status,
+      sponsor: p.delegationName ?? chairName,
+      cosponsors: named("cosponsor").map((x) => x.delegationName),
+      supporters: named("support").map((x) => x.delegationName),
+      objectors: named("object").map((x) => ({ name: x.delegationName, reason: x.reason })),
+      diff: diffOf(p, text, base),
+      decisionReason: p.decisionReason,
+    });
+  }
+
+  const keep = (p: ProposalRow) =>
+    (!filters.status || p.status === filters.status) && (!filters.delegationId || involves(p, filters.delegationId));
+  const proposalFilter = filters.status !== null || filters.delegationId !== null;
+  const stateOf = (id: string | null): ClauseState => (id && states[id]) || "open";
+  const clauseShown = (c: ClauseInfo | null) => !filters.state || (c !== null && stateOf(c.id) === filters.state);
+  // Proposed new clauses: those not (yet) accepted, after the clause they follow.
+  const isProposed = (p: ProposalRow) => p.kind === "add" && !(p.status === "accepted" && p.newClauseId && clauseText.has(p.newClauseId));
+  const proposedAfter = (anchorId: string | null, part: Part) =>
+    visible.filter((p) => isProposed(p) && p.clauseId === anchorId && (anchorId !== null || p.part === part) && keep(p));
+
+  const entries: CompilationEntry[] = [];
+  const pushProposed = (anchor: ClauseInfo | null, part: Part) => {
+    if (!clauseShown(anchor)) return;
+    for (const p of proposedAfter(anchor?.id ?? null, part)) {
+      entries.push({ type: "proposed", anchorId: anchor?.id ?? null, part, label: labels.get(p.id)!, proposal: compiled.get(p.id)! });
+    }
+  };
+  for (const part of ["pp", "op"] as const) {
+    pushProposed(null, part);
+    for (const c of clauses.filter((x) => x.part === part)) {
+      const own = visible.filter((p) => (p.kind !== "add" ? p.clauseId === c.id : p.newClauseId === c.id && !isProposed(p)) && keep(p));
+      if (clauseShown(c) && (!proposalFilter || own.length > 0)) {
+        entries.push({
+          type: "clause",
+          id: c.id,
+          label: c.label,
+          part,
+          state: stateOf(c.id),
+          bracketed: c.id !== null && bracketed.has(c.id),
+          provisional: c.provisional,
+          text: c.text,
+          proposals: own.map((p) => compiled.get(p.id)!),
+        });
+      }
+      pushProposed(c, part);
+    }
+  }
+
+  const perDelegation = new Map<string, number>();
+  for (const p of visible) perDelegation.set(p.delegationName ?? chairName, (perDelegation.get(p.delegationName ?? chairName) ?? 0) + 1);
+  const open = (p: ProposalRow) => p.status === "draft" || p.status === "submitted";
+  return {
+    entries,
+    counts: {
+      clauses: clauses.length,
+      agreed: clauses.filter((c) => stateOf(c.id) === "agreed").length,
+      withOpenProposals: clauses.filter((c) => visible.some((p) => open(p) && p.clauseId === c.id && p.kind !== "add")).length,
+      pending: visible.filter((p) => p.status === "submitted").length,
+      perDelegation: [...perDelegation].map(([name, count]) => ({ name, count })).sort((a, b) => a.name.localeCompare(b.name)),
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../support/db";
+import { startTestServer, type TestServer } from "../support/server";
+import { createSessionUser } from "../support/sessions";
+import { createTestDocument } from "../support/statement";
+import { buildProposal, getPage, negotiationFixture, shownProposals, type NegotiationFixture } from "../support/negotiation-factories";
+
+let db: TestDatabase;
+let server: TestServer;
+let f: NegotiationFixture;
+let draftDocumentId: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await startTestServer({ databaseUrl: db.url });
+  f = await negotiationFixture(db.sql);
+  const { Norway } = f.delegates;
+  // P1 submitted by Norway; P2 Norway's draft; P3 the chair's draft compromise.
+  await buildProposal(db.sql, {
+    documentId: f.documentId,
+    createdBy: Norway.userId,
+    delegationId: Norway.delegationId,
+    clauseId: f.ids.OP2,
+    text: "Submitted words",
+  });
+  await buildProposal(db.sql, {
+    documentId: f.documentId,
+    createdBy: Norway.userId,
+    delegationId: Norway.delegationId,
+    clauseId: f.ids.OP3,
+    status: "draft",
+    text: "Secret draft wording",
+  });
+  await buildProposal(db.sql, {
+    documentId: f.documentId,
+    createdBy: f.chair.userId,
+    delegationId: null,
+    clauseId: f.ids.OP4,
+    status: "draft",
+    text: "Chair compromise",
+  });
+  [{ draftDocumentId }] = await db.sql<
+    { draftDocumentId: string }[]
+  >`select text_document_id as "draftDocumentId" from proposals where number = 2`;
+});
+
+afterAll(async () => {
+  await server?.close();
+  await db?.drop();
+});
+
+const path = () => `/documents/${f.documentId}/compilation`;
+
+describe("who sees what in the compilation", () => {
+  it("shows a delegation's draft to its own delegates, with the draft's text", async () => {
+    const { status, html } = await getPage(server.url, path(), f.delegates.Norway.cookie);
+    expect(status).toBe(200);
+    expect(shownProposals(html)).toEqual(["P1", "P2"]);
+    expect(html).toContain("Secret draft wording");
+    expect(html).toContain(">Draft<");
+  });
+
+  it("hides drafts from other delegations and observers, and does not count them", async () => {
+    for (const cookie of [f.delegates.France.cookie, f.observer.cookie]) {
+      const { status, html } = await getPage(server.url, path(), cookie);
+      expect(status).toBe(200);
+      expect(shownProposals(html)).toEqual(["P1"]);
+      expect(html).not.toContain("Secret draft wording");
+      expect(html).not.toContain("Chair compromise");
+      expect(html).toMatch(/<li data-count="open"><strong>1<\/strong> clauses with open proposals/);
+    }
+  });
+
+  it("shows the chair's draft compromise to the chair only", async () => {
+    const { html } = await getPage(server.url, path(), f.chair.cookie);
+    expect(shownProposals(html)).toEqual(["P1", "P3"]);
+    expect(html).toContain("Chair compromise");
+    expect(html).not.toContain("Secret draft wording");
+  });
+
+  it("answers 404 to someone from another conference, and to forged or non-statement document ids", async () => {
+    const other = await createTestDocument(db.sql);
+    const outsider = await createSessionUser(db.sql, { conferenceId: other.conferenceId, role: "secretariat" });
+    expect((await getPage(server.url, path(), outsider.cookie)).status).toBe(404);
+    expect((await getPage(server.url, `/documents/${randomUUID()}/compilation`, f.chair.cookie)).status).toBe(404);
+    expect((await getPage(server.url, `/documents/not-a-uuid/compilation`, f.chair.cookie)).status).toBe(404);
+    // A proposal's drafting document is no statement.
+    expect((await getPage(server.url, `/documents/${draftDocumentId}/compilation`, f.delegates.Norway.cookie)).status).toBe(404);
+  });
+
+  it("sends someone signed out to sign in", async () => {
+    const res = await getPage(server.url, path(), null);
+    expect(res.status).toBe(302);
+  });
+});
