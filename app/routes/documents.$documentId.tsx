@@ -11,9 +11,15 @@ import { AppHeader } from "../components/AppHeader";
 import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
 import { requireDocumentPermission } from "../utils/auth.server";
 import { roleLabels } from "../utils/labels";
-import { currentClauseStates, textLocks } from "../../server/queries/clause-states";
+import { clauseStateHistory, currentClauseStates, textLocks } from "../../server/queries/clause-states";
+import { signalHistory } from "../../server/queries/clause-signals";
+import { latestSilence } from "../../server/queries/silence-procedures";
 import { useLiveUpdates } from "../negotiation/live";
 import { LiveNotices } from "../negotiation/LiveNotices";
+import { ClauseStatus, latestSignals } from "../negotiation/ClauseStatus";
+import { SignalForm } from "../negotiation/SignalForm";
+import { StateControl } from "../negotiation/StateControl";
+import { SilenceSection } from "../negotiation/SilenceSection";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
@@ -32,6 +38,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     delegationId: access.delegationId,
     states: Object.fromEntries(await currentClauseStates(context.sql, document.id)),
     locks: await textLocks(context.sql, document.id).then((l) => ({ whole: l.whole, clauses: [...l.clauses] })),
+    // Signals and states with their history (newest first), and the latest silence procedure.
+    signals: await signalHistory(context.sql, document.id),
+    stateHistory: await clauseStateHistory(context.sql, document.id),
+    silence: await latestSilence(context.sql, document.id),
+    adopted: document.adoptedAt !== null,
+    canSignal: access.role === "delegate" && access.delegationId !== null,
+    canSeeConsensus: can(access, "negotiation:chair") || can(access, "conference:manage"),
   };
 }
 
@@ -40,7 +53,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function DocumentPage() {
-  const { document, conference, me, canWrite } = useLoaderData<typeof loader>();
+  const { document, conference, me, canWrite, isChair, delegationId, states, signals, stateHistory, silence, adopted, canSignal, canSeeConsensus } =
+    useLoaderData<typeof loader>();
   const notices = useLiveUpdates(document.id);
   const [clauseId, setClauseId] = useState<string | null>(null);
   const onCurrentClause = useCallback((id: string | null) => {
@@ -53,14 +67,19 @@ export default function DocumentPage() {
     unsaved: false,
     readOnly: !canWrite,
     refused: false,
+    refusal: null,
     ended: null,
     savingPaused: false,
   });
   // A new generation opens a fresh copy of the document, dropping local edits the server refused.
   const [generation, setGeneration] = useState(0);
+  // Why the last copy was dropped (an edit to an agreed clause), shown until the next one.
+  const [refusal, setRefusal] = useState<string | null>(null);
   useEffect(() => {
-    if (status.refused) setGeneration((g) => g + 1);
-  }, [status.refused]);
+    if (!status.refused) return;
+    if (status.refusal) setRefusal(status.refusal);
+    setGeneration((g) => g + 1);
+  }, [status.refused, status.refusal]);
 
   useEffect(() => {
     const c = connectStatement(document.id, { readOnly: !canWrite });
@@ -88,7 +107,21 @@ export default function DocumentPage() {
       <div className="status-bar">
         <ConnectionBadge status={status} />
         <span className="role-note">Your role: {me.role}</span>
+        {canSeeConsensus ? (
+          <Link to={`/documents/${document.id}/consensus`} className="consensus-link">
+            Consensus matrix
+          </Link>
+        ) : null}
       </div>
+      {refusal ? (
+        <p className="refusal-notice" role="alert">
+          Your last change was not saved: {refusal}. The text has been reloaded.{" "}
+          <button type="button" className="button small" onClick={() => setRefusal(null)}>
+            Dismiss
+          </button>
+        </p>
+      ) : null}
+      <SilenceSection documentId={document.id} silence={silence} adopted={adopted} isChair={isChair} canObject={canSignal} />
       <main id="main">
         {connection ? (
           <StatementEditor
@@ -100,6 +133,15 @@ export default function DocumentPage() {
               <section className="panel clause-panel" aria-labelledby="clause-panel-heading" data-clause-id={clauseId ?? undefined}>
                 <h2 id="clause-panel-heading">{clauseId ? "This clause" : "Clause"}</h2>
                 {clauseId ? null : <p className="muted">Place the cursor in a clause to see its proposals, comments and signals.</p>}
+                {clauseId ? <ClauseStatus clauseId={clauseId} state={states[clauseId] ?? "open"} signals={signals} states={stateHistory} /> : null}
+                {clauseId && isChair && !adopted ? <StateControl documentId={document.id} clauseId={clauseId} state={states[clauseId] ?? "open"} /> : null}
+                {clauseId && canSignal && !adopted ? (
+                  <SignalForm
+                    documentId={document.id}
+                    clauseId={clauseId}
+                    current={latestSignals(signals, clauseId).find((s) => s.delegationId === delegationId)?.signal ?? null}
+                  />
+                ) : null}
               </section>
             }
           />
