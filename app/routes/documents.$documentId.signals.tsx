@@ -1,10 +1,11 @@
-import { data, type ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { clauseSignals, recordSignal, type ClauseSignal } from "../../server/queries/clause-signals";
 import { findClause } from "../../server/negotiation/clause-lookup";
 import { publishNegotiationEvent } from "../../server/negotiation/events";
 import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
-import { invalid, parseForm } from "../utils/forms";
+import { parseForm } from "../utils/forms";
+import { done, refused } from "../utils/resource-responses";
 import { invariantResponse } from "../utils/invariant";
 import { signalLabels } from "../negotiation/labels";
 
@@ -30,12 +31,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   invariantResponse(access.role === "delegate" && access.delegationId, "Only a delegate gives their delegation's signal.", { status: 403 });
   const form = await readProtectedForm(request, context, user);
   const parsed = parseForm(form, signalSchema);
-  if (!parsed.ok) return invalid(parsed);
+  if (!parsed.ok) return refused(parsed);
   const { clauseId, signal, reason } = parsed.data;
-  if (document.adoptedAt) return invalid({ errors: { form: ["The text is adopted; signals are closed."] } });
+  if (document.adoptedAt) return refused({ errors: { form: ["The text is adopted; signals are closed."] } });
   const clause = await findClause(context.sql, document.id, clauseId);
-  if (!clause) return invalid({ errors: { clauseId: ["There is no such clause in this statement."] } });
+  if (!clause) return refused({ errors: { clauseId: ["There is no such clause in this statement."] } });
   await recordSignal(context.sql, { documentId: document.id, clauseId, delegationId: access.delegationId, signal, reason, userId: user.id });
   await publishNegotiationEvent(context.sql, { documentId: document.id, topic: "signals" });
-  return data({ ok: true as const, message: `Your delegation's signal on ${clause.label}: ${signalLabels[signal]}.` });
+  return done(`Your delegation's signal on ${clause.label}: ${signalLabels[signal]}.`);
 }

@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { can } from "../../server/auth/permissions";
 import { findDelegation } from "../../server/queries/delegations";
@@ -6,7 +6,8 @@ import { breakSilence, cancelSilence, openSilence } from "../../server/queries/s
 import { publishNegotiationEvent } from "../../server/negotiation/events";
 import { zonedTimeToUtc } from "../../server/negotiation/time-zones";
 import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
-import { invalid, parseForm } from "../utils/forms";
+import { parseForm } from "../utils/forms";
+import { done, refused } from "../utils/resource-responses";
 import { invariantResponse } from "../utils/invariant";
 
 const openSchema = z.object({
@@ -39,35 +40,35 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   }
   if (intent === "open") {
     const parsed = parseForm(form, openSchema);
-    if (!parsed.ok) return invalid(parsed);
+    if (!parsed.ok) return refused(parsed);
     const { date, time, timeZone, note } = parsed.data;
     const values = { intent, date, time, timeZone, note };
     const deadline = zonedTimeToUtc(date, time, timeZone);
-    if (!deadline.ok) return invalid({ errors: { [deadline.error.startsWith("Choose") ? "timeZone" : "date"]: [deadline.error] }, values });
-    if (deadline.instant.getTime() <= Date.now()) return invalid({ errors: { date: ["The deadline must be in the future."] }, values });
-    if (document.adoptedAt) return invalid({ errors: { form: ["The text is already adopted."] }, values });
+    if (!deadline.ok) return refused({ errors: { [deadline.error.startsWith("Choose") ? "timeZone" : "date"]: [deadline.error] }, values });
+    if (deadline.instant.getTime() <= Date.now()) return refused({ errors: { date: ["The deadline must be in the future."] }, values });
+    if (document.adoptedAt) return refused({ errors: { form: ["The text is already adopted."] }, values });
     const opened = await openSilence(sql, { documentId: document.id, userId: user.id, deadline: deadline.instant, timeZone, note });
-    if (!opened) return invalid({ errors: { form: ["A silence procedure is already running on this statement."] }, values });
+    if (!opened) return refused({ errors: { form: ["A silence procedure is already running on this statement."] }, values });
     await publishNegotiationEvent(sql, { documentId: document.id, topic: "silence", notice: "The chair has opened a silence procedure; the text is locked." });
-    return data({ ok: true as const, message: "The silence procedure is open." });
+    return done("The silence procedure is open.");
   }
 
   if (intent === "cancel") {
     if (!(await cancelSilence(sql, { documentId: document.id, userId: user.id })))
-      return invalid({ errors: { form: ["No silence procedure is running."] } });
+      return refused({ errors: { form: ["No silence procedure is running."] } });
     await publishNegotiationEvent(sql, { documentId: document.id, topic: "silence", notice: "The chair has cancelled the silence procedure; negotiation resumes." });
-    return data({ ok: true as const, message: "The silence procedure is cancelled." });
+    return done("The silence procedure is cancelled.");
   }
 
   if (intent === "object") {
     invariantResponse(access.role === "delegate" && access.delegationId, "Only a delegation can break silence.", { status: 403 });
     const parsed = parseForm(form, objectSchema);
-    if (!parsed.ok) return invalid(parsed);
+    if (!parsed.ok) return refused(parsed);
     const { objection } = parsed.data;
     const outcome = await breakSilence(sql, { documentId: document.id, userId: user.id, delegationId: access.delegationId, objection });
     if (!outcome.ok) {
       const why = outcome.reason === "passed" ? "The deadline has passed; the silence was not broken." : "No silence procedure is running.";
-      return invalid({ errors: { form: [why] }, values: { intent, objection } });
+      return refused({ errors: { form: [why] }, values: { intent, objection } });
     }
     const delegation = await findDelegation(sql, document.conferenceId, access.delegationId);
     await publishNegotiationEvent(sql, {
@@ -75,8 +76,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       topic: "silence",
       notice: `Silence broken by ${delegation?.name ?? "a delegation"}: ${objection.length > 200 ? `${objection.slice(0, 200)}…` : objection}`,
     });
-    return data({ ok: true as const, message: "You broke silence; negotiation reopens." });
+    return done("You broke silence; negotiation reopens.");
   }
 
-  return invalid({ errors: { form: ["Unknown action."] } });
+  return refused({ errors: { form: ["Unknown action."] } });
 }

@@ -1,10 +1,11 @@
-import { data, type ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { clauseStates, setClauseState, textLocks, type ClauseState } from "../../server/queries/clause-states";
 import { findClause } from "../../server/negotiation/clause-lookup";
 import { publishNegotiationEvent } from "../../server/negotiation/events";
 import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
-import { invalid, parseForm } from "../utils/forms";
+import { parseForm } from "../utils/forms";
+import { done, refused } from "../utils/resource-responses";
 import { stateLabels } from "../negotiation/labels";
 
 const stateSchema = z.object({
@@ -21,14 +22,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { user, document } = await requireDocumentPermission(request, context, params.documentId, "negotiation:chair");
   const form = await readProtectedForm(request, context, user);
   const parsed = parseForm(form, stateSchema);
-  if (!parsed.ok) return invalid(parsed);
+  if (!parsed.ok) return refused(parsed);
   const { clauseId, state, reason } = parsed.data;
   const locks = await textLocks(context.sql, document.id);
-  if (locks.whole === "adopted") return invalid({ errors: { form: ["The text is adopted; its clauses stay agreed."] } });
-  if (locks.whole === "silence") return invalid({ errors: { form: ["A silence procedure is running; cancel it before changing a clause's state."] } });
+  if (locks.whole === "adopted") return refused({ errors: { form: ["The text is adopted; its clauses stay agreed."] } });
+  if (locks.whole === "silence") return refused({ errors: { form: ["A silence procedure is running; cancel it before changing a clause's state."] } });
   const clause = await findClause(context.sql, document.id, clauseId);
-  if (!clause) return invalid({ errors: { clauseId: ["There is no such clause in this statement."] } });
+  if (!clause) return refused({ errors: { clauseId: ["There is no such clause in this statement."] } });
   await setClauseState(context.sql, { documentId: document.id, clauseId, state, reason, userId: user.id });
   await publishNegotiationEvent(context.sql, { documentId: document.id, topic: "states" });
-  return data({ ok: true as const, message: `${clause.label} is now ${stateLabels[state].toLowerCase()}.` });
+  return done(`${clause.label} is now ${stateLabels[state].toLowerCase()}.`);
 }

@@ -242,6 +242,11 @@ export class Room {
     if (this.peers.has(peer)) this.sendAccess(peer);
   }
 
+  /** What of the text this room refuses to let clients change right now. */
+  get currentLocks(): RoomLocks {
+    return this.locks;
+  }
+
   /** Reloads the locks (after a clause state or silence procedure changed); the latest reload wins. */
   async refreshLocks(): Promise<void> {
     const load = this.options.loadLocks;

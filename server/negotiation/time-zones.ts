@@ -47,18 +47,18 @@ export function zoneOffset(zone: string, instant: number): number {
 export type ZonedTimeResult = { ok: true; instant: Date } | { ok: false; error: string };
 
 /**
- * `date` (YYYY-MM-DD) and `time` (HH:MM) on the clocks of `zone`, as an instant. A time the clocks
+ * `date` (YYYY-MM-DD) and `time` (HH:MM, or HH:MM:SS) on the clocks of `zone`, as an instant. A time the clocks
  * skip (the hour lost when daylight saving starts) is refused; one they pass twice is the first.
  */
 export function zonedTimeToUtc(date: string, time: string, zone: string): ZonedTimeResult {
   const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  const t = /^(\d{2}):(\d{2})$/.exec(time);
+  const t = /^(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(time);
   if (!d || !t) return { ok: false, error: "Give the date as YYYY-MM-DD and the time as HH:MM." };
   if (!isTimeZone(zone)) return { ok: false, error: "Choose a time zone." };
-  const [year, month, day, hour, minute] = [+d[1], +d[2], +d[3], +t[1], +t[2]];
-  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  const [year, month, day, hour, minute, second] = [+d[1], +d[2], +d[3], +t[1], +t[2], +(t[3] ?? 0)];
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second);
   const check = new Date(wall);
-  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59) {
+  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
     return { ok: false, error: "That date or time does not exist." };
   }
   // The earlier of the two candidates first, so a repeated hour resolves to its first pass.

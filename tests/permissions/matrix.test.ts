@@ -86,7 +86,7 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
     },
   },
   "routes/documents.$documentId": { loader: { path: (ids) => `/documents/${ids.documentId}`, expect: members } },
-  "routes/documents.$documentId.consensus": { loader: { path: (ids) => `/documents/${ids.documentId}/consensus`, expect: chairAndSecretariat } },
+  "routes/documents.$documentId_.consensus": { loader: { path: (ids) => `/documents/${ids.documentId}/consensus`, expect: chairAndSecretariat } },
   "routes/documents.$documentId.signals": {
     actions: { signal: { path: (ids) => `/documents/${ids.documentId}/signals`, form: { clauseId: "", signal: "not_yet", reason: "" }, expect: delegateOnly } },
   },

@@ -15,7 +15,7 @@ import { signalLabels, stateLabels } from "../negotiation/labels";
 
 const excerptLength = 90;
 
-/** Where every delegation stands on every clause: for the chair and the secretariat. */
+/** Where every delegation stands on every clause: for the chair and the secretariat. A page of its own, not inside the statement page (hence `$documentId_`). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
   invariantResponse(
