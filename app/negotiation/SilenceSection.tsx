@@ -167,7 +167,7 @@ function OpenForm({ documentId }: { documentId: string }) {
         <CsrfInput />
         <input type="hidden" name="intent" value="open" />
         <Field label="Deadline date" name="date" type="date" required errors={errors?.date} />
-        <Field label="Deadline time" name="time" type="time" required errors={errors?.time} />
+        <Field label="Deadline time" name="time" type="time" step={1} required errors={errors?.time} />
         <SelectField
           label="Time zone"
           name="timeZone"
