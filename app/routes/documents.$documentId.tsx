@@ -115,7 +115,7 @@ export default function DocumentPage() {
       </div>
       {refusal ? (
         <p className="refusal-notice" role="alert">
-          Your last change was not saved: {refusal}. The text has been reloaded.{" "}
+          The server refused your change ({refusal}). The text was reloaded.{" "}
           <button type="button" className="button small" onClick={() => setRefusal(null)}>
             Dismiss
           </button>
@@ -125,6 +125,8 @@ export default function DocumentPage() {
       <main id="main">
         {connection ? (
           <StatementEditor
+            // A fresh copy needs a fresh editor: the editor binds to its Y.Doc once.
+            key={generation}
             connection={connection}
             user={user}
             readOnly={status.readOnly}

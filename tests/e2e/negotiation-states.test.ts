@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, signedInContext } from "../support/browser";
+import { caretAtEnd, launchBrowser, signedInContext } from "../support/browser";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { createNegotiation, deadlineFields, type NegotiationFixture } from "../support/negotiation";
@@ -79,6 +79,26 @@ describe("signals, clause states and the silence procedure in Chromium", () => {
     await control.getByRole("button", { name: "Set state" }).click();
     await expect.poll(() => delegate.getByTestId("clause-state").textContent(), { timeout: 10_000 }).toBe("Agreed");
     await expect.poll(() => chairMatrix.locator(`tr[data-clause-id="${clause.id}"] .state-badge`).textContent(), { timeout: 10_000 }).toBe("Agreed");
+  });
+
+  it("an edit the server refuses (a clause agreed meanwhile) reopens the editor with a message instead of ending it", async () => {
+    const clause = n.clauses[4];
+    // Agreed behind the page's back (no event), so only the server knows: as for a chair typing at that moment.
+    await db.sql`insert into clause_states (document_id, clause_id, state, user_id) values (${n.documentId}, ${clause.id}, 'agreed', ${n.chair.userId})`;
+    await server.concord.collab.refreshLocks(n.documentId);
+    await caretAtEnd(chairStatement, clause.label);
+    await chairStatement.keyboard.type(" refused words");
+
+    const notice = chairStatement.locator(".refusal-notice");
+    await expect.poll(() => notice.textContent(), { timeout: 10_000 }).toContain("agreed");
+    await chairStatement.locator('.connection-badge[data-connection="connected"]').waitFor();
+    await expect.poll(() => chairStatement.locator(`.statement .clause[data-label="${clause.label}"]`).textContent()).not.toContain("refused words");
+    // The fresh copy edits other clauses as before.
+    await caretAtEnd(chairStatement, n.clauses[5].label);
+    await chairStatement.keyboard.type(" accepted words");
+    await expect.poll(() => chairStatement.locator(".connection-badge").textContent(), { timeout: 10_000 }).toBe("All changes saved");
+    await notice.getByRole("button", { name: "Dismiss" }).click();
+    expect(await notice.count()).toBe(0);
   });
 
   it("a delegate breaks silence and the chair's page announces it live", async () => {
