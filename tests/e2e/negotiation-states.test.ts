@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { createNegotiation, deadlineFields, type NegotiationFixture } from "../support/negotiation";
 import { waitFor } from "../support/wait";
+import { axeViolations } from "../support/axe";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -81,6 +82,12 @@ describe("signals, clause states and the silence procedure in Chromium", () => {
     await expect.poll(() => chairMatrix.locator(`tr[data-clause-id="${clause.id}"] .state-badge`).textContent(), { timeout: 10_000 }).toBe("Agreed");
   });
 
+  it("the consensus matrix, the signal form and the state control meet WCAG 2.1 AA", async () => {
+    expect(await axeViolations(chairMatrix)).toEqual([]);
+    expect(await axeViolations(delegate)).toEqual([]);
+    expect(await axeViolations(chairStatement)).toEqual([]);
+  });
+
   it("an edit the server refuses (a clause agreed meanwhile) reopens the editor with a message instead of ending it", async () => {
     const clause = n.clauses[4];
     // Agreed behind the page's back (no event), so only the server knows: as for a chair typing at that moment.
@@ -114,6 +121,7 @@ describe("signals, clause states and the silence procedure in Chromium", () => {
     // The editor is read-only for the chair while silence runs.
     await expect.poll(() => chairStatement.locator(".statement").getAttribute("contenteditable"), { timeout: 10_000 }).toBe("false");
 
+    expect(await axeViolations(delegate)).toEqual([]);
     await delegate.getByLabel("Your delegation's objection").fill("We cannot join consensus on OP4 as drafted.");
     await delegate.getByRole("button", { name: "Break silence" }).click();
 
