@@ -122,7 +122,6 @@ export class Room {
       await this.channel.subscribed;
       this.channel.queryAwareness();
     }
-    this.locksVersion += 1;
     const [updates, locks] = await Promise.all([this.store.load(this.documentId), this.options.loadLocks?.(this.documentId) ?? noLocks]);
     Y.transact(this.doc, () => {
       for (const u of updates) Y.applyUpdate(this.doc, u);
