@@ -15,6 +15,8 @@ import { createAuth, sessionSecret, type Auth } from "./auth/service";
 import { rejectCrossSiteWrites } from "./http/same-origin";
 import { subscribeNegotiationEvents } from "./negotiation/events";
 import { createLiveUpdates, type LiveUpdates } from "./negotiation/live";
+import { textLocks } from "./queries/clause-states";
+import { createSilenceScheduler } from "./negotiation/silence-scheduler";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -62,6 +64,7 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
   const collab = createCollabEndpoint({
     store: postgresStore(sql),
     relay,
+    loadLocks: (documentId) => textLocks(sql, documentId),
     ...collabAccess(sql, auth),
     maxMessageBytes: config.COLLAB_MAX_MESSAGE_BYTES,
     compactAfter: config.COLLAB_COMPACT_AFTER,
@@ -86,7 +89,16 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
   const unlisten = await subscribeAccessEvents(sql, (event) => {
     collab.handleAccessEvent(event).catch((err) => console.error("[collab] applying an access change failed", err));
   });
-  const unlistenNegotiation = await subscribeNegotiationEvents(sql, (event) => live.dispatch(event));
+  const silence = createSilenceScheduler({ sql });
+  const unlistenNegotiation = await subscribeNegotiationEvents(sql, (event) => {
+    live.dispatch(event);
+    if (event.topic === "states" || event.topic === "silence") {
+      // Every instance enforces the locks of the rooms it holds.
+      collab.refreshLocks(event.documentId).catch((err) => console.error("[collab] reloading locks failed", err));
+    }
+    if (event.topic === "silence") silence.refresh(event.documentId);
+  });
+  await silence.start();
 
   const server = http.createServer(app);
   server.on("upgrade", (req, socket, head) => {
@@ -102,6 +114,7 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       live.close();
+      await silence.stop();
       await unlisten();
       await unlistenNegotiation();
       await collab.close();

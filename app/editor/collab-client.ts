@@ -7,6 +7,8 @@ const messageConcord = 64;
 const concordSaved = 0;
 const concordAccess = 1;
 const concordSaving = 2;
+/** The server's close code for an edit to a locked (agreed) clause: the edit was not saved. */
+const closeClauseLocked = 4409;
 
 export type ConnectionState = "connecting" | "connected" | "offline";
 
@@ -16,8 +18,10 @@ export interface CollabStatus {
   unsaved: boolean;
   /** The server accepts no edits from this person (their role, or a change of it). */
   readOnly: boolean;
-  /** Edits made before the server made this person read-only were refused; reopen to resync. */
+  /** Edits were refused (made before the server made this person read-only, or changing an agreed clause); reopen to resync. */
   refused: boolean;
+  /** The server's reason when it refused an edit to a locked clause, to show the person. */
+  refusal: string | null;
   /** Why the server ended the connection for good (signed out, access removed), if it did. */
   ended: string | null;
   /** The server cannot write to its database for now; it holds edits and relays nothing unsaved. */
@@ -45,9 +49,10 @@ export function connectStatement(documentId: string, { readOnly = false }: { rea
   const provider = new WebsocketProvider(`${scheme}//${window.location.host}/collab`, documentId, doc, { disableBc: true });
   let confirmedClock = 0;
   let refused = false;
+  let refusal: string | null = null;
   let ended: string | null = null;
   let savingPaused = false;
-  let status: CollabStatus = { connection: "connecting", unsaved: false, readOnly, refused, ended, savingPaused };
+  let status: CollabStatus = { connection: "connecting", unsaved: false, readOnly, refused, refusal, ended, savingPaused };
   const listeners = new Set<(s: CollabStatus) => void>();
 
   const recompute = () => {
@@ -57,6 +62,7 @@ export function connectStatement(documentId: string, { readOnly = false }: { rea
       unsaved: !readOnly && own > confirmedClock,
       readOnly,
       refused,
+      refusal,
       ended,
       savingPaused: provider.wsconnected && savingPaused,
     };
@@ -65,6 +71,7 @@ export function connectStatement(documentId: string, { readOnly = false }: { rea
       next.unsaved !== status.unsaved ||
       next.readOnly !== status.readOnly ||
       next.refused !== status.refused ||
+      next.refusal !== status.refusal ||
       next.ended !== status.ended ||
       next.savingPaused !== status.savingPaused
     ) {
@@ -86,8 +93,14 @@ export function connectStatement(documentId: string, { readOnly = false }: { rea
     }
     recompute();
   };
-  provider.on("closed", ({ reason }: { code: number; reason: string }) => {
-    ended = reason || "the server closed the connection";
+  provider.on("closed", ({ code, reason }: { code: number; reason: string }) => {
+    if (code === closeClauseLocked) {
+      // Not the end: this copy holds an edit nobody else has; the page opens a fresh one.
+      refused = true;
+      refusal = reason || "this clause is agreed";
+    } else {
+      ended = reason || "the server closed the connection";
+    }
     recompute();
   });
   provider.on("status", () => {

@@ -11,7 +11,9 @@ import { AppHeader } from "../components/AppHeader";
 import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
 import { requireDocumentPermission } from "../utils/auth.server";
 import { roleLabels } from "../utils/labels";
-import { currentClauseStates, textLocks } from "../../server/queries/clause-states";
+import { clauseStateHistory, currentClauseStates, textLocks } from "../../server/queries/clause-states";
+import { signalHistory } from "../../server/queries/clause-signals";
+import { latestSilence } from "../../server/queries/silence-procedures";
 import { useLiveUpdates } from "../negotiation/live";
 import { LiveNotices } from "../negotiation/LiveNotices";
 import { CommentsSection } from "../negotiation/CommentsSection";
@@ -21,6 +23,10 @@ import { bracketedClauses } from "../negotiation/brackets";
 import { listProposals } from "../../server/queries/proposals";
 import { provisionalClauseIds } from "../../server/negotiation/provisional";
 import type { NegotiationOverlayData } from "../editor/negotiation-overlay";
+import { ClauseStatus, latestSignals } from "../negotiation/ClauseStatus";
+import { SignalForm } from "../negotiation/SignalForm";
+import { StateControl } from "../negotiation/StateControl";
+import { SilenceSection } from "../negotiation/SilenceSection";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
@@ -46,6 +52,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     locks: await textLocks(context.sql, document.id).then((l) => ({ whole: l.whole, clauses: [...l.clauses] })),
     canComment: can(access, "negotiation:comment"),
     comments: await loadCommentThreads(context.sql, document.id, user.id),
+    // Signals and states with their history (newest first), and the latest silence procedure.
+    signals: await signalHistory(context.sql, document.id),
+    stateHistory: await clauseStateHistory(context.sql, document.id),
+    silence: await latestSilence(context.sql, document.id),
+    adopted: document.adoptedAt !== null,
+    canSignal: access.role === "delegate" && access.delegationId !== null,
+    canSeeConsensus: can(access, "negotiation:chair") || can(access, "conference:manage"),
   };
 }
 
@@ -54,7 +67,26 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function DocumentPage() {
-  const { document, conference, me, canWrite, isChair, canComment, comments, states, locks, provisional, bracketed } = useLoaderData<typeof loader>();
+  const {
+    document,
+    conference,
+    me,
+    canWrite,
+    isChair,
+    delegationId,
+    canComment,
+    comments,
+    states,
+    locks,
+    provisional,
+    bracketed,
+    signals,
+    stateHistory,
+    silence,
+    adopted,
+    canSignal,
+    canSeeConsensus,
+  } = useLoaderData<typeof loader>();
   const [editor, setEditor] = useState<Editor | null>(null);
   // Each live reload brings new objects; the editor is told only when something really changed.
   const negotiationKey = JSON.stringify({ provisional, states, bracketed, locks });
@@ -71,14 +103,19 @@ export default function DocumentPage() {
     unsaved: false,
     readOnly: !canWrite,
     refused: false,
+    refusal: null,
     ended: null,
     savingPaused: false,
   });
   // A new generation opens a fresh copy of the document, dropping local edits the server refused.
   const [generation, setGeneration] = useState(0);
+  // Why the last copy was dropped (an edit to an agreed clause), shown until the next one.
+  const [refusal, setRefusal] = useState<string | null>(null);
   useEffect(() => {
-    if (status.refused) setGeneration((g) => g + 1);
-  }, [status.refused]);
+    if (!status.refused) return;
+    if (status.refusal) setRefusal(status.refusal);
+    setGeneration((g) => g + 1);
+  }, [status.refused, status.refusal]);
 
   useEffect(() => {
     const c = connectStatement(document.id, { readOnly: !canWrite });
@@ -109,10 +146,26 @@ export default function DocumentPage() {
       <div className="status-bar">
         <ConnectionBadge status={status} />
         <span className="role-note">Your role: {me.role}</span>
+        {canSeeConsensus ? (
+          <Link to={`/documents/${document.id}/consensus`} className="consensus-link">
+            Consensus matrix
+          </Link>
+        ) : null}
       </div>
+      {refusal ? (
+        <p className="refusal-notice" role="alert">
+          The server refused your change ({refusal}). The text was reloaded.{" "}
+          <button type="button" className="button small" onClick={() => setRefusal(null)}>
+            Dismiss
+          </button>
+        </p>
+      ) : null}
+      <SilenceSection documentId={document.id} silence={silence} adopted={adopted} isChair={isChair} canObject={canSignal} />
       <main id="main">
         {connection ? (
           <StatementEditor
+            // A fresh copy needs a fresh editor: the editor binds to its Y.Doc once.
+            key={generation}
             connection={connection}
             user={user}
             readOnly={status.readOnly}
@@ -131,6 +184,15 @@ export default function DocumentPage() {
                   canComment={canComment}
                   isChair={isChair}
                 />
+                {clauseId ? <ClauseStatus clauseId={clauseId} state={states[clauseId] ?? "open"} signals={signals} states={stateHistory} /> : null}
+                {clauseId && isChair && !adopted ? <StateControl documentId={document.id} clauseId={clauseId} state={states[clauseId] ?? "open"} /> : null}
+                {clauseId && canSignal && !adopted ? (
+                  <SignalForm
+                    documentId={document.id}
+                    clauseId={clauseId}
+                    current={latestSignals(signals, clauseId).find((s) => s.delegationId === delegationId)?.signal ?? null}
+                  />
+                ) : null}
               </section>
             }
           />

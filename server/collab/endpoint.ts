@@ -5,12 +5,12 @@ import * as decoding from "lib0/decoding";
 import * as syncProtocol from "y-protocols/sync";
 import { WebSocketServer, type WebSocket, type RawData } from "ws";
 import { Room, ProtocolError, type DocumentStore, type Peer } from "./room";
+import type { RoomLocks } from "./clause-locks";
 import type { Relay } from "./relay";
 import { TooMuchHeld, UpdateGate } from "./update-check";
 import type { AccessEvent } from "../auth/access-events";
 import {
   closeCodes,
-  encodeAccess,
   encodeAwareness,
   encodeSyncStep2,
   messageAwareness,
@@ -25,6 +25,8 @@ export type Authorization =
 
 export interface CollabOptions {
   store: DocumentStore;
+  /** What of a document's text nobody may change now; read when a room loads and on refreshLocks. */
+  loadLocks?: (documentId: string) => Promise<RoomLocks>;
   /** Authenticates an upgrade request for a document; a refusal is answered with its HTTP status, no socket. */
   authorize(req: IncomingMessage, documentId: string): Promise<Authorization>;
   /** A person's current right to write in a conference: null when they no longer belong to it. */
@@ -52,6 +54,8 @@ export interface CollabEndpoint {
    * it open; resolves once the change is durable and has been sent to everyone present.
    */
   changeDocument(documentId: string, edit: (doc: Y.Doc) => void): Promise<void>;
+  /** Reloads a document's locks if it is open here (a clause state or the silence procedure changed). */
+  refreshLocks(documentId: string): Promise<void>;
   /** What the endpoint holds right now (for tests and metrics). */
   stats(): { rooms: number; connections: number; awarenessStates: number; bufferedBytes: number };
   close(): Promise<void>;
@@ -72,6 +76,7 @@ const statusText: Record<number, string> = {
 
 /** A peer with the identity it was admitted with. */
 interface Connection extends Peer {
+  room: Room;
   userId: string;
   sessionId: string;
   conferenceId: string;
@@ -113,7 +118,7 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
   function roomFor(documentId: string): Room {
     let room = rooms.get(documentId);
     if (!room) {
-      room = new Room(documentId, options.store, { compactAfter: options.compactAfter, log, relay: options.relay });
+      room = new Room(documentId, options.store, { compactAfter: options.compactAfter, log, relay: options.relay, loadLocks: options.loadLocks });
       rooms.set(documentId, room);
       const created = room;
       created.ready.catch((err) => {
@@ -197,6 +202,7 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
     const room = roomFor(documentId);
     let alive = true;
     const peer: Connection = {
+      room,
       userId: who.userId,
       sessionId: who.sessionId,
       conferenceId: who.conferenceId,
@@ -268,6 +274,9 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
         void releaseIfEmpty(room);
       }
     },
+    async refreshLocks(documentId) {
+      await rooms.get(documentId)?.refreshLocks();
+    },
     stats() {
       let awarenessStates = 0;
       for (const room of rooms.values()) awarenessStates += room.awareness.getStates().size;
@@ -335,7 +344,7 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
           c.close(closeCodes.accessRemoved, "your access to this conference was removed");
         } else if (now.canWrite !== c.canWrite) {
           c.canWrite = now.canWrite;
-          c.send(encodeAccess(!now.canWrite));
+          c.room.accessChanged(c);
         }
       }
     },

@@ -22,6 +22,8 @@ export const closeCodes = {
   signedOut: 4401,
   accessRemoved: 4403,
   notFound: 4404,
+  /** An edit changed a locked (agreed) clause and was not saved; the client reopens a fresh copy. */
+  clauseLocked: 4409,
   tooLarge: 1009,
   goingAway: 1001,
   slowConsumer: 4503,

@@ -1,7 +1,8 @@
 import * as Y from "yjs";
 import * as awarenessProtocol from "y-protocols/awareness";
-import { encodeAccess, encodeAwareness, encodeSaved, encodeSavingPaused, encodeSyncStep1, encodeUpdate } from "./protocol";
+import { closeCodes, encodeAccess, encodeAwareness, encodeSaved, encodeSavingPaused, encodeSyncStep1, encodeUpdate } from "./protocol";
 import { filterAwarenessUpdate } from "./awareness-guard";
+import { lockedClauseContents, lockedClausesIntact, noLocks, type RoomLocks } from "./clause-locks";
 import type { Relay, RelayChannel } from "./relay";
 
 /** One WebSocket connection as a room sees it. */
@@ -77,11 +78,26 @@ export class Room {
   /** What other instances sent before the document was loaded, applied once it is. */
   private inbox: (() => void)[] | null = [];
   private resyncing: "no" | "yes" | "again" = "no";
+  private locks: RoomLocks = noLocks;
+  private locksVersion = 0;
+  /**
+   * While clauses are locked: the room's document plus every update admitted but not yet stored,
+   * on which a client's next update is tried before it is admitted. None without clause locks.
+   */
+  private shadow: Y.Doc | null = null;
+  /** Peers closed for changing a locked clause: whatever else they sent is built on that change. */
+  private readonly refused = new WeakSet<Peer>();
 
   constructor(
     readonly documentId: string,
     private readonly store: DocumentStore,
-    private readonly options: { compactAfter: number; log: (msg: string, err?: unknown) => void; relay?: Relay },
+    private readonly options: {
+      compactAfter: number;
+      log: (msg: string, err?: unknown) => void;
+      relay?: Relay;
+      /** What of the text nobody may change now (agreed clauses, adoption, silence); none if not given. */
+      loadLocks?: (documentId: string) => Promise<RoomLocks>;
+    },
   ) {
     this.awareness.setLocalState(null);
     const whenLoaded = (f: () => void) => {
@@ -106,12 +122,14 @@ export class Room {
       await this.channel.subscribed;
       this.channel.queryAwareness();
     }
-    const updates = await this.store.load(this.documentId);
+    const [updates, locks] = await Promise.all([this.store.load(this.documentId), this.options.loadLocks?.(this.documentId) ?? noLocks]);
     Y.transact(this.doc, () => {
       for (const u of updates) Y.applyUpdate(this.doc, u);
     });
     this.loggedRows = Math.max(0, updates.length - 1);
+    this.setLocks(locks);
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
+      if (this.shadow) Y.applyUpdate(this.shadow, update);
       const message = encodeUpdate(update);
       for (const peer of this.peers) if (peer !== origin) peer.send(message);
     });
@@ -149,7 +167,7 @@ export class Room {
 
   /** Sends a newly joined peer what it needs to start syncing. Call once `ready` has resolved. */
   greet(peer: Peer): void {
-    peer.send(encodeAccess(!peer.canWrite));
+    this.sendAccess(peer);
     if (this.savingPaused) peer.send(encodeSavingPaused(true));
     // Tells a reconnecting client which of its edits are already stored.
     if (peer.canWrite) peer.send(encodeSaved(Y.encodeStateVector(this.doc)));
@@ -168,13 +186,22 @@ export class Room {
   }
 
   receiveUpdate(update: Uint8Array, from: Peer): void {
-    if (!from.canWrite) return;
+    if (!from.canWrite || this.refused.has(from)) return;
     try {
       Y.decodeUpdate(update);
     } catch {
       throw new ProtocolError("malformed document update");
     }
     if (isEmptyUpdate(update)) return;
+    // Writers were told the text is read-only; what they sent before hearing it is dropped.
+    if (this.locks.whole) return;
+    if (this.shadow && !this.keepsLockedClauses(update)) {
+      // Never stored nor relayed. The client's copy now differs from everyone's: it reopens a fresh one.
+      this.refused.add(from);
+      from.close(closeCodes.clauseLocked, "this clause is agreed; your change was not saved");
+      this.leave(from);
+      return;
+    }
     this.pending.push({ update, from });
     // A rejection here would be unhandled, and end the process.
     this.flushing ??= this.flush()
@@ -202,6 +229,69 @@ export class Room {
         .catch((err) => this.options.log(`saving ${this.documentId} stopped`, err))
         .finally(() => (this.flushing = null));
     });
+  }
+
+  /** Whether this peer's edits are taken now: its own right, and the text not locked as a whole. */
+  private sendAccess(peer: Peer): void {
+    peer.send(encodeAccess(!peer.canWrite || this.locks.whole !== null));
+  }
+
+  /** Tells a peer whose right to write changed whether its edits are taken now. */
+  accessChanged(peer: Peer): void {
+    if (this.peers.has(peer)) this.sendAccess(peer);
+  }
+
+  /** What of the text this room refuses to let clients change right now. */
+  get currentLocks(): RoomLocks {
+    return this.locks;
+  }
+
+  /** Reloads the locks (after a clause state or silence procedure changed); the latest reload wins. */
+  async refreshLocks(): Promise<void> {
+    const load = this.options.loadLocks;
+    if (!load) return;
+    await this.ready;
+    const version = ++this.locksVersion;
+    const locks = await load(this.documentId);
+    if (version === this.locksVersion && !this.closed) this.setLocks(locks);
+  }
+
+  private setLocks(locks: RoomLocks): void {
+    const wholeChanged = (locks.whole === null) !== (this.locks.whole === null);
+    this.locks = locks;
+    if (locks.clauses.size === 0) {
+      this.shadow?.destroy();
+      this.shadow = null;
+    } else if (!this.shadow) {
+      this.rebuildShadow();
+    }
+    if (wholeChanged) for (const peer of this.peers) if (peer.canWrite) this.sendAccess(peer);
+  }
+
+  private rebuildShadow(): void {
+    this.shadow?.destroy();
+    const shadow = new Y.Doc({ gc: true });
+    Y.applyUpdate(shadow, Y.encodeStateAsUpdate(this.doc));
+    for (const { update } of this.pending) Y.applyUpdate(shadow, update);
+    this.shadow = shadow;
+  }
+
+  /**
+   * Tries a client's update on the shadow: admitted (and kept there) if every locked clause's
+   * content is still present afterwards; otherwise the shadow is rebuilt without it.
+   */
+  private keepsLockedClauses(update: Uint8Array): boolean {
+    const shadow = this.shadow!;
+    const before = lockedClauseContents(shadow, this.locks.clauses);
+    let intact: boolean;
+    try {
+      Y.applyUpdate(shadow, update);
+      intact = lockedClausesIntact(before, lockedClauseContents(shadow, this.locks.clauses));
+    } catch {
+      intact = false;
+    }
+    if (!intact) this.rebuildShadow();
+    return intact;
   }
 
   receiveAwareness(update: Uint8Array, from: Peer): void {
@@ -350,6 +440,8 @@ export class Room {
 
   destroy(): void {
     this.closed = true;
+    this.shadow?.destroy();
+    this.shadow = null;
     this.channel?.leave();
     this.inbox = null;
     this.awareness.destroy();

@@ -38,3 +38,32 @@ export async function textLocks(sql: Db, documentId: string): Promise<TextLocks>
     clauses: new Set([...states].filter(([, s]) => s === "agreed").map(([id]) => id)),
   };
 }
+
+export interface ClauseStateRow {
+  id: string;
+  clauseId: string;
+  state: ClauseState;
+  reason: string;
+  /** null when the system set it (a silence procedure that passed). */
+  userName: string | null;
+  createdAt: Date;
+}
+
+/** Appends a clause state set by the chair; the earlier ones stay as its history. */
+export async function setClauseState(
+  sql: Db,
+  s: { documentId: string; clauseId: string; state: ClauseState; reason: string; userId: string | null },
+): Promise<void> {
+  await sql`
+    insert into clause_states (document_id, clause_id, state, reason, user_id)
+    values (${s.documentId}, ${s.clauseId}, ${s.state}, ${s.reason}, ${s.userId})`;
+}
+
+/** Every state set on a statement's clauses, newest first, with who set it and why. */
+export async function clauseStateHistory(sql: Db, documentId: string): Promise<ClauseStateRow[]> {
+  return sql<ClauseStateRow[]>`
+    select c.id::text as id, c.clause_id as "clauseId", c.state, c.reason, u.name as "userName", c.created_at as "createdAt"
+    from clause_states c left join users u on u.id = c.user_id
+    where c.document_id = ${documentId}
+    order by c.id desc`;
+}

@@ -28,6 +28,8 @@ const members: Row = { ...signedIn, outsider: 404 };
 const managers: Row = { anonymous: "login", outsider: 404, observer: 403, delegate: 403, chair: 403, secretariat: "allowed", admin: "allowed" };
 const commenters: Row = { ...members, observer: 403 };
 const chairOnly: Row = { anonymous: "login", outsider: 404, observer: 403, delegate: 403, chair: "allowed", secretariat: 403, admin: 403 };
+const chairAndSecretariat: Row = { ...managers, chair: "allowed" };
+const delegateOnly: Row = { ...managers, delegate: "allowed", secretariat: 403, admin: 403 };
 const adminOnly: Row = { anonymous: "login", outsider: 403, observer: 403, delegate: 403, chair: 403, secretariat: 403, admin: "allowed" };
 
 interface Ids {
@@ -99,6 +101,21 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
     },
   },
   "routes/documents.$documentId_.compilation": { loader: { path: (ids) => `/documents/${ids.documentId}/compilation`, expect: members } },
+  "routes/documents.$documentId_.consensus": { loader: { path: (ids) => `/documents/${ids.documentId}/consensus`, expect: chairAndSecretariat } },
+  "routes/documents.$documentId.signals": {
+    actions: { signal: { path: (ids) => `/documents/${ids.documentId}/signals`, form: { clauseId: "", signal: "not_yet", reason: "" }, expect: delegateOnly } },
+  },
+  "routes/documents.$documentId.states": {
+    actions: { state: { path: (ids) => `/documents/${ids.documentId}/states`, form: { clauseId: "", state: "agreed" }, expect: chairOnly } },
+  },
+  "routes/documents.$documentId.silence": {
+    actions: {
+      open: { path: (ids) => `/documents/${ids.documentId}/silence`, form: { intent: "open", date: "", time: "", timeZone: "UTC" }, expect: chairOnly },
+      // Nothing is running, so cancelling changes nothing.
+      cancel: { path: (ids) => `/documents/${ids.documentId}/silence`, form: { intent: "cancel" }, expect: chairOnly },
+      object: { path: (ids) => `/documents/${ids.documentId}/silence`, form: { intent: "object", objection: "" }, expect: delegateOnly },
+    },
+  },
   "routes/invitations.$token": {
     // An invitation link is for whoever holds it; its actions check the token and the password.
     loader: { path: (ids) => `/invitations/${ids.token}`, expect: everyone },

@@ -1,0 +1,92 @@
+import type { ClauseSignal } from "../../server/queries/clause-signals";
+import type { ClauseState } from "../../server/queries/clause-states";
+import { formatUtc } from "../utils/dates";
+import { signalLabels, stateLabels } from "./labels";
+
+export interface SignalEntry {
+  id: string;
+  clauseId: string;
+  delegationId: string;
+  delegationName: string;
+  signal: ClauseSignal;
+  reason: string;
+  userName: string;
+  createdAt: Date | string;
+}
+
+export interface StateEntry {
+  id: string;
+  clauseId: string;
+  state: ClauseState;
+  reason: string;
+  userName: string | null;
+  createdAt: Date | string;
+}
+
+/** Each delegation's latest signal, from a history that is newest first. */
+export function latestSignals(history: SignalEntry[], clauseId: string): SignalEntry[] {
+  const seen = new Set<string>();
+  return history.filter((s) => s.clauseId === clauseId && !seen.has(s.delegationId) && seen.add(s.delegationId));
+}
+
+/** A clause's state and the delegations' signals on it, with their history: shown to everyone. */
+export function ClauseStatus({
+  clauseId,
+  state,
+  signals,
+  states,
+}: {
+  clauseId: string;
+  state: ClauseState;
+  signals: SignalEntry[];
+  states: StateEntry[];
+}) {
+  const current = latestSignals(signals, clauseId);
+  const signalHistory = signals.filter((s) => s.clauseId === clauseId);
+  const stateHistory = states.filter((s) => s.clauseId === clauseId);
+  return (
+    <div className="clause-status">
+      <p className="clause-state-line">
+        State: <span className={`state-badge state-${state}`} data-testid="clause-state">{stateLabels[state]}</span>
+      </p>
+      <h3>Signals</h3>
+      {current.length === 0 ? (
+        <p className="muted">No delegation has signalled on this clause yet.</p>
+      ) : (
+        <ul className="signal-list">
+          {current.map((s) => (
+            <li key={s.id} className={`signal-${s.signal}`}>
+              <strong>{s.delegationName}</strong>: {signalLabels[s.signal]}
+              {s.reason ? <span className="signal-reason"> — {s.reason}</span> : null}
+            </li>
+          ))}
+        </ul>
+      )}
+      {signalHistory.length + stateHistory.length > 0 ? (
+        <details className="clause-history">
+          <summary>History</summary>
+          <ul>
+            {[
+              ...signalHistory.map((s) => ({
+                id: `s${s.id}`,
+                at: s.createdAt,
+                text: `${s.delegationName} (${s.userName}): ${signalLabels[s.signal]}${s.reason ? ` — ${s.reason}` : ""}`,
+              })),
+              ...stateHistory.map((s) => ({
+                id: `c${s.id}`,
+                at: s.createdAt,
+                text: `${stateLabels[s.state]}, set by ${s.userName ?? "the silence procedure"}${s.reason ? ` — ${s.reason}` : ""}`,
+              })),
+            ]
+              .sort((a, b) => new Date(b.at).getTime() - new Date(a.at).getTime())
+              .map((e) => (
+                <li key={e.id}>
+                  <time dateTime={new Date(e.at).toISOString()}>{formatUtc(new Date(e.at))}</time> {e.text}
+                </li>
+              ))}
+          </ul>
+        </details>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+import { useEffect, useId, useRef } from "react";
+import { useFetcher } from "@remix-run/react";
+import type { ClauseSignal } from "../../server/queries/clause-signals";
+import { CsrfInput, ErrorList } from "../components/forms";
+import { signalLabels } from "./labels";
+
+interface Result {
+  ok: boolean;
+  message?: string;
+  errors?: Record<string, string[] | undefined>;
+}
+
+/** A delegate's signal on the current clause, for their own delegation (the server knows which). */
+export function SignalForm({ documentId, clauseId, current }: { documentId: string; clauseId: string; current: ClauseSignal | null }) {
+  const fetcher = useFetcher<Result>();
+  const id = useId();
+  const form = useRef<HTMLFormElement>(null);
+  const result = fetcher.state === "idle" ? fetcher.data : undefined;
+  useEffect(() => {
+    if (result?.ok) form.current?.reset();
+  }, [result]);
+  const errors = result && !result.ok ? result.errors : undefined;
+  return (
+    <fetcher.Form method="post" action={`/documents/${documentId}/signals`} className="signal-form" ref={form} key={clauseId}>
+      <CsrfInput />
+      <input type="hidden" name="clauseId" value={clauseId} />
+      <fieldset>
+        <legend>Your delegation's signal</legend>
+        {(Object.keys(signalLabels) as ClauseSignal[]).map((s) => (
+          <label key={s} className="radio">
+            <input type="radio" name="signal" value={s} defaultChecked={s === (current ?? "accept")} /> {signalLabels[s]}
+          </label>
+        ))}
+      </fieldset>
+      <div className="field">
+        <label htmlFor={`${id}-reason`}>Reason or reservation</label>
+        <textarea
+          id={`${id}-reason`}
+          name="reason"
+          rows={2}
+          aria-invalid={errors?.reason ? true : undefined}
+          aria-describedby={errors?.reason ? `${id}-reason-errors` : undefined}
+        />
+        <ErrorList id={`${id}-reason-errors`} errors={errors?.reason} />
+      </div>
+      <ErrorList errors={[...(errors?.form ?? []), ...(errors?.clauseId ?? []), ...(errors?.signal ?? [])]} />
+      <button type="submit" className="button small" disabled={fetcher.state !== "idle"}>
+        Give signal
+      </button>
+      {result?.ok ? (
+        <p role="status" className="form-message">
+          {result.message}
+        </p>
+      ) : null}
+    </fetcher.Form>
+  );
+}

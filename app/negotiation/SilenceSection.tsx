@@ -1,0 +1,188 @@
+import { useEffect, useId, useState } from "react";
+import { useFetcher } from "@remix-run/react";
+import type { SilenceStatus } from "../../server/queries/silence-procedures";
+import { CsrfInput, ErrorList, Field, SelectField } from "../components/forms";
+import { formatUtc } from "../utils/dates";
+import { commonTimeZones, formatInZone } from "./time-zones";
+
+export interface SilenceInfo {
+  status: SilenceStatus;
+  deadline: Date | string;
+  timeZone: string;
+  note: string;
+  openedByName: string;
+  closedAt: Date | string | null;
+  objectingDelegationName: string | null;
+  objection: string | null;
+}
+
+interface Result {
+  ok: boolean;
+  message?: string;
+  errors?: Record<string, string[] | undefined>;
+}
+
+/** True once mounted: what depends on the viewer's clock or zone is rendered in the browser only. */
+function useMounted(): boolean {
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => setMounted(true), []);
+  return mounted;
+}
+
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+function countdown(ms: number): string {
+  if (ms <= 0) return "the deadline has come; closing…";
+  const s = Math.floor(ms / 1000);
+  const [d, h, m, sec] = [Math.floor(s / 86400), Math.floor((s % 86400) / 3600), Math.floor((s % 3600) / 60), s % 60];
+  return `${d > 0 ? `${d} d ` : ""}${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}:${String(sec).padStart(2, "0")} left`;
+}
+
+/**
+ * The silence procedure on the statement page: its deadline (in the chair's zone and the
+ * viewer's), a countdown, the objection form for delegates, and open/cancel for the chair; after
+ * it ends, how it ended.
+ */
+export function SilenceSection({
+  documentId,
+  silence,
+  adopted,
+  isChair,
+  canObject,
+}: {
+  documentId: string;
+  silence: SilenceInfo | null;
+  adopted: boolean;
+  isChair: boolean;
+  canObject: boolean;
+}) {
+  const mounted = useMounted();
+  const running = silence?.status === "running";
+  const now = useNow(running);
+  const deadline = silence ? new Date(silence.deadline) : null;
+
+  return (
+    <section className={`silence-section${running ? " silence-running" : ""}`} aria-labelledby="silence-heading">
+      <h2 id="silence-heading">Silence procedure</h2>
+      {adopted ? (
+        <p className="silence-adopted" role="note">
+          The text is adopted{silence?.status === "passed" ? " under the silence procedure" : ""}; it is locked.
+        </p>
+      ) : null}
+      {running && deadline ? (
+        <div className="silence-banner" data-testid="silence-running">
+          <p>
+            <strong>Silence is running; the text is locked.</strong> Deadline: {mounted ? formatInZone(deadline, silence.timeZone) : formatUtc(deadline)} (
+            {silence.timeZone})
+            {mounted ? <>, your time {formatInZone(deadline)}</> : null}.
+          </p>
+          {mounted ? (
+            <p className="silence-countdown" aria-live="off">
+              {countdown(deadline.getTime() - now)}
+            </p>
+          ) : null}
+          {silence.note ? <p className="silence-note">Chair's note: {silence.note}</p> : null}
+        </div>
+      ) : null}
+      {silence?.status === "broken" ? (
+        <div className="silence-broken" role="note" data-testid="silence-broken">
+          <p>
+            <strong>Silence was broken by {silence.objectingDelegationName}</strong>
+            {silence.closedAt ? ` on ${formatUtc(silence.closedAt)}` : ""}. Negotiation has reopened.
+          </p>
+          <blockquote>{silence.objection}</blockquote>
+        </div>
+      ) : null}
+      {silence?.status === "cancelled" && !running ? <p className="muted">The last silence procedure was cancelled by the chair.</p> : null}
+      {running && canObject ? <ObjectForm documentId={documentId} /> : null}
+      {running && isChair ? <CancelForm documentId={documentId} /> : null}
+      {!running && !adopted && isChair ? <OpenForm documentId={documentId} /> : null}
+    </section>
+  );
+}
+
+function ObjectForm({ documentId }: { documentId: string }) {
+  const fetcher = useFetcher<Result>();
+  const id = useId();
+  const result = fetcher.state === "idle" ? fetcher.data : undefined;
+  const errors = result && !result.ok ? result.errors : undefined;
+  return (
+    <fetcher.Form method="post" action={`/documents/${documentId}/silence`} className="silence-object">
+      <CsrfInput />
+      <input type="hidden" name="intent" value="object" />
+      <div className="field">
+        <label htmlFor={`${id}-objection`}>Your delegation's objection</label>
+        <textarea
+          id={`${id}-objection`}
+          name="objection"
+          rows={3}
+          aria-invalid={errors?.objection ? true : undefined}
+          aria-describedby={errors?.objection ? `${id}-objection-errors` : undefined}
+        />
+        <ErrorList id={`${id}-objection-errors`} errors={errors?.objection} />
+      </div>
+      <ErrorList errors={errors?.form} />
+      <button type="submit" className="button small danger" disabled={fetcher.state !== "idle"}>
+        Break silence
+      </button>
+    </fetcher.Form>
+  );
+}
+
+function CancelForm({ documentId }: { documentId: string }) {
+  const fetcher = useFetcher<Result>();
+  const result = fetcher.state === "idle" ? fetcher.data : undefined;
+  return (
+    <fetcher.Form method="post" action={`/documents/${documentId}/silence`} className="silence-cancel">
+      <CsrfInput />
+      <input type="hidden" name="intent" value="cancel" />
+      <ErrorList errors={result && !result.ok ? result.errors?.form : undefined} />
+      <button type="submit" className="button small" disabled={fetcher.state !== "idle"}>
+        Cancel the silence procedure
+      </button>
+    </fetcher.Form>
+  );
+}
+
+function OpenForm({ documentId }: { documentId: string }) {
+  const fetcher = useFetcher<Result>();
+  const result = fetcher.state === "idle" ? fetcher.data : undefined;
+  const errors = result && !result.ok ? result.errors : undefined;
+  const [zone, setZone] = useState("UTC");
+  // The chair's own zone by default, known only in the browser.
+  useEffect(() => setZone(Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"), []);
+  const zones = commonTimeZones.includes(zone) ? commonTimeZones : [zone, ...commonTimeZones];
+  return (
+    <details className="silence-open">
+      <summary>Open a silence procedure</summary>
+      <fetcher.Form method="post" action={`/documents/${documentId}/silence`}>
+        <CsrfInput />
+        <input type="hidden" name="intent" value="open" />
+        <Field label="Deadline date" name="date" type="date" required errors={errors?.date} />
+        <Field label="Deadline time" name="time" type="time" step={1} required errors={errors?.time} />
+        <SelectField
+          label="Time zone"
+          name="timeZone"
+          value={zone}
+          onChange={(e) => setZone(e.target.value)}
+          errors={errors?.timeZone}
+          options={zones.map((z) => ({ value: z, label: z.replace(/_/g, " ") }))}
+        />
+        <Field label="Note (optional)" name="note" type="text" maxLength={2000} errors={errors?.note} />
+        <ErrorList errors={errors?.form} />
+        <p className="hint">While it runs, the whole text is locked. Any delegation may break silence with a written objection.</p>
+        <button type="submit" className="button small" disabled={fetcher.state !== "idle"}>
+          Open the silence procedure
+        </button>
+      </fetcher.Form>
+    </details>
+  );
+}

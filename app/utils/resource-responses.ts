@@ -1,0 +1,12 @@
+import { json } from "@remix-run/node";
+import type { FieldErrors } from "./forms";
+
+/**
+ * Answers of resource routes (actions that page fetchers post to, with no page of their own).
+ * Single fetch drops a `data()` status when such a route is requested directly, so these are
+ * real JSON responses: 200 with a message, or 400 with field errors as `invalid` gives them.
+ */
+export const done = (message: string) => json({ ok: true as const, message });
+
+export const refused = (failure: { errors: FieldErrors; values?: Record<string, string> }) =>
+  json({ ok: false as const, errors: failure.errors, values: failure.values ?? {} }, { status: 400 });

@@ -1,0 +1,53 @@
+import type { Db } from "../db/sql";
+
+/** A delegation's position on a clause: it can accept it, not yet (with a reason), or with a reservation. */
+export type ClauseSignal = "accept" | "not_yet" | "reservation";
+export const clauseSignals: readonly ClauseSignal[] = ["accept", "not_yet", "reservation"];
+
+export interface SignalRow {
+  id: string;
+  clauseId: string;
+  delegationId: string;
+  delegationCode: string;
+  delegationName: string;
+  signal: ClauseSignal;
+  /** Why not yet, or the reservation: an explanation of position kept outside the text. */
+  reason: string;
+  userId: string;
+  userName: string;
+  createdAt: Date;
+}
+
+const columns = (sql: Db) => sql`
+  s.id::text as id, s.clause_id as "clauseId", s.delegation_id as "delegationId", d.code as "delegationCode",
+  d.name as "delegationName", s.signal, s.reason, s.user_id as "userId", u.name as "userName", s.created_at as "createdAt"`;
+
+/** Appends a signal; the delegation's earlier ones stay as its history. */
+export async function recordSignal(
+  sql: Db,
+  s: { documentId: string; clauseId: string; delegationId: string; signal: ClauseSignal; reason: string; userId: string },
+): Promise<void> {
+  await sql`
+    insert into clause_signals (document_id, clause_id, delegation_id, signal, reason, user_id)
+    values (${s.documentId}, ${s.clauseId}, ${s.delegationId}, ${s.signal}, ${s.signal === "accept" ? "" : s.reason}, ${s.userId})`;
+}
+
+/** Each delegation's latest signal on each clause of a statement. */
+export async function currentSignals(sql: Db, documentId: string): Promise<SignalRow[]> {
+  return sql<SignalRow[]>`
+    select * from (
+      select distinct on (s.clause_id, s.delegation_id) ${columns(sql)}
+      from clause_signals s join delegations d on d.id = s.delegation_id join users u on u.id = s.user_id
+      where s.document_id = ${documentId}
+      order by s.clause_id, s.delegation_id, s.id desc
+    ) latest order by "delegationName"`;
+}
+
+/** Every signal given on a statement's clauses, newest first: who, for which delegation, when. */
+export async function signalHistory(sql: Db, documentId: string): Promise<SignalRow[]> {
+  return sql<SignalRow[]>`
+    select ${columns(sql)}
+    from clause_signals s join delegations d on d.id = s.delegation_id join users u on u.id = s.user_id
+    where s.document_id = ${documentId}
+    order by s.id desc`;
+}

@@ -1,0 +1,120 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { createTestDatabase, type TestDatabase } from "../support/db";
+import { startTestServer, type TestServer } from "../support/server";
+import { connectSyncedClient, roundTrip, waitFor, withTimeout, type TestClient } from "../support/clients";
+import { createNegotiation, type NegotiationFixture } from "../support/negotiation";
+import { clauseElements, clauseTexts, statementText, storedDoc, typeInClause } from "../support/statement";
+import { closeCodes } from "../../server/collab/protocol";
+
+let db: TestDatabase;
+let server: TestServer;
+let n: NegotiationFixture;
+/** Connected throughout: sees what the server relays. */
+let watcher: TestClient;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await startTestServer({ databaseUrl: db.url });
+  n = await createNegotiation(db.sql, server.url);
+  watcher = await connect();
+});
+
+const connect = () => connectSyncedClient(server.wsUrl, n.documentId, { cookie: n.chair.cookie });
+const setState = async (clause: number, state: string) => {
+  expect((await n.chair.post(`/documents/${n.documentId}/states`, { clauseId: n.clauses[clause].id, state })).status).toBe(200);
+};
+/** Waits until this instance's room has applied the lock change (it hears of it through PostgreSQL). */
+const roomLocked = (clause: number, locked: boolean) =>
+  waitFor(() => server.concord.collab.rooms.get(n.documentId)?.currentLocks.clauses.has(n.clauses[clause].id) === locked, {
+    what: `clause ${clause} ${locked ? "locked" : "unlocked"} in the room`,
+  });
+const closedWith = (client: TestClient) =>
+  withTimeout(new Promise<{ code: number; reason: string }>((resolve) => client.provider.on("closed", resolve)), 10_000, "the server to close the connection");
+const storedText = async () => statementText(await storedDoc(db.sql, n.documentId));
+const clauseIndex = (doc: Y.Doc, id: string) => clauseElements(doc).findIndex((c) => c.getAttribute("id") === id);
+
+describe("an agreed clause's text is locked on the collaboration server", () => {
+  it("refuses an edit to the agreed clause: never stored, never relayed, and the writer is told why", async () => {
+    const writer = await connect();
+    await setState(0, "agreed");
+    await roomLocked(0, true);
+
+    const closed = closedWith(writer);
+    typeInClause(writer.doc, 0, " [forbidden edit]");
+    const { code, reason } = await closed;
+    expect(code).toBe(closeCodes.clauseLocked);
+    expect(reason).toContain("agreed");
+
+    await roundTrip(watcher);
+    expect(statementText(watcher.doc)).not.toContain("[forbidden edit]");
+    expect(await storedText()).not.toContain("[forbidden edit]");
+  });
+
+  it("lets a fresh connection edit another clause, relayed to everyone and stored", async () => {
+    const writer = await connect();
+    typeInClause(writer.doc, 1, " [allowed edit]");
+    await waitFor(() => writer.isSaved(), { what: "the edit to be saved" });
+    await waitFor(() => clauseTexts(watcher.doc)[1].includes("[allowed edit]"), { what: "the edit to reach the watcher" });
+    expect(await storedText()).toContain("[allowed edit]");
+  });
+
+  it("refuses deleting the agreed clause", async () => {
+    const writer = await connect();
+    const closed = closedWith(writer);
+    writer.doc.transact(() => {
+      const clause = clauseElements(writer.doc)[0];
+      (clause.parent as Y.XmlElement).delete(0, 1);
+    });
+    expect((await closed).code).toBe(closeCodes.clauseLocked);
+    await roundTrip(watcher);
+    expect(clauseIndex(watcher.doc, n.clauses[0].id)).toBe(0);
+    expect(clauseIndex(await storedDoc(db.sql, n.documentId), n.clauses[0].id)).toBe(0);
+  });
+
+  it("accepts the agreed clause moved intact", async () => {
+    const writer = await connect();
+    writer.doc.transact(() => {
+      const [first] = clauseElements(writer.doc);
+      const part = first.parent as Y.XmlElement;
+      part.insert(2, [first.clone()]);
+      part.delete(0, 1);
+    });
+    await waitFor(() => writer.isSaved(), { what: "the move to be saved" });
+    await waitFor(() => clauseIndex(watcher.doc, n.clauses[0].id) === 1, { what: "the move to reach the watcher" });
+    expect(writer.provider.wsconnected).toBe(true);
+    const stored = await storedDoc(db.sql, n.documentId);
+    expect(clauseIndex(stored, n.clauses[0].id)).toBe(1);
+    expect(clauseTexts(stored)[1]).toBe(n.clauses[0].text);
+  });
+
+  it("keeps the server's own changes (a chair's decision) working while clauses are locked", async () => {
+    await server.concord.collab.changeDocument(n.documentId, (doc) => typeInClause(doc, 2, " [server change]"));
+    await waitFor(() => statementText(watcher.doc).includes("[server change]"), { what: "the server's change to reach the watcher" });
+    expect(await storedText()).toContain("[server change]");
+  });
+
+  it("allows edits to the clause again once the chair reopens it", async () => {
+    await setState(0, "open");
+    await roomLocked(0, false);
+    const writer = await connect();
+    const at = clauseIndex(writer.doc, n.clauses[0].id);
+    typeInClause(writer.doc, at, " [after reopening]");
+    await waitFor(() => writer.isSaved(), { what: "the edit to be saved" });
+    await waitFor(() => statementText(watcher.doc).includes("[after reopening]"), { what: "the edit to reach the watcher" });
+    expect(await storedText()).toContain("[after reopening]");
+  });
+
+  it("loads the locks with the room: a clause agreed while nobody had the statement open is locked", async () => {
+    await setState(3, "agreed");
+    // Everyone leaves: the room is released, and the next connection loads it afresh.
+    for (const room of server.concord.collab.rooms.values()) for (const peer of [...room.peers]) peer.close(1000, "test");
+    await waitFor(() => !server.concord.collab.rooms.has(n.documentId), { what: "the room to be released" });
+    const writer = await connect();
+    expect(server.concord.collab.rooms.get(n.documentId)?.currentLocks.clauses.has(n.clauses[3].id)).toBe(true);
+    const closed = closedWith(writer);
+    typeInClause(writer.doc, clauseIndex(writer.doc, n.clauses[3].id), " [after reload]");
+    expect((await closed).code).toBe(closeCodes.clauseLocked);
+    expect(await storedText()).not.toContain("[after reload]");
+  });
+});
