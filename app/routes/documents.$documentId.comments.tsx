@@ -15,7 +15,8 @@ import {
 import { maxEncodedPositionLength } from "../editor/anchor-positions";
 import { maxCommentLength } from "../negotiation/comment-limits";
 import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
-import { invalid, parseForm } from "../utils/forms";
+import { parseForm } from "../utils/forms";
+import { done, refused } from "../utils/resource-responses";
 import { invariantResponse } from "../utils/invariant";
 
 const body = z
@@ -55,7 +56,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
   if (intent === "create") {
     const parsed = parseForm(form, createSchema);
-    if (!parsed.ok) return invalid(parsed);
+    if (!parsed.ok) return refused(parsed);
     const { clauseId, anchorStart, anchorEnd } = parsed.data;
     const target = await validateCommentTarget(
       sql,
@@ -63,7 +64,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       clauseId,
       anchorStart && anchorEnd ? { start: anchorStart, end: anchorEnd } : null,
     );
-    if (!target.ok) return invalid({ errors: { [target.field]: [target.error] }, values: { intent, clauseId } });
+    if (!target.ok) return refused({ errors: { [target.field]: [target.error] }, values: { intent, clauseId } });
     const id = await createComment(sql, {
       documentId: document.id,
       clauseId,
@@ -76,11 +77,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     });
     await markThreadRead(sql, user.id, id);
     await announce();
-    return { ok: true as const, intent, threadId: id };
+    return done({ intent, threadId: id });
   }
 
   const parsed = parseForm(form, intent === "reply" ? replySchema : threadSchema);
-  if (!parsed.ok) return invalid(parsed);
+  if (!parsed.ok) return refused(parsed);
   const thread = await findThread(sql, document.id, parsed.data.threadId);
   invariantResponse(thread, "There is no such comment thread.", { status: 404 });
 
@@ -100,12 +101,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       await markThreadRead(tx, user.id, thread.id);
     });
     await announce();
-    return { ok: true as const, intent, threadId: thread.id };
+    return done({ intent, threadId: thread.id });
   }
   if (intent === "read") {
     // Only the reader's own markers change: nobody else needs to reload.
     await markThreadRead(sql, user.id, thread.id);
-    return { ok: true as const, intent, threadId: thread.id };
+    return done({ intent, threadId: thread.id });
   }
 
   const changed =
@@ -118,7 +119,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
           : intent === "unpin"
             ? await unpinThread(sql, thread.id, user.id)
             : null;
-  if (changed === null) return invalid({ errors: { form: ["Unknown action."] } });
+  if (changed === null) return refused({ errors: { form: ["Unknown action."] } });
   if (changed) await announce();
-  return { ok: true as const, intent, threadId: thread.id };
+  return done({ intent, threadId: thread.id });
 }

@@ -38,5 +38,5 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (!clause) return refused({ errors: { clauseId: ["There is no such clause in this statement."] } });
   await recordSignal(context.sql, { documentId: document.id, clauseId, delegationId: access.delegationId, signal, reason, userId: user.id });
   await publishNegotiationEvent(context.sql, { documentId: document.id, topic: "signals" });
-  return done(`Your delegation's signal on ${clause.label}: ${signalLabels[signal]}.`);
+  return done({ message: `Your delegation's signal on ${clause.label}: ${signalLabels[signal]}.` });
 }

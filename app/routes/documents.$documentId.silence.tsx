@@ -50,14 +50,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     const opened = await openSilence(sql, { documentId: document.id, userId: user.id, deadline: deadline.instant, timeZone, note });
     if (!opened) return refused({ errors: { form: ["A silence procedure is already running on this statement."] }, values });
     await publishNegotiationEvent(sql, { documentId: document.id, topic: "silence", notice: "The chair has opened a silence procedure; the text is locked." });
-    return done("The silence procedure is open.");
+    return done({ message: "The silence procedure is open." });
   }
 
   if (intent === "cancel") {
     if (!(await cancelSilence(sql, { documentId: document.id, userId: user.id })))
       return refused({ errors: { form: ["No silence procedure is running."] } });
     await publishNegotiationEvent(sql, { documentId: document.id, topic: "silence", notice: "The chair has cancelled the silence procedure; negotiation resumes." });
-    return done("The silence procedure is cancelled.");
+    return done({ message: "The silence procedure is cancelled." });
   }
 
   if (intent === "object") {
@@ -76,7 +76,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       topic: "silence",
       notice: `Silence broken by ${delegation?.name ?? "a delegation"}: ${objection.length > 200 ? `${objection.slice(0, 200)}…` : objection}`,
     });
-    return done("You broke silence; negotiation reopens.");
+    return done({ message: "You broke silence; negotiation reopens." });
   }
 
   return refused({ errors: { form: ["Unknown action."] } });

@@ -31,5 +31,5 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (!clause) return refused({ errors: { clauseId: ["There is no such clause in this statement."] } });
   await setClauseState(context.sql, { documentId: document.id, clauseId, state, reason, userId: user.id });
   await publishNegotiationEvent(context.sql, { documentId: document.id, topic: "states" });
-  return done(`${clause.label} is now ${stateLabels[state].toLowerCase()}.`);
+  return done({ message: `${clause.label} is now ${stateLabels[state].toLowerCase()}.` });
 }

@@ -1,5 +1,4 @@
 import type * as Y from "yjs";
-import { decode } from "turbo-stream";
 import { absolutePositionToRelativePosition, initProseMirrorDoc } from "@tiptap/y-tiptap";
 import { statementField, statementSchema } from "../../app/editor/schema";
 import { listClauses } from "../../app/editor/numbering";
@@ -43,24 +42,19 @@ export interface ActionAnswer {
   data: { ok: boolean; threadId?: string; errors?: Record<string, string[]> } | null;
 }
 
-/**
- * Posts to a statement's comments action the way the page's fetchers do (Remix single fetch:
- * `<path>.data`, answered as a turbo-stream), as a signed-in person with their anti-forgery token.
- */
+/** Posts to a statement's comments action as a signed-in person with their anti-forgery token. */
 export function commentsPoster(serverUrl: string, documentId: string, cookie: string) {
   let token: Promise<string> | null = null;
   return async (fields: Record<string, string>): Promise<ActionAnswer> => {
     const csrf = await (token ??= csrfTokenFor(serverUrl, cookie));
-    const res = await fetch(`${serverUrl}/documents/${documentId}/comments.data`, {
+    const res = await fetch(`${serverUrl}/documents/${documentId}/comments`, {
       method: "POST",
       headers: { Cookie: cookie },
       body: new URLSearchParams({ csrf, ...fields }),
       redirect: "manual",
     });
-    // Refusals are thrown responses, encoded with Remix's own plugins; their status says it all.
-    if (!res.body || (res.status !== 200 && res.status !== 400)) return { status: res.status, data: null };
-    const { value, done } = await decode(res.body);
-    await done;
-    return { status: res.status, data: ((value as { data?: ActionAnswer["data"] }).data ?? null) as ActionAnswer["data"] };
+    // Refusals (403, 404) are thrown responses; their status says it all.
+    if (res.status !== 200 && res.status !== 400) return { status: res.status, data: null };
+    return { status: res.status, data: (await res.json()) as ActionAnswer["data"] };
   };
 }
