@@ -14,6 +14,7 @@ import { roleLabels } from "../utils/labels";
 import { currentClauseStates, textLocks } from "../../server/queries/clause-states";
 import { useLiveUpdates } from "../negotiation/live";
 import { LiveNotices } from "../negotiation/LiveNotices";
+import { ExportMenu } from "../components/ExportMenu";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
@@ -29,6 +30,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     },
     canWrite: can(access, "document:write"),
     isChair: can(access, "negotiation:chair"),
+    canExport: can(access, "conference:export"),
     delegationId: access.delegationId,
     states: Object.fromEntries(await currentClauseStates(context.sql, document.id)),
     locks: await textLocks(context.sql, document.id).then((l) => ({ whole: l.whole, clauses: [...l.clauses] })),
@@ -40,7 +42,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function DocumentPage() {
-  const { document, conference, me, canWrite } = useLoaderData<typeof loader>();
+  const { document, conference, me, canWrite, canExport } = useLoaderData<typeof loader>();
   const notices = useLiveUpdates(document.id);
   const [clauseId, setClauseId] = useState<string | null>(null);
   const onCurrentClause = useCallback((id: string | null) => {
@@ -83,6 +85,7 @@ export default function DocumentPage() {
           {conference.title}
         </Link>
         <h1 className="document-title">{document.title}</h1>
+        {canExport ? <ExportMenu documentId={document.id} /> : null}
       </AppHeader>
       <LiveNotices notices={notices} />
       <div className="status-bar">
