@@ -34,8 +34,8 @@ export async function redlineDocx(redline: Redline, options: RedlineOptions): Pr
   let id = 1;
   const change = (text: string, type: "insert" | "delete", bold = false): ParagraphChild =>
     type === "insert"
-      ? new InsertedTextRun({ id: id++, author, date, text, bold, ...(text ? {} : { break: 1 }) })
-      : new DeletedTextRun({ id: id++, author, date, text, bold, ...(text ? {} : { break: 1 }) });
+      ? new InsertedTextRun({ id: id++, author, date, text, ...(bold ? { bold } : {}), ...(text ? {} : { break: 1 }) })
+      : new DeletedTextRun({ id: id++, author, date, text, ...(bold ? { bold } : {}), ...(text ? {} : { break: 1 }) });
   const tracked = (parts: DiffPart[]) => trackedRuns(parts, (t, type) => change(t, type));
 
   const numberRuns = (c: RedlineClause): ParagraphChild[] => {
