@@ -26,6 +26,8 @@ const everyone = all("allowed");
 const signedIn: Row = { ...everyone, anonymous: "login" };
 const members: Row = { ...signedIn, outsider: 404 };
 const managers: Row = { anonymous: "login", outsider: 404, observer: 403, delegate: 403, chair: 403, secretariat: "allowed", admin: "allowed" };
+/** The chair and the secretariat (conference:export). */
+const exporters: Row = { ...managers, chair: "allowed" };
 const adminOnly: Row = { anonymous: "login", outsider: 403, observer: 403, delegate: 403, chair: 403, secretariat: 403, admin: "allowed" };
 
 interface Ids {
@@ -83,6 +85,14 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
     },
   },
   "routes/documents.$documentId": { loader: { path: (ids) => `/documents/${ids.documentId}`, expect: members } },
+  "routes/documents.$documentId.export": { loader: { path: (ids) => `/documents/${ids.documentId}/export?format=md`, expect: exporters } },
+  "routes/conferences.$conferenceId.import": {
+    loader: { path: (ids) => `${conference(ids)}/import`, expect: managers },
+    actions: {
+      preview: { path: (ids) => `${conference(ids)}/import`, form: { intent: "preview" }, multipart: true, expect: managers },
+      create: { path: (ids) => `${conference(ids)}/import`, form: { intent: "create", title: "", statement: "" }, expect: managers },
+    },
+  },
   "routes/invitations.$token": {
     // An invitation link is for whoever holds it; its actions check the token and the password.
     loader: { path: (ids) => `/invitations/${ids.token}`, expect: everyone },
