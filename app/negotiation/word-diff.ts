@@ -8,6 +8,9 @@ function tokens(s: string): string[] {
   return s.match(/[\p{L}\p{N}_]+|\s+|[^\p{L}\p{N}_\s]/gu) ?? [];
 }
 
+/** Above this many token pairs the LCS table is too big to fill; the middles are then shown as replaced whole. */
+const maxCells = 4_000_000;
+
 /**
  * What changes `a` into `b`, word by word: a longest common subsequence over tokens, with adjacent
  * segments of the same type merged, so that "delete the old words, insert the new" reads as such.
@@ -28,6 +31,14 @@ export function wordDiff(a: string, b: string): DiffSegment[] {
   const my = y.slice(start, endY);
   const n = mx.length;
   const m = my.length;
+  if (n * m > maxCells) {
+    const whole: DiffSegment[] = [];
+    if (start > 0) whole.push({ type: "equal", text: x.slice(0, start).join("") });
+    if (n > 0) whole.push({ type: "delete", text: mx.join("") });
+    if (m > 0) whole.push({ type: "insert", text: my.join("") });
+    if (endX < x.length) whole.push({ type: "equal", text: x.slice(endX).join("") });
+    return whole;
+  }
   // lcs[i][j]: length of the longest common subsequence of mx[i..] and my[j..].
   const lcs = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
   for (let i = n - 1; i >= 0; i--) {

@@ -76,6 +76,9 @@ export default function ConferencePage() {
               Create document
             </button>
           </Form>
+          <p>
+            <Link to={`/conferences/${conference.id}/import`}>Start from a Word or Markdown zero draft…</Link>
+          </p>
         </section>
       ) : null}
     </ConferenceLayout>

@@ -27,6 +27,7 @@ import { ClauseStatus, latestSignals } from "../negotiation/ClauseStatus";
 import { SignalForm } from "../negotiation/SignalForm";
 import { StateControl } from "../negotiation/StateControl";
 import { SilenceSection } from "../negotiation/SilenceSection";
+import { ExportMenu } from "../components/ExportMenu";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
@@ -45,6 +46,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     },
     canWrite: can(access, "document:write"),
     isChair: can(access, "negotiation:chair"),
+    canExport: can(access, "conference:export"),
     delegationId: access.delegationId,
     states,
     provisional: [...provisional],
@@ -86,6 +88,7 @@ export default function DocumentPage() {
     adopted,
     canSignal,
     canSeeConsensus,
+    canExport,
   } = useLoaderData<typeof loader>();
   const [editor, setEditor] = useState<Editor | null>(null);
   // Each live reload brings new objects; the editor is told only when something really changed.
@@ -141,6 +144,7 @@ export default function DocumentPage() {
         <Link to={`/documents/${document.id}/compilation`} className="masthead-link">
           Compilation
         </Link>
+        {canExport ? <ExportMenu documentId={document.id} /> : null}
       </AppHeader>
       <LiveNotices notices={notices} />
       <div className="status-bar">

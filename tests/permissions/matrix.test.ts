@@ -30,6 +30,8 @@ const commenters: Row = { ...members, observer: 403 };
 const chairOnly: Row = { anonymous: "login", outsider: 404, observer: 403, delegate: 403, chair: "allowed", secretariat: 403, admin: 403 };
 const chairAndSecretariat: Row = { ...managers, chair: "allowed" };
 const delegateOnly: Row = { ...managers, delegate: "allowed", secretariat: 403, admin: 403 };
+/** The chair and the secretariat (conference:export). */
+const exporters: Row = { ...managers, chair: "allowed" };
 const adminOnly: Row = { anonymous: "login", outsider: 403, observer: 403, delegate: 403, chair: 403, secretariat: 403, admin: "allowed" };
 
 interface Ids {
@@ -114,6 +116,14 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
       // Nothing is running, so cancelling changes nothing.
       cancel: { path: (ids) => `/documents/${ids.documentId}/silence`, form: { intent: "cancel" }, expect: chairOnly },
       object: { path: (ids) => `/documents/${ids.documentId}/silence`, form: { intent: "object", objection: "" }, expect: delegateOnly },
+    },
+  },
+  "routes/documents.$documentId.export": { loader: { path: (ids) => `/documents/${ids.documentId}/export?format=md`, expect: exporters } },
+  "routes/conferences.$conferenceId.import": {
+    loader: { path: (ids) => `${conference(ids)}/import`, expect: managers },
+    actions: {
+      preview: { path: (ids) => `${conference(ids)}/import`, form: { intent: "preview" }, multipart: true, expect: managers },
+      create: { path: (ids) => `${conference(ids)}/import`, form: { intent: "create", title: "", statement: "" }, expect: managers },
     },
   },
   "routes/invitations.$token": {

@@ -1,0 +1,220 @@
+import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs, MetaFunction, UploadHandler } from "@remix-run/node";
+import { MaxPartSizeExceededError, data, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { createDocument } from "../../server/queries/documents";
+import { appendUpdates } from "../../server/queries/document-state";
+import { statementUpdate } from "../../server/seed/statement-state";
+import type { SessionUser } from "../../server/queries/sessions";
+import { paragraphsFromDocx } from "../../server/import/docx";
+import { paragraphsFromMarkdown } from "../../server/import/markdown";
+import { importedStatementJSON, importedStatementSchema, recogniseStatement, runsText, type ImportedClause, type ImportedStatement } from "../../server/import/zero-draft";
+import { ConferenceLayout } from "../components/ConferenceLayout";
+import { CsrfInput, ErrorList, Field } from "../components/forms";
+import { readProtectedForm, requireConferencePermission } from "../utils/auth.server";
+import { invalid, parseForm, type FieldErrors } from "../utils/forms";
+import { invariantResponse } from "../utils/invariant";
+
+/** Largest zero draft accepted; checked while the upload streams in. */
+const maxUploadBytes = 5 * 1024 * 1024;
+/** The preview's hidden copy of the parsed draft is bounded too (it comes back from the browser). */
+const maxPayloadChars = 4 * 1024 * 1024;
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Import a zero draft · ${data.conference.title} · Concord` : "Concord" }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { conference } = await requireConferencePermission(request, context, params.conferenceId, "conference:manage");
+  return { conference };
+}
+
+const createSchema = z.object({
+  title: z.string({ error: "Give the statement a title." }).trim().min(1, "Give the statement a title.").max(200, "Keep the title under 200 characters."),
+  statement: z.string({ error: "The preview is missing. Upload the file again." }).min(2).max(maxPayloadChars, "The preview is too large."),
+});
+
+/**
+ * Two steps: an upload (multipart) is parsed and shown as a preview, nothing saved; "Create
+ * statement" sends the previewed draft back (a hidden field, validated again here as untrusted
+ * input) and only then is the statement created.
+ */
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { conference, user } = await requireConferencePermission(request, context, params.conferenceId, "conference:manage");
+  const length = Number(request.headers.get("Content-Length") ?? 0);
+  if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) return previewAction(request, context, user);
+  invariantResponse(length <= maxPayloadChars + 64 * 1024, "The form is too large.", { status: 413 });
+
+  const form = await readProtectedForm(request, context, user);
+  if (form.get("intent") !== "create") return invalid({ errors: { form: ["Unknown action."] } });
+  const parsed = parseForm(form, createSchema);
+  if (!parsed.ok) return invalid({ errors: parsed.errors, values: { intent: "create" } });
+  let draft: ImportedStatement;
+  try {
+    const checked = importedStatementSchema.safeParse(JSON.parse(parsed.data.statement));
+    if (!checked.success) throw new Error("invalid");
+    draft = { ...checked.data, warnings: [] };
+  } catch {
+    return invalid({ errors: { form: ["The preview could not be read. Upload the file again."] }, values: { intent: "create" } });
+  }
+  const json = importedStatementJSON({ ...draft, title: parsed.data.title });
+  const document = await context.sql.begin(async (tx) => {
+    const d = await createDocument(tx, conference.id, parsed.data.title);
+    await appendUpdates(tx, d.id, [statementUpdate(json)]);
+    return d;
+  });
+  throw redirect(`/documents/${document.id}`);
+}
+
+async function previewAction(request: Request, context: AppLoadContext, user: SessionUser) {
+  const fields = ["csrf", "intent", "file"];
+  const seen: Record<string, string> = {};
+  const memory = unstable_createMemoryUploadHandler({ maxPartSize: maxUploadBytes });
+  const taken = new Set<string>();
+  const handler: UploadHandler = async (part) => {
+    if (!fields.includes(part.name) || taken.has(part.name)) {
+      for await (const _ of part.data);
+      return undefined;
+    }
+    taken.add(part.name);
+    const value = await memory(part);
+    if (typeof value === "string") seen[part.name] = value;
+    return value;
+  };
+  let form: FormData | null = null;
+  let tooLarge = false;
+  try {
+    form = await unstable_parseMultipartFormData(request, handler);
+  } catch (err) {
+    if (err instanceof MaxPartSizeExceededError) tooLarge = true;
+    else invariantResponse(false, "The form could not be read.", { status: 400 });
+  }
+  invariantResponse(context.auth.verifyCsrf(user.sessionId, form ? form.get("csrf") : seen.csrf), "The form has expired. Reload the page and try again.", {
+    status: 403,
+  });
+  const values = { intent: "preview" };
+  if ((form ? form.get("intent") : seen.intent) !== "preview") return invalid({ errors: { form: ["Unknown action."] } });
+  if (tooLarge || !form)
+    return data({ ok: false as const, errors: { file: [`The file is larger than ${maxUploadBytes / 1024 / 1024} MB.`] } as FieldErrors, values }, { status: 413 });
+  const file = form.get("file");
+  if (!(file instanceof File) || (file.size === 0 && !file.name)) return invalid({ errors: { file: ["Choose a Word (.docx) or Markdown (.md) file."] }, values });
+  if (file.size === 0) return invalid({ errors: { file: ["The file is empty."] }, values });
+  const name = file.name.toLowerCase();
+  const bytes = Buffer.from(await file.arrayBuffer());
+  let draft: ImportedStatement;
+  if (name.endsWith(".docx")) {
+    // A .docx is a zip archive; anything else is refused before mammoth sees it.
+    if (bytes.subarray(0, 4).toString("binary") !== "PK\x03\x04") return invalid({ errors: { file: ["This is not a Word (.docx) document."] }, values });
+    try {
+      draft = recogniseStatement(await paragraphsFromDocx(bytes));
+    } catch {
+      return invalid({ errors: { file: ["The Word document could not be read. Save it again from Word as .docx and retry."] }, values });
+    }
+  } else if (/\.(md|markdown|txt)$/.test(name)) {
+    let text: string;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch {
+      return invalid({ errors: { file: ["The file is not UTF-8 text."] }, values });
+    }
+    draft = recogniseStatement(paragraphsFromMarkdown(text));
+  } else {
+    return invalid({ errors: { file: ["Only Word (.docx) and Markdown (.md) files can be imported."] }, values });
+  }
+  if (!draft.preamble.length && !draft.operative.length) return invalid({ errors: { file: ["No clauses were found in this file."] }, values });
+  const checked = importedStatementSchema.safeParse(draft);
+  if (!checked.success) return invalid({ errors: { file: ["The draft is too large to import (too many or too long clauses)."] }, values });
+  return { ok: true as const, intent: "preview" as const, fileName: file.name, preview: draft, payload: JSON.stringify({ ...draft, warnings: [] }) };
+}
+
+function ClauseText({ clause }: { clause: ImportedClause }) {
+  return (
+    <>
+      {clause.runs.map((r, i) => (r.italic ? <em key={i}>{r.text}</em> : <span key={i}>{r.text}</span>))}
+      {clause.items.length ? (
+        <ul>
+          {clause.items.map((item, i) => (
+            <li key={i}>{runsText(item.runs)}</li>
+          ))}
+        </ul>
+      ) : null}
+    </>
+  );
+}
+
+export default function ImportPage() {
+  const { conference } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const failure = result && !result.ok ? result : null;
+  const preview = result && result.ok ? result : null;
+  const errors: FieldErrors = failure?.errors ?? {};
+  return (
+    <ConferenceLayout conference={conference} canManage current="documents">
+      <h2>Import a zero draft</h2>
+      <section className="card" aria-labelledby="upload-heading">
+        <h3 id="upload-heading">Upload</h3>
+        <p className="hint">
+          A Word (.docx) or Markdown (.md) file of up to {maxUploadBytes / 1024 / 1024} MB. Numbered paragraphs become operative clauses; the unnumbered
+          paragraphs before the first of them become preambular clauses. Nothing is saved until you confirm the preview.
+        </p>
+        <Form method="post" encType="multipart/form-data" className="form" noValidate>
+          <CsrfInput />
+          <input type="hidden" name="intent" value="preview" />
+          <div className="field">
+            <label htmlFor="import-file">File</label>
+            <input
+              id="import-file"
+              type="file"
+              name="file"
+              accept=".docx,.md,.markdown,application/vnd.openxmlformats-officedocument.wordprocessingml.document,text/markdown"
+              aria-invalid={errors.file ? true : undefined}
+              aria-describedby={errors.file ? "import-file-errors" : undefined}
+            />
+            <ErrorList id="import-file-errors" errors={errors.file} />
+          </div>
+          <ErrorList id="import-form-errors" errors={failure?.values.intent === "create" ? undefined : errors.form} />
+          <button type="submit" className="button" disabled={busy}>
+            Preview
+          </button>
+        </Form>
+      </section>
+      {failure?.values.intent === "create" ? <ErrorList id="create-errors" errors={[...(errors.form ?? []), ...(errors.title ?? []), ...(errors.statement ?? [])]} /> : null}
+      {preview ? (
+        <section className="card import-preview" aria-labelledby="preview-heading">
+          <h3 id="preview-heading">Preview of {preview.fileName}</h3>
+          {preview.preview.warnings.length ? (
+            <ul className="import-warnings" role="status">
+              {preview.preview.warnings.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
+          ) : null}
+          <h4>Preambular part ({preview.preview.preamble.length})</h4>
+          <ul className="pp-list" aria-label="Preambular clauses">
+            {preview.preview.preamble.map((c, i) => (
+              <li key={i}>
+                <ClauseText clause={c} />
+              </li>
+            ))}
+          </ul>
+          <h4>Operative part ({preview.preview.operative.length})</h4>
+          <ol aria-label="Operative clauses">
+            {preview.preview.operative.map((c, i) => (
+              <li key={i}>
+                <ClauseText clause={c} />
+              </li>
+            ))}
+          </ol>
+          <Form method="post" className="form" noValidate>
+            <CsrfInput />
+            <input type="hidden" name="intent" value="create" />
+            <input type="hidden" name="statement" value={preview.payload} />
+            <Field label="Title" name="title" required maxLength={200} defaultValue={preview.preview.title} />
+            <button type="submit" className="button primary" disabled={busy}>
+              Create statement
+            </button>
+          </Form>
+        </section>
+      ) : null}
+    </ConferenceLayout>
+  );
+}

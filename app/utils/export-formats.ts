@@ -1,0 +1,12 @@
+/** Export formats and their names; shared by the export route and the page (no server imports: safe in the browser bundle). */
+export const exportFormats = ["docx", "pdf", "html", "md", "akn", "compilation"] as const;
+export type ExportFormat = (typeof exportFormats)[number];
+
+export const formatLabels: Record<ExportFormat, string> = {
+  docx: "Word (DOCX)",
+  pdf: "PDF",
+  html: "HTML (print-ready)",
+  md: "Markdown",
+  akn: "Akoma Ntoso XML",
+  compilation: "Compilation text (DOCX)",
+};

@@ -1,0 +1,124 @@
+import {
+  AlignmentType,
+  Document,
+  Footer,
+  Header,
+  HeadingLevel,
+  Packer,
+  PageNumber,
+  Paragraph,
+  TextRun,
+  type IRunOptions,
+  type ParagraphChild,
+} from "docx";
+import type { Block, ExportClause, ExportStatement, Run } from "./model";
+
+/**
+ * A statement as a Word document in UN style: Times New Roman 12, the title centred in bold,
+ * preambular clauses indented and unnumbered, operative clauses with their number hanging in
+ * the margin, page numbers in the footer and, for drafts, "DRAFT" in the header of every page.
+ * Numbers are written as text (not Word auto-numbering) so they read the same everywhere the
+ * file is opened, and come back unchanged when the file is imported.
+ */
+
+export const font = "Times New Roman";
+/** Half-points. */
+export const fontSize = 24;
+/** Twentieths of a point: half an inch. */
+export const indent = 720;
+
+export const runOptions = (r: Run): IRunOptions =>
+  r.break ? { break: 1 } : { text: r.text, italics: r.italic, bold: r.bold, underline: r.underline ? {} : undefined };
+
+export const textRuns = (runs: Run[]): ParagraphChild[] => runs.map((r) => new TextRun(runOptions(r)));
+
+const spacing = { after: 240 };
+
+/** The paragraphs of a list inside a clause: each item led by its marker, hanging one indent further in. */
+function listParagraphs(blocks: Block[], level: number, children: (runs: Run[]) => ParagraphChild[]): Paragraph[] {
+  const out: Paragraph[] = [];
+  for (const b of blocks) {
+    if (b.kind === "paragraph") {
+      out.push(new Paragraph({ spacing, indent: { left: indent * (level + 1) }, children: children(b.runs) }));
+      continue;
+    }
+    for (const item of b.items) {
+      const [first, ...rest] = item.blocks;
+      const firstRuns = first?.kind === "paragraph" ? first.runs : [];
+      out.push(
+        new Paragraph({
+          spacing,
+          indent: { left: indent * (level + 2), hanging: indent },
+          children: [new TextRun(`${item.marker}\t`), ...children(firstRuns)],
+        }),
+      );
+      out.push(...listParagraphs(first?.kind === "list" ? item.blocks : rest, level + 1, children));
+    }
+  }
+  return out;
+}
+
+/** A clause as Word paragraphs; `children` turns runs into paragraph content (plain, or tracked changes). */
+export function clauseParagraphs(clause: Pick<ExportClause, "part" | "num" | "blocks">, children = textRuns): Paragraph[] {
+  const [first, ...rest] = clause.blocks;
+  const firstRuns = first?.kind === "paragraph" ? first.runs : [];
+  const lead =
+    clause.part === "op"
+      ? new Paragraph({
+          spacing,
+          alignment: AlignmentType.JUSTIFIED,
+          indent: { left: indent, hanging: indent },
+          children: [new TextRun(`${clause.num}\t`), ...children(firstRuns)],
+        })
+      : new Paragraph({ spacing, alignment: AlignmentType.JUSTIFIED, indent: { firstLine: indent }, children: children(firstRuns) });
+  return [lead, ...listParagraphs(first?.kind === "paragraph" ? rest : clause.blocks, 0, children)];
+}
+
+export const titleParagraph = (children: ParagraphChild[]) =>
+  new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, spacing: { after: 480 }, children });
+
+/** Document, styles, page numbers and the optional watermark shared by every Word export. */
+export function unDocument(children: Paragraph[], options: { title: string; draft: boolean; landscape?: boolean }): Document {
+  const footer = new Footer({
+    children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: [PageNumber.CURRENT] })] })],
+  });
+  const headers = options.draft
+    ? {
+        default: new Header({
+          children: [
+            new Paragraph({
+              alignment: AlignmentType.CENTER,
+              children: [new TextRun({ text: "DRAFT", bold: true, size: 56, color: "B0B0B0", characterSpacing: 120 })],
+            }),
+          ],
+        }),
+      }
+    : undefined;
+  return new Document({
+    title: options.title,
+    creator: "Concord",
+    styles: {
+      default: { document: { run: { font, size: fontSize } } },
+      paragraphStyles: [
+        {
+          // Word's own Title style, restyled: importers (and Word's navigation pane) recognise the title by it.
+          id: "Title",
+          name: "Title",
+          basedOn: "Normal",
+          next: "Normal",
+          run: { font, size: fontSize, bold: true, color: "000000" },
+          paragraph: { alignment: AlignmentType.CENTER },
+        },
+      ],
+    },
+    sections: [{ headers, footers: { default: footer }, children }],
+  });
+}
+
+export async function statementDocx(statement: ExportStatement): Promise<Buffer> {
+  const children = [
+    titleParagraph(textRuns(statement.titleRuns.map((r) => ({ ...r, bold: true })))),
+    ...[...statement.preamble, ...statement.operative].flatMap((c) => clauseParagraphs(c)),
+  ];
+  return Packer.toBuffer(unDocument(children, { title: statement.title, draft: !statement.final }));
+}

@@ -1,0 +1,27 @@
+/** Lowercase ASCII words joined by hyphens: "4th International Mine-Action Conférence" → "4th-international-mine-action-conference". */
+export function slug(s: string, max = 60): string {
+  const out = s
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return out.slice(0, max).replace(/-+$/, "") || "untitled";
+}
+
+export const exportExtensions = { docx: "docx", pdf: "pdf", html: "html", md: "md", akn: "xml", compilation: "docx", redline: "docx" } as const;
+
+/**
+ * An export's file name: conference, document and version, e.g.
+ * "4th-international-mine-action-conference_joint-statement_rev-1.docx"; a compilation or a
+ * redline says so before the extension.
+ */
+export function exportFilename(parts: { conference: string; document: string; version: string; kind?: string }, extension: string): string {
+  return [slug(parts.conference), slug(parts.document), slug(parts.version, 30), ...(parts.kind ? [slug(parts.kind, 20)] : [])].join("_") + `.${extension}`;
+}
+
+/** Content-Disposition for a download; the name is ASCII already, filename* is there for clients that prefer it. */
+export function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}

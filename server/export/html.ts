@@ -1,0 +1,77 @@
+import { escapeXml } from "./escape";
+import type { Block, ExportClause, ExportStatement, Run } from "./model";
+
+/**
+ * The statement as one self-contained HTML file (styles embedded, nothing fetched), laid out
+ * for printing on A4 with the browser's own print: numbers hang in the margin, page margins and
+ * a "DRAFT" mark on every printed page of a draft.
+ */
+
+const css = `
+@page { size: A4; margin: 2.5cm 2.5cm 2.5cm 2.5cm; }
+html { font-family: "Times New Roman", Times, serif; font-size: 12pt; line-height: 1.35; color: #000; background: #fff; }
+body { max-width: 16cm; margin: 2cm auto; }
+h1 { font-size: 12pt; font-weight: bold; text-align: center; margin: 0 0 2em; }
+p { margin: 0 0 12pt; text-align: justify; }
+.pp > p:first-child { text-indent: 1.27cm; }
+.op { display: grid; grid-template-columns: 1.27cm 1fr; }
+.op > .num { grid-column: 1; }
+.op > .body { grid-column: 2; }
+.item { display: grid; grid-template-columns: 1.27cm 1fr; margin-left: 1.27cm; }
+.clause, .item { break-inside: avoid-page; }
+.draft-mark { position: fixed; top: 45%; left: 0; right: 0; text-align: center; transform: rotate(-35deg);
+  font-size: 96pt; font-weight: bold; color: rgba(0, 0, 0, 0.08); pointer-events: none; z-index: -1; }
+@media print { body { margin: 0; max-width: none; } }
+`;
+
+function runsHtml(runs: Run[]): string {
+  return runs
+    .map((r) => {
+      if (r.break) return "<br>";
+      let t = escapeXml(r.text);
+      if (r.underline) t = `<u>${t}</u>`;
+      if (r.bold) t = `<strong>${t}</strong>`;
+      if (r.italic) t = `<em>${t}</em>`;
+      return t;
+    })
+    .join("");
+}
+
+function blocksHtml(blocks: Block[]): string {
+  return blocks
+    .map((b) =>
+      b.kind === "paragraph"
+        ? `<p>${runsHtml(b.runs)}</p>`
+        : b.items
+            .map((i) => `<div class="item"><span class="marker">${escapeXml(i.marker)}</span><div>${blocksHtml(i.blocks)}</div></div>`)
+            .join("\n"),
+    )
+    .join("\n");
+}
+
+function clauseHtml(c: ExportClause): string {
+  const id = c.id ? ` id="${escapeXml(c.id)}"` : "";
+  if (c.part === "pp") return `<div class="clause pp"${id}>${blocksHtml(c.blocks)}</div>`;
+  return `<div class="clause op"${id}><span class="num">${escapeXml(c.num)}</span><div class="body">${blocksHtml(c.blocks)}</div></div>`;
+}
+
+export function statementHtml(statement: ExportStatement): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${escapeXml(statement.title)}</title>
+<style>${css}</style>
+</head>
+<body>
+${statement.final ? "" : '<div class="draft-mark" aria-hidden="true">DRAFT</div>\n'}<h1>${runsHtml(statement.titleRuns)}</h1>
+<section class="preamble" aria-label="Preambular part">
+${statement.preamble.map(clauseHtml).join("\n")}
+</section>
+<section class="operative" aria-label="Operative part">
+${statement.operative.map(clauseHtml).join("\n")}
+</section>
+</body>
+</html>
+`;
+}

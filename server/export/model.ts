@@ -1,0 +1,237 @@
+import type { Node as PMNode } from "@tiptap/pm/model";
+import { partOfSection, type Part } from "../../app/editor/numbering";
+
+/**
+ * The one model every exporter writes from, so DOCX, PDF, HTML, Markdown and Akoma Ntoso all
+ * show the same numbers, punctuation and italics.
+ *
+ * Drafting conventions applied (UN style):
+ * - Preambular clauses are unnumbered and end with a comma: a final period, semicolon or colon
+ *   is replaced by a comma, and a comma is added when there is no final punctuation.
+ * - Operative clauses are numbered 1., 2., … and end with a semicolon, the last one with a
+ *   period; a final comma, period, semicolon or colon is replaced accordingly.
+ * - Closing quotation marks and parentheses stay: the mark goes after them. "?" and "!" are the
+ *   author's choice and are left alone.
+ * - The mark goes on the clause's last line of text (the last sub-item when the clause ends
+ *   with a list, as in "…including: (a) …; (b) …;").
+ * - The opening word is italic. When the clause does not start in italics, its first word is
+ *   made italic; when it does (possibly several words, "Noting with concern"), it is kept.
+ * - Final text: numbers are dense (1, 2, 3 …) and nothing is bracketed. Draft text: the caller
+ *   may give labels ("2 bis") and the clauses to bracket; the brackets enclose the clause text.
+ */
+
+export interface Run {
+  text: string;
+  italic?: boolean;
+  bold?: boolean;
+  underline?: boolean;
+  /** A line break inside the paragraph (text is empty). */
+  break?: boolean;
+}
+
+export type Block = { kind: "paragraph"; runs: Run[] } | { kind: "list"; ordered: boolean; items: ListItem[] };
+
+export interface ListItem {
+  /** "(a)" for ordered lists, "•" for bullets. */
+  marker: string;
+  blocks: Block[];
+}
+
+export interface ExportClause {
+  id: string | null;
+  part: Part;
+  /** Position within its part, 1-based, dense. */
+  index: number;
+  /** The printed number of an operative clause ("1." / draft "2 bis."); empty for preambular clauses. */
+  num: string;
+  /** PP1 / OP1 (the label negotiators use in a compilation). */
+  label: string;
+  bracketed: boolean;
+  blocks: Block[];
+}
+
+export interface ExportStatement {
+  title: string;
+  titleRuns: Run[];
+  preamble: ExportClause[];
+  operative: ExportClause[];
+  final: boolean;
+}
+
+export interface ExportOptions {
+  final: boolean;
+  /** Draft only: the clause's label without the period, e.g. "2 bis" (from the bracket/label module). */
+  labels?: ReadonlyMap<string, string>;
+  /** Draft only: clauses still in square brackets. */
+  bracketed?: ReadonlySet<string>;
+}
+
+const letters = "abcdefghijklmnopqrstuvwxyz";
+/** (a) … (z), (aa) … as UN documents letter sub-paragraphs. */
+export function letterMarker(i: number): string {
+  const l = letters[i % 26];
+  return `(${l.repeat(Math.floor(i / 26) + 1)})`;
+}
+
+function runsOf(node: PMNode): Run[] {
+  const runs: Run[] = [];
+  node.forEach((child) => {
+    if (child.isText) {
+      const marks = child.marks.map((m) => m.type.name);
+      const run: Run = { text: child.text ?? "" };
+      if (marks.includes("italic")) run.italic = true;
+      if (marks.includes("bold")) run.bold = true;
+      if (marks.includes("underline")) run.underline = true;
+      runs.push(run);
+    } else if (child.type.name === "hardBreak") {
+      runs.push({ text: "", break: true });
+    }
+  });
+  return mergeRuns(runs);
+}
+
+/** Adjacent runs with the same formatting become one (keeps the output and the tests simple). */
+function mergeRuns(runs: Run[]): Run[] {
+  const out: Run[] = [];
+  for (const r of runs) {
+    const last = out[out.length - 1];
+    if (last && !last.break && !r.break && !!last.italic === !!r.italic && !!last.bold === !!r.bold && !!last.underline === !!r.underline)
+      last.text += r.text;
+    else if (r.text || r.break) out.push({ ...r });
+  }
+  return out;
+}
+
+function blocksOf(node: PMNode): Block[] {
+  const blocks: Block[] = [];
+  node.forEach((child) => {
+    if (child.type.name === "paragraph") blocks.push({ kind: "paragraph", runs: runsOf(child) });
+    else if (child.type.name === "bulletList" || child.type.name === "orderedList") {
+      const ordered = child.type.name === "orderedList";
+      const items: ListItem[] = [];
+      child.forEach((item, _o, i) => items.push({ marker: ordered ? letterMarker(i) : "•", blocks: blocksOf(item) }));
+      blocks.push({ kind: "list", ordered, items });
+    }
+  });
+  return blocks;
+}
+
+/** The clause's last paragraph in reading order (inside the last list item when it ends with a list). */
+function lastParagraph(blocks: Block[]): { runs: Run[] } | null {
+  for (let i = blocks.length - 1; i >= 0; i--) {
+    const b = blocks[i];
+    if (b.kind === "paragraph") {
+      if (b.runs.some((r) => r.text.trim())) return b;
+    } else {
+      for (let j = b.items.length - 1; j >= 0; j--) {
+        const p = lastParagraph(b.items[j].blocks);
+        if (p) return p;
+      }
+    }
+  }
+  return null;
+}
+
+function firstParagraph(blocks: Block[]): { runs: Run[] } | null {
+  const b = blocks[0];
+  if (!b) return null;
+  return b.kind === "paragraph" ? b : b.items[0] ? firstParagraph(b.items[0].blocks) : null;
+}
+
+/** Replaces or adds the clause's final punctuation mark (see the conventions above). */
+export function endWith(runs: Run[], mark: "," | ";" | "."): void {
+  let i = runs.length - 1;
+  while (i >= 0 && (runs[i].break || !runs[i].text.trim())) i--;
+  if (i < 0) return;
+  runs.length = i + 1;
+  const run = runs[i];
+  const m = /^([\s\S]*?)([,;.:]?)(["”’)\]]*)\s*$/.exec(run.text)!;
+  const [, body, , closers] = m;
+  if (/[?!]$/.test(body) && !closers) {
+    run.text = body;
+    return;
+  }
+  run.text = body.replace(/\s+$/, "") + closers + mark;
+}
+
+/** Makes sure the clause opens in italics: the first word is italicised unless the text already starts in italics. */
+export function italicizeOpening(runs: Run[]): void {
+  const i = runs.findIndex((r) => !r.break && r.text.trim());
+  if (i < 0 || runs[i].italic) return;
+  const run = runs[i];
+  const m = /^(\s*)(\S+)([\s\S]*)$/.exec(run.text)!;
+  const [, lead, word, rest] = m;
+  const parts: Run[] = [];
+  if (lead) parts.push({ ...run, text: lead });
+  parts.push({ ...run, text: word, italic: true });
+  if (rest) parts.push({ ...run, text: rest });
+  runs.splice(i, 1, ...parts);
+}
+
+function bracket(blocks: Block[]): void {
+  const first = firstParagraph(blocks);
+  const last = lastParagraph(blocks);
+  if (!first || !last) return;
+  first.runs.unshift({ text: "[" });
+  last.runs.push({ text: "]" });
+}
+
+export function buildExportModel(doc: PMNode, options: ExportOptions): ExportStatement {
+  const parts: Record<Part, ExportClause[]> = { pp: [], op: [] };
+  let titleRuns: Run[] = [];
+  doc.forEach((section) => {
+    if (section.type.name === "title") titleRuns = runsOf(section);
+    const part = partOfSection[section.type.name];
+    if (!part) return;
+    section.forEach((clause) => {
+      const index = parts[part].length + 1;
+      const id = (clause.attrs.id as string | null) ?? null;
+      const label = (!options.final && id && options.labels?.get(id)) || String(index);
+      parts[part].push({
+        id,
+        part,
+        index,
+        num: part === "op" ? `${label}.` : "",
+        label: `${part.toUpperCase()}${label}`,
+        bracketed: !options.final && !!id && !!options.bracketed?.has(id),
+        blocks: blocksOf(clause),
+      });
+    });
+  });
+  // Empty clauses (a fresh statement's placeholders) are not part of any text anyone exports.
+  for (const part of ["pp", "op"] as const) parts[part] = parts[part].filter((c) => clauseText(c).trim());
+  parts.op.forEach((c, i) => {
+    if (options.final || !c.id || !options.labels?.get(c.id)) {
+      c.num = `${i + 1}.`;
+      c.label = `OP${i + 1}`;
+    }
+    c.index = i + 1;
+  });
+  parts.pp.forEach((c, i) => {
+    if (options.final || !c.id || !options.labels?.get(c.id)) c.label = `PP${i + 1}`;
+    c.index = i + 1;
+  });
+  for (const c of [...parts.pp, ...parts.op]) {
+    const first = firstParagraph(c.blocks);
+    if (first) italicizeOpening(first.runs);
+    const last = lastParagraph(c.blocks);
+    if (last) endWith(last.runs, c.part === "pp" ? "," : c === parts.op[parts.op.length - 1] ? "." : ";");
+    if (c.bracketed) bracket(c.blocks);
+  }
+  return { title: titleRuns.map((r) => r.text).join(""), titleRuns, preamble: parts.pp, operative: parts.op, final: options.final };
+}
+
+export const runsText = (runs: Run[]) => runs.map((r) => (r.break ? "\n" : r.text)).join("");
+
+/** A clause as plain text: paragraphs on their own lines, list items led by their marker. */
+export function clauseText(c: { blocks: Block[] }): string {
+  const lines: string[] = [];
+  const walk = (blocks: Block[], prefix: string) => {
+    for (const b of blocks) {
+      if (b.kind === "paragraph") lines.push(prefix + runsText(b.runs));
+      else for (const item of b.items) walk(item.blocks, `${item.marker} `);
+    }
+  };
+  walk(c.blocks, "");
+  return lines.join("\n");
+}

@@ -1,0 +1,115 @@
+import PDFDocument from "pdfkit";
+import type { Block, ExportClause, ExportStatement, Run } from "./model";
+
+/**
+ * The statement as a PDF, drawn directly with pdfkit (no browser): the same layout as the Word
+ * export, in the standard Times fonts (built into every PDF reader, so nothing is embedded),
+ * page numbers at the foot of each page and, for drafts, a diagonal "DRAFT" across each page.
+ */
+
+const fontFor = (r: Pick<Run, "italic" | "bold">) =>
+  r.bold && r.italic ? "Times-BoldItalic" : r.bold ? "Times-Bold" : r.italic ? "Times-Italic" : "Times-Roman";
+
+const size = 12;
+const hang = 36;
+const gap = 12;
+
+type Doc = PDFKit.PDFDocument;
+
+/** Writes runs as one paragraph starting at x, wrapping within the right margin. */
+function writeRuns(doc: Doc, runs: Run[], x: number, y: number | undefined, firstLineIndent = 0) {
+  const width = doc.page.width - doc.page.margins.right - x;
+  const parts = runs.filter((r) => r.break || r.text);
+  if (parts.length === 0) parts.push({ text: " " });
+  parts.forEach((r, i) => {
+    const options = { width, continued: i < parts.length - 1, underline: !!r.underline, lineGap: 1, ...(i === 0 && firstLineIndent ? { indent: firstLineIndent } : {}) };
+    doc.font(fontFor(r)).fontSize(size);
+    if (i === 0) doc.text(r.break ? "\n" : r.text, x, y, options);
+    else doc.text(r.break ? "\n" : r.text, options);
+  });
+}
+
+/** Starts a new page when not even one line fits any more, so a number never stays behind alone. */
+function ensureRoom(doc: Doc) {
+  if (doc.y + size * 2 > doc.page.height - doc.page.margins.bottom) doc.addPage();
+}
+
+function writeLabelled(doc: Doc, label: string, runs: Run[], x: number) {
+  ensureRoom(doc);
+  const y = doc.y;
+  doc.font("Times-Roman").fontSize(size).text(label, x, y, { width: hang, lineBreak: false });
+  writeRuns(doc, runs, x + hang, y);
+  doc.moveDown(gap / size);
+}
+
+function writeBlocks(doc: Doc, blocks: Block[], x: number) {
+  for (const b of blocks) {
+    if (b.kind === "paragraph") {
+      ensureRoom(doc);
+      writeRuns(doc, b.runs, x, doc.y);
+      doc.moveDown(gap / size);
+      continue;
+    }
+    for (const item of b.items) {
+      const [first, ...rest] = item.blocks;
+      writeLabelled(doc, item.marker, first?.kind === "paragraph" ? first.runs : [], x);
+      writeBlocks(doc, first?.kind === "paragraph" ? rest : item.blocks, x + hang);
+    }
+  }
+}
+
+function writeClause(doc: Doc, c: ExportClause) {
+  const left = doc.page.margins.left;
+  const [first, ...rest] = c.blocks;
+  const runs = first?.kind === "paragraph" ? first.runs : [];
+  if (c.part === "op") writeLabelled(doc, c.num, runs, left);
+  else {
+    ensureRoom(doc);
+    // The first line indented, as Word's first-line indent does.
+    writeRuns(doc, runs, left, doc.y, hang);
+    doc.moveDown(gap / size);
+  }
+  writeBlocks(doc, first?.kind === "paragraph" ? rest : c.blocks, left + hang);
+}
+
+export function statementPdf(statement: ExportStatement): Promise<Buffer> {
+  const doc = new PDFDocument({
+    size: "A4",
+    margins: { top: 72, bottom: 72, left: 72, right: 72 },
+    bufferPages: true,
+    info: { Title: statement.title, Creator: "Concord" },
+  });
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on("data", (c: Buffer) => chunks.push(c));
+    doc.on("end", () => resolve(Buffer.concat(chunks)));
+    doc.on("error", reject);
+  });
+
+  const left = doc.page.margins.left;
+  const width = doc.page.width - left - doc.page.margins.right;
+  doc.font("Times-Bold").fontSize(size).text(statement.title, left, doc.y, { width, align: "center" });
+  doc.moveDown(2);
+  for (const c of statement.preamble) writeClause(doc, c);
+  for (const c of statement.operative) writeClause(doc, c);
+
+  const pages = doc.bufferedPageRange();
+  for (let i = pages.start; i < pages.start + pages.count; i++) {
+    doc.switchToPage(i);
+    const { width: w, height: h, margins } = doc.page;
+    // Writing inside the bottom margin would otherwise start a new page.
+    const bottom = margins.bottom;
+    margins.bottom = 0;
+    doc.font("Times-Roman").fontSize(10).fillColor("black").text(`${i + 1}`, 0, h - 45, { width: w, align: "center", lineBreak: false });
+    if (!statement.final) {
+      doc.save();
+      doc.rotate(-45, { origin: [w / 2, h / 2] });
+      doc.font("Times-Bold").fontSize(110).fillColor("#999999", 0.25);
+      doc.text("DRAFT", 0, h / 2 - 55, { width: w, align: "center", lineBreak: false });
+      doc.restore();
+    }
+    margins.bottom = bottom;
+  }
+  doc.end();
+  return done;
+}

@@ -1,0 +1,136 @@
+import type { Node as PMNode } from "@tiptap/pm/model";
+import type { Part } from "../../app/editor/numbering";
+import { wordDiff, type DiffSegment } from "../../app/negotiation/word-diff";
+import { buildExportModel, clauseText, type ExportClause, type ExportStatement } from "./model";
+
+/**
+ * What changed between two versions of a statement, clause by clause. Clauses are matched by
+ * their stable id, so a clause that was moved and edited is still the same clause; its text
+ * changes are a word-level diff. Both versions are compared as finished text (final numbering
+ * and punctuation), which is what readers of a redline compare.
+ */
+export type ClauseChange = "added" | "deleted" | "changed" | "unchanged";
+
+export interface RedlineClause {
+  id: string | null;
+  change: ClauseChange;
+  /** The clause's place among the others changed (it was moved, or moved to the other part). */
+  moved: boolean;
+  /** Part in the new version (the old one for deleted clauses). */
+  part: Part;
+  oldPart: Part | null;
+  /** Printed numbers: "3." for operative clauses, "PP2" style labels for both. */
+  oldLabel: string | null;
+  newLabel: string | null;
+  oldNum: string | null;
+  newNum: string | null;
+  diff: DiffSegment[];
+}
+
+export interface Redline {
+  title: DiffSegment[];
+  oldTitle: string;
+  newTitle: string;
+  clauses: RedlineClause[];
+}
+
+/** Indexes (in `b`) of the longest common subsequence of two id lists: the clauses that kept their order. */
+function keptOrder(a: string[], b: string[]): Set<string> {
+  const n = a.length;
+  const m = b.length;
+  const w = m + 1;
+  const lcs = new Uint32Array((n + 1) * w);
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--) lcs[i * w + j] = a[i] === b[j] ? lcs[(i + 1) * w + j + 1] + 1 : Math.max(lcs[(i + 1) * w + j], lcs[i * w + j + 1]);
+  const kept = new Set<string>();
+  let i = 0;
+  let j = 0;
+  while (i < n && j < m) {
+    if (a[i] === b[j]) {
+      kept.add(a[i]);
+      i++;
+      j++;
+    } else if (lcs[(i + 1) * w + j] >= lcs[i * w + j + 1]) i++;
+    else j++;
+  }
+  return kept;
+}
+
+const all = (s: ExportStatement) => [...s.preamble, ...s.operative];
+const keyOf = (c: ExportClause, i: number) => c.id ?? `#${c.part}${i}`;
+
+export function redlineStatements(oldDoc: PMNode, newDoc: PMNode): Redline {
+  const before = buildExportModel(oldDoc, { final: true });
+  const after = buildExportModel(newDoc, { final: true });
+  return redlineModels(before, after);
+}
+
+export function redlineModels(before: ExportStatement, after: ExportStatement): Redline {
+  const oldClauses = all(before);
+  const newClauses = all(after);
+  const oldKeys = oldClauses.map(keyOf);
+  const newKeys = newClauses.map(keyOf);
+  const oldByKey = new Map(oldClauses.map((c, i) => [oldKeys[i], c]));
+  const newKeySet = new Set(newKeys);
+  const common = (keys: string[], other: Set<string> | Map<string, unknown>) => keys.filter((k) => other.has(k));
+  const kept = keptOrder(common(oldKeys, newKeySet), common(newKeys, oldByKey));
+
+  // A deleted clause is shown after the clause that preceded it in the old version (and still exists).
+  const deletedAfter = new Map<string | null, ExportClause[]>();
+  let anchor: string | null = null;
+  oldClauses.forEach((c, i) => {
+    const key = oldKeys[i];
+    if (newKeySet.has(key)) anchor = key;
+    else deletedAfter.set(anchor, [...(deletedAfter.get(anchor) ?? []), c]);
+  });
+
+  const deleted = (c: ExportClause): RedlineClause => ({
+    id: c.id,
+    change: "deleted",
+    moved: false,
+    part: c.part,
+    oldPart: c.part,
+    oldLabel: c.label,
+    newLabel: null,
+    oldNum: c.num || null,
+    newNum: null,
+    diff: [{ type: "delete", text: clauseText(c) }],
+  });
+
+  const clauses: RedlineClause[] = (deletedAfter.get(null) ?? []).map(deleted);
+  newClauses.forEach((c, i) => {
+    const key = newKeys[i];
+    const old = oldByKey.get(key);
+    const newText = clauseText(c);
+    if (!old) {
+      clauses.push({
+        id: c.id,
+        change: "added",
+        moved: false,
+        part: c.part,
+        oldPart: null,
+        oldLabel: null,
+        newLabel: c.label,
+        oldNum: null,
+        newNum: c.num || null,
+        diff: [{ type: "insert", text: newText }],
+      });
+    } else {
+      const oldText = clauseText(old);
+      clauses.push({
+        id: c.id,
+        change: oldText === newText ? "unchanged" : "changed",
+        moved: !kept.has(key) || old.part !== c.part,
+        part: c.part,
+        oldPart: old.part,
+        oldLabel: old.label,
+        newLabel: c.label,
+        oldNum: old.num || null,
+        newNum: c.num || null,
+        diff: oldText === newText ? [{ type: "equal", text: newText }] : wordDiff(oldText, newText),
+      });
+    }
+    for (const d of deletedAfter.get(key) ?? []) clauses.push(deleted(d));
+  });
+  return { title: wordDiff(before.title, after.title), oldTitle: before.title, newTitle: after.title, clauses };
+}

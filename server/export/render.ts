@@ -1,0 +1,76 @@
+import type { Node as PMNode } from "@tiptap/pm/model";
+import { buildExportModel, type ExportOptions } from "./model";
+import { statementDocx } from "./docx";
+import { statementPdf } from "./pdf";
+import { statementHtml } from "./html";
+import { statementMarkdown } from "./markdown";
+import { statementAkomaNtoso } from "./akoma-ntoso";
+import { compilationDocx, type CompilationProposal } from "./compilation-docx";
+import { exportExtensions, exportFilename, slug } from "./filename";
+
+import { exportFormats, type ExportFormat } from "../../app/utils/export-formats";
+
+export { exportFormats, type ExportFormat };
+
+const contentTypes: Record<ExportFormat, string> = {
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  compilation: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  pdf: "application/pdf",
+  html: "text/html; charset=utf-8",
+  md: "text/markdown; charset=utf-8",
+  akn: "application/akn+xml; charset=utf-8",
+};
+
+export interface ExportRequest {
+  format: ExportFormat;
+  /** A statement document (the current text, or a version's). */
+  doc: PMNode;
+  conferenceTitle: string;
+  documentTitle: string;
+  /** "current", "rev-1", … */
+  version: string;
+  /** The time of the text. */
+  at: Date;
+  draft: Pick<ExportOptions, "labels" | "bracketed"> | null;
+  /** For the compilation: the proposals the person may see. */
+  proposals?: CompilationProposal[];
+}
+
+export interface ExportFile {
+  body: Buffer;
+  contentType: string;
+  filename: string;
+}
+
+/** One statement in one format, with its file name: what the export route (and later, versions) serve. */
+export async function renderExport(r: ExportRequest): Promise<ExportFile> {
+  // The compilation is a working document: clauses keep their labels and brackets.
+  const final = r.format !== "compilation" && !r.draft;
+  const statement = buildExportModel(r.doc, { final, ...(r.draft ?? {}) });
+  const filename = exportFilename(
+    { conference: r.conferenceTitle, document: r.documentTitle, version: r.version, kind: r.format === "compilation" ? "compilation" : undefined },
+    exportExtensions[r.format],
+  );
+  const body = await (async (): Promise<Buffer | string> => {
+    switch (r.format) {
+      case "docx":
+        return statementDocx(statement);
+      case "pdf":
+        return statementPdf(statement);
+      case "html":
+        return statementHtml(statement);
+      case "md":
+        return statementMarkdown(statement);
+      case "akn":
+        return statementAkomaNtoso(statement, {
+          conferenceSlug: slug(r.conferenceTitle),
+          documentSlug: slug(r.documentTitle),
+          versionSlug: slug(r.version, 30),
+          date: r.at.toISOString().slice(0, 10),
+        });
+      case "compilation":
+        return compilationDocx({ statement, conferenceTitle: r.conferenceTitle, proposals: r.proposals ?? [], at: r.at });
+    }
+  })();
+  return { body: typeof body === "string" ? Buffer.from(body, "utf8") : body, contentType: contentTypes[r.format], filename };
+}

@@ -1,0 +1,34 @@
+import type { JSONContent } from "@tiptap/core";
+import { statementSchema } from "../../app/editor/schema";
+import { demoStatement } from "../../server/seed/demo-statement";
+
+export const demoDoc = () => statementSchema.nodeFromJSON(demoStatement());
+
+const text = (t: string, italic = false): JSONContent => ({ type: "text", text: t, ...(italic ? { marks: [{ type: "italic" }] } : {}) });
+export const clause = (id: string, opening: string, rest: string, italicOpening = true): JSONContent => ({
+  type: "clause",
+  attrs: { id },
+  content: [
+    opening + rest
+      ? { type: "paragraph", content: italicOpening ? [text(opening, true), text(rest)] : [text(opening + rest)] }
+      : { type: "paragraph" },
+  ],
+});
+
+export function statementJSONOf(title: string, pp: JSONContent[], op: JSONContent[]): JSONContent {
+  return { type: "doc", content: [{ type: "title", content: [text(title)] }, { type: "preamble", content: pp }, { type: "operative", content: op }] };
+}
+
+export const docOf = (json: JSONContent) => statementSchema.nodeFromJSON(json);
+
+/** A statement of n clauses (a tenth preambular), for timing the exports. */
+export function largeStatement(n: number): JSONContent {
+  const pp = Math.floor(n / 10);
+  return statementJSONOf(
+    "Large statement",
+    Array.from({ length: pp }, (_, i) => clause(`pp${i}`, "Recalling", ` resolution ${i} on the subject of humanitarian demining and its many aspects, as adopted in plenary`)),
+    Array.from({ length: n - pp }, (_, i) =>
+      clause(`op${i}`, "Requests", ` the secretariat to report on item ${i}, with particular attention to the coordination of mine action actors and development partners;`),
+    ),
+  );
+}
