@@ -44,9 +44,9 @@ describe("redline between two versions", () => {
     expect(byId("new")).toMatchObject({ change: "added", newNum: "3.", oldNum: null });
     expect(byId("o2")).toMatchObject({ change: "changed", oldNum: "2.", newNum: "4." });
     expect(byId("o2").diff).toEqual([
-      { type: "equal", text: "Urge " },
-      { type: "delete", text: "two;" },
-      { type: "insert", text: "two strongly." },
+      { type: "equal", text: "Urge two" },
+      { type: "delete", text: ";" },
+      { type: "insert", text: " strongly." },
     ]);
   });
 
