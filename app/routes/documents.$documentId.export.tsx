@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { can } from "../../server/auth/permissions";
 import { readStatement } from "../../server/negotiation/statement";
-import { canSeeProposal, listProposals } from "../../server/queries/proposals";
+import { canSeeProposal } from "../../server/queries/proposals";
+import { negotiationMarks } from "../../server/negotiation/marks";
 import { contentDisposition } from "../../server/export/filename";
 import { exportFormats, renderExport, type ExportFormat } from "../../server/export/render";
 import { requireDocumentPermission } from "../utils/auth.server";
@@ -16,10 +17,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const search = new URL(request.url).searchParams;
   const format = (search.get("format") ?? "docx") as ExportFormat;
   invariantResponse(exportFormats.includes(format), `Unknown export format. Choose one of: ${exportFormats.join(", ")}.`, { status: 400 });
-  const stored = await readStatement(context.sql, document.id);
+  const draft = search.get("draft") === "1";
+  const marks = await negotiationMarks(context.sql, document);
+  // A draft (and the compilation, a working document) shows "OP5 bis" and [brackets]; a final text is numbered densely.
+  const stored = await readStatement(context.sql, document.id, marks.provisional);
   stored.ydoc.destroy();
+  const labels = new Map(stored.clauses.filter((c) => c.id).map((c) => [c.id!, c.label.slice(2)]));
   const viewer = { delegationId: access.delegationId, isChair: can(access, "negotiation:chair") };
-  const proposals = format === "compilation" ? (await listProposals(context.sql, document.id)).filter((p) => canSeeProposal(p, viewer)) : undefined;
+  const proposals = format === "compilation" ? marks.proposals.filter((p) => canSeeProposal(p, viewer)) : undefined;
   const file = await renderExport({
     format,
     doc: stored.doc,
@@ -27,7 +32,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     documentTitle: document.title,
     version: "current",
     at: new Date(),
-    draft: search.get("draft") === "1" ? {} : null,
+    draft: draft || format === "compilation" ? { labels, bracketed: marks.bracketed } : null,
     proposals,
   });
   return new Response(new Uint8Array(file.body), {

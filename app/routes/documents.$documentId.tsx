@@ -11,7 +11,7 @@ import { AppHeader } from "../components/AppHeader";
 import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
 import { requireDocumentPermission } from "../utils/auth.server";
 import { roleLabels } from "../utils/labels";
-import { clauseStateHistory, currentClauseStates, textLocks } from "../../server/queries/clause-states";
+import { clauseStateHistory, textLocks } from "../../server/queries/clause-states";
 import { signalHistory } from "../../server/queries/clause-signals";
 import { latestSilence } from "../../server/queries/silence-procedures";
 import { useLiveUpdates } from "../negotiation/live";
@@ -19,9 +19,7 @@ import { LiveNotices } from "../negotiation/LiveNotices";
 import { CommentsSection } from "../negotiation/CommentsSection";
 import { loadCommentThreads } from "../../server/negotiation/comments";
 import type { Editor } from "@tiptap/react";
-import { bracketedClauses } from "../negotiation/brackets";
-import { listProposals } from "../../server/queries/proposals";
-import { provisionalClauseIds } from "../../server/negotiation/provisional";
+import { negotiationMarks } from "../../server/negotiation/marks";
 import type { NegotiationOverlayData } from "../editor/negotiation-overlay";
 import { ClauseStatus, latestSignals } from "../negotiation/ClauseStatus";
 import { SignalForm } from "../negotiation/SignalForm";
@@ -32,9 +30,7 @@ import { ExportMenu } from "../components/ExportMenu";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
   const delegation = access.delegationId ? await findDelegation(context.sql, conference.id, access.delegationId) : null;
-  const [stateMap, proposals] = await Promise.all([currentClauseStates(context.sql, document.id), listProposals(context.sql, document.id)]);
-  const states = Object.fromEntries(stateMap);
-  const provisional = provisionalClauseIds(proposals, stateMap, document.adoptedAt !== null);
+  const { states, provisional, bracketed } = await negotiationMarks(context.sql, document);
   return {
     document: { id: document.id, title: document.title },
     conference: { id: conference.id, title: conference.title },
@@ -50,7 +46,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     delegationId: access.delegationId,
     states,
     provisional: [...provisional],
-    bracketed: [...bracketedClauses({ states, proposals, provisional })],
+    bracketed: [...bracketed],
     locks: await textLocks(context.sql, document.id).then((l) => ({ whole: l.whole, clauses: [...l.clauses] })),
     canComment: can(access, "negotiation:comment"),
     comments: await loadCommentThreads(context.sql, document.id, user.id),

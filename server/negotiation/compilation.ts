@@ -2,14 +2,13 @@ import * as Y from "yjs";
 import type { Db } from "../db/sql";
 import type { DocumentRow } from "../queries/documents";
 import { loadUpdates } from "../queries/document-state";
-import { listProposals, canSeeProposal, type ProposalRow, type ProposalStatus } from "../queries/proposals";
-import { currentClauseStates, type ClauseState } from "../queries/clause-states";
+import { canSeeProposal, type ProposalRow, type ProposalStatus } from "../queries/proposals";
+import type { ClauseState } from "../queries/clause-states";
 import type { ClauseInfo, Part } from "../../app/editor/numbering";
 import { proposalLabels } from "../../app/negotiation/labels";
-import { bracketedClauses } from "../../app/negotiation/brackets";
 import { wordDiff, type DiffSegment } from "../../app/negotiation/word-diff";
 import { readStatement } from "./statement";
-import { provisionalClauseIds } from "./provisional";
+import { negotiationMarks } from "./marks";
 
 export interface CompiledProposal {
   id: string;
@@ -111,11 +110,7 @@ const involves = (p: ProposalRow, delegationId: string) =>
  * follow, and the counts. Filters narrow the entries, never the counts.
  */
 export async function compileStatement(sql: Db, document: DocumentRow, viewer: Viewer, filters: CompilationFilters): Promise<Compilation> {
-  const [all, stateMap] = await Promise.all([listProposals(sql, document.id), currentClauseStates(sql, document.id)]);
-  const states = Object.fromEntries(stateMap) as Record<string, ClauseState>;
-  const provisional = provisionalClauseIds(all, stateMap, document.adoptedAt !== null);
-  // Brackets come from every submitted proposal; drafts never bracket, so this reveals nothing.
-  const bracketed = bracketedClauses({ states, proposals: all, provisional });
+  const { states, proposals: all, provisional, bracketed } = await negotiationMarks(sql, document);
   const statement = await readStatement(sql, document.id, provisional);
   statement.ydoc.destroy();
   const clauses = statement.clauses;

@@ -1,7 +1,5 @@
-import type { Db } from "../db/sql";
-import { findDocument } from "../queries/documents";
-import { listProposals, type ProposalRow } from "../queries/proposals";
-import { currentClauseStates, type ClauseState } from "../queries/clause-states";
+import type { ProposalRow } from "../queries/proposals";
+import type { ClauseState } from "../queries/clause-states";
 
 /**
  * The clauses of a statement that are provisional: added through an accepted proposal and not
@@ -20,13 +18,4 @@ export function provisionalClauseIds(
       .filter((p) => p.kind === "add" && p.status === "accepted" && p.newClauseId && stateOf(p.newClauseId) !== "agreed")
       .map((p) => p.newClauseId!)
   );
-}
-
-export async function provisionalClauses(sql: Db, documentId: string): Promise<Set<string>> {
-  const [document, proposals, states] = await Promise.all([
-    findDocument(sql, documentId),
-    listProposals(sql, documentId),
-    currentClauseStates(sql, documentId),
-  ]);
-  return provisionalClauseIds(proposals, states, document?.adoptedAt != null);
 }

@@ -16,7 +16,7 @@ export interface StoredStatement {
 /**
  * Reads a statement from PostgreSQL, the one source of truth (an edit is stored before anyone
  * sees it). The caller destroys `ydoc` when done. Clauses in `provisional` (see
- * provisionalClauses) are labelled "OP5 bis" rather than numbered.
+ * negotiationMarks) are labelled "OP5 bis" rather than numbered.
  */
 export async function readStatement(sql: Db, documentId: string, provisional?: ReadonlySet<string>): Promise<StoredStatement> {
   const ydoc = new Y.Doc();

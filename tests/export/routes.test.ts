@@ -9,6 +9,7 @@ import { zipText } from "../support/zip";
 import { buildExportModel } from "../../server/export/model";
 import { statementDocx } from "../../server/export/docx";
 import { demoDoc } from "./fixtures";
+import { readStatement } from "../../server/negotiation/statement";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -57,6 +58,18 @@ describe("export route", () => {
     const zip = await JSZip.loadAsync(Buffer.from(await draft.arrayBuffer()));
     expect(await zip.file("word/header1.xml")!.async("string")).toContain("DRAFT");
     expect((await get(`/documents/${ids.documentId}/export?format=exe`, ids.chair)).status).toBe(400);
+  });
+
+  it("brackets a clause under negotiation in a draft, never in the final text", async () => {
+    const { clauses } = await readStatement(db.sql, ids.documentId);
+    const op1 = clauses.find((c) => c.label === "OP1")!;
+    await db.sql`insert into clause_states (document_id, clause_id, state) values (${ids.documentId}, ${op1.id}, 'under_negotiation')`;
+    const opening = op1.text.split(" ").slice(1, 4).join(" ");
+    const draft = await (await get(`/documents/${ids.documentId}/export?format=md&draft=1`, ids.chair)).text();
+    const final = await (await get(`/documents/${ids.documentId}/export?format=md`, ids.chair)).text();
+    const lineOf = (md: string) => md.split("\n").find((l) => l.includes(opening))!;
+    expect(lineOf(draft)).toMatch(/\[.*\]/);
+    expect(lineOf(final)).not.toContain("[");
   });
 
   it("refuses a delegate (403) and someone from another conference (404)", async () => {

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { buildClauseState, buildProposal, negotiationFixture, type NegotiationFixture } from "../support/negotiation-factories";
-import { provisionalClauses } from "../../server/negotiation/provisional";
+import { negotiationMarks } from "../../server/negotiation/marks";
+import { findDocument } from "../../server/queries/documents";
 import { readStatement } from "../../server/negotiation/statement";
+
+const provisionalOf = async (documentId: string) => (await negotiationMarks(db.sql, (await findDocument(db.sql, documentId))!)).provisional;
 
 let db: TestDatabase;
 let f: NegotiationFixture;
@@ -24,10 +27,10 @@ describe("provisional clauses", () => {
     await add("accepted", f.ids.OP6, f.ids.OP5);
     await add("rejected", null, f.ids.OP1);
     await add("submitted", null, f.ids.OP1);
-    expect([...(await provisionalClauses(db.sql, f.documentId))].sort()).toEqual([f.ids.OP3, f.ids.OP6].sort());
+    expect([...(await provisionalOf(f.documentId))].sort()).toEqual([f.ids.OP3, f.ids.OP6].sort());
 
     const labels = async () => {
-      const s = await readStatement(db.sql, f.documentId, await provisionalClauses(db.sql, f.documentId));
+      const s = await readStatement(db.sql, f.documentId, await provisionalOf(f.documentId));
       s.ydoc.destroy();
       return s.clauses.filter((c) => c.part === "op").map((c) => c.label);
     };
@@ -35,11 +38,11 @@ describe("provisional clauses", () => {
 
     // Agreed: final, numbered again.
     await buildClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP3, state: "agreed" });
-    expect([...(await provisionalClauses(db.sql, f.documentId))]).toEqual([f.ids.OP6]);
+    expect([...(await provisionalOf(f.documentId))]).toEqual([f.ids.OP6]);
     expect(await labels()).toEqual(["OP1", "OP2", "OP3", "OP4", "OP5", "OP5 bis", "OP6"]);
 
     await db.sql`update documents set adopted_at = now() where id = ${f.documentId}`;
-    expect((await provisionalClauses(db.sql, f.documentId)).size).toBe(0);
+    expect((await provisionalOf(f.documentId)).size).toBe(0);
     expect(await labels()).toEqual(["OP1", "OP2", "OP3", "OP4", "OP5", "OP6", "OP7"]);
   });
 });

@@ -1,0 +1,27 @@
+import type { Db } from "../db/sql";
+import type { DocumentRow } from "../queries/documents";
+import { listProposals, type ProposalRow } from "../queries/proposals";
+import { currentClauseStates, type ClauseState } from "../queries/clause-states";
+import { bracketedClauses } from "../../app/negotiation/brackets";
+import { provisionalClauseIds } from "./provisional";
+
+/** What marks a statement as a draft under negotiation: clause states, provisional (bis) clauses, brackets. */
+export interface NegotiationMarks {
+  states: Record<string, ClauseState>;
+  /** Every proposal, drafts included: callers filter what a reader may see. */
+  proposals: ProposalRow[];
+  provisional: Set<string>;
+  bracketed: Set<string>;
+}
+
+/**
+ * One reading of the marks for the editor page, the compilation and draft exports, so all three
+ * label and bracket a clause alike. Brackets come from submitted proposals only (drafts never
+ * bracket), so they reveal nothing of anyone's draft.
+ */
+export async function negotiationMarks(sql: Db, document: Pick<DocumentRow, "id" | "adoptedAt">): Promise<NegotiationMarks> {
+  const [proposals, stateMap] = await Promise.all([listProposals(sql, document.id), currentClauseStates(sql, document.id)]);
+  const states = Object.fromEntries(stateMap);
+  const provisional = provisionalClauseIds(proposals, stateMap, document.adoptedAt !== null);
+  return { states, proposals, provisional, bracketed: bracketedClauses({ states, proposals, provisional }) };
+}
