@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
 import { can } from "../../server/auth/permissions";
 import { findDelegation } from "../../server/queries/delegations";
 import { connectStatement, type CollabStatus, type StatementConnection } from "../editor/collab-client";
@@ -9,15 +10,22 @@ import { ConnectionBadge } from "../editor/ConnectionBadge";
 import { colorFor } from "../editor/identity";
 import { AppHeader } from "../components/AppHeader";
 import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
-import { requireDocumentPermission } from "../utils/auth.server";
+import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
 import { roleLabels } from "../utils/labels";
 import { currentClauseStates, textLocks } from "../../server/queries/clause-states";
 import { useLiveUpdates } from "../negotiation/live";
 import { LiveNotices } from "../negotiation/LiveNotices";
+import { ProposalsSection } from "../negotiation/ProposalsSection";
+import { actorOf, answeringRefusals } from "../negotiation/proposals.server";
+import { visibleProposals } from "../../server/negotiation/proposal-views";
+import { createProposal } from "../../server/negotiation/proposals";
+import { proposalKinds, type ProposalKind } from "../../server/queries/proposals";
+import { invalid, parseForm } from "../utils/forms";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
   const delegation = access.delegationId ? await findDelegation(context.sql, conference.id, access.delegationId) : null;
+  const { proposals, clauses } = await visibleProposals(context.sql, document.id, actorOf(access));
   return {
     document: { id: document.id, title: document.title },
     conference: { id: conference.id, title: conference.title },
@@ -32,7 +40,42 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     delegationId: access.delegationId,
     states: Object.fromEntries(await currentClauseStates(context.sql, document.id)),
     locks: await textLocks(context.sql, document.id).then((l) => ({ whole: l.whole, clauses: [...l.clauses] })),
+    proposals,
+    clauseLabels: Object.fromEntries(clauses.filter((c) => c.id).map((c) => [c.id!, c.label])),
   };
+}
+
+const proposeSchema = z.object({
+  intent: z.enum(["propose", "compromise"]),
+  kind: z.enum(proposalKinds as [ProposalKind, ...ProposalKind[]], { error: "Choose what the proposal does." }),
+  clauseId: z
+    .string()
+    .trim()
+    .max(100)
+    .optional()
+    .transform((v) => v || null),
+  part: z.enum(["pp", "op"]).optional(),
+});
+
+/** A delegate proposes for their delegation (the form names no delegation); the chair writes a compromise. */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
+  const form = await readProtectedForm(request, context, user);
+  const parsed = parseForm(form, proposeSchema);
+  if (!parsed.ok) return invalid(parsed);
+  const { intent, kind, clauseId, part } = parsed.data;
+  const created = await answeringRefusals(() =>
+    createProposal(context.sql, actorOf(access), {
+      documentId: document.id,
+      conferenceId: conference.id,
+      kind,
+      clauseId,
+      part: part ?? null,
+      compromise: intent === "compromise",
+    }),
+  );
+  if (!created.ok) return created.response;
+  return redirect(`/documents/${document.id}/proposals/${created.value.id}`);
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -40,7 +83,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function DocumentPage() {
-  const { document, conference, me, canWrite } = useLoaderData<typeof loader>();
+  const { document, conference, me, canWrite, isChair, delegationId, proposals, clauseLabels } = useLoaderData<typeof loader>();
   const notices = useLiveUpdates(document.id);
   const [clauseId, setClauseId] = useState<string | null>(null);
   const onCurrentClause = useCallback((id: string | null) => {
@@ -99,7 +142,18 @@ export default function DocumentPage() {
             panel={
               <section className="panel clause-panel" aria-labelledby="clause-panel-heading" data-clause-id={clauseId ?? undefined}>
                 <h2 id="clause-panel-heading">{clauseId ? "This clause" : "Clause"}</h2>
-                {clauseId ? null : <p className="muted">Place the cursor in a clause to see its proposals, comments and signals.</p>}
+                {clauseId ? (
+                  <ProposalsSection
+                    documentId={document.id}
+                    clauseId={clauseId}
+                    clauseLabel={clauseLabels[clauseId] ?? null}
+                    proposals={proposals}
+                    canPropose={delegationId !== null}
+                    isChair={isChair}
+                  />
+                ) : (
+                  <p className="muted">Place the cursor in a clause to see its proposals, comments and signals.</p>
+                )}
               </section>
             }
           />
