@@ -82,6 +82,12 @@ export async function readDraft(sql: Db, textDocumentId: string): Promise<{ cont
   return { content: doc.content.toJSON() as JSONContent[], text: doc.textContent };
 }
 
+/** Whether two clause bodies are the same (jsonb does not keep the order of keys, so JSON text cannot be compared). */
+function sameBody(a: JSONContent[] | null, b: JSONContent[]): boolean {
+  if (!a) return false;
+  return proposalSchema.nodeFromJSON({ type: "doc", content: a }).eq(proposalSchema.nodeFromJSON({ type: "doc", content: b }));
+}
+
 /** A compromise's plain text as clause content: one paragraph per line. */
 function paragraphsOf(text: string): JSONContent[] {
   return text
@@ -190,7 +196,7 @@ export async function submitProposal(sql: Sql, actor: Actor, documentId: string,
     if (p.textDocumentId) {
       ({ content, text } = await readDraft(tx, p.textDocumentId));
       if (!text.trim()) refuse(400, "Write the proposed text before submitting it.");
-      if (latest && JSON.stringify(latest.content) === JSON.stringify(content)) {
+      if (latest && sameBody(latest.content, content)) {
         refuse(409, `The text has not changed since revision ${latest.revision}; there is nothing to submit.`);
       }
     } else if (latest) {
