@@ -18,7 +18,7 @@ import { LiveNotices } from "../negotiation/LiveNotices";
 import { ProposalsSection } from "../negotiation/ProposalsSection";
 import { actorOf, answeringRefusals } from "../negotiation/proposals.server";
 import { visibleProposals } from "../../server/negotiation/proposal-views";
-import { createProposal } from "../../server/negotiation/proposals";
+import { assertMayPropose, createProposal } from "../../server/negotiation/proposals";
 import { proposalKinds, type ProposalKind } from "../../server/queries/proposals";
 import { invalid, parseForm } from "../utils/forms";
 
@@ -61,6 +61,9 @@ const proposeSchema = z.object({
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
   const form = await readProtectedForm(request, context, user);
+  // Who may propose at all is answered before what they wrote.
+  const allowed = await answeringRefusals(async () => assertMayPropose(actorOf(access), form.get("intent") === "compromise"));
+  if (!allowed.ok) return allowed.response;
   const parsed = parseForm(form, proposeSchema);
   if (!parsed.ok) return invalid(parsed);
   const { intent, kind, clauseId, part } = parsed.data;

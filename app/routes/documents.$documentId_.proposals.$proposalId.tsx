@@ -72,13 +72,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `P${data.proposal.number} · ${data.document.title} · Concord` : "Concord" },
 ];
 
+// Lengths and required reasons are checked by the rules, after whether the person may act at all.
 const reason = z
   .string()
-  .max(maxReasonLength, `Keep the reason under ${maxReasonLength} characters.`)
   .optional()
   .transform((v) => v ?? "");
 const reasonSchema = z.object({ reason });
-const mergeSchema = z.object({ text: z.string({ error: "Write the compromise text." }).max(6000), reason });
+const mergeSchema = z.object({ text: reason, reason });
 const intents = ["submit", "withdraw", "cosponsor", "support", "object", "withdrawPosition", "accept", "reject", "merge"] as const;
 type Intent = (typeof intents)[number];
 

@@ -125,6 +125,12 @@ async function freezeDraft(sql: Sql, p: Pick<ProposalRow, "textDocumentId">): Pr
 
 const announce = (sql: Sql, documentId: string) => publishNegotiationEvent(sql, { documentId, topic: "proposals" });
 
+/** Delegates propose (for their delegation), the chair writes compromises; nobody else does either. */
+export function assertMayPropose(actor: Actor, compromise: boolean): void {
+  if (compromise && !actor.isChair) refuse(403, "Only the chair writes compromise texts.");
+  if (!compromise && !actor.delegationId) refuse(403, "Only delegates propose amendments, on behalf of their delegation.");
+}
+
 /**
  * A delegate proposes on behalf of their own delegation; the chair may write a compromise text.
  * `replace` and `add` get a drafting document, seeded with the clause's content or an empty body.
@@ -134,8 +140,7 @@ export async function createProposal(
   actor: Actor,
   input: { documentId: string; conferenceId: string; kind: ProposalKind; clauseId: string | null; part: Part | null; compromise: boolean },
 ): Promise<{ id: string; number: number }> {
-  if (input.compromise && !actor.isChair) refuse(403, "Only the chair writes compromise texts.");
-  if (!input.compromise && !actor.delegationId) refuse(403, "Only delegates propose amendments, on behalf of their delegation.");
+  assertMayPropose(actor, input.compromise);
   const { clauses, bodyOf } = await statementClauses(sql, input.documentId);
   let clause: ClauseInfo | null = null;
   if (input.clauseId !== null) {
@@ -245,10 +250,10 @@ export async function takePosition(
   position: Position,
   reason: string,
 ): Promise<void> {
+  const p = await positionable(sql, actor, documentId, proposalId);
   const trimmed = reason.trim();
   if (position === "object" && !trimmed) refuse(400, "Give the reason for the objection.", "reason");
   if (trimmed.length > maxReasonLength) refuse(400, `Keep the reason under ${maxReasonLength} characters.`, "reason");
-  const p = await positionable(sql, actor, documentId, proposalId);
   await sql.begin(async (tx) => {
     if ((await lockProposal(tx, documentId, p.id)) !== "submitted") refuse(409, `${proposalName(p)} has just been decided.`);
     await setPosition(tx, { proposalId: p.id, delegationId: p.delegation, position, reason: trimmed, userId: actor.userId });

@@ -10,6 +10,8 @@ import { csrfTokenFor } from "../support/people";
 import { upgradeStatus } from "../support/raw-socket";
 import { createUser } from "../../server/queries/users";
 import { issueInvitation } from "../../server/people/invitations";
+import { createProposal, submitProposal } from "../../server/negotiation/proposals";
+import { readStatement } from "../../server/negotiation/statement";
 
 /**
  * Every route's loader and every action (and each intent of an action), for every kind of person:
@@ -26,12 +28,18 @@ const everyone = all("allowed");
 const signedIn: Row = { ...everyone, anonymous: "login" };
 const members: Row = { ...signedIn, outsider: 404 };
 const managers: Row = { anonymous: "login", outsider: 404, observer: 403, delegate: 403, chair: 403, secretariat: "allowed", admin: "allowed" };
+const delegatesOnly: Row = { anonymous: "login", outsider: 404, observer: 403, delegate: "allowed", chair: 403, secretariat: 403, admin: 403 };
+const chairOnly: Row = { anonymous: "login", outsider: 404, observer: 403, delegate: 403, chair: "allowed", secretariat: 403, admin: 403 };
+/** Only a proposal's sponsoring delegation, which none of the actors belongs to. */
+const sponsorsOnly: Row = { anonymous: "login", outsider: 404, observer: 403, delegate: 403, chair: 403, secretariat: 403, admin: 403 };
 const adminOnly: Row = { anonymous: "login", outsider: 403, observer: 403, delegate: 403, chair: 403, secretariat: 403, admin: "allowed" };
 
 interface Ids {
   conferenceId: string;
   documentId: string;
   token: string;
+  /** A submitted proposal of a delegation none of the actors belongs to. */
+  proposalId: string;
 }
 
 interface Check {
@@ -44,6 +52,8 @@ interface Check {
 }
 
 const conference = (ids: Ids) => `/conferences/${ids.conferenceId}`;
+const proposal = (ids: Ids) => `/documents/${ids.documentId}/proposals/${ids.proposalId}`;
+const tooLong = "x".repeat(501);
 
 const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }> = {
   root: { loader: { path: () => "/login", expect: everyone } },
@@ -82,7 +92,29 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
       import: { path: (ids) => `${conference(ids)}/people`, form: { intent: "import" }, multipart: true, expect: managers },
     },
   },
-  "routes/documents.$documentId": { loader: { path: (ids) => `/documents/${ids.documentId}`, expect: members } },
+  "routes/documents.$documentId": {
+    loader: { path: (ids) => `/documents/${ids.documentId}`, expect: members },
+    actions: {
+      propose: { path: (ids) => `/documents/${ids.documentId}`, form: { intent: "propose", kind: "" }, expect: delegatesOnly },
+      compromise: { path: (ids) => `/documents/${ids.documentId}`, form: { intent: "compromise", kind: "" }, expect: chairOnly },
+    },
+  },
+  "routes/documents.$documentId_.proposals.$proposalId": {
+    loader: { path: proposal, expect: members },
+    actions: {
+      // Submitting unchanged and withdrawing would change nothing for a sponsor; none of the actors is one.
+      submit: { path: proposal, form: { intent: "submit" }, expect: sponsorsOnly },
+      withdraw: { path: proposal, form: { intent: "withdraw" }, expect: sponsorsOnly },
+      cosponsor: { path: proposal, form: { intent: "cosponsor", reason: tooLong }, expect: delegatesOnly },
+      support: { path: proposal, form: { intent: "support", reason: tooLong }, expect: delegatesOnly },
+      object: { path: proposal, form: { intent: "object", reason: "" }, expect: delegatesOnly },
+      // The delegate's delegation has no position to withdraw (409).
+      withdrawPosition: { path: proposal, form: { intent: "withdrawPosition" }, expect: delegatesOnly },
+      accept: { path: proposal, form: { intent: "accept", reason: tooLong }, expect: chairOnly },
+      reject: { path: proposal, form: { intent: "reject", reason: tooLong }, expect: chairOnly },
+      merge: { path: proposal, form: { intent: "merge", text: "" }, expect: chairOnly },
+    },
+  },
   "routes/invitations.$token": {
     // An invitation link is for whoever holds it; its actions check the token and the password.
     loader: { path: (ids) => `/invitations/${ids.token}`, expect: everyone },
@@ -127,7 +159,20 @@ beforeAll(async () => {
     createdBy: null,
     origin: server.url,
   });
-  ids = { conferenceId: fixture.conferenceId, documentId: fixture.documentId, token: invitation.link.split("/").pop()! };
+  const sponsor = await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "delegate" });
+  const actor = { userId: sponsor.userId, delegationId: sponsor.delegationId, isChair: false };
+  const statement = await readStatement(db.sql, fixture.documentId);
+  statement.ydoc.destroy();
+  const { id: proposalId } = await createProposal(db.sql, actor, {
+    documentId: fixture.documentId,
+    conferenceId: fixture.conferenceId,
+    kind: "retain",
+    clauseId: statement.clauses[0].id,
+    part: null,
+    compromise: false,
+  });
+  await submitProposal(db.sql, actor, fixture.documentId, proposalId);
+  ids = { conferenceId: fixture.conferenceId, documentId: fixture.documentId, token: invitation.link.split("/").pop()!, proposalId };
 });
 
 async function outcome(res: Response): Promise<Outcome | number> {
