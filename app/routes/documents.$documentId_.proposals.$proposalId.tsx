@@ -195,15 +195,23 @@ export default function ProposalPage() {
         ) : null}
         <ErrorList errors={errors} />
 
-        {drafting && open ? (
+        {drafting ? (
           <section aria-labelledby="draft-heading" className="panel">
-            <h2 id="draft-heading">Your delegation’s draft</h2>
-            <p className="help">Everyone in your delegation writes here together; others see only what you submit.</p>
+            <h2 id="draft-heading">{proposal.compromise ? "Your draft" : "Your delegation’s draft"}</h2>
+            <p className="help">
+              {open
+                ? "Your delegation writes here together; others see only what you submit."
+                : `${name} is ${proposalStatusLabels[proposal.status].toLowerCase()}; its draft can no longer change.`}
+            </p>
             <ProposalEditor textDocumentId={proposal.textDocumentId!} user={user} label={`Proposed text of ${name}`} onText={onText} />
-            <h3>The draft against {proposal.kind === "add" ? "nothing (a new clause)" : proposal.clauseLabel}</h3>
-            <div className="proposal-diff" data-testid="draft-diff">
-              {proposal.kind === "add" ? <WordDiff from="" to={draftText ?? ""} /> : <WordDiff from={proposal.currentText ?? proposal.baseText} to={draftText ?? ""} />}
-            </div>
+            {open ? (
+              <>
+                <h3>The draft against {proposal.kind === "add" ? "nothing (a new clause)" : proposal.clauseLabel}</h3>
+                <div className="proposal-diff" data-testid="draft-diff">
+                  <WordDiff from={proposal.kind === "add" ? "" : (proposal.currentText ?? proposal.baseText)} to={draftText ?? ""} />
+                </div>
+              </>
+            ) : null}
           </section>
         ) : null}
 

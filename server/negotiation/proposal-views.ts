@@ -13,6 +13,8 @@ export interface ProposalSummary {
   part: ProposalRow["part"];
   status: ProposalRow["status"];
   sponsor: string;
+  /** The chair's compromise text (no sponsoring delegation). */
+  compromise: boolean;
   /** The viewer is one of its sponsors (may draft, submit, withdraw). */
   mine: boolean;
   /** What it is about: "OP3", "a new clause after OP3", "a new clause at the start of the operative part". */
@@ -50,6 +52,7 @@ export function summarize(p: ProposalRow, clauses: ClauseInfo[], viewer: Actor):
     part: p.part,
     status: p.status,
     sponsor: p.delegationId ? `${p.delegationName} (${p.delegationCode})` : "Chair's compromise",
+    compromise: p.delegationId === null,
     mine: isSponsor(p, viewer),
     target,
     clauseLabel: clause?.label ?? null,
