@@ -32,7 +32,8 @@ export function ProposalsSection({
   isChair: boolean;
 }) {
   const fetcher = useFetcher<{ ok: false; errors: Record<string, string[]> }>();
-  const here = proposals.filter((p) => p.clauseId === clauseId);
+  // Clauses proposed for the start of a part show with the part's first clause.
+  const here = proposals.filter((p) => p.clauseId === clauseId || (p.clauseId === null && clauseLabel === `${p.part.toUpperCase()}1`));
   const errors = fetcher.data && !fetcher.data.ok ? Object.values(fetcher.data.errors).flat() : null;
   return (
     <div className="proposals-section">

@@ -3,6 +3,8 @@ import { createProposalFixture, draftParagraphs, rewriteDraft, type ProposalFixt
 import { connectSyncedClient, waitFor } from "../support/clients";
 import { findProposal, listProposalEvents } from "../../server/queries/proposals";
 import { readDraft } from "../../server/negotiation/proposals";
+import { typeInClause } from "../support/statement";
+import { pageText } from "../support/people";
 
 /** A delegation drafts, submits and revises a proposal; other delegations take positions; the sponsor withdraws. */
 let f: ProposalFixture;
@@ -95,6 +97,21 @@ describe("a replacement, from draft to revision", () => {
       ["position_withdrawn", "BRA", ""],
       ["supported", "BRA", ""],
     ]);
+  });
+
+  it("says when the clause has changed since the proposal was drafted, and shows the change against the current text", async () => {
+    const before = await (await get(f.people.bruno.cookie, page(id))).text();
+    expect(before).not.toContain("has changed since this proposal was drafted");
+    const chair = await connectSyncedClient(f.server.wsUrl, f.documentId, { cookie: f.people.chair.cookie });
+    // OP2 is the third clause (PP1, OP1, OP2).
+    typeInClause(chair.doc, 2, "Also ", 0);
+    await waitFor(() => chair.isSaved(), { what: "the chair's edit to be saved" });
+    chair.destroy();
+    const html = pageText(await (await get(f.people.bruno.cookie, page(id))).text());
+    expect(html).toContain("OP2 has changed since this proposal was drafted");
+    // Against the current text, the chair's "Also " is deleted by the proposal (it was not in the draft).
+    expect(html).toContain("[deleted: Also ]");
+    expect(html).toContain("[inserted: fully ]");
   });
 
   it("refuses positions from the sponsoring delegation, the chair and observers (403)", async () => {
