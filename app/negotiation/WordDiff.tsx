@@ -24,7 +24,7 @@ export function WordDiff({ from, to, className }: { from: string; to: string; cl
             {s.text}
             <span className="visually-hidden">]</span>
           </del>
-        ),
+        )
       )}
     </p>
   );

@@ -18,7 +18,10 @@ export async function answeringRefusals<T>(run: () => Promise<T>) {
     if (!(err instanceof ProposalRefusal)) throw err;
     return {
       ok: false as const,
-      response: data({ ok: false as const, errors: { [err.field ?? "form"]: [err.message] } as Record<string, string[]> }, { status: err.status }),
+      response: data(
+        { ok: false as const, errors: { [err.field ?? "form"]: [err.message] } as Record<string, string[]> },
+        { status: err.status }
+      ),
     };
   }
 }

@@ -75,7 +75,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       clauseId,
       part: part ?? null,
       compromise: intent === "compromise",
-    }),
+    })
   );
   if (!created.ok) return created.response;
   return redirect(`/documents/${document.id}/proposals/${created.value.id}`);

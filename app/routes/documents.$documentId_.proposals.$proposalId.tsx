@@ -109,7 +109,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case "support":
       case "object":
         await takePosition(sql, actor, documentId, proposalId, intent, reasonText);
-        return { cosponsor: "Your delegation co-sponsors it.", support: "Your delegation supports it.", object: "Your objection is recorded." }[intent];
+        return {
+          cosponsor: "Your delegation co-sponsors it.",
+          support: "Your delegation supports it.",
+          object: "Your objection is recorded.",
+        }[intent];
       case "withdrawPosition":
         await withdrawPosition(sql, actor, documentId, proposalId);
         return "Your delegation's position is withdrawn.";
@@ -208,7 +212,7 @@ export default function ProposalPage() {
               <>
                 <h3>The draft against {proposal.kind === "add" ? "nothing (a new clause)" : proposal.clauseLabel}</h3>
                 <div className="proposal-diff" data-testid="draft-diff">
-                  <WordDiff from={proposal.kind === "add" ? "" : (proposal.currentText ?? proposal.baseText)} to={draftText ?? ""} />
+                  <WordDiff from={proposal.kind === "add" ? "" : proposal.currentText ?? proposal.baseText} to={draftText ?? ""} />
                 </div>
               </>
             ) : null}

@@ -43,7 +43,7 @@ export function summarize(p: ProposalRow, clauses: ClauseInfo[], viewer: Actor):
       ? p.clauseId
         ? `a new clause after ${clause?.label ?? "a clause since removed"}`
         : `a new clause at the start of the ${partNames[p.part]} part`
-      : (clause?.label ?? "a clause since removed");
+      : clause?.label ?? "a clause since removed";
   return {
     id: p.id,
     number: p.number,
@@ -69,7 +69,11 @@ export function summarize(p: ProposalRow, clauses: ClauseInfo[], viewer: Actor):
 }
 
 /** The proposals on a statement the viewer may see (drafts only to their sponsors), with the statement's clauses now. */
-export async function visibleProposals(sql: Db, documentId: string, viewer: Actor): Promise<{ proposals: ProposalSummary[]; clauses: ClauseInfo[] }> {
+export async function visibleProposals(
+  sql: Db,
+  documentId: string,
+  viewer: Actor
+): Promise<{ proposals: ProposalSummary[]; clauses: ClauseInfo[] }> {
   const [rows, statement] = await Promise.all([listProposals(sql, documentId), readStatement(sql, documentId)]);
   statement.ydoc.destroy();
   const proposals = rows.filter((p) => canSeeProposal(p, viewer)).map((p) => summarize(p, statement.clauses, viewer));

@@ -46,7 +46,7 @@ export class ProposalRefusal extends Error {
     readonly status: 400 | 403 | 404 | 409,
     message: string,
     /** The form field a 400 is about, if one. */
-    readonly field?: string,
+    readonly field?: string
   ) {
     super(message);
   }
@@ -138,7 +138,7 @@ export function assertMayPropose(actor: Actor, compromise: boolean): void {
 export async function createProposal(
   sql: Sql,
   actor: Actor,
-  input: { documentId: string; conferenceId: string; kind: ProposalKind; clauseId: string | null; part: Part | null; compromise: boolean },
+  input: { documentId: string; conferenceId: string; kind: ProposalKind; clauseId: string | null; part: Part | null; compromise: boolean }
 ): Promise<{ id: string; number: number }> {
   assertMayPropose(actor, input.compromise);
   const { clauses, bodyOf } = await statementClauses(sql, input.documentId);
@@ -210,7 +210,12 @@ export async function submitProposal(sql: Sql, actor: Actor, documentId: string,
     const number = (latest?.revision ?? 0) + 1;
     await insertRevision(tx, { proposalId: p.id, revision: number, content, text, baseText: p.baseText, submittedBy: actor.userId });
     await setProposalStatus(tx, p.id, "submitted");
-    await addProposalEvent(tx, { proposalId: p.id, kind: number === 1 ? "submitted" : "revised", userId: actor.userId, delegationId: actor.delegationId });
+    await addProposalEvent(tx, {
+      proposalId: p.id,
+      kind: number === 1 ? "submitted" : "revised",
+      userId: actor.userId,
+      delegationId: actor.delegationId,
+    });
     return number;
   });
   await announce(sql, documentId);
@@ -248,7 +253,7 @@ export async function takePosition(
   documentId: string,
   proposalId: string,
   position: Position,
-  reason: string,
+  reason: string
 ): Promise<void> {
   const p = await positionable(sql, actor, documentId, proposalId);
   const trimmed = reason.trim();
@@ -257,7 +262,13 @@ export async function takePosition(
   await sql.begin(async (tx) => {
     if ((await lockProposal(tx, documentId, p.id)) !== "submitted") refuse(409, `${proposalName(p)} has just been decided.`);
     await setPosition(tx, { proposalId: p.id, delegationId: p.delegation, position, reason: trimmed, userId: actor.userId });
-    await addProposalEvent(tx, { proposalId: p.id, kind: positionEvent[position], userId: actor.userId, delegationId: p.delegation, reason: trimmed });
+    await addProposalEvent(tx, {
+      proposalId: p.id,
+      kind: positionEvent[position],
+      userId: actor.userId,
+      delegationId: p.delegation,
+      reason: trimmed,
+    });
   });
   await announce(sql, documentId);
 }
@@ -330,7 +341,7 @@ export async function decideProposal(
   sql: Sql,
   collab: Pick<CollabEndpoint, "changeDocument">,
   actor: Actor,
-  input: { documentId: string; proposalId: string; decision: "accept" | "reject"; reason: string },
+  input: { documentId: string; proposalId: string; decision: "accept" | "reject"; reason: string }
 ): Promise<void> {
   if (!actor.isChair) refuse(403, "Only the chair decides on proposals.");
   const reason = input.reason.trim();
@@ -353,7 +364,9 @@ export async function decideProposal(
     const addedId = newClauseId();
     // Held under the proposal's lock: a second decision waits, and sees it decided. Should the
     // commit fail after the text changed, the proposal stays submitted and can be decided again.
-    await collab.changeDocument(input.documentId, (ydoc) => applyProposal(ydoc, p, latest?.content ?? null, clause?.label ?? "The clause", addedId));
+    await collab.changeDocument(input.documentId, (ydoc) =>
+      applyProposal(ydoc, p, latest?.content ?? null, clause?.label ?? "The clause", addedId)
+    );
     await recordDecision(tx, p.id, {
       status: "accepted",
       decidedBy: actor.userId,
@@ -373,7 +386,7 @@ export async function decideProposal(
 export async function mergeProposals(
   sql: Sql,
   actor: Actor,
-  input: { documentId: string; conferenceId: string; proposalIds: string[]; text: string; reason: string },
+  input: { documentId: string; conferenceId: string; proposalIds: string[]; text: string; reason: string }
 ): Promise<{ id: string; number: number }> {
   if (!actor.isChair) refuse(403, "Only the chair merges proposals into a compromise.");
   const content = paragraphsOf(input.text);

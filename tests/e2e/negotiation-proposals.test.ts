@@ -37,7 +37,11 @@ const axeSource = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 async function violations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: axeSource });
   const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe;
     return axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
   });
   return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
@@ -55,7 +59,10 @@ async function openStatement(cookie: string): Promise<Page> {
 /** Makes a clause the current one through the outline (works in a read-only editor too). */
 async function goToClause(page: Page, label: string) {
   await page.locator(".outline-item", { has: page.locator(".outline-label", { hasText: new RegExp(`^${label}$`) }) }).click();
-  await page.locator(`.clause-panel`).getByRole("heading", { name: `Proposals on ${label}` }).waitFor();
+  await page
+    .locator(`.clause-panel`)
+    .getByRole("heading", { name: `Proposals on ${label}` })
+    .waitFor();
 }
 
 const clauseText = (page: Page, label: string) =>

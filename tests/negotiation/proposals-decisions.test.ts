@@ -40,7 +40,9 @@ describe("accepting", () => {
   it("a replacement puts the latest revision into the clause, seen live by a connected client and stored in PostgreSQL", async () => {
     const id = await submitted(f.people.alice, { kind: "replace", clauseId: clauses.OP2 }, "Call upon all States and partners to act now;");
     expect((await f.post(f.people.chair, page(id), { intent: "accept", reason: "Consensus in the room." })).status).toBe(200);
-    await waitFor(() => clauseTexts(watcher.doc)[2] === "Call upon all States and partners to act now;", { what: "the new text to reach the observer" });
+    await waitFor(() => clauseTexts(watcher.doc)[2] === "Call upon all States and partners to act now;", {
+      what: "the new text to reach the observer",
+    });
     const stored = await storedDoc(f.db.sql, f.documentId);
     expect(clauseTexts(stored)[2]).toBe("Call upon all States and partners to act now;");
     // The same clause, with the same id, in the same place.
@@ -57,7 +59,9 @@ describe("accepting", () => {
     const id = await submitted(f.people.bruno, { kind: "add", clauseId: clauses.OP1 }, "Request a report on progress by 2027;");
     const before = ids(watcher.doc);
     expect((await f.post(f.people.chair, page(id), { intent: "accept" })).status).toBe(200);
-    await waitFor(() => clauseTexts(watcher.doc)[2] === "Request a report on progress by 2027;", { what: "the new clause to reach the observer" });
+    await waitFor(() => clauseTexts(watcher.doc)[2] === "Request a report on progress by 2027;", {
+      what: "the new clause to reach the observer",
+    });
     const p = (await proposal(id))!;
     const after = ids(await storedDoc(f.db.sql, f.documentId));
     expect(after).toEqual([before[0], before[1], p.newClauseId, ...before.slice(2)]);
@@ -137,6 +141,8 @@ describe("merging", () => {
     expect((await f.post(f.people.bruno, page(compromiseId), { intent: "support" })).status).toBe(200);
     expect((await f.post(f.people.chair, page(compromiseId), { intent: "accept" })).status).toBe(200);
     const op1Text = () => clauseTexts(watcher.doc)[ids(watcher.doc).indexOf(clauses.OP1)];
-    await waitFor(() => op1Text() === "Reaffirm that humanitarian demining comes first in recovery;", { what: "the compromise to reach the observer" });
+    await waitFor(() => op1Text() === "Reaffirm that humanitarian demining comes first in recovery;", {
+      what: "the compromise to reach the observer",
+    });
   });
 });

@@ -45,7 +45,9 @@ describe("a delegation's drafting document", () => {
     expect(alice.readOnly).toBe(false);
     rewriteDraft(alice.doc, "Request the Centre of Excellence to report annually;");
     await waitFor(() => alice.isSaved(), { what: "the edit to be saved" });
-    await waitFor(() => draftParagraphs(anna.doc)[0] === "Request the Centre of Excellence to report annually;", { what: "the edit to reach Anna" });
+    await waitFor(() => draftParagraphs(anna.doc)[0] === "Request the Centre of Excellence to report annually;", {
+      what: "the edit to reach Anna",
+    });
     expect((await readDraft(f.db.sql, draftId)).text).toBe("Request the Centre of Excellence to report annually;");
     alice.destroy();
     anna.destroy();
@@ -78,7 +80,11 @@ describe("a delegation's drafting document", () => {
 
 describe("a compromise's drafting document", () => {
   it("opens for the chair only", async () => {
-    const res = await f.post(f.people.chair, `/documents/${f.documentId}`, { intent: "compromise", kind: "replace", clauseId: clauses.OP2 });
+    const res = await f.post(f.people.chair, `/documents/${f.documentId}`, {
+      intent: "compromise",
+      kind: "replace",
+      clauseId: clauses.OP2,
+    });
     const id = res.headers.get("location")!.split("/").pop()!;
     const draftId = (await findProposal(f.db.sql, f.documentId, id))!.textDocumentId!;
     const chair = await connectSyncedClient(f.server.wsUrl, draftId, { cookie: f.people.chair.cookie });

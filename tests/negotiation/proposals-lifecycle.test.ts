@@ -53,9 +53,15 @@ describe("a replacement, from draft to revision", () => {
     expect(res.status).toBe(200);
     const submitted = (await proposal(id))!;
     expect(submitted.status).toBe("submitted");
-    expect(submitted.revision).toMatchObject({ number: 1, text: "Call upon all States and partners to integrate demining into recovery frameworks;" });
+    expect(submitted.revision).toMatchObject({
+      number: 1,
+      text: "Call upon all States and partners to integrate demining into recovery frameworks;",
+    });
     expect(submitted.revision!.content).toEqual([
-      { type: "paragraph", content: [{ type: "text", text: "Call upon all States and partners to integrate demining into recovery frameworks;" }] },
+      {
+        type: "paragraph",
+        content: [{ type: "text", text: "Call upon all States and partners to integrate demining into recovery frameworks;" }],
+      },
     ]);
     expect((await get(f.people.bruno.cookie, page(id))).status).toBe(200);
     expect((await get(f.people.observer.cookie, page(id))).status).toBe(200);
@@ -72,7 +78,10 @@ describe("a replacement, from draft to revision", () => {
     client.destroy();
     expect((await f.post(f.people.anna, page(id), { intent: "submit" })).status).toBe(200);
     const revised = (await proposal(id))!;
-    expect(revised.revision).toMatchObject({ number: 2, text: "Call upon all States to integrate demining fully into recovery frameworks;" });
+    expect(revised.revision).toMatchObject({
+      number: 2,
+      text: "Call upon all States to integrate demining fully into recovery frameworks;",
+    });
     expect((await listProposalEvents(f.db.sql, id)).map((e) => e.kind)).toEqual(["created", "submitted", "revised"]);
     const html = await (await get(f.people.bruno.cookie, page(id))).text();
     expect(html).toContain("fully");
@@ -83,7 +92,9 @@ describe("a replacement, from draft to revision", () => {
     expect((await f.post(f.people.bruno, page(id), { intent: "object", reason: "" })).status).toBe(400);
     expect((await f.post(f.people.bruno, page(id), { intent: "object", reason: "x".repeat(501) })).status).toBe(400);
     expect((await f.post(f.people.bruno, page(id), { intent: "object", reason: "Too broad for our legislation." })).status).toBe(200);
-    expect((await proposal(id))!.positions).toMatchObject([{ delegationCode: "BRA", position: "object", reason: "Too broad for our legislation." }]);
+    expect((await proposal(id))!.positions).toMatchObject([
+      { delegationCode: "BRA", position: "object", reason: "Too broad for our legislation." },
+    ]);
     expect((await f.post(f.people.bruno, page(id), { intent: "cosponsor" })).status).toBe(200);
     expect((await proposal(id))!.positions).toMatchObject([{ delegationCode: "BRA", position: "cosponsor", reason: "" }]);
     expect((await f.post(f.people.bruno, page(id), { intent: "withdrawPosition" })).status).toBe(200);
@@ -147,10 +158,16 @@ describe("delete and retain", () => {
 
 describe("the chair's compromise", () => {
   it("is created by the chair with no delegation; a delegate cannot create one", async () => {
-    const res = await f.post(f.people.chair, `/documents/${f.documentId}`, { intent: "compromise", kind: "replace", clauseId: clauses.PP1 });
+    const res = await f.post(f.people.chair, `/documents/${f.documentId}`, {
+      intent: "compromise",
+      kind: "replace",
+      clauseId: clauses.PP1,
+    });
     expect(res.status).toBe(302);
     const p = (await proposal(res.headers.get("location")!.split("/").pop()!))!;
     expect(p).toMatchObject({ delegationId: null, status: "draft", kind: "replace" });
-    expect((await f.post(f.people.alice, `/documents/${f.documentId}`, { intent: "compromise", kind: "replace", clauseId: clauses.PP1 })).status).toBe(403);
+    expect(
+      (await f.post(f.people.alice, `/documents/${f.documentId}`, { intent: "compromise", kind: "replace", clauseId: clauses.PP1 })).status
+    ).toBe(403);
   });
 });

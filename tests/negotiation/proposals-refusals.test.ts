@@ -46,7 +46,8 @@ describe("proposing", () => {
   });
 
   it("is refused on an agreed clause (409) and while the text is locked (409), with a clear message", async () => {
-    await f.db.sql`insert into clause_states (document_id, clause_id, state, user_id) values (${f.documentId}, ${clauses.OP3}, 'agreed', ${f.people.chair.userId})`;
+    await f.db
+      .sql`insert into clause_states (document_id, clause_id, state, user_id) values (${f.documentId}, ${clauses.OP3}, 'agreed', ${f.people.chair.userId})`;
     const res = await f.post(f.people.bruno, statement(), { intent: "propose", kind: "delete", clauseId: clauses.OP3 });
     expect(res.status).toBe(409);
     expect(await res.text()).toContain("OP3 is agreed");
@@ -88,7 +89,11 @@ describe("deciding", () => {
     const other = await readStatement(f.db.sql, f.other.documentId);
     other.ydoc.destroy();
     const otherClause = { id: other.clauses[0].id! };
-    const created = await f.post(f.other.chair, `/documents/${f.other.documentId}`, { intent: "compromise", kind: "retain", clauseId: otherClause.id });
+    const created = await f.post(f.other.chair, `/documents/${f.other.documentId}`, {
+      intent: "compromise",
+      kind: "retain",
+      clauseId: otherClause.id,
+    });
     expect(created.status).toBe(302);
     const otherProposal = created.headers.get("location")!.split("/").pop()!;
     // Another conference's proposal, reached through this statement by this statement's chair.
@@ -107,7 +112,8 @@ describe("deciding", () => {
   it("refuses to accept a proposal on a clause that has since been agreed (409)", async () => {
     const onOp2 = await f.propose(f.people.bruno, { kind: "delete", clauseId: clauses.OP2 });
     expect((await f.post(f.people.bruno, page(onOp2), { intent: "submit" })).status).toBe(200);
-    await f.db.sql`insert into clause_states (document_id, clause_id, state, user_id) values (${f.documentId}, ${clauses.OP2}, 'agreed', ${f.people.chair.userId})`;
+    await f.db
+      .sql`insert into clause_states (document_id, clause_id, state, user_id) values (${f.documentId}, ${clauses.OP2}, 'agreed', ${f.people.chair.userId})`;
     const res = await f.post(f.people.chair, page(onOp2), { intent: "accept" });
     expect(res.status).toBe(409);
     expect(await res.text()).toContain("OP2 is agreed");

@@ -44,7 +44,11 @@ export interface ProposalFixture {
 }
 
 const text = (t: string): JSONContent => ({ type: "text", text: t });
-const clause = (t: string): JSONContent => ({ type: "clause", attrs: { id: newClauseId() }, content: [{ type: "paragraph", content: [text(t)] }] });
+const clause = (t: string): JSONContent => ({
+  type: "clause",
+  attrs: { id: newClauseId() },
+  content: [{ type: "paragraph", content: [text(t)] }],
+});
 
 /** A short statement: one preambular clause, three operative ones. */
 export function smallStatement(): JSONContent {
@@ -73,7 +77,9 @@ export async function createProposalFixture(): Promise<ProposalFixture> {
   const db = await createTestDatabase();
   const server = await startTestServer({ databaseUrl: db.url });
   const { documentId, conferenceId, cookie } = await createTestDocument(db.sql, smallStatement());
-  const [{ id: chairId }] = await db.sql<{ id: string }[]>`select user_id as id from memberships where conference_id = ${conferenceId} and role = 'chair'`;
+  const [{ id: chairId }] = await db.sql<
+    { id: string }[]
+  >`select user_id as id from memberships where conference_id = ${conferenceId} and role = 'chair'`;
   const a = await createTestDelegation(db.sql, conferenceId, { code: "NOR", name: "Norway" });
   const b = await createTestDelegation(db.sql, conferenceId, { code: "BRA", name: "Brazil" });
   const member = async (role: "delegate" | "observer" | "secretariat", delegationId?: string, name?: string) =>
@@ -101,7 +107,10 @@ export async function createProposalFixture(): Promise<ProposalFixture> {
     documentId,
     conferenceId,
     people,
-    other: { documentId: other.documentId, chair: await person(server, { userId: otherChairId, cookie: other.cookie, delegationId: null }) },
+    other: {
+      documentId: other.documentId,
+      chair: await person(server, { userId: otherChairId, cookie: other.cookie, delegationId: null }),
+    },
     async clauseIds() {
       const statement = await readStatement(db.sql, documentId);
       statement.ydoc.destroy();
@@ -121,7 +130,14 @@ export function draftParagraphs(doc: Y.Doc): string[] {
   return doc
     .getXmlFragment(proposalField)
     .toArray()
-    .map((n) => (n instanceof Y.XmlElement ? n.toArray().map((t) => (t instanceof Y.XmlText ? (t.toDelta() as { insert: string }[]).map((d) => d.insert).join("") : "")).join("") : ""));
+    .map((n) =>
+      n instanceof Y.XmlElement
+        ? n
+            .toArray()
+            .map((t) => (t instanceof Y.XmlText ? (t.toDelta() as { insert: string }[]).map((d) => d.insert).join("") : ""))
+            .join("")
+        : ""
+    );
 }
 
 /** Replaces the text of a drafting document's first paragraph, as one edit. */
