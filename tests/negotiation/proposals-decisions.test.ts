@@ -39,7 +39,12 @@ async function submitted(who: ProposalFixture["people"]["alice"], fields: Record
 describe("accepting", () => {
   it("a replacement puts the latest revision into the clause, seen live by a connected client and stored in PostgreSQL", async () => {
     const id = await submitted(f.people.alice, { kind: "replace", clauseId: clauses.OP2 }, "Call upon all States and partners to act now;");
+    // A sponsor still has the draft open; once decided, it can no longer change.
+    const draft = await connectSyncedClient(f.server.wsUrl, (await proposal(id))!.textDocumentId!, { cookie: f.people.anna.cookie });
+    expect(draft.readOnly).toBe(false);
     expect((await f.post(f.people.chair, page(id), { intent: "accept", reason: "Consensus in the room." })).status).toBe(200);
+    await waitFor(() => draft.readOnly === true, { what: "the sponsor's drafting connection to turn read-only" });
+    draft.destroy();
     await waitFor(() => clauseTexts(watcher.doc)[2] === "Call upon all States and partners to act now;", {
       what: "the new text to reach the observer",
     });
