@@ -15,7 +15,7 @@ export interface LocalUser {
   color: string;
 }
 
-function renderCaret(user: Record<string, string>): HTMLElement {
+export function renderCaret(user: Record<string, string>): HTMLElement {
   const caret = document.createElement("span");
   caret.className = "collab-caret";
   caret.style.borderColor = user.color;

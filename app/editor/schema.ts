@@ -8,6 +8,25 @@ import { listClauses, partOfSection, type Part } from "./numbering";
 import { NegotiationOverlay } from "./negotiation-overlay";
 
 /**
+ * The inline and block content a clause may hold (paragraphs, lists, italic, bold …), shared with
+ * a proposal's drafting document so that content moves between the two unchanged.
+ */
+export const clauseContentKit = StarterKit.configure({
+  document: false,
+  undoRedo: false,
+  heading: false,
+  codeBlock: false,
+  code: false,
+  blockquote: false,
+  horizontalRule: false,
+  link: false,
+  trailingNode: false,
+});
+
+/** What a clause node holds; a proposal's drafting document holds the same. */
+export const clauseContent = "(paragraph | bulletList | orderedList)+";
+
+/**
  * The structure of a Joint Statement: a title, then the preambular part and the operative part,
  * each a list of clauses. The parts are nodes so that a clause's kind follows from where it
  * stands, and moving a clause across the boundary changes its kind with nothing else to update.
@@ -77,7 +96,7 @@ function emptyClause(schema: Schema): PMNode {
 
 const Clause = Node.create({
   name: "clause",
-  content: "(paragraph | bulletList | orderedList)+",
+  content: clauseContent,
   defining: true,
   addAttributes() {
     return {
@@ -258,17 +277,7 @@ const Clause = Node.create({
  * (seeding, reading a Y.Doc) and by exporters, so all agree on the schema.
  */
 export const statementExtensions: AnyExtension[] = [
-  StarterKit.configure({
-    document: false,
-    undoRedo: false,
-    heading: false,
-    codeBlock: false,
-    code: false,
-    blockquote: false,
-    horizontalRule: false,
-    link: false,
-    trailingNode: false,
-  }),
+  clauseContentKit,
   StatementDocument,
   Title,
   partNode("preamble", "Preambular part"),

@@ -1,3 +1,4 @@
+import type { ProposalKind, ProposalStatus } from "../../server/queries/proposals";
 import type { ClauseSignal } from "../../server/queries/clause-signals";
 import type { ClauseState } from "../../server/queries/clause-states";
 import { provisionalLabel, type ClauseInfo, type Part } from "../editor/numbering";
@@ -69,4 +70,20 @@ export const stateLabels: Record<ClauseState, string> = {
   under_negotiation: "Under negotiation",
   agreed_ad_ref: "Agreed ad referendum",
   agreed: "Agreed",
+};
+
+export const proposalKindLabels: Record<ProposalKind, string> = {
+  replace: "Replace",
+  delete: "Delete",
+  retain: "Retain",
+  add: "Add a clause",
+};
+
+export const proposalStatusLabels: Record<ProposalStatus, string> = {
+  draft: "Draft",
+  submitted: "Submitted",
+  accepted: "Accepted",
+  rejected: "Rejected",
+  merged: "Merged",
+  withdrawn: "Withdrawn",
 };

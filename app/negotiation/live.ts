@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { useRevalidator } from "@remix-run/react";
+import { useFetchers, useNavigation, useRevalidator } from "@remix-run/react";
 
 export interface LiveNotice {
   id: number;
@@ -14,22 +14,30 @@ export interface LiveNotice {
  */
 export function useLiveUpdates(documentId: string): LiveNotice[] {
   const revalidator = useRevalidator();
+  // A revalidation started during a navigation or a fetcher's submission would cancel it (the
+  // router reloads the current location instead, and drops the action's redirect), so events
+  // that arrive meanwhile wait for it to end; it reloads the data anyway.
+  const navigation = useNavigation();
+  const fetchers = useFetchers();
+  const busy = navigation.state !== "idle" || fetchers.some((f) => f.state !== "idle");
   const latest = useRef(revalidator);
   latest.current = revalidator;
+  const navigating = useRef(false);
+  navigating.current = busy;
   // An event that arrives during a reload asks for one more once it is done.
   const pending = useRef(false);
   const [notices, setNotices] = useState<LiveNotice[]>([]);
 
   useEffect(() => {
-    if (revalidator.state === "idle" && pending.current) {
+    if (revalidator.state === "idle" && !busy && pending.current) {
       pending.current = false;
       revalidator.revalidate();
     }
-  }, [revalidator]);
+  }, [revalidator, busy]);
 
   useEffect(() => {
     const reload = () => {
-      if (latest.current.state === "idle") latest.current.revalidate();
+      if (latest.current.state === "idle" && !navigating.current) latest.current.revalidate();
       else pending.current = true;
     };
     let opened = false;

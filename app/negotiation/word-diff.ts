@@ -5,7 +5,7 @@ export interface DiffSegment {
 
 /** Words, runs of whitespace and single punctuation marks: the units a negotiator changes. */
 function tokens(s: string): string[] {
-  return s.match(/[\p{L}\p{N}_]+|\s+|[^\p{L}\p{N}_\s]/gu) ?? [];
+  return s.match(/[\p{L}\p{N}\p{M}_]+|\s+|[^\p{L}\p{N}\p{M}_\s]/gu) ?? [];
 }
 
 /** Above this many token pairs the LCS table is too big to fill; the middles are then shown as replaced whole. */

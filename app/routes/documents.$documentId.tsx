@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
 import { can } from "../../server/auth/permissions";
 import { findDelegation } from "../../server/queries/delegations";
 import { connectStatement, type CollabStatus, type StatementConnection } from "../editor/collab-client";
@@ -9,7 +10,7 @@ import { ConnectionBadge } from "../editor/ConnectionBadge";
 import { colorFor } from "../editor/identity";
 import { AppHeader } from "../components/AppHeader";
 import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
-import { requireDocumentPermission } from "../utils/auth.server";
+import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
 import { roleLabels } from "../utils/labels";
 import { clauseStateHistory, textLocks } from "../../server/queries/clause-states";
 import { signalHistory } from "../../server/queries/clause-signals";
@@ -26,11 +27,18 @@ import { SignalForm } from "../negotiation/SignalForm";
 import { StateControl } from "../negotiation/StateControl";
 import { SilenceSection } from "../negotiation/SilenceSection";
 import { ExportMenu } from "../components/ExportMenu";
+import { ProposalsSection } from "../negotiation/ProposalsSection";
+import { actorOf, answeringRefusals } from "../negotiation/proposals.server";
+import { visibleProposals } from "../../server/negotiation/proposal-views";
+import { assertMayPropose, createProposal } from "../../server/negotiation/proposals";
+import { proposalKinds, type ProposalKind } from "../../server/queries/proposals";
+import { invalid, parseForm } from "../utils/forms";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
   const delegation = access.delegationId ? await findDelegation(context.sql, conference.id, access.delegationId) : null;
   const { states, provisional, bracketed } = await negotiationMarks(context.sql, document);
+  const { proposals, clauses } = await visibleProposals(context.sql, document.id, actorOf(access));
   return {
     document: { id: document.id, title: document.title },
     conference: { id: conference.id, title: conference.title },
@@ -57,7 +65,45 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     adopted: document.adoptedAt !== null,
     canSignal: access.role === "delegate" && access.delegationId !== null,
     canSeeConsensus: can(access, "negotiation:chair") || can(access, "conference:manage"),
+    proposals,
+    clauseLabels: Object.fromEntries(clauses.filter((c) => c.id).map((c) => [c.id!, c.label])),
   };
+}
+
+const proposeSchema = z.object({
+  intent: z.enum(["propose", "compromise"]),
+  kind: z.enum(proposalKinds as [ProposalKind, ...ProposalKind[]], { error: "Choose what the proposal does." }),
+  clauseId: z
+    .string()
+    .trim()
+    .max(100)
+    .optional()
+    .transform((v) => v || null),
+  part: z.enum(["pp", "op"]).optional(),
+});
+
+/** A delegate proposes for their delegation (the form names no delegation); the chair writes a compromise. */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
+  const form = await readProtectedForm(request, context, user);
+  // Who may propose at all is answered before what they wrote.
+  const allowed = await answeringRefusals(async () => assertMayPropose(actorOf(access), form.get("intent") === "compromise"));
+  if (!allowed.ok) return allowed.response;
+  const parsed = parseForm(form, proposeSchema);
+  if (!parsed.ok) return invalid(parsed);
+  const { intent, kind, clauseId, part } = parsed.data;
+  const created = await answeringRefusals(() =>
+    createProposal(context.sql, actorOf(access), {
+      documentId: document.id,
+      conferenceId: conference.id,
+      kind,
+      clauseId,
+      part: part ?? null,
+      compromise: intent === "compromise",
+    })
+  );
+  if (!created.ok) return created.response;
+  return redirect(`/documents/${document.id}/proposals/${created.value.id}`);
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -85,6 +131,8 @@ export default function DocumentPage() {
     canSignal,
     canSeeConsensus,
     canExport,
+    proposals,
+    clauseLabels,
   } = useLoaderData<typeof loader>();
   const [editor, setEditor] = useState<Editor | null>(null);
   // Each live reload brings new objects; the editor is told only when something really changed.
@@ -175,7 +223,29 @@ export default function DocumentPage() {
             panel={
               <section className="panel clause-panel" aria-labelledby="clause-panel-heading" data-clause-id={clauseId ?? undefined}>
                 <h2 id="clause-panel-heading">{clauseId ? "This clause" : "Clause"}</h2>
-                {clauseId ? null : <p className="muted">Place the cursor in a clause to see its proposals, comments and signals.</p>}
+                {clauseId ? (
+                  <>
+                    <ClauseStatus clauseId={clauseId} state={states[clauseId] ?? "open"} signals={signals} states={stateHistory} />
+                    {isChair && !adopted ? <StateControl documentId={document.id} clauseId={clauseId} state={states[clauseId] ?? "open"} /> : null}
+                    <ProposalsSection
+                      documentId={document.id}
+                      clauseId={clauseId}
+                      clauseLabel={clauseLabels[clauseId] ?? null}
+                      proposals={proposals}
+                      canPropose={delegationId !== null}
+                      isChair={isChair}
+                    />
+                    {canSignal && !adopted ? (
+                      <SignalForm
+                        documentId={document.id}
+                        clauseId={clauseId}
+                        current={latestSignals(signals, clauseId).find((s) => s.delegationId === delegationId)?.signal ?? null}
+                      />
+                    ) : null}
+                  </>
+                ) : (
+                  <p className="muted">Place the cursor in a clause to see its proposals, comments and signals.</p>
+                )}
                 <CommentsSection
                   documentId={document.id}
                   clauseId={clauseId}
@@ -184,15 +254,6 @@ export default function DocumentPage() {
                   canComment={canComment}
                   isChair={isChair}
                 />
-                {clauseId ? <ClauseStatus clauseId={clauseId} state={states[clauseId] ?? "open"} signals={signals} states={stateHistory} /> : null}
-                {clauseId && isChair && !adopted ? <StateControl documentId={document.id} clauseId={clauseId} state={states[clauseId] ?? "open"} /> : null}
-                {clauseId && canSignal && !adopted ? (
-                  <SignalForm
-                    documentId={document.id}
-                    clauseId={clauseId}
-                    current={latestSignals(signals, clauseId).find((s) => s.delegationId === delegationId)?.signal ?? null}
-                  />
-                ) : null}
               </section>
             }
           />

@@ -7,7 +7,9 @@ import type { Sql } from "../db/sql";
 export type AccessEvent =
   | { type: "membership"; conferenceId: string; userId: string }
   | { type: "session-ended"; sessionId: string }
-  | { type: "user-sessions-ended"; userId: string };
+  | { type: "user-sessions-ended"; userId: string }
+  // Who may write in a document changed for everyone (a proposal's draft is frozen once decided).
+  | { type: "document"; documentId: string };
 
 const channel = "concord_access";
 

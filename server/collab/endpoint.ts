@@ -29,8 +29,8 @@ export interface CollabOptions {
   loadLocks?: (documentId: string) => Promise<RoomLocks>;
   /** Authenticates an upgrade request for a document; a refusal is answered with its HTTP status, no socket. */
   authorize(req: IncomingMessage, documentId: string): Promise<Authorization>;
-  /** A person's current right to write in a conference: null when they no longer belong to it. */
-  recheck(userId: string, conferenceId: string): Promise<{ canWrite: boolean } | null>;
+  /** A person's current right to write in a document: null when they may no longer have it open. */
+  recheck(userId: string, documentId: string): Promise<{ canWrite: boolean } | null>;
   maxMessageBytes: number;
   compactAfter: number;
   /** A peer whose unsent output exceeds this is disconnected (it resyncs when it reconnects). */
@@ -80,6 +80,7 @@ interface Connection extends Peer {
   userId: string;
   sessionId: string;
   conferenceId: string;
+  documentId: string;
 }
 
 function refuse(socket: Duplex, status: number, reason = statusText[status] ?? "Error") {
@@ -206,6 +207,7 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
       userId: who.userId,
       sessionId: who.sessionId,
       conferenceId: who.conferenceId,
+      documentId,
       canWrite: who.canWrite,
       awarenessClients: new Set(),
       send(message) {
@@ -336,12 +338,17 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
         }
         return;
       }
-      const affected = [...connections].filter((c) => c.userId === event.userId && c.conferenceId === event.conferenceId);
-      if (affected.length === 0) return;
-      const now = await options.recheck(event.userId, event.conferenceId);
+      const affected = [...connections].filter((c) =>
+        event.type === "document" ? c.documentId === event.documentId : c.userId === event.userId && c.conferenceId === event.conferenceId,
+      );
+      // One check per person and document, whatever number of tabs they have open.
+      const checks = new Map<string, Promise<{ canWrite: boolean } | null>>();
       for (const c of affected) {
+        const key = `${c.userId} ${c.documentId}`;
+        if (!checks.has(key)) checks.set(key, options.recheck(c.userId, c.documentId));
+        const now = await checks.get(key)!;
         if (!now) {
-          c.close(closeCodes.accessRemoved, "your access to this conference was removed");
+          c.close(closeCodes.accessRemoved, `your access to this ${event.type === "document" ? "document" : "conference"} was removed`);
         } else if (now.canWrite !== c.canWrite) {
           c.canWrite = now.canWrite;
           c.room.accessChanged(c);

@@ -88,3 +88,139 @@ export function canSeeProposal(p: Pick<ProposalRow, "status" | "delegationId" | 
   if (p.revision) return true;
   return p.delegationId === null ? viewer.isChair : p.delegationId === viewer.delegationId;
 }
+
+/** Who may draft and submit a proposal: its delegation's members, or the chair for a compromise. */
+export function isSponsor(p: Pick<ProposalRow, "delegationId">, viewer: { delegationId: string | null; isChair: boolean }): boolean {
+  return p.delegationId === null ? viewer.isChair : p.delegationId === viewer.delegationId;
+}
+
+export type ProposalEventKind =
+  | "created"
+  | "submitted"
+  | "revised"
+  | "withdrawn"
+  | "cosponsored"
+  | "supported"
+  | "objected"
+  | "position_withdrawn"
+  | "accepted"
+  | "rejected"
+  | "merged";
+
+export interface ProposalEvent {
+  id: string;
+  kind: ProposalEventKind;
+  userName: string;
+  delegationCode: string | null;
+  reason: string;
+  createdAt: Date;
+}
+
+export async function listProposalEvents(sql: Db, proposalId: string): Promise<ProposalEvent[]> {
+  return sql<ProposalEvent[]>`
+    select e.id::text, e.kind, u.name as "userName", d.code as "delegationCode", e.reason, e.created_at as "createdAt"
+    from proposal_events e join users u on u.id = e.user_id left join delegations d on d.id = e.delegation_id
+    where e.proposal_id = ${proposalId} order by e.id`;
+}
+
+export async function addProposalEvent(
+  sql: Db,
+  e: { proposalId: string; kind: ProposalEventKind; userId: string; delegationId: string | null; reason?: string },
+): Promise<void> {
+  await sql`
+    insert into proposal_events (proposal_id, kind, user_id, delegation_id, reason)
+    values (${e.proposalId}, ${e.kind}, ${e.userId}, ${e.delegationId}, ${e.reason ?? ""})`;
+}
+
+/**
+ * The next proposal number of a statement. Takes the statement's row lock (NO KEY UPDATE, which
+ * leaves the Yjs log's appends alone) so that concurrent creations take turns; call it in a transaction.
+ */
+export async function nextProposalNumber(tx: Db, documentId: string): Promise<number> {
+  await tx`select id from documents where id = ${documentId} for no key update`;
+  const [row] = await tx<{ n: number }[]>`select coalesce(max(number), 0)::int + 1 as n from proposals where document_id = ${documentId}`;
+  return row.n;
+}
+
+export async function insertProposal(
+  tx: Db,
+  p: {
+    documentId: string;
+    number: number;
+    kind: ProposalKind;
+    clauseId: string | null;
+    part: "pp" | "op";
+    textDocumentId: string | null;
+    delegationId: string | null;
+    createdBy: string;
+    baseText: string;
+    status?: ProposalStatus;
+  },
+): Promise<string> {
+  const [row] = await tx<{ id: string }[]>`
+    insert into proposals (document_id, number, kind, clause_id, part, text_document_id, delegation_id, created_by, base_text, status)
+    values (${p.documentId}, ${p.number}, ${p.kind}, ${p.clauseId}, ${p.part}, ${p.textDocumentId}, ${p.delegationId}, ${p.createdBy},
+            ${p.baseText}, ${p.status ?? "draft"})
+    returning id`;
+  return row.id;
+}
+
+/** Locks a proposal's row for a change of its status (decisions and submissions take turns) and returns its status. */
+export async function lockProposal(tx: Db, documentId: string, id: string): Promise<ProposalStatus | null> {
+  if (!isUuid(id)) return null;
+  const [row] = await tx<{ status: ProposalStatus }[]>`
+    select status from proposals where document_id = ${documentId} and id = ${id} for update`;
+  return row?.status ?? null;
+}
+
+export async function insertRevision(
+  tx: Db,
+  r: { proposalId: string; revision: number; content: JSONContent[] | null; text: string; baseText: string; submittedBy: string },
+): Promise<void> {
+  await tx`
+    insert into proposal_revisions (proposal_id, revision, content, text, base_text, submitted_by)
+    values (${r.proposalId}, ${r.revision}, ${r.content ? tx.json(r.content as never) : null}, ${r.text}, ${r.baseText}, ${r.submittedBy})`;
+}
+
+export async function setProposalStatus(tx: Db, id: string, status: ProposalStatus): Promise<void> {
+  await tx`update proposals set status = ${status} where id = ${id}`;
+}
+
+export async function recordDecision(
+  tx: Db,
+  id: string,
+  d: { status: "accepted" | "rejected" | "merged"; decidedBy: string; reason: string | null; mergedInto?: string; newClauseId?: string },
+): Promise<void> {
+  await tx`
+    update proposals set status = ${d.status}, decided_by = ${d.decidedBy}, decided_at = now(), decision_reason = ${d.reason},
+           merged_into = ${d.mergedInto ?? null}, new_clause_id = ${d.newClauseId ?? null}
+    where id = ${id}`;
+}
+
+export async function setPosition(
+  tx: Db,
+  p: { proposalId: string; delegationId: string; position: Position; reason: string; userId: string },
+): Promise<void> {
+  await tx`
+    insert into proposal_positions (proposal_id, delegation_id, position, reason, user_id)
+    values (${p.proposalId}, ${p.delegationId}, ${p.position}, ${p.reason}, ${p.userId})
+    on conflict (proposal_id, delegation_id) do update
+      set position = excluded.position, reason = excluded.reason, user_id = excluded.user_id, updated_at = now()`;
+}
+
+/** Removes a delegation's position; false when it had none. */
+export async function removePosition(tx: Db, proposalId: string, delegationId: string): Promise<boolean> {
+  const rows = await tx`delete from proposal_positions where proposal_id = ${proposalId} and delegation_id = ${delegationId} returning 1`;
+  return rows.length > 0;
+}
+
+/** The proposal a drafting document belongs to, with what the collaboration endpoint needs to decide access. */
+export async function findProposalByTextDocument(
+  sql: Db,
+  textDocumentId: string,
+): Promise<{ id: string; documentId: string; delegationId: string | null; status: ProposalStatus } | null> {
+  if (!isUuid(textDocumentId)) return null;
+  const [row] = await sql<{ id: string; documentId: string; delegationId: string | null; status: ProposalStatus }[]>`
+    select id, document_id as "documentId", delegation_id as "delegationId", status from proposals where text_document_id = ${textDocumentId}`;
+  return row ?? null;
+}

@@ -10,6 +10,8 @@ import { csrfTokenFor } from "../support/people";
 import { upgradeStatus } from "../support/raw-socket";
 import { createUser } from "../../server/queries/users";
 import { issueInvitation } from "../../server/people/invitations";
+import { createProposal, submitProposal } from "../../server/negotiation/proposals";
+import { readStatement } from "../../server/negotiation/statement";
 
 /**
  * Every route's loader and every action (and each intent of an action), for every kind of person:
@@ -28,16 +30,19 @@ const members: Row = { ...signedIn, outsider: 404 };
 const managers: Row = { anonymous: "login", outsider: 404, observer: 403, delegate: 403, chair: 403, secretariat: "allowed", admin: "allowed" };
 const commenters: Row = { ...members, observer: 403 };
 const chairOnly: Row = { anonymous: "login", outsider: 404, observer: 403, delegate: 403, chair: "allowed", secretariat: 403, admin: 403 };
+/** The chair and the secretariat (e.g. conference:export). */
 const chairAndSecretariat: Row = { ...managers, chair: "allowed" };
 const delegateOnly: Row = { ...managers, delegate: "allowed", secretariat: 403, admin: 403 };
-/** The chair and the secretariat (conference:export). */
-const exporters: Row = { ...managers, chair: "allowed" };
+/** Only a proposal's sponsoring delegation, which none of the actors belongs to. */
+const sponsorsOnly: Row = { anonymous: "login", outsider: 404, observer: 403, delegate: 403, chair: 403, secretariat: 403, admin: 403 };
 const adminOnly: Row = { anonymous: "login", outsider: 403, observer: 403, delegate: 403, chair: 403, secretariat: 403, admin: "allowed" };
 
 interface Ids {
   conferenceId: string;
   documentId: string;
   token: string;
+  /** A submitted proposal of a delegation none of the actors belongs to. */
+  proposalId: string;
 }
 
 interface Check {
@@ -51,6 +56,8 @@ interface Check {
 
 const conference = (ids: Ids) => `/conferences/${ids.conferenceId}`;
 const comments = (ids: Ids) => `/documents/${ids.documentId}/comments`;
+const proposal = (ids: Ids) => `/documents/${ids.documentId}/proposals/${ids.proposalId}`;
+const tooLong = "x".repeat(501);
 
 const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }> = {
   root: { loader: { path: () => "/login", expect: everyone } },
@@ -89,7 +96,6 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
       import: { path: (ids) => `${conference(ids)}/people`, form: { intent: "import" }, multipart: true, expect: managers },
     },
   },
-  "routes/documents.$documentId": { loader: { path: (ids) => `/documents/${ids.documentId}`, expect: members } },
   "routes/documents.$documentId.comments": {
     actions: {
       create: { path: comments, form: { intent: "create", clauseId: "", body: "" }, expect: commenters },
@@ -118,12 +124,35 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
       object: { path: (ids) => `/documents/${ids.documentId}/silence`, form: { intent: "object", objection: "" }, expect: delegateOnly },
     },
   },
-  "routes/documents.$documentId.export": { loader: { path: (ids) => `/documents/${ids.documentId}/export?format=md`, expect: exporters } },
+  "routes/documents.$documentId.export": { loader: { path: (ids) => `/documents/${ids.documentId}/export?format=md`, expect: chairAndSecretariat } },
   "routes/conferences.$conferenceId.import": {
     loader: { path: (ids) => `${conference(ids)}/import`, expect: managers },
     actions: {
       preview: { path: (ids) => `${conference(ids)}/import`, form: { intent: "preview" }, multipart: true, expect: managers },
       create: { path: (ids) => `${conference(ids)}/import`, form: { intent: "create", title: "", statement: "" }, expect: managers },
+    },
+  },
+  "routes/documents.$documentId": {
+    loader: { path: (ids) => `/documents/${ids.documentId}`, expect: members },
+    actions: {
+      propose: { path: (ids) => `/documents/${ids.documentId}`, form: { intent: "propose", kind: "" }, expect: delegateOnly },
+      compromise: { path: (ids) => `/documents/${ids.documentId}`, form: { intent: "compromise", kind: "" }, expect: chairOnly },
+    },
+  },
+  "routes/documents.$documentId_.proposals.$proposalId": {
+    loader: { path: proposal, expect: members },
+    actions: {
+      // Submitting unchanged and withdrawing would change nothing for a sponsor; none of the actors is one.
+      submit: { path: proposal, form: { intent: "submit" }, expect: sponsorsOnly },
+      withdraw: { path: proposal, form: { intent: "withdraw" }, expect: sponsorsOnly },
+      cosponsor: { path: proposal, form: { intent: "cosponsor", reason: tooLong }, expect: delegateOnly },
+      support: { path: proposal, form: { intent: "support", reason: tooLong }, expect: delegateOnly },
+      object: { path: proposal, form: { intent: "object", reason: "" }, expect: delegateOnly },
+      // The delegate's delegation has no position to withdraw (409).
+      withdrawPosition: { path: proposal, form: { intent: "withdrawPosition" }, expect: delegateOnly },
+      accept: { path: proposal, form: { intent: "accept", reason: tooLong }, expect: chairOnly },
+      reject: { path: proposal, form: { intent: "reject", reason: tooLong }, expect: chairOnly },
+      merge: { path: proposal, form: { intent: "merge", text: "" }, expect: chairOnly },
     },
   },
   "routes/invitations.$token": {
@@ -170,7 +199,20 @@ beforeAll(async () => {
     createdBy: null,
     origin: server.url,
   });
-  ids = { conferenceId: fixture.conferenceId, documentId: fixture.documentId, token: invitation.link.split("/").pop()! };
+  const sponsor = await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "delegate" });
+  const actor = { userId: sponsor.userId, delegationId: sponsor.delegationId, isChair: false };
+  const statement = await readStatement(db.sql, fixture.documentId);
+  statement.ydoc.destroy();
+  const { id: proposalId } = await createProposal(db.sql, actor, {
+    documentId: fixture.documentId,
+    conferenceId: fixture.conferenceId,
+    kind: "retain",
+    clauseId: statement.clauses[0].id,
+    part: null,
+    compromise: false,
+  });
+  await submitProposal(db.sql, actor, fixture.documentId, proposalId);
+  ids = { conferenceId: fixture.conferenceId, documentId: fixture.documentId, token: invitation.link.split("/").pop()!, proposalId };
 });
 
 async function outcome(res: Response): Promise<Outcome | number> {

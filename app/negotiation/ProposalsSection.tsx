@@ -1,0 +1,87 @@
+import { Link, useFetcher } from "@remix-run/react";
+import { CsrfInput, ErrorList } from "../components/forms";
+import type { ProposalSummary } from "../../server/negotiation/proposal-views";
+import type { ProposalKind } from "../../server/queries/proposals";
+import { ProposalDiff } from "./ProposalDiff";
+import { proposalKindLabels, proposalStatusLabels } from "./labels";
+
+const proposeButtons: { kind: ProposalKind; label: string }[] = [
+  { kind: "replace", label: "Replace" },
+  { kind: "delete", label: "Delete" },
+  { kind: "retain", label: "Retain" },
+  { kind: "add", label: "Add a clause after" },
+];
+
+/**
+ * The proposals on the clause the person is on (and clauses proposed after it), and the buttons
+ * to propose: a delegate for their delegation, the chair a compromise text.
+ */
+export function ProposalsSection({
+  documentId,
+  clauseId,
+  clauseLabel,
+  proposals,
+  canPropose,
+  isChair,
+}: {
+  documentId: string;
+  clauseId: string;
+  clauseLabel: string | null;
+  proposals: ProposalSummary[];
+  canPropose: boolean;
+  isChair: boolean;
+}) {
+  const fetcher = useFetcher<{ ok: false; errors: Record<string, string[]> }>();
+  // Clauses proposed for the start of a part show with the part's first clause.
+  const here = proposals.filter((p) => p.clauseId === clauseId || (p.clauseId === null && clauseLabel === `${p.part.toUpperCase()}1`));
+  const errors = fetcher.data && !fetcher.data.ok ? Object.values(fetcher.data.errors).flat() : null;
+  return (
+    <div className="proposals-section">
+      <h3 id="proposals-heading">Proposals{clauseLabel ? ` on ${clauseLabel}` : ""}</h3>
+      {here.length === 0 ? <p className="muted">No proposals on this clause.</p> : null}
+      <ul className="proposal-list" aria-labelledby="proposals-heading">
+        {here.map((p) => (
+          <li key={p.id} className="proposal-item" data-status={p.status}>
+            <p className="proposal-head">
+              <Link to={`/documents/${documentId}/proposals/${p.id}`}>
+                P{p.number} · {proposalKindLabels[p.kind]} {p.target}
+              </Link>{" "}
+              <span className={`proposal-status status-${p.status}`}>{proposalStatusLabels[p.status]}</span>
+            </p>
+            <p className="proposal-sponsor">{p.sponsor}</p>
+            {p.proposedText !== null || p.kind === "delete" || p.kind === "retain" ? (
+              <ProposalDiff proposal={p} text={p.proposedText} />
+            ) : (
+              <p className="muted">Not submitted yet.</p>
+            )}
+          </li>
+        ))}
+      </ul>
+      {canPropose || isChair ? (
+        <fetcher.Form method="post" action={`/documents/${documentId}`} className="propose-form">
+          <CsrfInput />
+          <input type="hidden" name="clauseId" value={clauseId} />
+          {canPropose ? (
+            <fieldset>
+              <legend>Propose{clauseLabel ? ` on ${clauseLabel}` : ""}:</legend>
+              <input type="hidden" name="intent" value="propose" />
+              {proposeButtons.map((b) => (
+                <button key={b.kind} type="submit" name="kind" value={b.kind} className="button small" disabled={fetcher.state !== "idle"}>
+                  {b.label}
+                </button>
+              ))}
+            </fieldset>
+          ) : (
+            <>
+              <input type="hidden" name="intent" value="compromise" />
+              <button type="submit" name="kind" value="replace" className="button small" disabled={fetcher.state !== "idle"}>
+                Compromise text
+              </button>
+            </>
+          )}
+          <ErrorList errors={errors} />
+        </fetcher.Form>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,356 @@
+import { useCallback, useMemo, useState } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { findDelegation } from "../../server/queries/delegations";
+import { canSeeProposal, findProposal, listProposalEvents, type ProposalEventKind } from "../../server/queries/proposals";
+import { visibleProposals } from "../../server/negotiation/proposal-views";
+import {
+  decideProposal,
+  maxReasonLength,
+  mergeProposals,
+  submitProposal,
+  takePosition,
+  withdrawPosition,
+  withdrawProposal,
+} from "../../server/negotiation/proposals";
+import { AppHeader } from "../components/AppHeader";
+import { CsrfInput, ErrorList } from "../components/forms";
+import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
+import { colorFor } from "../editor/identity";
+import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
+import { formatUtc } from "../utils/dates";
+import { invalid, parseForm } from "../utils/forms";
+import { invariantResponse } from "../utils/invariant";
+import { useLiveUpdates } from "../negotiation/live";
+import { LiveNotices } from "../negotiation/LiveNotices";
+import { ProposalDiff } from "../negotiation/ProposalDiff";
+import { ProposalEditor } from "../negotiation/ProposalEditor";
+import { WordDiff } from "../negotiation/WordDiff";
+import { proposalKindLabels, proposalStatusLabels } from "../negotiation/labels";
+import { actorOf, answeringRefusals } from "../negotiation/proposals.server";
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
+  const actor = actorOf(access);
+  const row = await findProposal(context.sql, document.id, params.proposalId ?? "");
+  invariantResponse(row && canSeeProposal(row, actor), "There is no such proposal.", { status: 404 });
+  const [{ proposals }, events, delegation] = await Promise.all([
+    visibleProposals(context.sql, document.id, actor),
+    listProposalEvents(context.sql, row.id),
+    access.delegationId ? findDelegation(context.sql, conference.id, access.delegationId) : null,
+  ]);
+  const proposal = proposals.find((p) => p.id === row.id)!;
+  const open = proposal.status === "draft" || proposal.status === "submitted";
+  const submitted = proposal.status === "submitted";
+  const ownDelegation = actor.delegationId !== null && row.delegationId === actor.delegationId;
+  return {
+    document: { id: document.id, title: document.title },
+    conference: { id: conference.id, title: conference.title },
+    me: { name: delegation ? `${user.name} (${delegation.code})` : user.name, color: colorFor(user.id) },
+    proposal,
+    events,
+    mergedIntoNumber: proposals.find((p) => p.id === proposal.mergedInto)?.number ?? null,
+    myPosition: row.positions.find((p) => p.delegationId === actor.delegationId) ?? null,
+    may: {
+      submit: proposal.mine && open,
+      withdraw: proposal.mine && open,
+      takePosition: actor.delegationId !== null && !ownDelegation && submitted,
+      decide: actor.isChair && submitted,
+    },
+    // Open proposals on the same clause that a compromise may replace (for the chair).
+    mergeable:
+      actor.isChair && submitted && proposal.kind !== "add"
+        ? proposals
+            .filter((p) => p.status === "submitted" && p.kind !== "add" && p.clauseId === proposal.clauseId)
+            .map((p) => ({ id: p.id, number: p.number, sponsor: p.sponsor, kind: p.kind }))
+        : [],
+  };
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `P${data.proposal.number} · ${data.document.title} · Concord` : "Concord" },
+];
+
+// Lengths and required reasons are checked by the rules, after whether the person may act at all.
+const reason = z
+  .string()
+  .optional()
+  .transform((v) => v ?? "");
+const reasonSchema = z.object({ reason });
+const mergeSchema = z.object({ text: reason, reason });
+const intents = ["submit", "withdraw", "cosponsor", "support", "object", "withdrawPosition", "accept", "reject", "merge"] as const;
+type Intent = (typeof intents)[number];
+
+/** Every step of a proposal; the rules (who may, in which state) are in server/negotiation/proposals.ts. */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
+  const form = await readProtectedForm(request, context, user);
+  const intent = String(form.get("intent") ?? "") as Intent;
+  if (!intents.includes(intent)) return invalid({ errors: { form: ["Choose what to do."] } });
+  const actor = actorOf(access);
+  const documentId = document.id;
+  const proposalId = params.proposalId ?? "";
+  const sql = context.sql;
+  const parsed = intent === "merge" ? parseForm(form, mergeSchema) : parseForm(form, reasonSchema);
+  if (!parsed.ok) return invalid(parsed);
+  const reasonText = parsed.data.reason;
+  const compromiseText = "text" in parsed.data ? String(parsed.data.text) : "";
+  const done = await answeringRefusals(async (): Promise<string> => {
+    switch (intent) {
+      case "submit": {
+        const { revision } = await submitProposal(sql, actor, documentId, proposalId);
+        return revision === 1 ? "Submitted." : `Revision ${revision} submitted.`;
+      }
+      case "withdraw":
+        await withdrawProposal(sql, actor, documentId, proposalId);
+        return "Withdrawn.";
+      case "cosponsor":
+      case "support":
+      case "object":
+        await takePosition(sql, actor, documentId, proposalId, intent, reasonText);
+        return {
+          cosponsor: "Your delegation co-sponsors it.",
+          support: "Your delegation supports it.",
+          object: "Your objection is recorded.",
+        }[intent];
+      case "withdrawPosition":
+        await withdrawPosition(sql, actor, documentId, proposalId);
+        return "Your delegation's position is withdrawn.";
+      case "accept":
+      case "reject":
+        await decideProposal(sql, context.collab, actor, { documentId, proposalId, decision: intent, reason: reasonText });
+        return intent === "accept" ? "Accepted; the text is in the statement." : "Rejected.";
+      case "merge": {
+        const { number } = await mergeProposals(sql, actor, {
+          documentId,
+          conferenceId: conference.id,
+          proposalIds: form.getAll("merge").map(String),
+          text: compromiseText,
+          reason: reasonText,
+        });
+        return `Merged into the compromise P${number}.`;
+      }
+    }
+  });
+  if (!done.ok) return done.response;
+  return { ok: true as const, message: done.value, errors: {} as Record<string, string[]> };
+}
+
+const eventLabels: Record<ProposalEventKind, string> = {
+  created: "created it",
+  submitted: "submitted it",
+  revised: "submitted a revision",
+  withdrawn: "withdrew it",
+  cosponsored: "co-sponsored it",
+  supported: "supported it",
+  objected: "objected",
+  position_withdrawn: "withdrew their position",
+  accepted: "accepted it",
+  rejected: "rejected it",
+  merged: "merged it into a compromise",
+};
+
+const positionLabels = { cosponsor: "Co-sponsors", support: "Supporters", object: "Objections" } as const;
+
+export default function ProposalPage() {
+  const { document, conference, me, proposal, events, mergedIntoNumber, myPosition, may, mergeable } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const busy = navigation.state !== "idle";
+  const notices = useLiveUpdates(document.id);
+  const [draftText, setDraftText] = useState<string | null>(null);
+  const onText = useCallback((t: string) => setDraftText(t), []);
+  const user = useMemo(() => ({ name: me.name, color: me.color }), [me.name, me.color]);
+  const name = `P${proposal.number}`;
+  const drafting = proposal.mine && proposal.textDocumentId !== null;
+  const open = proposal.status === "draft" || proposal.status === "submitted";
+  const errors = actionData && !actionData.ok ? Object.values(actionData.errors ?? {}).flatMap((e) => e ?? []) : null;
+
+  return (
+    <div className="page">
+      <AppHeader>
+        <Link to={`/conferences/${conference.id}`} className="conference">
+          {conference.title}
+        </Link>
+        <Link to={`/documents/${document.id}`} className="document-title">
+          {document.title}
+        </Link>
+      </AppHeader>
+      <LiveNotices notices={notices} />
+      <main id="main" className="proposal-page">
+        <h1>
+          {name} · {proposalKindLabels[proposal.kind]} {proposal.target}
+        </h1>
+        <p className="proposal-meta">
+          <span className={`proposal-status status-${proposal.status}`} data-testid="proposal-status">
+            {proposalStatusLabels[proposal.status]}
+          </span>{" "}
+          · {proposal.sponsor}
+          {proposal.revision ? ` · revision ${proposal.revision}` : ""}
+          {proposal.decidedByName ? ` · decided by ${proposal.decidedByName}` : ""}
+          {proposal.decisionReason ? `: “${proposal.decisionReason}”` : ""}
+          {mergedIntoNumber ? ` · merged into P${mergedIntoNumber}` : ""}
+        </p>
+        {actionData?.ok ? (
+          <p className="notice" role="status">
+            {actionData.message}
+          </p>
+        ) : null}
+        <ErrorList errors={errors} />
+
+        {drafting ? (
+          <section aria-labelledby="draft-heading" className="panel">
+            <h2 id="draft-heading">{proposal.compromise ? "Your draft" : "Your delegation’s draft"}</h2>
+            <p className="help">
+              {open
+                ? "Your delegation writes here together; others see only what you submit."
+                : `${name} is ${proposalStatusLabels[proposal.status].toLowerCase()}; its draft can no longer change.`}
+            </p>
+            <ProposalEditor textDocumentId={proposal.textDocumentId!} user={user} label={`Proposed text of ${name}`} onText={onText} />
+            {open ? (
+              <>
+                <h3>The draft against {proposal.kind === "add" ? "nothing (a new clause)" : proposal.clauseLabel}</h3>
+                <div className="proposal-diff" data-testid="draft-diff">
+                  <WordDiff from={proposal.kind === "add" ? "" : proposal.currentText ?? proposal.baseText} to={draftText ?? ""} />
+                </div>
+              </>
+            ) : null}
+          </section>
+        ) : null}
+
+        <section aria-labelledby="text-heading" className="panel">
+          <h2 id="text-heading">{drafting ? "As submitted (what others see)" : "The proposed change"}</h2>
+          {proposal.proposedText !== null || proposal.kind === "delete" || proposal.kind === "retain" ? (
+            <div className="proposal-diff" data-testid="proposal-diff">
+              <ProposalDiff proposal={proposal} text={proposal.proposedText} />
+            </div>
+          ) : (
+            <p className="muted">Not submitted yet.</p>
+          )}
+        </section>
+
+        <section aria-labelledby="positions-heading" className="panel">
+          <h2 id="positions-heading">Delegations</h2>
+          <p>Sponsor: {proposal.sponsor}</p>
+          {(["cosponsor", "support", "object"] as const).map((kind) => {
+            const list = proposal.positions.filter((p) => p.position === kind);
+            return (
+              <div key={kind}>
+                <h3>{positionLabels[kind]}</h3>
+                {list.length === 0 ? (
+                  <p className="muted">None.</p>
+                ) : (
+                  <ul className={`positions positions-${kind}`}>
+                    {list.map((p) => (
+                      <li key={p.delegationId}>
+                        {p.delegationName} ({p.delegationCode}){p.reason ? `: “${p.reason}”` : ""}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </div>
+            );
+          })}
+        </section>
+
+        <section aria-labelledby="actions-heading" className="panel proposal-actions">
+          <h2 id="actions-heading">What you can do</h2>
+          {!may.submit && !may.withdraw && !may.takePosition && !may.decide ? <p className="muted">Nothing at this stage.</p> : null}
+          {may.submit || may.withdraw ? (
+            <Form method="post" className="action-row">
+              <CsrfInput />
+              {may.submit ? (
+                <button type="submit" name="intent" value="submit" className="button primary" disabled={busy}>
+                  {proposal.revision ? "Submit revision" : "Submit"}
+                </button>
+              ) : null}
+              <button type="submit" name="intent" value="withdraw" className="button danger" disabled={busy}>
+                Withdraw proposal
+              </button>
+            </Form>
+          ) : null}
+          {may.takePosition ? (
+            <Form method="post" className="position-form">
+              <CsrfInput />
+              <p>
+                Your delegation’s position: <strong>{myPosition ? positionLabels[myPosition.position] : "none"}</strong>
+              </p>
+              <label htmlFor="position-reason">Reason (required for an objection)</label>
+              <textarea id="position-reason" name="reason" maxLength={maxReasonLength} rows={2} />
+              <div className="action-row">
+                <button type="submit" name="intent" value="cosponsor" className="button" disabled={busy}>
+                  Co-sponsor
+                </button>
+                <button type="submit" name="intent" value="support" className="button" disabled={busy}>
+                  Support
+                </button>
+                <button type="submit" name="intent" value="object" className="button danger" disabled={busy}>
+                  Object
+                </button>
+                {myPosition ? (
+                  <button type="submit" name="intent" value="withdrawPosition" className="button" disabled={busy}>
+                    Withdraw position
+                  </button>
+                ) : null}
+              </div>
+            </Form>
+          ) : null}
+          {may.decide ? (
+            <>
+              <Form method="post" className="decision-form">
+                <CsrfInput />
+                <label htmlFor="decision-reason">Reason (optional)</label>
+                <textarea id="decision-reason" name="reason" maxLength={maxReasonLength} rows={2} />
+                <div className="action-row">
+                  <button type="submit" name="intent" value="accept" className="button primary" disabled={busy}>
+                    Accept
+                  </button>
+                  <button type="submit" name="intent" value="reject" className="button danger" disabled={busy}>
+                    Reject
+                  </button>
+                </div>
+              </Form>
+              {mergeable.length > 0 ? (
+                <Form method="post" className="merge-form">
+                  <CsrfInput />
+                  <fieldset>
+                    <legend>Merge into a compromise text</legend>
+                    {mergeable.map((m) => (
+                      <label key={m.id} className="checkbox">
+                        <input type="checkbox" name="merge" value={m.id} defaultChecked={m.id === proposal.id} /> P{m.number} (
+                        {proposalKindLabels[m.kind]}, {m.sponsor})
+                      </label>
+                    ))}
+                    <label htmlFor="merge-text">Compromise text</label>
+                    <textarea id="merge-text" name="text" rows={4} defaultValue={proposal.proposedText ?? proposal.currentText ?? ""} />
+                    <label htmlFor="merge-reason">Reason (optional)</label>
+                    <textarea id="merge-reason" name="reason" maxLength={maxReasonLength} rows={2} />
+                    <button type="submit" name="intent" value="merge" className="button" disabled={busy}>
+                      Merge
+                    </button>
+                  </fieldset>
+                </Form>
+              ) : null}
+            </>
+          ) : null}
+        </section>
+
+        <section aria-labelledby="history-heading" className="panel">
+          <h2 id="history-heading">History</h2>
+          <ol className="proposal-history">
+            {events.map((e) => (
+              <li key={e.id}>
+                <time dateTime={new Date(e.createdAt).toISOString()}>{formatUtc(e.createdAt)}</time> — {e.userName}
+                {e.delegationCode ? ` (${e.delegationCode})` : ""} {eventLabels[e.kind]}
+                {e.reason ? `: “${e.reason}”` : ""}
+              </li>
+            ))}
+          </ol>
+        </section>
+      </main>
+    </div>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;

@@ -1,0 +1,81 @@
+import type { Db } from "../db/sql";
+import { canSeeProposal, isSponsor, listProposals, type ProposalRow } from "../queries/proposals";
+import type { ClauseInfo } from "../../app/editor/numbering";
+import { readStatement } from "./statement";
+import type { Actor } from "./proposals";
+
+/** A proposal as a page shows it, with the clause it is on as the statement stands now. */
+export interface ProposalSummary {
+  id: string;
+  number: number;
+  kind: ProposalRow["kind"];
+  clauseId: string | null;
+  part: ProposalRow["part"];
+  status: ProposalRow["status"];
+  sponsor: string;
+  /** The chair's compromise text (no sponsoring delegation). */
+  compromise: boolean;
+  /** The viewer is one of its sponsors (may draft, submit, withdraw). */
+  mine: boolean;
+  /** What it is about: "OP3", "a new clause after OP3", "a new clause at the start of the operative part". */
+  target: string;
+  /** The clause's current label (null for a clause that no longer exists). */
+  clauseLabel: string | null;
+  baseText: string;
+  /** The latest submitted revision's text, and its number; null while a draft. */
+  proposedText: string | null;
+  revision: number | null;
+  /** The clause's text now (null when it no longer exists). */
+  currentText: string | null;
+  textDocumentId: string | null;
+  positions: ProposalRow["positions"];
+  decisionReason: string | null;
+  decidedByName: string | null;
+  mergedInto: string | null;
+}
+
+const partNames = { pp: "preambular", op: "operative" } as const;
+
+export function summarize(p: ProposalRow, clauses: ClauseInfo[], viewer: Actor): ProposalSummary {
+  const clause = clauses.find((c) => c.id === p.clauseId) ?? null;
+  const target =
+    p.kind === "add"
+      ? p.clauseId
+        ? `a new clause after ${clause?.label ?? "a clause since removed"}`
+        : `a new clause at the start of the ${partNames[p.part]} part`
+      : clause?.label ?? "a clause since removed";
+  return {
+    id: p.id,
+    number: p.number,
+    kind: p.kind,
+    clauseId: p.clauseId,
+    part: p.part,
+    status: p.status,
+    sponsor: p.delegationId ? `${p.delegationName} (${p.delegationCode})` : "Chair's compromise",
+    compromise: p.delegationId === null,
+    mine: isSponsor(p, viewer),
+    target,
+    clauseLabel: clause?.label ?? null,
+    baseText: p.revision?.baseText ?? p.baseText,
+    proposedText: p.revision?.text ?? null,
+    revision: p.revision?.number ?? null,
+    currentText: clause?.text ?? null,
+    textDocumentId: p.textDocumentId,
+    positions: p.positions,
+    decisionReason: p.decisionReason,
+    decidedByName: p.decidedByName,
+    mergedInto: p.mergedInto,
+  };
+}
+
+/** The proposals on a statement the viewer may see (drafts only to their sponsors), with the statement's clauses now. */
+export async function visibleProposals(
+  sql: Db,
+  documentId: string,
+  viewer: Actor
+): Promise<{ proposals: ProposalSummary[]; clauses: ClauseInfo[] }> {
+  const [rows, statement] = await Promise.all([listProposals(sql, documentId), readStatement(sql, documentId)]);
+  statement.ydoc.destroy();
+  const proposals = rows.filter((p) => canSeeProposal(p, viewer)).map((p) => summarize(p, statement.clauses, viewer));
+  return { proposals, clauses: statement.clauses };
+}

@@ -1,0 +1,444 @@
+import * as Y from "yjs";
+import type { JSONContent } from "@tiptap/core";
+import { prosemirrorJSONToYXmlFragment, updateYFragment, yXmlFragmentToProsemirrorJSON } from "@tiptap/y-tiptap";
+import type { Db, Sql } from "../db/sql";
+import type { CollabEndpoint } from "../collab/endpoint";
+import { publishAccessEvent } from "../auth/access-events";
+import { createDocument } from "../queries/documents";
+import { appendUpdates, loadUpdates } from "../queries/document-state";
+import { textLocks } from "../queries/clause-states";
+import {
+  addProposalEvent,
+  canSeeProposal,
+  findProposal,
+  insertProposal,
+  insertRevision,
+  isSponsor,
+  lockProposal,
+  nextProposalNumber,
+  recordDecision,
+  removePosition,
+  setPosition,
+  setProposalStatus,
+  type Position,
+  type ProposalKind,
+  type ProposalRow,
+} from "../queries/proposals";
+import { statementField, statementSchema } from "../../app/editor/schema";
+import { proposalField, proposalSchema } from "../../app/editor/proposal-schema";
+import { newClauseId } from "../../app/editor/clause-id";
+import type { ClauseInfo, Part } from "../../app/editor/numbering";
+import { readStatement } from "./statement";
+import { publishNegotiationEvent } from "./events";
+
+/** The person acting, as the proposal rules see them. */
+export interface Actor {
+  userId: string;
+  /** Their delegation, for a delegate; null for everyone else. */
+  delegationId: string | null;
+  /** Holds "negotiation:chair". */
+  isChair: boolean;
+}
+
+/** A refused request: its HTTP status and a message for the person. */
+export class ProposalRefusal extends Error {
+  constructor(
+    readonly status: 400 | 403 | 404 | 409,
+    message: string,
+    /** The form field a 400 is about, if one. */
+    readonly field?: string
+  ) {
+    super(message);
+  }
+}
+
+const refuse = (status: ProposalRefusal["status"], message: string, field?: string): never => {
+  throw new ProposalRefusal(status, message, field);
+};
+
+export const maxReasonLength = 500;
+export const maxCompromiseLength = 5000;
+
+const proposalName = (p: Pick<ProposalRow, "number">) => `P${p.number}`;
+
+/** The Yjs update that creates a drafting document holding this clause body. */
+function draftUpdate(content: JSONContent[]): Uint8Array {
+  const doc = new Y.Doc();
+  prosemirrorJSONToYXmlFragment(proposalSchema, { type: "doc", content }, doc.getXmlFragment(proposalField));
+  const update = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return update;
+}
+
+/** A drafting document's clause body and its plain text, as PostgreSQL has it. */
+export async function readDraft(sql: Db, textDocumentId: string): Promise<{ content: JSONContent[]; text: string }> {
+  const ydoc = new Y.Doc();
+  const updates = await loadUpdates(sql, textDocumentId);
+  Y.transact(ydoc, () => updates.forEach((u) => Y.applyUpdate(ydoc, u)));
+  const json = yXmlFragmentToProsemirrorJSON(ydoc.getXmlFragment(proposalField)) as JSONContent;
+  ydoc.destroy();
+  // An emptied fragment has no children; the schema wants at least a paragraph.
+  const doc = proposalSchema.nodeFromJSON(json.content?.length ? json : { type: "doc", content: [{ type: "paragraph" }] });
+  return { content: doc.content.toJSON() as JSONContent[], text: doc.textContent };
+}
+
+/** Whether two clause bodies are the same (jsonb does not keep the order of keys, so JSON text cannot be compared). */
+function sameBody(a: JSONContent[] | null, b: JSONContent[]): boolean {
+  if (!a) return false;
+  return proposalSchema.nodeFromJSON({ type: "doc", content: a }).eq(proposalSchema.nodeFromJSON({ type: "doc", content: b }));
+}
+
+/** A compromise's plain text as clause content: one paragraph per line. */
+function paragraphsOf(text: string): JSONContent[] {
+  return text
+    .split(/\n+/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => ({ type: "paragraph", content: [{ type: "text", text: line }] }));
+}
+
+async function statementClauses(sql: Db, documentId: string): Promise<{ clauses: ClauseInfo[]; bodyOf(c: ClauseInfo): JSONContent[] }> {
+  const statement = await readStatement(sql, documentId);
+  statement.ydoc.destroy();
+  return { clauses: statement.clauses, bodyOf: (c) => statement.doc.nodeAt(c.pos)!.content.toJSON() as JSONContent[] };
+}
+
+/** Refuses a change to a clause (or, with null, to the text as a whole) that nobody may change now. */
+async function assertChangeable(sql: Db, documentId: string, clause: ClauseInfo | null): Promise<void> {
+  const locks = await textLocks(sql, documentId);
+  if (locks.whole === "adopted") refuse(409, "The statement has been adopted; its text can no longer change.");
+  if (locks.whole === "silence") refuse(409, "A silence procedure is running; the text cannot change until it ends.");
+  if (clause?.id && locks.clauses.has(clause.id)) refuse(409, `${clause.label} is agreed; it can no longer be changed.`);
+}
+
+/** A proposal the actor may see, or 404 as if it did not exist. */
+async function visibleProposal(sql: Db, actor: Actor, documentId: string, proposalId: string): Promise<ProposalRow> {
+  const p = await findProposal(sql, documentId, proposalId);
+  if (!p || !canSeeProposal(p, actor)) return refuse(404, "There is no such proposal.");
+  return p;
+}
+
+/** Tells the sponsors' open drafting connections that the draft is now read-only. */
+async function freezeDraft(sql: Sql, p: Pick<ProposalRow, "textDocumentId">): Promise<void> {
+  if (p.textDocumentId) await publishAccessEvent(sql, { type: "document", documentId: p.textDocumentId });
+}
+
+const announce = (sql: Sql, documentId: string) => publishNegotiationEvent(sql, { documentId, topic: "proposals" });
+
+/** Delegates propose (for their delegation), the chair writes compromises; nobody else does either. */
+export function assertMayPropose(actor: Actor, compromise: boolean): void {
+  if (compromise && !actor.isChair) refuse(403, "Only the chair writes compromise texts.");
+  if (!compromise && !actor.delegationId) refuse(403, "Only delegates propose amendments, on behalf of their delegation.");
+}
+
+/**
+ * A delegate proposes on behalf of their own delegation; the chair may write a compromise text.
+ * `replace` and `add` get a drafting document, seeded with the clause's content or an empty body.
+ */
+export async function createProposal(
+  sql: Sql,
+  actor: Actor,
+  input: { documentId: string; conferenceId: string; kind: ProposalKind; clauseId: string | null; part: Part | null; compromise: boolean }
+): Promise<{ id: string; number: number }> {
+  assertMayPropose(actor, input.compromise);
+  const { clauses, bodyOf } = await statementClauses(sql, input.documentId);
+  let clause: ClauseInfo | null = null;
+  if (input.clauseId !== null) {
+    clause = clauses.find((c) => c.id === input.clauseId) ?? refuse(404, "There is no such clause in this statement.");
+  } else if (input.kind !== "add") {
+    refuse(400, "Choose the clause the proposal is about.", "clauseId");
+  }
+  const part = clause?.part ?? input.part ?? refuse(400, "Choose the part the new clause starts.", "part");
+  // Adding after a clause leaves that clause as it is; only a lock of the whole text stands in the way.
+  await assertChangeable(sql, input.documentId, input.kind === "add" ? null : clause);
+  const drafted = input.kind === "replace" ? bodyOf(clause!) : input.kind === "add" ? [{ type: "paragraph" }] : null;
+
+  const created = await sql.begin(async (tx) => {
+    const number = await nextProposalNumber(tx, input.documentId);
+    let textDocumentId: string | null = null;
+    if (drafted) {
+      const draft = await createDocument(tx, input.conferenceId, `P${number}`, "proposal");
+      await appendUpdates(tx, draft.id, [draftUpdate(drafted)]);
+      textDocumentId = draft.id;
+    }
+    const delegationId = input.compromise ? null : actor.delegationId;
+    const id = await insertProposal(tx, {
+      documentId: input.documentId,
+      number,
+      kind: input.kind,
+      clauseId: clause?.id ?? null,
+      part,
+      textDocumentId,
+      delegationId,
+      createdBy: actor.userId,
+      baseText: input.kind === "add" ? "" : clause!.text,
+    });
+    await addProposalEvent(tx, { proposalId: id, kind: "created", userId: actor.userId, delegationId });
+    return { id, number };
+  });
+  await announce(sql, input.documentId);
+  return created;
+}
+
+/**
+ * The sponsors submit their draft: its text is frozen as a revision, which is what everyone else
+ * sees. Submitting again (a revision) needs a changed text. Delete and retain have no text.
+ */
+export async function submitProposal(sql: Sql, actor: Actor, documentId: string, proposalId: string): Promise<{ revision: number }> {
+  const p = await visibleProposal(sql, actor, documentId, proposalId);
+  if (!isSponsor(p, actor)) refuse(403, `Only the sponsors of ${proposalName(p)} submit it.`);
+  if (p.kind !== "add") {
+    const { clauses } = await statementClauses(sql, documentId);
+    await assertChangeable(sql, documentId, clauses.find((c) => c.id === p.clauseId) ?? null);
+  }
+  const revision = await sql.begin(async (tx) => {
+    const status = await lockProposal(tx, documentId, p.id);
+    if (status !== "draft" && status !== "submitted") return refuse(409, `${proposalName(p)} is ${status}; it can no longer be submitted.`);
+    const [latest] = await tx<{ revision: number; content: JSONContent[] | null }[]>`
+      select revision, content from proposal_revisions where proposal_id = ${p.id} order by revision desc limit 1`;
+    let content: JSONContent[] | null = null;
+    let text = "";
+    if (p.textDocumentId) {
+      ({ content, text } = await readDraft(tx, p.textDocumentId));
+      if (!text.trim()) refuse(400, "Write the proposed text before submitting it.");
+      if (latest && sameBody(latest.content, content)) {
+        refuse(409, `The text has not changed since revision ${latest.revision}; there is nothing to submit.`);
+      }
+    } else if (latest) {
+      refuse(409, `${proposalName(p)} has no text to revise; it is already submitted.`);
+    }
+    const number = (latest?.revision ?? 0) + 1;
+    await insertRevision(tx, { proposalId: p.id, revision: number, content, text, baseText: p.baseText, submittedBy: actor.userId });
+    await setProposalStatus(tx, p.id, "submitted");
+    await addProposalEvent(tx, {
+      proposalId: p.id,
+      kind: number === 1 ? "submitted" : "revised",
+      userId: actor.userId,
+      delegationId: actor.delegationId,
+    });
+    return number;
+  });
+  await announce(sql, documentId);
+  return { revision };
+}
+
+export async function withdrawProposal(sql: Sql, actor: Actor, documentId: string, proposalId: string): Promise<void> {
+  const p = await visibleProposal(sql, actor, documentId, proposalId);
+  if (!isSponsor(p, actor)) refuse(403, `Only the sponsors of ${proposalName(p)} withdraw it.`);
+  await sql.begin(async (tx) => {
+    const status = await lockProposal(tx, documentId, p.id);
+    if (status !== "draft" && status !== "submitted") refuse(409, `${proposalName(p)} is ${status}; it can no longer be withdrawn.`);
+    await setProposalStatus(tx, p.id, "withdrawn");
+    await addProposalEvent(tx, { proposalId: p.id, kind: "withdrawn", userId: actor.userId, delegationId: actor.delegationId });
+  });
+  await announce(sql, documentId);
+  await freezeDraft(sql, p);
+}
+
+const positionEvent = { cosponsor: "cosponsored", support: "supported", object: "objected" } as const;
+
+/** Checks that the actor speaks for a delegation other than the sponsor's, on a submitted proposal. */
+async function positionable(sql: Db, actor: Actor, documentId: string, proposalId: string): Promise<ProposalRow & { delegation: string }> {
+  const p = await visibleProposal(sql, actor, documentId, proposalId);
+  if (!actor.delegationId) return refuse(403, "Only delegates take a position on a proposal, for their delegation.");
+  if (p.delegationId === actor.delegationId) refuse(403, `Your delegation sponsors ${proposalName(p)}.`);
+  if (p.status !== "submitted") refuse(409, `${proposalName(p)} is ${p.status}; positions are taken on submitted proposals only.`);
+  return { ...p, delegation: actor.delegationId };
+}
+
+/** Another delegation co-sponsors, supports or objects to (with a reason) a submitted proposal. */
+export async function takePosition(
+  sql: Sql,
+  actor: Actor,
+  documentId: string,
+  proposalId: string,
+  position: Position,
+  reason: string
+): Promise<void> {
+  const p = await positionable(sql, actor, documentId, proposalId);
+  const trimmed = reason.trim();
+  if (position === "object" && !trimmed) refuse(400, "Give the reason for the objection.", "reason");
+  if (trimmed.length > maxReasonLength) refuse(400, `Keep the reason under ${maxReasonLength} characters.`, "reason");
+  await sql.begin(async (tx) => {
+    if ((await lockProposal(tx, documentId, p.id)) !== "submitted") refuse(409, `${proposalName(p)} has just been decided.`);
+    await setPosition(tx, { proposalId: p.id, delegationId: p.delegation, position, reason: trimmed, userId: actor.userId });
+    await addProposalEvent(tx, {
+      proposalId: p.id,
+      kind: positionEvent[position],
+      userId: actor.userId,
+      delegationId: p.delegation,
+      reason: trimmed,
+    });
+  });
+  await announce(sql, documentId);
+}
+
+export async function withdrawPosition(sql: Sql, actor: Actor, documentId: string, proposalId: string): Promise<void> {
+  const p = await positionable(sql, actor, documentId, proposalId);
+  await sql.begin(async (tx) => {
+    if ((await lockProposal(tx, documentId, p.id)) !== "submitted") refuse(409, `${proposalName(p)} has just been decided.`);
+    if (!(await removePosition(tx, p.id, p.delegation))) refuse(409, `Your delegation has no position on ${proposalName(p)}.`);
+    await addProposalEvent(tx, { proposalId: p.id, kind: "position_withdrawn", userId: actor.userId, delegationId: p.delegation });
+  });
+  await announce(sql, documentId);
+}
+
+/** The statement's parts and the clause elements in them, as y-prosemirror lays them out. */
+function findClauseElement(ydoc: Y.Doc, clauseId: string): { part: Y.XmlElement; index: number; element: Y.XmlElement } | null {
+  for (const part of partElements(ydoc).values()) {
+    const children = part.toArray();
+    for (let index = 0; index < children.length; index++) {
+      const el = children[index];
+      if (el instanceof Y.XmlElement && el.nodeName === "clause" && el.getAttribute("id") === clauseId) return { part, index, element: el };
+    }
+  }
+  return null;
+}
+
+function partElements(ydoc: Y.Doc): Map<Part, Y.XmlElement> {
+  const parts = new Map<Part, Y.XmlElement>();
+  for (const el of ydoc.getXmlFragment(statementField).toArray()) {
+    if (el instanceof Y.XmlElement && el.nodeName === "preamble") parts.set("pp", el);
+    if (el instanceof Y.XmlElement && el.nodeName === "operative") parts.set("op", el);
+  }
+  return parts;
+}
+
+/** Writes a clause node's content into a clause element, changing only what differs (as the editor binding does). */
+function writeClause(ydoc: Y.Doc, element: Y.XmlElement, id: string, content: JSONContent[]): void {
+  const node = statementSchema.nodeFromJSON({ type: "clause", attrs: { id }, content });
+  node.check();
+  updateYFragment(ydoc, element, node, { mapping: new Map(), isOMark: new Map() });
+}
+
+/**
+ * What accepting a proposal does to the statement's Y.Doc. Throws a refusal (and so changes
+ * nothing) when the text no longer allows it.
+ */
+function applyProposal(ydoc: Y.Doc, p: ProposalRow, content: JSONContent[] | null, label: string, addedId: string): void {
+  if (p.kind === "retain") return;
+  if (p.kind === "add") {
+    const at = p.clauseId ? findClauseElement(ydoc, p.clauseId) : null;
+    if (p.clauseId && !at) refuse(409, `${label} no longer exists; the new clause has no place to go.`);
+    const part = at?.part ?? partElements(ydoc).get(p.part) ?? refuse(409, "The statement has no such part.");
+    const element = new Y.XmlElement("clause");
+    part.insert(at ? at.index + 1 : 0, [element]);
+    writeClause(ydoc, element, addedId, content!);
+    return;
+  }
+  const found = findClauseElement(ydoc, p.clauseId!) ?? refuse(409, `${label} no longer exists in the statement.`);
+  if (p.kind === "replace") return writeClause(ydoc, found.element, p.clauseId!, content!);
+  const clausesInPart = found.part.toArray().filter((el) => el instanceof Y.XmlElement && el.nodeName === "clause").length;
+  if (clausesInPart <= 1) refuse(409, `${label} is the only clause of its part, and a part keeps at least one clause.`);
+  found.part.delete(found.index, 1);
+}
+
+/**
+ * The chair accepts (the latest revision goes into the base text, as one change relayed to
+ * everyone present) or rejects a submitted proposal.
+ */
+export async function decideProposal(
+  sql: Sql,
+  collab: Pick<CollabEndpoint, "changeDocument">,
+  actor: Actor,
+  input: { documentId: string; proposalId: string; decision: "accept" | "reject"; reason: string }
+): Promise<void> {
+  if (!actor.isChair) refuse(403, "Only the chair decides on proposals.");
+  const reason = input.reason.trim();
+  if (reason.length > maxReasonLength) refuse(400, `Keep the reason under ${maxReasonLength} characters.`, "reason");
+  const p = await visibleProposal(sql, actor, input.documentId, input.proposalId);
+  const { clauses } = await statementClauses(sql, input.documentId);
+  const clause = clauses.find((c) => c.id === p.clauseId) ?? null;
+  if (input.decision === "accept") await assertChangeable(sql, input.documentId, p.kind === "add" ? null : clause);
+
+  await sql.begin(async (tx) => {
+    const status = await lockProposal(tx, input.documentId, p.id);
+    if (status !== "submitted") refuse(409, `${proposalName(p)} is ${status}; only a submitted proposal can be decided.`);
+    if (input.decision === "reject") {
+      await recordDecision(tx, p.id, { status: "rejected", decidedBy: actor.userId, reason: reason || null });
+      await addProposalEvent(tx, { proposalId: p.id, kind: "rejected", userId: actor.userId, delegationId: null, reason });
+      return;
+    }
+    const [latest] = await tx<{ content: JSONContent[] | null }[]>`
+      select content from proposal_revisions where proposal_id = ${p.id} order by revision desc limit 1`;
+    const addedId = newClauseId();
+    // Held under the proposal's lock: a second decision waits, and sees it decided. Should the
+    // commit fail after the text changed, the proposal stays submitted and can be decided again.
+    await collab.changeDocument(input.documentId, (ydoc) =>
+      applyProposal(ydoc, p, latest?.content ?? null, clause?.label ?? "The clause", addedId)
+    );
+    await recordDecision(tx, p.id, {
+      status: "accepted",
+      decidedBy: actor.userId,
+      reason: reason || null,
+      newClauseId: p.kind === "add" ? addedId : undefined,
+    });
+    await addProposalEvent(tx, { proposalId: p.id, kind: "accepted", userId: actor.userId, delegationId: null, reason });
+  });
+  await announce(sql, input.documentId);
+  await freezeDraft(sql, p);
+}
+
+/**
+ * The chair writes a compromise text for a clause and closes open proposals on it as merged into
+ * it. The compromise is a submitted proposal of the chair's, to be accepted like any other.
+ */
+export async function mergeProposals(
+  sql: Sql,
+  actor: Actor,
+  input: { documentId: string; conferenceId: string; proposalIds: string[]; text: string; reason: string }
+): Promise<{ id: string; number: number }> {
+  if (!actor.isChair) refuse(403, "Only the chair merges proposals into a compromise.");
+  const content = paragraphsOf(input.text);
+  if (content.length === 0) refuse(400, "Write the compromise text.", "text");
+  if (input.text.length > maxCompromiseLength) refuse(400, `Keep the compromise under ${maxCompromiseLength} characters.`, "text");
+  const reason = input.reason.trim();
+  if (reason.length > maxReasonLength) refuse(400, `Keep the reason under ${maxReasonLength} characters.`, "reason");
+  const ids = [...new Set(input.proposalIds)];
+  if (ids.length === 0) refuse(400, "Choose the proposals the compromise replaces.", "merge");
+  const merged: ProposalRow[] = [];
+  for (const id of ids) merged.push(await visibleProposal(sql, actor, input.documentId, id));
+  for (const p of merged) {
+    if (p.status !== "submitted") refuse(409, `${proposalName(p)} is ${p.status}; only submitted proposals can be merged.`);
+    if (p.kind === "add") refuse(409, `${proposalName(p)} adds a clause; a compromise on an existing clause cannot replace it.`);
+  }
+  const clauseId = merged[0].clauseId;
+  if (merged.some((p) => p.clauseId !== clauseId)) refuse(400, "A compromise merges proposals on one clause only.", "merge");
+  const { clauses } = await statementClauses(sql, input.documentId);
+  const clause = clauses.find((c) => c.id === clauseId) ?? refuse(409, "That clause no longer exists in the statement.");
+  await assertChangeable(sql, input.documentId, clause);
+  const text = proposalSchema.nodeFromJSON({ type: "doc", content }).textContent;
+
+  const created = await sql.begin(async (tx) => {
+    for (const p of merged) {
+      const status = await lockProposal(tx, input.documentId, p.id);
+      if (status !== "submitted") refuse(409, `${proposalName(p)} has just been decided.`);
+    }
+    const number = await nextProposalNumber(tx, input.documentId);
+    const draft = await createDocument(tx, input.conferenceId, `P${number}`, "proposal");
+    await appendUpdates(tx, draft.id, [draftUpdate(content)]);
+    const id = await insertProposal(tx, {
+      documentId: input.documentId,
+      number,
+      kind: "replace",
+      clauseId: clause.id,
+      part: clause.part,
+      textDocumentId: draft.id,
+      delegationId: null,
+      createdBy: actor.userId,
+      baseText: clause.text,
+      status: "submitted",
+    });
+    await insertRevision(tx, { proposalId: id, revision: 1, content, text, baseText: clause.text, submittedBy: actor.userId });
+    await addProposalEvent(tx, { proposalId: id, kind: "created", userId: actor.userId, delegationId: null });
+    await addProposalEvent(tx, { proposalId: id, kind: "submitted", userId: actor.userId, delegationId: null });
+    for (const p of merged) {
+      await recordDecision(tx, p.id, { status: "merged", decidedBy: actor.userId, reason: reason || null, mergedInto: id });
+      await addProposalEvent(tx, { proposalId: p.id, kind: "merged", userId: actor.userId, delegationId: null, reason });
+    }
+    return { id, number };
+  });
+  await announce(sql, input.documentId);
+  for (const p of merged) await freezeDraft(sql, p);
+  return created;
+}

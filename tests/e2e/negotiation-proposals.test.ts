@@ -1,0 +1,131 @@
+import { createRequire } from "node:module";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser, signedInContext } from "../support/browser";
+import { createSessionUser } from "../support/sessions";
+import { createTestDelegation } from "../support/people";
+import { createTestDatabase, type TestDatabase } from "../support/db";
+import { startTestServer, type TestServer } from "../support/server";
+import { clauseTexts, createTestDocument, storedDoc } from "../support/statement";
+
+/**
+ * A delegate drafts a replacement in the proposal editor and submits it; the chair, whose
+ * statement page is open, sees it arrive in the clause panel without reloading, opens it and
+ * accepts it; the new text and the decision reach both people's statement pages live.
+ */
+let db: TestDatabase;
+let server: TestServer;
+let browser: Browser;
+let documentId: string;
+let conferenceId: string;
+let chairCookie: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await startTestServer({ databaseUrl: db.url });
+  ({ documentId, conferenceId, cookie: chairCookie } = await createTestDocument(db.sql));
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+const axeSource = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+/** axe-core's WCAG 2.1 A and AA rule violations on the page as it is now (as in accessibility.test.ts). */
+async function violations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: axeSource });
+  const result = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe;
+    return axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+  });
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+async function openStatement(cookie: string): Promise<Page> {
+  const context = await signedInContext(browser, server.url, cookie, { viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/documents/${documentId}`);
+  await page.locator(".statement .clause").first().waitFor();
+  await page.locator('.connection-badge[data-connection="connected"]').first().waitFor();
+  return page;
+}
+
+/** Makes a clause the current one through the outline (works in a read-only editor too). */
+async function goToClause(page: Page, label: string) {
+  await page.locator(".outline-item", { has: page.locator(".outline-label", { hasText: new RegExp(`^${label}$`) }) }).click();
+  await page
+    .locator(`.clause-panel`)
+    .getByRole("heading", { name: `Proposals on ${label}` })
+    .waitFor();
+}
+
+const clauseText = (page: Page, label: string) =>
+  page.locator(`.statement .clause[data-label="${label}"]`).evaluate((el) => {
+    const copy = el.cloneNode(true) as HTMLElement;
+    copy.querySelectorAll(".collab-caret").forEach((c) => c.remove());
+    return copy.textContent;
+  });
+
+describe("a proposal from draft to the base text, in Chromium", () => {
+  it("goes from a delegate's editor to the chair's decision, live on both pages", async () => {
+    const norway = await createTestDelegation(db.sql, conferenceId, { code: "NOR", name: "Norway" });
+    const delegate = await createSessionUser(db.sql, { conferenceId, role: "delegate", delegationId: norway.id, name: "Ingrid Holm" });
+    const original = clauseTexts(await storedDoc(db.sql, documentId))[8];
+
+    const chair = await openStatement(chairCookie);
+    await goToClause(chair, "OP2");
+    await expect.poll(() => chair.locator(".clause-panel").textContent()).toContain("No proposals on this clause.");
+
+    // The delegate proposes a replacement of OP2 and writes it in the live drafting editor.
+    const alice = await openStatement(delegate.cookie);
+    await goToClause(alice, "OP2");
+    await alice.locator(".propose-form").getByRole("button", { name: "Replace" }).click();
+    // Client-side navigations: wait for what the new page shows, not for a load event.
+    const draft = alice.locator(`.proposal-draft[aria-label="Proposed text of P1"]`);
+    await draft.waitFor();
+    await expect.poll(() => draft.textContent()).toBe(original);
+    await draft.locator("p").first().click();
+    await alice.keyboard.press("End");
+    await alice.keyboard.press("Control+End");
+    await alice.keyboard.type(" without delay");
+    await expect.poll(() => alice.locator(".proposal-editor .connection-badge").textContent()).toBe("All changes saved");
+    await expect.poll(() => alice.getByTestId("draft-diff").locator("ins").textContent()).toContain("without delay");
+    expect(await violations(alice)).toEqual([]);
+    await alice.getByRole("button", { name: "Submit", exact: true }).click();
+    await expect.poll(() => alice.getByTestId("proposal-status").textContent()).toBe("Submitted");
+    // Back to the statement, which stays open from here on.
+    await alice.goBack();
+    await alice.locator('.statement .clause[data-label="OP2"]').waitFor();
+    await goToClause(alice, "OP2");
+
+    // The chair's page, open all along, shows it in the clause panel with its change marked.
+    const item = chair.locator(".clause-panel .proposal-item", { hasText: "P1" });
+    await item.waitFor({ timeout: 15_000 });
+    await expect.poll(() => item.textContent()).toContain("Norway (NOR)");
+    await expect.poll(() => item.locator("ins").textContent()).toContain("without delay");
+    expect(await violations(chair)).toEqual([]);
+
+    // The chair opens it in a second tab and accepts it there.
+    const link = item.getByRole("link", { name: /P1 · Replace OP2/ });
+    const decision = await chair.context().newPage();
+    await decision.goto(new URL((await link.getAttribute("href"))!, server.url).toString());
+    await expect.poll(() => decision.getByTestId("proposal-diff").locator("ins").textContent()).toContain("without delay");
+    expect(await violations(decision)).toEqual([]);
+    await decision.getByRole("button", { name: "Accept" }).click();
+    await expect.poll(() => decision.getByTestId("proposal-status").textContent()).toBe("Accepted");
+
+    // Both statement pages, never reloaded, show the new base text and the decision.
+    const expected = `${original} without delay`;
+    await expect.poll(() => clauseText(chair, "OP2"), { timeout: 15_000 }).toBe(expected);
+    await expect.poll(() => clauseText(alice, "OP2"), { timeout: 15_000 }).toBe(expected);
+    await expect.poll(() => chair.locator(".clause-panel .proposal-item .proposal-status").textContent()).toBe("Accepted");
+    await expect.poll(() => alice.locator(".clause-panel .proposal-item .proposal-status").textContent()).toBe("Accepted");
+    expect(clauseTexts(await storedDoc(db.sql, documentId))[8]).toBe(expected);
+  }, 120_000);
+});
