@@ -79,7 +79,7 @@ it("the secretariat invites a delegate, who signs up through the link and reads 
   expect(await findMembership(db.sql, conference.id, user!.id)).toMatchObject({ role: "delegate", delegationId: colombia.id });
 
   // The statement opens for them read-only: no tools, not editable, and typing changes nothing.
-  await invitee.getByRole("link", { name: "Joint Statement" }).click();
+  await invitee.getByRole("link", { name: "Joint Statement", exact: true }).click();
   await invitee.locator('.connection-badge[data-connection="connected"]').waitFor();
   await expect.poll(() => invitee.locator(".connection-badge").textContent()).toBe("Connected · read only");
   expect(await invitee.locator(".statement").getAttribute("contenteditable")).toBe("false");
