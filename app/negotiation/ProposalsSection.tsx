@@ -12,6 +12,12 @@ const proposeButtons: { kind: ProposalKind; label: string }[] = [
   { kind: "add", label: "Add a clause after" },
 ];
 
+const cosponsors = (p: ProposalSummary) =>
+  p.positions
+    .filter((x) => x.position === "cosponsor")
+    .map((x) => `${x.delegationName} (${x.delegationCode})`)
+    .join(", ");
+
 /**
  * The proposals on the clause the person is on (and clauses proposed after it), and the buttons
  * to propose: a delegate for their delegation, the chair a compromise text.
@@ -48,7 +54,19 @@ export function ProposalsSection({
               </Link>{" "}
               <span className={`proposal-status status-${p.status}`}>{proposalStatusLabels[p.status]}</span>
             </p>
-            <p className="proposal-sponsor">{p.sponsor}</p>
+            <p className="proposal-sponsor">
+              {p.sponsor}
+              {cosponsors(p) ? <>; co-sponsored by {cosponsors(p)}</> : null}
+            </p>
+            {p.positions.some((x) => x.position !== "cosponsor") ? (
+              <p className="proposal-positions">
+                {(["support", "object"] as const)
+                  .map((kind) => [kind, p.positions.filter((x) => x.position === kind)] as const)
+                  .filter(([, list]) => list.length > 0)
+                  .map(([kind, list]) => `${kind === "support" ? "Supported" : "Objected to"} by ${list.map((x) => x.delegationCode).join(", ")}`)
+                  .join(" · ")}
+              </p>
+            ) : null}
             {p.proposedText !== null || p.kind === "delete" || p.kind === "retain" ? (
               <ProposalDiff proposal={p} text={p.proposedText} />
             ) : (
