@@ -145,6 +145,7 @@ describe("a negotiation with the chair and two delegations, in Chromium", () => 
   }, 120_000);
 
   it("the chair accepts Norway's text; the base text changes on every page without a reload", async () => {
+    await goToClause(chair, "OP3");
     const p1 = await openProposal(chair, "P1");
     await p1.getByRole("button", { name: "Accept" }).click();
     await expect.poll(() => p1.getByTestId("proposal-status").textContent()).toBe("Accepted");
