@@ -1,3 +1,4 @@
+import { stateBadgeLabels } from "../negotiation/labels";
 import { Extension } from "@tiptap/core";
 import { Plugin, PluginKey, type EditorState, type Transaction } from "@tiptap/pm/state";
 import { Decoration, DecorationSet } from "@tiptap/pm/view";
@@ -21,11 +22,8 @@ export interface NegotiationOverlayData {
 
 export const noNegotiation: NegotiationOverlayData = { provisional: [], states: {}, bracketed: [], locks: { whole: null, clauses: [] } };
 
-export const stateBadges: Partial<Record<ClauseState, string>> = {
-  agreed: "Agreed",
-  agreed_ad_ref: "Agreed ad ref.",
-  under_negotiation: "Under negotiation",
-};
+/** An open clause carries no badge. */
+const stateBadges: Partial<Record<ClauseState, string>> = { ...stateBadgeLabels, open: undefined };
 
 interface OverlayState {
   data: NegotiationOverlayData;

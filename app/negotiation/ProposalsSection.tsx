@@ -40,6 +40,7 @@ export function ProposalsSection({
   const fetcher = useFetcher<{ ok: false; errors: Record<string, string[]> }>();
   // Clauses proposed for the start of a part show with the part's first clause.
   const here = proposals.filter((p) => p.clauseId === clauseId || (p.clauseId === null && clauseLabel === `${p.part.toUpperCase()}1`));
+  const firstOfPart = clauseLabel === "PP1" ? "pp" : clauseLabel === "OP1" ? "op" : null;
   const errors = fetcher.data && !fetcher.data.ok ? Object.values(fetcher.data.errors).flat() : null;
   return (
     <div className="proposals-section">
@@ -98,6 +99,17 @@ export function ProposalsSection({
             </>
           )}
           <ErrorList errors={errors} />
+        </fetcher.Form>
+      ) : null}
+      {canPropose && firstOfPart ? (
+        // A new first clause of a part follows no clause: it names the part instead.
+        <fetcher.Form method="post" action={`/documents/${documentId}`} className="propose-form propose-start">
+          <CsrfInput />
+          <input type="hidden" name="intent" value="propose" />
+          <input type="hidden" name="part" value={firstOfPart} />
+          <button type="submit" name="kind" value="add" className="button small" disabled={fetcher.state !== "idle"}>
+            Add a clause before {clauseLabel}
+          </button>
         </fetcher.Form>
       ) : null}
     </div>

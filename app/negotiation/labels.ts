@@ -72,6 +72,9 @@ export const stateLabels: Record<ClauseState, string> = {
   agreed: "Agreed",
 };
 
+/** The short form on a clause's badge and in the compilation. */
+export const stateBadgeLabels: Record<ClauseState, string> = { ...stateLabels, agreed_ad_ref: "Agreed ad ref." };
+
 export const proposalKindLabels: Record<ProposalKind, string> = {
   replace: "Replace",
   delete: "Delete",

@@ -13,25 +13,10 @@ import { invariantResponse } from "../utils/invariant";
 import { useLiveUpdates } from "../negotiation/live";
 import { LiveNotices } from "../negotiation/LiveNotices";
 import type { DiffSegment } from "../negotiation/word-diff";
-
-const stateLabels: Record<ClauseState, string> = {
-  open: "Open",
-  under_negotiation: "Under negotiation",
-  agreed_ad_ref: "Agreed ad ref.",
-  agreed: "Agreed",
-};
-
-const statusLabels: Record<ProposalStatus, string> = {
-  draft: "Draft",
-  submitted: "Submitted",
-  accepted: "Accepted",
-  rejected: "Rejected",
-  merged: "Merged",
-  withdrawn: "Withdrawn",
-};
+import { proposalStatusLabels, stateBadgeLabels } from "../negotiation/labels";
 
 const isState = (v: string): v is ClauseState => (clauseStates as readonly string[]).includes(v);
-const isStatus = (v: string): v is ProposalStatus => v in statusLabels;
+const isStatus = (v: string): v is ProposalStatus => v in proposalStatusLabels;
 
 /** The compilation: the whole statement with every proposal on it, for every member of the conference. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -87,7 +72,7 @@ function Proposal({ p }: { p: CompiledProposal }) {
     <article className={`compiled-proposal status-${p.status}`} data-proposal={p.number} aria-label={`${p.label}, ${p.number}`}>
       <header>
         <strong className="proposal-label">{p.label}</strong> <span className="proposal-number">{p.number}</span>{" "}
-        <span className={`status-badge status-${p.status}`}>{statusLabels[p.status]}</span>
+        <span className={`status-badge status-${p.status}`}>{proposalStatusLabels[p.status]}</span>
       </header>
       <dl className="proposal-people">
         <dt>Proposed by</dt>
@@ -151,7 +136,7 @@ function Entry({ entry }: { entry: CompilationEntry }) {
     >
       <h3>
         <span className="clause-label">{entry.label}</span>{" "}
-        <span className={`state-badge state-${entry.state}`}>{stateLabels[entry.state]}</span>
+        <span className={`state-badge state-${entry.state}`}>{stateBadgeLabels[entry.state]}</span>
       </h3>
       <p className={entry.bracketed ? "clause-text bracketed" : "clause-text"}>{entry.bracketed ? `[${entry.text}]` : entry.text}</p>
       {entry.proposals.length ? (
@@ -229,13 +214,13 @@ export default function CompilationPage() {
             label="Clause state"
             name="state"
             defaultValue={filters.state}
-            options={[{ value: "", label: "All states" }, ...Object.entries(stateLabels).map(([value, label]) => ({ value, label }))]}
+            options={[{ value: "", label: "All states" }, ...Object.entries(stateBadgeLabels).map(([value, label]) => ({ value, label }))]}
           />
           <SelectField
             label="Proposal status"
             name="status"
             defaultValue={filters.status}
-            options={[{ value: "", label: "All statuses" }, ...Object.entries(statusLabels).map(([value, label]) => ({ value, label }))]}
+            options={[{ value: "", label: "All statuses" }, ...Object.entries(proposalStatusLabels).map(([value, label]) => ({ value, label }))]}
           />
           <button type="submit" className="button">
             Filter

@@ -34,7 +34,7 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
 }
 
 /** The wall-clock time in `zone` at `instant`, as if it were UTC (milliseconds). */
-function wallClock(zone: string, instant: number): number {
+export function wallClock(zone: string, instant: number): number {
   const parts = Object.fromEntries(formatterFor(zone).formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
   return Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
 }

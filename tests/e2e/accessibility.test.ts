@@ -1,13 +1,11 @@
-import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import { axeViolations } from "../support/axe";
 import { launchBrowser, signedInContext } from "../support/browser";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { createSessionUser } from "../support/sessions";
 import { createTestDocument } from "../support/statement";
-
-const axeSource = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 let db: TestDatabase;
 let server: TestServer;
@@ -25,16 +23,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** axe-core's WCAG 2.1 A and AA rules (contrast, labels, names, landmarks) on the page as it is now. */
-async function violations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axeSource });
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    return axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-  });
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
-
 async function open(path: string, cookie: string | null, width = 1280): Promise<Page> {
   const context = cookie
     ? await signedInContext(browser, server.url, cookie, { viewport: { width, height: 900 } })
@@ -47,12 +35,12 @@ async function open(path: string, cookie: string | null, width = 1280): Promise<
 describe("pages meet WCAG 2.1 AA as axe-core checks it", () => {
   it("the sign-in page, also with an error shown", async () => {
     const page = await open("/login", null);
-    expect(await violations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.getByLabel("E-mail").fill("nobody@example.org");
     await page.getByLabel("Password").fill("wrong password");
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByText("The e-mail address or password is incorrect.").waitFor();
-    expect(await violations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it("the statement editor of a chair, on a desktop and on a tablet", async () => {
@@ -60,7 +48,7 @@ describe("pages meet WCAG 2.1 AA as axe-core checks it", () => {
       const page = await open(`/documents/${fixture.documentId}`, fixture.cookie, width);
       await page.locator('.connection-badge[data-connection="connected"]').waitFor();
       await page.locator(".outline-item").first().waitFor();
-      expect(await violations(page)).toEqual([]);
+      expect(await axeViolations(page)).toEqual([]);
     }
   });
 
@@ -68,14 +56,14 @@ describe("pages meet WCAG 2.1 AA as axe-core checks it", () => {
     const delegate = await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "delegate" });
     const page = await open(`/documents/${fixture.documentId}`, delegate.cookie);
     await page.locator('.connection-badge[data-connection="connected"]').waitFor();
-    expect(await violations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it("the secretariat's conference, delegations and people pages", async () => {
     const secretariat = await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "secretariat" });
     for (const path of ["", "/delegations", "/people"]) {
       const page = await open(`/conferences/${fixture.conferenceId}${path}`, secretariat.cookie);
-      expect(await violations(page), path || "/").toEqual([]);
+      expect(await axeViolations(page), path || "/").toEqual([]);
     }
   });
 });

@@ -1,6 +1,6 @@
-import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import { axeViolations } from "../support/axe";
 import { launchBrowser, signedInContext } from "../support/browser";
 import { createSessionUser } from "../support/sessions";
 import { createTestDelegation } from "../support/people";
@@ -30,22 +30,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-const axeSource = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-
-/** axe-core's WCAG 2.1 A and AA rule violations on the page as it is now (as in accessibility.test.ts). */
-async function violations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axeSource });
-  const result = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
-      }
-    ).axe;
-    return axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-  });
-  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 async function openStatement(cookie: string): Promise<Page> {
   const context = await signedInContext(browser, server.url, cookie, { viewport: { width: 1280, height: 900 } });
@@ -96,7 +80,7 @@ describe("a proposal from draft to the base text, in Chromium", () => {
     await alice.keyboard.type(" without delay");
     await expect.poll(() => alice.locator(".proposal-editor .connection-badge").textContent()).toBe("All changes saved");
     await expect.poll(() => alice.getByTestId("draft-diff").locator("ins").textContent()).toContain("without delay");
-    expect(await violations(alice)).toEqual([]);
+    expect(await axeViolations(alice)).toEqual([]);
     await alice.getByRole("button", { name: "Submit", exact: true }).click();
     await expect.poll(() => alice.getByTestId("proposal-status").textContent()).toBe("Submitted");
     // Back to the statement, which stays open from here on.
@@ -109,14 +93,14 @@ describe("a proposal from draft to the base text, in Chromium", () => {
     await item.waitFor({ timeout: 15_000 });
     await expect.poll(() => item.textContent()).toContain("Norway (NOR)");
     await expect.poll(() => item.locator("ins").textContent()).toContain("without delay");
-    expect(await violations(chair)).toEqual([]);
+    expect(await axeViolations(chair)).toEqual([]);
 
     // The chair opens it in a second tab and accepts it there.
     const link = item.getByRole("link", { name: /P1 · Replace OP2/ });
     const decision = await chair.context().newPage();
     await decision.goto(new URL((await link.getAttribute("href"))!, server.url).toString());
     await expect.poll(() => decision.getByTestId("proposal-diff").locator("ins").textContent()).toContain("without delay");
-    expect(await violations(decision)).toEqual([]);
+    expect(await axeViolations(decision)).toEqual([]);
     await decision.getByRole("button", { name: "Accept" }).click();
     await expect.poll(() => decision.getByTestId("proposal-status").textContent()).toBe("Accepted");
 

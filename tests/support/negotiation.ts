@@ -2,6 +2,7 @@ import type { Sql } from "../../server/db/sql";
 import { readStatement } from "../../server/negotiation/statement";
 import { subscribeNegotiationEvents, type NegotiationEvent } from "../../server/negotiation/events";
 import type { Role } from "../../server/queries/memberships";
+import { wallClock } from "../../server/negotiation/time-zones";
 import { onCleanup } from "./cleanup";
 import { csrfTokenFor } from "./people";
 import { createSessionUser } from "./sessions";
@@ -77,19 +78,6 @@ export async function recordEvents(sql: Sql): Promise<NegotiationEvent[]> {
 
 /** An instant as the silence form takes it: date and time (with seconds) on the clocks of `zone`. */
 export function deadlineFields(instant: Date, timeZone = "UTC"): { date: string; time: string; timeZone: string } {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-CA", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    })
-      .formatToParts(instant)
-      .map((p) => [p.type, p.value]),
-  );
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}:${parts.second}`, timeZone };
+  const wall = new Date(wallClock(timeZone, instant.getTime())).toISOString();
+  return { date: wall.slice(0, 10), time: wall.slice(11, 19), timeZone };
 }
