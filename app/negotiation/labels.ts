@@ -79,7 +79,7 @@ export const proposalKindLabels: Record<ProposalKind, string> = {
   replace: "Replace",
   delete: "Delete",
   retain: "Retain",
-  add: "Add a clause",
+  add: "New clause",
 };
 
 export const proposalStatusLabels: Record<ProposalStatus, string> = {

@@ -17,7 +17,7 @@ export interface ProposalSummary {
   compromise: boolean;
   /** The viewer is one of its sponsors (may draft, submit, withdraw). */
   mine: boolean;
-  /** What it is about: "OP3", "a new clause after OP3", "a new clause at the start of the operative part". */
+  /** What it is about, after its kind ("Replace", "New clause"): "OP3", "after OP3", "at the start of the operative part". */
   target: string;
   /** The clause's current label (null for a clause that no longer exists). */
   clauseLabel: string | null;
@@ -41,8 +41,8 @@ export function summarize(p: ProposalRow, clauses: ClauseInfo[], viewer: Actor):
   const target =
     p.kind === "add"
       ? p.clauseId
-        ? `a new clause after ${clause?.label ?? "a clause since removed"}`
-        : `a new clause at the start of the ${partNames[p.part]} part`
+        ? `after ${clause?.label ?? "a clause since removed"}`
+        : `at the start of the ${partNames[p.part]} part`
       : clause?.label ?? "a clause since removed";
   return {
     id: p.id,

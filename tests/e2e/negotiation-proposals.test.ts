@@ -112,4 +112,13 @@ describe("a proposal from draft to the base text, in Chromium", () => {
     await expect.poll(() => alice.locator(".clause-panel .proposal-item .proposal-status").textContent()).toBe("Accepted");
     expect(clauseTexts(await storedDoc(db.sql, documentId))[8]).toBe(expected);
   }, 120_000);
+  it("lets a delegate propose a new first clause of a part, before PP1", async () => {
+    const delegation = await createTestDelegation(db.sql, conferenceId, { code: "JPN", name: "Japan" });
+    const delegate = await createSessionUser(db.sql, { conferenceId, role: "delegate", delegationId: delegation.id });
+    const page = await openStatement(delegate.cookie);
+    await goToClause(page, "PP1");
+    await page.getByRole("button", { name: "Add a clause before PP1" }).click();
+    await expect.poll(() => page.locator("h1").textContent()).toMatch(/P\d+ · New clause at the start of the preambular part/);
+    await page.locator(".proposal-draft").waitFor();
+  }, 60_000);
 });
