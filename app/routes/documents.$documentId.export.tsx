@@ -40,16 +40,24 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     });
   }
 
-  invariantResponse(exportFormats.includes(format as ExportFormat), `Unknown export format. Choose one of: ${[...exportFormats, "redline"].join(", ")}.`, {
-    status: 400,
-  });
+  invariantResponse(
+    exportFormats.includes(format as ExportFormat),
+    `Unknown export format. Choose one of: ${[...exportFormats, "redline"].join(", ")}.`,
+    {
+      status: 400,
+    }
+  );
   const draft = search.get("draft") === "1";
   const versionId = search.get("version");
   if (versionId && versionId !== "current") {
     invariantResponse(format !== "compilation", "The compilation is of the current text only.", { status: 400 });
     const version = await readSide(context.sql, document.id, versionId);
     invariantResponse(version, "There is no such version of this statement.", { status: 404 });
-    const labels = new Map(listClauses(version.doc).filter((c) => c.id).map((c) => [c.id!, c.label.slice(2)]));
+    const labels = new Map(
+      listClauses(version.doc)
+        .filter((c) => c.id)
+        .map((c) => [c.id!, c.label.slice(2)])
+    );
     // audit: export of a version (version.id, format)
     return download(
       await renderExport({
@@ -60,7 +68,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         version: version.label,
         at: version.at,
         draft: draft ? { labels, bracketed: new Set() } : null,
-      }),
+      })
     );
   }
 
@@ -81,7 +89,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       at: new Date(),
       draft: draft || format === "compilation" ? { labels, bracketed: marks.bracketed } : null,
       proposals,
-    }),
+    })
   );
 }
 

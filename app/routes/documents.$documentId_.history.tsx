@@ -47,7 +47,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 const createSchema = z.object({
-  name: z.string({ error: "Name the revision." }).trim().min(1, "Name the revision, e.g. “Rev.1”.").max(100, "Keep the name under 100 characters."),
+  name: z
+    .string({ error: "Name the revision." })
+    .trim()
+    .min(1, "Name the revision, e.g. “Rev.1”.")
+    .max(100, "Keep the name under 100 characters."),
 });
 const restoreSchema = z.object({ versionId: z.string({ error: "Choose a version." }).trim().min(1, "Choose a version.").max(100) });
 
@@ -68,7 +72,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const parsed = parseForm(form, restoreSchema);
     if (!parsed.ok) return invalid(parsed);
     try {
-      const restored = await restoreVersion(context.sql, context.collab, { documentId: document.id, versionId: parsed.data.versionId, userId: user.id });
+      const restored = await restoreVersion(context.sql, context.collab, {
+        documentId: document.id,
+        versionId: parsed.data.versionId,
+        userId: user.id,
+      });
       return { ok: true as const, message: `${restored.label}: the statement now reads as it did.`, versionId: restored.id };
     } catch (err) {
       if (!(err instanceof VersionRefusal)) throw err;
@@ -164,7 +172,9 @@ export default function HistoryPage() {
           </Form>
         ) : null}
         {locked && canRestore ? (
-          <p className="muted">{locked === "adopted" ? "The text is adopted" : "A silence procedure is running"}: no version can be restored.</p>
+          <p className="muted">
+            {locked === "adopted" ? "The text is adopted" : "A silence procedure is running"}: no version can be restored.
+          </p>
         ) : null}
         <Form method="get" action={`/documents/${document.id}/redline`} className="compare-form" aria-labelledby="compare-heading">
           <h2 id="compare-heading">Compare two versions</h2>
@@ -205,7 +215,7 @@ export default function HistoryPage() {
               </li>
             ) : (
               row(g)
-            ),
+            )
           )}
         </ol>
       </main>

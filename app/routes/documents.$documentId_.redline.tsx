@@ -32,7 +32,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     title: redline.title,
     clauses: redline.clauses.map((c) => ({
       ...c,
-      sources: c.change === "unchanged" || !c.id ? [] : (sources.get(c.id) ?? []).map((s) => ({ number: s.number, delegation: s.delegationName })),
+      sources:
+        c.change === "unchanged" || !c.id ? [] : (sources.get(c.id) ?? []).map((s) => ({ number: s.number, delegation: s.delegationName })),
     })),
   };
 }
@@ -59,7 +60,7 @@ function Segments({ diff }: { diff: DiffSegment[] }) {
             {s.text}
             <span className="visually-hidden">]</span>
           </del>
-        ),
+        )
       )}
     </p>
   );
@@ -92,10 +93,20 @@ export default function RedlinePage() {
   useLiveUpdates(document.id);
   const changed = clauses.filter((c) => c.change !== "unchanged" || c.moved).length;
   const clause = (c: Clause) => (
-    <li key={`${c.id}-${c.change}`} className={`redline-clause change-${c.change}${c.moved ? " moved" : ""}`} data-clause-id={c.id ?? undefined} data-change={c.change}>
+    <li
+      key={`${c.id}-${c.change}`}
+      className={`redline-clause change-${c.change}${c.moved ? " moved" : ""}`}
+      data-clause-id={c.id ?? undefined}
+      data-change={c.change}
+    >
       <p className="redline-head">
         <strong>{describe(c)}</strong>
-        {c.part === "op" && c.oldNum !== c.newNum && c.oldNum && c.newNum ? <span className="renumbered"> (number {c.oldNum} → {c.newNum})</span> : null}
+        {c.part === "op" && c.oldNum !== c.newNum && c.oldNum && c.newNum ? (
+          <span className="renumbered">
+            {" "}
+            (number {c.oldNum} → {c.newNum})
+          </span>
+        ) : null}
       </p>
       <Segments diff={c.diff} />
       {c.sources.length > 0 ? (
@@ -125,7 +136,10 @@ export default function RedlinePage() {
           {canExport ? (
             <>
               {" "}
-              · <a href={`/documents/${document.id}/export?format=redline&from=${from.id}&to=${to.id}`}>Download with tracked changes (Word)</a>
+              ·{" "}
+              <a href={`/documents/${document.id}/export?format=redline&from=${from.id}&to=${to.id}`}>
+                Download with tracked changes (Word)
+              </a>
             </>
           ) : null}
         </p>
@@ -147,7 +161,7 @@ export default function RedlinePage() {
               </li>
             ) : (
               clause(g)
-            ),
+            )
           )}
         </ol>
       </main>

@@ -20,7 +20,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return {
     document: { id: document.id, title: document.title },
     conference: { id: conference.id, title: conference.title },
-    version: { id: version.id, number: version.number, kind: version.kind, label: versionLabel(version), by: version.createdByName, at: version.createdAt.toISOString() },
+    version: {
+      id: version.id,
+      number: version.number,
+      kind: version.kind,
+      label: versionLabel(version),
+      by: version.createdByName,
+      at: version.createdAt.toISOString(),
+    },
     canExport: can(access, "conference:export"),
     text: statementView(versionDocument(version), version.clauseStates),
   };
@@ -44,8 +51,8 @@ export default function VersionPage() {
       </AppHeader>
       <main id="main" className="version-page">
         <p className="version-banner" role="note">
-          Version {version.number}, saved by {version.by ?? "Concord (automatic)"} on <time dateTime={version.at}>{formatUtc(version.at)}</time>. Read
-          only.
+          Version {version.number}, saved by {version.by ?? "Concord (automatic)"} on{" "}
+          <time dateTime={version.at}>{formatUtc(version.at)}</time>. Read only.
         </p>
         <p className="version-links">
           <Link to={`/documents/${document.id}/history`}>History</Link>

@@ -13,7 +13,14 @@ export function SaveRevision({ documentId }: { documentId: string }) {
       <fetcher.Form method="post" action={`/documents/${documentId}/history`} className="save-revision-form">
         <CsrfInput />
         <input type="hidden" name="intent" value="create" />
-        <Field label="Name of the revision" name="name" placeholder="Rev.1" maxLength={100} required errors={result && !result.ok ? result.errors.name : undefined} />
+        <Field
+          label="Name of the revision"
+          name="name"
+          placeholder="Rev.1"
+          maxLength={100}
+          required
+          errors={result && !result.ok ? result.errors.name : undefined}
+        />
         <button type="submit" className="button small primary" disabled={fetcher.state !== "idle"}>
           Save
         </button>

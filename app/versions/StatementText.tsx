@@ -47,7 +47,15 @@ function blocks(nodes: JSONContent[] | undefined): ReactNode[] {
 }
 
 /** A statement's text read-only, as a version had it: title, then each clause with its label and state. */
-export function StatementText({ title, preamble, operative }: { title: JSONContent[]; preamble: VersionClause[]; operative: VersionClause[] }) {
+export function StatementText({
+  title,
+  preamble,
+  operative,
+}: {
+  title: JSONContent[];
+  preamble: VersionClause[];
+  operative: VersionClause[];
+}) {
   const clause = (c: VersionClause) => (
     <article key={c.id ?? c.label} className={`version-clause state-${c.state}`} data-clause-id={c.id ?? undefined} aria-label={c.label}>
       <header className="version-clause-head">

@@ -21,7 +21,7 @@ export async function storedState(sql: Db, documentId: string): Promise<{ state:
  */
 export async function captureVersion(
   tx: Db,
-  v: Pick<NewVersion, "documentId" | "kind" | "name" | "createdBy" | "proposalId" | "restoredFrom">,
+  v: Pick<NewVersion, "documentId" | "kind" | "name" | "createdBy" | "proposalId" | "restoredFrom">
 ): Promise<{ id: string; number: number }> {
   await lockForVersion(tx, v.documentId);
   const { state, stateVector } = await storedState(tx, v.documentId);
@@ -30,9 +30,19 @@ export async function captureVersion(
 }
 
 /** A named revision ("Rev.1") of the statement as stored now, by the chair or the secretariat. */
-export async function createRevision(sql: Sql, input: { documentId: string; name: string; userId: string }): Promise<{ id: string; number: number }> {
+export async function createRevision(
+  sql: Sql,
+  input: { documentId: string; name: string; userId: string }
+): Promise<{ id: string; number: number }> {
   return sql.begin((tx) =>
     // audit: named version created (name, by userId)
-    captureVersion(tx, { documentId: input.documentId, kind: "named", name: input.name, createdBy: input.userId, proposalId: null, restoredFrom: null }),
+    captureVersion(tx, {
+      documentId: input.documentId,
+      kind: "named",
+      name: input.name,
+      createdBy: input.userId,
+      proposalId: null,
+      restoredFrom: null,
+    })
   );
 }

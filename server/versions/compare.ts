@@ -32,7 +32,12 @@ export async function readSide(sql: Db, documentId: string, side: string): Promi
  * The redline between two sides, and per clause the accepted proposals that changed it in
  * between: those whose checkpoint falls after the earlier side and up to the later one.
  */
-export async function compareSides(sql: Db, documentId: string, from: Side, to: Side): Promise<{ redline: Redline; sources: Map<string, ClauseChangeSource[]> }> {
+export async function compareSides(
+  sql: Db,
+  documentId: string,
+  from: Side,
+  to: Side
+): Promise<{ redline: Redline; sources: Map<string, ClauseChangeSource[]> }> {
   const redline = redlineStatements(from.doc, to.doc);
   const rank = (s: Side) => s.number ?? Infinity;
   const [earlier, later] = rank(from) <= rank(to) ? [from, to] : [to, from];
@@ -43,7 +48,7 @@ export async function compareSides(sql: Db, documentId: string, from: Side, to: 
           sql,
           documentId,
           earlier.number === null ? null : { number: earlier.number },
-          later.number === null ? null : { number: later.number },
+          later.number === null ? null : { number: later.number }
         );
   const sources = new Map<string, ClauseChangeSource[]>();
   for (const s of found) sources.set(s.clauseId, [...(sources.get(s.clauseId) ?? []), s]);

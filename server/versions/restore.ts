@@ -13,10 +13,7 @@ import { versionLabel } from "../../app/versions/labels";
 import { captureVersion } from "./capture";
 
 export class VersionRefusal extends Error {
-  constructor(
-    readonly status: 404 | 409,
-    message: string,
-  ) {
+  constructor(readonly status: 404 | 409, message: string) {
     super(message);
   }
 }
@@ -38,7 +35,7 @@ export function versionDocument(version: Pick<VersionRow, "state">): PMNode {
 export async function restoreVersion(
   sql: Sql,
   collab: Pick<CollabEndpoint, "changeDocument">,
-  input: { documentId: string; versionId: string; userId: string },
+  input: { documentId: string; versionId: string; userId: string }
 ): Promise<{ id: string; number: number; label: string }> {
   const version = await findVersion(sql, input.documentId, input.versionId);
   if (!version) throw new VersionRefusal(404, "There is no such version of this statement.");
@@ -53,14 +50,20 @@ export async function restoreVersion(
     if (locks.whole === "silence") throw new VersionRefusal(409, "A silence procedure is running; cancel it before restoring a version.");
     // Only what differs is changed (as the editor binding does), so concurrent typing elsewhere merges.
     await collab.changeDocument(input.documentId, (ydoc) =>
-      updateYFragment(ydoc, ydoc.getXmlFragment(statementField), target, { mapping: new Map(), isOMark: new Map() }),
+      updateYFragment(ydoc, ydoc.getXmlFragment(statementField), target, { mapping: new Map(), isOMark: new Map() })
     );
     const now = await currentClauseStates(tx, input.documentId);
     for (const clause of listClauses(target)) {
       if (!clause.id) continue;
       const state = version.clauseStates[clause.id] ?? "open";
       if ((now.get(clause.id) ?? "open") === state) continue;
-      await setClauseState(tx, { documentId: input.documentId, clauseId: clause.id, state, reason: `Restored from ${label}`, userId: input.userId });
+      await setClauseState(tx, {
+        documentId: input.documentId,
+        clauseId: clause.id,
+        state,
+        reason: `Restored from ${label}`,
+        userId: input.userId,
+      });
     }
     // audit: version restored (restored_from = version.id), recorded as a new 'restore' version
     return captureVersion(tx, {

@@ -5,7 +5,10 @@ import type { VersionClause } from "../../app/versions/StatementText";
 import type { ClauseState } from "../queries/clause-states";
 
 /** A statement document with clause labels and the given states, in the shape StatementText renders. */
-export function statementView(doc: PMNode, states: Record<string, ClauseState>): { title: JSONContent[]; preamble: VersionClause[]; operative: VersionClause[] } {
+export function statementView(
+  doc: PMNode,
+  states: Record<string, ClauseState>
+): { title: JSONContent[]; preamble: VersionClause[]; operative: VersionClause[] } {
   const clauses = listClauses(doc);
   const json = doc.toJSON() as JSONContent;
   const [title, preamble, operative] = json.content ?? [];

@@ -7,7 +7,18 @@ import { findProposal } from "../../server/queries/proposals";
 /** Versions of the fixture's statement, newest first, as stored. */
 export async function storedVersions(f: ProposalFixture) {
   return f.db.sql<
-    { id: string; number: number; kind: string; name: string | null; proposalId: string | null; restoredFrom: string | null; createdBy: string | null; state: Buffer; stateVector: Buffer; clauseStates: Record<string, string> }[]
+    {
+      id: string;
+      number: number;
+      kind: string;
+      name: string | null;
+      proposalId: string | null;
+      restoredFrom: string | null;
+      createdBy: string | null;
+      state: Buffer;
+      stateVector: Buffer;
+      clauseStates: Record<string, string>;
+    }[]
   >`select id, number, kind, name, proposal_id as "proposalId", restored_from as "restoredFrom", created_by as "createdBy", state,
            state_vector as "stateVector", clause_states as "clauseStates"
     from versions where document_id = ${f.documentId} order by number desc`;
@@ -17,7 +28,9 @@ export async function storedVersions(f: ProposalFixture) {
 export async function saveRevision(f: ProposalFixture, person: Person, name: string): Promise<string> {
   const res = await f.post(person, `/documents/${f.documentId}/history`, { intent: "create", name });
   if (res.status !== 200) throw new Error(`saving a revision failed with ${res.status}`);
-  const [v] = await f.db.sql<{ id: string }[]>`select id from versions where document_id = ${f.documentId} and name = ${name} order by number desc limit 1`;
+  const [v] = await f.db.sql<
+    { id: string }[]
+  >`select id from versions where document_id = ${f.documentId} and name = ${name} order by number desc limit 1`;
   return v.id;
 }
 
@@ -32,7 +45,9 @@ export function versionDoc(state: Uint8Array): Y.Doc {
 export async function acceptedProposal(f: ProposalFixture, who: Person, fields: Record<string, string>, text?: string): Promise<string> {
   const id = await f.propose(who, fields);
   if (text !== undefined) {
-    const draft = await connectSyncedClient(f.server.wsUrl, (await findProposal(f.db.sql, f.documentId, id))!.textDocumentId!, { cookie: who.cookie });
+    const draft = await connectSyncedClient(f.server.wsUrl, (await findProposal(f.db.sql, f.documentId, id))!.textDocumentId!, {
+      cookie: who.cookie,
+    });
     rewriteDraft(draft.doc, text);
     await waitFor(() => draft.isSaved(), { what: "the draft to be saved" });
     draft.destroy();

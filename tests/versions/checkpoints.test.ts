@@ -21,7 +21,12 @@ beforeAll(async () => {
 describe("a checkpoint after an accepted proposal", () => {
   it("holds the accepted text and names the proposal", async () => {
     const ids = await f.clauseIds();
-    const id = await acceptedProposal(f, f.people.alice, { kind: "replace", clauseId: ids.OP2 }, "Call upon all States and partners to act;");
+    const id = await acceptedProposal(
+      f,
+      f.people.alice,
+      { kind: "replace", clauseId: ids.OP2 },
+      "Call upon all States and partners to act;"
+    );
     const [v] = await storedVersions(f);
     expect(v).toMatchObject({ kind: "checkpoint", name: null, proposalId: id, createdBy: null });
     const doc = versionDoc(v.state);
@@ -71,9 +76,10 @@ describe("thinning", () => {
     const made: { id: string; hoursAgo: number; minute: number }[] = [];
     const timed = async (hoursAgo: number, minute: number) => {
       const v = await f.db.sql.begin((tx) =>
-        captureVersion(tx, { documentId, kind: "checkpoint", name: null, createdBy: null, proposalId: null, restoredFrom: null }),
+        captureVersion(tx, { documentId, kind: "checkpoint", name: null, createdBy: null, proposalId: null, restoredFrom: null })
       );
-      await f.db.sql`update versions set created_at = date_trunc('hour', now()) - make_interval(hours => ${hoursAgo}) + make_interval(mins => ${minute})
+      await f.db
+        .sql`update versions set created_at = date_trunc('hour', now()) - make_interval(hours => ${hoursAgo}) + make_interval(mins => ${minute})
                      where id = ${v.id}`;
       made.push({ id: v.id, hoursAgo, minute });
       return v.id;
@@ -83,16 +89,40 @@ describe("thinning", () => {
     // A timed checkpoint that a restore brought back stays, whatever its age.
     const restoredOne = made.find((v) => v.hoursAgo === 33 && v.minute === 5)!.id;
     const restore = await f.db.sql.begin((tx) =>
-      captureVersion(tx, { documentId, kind: "restore", name: "Restored Checkpoint", createdBy: f.people.chair.userId, proposalId: null, restoredFrom: restoredOne }),
+      captureVersion(tx, {
+        documentId,
+        kind: "restore",
+        name: "Restored Checkpoint",
+        createdBy: f.people.chair.userId,
+        proposalId: null,
+        restoredFrom: restoredOne,
+      })
     );
     const named = await f.db.sql.begin((tx) =>
-      captureVersion(tx, { documentId, kind: "named", name: "Old revision", createdBy: f.people.chair.userId, proposalId: null, restoredFrom: null }),
+      captureVersion(tx, {
+        documentId,
+        kind: "named",
+        name: "Old revision",
+        createdBy: f.people.chair.userId,
+        proposalId: null,
+        restoredFrom: null,
+      })
     );
-    const proposal = await buildProposal(f.db.sql, { documentId, createdBy: f.people.chair.userId, kind: "retain", clauseId: "x", status: "accepted" });
+    const proposal = await buildProposal(f.db.sql, {
+      documentId,
+      createdBy: f.people.chair.userId,
+      kind: "retain",
+      clauseId: "x",
+      status: "accepted",
+    });
     const afterProposal = await f.db.sql.begin((tx) =>
-      captureVersion(tx, { documentId, kind: "checkpoint", name: null, createdBy: null, proposalId: proposal.id, restoredFrom: null }),
+      captureVersion(tx, { documentId, kind: "checkpoint", name: null, createdBy: null, proposalId: proposal.id, restoredFrom: null })
     );
-    await f.db.sql`update versions set created_at = now() - interval '40 hours' where id in ${f.db.sql([restore.id, named.id, afterProposal.id])}`;
+    await f.db.sql`update versions set created_at = now() - interval '40 hours' where id in ${f.db.sql([
+      restore.id,
+      named.id,
+      afterProposal.id,
+    ])}`;
 
     const removed = await thinCheckpoints(f.db.sql, documentId, 1000);
     const left = new Set((await storedVersions(f)).map((v) => v.id));

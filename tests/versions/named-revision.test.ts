@@ -22,7 +22,8 @@ beforeAll(async () => {
   typeInClause(chair.doc, 1, " and mine risk education");
   await waitFor(() => chair.isSaved(), { what: "the chair's edit to be saved" });
   const ids = await f.clauseIds();
-  await f.db.sql`insert into clause_states (document_id, clause_id, state, user_id) values (${f.documentId}, ${ids.OP2}, 'under_negotiation', ${f.people.chair.userId})`;
+  await f.db
+    .sql`insert into clause_states (document_id, clause_id, state, user_id) values (${f.documentId}, ${ids.OP2}, 'under_negotiation', ${f.people.chair.userId})`;
   revId = await saveRevision(f, f.people.chair, "Rev.1");
 });
 

@@ -28,7 +28,9 @@ function moveToPreamble(doc: Y.Doc, index: number) {
     const paragraph = new Y.XmlElement("paragraph");
     paragraph.insert(0, [new Y.XmlText(text)]);
     moved.insert(0, [paragraph]);
-    const preamble = statementFragment(doc).toArray().find((n) => n instanceof Y.XmlElement && n.nodeName === "preamble") as Y.XmlElement;
+    const preamble = statementFragment(doc)
+      .toArray()
+      .find((n) => n instanceof Y.XmlElement && n.nodeName === "preamble") as Y.XmlElement;
     preamble.insert(preamble.length, [moved]);
     const part = el.parent as Y.XmlElement;
     part.delete(part.toArray().indexOf(el), 1);
@@ -39,7 +41,12 @@ beforeAll(async () => {
   f = await createProposalFixture();
   ids = await f.clauseIds();
   rev1 = await saveRevision(f, f.people.chair, "Rev.1");
-  await acceptedProposal(f, f.people.alice, { kind: "replace", clauseId: ids.OP2 }, "Call upon all States and donors to integrate demining into recovery frameworks;");
+  await acceptedProposal(
+    f,
+    f.people.alice,
+    { kind: "replace", clauseId: ids.OP2 },
+    "Call upon all States and donors to integrate demining into recovery frameworks;"
+  );
   await acceptedProposal(f, f.people.bruno, { kind: "add", clauseId: ids.OP1 }, "Welcome the offer of the host country;");
   await acceptedProposal(f, f.people.bruno, { kind: "delete", clauseId: ids.OP3 });
   const chair = await connectSyncedClient(f.server.wsUrl, f.documentId, { cookie: f.people.chair.cookie });
@@ -89,7 +96,9 @@ describe("the redline page", () => {
     expect(byId[ids.OP1].html).not.toContain("data-proposal");
 
     // PP1 did not change: folded away.
-    expect(html).toMatch(/<details><summary>1(<!-- -->)? unchanged clause(<!-- -->)?<\/summary><ol class="redline-list"><li class="redline-clause change-unchanged" data-clause-id="[^"]+" data-change="unchanged">/);
+    expect(html).toMatch(
+      /<details><summary>1(<!-- -->)? unchanged clause(<!-- -->)?<\/summary><ol class="redline-list"><li class="redline-clause change-unchanged" data-clause-id="[^"]+" data-change="unchanged">/
+    );
     expect(pageText(html)).toContain("Rev.1");
   });
 

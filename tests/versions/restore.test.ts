@@ -18,7 +18,8 @@ let rev1Texts: string[];
 beforeAll(async () => {
   f = await createProposalFixture();
   ids = await f.clauseIds();
-  await f.db.sql`insert into clause_states (document_id, clause_id, state, user_id) values (${f.documentId}, ${ids.OP1}, 'agreed_ad_ref', ${f.people.chair.userId})`;
+  await f.db
+    .sql`insert into clause_states (document_id, clause_id, state, user_id) values (${f.documentId}, ${ids.OP1}, 'agreed_ad_ref', ${f.people.chair.userId})`;
   rev1 = await saveRevision(f, f.people.chair, "Rev.1");
   const [v] = await storedVersions(f);
   const doc = versionDoc(v.state);
@@ -35,7 +36,8 @@ describe("restoring a version", () => {
     const chair = await connectSyncedClient(f.server.wsUrl, f.documentId, { cookie: f.people.chair.cookie });
     typeInClause(chair.doc, 3, " AFTER REV1");
     await waitFor(() => chair.isSaved(), { what: "the edit to be saved" });
-    await f.db.sql`insert into clause_states (document_id, clause_id, state, user_id) values (${f.documentId}, ${ids.OP1}, 'open', ${f.people.chair.userId}),
+    await f.db
+      .sql`insert into clause_states (document_id, clause_id, state, user_id) values (${f.documentId}, ${ids.OP1}, 'open', ${f.people.chair.userId}),
                    (${f.documentId}, ${ids.OP3}, 'agreed', ${f.people.chair.userId})`;
     const before = (await storedVersions(f)).length;
 
