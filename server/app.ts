@@ -17,6 +17,7 @@ import { subscribeNegotiationEvents } from "./negotiation/events";
 import { createLiveUpdates, type LiveUpdates } from "./negotiation/live";
 import { textLocks } from "./queries/clause-states";
 import { createSilenceScheduler } from "./negotiation/silence-scheduler";
+import { createCheckpointScheduler } from "./versions/checkpoints";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -99,6 +100,12 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
     if (event.topic === "silence") silence.refresh(event.documentId);
   });
   await silence.start();
+  const checkpoints = createCheckpointScheduler({
+    sql,
+    collab,
+    intervalMs: config.VERSION_CHECKPOINT_MINUTES * 60_000,
+    keep: config.VERSION_CHECKPOINTS_KEPT,
+  });
 
   const server = http.createServer(app);
   server.on("upgrade", (req, socket, head) => {
@@ -115,6 +122,7 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
       server.closeIdleConnections();
       live.close();
       await silence.stop();
+      await checkpoints.stop();
       await unlisten();
       await unlistenNegotiation();
       await collab.close();

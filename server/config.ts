@@ -51,6 +51,10 @@ const envSchema = z.object({
   COLLAB_MAX_CONNECTIONS_PER_USER: z.coerce.number({ error: "must be a number" }).int().min(1, "must be at least 1").default(20),
   /** Unsent output a connection may have queued; a client that falls further behind is disconnected and resyncs. */
   COLLAB_MAX_BUFFERED_BYTES: z.coerce.number({ error: "must be a number" }).int().min(64 * 1024, "must be at least 65536").default(8 * 1024 * 1024),
+  /** While a statement's text changes, an automatic checkpoint is kept at most this often (minutes; fractions allowed). */
+  VERSION_CHECKPOINT_MINUTES: z.coerce.number({ error: "must be a number" }).min(0.01, "must be at least 0.01").default(5),
+  /** Timed checkpoints kept per statement at most (see server/queries/versions.ts thinCheckpoints). */
+  VERSION_CHECKPOINTS_KEPT: z.coerce.number({ error: "must be a number" }).int().min(1, "must be at least 1").default(300),
 });
 
 /** Values never repeated in an error message, since start-up output ends up in logs. */

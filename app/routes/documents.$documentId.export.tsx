@@ -3,21 +3,75 @@ import { can } from "../../server/auth/permissions";
 import { readStatement } from "../../server/negotiation/statement";
 import { canSeeProposal } from "../../server/queries/proposals";
 import { negotiationMarks } from "../../server/negotiation/marks";
-import { contentDisposition } from "../../server/export/filename";
-import { exportFormats, renderExport, type ExportFormat } from "../../server/export/render";
+import { contentDisposition, exportFilename } from "../../server/export/filename";
+import { exportFormats, renderExport, type ExportFile, type ExportFormat } from "../../server/export/render";
+import { redlineDocx } from "../../server/export/redline-docx";
+import { compareSides, readSide } from "../../server/versions/compare";
+import { listClauses } from "../editor/numbering";
 import { requireDocumentPermission } from "../utils/auth.server";
 import { invariantResponse } from "../utils/invariant";
 
+const docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
 /**
  * Downloads of the current text: ?format=docx|pdf|html|md|akn|compilation, and &draft=1 for a
- * draft (watermark, labels and brackets). For the chair and the secretariat.
+ * draft (watermark, labels and brackets); of a version with &version=<id> (the compilation is of
+ * the current text only); and ?format=redline&from=&to= (version ids or "current"): the changes
+ * between two versions as Word tracked changes. For the chair and the secretariat.
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:export");
   const search = new URL(request.url).searchParams;
-  const format = (search.get("format") ?? "docx") as ExportFormat;
-  invariantResponse(exportFormats.includes(format), `Unknown export format. Choose one of: ${exportFormats.join(", ")}.`, { status: 400 });
+  const format = search.get("format") ?? "docx";
+  const names = { conference: conference.title, document: document.title };
+
+  if (format === "redline") {
+    const [from, to] = await Promise.all([
+      readSide(context.sql, document.id, search.get("from") ?? ""),
+      readSide(context.sql, document.id, search.get("to") ?? "current"),
+    ]);
+    invariantResponse(from && to, "There is no such version of this statement.", { status: 404 });
+    const { redline } = await compareSides(context.sql, document.id, from, to);
+    // audit: redline export (from, to)
+    return download({
+      body: await redlineDocx(redline, { date: to.at }),
+      contentType: docxType,
+      filename: exportFilename({ ...names, version: `${from.label} to ${to.label}`, kind: "redline" }, "docx"),
+    });
+  }
+
+  invariantResponse(
+    exportFormats.includes(format as ExportFormat),
+    `Unknown export format. Choose one of: ${[...exportFormats, "redline"].join(", ")}.`,
+    {
+      status: 400,
+    }
+  );
   const draft = search.get("draft") === "1";
+  const versionId = search.get("version");
+  if (versionId && versionId !== "current") {
+    invariantResponse(format !== "compilation", "The compilation is of the current text only.", { status: 400 });
+    const version = await readSide(context.sql, document.id, versionId);
+    invariantResponse(version, "There is no such version of this statement.", { status: 404 });
+    const labels = new Map(
+      listClauses(version.doc)
+        .filter((c) => c.id)
+        .map((c) => [c.id!, c.label.slice(2)])
+    );
+    // audit: export of a version (version.id, format)
+    return download(
+      await renderExport({
+        format: format as ExportFormat,
+        doc: version.doc,
+        conferenceTitle: conference.title,
+        documentTitle: document.title,
+        version: version.label,
+        at: version.at,
+        draft: draft ? { labels, bracketed: new Set() } : null,
+      })
+    );
+  }
+
   const marks = await negotiationMarks(context.sql, document);
   // A draft (and the compilation, a working document) shows "OP5 bis" and [brackets]; a final text is numbered densely.
   const stored = await readStatement(context.sql, document.id, marks.provisional);
@@ -25,16 +79,21 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const labels = new Map(stored.clauses.filter((c) => c.id).map((c) => [c.id!, c.label.slice(2)]));
   const viewer = { delegationId: access.delegationId, isChair: can(access, "negotiation:chair") };
   const proposals = format === "compilation" ? marks.proposals.filter((p) => canSeeProposal(p, viewer)) : undefined;
-  const file = await renderExport({
-    format,
-    doc: stored.doc,
-    conferenceTitle: conference.title,
-    documentTitle: document.title,
-    version: "current",
-    at: new Date(),
-    draft: draft || format === "compilation" ? { labels, bracketed: marks.bracketed } : null,
-    proposals,
-  });
+  return download(
+    await renderExport({
+      format: format as ExportFormat,
+      doc: stored.doc,
+      conferenceTitle: conference.title,
+      documentTitle: document.title,
+      version: "current",
+      at: new Date(),
+      draft: draft || format === "compilation" ? { labels, bracketed: marks.bracketed } : null,
+      proposals,
+    })
+  );
+}
+
+function download(file: ExportFile): Response {
   return new Response(new Uint8Array(file.body), {
     headers: {
       "Content-Type": file.contentType,

@@ -27,6 +27,7 @@ import { SignalForm } from "../negotiation/SignalForm";
 import { StateControl } from "../negotiation/StateControl";
 import { SilenceSection } from "../negotiation/SilenceSection";
 import { ExportMenu } from "../components/ExportMenu";
+import { SaveRevision } from "../versions/SaveRevision";
 import { ProposalsSection } from "../negotiation/ProposalsSection";
 import { actorOf, answeringRefusals } from "../negotiation/proposals.server";
 import { visibleProposals } from "../../server/negotiation/proposal-views";
@@ -188,6 +189,10 @@ export default function DocumentPage() {
         <Link to={`/documents/${document.id}/compilation`} className="masthead-link">
           Compilation
         </Link>
+        <Link to={`/documents/${document.id}/history`} className="masthead-link">
+          History
+        </Link>
+        {canWrite ? <SaveRevision documentId={document.id} /> : null}
         {canExport ? <ExportMenu documentId={document.id} /> : null}
       </AppHeader>
       <LiveNotices notices={notices} />

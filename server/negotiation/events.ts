@@ -2,12 +2,12 @@ import type { Sql } from "../db/sql";
 
 /**
  * A change to the negotiation on a statement (a proposal, a comment, a signal, a clause state,
- * the silence procedure), published through PostgreSQL NOTIFY after it is committed, so that
+ * the silence procedure, a version), published through PostgreSQL NOTIFY after it is committed, so that
  * every instance tells the people it serves and their pages reload what changed.
  */
 export interface NegotiationEvent {
   documentId: string;
-  topic: "proposals" | "comments" | "signals" | "states" | "silence";
+  topic: "proposals" | "comments" | "signals" | "states" | "silence" | "versions";
   /** A line worth announcing to everyone present (e.g. "Silence broken by Norway"), if any. */
   notice?: string;
 }

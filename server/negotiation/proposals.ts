@@ -7,6 +7,7 @@ import { publishAccessEvent } from "../auth/access-events";
 import { createDocument } from "../queries/documents";
 import { appendUpdates, loadUpdates } from "../queries/document-state";
 import { textLocks } from "../queries/clause-states";
+import { captureVersion } from "../versions/capture";
 import {
   addProposalEvent,
   canSeeProposal,
@@ -374,6 +375,9 @@ export async function decideProposal(
       newClauseId: p.kind === "add" ? addedId : undefined,
     });
     await addProposalEvent(tx, { proposalId: p.id, kind: "accepted", userId: actor.userId, delegationId: null, reason });
+    // The text as the accepted proposal left it, so redlines can tell which proposal changed a clause.
+    // audit: checkpoint version after an accepted proposal
+    await captureVersion(tx, { documentId: input.documentId, kind: "checkpoint", name: null, createdBy: null, proposalId: p.id, restoredFrom: null });
   });
   await announce(sql, input.documentId);
   await freezeDraft(sql, p);

@@ -12,6 +12,7 @@ import { createUser } from "../../server/queries/users";
 import { issueInvitation } from "../../server/people/invitations";
 import { createProposal, submitProposal } from "../../server/negotiation/proposals";
 import { readStatement } from "../../server/negotiation/statement";
+import { createRevision } from "../../server/versions/capture";
 
 /**
  * Every route's loader and every action (and each intent of an action), for every kind of person:
@@ -43,6 +44,8 @@ interface Ids {
   token: string;
   /** A submitted proposal of a delegation none of the actors belongs to. */
   proposalId: string;
+  /** A named revision of the document. */
+  versionId: string;
 }
 
 interface Check {
@@ -125,6 +128,19 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
     },
   },
   "routes/documents.$documentId.export": { loader: { path: (ids) => `/documents/${ids.documentId}/export?format=md`, expect: chairAndSecretariat } },
+  "routes/documents.$documentId_.history": {
+    loader: { path: (ids) => `/documents/${ids.documentId}/history`, expect: members },
+    actions: {
+      create: { path: (ids) => `/documents/${ids.documentId}/history`, form: { intent: "create", name: "" }, expect: chairAndSecretariat },
+      restore: { path: (ids) => `/documents/${ids.documentId}/history`, form: { intent: "restore", versionId: "" }, expect: chairOnly },
+    },
+  },
+  "routes/documents.$documentId_.versions.$versionId": {
+    loader: { path: (ids) => `/documents/${ids.documentId}/versions/${ids.versionId}`, expect: members },
+  },
+  "routes/documents.$documentId_.redline": {
+    loader: { path: (ids) => `/documents/${ids.documentId}/redline?from=${ids.versionId}&to=current`, expect: members },
+  },
   "routes/conferences.$conferenceId.import": {
     loader: { path: (ids) => `${conference(ids)}/import`, expect: managers },
     actions: {
@@ -212,7 +228,8 @@ beforeAll(async () => {
     compromise: false,
   });
   await submitProposal(db.sql, actor, fixture.documentId, proposalId);
-  ids = { conferenceId: fixture.conferenceId, documentId: fixture.documentId, token: invitation.link.split("/").pop()!, proposalId };
+  const { id: versionId } = await createRevision(db.sql, { documentId: fixture.documentId, name: "Zero draft", userId: actor.userId });
+  ids = { conferenceId: fixture.conferenceId, documentId: fixture.documentId, token: invitation.link.split("/").pop()!, proposalId, versionId };
 });
 
 async function outcome(res: Response): Promise<Outcome | number> {

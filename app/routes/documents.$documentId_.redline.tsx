@@ -1,0 +1,172 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { can } from "../../server/auth/permissions";
+import { compareSides, readSide } from "../../server/versions/compare";
+import type { DiffSegment } from "../negotiation/word-diff";
+import { AppHeader } from "../components/AppHeader";
+import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
+import { requireDocumentPermission } from "../utils/auth.server";
+import { invariantResponse } from "../utils/invariant";
+import { useLiveUpdates } from "../negotiation/live";
+
+/**
+ * The changes between two versions (?from=&to=, each a version id or "current"), clause by
+ * clause: added, deleted, moved (old and new numbers) and changed with a word diff, unchanged
+ * clauses folded, and for each changed clause the accepted proposal(s) it came from. For every member.
+ */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
+  const search = new URL(request.url).searchParams;
+  const [from, to] = await Promise.all([
+    readSide(context.sql, document.id, search.get("from") ?? "current"),
+    readSide(context.sql, document.id, search.get("to") ?? "current"),
+  ]);
+  invariantResponse(from && to, "There is no such version of this statement.", { status: 404 });
+  const { redline, sources } = await compareSides(context.sql, document.id, from, to);
+  return {
+    document: { id: document.id, title: document.title },
+    conference: { id: conference.id, title: conference.title },
+    from: { id: from.id ?? "current", label: from.label },
+    to: { id: to.id ?? "current", label: to.label },
+    canExport: can(access, "conference:export"),
+    title: redline.title,
+    clauses: redline.clauses.map((c) => ({
+      ...c,
+      sources:
+        c.change === "unchanged" || !c.id ? [] : (sources.get(c.id) ?? []).map((s) => ({ number: s.number, delegation: s.delegationName })),
+    })),
+  };
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Changes ${data.from.label} → ${data.to.label} · ${data.document.title} · Concord` : "Concord" },
+];
+
+function Segments({ diff }: { diff: DiffSegment[] }) {
+  return (
+    <p className="word-diff">
+      {diff.map((s, i) =>
+        s.type === "equal" ? (
+          <span key={i}>{s.text}</span>
+        ) : s.type === "insert" ? (
+          <ins key={i}>
+            <span className="visually-hidden">[inserted: </span>
+            {s.text}
+            <span className="visually-hidden">]</span>
+          </ins>
+        ) : (
+          <del key={i}>
+            <span className="visually-hidden">[deleted: </span>
+            {s.text}
+            <span className="visually-hidden">]</span>
+          </del>
+        )
+      )}
+    </p>
+  );
+}
+
+type Clause = ReturnType<typeof useLoaderData<typeof loader>>["clauses"][number];
+
+function describe(c: Clause): string {
+  if (c.change === "added") return `Added as ${c.newLabel}`;
+  if (c.change === "deleted") return `Deleted (was ${c.oldLabel})`;
+  const moved = c.moved ? `Moved from ${c.oldLabel} to ${c.newLabel}` : null;
+  if (c.change === "changed") return moved ? `${moved}, changed` : `${c.newLabel} changed`;
+  return moved ?? `${c.newLabel} unchanged`;
+}
+
+/** Runs of unchanged clauses that did not move fold into one toggle. */
+function grouped(clauses: Clause[]): (Clause | Clause[])[] {
+  const out: (Clause | Clause[])[] = [];
+  for (const c of clauses) {
+    const last = out[out.length - 1];
+    if (c.change !== "unchanged" || c.moved) out.push(c);
+    else if (Array.isArray(last)) last.push(c);
+    else out.push([c]);
+  }
+  return out;
+}
+
+export default function RedlinePage() {
+  const { document, conference, from, to, canExport, title, clauses } = useLoaderData<typeof loader>();
+  useLiveUpdates(document.id);
+  const changed = clauses.filter((c) => c.change !== "unchanged" || c.moved).length;
+  const clause = (c: Clause) => (
+    <li
+      key={`${c.id}-${c.change}`}
+      className={`redline-clause change-${c.change}${c.moved ? " moved" : ""}`}
+      data-clause-id={c.id ?? undefined}
+      data-change={c.change}
+    >
+      <p className="redline-head">
+        <strong>{describe(c)}</strong>
+        {c.part === "op" && c.oldNum !== c.newNum && c.oldNum && c.newNum ? (
+          <span className="renumbered">
+            {" "}
+            (number {c.oldNum} → {c.newNum})
+          </span>
+        ) : null}
+      </p>
+      <Segments diff={c.diff} />
+      {c.sources.length > 0 ? (
+        <p className="redline-source">
+          From{" "}
+          {c.sources.map((s, i) => (
+            <span key={s.number} data-proposal={`P${s.number}`}>
+              {i > 0 ? ", " : ""}P{s.number} ({s.delegation ?? "the chair’s compromise"})
+            </span>
+          ))}
+        </p>
+      ) : null}
+    </li>
+  );
+  return (
+    <div className="page">
+      <AppHeader>
+        <Link to={`/conferences/${conference.id}`} className="conference">
+          {conference.title}
+        </Link>
+        <h1 className="document-title">Changes: {document.title}</h1>
+      </AppHeader>
+      <main id="main" className="redline">
+        <p>
+          From <strong data-side="from">{from.label}</strong> to <strong data-side="to">{to.label}</strong>: {changed} clause
+          {changed === 1 ? "" : "s"} changed. <Link to={`/documents/${document.id}/history`}>History</Link>
+          {canExport ? (
+            <>
+              {" "}
+              ·{" "}
+              <a href={`/documents/${document.id}/export?format=redline&from=${from.id}&to=${to.id}`}>
+                Download with tracked changes (Word)
+              </a>
+            </>
+          ) : null}
+        </p>
+        {title.some((s) => s.type !== "equal") ? (
+          <section className="redline-title" aria-label="Title">
+            <Segments diff={title} />
+          </section>
+        ) : null}
+        <ol className="redline-list">
+          {grouped(clauses).map((g) =>
+            Array.isArray(g) ? (
+              <li key={`same-${g[0].id}`} className="unchanged-group">
+                <details>
+                  <summary>
+                    {g.length} unchanged clause{g.length === 1 ? "" : "s"}
+                  </summary>
+                  <ol className="redline-list">{g.map(clause)}</ol>
+                </details>
+              </li>
+            ) : (
+              clause(g)
+            )
+          )}
+        </ol>
+      </main>
+    </div>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;

@@ -1,0 +1,68 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { can } from "../../server/auth/permissions";
+import { findVersion } from "../../server/queries/versions";
+import { versionDocument } from "../../server/versions/restore";
+import { statementView } from "../../server/versions/view";
+import { AppHeader } from "../components/AppHeader";
+import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
+import { requireDocumentPermission } from "../utils/auth.server";
+import { invariantResponse } from "../utils/invariant";
+import { formatUtc } from "../utils/dates";
+import { versionLabel } from "../versions/labels";
+import { StatementText } from "../versions/StatementText";
+
+/** One version of a statement, read-only, as it was: its text, clause labels and clause states. For every member. */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
+  const version = await findVersion(context.sql, document.id, params.versionId ?? "");
+  invariantResponse(version, "There is no such version of this statement.", { status: 404 });
+  return {
+    document: { id: document.id, title: document.title },
+    conference: { id: conference.id, title: conference.title },
+    version: {
+      id: version.id,
+      number: version.number,
+      kind: version.kind,
+      label: versionLabel(version),
+      by: version.createdByName,
+      at: version.createdAt.toISOString(),
+    },
+    canExport: can(access, "conference:export"),
+    text: statementView(versionDocument(version), version.clauseStates),
+  };
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.version.label} · ${data.document.title} · Concord` : "Concord" },
+];
+
+export default function VersionPage() {
+  const { document, conference, version, canExport, text } = useLoaderData<typeof loader>();
+  return (
+    <div className="page">
+      <AppHeader>
+        <Link to={`/conferences/${conference.id}`} className="conference">
+          {conference.title}
+        </Link>
+        <h1 className="document-title">
+          {document.title}: {version.label}
+        </h1>
+      </AppHeader>
+      <main id="main" className="version-page">
+        <p className="version-banner" role="note">
+          Version {version.number}, saved by {version.by ?? "Concord (automatic)"} on{" "}
+          <time dateTime={version.at}>{formatUtc(version.at)}</time>. Read only.
+        </p>
+        <p className="version-links">
+          <Link to={`/documents/${document.id}/history`}>History</Link>
+          <Link to={`/documents/${document.id}/redline?from=${version.id}&to=current`}>Changes since this version</Link>
+          {canExport ? <a href={`/documents/${document.id}/export?format=docx&version=${version.id}`}>Download (Word)</a> : null}
+        </p>
+        <StatementText {...text} />
+      </main>
+    </div>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;

@@ -1,0 +1,56 @@
+import type { Node as PMNode } from "@tiptap/pm/model";
+import type { Db } from "../db/sql";
+import { readStatement } from "../negotiation/statement";
+import { findVersion, proposalsBetween, type ClauseChangeSource } from "../queries/versions";
+import { redlineStatements, type Redline } from "../export/redline";
+import { versionLabel } from "../../app/versions/labels";
+import { versionDocument } from "./restore";
+
+/** One side of a comparison or an export: the current text, or a version. */
+export interface Side {
+  /** null for the current text. */
+  id: string | null;
+  number: number | null;
+  label: string;
+  doc: PMNode;
+  at: Date;
+}
+
+/** "current" or a version id of this statement; null when it names no version of it. */
+export async function readSide(sql: Db, documentId: string, side: string): Promise<Side | null> {
+  if (side === "current") {
+    const stored = await readStatement(sql, documentId);
+    stored.ydoc.destroy();
+    return { id: null, number: null, label: "Current text", doc: stored.doc, at: new Date() };
+  }
+  const version = await findVersion(sql, documentId, side);
+  if (!version) return null;
+  return { id: version.id, number: version.number, label: versionLabel(version), doc: versionDocument(version), at: version.createdAt };
+}
+
+/**
+ * The redline between two sides, and per clause the accepted proposals that changed it in
+ * between: those whose checkpoint falls after the earlier side and up to the later one.
+ */
+export async function compareSides(
+  sql: Db,
+  documentId: string,
+  from: Side,
+  to: Side
+): Promise<{ redline: Redline; sources: Map<string, ClauseChangeSource[]> }> {
+  const redline = redlineStatements(from.doc, to.doc);
+  const rank = (s: Side) => s.number ?? Infinity;
+  const [earlier, later] = rank(from) <= rank(to) ? [from, to] : [to, from];
+  const found =
+    earlier === later || rank(earlier) === rank(later)
+      ? []
+      : await proposalsBetween(
+          sql,
+          documentId,
+          earlier.number === null ? null : { number: earlier.number },
+          later.number === null ? null : { number: later.number }
+        );
+  const sources = new Map<string, ClauseChangeSource[]>();
+  for (const s of found) sources.set(s.clauseId, [...(sources.get(s.clauseId) ?? []), s]);
+  return { redline, sources };
+}

@@ -1,0 +1,81 @@
+import * as Y from "yjs";
+import { updateYFragment } from "@tiptap/y-tiptap";
+import type { Node as PMNode } from "@tiptap/pm/model";
+import type { Sql } from "../db/sql";
+import type { CollabEndpoint } from "../collab/endpoint";
+import { currentClauseStates, setClauseState, textLocks } from "../queries/clause-states";
+import { findVersion, lockForVersion, type VersionRow } from "../queries/versions";
+import { publishNegotiationEvent } from "../negotiation/events";
+import { statementFromYDoc } from "../negotiation/statement";
+import { statementField } from "../../app/editor/schema";
+import { listClauses } from "../../app/editor/numbering";
+import { versionLabel } from "../../app/versions/labels";
+import { captureVersion } from "./capture";
+
+export class VersionRefusal extends Error {
+  constructor(readonly status: 404 | 409, message: string) {
+    super(message);
+  }
+}
+
+/** A version's statement as ProseMirror reads it. */
+export function versionDocument(version: Pick<VersionRow, "state">): PMNode {
+  const ydoc = new Y.Doc();
+  Y.applyUpdate(ydoc, version.state);
+  const { doc } = statementFromYDoc(ydoc);
+  ydoc.destroy();
+  return doc;
+}
+
+/**
+ * The chair brings back a version: the statement's text becomes the version's (a change on top,
+ * live for everyone present, never a rewrite of history), each of its clauses gets back the state
+ * it had, and a 'restore' version records the result. Refused while the whole text is locked.
+ */
+export async function restoreVersion(
+  sql: Sql,
+  collab: Pick<CollabEndpoint, "changeDocument">,
+  input: { documentId: string; versionId: string; userId: string }
+): Promise<{ id: string; number: number; label: string }> {
+  const version = await findVersion(sql, input.documentId, input.versionId);
+  if (!version) throw new VersionRefusal(404, "There is no such version of this statement.");
+  const label = versionLabel(version);
+  const target = versionDocument(version);
+
+  const created = await sql.begin(async (tx) => {
+    // Restores and new versions of this statement take turns.
+    await lockForVersion(tx, input.documentId);
+    const locks = await textLocks(tx, input.documentId);
+    if (locks.whole === "adopted") throw new VersionRefusal(409, "The text is adopted; it cannot be restored to an earlier version.");
+    if (locks.whole === "silence") throw new VersionRefusal(409, "A silence procedure is running; cancel it before restoring a version.");
+    // Only what differs is changed (as the editor binding does), so concurrent typing elsewhere merges.
+    await collab.changeDocument(input.documentId, (ydoc) =>
+      updateYFragment(ydoc, ydoc.getXmlFragment(statementField), target, { mapping: new Map(), isOMark: new Map() })
+    );
+    const now = await currentClauseStates(tx, input.documentId);
+    for (const clause of listClauses(target)) {
+      if (!clause.id) continue;
+      const state = version.clauseStates[clause.id] ?? "open";
+      if ((now.get(clause.id) ?? "open") === state) continue;
+      await setClauseState(tx, {
+        documentId: input.documentId,
+        clauseId: clause.id,
+        state,
+        reason: `Restored from ${label}`,
+        userId: input.userId,
+      });
+    }
+    // audit: version restored (restored_from = version.id), recorded as a new 'restore' version
+    return captureVersion(tx, {
+      documentId: input.documentId,
+      kind: "restore",
+      name: `Restored ${label}`,
+      createdBy: input.userId,
+      proposalId: null,
+      restoredFrom: version.id,
+    });
+  });
+  await publishNegotiationEvent(sql, { documentId: input.documentId, topic: "states", notice: `The chair restored ${label}.` });
+  await publishNegotiationEvent(sql, { documentId: input.documentId, topic: "versions" });
+  return { ...created, label: `Restored ${label}` };
+}

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { caretAtEnd, launchBrowser, signedInContext } from "../support/browser";
+import { createTestDatabase, type TestDatabase } from "../support/db";
+import { startTestServer, type TestServer } from "../support/server";
+import { createTestDocument } from "../support/statement";
+import { createSessionUser } from "../support/sessions";
+
+let db: TestDatabase;
+let server: TestServer;
+let browser: Browser;
+let documentId: string;
+let chair: Page;
+let delegate: Page;
+
+async function open(cookie: string, path: string, ready: string): Promise<Page> {
+  const context = await signedInContext(browser, server.url, cookie, { viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}${path}`);
+  await page.locator(ready).first().waitFor();
+  return page;
+}
+
+const clauseText = (page: Page, label: string) => page.locator(`.statement .clause[data-label="${label}"]`).first().textContent();
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await startTestServer({ databaseUrl: db.url });
+  const doc = await createTestDocument(db.sql);
+  documentId = doc.documentId;
+  const person = await createSessionUser(db.sql, { conferenceId: doc.conferenceId, role: "delegate" });
+  browser = await launchBrowser();
+  chair = await open(doc.cookie, `/documents/${documentId}`, '.connection-badge[data-connection="connected"]');
+  delegate = await open(person.cookie, `/documents/${documentId}`, '.connection-badge[data-connection="connected"]');
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("versions in Chromium", () => {
+  it("the chair saves Rev.1, edits, compares, restores Rev.1, and the delegate's open page shows it without reloading", async () => {
+    const original = await clauseText(chair, "OP1");
+    await chair.getByText("Save a revision", { exact: true }).click();
+    await chair.getByLabel("Name of the revision").fill("Rev.1");
+    await chair.getByRole("button", { name: "Save", exact: true }).click();
+    await expect.poll(() => chair.locator(".save-revision [role=status]").textContent()).toContain("Saved “Rev.1”");
+
+    await caretAtEnd(chair, "OP1");
+    await chair.keyboard.type(" EDITED AFTER REV1");
+    await expect.poll(() => clauseText(delegate, "OP1"), { timeout: 10_000 }).toContain("EDITED AFTER REV1");
+
+    await chair.getByRole("link", { name: "History" }).click();
+    const row = chair.locator('li[data-version="Rev.1"]');
+    await row.waitFor();
+    await row.getByRole("link", { name: "Changes since" }).click();
+    await chair.locator(".redline-list").first().waitFor();
+    await expect
+      .poll(() => chair.locator(".redline-clause.change-changed ins").allTextContents())
+      .toEqual(expect.arrayContaining([expect.stringContaining("EDITED AFTER REV1")]));
+    await chair.goBack();
+    await chair.getByRole("button", { name: "Restore Rev.1" }).click();
+    await expect.poll(() => chair.locator("main [role=status]").first().textContent()).toContain("Restored Rev.1");
+    await expect.poll(() => chair.locator('li[data-version="Restored Rev.1"]').count()).toBe(1);
+
+    // The delegate never reloaded: the restored text arrives over the open connection.
+    await expect.poll(() => clauseText(delegate, "OP1"), { timeout: 10_000 }).toBe(original);
+  });
+});
