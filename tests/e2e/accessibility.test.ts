@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { createSessionUser } from "../support/sessions";
 import { createTestDocument } from "../support/statement";
+import { createRevision } from "../../server/versions/capture";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -65,5 +66,17 @@ describe("pages meet WCAG 2.1 AA as axe-core checks it", () => {
       const page = await open(`/conferences/${fixture.conferenceId}${path}`, secretariat.cookie);
       expect(await axeViolations(page), path || "/").toEqual([]);
     }
+  });
+  it("the history, a version, a redline and the import page", async () => {
+    const [{ userId }] = await db.sql<{ userId: string }[]>`
+      select user_id as "userId" from memberships where conference_id = ${fixture.conferenceId} and role = 'chair' limit 1`;
+    const rev = await createRevision(db.sql, { documentId: fixture.documentId, name: "Rev.1", userId });
+    const base = `/documents/${fixture.documentId}`;
+    for (const path of [`${base}/history`, `${base}/versions/${rev.id}`, `${base}/redline?from=${rev.id}&to=current`]) {
+      const page = await open(path, fixture.cookie);
+      expect(await axeViolations(page), path).toEqual([]);
+    }
+    const secretariat = await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "secretariat" });
+    expect(await axeViolations(await open(`/conferences/${fixture.conferenceId}/import`, secretariat.cookie))).toEqual([]);
   });
 });
