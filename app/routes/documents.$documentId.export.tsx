@@ -5,6 +5,7 @@ import { canSeeProposal } from "../../server/queries/proposals";
 import { negotiationMarks } from "../../server/negotiation/marks";
 import { contentDisposition } from "../../server/export/filename";
 import { exportFormats, renderExport, type ExportFormat } from "../../server/export/render";
+import { appendAudit } from "../../server/audit/log";
 import { requireDocumentPermission } from "../utils/auth.server";
 import { invariantResponse } from "../utils/invariant";
 
@@ -13,11 +14,11 @@ import { invariantResponse } from "../utils/invariant";
  * draft (watermark, labels and brackets). For the chair and the secretariat.
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:export");
+  const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:export");
   const search = new URL(request.url).searchParams;
   const format = (search.get("format") ?? "docx") as ExportFormat;
   invariantResponse(exportFormats.includes(format), `Unknown export format. Choose one of: ${exportFormats.join(", ")}.`, { status: 400 });
-  const draft = search.get("draft") === "1";
+  const draft = search.get("draft") === "1" || format === "compilation";
   const marks = await negotiationMarks(context.sql, document);
   // A draft (and the compilation, a working document) shows "OP5 bis" and [brackets]; a final text is numbered densely.
   const stored = await readStatement(context.sql, document.id, marks.provisional);
@@ -32,9 +33,18 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     documentTitle: document.title,
     version: "current",
     at: new Date(),
-    draft: draft || format === "compilation" ? { labels, bracketed: marks.bracketed } : null,
+    draft: draft ? { labels, bracketed: marks.bracketed } : null,
     proposals,
   });
+  // A download changes nothing, so its entry has a transaction of its own; no entry, no file.
+  await context.sql.begin((tx) =>
+    appendAudit(tx, {
+      documentId: document.id,
+      actorId: user.id,
+      action: "export.downloaded",
+      subject: { format, draft, version: "current", document: document.title, filename: file.filename, bytes: file.body.length },
+    })
+  );
   return new Response(new Uint8Array(file.body), {
     headers: {
       "Content-Type": file.contentType,
