@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { createSessionUser } from "../support/sessions";
 import { createTestDocument } from "../support/statement";
+import { appendAudit } from "../../server/audit/log";
 
 const axeSource = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
@@ -77,5 +78,15 @@ describe("pages meet WCAG 2.1 AA as axe-core checks it", () => {
       const page = await open(`/conferences/${fixture.conferenceId}${path}`, secretariat.cookie);
       expect(await violations(page), path || "/").toEqual([]);
     }
+  });
+
+  it("the secretariat's audit trail, with entries and a verification", async () => {
+    const secretariat = await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "secretariat" });
+    await db.sql.begin((tx) =>
+      appendAudit(tx, { documentId: fixture.documentId, actorId: secretariat.userId, action: "clause_state.set", subject: { clause: "OP1", state: "agreed", reason: "Agreed." } }),
+    );
+    const page = await open(`/conferences/${fixture.conferenceId}/audit?verify=1`, secretariat.cookie);
+    await page.getByText("The chain is intact").waitFor();
+    expect(await violations(page)).toEqual([]);
   });
 });
