@@ -15,7 +15,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   invariantResponse(auditFormats.includes(format), `Unknown format. Choose one of: ${auditFormats.join(", ")}.`, { status: 400 });
   const filename = `${slug(conference.title)}_audit-log_${new Date().toISOString().slice(0, 10)}.${format}`;
   await context.sql.begin((tx) =>
-    appendAudit(tx, { conferenceId: conference.id, actorId: user.id, action: "export.downloaded", subject: { what: "audit log", format, filename } })
+    appendAudit(tx, {
+      conferenceId: conference.id,
+      actorId: user.id,
+      action: "export.downloaded",
+      subject: { what: "audit log", format, filename },
+    })
   );
   return new Response(auditDownload(context.sql, conference.id, format), {
     headers: {

@@ -23,10 +23,16 @@ export async function verifyChain(sql: Db, conferenceId: string): Promise<ChainR
   for await (const row of auditChain(sql, conferenceId)) {
     entries++;
     if (row.seq !== expected) {
-      return broken(expected, expected === row.seq - 1 ? `Entry ${expected} is missing.` : `Entries ${expected}–${row.seq - 1} are missing.`);
+      return broken(
+        expected,
+        expected === row.seq - 1 ? `Entry ${expected} is missing.` : `Entries ${expected}–${row.seq - 1} are missing.`
+      );
     }
     if (row.prevHash !== prev) {
-      return broken(row.seq, `It does not follow entry ${row.seq - 1}: entries were removed, inserted or reordered here, or entry ${row.seq - 1} was rewritten.`);
+      return broken(
+        row.seq,
+        `It does not follow entry ${row.seq - 1}: entries were removed, inserted or reordered here, or entry ${row.seq - 1} was rewritten.`
+      );
     }
     if (entryHash(row) !== row.hash) return broken(row.seq, "Its content does not match its hash: the entry was changed.");
     prev = row.hash;
@@ -36,9 +42,15 @@ export async function verifyChain(sql: Db, conferenceId: string): Promise<ChainR
   const head = await auditHead(sql, conferenceId);
   if (!head) return entries === 0 ? { ok: true, entries } : broken(1, "The chain has no head: it was not written by Concord.");
   if (head.seq > last) {
-    return broken(last + 1, head.seq === last + 1 ? `Entry ${head.seq}, the last one, is missing.` : `Entries ${last + 1}–${head.seq}, the last ones, are missing.`);
+    return broken(
+      last + 1,
+      head.seq === last + 1
+        ? `Entry ${head.seq}, the last one, is missing.`
+        : `Entries ${last + 1}–${head.seq}, the last ones, are missing.`
+    );
   }
-  if (head.seq < last) return broken(head.seq + 1, `The chain ended at entry ${head.seq}; the entries after it were added outside Concord.`);
+  if (head.seq < last)
+    return broken(head.seq + 1, `The chain ended at entry ${head.seq}; the entries after it were added outside Concord.`);
   if (head.hash !== prev) return broken(last, "The last entry is not the one the chain ended with.");
   return { ok: true, entries };
 }

@@ -19,13 +19,18 @@ beforeAll(async () => {
   server = await startTestServer({ databaseUrl: db.url });
   n = await createNegotiation(db.sql, server.url);
   delegates = [];
-  for (let i = 0; i < 12; i++) delegates.push(await participant(server.url, await createSessionUser(db.sql, { conferenceId: n.conferenceId, role: "delegate" })));
+  for (let i = 0; i < 12; i++)
+    delegates.push(await participant(server.url, await createSessionUser(db.sql, { conferenceId: n.conferenceId, role: "delegate" })));
 });
 
 describe("concurrent appends", () => {
   it("from parallel requests make one unbroken chain: consecutive numbers, each entry linked to the one before", async () => {
     const signals = delegates.flatMap((d, i) =>
-      n.clauses.slice(0, 3).map((c) => d.post(`/documents/${n.documentId}/signals`, { clauseId: c.id, signal: i % 2 ? "accept" : "not_yet", reason: "Checking." })),
+      n.clauses
+        .slice(0, 3)
+        .map((c) =>
+          d.post(`/documents/${n.documentId}/signals`, { clauseId: c.id, signal: i % 2 ? "accept" : "not_yet", reason: "Checking." })
+        )
     );
     const states = n.clauses.map((c) => n.chair.post(`/documents/${n.documentId}/states`, { clauseId: c.id, state: "under_negotiation" }));
     const responses = await Promise.all([...signals, ...states]);
@@ -46,8 +51,8 @@ describe("concurrent appends", () => {
     const before = await lastSeq(db.sql, n.conferenceId);
     await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        db.sql.begin((tx) => appendAudit(tx, { conferenceId: n.conferenceId, actorId: null, action: "version.created", subject: { i } })),
-      ),
+        db.sql.begin((tx) => appendAudit(tx, { conferenceId: n.conferenceId, actorId: null, action: "version.created", subject: { i } }))
+      )
     );
     const rows = await auditEntries(db.sql, n.conferenceId);
     expect(rows).toHaveLength(before + 30);
@@ -62,22 +67,29 @@ describe("an entry and its change", () => {
       db.sql.begin(async (tx) => {
         await appendAudit(tx, { conferenceId: n.conferenceId, actorId: null, action: "version.created", subject: { doomed: true } });
         throw new Error("the change failed");
-      }),
+      })
     ).rejects.toThrow("the change failed");
     expect(await lastSeq(db.sql, n.conferenceId)).toBe(before);
     // The chain goes on from where it was, unbroken.
-    await db.sql.begin((tx) => appendAudit(tx, { conferenceId: n.conferenceId, actorId: null, action: "version.created", subject: { after: true } }));
+    await db.sql.begin((tx) =>
+      appendAudit(tx, { conferenceId: n.conferenceId, actorId: null, action: "version.created", subject: { after: true } })
+    );
     expect(await lastSeq(db.sql, n.conferenceId)).toBe(before + 1);
     expect((await verifyChain(db.sql, n.conferenceId)).ok).toBe(true);
   });
 
   it("roll back together when the entry cannot be written: a request whose entry fails changes nothing", async () => {
-    const count = async () => (await db.sql<{ n: number }[]>`select count(*)::int as n from clause_states where document_id = ${n.documentId}`)[0].n;
+    const count = async () =>
+      (await db.sql<{ n: number }[]>`select count(*)::int as n from clause_states where document_id = ${n.documentId}`)[0].n;
     const before = { states: await count(), seq: await lastSeq(db.sql, n.conferenceId) };
     // Make every clause-state entry fail to insert, as a full disk or a broken constraint would.
     await db.sql`alter table audit_log add constraint audit_test_refuses_states check (action <> 'clause_state.set') not valid`;
     try {
-      const res = await n.chair.post(`/documents/${n.documentId}/states`, { clauseId: n.clauses[0].id, state: "agreed", reason: "Will not stick." });
+      const res = await n.chair.post(`/documents/${n.documentId}/states`, {
+        clauseId: n.clauses[0].id,
+        state: "agreed",
+        reason: "Will not stick.",
+      });
       expect(res.status).toBe(500);
     } finally {
       await db.sql`alter table audit_log drop constraint audit_test_refuses_states`;

@@ -41,7 +41,13 @@ describe("proposals", () => {
     expect((await f.post(f.people.chair, proposalPath(id), { intent: "accept", reason: "Consensus in the room." })).status).toBe(200);
 
     const created = await only("proposal.created", before);
-    expect(created).toMatchObject({ actorId: f.people.alice.userId, actorName: names.alice, actorRole: "delegate", delegation: "Norway", documentId: f.documentId });
+    expect(created).toMatchObject({
+      actorId: f.people.alice.userId,
+      actorName: names.alice,
+      actorRole: "delegate",
+      delegation: "Norway",
+      documentId: f.documentId,
+    });
     expect(created.subject).toMatchObject({ proposalId: id, proposal: "P1", kind: "replace", clauseId: clauses.OP2, clause: "OP2" });
     expect(created.at.getTime()).toBeGreaterThanOrEqual(started - 1000);
     expect(created.at.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
@@ -79,8 +85,17 @@ describe("proposals", () => {
 
     const a = await f.propose(f.people.alice, { kind: "retain", clauseId: clauses.OP3 });
     const b = await f.propose(f.people.bruno, { kind: "delete", clauseId: clauses.OP3 });
-    for (const [p, id] of [[f.people.alice, a], [f.people.bruno, b]] as const) expect((await f.post(p, proposalPath(id), { intent: "submit" })).status).toBe(200);
-    const merge = await f.post(f.people.chair, proposalPath(a), { intent: "merge", merge: [a, b], text: "Decide to convey the Joint Statement.", reason: "Bridge" });
+    for (const [p, id] of [
+      [f.people.alice, a],
+      [f.people.bruno, b],
+    ] as const)
+      expect((await f.post(p, proposalPath(id), { intent: "submit" })).status).toBe(200);
+    const merge = await f.post(f.people.chair, proposalPath(a), {
+      intent: "merge",
+      merge: [a, b],
+      text: "Decide to convey the Joint Statement.",
+      reason: "Bridge",
+    });
     expect([200, 302]).toContain(merge.status);
     const merged = await entriesOf(f.db.sql, f.conferenceId, "proposal.merged", before);
     expect(merged.map((m) => m.subject.proposalId).sort()).toEqual([a, b].sort());
@@ -93,13 +108,25 @@ describe("proposals", () => {
 describe("signals, states and the silence procedure", () => {
   it("records a delegation's signal and a clause state with its previous state", async () => {
     const before = await lastSeq(f.db.sql, f.conferenceId);
-    const signal = await f.post(f.people.bruno, `/documents/${f.documentId}/signals`, { clauseId: clauses.PP1, signal: "reservation", reason: "Our reading differs." });
+    const signal = await f.post(f.people.bruno, `/documents/${f.documentId}/signals`, {
+      clauseId: clauses.PP1,
+      signal: "reservation",
+      reason: "Our reading differs.",
+    });
     expect(signal.status).toBe(200);
     const s = await only("signal.set", before);
     expect(s).toMatchObject({ actorName: names.bruno, actorRole: "delegate", delegation: "Brazil" });
     expect(s.subject).toMatchObject({ clauseId: clauses.PP1, clause: "PP1", signal: "reservation", reason: "Our reading differs." });
 
-    expect((await f.post(f.people.chair, `/documents/${f.documentId}/states`, { clauseId: clauses.PP1, state: "agreed_ad_ref", reason: "Pending capitals." })).status).toBe(200);
+    expect(
+      (
+        await f.post(f.people.chair, `/documents/${f.documentId}/states`, {
+          clauseId: clauses.PP1,
+          state: "agreed_ad_ref",
+          reason: "Pending capitals.",
+        })
+      ).status
+    ).toBe(200);
     const state = await only("clause_state.set", before);
     expect(state).toMatchObject({ actorId: f.people.chair.userId, actorRole: "chair" });
     expect(state.subject).toMatchObject({ clause: "PP1", from: "open", state: "agreed_ad_ref", reason: "Pending capitals." });
@@ -108,7 +135,8 @@ describe("signals, states and the silence procedure", () => {
   it("records opening, breaking, cancelling and (by the system) passing", async () => {
     const silence = `/documents/${f.documentId}/silence`;
     const before = await lastSeq(f.db.sql, f.conferenceId);
-    const open = (ms: number) => f.post(f.people.chair, silence, { intent: "open", ...deadlineFields(new Date(Date.now() + ms), "Europe/Oslo"), note: "Last call" });
+    const open = (ms: number) =>
+      f.post(f.people.chair, silence, { intent: "open", ...deadlineFields(new Date(Date.now() + ms), "Europe/Oslo"), note: "Last call" });
     expect((await open(3600_000)).status).toBe(200);
     const opened = await only("silence.opened", before);
     expect(opened).toMatchObject({ actorRole: "chair" });
@@ -124,7 +152,10 @@ describe("signals, states and the silence procedure", () => {
 
     const passing = await lastSeq(f.db.sql, f.conferenceId);
     expect((await open(2500)).status).toBe(200);
-    await waitFor(async () => (await latestSilence(f.db.sql, f.documentId))?.status === "passed", { what: "the procedure to pass", timeoutMs: 20_000 });
+    await waitFor(async () => (await latestSilence(f.db.sql, f.documentId))?.status === "passed", {
+      what: "the procedure to pass",
+      timeoutMs: 20_000,
+    });
     const passed = await only("silence.passed", passing);
     expect(passed).toMatchObject({ actorId: null, actorName: "System", actorRole: "system", delegation: null });
     expect(passed.subject).toMatchObject({ adopted: true });
@@ -145,7 +176,16 @@ describe("people and downloads", () => {
     const before = await lastSeq(f.db.sql, f.conferenceId);
     const people = `/conferences/${f.conferenceId}/people`;
     const sec = f.people.secretariat;
-    expect((await f.post(sec, people, { intent: "role", userId: f.people.observer.userId, role: "delegate", delegationId: f.people.bruno.delegationId! })).status).toBe(200);
+    expect(
+      (
+        await f.post(sec, people, {
+          intent: "role",
+          userId: f.people.observer.userId,
+          role: "delegate",
+          delegationId: f.people.bruno.delegationId!,
+        })
+      ).status
+    ).toBe(200);
     const changed = await only("role.changed", before);
     expect(changed).toMatchObject({ actorId: sec.userId, actorRole: "secretariat" });
     expect(changed.subject).toMatchObject({
@@ -166,7 +206,11 @@ describe("people and downloads", () => {
       origin: f.server.url,
     });
     const token = invitation.link.split("/").pop()!;
-    const accepted = await acceptInvitation(f.db.sql, token, { kind: "new", name: "New Observer", passwordHash: await hashPassword("a long enough secret") });
+    const accepted = await acceptInvitation(f.db.sql, token, {
+      kind: "new",
+      name: "New Observer",
+      passwordHash: await hashPassword("a long enough secret"),
+    });
     expect(accepted.ok).toBe(true);
     const entry = await only("invitation.accepted", before);
     expect(entry).toMatchObject({ actorName: "New Observer", actorRole: "observer" });
@@ -175,14 +219,18 @@ describe("people and downloads", () => {
 
   it("records who downloaded which export", async () => {
     const before = await lastSeq(f.db.sql, f.conferenceId);
-    const res = await fetch(`${f.server.url}/documents/${f.documentId}/export?format=md&draft=1`, { headers: { Cookie: f.people.chair.cookie } });
+    const res = await fetch(`${f.server.url}/documents/${f.documentId}/export?format=md&draft=1`, {
+      headers: { Cookie: f.people.chair.cookie },
+    });
     expect(res.status).toBe(200);
     await res.arrayBuffer();
     const entry = await only("export.downloaded", before);
     expect(entry).toMatchObject({ actorId: f.people.chair.userId, actorRole: "chair", documentId: f.documentId });
     expect(entry.subject).toMatchObject({ format: "md", draft: true, version: "current", filename: expect.stringMatching(/\.md$/) });
     // A refused download (a delegate) is not recorded.
-    const refused = await fetch(`${f.server.url}/documents/${f.documentId}/export?format=md`, { headers: { Cookie: f.people.alice.cookie } });
+    const refused = await fetch(`${f.server.url}/documents/${f.documentId}/export?format=md`, {
+      headers: { Cookie: f.people.alice.cookie },
+    });
     expect(refused.status).toBe(403);
     expect(await entriesOf(f.db.sql, f.conferenceId, "export.downloaded", entry.seq)).toHaveLength(0);
   });

@@ -20,7 +20,7 @@ function sorted(value: unknown): unknown {
     return Object.fromEntries(
       Object.keys(value)
         .sort()
-        .map((k) => [k, sorted((value as Record<string, unknown>)[k])]),
+        .map((k) => [k, sorted((value as Record<string, unknown>)[k])])
     );
   }
   return value;
@@ -29,7 +29,9 @@ function reverify(lines: Record<string, unknown>[]): number | null {
   let prev = "0".repeat(64);
   for (const [i, line] of lines.entries()) {
     const { hash, ...hashed } = line;
-    const digest = createHash("sha256").update(JSON.stringify(sorted(hashed))).digest("hex");
+    const digest = createHash("sha256")
+      .update(JSON.stringify(sorted(hashed)))
+      .digest("hex");
     if (line.seq !== i + 1 || line.prev !== prev || digest !== hash) return i + 1;
     prev = hash as string;
   }
@@ -40,8 +42,24 @@ beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
   n = await createNegotiation(db.sql, server.url);
-  expect((await n.chair.post(`/documents/${n.documentId}/states`, { clauseId: n.clauses[0].id, state: "agreed", reason: "Agreed, <b>in plenary</b>." })).status).toBe(200);
-  expect((await n.delegateA.post(`/documents/${n.documentId}/signals`, { clauseId: n.clauses[1].id, signal: "not_yet", reason: "Awaiting instructions." })).status).toBe(200);
+  expect(
+    (
+      await n.chair.post(`/documents/${n.documentId}/states`, {
+        clauseId: n.clauses[0].id,
+        state: "agreed",
+        reason: "Agreed, <b>in plenary</b>.",
+      })
+    ).status
+  ).toBe(200);
+  expect(
+    (
+      await n.delegateA.post(`/documents/${n.documentId}/signals`, {
+        clauseId: n.clauses[1].id,
+        signal: "not_yet",
+        reason: "Awaiting instructions.",
+      })
+    ).status
+  ).toBe(200);
 });
 
 describe("who may see the audit trail", () => {
@@ -74,7 +92,9 @@ describe("the page", () => {
   });
 
   it("verifies the chain on request, and names the first broken entry once it is tampered with", async () => {
-    expect(pageText(await (await n.secretariat.get(`${page()}?verify=1`)).text())).toMatch(/The chain is intact: all \d+ entries check out\./);
+    expect(pageText(await (await n.secretariat.get(`${page()}?verify=1`)).text())).toMatch(
+      /The chain is intact: all \d+ entries check out\./
+    );
     await db.sql.begin(async (tx) => {
       await tx`alter table audit_log disable trigger audit_log_append_only`;
       await tx`update audit_log set actor_name = 'Nobody' where conference_id = ${n.conferenceId} and seq = 1`;
@@ -82,7 +102,7 @@ describe("the page", () => {
     });
     try {
       expect(pageText(await (await n.secretariat.get(`${page()}?verify=1`)).text())).toContain(
-        "The chain is broken at entry 1. Its content does not match its hash: the entry was changed.",
+        "The chain is broken at entry 1. Its content does not match its hash: the entry was changed."
       );
     } finally {
       await db.sql.begin(async (tx) => {
@@ -108,7 +128,11 @@ describe("the download", () => {
     expect(lines.map((l) => l.hash)).toEqual(stored.map((r) => r.hash));
     // The download is itself recorded, and is the last line of the file it produced.
     expect(lines.at(-1)).toMatchObject({ action: "export.downloaded", subject: { what: "audit log", format: "jsonl" } });
-    expect(lines[1]).toMatchObject({ action: "signal.set", actor: { name: "Delegate A", role: "delegate" }, subject: { reason: "Awaiting instructions." } });
+    expect(lines[1]).toMatchObject({
+      action: "signal.set",
+      actor: { name: "Delegate A", role: "delegate" },
+      subject: { reason: "Awaiting instructions." },
+    });
     expect(reverify(lines)).toBeNull();
     // Changing any line is caught by the same re-verification.
     lines[1] = { ...lines[1], subject: { ...(lines[1].subject as object), reason: "Ready." } };

@@ -47,7 +47,7 @@ function verifyCli(): Promise<{ code: number; stdout: string }> {
       process.execPath,
       ["--import", "tsx", "server/audit/verify-cli.ts"],
       { cwd: root, env: { ...process.env, DATABASE_URL: db.url }, timeout: 60_000 },
-      (err, stdout) => resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout }),
+      (err, stdout) => resolve({ code: err ? (err as { code?: number }).code ?? -1 : 0, stdout })
     );
   });
 }
@@ -58,7 +58,12 @@ beforeAll(async () => {
   conferenceId = fixture.conferenceId;
   for (let i = 1; i <= 6; i++) {
     await db.sql.begin((tx) =>
-      appendAudit(tx, { documentId: fixture.documentId, actorId: null, action: "clause_state.set", subject: { clause: `OP${i}`, state: "agreed", reason: `Reason ${i}` } }),
+      appendAudit(tx, {
+        documentId: fixture.documentId,
+        actorId: null,
+        action: "clause_state.set",
+        subject: { clause: `OP${i}`, state: "agreed", reason: `Reason ${i}` },
+      })
     );
   }
   original = await auditEntries(db.sql, conferenceId);
@@ -69,7 +74,9 @@ beforeEach(restore);
 
 describe("the append-only trigger", () => {
   it("refuses UPDATE and DELETE of an entry", async () => {
-    await expect(db.sql`update audit_log set subject = '{"reason":"forged"}' where conference_id = ${conferenceId} and seq = 2`).rejects.toThrow(/append-only/);
+    await expect(
+      db.sql`update audit_log set subject = '{"reason":"forged"}' where conference_id = ${conferenceId} and seq = 2`
+    ).rejects.toThrow(/append-only/);
     await expect(db.sql`delete from audit_log where conference_id = ${conferenceId} and seq = 6`).rejects.toThrow(/append-only/);
     expect(await auditEntries(db.sql, conferenceId)).toEqual(original);
   });
@@ -81,7 +88,10 @@ describe("verification", () => {
   });
 
   it("finds a changed subject at that entry", async () => {
-    await tamper((sql) => sql`update audit_log set subject = jsonb_set(subject, '{reason}', '"Forged"') where conference_id = ${conferenceId} and seq = 3`);
+    await tamper(
+      (sql) =>
+        sql`update audit_log set subject = jsonb_set(subject, '{reason}', '"Forged"') where conference_id = ${conferenceId} and seq = 3`
+    );
     const report = await verifyChain(db.sql, conferenceId);
     expect(report.ok).toBe(false);
     expect(report.firstBroken).toEqual({ seq: 3, reason: expect.stringMatching(/changed/) });
@@ -90,8 +100,13 @@ describe("verification", () => {
   it("finds a changed entry whose hash was recomputed, at the entry after it", async () => {
     // Rewriting entry 3 with a correct hash of its own still breaks entry 4's link to it.
     const forged = entryHash({ ...original[2], actorName: "Someone else" });
-    await tamper((sql) => sql`update audit_log set actor_name = 'Someone else', hash = ${forged} where conference_id = ${conferenceId} and seq = 3`);
-    expect((await verifyChain(db.sql, conferenceId)).firstBroken).toEqual({ seq: 4, reason: expect.stringMatching(/entry 3 was rewritten/) });
+    await tamper(
+      (sql) => sql`update audit_log set actor_name = 'Someone else', hash = ${forged} where conference_id = ${conferenceId} and seq = 3`
+    );
+    expect((await verifyChain(db.sql, conferenceId)).firstBroken).toEqual({
+      seq: 4,
+      reason: expect.stringMatching(/entry 3 was rewritten/),
+    });
   });
 
   it("finds a deleted entry", async () => {
@@ -104,7 +119,10 @@ describe("verification", () => {
       await sql`delete from audit_log where conference_id = ${conferenceId} and seq = 4`;
       await sql`update audit_log set seq = seq - 1 where conference_id = ${conferenceId} and seq > 4`;
     });
-    expect((await verifyChain(db.sql, conferenceId)).firstBroken).toEqual({ seq: 4, reason: expect.stringMatching(/does not follow entry 3/) });
+    expect((await verifyChain(db.sql, conferenceId)).firstBroken).toEqual({
+      seq: 4,
+      reason: expect.stringMatching(/does not follow entry 3/),
+    });
   });
 
   it("finds the newest entry deleted (the chain head remembers it)", async () => {
@@ -128,7 +146,7 @@ describe("verification", () => {
       (sql) => sql`
         insert into audit_log (conference_id, seq, document_id, at, actor_id, actor_name, actor_role, delegation, action, subject, prev_hash, hash)
         values (${conferenceId}, 7, ${forged.documentId}, ${forged.at}, null, 'System', 'system', null, ${forged.action},
-                ${sql.json(forged.subject as never)}, ${forged.prevHash}, ${forged.hash})`,
+                ${sql.json(forged.subject as never)}, ${forged.prevHash}, ${forged.hash})`
     );
     expect((await verifyChain(db.sql, conferenceId)).firstBroken?.seq).toBe(7);
   });
