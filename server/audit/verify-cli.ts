@@ -7,13 +7,18 @@ import { verifyChain } from "./verify";
 /**
  * `npm run audit:verify`: checks every conference's audit chain in the deployment's database
  * (DATABASE_URL, or the embedded cluster in DATA_DIR) and prints one line per conference.
- * Exits 1 when any chain is broken, naming its first broken entry.
+ * Exits 1 when any chain is broken, naming its first broken entry; 2 when it cannot verify at all.
  */
 async function main(): Promise<number> {
   const config = loadConfig();
   const database = await openDatabase(config, { attach: true });
   const sql = createSql(database.url, { max: 2 });
   try {
+    const [{ exists }] = await sql<{ exists: boolean }[]>`select to_regclass('audit_log') is not null as exists`;
+    if (!exists) {
+      console.log("This database has no audit log: Concord has not been started on it with the audit migration yet.");
+      return 2;
+    }
     const conferences = await auditedConferences(sql);
     if (conferences.length === 0) console.log("No audit entries yet: nothing to verify.");
     let broken = 0;
