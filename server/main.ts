@@ -1,22 +1,16 @@
-import path from "node:path";
 import { loadConfig, ConfigError } from "./config";
 import { createSql } from "./db/sql";
 import { migrate } from "./db/migrate";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded";
+import { openDatabase } from "./db/open";
 import { createConcord } from "./app";
 import { seedDemo } from "./seed/demo";
 import { ensureAdmin } from "./seed/admin";
 
 async function main() {
   const config = loadConfig();
-  let embedded: EmbeddedDatabase | null = null;
-  let url = config.DATABASE_URL;
-  if (!url) {
-    embedded = await startEmbeddedPostgres(path.join(config.DATA_DIR, "postgres"));
-    url = embedded.url;
-    console.log(`Embedded PostgreSQL started (data in ${path.join(config.DATA_DIR, "postgres")})`);
-  }
-  const sql = createSql(url);
+  const database = await openDatabase(config);
+  if (database.stop) console.log(`Started ${database.description}`);
+  const sql = createSql(database.url);
   const applied = await migrate(sql);
   if (applied.length > 0) console.log(`Applied migrations: ${applied.join(", ")}`);
   await ensureAdmin(sql, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD, log: console.log });
@@ -43,7 +37,7 @@ async function main() {
     force.unref();
     await concord.close();
     await sql.end({ timeout: 5 });
-    await embedded?.stop();
+    await database.stop?.();
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));

@@ -12,7 +12,7 @@ export function ConferenceLayout({
 }: {
   conference: { id: string; title: string; venue: string };
   canManage: boolean;
-  current: "documents" | "delegations" | "people";
+  current: "documents" | "delegations" | "people" | "audit";
   className?: string;
   children: ReactNode;
 }) {

@@ -4,6 +4,7 @@ const sections = [
   { key: "documents", label: "Documents", path: "" },
   { key: "delegations", label: "Delegations", path: "/delegations" },
   { key: "people", label: "People", path: "/people" },
+  { key: "audit", label: "Audit trail", path: "/audit" },
 ] as const;
 
 /** Tabs of a conference; the management tabs only for those who may manage it. */

@@ -82,7 +82,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const account = await findUserByEmail(sql, email);
     if (account) {
       const before = await findMembership(sql, conference.id, account.id);
-      const change = await assignRole(sql, { conferenceId: conference.id, userId: account.id, role: "secretariat", delegationId: null, actorId: null });
+      const change = await assignRole(sql, {
+        conferenceId: conference.id,
+        userId: account.id,
+        role: "secretariat",
+        delegationId: null,
+        actorId: null,
+        recordedActorId: admin.id,
+      });
       if (!change.ok) return invalid({ errors: { email: [change.error] }, values });
       return {
         ok: true as const,

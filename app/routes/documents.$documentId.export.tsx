@@ -8,6 +8,7 @@ import { exportFormats, renderExport, type ExportFile, type ExportFormat } from 
 import { redlineDocx } from "../../server/export/redline-docx";
 import { compareSides, readSide } from "../../server/versions/compare";
 import { listClauses } from "../editor/numbering";
+import { appendAudit } from "../../server/audit/log";
 import { requireDocumentPermission } from "../utils/auth.server";
 import { invariantResponse } from "../utils/invariant";
 
@@ -20,8 +21,20 @@ const docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml
  * between two versions as Word tracked changes. For the chair and the secretariat.
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:export");
+  const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:export");
   const search = new URL(request.url).searchParams;
+  // A download changes nothing, so its entry has a transaction of its own; no entry, no file.
+  const deliver = async (file: ExportFile, subject: Record<string, unknown>) => {
+    await context.sql.begin((tx) =>
+      appendAudit(tx, {
+        documentId: document.id,
+        actorId: user.id,
+        action: "export.downloaded",
+        subject: { ...subject, document: document.title, filename: file.filename, bytes: file.body.length },
+      }),
+    );
+    return download(file);
+  };
   const format = search.get("format") ?? "docx";
   const names = { conference: conference.title, document: document.title };
 
@@ -32,12 +45,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     ]);
     invariantResponse(from && to, "There is no such version of this statement.", { status: 404 });
     const { redline } = await compareSides(context.sql, document.id, from, to);
-    // audit: redline export (from, to)
-    return download({
+    const file = {
       body: await redlineDocx(redline, { date: to.at }),
       contentType: docxType,
       filename: exportFilename({ ...names, version: `${from.label} to ${to.label}`, kind: "redline" }, "docx"),
-    });
+    };
+    return deliver(file, { format, from: from.label, to: to.label });
   }
 
   invariantResponse(
@@ -58,8 +71,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         .filter((c) => c.id)
         .map((c) => [c.id!, c.label.slice(2)])
     );
-    // audit: export of a version (version.id, format)
-    return download(
+    return deliver(
       await renderExport({
         format: format as ExportFormat,
         doc: version.doc,
@@ -68,7 +80,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         version: version.label,
         at: version.at,
         draft: draft ? { labels, bracketed: new Set() } : null,
-      })
+      }),
+      { format, draft, version: version.label },
     );
   }
 
@@ -79,7 +92,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const labels = new Map(stored.clauses.filter((c) => c.id).map((c) => [c.id!, c.label.slice(2)]));
   const viewer = { delegationId: access.delegationId, isChair: can(access, "negotiation:chair") };
   const proposals = format === "compilation" ? marks.proposals.filter((p) => canSeeProposal(p, viewer)) : undefined;
-  return download(
+  return deliver(
     await renderExport({
       format: format as ExportFormat,
       doc: stored.doc,
@@ -89,7 +102,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       at: new Date(),
       draft: draft || format === "compilation" ? { labels, bracketed: marks.bracketed } : null,
       proposals,
-    })
+    }),
+    { format, draft, version: "current" },
   );
 }
 

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { clauseSignals, recordSignal, type ClauseSignal } from "../../server/queries/clause-signals";
 import { findClause } from "../../server/negotiation/clause-lookup";
 import { publishNegotiationEvent } from "../../server/negotiation/events";
+import { appendAudit } from "../../server/audit/log";
 import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
 import { parseForm } from "../utils/forms";
 import { done, refused } from "../utils/resource-responses";
@@ -36,7 +37,16 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (document.adoptedAt) return refused({ errors: { form: ["The text is adopted; signals are closed."] } });
   const clause = await findClause(context.sql, document.id, clauseId);
   if (!clause) return refused({ errors: { clauseId: ["There is no such clause in this statement."] } });
-  await recordSignal(context.sql, { documentId: document.id, clauseId, delegationId: access.delegationId, signal, reason, userId: user.id });
+  const delegationId = access.delegationId;
+  await context.sql.begin(async (tx) => {
+    await recordSignal(tx, { documentId: document.id, clauseId, delegationId, signal, reason, userId: user.id });
+    await appendAudit(tx, {
+      documentId: document.id,
+      actorId: user.id,
+      action: "signal.set",
+      subject: { clauseId, clause: clause.label, delegationId, signal, reason: signal === "accept" ? "" : reason },
+    });
+  });
   await publishNegotiationEvent(context.sql, { documentId: document.id, topic: "signals" });
   return done({ message: `Your delegation's signal on ${clause.label}: ${signalLabels[signal]}.` });
 }

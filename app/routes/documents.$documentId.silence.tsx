@@ -4,6 +4,7 @@ import { can } from "../../server/auth/permissions";
 import { findDelegation } from "../../server/queries/delegations";
 import { breakSilence, cancelSilence, openSilence } from "../../server/queries/silence-procedures";
 import { publishNegotiationEvent } from "../../server/negotiation/events";
+import { appendAudit } from "../../server/audit/log";
 import { zonedTimeToUtc } from "../../server/negotiation/time-zones";
 import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
 import { parseForm } from "../utils/forms";
@@ -47,15 +48,26 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     if (!deadline.ok) return refused({ errors: { [deadline.error.startsWith("Choose") ? "timeZone" : "date"]: [deadline.error] }, values });
     if (deadline.instant.getTime() <= Date.now()) return refused({ errors: { date: ["The deadline must be in the future."] }, values });
     if (document.adoptedAt) return refused({ errors: { form: ["The text is already adopted."] }, values });
-    const opened = await openSilence(sql, { documentId: document.id, userId: user.id, deadline: deadline.instant, timeZone, note });
+    const opened = await sql.begin(async (tx) => {
+      const row = await openSilence(tx, { documentId: document.id, userId: user.id, deadline: deadline.instant, timeZone, note });
+      if (row) {
+        const subject = { silenceProcedureId: row.id, deadline: deadline.instant, timeZone, note };
+        await appendAudit(tx, { documentId: document.id, actorId: user.id, action: "silence.opened", subject });
+      }
+      return row;
+    });
     if (!opened) return refused({ errors: { form: ["A silence procedure is already running on this statement."] }, values });
     await publishNegotiationEvent(sql, { documentId: document.id, topic: "silence", notice: "The chair has opened a silence procedure; the text is locked." });
     return done({ message: "The silence procedure is open." });
   }
 
   if (intent === "cancel") {
-    if (!(await cancelSilence(sql, { documentId: document.id, userId: user.id })))
-      return refused({ errors: { form: ["No silence procedure is running."] } });
+    const cancelled = await sql.begin(async (tx) => {
+      const row = await cancelSilence(tx, { documentId: document.id, userId: user.id });
+      if (row) await appendAudit(tx, { documentId: document.id, actorId: user.id, action: "silence.cancelled", subject: { silenceProcedureId: row.id } });
+      return row;
+    });
+    if (!cancelled) return refused({ errors: { form: ["No silence procedure is running."] } });
     await publishNegotiationEvent(sql, { documentId: document.id, topic: "silence", notice: "The chair has cancelled the silence procedure; negotiation resumes." });
     return done({ message: "The silence procedure is cancelled." });
   }
@@ -65,7 +77,15 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     const parsed = parseForm(form, objectSchema);
     if (!parsed.ok) return refused(parsed);
     const { objection } = parsed.data;
-    const outcome = await breakSilence(sql, { documentId: document.id, userId: user.id, delegationId: access.delegationId, objection });
+    const delegationId = access.delegationId;
+    const outcome = await sql.begin(async (tx) => {
+      const result = await breakSilence(tx, { documentId: document.id, userId: user.id, delegationId, objection });
+      if (result.ok) {
+        const subject = { silenceProcedureId: result.id, delegationId, objection };
+        await appendAudit(tx, { documentId: document.id, actorId: user.id, action: "silence.broken", subject });
+      }
+      return result;
+    });
     if (!outcome.ok) {
       const why = outcome.reason === "passed" ? "The deadline has passed; the silence was not broken." : "No silence procedure is running.";
       return refused({ errors: { form: [why] }, values: { intent, objection } });

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { clauseStates, setClauseState, textLocks, type ClauseState } from "../../server/queries/clause-states";
+import { clauseState, clauseStates, setClauseState, textLocks, type ClauseState } from "../../server/queries/clause-states";
+import { appendAudit } from "../../server/audit/log";
 import { findClause } from "../../server/negotiation/clause-lookup";
 import { publishNegotiationEvent } from "../../server/negotiation/events";
 import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
@@ -29,7 +30,16 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (locks.whole === "silence") return refused({ errors: { form: ["A silence procedure is running; cancel it before changing a clause's state."] } });
   const clause = await findClause(context.sql, document.id, clauseId);
   if (!clause) return refused({ errors: { clauseId: ["There is no such clause in this statement."] } });
-  await setClauseState(context.sql, { documentId: document.id, clauseId, state, reason, userId: user.id });
+  await context.sql.begin(async (tx) => {
+    const before = await clauseState(tx, document.id, clauseId);
+    await setClauseState(tx, { documentId: document.id, clauseId, state, reason, userId: user.id });
+    await appendAudit(tx, {
+      documentId: document.id,
+      actorId: user.id,
+      action: "clause_state.set",
+      subject: { clauseId, clause: clause.label, from: before, state, reason },
+    });
+  });
   await publishNegotiationEvent(context.sql, { documentId: document.id, topic: "states" });
   return done({ message: `${clause.label} is now ${stateLabels[state].toLowerCase()}.` });
 }

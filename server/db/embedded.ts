@@ -57,6 +57,22 @@ function isAlive(pid: number): boolean {
   }
 }
 
+const embeddedUrl = (port: number) => `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+
+/**
+ * The cluster a live postmaster is serving from `dataDir` (a running server's), read from its
+ * postmaster.pid (line 1 the pid, line 4 the port); null when nobody holds the directory.
+ */
+export function runningEmbeddedPostgres(dataDir: string): { url: string; port: number } | null {
+  const pidFile = path.join(path.resolve(dataDir), "postmaster.pid");
+  if (!fs.existsSync(pidFile)) return null;
+  const lines = fs.readFileSync(pidFile, "utf8").split("\n");
+  const pid = Number.parseInt(lines[0], 10);
+  const port = Number.parseInt(lines[3] ?? "", 10);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !Number.isInteger(port)) return null;
+  return { url: embeddedUrl(port), port };
+}
+
 /**
  * A postmaster left running by a process that was SIGKILLed still holds the data directory.
  * Ask it for a fast shutdown and wait, so this start can take the directory over.
@@ -126,7 +142,7 @@ export async function startEmbeddedPostgres(
   await stopOrphanedPostmaster(dir);
   await attempt("start", () => pg.start());
   return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    url: embeddedUrl(port),
     port,
     stop: () => pg.stop(),
   };

@@ -22,6 +22,7 @@ import {
   setPosition,
   setProposalStatus,
   type Position,
+  type ProposalEventKind,
   type ProposalKind,
   type ProposalRow,
 } from "../queries/proposals";
@@ -31,6 +32,7 @@ import { newClauseId } from "../../app/editor/clause-id";
 import type { ClauseInfo, Part } from "../../app/editor/numbering";
 import { readStatement } from "./statement";
 import { publishNegotiationEvent } from "./events";
+import { appendAudit, type Tx } from "../audit/log";
 
 /** The person acting, as the proposal rules see them. */
 export interface Actor {
@@ -61,6 +63,26 @@ export const maxReasonLength = 500;
 export const maxCompromiseLength = 5000;
 
 const proposalName = (p: Pick<ProposalRow, "number">) => `P${p.number}`;
+
+/**
+ * Records a proposal event in the audit trail, in the transaction that makes it. `clause` is the
+ * clause it is on (for an addition, the one it follows), when known.
+ */
+async function auditProposal(
+  tx: Tx,
+  actor: Actor,
+  event: ProposalEventKind,
+  p: Pick<ProposalRow, "id" | "number" | "kind" | "clauseId" | "documentId">,
+  details: { clause?: ClauseInfo | null; [key: string]: unknown } = {}
+): Promise<void> {
+  const { clause, ...rest } = details;
+  await appendAudit(tx, {
+    documentId: p.documentId,
+    actorId: actor.userId,
+    action: `proposal.${event}`,
+    subject: { proposalId: p.id, proposal: proposalName(p), kind: p.kind, clauseId: p.clauseId, clause: clause?.label, ...rest },
+  });
+}
 
 /** The Yjs update that creates a drafting document holding this clause body. */
 function draftUpdate(content: JSONContent[]): Uint8Array {
@@ -175,6 +197,8 @@ export async function createProposal(
       baseText: input.kind === "add" ? "" : clause!.text,
     });
     await addProposalEvent(tx, { proposalId: id, kind: "created", userId: actor.userId, delegationId });
+    const created = { id, number, kind: input.kind, clauseId: clause?.id ?? null, documentId: input.documentId };
+    await auditProposal(tx, actor, "created", created, { clause, part, compromise: input.compromise });
     return { id, number };
   });
   await announce(sql, input.documentId);
@@ -188,9 +212,11 @@ export async function createProposal(
 export async function submitProposal(sql: Sql, actor: Actor, documentId: string, proposalId: string): Promise<{ revision: number }> {
   const p = await visibleProposal(sql, actor, documentId, proposalId);
   if (!isSponsor(p, actor)) refuse(403, `Only the sponsors of ${proposalName(p)} submit it.`);
+  let clause: ClauseInfo | null = null;
   if (p.kind !== "add") {
     const { clauses } = await statementClauses(sql, documentId);
-    await assertChangeable(sql, documentId, clauses.find((c) => c.id === p.clauseId) ?? null);
+    clause = clauses.find((c) => c.id === p.clauseId) ?? null;
+    await assertChangeable(sql, documentId, clause);
   }
   const revision = await sql.begin(async (tx) => {
     const status = await lockProposal(tx, documentId, p.id);
@@ -211,12 +237,9 @@ export async function submitProposal(sql: Sql, actor: Actor, documentId: string,
     const number = (latest?.revision ?? 0) + 1;
     await insertRevision(tx, { proposalId: p.id, revision: number, content, text, baseText: p.baseText, submittedBy: actor.userId });
     await setProposalStatus(tx, p.id, "submitted");
-    await addProposalEvent(tx, {
-      proposalId: p.id,
-      kind: number === 1 ? "submitted" : "revised",
-      userId: actor.userId,
-      delegationId: actor.delegationId,
-    });
+    const event = number === 1 ? "submitted" : "revised";
+    await addProposalEvent(tx, { proposalId: p.id, kind: event, userId: actor.userId, delegationId: actor.delegationId });
+    await auditProposal(tx, actor, event, p, { clause, revision: number, text });
     return number;
   });
   await announce(sql, documentId);
@@ -231,6 +254,7 @@ export async function withdrawProposal(sql: Sql, actor: Actor, documentId: strin
     if (status !== "draft" && status !== "submitted") refuse(409, `${proposalName(p)} is ${status}; it can no longer be withdrawn.`);
     await setProposalStatus(tx, p.id, "withdrawn");
     await addProposalEvent(tx, { proposalId: p.id, kind: "withdrawn", userId: actor.userId, delegationId: actor.delegationId });
+    await auditProposal(tx, actor, "withdrawn", p, { previousStatus: status });
   });
   await announce(sql, documentId);
   await freezeDraft(sql, p);
@@ -270,6 +294,7 @@ export async function takePosition(
       delegationId: p.delegation,
       reason: trimmed,
     });
+    await auditProposal(tx, actor, positionEvent[position], p, { position, reason: trimmed });
   });
   await announce(sql, documentId);
 }
@@ -280,6 +305,7 @@ export async function withdrawPosition(sql: Sql, actor: Actor, documentId: strin
     if ((await lockProposal(tx, documentId, p.id)) !== "submitted") refuse(409, `${proposalName(p)} has just been decided.`);
     if (!(await removePosition(tx, p.id, p.delegation))) refuse(409, `Your delegation has no position on ${proposalName(p)}.`);
     await addProposalEvent(tx, { proposalId: p.id, kind: "position_withdrawn", userId: actor.userId, delegationId: p.delegation });
+    await auditProposal(tx, actor, "position_withdrawn", p);
   });
   await announce(sql, documentId);
 }
@@ -358,6 +384,7 @@ export async function decideProposal(
     if (input.decision === "reject") {
       await recordDecision(tx, p.id, { status: "rejected", decidedBy: actor.userId, reason: reason || null });
       await addProposalEvent(tx, { proposalId: p.id, kind: "rejected", userId: actor.userId, delegationId: null, reason });
+      await auditProposal(tx, actor, "rejected", p, { clause, reason });
       return;
     }
     const [latest] = await tx<{ content: JSONContent[] | null }[]>`
@@ -375,8 +402,8 @@ export async function decideProposal(
       newClauseId: p.kind === "add" ? addedId : undefined,
     });
     await addProposalEvent(tx, { proposalId: p.id, kind: "accepted", userId: actor.userId, delegationId: null, reason });
+    await auditProposal(tx, actor, "accepted", p, { clause, reason, newClauseId: p.kind === "add" ? addedId : undefined });
     // The text as the accepted proposal left it, so redlines can tell which proposal changed a clause.
-    // audit: checkpoint version after an accepted proposal
     await captureVersion(tx, { documentId: input.documentId, kind: "checkpoint", name: null, createdBy: null, proposalId: p.id, restoredFrom: null });
   });
   await announce(sql, input.documentId);
@@ -436,9 +463,14 @@ export async function mergeProposals(
     await insertRevision(tx, { proposalId: id, revision: 1, content, text, baseText: clause.text, submittedBy: actor.userId });
     await addProposalEvent(tx, { proposalId: id, kind: "created", userId: actor.userId, delegationId: null });
     await addProposalEvent(tx, { proposalId: id, kind: "submitted", userId: actor.userId, delegationId: null });
+    const compromise = { id, number, kind: "replace" as const, clauseId: clause.id, documentId: input.documentId };
+    const mergedNames = merged.map(proposalName);
+    await auditProposal(tx, actor, "created", compromise, { clause, part: clause.part, compromise: true });
+    await auditProposal(tx, actor, "submitted", compromise, { clause, revision: 1, text, merges: mergedNames });
     for (const p of merged) {
       await recordDecision(tx, p.id, { status: "merged", decidedBy: actor.userId, reason: reason || null, mergedInto: id });
       await addProposalEvent(tx, { proposalId: p.id, kind: "merged", userId: actor.userId, delegationId: null, reason });
+      await auditProposal(tx, actor, "merged", p, { clause, reason, mergedInto: id, mergedIntoProposal: proposalName({ number }) });
     }
     return { id, number };
   });

@@ -1,8 +1,9 @@
 import type { Sql } from "../db/sql";
 import { publishAccessEvent } from "../auth/access-events";
 import { createInvitation, findInvitationByToken, markInvitationAccepted, type InvitationStatus } from "../queries/invitations";
-import { setMembership, type Role } from "../queries/memberships";
+import { findMembership, setMembership, type Role } from "../queries/memberships";
 import { createUser, findUserByEmail } from "../queries/users";
+import { auditMembership } from "./memberships";
 import { defaultInvitationDays } from "./constants";
 
 export { defaultInvitationDays, invitationDayChoices } from "./constants";
@@ -57,8 +58,19 @@ export async function acceptInvitation(
         }
         userId = who.userId;
       }
-      await setMembership(tx, { conferenceId: invitation.conferenceId, userId, role: invitation.role, delegationId: invitation.delegationId });
+      const before = await findMembership(tx, invitation.conferenceId, userId);
+      const after = { role: invitation.role, delegationId: invitation.delegationId };
+      await setMembership(tx, { conferenceId: invitation.conferenceId, userId, ...after });
       await markInvitationAccepted(tx, invitation.id, userId);
+      await auditMembership(tx, {
+        conferenceId: invitation.conferenceId,
+        actorId: userId,
+        action: "invitation.accepted",
+        userId,
+        before,
+        after,
+        extra: { invitationId: invitation.id, newAccount: who.kind === "new" },
+      });
       return { ok: true, userId, conferenceId: invitation.conferenceId };
     });
   } catch (err) {

@@ -1,7 +1,48 @@
 import type { Sql } from "../db/sql";
 import { publishAccessEvent } from "../auth/access-events";
+import { appendAudit, type Tx } from "../audit/log";
 import { findDelegation } from "../queries/delegations";
 import { findMembership, removeMembership, setMembership, type MembershipRow, type Role } from "../queries/memberships";
+import { findUser } from "../queries/users";
+
+/** A membership as the audit trail names it: the role, and the delegation by name. */
+async function describeMembership(tx: Tx, conferenceId: string, m: Pick<MembershipRow, "role" | "delegationId"> | null) {
+  if (!m) return null;
+  const delegation = m.delegationId ? await findDelegation(tx, conferenceId, m.delegationId) : null;
+  return { role: m.role, delegationId: m.delegationId, delegation: delegation?.name ?? null };
+}
+
+/** The person a membership entry is about, by id, name and e-mail. */
+async function describePerson(tx: Tx, userId: string) {
+  const user = await findUser(tx, userId);
+  return { userId, person: user?.name ?? null, email: user?.email ?? null };
+}
+
+/** Records a membership given, changed, taken away or taken up (by invitation) in the audit trail. */
+export async function auditMembership(
+  tx: Tx,
+  e: {
+    conferenceId: string;
+    actorId: string | null;
+    action: "role.assigned" | "role.changed" | "member.removed" | "invitation.accepted";
+    userId: string;
+    before: Pick<MembershipRow, "role" | "delegationId"> | null;
+    after: Pick<MembershipRow, "role" | "delegationId"> | null;
+    extra?: Record<string, unknown>;
+  },
+): Promise<void> {
+  await appendAudit(tx, {
+    conferenceId: e.conferenceId,
+    actorId: e.actorId,
+    action: e.action,
+    subject: {
+      ...(await describePerson(tx, e.userId)),
+      from: await describeMembership(tx, e.conferenceId, e.before),
+      to: await describeMembership(tx, e.conferenceId, e.after),
+      ...e.extra,
+    },
+  });
+}
 
 export type MembershipChange =
   | { ok: true; changed: boolean; before: MembershipRow | null }
@@ -14,7 +55,16 @@ export type MembershipChange =
  */
 export async function assignRole(
   sql: Sql,
-  m: { conferenceId: string; userId: string; role: Role; delegationId: string | null; actorId: string | null },
+  m: {
+    conferenceId: string;
+    userId: string;
+    role: Role;
+    delegationId: string | null;
+    /** Who does it; null lets the administrator appoint themselves (nobody else changes their own role). */
+    actorId: string | null;
+    /** Who the audit trail names when that is not `actorId` (the administrator appointing). */
+    recordedActorId?: string | null;
+  },
   { existingOnly = false } = {},
 ): Promise<MembershipChange> {
   if (m.userId === m.actorId) {
@@ -32,6 +82,14 @@ export async function assignRole(
     if (!before && existingOnly) return { ok: false, field: "userId", error: "This person is not part of the conference." };
     if (before && before.role === m.role && before.delegationId === delegationId) return { ok: true, changed: false, before };
     await setMembership(tx, { conferenceId: m.conferenceId, userId: m.userId, role: m.role, delegationId });
+    await auditMembership(tx, {
+      conferenceId: m.conferenceId,
+      actorId: m.recordedActorId ?? m.actorId,
+      action: before ? "role.changed" : "role.assigned",
+      userId: m.userId,
+      before,
+      after: { role: m.role, delegationId },
+    });
     return { ok: true, changed: true, before };
   });
   if (result.ok && result.changed) await publishAccessEvent(sql, { type: "membership", conferenceId: m.conferenceId, userId: m.userId });
@@ -49,7 +107,13 @@ export async function changeRole(
 /** Removes a person from a conference; their open connections are closed. */
 export async function removePerson(sql: Sql, m: { conferenceId: string; userId: string; actorId: string }): Promise<{ ok: true } | { ok: false; error: string }> {
   if (m.userId === m.actorId) return { ok: false, error: "You cannot remove yourself. Ask another member of the secretariat or the administrator." };
-  if (!(await removeMembership(sql, m.conferenceId, m.userId))) return { ok: false, error: "This person is not part of the conference." };
+  const removed = await sql.begin(async (tx) => {
+    const before = await findMembership(tx, m.conferenceId, m.userId);
+    if (!before || !(await removeMembership(tx, m.conferenceId, m.userId))) return false;
+    await auditMembership(tx, { conferenceId: m.conferenceId, actorId: m.actorId, action: "member.removed", userId: m.userId, before, after: null });
+    return true;
+  });
+  if (!removed) return { ok: false, error: "This person is not part of the conference." };
   await publishAccessEvent(sql, { type: "membership", conferenceId: m.conferenceId, userId: m.userId });
   return { ok: true };
 }

@@ -1,4 +1,4 @@
-import type { Db, Sql } from "../db/sql";
+import type { Db } from "../db/sql";
 
 export type SilenceStatus = "running" | "broken" | "passed" | "cancelled";
 
@@ -40,63 +40,62 @@ export async function runningSilences(sql: Db, documentId?: string): Promise<{ d
     where status = 'running' ${documentId ? sql`and document_id = ${documentId}` : sql``}`;
 }
 
-/** Opens a procedure; null if one already runs on the statement (one at most, by a unique index). */
+/**
+ * Opens a procedure; null if one already runs on the statement (one at most, by a unique index).
+ * The conflict is skipped rather than raised, so a transaction around it stays usable.
+ */
 export async function openSilence(
   sql: Db,
   s: { documentId: string; userId: string; deadline: Date; timeZone: string; note: string },
 ): Promise<{ id: string } | null> {
-  try {
-    const [row] = await sql<{ id: string }[]>`
-      insert into silence_procedures (document_id, opened_by, deadline, time_zone, note)
-      values (${s.documentId}, ${s.userId}, ${s.deadline}, ${s.timeZone}, ${s.note}) returning id`;
-    return row;
-  } catch (err) {
-    if ((err as { code?: string }).code === "23505") return null;
-    throw err;
-  }
+  const [row] = await sql<{ id: string }[]>`
+    insert into silence_procedures (document_id, opened_by, deadline, time_zone, note)
+    values (${s.documentId}, ${s.userId}, ${s.deadline}, ${s.timeZone}, ${s.note})
+    on conflict (document_id) where status = 'running' do nothing
+    returning id`;
+  return row ?? null;
 }
 
-export type BreakOutcome = { ok: true } | { ok: false; reason: "none" | "passed" };
+export type BreakOutcome = { ok: true; id: string } | { ok: false; reason: "none" | "passed" };
 
 /**
  * A delegation breaks silence with its objection. Decided on the row locked against the scheduler
  * closing it, and on the database's clock: an objection at or after the deadline is too late.
+ * Call it in a transaction, so the lock holds until the break commits.
  */
 export async function breakSilence(
-  sql: Sql,
+  tx: Db,
   b: { documentId: string; userId: string; delegationId: string; objection: string },
 ): Promise<BreakOutcome> {
-  return sql.begin(async (tx) => {
-    const [row] = await tx<{ id: string; due: boolean }[]>`
-      select id, deadline <= now() as due from silence_procedures
-      where document_id = ${b.documentId} and status = 'running' for update`;
-    if (!row) return { ok: false, reason: "none" } as const;
-    if (row.due) return { ok: false, reason: "passed" } as const;
-    await tx`
-      update silence_procedures
-      set status = 'broken', closed_at = now(), closed_by = ${b.userId}, objecting_delegation_id = ${b.delegationId}, objection = ${b.objection}
-      where id = ${row.id}`;
-    return { ok: true } as const;
-  });
+  const [row] = await tx<{ id: string; due: boolean }[]>`
+    select id, deadline <= now() as due from silence_procedures
+    where document_id = ${b.documentId} and status = 'running' for update`;
+  if (!row) return { ok: false, reason: "none" };
+  if (row.due) return { ok: false, reason: "passed" };
+  await tx`
+    update silence_procedures
+    set status = 'broken', closed_at = now(), closed_by = ${b.userId}, objecting_delegation_id = ${b.delegationId}, objection = ${b.objection}
+    where id = ${row.id}`;
+  return { ok: true, id: row.id };
 }
 
-/** The chair withdraws a running procedure; false if none was running. */
-export async function cancelSilence(sql: Db, c: { documentId: string; userId: string }): Promise<boolean> {
-  const rows = await sql`
+/** The chair withdraws a running procedure; null if none was running. */
+export async function cancelSilence(sql: Db, c: { documentId: string; userId: string }): Promise<{ id: string } | null> {
+  const [row] = await sql<{ id: string }[]>`
     update silence_procedures set status = 'cancelled', closed_at = now(), closed_by = ${c.userId}
     where document_id = ${c.documentId} and status = 'running' returning id`;
-  return rows.length > 0;
+  return row ?? null;
 }
 
 /**
  * Marks the statement's running procedure passed if its deadline has come, by the database's
  * clock. Of several instances trying at once, exactly one gets the row back.
  */
-export async function markSilencePassed(sql: Db, documentId: string): Promise<boolean> {
-  const rows = await sql`
+export async function markSilencePassed(sql: Db, documentId: string): Promise<{ id: string; deadline: Date } | null> {
+  const [row] = await sql<{ id: string; deadline: Date }[]>`
     update silence_procedures set status = 'passed', closed_at = now()
-    where document_id = ${documentId} and status = 'running' and deadline <= now() returning id`;
-  return rows.length > 0;
+    where document_id = ${documentId} and status = 'running' and deadline <= now() returning id, deadline`;
+  return row ?? null;
 }
 
 export async function markAdopted(sql: Db, documentId: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { appendAudit } from "../audit/log";
 import * as Y from "yjs";
 import type { Db, Sql } from "../db/sql";
 import { loadUpdates } from "../queries/document-state";
@@ -34,15 +35,16 @@ export async function createRevision(
   sql: Sql,
   input: { documentId: string; name: string; userId: string }
 ): Promise<{ id: string; number: number }> {
-  return sql.begin((tx) =>
-    // audit: named version created (name, by userId)
-    captureVersion(tx, {
+  return sql.begin(async (tx) => {
+    const created = await captureVersion(tx, {
       documentId: input.documentId,
       kind: "named",
       name: input.name,
       createdBy: input.userId,
       proposalId: null,
       restoredFrom: null,
-    })
-  );
+    });
+    await appendAudit(tx, { documentId: input.documentId, actorId: input.userId, action: "version.created", subject: { version: created.number, name: input.name } });
+    return created;
+  });
 }

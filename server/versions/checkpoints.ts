@@ -35,7 +35,7 @@ export async function checkpointIfChanged(sql: Sql, documentId: string, minAgeMs
       // A deletion leaves the state vector as it was: the content tells.
       if (sameBytes(now.stateVector, last.stateVector) && contentOf(now.state) === contentOf(last.state)) return "unchanged";
     }
-    // audit: automatic timed checkpoint version
+    // Automatic checkpoints are no decision of anyone's: the audit trail records named versions and restores.
     await captureVersion(tx, { documentId, kind: "checkpoint", name: null, createdBy: null, proposalId: null, restoredFrom: null });
     await thinCheckpoints(tx, documentId, keep);
     return "written";

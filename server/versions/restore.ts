@@ -1,3 +1,4 @@
+import { appendAudit } from "../audit/log";
 import * as Y from "yjs";
 import { updateYFragment } from "@tiptap/y-tiptap";
 import type { Node as PMNode } from "@tiptap/pm/model";
@@ -65,8 +66,7 @@ export async function restoreVersion(
         userId: input.userId,
       });
     }
-    // audit: version restored (restored_from = version.id), recorded as a new 'restore' version
-    return captureVersion(tx, {
+    const restored = await captureVersion(tx, {
       documentId: input.documentId,
       kind: "restore",
       name: `Restored ${label}`,
@@ -74,6 +74,13 @@ export async function restoreVersion(
       proposalId: null,
       restoredFrom: version.id,
     });
+    await appendAudit(tx, {
+      documentId: input.documentId,
+      actorId: input.userId,
+      action: "version.restored",
+      subject: { version: restored.number, restoredFrom: label },
+    });
+    return restored;
   });
   await publishNegotiationEvent(sql, { documentId: input.documentId, topic: "states", notice: `The chair restored ${label}.` });
   await publishNegotiationEvent(sql, { documentId: input.documentId, topic: "versions" });

@@ -7,6 +7,7 @@ import { startTestServer, type TestServer } from "../support/server";
 import { createSessionUser } from "../support/sessions";
 import { createTestDocument } from "../support/statement";
 import { createRevision } from "../../server/versions/capture";
+import { appendAudit } from "../../server/audit/log";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -78,5 +79,15 @@ describe("pages meet WCAG 2.1 AA as axe-core checks it", () => {
     }
     const secretariat = await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "secretariat" });
     expect(await axeViolations(await open(`/conferences/${fixture.conferenceId}/import`, secretariat.cookie))).toEqual([]);
+  });
+
+  it("the secretariat's audit trail, with entries and a verification", async () => {
+    const secretariat = await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "secretariat" });
+    await db.sql.begin((tx) =>
+      appendAudit(tx, { documentId: fixture.documentId, actorId: secretariat.userId, action: "clause_state.set", subject: { clause: "OP1", state: "agreed", reason: "Agreed." } }),
+    );
+    const page = await open(`/conferences/${fixture.conferenceId}/audit?verify=1`, secretariat.cookie);
+    await page.getByText("The chain is intact").waitFor();
+    expect(await axeViolations(page)).toEqual([]);
   });
 });

@@ -141,6 +141,10 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
   "routes/documents.$documentId_.redline": {
     loader: { path: (ids) => `/documents/${ids.documentId}/redline?from=${ids.versionId}&to=current`, expect: members },
   },
+  "routes/conferences.$conferenceId.audit": { loader: { path: (ids) => `${conference(ids)}/audit?verify=1`, expect: managers } },
+  "routes/conferences.$conferenceId.audit_.download": {
+    loader: { path: (ids) => `${conference(ids)}/audit/download?format=csv`, expect: managers },
+  },
   "routes/conferences.$conferenceId.import": {
     loader: { path: (ids) => `${conference(ids)}/import`, expect: managers },
     actions: {

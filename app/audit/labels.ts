@@ -1,0 +1,72 @@
+import type { AuditAction } from "../../server/audit/log";
+
+export const auditActionLabels: Record<AuditAction, string> = {
+  "proposal.created": "Proposal created",
+  "proposal.submitted": "Proposal submitted",
+  "proposal.revised": "Proposal revised",
+  "proposal.withdrawn": "Proposal withdrawn",
+  "proposal.cosponsored": "Proposal co-sponsored",
+  "proposal.supported": "Proposal supported",
+  "proposal.objected": "Objection to a proposal",
+  "proposal.position_withdrawn": "Position on a proposal withdrawn",
+  "proposal.accepted": "Proposal accepted",
+  "proposal.rejected": "Proposal rejected",
+  "proposal.merged": "Proposal merged into a compromise",
+  "signal.set": "Signal given",
+  "clause_state.set": "Clause state set",
+  "silence.opened": "Silence procedure opened",
+  "silence.cancelled": "Silence procedure cancelled",
+  "silence.broken": "Silence broken",
+  "silence.passed": "Silence procedure passed",
+  "version.created": "Version created",
+  "version.restored": "Version restored",
+  "role.assigned": "Person added",
+  "role.changed": "Role changed",
+  "member.removed": "Person removed",
+  "invitation.accepted": "Invitation accepted",
+  "export.downloaded": "Downloaded",
+};
+
+export const auditActionLabel = (action: string) => auditActionLabels[action as AuditAction] ?? action;
+
+/** Words for the subject's keys a reader meets most. */
+const keyLabels: Record<string, string> = {
+  proposal: "Proposal",
+  clause: "Clause",
+  kind: "Kind",
+  state: "State",
+  from: "Before",
+  to: "After",
+  signal: "Signal",
+  reason: "Reason",
+  objection: "Objection",
+  deadline: "Deadline",
+  person: "Person",
+  format: "Format",
+  filename: "File",
+};
+
+function valueText(value: unknown): string {
+  if (value === null || value === undefined) return "—";
+  if (typeof value === "object" && !Array.isArray(value)) {
+    const m = value as { role?: string; delegation?: string | null };
+    // A membership: "delegate (Japan)".
+    if (m.role) return m.delegation ? `${m.role} (${m.delegation})` : m.role;
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return value.map(valueText).join(", ");
+  return String(value);
+}
+
+/**
+ * What an entry is about, as "label: value" pairs for the page: ids are left out (the download
+ * has them all) and long texts shortened.
+ */
+export function subjectSummary(subject: Record<string, unknown>): { key: string; label: string; value: string }[] {
+  return Object.entries(subject)
+    .filter(([key, value]) => !/Id$/.test(key) && key !== "email" && value !== null && value !== "" && value !== undefined)
+    .map(([key, value]) => {
+      const text = valueText(value);
+      return { key, label: keyLabels[key] ?? key, value: text.length > 160 ? `${text.slice(0, 160)}…` : text };
+    });
+}
