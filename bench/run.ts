@@ -1,6 +1,7 @@
 // `npm run bench`: Concord (authentication on, every update durable in PostgreSQL) against the
 // reference @y/websocket-server and Hocuspocus (both in memory), each in its own process on
 // loopback, driven by the same load from separate client processes. See bench/README.md.
+import { exportTimings, type ExportTiming } from "./exports";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -41,6 +42,8 @@ const settings = {
     return kinds;
   })(),
   coldLoad: env.BENCH_COLD_LOAD !== "0",
+  /** Time every export format of a 300-clause statement (issue 5). */
+  exports: env.BENCH_EXPORTS !== "0",
   coldClauses: int(env.BENCH_COLD_CLAUSES, 300),
   coldEdits: int(env.BENCH_COLD_EDITS, 20_000),
   coldWriters: int(env.BENCH_COLD_WRITERS, 10),
@@ -896,6 +899,15 @@ async function main() {
     }
   }
 
+  let exports: ExportTiming[] | null = null;
+  if (settings.exports) {
+    process.stdout.write(`  timing the exports…\n`);
+    exports = await exportTimings(settings.coldClauses);
+    log("");
+    log(`Exports of a statement of ${settings.coldClauses} clauses (median of 5 runs, in this process)`);
+    for (const e of exports) log(`  ${e.format.padEnd(12)} ${ms(e.medianMs).padStart(6)} ms  (${ms(e.minMs)}–${ms(e.maxMs)})  ${(e.bytes / 1024).toFixed(0)} KiB`);
+  }
+
   // Targets (issue 6): at the largest N, Concord's p99 and CPU at or below the better baseline; nothing missed; storage bounded.
   log("");
   log("Targets");
@@ -928,6 +940,7 @@ async function main() {
     skipped: Object.fromEntries(skipped),
     cases,
     coldLoad: cold,
+    exports,
     targets: verdicts,
   };
   const file = path.join(repoRoot, "bench/results/latest.json");

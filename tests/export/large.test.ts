@@ -6,19 +6,15 @@ import { redlineStatements } from "../../server/export/redline";
 import { redlineDocx } from "../../server/export/redline-docx";
 import { docOf, largeStatement } from "./fixtures";
 
-it("exports a 300-clause statement in every format (times printed, not asserted)", async () => {
+// How fast is measured by `npm run bench` (its exports case); here, that a large statement exports whole.
+it("exports a 300-clause statement in every format, and a redline of it", async () => {
   const doc = docOf(largeStatement(300));
-  const times: string[] = [];
   for (const format of exportFormats) {
-    const start = performance.now();
     const file = await renderExport({ format, doc, conferenceTitle: "Conference", documentTitle: "Large", version: "current", at: new Date(), draft: null });
-    times.push(`${format} ${(performance.now() - start).toFixed(0)} ms (${(file.body.length / 1024).toFixed(0)} KiB)`);
-    expect(file.body.length).toBeGreaterThan(10_000);
+    expect(file.body.length, format).toBeGreaterThan(10_000);
   }
-  const changed = docOf(largeStatement(300));
-  const start = performance.now();
-  await redlineDocx(redlineStatements(doc, changed), { date: new Date() });
-  times.push(`redline ${(performance.now() - start).toFixed(0)} ms`);
+  const redline = redlineStatements(doc, docOf(largeStatement(300)));
+  expect(redline.clauses.filter((c) => c.change !== "unchanged")).toHaveLength(0);
+  expect((await redlineDocx(redline, { date: new Date() })).length).toBeGreaterThan(10_000);
   expect(buildExportModel(doc, { final: true }).operative).toHaveLength(270);
-  console.log(`300 clauses: ${times.join("; ")}`);
 });
