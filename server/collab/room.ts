@@ -85,6 +85,10 @@ export class Room {
    * on which a client's next update is tried before it is admitted. None without clause locks.
    */
   private shadow: Y.Doc | null = null;
+  /** Document updates and presence changes not yet sent to the peers (see broadcast). */
+  private outgoing: { update: Uint8Array; origin: unknown }[] = [];
+  private readonly outgoingPresence = new Set<number>();
+  private broadcastScheduled = false;
   /** Peers closed for changing a locked clause: whatever else they sent is built on that change. */
   private readonly refused = new WeakSet<Peer>();
 
@@ -130,8 +134,8 @@ export class Room {
     this.setLocks(locks);
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
       if (this.shadow) Y.applyUpdate(this.shadow, update);
-      const message = encodeUpdate(update);
-      for (const peer of this.peers) if (peer !== origin) peer.send(message);
+      this.outgoing.push({ update, origin });
+      this.scheduleBroadcast();
     });
     this.awareness.on("update", ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
       const changed = added.concat(updated, removed);
@@ -150,19 +154,53 @@ export class Room {
         this.remoteClients.delete(id);
         this.owners.delete(id);
       }
-      const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
-      const message = encodeAwareness(update);
-      for (const peer of this.peers) peer.send(message);
+      for (const id of changed) this.outgoingPresence.add(id);
+      this.scheduleBroadcast();
       // This instance's clients' presence (and its removal when they leave) goes to the other
       // instances. There the clients' renewals (every 15 s) keep it; if this instance dies, they
       // drop it when its heartbeat stops, or at the latest by the awareness timeout (30 s).
       // Timeouts happen on every instance by itself; the room's own state (origin "local") is never set.
       const fromPeerHere = origin === null || (typeof origin === "object" && "awarenessClients" in origin);
-      if (this.channel && fromPeerHere) this.channel.publishAwareness(update);
+      if (this.channel && fromPeerHere) this.channel.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
     });
     const inbox = this.inbox ?? [];
     this.inbox = null;
     for (const f of inbox) this.fromRelay(f);
+  }
+
+  private scheduleBroadcast(): void {
+    if (this.broadcastScheduled) return;
+    this.broadcastScheduled = true;
+    setImmediate(() => this.broadcast());
+  }
+
+  /**
+   * Sends the peers what changed since the last turn of the event loop: one document message (the
+   * updates merged) and one presence message. Idle, that is each change at once; under load many
+   * edits and caret moves arrive between two turns, and a write per change per peer was most of
+   * the server's time with 500 people in a room.
+   */
+  private broadcast(): void {
+    this.broadcastScheduled = false;
+    if (this.closed) return;
+    const updates = this.outgoing;
+    this.outgoing = [];
+    if (updates.length > 0) {
+      const message = encodeUpdate(updates.length === 1 ? updates[0].update : Y.mergeUpdates(updates.map((u) => u.update)));
+      // A writer does not need its own edits back; when a batch mixes several writers' edits they
+      // get them anyway (Yjs ignores what it has), which costs less than a message per writer.
+      const origins = new Set(updates.map((u) => u.origin));
+      const only = origins.size === 1 ? updates[0].origin : undefined;
+      for (const peer of this.peers) if (peer !== only) peer.send(message);
+    }
+    if (this.outgoingPresence.size > 0) {
+      const ids = [...this.outgoingPresence].filter((id) => this.awareness.meta.has(id));
+      this.outgoingPresence.clear();
+      if (ids.length > 0) {
+        const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
+        for (const peer of this.peers) peer.send(message);
+      }
+    }
   }
 
   /** Sends a newly joined peer what it needs to start syncing. Call once `ready` has resolved. */
