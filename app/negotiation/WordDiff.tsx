@@ -1,5 +1,5 @@
 import { useMemo } from "react";
-import { wordDiff } from "./word-diff";
+import { wordDiff, type DiffSegment } from "./word-diff";
 
 /**
  * A text with its changes marked inline: insertions underlined, deletions struck through, each
@@ -7,6 +7,11 @@ import { wordDiff } from "./word-diff";
  */
 export function WordDiff({ from, to, className }: { from: string; to: string; className?: string }) {
   const segments = useMemo(() => wordDiff(from, to), [from, to]);
+  return <DiffSegments segments={segments} className={className} />;
+}
+
+/** Segments of a diff made elsewhere (a redline, the compilation), marked as WordDiff marks them. */
+export function DiffSegments({ segments, className }: { segments: DiffSegment[]; className?: string }) {
   return (
     <p className={["word-diff", className].filter(Boolean).join(" ")}>
       {segments.map((s, i) =>
@@ -24,7 +29,7 @@ export function WordDiff({ from, to, className }: { from: string; to: string; cl
             {s.text}
             <span className="visually-hidden">]</span>
           </del>
-        )
+        ),
       )}
     </p>
   );

@@ -12,7 +12,7 @@ import { requireDocumentPermission } from "../utils/auth.server";
 import { invariantResponse } from "../utils/invariant";
 import { useLiveUpdates } from "../negotiation/live";
 import { LiveNotices } from "../negotiation/LiveNotices";
-import type { DiffSegment } from "../negotiation/word-diff";
+import { DiffSegments } from "../negotiation/WordDiff";
 import { proposalStatusLabels, stateBadgeLabels } from "../negotiation/labels";
 
 const isState = (v: string): v is ClauseState => (clauseStates as readonly string[]).includes(v);
@@ -49,23 +49,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Compilation · ${data.document.title} · ${data.conference.title} · Concord` : "Concord" },
 ];
-
-function Diff({ segments }: { segments: DiffSegment[] }) {
-  if (segments.length === 0) return <p className="muted">(no text)</p>;
-  return (
-    <p className="proposal-text">
-      {segments.map((s, i) =>
-        s.type === "insert" ? (
-          <ins key={i}>{s.text}</ins>
-        ) : s.type === "delete" ? (
-          <del key={i}>{s.text}</del>
-        ) : (
-          <span key={i}>{s.text}</span>
-        )
-      )}
-    </p>
-  );
-}
 
 function Proposal({ p }: { p: CompiledProposal }) {
   return (
@@ -111,7 +94,7 @@ function Proposal({ p }: { p: CompiledProposal }) {
           </>
         ) : null}
       </dl>
-      <Diff segments={p.diff} />
+      {p.diff.length === 0 ? <p className="muted">(no text)</p> : <DiffSegments segments={p.diff} className="proposal-text" />}
     </article>
   );
 }

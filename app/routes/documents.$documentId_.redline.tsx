@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { can } from "../../server/auth/permissions";
 import { compareSides, readSide } from "../../server/versions/compare";
-import type { DiffSegment } from "../negotiation/word-diff";
+import { DiffSegments } from "../negotiation/WordDiff";
 import { AppHeader } from "../components/AppHeader";
 import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
 import { requireDocumentPermission } from "../utils/auth.server";
@@ -41,30 +41,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Changes ${data.from.label} → ${data.to.label} · ${data.document.title} · Concord` : "Concord" },
 ];
-
-function Segments({ diff }: { diff: DiffSegment[] }) {
-  return (
-    <p className="word-diff">
-      {diff.map((s, i) =>
-        s.type === "equal" ? (
-          <span key={i}>{s.text}</span>
-        ) : s.type === "insert" ? (
-          <ins key={i}>
-            <span className="visually-hidden">[inserted: </span>
-            {s.text}
-            <span className="visually-hidden">]</span>
-          </ins>
-        ) : (
-          <del key={i}>
-            <span className="visually-hidden">[deleted: </span>
-            {s.text}
-            <span className="visually-hidden">]</span>
-          </del>
-        )
-      )}
-    </p>
-  );
-}
 
 type Clause = ReturnType<typeof useLoaderData<typeof loader>>["clauses"][number];
 
@@ -108,7 +84,7 @@ export default function RedlinePage() {
           </span>
         ) : null}
       </p>
-      <Segments diff={c.diff} />
+      <DiffSegments segments={c.diff} />
       {c.sources.length > 0 ? (
         <p className="redline-source">
           From{" "}
@@ -145,7 +121,7 @@ export default function RedlinePage() {
         </p>
         {title.some((s) => s.type !== "equal") ? (
           <section className="redline-title" aria-label="Title">
-            <Segments diff={title} />
+            <DiffSegments segments={title} />
           </section>
         ) : null}
         <ol className="redline-list">

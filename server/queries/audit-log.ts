@@ -1,17 +1,9 @@
 import type { Db } from "../db/sql";
+import type { HashedEntry } from "../audit/hash";
 
-export interface AuditRow {
-  conferenceId: string;
-  seq: number;
-  documentId: string | null;
-  at: Date;
-  actorId: string | null;
-  actorName: string;
-  actorRole: string;
-  delegation: string | null;
-  action: string;
+/** An entry as stored: what is hashed, and its hash. */
+export interface AuditRow extends HashedEntry {
   subject: Record<string, unknown>;
-  prevHash: string;
   hash: string;
 }
 

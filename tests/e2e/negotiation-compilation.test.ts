@@ -82,7 +82,7 @@ describe("the negotiation, live in Chromium", () => {
     const proposal = page.locator('.compiled-clause[data-label="OP4"] [data-proposal="P2"]');
     await proposal.waitFor({ timeout: 15_000 });
     expect(await proposal.locator(".proposal-label").textContent()).toBe("OP4 alt");
-    expect(await proposal.locator("ins").textContent()).toBe("Call upon");
+    expect(await proposal.locator("ins").textContent()).toBe("[inserted: Call upon]");
     expect(await page.locator('.compiled-clause[data-label="OP4"] .clause-text').textContent()).toMatch(/^\[.*\]$/);
     expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
     expect(await axeViolations(page)).toEqual([]);
