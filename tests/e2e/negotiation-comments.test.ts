@@ -70,7 +70,7 @@ async function selectWord(page: Page, label: string, word: string) {
 it("a delegate comments on selected words; the chair sees it live with the delegation's name and the highlight", async () => {
   // The chair is on PP2 already.
   await clause(chair, "PP2").locator("p").first().click();
-  await expect.poll(() => panel(chair).getAttribute("data-clause-id")).toBeTruthy();
+  await expect.poll(() => panel(chair).getAttribute("data-clause-id")).not.toBeNull();
 
   await selectWord(delegate, "PP2", "outcomes");
   const onSelection = panel(delegate).getByRole("button", { name: "Comment on the selected text" });

@@ -28,7 +28,8 @@ describe("the chair sets clause states", () => {
       ["agreed", "Agreed in the informal of Tuesday."],
       ["under_negotiation", ""],
     ]);
-    expect(history[0].userName).toBeTruthy();
+    const [chair] = await db.sql<{ name: string }[]>`select name from users where id = ${n.chair.userId}`;
+    expect(history[0].userName).toBe(chair.name);
     expect((await textLocks(db.sql, n.documentId)).clauses.has(clauseId)).toBe(true);
     await waitFor(() => events.some((e) => e.documentId === n.documentId && e.topic === "states"), { what: "a states event" });
   });
