@@ -16,6 +16,8 @@ import { rejectCrossSiteWrites } from "./http/same-origin";
 import { subscribeNegotiationEvents } from "./negotiation/events";
 import { createLiveUpdates, type LiveUpdates } from "./negotiation/live";
 import { textLocks } from "./queries/clause-states";
+import { findDocument } from "./queries/documents";
+import { proposalModel, statementModel } from "./collab/document-models";
 import { createSilenceScheduler } from "./negotiation/silence-scheduler";
 import { createCheckpointScheduler } from "./versions/checkpoints";
 
@@ -66,6 +68,7 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
     store: postgresStore(sql),
     relay,
     loadLocks: (documentId) => textLocks(sql, documentId),
+    loadModel: async (documentId) => ((await findDocument(sql, documentId))?.kind === "proposal" ? proposalModel : statementModel),
     ...collabAccess(sql, auth),
     maxMessageBytes: config.COLLAB_MAX_MESSAGE_BYTES,
     compactAfter: config.COLLAB_COMPACT_AFTER,

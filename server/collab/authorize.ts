@@ -6,9 +6,12 @@ import { findDocument } from "../queries/documents";
 import { findProposalByTextDocument, isSponsor, openStatuses } from "../queries/proposals";
 import type { SessionUser } from "../queries/sessions";
 import { findUser } from "../queries/users";
+import { findDelegation } from "../queries/delegations";
+import { colorFor } from "../../app/editor/identity";
 import type { Authorization } from "./endpoint";
+import type { PresenceIdentity } from "./presence";
 
-type Decision = { ok: false; status: 403 | 404 } | { ok: true; conferenceId: string; canWrite: boolean };
+type Decision = { ok: false; status: 403 | 404 } | { ok: true; conferenceId: string; canWrite: boolean; role: string; delegationId: string | null };
 
 /**
  * The collaboration endpoint's access decisions, made by the same permission module as the
@@ -29,9 +32,17 @@ export function collabAccess(sql: Sql, auth: Auth) {
       if (!proposal || !isSponsor(proposal, { delegationId: access.delegationId, isChair: can(access, "negotiation:chair") })) {
         return { ok: false, status: 404 };
       }
-      return { ok: true, conferenceId: document.conferenceId, canWrite: openStatuses.includes(proposal.status) };
+      return { ok: true, conferenceId: document.conferenceId, canWrite: openStatuses.includes(proposal.status), ...who(access) };
     }
-    return { ok: true, conferenceId: document.conferenceId, canWrite: can(access, "document:write") };
+    return { ok: true, conferenceId: document.conferenceId, canWrite: can(access, "document:write"), ...who(access) };
+  }
+
+  const who = (access: { role: string; delegationId: string | null }) => ({ role: access.role, delegationId: access.delegationId });
+
+  /** How everyone in a document sees this person: their name, role and delegation, never what their client says. */
+  async function identity(user: { id: string; name: string }, decision: { conferenceId: string; role: string; delegationId: string | null }): Promise<PresenceIdentity> {
+    const delegation = decision.delegationId ? await findDelegation(sql, decision.conferenceId, decision.delegationId) : null;
+    return { name: user.name, color: colorFor(user.id), role: decision.role, delegation: delegation?.name ?? null };
   }
 
   return {
@@ -39,7 +50,15 @@ export function collabAccess(sql: Sql, auth: Auth) {
       const user = await auth.userFromCookie(req.headers.cookie);
       if (!user) return { ok: false, status: 401 };
       const decision = await decide(user, documentId);
-      return decision.ok ? { ...decision, userId: user.id, sessionId: user.sessionId } : decision;
+      if (!decision.ok) return decision;
+      return {
+        ok: true,
+        conferenceId: decision.conferenceId,
+        canWrite: decision.canWrite,
+        userId: user.id,
+        sessionId: user.sessionId,
+        identity: await identity(user, decision),
+      };
     },
 
     async recheck(userId: string, documentId: string): Promise<{ canWrite: boolean } | null> {

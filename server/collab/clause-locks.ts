@@ -1,5 +1,5 @@
 import * as Y from "yjs";
-import { statementField } from "../../app/editor/schema";
+import { createdIn, deletedDeep, elementsIn } from "./y-tree";
 
 /** What of a document's base text the collaboration server refuses to let clients change. */
 export interface RoomLocks {
@@ -11,33 +11,47 @@ export interface RoomLocks {
 
 export const noLocks: RoomLocks = { whole: null, clauses: new Set() };
 
+/** An update that would change, move, remove or copy an agreed clause; never stored. */
+export class LockViolation extends Error {}
+
 /**
- * The content of each locked clause, by id, as XML text (attributes and children included). A
- * clause is found wherever it is, so one moved intact keeps its content; several elements can
- * carry one id (a copy), so each id maps to all of its versions.
+ * The agreed clauses of one copy of a document, held by identity: the Yjs elements that carried
+ * the locked ids when the locks were taken. A look-alike is not the clause: a locked clause must
+ * stay the same element, in the same place (Yjs moves by deleting and inserting a new one), with
+ * nothing in it changed, and no other element may take a locked id, anywhere in the document.
  */
-export function lockedClauseContents(doc: Y.Doc, ids: ReadonlySet<string>): Map<string, string[]> {
-  const found = new Map<string, string[]>();
-  const visit = (parent: Y.XmlFragment | Y.XmlElement) => {
-    for (const node of parent.toArray()) {
-      if (!(node instanceof Y.XmlElement)) continue;
-      if (node.nodeName === "clause") {
-        const id = node.getAttribute("id");
-        if (typeof id === "string" && ids.has(id)) found.set(id, [...(found.get(id) ?? []), node.toString()]);
-      } else if (node.nodeName === "preamble" || node.nodeName === "operative") {
-        visit(node);
+export class LockedClauses {
+  private readonly elements = new Set<Y.XmlElement>();
+
+  constructor(
+    private readonly ids: ReadonlySet<string>,
+    root: Y.XmlFragment,
+  ) {
+    if (ids.size === 0) return;
+    for (const e of elementsIn(root)) if (this.isLockedId(e.getAttribute("id"))) this.elements.add(e);
+  }
+
+  private isLockedId(id: unknown): boolean {
+    return typeof id === "string" && this.ids.has(id);
+  }
+
+  /** Throws LockViolation if the transaction touched a locked clause or gave its id to another element. */
+  checkTransaction(tr: Y.Transaction): void {
+    if (this.ids.size === 0) return;
+    for (const e of this.elements) if (deletedDeep(e)) throw new LockViolation("an agreed clause was removed or moved");
+    for (const [type, keys] of tr.changed) {
+      for (let t: Y.AbstractType<any> | null = type; t; t = t._item ? (t._item.parent as Y.AbstractType<any>) : null) {
+        if (this.elements.has(t as Y.XmlElement)) throw new LockViolation("an agreed clause was changed");
+      }
+      if (type instanceof Y.XmlElement && keys.has("id")) this.refuseImpostor(type);
+      if (!(type instanceof Y.XmlElement || type instanceof Y.XmlFragment)) continue;
+      for (const child of type.toArray()) {
+        if (child instanceof Y.XmlElement && createdIn(tr, child)) for (const e of elementsIn(child)) this.refuseImpostor(e);
       }
     }
-  };
-  visit(doc.getXmlFragment(statementField));
-  return found;
-}
-
-/** Whether every locked clause's content before is still there after (a copy added beside it does no harm). */
-export function lockedClausesIntact(before: Map<string, string[]>, after: Map<string, string[]>): boolean {
-  for (const [id, versions] of before) {
-    const now = after.get(id) ?? [];
-    if (!versions.every((v) => now.includes(v))) return false;
   }
-  return true;
+
+  private refuseImpostor(e: Y.XmlElement): void {
+    if (!this.elements.has(e) && this.isLockedId(e.getAttribute("id"))) throw new LockViolation("another element took an agreed clause's id");
+  }
 }

@@ -7,7 +7,8 @@ import { WebSocketServer, type WebSocket, type RawData } from "ws";
 import { Room, ProtocolError, type DocumentStore, type Peer } from "./room";
 import type { RoomLocks } from "./clause-locks";
 import type { Relay } from "./relay";
-import { TooMuchHeld, UpdateGate } from "./update-check";
+import type { PresenceIdentity } from "./presence";
+import type { DocumentModel } from "./schema-guard";
 import type { AccessEvent } from "../auth/access-events";
 import {
   closeCodes,
@@ -21,12 +22,14 @@ import {
 /** Who is connecting and what they may do, decided before the WebSocket handshake. */
 export type Authorization =
   | { ok: false; status: 401 | 403 | 404 }
-  | { ok: true; userId: string; sessionId: string; conferenceId: string; canWrite: boolean };
+  | { ok: true; userId: string; sessionId: string; conferenceId: string; canWrite: boolean; identity: PresenceIdentity };
 
 export interface CollabOptions {
   store: DocumentStore;
   /** What of a document's text nobody may change now; read when a room loads and on refreshLocks. */
   loadLocks?: (documentId: string) => Promise<RoomLocks>;
+  /** What a document may hold (its schema and bounds); every update is checked against it. */
+  loadModel: (documentId: string) => Promise<DocumentModel>;
   /** Authenticates an upgrade request for a document; a refusal is answered with its HTTP status, no socket. */
   authorize(req: IncomingMessage, documentId: string): Promise<Authorization>;
   /** A person's current right to write in a document: null when they may no longer have it open. */
@@ -62,9 +65,6 @@ export interface CollabEndpoint {
 }
 
 const pathPattern = /^\/collab\/([^/?#]+)$/;
-
-/** Awareness client ids one connection may introduce. */
-const maxAwarenessClients = 16;
 
 const statusText: Record<number, string> = {
   401: "Unauthorized",
@@ -110,7 +110,6 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
   const maxPerUser = options.maxConnectionsPerUser ?? 20;
   /** Open connections (and upgrades under way) per person. */
   const perUser = new Map<string, number>();
-  const gates = new WeakMap<Room, UpdateGate<Peer>>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
   const rooms = new Map<string, Room>();
   const connections = new Set<Connection>();
@@ -119,7 +118,14 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
   function roomFor(documentId: string): Room {
     let room = rooms.get(documentId);
     if (!room) {
-      room = new Room(documentId, options.store, { compactAfter: options.compactAfter, log, relay: options.relay, loadLocks: options.loadLocks });
+      room = new Room(documentId, options.store, {
+        compactAfter: options.compactAfter,
+        log,
+        relay: options.relay,
+        loadLocks: options.loadLocks,
+        loadModel: options.loadModel,
+        maxHeldBytes: options.maxMessageBytes,
+      });
       rooms.set(documentId, room);
       const created = room;
       created.ready.catch((err) => {
@@ -141,29 +147,6 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
     room.destroy();
   }
 
-  /** Passes a peer's update to the room once what it builds on is there; see UpdateGate. */
-  function receiveUpdate(room: Room, peer: Peer, update: Uint8Array) {
-    if (!peer.canWrite) return;
-    let gate = gates.get(room);
-    if (!gate) {
-      const created = new UpdateGate<Peer>(room.doc, options.maxMessageBytes);
-      gates.set(room, (gate = created));
-      room.doc.on("update", () => {
-        if (!created.holding) return;
-        queueMicrotask(() => {
-          for (const { update, from } of created.release()) if (room.peers.has(from)) room.receiveUpdate(update, from);
-        });
-      });
-    }
-    let ready: Uint8Array[];
-    try {
-      ready = gate.admit(update, peer);
-    } catch (err) {
-      throw new ProtocolError(err instanceof TooMuchHeld ? err.message : "malformed document update");
-    }
-    for (const u of ready) room.receiveUpdate(u, peer);
-  }
-
   function handleMessage(room: Room, peer: Peer, message: Uint8Array) {
     const decoder = decoding.createDecoder(message);
     const type = decoding.readVarUint(decoder);
@@ -180,7 +163,7 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
           }
           peer.send(encodeSyncStep2(diff));
         } else if (step === syncProtocol.messageYjsSyncStep2 || step === syncProtocol.messageYjsUpdate) {
-          receiveUpdate(room, peer, payload);
+          room.receiveUpdate(payload, peer);
         } else {
           throw new ProtocolError(`unknown sync message ${step}`);
         }
@@ -188,8 +171,6 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
       }
       case messageAwareness:
         room.receiveAwareness(decoding.readVarUint8Array(decoder), peer);
-        // A stock client speaks for one awareness client (its document's); each one is sent to everyone.
-        if (peer.awarenessClients.size > maxAwarenessClients) throw new ProtocolError("too many awareness states");
         return;
       case messageQueryAwareness:
         peer.send(encodeAwareness(room.awarenessState()));
@@ -209,6 +190,8 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
       conferenceId: who.conferenceId,
       documentId,
       canWrite: who.canWrite,
+      owner: who.userId,
+      identity: who.identity,
       awarenessClients: new Set(),
       send(message) {
         if (ws.readyState !== ws.OPEN) return;
@@ -233,7 +216,6 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
         const reason = err instanceof ProtocolError ? err.message : "malformed message";
         peer.close(closeCodes.malformed, reason);
         room.leave(peer);
-        gates.get(room)?.forget(peer);
       }
     };
     ws.on("message", (data, isBinary) => {
@@ -252,7 +234,6 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
       clearInterval(ping);
       connections.delete(peer);
       room.leave(peer);
-      gates.get(room)?.forget(peer);
       void releaseIfEmpty(room);
     });
     room.ready.then(

@@ -24,6 +24,8 @@ export const closeCodes = {
   notFound: 4404,
   /** An edit changed a locked (agreed) clause and was not saved; the client reopens a fresh copy. */
   clauseLocked: 4409,
+  /** An edit would have broken the document's schema or bounds and was not saved; the client reopens a fresh copy. */
+  schemaViolation: 4422,
   tooLarge: 1009,
   goingAway: 1001,
   slowConsumer: 4503,

@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
 import type { Relay, RelayChannel, RelayReceiver } from "./relay";
 
 /**
@@ -20,7 +22,7 @@ import type { Relay, RelayChannel, RelayReceiver } from "./relay";
  * catches up as above when Redis is back.
  */
 
-export const relayKinds = { update: 0, awareness: 1, awarenessQuery: 2, resync: 3, alive: 4, bye: 5 } as const;
+export const relayKinds = { update: 0, awareness: 1, awarenessQuery: 2, resync: 3, alive: 4, bye: 5, claims: 6 } as const;
 type Kind = (typeof relayKinds)[keyof typeof relayKinds];
 
 const instanceBytes = 8;
@@ -40,6 +42,23 @@ export function decodeRelayMessage(message: Buffer): { kind: number; instance: s
     instance: message.subarray(1, 1 + instanceBytes).toString("hex"),
     payload: new Uint8Array(message.buffer, message.byteOffset + 1 + instanceBytes, message.length - 1 - instanceBytes),
   };
+}
+
+function encodeClaims(claims: Map<number, string>): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, claims.size);
+  for (const [client, owner] of claims) {
+    encoding.writeVarUint(e, client);
+    encoding.writeVarString(e, owner);
+  }
+  return encoding.toUint8Array(e);
+}
+
+function decodeClaims(payload: Uint8Array): Map<number, string> {
+  const d = decoding.createDecoder(payload);
+  const claims = new Map<number, string>();
+  for (let n = decoding.readVarUint(d); n > 0; n--) claims.set(decoding.readVarUint(d), decoding.readVarString(d));
+  return claims;
 }
 
 export interface RedisRelayOptions {
@@ -148,6 +167,9 @@ export async function createRedisRelay(options: RedisRelayOptions): Promise<Rela
           case relayKinds.update:
             r.update(m.payload, m.instance);
             break;
+          case relayKinds.claims:
+            r.claims(decodeClaims(m.payload), m.instance);
+            break;
           case relayKinds.awareness:
             r.awareness(m.payload, m.instance);
             break;
@@ -230,6 +252,7 @@ export async function createRedisRelay(options: RedisRelayOptions): Promise<Rela
       return {
         subscribed: joined.subscribed,
         publishUpdate: (update) => publish(channel, relayKinds.update, update),
+        publishClaims: (claims) => publish(channel, relayKinds.claims, encodeClaims(claims)),
         publishAwareness: (update) => publish(channel, relayKinds.awareness, update),
         queryAwareness: () => publish(channel, relayKinds.awarenessQuery),
         leave() {

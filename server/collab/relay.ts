@@ -16,6 +16,8 @@ export interface Relay {
 export interface RelayReceiver {
   /** A durable document update (already in PostgreSQL). */
   update(update: Uint8Array, instance: string): void;
+  /** Yjs client ids first used by updates that instance stored (user id, or "server"), published before those updates. */
+  claims(claims: Map<number, string>, instance: string): void;
   /** An awareness update about clients connected to that instance. */
   awareness(update: Uint8Array, instance: string): void;
   /** Another instance wants the awareness states of this instance's clients (it just joined or missed some). */
@@ -39,6 +41,7 @@ export interface RelayChannel {
   readonly subscribed: Promise<void>;
   /** Only ever called with what is durable. */
   publishUpdate(update: Uint8Array): void;
+  publishClaims(claims: Map<number, string>): void;
   publishAwareness(update: Uint8Array): void;
   queryAwareness(): void;
   leave(): void;

@@ -1,26 +1,42 @@
 import * as Y from "yjs";
 import * as awarenessProtocol from "y-protocols/awareness";
 import { closeCodes, encodeAccess, encodeAwareness, encodeSaved, encodeSavingPaused, encodeSyncStep1, encodeUpdate } from "./protocol";
-import { filterAwarenessUpdate } from "./awareness-guard";
-import { lockedClauseContents, lockedClausesIntact, noLocks, type RoomLocks } from "./clause-locks";
+import { filterPresence, presenceState, PresenceRate, PresenceViolation, type PresenceIdentity } from "./presence";
+import { LockedClauses, LockViolation, noLocks, type RoomLocks } from "./clause-locks";
+import { SchemaGuard, SchemaViolation, type DocumentModel } from "./schema-guard";
+import { MalformedUpdate, TooMuchHeld, UpdateGate } from "./update-check";
 import type { Relay, RelayChannel } from "./relay";
 
 /** One WebSocket connection as a room sees it. */
 export interface Peer {
   /** Whether this person may change the base text; it can change while connected. */
   canWrite: boolean;
-  /** Awareness client ids this connection has introduced; only it may update or remove them. */
+  /** Who is behind the connection (a user id): the owner of the Yjs client ids it uses. */
+  readonly owner: string;
+  /** How everyone sees this connection's presence, from its session. */
+  readonly identity: PresenceIdentity;
+  /** Every awareness client id this connection has set, removed ones included (the cap counts them all). */
   readonly awarenessClients: Set<number>;
   send(message: Uint8Array): void;
   close(code: number, reason: string): void;
 }
 
+/** Which Yjs client ids belong to whom (a user id, or "server"), by document. */
+export type ClientClaims = Map<number, string>;
+
 /** Where a room's document is kept durably. */
 export interface DocumentStore {
   load(documentId: string): Promise<Uint8Array[]>;
-  append(documentId: string, updates: Uint8Array[]): Promise<void>;
+  loadClaims(documentId: string): Promise<ClientClaims>;
+  /** Appends updates, and the client ids they were the first to use, in one transaction. */
+  append(documentId: string, updates: Uint8Array[], claims: ClientClaims): Promise<void>;
   compact(documentId: string): Promise<unknown>;
 }
+
+/** Connections may set this many awareness client ids; a stock client sets one (its document's). */
+export const maxAwarenessClients = 16;
+/** An awareness message's size, at most: a stock client echoes a whole batch of others' states. */
+export const maxAwarenessMessageBytes = 1024 * 1024;
 
 export class ProtocolError extends Error {}
 
@@ -43,16 +59,45 @@ interface Pending {
   done?: () => void;
 }
 
+/** The owner of the client ids of the server's own changes; no connection's owner is this. */
+const serverOwner = "server";
+
 /** The server itself, as the author of changes it makes (a chair's decision): a peer of no connection. */
-const serverPeer: Peer = { canWrite: true, awarenessClients: new Set(), send() {}, close() {} };
+const serverPeer: Peer = {
+  canWrite: true,
+  owner: serverOwner,
+  identity: { name: "", color: "#000000", role: "", delegation: null },
+  awarenessClients: new Set(),
+  send() {},
+  close() {},
+};
+
+const isPeer = (origin: unknown): origin is Peer => typeof origin === "object" && origin !== null && "awarenessClients" in origin;
+
+/** An update under a Yjs client id that another participant uses; never stored. */
+class ForeignClient extends Error {}
+
+/** Why an update is refused, and what its connection is told. */
+function refusalOf(err: unknown): { code: number; reason: string } {
+  if (err instanceof LockViolation) return { code: closeCodes.clauseLocked, reason: "this clause is agreed; your change was not saved" };
+  if (err instanceof SchemaViolation) return { code: closeCodes.schemaViolation, reason: `your change was not saved: ${err.message}` };
+  if (err instanceof ForeignClient) return { code: closeCodes.malformed, reason: err.message };
+  return { code: closeCodes.malformed, reason: "malformed document update" };
+}
 
 /**
  * A document being edited: its Y.Doc, the awareness of the people in it, and the write path.
  *
- * The Y.Doc only ever holds durable state: a client's update is validated, appended to the log
+ * The Y.Doc only ever holds durable state: a client's update is checked, appended to the log
  * (everything that arrived during the previous write goes in one INSERT), and only then applied
  * and relayed. So no participant, whether already present or syncing fresh, sees text the
  * database does not have.
+ *
+ * An update is checked on the shadow, a second copy holding the document plus every update
+ * admitted but not yet stored: applied there, what it changed must still be the document's schema
+ * within its bounds, leave every agreed clause as it was, and use only Yjs client ids of its own
+ * author. Otherwise it is neither stored nor relayed, the shadow is rebuilt without it, and its
+ * connection is closed with the reason.
  */
 export class Room {
   readonly doc = new Y.Doc({ gc: true });
@@ -71,25 +116,34 @@ export class Room {
   /** Awareness clients of other instances, with their instance; no peer here may speak for them. */
   private readonly remoteClients = new Map<number, string>();
   /**
-   * Which peer here introduced each awareness client. The stock client re-sends every state it
-   * hears, so with N people each change comes back N times: the check must not scan the peers.
+   * Which peer here holds each awareness client's state now. The stock client re-sends every
+   * state it hears, so with N people each change comes back N times: the check must not scan the peers.
    */
-  private readonly owners = new Map<number, Peer>();
+  private readonly holders = new Map<number, Peer>();
+  /** Owner of each Yjs client id seen here, in updates or presence. */
+  private claims: ClientClaims = new Map();
+  /** Client ids whose claim is in PostgreSQL; a claim made by presence alone is stored with the id's first update. */
+  private readonly storedClaims = new Set<number>();
+  /** Claims made by admitted updates, stored with the next write. */
+  private unsavedClaims: ClientClaims = new Map();
+  private readonly presenceRates = new WeakMap<Peer, PresenceRate>();
   /** What other instances sent before the document was loaded, applied once it is. */
   private inbox: (() => void)[] | null = [];
   private resyncing: "no" | "yes" | "again" = "no";
   private locks: RoomLocks = noLocks;
   private locksVersion = 0;
-  /**
-   * While clauses are locked: the room's document plus every update admitted but not yet stored,
-   * on which a client's next update is tried before it is admitted. None without clause locks.
-   */
-  private shadow: Y.Doc | null = null;
+  private guard: SchemaGuard | null = null;
+  /** The room's document plus every update admitted but not yet stored; see the class comment. */
+  private shadow = new Y.Doc({ gc: true });
+  private locked = new LockedClauses(new Set(), this.shadow.getXmlFragment());
+  /** The update being tried on the shadow, and what its transactions broke. */
+  private trial: { from: Peer; claims: ClientClaims; violation: unknown } | null = null;
+  private readonly gate: UpdateGate<Peer>;
   /** Document updates and presence changes not yet sent to the peers (see broadcast). */
   private outgoing: { update: Uint8Array; origin: unknown }[] = [];
   private readonly outgoingPresence = new Set<number>();
   private broadcastScheduled = false;
-  /** Peers closed for changing a locked clause: whatever else they sent is built on that change. */
+  /** Peers closed for a refused update: whatever else they sent is built on that change. */
   private readonly refused = new WeakSet<Peer>();
 
   constructor(
@@ -101,9 +155,14 @@ export class Room {
       relay?: Relay;
       /** What of the text nobody may change now (agreed clauses, adoption, silence); none if not given. */
       loadLocks?: (documentId: string) => Promise<RoomLocks>;
+      /** What the document may hold (a statement, a proposal's draft). */
+      loadModel: (documentId: string) => Promise<DocumentModel>;
+      /** Bytes of held updates (see UpdateGate) one connection may have. */
+      maxHeldBytes: number;
     },
   ) {
     this.awareness.setLocalState(null);
+    this.gate = new UpdateGate<Peer>((client) => Y.getState(this.shadow.store, client), options.maxHeldBytes);
     const whenLoaded = (f: () => void) => {
       if (this.closed) return;
       if (this.inbox) this.inbox.push(f);
@@ -112,6 +171,7 @@ export class Room {
     this.channel =
       options.relay?.join(documentId, {
         update: (update, instance) => whenLoaded(() => Y.applyUpdate(this.doc, update, new Remote(instance))),
+        claims: (claims) => whenLoaded(() => this.learnClaims(claims)),
         awareness: (update, instance) => whenLoaded(() => this.receiveRemoteAwareness(update, instance)),
         awarenessQuery: () => whenLoaded(() => this.publishLocalAwareness()),
         resync: () => whenLoaded(() => this.resync()),
@@ -126,33 +186,45 @@ export class Room {
       await this.channel.subscribed;
       this.channel.queryAwareness();
     }
-    const [updates, locks] = await Promise.all([this.store.load(this.documentId), this.options.loadLocks?.(this.documentId) ?? noLocks]);
-    Y.transact(this.doc, () => {
-      for (const u of updates) Y.applyUpdate(this.doc, u);
-    });
+    const [updates, claims, locks, model] = await Promise.all([
+      this.store.load(this.documentId),
+      this.store.loadClaims(this.documentId),
+      this.options.loadLocks?.(this.documentId) ?? noLocks,
+      this.options.loadModel(this.documentId),
+    ]);
+    for (const doc of [this.doc, this.shadow]) {
+      Y.transact(doc, () => {
+        for (const u of updates) Y.applyUpdate(doc, u);
+      });
+    }
+    this.learnClaims(claims);
+    this.guard = new SchemaGuard(model);
+    try {
+      this.guard.checkDocument(this.doc);
+    } catch (err) {
+      // Stored before these checks existed; every new write is still checked where it lands.
+      this.options.log(`${this.documentId} does not pass its schema as stored`, err);
+    }
     this.loggedRows = Math.max(0, updates.length - 1);
+    this.shadow.on("afterTransaction", (tr: Y.Transaction) => this.checkTrial(tr));
     this.setLocks(locks);
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
-      if (this.shadow) Y.applyUpdate(this.shadow, update);
+      // A peer's update is in the shadow already: it was tried there before it was stored.
+      if (!isPeer(origin)) Y.applyUpdate(this.shadow, update);
       this.outgoing.push({ update, origin });
       this.scheduleBroadcast();
     });
     this.awareness.on("update", ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
       const changed = added.concat(updated, removed);
       if (origin instanceof Remote) {
-        // Never counted as owned by a peer here.
+        // Never held by a peer here.
         for (const id of added.concat(updated)) this.remoteClients.set(id, origin.instance ?? "");
-      } else if (origin && typeof origin === "object" && "awarenessClients" in origin) {
-        const owner = origin as Peer;
-        for (const id of added) {
-          owner.awarenessClients.add(id);
-          this.owners.set(id, owner);
-        }
-        for (const id of removed) owner.awarenessClients.delete(id);
+      } else if (isPeer(origin)) {
+        for (const id of added.concat(updated)) this.holders.set(id, origin);
       }
       for (const id of removed) {
         this.remoteClients.delete(id);
-        this.owners.delete(id);
+        this.holders.delete(id);
       }
       for (const id of changed) this.outgoingPresence.add(id);
       this.scheduleBroadcast();
@@ -160,7 +232,7 @@ export class Room {
       // instances. There the clients' renewals (every 15 s) keep it; if this instance dies, they
       // drop it when its heartbeat stops, or at the latest by the awareness timeout (30 s).
       // Timeouts happen on every instance by itself; the room's own state (origin "local") is never set.
-      const fromPeerHere = origin === null || (typeof origin === "object" && "awarenessClients" in origin);
+      const fromPeerHere = origin === null || isPeer(origin);
       if (this.channel && fromPeerHere) this.channel.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
     });
     const inbox = this.inbox ?? [];
@@ -223,44 +295,125 @@ export class Room {
     return awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()]);
   }
 
+  /**
+   * A peer's document update: admitted at once if what it builds on is here, held until it is
+   * otherwise (see UpdateGate). Throws ProtocolError for what no honest client sends.
+   */
   receiveUpdate(update: Uint8Array, from: Peer): void {
     if (!from.canWrite || this.refused.has(from)) return;
+    let check: ReturnType<UpdateGate<Peer>["check"]>;
     try {
-      Y.decodeUpdate(update);
-    } catch {
-      throw new ProtocolError("malformed document update");
+      check = this.gate.check(update);
+    } catch (err) {
+      throw new ProtocolError(err instanceof MalformedUpdate ? "malformed document update" : String(err));
     }
-    if (isEmptyUpdate(update)) return;
+    if (check.empty) return;
     // Writers were told the text is read-only; what they sent before hearing it is dropped.
     if (this.locks.whole) return;
-    if (this.shadow && !this.keepsLockedClauses(update)) {
+    if (!check.ready) {
+      try {
+        this.gate.hold(update, from);
+      } catch (err) {
+        throw new ProtocolError(err instanceof TooMuchHeld ? err.message : "malformed document update");
+      }
+      return;
+    }
+    this.admit(update, from, check.overlaps);
+    if (this.gate.holding) {
+      this.gate.release((held, peer, heldCheck) => {
+        if (this.peers.has(peer) && !this.refused.has(peer)) this.admit(held, peer, heldCheck.overlaps);
+      });
+    }
+  }
+
+  /**
+   * Tries an update on the shadow; queues it for storing if nothing refuses it, else closes its
+   * connection. Structures the room has already are cut off first: Yjs would ignore them here,
+   * but merged with the batch that holds the originals they could take their place in the log.
+   */
+  private admit(update: Uint8Array, from: Peer, overlaps: boolean): boolean {
+    if (overlaps) {
+      update = Y.diffUpdate(update, Y.encodeStateVector(this.shadow));
+      if (isEmptyUpdate(update)) return true;
+    }
+    const violation = this.tryOnShadow(update, from);
+    if (violation !== null) {
+      const { code, reason } = refusalOf(violation);
       // Never stored nor relayed. The client's copy now differs from everyone's: it reopens a fresh one.
       this.refused.add(from);
-      from.close(closeCodes.clauseLocked, "this clause is agreed; your change was not saved");
+      from.close(code, reason);
       this.leave(from);
-      return;
+      return false;
     }
     this.pending.push({ update, from });
     // A rejection here would be unhandled, and end the process.
     this.flushing ??= this.flush()
       .catch((err) => this.options.log(`saving ${this.documentId} stopped`, err))
       .finally(() => (this.flushing = null));
+    return true;
+  }
+
+  /** Applies an update to the shadow; returns what refused it (the shadow is then rebuilt without it), or null. */
+  private tryOnShadow(update: Uint8Array, from: Peer): unknown {
+    const trial = { from, claims: new Map<number, string>(), violation: null as unknown };
+    this.trial = trial;
+    try {
+      Y.applyUpdate(this.shadow, update, from);
+    } catch (err) {
+      trial.violation ??= err;
+    } finally {
+      this.trial = null;
+    }
+    if (trial.violation !== null) {
+      this.rebuildShadow();
+      return trial.violation;
+    }
+    for (const [client, owner] of trial.claims) {
+      this.claims.set(client, owner);
+      this.unsavedClaims.set(client, owner);
+    }
+    return null;
+  }
+
+  /** What one transaction of a trial changed: schema and bounds, agreed clauses, whose client ids. */
+  private checkTrial(tr: Y.Transaction): void {
+    const trial = this.trial;
+    if (!trial) return this.guard!.observe(tr);
+    if (trial.violation !== null) return;
+    try {
+      for (const [client, clock] of tr.afterState) {
+        if (clock <= (tr.beforeState.get(client) ?? 0)) continue;
+        const owner = this.claims.get(client) ?? trial.claims.get(client);
+        if (owner === undefined || (owner === trial.from.owner && !this.storedClaims.has(client))) trial.claims.set(client, trial.from.owner);
+        else if (owner !== trial.from.owner) throw new ForeignClient("document update under another participant's client id");
+      }
+      // The server's own changes are the chair's decisions (accepting a proposal, restoring a version).
+      if (trial.from !== serverPeer) this.locked.checkTransaction(tr);
+      this.guard!.checkTransaction(tr);
+    } catch (err) {
+      trial.violation = err;
+    }
   }
 
   /**
    * Makes a change on the server's own account (accepting a proposal writes its text) through the
    * same path as a client's edit: `edit` works on a copy of the document, and what it changed is
-   * stored, then applied and relayed to everyone. Resolves once it is durable and applied.
+   * checked, stored, then applied and relayed to everyone. Resolves once it is durable and
+   * applied; rejects if the change would break the document's schema.
    */
   async change(edit: (doc: Y.Doc) => void): Promise<void> {
     await this.ready;
     const scratch = new Y.Doc({ gc: true });
-    Y.applyUpdate(scratch, Y.encodeStateAsUpdate(this.doc));
+    Y.applyUpdate(scratch, Y.encodeStateAsUpdate(this.shadow));
+    // A client id nobody has used, so that the change is the server's alone.
+    while (this.claims.has(scratch.clientID) || Y.getState(scratch.store, scratch.clientID) > 0) scratch.clientID = Math.floor(Math.random() * 2 ** 31);
     const before = Y.encodeStateVector(scratch);
     Y.transact(scratch, () => edit(scratch));
     const update = Y.encodeStateAsUpdate(scratch, before);
     scratch.destroy();
     if (isEmptyUpdate(update)) return;
+    const violation = this.tryOnShadow(update, serverPeer);
+    if (violation !== null) throw violation;
     await new Promise<void>((done) => {
       this.pending.push({ update, from: serverPeer, done });
       this.flushing ??= this.flush()
@@ -297,53 +450,49 @@ export class Room {
   private setLocks(locks: RoomLocks): void {
     const wholeChanged = (locks.whole === null) !== (this.locks.whole === null);
     this.locks = locks;
-    if (locks.clauses.size === 0) {
-      this.shadow?.destroy();
-      this.shadow = null;
-    } else if (!this.shadow) {
-      this.rebuildShadow();
-    }
+    // The clauses agreed now are the elements that carry their ids now.
+    this.locked = new LockedClauses(locks.clauses, this.shadow.getXmlFragment(this.guard!.model.field));
     if (wholeChanged) for (const peer of this.peers) if (peer.canWrite) this.sendAccess(peer);
   }
 
   private rebuildShadow(): void {
-    this.shadow?.destroy();
     const shadow = new Y.Doc({ gc: true });
     Y.applyUpdate(shadow, Y.encodeStateAsUpdate(this.doc));
     for (const { update } of this.pending) Y.applyUpdate(shadow, update);
+    shadow.on("afterTransaction", (tr: Y.Transaction) => this.checkTrial(tr));
+    this.shadow.destroy();
     this.shadow = shadow;
+    this.locked = new LockedClauses(this.locks.clauses, shadow.getXmlFragment(this.guard!.model.field));
   }
 
   /**
-   * Tries a client's update on the shadow: admitted (and kept there) if every locked clause's
-   * content is still present afterwards; otherwise the shadow is rebuilt without it.
+   * A peer's presence: only for awareness clients nobody else holds, with the identity of its
+   * session and a checked caret; limited in size, count and rate. Throws ProtocolError for what
+   * no honest client sends.
    */
-  private keepsLockedClauses(update: Uint8Array): boolean {
-    const shadow = this.shadow!;
-    const before = lockedClauseContents(shadow, this.locks.clauses);
-    let intact: boolean;
-    try {
-      Y.applyUpdate(shadow, update);
-      intact = lockedClausesIntact(before, lockedClauseContents(shadow, this.locks.clauses));
-    } catch {
-      intact = false;
-    }
-    if (!intact) this.rebuildShadow();
-    return intact;
-  }
-
   receiveAwareness(update: Uint8Array, from: Peer): void {
-    const ownedByOther = (id: number) => {
-      const owner = this.owners.get(id);
-      return (owner !== undefined && owner !== from) || this.remoteClients.has(id);
+    if (update.length > maxAwarenessMessageBytes) throw new ProtocolError("awareness message too large");
+    const field = this.guard!.model.field;
+    const mayUpdate = (id: number) => {
+      if (this.remoteClients.has(id)) return false;
+      const owner = this.claims.get(id);
+      // The same person's new connection takes over its states (a reconnect before the old one timed out).
+      return owner === undefined || owner === from.owner;
     };
-    let allowed: Uint8Array | null;
+    let allowed: ReturnType<typeof filterPresence>;
     try {
-      allowed = filterAwarenessUpdate(update, (id) => from.awarenessClients.has(id) || !ownedByOther(id));
-    } catch {
-      throw new ProtocolError("malformed awareness update");
+      allowed = filterPresence(update, mayUpdate, (state) => presenceState(state, from.identity, field));
+    } catch (err) {
+      throw new ProtocolError(err instanceof PresenceViolation ? err.message : "malformed awareness update");
     }
-    if (allowed) awarenessProtocol.applyAwarenessUpdate(this.awareness, allowed, from);
+    if (!allowed) return;
+    for (const id of allowed.clients) from.awarenessClients.add(id);
+    if (from.awarenessClients.size > maxAwarenessClients) throw new ProtocolError("too many awareness states");
+    let rate = this.presenceRates.get(from);
+    if (!rate) this.presenceRates.set(from, (rate = new PresenceRate()));
+    if (!rate.take()) return;
+    for (const id of allowed.clients) if (!this.claims.has(id)) this.claims.set(id, from.owner);
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, allowed.update, from);
   }
 
   private fromRelay(apply: () => void): void {
@@ -354,15 +503,24 @@ export class Room {
     }
   }
 
+  /** Client ids another instance (or the database) stored as taken; the first claim stands. */
+  private learnClaims(claims: ClientClaims): void {
+    // A stored claim outranks one made here by presence alone.
+    for (const [client, owner] of claims) {
+      if (!this.storedClaims.has(client)) this.claims.set(client, owner);
+      this.storedClaims.add(client);
+    }
+  }
+
   private receiveRemoteAwareness(update: Uint8Array, instance: string): void {
-    const allowed = filterAwarenessUpdate(update, (id) => !this.owners.has(id));
-    if (allowed) awarenessProtocol.applyAwarenessUpdate(this.awareness, allowed, new Remote(instance));
+    // Already checked by the instance its connection is on.
+    const allowed = filterPresence(update, (id) => !this.holders.has(id));
+    if (allowed) awarenessProtocol.applyAwarenessUpdate(this.awareness, allowed.update, new Remote(instance));
   }
 
   /** Tells the other instances the presence of this instance's clients. */
   private publishLocalAwareness(): void {
-    const states = this.awareness.getStates();
-    const ids = [...this.peers].flatMap((p) => [...p.awarenessClients]).filter((id) => states.has(id));
+    const ids = [...this.holders.keys()].filter((id) => this.awareness.getStates().has(id));
     if (ids.length > 0) this.channel?.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
   }
 
@@ -387,8 +545,9 @@ export class Room {
       let failures = 0;
       while (!this.closed) {
         try {
-          const updates = await this.store.load(this.documentId);
+          const [updates, claims] = await Promise.all([this.store.load(this.documentId), this.store.loadClaims(this.documentId)]);
           if (this.closed) return;
+          this.learnClaims(claims);
           const apply = () => updates.forEach((u) => Y.applyUpdate(this.doc, u));
           Y.transact(this.doc, apply, fromDatabase);
           failures = 0;
@@ -403,11 +562,12 @@ export class Room {
     })().finally(() => (this.resyncing = "no"));
   }
 
+  /** A peer is gone (or refused): the presence it holds goes with it, everywhere. */
   leave(peer: Peer): void {
     this.peers.delete(peer);
-    if (peer.awarenessClients.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.awarenessClients], null);
-    }
+    this.gate.forget(peer);
+    const held = [...this.holders].filter(([, holder]) => holder === peer).map(([id]) => id);
+    if (held.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, held, null);
   }
 
   /** Resolves once every update received so far is durable and applied. */
@@ -421,13 +581,17 @@ export class Room {
     while (this.pending.length > 0) {
       const batch = this.pending.slice();
       const updates = batch.map((p) => p.update);
+      // Claims made from here on go with the next write.
+      const claims = this.unsavedClaims;
+      this.unsavedClaims = new Map();
       let stored: Uint8Array;
       try {
         stored = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
-        await this.store.append(this.documentId, [stored]);
+        await this.store.append(this.documentId, [stored], claims);
       } catch (err) {
         // Nothing is applied or relayed until it is durable; keep the batch and try again.
         failures += 1;
+        for (const [client, owner] of claims) if (!this.unsavedClaims.has(client)) this.unsavedClaims.set(client, owner);
         if (failures === 1) this.options.log(`saving ${this.documentId} failed; holding edits and retrying`, err);
         this.setSavingPaused(true);
         if (this.closed) return;
@@ -437,16 +601,18 @@ export class Room {
       failures = 0;
       this.setSavingPaused(false);
       this.pending.splice(0, batch.length);
+      for (const client of claims.keys()) this.storedClaims.add(client);
       this.loggedRows += 1;
       // Stored, so the other instances may have it: sent to them first, not after this
-      // instance's own peers (applying it again there is harmless).
+      // instance's own peers (applying it again there is harmless). Its claims go before it.
+      if (claims.size > 0) this.channel?.publishClaims(claims);
       this.channel?.publishUpdate(stored);
       const writers = new Set<Peer>();
       for (const { update, from, done } of batch) {
         try {
           Y.applyUpdate(this.doc, update, from);
         } catch (err) {
-          // The endpoint's UpdateGate refuses what is known to make Yjs throw; should anything else, the room goes on.
+          // The checks refuse what is known to make Yjs throw; should anything else, the room goes on.
           this.options.log(`applying an update to ${this.documentId} failed`, err);
         }
         writers.add(from);
@@ -478,8 +644,7 @@ export class Room {
 
   destroy(): void {
     this.closed = true;
-    this.shadow?.destroy();
-    this.shadow = null;
+    this.shadow.destroy();
     this.channel?.leave();
     this.inbox = null;
     this.awareness.destroy();

@@ -15,6 +15,8 @@ export interface UpdateCheck {
   ready: boolean;
   /** Per client, the clock just after its last structure in this update. */
   to: Map<number, number>;
+  /** Some structures are already known (a copy the client got from the server, sent back). */
+  overlaps: boolean;
 }
 
 /**
@@ -38,11 +40,13 @@ export function checkUpdate(update: Uint8Array, known: (client: number) => numbe
   const reach = new Map<number, number>();
   const reached = (client: number) => reach.get(client) ?? known(client);
   let gap = false;
+  let overlaps = false;
   for (const s of structs) {
     if (s instanceof Y.Skip) continue;
     const { client, clock } = s.id;
     const end = clock + s.length;
     if (s.length < 1 || !Number.isSafeInteger(end)) throw new MalformedUpdate("structure of invalid length");
+    if (clock < known(client)) overlaps = true;
     if (clock > reached(client)) gap = true;
     else reach.set(client, Math.max(reached(client), end));
     to.set(client, Math.max(to.get(client) ?? 0, end));
@@ -66,80 +70,64 @@ export function checkUpdate(update: Uint8Array, known: (client: number) => numbe
       if (clock + len > reached(client)) missing = true;
     }
   }
-  return { empty: structs.length === 0 && ds.clients.size === 0, ready: !missing, to };
+  return { empty: structs.length === 0 && ds.clients.size === 0, ready: !missing, to, overlaps };
 }
 
 /**
- * Decides when a peer's update may go to the room: at once if it is well-formed and everything it
- * builds on is here (in the document, or admitted before it and still being written), later if not.
+ * Holds a peer's updates that build on something the document does not have yet, and gives them
+ * back once it does. `known(client)` is how far the room's copy (stored, or admitted and being
+ * stored) reaches for a client.
  *
- * An update that builds on something missing is not stored, applied or relayed: Yjs would keep it
- * pending in the document, and in every copy loaded from the log, for good if what it lacks never
- * came, and send it along to every client that syncs. A stock client sends one only in the moment
- * between reconnecting and answering the server's sync step 1, whose answer brings what it lacks;
- * so it is held for its peer, bounded, and released as soon as it can be applied.
+ * Such an update is not stored, applied or relayed: Yjs would keep it pending in the document, and
+ * in every copy loaded from the log, for good if what it lacks never came, and send it along to
+ * every client that syncs. A stock client sends one only in the moment between reconnecting and
+ * answering the server's sync step 1, whose answer brings what it lacks; so it is held for its
+ * peer, bounded, and released as soon as it can be applied.
  */
 export class UpdateGate<P> {
-  /** How far each client reaches counting every update admitted (written to the document or still being written). */
-  private readonly admitted = new Map<number, number>();
   private readonly held = new Map<P, { updates: Uint8Array[]; bytes: number }>();
 
   constructor(
-    private readonly doc: Y.Doc,
+    private readonly known: (client: number) => number,
     private readonly maxHeldBytes: number,
   ) {}
 
-  private check(update: Uint8Array): UpdateCheck {
-    return checkUpdate(update, (client) => Math.max(Y.getState(this.doc.store, client), this.admitted.get(client) ?? 0));
+  /** Throws MalformedUpdate. */
+  check(update: Uint8Array): UpdateCheck {
+    return checkUpdate(update, this.known);
   }
 
-  private take(update: Uint8Array, check: UpdateCheck): Uint8Array {
-    for (const [client, clock] of check.to) this.admitted.set(client, Math.max(clock, this.admitted.get(client) ?? 0));
-    return update;
+  /** Keeps an update that is not ready; throws TooMuchHeld past the bound. */
+  hold(update: Uint8Array, from: P): void {
+    const held = this.held.get(from) ?? { updates: [], bytes: 0 };
+    held.updates.push(update);
+    held.bytes += update.length;
+    this.held.set(from, held);
+    if (held.bytes > this.maxHeldBytes) {
+      this.held.delete(from);
+      throw new TooMuchHeld("document updates whose dependencies never arrived");
+    }
   }
 
   /**
-   * The updates of `from` to pass on now, in order: this one if it is ready, and any held ones it
-   * completes. Throws MalformedUpdate if it is malformed, TooMuchHeld if `from` holds more than
-   * the bound of updates whose dependencies never arrive.
+   * Passes each held update that is ready now to `admit`, in the order each peer sent them, until
+   * none is (admitting one may complete another).
    */
-  admit(update: Uint8Array, from: P): Uint8Array[] {
-    const check = this.check(update);
-    if (check.empty) return [];
-    if (!check.ready) {
-      const held = this.held.get(from) ?? { updates: [], bytes: 0 };
-      held.updates.push(update);
-      held.bytes += update.length;
-      this.held.set(from, held);
-      if (held.bytes > this.maxHeldBytes) {
-        this.held.delete(from);
-        throw new TooMuchHeld("document updates whose dependencies never arrived");
-      }
-      return [];
-    }
-    return [this.take(update, check), ...this.release(from).map((r) => r.update)];
-  }
-
-  /** Held updates (of one peer, or of all) that can be passed on now, in the order each peer sent them. */
-  release(only?: P): { update: Uint8Array; from: P }[] {
-    const ready: { update: Uint8Array; from: P }[] = [];
-    for (const [from, held] of this.held) {
-      if (only !== undefined && from !== only) continue;
-      for (let i = 0; i < held.updates.length; ) {
-        const check = this.check(held.updates[i]);
-        if (!check.ready) {
-          i++;
-          continue;
-        }
+  release(admit: (update: Uint8Array, from: P, check: UpdateCheck) => void): void {
+    let progress = true;
+    while (progress && this.held.size > 0) {
+      progress = false;
+      for (const [from, held] of this.held) {
+        let check: UpdateCheck | null = null;
+        const i = held.updates.findIndex((u) => (check = this.check(u)).ready);
+        if (i < 0) continue;
         const [update] = held.updates.splice(i, 1);
         held.bytes -= update.length;
-        ready.push({ update: this.take(update, check), from });
-        // An earlier held update may have been waiting for this one.
-        i = 0;
+        if (held.updates.length === 0) this.held.delete(from);
+        admit(update, from, check!);
+        progress = true;
       }
-      if (held.updates.length === 0) this.held.delete(from);
     }
-    return ready;
   }
 
   get holding(): boolean {

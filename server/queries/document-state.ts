@@ -1,11 +1,28 @@
 import * as Y from "yjs";
 import type { Db, Sql } from "../db/sql";
 
-/** Appends a batch of Yjs updates to a document's log in one INSERT (group commit). */
-export async function appendUpdates(sql: Db, documentId: string, updates: Uint8Array[]): Promise<void> {
+/**
+ * Appends a batch of Yjs updates to a document's log in one INSERT (group commit), with the client
+ * ids they were the first to use (a claim already stored stands).
+ */
+export async function appendUpdates(sql: Db, documentId: string, updates: Uint8Array[], claims: Map<number, string> = new Map()): Promise<void> {
   if (updates.length === 0) return;
   const rows = updates.map((u) => ({ document_id: documentId, data: Buffer.from(u.buffer, u.byteOffset, u.byteLength) }));
-  await sql`insert into document_updates ${sql(rows, "document_id", "data")}`;
+  if (claims.size === 0) {
+    await sql`insert into document_updates ${sql(rows, "document_id", "data")}`;
+    return;
+  }
+  const claimRows = [...claims].map(([client, owner]) => ({ document_id: documentId, client_id: client, owner }));
+  await sql`
+    with claimed as (insert into document_clients ${sql(claimRows, "document_id", "client_id", "owner")} on conflict do nothing)
+    insert into document_updates ${sql(rows, "document_id", "data")}`;
+}
+
+/** The owner of each Yjs client id used in a document. */
+export async function loadClaims(sql: Db, documentId: string): Promise<Map<number, string>> {
+  const rows = await sql<{ clientId: string; owner: string }[]>`
+    select client_id as "clientId", owner from document_clients where document_id = ${documentId}`;
+  return new Map(rows.map((r) => [Number(r.clientId), r.owner]));
 }
 
 /**

@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { connectSyncedClient, startTyping, waitFor, waitForConvergence, type TestClient } from "../support/clients";
 import { createSessionUser } from "../support/sessions";
-import { clauseTexts, createTestDocument, typeInClause } from "../support/statement";
+import { clauseTexts, createTestDocument, deleteInClause, typeInClause } from "../support/statement";
 
 /**
  * COLLAB_MAX_BUFFERED_BYTES: a client that stops reading (its socket paused, as a frozen tab or a
@@ -41,11 +41,20 @@ it("disconnects a client that stops reading once its unsent output passes the bo
   let maxBuffered = 0;
   const sampler = setInterval(() => (maxBuffered = Math.max(maxBuffered, server.concord.collab.stats().bufferedBytes)), 2);
 
-  // A types 32 KB at a time; B types small words meanwhile.
-  const chunk = "x".repeat(32 * 1024);
+  // A pastes 16 KB at a time over what it pasted before (a clause holds at most 20,000
+  // characters); B types small words meanwhile.
+  const chunk = "x".repeat(16 * 1024);
   let big = 0;
+  let pasted = 0;
   const typing = setInterval(() => {
-    if (big < 1000) typeInClause(a.doc, 3, ` [big${big++}]${chunk}`);
+    if (big >= 2000) return;
+    a.doc.transact(() => {
+      const end = clauseTexts(a.doc)[3].length;
+      if (pasted > 0) deleteInClause(a.doc, 3, end - pasted, pasted);
+      const text = ` [big${big++}]${chunk}`;
+      typeInClause(a.doc, 3, text);
+      pasted = text.length;
+    });
   }, 10);
   const typistB = startTyping(b.doc, { clause: 7, tag: "b", everyMs: 50 });
   try {
@@ -77,5 +86,5 @@ it("disconnects a client that stops reading once its unsent output passes the bo
   socketOf(slow).resume();
   await waitFor(() => clauseTexts(slow.doc)[3].includes(`[big${big - 1}]`), { timeoutMs: 30_000, what: "the slow client to resync" });
   await waitForConvergence([a, b, slow], 30_000);
-  console.log(`slow consumer dropped after ${sentBeforeDrop} edits of 32 KB; peak server-side buffered ${(maxBuffered / 1024).toFixed(0)} KB (bound ${bound / 1024} KB)`);
+  console.log(`slow consumer dropped after ${sentBeforeDrop} edits of 16 KB; peak server-side buffered ${(maxBuffered / 1024).toFixed(0)} KB (bound ${bound / 1024} KB)`);
 });

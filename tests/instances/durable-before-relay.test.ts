@@ -53,7 +53,7 @@ it("an edit reaches the other instance only once it is in PostgreSQL", async () 
       (
         await db.sql<{ n: number }[]>`
         select count(*)::int as n from pg_stat_activity
-        where wait_event_type = 'Lock' and query like 'insert into document_updates%'`
+        where wait_event_type = 'Lock' and query like '%insert into document_updates%'`
       )[0].n > 0,
     { what: "the edit's INSERT to wait for the lock" },
   );

@@ -20,22 +20,30 @@ beforeAll(async () => {
   [a, b] = await Promise.all([startTestServer({ databaseUrl: db.url, env }), startTestServer({ databaseUrl: db.url, env })]);
 });
 
+type Caret = { anchor: unknown; head: unknown };
 const stateOf = (client: { provider: { awareness: awarenessProtocol.Awareness } }, clientId: number) =>
-  client.provider.awareness.getStates().get(clientId) as { user?: { name: string }; cursor?: number } | undefined;
+  client.provider.awareness.getStates().get(clientId) as { user?: { name: string }; cursor?: Caret | null } | undefined;
+
+/** A caret at `index` in the document, as y-prosemirror sends it. */
+const caretAt = (doc: Y.Doc, index: number): Caret => {
+  const pos = JSON.parse(JSON.stringify(Y.createRelativePositionFromTypeIndex(doc.getXmlFragment("default"), index)));
+  return { anchor: pos, head: pos };
+};
+const sameCaret = (a: Caret | null | undefined, b: Caret) => JSON.stringify(a) === JSON.stringify(b);
 
 it("presence of a client on one instance appears on the other, follows its changes, and disappears when it leaves", async () => {
   const { documentId, cookie } = await createTestDocument(db.sql);
   const onA = await connectSyncedClient(a.wsUrl, documentId, { cookie });
-  onA.provider.awareness.setLocalStateField("user", { name: "Delegate on A" });
+  onA.provider.awareness.setLocalStateField("cursor", caretAt(onA.doc, 1));
   // B opens the document only now: it asks A for the presence it missed.
   const onB = await connectSyncedClient(b.wsUrl, documentId, { cookie });
-  await waitFor(() => stateOf(onB, onA.doc.clientID)?.user?.name === "Delegate on A", { what: "A's client's presence on B" });
+  await waitFor(() => sameCaret(stateOf(onB, onA.doc.clientID)?.cursor, caretAt(onA.doc, 1)), { what: "A's client's presence on B" });
 
-  onB.provider.awareness.setLocalStateField("user", { name: "Delegate on B" });
-  await waitFor(() => stateOf(onA, onB.doc.clientID)?.user?.name === "Delegate on B", { what: "B's client's presence on A" });
+  onB.provider.awareness.setLocalStateField("cursor", caretAt(onB.doc, 2));
+  await waitFor(() => sameCaret(stateOf(onA, onB.doc.clientID)?.cursor, caretAt(onB.doc, 2)), { what: "B's client's presence on A" });
 
-  onA.provider.awareness.setLocalStateField("cursor", 42);
-  await waitFor(() => stateOf(onB, onA.doc.clientID)?.cursor === 42, { what: "A's client's caret to move on B" });
+  onA.provider.awareness.setLocalStateField("cursor", caretAt(onA.doc, 0));
+  await waitFor(() => sameCaret(stateOf(onB, onA.doc.clientID)?.cursor, caretAt(onA.doc, 0)), { what: "A's client's caret to move on B" });
 
   const leaving = onA.doc.clientID;
   onA.destroy();
@@ -49,16 +57,17 @@ it("presence of a client on one instance appears on the other, follows its chang
 it("a connection on one instance cannot speak for a client of another instance", async () => {
   const { documentId, cookie } = await createTestDocument(db.sql);
   const onA = await connectSyncedClient(a.wsUrl, documentId, { cookie });
-  onA.provider.awareness.setLocalStateField("user", { name: "The real one" });
+  const real = caretAt(onA.doc, 1);
+  onA.provider.awareness.setLocalStateField("cursor", real);
   const witness = await connectSyncedClient(b.wsUrl, documentId, { cookie });
-  await waitFor(() => stateOf(witness, onA.doc.clientID)?.user?.name === "The real one", { what: "A's client's presence on B" });
+  await waitFor(() => sameCaret(stateOf(witness, onA.doc.clientID)?.cursor, real), { what: "A's client's presence on B" });
 
   // A raw connection on B claims A's client id, with a newer clock, then removes it.
   const raw = openRawSocket(b.wsUrl, documentId, { cookie });
   await raw.opened;
   const impostor = new awarenessProtocol.Awareness(new Y.Doc());
   impostor.clientID = onA.doc.clientID;
-  for (let i = 0; i < 10; i++) impostor.setLocalState({ user: { name: "Impostor" } });
+  for (let i = 0; i < 10; i++) impostor.setLocalState({ cursor: null });
   raw.ws.send(encodeMessage(messageAwareness, awarenessProtocol.encodeAwarenessUpdate(impostor, [onA.doc.clientID])));
   impostor.setLocalState(null);
   raw.ws.send(encodeMessage(messageAwareness, awarenessProtocol.encodeAwarenessUpdate(impostor, [onA.doc.clientID])));
@@ -71,13 +80,14 @@ it("a connection on one instance cannot speak for a client of another instance",
     what: "B to answer the raw connection",
   });
   // ...and whatever B published about it has reached A once a later change from B has.
-  witness.provider.awareness.setLocalStateField("user", { name: "marker" });
-  await waitFor(() => stateOf(onA, witness.doc.clientID)?.user?.name === "marker", { what: "a later presence change from B to reach A" });
+  const marker = caretAt(witness.doc, 3);
+  witness.provider.awareness.setLocalStateField("cursor", marker);
+  await waitFor(() => sameCaret(stateOf(onA, witness.doc.clientID)?.cursor, marker), { what: "a later presence change from B to reach A" });
 
-  expect(stateOf(witness, onA.doc.clientID)?.user?.name).toBe("The real one");
-  expect(stateOf(onA, onA.doc.clientID)?.user?.name).toBe("The real one");
+  expect(sameCaret(stateOf(witness, onA.doc.clientID)?.cursor, real)).toBe(true);
+  expect(sameCaret(stateOf(onA, onA.doc.clientID)?.cursor, real)).toBe(true);
   for (const server of [a, b]) {
-    const state = server.concord.collab.rooms.get(documentId)!.awareness.getStates().get(onA.doc.clientID) as { user: { name: string } };
-    expect(state.user.name).toBe("The real one");
+    const state = server.concord.collab.rooms.get(documentId)!.awareness.getStates().get(onA.doc.clientID) as { cursor: Caret };
+    expect(sameCaret(state.cursor, real)).toBe(true);
   }
 });

@@ -72,20 +72,62 @@ describe("an agreed clause's text is locked on the collaboration server", () => 
     expect(clauseIndex(await storedDoc(db.sql, n.documentId), n.clauses[0].id)).toBe(0);
   });
 
-  it("accepts the agreed clause moved intact", async () => {
+  /** The text of a clause's first paragraph. */
+  const textOf = (clause: Y.XmlElement) => (clause.get(0) as Y.XmlElement).get(0) as Y.XmlText;
+
+  /** A writer's change that the server must refuse as touching the agreed clause (clause 0). */
+  const refusedChange = async (change: (doc: Y.Doc, part: Y.XmlElement, agreed: Y.XmlElement) => void) => {
+    const writer = await connect();
+    const closed = closedWith(writer);
+    writer.doc.transact(() => {
+      const agreed = clauseElements(writer.doc)[0];
+      change(writer.doc, agreed.parent as Y.XmlElement, agreed);
+    });
+    expect((await closed).code).toBe(closeCodes.clauseLocked);
+    await roundTrip(watcher);
+    for (const doc of [watcher.doc, await storedDoc(db.sql, n.documentId)]) {
+      expect(clauseElements(doc).filter((c) => c.getAttribute("id") === n.clauses[0].id)).toHaveLength(1);
+      expect(clauseIndex(doc, n.clauses[0].id)).toBe(0);
+      expect(clauseTexts(doc)[0]).toBe(n.clauses[0].text);
+    }
+  };
+
+  it("refuses the agreed clause moved, even intact: it is the same element in the same place or nothing", () =>
+    refusedChange((_doc, part, agreed) => {
+      part.insert(2, [agreed.clone()]);
+      part.delete(0, 1);
+    }));
+
+  it("refuses a look-alike: the agreed clause replaced by new words under its id, the original parked elsewhere", () =>
+    refusedChange((_doc, part, agreed) => {
+      part.insert(1, [agreed.clone()]);
+      textOf(part.get(1) as Y.XmlElement).insert(0, "Rewritten: ");
+      part.delete(0, 1);
+      part.insert(part.length, [agreed.clone()]);
+    }));
+
+  it("refuses a copy of the agreed clause's id anywhere else in the document", () =>
+    refusedChange((_doc, part, agreed) => {
+      part.insert(part.length, [agreed.clone()]);
+      textOf(part.get(part.length - 1) as Y.XmlElement).insert(0, "Impostor ");
+    }));
+
+  it("refuses changing another clause's id to the agreed clause's", () =>
+    refusedChange((_doc, part) => (part.get(1) as Y.XmlElement).setAttribute("id", n.clauses[0].id)));
+
+  it("still accepts a new clause right after the agreed one", async () => {
     const writer = await connect();
     writer.doc.transact(() => {
-      const [first] = clauseElements(writer.doc);
-      const part = first.parent as Y.XmlElement;
-      part.insert(2, [first.clone()]);
-      part.delete(0, 1);
+      const agreed = clauseElements(writer.doc)[0];
+      const part = agreed.parent as Y.XmlElement;
+      part.insert(1, [agreed.clone()]);
+      const fresh = part.get(1) as Y.XmlElement;
+      fresh.setAttribute("id", "cnewclause0001");
+      textOf(fresh).insert(0, "[new neighbour] ");
     });
-    await waitFor(() => writer.isSaved(), { what: "the move to be saved" });
-    await waitFor(() => clauseIndex(watcher.doc, n.clauses[0].id) === 1, { what: "the move to reach the watcher" });
+    await waitFor(() => writer.isSaved(), { what: "the new clause to be saved" });
     expect(writer.provider.wsconnected).toBe(true);
-    const stored = await storedDoc(db.sql, n.documentId);
-    expect(clauseIndex(stored, n.clauses[0].id)).toBe(1);
-    expect(clauseTexts(stored)[1]).toBe(n.clauses[0].text);
+    expect(clauseTexts(await storedDoc(db.sql, n.documentId))[1]).toContain("[new neighbour]");
   });
 
   it("keeps the server's own changes (a chair's decision) working while clauses are locked", async () => {

@@ -83,6 +83,21 @@ describe("negotiation overlay", () => {
     expect(removed.state.doc.eq(s.doc)).toBe(true);
   });
 
+  it("refuses moving a clause across a locked one (the server would see the locked clause re-created), not next to it", () => {
+    let told: string | null = null;
+    const s = state({ locks: { whole: null, clauses: ["o2"] } });
+    editor.storage.negotiationOverlay.onRefused = (m) => (told = m);
+    const moveBefore = (st: EditorState, id: string, before: string) => {
+      const c = listClauses(st.doc).find((x) => x.id === id)!;
+      const node = st.doc.nodeAt(c.pos)!;
+      const tr = st.tr.delete(c.pos, c.pos + node.nodeSize);
+      return tr.insert(tr.mapping.map(listClauses(st.doc).find((x) => x.id === before)!.pos, -1), node);
+    };
+    expect(s.applyTransaction(moveBefore(s, "new", "o2")).state.doc.eq(s.doc)).toBe(true);
+    expect(told).toBe("OP2 is agreed; clauses cannot be moved across it.");
+    expect(s.applyTransaction(moveBefore(s, "o3", "new")).state.doc.eq(s.doc)).toBe(false);
+  });
+
   it("lets local edits elsewhere through, and remote edits everywhere", () => {
     const s = state({ locks: { whole: null, clauses: ["o1"] } });
     const elsewhere = s.applyTransaction(s.tr.insertText("x", posIn(s, "o2")));

@@ -1,0 +1,140 @@
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+
+/** A presence state the server refuses (malformed, oversized, or a caret that is not a position). */
+export class PresenceViolation extends Error {}
+
+/** Who a connection is, as everyone sees them: set from the session, never taken from the client. */
+export interface PresenceIdentity {
+  name: string;
+  /** #rrggbb */
+  color: string;
+  role: string;
+  delegation: string | null;
+}
+
+/** A stock client's state is its user and its caret, a few hundred bytes. */
+export const maxPresenceStateBytes = 2048;
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+
+const isClock = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+const isId = (v: unknown) => v == null || (isPlainObject(v) && Object.keys(v).length === 2 && isClock(v.client) && isClock(v.clock));
+const relativePositionKeys = new Set(["type", "tname", "item", "assoc"]);
+
+/**
+ * A caret end as y-prosemirror sends it: a Y.RelativePosition in JSON, pointing at an item or at
+ * the end of the document's own fragment. Anything else (`{}`, another root's name) makes Yjs
+ * throw, or create that root, in every client that draws the caret.
+ */
+function isRelativePosition(v: unknown, field: string): boolean {
+  if (!isPlainObject(v) || !Object.keys(v).every((k) => relativePositionKeys.has(k))) return false;
+  if (!isId(v.type) || !isId(v.item)) return false;
+  if (v.tname != null && v.tname !== field) return false;
+  if (v.assoc != null && !(Number.isInteger(v.assoc) && Math.abs(v.assoc as number) <= 1)) return false;
+  return v.type != null || v.item != null || v.tname != null;
+}
+
+/**
+ * The state everyone will see for a connection: its identity from the session and its caret,
+ * checked; other fields are dropped. Null (the client leaving) stays null. Throws
+ * PresenceViolation for what no honest client sends.
+ */
+export function presenceState(json: string, identity: PresenceIdentity, field: string): string {
+  if (json.length > maxPresenceStateBytes) throw new PresenceViolation("presence state too large");
+  let state: unknown;
+  try {
+    state = JSON.parse(json);
+  } catch {
+    throw new PresenceViolation("presence state is not JSON");
+  }
+  if (state === null) return "null";
+  if (!isPlainObject(state)) throw new PresenceViolation("presence state is not an object");
+  let cursor: unknown = null;
+  if (state.cursor != null) {
+    if (!isPlainObject(state.cursor) || !isRelativePosition(state.cursor.anchor, field) || !isRelativePosition(state.cursor.head, field)) {
+      throw new PresenceViolation("malformed caret");
+    }
+    cursor = { anchor: state.cursor.anchor, head: state.cursor.head };
+  }
+  return JSON.stringify({ user: identity, cursor });
+}
+
+interface Entry {
+  clientId: number;
+  clock: number;
+  state: string;
+}
+
+/**
+ * Rewrites an awareness update to the entries `mayUpdate` accepts, each passed through `rewrite`;
+ * the others are only skipped over, unparsed (the stock client re-sends every state it hears, so
+ * most entries are other people's echoed back). Returns null when nothing is left; throws
+ * PresenceViolation on a malformed update.
+ */
+export function filterPresence(
+  update: Uint8Array,
+  mayUpdate: (clientId: number) => boolean,
+  rewrite: (state: string) => string = (s) => s,
+): { update: Uint8Array; clients: number[] } | null {
+  const kept: Entry[] = [];
+  let changed = false;
+  try {
+    const d = decoding.createDecoder(update);
+    const total = decoding.readVarUint(d);
+    for (let i = 0; i < total; i++) {
+      const clientId = decoding.readVarUint(d);
+      const clock = decoding.readVarUint(d);
+      const state = decoding.readVarString(d);
+      if (!mayUpdate(clientId)) {
+        changed = true;
+        continue;
+      }
+      const rewritten = rewrite(state);
+      if (rewritten !== state) changed = true;
+      kept.push({ clientId, clock, state: rewritten });
+    }
+    if (decoding.hasContent(d)) throw new PresenceViolation("trailing bytes after awareness update");
+  } catch (err) {
+    if (err instanceof PresenceViolation) throw err;
+    throw new PresenceViolation("malformed awareness update");
+  }
+  if (kept.length === 0) return null;
+  const clients = kept.map((k) => k.clientId);
+  if (!changed) return { update, clients };
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, kept.length);
+  for (const k of kept) {
+    encoding.writeVarUint(e, k.clientId);
+    encoding.writeVarUint(e, k.clock);
+    encoding.writeVarString(e, k.state);
+  }
+  return { update: encoding.toUint8Array(e), clients };
+}
+
+/**
+ * How many presence changes a connection may make: a caret moves with every keystroke, a few
+ * dozen a second at most; past that the changes are dropped (the next one that fits shows where
+ * the caret is).
+ */
+export class PresenceRate {
+  private tokens: number;
+  private last = Date.now();
+
+  constructor(
+    private readonly perSecond = 30,
+    private readonly burst = 60,
+  ) {
+    this.tokens = burst;
+  }
+
+  take(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
