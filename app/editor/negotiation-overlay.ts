@@ -107,6 +107,27 @@ function stepRanges(step: Step): [number, number][] {
 const touches = ([from, to]: [number, number], start: number, end: number) =>
   from === to ? from > start && from < end : from < end && to > start;
 
+/**
+ * The locked clause that another clause moved across, if any. The collaboration binding would
+ * carry out such a move by re-creating the locked clause, and the server keeps a locked clause
+ * the same element in the same place: it would refuse the change.
+ */
+function movedAcross(before: PMNode, after: PMNode, locked: ReadonlySet<string>): string | null {
+  const ids = (doc: PMNode) => listClauses(doc).flatMap((c) => (c.id ? [c.id] : []));
+  const [was, is] = [ids(before), ids(after)];
+  const kept = new Set(was.filter((id) => is.includes(id)));
+  const order = (list: string[]) => list.filter((id) => kept.has(id));
+  const [keptWas, keptIs] = [order(was), order(is)];
+  for (const id of locked) {
+    const i = keptWas.indexOf(id);
+    if (i < 0) continue;
+    const earlier = new Set(keptWas.slice(0, i));
+    const j = keptIs.indexOf(id);
+    if (i !== j || keptIs.slice(0, j).some((x) => !earlier.has(x))) return id;
+  }
+  return null;
+}
+
 /** The explanation for a refused local edit, or null when it is allowed. */
 function refusal(tr: Transaction, overlay: OverlayState): string | null {
   const { locks } = overlay.data;
@@ -125,6 +146,11 @@ function refusal(tr: Transaction, overlay: OverlayState): string | null {
         return `${label} is agreed; its text cannot be changed.`;
       }
     }
+  }
+  const crossed = movedAcross(tr.before, tr.doc, locked);
+  if (crossed) {
+    const label = overlay.clauses.find((x) => x.id === crossed)?.label ?? "An agreed clause";
+    return `${label} is agreed; clauses cannot be moved across it.`;
   }
   return null;
 }
