@@ -2,6 +2,7 @@
 // reference @y/websocket-server and Hocuspocus (both in memory), each in its own process on
 // loopback, driven by the same load from separate client processes. See bench/README.md.
 import { exportTimings, type ExportTiming } from "./exports";
+import { checkTimings, type CheckTiming } from "./checks";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -44,6 +45,7 @@ const settings = {
   coldLoad: env.BENCH_COLD_LOAD !== "0",
   /** Time every export format of a 300-clause statement (issue 5). */
   exports: env.BENCH_EXPORTS !== "0",
+  checks: env.BENCH_CHECKS !== "0",
   coldClauses: int(env.BENCH_COLD_CLAUSES, 300),
   coldEdits: int(env.BENCH_COLD_EDITS, 20_000),
   coldWriters: int(env.BENCH_COLD_WRITERS, 10),
@@ -908,6 +910,15 @@ async function main() {
     for (const e of exports) log(`  ${e.format.padEnd(12)} ${ms(e.medianMs).padStart(6)} ms  (${ms(e.minMs)}–${ms(e.maxMs)})  ${(e.bytes / 1024).toFixed(0)} KiB`);
   }
 
+  let checks: CheckTiming | null = null;
+  if (settings.checks) {
+    process.stdout.write(`  timing the checks…\n`);
+    checks = checkTimings(settings.coldClauses);
+    log("");
+    log(`Checks of each edit (schema, agreed clauses) on a statement of ${checks.clauses} clauses, ${checks.edits} keystrokes, in this process`);
+    log(`  applying an edit alone ${checks.applyUs.toFixed(1)} µs, with the checks ${checks.checkedUs.toFixed(1)} µs (${(checks.checkedUs / checks.applyUs).toFixed(2)}×); checking the whole statement instead: ${ms(checks.wholeDocumentMs)} ms`);
+  }
+
   // Targets (issue 6): at the largest N, Concord's p99 and CPU at or below the better baseline; nothing missed; storage bounded.
   log("");
   log("Targets");
@@ -941,6 +952,7 @@ async function main() {
     cases,
     coldLoad: cold,
     exports,
+    checks,
     targets: verdicts,
   };
   const file = path.join(repoRoot, "bench/results/latest.json");
