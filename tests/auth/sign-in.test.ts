@@ -164,8 +164,11 @@ describe("after signing in, only paths of this site are followed", () => {
     expect(res.location).toBe(to);
   });
 
-  for (const to of ["//evil.example", "https://evil.example", "https://evil.example/login", "/\\evil.example", "http:evil.example", "javascript:alert(1)"]) {
-    it(`ignores redirectTo=${to}`, async () => {
+  // Browsers drop tabs and line breaks inside a URL, so "/<tab>/evil.example" is "//evil.example" to them.
+  const elsewhere = ["//evil.example", "https://evil.example", "https://evil.example/login", "/\\evil.example", "http:evil.example", "javascript:alert(1)"];
+  const hidden = ["/\t/evil.example/login", "/\n/evil.example", "/\r\n/evil.example", "\t//evil.example", "/\t\\evil.example", "/.//evil.example"];
+  for (const to of [...elsewhere, ...hidden]) {
+    it(`ignores redirectTo=${JSON.stringify(to)}`, async () => {
       const res = await postLogin(server.url, { email: chair.email, password: chair.password, redirectTo: to });
       expect(res.status).toBe(302);
       expect(res.location).toBe("/");
