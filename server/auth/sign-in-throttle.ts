@@ -1,6 +1,6 @@
 import net from "node:net";
 import type { Sql } from "../db/sql";
-import { deleteIdleThrottleRows, forgiveSignIn, lockThrottleRows, saveThrottleRow, type ThrottleRow } from "../queries/sign-in-throttle";
+import { deleteIdleThrottleRows, deleteUnusedThrottleRows, forgiveSignIn, lockThrottleRows, saveThrottleRow, type ThrottleRow } from "../queries/sign-in-throttle";
 
 /**
  * Sign-in throttling, shared by every instance through PostgreSQL.
@@ -17,7 +17,7 @@ import { deleteIdleThrottleRows, forgiveSignIn, lockThrottleRows, saveThrottleRo
  * any of them is counted; a success takes it back. An IPv6 client is counted by its /64, which a
  * single subscriber usually holds whole.
  */
-export const signInLimits = {
+const signInLimits = {
   freePairFailures: 2,
   maxPairDelayMs: 15 * 60_000,
   addressLimit: 30,
@@ -27,8 +27,6 @@ export const signInLimits = {
 };
 
 export type SignInClaim = { ok: true; forgive(): Promise<void> } | { ok: false; retryAfterMs: number };
-
-export type SignInThrottle = ReturnType<typeof createSignInThrottle>;
 
 /** The address's network as counted: IPv4 as is, IPv6 by its /64. */
 export function addressGroup(address: string): string {
@@ -67,7 +65,11 @@ export function createSignInThrottle(sql: Sql) {
         const pairWait = pair.lastFailureAt.getTime() + pairDelayMs(pairFailures) - t;
         const addressWait = addressFailures >= signInLimits.addressLimit ? byAddress.windowStartedAt.getTime() + signInLimits.addressWindowMs - t : 0;
         const wait = Math.max(pairWait, addressWait, 0);
-        if (wait > 0) return { ok: false as const, retryAfterMs: wait };
+        if (wait > 0) {
+          // Refused attempts are not counted, and leave no row behind for a sprayed address.
+          await deleteUnusedThrottleRows(tx, [pairKey, addressKey]);
+          return { ok: false as const, retryAfterMs: wait };
+        }
         const counted = (row: ThrottleRow, failures: number, windowStartedAt: Date): ThrottleRow => ({ ...row, failures: failures + 1, windowStartedAt, lastFailureAt: now });
         await saveThrottleRow(tx, counted(pair, pairFailures, pair.windowStartedAt));
         await saveThrottleRow(tx, counted(byAddress, addressFailures, windowOver ? now : byAddress.windowStartedAt));

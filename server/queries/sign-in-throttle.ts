@@ -36,6 +36,11 @@ export async function forgiveSignIn(sql: Sql, pairKey: string, addressKey: strin
   });
 }
 
+/** Rows of these keys that count no failure (created by lockThrottleRows for an attempt that was refused). */
+export async function deleteUnusedThrottleRows(tx: Db, keys: string[]): Promise<void> {
+  await tx`delete from sign_in_throttle where key in ${tx(keys)} and failures = 0`;
+}
+
 /** Rows without a failure for `ageMs`, by the database's clock. */
 export async function deleteIdleThrottleRows(sql: Db, ageMs: number): Promise<void> {
   await sql`delete from sign_in_throttle where last_failure_at < now() - ${ageMs} * interval '1 millisecond'`;

@@ -142,6 +142,10 @@ describe("one address, all accounts", () => {
     const unknownFromHere = expectRefused(await postLogin(b.url, { email: `new-${tag()}@example.org`, password: wrong }, { localAddress: at(1) }));
     expect(unknownFromHere.message).toBe(fromHere.message);
     expect(fromHere.retryAfter).toBeGreaterThan(14 * 60);
+    // Refused attempts store nothing: spraying from a refused address does not fill the table.
+    const before = await db.sql`select count(*)::int as n from sign_in_throttle`;
+    for (let i = 0; i < 10; i++) expectRefused(await postLogin(a.url, { email: `more-${i}-${tag()}@example.org`, password: wrong }, { localAddress: at(1) }));
+    expect((await db.sql`select count(*)::int as n from sign_in_throttle`)[0].n).toBe(before[0].n);
 
     // The same account from another address signs in: the limit was the address's, not the account's.
     expectSignedIn(await postLogin(a.url, { email: person.email, password: person.password }, { localAddress: at(2) }));
