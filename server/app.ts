@@ -13,6 +13,8 @@ import { collabAccess } from "./collab/authorize";
 import { subscribeAccessEvents } from "./auth/access-events";
 import { createAuth, sessionSecret, type Auth } from "./auth/service";
 import { rejectCrossSiteWrites } from "./http/same-origin";
+import { assignCspNonce, cspNonce, securityHeaders } from "./http/security-headers";
+import { answerExpressError, newErrorReference, withErrorReferences } from "./http/error-references";
 import { subscribeNegotiationEvents } from "./negotiation/events";
 import { createLiveUpdates, type LiveUpdates } from "./negotiation/live";
 import { textLocks } from "./queries/clause-states";
@@ -40,6 +42,10 @@ export interface AppContext {
   collab: CollabEndpoint;
   /** The client's network address, for rate limits. */
   clientAddress: string;
+  /** The nonce this response's inline scripts carry (server/http/security-headers.ts). */
+  cspNonce: string;
+  /** What the person is shown, and the server log records, if this request meets an unexpected error. */
+  errorReference: string;
 }
 
 declare module "@remix-run/node" {
@@ -80,14 +86,31 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.TRUST_PROXY);
+  app.use(assignCspNonce);
+  app.use(securityHeaders({ https: config.NODE_ENV === "production" || config.COOKIE_SECURE }));
   app.use(rejectCrossSiteWrites);
   app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
   app.get("/documents/:documentId/events", (req, res) => live.handle(req, res));
   app.all(
     "*",
-    createRequestHandler({ build, mode: config.NODE_ENV, getLoadContext: (req) => ({ sql, config, auth, collab, clientAddress: req.ip ?? "unknown" }) }),
+    createRequestHandler({
+      build: withErrorReferences(build),
+      // Remix's development mode sends errors to the browser with their stacks; whatever NODE_ENV
+      // says, nobody but the server log sees those (app/entry.server.tsx, handleError).
+      mode: "production",
+      getLoadContext: (req, res) => ({
+        sql,
+        config,
+        auth,
+        collab,
+        clientAddress: req.ip ?? "unknown",
+        cspNonce: cspNonce(res),
+        errorReference: newErrorReference(),
+      }),
+    }),
   );
+  app.use(answerExpressError);
 
 
   const unlisten = await subscribeAccessEvents(sql, (event) => {

@@ -6,12 +6,12 @@ import { createDocument } from "../../server/queries/documents";
 import { appendUpdates } from "../../server/queries/document-state";
 import { statementUpdate } from "../../server/seed/statement-state";
 import type { SessionUser } from "../../server/queries/sessions";
-import { paragraphsFromDocx } from "../../server/import/docx";
 import { paragraphsFromMarkdown } from "../../server/import/markdown";
 import { importedStatementJSON, importedStatementSchema, recogniseStatement, runsText, type ImportedClause, type ImportedStatement } from "../../server/import/zero-draft";
 import { ConferenceLayout } from "../components/ConferenceLayout";
 import { CsrfInput, ErrorList, Field } from "../components/forms";
 import { readProtectedForm, requireConferencePermission } from "../utils/auth.server";
+import { paragraphsFromDocx, ZipRefused } from "../utils/people.server";
 import { invalid, parseForm, type FieldErrors } from "../utils/forms";
 import { invariantResponse } from "../utils/invariant";
 
@@ -105,7 +105,8 @@ async function previewAction(request: Request, context: AppLoadContext, user: Se
     if (bytes.subarray(0, 4).toString("binary") !== "PK\x03\x04") return invalid({ errors: { file: ["This is not a Word (.docx) document."] }, values });
     try {
       draft = recogniseStatement(await paragraphsFromDocx(bytes));
-    } catch {
+    } catch (err) {
+      if (err instanceof ZipRefused) return invalid({ errors: { file: [err.message] }, values });
       return invalid({ errors: { file: ["The Word document could not be read. Save it again from Word as .docx and retry."] }, values });
     }
   } else if (/\.(md|markdown|txt)$/.test(name)) {

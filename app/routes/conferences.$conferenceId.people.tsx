@@ -262,7 +262,9 @@ async function importAction(request: Request, context: AppLoadContext, conferenc
     intent: "import" as const,
     message: `Import of ${file.name || "the file"} finished: ${done} of ${result.rows.length} rows accepted (${c.invited} invited, ${
       c.added
-    } added, ${c.updated} updated, ${c.unchanged} unchanged), ${c.rejected} rejected.`,
+    } added, ${c.updated} updated, ${c.unchanged} unchanged), ${c.rejected} rejected.${
+      c.kept ? ` ${c.kept} kept as they are: the secretariat and the deployment administrator are never changed by an import.` : ""
+    }`,
     report: result.rows,
   };
 }
@@ -272,6 +274,7 @@ const outcomeLabels: Record<ImportOutcome, string> = {
   updated: "Updated",
   unchanged: "Unchanged",
   invited: "Invited",
+  kept: "Kept",
   rejected: "Rejected",
 };
 

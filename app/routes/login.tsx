@@ -25,7 +25,7 @@ const schema = z.object({
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getUser(request, context);
-  if (user) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
+  if (user) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo"), request.url));
   return null;
 }
 
@@ -41,7 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: result.retryAfterMs ? 429 : 400, headers: result.retryAfterMs ? { "Retry-After": String(Math.ceil(result.retryAfterMs / 1000)) } : {} },
     );
   }
-  throw redirect(safeRedirect(parsed.data.redirectTo), { headers: { "Set-Cookie": result.setCookie } });
+  throw redirect(safeRedirect(parsed.data.redirectTo, request.url), { headers: { "Set-Cookie": result.setCookie } });
 }
 
 export default function Login() {

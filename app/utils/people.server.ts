@@ -12,5 +12,7 @@ export { findMembership, listMembers } from "../../server/queries/memberships";
 export { findUser, findUserByEmail } from "../../server/queries/users";
 export { statementUpdate } from "../../server/seed/statement-state";
 export { importPeople } from "../../server/people/import";
+export { paragraphsFromDocx } from "../../server/import/docx";
+export { ZipRefused } from "../../server/import/bounded-zip";
 export { acceptInvitation, issueInvitation } from "../../server/people/invitations";
 export { assignRole, changeRole, removePerson } from "../../server/people/memberships";

@@ -18,17 +18,20 @@ export function jsonlLine(row: AuditRow): string {
   return `${JSON.stringify({ ...(JSON.parse(hashInput(row)) as object), hash: row.hash })}\n`;
 }
 
-export const csvHeader = "seq,at,conference_id,document_id,actor_id,actor_name,actor_role,delegation,action,subject,prev_hash,hash\r\n";
+const csvColumns = ["seq", "at", "conference_id", "document_id", "actor_id", "actor_name", "actor_role", "delegation", "action", "subject", "prev_hash", "hash"];
+export const csvHeader = `${csvColumns.map(csvField).join(",")}\r\n`;
 
 /**
- * A CSV field, quoted when it has to be. Text starting with =, +, - or @ gets a leading ' so that
- * spreadsheets show it rather than run it; the JSON Lines file is the exact one to re-verify.
+ * A CSV field as spreadsheets must not misread it. Every field is quoted: a spreadsheet set to a
+ * locale whose separator is ";" would otherwise split an unquoted "a;=cmd()" and run the second
+ * half. Text starting with =, +, -, @, a tab or a carriage return gets a leading ' so that it is
+ * shown rather than run. The JSON Lines file is the exact one to re-verify.
  */
-function csvField(value: string | number | null): string {
-  if (value === null) return "";
-  let s = String(value);
-  if (/^[=+\-@\t\r]/.test(s) && typeof value === "string") s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+export function csvField(value: string | number | null): string {
+  if (value === null) return '""';
+  const s = String(value);
+  const shown = typeof value === "string" && /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return `"${shown.replace(/"/g, '""')}"`;
 }
 
 /** One CSV row; the subject is its canonical JSON, as hashed. */

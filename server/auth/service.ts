@@ -4,7 +4,7 @@ import type { Sql } from "../db/sql";
 import { createSession, deleteSession, findSessionUser, type SessionUser } from "../queries/sessions";
 import { findUserByEmail } from "../queries/users";
 import { decoyHash, verifyPassword } from "./password";
-import { RateLimiter } from "./rate-limit";
+import { createSignInThrottle } from "./sign-in-throttle";
 import { publishAccessEvent } from "./access-events";
 
 export interface AuthOptions {
@@ -32,8 +32,7 @@ export function createAuth({ sql, secret, secureCookies, sessionTtlMs = 14 * 24 
     secrets: [secret],
     maxAge: Math.floor(sessionTtlMs / 1000),
   });
-  const perAccount = new RateLimiter(5, 15 * 60 * 1000);
-  const perAddress = new RateLimiter(30, 15 * 60 * 1000);
+  const throttle = createSignInThrottle(sql);
 
   const tokenFrom = async (cookieHeader: string | null | undefined): Promise<string | null> => {
     if (!cookieHeader) return null;
@@ -61,19 +60,15 @@ export function createAuth({ sql, secret, secureCookies, sessionTtlMs = 14 * 24 
      */
     async signIn(email: string, password: string, address: string): Promise<SignInResult> {
       const accountKey = email.trim().toLowerCase();
-      const wait = Math.max(perAccount.retryAfter(accountKey), perAddress.retryAfter(address));
-      if (wait > 0) {
-        return { ok: false, error: `Too many sign-in attempts. Try again in ${Math.ceil(wait / 60000)} minute(s).`, retryAfterMs: wait };
+      const claim = await throttle.claim(accountKey, address);
+      if (!claim.ok) {
+        return { ok: false, error: `Too many sign-in attempts. Try again in ${describeWait(claim.retryAfterMs)}.`, retryAfterMs: claim.retryAfterMs };
       }
       const user = await findUserByEmail(sql, accountKey);
       const valid = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
-      if (!user || !valid) {
-        // Only failures count: a room of delegates behind one address signs in freely.
-        perAccount.hit(accountKey);
-        perAddress.hit(address);
-        return { ok: false, error: "The e-mail address or password is incorrect." };
-      }
-      perAccount.reset(accountKey);
+      if (!user || !valid) return { ok: false, error: "The e-mail address or password is incorrect." };
+      // Only failures count: a room of delegates behind one address signs in freely.
+      await claim.forgive();
       const { passwordHash: _, ...rest } = user;
       const { token, sessionId } = await createSession(sql, user.id, sessionTtlMs);
       return { ok: true, user: { ...rest, sessionId }, setCookie: await cookie.serialize(token) };
@@ -101,6 +96,13 @@ export function createAuth({ sql, secret, secureCookies, sessionTtlMs = 14 * 24 
       return given.length === expected.length && timingSafeEqual(given, expected);
     },
   };
+}
+
+function describeWait(ms: number): string {
+  const seconds = Math.ceil(ms / 1000);
+  if (seconds < 60) return seconds === 1 ? "1 second" : `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  return minutes === 1 ? "1 minute" : `${minutes} minutes`;
 }
 
 /** The secret that signs cookies: SESSION_SECRET, or one generated once and kept in the database. */

@@ -1,4 +1,5 @@
 import mammoth from "mammoth";
+import { storedZip, unpackZip, type ZipLimits } from "./bounded-zip";
 import type { ImportedRun, SourceParagraph } from "./zero-draft";
 
 /**
@@ -62,7 +63,15 @@ export function paragraphsFromHtml(html: string): SourceParagraph[] {
   return out;
 }
 
+/**
+ * A zero draft's text is far below these (a statement has at most 1,000 clauses); a .docx over
+ * them is refused (ZipRefused) before it is unpacked further.
+ */
+export const docxLimits: ZipLimits = { maxEntries: 1000, maxUnpackedBytes: 40 * 1024 * 1024 };
+
 export async function paragraphsFromDocx(buffer: Buffer): Promise<SourceParagraph[]> {
-  const { value } = await mammoth.convertToHtml({ buffer }, { styleMap: ["p[style-name='Title'] => h1:fresh"] });
+  // mammoth unpacks whatever the archive holds; it is given a copy unpacked within the limits.
+  const bounded = storedZip(await unpackZip(buffer, docxLimits));
+  const { value } = await mammoth.convertToHtml({ buffer: bounded }, { styleMap: ["p[style-name='Title'] => h1:fresh"] });
   return paragraphsFromHtml(value);
 }

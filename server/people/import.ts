@@ -12,7 +12,8 @@ import { maxImportRows } from "./constants";
 
 export { maxImportBytes, maxImportRows } from "./constants";
 
-export type ImportOutcome = "added" | "updated" | "unchanged" | "invited" | "rejected";
+/** "kept": an account of the secretariat or the deployment administrator, whose role an import never changes. */
+export type ImportOutcome = "added" | "updated" | "unchanged" | "invited" | "kept" | "rejected";
 
 export interface ImportReportRow {
   /** The row in the file, the header being row 1. */
@@ -48,12 +49,17 @@ function parseRole(value: string): Role | null {
   return (roles as readonly string[]).includes(v) ? (v as Role) : null;
 }
 
+const keptMessage = (who: string) =>
+  `This account is ${who}: an import never changes their role. Nothing changed; change it on this page if it must change.`;
+
 const describe = (role: Role, delegation: DelegationRow | null) => `${roleLabels[role]}${delegation ? ` of ${delegation.name} (${delegation.code})` : ""}`;
 
 /**
  * Imports participants from CSV text (columns name, email, delegation, role; header row first).
  * Each row stands alone: an existing account is given its role at once, a new e-mail address an
- * invitation link; a bad row is reported with every reason and never stops the others.
+ * invitation link; a bad row is reported with every reason and never stops the others. A file
+ * comes from outside (a delegation's list, a spreadsheet passed around), so it never changes the
+ * part of the deployment administrator nor of the secretariat: those rows are reported as kept.
  */
 export async function importPeople(sql: Sql, { conferenceId, actorId, text, origin }: { conferenceId: string; actorId: string; text: string; origin: string }): Promise<ImportResult> {
   let records;
@@ -126,9 +132,16 @@ export async function importPeople(sql: Sql, { conferenceId, actorId, text, orig
     }
     try {
       const account = await findUserByEmail(sql, email);
-      if (account) {
-        const change = await assignRole(sql, { conferenceId, userId: account.id, role, delegationId: delegation?.id ?? null, actorId });
-        if (!change.ok) report.push({ ...entry, outcome: "rejected", messages: [change.error] });
+      if (account?.isAdmin) {
+        report.push({ ...entry, outcome: "kept", messages: [keptMessage("the deployment administrator")] });
+      } else if (account) {
+        const change = await assignRole(
+          sql,
+          { conferenceId, userId: account.id, role, delegationId: delegation?.id ?? null, actorId },
+          { leaveSecretariat: true },
+        );
+        if (!change.ok && "secretariat" in change) report.push({ ...entry, outcome: "kept", messages: [keptMessage("of the secretariat")] });
+        else if (!change.ok) report.push({ ...entry, outcome: "rejected", messages: [change.error] });
         else if (!change.changed) report.push({ ...entry, outcome: "unchanged", messages: [`Already ${describe(role, delegation)}; nothing changed.`] });
         else if (change.before) {
           const was = delegations.find((d) => d.id === change.before!.delegationId) ?? null;
@@ -151,7 +164,7 @@ export async function importPeople(sql: Sql, { conferenceId, actorId, text, orig
     }
   }
 
-  const counts: Record<ImportOutcome, number> = { added: 0, updated: 0, unchanged: 0, invited: 0, rejected: 0 };
+  const counts: Record<ImportOutcome, number> = { added: 0, updated: 0, unchanged: 0, invited: 0, kept: 0, rejected: 0 };
   for (const r of report) counts[r.outcome]++;
   return { ok: true, rows: report, counts };
 }

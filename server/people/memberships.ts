@@ -46,7 +46,9 @@ export async function auditMembership(
 
 export type MembershipChange =
   | { ok: true; changed: boolean; before: MembershipRow | null }
-  | { ok: false; field: "userId" | "role" | "delegationId"; error: string };
+  | { ok: false; field: "userId" | "role" | "delegationId"; error: string }
+  /** Refused because the person is of the secretariat and the caller asked to leave the secretariat alone. */
+  | { ok: false; field: "userId"; error: string; secretariat: true };
 
 /**
  * Gives a person a role in a conference (adding them when they are not yet part of it). A delegate
@@ -65,7 +67,14 @@ export async function assignRole(
     /** Who the audit trail names when that is not `actorId` (the administrator appointing). */
     recordedActorId?: string | null;
   },
-  { existingOnly = false } = {},
+  {
+    existingOnly = false,
+    leaveSecretariat = false,
+  }: {
+    existingOnly?: boolean;
+    /** Bulk changes (a CSV import) must not demote the people who run the conference. */
+    leaveSecretariat?: boolean;
+  } = {},
 ): Promise<MembershipChange> {
   if (m.userId === m.actorId) {
     return { ok: false, field: "userId", error: "You cannot change your own role. Ask another member of the secretariat or the administrator." };
@@ -81,6 +90,9 @@ export async function assignRole(
     const before = await findMembership(tx, m.conferenceId, m.userId);
     if (!before && existingOnly) return { ok: false, field: "userId", error: "This person is not part of the conference." };
     if (before && before.role === m.role && before.delegationId === delegationId) return { ok: true, changed: false, before };
+    if (before?.role === "secretariat" && leaveSecretariat) {
+      return { ok: false, field: "userId", error: "This person is of the secretariat; their role is changed on the People page only.", secretariat: true };
+    }
     await setMembership(tx, { conferenceId: m.conferenceId, userId: m.userId, role: m.role, delegationId });
     await auditMembership(tx, {
       conferenceId: m.conferenceId,

@@ -5,6 +5,7 @@ import { startTestServer, type TestServer } from "../support/server";
 import { createNegotiation, type NegotiationFixture, type Participant } from "../support/negotiation";
 import { auditEntries } from "../support/audit";
 import { pageText } from "../support/people";
+import { parseCsv } from "../../server/people/csv";
 
 /** The secretariat's audit page and downloads: who may see them, and what they hold. */
 let db: TestDatabase;
@@ -36,6 +37,16 @@ function reverify(lines: Record<string, unknown>[]): number | null {
     prev = hash as string;
   }
   return null;
+}
+
+function separatorsOutsideQuotes(text: string, separator: string): number {
+  let quoted = false;
+  let count = 0;
+  for (const c of text) {
+    if (c === '"') quoted = !quoted;
+    else if (c === separator && !quoted) count++;
+  }
+  return count;
 }
 
 beforeAll(async () => {
@@ -145,11 +156,32 @@ describe("the download", () => {
     expect(res.headers.get("content-disposition")).toMatch(/filename="test-conference_audit-log_\d{4}-\d{2}-\d{2}\.csv"/);
     const rows = (await res.text()).trim().split("\r\n");
     const stored = await auditEntries(db.sql, n.conferenceId);
-    expect(rows[0]).toBe("seq,at,conference_id,document_id,actor_id,actor_name,actor_role,delegation,action,subject,prev_hash,hash");
+    expect(rows[0]).toBe('"seq","at","conference_id","document_id","actor_id","actor_name","actor_role","delegation","action","subject","prev_hash","hash"');
     expect(rows).toHaveLength(stored.length + 1);
-    expect(rows[2]).toContain(",signal.set,");
+    expect(rows[2]).toContain(',"signal.set",');
     expect(rows[2]).toContain('"{""clause"":""');
-    expect(rows[2].endsWith(`,${stored[1].prevHash},${stored[1].hash}`)).toBe(true);
+    expect(rows[2].endsWith(`,"${stored[1].prevHash}","${stored[1].hash}"`)).toBe(true);
+  });
+
+  it("quotes every CSV field and neutralises formulas, so no spreadsheet locale splits a field or runs it", async () => {
+    // A spreadsheet set to a ";" locale splits an unquoted "Delegate;=1+1" and runs its second half.
+    const name = "Delegate;=1+1";
+    const delegation = '=HYPERLINK("http://evil.example","Open")';
+    await db.sql`update users set name = ${name} where id = ${n.delegateB.userId}`;
+    await db.sql`update delegations set name = ${delegation} where id = ${n.delegateB.delegationId}`;
+    const reason = "Fine;=1+1";
+    const signal = await n.delegateB.post(`/documents/${n.documentId}/signals`, { clauseId: n.clauses[2].id, signal: "not_yet", reason });
+    expect(signal.status).toBe(200);
+
+    const text = await (await n.secretariat.get(download("csv"))).text();
+    // Read as a spreadsheet in a ";" locale does (a quote opens or closes quoted text), nothing splits.
+    expect(separatorsOutsideQuotes(text, ";")).toBe(0);
+    for (const line of text.trim().split("\r\n")) expect(line).toMatch(/^"([^"]|"")*"(,"([^"]|"")*")*$/);
+
+    const row = parseCsv(text, ",").find((r) => r.fields[8] === "signal.set" && r.fields[9].includes(reason))!;
+    expect(row.fields[5]).toBe(name);
+    expect(row.fields[7]).toBe(`'${delegation}`);
+    expect(JSON.parse(row.fields[9])).toMatchObject({ reason });
   });
 
   it("refuses an unknown format (400)", async () => {

@@ -4,22 +4,32 @@ import { startTestServer, type TestServer } from "../support/server";
 import { alertsIn, createPerson, postLogin, sessionPair, sessionSetCookie, tag, type RawResponse } from "../support/auth";
 
 /**
- * Sign-in attempts are limited to 5 failures per account and 30 failures per address in 15
- * minutes. The limits live in the server process, so every test starts a server of its own (on
- * the file's database) and no test inherits another's counts.
+ * Sign-in throttling: one account from one address gets two failures free, then waits 2^n
+ * seconds after the n-th; one address gets 30 failures in 15 minutes over all accounts. The
+ * counts are in PostgreSQL: two instances on one database share them. Every test uses
+ * addresses of its own (127.0.<test>.<host>), so no test inherits another's counts.
  */
 
 let db: TestDatabase;
+let a: TestServer;
+let b: TestServer;
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  [a, b] = await Promise.all([startTestServer({ databaseUrl: db.url }), startTestServer({ databaseUrl: db.url })]);
 });
 
-const freshServer = (): Promise<TestServer> => startTestServer({ databaseUrl: db.url });
-const wrong = "definitely-not-it";
-const tooMany = /^Too many sign-in attempts\. Try again in \d+ minute\(s\)\.$/;
+let subnet = 0;
+/** Addresses for one test: host n is 127.0.<this test>.n. */
+function addressesOfTest(): (host: number) => string {
+  const mine = ++subnet;
+  return (host) => `127.0.${mine}.${host}`;
+}
 
-function expectRefused(res: RawResponse): string {
+const wrong = "definitely-not-it";
+const tooMany = /^Too many sign-in attempts\. Try again in \d+ (seconds?|minutes?)\.$/;
+
+function expectRefused(res: RawResponse): { message: string; retryAfter: number } {
   expect(res.status).toBe(429);
   expect(sessionSetCookie(res)).toBeUndefined();
   const retryAfter = Number(res.headers["retry-after"]);
@@ -28,7 +38,7 @@ function expectRefused(res: RawResponse): string {
   const [message, ...rest] = alertsIn(res.body);
   expect(rest).toEqual([]);
   expect(message).toMatch(tooMany);
-  return message;
+  return { message, retryAfter };
 }
 
 function expectWrong(res: RawResponse): void {
@@ -36,78 +46,114 @@ function expectWrong(res: RawResponse): void {
   expect(alertsIn(res.body)).toEqual(["The e-mail address or password is incorrect."]);
 }
 
-describe("per account", () => {
-  it("refuses the 6th attempt after 5 wrong passwords, even with the right password, as for an unknown address", async () => {
-    const server = await freshServer();
+function expectSignedIn(res: RawResponse): void {
+  expect(res.status).toBe(302);
+  expect(sessionPair(res)).not.toBeNull();
+}
+
+describe("one account from one address", () => {
+  it("after three failures (over both instances) the next attempt waits 8 seconds, even with the right password, as for an unknown account", async () => {
+    const at = addressesOfTest();
     const person = await createPerson(db.sql);
     const unknown = `nobody-${tag()}@example.org`;
-
-    for (let i = 0; i < 5; i++) {
-      expectWrong(await postLogin(server.url, { email: person.email, password: `${wrong}-${i}` }));
-      expectWrong(await postLogin(server.url, { email: unknown, password: `${wrong}-${i}` }));
+    for (const [i, server] of [a, b, a].entries()) {
+      expectWrong(await postLogin(server.url, { email: person.email, password: `${wrong}-${i}` }, { localAddress: at(1) }));
+      expectWrong(await postLogin(server.url, { email: unknown, password: `${wrong}-${i}` }, { localAddress: at(1) }));
     }
-    const known = expectRefused(await postLogin(server.url, { email: person.email, password: person.password }));
-    const notKnown = expectRefused(await postLogin(server.url, { email: unknown, password: "anything at all" }));
-    expect(notKnown).toBe(known);
-
+    const known = expectRefused(await postLogin(b.url, { email: person.email, password: person.password }, { localAddress: at(1) }));
+    const notKnown = expectRefused(await postLogin(b.url, { email: unknown, password: "anything at all" }, { localAddress: at(1) }));
+    expect(known.retryAfter).toBeGreaterThanOrEqual(7);
+    expect(known.retryAfter).toBeLessThanOrEqual(8);
+    expect(notKnown.message.replace(/\d+/, "N")).toBe(known.message.replace(/\d+/, "N"));
     // The count is per account, whatever the case of the address it was given with.
-    expectRefused(await postLogin(server.url, { email: person.email.toUpperCase(), password: person.password }));
+    expectRefused(await postLogin(a.url, { email: person.email.toUpperCase(), password: person.password }, { localAddress: at(1) }));
 
     // Another account from the same address is not affected.
     const other = await createPerson(db.sql);
-    const res = await postLogin(server.url, { email: other.email, password: other.password });
-    expect(res.status).toBe(302);
-    expect(sessionPair(res)).not.toBeNull();
+    expectSignedIn(await postLogin(a.url, { email: other.email, password: other.password }, { localAddress: at(1) }));
   });
 
-  it("a successful sign-in resets the account's count", async () => {
-    const server = await freshServer();
+  it("the delay grows: 8 seconds after the third failure, 16 after the fourth", async () => {
+    const at = addressesOfTest();
     const person = await createPerson(db.sql);
-    for (let i = 0; i < 4; i++) expectWrong(await postLogin(server.url, { email: person.email, password: wrong }));
-    expect((await postLogin(server.url, { email: person.email, password: person.password })).status).toBe(302);
-    // Without the reset these four would make eight failures, and the second would already be refused.
-    for (let i = 0; i < 4; i++) expectWrong(await postLogin(server.url, { email: person.email, password: wrong }));
-    const res = await postLogin(server.url, { email: person.email, password: person.password });
-    expect(res.status).toBe(302);
-    expect(sessionPair(res)).not.toBeNull();
+    for (let i = 0; i < 3; i++) expectWrong(await postLogin(a.url, { email: person.email, password: wrong }, { localAddress: at(1) }));
+    const first = expectRefused(await postLogin(b.url, { email: person.email, password: wrong }, { localAddress: at(1) }));
+    expect(first.retryAfter).toBeLessThanOrEqual(8);
+    await new Promise((resolve) => setTimeout(resolve, first.retryAfter * 1000 + 250));
+    expectWrong(await postLogin(b.url, { email: person.email, password: wrong }, { localAddress: at(1) }));
+    const second = expectRefused(await postLogin(a.url, { email: person.email, password: person.password }, { localAddress: at(1) }));
+    expect(second.retryAfter).toBeGreaterThanOrEqual(15);
+    expect(second.retryAfter).toBeLessThanOrEqual(16);
+    expect(second.message).toMatch(/Try again in 1[56] seconds\.$/);
+  });
+
+  it("parallel attempts on both instances get no more than the free failures", async () => {
+    const at = addressesOfTest();
+    const person = await createPerson(db.sql);
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => postLogin((i % 2 ? a : b).url, { email: person.email, password: `${wrong}-${i}` }, { localAddress: at(1) })),
+    );
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 400)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(9);
+  });
+
+  it("cannot be used to lock the owner out: they sign in from their own address while another address hammers their account", async () => {
+    const at = addressesOfTest();
+    const owner = await createPerson(db.sql);
+    for (let i = 0; i < 20; i++) {
+      const res = await postLogin((i % 2 ? a : b).url, { email: owner.email, password: `${wrong}-${i}` }, { localAddress: at(66) });
+      expect([400, 429]).toContain(res.status);
+    }
+    expectRefused(await postLogin(a.url, { email: owner.email, password: wrong }, { localAddress: at(66) }));
+    expectSignedIn(await postLogin(a.url, { email: owner.email, password: owner.password }, { localAddress: at(1) }));
+    expectSignedIn(await postLogin(b.url, { email: owner.email, password: owner.password }, { localAddress: at(1) }));
+  });
+
+  it("a successful sign-in forgets that account's failures from that address", async () => {
+    const at = addressesOfTest();
+    const person = await createPerson(db.sql);
+    for (let round = 0; round < 3; round++) {
+      // Without forgetting, the second round's failures would be the 3rd and 4th, and the sign-in after them refused.
+      for (let i = 0; i < 2; i++) expectWrong(await postLogin(a.url, { email: person.email, password: wrong }, { localAddress: at(1) }));
+      expectSignedIn(await postLogin(b.url, { email: person.email, password: person.password }, { localAddress: at(1) }));
+    }
   });
 
   it("form errors (nothing checked) do not count as attempts", async () => {
-    const server = await freshServer();
+    const at = addressesOfTest();
     const person = await createPerson(db.sql);
     for (let i = 0; i < 8; i++) {
-      expect((await postLogin(server.url, { email: person.email, password: "" })).status).toBe(400);
+      expect((await postLogin(a.url, { email: person.email, password: "" }, { localAddress: at(1) })).status).toBe(400);
     }
-    expect((await postLogin(server.url, { email: person.email, password: person.password })).status).toBe(302);
+    expectSignedIn(await postLogin(a.url, { email: person.email, password: person.password }, { localAddress: at(1) }));
   });
 });
 
-describe("per address", () => {
-  it("allows 30 failed attempts in 15 minutes from one address, over any number of accounts, then refuses even a right password", async () => {
-    const server = await freshServer();
+describe("one address, all accounts", () => {
+  it("allows 30 failures in 15 minutes over any number of accounts and both instances, then refuses even a right password", async () => {
+    const at = addressesOfTest();
     const person = await createPerson(db.sql);
-    const here = "127.0.0.1";
-    // 30 attempts for 30 different (unknown) accounts: none reaches its own limit.
+    // 30 attempts for 30 different (unknown) accounts: none is slowed down on its own.
     for (let i = 0; i < 30; i++) {
-      expectWrong(await postLogin(server.url, { email: `spray-${i}-${tag()}@example.org`, password: wrong }, { localAddress: here }));
+      expectWrong(await postLogin((i % 2 ? a : b).url, { email: `spray-${i}-${tag()}@example.org`, password: wrong }, { localAddress: at(1) }));
     }
-    const fromHere = expectRefused(await postLogin(server.url, { email: person.email, password: person.password }, { localAddress: here }));
-    const unknownFromHere = expectRefused(await postLogin(server.url, { email: `new-${tag()}@example.org`, password: wrong }, { localAddress: here }));
-    expect(unknownFromHere).toBe(fromHere);
+    const fromHere = expectRefused(await postLogin(a.url, { email: person.email, password: person.password }, { localAddress: at(1) }));
+    const unknownFromHere = expectRefused(await postLogin(b.url, { email: `new-${tag()}@example.org`, password: wrong }, { localAddress: at(1) }));
+    expect(unknownFromHere.message).toBe(fromHere.message);
+    expect(fromHere.retryAfter).toBeGreaterThan(14 * 60);
+    // Refused attempts store nothing: spraying from a refused address does not fill the table.
+    const before = await db.sql`select count(*)::int as n from sign_in_throttle`;
+    for (let i = 0; i < 10; i++) expectRefused(await postLogin(a.url, { email: `more-${i}-${tag()}@example.org`, password: wrong }, { localAddress: at(1) }));
+    expect((await db.sql`select count(*)::int as n from sign_in_throttle`)[0].n).toBe(before[0].n);
 
     // The same account from another address signs in: the limit was the address's, not the account's.
-    const elsewhere = await postLogin(server.url, { email: person.email, password: person.password }, { localAddress: "127.0.0.2" });
-    expect(elsewhere.status).toBe(302);
-    expect(sessionPair(elsewhere)).not.toBeNull();
+    expectSignedIn(await postLogin(a.url, { email: person.email, password: person.password }, { localAddress: at(2) }));
   });
 
   it("does not count successful sign-ins, so a delegation behind one address is never locked out", async () => {
-    const server = await freshServer();
+    const at = addressesOfTest();
     const person = await createPerson(db.sql);
-    for (let i = 0; i < 40; i++) {
-      const res = await postLogin(server.url, { email: person.email, password: person.password }, { localAddress: "127.0.0.1" });
-      expect(res.status).toBe(302);
-    }
+    for (let i = 0; i < 40; i++) expectSignedIn(await postLogin((i % 2 ? a : b).url, { email: person.email, password: person.password }, { localAddress: at(1) }));
   });
-
 });

@@ -147,6 +147,40 @@ describe("importing people from a CSV file", () => {
     expect(await findMembership(db.sql, conference.id, me.id)).toMatchObject({ role: "secretariat" });
   });
 
+  it("never changes the deployment administrator or the secretariat, reporting them as kept; ordinary accounts still change", async () => {
+    const admin = await createTestPerson(db.sql, { isAdmin: true, name: "The Administrator" });
+    const adminMember = await createTestPerson(db.sql, { isAdmin: true, role: "chair", conferenceId: conference.id });
+    const colleague = await createTestPerson(db.sql, { role: "secretariat", conferenceId: conference.id, name: "Sec Colleague" });
+    const chair = await createTestPerson(db.sql, { role: "chair", conferenceId: conference.id });
+    const auditBefore = await db.sql`select count(*)::int as n from audit_log where conference_id = ${conference.id}`;
+    const csv = [
+      "name,email,delegation,role",
+      `Admin,${admin.email.toUpperCase()},,observer`,
+      `Admin Member,${adminMember.email},,observer`,
+      `Colleague,${colleague.email},JPN,delegate`,
+      `Chair,${chair.email},,observer`,
+    ].join("\n");
+    const res = await secretariat.postMultipart(path, csvForm(csv));
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const rows = reportRows(html);
+    expect(Object.fromEntries([...rows].map(([n, r]) => [n, r.outcome]))).toEqual({ 2: "kept", 3: "kept", 4: "kept", 5: "updated" });
+    expect(rows.get(2)!.text).toContain("This account is the deployment administrator: an import never changes their role. Nothing changed");
+    expect(rows.get(4)!.text).toContain("This account is of the secretariat: an import never changes their role. Nothing changed");
+    expect(pageText(html)).toContain("1 of 4 rows accepted (0 invited, 0 added, 1 updated, 0 unchanged), 0 rejected. 3 kept as they are");
+
+    // The administrator was not made a participant (which would have replaced their secretariat rights), the others keep their roles.
+    expect(await findMembership(db.sql, conference.id, admin.id)).toBeNull();
+    expect(await findMembership(db.sql, conference.id, adminMember.id)).toMatchObject({ role: "chair" });
+    expect(await findMembership(db.sql, conference.id, colleague.id)).toMatchObject({ role: "secretariat", delegationId: null });
+    expect(await findMembership(db.sql, conference.id, chair.id)).toMatchObject({ role: "observer" });
+    const adminClient = await clientFor(server.url, admin);
+    expect((await adminClient.get(path)).status).toBe(200);
+    // Only the ordinary account's change is in the audit trail.
+    const auditAfter = await db.sql`select count(*)::int as n from audit_log where conference_id = ${conference.id}`;
+    expect(auditAfter[0].n - auditBefore[0].n).toBe(1);
+  });
+
   it("rejects a file over 1 MB with an error next to the file field, and changes nothing", async () => {
     const before = await invitationCount();
     const header = "name,email,delegation,role\n";
