@@ -4,7 +4,7 @@ import { closeCodes, encodeAccess, encodeAwareness, encodeSaved, encodeSavingPau
 import { filterPresence, presenceState, PresenceRate, PresenceViolation, type PresenceIdentity } from "./presence";
 import { LockedClauses, LockViolation, noLocks, type RoomLocks } from "./clause-locks";
 import { SchemaGuard, SchemaViolation, type DocumentModel } from "./schema-guard";
-import { MalformedUpdate, TooMuchHeld, UpdateGate } from "./update-check";
+import { MalformedUpdate, TooMuchHeld, UpdateGate, type UpdateCheck } from "./update-check";
 import type { Relay, RelayChannel } from "./relay";
 
 /** One WebSocket connection as a room sees it. */
@@ -137,7 +137,7 @@ export class Room {
   private shadow = new Y.Doc({ gc: true });
   private locked = new LockedClauses(new Set(), this.shadow.getXmlFragment());
   /** The update being tried on the shadow, and what its transactions broke. */
-  private trial: { from: Peer; claims: ClientClaims; violation: unknown } | null = null;
+  private trial: { from: Peer; clients: number[]; claims: ClientClaims; violation: unknown } | null = null;
   private readonly gate: UpdateGate<Peer>;
   /** Document updates and presence changes not yet sent to the peers (see broadcast). */
   private outgoing: { update: Uint8Array; origin: unknown }[] = [];
@@ -318,10 +318,10 @@ export class Room {
       }
       return;
     }
-    this.admit(update, from, check.overlaps);
+    this.admit(update, from, check);
     if (this.gate.holding) {
       this.gate.release((held, peer, heldCheck) => {
-        if (this.peers.has(peer) && !this.refused.has(peer)) this.admit(held, peer, heldCheck.overlaps);
+        if (this.peers.has(peer) && !this.refused.has(peer)) this.admit(held, peer, heldCheck);
       });
     }
   }
@@ -331,12 +331,12 @@ export class Room {
    * connection. Structures the room has already are cut off first: Yjs would ignore them here,
    * but merged with the batch that holds the originals they could take their place in the log.
    */
-  private admit(update: Uint8Array, from: Peer, overlaps: boolean): boolean {
-    if (overlaps) {
+  private admit(update: Uint8Array, from: Peer, check: UpdateCheck): boolean {
+    if (check.overlaps) {
       update = Y.diffUpdate(update, Y.encodeStateVector(this.shadow));
       if (isEmptyUpdate(update)) return true;
     }
-    const violation = this.tryOnShadow(update, from);
+    const violation = this.tryOnShadow(update, from, check.to.keys());
     if (violation !== null) {
       const { code, reason } = refusalOf(violation);
       // Never stored nor relayed. The client's copy now differs from everyone's: it reopens a fresh one.
@@ -354,8 +354,8 @@ export class Room {
   }
 
   /** Applies an update to the shadow; returns what refused it (the shadow is then rebuilt without it), or null. */
-  private tryOnShadow(update: Uint8Array, from: Peer): unknown {
-    const trial = { from, claims: new Map<number, string>(), violation: null as unknown };
+  private tryOnShadow(update: Uint8Array, from: Peer, clients: Iterable<number>): unknown {
+    const trial = { from, clients: [...clients], claims: new Map<number, string>(), violation: null as unknown };
     this.trial = trial;
     try {
       Y.applyUpdate(this.shadow, update, from);
@@ -381,8 +381,9 @@ export class Room {
     if (!trial) return this.guard!.observe(tr);
     if (trial.violation !== null) return;
     try {
-      for (const [client, clock] of tr.afterState) {
-        if (clock <= (tr.beforeState.get(client) ?? 0)) continue;
+      // The clients whose structures the update holds; of those, the ones it took further.
+      for (const client of trial.clients) {
+        if ((tr.afterState.get(client) ?? 0) <= (tr.beforeState.get(client) ?? 0)) continue;
         const owner = this.claims.get(client) ?? trial.claims.get(client);
         if (owner === undefined || (owner === trial.from.owner && !this.storedClaims.has(client))) trial.claims.set(client, trial.from.owner);
         else if (owner !== trial.from.owner) throw new ForeignClient("document update under another participant's client id");
@@ -412,7 +413,7 @@ export class Room {
     const update = Y.encodeStateAsUpdate(scratch, before);
     scratch.destroy();
     if (isEmptyUpdate(update)) return;
-    const violation = this.tryOnShadow(update, serverPeer);
+    const violation = this.tryOnShadow(update, serverPeer, [scratch.clientID]);
     if (violation !== null) throw violation;
     await new Promise<void>((done) => {
       this.pending.push({ update, from: serverPeer, done });
