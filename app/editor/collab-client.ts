@@ -1,6 +1,7 @@
 import * as Y from "yjs";
 import * as decoding from "lib0/decoding";
 import { WebsocketProvider } from "y-websocket";
+import { keepOwnPresence } from "./own-presence";
 
 /** Must match server/collab/protocol.ts. */
 const messageConcord = 64;
@@ -47,6 +48,7 @@ export function connectStatement(documentId: string, { readOnly = false }: { rea
   // Tabs of one browser must not sync among themselves: everything goes through the server,
   // which stores it before anyone sees it.
   const provider = new WebsocketProvider(`${scheme}//${window.location.host}/collab`, documentId, doc, { disableBc: true });
+  const stopKeepingOwnPresence = keepOwnPresence(provider.awareness);
   let confirmedClock = 0;
   let refused = false;
   let refusal: string | null = null;
@@ -131,6 +133,7 @@ export function connectStatement(documentId: string, { readOnly = false }: { rea
       window.removeEventListener("offline", goOffline);
       window.removeEventListener("online", goOnline);
       listeners.clear();
+      stopKeepingOwnPresence();
       provider.destroy();
       doc.destroy();
     },
