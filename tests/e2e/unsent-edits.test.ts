@@ -79,11 +79,17 @@ async function withoutLiveUpdates(page: Page): Promise<void> {
   await page.route(/\/events$/, (route) => route.abort());
 }
 
+/** Connected is not yet synced: the text is there once its clauses are. */
+async function statementShown(page: Page): Promise<void> {
+  await page.locator('.connection-badge[data-connection="connected"]').waitFor();
+  await page.locator('.statement .clause[data-label="OP2"]').waitFor();
+}
+
 async function openStatement(context: BrowserContext, documentId: string): Promise<Page> {
   const page = await context.newPage();
   await withoutLiveUpdates(page);
   await page.goto(`${server.url}/documents/${documentId}`);
-  await page.locator('.connection-badge[data-connection="connected"]').waitFor();
+  await statementShown(page);
   return page;
 }
 
@@ -110,7 +116,7 @@ it("keeps edits typed offline through a reload, and stores them once the server 
   let serverReachable = true;
   await page.routeWebSocket(/\/collab\//, (ws) => (serverReachable ? ws.connectToServer() : ws.close()));
   await page.goto(`${server.url}/documents/${documentId}`);
-  await page.locator('.connection-badge[data-connection="connected"]').waitFor();
+  await statementShown(page);
 
   await goOffline(context, page);
   await caretAtEnd(page, "OP2");
@@ -160,7 +166,7 @@ it("drops the local copy of an edit the server refused, so it never comes back",
   await expect.poll(() => copyNames(page, prefix), { timeout: 10_000 }).toEqual([]);
 
   await page.reload();
-  await page.locator('.connection-badge[data-connection="connected"]').waitFor();
+  await statementShown(page);
   expect(await clauseText(page, "OP2")).toBe(op2.text);
   expect(await page.locator(".refusal-notice").count()).toBe(0);
   expect(await storedText(n.documentId)).not.toContain("typed while it was agreed");
