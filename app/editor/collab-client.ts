@@ -67,13 +67,6 @@ export function connectStatement(
     return false;
   };
   let unsent: UnsentEdits | null = null;
-  const prefix = keepUnsentFor ? unsentEditsPrefix(keepUnsentFor, documentId) : null;
-  if (prefix && readOnly) discardLeftCopies(prefix);
-  else if (prefix)
-    unsent = keepUnsentEdits(doc, prefix, (sv) => {
-      for (const [client, clock] of sv) merged.set(client, Math.max(merged.get(client) ?? 0, clock));
-      recompute();
-    });
   const discardUnsent = () => {
     unsent?.discard();
     unsent = null;
@@ -109,6 +102,14 @@ export function connectStatement(
     }
     if (!next.unsaved) unsent?.acknowledged();
   };
+
+  const prefix = keepUnsentFor ? unsentEditsPrefix(keepUnsentFor, documentId) : null;
+  if (prefix && readOnly) discardLeftCopies(prefix);
+  else if (prefix)
+    unsent = keepUnsentEdits(doc, prefix, (sv) => {
+      for (const [client, clock] of sv) merged.set(client, Math.max(merged.get(client) ?? 0, clock));
+      recompute();
+    });
 
   provider.messageHandlers[messageConcord] = (_encoder, decoder) => {
     const kind = decoding.readVarUint(decoder);
