@@ -1,7 +1,6 @@
 import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/react";
 import Collaboration from "@tiptap/extension-collaboration";
-import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { statementExtensions, statementField } from "./schema";
 import { overlayClauses, type NegotiationOverlayData } from "./negotiation-overlay";
 import type { StatementConnection } from "./collab-client";
@@ -9,23 +8,14 @@ import { Toolbar } from "./Toolbar";
 import { Outline } from "./Outline";
 import { Presence, type PresentUser } from "./Presence";
 import { CommentAnchors } from "./comment-anchors";
+import { remoteCarets } from "./remote-carets";
+import { readPresence } from "./presence-state";
+
+export { renderCaret } from "./remote-carets";
 
 export interface LocalUser {
   name: string;
   color: string;
-}
-
-export function renderCaret(user: Record<string, string>): HTMLElement {
-  const caret = document.createElement("span");
-  caret.className = "collab-caret";
-  caret.style.borderColor = user.color;
-  caret.setAttribute("aria-hidden", "true");
-  const label = document.createElement("span");
-  label.className = "collab-caret__label";
-  label.style.backgroundColor = user.color;
-  label.textContent = user.name;
-  caret.append(label);
-  return caret;
 }
 
 /** The id of the clause holding the selection, if any. */
@@ -64,12 +54,7 @@ export function StatementEditor({
     extensions: [
       ...statementExtensions,
       Collaboration.configure({ document: connection.doc, field: statementField }),
-      CollaborationCaret.configure({
-        provider: connection.provider,
-        user,
-        render: renderCaret,
-        selectionRender: (u) => ({ nodeName: "span", class: "collab-selection", style: `background-color: ${u.color}33` }),
-      }),
+      remoteCarets({ awareness: connection.provider.awareness, field: statementField, user }),
       CommentAnchors,
     ],
     editorProps: {
@@ -160,9 +145,10 @@ function lockNote({ locks }: NegotiationOverlayData): string | null {
 function usePresence(connection: StatementConnection): PresentUser[] {
   const awareness = connection.provider.awareness;
   const read = () =>
-    [...awareness.getStates().entries()]
-      .filter(([, s]) => s.user?.name)
-      .map(([clientId, s]) => ({ clientId, name: String(s.user.name), color: String(s.user.color), self: clientId === awareness.clientID }));
+    [...awareness.getStates().entries()].flatMap(([clientId, state]) => {
+      const presence = readPresence(state, statementField);
+      return presence ? [{ clientId, name: presence.name, color: presence.color, self: clientId === awareness.clientID }] : [];
+    });
   const [people, setPeople] = useState<PresentUser[]>(read);
   useEffect(() => {
     const update = () => setPeople(read());

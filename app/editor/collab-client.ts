@@ -1,14 +1,18 @@
 import * as Y from "yjs";
 import * as decoding from "lib0/decoding";
 import { WebsocketProvider } from "y-websocket";
+import { keepOwnPresence } from "./own-presence";
+import { discardLeftCopies, keepUnsentEdits, unsentEditsPrefix, type UnsentEdits } from "./unsent-edits";
 
 /** Must match server/collab/protocol.ts. */
 const messageConcord = 64;
 const concordSaved = 0;
 const concordAccess = 1;
 const concordSaving = 2;
-/** The server's close code for an edit to a locked (agreed) clause: the edit was not saved. */
-const closeClauseLocked = 4409;
+/** The server's close codes for an edit it refused and did not save: to a locked (agreed) clause, or breaking the statement's structure. */
+const closeRefused = new Set([4409, 4422]);
+/** The server's close code when the person's access to the conference was removed. */
+const closeAccessRemoved = 4403;
 
 export type ConnectionState = "connecting" | "connected" | "offline";
 
@@ -20,7 +24,7 @@ export interface CollabStatus {
   readOnly: boolean;
   /** Edits were refused (made before the server made this person read-only, or changing an agreed clause); reopen to resync. */
   refused: boolean;
-  /** The server's reason when it refused an edit to a locked clause, to show the person. */
+  /** The server's reason when it refused an edit, to show the person. */
   refusal: string | null;
   /** Why the server ended the connection for good (signed out, access removed), if it did. */
   ended: string | null;
@@ -38,16 +42,35 @@ export interface StatementConnection {
 
 /**
  * Opens a statement over the stock y-websocket provider. The server confirms each durable
- * write with its state vector; comparing this client's own clock with it tells whether every
- * local edit is stored (the editor's "saving" indicator).
+ * write with its state vector; comparing the clocks of this client, and of the copies of
+ * earlier pages it merged, with it tells whether every local edit is stored (the editor's
+ * "saving" indicator). Given `keepUnsentFor` (the person's user id), unsent edits are also kept
+ * in the browser until then (see unsent-edits.ts).
  */
-export function connectStatement(documentId: string, { readOnly = false }: { readOnly?: boolean } = {}): StatementConnection {
+export function connectStatement(
+  documentId: string,
+  { readOnly = false, keepUnsentFor }: { readOnly?: boolean; keepUnsentFor?: string } = {},
+): StatementConnection {
   const doc = new Y.Doc();
   const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
   // Tabs of one browser must not sync among themselves: everything goes through the server,
   // which stores it before anyone sees it.
   const provider = new WebsocketProvider(`${scheme}//${window.location.host}/collab`, documentId, doc, { disableBc: true });
-  let confirmedClock = 0;
+  const stopKeepingOwnPresence = keepOwnPresence(provider.awareness);
+  /** The server's acknowledged state vector. */
+  const confirmed = new Map<number, number>();
+  /** Edits merged from copies of earlier pages: the clock of each of their clients the server must reach. */
+  const merged = new Map<number, number>();
+  const hasUnconfirmed = () => {
+    if (Y.getState(doc.store, doc.clientID) > (confirmed.get(doc.clientID) ?? 0)) return true;
+    for (const [client, clock] of merged) if (clock > (confirmed.get(client) ?? 0)) return true;
+    return false;
+  };
+  let unsent: UnsentEdits | null = null;
+  const discardUnsent = () => {
+    unsent?.discard();
+    unsent = null;
+  };
   let refused = false;
   let refusal: string | null = null;
   let ended: string | null = null;
@@ -56,10 +79,9 @@ export function connectStatement(documentId: string, { readOnly = false }: { rea
   const listeners = new Set<(s: CollabStatus) => void>();
 
   const recompute = () => {
-    const own = Y.getState(doc.store, doc.clientID);
     const next: CollabStatus = {
       connection: provider.wsconnected ? "connected" : provider.wsconnecting ? "connecting" : "offline",
-      unsaved: !readOnly && own > confirmedClock,
+      unsaved: !readOnly && hasUnconfirmed(),
       readOnly,
       refused,
       refusal,
@@ -78,27 +100,40 @@ export function connectStatement(documentId: string, { readOnly = false }: { rea
       status = next;
       for (const l of listeners) l(status);
     }
+    if (!next.unsaved) unsent?.acknowledged();
   };
+
+  const prefix = keepUnsentFor ? unsentEditsPrefix(keepUnsentFor, documentId) : null;
+  if (prefix && readOnly) discardLeftCopies(prefix);
+  else if (prefix)
+    unsent = keepUnsentEdits(doc, prefix, (sv) => {
+      for (const [client, clock] of sv) merged.set(client, Math.max(merged.get(client) ?? 0, clock));
+      recompute();
+    });
 
   provider.messageHandlers[messageConcord] = (_encoder, decoder) => {
     const kind = decoding.readVarUint(decoder);
     if (kind === concordSaved) {
       const sv = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
-      confirmedClock = Math.max(confirmedClock, sv.get(doc.clientID) ?? 0);
+      for (const [client, clock] of sv) confirmed.set(client, Math.max(confirmed.get(client) ?? 0, clock));
     } else if (kind === concordSaving) {
       savingPaused = decoding.readVarUint(decoder) === 1;
     } else if (kind === concordAccess) {
       readOnly = decoding.readVarUint(decoder) === 1;
-      if (readOnly && Y.getState(doc.store, doc.clientID) > confirmedClock) refused = true;
+      if (readOnly && hasUnconfirmed()) refused = true;
+      if (readOnly) discardUnsent();
     }
     recompute();
   };
   provider.on("closed", ({ code, reason }: { code: number; reason: string }) => {
-    if (code === closeClauseLocked) {
-      // Not the end: this copy holds an edit nobody else has; the page opens a fresh one.
+    if (closeRefused.has(code)) {
+      // Not the end: this copy holds an edit nobody else has; the page opens a fresh one, and
+      // the browser's copy of the refused edit goes before it does.
+      discardUnsent();
       refused = true;
-      refusal = reason || "this clause is agreed";
+      refusal = reason || "the change was not saved";
     } else {
+      if (code === closeAccessRemoved) discardUnsent();
       ended = reason || "the server closed the connection";
     }
     recompute();
@@ -109,7 +144,10 @@ export function connectStatement(documentId: string, { readOnly = false }: { rea
     recompute();
   });
   provider.on("connection-close", recompute);
-  doc.on("update", recompute);
+  doc.on("update", (_update: Uint8Array, origin: unknown) => {
+    if (origin !== provider) unsent?.edited();
+    recompute();
+  });
   // Connection attempts fail silently while offline; poll the cheap state so the badge is right.
   const timer = window.setInterval(recompute, 1000);
   // A dropped network can leave the socket looking open for many seconds; the browser knows sooner.
@@ -131,6 +169,8 @@ export function connectStatement(documentId: string, { readOnly = false }: { rea
       window.removeEventListener("offline", goOffline);
       window.removeEventListener("online", goOnline);
       listeners.clear();
+      unsent?.close({ unsent: !readOnly && hasUnconfirmed() });
+      stopKeepingOwnPresence();
       provider.destroy();
       doc.destroy();
     },

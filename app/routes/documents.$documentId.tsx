@@ -8,6 +8,7 @@ import { connectStatement, type CollabStatus, type StatementConnection } from ".
 import { StatementEditor } from "../editor/StatementEditor";
 import { ConnectionBadge } from "../editor/ConnectionBadge";
 import { colorFor } from "../editor/identity";
+import { useWarnBeforeLeaving } from "../editor/warn-before-leaving";
 import { AppHeader } from "../components/AppHeader";
 import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
 import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
@@ -44,6 +45,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     document: { id: document.id, title: document.title },
     conference: { id: conference.id, title: conference.title },
     me: {
+      id: user.id,
       // Presence shows whom a delegate speaks for.
       name: delegation ? `${user.name} (${delegation.code})` : user.name,
       color: colorFor(user.id),
@@ -166,7 +168,7 @@ export default function DocumentPage() {
   }, [status.refused, status.refusal]);
 
   useEffect(() => {
-    const c = connectStatement(document.id, { readOnly: !canWrite });
+    const c = connectStatement(document.id, { readOnly: !canWrite, keepUnsentFor: me.id });
     setConnection(c);
     setStatus(c.status());
     const off = c.onStatus(setStatus);
@@ -175,7 +177,8 @@ export default function DocumentPage() {
       c.destroy();
       setConnection(null);
     };
-  }, [document.id, canWrite, generation]);
+  }, [document.id, canWrite, generation, me.id]);
+  useWarnBeforeLeaving(status.unsaved);
 
   const user = useMemo(() => ({ name: me.name, color: me.color }), [me.name, me.color]);
 
@@ -217,8 +220,10 @@ export default function DocumentPage() {
       <main id="main">
         {connection ? (
           <StatementEditor
-            // A fresh copy needs a fresh editor: the editor binds to its Y.Doc once.
-            key={generation}
+            // A fresh copy needs a fresh editor: the editor binds to its Y.Doc once. Keyed by the
+            // copy itself, not the generation: the first render of a new generation still holds
+            // the refused copy, and an editor mounted then would stay bound to it.
+            key={connection.doc.guid}
             connection={connection}
             user={user}
             readOnly={status.readOnly}
