@@ -11,7 +11,6 @@ import { CommentAnchors } from "./comment-anchors";
 import { remoteCarets } from "./remote-carets";
 import { readPresence } from "./presence-state";
 
-export { renderCaret } from "./remote-carets";
 
 export interface LocalUser {
   name: string;

@@ -1,10 +1,10 @@
 import { useEffect, useState } from "react";
 import { EditorContent, useEditor, useEditorState } from "@tiptap/react";
 import Collaboration from "@tiptap/extension-collaboration";
-import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { connectStatement, type CollabStatus, type StatementConnection } from "../editor/collab-client";
 import { proposalExtensions, proposalField } from "../editor/proposal-schema";
-import { renderCaret, type LocalUser } from "../editor/StatementEditor";
+import type { LocalUser } from "../editor/StatementEditor";
+import { remoteCarets } from "../editor/remote-carets";
 import { ConnectionBadge } from "../editor/ConnectionBadge";
 
 /**
@@ -64,7 +64,8 @@ function DraftEditor({
     extensions: [
       ...proposalExtensions,
       Collaboration.configure({ document: connection.doc, field: proposalField }),
-      CollaborationCaret.configure({ provider: connection.provider, user, render: renderCaret }),
+      // Others' carets are drawn only once checked: a malformed one must not stall the draft.
+      remoteCarets({ awareness: connection.provider.awareness, field: proposalField, user }),
     ],
     editorProps: { attributes: { class: "proposal-draft", role: "textbox", "aria-multiline": "true", "aria-label": label } },
   });
