@@ -42,7 +42,9 @@ export function collabAccess(sql: Sql, auth: Auth) {
   /** How everyone in a document sees this person: their name, role and delegation, never what their client says. */
   async function identity(user: { id: string; name: string }, decision: { conferenceId: string; role: string; delegationId: string | null }): Promise<PresenceIdentity> {
     const delegation = decision.delegationId ? await findDelegation(sql, decision.conferenceId, decision.delegationId) : null;
-    return { name: user.name, color: colorFor(user.id), role: decision.role, delegation: delegation?.name ?? null };
+    // Named as the statement page names its own user, so that both agree.
+    const name = delegation ? `${user.name} (${delegation.code})` : user.name;
+    return { name, color: colorFor(user.id), role: decision.role, delegation: delegation?.name ?? null };
   }
 
   return {

@@ -6,7 +6,7 @@ import { loadUpdates } from "../../server/queries/document-state";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { connectSyncedClient, startTyping, waitFor, waitForConvergence, type TestClient } from "../support/clients";
-import { encodeMessage, openRawSocket, rawRoundTrip, replicate, type RawSocket } from "../support/raw-socket";
+import { awarenessUpdate, encodeMessage, openRawSocket, rawRoundTrip, replicate, type RawSocket } from "../support/raw-socket";
 import { createSessionUser } from "../support/sessions";
 import { seedFrom, seededRandom, type Random } from "../support/prng";
 import { withTimeout } from "../support/wait";
@@ -56,17 +56,6 @@ function varUint(n: number): Uint8Array {
 }
 
 const concat = (...parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => [...p]));
-
-function awarenessUpdate(entries: { id: number; clock: number; state: string }[]): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, entries.length);
-  for (const { id, clock, state } of entries) {
-    encoding.writeVarUint(e, id);
-    encoding.writeVarUint(e, clock);
-    encoding.writeVarString(e, state);
-  }
-  return encoding.toUint8Array(e);
-}
 
 function mutate(rnd: Random, message: Uint8Array): Uint8Array {
   let m = [...message];

@@ -59,6 +59,18 @@ export function encodeMessage(...fields: (number | Uint8Array)[]): Uint8Array {
   return encoding.toUint8Array(e);
 }
 
+/** An awareness update of arbitrary entries (client ids, clocks and JSON states the stock client would never send). */
+export function awarenessUpdate(entries: { id: number; clock: number; state: string }[]): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, entries.length);
+  for (const { id, clock, state } of entries) {
+    encoding.writeVarUint(e, id);
+    encoding.writeVarUint(e, clock);
+    encoding.writeVarString(e, state);
+  }
+  return encoding.toUint8Array(e);
+}
+
 /** Index of the first sync step 2 (the server's answer to a sync step 1) received from `from` on. */
 function step2After(raw: RawSocket, from: number): number {
   for (let i = from; i < raw.received.length; i++) if (raw.received[i][0] === 0 && raw.received[i][1] === 1) return i;
