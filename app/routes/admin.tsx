@@ -3,18 +3,17 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useEffect, useRef } from "react";
 import { z } from "zod";
 import {
-  appendUpdates,
   assignRole,
   availableSlug,
   createConference,
-  createDocument,
+  createStatement,
   findConference,
   findMembership,
   findUserByEmail,
   issueInvitation,
   listConferencesWithSecretariat,
   slugify,
-  statementUpdate,
+  zeroDraftName,
 } from "../utils/people.server";
 import { emptyStatement } from "../editor/empty-statement";
 import { AppHeader } from "../components/AppHeader";
@@ -61,8 +60,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
         const conference = await sql.begin(async (tx) => {
           const slug = await availableSlug(tx, slugify(title));
           const c = await createConference(tx, { slug, title, subtitle, venue });
-          const document = await createDocument(tx, c.id, "Joint Statement");
-          await appendUpdates(tx, document.id, [statementUpdate(emptyStatement("Joint Statement"))]);
+          const statement = "Joint Statement";
+          await createStatement(tx, {
+            conferenceId: c.id,
+            title: statement,
+            content: emptyStatement(statement),
+            versionName: zeroDraftName,
+            createdBy: admin.id,
+          });
           return c;
         });
         return { ok: true as const, intent: "create" as const, message: `Conference “${conference.title}” created (${conference.slug}). Appoint its secretariat below.` };

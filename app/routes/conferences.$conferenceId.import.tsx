@@ -2,9 +2,7 @@ import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs, MetaFuncti
 import { MaxPartSizeExceededError, data, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { createDocument } from "../../server/queries/documents";
-import { appendUpdates } from "../../server/queries/document-state";
-import { statementUpdate } from "../../server/seed/statement-state";
+import { createStatement } from "../../server/versions/new-statement";
 import type { SessionUser } from "../../server/queries/sessions";
 import { paragraphsFromDocx } from "../../server/import/docx";
 import { paragraphsFromMarkdown } from "../../server/import/markdown";
@@ -56,11 +54,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     return invalid({ errors: { form: ["The preview could not be read. Upload the file again."] }, values: { intent: "create" } });
   }
   const json = importedStatementJSON({ ...draft, title: parsed.data.title });
-  const document = await context.sql.begin(async (tx) => {
-    const d = await createDocument(tx, conference.id, parsed.data.title);
-    await appendUpdates(tx, d.id, [statementUpdate(json)]);
-    return d;
-  });
+  // The imported text is the statement's first version, named after the import.
+  const { title } = parsed.data;
+  const document = await context.sql.begin((tx) =>
+    createStatement(tx, { conferenceId: conference.id, title, content: json, versionName: title, createdBy: user.id })
+  );
   throw redirect(`/documents/${document.id}`);
 }
 

@@ -7,6 +7,7 @@ import { verifyChain } from "../../server/audit/verify";
 import { latestSilence } from "../../server/queries/silence-procedures";
 import { issueInvitation, acceptInvitation } from "../../server/people/invitations";
 import { hashPassword } from "../../server/auth/password";
+import { restoreConfirmation } from "../../app/versions/restore-names";
 
 /**
  * Every kind of decision and state change, made through the real routes, leaves its entry with
@@ -120,8 +121,11 @@ describe("versions", () => {
     expect(res.status).toBe(200);
     await res.arrayBuffer();
     expect((await only("export.downloaded", created.seq)).subject).toMatchObject({ format: "docx", version: "Rev.1" });
-    expect((await f.post(f.people.chair, history, { intent: "restore", versionId: id })).status).toBeLessThan(400);
-    expect((await only("version.restored", before)).subject).toMatchObject({ restoredFrom: expect.stringContaining("Rev.1") });
+    expect((await f.post(f.people.chair, history, { intent: "restore", versionId: id, confirm: restoreConfirmation })).status).toBeLessThan(400);
+    expect((await only("version.restored", before)).subject).toMatchObject({
+      restoredFrom: expect.stringContaining("Rev.1"),
+      kept: { name: "Before restoring Rev.1", version: expect.any(Number) },
+    });
   });
 });
 
