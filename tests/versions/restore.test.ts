@@ -104,7 +104,8 @@ describe("restoring a version", () => {
     typeInClause(chair.doc, 1, " UNCONFIRMED");
     await waitFor(() => chair.isSaved(), { what: "the edit to be saved" });
     const before = await storedVersions(f);
-    for (const fields of [{ intent: "restore", versionId: rev1 }, { intent: "restore", versionId: rev1, confirm: "yes" }]) {
+    const unconfirmed: Record<string, string>[] = [{ intent: "restore", versionId: rev1 }, { intent: "restore", versionId: rev1, confirm: "yes" }];
+    for (const fields of unconfirmed) {
       const res = await f.post(f.people.chair, history(), fields);
       expect(res.status).toBe(400);
       expect(await res.text()).toContain("Confirm the restore");
