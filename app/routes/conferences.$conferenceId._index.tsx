@@ -6,6 +6,7 @@ import { can } from "../../server/auth/permissions";
 import { listDocuments } from "../../server/queries/documents";
 import { createStatement, zeroDraftName } from "../../server/versions/new-statement";
 import { emptyStatement } from "../editor/empty-statement";
+import { maxTitleLength } from "../negotiation/limits";
 import { ConferenceLayout } from "../components/ConferenceLayout";
 import { CsrfInput, Field } from "../components/forms";
 import { readProtectedForm, requireConferencePermission } from "../utils/auth.server";
@@ -29,7 +30,7 @@ const createSchema = z.object({
     .string({ error: "Give the document a title." })
     .trim()
     .min(1, "Give the document a title.")
-    .max(200, "Keep the title under 200 characters."),
+    .max(maxTitleLength, `Keep the title under ${maxTitleLength} characters.`),
 });
 
 /** The secretariat creates a document: an empty statement with one clause in each part, its zero draft. */
@@ -69,7 +70,7 @@ export default function ConferencePage() {
           <h3 id="new-doc">New document</h3>
           <Form method="post" className="form inline-form" noValidate>
             <CsrfInput />
-            <Field label="Title" name="title" required maxLength={200} defaultValue={result?.values?.title} errors={errors.title} />
+            <Field label="Title" name="title" required maxLength={maxTitleLength} defaultValue={result?.values?.title} errors={errors.title} />
             <button type="submit" className="button primary">
               Create document
             </button>

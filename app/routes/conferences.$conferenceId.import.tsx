@@ -12,6 +12,7 @@ import { CsrfInput, ErrorList, Field } from "../components/forms";
 import { readProtectedForm, requireConferencePermission } from "../utils/auth.server";
 import { invalid, parseForm, type FieldErrors } from "../utils/forms";
 import { invariantResponse } from "../utils/invariant";
+import { maxTitleLength } from "../negotiation/limits";
 
 /** Largest zero draft accepted; checked while the upload streams in. */
 const maxUploadBytes = 5 * 1024 * 1024;
@@ -26,7 +27,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 const createSchema = z.object({
-  title: z.string({ error: "Give the statement a title." }).trim().min(1, "Give the statement a title.").max(200, "Keep the title under 200 characters."),
+  title: z.string({ error: "Give the statement a title." }).trim().min(1, "Give the statement a title.").max(maxTitleLength, `Keep the title under ${maxTitleLength} characters.`),
   statement: z.string({ error: "The preview is missing. Upload the file again." }).min(2).max(maxPayloadChars, "The preview is too large."),
 });
 
@@ -206,7 +207,7 @@ export default function ImportPage() {
             <CsrfInput />
             <input type="hidden" name="intent" value="create" />
             <input type="hidden" name="statement" value={preview.payload} />
-            <Field label="Title" name="title" required maxLength={200} defaultValue={preview.preview.title} />
+            <Field label="Title" name="title" required maxLength={maxTitleLength} defaultValue={preview.preview.title} />
             <button type="submit" className="button primary" disabled={busy}>
               Create statement
             </button>

@@ -18,6 +18,7 @@ import { useLiveUpdates } from "../negotiation/live";
 import { LiveNotices } from "../negotiation/LiveNotices";
 import { versionLabel } from "../versions/labels";
 import { RestoreDialog } from "../versions/RestoreDialog";
+import { maxVersionNameLength } from "../negotiation/limits";
 import { beforeRestoringName, restoreConfirmation } from "../versions/restore-names";
 
 /**
@@ -54,7 +55,7 @@ const createSchema = z.object({
     .string({ error: "Name the revision." })
     .trim()
     .min(1, "Name the revision, e.g. “Rev.1”.")
-    .max(100, "Keep the name under 100 characters."),
+    .max(maxVersionNameLength, `Keep the name under ${maxVersionNameLength} characters.`),
 });
 const restoreSchema = z.object({ versionId: z.string({ error: "Choose a version." }).trim().min(1, "Choose a version.").max(100) });
 
@@ -182,7 +183,7 @@ export default function HistoryPage() {
             <h2 id="revision-heading">Save a revision</h2>
             <CsrfInput />
             <input type="hidden" name="intent" value="create" />
-            <Field label="Name" name="name" placeholder="Rev.1" maxLength={100} required errors={errors?.name} />
+            <Field label="Name" name="name" placeholder="Rev.1" maxLength={maxVersionNameLength} required errors={errors?.name} />
             <button type="submit" className="button primary" disabled={busy}>
               Save the current text as a revision
             </button>
