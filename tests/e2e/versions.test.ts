@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import { axeViolations } from "../support/axe";
 import { caretAtEnd, launchBrowser, signedInContext } from "../support/browser";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
@@ -64,6 +65,7 @@ describe("versions in Chromium", () => {
     const dialog = chair.getByRole("dialog", { name: "Restore “Rev.1”?" });
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain("The current text will be kept as a version named “Before restoring Rev.1”");
+    expect(await axeViolations(chair)).toEqual([]);
     await dialog.getByRole("button", { name: "Cancel" }).click();
     await dialog.waitFor({ state: "detached" });
     expect(await clauseText(delegate, "OP1")).toContain("EDITED AFTER REV1");

@@ -52,7 +52,7 @@ describe("withdrawn and rejected proposals", () => {
     await submit(f.people.bruno, open, longText("openword"));
   });
 
-  it("are shown on the statement and the compilation pages by the start of their text and a link, not in full", async () => {
+  it("are shown on the statement and the compilation pages by the start of their text and a link, in full on their own page", async () => {
     for (const path of [`/documents/${f.documentId}`, `/documents/${f.documentId}/compilation`]) {
       const body = await html(f.people.observer, path);
       for (const [id, tag] of [
@@ -68,9 +68,6 @@ describe("withdrawn and rejected proposals", () => {
       // What is still under negotiation is there in full.
       expect(body, path).toContain("openword150");
     }
-  });
-
-  it("are shown in full on their own page", async () => {
     expect(await html(f.people.observer, page(withdrawn))).toContain("withdrawnword150");
     expect(await html(f.people.observer, page(rejected))).toContain("rejectedword150");
   });
@@ -98,9 +95,7 @@ describe("earlier revisions", () => {
     const res = await get(f.people.bruno, `${page(id)}/revisions/1`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ revision: 1, text: "Decide to convey the Joint Statement, first wording.", kind: "replace" });
-  });
-
-  it("are for those who may see the proposal only; an unknown revision is 404", async () => {
+    // For those who may see the proposal only; an unknown revision is 404.
     expect((await get(f.people.outsider, `${page(id)}/revisions/1`)).status).toBe(404);
     expect((await get(f.people.bruno, `${page(id)}/revisions/9`)).status).toBe(404);
     expect((await get(f.people.bruno, `${page(id)}/revisions/first`)).status).toBe(404);
