@@ -77,7 +77,8 @@ export function summarize(p: ProposalRow, clauses: ClauseInfo[], viewer: Actor):
  * withdrawn or rejected one with the start of its text only.
  */
 function listed(s: ProposalSummary): ProposalSummary {
-  if (!setAsideStatuses.includes(s.status) || s.proposedText === null) return s;
+  // A deletion or retention has no text of its own: nothing to shorten.
+  if (!setAsideStatuses.includes(s.status) || !s.proposedText) return s;
   return { ...s, proposedText: null, excerpt: excerpt(s.proposedText) };
 }
 

@@ -451,11 +451,11 @@ export async function mergeProposals(
   input: { documentId: string; conferenceId: string; proposalIds: string[]; text: string; reason: string }
 ): Promise<{ id: string; number: number }> {
   if (!actor.isChair) refuse(403, "Only the chair merges proposals into a compromise.");
-  const content = paragraphsOf(input.text);
-  if (content.length === 0) refuse(400, "Write the compromise text.", "text");
   if (input.text.length > maxProposalTextLength) {
     refuse(400, `Keep the compromise under ${maxProposalTextLength} characters (it has ${input.text.length}).`, "text");
   }
+  const content = paragraphsOf(input.text);
+  if (content.length === 0) refuse(400, "Write the compromise text.", "text");
   const reason = input.reason.trim();
   assertReasonLength(reason);
   const ids = [...new Set(input.proposalIds)];

@@ -59,9 +59,17 @@ describe("proposal texts on demand, in Chromium", () => {
     const words = Array.from({ length: 80 }, (_, i) => `word${i}`).join(" ");
     await submit(f.people.alice, id, words);
     expect((await f.post(f.people.alice, proposalPage(id), { intent: "withdraw" })).status).toBe(200);
+    // A withdrawn deletion has no text of its own: it still shows the clause it would have struck.
+    const deletion = await f.propose(f.people.alice, { kind: "delete", clauseId: clauses.OP1 });
+    expect((await f.post(f.people.alice, proposalPage(deletion), { intent: "submit" })).status).toBe(200);
+    expect((await f.post(f.people.alice, proposalPage(deletion), { intent: "withdraw" })).status).toBe(200);
     const page = await open(f.people.bruno, `/documents/${f.documentId}`);
     await page.locator(".outline-item", { has: page.locator(".outline-label", { hasText: /^OP1$/ }) }).click();
-    const item = page.locator(".clause-panel .proposal-item", { hasText: "Withdrawn" });
+    const struck = page.locator(".clause-panel .proposal-item", { hasText: "Delete OP1" });
+    await struck.waitFor();
+    expect(await struck.locator("del").textContent()).toContain("Reaffirm that humanitarian demining");
+    expect(await struck.getByRole("link", { name: /Full text/ }).count()).toBe(0);
+    const item = page.locator(".clause-panel .proposal-item", { hasText: "word0" });
     await item.waitFor();
     expect(await item.textContent()).toContain("word0 word1 word2");
     expect(await item.textContent()).not.toContain("word79");
