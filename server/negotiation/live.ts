@@ -25,12 +25,6 @@ export interface LiveUpdates {
 const maxStreamsPerUser = 20;
 const keepAliveMs = 25_000;
 
-/**
- * Pages showing a statement learn of negotiation changes through an EventSource, authenticated
- * like every route (the session cookie; 401 without one, 404 for a statement the person has no
- * part in). The events only say what changed; the page then reloads its data through its loader,
- * where the permission checks apply as usual.
- */
 /** An open stream, with the identity it was opened with. */
 interface Stream {
   res: Response;
@@ -40,6 +34,12 @@ interface Stream {
   documentId: string;
 }
 
+/**
+ * Pages showing a statement learn of negotiation changes through an EventSource, authenticated
+ * like every route (the session cookie; 401 without one, 404 for a statement the person has no
+ * part in). The events only say what changed; the page then reloads its data through its loader,
+ * where the permission checks apply as usual.
+ */
 export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): LiveUpdates {
   const streams = new Map<string, Set<Stream>>();
   const perUser = new Map<string, number>();

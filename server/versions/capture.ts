@@ -19,8 +19,8 @@ export async function storedState(sql: Db, documentId: string): Promise<{ state:
 /**
  * Records a version of the statement as it is stored now, with its clause states, in the
  * caller's transaction (which it makes wait for the statement's turn to number versions).
- * `state` is the text to keep instead, when the caller holds the exact state a change was made
- * against (a restore keeps what it replaced).
+ * `given` is the Yjs state to keep instead, when the caller holds the exact state a change was
+ * made against (a restore keeps what it replaced).
  */
 export async function captureVersion(
   tx: Db,
