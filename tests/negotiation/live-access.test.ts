@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { createSessionUser } from "../support/sessions";
+import { createSessionUser, sessionCookieFor } from "../support/sessions";
 import { createTestDocument } from "../support/statement";
 import { csrfFromHtml, request } from "../support/auth";
 import { waitFor } from "../support/wait";
 import { publishNegotiationEvent } from "../../server/negotiation/events";
+import { publishAccessEvent } from "../../server/auth/access-events";
 
 /**
  * The negotiation event stream carries objections and their reasons, so it must end for someone
@@ -90,7 +91,8 @@ describe("the event stream of someone who loses access", () => {
   it("ends when they sign out, for that session only", async () => {
     const observer = await createSessionUser(db.sql, { conferenceId: doc.conferenceId, role: "observer" });
     const signedOut = await openStream(observer.cookie);
-    const witness = await openStream(doc.cookie);
+    // The same person, signed in on another device.
+    const witness = await openStream(await sessionCookieFor(db.sql, observer.userId));
 
     const res = await request(`${server.url}/logout`, { method: "POST", headers: { Cookie: observer.cookie } });
     expect(res.status).toBe(302);
@@ -99,5 +101,14 @@ describe("the event stream of someone who loses access", () => {
     await publishSeenBy(witness);
     expect(signedOut.events).toEqual([]);
     expect(witness.isEnded()).toBe(false);
+  });
+  it("ends every stream of a person whose sessions all end, on any instance (the NOTIFY)", async () => {
+    const delegate = await createSessionUser(db.sql, { conferenceId: doc.conferenceId, role: "delegate" });
+    const tabs = [await openStream(delegate.cookie), await openStream(delegate.cookie)];
+    const witness = await openStream(doc.cookie);
+    await publishAccessEvent(db.sql, { type: "user-sessions-ended", userId: delegate.userId });
+    await waitFor(() => tabs.every((t) => t.isEnded()));
+    await publishSeenBy(witness);
+    for (const t of tabs) expect(t.events).toEqual([]);
   });
 });
