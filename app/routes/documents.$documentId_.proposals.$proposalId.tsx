@@ -172,6 +172,8 @@ export default function ProposalPage() {
   const drafting = proposal.mine && proposal.textDocumentId !== null;
   const open = proposal.status === "draft" || proposal.status === "submitted";
   const errors = actionData && !actionData.ok ? Object.values(actionData.errors ?? {}).flatMap((e) => e ?? []) : null;
+  // The server refuses a longer draft at submission; the drafters see the count as they write.
+  const overBy = drafting && draftText !== null ? draftText.length - maxProposalTextLength : -1;
 
   return (
     <div className="page">
@@ -214,6 +216,12 @@ export default function ProposalPage() {
                 : `${name} is ${proposalStatusLabels[proposal.status].toLowerCase()}; its draft can no longer change.`}
             </p>
             <ProposalEditor textDocumentId={proposal.textDocumentId!} user={user} label={`Proposed text of ${name}`} onText={onText} />
+            {open && draftText !== null ? (
+              <p className={overBy > 0 ? "hint field-errors" : "hint"} data-testid="draft-length" role={overBy > 0 ? "alert" : undefined}>
+                {draftText.length} of {maxProposalTextLength} characters
+                {overBy > 0 ? ` — shorten it by ${overBy} to submit it.` : ""}
+              </p>
+            ) : null}
             {open ? (
               <>
                 <h3>The draft against {proposal.kind === "add" ? "nothing (a new clause)" : proposal.clauseLabel}</h3>
@@ -269,7 +277,7 @@ export default function ProposalPage() {
             <Form method="post" className="action-row">
               <CsrfInput />
               {may.submit ? (
-                <button type="submit" name="intent" value="submit" className="button primary" disabled={busy}>
+                <button type="submit" name="intent" value="submit" className="button primary" disabled={busy || overBy > 0}>
                   {proposal.revision ? "Submit revision" : "Submit"}
                 </button>
               ) : null}

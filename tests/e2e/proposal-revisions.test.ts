@@ -4,6 +4,7 @@ import { launchBrowser, signedInContext } from "../support/browser";
 import { createProposalFixture, rewriteDraft, type Person, type ProposalFixture } from "../support/proposals";
 import { connectSyncedClient, waitFor } from "../support/clients";
 import { findProposal } from "../../server/queries/proposals";
+import { maxProposalTextLength } from "../../app/negotiation/limits";
 
 /**
  * Pages carry only the latest revision of a proposal and the start of a withdrawn one's text: in
@@ -51,6 +52,22 @@ describe("proposal texts on demand, in Chromium", () => {
     expect(await page.locator("main").textContent()).not.toContain("first wording");
     await page.locator(".earlier-revisions summary", { hasText: "Revision 1" }).click();
     await expect.poll(() => page.getByTestId("revision-1").textContent(), { timeout: 10_000 }).toContain("first wording");
+    await page.context().close();
+  }, 60_000);
+
+  it("counts a draft's characters as the delegation writes, and holds back a draft too long to submit", async () => {
+    const id = await f.propose(f.people.alice, { kind: "add", clauseId: clauses.OP3 });
+    const page = await open(f.people.alice, proposalPage(id));
+    const count = page.getByTestId("draft-length");
+    await expect.poll(() => count.textContent(), { timeout: 10_000 }).toBe(`0 of ${maxProposalTextLength} characters`);
+    const client = await connectSyncedClient(f.server.wsUrl, (await findProposal(f.db.sql, f.documentId, id))!.textDocumentId!, { cookie: f.people.anna.cookie });
+    rewriteDraft(client.doc, "x".repeat(maxProposalTextLength + 3));
+    await waitFor(() => client.isSaved(), { what: "the draft to be saved" });
+    await expect.poll(() => count.textContent(), { timeout: 10_000 }).toContain("shorten it by 3 to submit it");
+    expect(await page.getByRole("button", { name: "Submit", exact: true }).isDisabled()).toBe(true);
+    rewriteDraft(client.doc, "Encourage regional cooperation;");
+    await expect.poll(() => page.getByRole("button", { name: "Submit", exact: true }).isDisabled(), { timeout: 10_000 }).toBe(false);
+    client.destroy();
     await page.context().close();
   }, 60_000);
 
