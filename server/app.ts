@@ -115,6 +115,7 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
 
   const unlisten = await subscribeAccessEvents(sql, (event) => {
     collab.handleAccessEvent(event).catch((err) => console.error("[collab] applying an access change failed", err));
+    live.handleAccessEvent(event).catch((err) => console.error("[live] applying an access change failed", err));
   });
   const silence = createSilenceScheduler({ sql });
   const unlistenNegotiation = await subscribeNegotiationEvents(sql, (event) => {

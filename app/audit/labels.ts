@@ -40,18 +40,28 @@ const keyLabels: Record<string, string> = {
   signal: "Signal",
   reason: "Reason",
   objection: "Objection",
+  text: "Text",
+  note: "Note",
+  kept: "Kept as",
   deadline: "Deadline",
   person: "Person",
   format: "Format",
   filename: "File",
 };
 
+/** A text recorded by its digest (server/audit/text-digest.ts), not in full. */
+const isDigest = (value: unknown): value is { sha256: string; length: number } =>
+  typeof value === "object" && value !== null && typeof (value as { sha256?: unknown }).sha256 === "string";
+
 function valueText(value: unknown): string {
   if (value === null || value === undefined) return "—";
+  if (isDigest(value)) return `${value.length} characters, SHA-256 ${value.sha256.slice(0, 12)}…`;
   if (typeof value === "object" && !Array.isArray(value)) {
-    const m = value as { role?: string; delegation?: string | null };
+    const m = value as { role?: string; delegation?: string | null; name?: string; version?: number };
     // A membership: "delegate (Japan)".
     if (m.role) return m.delegation ? `${m.role} (${m.delegation})` : m.role;
+    // A version: "Before restoring Rev.1 (version 7)".
+    if (m.name && m.version) return `${m.name} (version ${m.version})`;
     return JSON.stringify(value);
   }
   if (Array.isArray(value)) return value.map(valueText).join(", ");
@@ -60,11 +70,12 @@ function valueText(value: unknown): string {
 
 /**
  * What an entry is about, as "label: value" pairs for the page: ids are left out (the download
- * has them all) and long texts shortened.
+ * has them all), empty texts too, and long values shortened.
  */
 export function subjectSummary(subject: Record<string, unknown>): { key: string; label: string; value: string }[] {
   return Object.entries(subject)
     .filter(([key, value]) => !/Id$/.test(key) && key !== "email" && value !== null && value !== "" && value !== undefined)
+    .filter(([, value]) => !(isDigest(value) && value.length === 0))
     .map(([key, value]) => {
       const text = valueText(value);
       return { key, label: keyLabels[key] ?? key, value: text.length > 160 ? `${text.slice(0, 160)}…` : text };

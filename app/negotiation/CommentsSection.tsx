@@ -6,7 +6,7 @@ import { commentAnchorsKey, selectCommentThread, selectionAnchor, setCommentAnch
 import { listClauses } from "../editor/numbering";
 import { CsrfInput, ErrorList } from "../components/forms";
 import { formatUtc } from "../utils/dates";
-import { maxCommentLength } from "./comment-limits";
+import { maxCommentLength } from "./limits";
 
 type ActionResult = { ok: true; intent: string; threadId: string } | { ok: false; errors: Record<string, string[] | undefined> };
 

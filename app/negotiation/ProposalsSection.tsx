@@ -68,7 +68,11 @@ export function ProposalsSection({
                   .join(" · ")}
               </p>
             ) : null}
-            {p.proposedText !== null || p.kind === "delete" || p.kind === "retain" ? (
+            {p.excerpt !== null ? (
+              <p className="proposal-excerpt">
+                “{p.excerpt}” <Link to={`/documents/${documentId}/proposals/${p.id}`}>Full text on P{p.number}’s page</Link>
+              </p>
+            ) : p.proposedText !== null || p.kind === "delete" || p.kind === "retain" ? (
               <ProposalDiff proposal={p} text={p.proposedText} />
             ) : (
               <p className="muted">Not submitted yet.</p>

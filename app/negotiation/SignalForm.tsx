@@ -3,6 +3,7 @@ import { useFetcher } from "@remix-run/react";
 import type { ClauseSignal } from "../../server/queries/clause-signals";
 import { CsrfInput, ErrorList } from "../components/forms";
 import { signalLabels } from "./labels";
+import { maxReasonLength } from "./limits";
 
 interface Result {
   ok: boolean;
@@ -38,6 +39,7 @@ export function SignalForm({ documentId, clauseId, current }: { documentId: stri
           id={`${id}-reason`}
           name="reason"
           rows={2}
+          maxLength={maxReasonLength}
           aria-invalid={errors?.reason ? true : undefined}
           aria-describedby={errors?.reason ? `${id}-reason-errors` : undefined}
         />

@@ -4,6 +4,7 @@ import type { SilenceStatus } from "../../server/queries/silence-procedures";
 import { CsrfInput, ErrorList, Field, SelectField } from "../components/forms";
 import { formatUtc } from "../utils/dates";
 import { commonTimeZones, formatInZone } from "./time-zones";
+import { maxReasonLength } from "./limits";
 
 export interface SilenceInfo {
   status: SilenceStatus;
@@ -124,6 +125,7 @@ function ObjectForm({ documentId }: { documentId: string }) {
           id={`${id}-objection`}
           name="objection"
           rows={3}
+          maxLength={maxReasonLength}
           aria-invalid={errors?.objection ? true : undefined}
           aria-describedby={errors?.objection ? `${id}-objection-errors` : undefined}
         />
@@ -176,7 +178,7 @@ function OpenForm({ documentId }: { documentId: string }) {
           errors={errors?.timeZone}
           options={zones.map((z) => ({ value: z, label: z.replace(/_/g, " ") }))}
         />
-        <Field label="Note (optional)" name="note" type="text" maxLength={2000} errors={errors?.note} />
+        <Field label="Note (optional)" name="note" type="text" maxLength={maxReasonLength} errors={errors?.note} />
         <ErrorList errors={errors?.form} />
         <p className="hint">While it runs, the whole text is locked. Any delegation may break silence with a written objection.</p>
         <button type="submit" className="button small" disabled={fetcher.state !== "idle"}>

@@ -3,6 +3,7 @@ import { useFetcher } from "@remix-run/react";
 import type { ClauseState } from "../../server/queries/clause-states";
 import { CsrfInput, ErrorList, SelectField } from "../components/forms";
 import { stateLabels } from "./labels";
+import { maxReasonLength } from "./limits";
 
 interface Result {
   ok: boolean;
@@ -29,7 +30,7 @@ export function StateControl({ documentId, clauseId, state }: { documentId: stri
       />
       <div className="field">
         <label htmlFor={`${id}-reason`}>Reason (optional)</label>
-        <input id={`${id}-reason`} name="reason" type="text" maxLength={2000} />
+        <input id={`${id}-reason`} name="reason" type="text" maxLength={maxReasonLength} />
       </div>
       <ErrorList errors={[...(errors?.form ?? []), ...(errors?.clauseId ?? []), ...(errors?.reason ?? [])]} />
       <button type="submit" className="button small" disabled={fetcher.state !== "idle"}>

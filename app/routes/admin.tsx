@@ -3,20 +3,20 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useEffect, useRef } from "react";
 import { z } from "zod";
 import {
-  appendUpdates,
   assignRole,
   availableSlug,
   createConference,
-  createDocument,
+  createStatement,
   findConference,
   findMembership,
   findUserByEmail,
   issueInvitation,
   listConferencesWithSecretariat,
   slugify,
-  statementUpdate,
+  zeroDraftName,
 } from "../utils/people.server";
 import { emptyStatement } from "../editor/empty-statement";
+import { maxTitleLength } from "../negotiation/limits";
 import { AppHeader } from "../components/AppHeader";
 import { CopyField } from "../components/CopyField";
 import { CsrfInput, ErrorList, Field } from "../components/forms";
@@ -32,7 +32,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 const createSchema = z.object({
-  title: z.string({ error: "Give the conference a title." }).trim().min(1, "Give the conference a title.").max(200, "Keep the title under 200 characters."),
+  title: z
+    .string({ error: "Give the conference a title." })
+    .trim()
+    .min(1, "Give the conference a title.")
+    .max(maxTitleLength, `Keep the title under ${maxTitleLength} characters.`),
   subtitle: z.string().trim().max(300, "Keep the subtitle under 300 characters.").default(""),
   venue: z.string().trim().max(200, "Keep the venue under 200 characters.").default(""),
 });
@@ -61,8 +65,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
         const conference = await sql.begin(async (tx) => {
           const slug = await availableSlug(tx, slugify(title));
           const c = await createConference(tx, { slug, title, subtitle, venue });
-          const document = await createDocument(tx, c.id, "Joint Statement");
-          await appendUpdates(tx, document.id, [statementUpdate(emptyStatement("Joint Statement"))]);
+          const statement = "Joint Statement";
+          await createStatement(tx, {
+            conferenceId: c.id,
+            title: statement,
+            content: emptyStatement(statement),
+            versionName: zeroDraftName,
+            createdBy: admin.id,
+          });
           return c;
         });
         return { ok: true as const, intent: "create" as const, message: `Conference “${conference.title}” created (${conference.slug}). Appoint its secretariat below.` };
@@ -200,7 +210,7 @@ export default function AdminPage() {
           <Form method="post" className="form" noValidate ref={createRef}>
             <CsrfInput />
             <input type="hidden" name="intent" value="create" />
-            <Field label="Title" name="title" required maxLength={200} defaultValue={createValues.title} errors={createErrors.title} />
+            <Field label="Title" name="title" required maxLength={maxTitleLength} defaultValue={createValues.title} errors={createErrors.title} />
             <Field label="Subtitle" name="subtitle" maxLength={300} defaultValue={createValues.subtitle} errors={createErrors.subtitle} />
             <Field label="Venue" name="venue" maxLength={200} hint="City and country, e.g. Baku, Azerbaijan" defaultValue={createValues.venue} errors={createErrors.venue} />
             <button type="submit" className="button primary" disabled={busy}>

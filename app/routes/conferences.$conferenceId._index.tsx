@@ -3,10 +3,10 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { can } from "../../server/auth/permissions";
-import { createDocument, listDocuments } from "../../server/queries/documents";
-import { appendUpdates } from "../../server/queries/document-state";
-import { statementUpdate } from "../../server/seed/statement-state";
+import { listDocuments } from "../../server/queries/documents";
+import { createStatement, zeroDraftName } from "../../server/versions/new-statement";
 import { emptyStatement } from "../editor/empty-statement";
+import { maxTitleLength } from "../negotiation/limits";
 import { ConferenceLayout } from "../components/ConferenceLayout";
 import { CsrfInput, Field } from "../components/forms";
 import { readProtectedForm, requireConferencePermission } from "../utils/auth.server";
@@ -30,20 +30,19 @@ const createSchema = z.object({
     .string({ error: "Give the document a title." })
     .trim()
     .min(1, "Give the document a title.")
-    .max(200, "Keep the title under 200 characters."),
+    .max(maxTitleLength, `Keep the title under ${maxTitleLength} characters.`),
 });
 
-/** The secretariat creates a document: an empty statement with one clause in each part. */
+/** The secretariat creates a document: an empty statement with one clause in each part, its zero draft. */
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { conference, user } = await requireConferencePermission(request, context, params.conferenceId, "conference:manage");
   const form = await readProtectedForm(request, context, user);
   const parsed = parseForm(form, createSchema);
   if (!parsed.ok) return invalid(parsed);
-  const document = await context.sql.begin(async (tx) => {
-    const d = await createDocument(tx, conference.id, parsed.data.title);
-    await appendUpdates(tx, d.id, [statementUpdate(emptyStatement(parsed.data.title))]);
-    return d;
-  });
+  const { title } = parsed.data;
+  const document = await context.sql.begin((tx) =>
+    createStatement(tx, { conferenceId: conference.id, title, content: emptyStatement(title), versionName: zeroDraftName, createdBy: user.id })
+  );
   throw redirect(`/documents/${document.id}`);
 }
 
@@ -71,7 +70,7 @@ export default function ConferencePage() {
           <h3 id="new-doc">New document</h3>
           <Form method="post" className="form inline-form" noValidate>
             <CsrfInput />
-            <Field label="Title" name="title" required maxLength={200} defaultValue={result?.values?.title} errors={errors.title} />
+            <Field label="Title" name="title" required maxLength={maxTitleLength} defaultValue={result?.values?.title} errors={errors.title} />
             <button type="submit" className="button primary">
               Create document
             </button>

@@ -2,9 +2,7 @@ import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs, MetaFuncti
 import { MaxPartSizeExceededError, data, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { createDocument } from "../../server/queries/documents";
-import { appendUpdates } from "../../server/queries/document-state";
-import { statementUpdate } from "../../server/seed/statement-state";
+import { createStatement } from "../../server/versions/new-statement";
 import type { SessionUser } from "../../server/queries/sessions";
 import { paragraphsFromMarkdown } from "../../server/import/markdown";
 import { importedStatementJSON, importedStatementSchema, recogniseStatement, runsText, type ImportedClause, type ImportedStatement } from "../../server/import/zero-draft";
@@ -14,6 +12,7 @@ import { readProtectedForm, requireConferencePermission } from "../utils/auth.se
 import { paragraphsFromDocx, ZipRefused } from "../utils/people.server";
 import { invalid, parseForm, type FieldErrors } from "../utils/forms";
 import { invariantResponse } from "../utils/invariant";
+import { maxTitleLength } from "../negotiation/limits";
 
 /** Largest zero draft accepted; checked while the upload streams in. */
 const maxUploadBytes = 5 * 1024 * 1024;
@@ -28,7 +27,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 const createSchema = z.object({
-  title: z.string({ error: "Give the statement a title." }).trim().min(1, "Give the statement a title.").max(200, "Keep the title under 200 characters."),
+  title: z.string({ error: "Give the statement a title." }).trim().min(1, "Give the statement a title.").max(maxTitleLength, `Keep the title under ${maxTitleLength} characters.`),
   statement: z.string({ error: "The preview is missing. Upload the file again." }).min(2).max(maxPayloadChars, "The preview is too large."),
 });
 
@@ -56,11 +55,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     return invalid({ errors: { form: ["The preview could not be read. Upload the file again."] }, values: { intent: "create" } });
   }
   const json = importedStatementJSON({ ...draft, title: parsed.data.title });
-  const document = await context.sql.begin(async (tx) => {
-    const d = await createDocument(tx, conference.id, parsed.data.title);
-    await appendUpdates(tx, d.id, [statementUpdate(json)]);
-    return d;
-  });
+  // The imported text is the statement's first version, named after the import.
+  const { title } = parsed.data;
+  const document = await context.sql.begin((tx) =>
+    createStatement(tx, { conferenceId: conference.id, title, content: json, versionName: title, createdBy: user.id })
+  );
   throw redirect(`/documents/${document.id}`);
 }
 
@@ -209,7 +208,7 @@ export default function ImportPage() {
             <CsrfInput />
             <input type="hidden" name="intent" value="create" />
             <input type="hidden" name="statement" value={preview.payload} />
-            <Field label="Title" name="title" required maxLength={200} defaultValue={preview.preview.title} />
+            <Field label="Title" name="title" required maxLength={maxTitleLength} defaultValue={preview.preview.title} />
             <button type="submit" className="button primary" disabled={busy}>
               Create statement
             </button>

@@ -13,7 +13,7 @@ import {
   type CommentRole,
 } from "../../server/queries/comments";
 import { maxEncodedPositionLength } from "../editor/anchor-positions";
-import { maxCommentLength } from "../negotiation/comment-limits";
+import { maxCommentLength } from "../negotiation/limits";
 import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
 import { parseForm } from "../utils/forms";
 import { done, refused } from "../utils/resource-responses";

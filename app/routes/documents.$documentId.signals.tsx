@@ -4,17 +4,19 @@ import { clauseSignals, recordSignal, type ClauseSignal } from "../../server/que
 import { findClause } from "../../server/negotiation/clause-lookup";
 import { publishNegotiationEvent } from "../../server/negotiation/events";
 import { appendAudit } from "../../server/audit/log";
+import { textDigest } from "../../server/audit/text-digest";
 import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
 import { parseForm } from "../utils/forms";
 import { done, refused } from "../utils/resource-responses";
 import { invariantResponse } from "../utils/invariant";
 import { signalLabels } from "../negotiation/labels";
+import { maxReasonLength } from "../negotiation/limits";
 
 const signalSchema = z
   .object({
     clauseId: z.string({ error: "Choose a clause." }).trim().min(1, "Choose a clause.").max(100),
     signal: z.enum(clauseSignals as [ClauseSignal, ...ClauseSignal[]], { error: "Choose your delegation's signal." }),
-    reason: z.string().trim().max(2000, "Keep it under 2000 characters.").optional().default(""),
+    reason: z.string().trim().max(maxReasonLength, `Keep it under ${maxReasonLength} characters.`).optional().default(""),
   })
   .superRefine((v, ctx) => {
     if (v.signal === "not_yet" && !v.reason)
@@ -44,7 +46,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       documentId: document.id,
       actorId: user.id,
       action: "signal.set",
-      subject: { clauseId, clause: clause.label, delegationId, signal, reason: signal === "accept" ? "" : reason },
+      subject: { clauseId, clause: clause.label, delegationId, signal, reason: textDigest(signal === "accept" ? "" : reason) },
     });
   });
   await publishNegotiationEvent(context.sql, { documentId: document.id, topic: "signals" });

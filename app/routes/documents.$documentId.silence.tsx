@@ -5,24 +5,27 @@ import { findDelegation } from "../../server/queries/delegations";
 import { breakSilence, cancelSilence, openSilence } from "../../server/queries/silence-procedures";
 import { publishNegotiationEvent } from "../../server/negotiation/events";
 import { appendAudit } from "../../server/audit/log";
+import { textDigest } from "../../server/audit/text-digest";
 import { zonedTimeToUtc } from "../../server/negotiation/time-zones";
 import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
 import { parseForm } from "../utils/forms";
 import { done, refused } from "../utils/resource-responses";
 import { invariantResponse } from "../utils/invariant";
+import { maxReasonLength } from "../negotiation/limits";
+import { excerpt } from "../negotiation/excerpt";
 
 const openSchema = z.object({
   date: z.string({ error: "Give the deadline's date." }).trim().min(1, "Give the deadline's date."),
   time: z.string({ error: "Give the deadline's time." }).trim().min(1, "Give the deadline's time."),
   timeZone: z.string({ error: "Choose a time zone." }).trim().min(1, "Choose a time zone.").max(100),
-  note: z.string().trim().max(2000, "Keep the note under 2000 characters.").optional().default(""),
+  note: z.string().trim().max(maxReasonLength, `Keep the note under ${maxReasonLength} characters.`).optional().default(""),
 });
 const objectSchema = z.object({
   objection: z
     .string({ error: "Write your delegation's objection." })
     .trim()
     .min(1, "Write your delegation's objection.")
-    .max(4000, "Keep the objection under 4000 characters."),
+    .max(maxReasonLength, `Keep the objection under ${maxReasonLength} characters.`),
 });
 
 /**
@@ -51,7 +54,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     const opened = await sql.begin(async (tx) => {
       const row = await openSilence(tx, { documentId: document.id, userId: user.id, deadline: deadline.instant, timeZone, note });
       if (row) {
-        const subject = { silenceProcedureId: row.id, deadline: deadline.instant, timeZone, note };
+        const subject = { silenceProcedureId: row.id, deadline: deadline.instant, timeZone, note: textDigest(note) };
         await appendAudit(tx, { documentId: document.id, actorId: user.id, action: "silence.opened", subject });
       }
       return row;
@@ -81,7 +84,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     const outcome = await sql.begin(async (tx) => {
       const result = await breakSilence(tx, { documentId: document.id, userId: user.id, delegationId, objection });
       if (result.ok) {
-        const subject = { silenceProcedureId: result.id, delegationId, objection };
+        const subject = { silenceProcedureId: result.id, delegationId, objection: textDigest(objection) };
         await appendAudit(tx, { documentId: document.id, actorId: user.id, action: "silence.broken", subject });
       }
       return result;
@@ -94,7 +97,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     await publishNegotiationEvent(sql, {
       documentId: document.id,
       topic: "silence",
-      notice: `Silence broken by ${delegation?.name ?? "a delegation"}: ${objection.length > 200 ? `${objection.slice(0, 200)}…` : objection}`,
+      notice: `Silence broken by ${delegation?.name ?? "a delegation"}: ${excerpt(objection, 200)}`,
     });
     return done({ message: "You broke silence; negotiation reopens." });
   }

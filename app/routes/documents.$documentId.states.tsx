@@ -2,17 +2,19 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { clauseState, clauseStates, setClauseState, textLocks, type ClauseState } from "../../server/queries/clause-states";
 import { appendAudit } from "../../server/audit/log";
+import { textDigest } from "../../server/audit/text-digest";
 import { findClause } from "../../server/negotiation/clause-lookup";
 import { publishNegotiationEvent } from "../../server/negotiation/events";
 import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
 import { parseForm } from "../utils/forms";
 import { done, refused } from "../utils/resource-responses";
 import { stateLabels } from "../negotiation/labels";
+import { maxReasonLength } from "../negotiation/limits";
 
 const stateSchema = z.object({
   clauseId: z.string({ error: "Choose a clause." }).trim().min(1, "Choose a clause.").max(100),
   state: z.enum(clauseStates as [ClauseState, ...ClauseState[]], { error: "Choose the clause's state." }),
-  reason: z.string().trim().max(2000, "Keep it under 2000 characters.").optional().default(""),
+  reason: z.string().trim().max(maxReasonLength, `Keep it under ${maxReasonLength} characters.`).optional().default(""),
 });
 
 /**
@@ -37,7 +39,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       documentId: document.id,
       actorId: user.id,
       action: "clause_state.set",
-      subject: { clauseId, clause: clause.label, from: before, state, reason },
+      subject: { clauseId, clause: clause.label, from: before, state, reason: textDigest(reason) },
     });
   });
   await publishNegotiationEvent(context.sql, { documentId: document.id, topic: "states" });

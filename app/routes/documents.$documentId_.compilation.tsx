@@ -94,7 +94,18 @@ function Proposal({ p }: { p: CompiledProposal }) {
           </>
         ) : null}
       </dl>
-      {p.diff.length === 0 ? <p className="muted">(no text)</p> : <DiffSegments segments={p.diff} className="proposal-text" />}
+      {p.excerpt !== null ? (
+        <p className="proposal-excerpt">
+          “{p.excerpt}”{" "}
+          <Link to={`../proposals/${p.id}`} relative="path">
+            Full text on {p.number}’s page
+          </Link>
+        </p>
+      ) : p.diff.length === 0 ? (
+        <p className="muted">(no text)</p>
+      ) : (
+        <DiffSegments segments={p.diff} className="proposal-text" />
+      )}
     </article>
   );
 }

@@ -1,5 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useState } from "react";
 import { z } from "zod";
 import { can } from "../../server/auth/permissions";
 import { textLocks } from "../../server/queries/clause-states";
@@ -16,6 +17,9 @@ import { formatUtc } from "../utils/dates";
 import { useLiveUpdates } from "../negotiation/live";
 import { LiveNotices } from "../negotiation/LiveNotices";
 import { versionLabel } from "../versions/labels";
+import { RestoreDialog } from "../versions/RestoreDialog";
+import { maxVersionNameLength } from "../negotiation/limits";
+import { beforeRestoringName, restoreConfirmation } from "../versions/restore-names";
 
 /**
  * A statement's versions, for every member: named revisions and restores, with the automatic
@@ -51,7 +55,7 @@ const createSchema = z.object({
     .string({ error: "Name the revision." })
     .trim()
     .min(1, "Name the revision, e.g. “Rev.1”.")
-    .max(100, "Keep the name under 100 characters."),
+    .max(maxVersionNameLength, `Keep the name under ${maxVersionNameLength} characters.`),
 });
 const restoreSchema = z.object({ versionId: z.string({ error: "Choose a version." }).trim().min(1, "Choose a version.").max(100) });
 
@@ -71,13 +75,21 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (!can(access, "negotiation:chair")) throw data("Only the chair restores a version.", { status: 403 });
     const parsed = parseForm(form, restoreSchema);
     if (!parsed.ok) return invalid(parsed);
+    // A restore replaces everyone's text: only done once the chair has confirmed it in the dialog.
+    if (form.get("confirm") !== restoreConfirmation) {
+      return invalid({ errors: { form: ["Confirm the restore first: the dialog says where the current text will be kept."] } });
+    }
     try {
       const restored = await restoreVersion(context.sql, context.collab, {
         documentId: document.id,
         versionId: parsed.data.versionId,
         userId: user.id,
       });
-      return { ok: true as const, message: `${restored.label}: the statement now reads as it did.`, versionId: restored.id };
+      return {
+        ok: true as const,
+        message: `${restored.label}: the statement now reads as it did. The text it replaced is kept as “${restored.kept}”.`,
+        versionId: restored.id,
+      };
     } catch (err) {
       if (!(err instanceof VersionRefusal)) throw err;
       return data({ ok: false as const, errors: { form: [err.message] } as Record<string, string[]>, values: {} }, { status: err.status });
@@ -111,6 +123,9 @@ export default function HistoryPage() {
   const notices = useLiveUpdates(document.id);
   const errors = result && !result.ok ? (result.errors as Record<string, string[] | undefined>) : null;
   const busy = navigation.state !== "idle";
+  const [confirming, setConfirming] = useState<Version | null>(null);
+  // Once the restore is answered (done or refused), the dialog has served.
+  useEffect(() => setConfirming(null), [result]);
 
   const row = (v: Version) => (
     <li key={v.id} className={`version version-${v.kind}`} data-version-id={v.id} data-version={v.label}>
@@ -128,14 +143,17 @@ export default function HistoryPage() {
         <Link to={`/documents/${document.id}/redline?from=${v.id}&to=current`}>Changes since</Link>
         {canExport ? <a href={`/documents/${document.id}/export?format=docx&version=${v.id}`}>Word</a> : null}
         {canRestore && !locked ? (
-          <Form method="post" className="inline-form">
-            <CsrfInput />
-            <input type="hidden" name="intent" value="restore" />
-            <input type="hidden" name="versionId" value={v.id} />
-            <button type="submit" className="button small" disabled={busy} aria-label={`Restore ${v.label}`}>
-              Restore
-            </button>
-          </Form>
+          <button
+            type="button"
+            className="button small"
+            disabled={busy}
+            aria-label={`Restore ${v.label}`}
+            aria-haspopup="dialog"
+            title={`The current text will be kept as “${beforeRestoringName(v.label)}”`}
+            onClick={() => setConfirming(v)}
+          >
+            Restore
+          </button>
         ) : null}
       </div>
     </li>
@@ -165,7 +183,7 @@ export default function HistoryPage() {
             <h2 id="revision-heading">Save a revision</h2>
             <CsrfInput />
             <input type="hidden" name="intent" value="create" />
-            <Field label="Name" name="name" placeholder="Rev.1" maxLength={100} required errors={errors?.name} />
+            <Field label="Name" name="name" placeholder="Rev.1" maxLength={maxVersionNameLength} required errors={errors?.name} />
             <button type="submit" className="button primary" disabled={busy}>
               Save the current text as a revision
             </button>
@@ -219,6 +237,7 @@ export default function HistoryPage() {
           )}
         </ol>
       </main>
+      {confirming ? <RestoreDialog version={confirming} busy={busy} onCancel={() => setConfirming(null)} /> : null}
     </div>
   );
 }

@@ -3,11 +3,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { findDelegation } from "../../server/queries/delegations";
-import { canSeeProposal, findProposal, listProposalEvents, type ProposalEventKind } from "../../server/queries/proposals";
-import { visibleProposals } from "../../server/negotiation/proposal-views";
+import { canSeeProposal, findProposal, listProposalEvents, listRevisions, type ProposalEventKind } from "../../server/queries/proposals";
+import { summarize, visibleProposals } from "../../server/negotiation/proposal-views";
 import {
   decideProposal,
-  maxReasonLength,
   mergeProposals,
   submitProposal,
   takePosition,
@@ -26,8 +25,10 @@ import { useLiveUpdates } from "../negotiation/live";
 import { LiveNotices } from "../negotiation/LiveNotices";
 import { ProposalDiff } from "../negotiation/ProposalDiff";
 import { ProposalEditor } from "../negotiation/ProposalEditor";
+import { EarlierRevisions } from "../negotiation/EarlierRevisions";
 import { WordDiff } from "../negotiation/WordDiff";
 import { proposalKindLabels, proposalStatusLabels } from "../negotiation/labels";
+import { maxProposalTextLength, maxReasonLength } from "../negotiation/limits";
 import { actorOf, answeringRefusals } from "../negotiation/proposals.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -35,12 +36,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const actor = actorOf(access);
   const row = await findProposal(context.sql, document.id, params.proposalId ?? "");
   invariantResponse(row && canSeeProposal(row, actor), "There is no such proposal.", { status: 404 });
-  const [{ proposals }, events, delegation] = await Promise.all([
+  const [{ proposals, clauses }, events, revisions, delegation] = await Promise.all([
     visibleProposals(context.sql, document.id, actor),
     listProposalEvents(context.sql, row.id),
+    listRevisions(context.sql, row.id),
     access.delegationId ? findDelegation(context.sql, conference.id, access.delegationId) : null,
   ]);
-  const proposal = proposals.find((p) => p.id === row.id)!;
+  // In full here, whatever its status: the lists link to this page for a set-aside proposal's text.
+  const proposal = summarize(row, clauses, actor);
   const open = proposal.status === "draft" || proposal.status === "submitted";
   const submitted = proposal.status === "submitted";
   const ownDelegation = actor.delegationId !== null && row.delegationId === actor.delegationId;
@@ -50,6 +53,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     me: { name: delegation ? `${user.name} (${delegation.code})` : user.name, color: colorFor(user.id) },
     proposal,
     events,
+    // The latest revision is the proposal's text above; the earlier ones load when opened.
+    earlierRevisions: revisions.slice(1).map((r) => ({ ...r, submittedAt: r.submittedAt.toISOString() })),
     mergedIntoNumber: proposals.find((p) => p.id === proposal.mergedInto)?.number ?? null,
     myPosition: row.positions.find((p) => p.delegationId === actor.delegationId) ?? null,
     may: {
@@ -154,7 +159,8 @@ const eventLabels: Record<ProposalEventKind, string> = {
 const positionLabels = { cosponsor: "Co-sponsors", support: "Supporters", object: "Objections" } as const;
 
 export default function ProposalPage() {
-  const { document, conference, me, proposal, events, mergedIntoNumber, myPosition, may, mergeable } = useLoaderData<typeof loader>();
+  const { document, conference, me, proposal, events, earlierRevisions, mergedIntoNumber, myPosition, may, mergeable } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
@@ -166,6 +172,8 @@ export default function ProposalPage() {
   const drafting = proposal.mine && proposal.textDocumentId !== null;
   const open = proposal.status === "draft" || proposal.status === "submitted";
   const errors = actionData && !actionData.ok ? Object.values(actionData.errors ?? {}).flatMap((e) => e ?? []) : null;
+  // The server refuses a longer draft at submission; the drafters see the count as they write.
+  const overBy = drafting && draftText !== null ? draftText.length - maxProposalTextLength : -1;
 
   return (
     <div className="page">
@@ -208,6 +216,12 @@ export default function ProposalPage() {
                 : `${name} is ${proposalStatusLabels[proposal.status].toLowerCase()}; its draft can no longer change.`}
             </p>
             <ProposalEditor textDocumentId={proposal.textDocumentId!} user={user} label={`Proposed text of ${name}`} onText={onText} />
+            {open && draftText !== null ? (
+              <p className={overBy > 0 ? "hint field-errors" : "hint"} data-testid="draft-length" role={overBy > 0 ? "alert" : undefined}>
+                {draftText.length} of {maxProposalTextLength} characters
+                {overBy > 0 ? ` — shorten it by ${overBy} to submit it.` : ""}
+              </p>
+            ) : null}
             {open ? (
               <>
                 <h3>The draft against {proposal.kind === "add" ? "nothing (a new clause)" : proposal.clauseLabel}</h3>
@@ -229,6 +243,8 @@ export default function ProposalPage() {
             <p className="muted">Not submitted yet.</p>
           )}
         </section>
+
+        <EarlierRevisions documentId={document.id} proposalId={proposal.id} revisions={earlierRevisions} />
 
         <section aria-labelledby="positions-heading" className="panel">
           <h2 id="positions-heading">Delegations</h2>
@@ -261,7 +277,7 @@ export default function ProposalPage() {
             <Form method="post" className="action-row">
               <CsrfInput />
               {may.submit ? (
-                <button type="submit" name="intent" value="submit" className="button primary" disabled={busy}>
+                <button type="submit" name="intent" value="submit" className="button primary" disabled={busy || overBy > 0}>
                   {proposal.revision ? "Submit revision" : "Submit"}
                 </button>
               ) : null}
@@ -323,7 +339,7 @@ export default function ProposalPage() {
                       </label>
                     ))}
                     <label htmlFor="merge-text">Compromise text</label>
-                    <textarea id="merge-text" name="text" rows={4} defaultValue={proposal.proposedText ?? proposal.currentText ?? ""} />
+                    <textarea id="merge-text" name="text" rows={4} maxLength={maxProposalTextLength} defaultValue={proposal.proposedText ?? proposal.currentText ?? ""} />
                     <label htmlFor="merge-reason">Reason (optional)</label>
                     <textarea id="merge-reason" name="reason" maxLength={maxReasonLength} rows={2} />
                     <button type="submit" name="intent" value="merge" className="button" disabled={busy}>

@@ -5,12 +5,10 @@
 export { hashPassword } from "../../server/auth/password";
 export { availableSlug, createConference, findConference, listConferencesWithSecretariat, slugify } from "../../server/queries/conferences";
 export { createDelegation, findDelegation, findDelegationConflicts, listDelegations, listDelegationsWithCounts } from "../../server/queries/delegations";
-export { createDocument } from "../../server/queries/documents";
-export { appendUpdates } from "../../server/queries/document-state";
 export { findInvitationByToken, listInvitations, revokeInvitation } from "../../server/queries/invitations";
 export { findMembership, listMembers } from "../../server/queries/memberships";
 export { findUser, findUserByEmail } from "../../server/queries/users";
-export { statementUpdate } from "../../server/seed/statement-state";
+export { createStatement, zeroDraftName } from "../../server/versions/new-statement";
 export { importPeople } from "../../server/people/import";
 export { paragraphsFromDocx } from "../../server/import/docx";
 export { ZipRefused } from "../../server/import/bounded-zip";

@@ -1,5 +1,6 @@
 import { useFetcher } from "@remix-run/react";
 import { CsrfInput, Field } from "../components/forms";
+import { maxVersionNameLength } from "../negotiation/limits";
 
 type Result = { ok: true; message: string } | { ok: false; errors: Record<string, string[] | undefined> };
 
@@ -17,7 +18,7 @@ export function SaveRevision({ documentId }: { documentId: string }) {
           label="Name of the revision"
           name="name"
           placeholder="Rev.1"
-          maxLength={100}
+          maxLength={maxVersionNameLength}
           required
           errors={result && !result.ok ? result.errors.name : undefined}
         />

@@ -2,11 +2,13 @@ import * as Y from "yjs";
 import type { Db } from "../db/sql";
 import type { DocumentRow } from "../queries/documents";
 import { loadUpdates } from "../queries/document-state";
-import { canSeeProposal, type ProposalRow, type ProposalStatus } from "../queries/proposals";
+import { canSeeProposal, setAsideStatuses, type ProposalRow, type ProposalStatus } from "../queries/proposals";
 import type { ClauseState } from "../queries/clause-states";
 import type { ClauseInfo, Part } from "../../app/editor/numbering";
 import { proposalLabels } from "../../app/negotiation/labels";
 import { wordDiff, type DiffSegment } from "../../app/negotiation/word-diff";
+import { excerpt } from "../../app/negotiation/excerpt";
+import { maxProposalTextLength } from "../../app/negotiation/limits";
 import { readStatement } from "./statement";
 import { negotiationMarks } from "./marks";
 
@@ -22,8 +24,10 @@ export interface CompiledProposal {
   cosponsors: string[];
   supporters: string[];
   objectors: { name: string; reason: string }[];
-  /** The proposal's text, marked word by word against the text it changes. */
+  /** The proposal's text, marked word by word against the text it changes; empty once set aside. */
   diff: DiffSegment[];
+  /** A withdrawn or rejected proposal's text is history: its start only (all of it on its own page). */
+  excerpt: string | null;
   decisionReason: string | null;
 }
 
@@ -120,7 +124,9 @@ export async function compileStatement(sql: Db, document: DocumentRow, viewer: V
 
   const compiled = new Map<string, CompiledProposal>();
   for (const p of visible) {
-    const text = p.revision ? p.revision.text : p.textDocumentId ? await draftText(sql, p.textDocumentId) : "";
+    // A draft may run past the limit until it is submitted; no more than a proposal may hold is shown.
+    const text = p.revision ? p.revision.text : p.textDocumentId ? (await draftText(sql, p.textDocumentId)).slice(0, maxProposalTextLength) : "";
+    const setAside = setAsideStatuses.includes(p.status) && text !== "";
     const base =
       (p.revision ? p.revision.baseText : p.baseText) || (p.clauseId && p.kind !== "add" ? clauseText.get(p.clauseId) ?? "" : "");
     const named = (position: string) => p.positions.filter((x) => x.position === position);
@@ -134,7 +140,8 @@ export async function compileStatement(sql: Db, document: DocumentRow, viewer: V
       cosponsors: named("cosponsor").map((x) => x.delegationName),
       supporters: named("support").map((x) => x.delegationName),
       objectors: named("object").map((x) => ({ name: x.delegationName, reason: x.reason })),
-      diff: diffOf(p, text, base),
+      diff: setAside ? [] : diffOf(p, text, base),
+      excerpt: setAside ? excerpt(text) : null,
       decisionReason: p.decisionReason,
     });
   }

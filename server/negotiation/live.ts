@@ -3,12 +3,19 @@ import type { Sql } from "../db/sql";
 import type { Auth } from "../auth/service";
 import { can, resolveAccess } from "../auth/permissions";
 import { findDocument } from "../queries/documents";
+import { findUser } from "../queries/users";
+import type { AccessEvent } from "../auth/access-events";
 import type { NegotiationEvent } from "./events";
 
 export interface LiveUpdates {
   /** GET /documents/:documentId/events: a Server-Sent Events stream of the statement's negotiation events. */
   handle(req: Request, res: Response): void;
   dispatch(event: NegotiationEvent): void;
+  /**
+   * Ends the streams of someone who may no longer see them (removed, downgraded, signed out), as
+   * the collaboration endpoint closes their WebSockets on the same notification.
+   */
+  handleAccessEvent(event: AccessEvent): Promise<void>;
   /** Open streams (for tests and metrics). */
   count(): number;
   close(): void;
@@ -18,6 +25,15 @@ export interface LiveUpdates {
 const maxStreamsPerUser = 20;
 const keepAliveMs = 25_000;
 
+/** An open stream, with the identity it was opened with. */
+interface Stream {
+  res: Response;
+  userId: string;
+  sessionId: string;
+  conferenceId: string;
+  documentId: string;
+}
+
 /**
  * Pages showing a statement learn of negotiation changes through an EventSource, authenticated
  * like every route (the session cookie; 401 without one, 404 for a statement the person has no
@@ -25,10 +41,27 @@ const keepAliveMs = 25_000;
  * where the permission checks apply as usual.
  */
 export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): LiveUpdates {
-  const streams = new Map<string, Set<Response>>();
+  const streams = new Map<string, Set<Stream>>();
   const perUser = new Map<string, number>();
 
   const send = (res: Response, data: string) => res.write(data);
+
+  /** Whether a person may still view a statement, as when the stream was opened. */
+  async function mayView(userId: string, documentId: string): Promise<boolean> {
+    const [user, document] = await Promise.all([findUser(sql, userId), findDocument(sql, documentId)]);
+    const access = user && document ? await resolveAccess(sql, user, document.conferenceId) : null;
+    return !!access && can(access, "conference:view");
+  }
+
+  function allStreams(): Stream[] {
+    return [...streams.values()].flatMap((set) => [...set]);
+  }
+
+  /** Out of the dispatch list at once: nothing more is written between the end and the socket's close. */
+  function end(stream: Stream): void {
+    streams.get(stream.documentId)?.delete(stream);
+    stream.res.end();
+  }
 
   return {
     handle(req, res) {
@@ -46,11 +79,12 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
         send(res, "retry: 2000\n\n");
         let set = streams.get(document.id);
         if (!set) streams.set(document.id, (set = new Set()));
-        set.add(res);
+        const stream: Stream = { res, userId: user.id, sessionId: user.sessionId, conferenceId: document.conferenceId, documentId: document.id };
+        set.add(stream);
         const keepAlive = setInterval(() => send(res, ": keep-alive\n\n"), keepAliveMs);
         res.on("close", () => {
           clearInterval(keepAlive);
-          set!.delete(res);
+          set!.delete(stream);
           if (set!.size === 0 && streams.get(document.id) === set) streams.delete(document.id);
           const left = (perUser.get(user.id) ?? 1) - 1;
           if (left > 0) perUser.set(user.id, left);
@@ -66,7 +100,25 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
       const set = streams.get(event.documentId);
       if (!set) return;
       const data = `data: ${JSON.stringify({ topic: event.topic, notice: event.notice ?? null })}\n\n`;
-      for (const res of set) send(res, data);
+      for (const stream of set) send(stream.res, data);
+    },
+    async handleAccessEvent(event) {
+      if (event.type === "session-ended" || event.type === "user-sessions-ended") {
+        for (const s of allStreams()) {
+          if (event.type === "session-ended" ? s.sessionId === event.sessionId : s.userId === event.userId) end(s);
+        }
+        return;
+      }
+      const affected = allStreams().filter((s) =>
+        event.type === "document" ? s.documentId === event.documentId : s.userId === event.userId && s.conferenceId === event.conferenceId,
+      );
+      // One check per person and statement, whatever number of pages they have open.
+      const checks = new Map<string, Promise<boolean>>();
+      for (const s of affected) {
+        const key = `${s.userId} ${s.documentId}`;
+        if (!checks.has(key)) checks.set(key, mayView(s.userId, s.documentId));
+        if (!(await checks.get(key)!)) end(s);
+      }
     },
     count() {
       let n = 0;
@@ -74,7 +126,7 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
       return n;
     },
     close() {
-      for (const set of streams.values()) for (const res of set) res.end();
+      for (const s of allStreams()) s.res.end();
       streams.clear();
     },
   };

@@ -1,6 +1,7 @@
 import type { Db } from "../db/sql";
-import { canSeeProposal, isSponsor, listProposals, type ProposalRow } from "../queries/proposals";
+import { canSeeProposal, isSponsor, listProposals, setAsideStatuses, type ProposalRow } from "../queries/proposals";
 import type { ClauseInfo } from "../../app/editor/numbering";
+import { excerpt } from "../../app/negotiation/excerpt";
 import { readStatement } from "./statement";
 import type { Actor } from "./proposals";
 
@@ -22,8 +23,10 @@ export interface ProposalSummary {
   /** The clause's current label (null for a clause that no longer exists). */
   clauseLabel: string | null;
   baseText: string;
-  /** The latest submitted revision's text, and its number; null while a draft. */
+  /** The latest submitted revision's text, and its number; null while a draft, and in lists once set aside. */
   proposedText: string | null;
+  /** In lists, the start of a withdrawn or rejected proposal's text instead of all of it. */
+  excerpt: string | null;
   revision: number | null;
   /** The clause's text now (null when it no longer exists). */
   currentText: string | null;
@@ -58,6 +61,7 @@ export function summarize(p: ProposalRow, clauses: ClauseInfo[], viewer: Actor):
     clauseLabel: clause?.label ?? null,
     baseText: p.revision?.baseText ?? p.baseText,
     proposedText: p.revision?.text ?? null,
+    excerpt: null,
     revision: p.revision?.number ?? null,
     currentText: clause?.text ?? null,
     textDocumentId: p.textDocumentId,
@@ -68,7 +72,20 @@ export function summarize(p: ProposalRow, clauses: ClauseInfo[], viewer: Actor):
   };
 }
 
-/** The proposals on a statement the viewer may see (drafts only to their sponsors), with the statement's clauses now. */
+/**
+ * A proposal as lists show it (every page showing the statement, on every live reload): a
+ * withdrawn or rejected one with the start of its text only.
+ */
+function listed(s: ProposalSummary): ProposalSummary {
+  // A deletion or retention has no text of its own: nothing to shorten.
+  if (!setAsideStatuses.includes(s.status) || !s.proposedText) return s;
+  return { ...s, proposedText: null, excerpt: excerpt(s.proposedText) };
+}
+
+/**
+ * The proposals on a statement the viewer may see (drafts only to their sponsors), as lists show
+ * them, with the statement's clauses now.
+ */
 export async function visibleProposals(
   sql: Db,
   documentId: string,
@@ -76,6 +93,6 @@ export async function visibleProposals(
 ): Promise<{ proposals: ProposalSummary[]; clauses: ClauseInfo[] }> {
   const [rows, statement] = await Promise.all([listProposals(sql, documentId), readStatement(sql, documentId)]);
   statement.ydoc.destroy();
-  const proposals = rows.filter((p) => canSeeProposal(p, viewer)).map((p) => summarize(p, statement.clauses, viewer));
+  const proposals = rows.filter((p) => canSeeProposal(p, viewer)).map((p) => listed(summarize(p, statement.clauses, viewer)));
   return { proposals, clauses: statement.clauses };
 }

@@ -11,6 +11,7 @@ import { captureVersion } from "../versions/capture";
 import {
   addProposalEvent,
   canSeeProposal,
+  findIdenticalOpenProposal,
   findProposal,
   insertProposal,
   insertRevision,
@@ -33,6 +34,8 @@ import type { ClauseInfo, Part } from "../../app/editor/numbering";
 import { readStatement } from "./statement";
 import { publishNegotiationEvent } from "./events";
 import { appendAudit, type Tx } from "../audit/log";
+import { textDigest } from "../audit/text-digest";
+import { maxProposalTextLength, maxReasonLength } from "../../app/negotiation/limits";
 
 /** The person acting, as the proposal rules see them. */
 export interface Actor {
@@ -59,29 +62,41 @@ const refuse = (status: ProposalRefusal["status"], message: string, field?: stri
   throw new ProposalRefusal(status, message, field);
 };
 
-export const maxReasonLength = 500;
-export const maxCompromiseLength = 5000;
-
 const proposalName = (p: Pick<ProposalRow, "number">) => `P${p.number}`;
 
 /**
  * Records a proposal event in the audit trail, in the transaction that makes it. `clause` is the
- * clause it is on (for an addition, the one it follows), when known.
+ * clause it is on (for an addition, the one it follows), when known; a proposed text and a reason
+ * are recorded by digest (server/audit/text-digest.ts).
  */
 async function auditProposal(
   tx: Tx,
   actor: Actor,
   event: ProposalEventKind,
   p: Pick<ProposalRow, "id" | "number" | "kind" | "clauseId" | "documentId">,
-  details: { clause?: ClauseInfo | null; [key: string]: unknown } = {}
+  details: { clause?: ClauseInfo | null; text?: string; reason?: string; [key: string]: unknown } = {}
 ): Promise<void> {
-  const { clause, ...rest } = details;
+  const { clause, text, reason, ...rest } = details;
   await appendAudit(tx, {
     documentId: p.documentId,
     actorId: actor.userId,
     action: `proposal.${event}`,
-    subject: { proposalId: p.id, proposal: proposalName(p), kind: p.kind, clauseId: p.clauseId, clause: clause?.label, ...rest },
+    subject: {
+      proposalId: p.id,
+      proposal: proposalName(p),
+      kind: p.kind,
+      clauseId: p.clauseId,
+      clause: clause?.label,
+      text: text === undefined ? undefined : textDigest(text),
+      reason: reason === undefined ? undefined : textDigest(reason),
+      ...rest,
+    },
   });
+}
+
+/** Refuses a reason longer than the limit. */
+function assertReasonLength(reason: string): void {
+  if (reason.length > maxReasonLength) refuse(400, `Keep the reason under ${maxReasonLength} characters (it has ${reason.length}).`, "reason");
 }
 
 /** The Yjs update that creates a drafting document holding this clause body. */
@@ -109,6 +124,17 @@ export async function readDraft(sql: Db, textDocumentId: string): Promise<{ cont
 function sameBody(a: JSONContent[] | null, b: JSONContent[]): boolean {
   if (!a) return false;
   return proposalSchema.nodeFromJSON({ type: "doc", content: a }).eq(proposalSchema.nodeFromJSON({ type: "doc", content: b }));
+}
+
+/** Refuses a draft longer than a proposal may be, or bulkier in structure than its text can need. */
+function assertProposalSize(content: JSONContent[], text: string): void {
+  if (text.length > maxProposalTextLength) {
+    refuse(400, `Keep the proposed text under ${maxProposalTextLength} characters (it has ${text.length}); shorten the draft and submit again.`);
+  }
+  // Empty paragraphs and marks add no text: without this, a few words could carry megabytes of structure.
+  if (JSON.stringify(content).length > 20 * maxProposalTextLength) {
+    refuse(400, "The draft has too many paragraphs or too much formatting for its text; simplify it and submit again.");
+  }
 }
 
 /** A compromise's plain text as clause content: one paragraph per line. */
@@ -228,11 +254,16 @@ export async function submitProposal(sql: Sql, actor: Actor, documentId: string,
     if (p.textDocumentId) {
       ({ content, text } = await readDraft(tx, p.textDocumentId));
       if (!text.trim()) refuse(400, "Write the proposed text before submitting it.");
+      assertProposalSize(content, text);
       if (latest && sameBody(latest.content, content)) {
         refuse(409, `The text has not changed since revision ${latest.revision}; there is nothing to submit.`);
       }
     } else if (latest) {
       refuse(409, `${proposalName(p)} has no text to revise; it is already submitted.`);
+    }
+    const twin = await findIdenticalOpenProposal(tx, { ...p, text });
+    if (twin !== null) {
+      refuse(409, `${p.delegationId ? "Your delegation" : "You"} already submitted this very proposal as P${twin}, which is still open; support or revise that one instead.`);
     }
     const number = (latest?.revision ?? 0) + 1;
     await insertRevision(tx, { proposalId: p.id, revision: number, content, text, baseText: p.baseText, submittedBy: actor.userId });
@@ -283,7 +314,7 @@ export async function takePosition(
   const p = await positionable(sql, actor, documentId, proposalId);
   const trimmed = reason.trim();
   if (position === "object" && !trimmed) refuse(400, "Give the reason for the objection.", "reason");
-  if (trimmed.length > maxReasonLength) refuse(400, `Keep the reason under ${maxReasonLength} characters.`, "reason");
+  assertReasonLength(trimmed);
   await sql.begin(async (tx) => {
     if ((await lockProposal(tx, documentId, p.id)) !== "submitted") refuse(409, `${proposalName(p)} has just been decided.`);
     await setPosition(tx, { proposalId: p.id, delegationId: p.delegation, position, reason: trimmed, userId: actor.userId });
@@ -372,7 +403,7 @@ export async function decideProposal(
 ): Promise<void> {
   if (!actor.isChair) refuse(403, "Only the chair decides on proposals.");
   const reason = input.reason.trim();
-  if (reason.length > maxReasonLength) refuse(400, `Keep the reason under ${maxReasonLength} characters.`, "reason");
+  assertReasonLength(reason);
   const p = await visibleProposal(sql, actor, input.documentId, input.proposalId);
   const { clauses } = await statementClauses(sql, input.documentId);
   const clause = clauses.find((c) => c.id === p.clauseId) ?? null;
@@ -420,11 +451,13 @@ export async function mergeProposals(
   input: { documentId: string; conferenceId: string; proposalIds: string[]; text: string; reason: string }
 ): Promise<{ id: string; number: number }> {
   if (!actor.isChair) refuse(403, "Only the chair merges proposals into a compromise.");
+  if (input.text.length > maxProposalTextLength) {
+    refuse(400, `Keep the compromise under ${maxProposalTextLength} characters (it has ${input.text.length}).`, "text");
+  }
   const content = paragraphsOf(input.text);
   if (content.length === 0) refuse(400, "Write the compromise text.", "text");
-  if (input.text.length > maxCompromiseLength) refuse(400, `Keep the compromise under ${maxCompromiseLength} characters.`, "text");
   const reason = input.reason.trim();
-  if (reason.length > maxReasonLength) refuse(400, `Keep the reason under ${maxReasonLength} characters.`, "reason");
+  assertReasonLength(reason);
   const ids = [...new Set(input.proposalIds)];
   if (ids.length === 0) refuse(400, "Choose the proposals the compromise replaces.", "merge");
   const merged: ProposalRow[] = [];

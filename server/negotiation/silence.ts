@@ -3,6 +3,7 @@ import { currentClauseStates, setClauseState } from "../queries/clause-states";
 import { markAdopted, markSilencePassed } from "../queries/silence-procedures";
 import { publishNegotiationEvent } from "./events";
 import { appendAudit } from "../audit/log";
+import { textDigest } from "../audit/text-digest";
 import { readStatement } from "./statement";
 
 export const adoptedNotice = "The silence procedure has passed: the text is adopted.";
@@ -28,7 +29,7 @@ export async function passSilenceIfDue(sql: Sql, documentId: string): Promise<bo
         documentId,
         actorId: null,
         action: "clause_state.set",
-        subject: { clauseId: clause.id, clause: clause.label, from, state: "agreed", reason, silenceProcedureId: procedure.id },
+        subject: { clauseId: clause.id, clause: clause.label, from, state: "agreed", reason: textDigest(reason), silenceProcedureId: procedure.id },
       });
     }
     await markAdopted(tx, documentId);

@@ -9,6 +9,8 @@ export type Position = "cosponsor" | "support" | "object";
 export const proposalKinds: readonly ProposalKind[] = ["replace", "delete", "retain", "add"];
 /** Statuses in which a proposal still waits for the chair. */
 export const openStatuses: readonly ProposalStatus[] = ["draft", "submitted"];
+/** Statuses of proposals set aside: their text is history, shown in full on their own page only. */
+export const setAsideStatuses: readonly ProposalStatus[] = ["withdrawn", "rejected"];
 
 export interface ProposalPosition {
   delegationId: string;
@@ -180,6 +182,54 @@ export async function insertRevision(
   await tx`
     insert into proposal_revisions (proposal_id, revision, content, text, base_text, submitted_by)
     values (${r.proposalId}, ${r.revision}, ${r.content ? tx.json(r.content as never) : null}, ${r.text}, ${r.baseText}, ${r.submittedBy})`;
+}
+
+/**
+ * The number of another submitted proposal of the same sponsor with the same clause, kind and
+ * latest text, if there is one. Takes the statement's row lock first (as nextProposalNumber does),
+ * so that two identical submissions at the same moment take turns and the second sees the first.
+ */
+export async function findIdenticalOpenProposal(
+  tx: Db,
+  p: Pick<ProposalRow, "id" | "documentId" | "delegationId" | "clauseId" | "part" | "kind"> & { text: string },
+): Promise<number | null> {
+  await tx`select id from documents where id = ${p.documentId} for no key update`;
+  const [row] = await tx<{ number: number }[]>`
+    select o.number from proposals o
+    where o.document_id = ${p.documentId} and o.id <> ${p.id} and o.status = 'submitted' and o.kind = ${p.kind}
+      and o.delegation_id is not distinct from ${p.delegationId}
+      and o.clause_id is not distinct from ${p.clauseId} and o.part = ${p.part}
+      and (select r.text from proposal_revisions r where r.proposal_id = o.id order by r.revision desc limit 1) = ${p.text}
+    order by o.number limit 1`;
+  return row?.number ?? null;
+}
+
+/** A submitted revision of a proposal, by whom and when. */
+export interface RevisionListing {
+  revision: number;
+  submittedByName: string;
+  submittedAt: Date;
+}
+
+/** A proposal's revisions, newest first, without their texts (pages load an earlier one's text on demand). */
+export async function listRevisions(sql: Db, proposalId: string): Promise<RevisionListing[]> {
+  return sql<RevisionListing[]>`
+    select r.revision, u.name as "submittedByName", r.submitted_at as "submittedAt"
+    from proposal_revisions r join users u on u.id = r.submitted_by
+    where r.proposal_id = ${proposalId} order by r.revision desc`;
+}
+
+/** One revision of a proposal with its text and the clause text it was drafted against. */
+export async function findRevision(
+  sql: Db,
+  proposalId: string,
+  revision: number,
+): Promise<(RevisionListing & { text: string; baseText: string }) | null> {
+  const [row] = await sql<(RevisionListing & { text: string; baseText: string })[]>`
+    select r.revision, u.name as "submittedByName", r.submitted_at as "submittedAt", r.text, r.base_text as "baseText"
+    from proposal_revisions r join users u on u.id = r.submitted_by
+    where r.proposal_id = ${proposalId} and r.revision = ${revision}`;
+  return row ?? null;
 }
 
 export async function setProposalStatus(tx: Db, id: string, status: ProposalStatus): Promise<void> {

@@ -1,13 +1,11 @@
 import type { Sql } from "../db/sql";
 import { createConference, findConferenceBySlug, type ConferenceRow } from "../queries/conferences";
-import { createDocument } from "../queries/documents";
-import { appendUpdates } from "../queries/document-state";
 import { createDelegation, findDelegationByCodeOrName, type DelegationKind } from "../queries/delegations";
 import type { Role } from "../queries/memberships";
 import { createUser, findUserByEmail } from "../queries/users";
 import { generatePassword, hashPassword } from "../auth/password";
 import { demoStatement } from "./demo-statement";
-import { statementUpdate } from "./statement-state";
+import { createStatement, zeroDraftName } from "../versions/new-statement";
 
 export const demoConferenceSlug = "imac4";
 
@@ -49,8 +47,13 @@ export async function seedDemo(
         subtitle: "Humanitarian Demining for Urban Recovery: Setting Standards of Excellence for Safe Settlements",
         venue: "Baku, Azerbaijan",
       });
-      const document = await createDocument(tx, conference.id, "Joint Statement — Zero draft");
-      await appendUpdates(tx, document.id, [statementUpdate(demoStatement())]);
+      await createStatement(tx, {
+        conferenceId: conference.id,
+        title: "Joint Statement — Zero draft",
+        content: demoStatement(),
+        versionName: zeroDraftName,
+        createdBy: null,
+      });
     }
     for (const d of demoDelegations) {
       if (!(await findDelegationByCodeOrName(tx, conference.id, d.code))) await createDelegation(tx, { ...d, conferenceId: conference.id });

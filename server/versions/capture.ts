@@ -19,13 +19,16 @@ export async function storedState(sql: Db, documentId: string): Promise<{ state:
 /**
  * Records a version of the statement as it is stored now, with its clause states, in the
  * caller's transaction (which it makes wait for the statement's turn to number versions).
+ * `given` is the Yjs state to keep instead, when the caller holds the exact state a change was
+ * made against (a restore keeps what it replaced).
  */
 export async function captureVersion(
   tx: Db,
-  v: Pick<NewVersion, "documentId" | "kind" | "name" | "createdBy" | "proposalId" | "restoredFrom">
+  v: Pick<NewVersion, "documentId" | "kind" | "name" | "createdBy" | "proposalId" | "restoredFrom">,
+  given?: Uint8Array
 ): Promise<{ id: string; number: number }> {
   await lockForVersion(tx, v.documentId);
-  const { state, stateVector } = await storedState(tx, v.documentId);
+  const { state, stateVector } = given ? { state: given, stateVector: Y.encodeStateVectorFromUpdate(given) } : await storedState(tx, v.documentId);
   const states: Record<string, ClauseState> = Object.fromEntries(await currentClauseStates(tx, v.documentId));
   return insertVersion(tx, { ...v, state, stateVector, clauseStates: states });
 }

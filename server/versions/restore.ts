@@ -11,6 +11,7 @@ import { statementFromYDoc } from "../negotiation/statement";
 import { statementField } from "../../app/editor/schema";
 import { listClauses } from "../../app/editor/numbering";
 import { versionLabel } from "../../app/versions/labels";
+import { beforeRestoringName } from "../../app/versions/restore-names";
 import { captureVersion } from "./capture";
 
 export class VersionRefusal extends Error {
@@ -31,13 +32,15 @@ export function versionDocument(version: Pick<VersionRow, "state">): PMNode {
 /**
  * The chair brings back a version: the statement's text becomes the version's (a change on top,
  * live for everyone present, never a rewrite of history), each of its clauses gets back the state
- * it had, and a 'restore' version records the result. Refused while the whole text is locked.
+ * it had, and a 'restore' version records the result. The text it replaces is first kept as a
+ * named version ("Before restoring Rev.1"), in the same transaction, so edits made since the
+ * restored version stay in the history. Refused while the whole text is locked.
  */
 export async function restoreVersion(
   sql: Sql,
   collab: Pick<CollabEndpoint, "changeDocument">,
   input: { documentId: string; versionId: string; userId: string }
-): Promise<{ id: string; number: number; label: string }> {
+): Promise<{ id: string; number: number; label: string; kept: string }> {
   const version = await findVersion(sql, input.documentId, input.versionId);
   if (!version) throw new VersionRefusal(404, "There is no such version of this statement.");
   const label = versionLabel(version);
@@ -49,9 +52,18 @@ export async function restoreVersion(
     const locks = await textLocks(tx, input.documentId);
     if (locks.whole === "adopted") throw new VersionRefusal(409, "The text is adopted; it cannot be restored to an earlier version.");
     if (locks.whole === "silence") throw new VersionRefusal(409, "A silence procedure is running; cancel it before restoring a version.");
-    // Only what differs is changed (as the editor binding does), so concurrent typing elsewhere merges.
-    await collab.changeDocument(input.documentId, (ydoc) =>
-      updateYFragment(ydoc, ydoc.getXmlFragment(statementField), target, { mapping: new Map(), isOMark: new Map() })
+    // Only what differs is changed (as the editor binding does), so concurrent typing elsewhere
+    // merges. The text kept is exactly the one the change was computed against: anything typed
+    // later survives the restore, anything earlier is in the kept version.
+    let replaced: Uint8Array | null = null;
+    await collab.changeDocument(input.documentId, (ydoc) => {
+      replaced = Y.encodeStateAsUpdate(ydoc);
+      updateYFragment(ydoc, ydoc.getXmlFragment(statementField), target, { mapping: new Map(), isOMark: new Map() });
+    });
+    const kept = await captureVersion(
+      tx,
+      { documentId: input.documentId, kind: "named", name: beforeRestoringName(label), createdBy: input.userId, proposalId: null, restoredFrom: null },
+      replaced!
     );
     const now = await currentClauseStates(tx, input.documentId);
     for (const clause of listClauses(target)) {
@@ -78,11 +90,11 @@ export async function restoreVersion(
       documentId: input.documentId,
       actorId: input.userId,
       action: "version.restored",
-      subject: { version: restored.number, restoredFrom: label },
+      subject: { version: restored.number, restoredFrom: label, kept: { version: kept.number, name: beforeRestoringName(label) } },
     });
     return restored;
   });
   await publishNegotiationEvent(sql, { documentId: input.documentId, topic: "states", notice: `The chair restored ${label}.` });
   await publishNegotiationEvent(sql, { documentId: input.documentId, topic: "versions" });
-  return { ...created, label: `Restored ${label}` };
+  return { ...created, label: `Restored ${label}`, kept: beforeRestoringName(label) };
 }

@@ -7,6 +7,8 @@ import { verifyChain } from "../../server/audit/verify";
 import { latestSilence } from "../../server/queries/silence-procedures";
 import { issueInvitation, acceptInvitation } from "../../server/people/invitations";
 import { hashPassword } from "../../server/auth/password";
+import { restoreConfirmation } from "../../app/versions/restore-names";
+import { textDigest } from "../../server/audit/text-digest";
 
 /**
  * Every kind of decision and state change, made through the real routes, leaves its entry with
@@ -51,15 +53,20 @@ describe("proposals", () => {
     expect(created.subject).toMatchObject({ proposalId: id, proposal: "P1", kind: "replace", clauseId: clauses.OP2, clause: "OP2" });
     expect(created.at.getTime()).toBeGreaterThanOrEqual(started - 1000);
     expect(created.at.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
-    expect((await only("proposal.submitted", before)).subject).toMatchObject({ proposal: "P1", revision: 1, clause: "OP2" });
+    // A text is recorded by its digest, never in full.
+    const submitted = (await only("proposal.submitted", before)).subject;
+    const [{ text }] = await f.db.sql<{ text: string }[]>`select text from proposal_revisions where proposal_id = ${id}`;
+    expect(submitted).toMatchObject({ proposal: "P1", revision: 1, clause: "OP2", text: textDigest(text) });
+    expect(text.length).toBeGreaterThan(20);
+    expect(JSON.stringify(submitted)).not.toContain(text);
     const objected = await only("proposal.objected", before);
     expect(objected).toMatchObject({ actorName: names.bruno, delegation: "Brazil" });
-    expect(objected.subject).toMatchObject({ proposal: "P1", position: "object", reason: "Too broad." });
+    expect(objected.subject).toMatchObject({ proposal: "P1", position: "object", reason: textDigest("Too broad.") });
     expect((await only("proposal.position_withdrawn", before)).actorName).toBe(names.bruno);
     expect((await only("proposal.supported", before)).subject).toMatchObject({ position: "support" });
     const accepted = await only("proposal.accepted", before);
     expect(accepted).toMatchObject({ actorId: f.people.chair.userId, actorRole: "chair", delegation: null });
-    expect(accepted.subject).toMatchObject({ proposal: "P1", reason: "Consensus in the room.", clause: "OP2" });
+    expect(accepted.subject).toMatchObject({ proposal: "P1", reason: textDigest("Consensus in the room."), clause: "OP2" });
     // In the order they happened.
     const actions = (await auditEntries(f.db.sql, f.conferenceId)).filter((r) => r.seq > before).map((r) => r.action);
     expect(actions).toEqual([
@@ -81,7 +88,7 @@ describe("proposals", () => {
     const rejected = await f.propose(f.people.bruno, { kind: "delete", clauseId: clauses.OP3 });
     expect((await f.post(f.people.bruno, proposalPath(rejected), { intent: "submit" })).status).toBe(200);
     expect((await f.post(f.people.chair, proposalPath(rejected), { intent: "reject", reason: "No support." })).status).toBe(200);
-    expect((await only("proposal.rejected", before)).subject).toMatchObject({ proposalId: rejected, reason: "No support." });
+    expect((await only("proposal.rejected", before)).subject).toMatchObject({ proposalId: rejected, reason: textDigest("No support.") });
 
     const a = await f.propose(f.people.alice, { kind: "retain", clauseId: clauses.OP3 });
     const b = await f.propose(f.people.bruno, { kind: "delete", clauseId: clauses.OP3 });
@@ -99,7 +106,7 @@ describe("proposals", () => {
     expect([200, 302]).toContain(merge.status);
     const merged = await entriesOf(f.db.sql, f.conferenceId, "proposal.merged", before);
     expect(merged.map((m) => m.subject.proposalId).sort()).toEqual([a, b].sort());
-    expect(merged[0].subject).toMatchObject({ reason: "Bridge", mergedIntoProposal: expect.stringMatching(/^P\d+$/) });
+    expect(merged[0].subject).toMatchObject({ reason: textDigest("Bridge"), mergedIntoProposal: expect.stringMatching(/^P\d+$/) });
     const compromise = (await entriesOf(f.db.sql, f.conferenceId, "proposal.created", before)).find((e) => e.subject.compromise === true);
     expect(compromise).toMatchObject({ actorRole: "chair" });
   });
@@ -120,8 +127,11 @@ describe("versions", () => {
     expect(res.status).toBe(200);
     await res.arrayBuffer();
     expect((await only("export.downloaded", created.seq)).subject).toMatchObject({ format: "docx", version: "Rev.1" });
-    expect((await f.post(f.people.chair, history, { intent: "restore", versionId: id })).status).toBeLessThan(400);
-    expect((await only("version.restored", before)).subject).toMatchObject({ restoredFrom: expect.stringContaining("Rev.1") });
+    expect((await f.post(f.people.chair, history, { intent: "restore", versionId: id, confirm: restoreConfirmation })).status).toBeLessThan(400);
+    expect((await only("version.restored", before)).subject).toMatchObject({
+      restoredFrom: expect.stringContaining("Rev.1"),
+      kept: { name: "Before restoring Rev.1", version: expect.any(Number) },
+    });
   });
 });
 
@@ -136,7 +146,7 @@ describe("signals, states and the silence procedure", () => {
     expect(signal.status).toBe(200);
     const s = await only("signal.set", before);
     expect(s).toMatchObject({ actorName: names.bruno, actorRole: "delegate", delegation: "Brazil" });
-    expect(s.subject).toMatchObject({ clauseId: clauses.PP1, clause: "PP1", signal: "reservation", reason: "Our reading differs." });
+    expect(s.subject).toMatchObject({ clauseId: clauses.PP1, clause: "PP1", signal: "reservation", reason: textDigest("Our reading differs.") });
 
     expect(
       (
@@ -149,7 +159,7 @@ describe("signals, states and the silence procedure", () => {
     ).toBe(200);
     const state = await only("clause_state.set", before);
     expect(state).toMatchObject({ actorId: f.people.chair.userId, actorRole: "chair" });
-    expect(state.subject).toMatchObject({ clause: "PP1", from: "open", state: "agreed_ad_ref", reason: "Pending capitals." });
+    expect(state.subject).toMatchObject({ clause: "PP1", from: "open", state: "agreed_ad_ref", reason: textDigest("Pending capitals.") });
   });
 
   it("records opening, breaking, cancelling and (by the system) passing", async () => {
@@ -160,11 +170,11 @@ describe("signals, states and the silence procedure", () => {
     expect((await open(3600_000)).status).toBe(200);
     const opened = await only("silence.opened", before);
     expect(opened).toMatchObject({ actorRole: "chair" });
-    expect(opened.subject).toMatchObject({ timeZone: "Europe/Oslo", note: "Last call", silenceProcedureId: expect.any(String) });
+    expect(opened.subject).toMatchObject({ timeZone: "Europe/Oslo", note: textDigest("Last call"), silenceProcedureId: expect.any(String) });
     expect((await f.post(f.people.alice, silence, { intent: "object", objection: "OP2 needs another look." })).status).toBe(200);
     const broken = await only("silence.broken", before);
     expect(broken).toMatchObject({ actorName: names.alice, delegation: "Norway" });
-    expect(broken.subject).toMatchObject({ objection: "OP2 needs another look.", silenceProcedureId: opened.subject.silenceProcedureId });
+    expect(broken.subject).toMatchObject({ objection: textDigest("OP2 needs another look."), silenceProcedureId: opened.subject.silenceProcedureId });
 
     expect((await open(3600_000)).status).toBe(200);
     expect((await f.post(f.people.chair, silence, { intent: "cancel" })).status).toBe(200);
@@ -184,7 +194,7 @@ describe("signals, states and the silence procedure", () => {
     expect(states.length).toBeGreaterThan(0);
     for (const s of states) {
       expect(s).toMatchObject({ actorId: null, actorRole: "system" });
-      expect(s.subject).toMatchObject({ state: "agreed", reason: "Adopted under the silence procedure." });
+      expect(s.subject).toMatchObject({ state: "agreed", reason: textDigest("Adopted under the silence procedure.") });
       expect(s.seq).toBeLessThan(passed.seq);
     }
     expect(states.map((s) => s.subject.clause)).toContain("PP1");

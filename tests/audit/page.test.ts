@@ -6,6 +6,7 @@ import { createNegotiation, type NegotiationFixture, type Participant } from "..
 import { auditEntries } from "../support/audit";
 import { pageText } from "../support/people";
 import { parseCsv } from "../../server/people/csv";
+import { textDigest } from "../../server/audit/text-digest";
 
 /** The secretariat's audit page and downloads: who may see them, and what they hold. */
 let db: TestDatabase;
@@ -71,6 +72,7 @@ beforeAll(async () => {
       })
     ).status
   ).toBe(200);
+  expect((await n.chair.post(`/documents/${n.documentId}/history`, { intent: "create", name: "Rev.<b>1</b>" })).status).toBe(200);
 });
 
 describe("who may see the audit trail", () => {
@@ -92,13 +94,16 @@ describe("who may see the audit trail", () => {
 });
 
 describe("the page", () => {
-  it("lists the entries newest first, with who, what and details (escaped)", async () => {
+  it("lists the entries newest first, with who, what and details (escaped), and written texts by their digest", async () => {
     const html = await (await n.secretariat.get(page())).text();
     const text = pageText(html);
     expect(text.indexOf("Signal given")).toBeLessThan(text.indexOf("Clause state set"));
     expect(text).toContain("Delegate A");
-    expect(text).toContain("Awaiting instructions.");
-    expect(html).toContain("Agreed, &lt;b&gt;in plenary&lt;/b&gt;.");
+    const reason = textDigest("Awaiting instructions.");
+    expect(text).toContain(`${reason.length} characters, SHA-256 ${reason.sha256.slice(0, 12)}`);
+    expect(text).not.toContain("Awaiting instructions.");
+    expect(html).not.toContain("in plenary");
+    expect(html).toContain("Rev.&lt;b&gt;1&lt;/b&gt;");
     expect(text).not.toContain("The chain is");
   });
 
@@ -142,11 +147,11 @@ describe("the download", () => {
     expect(lines[1]).toMatchObject({
       action: "signal.set",
       actor: { name: "Delegate A", role: "delegate" },
-      subject: { reason: "Awaiting instructions." },
+      subject: { reason: textDigest("Awaiting instructions.") },
     });
     expect(reverify(lines)).toBeNull();
     // Changing any line is caught by the same re-verification.
-    lines[1] = { ...lines[1], subject: { ...(lines[1].subject as object), reason: "Ready." } };
+    lines[1] = { ...lines[1], subject: { ...(lines[1].subject as object), reason: textDigest("Ready.") } };
     expect(reverify(lines)).toBe(2);
   });
 

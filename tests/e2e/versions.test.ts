@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import { axeViolations } from "../support/axe";
 import { caretAtEnd, launchBrowser, signedInContext } from "../support/browser";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
@@ -39,7 +40,7 @@ afterAll(async () => {
 });
 
 describe("versions in Chromium", () => {
-  it("the chair saves Rev.1, edits, compares, restores Rev.1, and the delegate's open page shows it without reloading", async () => {
+  it("the chair saves Rev.1, edits, compares, restores Rev.1 after confirming, and the delegate's open page shows it without reloading", async () => {
     const original = await clauseText(chair, "OP1");
     await chair.getByText("Save a revision", { exact: true }).click();
     await chair.getByLabel("Name of the revision").fill("Rev.1");
@@ -59,9 +60,29 @@ describe("versions in Chromium", () => {
       .poll(() => chair.locator(".redline-clause.change-changed ins").allTextContents())
       .toEqual(expect.arrayContaining([expect.stringContaining("EDITED AFTER REV1")]));
     await chair.goBack();
+    // A first click only asks: the dialog names the version and where the current text goes; cancelling changes nothing.
     await chair.getByRole("button", { name: "Restore Rev.1" }).click();
+    const dialog = chair.getByRole("dialog", { name: "Restore “Rev.1”?" });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain("The current text will be kept as a version named “Before restoring Rev.1”");
+    expect(await axeViolations(chair)).toEqual([]);
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "detached" });
+    expect(await clauseText(delegate, "OP1")).toContain("EDITED AFTER REV1");
+    expect(await chair.locator('li[data-version="Restored Rev.1"]').count()).toBe(0);
+
+    await chair.getByRole("button", { name: "Restore Rev.1" }).click();
+    await dialog.getByRole("button", { name: "Restore Rev.1" }).click();
     await expect.poll(() => chair.locator("main [role=status]").first().textContent()).toContain("Restored Rev.1");
     await expect.poll(() => chair.locator('li[data-version="Restored Rev.1"]').count()).toBe(1);
+    expect(await dialog.count()).toBe(0);
+    // The text the restore replaced is a version of its own, with the edit in it.
+    const kept = chair.locator('li[data-version="Before restoring Rev.1"]');
+    await kept.getByRole("link", { name: "Changes since" }).click();
+    await chair.locator(".redline-list").first().waitFor();
+    await expect
+      .poll(() => chair.locator(".redline-clause.change-changed del").allTextContents())
+      .toEqual(expect.arrayContaining([expect.stringContaining("EDITED AFTER REV1")]));
 
     // The delegate never reloaded: the restored text arrives over the open connection.
     await expect.poll(() => clauseText(delegate, "OP1"), { timeout: 10_000 }).toBe(original);

@@ -5,6 +5,7 @@ import { findProposal, listProposalEvents } from "../../server/queries/proposals
 import { readDraft } from "../../server/negotiation/proposals";
 import { typeInClause } from "../support/statement";
 import { pageText } from "../support/people";
+import { maxReasonLength } from "../../app/negotiation/limits";
 
 /** A delegation drafts, submits and revises a proposal; other delegations take positions; the sponsor withdraws. */
 let f: ProposalFixture;
@@ -90,7 +91,7 @@ describe("a replacement, from draft to revision", () => {
 
   it("lets other delegations co-sponsor, support or object (with a reason), and withdraw their position", async () => {
     expect((await f.post(f.people.bruno, page(id), { intent: "object", reason: "" })).status).toBe(400);
-    expect((await f.post(f.people.bruno, page(id), { intent: "object", reason: "x".repeat(501) })).status).toBe(400);
+    expect((await f.post(f.people.bruno, page(id), { intent: "object", reason: "x".repeat(maxReasonLength + 1) })).status).toBe(400);
     expect((await f.post(f.people.bruno, page(id), { intent: "object", reason: "Too broad for our legislation." })).status).toBe(200);
     expect((await proposal(id))!.positions).toMatchObject([
       { delegationCode: "BRA", position: "object", reason: "Too broad for our legislation." },

@@ -13,6 +13,7 @@ import { issueInvitation } from "../../server/people/invitations";
 import { createProposal, submitProposal } from "../../server/negotiation/proposals";
 import { readStatement } from "../../server/negotiation/statement";
 import { createRevision } from "../../server/versions/capture";
+import { maxReasonLength } from "../../app/negotiation/limits";
 
 /**
  * Every route's loader and every action (and each intent of an action), for every kind of person:
@@ -60,7 +61,7 @@ interface Check {
 const conference = (ids: Ids) => `/conferences/${ids.conferenceId}`;
 const comments = (ids: Ids) => `/documents/${ids.documentId}/comments`;
 const proposal = (ids: Ids) => `/documents/${ids.documentId}/proposals/${ids.proposalId}`;
-const tooLong = "x".repeat(501);
+const tooLong = "x".repeat(maxReasonLength + 1);
 
 const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }> = {
   root: { loader: { path: () => "/login", expect: everyone } },
@@ -158,6 +159,9 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
       propose: { path: (ids) => `/documents/${ids.documentId}`, form: { intent: "propose", kind: "" }, expect: delegateOnly },
       compromise: { path: (ids) => `/documents/${ids.documentId}`, form: { intent: "compromise", kind: "" }, expect: chairOnly },
     },
+  },
+  "routes/documents.$documentId_.proposals.$proposalId_.revisions.$revision": {
+    loader: { path: (ids) => `${proposal(ids)}/revisions/1`, expect: members },
   },
   "routes/documents.$documentId_.proposals.$proposalId": {
     loader: { path: proposal, expect: members },

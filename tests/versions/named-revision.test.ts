@@ -68,10 +68,10 @@ describe("the history page", () => {
     expect(pageText(html)).toMatch(new RegExp(`Rev\\.1 · ${name} · \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC`));
     // An observer may look, not save or restore.
     expect(html).not.toContain(`name="intent" value="create"`);
-    expect(html).not.toContain(`value="restore"`);
+    expect(html).not.toContain(`aria-label="Restore Rev.1"`);
     const chairPage = await (await get(history(), f.people.chair.cookie)).text();
     expect(chairPage).toContain(`name="intent" value="create"`);
-    expect(chairPage).toContain(`value="restore"`);
+    expect(chairPage).toContain(`aria-label="Restore Rev.1"`);
     expect((await get(history(), f.people.outsider.cookie)).status).toBe(404);
   });
 });

@@ -4,11 +4,12 @@ import { connectSyncedClient, startTyping, waitFor, waitForConvergence, type Tes
 import { clauseTexts, statementFragment, storedDoc, typeInClause } from "../support/statement";
 import { saveRevision, storedVersions, versionDoc } from "../support/versions";
 import { currentClauseStates } from "../../server/queries/clause-states";
+import { restoreConfirmation } from "../../app/versions/restore-names";
 
 /**
  * The chair restores a version: a new change on top (history kept), live for everyone present,
- * clause states back as they were, refused while the text is locked; and it merges with typing
- * going on at the same moment.
+ * clause states back as they were, refused while the text is locked; the text it replaces is kept
+ * as a version; and it merges with typing going on at the same moment.
  */
 let f: ProposalFixture;
 let ids: Record<string, string>;
@@ -28,7 +29,8 @@ beforeAll(async () => {
 });
 
 const history = () => `/documents/${f.documentId}/history`;
-const restore = (who = f.people.chair, versionId = rev1) => f.post(who, history(), { intent: "restore", versionId });
+const restore = (who = f.people.chair, versionId = rev1) =>
+  f.post(who, history(), { intent: "restore", versionId, confirm: restoreConfirmation });
 
 describe("restoring a version", () => {
   it("brings its text back live for everyone connected, restores clause states, and records a restore version on top", async () => {
@@ -55,7 +57,7 @@ describe("restoring a version", () => {
     expect(states.get(ids.OP3)).toBe("open");
 
     const versions = await storedVersions(f);
-    expect(versions).toHaveLength(before + 1);
+    expect(versions).toHaveLength(before + 2);
     expect(versions[0]).toMatchObject({ kind: "restore", name: "Restored Rev.1", restoredFrom: rev1, createdBy: f.people.chair.userId });
     const restoredDoc = versionDoc(versions[0].state);
     expect(clauseTexts(restoredDoc)).toEqual(rev1Texts);
@@ -64,7 +66,54 @@ describe("restoring a version", () => {
     expect(versions.map((v) => v.id)).toContain(rev1);
     const page = await (await fetch(`${f.server.url}${history()}`, { headers: { cookie: f.people.observer.cookie } })).text();
     expect(page).toContain('data-version="Restored Rev.1"');
+    expect(page).toContain('data-version="Before restoring Rev.1"');
     observer.destroy();
+    chair.destroy();
+  });
+
+  it("keeps the text it replaces as a version, “Before restoring …”, with the clause states it had", async () => {
+    const chair = await connectSyncedClient(f.server.wsUrl, f.documentId, { cookie: f.people.chair.cookie });
+    typeInClause(chair.doc, 2, " WRITTEN SINCE");
+    await waitFor(() => chair.isSaved(), { what: "the edit to be saved" });
+    await f.db.sql`insert into clause_states (document_id, clause_id, state, user_id) values (${f.documentId}, ${ids.OP2}, 'under_negotiation', ${f.people.chair.userId})`;
+    const replaced = clauseTexts(chair.doc);
+    expect(replaced[2]).toContain("WRITTEN SINCE");
+
+    const res = await restore();
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("Before restoring Rev.1");
+    const [restored, kept] = await storedVersions(f);
+    expect(restored).toMatchObject({ kind: "restore", name: "Restored Rev.1" });
+    expect(kept).toMatchObject({ kind: "named", name: "Before restoring Rev.1", createdBy: f.people.chair.userId, restoredFrom: null });
+    const keptDoc = versionDoc(kept.state);
+    expect(clauseTexts(keptDoc)).toEqual(replaced);
+    keptDoc.destroy();
+    expect(kept.clauseStates[ids.OP2]).toBe("under_negotiation");
+    // The words written since Rev.1 are gone from the text, and can be redlined back from the kept version.
+    await waitFor(() => !clauseTexts(chair.doc)[2].includes("WRITTEN SINCE"), { what: "the restore to arrive" });
+    const redline = await fetch(`${f.server.url}/documents/${f.documentId}/redline?from=${kept.id}&to=current`, {
+      headers: { cookie: f.people.chair.cookie },
+    });
+    expect(redline.status).toBe(200);
+    expect(await redline.text()).toContain("WRITTEN SINCE");
+    chair.destroy();
+  });
+
+  it("is not done without the chair's confirmation: refused (400), nothing changes", async () => {
+    const chair = await connectSyncedClient(f.server.wsUrl, f.documentId, { cookie: f.people.chair.cookie });
+    typeInClause(chair.doc, 1, " UNCONFIRMED");
+    await waitFor(() => chair.isSaved(), { what: "the edit to be saved" });
+    const before = await storedVersions(f);
+    const unconfirmed: Record<string, string>[] = [{ intent: "restore", versionId: rev1 }, { intent: "restore", versionId: rev1, confirm: "yes" }];
+    for (const fields of unconfirmed) {
+      const res = await f.post(f.people.chair, history(), fields);
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain("Confirm the restore");
+    }
+    expect((await storedVersions(f)).map((v) => v.id)).toEqual(before.map((v) => v.id));
+    const stored = await storedDoc(f.db.sql, f.documentId);
+    expect(clauseTexts(stored)[1]).toContain("UNCONFIRMED");
+    stored.destroy();
     chair.destroy();
   });
 
@@ -115,6 +164,12 @@ describe("restoring under concurrent editing", () => {
     expect(texts[1]).toBe(rev1Texts[1]);
     for (const w of wordsA.slice(typedA)) expect(texts[0]).toContain(w);
     for (const w of wordsB.slice(typedB)) expect(texts[2]).toContain(w);
+    // No word is lost: what the restore took out of the text is in the version it kept.
+    const [, kept] = await storedVersions(f);
+    const keptTexts = clauseTexts(versionDoc(kept.state));
+    expect(kept.name).toBe("Before restoring Rev.1");
+    for (const w of wordsA) expect(`${keptTexts[0]} ${texts[0]}`).toContain(w);
+    for (const w of wordsB) expect(`${keptTexts[2]} ${texts[2]}`).toContain(w);
     // The database has what everyone sees.
     const stored = await storedDoc(f.db.sql, f.documentId);
     expect(statementFragment(stored).toJSON()).toBe(statementFragment(observer.doc).toJSON());

@@ -1,0 +1,17 @@
+/**
+ * How long what participants write may be, in characters. A proposal, comment or reason is sent
+ * to everyone showing the statement on every live reload, so one unbounded text would weigh on
+ * every page for everyone. The server refuses anything longer (in the rules and the actions, with
+ * a clear error, changing nothing); the forms mirror the limits with maxLength.
+ */
+
+/** A proposed clause (a submitted draft or revision) and a chair's compromise text. */
+export const maxProposalTextLength = 5000;
+/** A comment or a reply. */
+export const maxCommentLength = 4000;
+/** Any reason or explanation: positions, decisions, signals, clause states, the silence note and objections. */
+export const maxReasonLength = 2000;
+/** A statement's or a conference's title. */
+export const maxTitleLength = 200;
+/** A named revision. */
+export const maxVersionNameLength = 100;

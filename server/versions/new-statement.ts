@@ -1,0 +1,38 @@
+import type { JSONContent } from "@tiptap/core";
+import { appendAudit, type Tx } from "../audit/log";
+import { createDocument, type DocumentRow } from "../queries/documents";
+import { appendUpdates } from "../queries/document-state";
+import { statementUpdate } from "../seed/statement-state";
+import { captureVersion } from "./capture";
+
+/** What a statement created from scratch (seeded or by the secretariat) calls its first version. */
+export const zeroDraftName = "Zero draft";
+
+/**
+ * Creates a statement with its text and, in the same transaction, its first named version, so
+ * the zero draft can be opened, exported and redlined against like any revision. `createdBy` is
+ * null for the system (the demo seed).
+ */
+export async function createStatement(
+  tx: Tx,
+  input: { conferenceId: string; title: string; content: JSONContent; versionName: string; createdBy: string | null }
+): Promise<DocumentRow> {
+  const document = await createDocument(tx, input.conferenceId, input.title);
+  await appendUpdates(tx, document.id, [statementUpdate(input.content)]);
+  const version = await captureVersion(tx, {
+    documentId: document.id,
+    kind: "named",
+    name: input.versionName,
+    createdBy: input.createdBy,
+    proposalId: null,
+    restoredFrom: null,
+  });
+  await appendAudit(tx, {
+    conferenceId: input.conferenceId,
+    documentId: document.id,
+    actorId: input.createdBy,
+    action: "version.created",
+    subject: { version: version.number, name: input.versionName },
+  });
+  return document;
+}
