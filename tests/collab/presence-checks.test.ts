@@ -56,7 +56,7 @@ it("shows everyone the identity of the session, whatever name and colour a clien
   await waitFor(() => stateOf(witness, client.doc.clientID)?.user !== undefined, { what: "the delegate's presence" });
   const seen = stateOf(witness, client.doc.clientID)!;
   expect(seen.user).toEqual({
-    name: expect.stringMatching(/^Delegate of Ruritania \(D[0-9a-f]+\)$/),
+    name: expect.stringMatching(/^Delegate of Ruritania \(D[0-9A-Fa-f]+\)$/),
     color: colorFor(delegate.userId),
     role: "delegate",
     delegation: expect.stringMatching(/^Delegation /),

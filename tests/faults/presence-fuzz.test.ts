@@ -79,7 +79,7 @@ it(`withstands ${totalMessages} hostile presence messages: identities hold, care
   const typists = [startTyping(chair.doc, { clause: 2, tag: "chair", everyMs: 50 }), startTyping(other.doc, { clause: 4, tag: "del", everyMs: 50 })];
 
   // A delegate's name carries their delegation's code.
-  const legitimate = (name: string) => name === chairName || name === "Honest secretariat" || /^Hostile \d( \(D[0-9a-f]+\))?$/.test(name);
+  const legitimate = (name: string) => name === chairName || name === "Honest secretariat" || /^Hostile \d( \(D[0-9A-Fa-f]+\))?$/.test(name);
   /** What everyone sees of everyone must be well-formed and true, and the honest two as themselves. */
   const sound = (when: string) => {
     for (const [viewer] of honest) {
