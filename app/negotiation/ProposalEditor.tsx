@@ -6,6 +6,7 @@ import { proposalExtensions, proposalField } from "../editor/proposal-schema";
 import type { LocalUser } from "../editor/StatementEditor";
 import { remoteCarets } from "../editor/remote-carets";
 import { ConnectionBadge } from "../editor/ConnectionBadge";
+import { useWarnBeforeLeaving } from "../editor/warn-before-leaving";
 
 /**
  * The live editor of a proposal's drafting document, for its sponsors: the delegation's members
@@ -14,11 +15,14 @@ import { ConnectionBadge } from "../editor/ConnectionBadge";
  */
 export function ProposalEditor({
   textDocumentId,
+  userId,
   user,
   label,
   onText,
 }: {
   textDocumentId: string;
+  /** Whose unsent edits are kept in this browser until the server has them. */
+  userId: string;
   user: LocalUser;
   label: string;
   onText: (text: string) => void;
@@ -26,7 +30,7 @@ export function ProposalEditor({
   const [connection, setConnection] = useState<StatementConnection | null>(null);
   const [status, setStatus] = useState<CollabStatus | null>(null);
   useEffect(() => {
-    const c = connectStatement(textDocumentId);
+    const c = connectStatement(textDocumentId, { keepUnsentFor: userId });
     setConnection(c);
     setStatus(c.status());
     const off = c.onStatus(setStatus);
@@ -35,7 +39,8 @@ export function ProposalEditor({
       c.destroy();
       setConnection(null);
     };
-  }, [textDocumentId]);
+  }, [textDocumentId, userId]);
+  useWarnBeforeLeaving(status?.unsaved ?? false);
   if (!connection || !status) return <p className="loading">Opening the draft…</p>;
   return (
     <div className="proposal-editor">

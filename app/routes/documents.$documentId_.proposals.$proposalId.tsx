@@ -50,7 +50,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return {
     document: { id: document.id, title: document.title },
     conference: { id: conference.id, title: conference.title },
-    me: { name: delegation ? `${user.name} (${delegation.code})` : user.name, color: colorFor(user.id) },
+    me: { id: user.id, name: delegation ? `${user.name} (${delegation.code})` : user.name, color: colorFor(user.id) },
     proposal,
     events,
     // The latest revision is the proposal's text above; the earlier ones load when opened.
@@ -215,7 +215,7 @@ export default function ProposalPage() {
                 ? "Your delegation writes here together; others see only what you submit."
                 : `${name} is ${proposalStatusLabels[proposal.status].toLowerCase()}; its draft can no longer change.`}
             </p>
-            <ProposalEditor textDocumentId={proposal.textDocumentId!} user={user} label={`Proposed text of ${name}`} onText={onText} />
+            <ProposalEditor textDocumentId={proposal.textDocumentId!} userId={me.id} user={user} label={`Proposed text of ${name}`} onText={onText} />
             {open && draftText !== null ? (
               <p className={overBy > 0 ? "hint field-errors" : "hint"} data-testid="draft-length" role={overBy > 0 ? "alert" : undefined}>
                 {draftText.length} of {maxProposalTextLength} characters
