@@ -13,7 +13,13 @@ const abortDelay = 5_000;
  * Remix's own node entry, with this response's CSP nonce on every inline script (React's and
  * Remix's) and the request's error reference given to the error boundary.
  */
-export default function handleRequest(request: Request, status: number, headers: Headers, remixContext: EntryContext, loadContext: AppLoadContext) {
+export default function handleRequest(
+  request: Request,
+  status: number,
+  headers: Headers,
+  remixContext: EntryContext,
+  loadContext: AppLoadContext
+) {
   const waitForAll = isbot(request.headers.get("user-agent")) || remixContext.isSpaMode;
   const { cspNonce: nonce, errorReference } = loadContext;
   return new Promise<Response>((resolve, reject) => {
@@ -42,7 +48,7 @@ export default function handleRequest(request: Request, status: number, headers:
           // Errors before the shell reject and reach handleError; later ones are logged here.
           if (shellRendered) logUnexpectedError(errorReference, request.method, new URL(request.url).pathname, error);
         },
-      },
+      }
     );
     setTimeout(abort, abortDelay);
   });

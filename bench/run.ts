@@ -15,7 +15,16 @@ import { connectBenchClient, now, waitUntil, withTimeout, type BenchClient } fro
 import { clauseCount, digest, largeStatement } from "./lib/statement";
 import { createFixtures, createStatementDocument, openBenchDatabase, storedSize, type BenchDatabase, type Fixtures } from "./lib/concord";
 import { loadUpdates } from "../server/queries/document-state";
-import { isConcord, repoRoot, serverKinds, startConcordInstance, startRedis, startServer, type RunningServer, type ServerKind } from "./lib/servers";
+import {
+  isConcord,
+  repoRoot,
+  serverKinds,
+  startConcordInstance,
+  startRedis,
+  startServer,
+  type RunningServer,
+  type ServerKind,
+} from "./lib/servers";
 import { machineBusySeconds, peakRssBytes, totalCpuSeconds, treeCpuSeconds } from "./lib/proc";
 import { mb, ms, ratio, round, summarize, table, type Summary } from "./lib/stats";
 import type { ClientReport, ClientSpec, FromWorker, SentEdit, ToWorker } from "./lib/messages";
@@ -24,12 +33,25 @@ import type { ClientReport, ClientSpec, FromWorker, SentEdit, ToWorker } from ".
 // Settings
 
 const env = process.env;
-const list = (v: string | undefined) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+const list = (v: string | undefined) =>
+  (v ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 const int = (v: string | undefined, d: number) => (v && Number.isFinite(Number(v)) ? Number(v) : d);
 
 const settings = {
   // BENCH_N=0: no plenary case (the cold load only).
-  ns: env.BENCH_N === "0" ? [] : list(env.BENCH_N).map(Number).filter((n) => n > 1).length ? list(env.BENCH_N).map(Number).filter((n) => n > 1) : [50, 200, 500],
+  ns:
+    env.BENCH_N === "0"
+      ? []
+      : list(env.BENCH_N)
+          .map(Number)
+          .filter((n) => n > 1).length
+      ? list(env.BENCH_N)
+          .map(Number)
+          .filter((n) => n > 1)
+      : [50, 200, 500],
   seconds: int(env.BENCH_SECONDS, 20),
   typists: int(env.BENCH_TYPISTS, 10),
   editsPerSecond: int(env.BENCH_EDITS_PER_SECOND, 2),
@@ -39,7 +61,8 @@ const settings = {
     const chosen = list(env.BENCH_SERVERS);
     const kinds = (chosen.length ? chosen : ["concord", "y-websocket", "hocuspocus"]) as ServerKind[];
     if (env.BENCH_TWO_INSTANCES === "1" && !kinds.includes("concord-2-instances")) kinds.push("concord-2-instances");
-    for (const k of kinds) if (!serverKinds.includes(k)) throw new Error(`BENCH_SERVERS: unknown server "${k}" (known: ${serverKinds.join(", ")})`);
+    for (const k of kinds)
+      if (!serverKinds.includes(k)) throw new Error(`BENCH_SERVERS: unknown server "${k}" (known: ${serverKinds.join(", ")})`);
     return kinds;
   })(),
   coldLoad: env.BENCH_COLD_LOAD !== "0",
@@ -94,7 +117,13 @@ interface Worker {
 async function forkWorkers(count: number): Promise<Worker[]> {
   const workers = Array.from({ length: count }, () => {
     const child = fork(path.join(repoRoot, "bench/worker.ts"), [], {
-      execArgv: [...(env.BENCH_CPU_PROF_CLIENTS === "1" ? ["--cpu-prof", `--cpu-prof-dir=${path.join(repoRoot, "bench/results/profiles/clients")}`] : []), "--import", "tsx"],
+      execArgv: [
+        ...(env.BENCH_CPU_PROF_CLIENTS === "1"
+          ? ["--cpu-prof", `--cpu-prof-dir=${path.join(repoRoot, "bench/results/profiles/clients")}`]
+          : []),
+        "--import",
+        "tsx",
+      ],
       serialization: "advanced",
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
@@ -149,11 +178,12 @@ async function stopWorkers(workers: Worker[]) {
       if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGTERM");
       await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
       if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGKILL");
-    }),
+    })
   );
 }
 
-const all = <T extends FromWorker["type"]>(workers: Worker[], type: T, timeoutMs: number) => Promise.all(workers.map((w) => w.next(type, timeoutMs)));
+const all = <T extends FromWorker["type"]>(workers: Worker[], type: T, timeoutMs: number) =>
+  Promise.all(workers.map((w) => w.next(type, timeoutMs)));
 
 // ---------------------------------------------------------------------------------------------
 // Context shared by the cases
@@ -267,14 +297,25 @@ function usage(a: Reading, b: Reading): Usage {
   const machine = b.machine - a.machine;
   const other = Math.max(0, machine - server - clients - (db ?? 0) - (b.self - a.self));
   const r = (v: number) => round(v, 2);
-  return { seconds: r(seconds), server: r(server), clients: r(clients), db: db === null ? null : r(db), other: r(other), busy: r(seconds > 0 ? machine / (seconds * cores) : 0) };
+  return {
+    seconds: r(seconds),
+    server: r(server),
+    clients: r(clients),
+    db: db === null ? null : r(db),
+    other: r(other),
+    busy: r(seconds > 0 ? machine / (seconds * cores) : 0),
+  };
 }
 
 /**
  * Types probe words ([probe-1], …) from client 0 until one reaches every other client within a
  * second, i.e. until neither the server nor the clients are still working through a backlog.
  */
-async function settleByProbe(workers: Worker[], specs: ClientSpec[], timeoutMs: number): Promise<{ ms: number; ok: boolean; probes: (number | null)[] }> {
+async function settleByProbe(
+  workers: Worker[],
+  specs: ClientSpec[],
+  timeoutMs: number
+): Promise<{ ms: number; ok: boolean; probes: (number | null)[] }> {
   const start = now();
   const probes: (number | null)[] = [];
   const host = workers[0];
@@ -320,7 +361,7 @@ async function runCase(ctx: Context, kind: ServerKind, n: number): Promise<CaseR
   const documentName = await documentFor(ctx, kind, `plenary N=${n}`);
   const server = await startServer(kind, concordOptions(ctx, kind));
   const pids = server.instances.map((p) => p.pid);
-  const postmaster = isConcord(kind) ? (ctx.db?.postmaster() ?? null) : null;
+  const postmaster = isConcord(kind) ? ctx.db?.postmaster() ?? null : null;
   let workers: Worker[] = [];
   let holder: BenchClient | null = null;
   try {
@@ -332,7 +373,11 @@ async function runCase(ctx: Context, kind: ServerKind, n: number): Promise<CaseR
     const specs: ClientSpec[] = Array.from({ length: n }, (_, index) => {
       const typist = index < settings.typists;
       const instance = index % server.instances.length;
-      const cookie = fx ? (typist ? fx.chairs[index] : fx.observers[Math.floor((index - settings.typists) / settings.connectionsPerPerson)]) : undefined;
+      const cookie = fx
+        ? typist
+          ? fx.chairs[index]
+          : fx.observers[Math.floor((index - settings.typists) / settings.connectionsPerPerson)]
+        : undefined;
       return {
         index,
         role: typist ? "typist" : "observer",
@@ -358,7 +403,9 @@ async function runCase(ctx: Context, kind: ServerKind, n: number): Promise<CaseR
     const r0 = read();
     const t0 = r0.t;
     const connectTimeout = 60_000 + n * 60;
-    workers.forEach((w, i) => w.send({ type: "connect", clients: specs.filter((s) => s.index % workers.length === i), t0, timeoutMs: connectTimeout }));
+    workers.forEach((w, i) =>
+      w.send({ type: "connect", clients: specs.filter((s) => s.index % workers.length === i), t0, timeoutMs: connectTimeout })
+    );
     const connected = await all(workers, "connected", connectTimeout + 10_000);
     const syncedAt = connected.flatMap((c) => c.synced.map(([, at]) => at));
     const failures = connected.flatMap((c) => c.failed);
@@ -377,7 +424,8 @@ async function runCase(ctx: Context, kind: ServerKind, n: number): Promise<CaseR
       }
       await new Promise((r) => setTimeout(r, 250));
     }
-    if (presenceMs === null) note(`not every client saw all ${expectedPresences} presences within ${Math.round((30_000 + n * 60) / 1000)} s`);
+    if (presenceMs === null)
+      note(`not every client saw all ${expectedPresences} presences within ${Math.round((30_000 + n * 60) / 1000)} s`);
     const r1 = read();
     // Joining makes every client's presence travel to every other (and back: the stock providers
     // re-send what they hear), which can leave a backlog in the server or the clients. Typing
@@ -387,7 +435,8 @@ async function runCase(ctx: Context, kind: ServerKind, n: number): Promise<CaseR
 
     // Typing.
     const startAt = now() + 300;
-    for (const w of workers) w.send({ type: "type", startAt, seconds: settings.seconds, perSecond: settings.editsPerSecond, typists: settings.typists });
+    for (const w of workers)
+      w.send({ type: "type", startAt, seconds: settings.seconds, perSecond: settings.editsPerSecond, typists: settings.typists });
     const typed = await all(workers, "typed", settings.seconds * 1000 + 60_000 + n * 100);
     const edits: SentEdit[] = typed.flatMap((t) => t.sent);
     const r3 = read();
@@ -409,7 +458,8 @@ async function runCase(ctx: Context, kind: ServerKind, n: number): Promise<CaseR
     const converged = digests.size === 1 && digest(holder.doc) === majority && failures.length === 0;
     const typists = reports.filter((r) => r.index < settings.typists);
     const savedAll = isConcord(kind) ? typists.every((r) => r.saved) : null;
-    if (isConcord(kind) && typists.some((r) => r.readOnly !== false)) note(`some typists were read-only: ${typists.filter((r) => r.readOnly !== false).map((r) => r.index)}`);
+    if (isConcord(kind) && typists.some((r) => r.readOnly !== false))
+      note(`some typists were read-only: ${typists.filter((r) => r.readOnly !== false).map((r) => r.index)}`);
 
     // Latency of every delivery: to clients on the sender's instance, and (two instances) to the other's.
     const same: number[] = [];
@@ -442,7 +492,8 @@ async function runCase(ctx: Context, kind: ServerKind, n: number): Promise<CaseR
         const s = summarize(values)!;
         return { second, deliveries: s.count, p50: round(s.p50, 2), p99: round(s.p99, 2), max: round(s.max, 2) };
       });
-    if (env.BENCH_VERBOSE === "1") for (const t of timeline) note(`${kind} second ${t.second}: p50 ${ms(t.p50)} p99 ${ms(t.p99)} max ${ms(t.max)} ms`);
+    if (env.BENCH_VERBOSE === "1")
+      for (const t of timeline) note(`${kind} second ${t.second}: p50 ${ms(t.p50)} p99 ${ms(t.p99)} max ${ms(t.max)} ms`);
     return {
       server: kind,
       n,
@@ -485,7 +536,9 @@ async function runCase(ctx: Context, kind: ServerKind, n: number): Promise<CaseR
     // What the server printed, for when a case goes wrong.
     const logs = path.join(repoRoot, "bench/results/logs");
     fs.mkdirSync(logs, { recursive: true });
-    server.instances.forEach((p, i) => fs.writeFileSync(path.join(logs, `${kind}${server.instances.length > 1 ? `-${i + 1}` : ""}-N${n}.log`), p.output()));
+    server.instances.forEach((p, i) =>
+      fs.writeFileSync(path.join(logs, `${kind}${server.instances.length > 1 ? `-${i + 1}` : ""}-N${n}.log`), p.output())
+    );
   }
 }
 
@@ -509,8 +562,10 @@ async function twoInstanceSupport(ctx: Context): Promise<string | null> {
     await withTimeout(Promise.all([a.synced, b.synced]), 30_000, "probe clients to sync");
     const text = (await import("./lib/statement")).clauseText(a.doc, 0);
     a.doc.transact(() => text.insert(text.length, " [probe]", {}));
-    const relayed = await waitUntil(() => (b.doc.getXmlFragment("default").toString().includes("[probe]")), 5000);
-    return relayed ? null : "an edit on instance A did not reach a client of instance B within 5 s (REDIS_URL support not in server/collab yet?)";
+    const relayed = await waitUntil(() => b.doc.getXmlFragment("default").toString().includes("[probe]"), 5000);
+    return relayed
+      ? null
+      : "an edit on instance A did not reach a client of instance B within 5 s (REDIS_URL support not in server/collab yet?)";
   } catch (err) {
     return (err as Error).message;
   } finally {
@@ -561,7 +616,9 @@ async function coldLoad(ctx: Context): Promise<ColdLoadResult> {
       endpoint: server.endpoint(documentId, 0, fx.chairs[index % fx.chairs.length]),
       name: `Writer ${index + 1}`,
     }));
-    workers.forEach((w, i) => w.send({ type: "connect", clients: specs.filter((s) => s.index % workers.length === i), t0: now(), timeoutMs: 60_000 }));
+    workers.forEach((w, i) =>
+      w.send({ type: "connect", clients: specs.filter((s) => s.index % workers.length === i), t0: now(), timeoutMs: 60_000 })
+    );
     const connected = await all(workers, "connected", 70_000);
     const failed = connected.flatMap((c) => c.failed);
     if (failed.length) throw new Error(`cold-load writers did not connect: ${failed[0][1]}`);
@@ -603,7 +660,8 @@ async function coldLoad(ctx: Context): Promise<ColdLoadResult> {
     const expected = new Map<number, number>();
     for (const d of done) {
       for (const [, sv] of d.stateVectors) {
-        for (const [client, clock] of Y.decodeStateVector(Buffer.from(sv, "base64"))) expected.set(client, Math.max(expected.get(client) ?? 0, clock));
+        for (const [client, clock] of Y.decodeStateVector(Buffer.from(sv, "base64")))
+          expected.set(client, Math.max(expected.get(client) ?? 0, clock));
       }
     }
     for (const w of workers) w.send({ type: "disconnect" });
@@ -702,7 +760,7 @@ function printCases(n: number, results: CaseResult[]) {
   log("");
   log(
     `N = ${n} clients on one statement, all with caret and presence; ${settings.typists} typing ${settings.editsPerSecond} edits/s for ${settings.seconds} s ` +
-      `(${edits} edits, ${edits * (n - 1)} deliveries)${settings.repeat > 1 ? `; best of ${settings.repeat} runs by p99` : ""}`,
+      `(${edits} edits, ${edits * (n - 1)} deliveries)${settings.repeat > 1 ? `; best of ${settings.repeat} runs by p99` : ""}`
   );
   const rows = results.map((r) =>
     r.ok
@@ -721,38 +779,77 @@ function printCases(n: number, results: CaseResult[]) {
           mb(r.peakRssBytes),
           r.clientCpuSeconds!.toFixed(1),
         ]
-      : [r.server, r.skipped ? `skipped: ${r.skipped}` : `FAILED: ${r.error}`, "", "", "", "", "", "", "", "", "", "", ""],
+      : [r.server, r.skipped ? `skipped: ${r.skipped}` : `FAILED: ${r.error}`, "", "", "", "", "", "", "", "", "", "", ""]
   );
   log(
     table(
-      ["server", "connect+sync ms", "all see all ms", "p50 ms", "p95 ms", "p99 ms", "max ms", "missed", "converged", "CPU s", "CPU s typing", "peak MB", "clients CPU s"],
-      rows,
-    ),
+      [
+        "server",
+        "connect+sync ms",
+        "all see all ms",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "max ms",
+        "missed",
+        "converged",
+        "CPU s",
+        "CPU s typing",
+        "peak MB",
+        "clients CPU s",
+      ],
+      rows
+    )
   );
   for (const r of results) {
     if (!r.ok) continue;
-    if (r.databaseCpuSeconds != null) note(`${r.server}: PostgreSQL used ${r.databaseCpuSeconds.toFixed(2)} CPU s besides (not in "CPU s")`);
-    if (r.latencyCrossInstance) note(`${r.server}: same instance p50/p99 ${ms(r.latencySameInstance?.p50)}/${ms(r.latencySameInstance?.p99)} ms, across instances ${ms(r.latencyCrossInstance.p50)}/${ms(r.latencyCrossInstance.p99)} ms; peak MB per instance ${r.peakRssBytesPerInstance!.map(mb).join(" + ")}`);
+    if (r.databaseCpuSeconds != null)
+      note(`${r.server}: PostgreSQL used ${r.databaseCpuSeconds.toFixed(2)} CPU s besides (not in "CPU s")`);
+    if (r.latencyCrossInstance)
+      note(
+        `${r.server}: same instance p50/p99 ${ms(r.latencySameInstance?.p50)}/${ms(r.latencySameInstance?.p99)} ms, across instances ${ms(
+          r.latencyCrossInstance.p50
+        )}/${ms(r.latencyCrossInstance.p99)} ms; peak MB per instance ${r.peakRssBytesPerInstance!.map(mb).join(" + ")}`
+      );
     if (r.reconnects) note(`${r.server}: ${r.reconnects} reconnects`);
-    if (r.closeCodes && Object.keys(r.closeCodes).length) note(`${r.server}: connections closed by the server or network, by code: ${JSON.stringify(r.closeCodes)}`);
+    if (r.closeCodes && Object.keys(r.closeCodes).length)
+      note(`${r.server}: connections closed by the server or network, by code: ${JSON.stringify(r.closeCodes)}`);
     const all = r.phases!.all;
     const typing = r.phases!.typing;
     if (all.other > 0.1 * all.seconds * cores) {
-      note(`${r.server}: other processes on this machine took ${all.other.toFixed(1)} of the ${(all.seconds * cores).toFixed(0)} CPU s available during its ${all.seconds.toFixed(0)} s`);
+      note(
+        `${r.server}: other processes on this machine took ${all.other.toFixed(1)} of the ${(all.seconds * cores).toFixed(
+          0
+        )} CPU s available during its ${all.seconds.toFixed(0)} s`
+      );
     }
     if (typing.busy > 0.9) {
-      note(`${r.server}: the machine was saturated while typing (${(typing.busy * 100).toFixed(0)}% busy: server ${typing.server.toFixed(1)}, clients ${typing.clients.toFixed(1)}, others ${typing.other.toFixed(1)} CPU s in ${typing.seconds.toFixed(1)} s) — latency includes queueing for CPU`);
+      note(
+        `${r.server}: the machine was saturated while typing (${(typing.busy * 100).toFixed(0)}% busy: server ${typing.server.toFixed(
+          1
+        )}, clients ${typing.clients.toFixed(1)}, others ${typing.other.toFixed(1)} CPU s in ${typing.seconds.toFixed(
+          1
+        )} s) — latency includes queueing for CPU`
+      );
     }
-    if (!r.settled) note(`${r.server}: a probe word still took over a second to reach everyone ${ms(r.settleMs)} ms after everyone joined (${r.settleProbes!.map((p) => ms(p)).join(", ")} ms); typing started anyway`);
+    if (!r.settled)
+      note(
+        `${r.server}: a probe word still took over a second to reach everyone ${ms(r.settleMs)} ms after everyone joined (${r
+          .settleProbes!.map((p) => ms(p))
+          .join(", ")} ms); typing started anyway`
+      );
     if (r.missed) note(`${r.server}: missed e.g. ${r.missedSamples!.join("; ")}`);
   }
   const concord = results.find((r) => r.server === "concord" && r.ok);
   for (const base of results.filter((r) => !isConcord(r.server) && r.ok)) {
     if (!concord) break;
     log(
-      `  Concord ÷ ${base.server}: p99 ${ratio(concord.latency?.p99, base.latency?.p99)}, p50 ${ratio(concord.latency?.p50, base.latency?.p50)}, ` +
+      `  Concord ÷ ${base.server}: p99 ${ratio(concord.latency?.p99, base.latency?.p99)}, p50 ${ratio(
+        concord.latency?.p50,
+        base.latency?.p50
+      )}, ` +
         `CPU ${ratio(concord.cpuSeconds, base.cpuSeconds)} (typing ${ratio(concord.cpuSecondsTyping, base.cpuSecondsTyping)}), ` +
-        `connect+sync ${ratio(concord.connectMs, base.connectMs)}, peak memory ${ratio(concord.peakRssBytes, base.peakRssBytes)}`,
+        `connect+sync ${ratio(concord.connectMs, base.connectMs)}, peak memory ${ratio(concord.peakRssBytes, base.peakRssBytes)}`
     );
   }
 }
@@ -783,7 +880,11 @@ function verdict(n: number, results: CaseResult[]): Verdict | null {
 
 function printColdLoad(c: ColdLoadResult) {
   log("");
-  log(`Cold load: a statement of ${c.clauses} clauses with ${c.edits} edits of history (${settings.coldWriters} writers, ${c.editSeconds.toFixed(1)} s)`);
+  log(
+    `Cold load: a statement of ${c.clauses} clauses with ${c.edits} edits of history (${
+      settings.coldWriters
+    } writers, ${c.editSeconds.toFixed(1)} s)`
+  );
   log(
     table(
       ["", "value"],
@@ -792,10 +893,18 @@ function printColdLoad(c: ColdLoadResult) {
         ["new client has it all, document not in memory", `${c.coldRoomMs.map(ms).join(" / ")} ms`],
         ...Object.entries(c.reference).map(([k, v]) => [`same state from ${k} (in memory), median of 3`, `${ms(v)} ms`]),
         ["compacted state (Y.encodeStateAsUpdate)", `${c.compactedStateBytes} B (initial statement ${c.initialStateBytes} B)`],
-        ["stored now (document_updates + document_snapshots)", `${c.storedAfterBytes} B, ${c.storedAfterRows} log rows = ${ratio(c.storedAfterBytes, c.compactedStateBytes)} compacted`],
-        ["stored while editing, worst moment (sampled every s)", `${c.storedWorstRatioBytes} B for a compacted ${c.storedWorstRatioCompacted} B = ${c.storedWorstRatio.toFixed(2)}× (log up to ${c.storedPeakRows} rows)`],
-      ],
-    ),
+        [
+          "stored now (document_updates + document_snapshots)",
+          `${c.storedAfterBytes} B, ${c.storedAfterRows} log rows = ${ratio(c.storedAfterBytes, c.compactedStateBytes)} compacted`,
+        ],
+        [
+          "stored while editing, worst moment (sampled every s)",
+          `${c.storedWorstRatioBytes} B for a compacted ${c.storedWorstRatioCompacted} B = ${c.storedWorstRatio.toFixed(2)}× (log up to ${
+            c.storedPeakRows
+          } rows)`,
+        ],
+      ]
+    )
   );
   if (c.unsavedWriters) note(`${c.unsavedWriters} writers had edits not acknowledged as saved`);
 }
@@ -812,8 +921,16 @@ async function ensureBuild() {
 async function main() {
   const started = Date.now();
   const load = os.loadavg();
-  log(`Concord benchmark: servers ${settings.servers.join(", ")}; N = ${settings.ns.join(", ")}; ${settings.seconds} s of typing; ${settings.workers} client processes`);
-  log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${load.map((l) => l.toFixed(2)).join(" ")}`);
+  log(
+    `Concord benchmark: servers ${settings.servers.join(", ")}; N = ${settings.ns.join(", ")}; ${settings.seconds} s of typing; ${
+      settings.workers
+    } client processes`
+  );
+  log(
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${
+      process.version
+    }, load average ${load.map((l) => l.toFixed(2)).join(" ")}`
+  );
   const needsDb = settings.servers.some(isConcord) || settings.coldLoad;
   if (settings.servers.some(isConcord)) await ensureBuild();
 
@@ -907,7 +1024,8 @@ async function main() {
     exports = await exportTimings(settings.coldClauses);
     log("");
     log(`Exports of a statement of ${settings.coldClauses} clauses (median of 5 runs, in this process)`);
-    for (const e of exports) log(`  ${e.format.padEnd(12)} ${ms(e.medianMs).padStart(6)} ms  (${ms(e.minMs)}–${ms(e.maxMs)})  ${(e.bytes / 1024).toFixed(0)} KiB`);
+    for (const e of exports)
+      log(`  ${e.format.padEnd(12)} ${ms(e.medianMs).padStart(6)} ms  (${ms(e.minMs)}–${ms(e.maxMs)})  ${(e.bytes / 1024).toFixed(0)} KiB`);
   }
 
   let checks: CheckTiming | null = null;
@@ -915,8 +1033,14 @@ async function main() {
     process.stdout.write(`  timing the checks…\n`);
     checks = checkTimings(settings.coldClauses);
     log("");
-    log(`Checks of each edit (schema, agreed clauses) on a statement of ${checks.clauses} clauses, ${checks.edits} keystrokes, in this process`);
-    log(`  applying an edit alone ${checks.applyUs.toFixed(1)} µs, with the checks ${checks.checkedUs.toFixed(1)} µs (${(checks.checkedUs / checks.applyUs).toFixed(2)}×); checking the whole statement instead: ${ms(checks.wholeDocumentMs)} ms`);
+    log(
+      `Checks of each edit (schema, agreed clauses) on a statement of ${checks.clauses} clauses, ${checks.edits} keystrokes, in this process`
+    );
+    log(
+      `  applying an edit alone ${checks.applyUs.toFixed(1)} µs, with the checks ${checks.checkedUs.toFixed(1)} µs (${(
+        checks.checkedUs / checks.applyUs
+      ).toFixed(2)}×); checking the whole statement instead: ${ms(checks.wholeDocumentMs)} ms`
+    );
   }
 
   // Targets (issue 6): at the largest N, Concord's p99 and CPU at or below the better baseline; nothing missed; storage bounded.
@@ -924,15 +1048,32 @@ async function main() {
   log("Targets");
   const top = verdicts.find((v) => v.n === Math.max(...settings.ns));
   if (top?.p99 && top.cpu) {
-    log(`  p99 at N = ${top.n}: Concord ${ms(top.p99.concord)} ms vs best baseline ${ms(top.p99.best)} ms (${top.p99.baseline}) — ${top.p99.met ? "met" : "NOT met"}`);
-    log(`  CPU at N = ${top.n}: Concord ${top.cpu.concord.toFixed(2)} s vs best baseline ${top.cpu.best.toFixed(2)} s (${top.cpu.baseline}) — ${top.cpu.met ? "met" : "NOT met"}`);
+    log(
+      `  p99 at N = ${top.n}: Concord ${ms(top.p99.concord)} ms vs best baseline ${ms(top.p99.best)} ms (${top.p99.baseline}) — ${
+        top.p99.met ? "met" : "NOT met"
+      }`
+    );
+    log(
+      `  CPU at N = ${top.n}: Concord ${top.cpu.concord.toFixed(2)} s vs best baseline ${top.cpu.best.toFixed(2)} s (${
+        top.cpu.baseline
+      }) — ${top.cpu.met ? "met" : "NOT met"}`
+    );
   } else log("  p99 and CPU: not compared (Concord or the baselines did not run)");
   const concordCases = cases.filter((c) => isConcord(c.server) && c.ok);
   if (concordCases.length) {
     const missed = concordCases.reduce((s, c) => s + (c.missed ?? 0), 0);
-    log(`  missed deliveries (Concord, all N): ${missed} — ${missed === 0 ? "met" : "NOT met"}; converged everywhere: ${concordCases.every((c) => c.converged) ? "yes" : "NO"}`);
+    log(
+      `  missed deliveries (Concord, all N): ${missed} — ${missed === 0 ? "met" : "NOT met"}; converged everywhere: ${
+        concordCases.every((c) => c.converged) ? "yes" : "NO"
+      }`
+    );
   }
-  if (cold) log(`  stored size: ${ratio(cold.storedAfterBytes, cold.compactedStateBytes)} compacted at rest, at worst ${cold.storedWorstRatio.toFixed(2)}× while editing (${cold.edits} edits of history)`);
+  if (cold)
+    log(
+      `  stored size: ${ratio(cold.storedAfterBytes, cold.compactedStateBytes)} compacted at rest, at worst ${cold.storedWorstRatio.toFixed(
+        2
+      )}× while editing (${cold.edits} edits of history)`
+    );
 
   const git = (args: string[]) => {
     try {
@@ -944,9 +1085,18 @@ async function main() {
   const out = {
     date: new Date().toISOString(),
     // What was measured: the commit, and server files changed since (uncommitted work).
-    git: { commit: git(["rev-parse", "HEAD"]), uncommittedServerFiles: git(["status", "--porcelain", "--", "server"])?.split("\n").filter(Boolean) ?? null },
+    git: {
+      commit: git(["rev-parse", "HEAD"]),
+      uncommittedServerFiles: git(["status", "--porcelain", "--", "server"])?.split("\n").filter(Boolean) ?? null,
+    },
     durationSeconds: round((Date.now() - started) / 1000),
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryBytes: os.totalmem(), node: process.version, loadAverageAtStart: load },
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model,
+      memoryBytes: os.totalmem(),
+      node: process.version,
+      loadAverageAtStart: load,
+    },
     settings: { ...settings, cpuProfileDir: settings.cpuProfileDir ?? null, database: ctx.db?.source ?? null },
     skipped: Object.fromEntries(skipped),
     cases,

@@ -108,10 +108,9 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
         cspNonce: cspNonce(res),
         errorReference: newErrorReference(),
       }),
-    }),
+    })
   );
   app.use(answerExpressError);
-
 
   const unlisten = await subscribeAccessEvents(sql, (event) => {
     collab.handleAccessEvent(event).catch((err) => console.error("[collab] applying an access change failed", err));

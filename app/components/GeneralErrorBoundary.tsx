@@ -10,7 +10,9 @@ const titles: Record<number, string> = {
 };
 
 const referenceOf = (data: unknown) =>
-  data && typeof data === "object" && typeof (data as ErrorReferenceData).errorReference === "string" ? (data as ErrorReferenceData).errorReference : undefined;
+  data && typeof data === "object" && typeof (data as ErrorReferenceData).errorReference === "string"
+    ? (data as ErrorReferenceData).errorReference
+    : undefined;
 
 /**
  * The one error display of the app, for thrown responses and unexpected errors alike. An

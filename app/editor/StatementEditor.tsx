@@ -11,7 +11,6 @@ import { CommentAnchors } from "./comment-anchors";
 import { remoteCarets } from "./remote-carets";
 import { readPresence } from "./presence-state";
 
-
 export interface LocalUser {
   name: string;
   color: string;
@@ -158,4 +157,3 @@ function usePresence(connection: StatementConnection): PresentUser[] {
   }, [awareness]);
   return useMemo(() => people.sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name)), [people]);
 }
-

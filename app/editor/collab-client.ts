@@ -49,7 +49,7 @@ export interface StatementConnection {
  */
 export function connectStatement(
   documentId: string,
-  { readOnly = false, keepUnsentFor }: { readOnly?: boolean; keepUnsentFor?: string } = {},
+  { readOnly = false, keepUnsentFor }: { readOnly?: boolean; keepUnsentFor?: string } = {}
 ): StatementConnection {
   const doc = new Y.Doc();
   const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";

@@ -34,7 +34,9 @@ export function CommentsSection({
 
   useEffect(() => {
     if (!editor) return;
-    const anchors = threads.filter((t) => t.anchor && !t.resolved).map((t) => ({ threadId: t.id, start: t.anchor!.start, end: t.anchor!.end }));
+    const anchors = threads
+      .filter((t) => t.anchor && !t.resolved)
+      .map((t) => ({ threadId: t.id, start: t.anchor!.start, end: t.anchor!.end }));
     setCommentAnchors(editor, anchors);
   }, [editor, threads]);
 
@@ -44,11 +46,20 @@ export function CommentsSection({
       const state = e ? commentAnchorsKey.getState(e.state) : undefined;
       const anchor = e ? selectionAnchor(e.state) : null;
       return {
-        orphaned: state ? [...state.ranges].filter(([, r]) => r === null).map(([id]) => id).join(" ") : "",
+        orphaned: state
+          ? [...state.ranges]
+              .filter(([, r]) => r === null)
+              .map(([id]) => id)
+              .join(" ")
+          : "",
         known: state ? [...state.ranges.keys()].join(" ") : "",
         selected: state?.selected ?? null,
         selectionClause: anchor?.clauseId ?? null,
-        labels: e ? listClauses(e.state.doc).map((c) => `${c.id}=${c.label}`).join(" ") : "",
+        labels: e
+          ? listClauses(e.state.doc)
+              .map((c) => `${c.id}=${c.label}`)
+              .join(" ")
+          : "",
       };
     },
     equalityFn: (a, b) => JSON.stringify(a) === JSON.stringify(b),
@@ -70,7 +81,7 @@ export function CommentsSection({
   const here = threads
     .filter((t) => t.clauseId === clauseId)
     .sort((a, b) => Number(!!b.pinned) - Number(!!a.pinned) || Number(!!a.resolved) - Number(!!b.resolved));
-  const unreadHere = clauseId ? (unreadByClause.get(clauseId) ?? 0) : 0;
+  const unreadHere = clauseId ? unreadByClause.get(clauseId) ?? 0 : 0;
   const elsewhere = [...unreadByClause].filter(([id]) => id !== clauseId && labels.has(id));
   const headingId = useId();
 
@@ -113,7 +124,17 @@ export function CommentsSection({
   );
 }
 
-function NewThread({ action, clauseId, editor, hasSelection }: { action: string; clauseId: string; editor: Editor; hasSelection: boolean }) {
+function NewThread({
+  action,
+  clauseId,
+  editor,
+  hasSelection,
+}: {
+  action: string;
+  clauseId: string;
+  editor: Editor;
+  hasSelection: boolean;
+}) {
   const fetcher = useFetcher<ActionResult>();
   // What the new thread is on, fixed when the person starts writing (the selection may move after).
   const [target, setTarget] = useState<{ clauseId: string; anchor: { start: string; end: string; quote: string } | null } | null>(null);
@@ -131,7 +152,10 @@ function NewThread({ action, clauseId, editor, hasSelection }: { action: string;
 
   const start = (onSelection: boolean) => {
     const anchor = onSelection ? selectionAnchor(editor.state) : null;
-    setTarget({ clauseId, anchor: anchor && anchor.clauseId === clauseId ? { start: anchor.start, end: anchor.end, quote: anchor.quote } : null });
+    setTarget({
+      clauseId,
+      anchor: anchor && anchor.clauseId === clauseId ? { start: anchor.start, end: anchor.end, quote: anchor.quote } : null,
+    });
   };
   const errors = fetcher.data && !fetcher.data.ok ? fetcher.data.errors : {};
 
@@ -269,12 +293,12 @@ function Thread({
         {expanded
           ? "Hide replies"
           : thread.replies.length === 0
-            ? canComment
-              ? "Reply"
-              : "No replies"
-            : thread.replies.length === 1
-              ? "Show 1 reply"
-              : `Show ${thread.replies.length} replies`}
+          ? canComment
+            ? "Reply"
+            : "No replies"
+          : thread.replies.length === 1
+          ? "Show 1 reply"
+          : `Show ${thread.replies.length} replies`}
       </button>
       <div id={repliesId} hidden={!expanded}>
         {expanded ? (

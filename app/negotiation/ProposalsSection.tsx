@@ -64,7 +64,10 @@ export function ProposalsSection({
                 {(["support", "object"] as const)
                   .map((kind) => [kind, p.positions.filter((x) => x.position === kind)] as const)
                   .filter(([, list]) => list.length > 0)
-                  .map(([kind, list]) => `${kind === "support" ? "Supported" : "Objected to"} by ${list.map((x) => x.delegationCode).join(", ")}`)
+                  .map(
+                    ([kind, list]) =>
+                      `${kind === "support" ? "Supported" : "Objected to"} by ${list.map((x) => x.delegationCode).join(", ")}`
+                  )
                   .join(" · ")}
               </p>
             ) : null}

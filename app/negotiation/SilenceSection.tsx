@@ -81,8 +81,8 @@ export function SilenceSection({
       {running && deadline ? (
         <div className="silence-banner" data-testid="silence-running">
           <p>
-            <strong>Silence is running; the text is locked.</strong> Deadline: {mounted ? formatInZone(deadline, silence.timeZone) : formatUtc(deadline)} (
-            {silence.timeZone})
+            <strong>Silence is running; the text is locked.</strong> Deadline:{" "}
+            {mounted ? formatInZone(deadline, silence.timeZone) : formatUtc(deadline)} ({silence.timeZone})
             {mounted ? <>, your time {formatInZone(deadline)}</> : null}.
           </p>
           {mounted ? (

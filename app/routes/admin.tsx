@@ -43,7 +43,11 @@ const createSchema = z.object({
 
 const appointSchema = z.object({
   conferenceId: z.string({ error: "Choose a conference." }).min(1, "Choose a conference.").max(100),
-  email: z.string({ error: "Enter the e-mail address of the secretariat." }).trim().max(254, "That e-mail address is too long.").email("Enter a valid e-mail address."),
+  email: z
+    .string({ error: "Enter the e-mail address of the secretariat." })
+    .trim()
+    .max(254, "That e-mail address is too long.")
+    .email("Enter a valid e-mail address."),
 });
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string } | null)?.code === "23505";
@@ -75,7 +79,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
           });
           return c;
         });
-        return { ok: true as const, intent: "create" as const, message: `Conference “${conference.title}” created (${conference.slug}). Appoint its secretariat below.` };
+        return {
+          ok: true as const,
+          intent: "create" as const,
+          message: `Conference “${conference.title}” created (${conference.slug}). Appoint its secretariat below.`,
+        };
       } catch (err) {
         if (!isUniqueViolation(err) || attempt >= 4) throw err;
       }
@@ -104,7 +112,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return {
         ok: true as const,
         intent: "appoint" as const,
-        message: before?.role === "secretariat" ? `${account.name} (${account.email}) is already secretariat of ${conference.title}.` : `${account.name} (${account.email}) is now secretariat of ${conference.title}.`,
+        message:
+          before?.role === "secretariat"
+            ? `${account.name} (${account.email}) is already secretariat of ${conference.title}.`
+            : `${account.name} (${account.email}) is now secretariat of ${conference.title}.`,
         invitation: null,
       };
     }
@@ -148,7 +159,11 @@ export default function AdminPage() {
         <div role="status" className="status-region">
           {result?.ok ? <p className="notice">{result.message}</p> : null}
         </div>
-        <ErrorList errors={failure && failure.values.intent !== "create" ? [...(failure.errors.form ?? []), ...(failure.errors.conferenceId ?? [])] : null} />
+        <ErrorList
+          errors={
+            failure && failure.values.intent !== "create" ? [...(failure.errors.form ?? []), ...(failure.errors.conferenceId ?? [])] : null
+          }
+        />
         {result?.ok && result.intent === "appoint" && result.invitation ? (
           <section className="card created-link" aria-labelledby="secretariat-link">
             <h2 id="secretariat-link">Invitation link for {result.invitation.email}</h2>
@@ -173,8 +188,10 @@ export default function AdminPage() {
             </thead>
             <tbody>
               {conferences.map((c) => {
-                const errors: FieldErrors = failure?.values.intent === "appoint" && failure.values.conferenceId === c.id ? failure.errors : {};
-                const values: Record<string, string> = failure?.values.intent === "appoint" && failure.values.conferenceId === c.id ? failure.values : {};
+                const errors: FieldErrors =
+                  failure?.values.intent === "appoint" && failure.values.conferenceId === c.id ? failure.errors : {};
+                const values: Record<string, string> =
+                  failure?.values.intent === "appoint" && failure.values.conferenceId === c.id ? failure.values : {};
                 return (
                   <tr key={c.id} data-slug={c.slug}>
                     <th scope="row">
@@ -192,7 +209,15 @@ export default function AdminPage() {
                         <CsrfInput />
                         <input type="hidden" name="intent" value="appoint" />
                         <input type="hidden" name="conferenceId" value={c.id} />
-                        <Field label={`Secretariat e-mail for ${c.title}`} name="email" type="email" required autoComplete="off" defaultValue={values.email} errors={errors.email} />
+                        <Field
+                          label={`Secretariat e-mail for ${c.title}`}
+                          name="email"
+                          type="email"
+                          required
+                          autoComplete="off"
+                          defaultValue={values.email}
+                          errors={errors.email}
+                        />
                         <button type="submit" className="button small" disabled={busy}>
                           Appoint<span className="visually-hidden"> secretariat of {c.title}</span>
                         </button>
@@ -210,9 +235,23 @@ export default function AdminPage() {
           <Form method="post" className="form" noValidate ref={createRef}>
             <CsrfInput />
             <input type="hidden" name="intent" value="create" />
-            <Field label="Title" name="title" required maxLength={maxTitleLength} defaultValue={createValues.title} errors={createErrors.title} />
+            <Field
+              label="Title"
+              name="title"
+              required
+              maxLength={maxTitleLength}
+              defaultValue={createValues.title}
+              errors={createErrors.title}
+            />
             <Field label="Subtitle" name="subtitle" maxLength={300} defaultValue={createValues.subtitle} errors={createErrors.subtitle} />
-            <Field label="Venue" name="venue" maxLength={200} hint="City and country, e.g. Baku, Azerbaijan" defaultValue={createValues.venue} errors={createErrors.venue} />
+            <Field
+              label="Venue"
+              name="venue"
+              maxLength={200}
+              hint="City and country, e.g. Baku, Azerbaijan"
+              defaultValue={createValues.venue}
+              errors={createErrors.venue}
+            />
             <button type="submit" className="button primary" disabled={busy}>
               Create conference
             </button>

@@ -41,7 +41,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (!parsed.ok) return invalid(parsed);
   const { title } = parsed.data;
   const document = await context.sql.begin((tx) =>
-    createStatement(tx, { conferenceId: conference.id, title, content: emptyStatement(title), versionName: zeroDraftName, createdBy: user.id })
+    createStatement(tx, {
+      conferenceId: conference.id,
+      title,
+      content: emptyStatement(title),
+      versionName: zeroDraftName,
+      createdBy: user.id,
+    })
   );
   throw redirect(`/documents/${document.id}`);
 }
@@ -70,7 +76,14 @@ export default function ConferencePage() {
           <h3 id="new-doc">New document</h3>
           <Form method="post" className="form inline-form" noValidate>
             <CsrfInput />
-            <Field label="Title" name="title" required maxLength={maxTitleLength} defaultValue={result?.values?.title} errors={errors.title} />
+            <Field
+              label="Title"
+              name="title"
+              required
+              maxLength={maxTitleLength}
+              defaultValue={result?.values?.title}
+              errors={errors.title}
+            />
             <button type="submit" className="button primary">
               Create document
             </button>

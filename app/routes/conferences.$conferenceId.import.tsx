@@ -1,11 +1,24 @@
 import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs, MetaFunction, UploadHandler } from "@remix-run/node";
-import { MaxPartSizeExceededError, data, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import {
+  MaxPartSizeExceededError,
+  data,
+  redirect,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { createStatement } from "../../server/versions/new-statement";
 import type { SessionUser } from "../../server/queries/sessions";
 import { paragraphsFromMarkdown } from "../../server/import/markdown";
-import { importedStatementJSON, importedStatementSchema, recogniseStatement, runsText, type ImportedClause, type ImportedStatement } from "../../server/import/zero-draft";
+import {
+  importedStatementJSON,
+  importedStatementSchema,
+  recogniseStatement,
+  runsText,
+  type ImportedClause,
+  type ImportedStatement,
+} from "../../server/import/zero-draft";
 import { ConferenceLayout } from "../components/ConferenceLayout";
 import { CsrfInput, ErrorList, Field } from "../components/forms";
 import { readProtectedForm, requireConferencePermission } from "../utils/auth.server";
@@ -19,7 +32,9 @@ const maxUploadBytes = 5 * 1024 * 1024;
 /** The preview's hidden copy of the parsed draft is bounded too (it comes back from the browser). */
 const maxPayloadChars = 4 * 1024 * 1024;
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Import a zero draft · ${data.conference.title} · Concord` : "Concord" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Import a zero draft · ${data.conference.title} · Concord` : "Concord" },
+];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { conference } = await requireConferencePermission(request, context, params.conferenceId, "conference:manage");
@@ -27,7 +42,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 const createSchema = z.object({
-  title: z.string({ error: "Give the statement a title." }).trim().min(1, "Give the statement a title.").max(maxTitleLength, `Keep the title under ${maxTitleLength} characters.`),
+  title: z
+    .string({ error: "Give the statement a title." })
+    .trim()
+    .min(1, "Give the statement a title.")
+    .max(maxTitleLength, `Keep the title under ${maxTitleLength} characters.`),
   statement: z.string({ error: "The preview is missing. Upload the file again." }).min(2).max(maxPayloadChars, "The preview is too large."),
 });
 
@@ -86,22 +105,31 @@ async function previewAction(request: Request, context: AppLoadContext, user: Se
     if (err instanceof MaxPartSizeExceededError) tooLarge = true;
     else invariantResponse(false, "The form could not be read.", { status: 400 });
   }
-  invariantResponse(context.auth.verifyCsrf(user.sessionId, form ? form.get("csrf") : seen.csrf), "The form has expired. Reload the page and try again.", {
-    status: 403,
-  });
+  invariantResponse(
+    context.auth.verifyCsrf(user.sessionId, form ? form.get("csrf") : seen.csrf),
+    "The form has expired. Reload the page and try again.",
+    {
+      status: 403,
+    }
+  );
   const values = { intent: "preview" };
   if ((form ? form.get("intent") : seen.intent) !== "preview") return invalid({ errors: { form: ["Unknown action."] } });
   if (tooLarge || !form)
-    return data({ ok: false as const, errors: { file: [`The file is larger than ${maxUploadBytes / 1024 / 1024} MB.`] } as FieldErrors, values }, { status: 413 });
+    return data(
+      { ok: false as const, errors: { file: [`The file is larger than ${maxUploadBytes / 1024 / 1024} MB.`] } as FieldErrors, values },
+      { status: 413 }
+    );
   const file = form.get("file");
-  if (!(file instanceof File) || (file.size === 0 && !file.name)) return invalid({ errors: { file: ["Choose a Word (.docx) or Markdown (.md) file."] }, values });
+  if (!(file instanceof File) || (file.size === 0 && !file.name))
+    return invalid({ errors: { file: ["Choose a Word (.docx) or Markdown (.md) file."] }, values });
   if (file.size === 0) return invalid({ errors: { file: ["The file is empty."] }, values });
   const name = file.name.toLowerCase();
   const bytes = Buffer.from(await file.arrayBuffer());
   let draft: ImportedStatement;
   if (name.endsWith(".docx")) {
     // A .docx is a zip archive; anything else is refused before mammoth sees it.
-    if (bytes.subarray(0, 4).toString("binary") !== "PK\x03\x04") return invalid({ errors: { file: ["This is not a Word (.docx) document."] }, values });
+    if (bytes.subarray(0, 4).toString("binary") !== "PK\x03\x04")
+      return invalid({ errors: { file: ["This is not a Word (.docx) document."] }, values });
     try {
       draft = recogniseStatement(await paragraphsFromDocx(bytes));
     } catch (err) {
@@ -119,10 +147,17 @@ async function previewAction(request: Request, context: AppLoadContext, user: Se
   } else {
     return invalid({ errors: { file: ["Only Word (.docx) and Markdown (.md) files can be imported."] }, values });
   }
-  if (!draft.preamble.length && !draft.operative.length) return invalid({ errors: { file: ["No clauses were found in this file."] }, values });
+  if (!draft.preamble.length && !draft.operative.length)
+    return invalid({ errors: { file: ["No clauses were found in this file."] }, values });
   const checked = importedStatementSchema.safeParse(draft);
   if (!checked.success) return invalid({ errors: { file: ["The draft is too large to import (too many or too long clauses)."] }, values });
-  return { ok: true as const, intent: "preview" as const, fileName: file.name, preview: draft, payload: JSON.stringify({ ...draft, warnings: [] }) };
+  return {
+    ok: true as const,
+    intent: "preview" as const,
+    fileName: file.name,
+    preview: draft,
+    payload: JSON.stringify({ ...draft, warnings: [] }),
+  };
 }
 
 function ClauseText({ clause }: { clause: ImportedClause }) {
@@ -153,8 +188,8 @@ export default function ImportPage() {
       <section className="card" aria-labelledby="upload-heading">
         <h3 id="upload-heading">Upload</h3>
         <p className="hint">
-          A Word (.docx) or Markdown (.md) file of up to {maxUploadBytes / 1024 / 1024} MB. Numbered paragraphs become operative clauses; the unnumbered
-          paragraphs before the first of them become preambular clauses. Nothing is saved until you confirm the preview.
+          A Word (.docx) or Markdown (.md) file of up to {maxUploadBytes / 1024 / 1024} MB. Numbered paragraphs become operative clauses;
+          the unnumbered paragraphs before the first of them become preambular clauses. Nothing is saved until you confirm the preview.
         </p>
         <Form method="post" encType="multipart/form-data" className="form" noValidate>
           <CsrfInput />
@@ -177,7 +212,9 @@ export default function ImportPage() {
           </button>
         </Form>
       </section>
-      {failure?.values.intent === "create" ? <ErrorList id="create-errors" errors={[...(errors.form ?? []), ...(errors.title ?? []), ...(errors.statement ?? [])]} /> : null}
+      {failure?.values.intent === "create" ? (
+        <ErrorList id="create-errors" errors={[...(errors.form ?? []), ...(errors.title ?? []), ...(errors.statement ?? [])]} />
+      ) : null}
       {preview ? (
         <section className="card import-preview" aria-labelledby="preview-heading">
           <h3 id="preview-heading">Preview of {preview.fileName}</h3>

@@ -62,7 +62,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       sql,
       document.id,
       clauseId,
-      anchorStart && anchorEnd ? { start: anchorStart, end: anchorEnd } : null,
+      anchorStart && anchorEnd ? { start: anchorStart, end: anchorEnd } : null
     );
     if (!target.ok) return refused({ errors: { [target.field]: [target.error] }, values: { intent, clauseId } });
     const id = await createComment(sql, {
@@ -113,12 +113,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     intent === "resolve"
       ? await setThreadResolved(sql, thread.id, user.id, true)
       : intent === "reopen"
-        ? await setThreadResolved(sql, thread.id, user.id, false)
-        : intent === "pin"
-          ? await pinThread(sql, document.id, thread, user.id)
-          : intent === "unpin"
-            ? await unpinThread(sql, thread.id, user.id)
-            : null;
+      ? await setThreadResolved(sql, thread.id, user.id, false)
+      : intent === "pin"
+      ? await pinThread(sql, document.id, thread, user.id)
+      : intent === "unpin"
+      ? await unpinThread(sql, thread.id, user.id)
+      : null;
   if (changed === null) return refused({ errors: { form: ["Unknown action."] } });
   if (changed) await announce();
   return done({ intent, threadId: thread.id });

@@ -60,18 +60,32 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       return row;
     });
     if (!opened) return refused({ errors: { form: ["A silence procedure is already running on this statement."] }, values });
-    await publishNegotiationEvent(sql, { documentId: document.id, topic: "silence", notice: "The chair has opened a silence procedure; the text is locked." });
+    await publishNegotiationEvent(sql, {
+      documentId: document.id,
+      topic: "silence",
+      notice: "The chair has opened a silence procedure; the text is locked.",
+    });
     return done({ message: "The silence procedure is open." });
   }
 
   if (intent === "cancel") {
     const cancelled = await sql.begin(async (tx) => {
       const row = await cancelSilence(tx, { documentId: document.id, userId: user.id });
-      if (row) await appendAudit(tx, { documentId: document.id, actorId: user.id, action: "silence.cancelled", subject: { silenceProcedureId: row.id } });
+      if (row)
+        await appendAudit(tx, {
+          documentId: document.id,
+          actorId: user.id,
+          action: "silence.cancelled",
+          subject: { silenceProcedureId: row.id },
+        });
       return row;
     });
     if (!cancelled) return refused({ errors: { form: ["No silence procedure is running."] } });
-    await publishNegotiationEvent(sql, { documentId: document.id, topic: "silence", notice: "The chair has cancelled the silence procedure; negotiation resumes." });
+    await publishNegotiationEvent(sql, {
+      documentId: document.id,
+      topic: "silence",
+      notice: "The chair has cancelled the silence procedure; negotiation resumes.",
+    });
     return done({ message: "The silence procedure is cancelled." });
   }
 

@@ -29,7 +29,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { clauseId, state, reason } = parsed.data;
   const locks = await textLocks(context.sql, document.id);
   if (locks.whole === "adopted") return refused({ errors: { form: ["The text is adopted; its clauses stay agreed."] } });
-  if (locks.whole === "silence") return refused({ errors: { form: ["A silence procedure is running; cancel it before changing a clause's state."] } });
+  if (locks.whole === "silence")
+    return refused({ errors: { form: ["A silence procedure is running; cancel it before changing a clause's state."] } });
   const clause = await findClause(context.sql, document.id, clauseId);
   if (!clause) return refused({ errors: { clauseId: ["There is no such clause in this statement."] } });
   await context.sql.begin(async (tx) => {

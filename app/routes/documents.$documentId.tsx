@@ -236,7 +236,9 @@ export default function DocumentPage() {
                 {clauseId ? (
                   <>
                     <ClauseStatus clauseId={clauseId} state={states[clauseId] ?? "open"} signals={signals} states={stateHistory} />
-                    {isChair && !adopted ? <StateControl documentId={document.id} clauseId={clauseId} state={states[clauseId] ?? "open"} /> : null}
+                    {isChair && !adopted ? (
+                      <StateControl documentId={document.id} clauseId={clauseId} state={states[clauseId] ?? "open"} />
+                    ) : null}
                     <ProposalsSection
                       documentId={document.id}
                       clauseId={clauseId}

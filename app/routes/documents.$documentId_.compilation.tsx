@@ -214,7 +214,10 @@ export default function CompilationPage() {
             label="Proposal status"
             name="status"
             defaultValue={filters.status}
-            options={[{ value: "", label: "All statuses" }, ...Object.entries(proposalStatusLabels).map(([value, label]) => ({ value, label }))]}
+            options={[
+              { value: "", label: "All statuses" },
+              ...Object.entries(proposalStatusLabels).map(([value, label]) => ({ value, label })),
+            ]}
           />
           <button type="submit" className="button">
             Filter

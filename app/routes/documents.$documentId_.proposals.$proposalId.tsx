@@ -215,7 +215,13 @@ export default function ProposalPage() {
                 ? "Your delegation writes here together; others see only what you submit."
                 : `${name} is ${proposalStatusLabels[proposal.status].toLowerCase()}; its draft can no longer change.`}
             </p>
-            <ProposalEditor textDocumentId={proposal.textDocumentId!} userId={me.id} user={user} label={`Proposed text of ${name}`} onText={onText} />
+            <ProposalEditor
+              textDocumentId={proposal.textDocumentId!}
+              userId={me.id}
+              user={user}
+              label={`Proposed text of ${name}`}
+              onText={onText}
+            />
             {open && draftText !== null ? (
               <p className={overBy > 0 ? "hint field-errors" : "hint"} data-testid="draft-length" role={overBy > 0 ? "alert" : undefined}>
                 {draftText.length} of {maxProposalTextLength} characters
@@ -339,7 +345,13 @@ export default function ProposalPage() {
                       </label>
                     ))}
                     <label htmlFor="merge-text">Compromise text</label>
-                    <textarea id="merge-text" name="text" rows={4} maxLength={maxProposalTextLength} defaultValue={proposal.proposedText ?? proposal.currentText ?? ""} />
+                    <textarea
+                      id="merge-text"
+                      name="text"
+                      rows={4}
+                      maxLength={maxProposalTextLength}
+                      defaultValue={proposal.proposedText ?? proposal.currentText ?? ""}
+                    />
                     <label htmlFor="merge-reason">Reason (optional)</label>
                     <textarea id="merge-reason" name="reason" maxLength={maxReasonLength} rows={2} />
                     <button type="submit" name="intent" value="merge" className="button" disabled={busy}>

@@ -38,7 +38,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!result.ok) {
     return data(
       { ok: false as const, errors: { form: [result.error] } as FieldErrors, values: { email: parsed.data.email } },
-      { status: result.retryAfterMs ? 429 : 400, headers: result.retryAfterMs ? { "Retry-After": String(Math.ceil(result.retryAfterMs / 1000)) } : {} },
+      {
+        status: result.retryAfterMs ? 429 : 400,
+        headers: result.retryAfterMs ? { "Retry-After": String(Math.ceil(result.retryAfterMs / 1000)) } : {},
+      }
     );
   }
   throw redirect(safeRedirect(parsed.data.redirectTo, request.url), { headers: { "Set-Cookie": result.setCookie } });
@@ -59,7 +62,15 @@ export default function Login() {
         <Form method="post" className="card form" noValidate>
           <ErrorList errors={errors.form} />
           <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
-          <Field label="E-mail" name="email" type="email" autoComplete="username" required defaultValue={result?.values?.email} errors={errors.email} />
+          <Field
+            label="E-mail"
+            name="email"
+            type="email"
+            autoComplete="username"
+            required
+            defaultValue={result?.values?.email}
+            errors={errors.email}
+          />
           <Field label="Password" name="password" type="password" autoComplete="current-password" required errors={errors.password} />
           <button type="submit" className="button primary" disabled={busy}>
             {busy ? "Signing in…" : "Sign in"}

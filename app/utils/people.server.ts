@@ -4,7 +4,13 @@
  */
 export { hashPassword } from "../../server/auth/password";
 export { availableSlug, createConference, findConference, listConferencesWithSecretariat, slugify } from "../../server/queries/conferences";
-export { createDelegation, findDelegation, findDelegationConflicts, listDelegations, listDelegationsWithCounts } from "../../server/queries/delegations";
+export {
+  createDelegation,
+  findDelegation,
+  findDelegationConflicts,
+  listDelegations,
+  listDelegationsWithCounts,
+} from "../../server/queries/delegations";
 export { findInvitationByToken, listInvitations, revokeInvitation } from "../../server/queries/invitations";
 export { findMembership, listMembers } from "../../server/queries/memberships";
 export { findUser, findUserByEmail } from "../../server/queries/users";

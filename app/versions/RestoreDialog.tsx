@@ -8,7 +8,15 @@ import { beforeRestoringName, restoreConfirmation } from "./restore-names";
  * names the version and says where the current text goes. A modal <dialog>, so focus stays in it
  * and Escape cancels.
  */
-export function RestoreDialog({ version, busy, onCancel }: { version: { id: string; label: string }; busy: boolean; onCancel: () => void }) {
+export function RestoreDialog({
+  version,
+  busy,
+  onCancel,
+}: {
+  version: { id: string; label: string };
+  busy: boolean;
+  onCancel: () => void;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const textId = useId();

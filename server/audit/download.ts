@@ -18,7 +18,20 @@ export function jsonlLine(row: AuditRow): string {
   return `${JSON.stringify({ ...(JSON.parse(hashInput(row)) as object), hash: row.hash })}\n`;
 }
 
-const csvColumns = ["seq", "at", "conference_id", "document_id", "actor_id", "actor_name", "actor_role", "delegation", "action", "subject", "prev_hash", "hash"];
+const csvColumns = [
+  "seq",
+  "at",
+  "conference_id",
+  "document_id",
+  "actor_id",
+  "actor_name",
+  "actor_role",
+  "delegation",
+  "action",
+  "subject",
+  "prev_hash",
+  "hash",
+];
 export const csvHeader = `${csvColumns.map(csvField).join(",")}\r\n`;
 
 /**

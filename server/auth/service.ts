@@ -14,9 +14,7 @@ export interface AuthOptions {
   sessionTtlMs?: number;
 }
 
-export type SignInResult =
-  | { ok: true; user: SessionUser; setCookie: string }
-  | { ok: false; error: string; retryAfterMs?: number };
+export type SignInResult = { ok: true; user: SessionUser; setCookie: string } | { ok: false; error: string; retryAfterMs?: number };
 
 export type Auth = ReturnType<typeof createAuth>;
 
@@ -62,7 +60,11 @@ export function createAuth({ sql, secret, secureCookies, sessionTtlMs = 14 * 24 
       const accountKey = email.trim().toLowerCase();
       const claim = await throttle.claim(accountKey, address);
       if (!claim.ok) {
-        return { ok: false, error: `Too many sign-in attempts. Try again in ${describeWait(claim.retryAfterMs)}.`, retryAfterMs: claim.retryAfterMs };
+        return {
+          ok: false,
+          error: `Too many sign-in attempts. Try again in ${describeWait(claim.retryAfterMs)}.`,
+          retryAfterMs: claim.retryAfterMs,
+        };
       }
       const user = await findUserByEmail(sql, accountKey);
       const valid = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));

@@ -1,6 +1,13 @@
 import net from "node:net";
 import type { Sql } from "../db/sql";
-import { deleteIdleThrottleRows, deleteUnusedThrottleRows, forgiveSignIn, lockThrottleRows, saveThrottleRow, type ThrottleRow } from "../queries/sign-in-throttle";
+import {
+  deleteIdleThrottleRows,
+  deleteUnusedThrottleRows,
+  forgiveSignIn,
+  lockThrottleRows,
+  saveThrottleRow,
+  type ThrottleRow,
+} from "../queries/sign-in-throttle";
 
 /**
  * Sign-in throttling, shared by every instance through PostgreSQL.
@@ -63,14 +70,20 @@ export function createSignInThrottle(sql: Sql) {
         const windowOver = t - byAddress.windowStartedAt.getTime() >= signInLimits.addressWindowMs;
         const addressFailures = windowOver ? 0 : byAddress.failures;
         const pairWait = pair.lastFailureAt.getTime() + pairDelayMs(pairFailures) - t;
-        const addressWait = addressFailures >= signInLimits.addressLimit ? byAddress.windowStartedAt.getTime() + signInLimits.addressWindowMs - t : 0;
+        const addressWait =
+          addressFailures >= signInLimits.addressLimit ? byAddress.windowStartedAt.getTime() + signInLimits.addressWindowMs - t : 0;
         const wait = Math.max(pairWait, addressWait, 0);
         if (wait > 0) {
           // Refused attempts are not counted, and leave no row behind for a sprayed address.
           await deleteUnusedThrottleRows(tx, [pairKey, addressKey]);
           return { ok: false as const, retryAfterMs: wait };
         }
-        const counted = (row: ThrottleRow, failures: number, windowStartedAt: Date): ThrottleRow => ({ ...row, failures: failures + 1, windowStartedAt, lastFailureAt: now });
+        const counted = (row: ThrottleRow, failures: number, windowStartedAt: Date): ThrottleRow => ({
+          ...row,
+          failures: failures + 1,
+          windowStartedAt,
+          lastFailureAt: now,
+        });
         await saveThrottleRow(tx, counted(pair, pairFailures, pair.windowStartedAt));
         await saveThrottleRow(tx, counted(byAddress, addressFailures, windowOver ? now : byAddress.windowStartedAt));
         return { ok: true as const };

@@ -11,7 +11,9 @@ import { colorFor } from "../../app/editor/identity";
 import type { Authorization } from "./endpoint";
 import type { PresenceIdentity } from "./presence";
 
-type Decision = { ok: false; status: 403 | 404 } | { ok: true; conferenceId: string; canWrite: boolean; role: string; delegationId: string | null };
+type Decision =
+  | { ok: false; status: 403 | 404 }
+  | { ok: true; conferenceId: string; canWrite: boolean; role: string; delegationId: string | null };
 
 /**
  * The collaboration endpoint's access decisions, made by the same permission module as the
@@ -40,7 +42,10 @@ export function collabAccess(sql: Sql, auth: Auth) {
   const who = (access: { role: string; delegationId: string | null }) => ({ role: access.role, delegationId: access.delegationId });
 
   /** How everyone in a document sees this person: their name, role and delegation, never what their client says. */
-  async function identity(user: { id: string; name: string }, decision: { conferenceId: string; role: string; delegationId: string | null }): Promise<PresenceIdentity> {
+  async function identity(
+    user: { id: string; name: string },
+    decision: { conferenceId: string; role: string; delegationId: string | null }
+  ): Promise<PresenceIdentity> {
     const delegation = decision.delegationId ? await findDelegation(sql, decision.conferenceId, decision.delegationId) : null;
     // Named as the statement page names its own user, so that both agree.
     const name = delegation ? `${user.name} (${delegation.code})` : user.name;

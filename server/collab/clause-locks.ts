@@ -23,10 +23,7 @@ export class LockViolation extends Error {}
 export class LockedClauses {
   private readonly elements = new Set<Y.XmlElement>();
 
-  constructor(
-    private readonly ids: ReadonlySet<string>,
-    root: Y.XmlFragment,
-  ) {
+  constructor(private readonly ids: ReadonlySet<string>, root: Y.XmlFragment) {
     if (ids.size === 0) return;
     for (const e of elementsIn(root)) if (this.isLockedId(e.getAttribute("id"))) this.elements.add(e);
   }
@@ -52,6 +49,7 @@ export class LockedClauses {
   }
 
   private refuseImpostor(e: Y.XmlElement): void {
-    if (!this.elements.has(e) && this.isLockedId(e.getAttribute("id"))) throw new LockViolation("another element took an agreed clause's id");
+    if (!this.elements.has(e) && this.isLockedId(e.getAttribute("id")))
+      throw new LockViolation("another element took an agreed clause's id");
   }
 }

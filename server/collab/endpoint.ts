@@ -10,14 +10,7 @@ import type { Relay } from "./relay";
 import type { PresenceIdentity } from "./presence";
 import type { DocumentModel } from "./schema-guard";
 import type { AccessEvent } from "../auth/access-events";
-import {
-  closeCodes,
-  encodeAwareness,
-  encodeSyncStep2,
-  messageAwareness,
-  messageQueryAwareness,
-  messageSync,
-} from "./protocol";
+import { closeCodes, encodeAwareness, encodeSyncStep2, messageAwareness, messageQueryAwareness, messageSync } from "./protocol";
 
 /** Who is connecting and what they may do, decided before the WebSocket handshake. */
 export type Authorization =
@@ -84,7 +77,11 @@ interface Connection extends Peer {
 }
 
 function refuse(socket: Duplex, status: number, reason = statusText[status] ?? "Error") {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(
+      reason
+    )}\r\n\r\n${reason}`
+  );
 }
 
 /** Browsers send Origin on WebSocket handshakes; scripts may send none. */
@@ -220,7 +217,10 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
     };
     ws.on("message", (data, isBinary) => {
       // Until the document is fully loaded, messages wait in arrival order.
-      room.ready.then(() => onMessage(data, isBinary), () => {});
+      room.ready.then(
+        () => onMessage(data, isBinary),
+        () => {}
+      );
     });
     ws.on("pong", () => (alive = true));
     const ping = setInterval(() => {
@@ -242,7 +242,7 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
         room.peers.add(peer);
         room.greet(peer);
       },
-      () => {},
+      () => {}
     );
   }
 
@@ -306,7 +306,7 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
         (err) => {
           log(`upgrade for ${documentId} failed`, err);
           refuse(socket, 503);
-        },
+        }
       );
       return true;
     },
@@ -320,7 +320,7 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
         return;
       }
       const affected = [...connections].filter((c) =>
-        event.type === "document" ? c.documentId === event.documentId : c.userId === event.userId && c.conferenceId === event.conferenceId,
+        event.type === "document" ? c.documentId === event.documentId : c.userId === event.userId && c.conferenceId === event.conferenceId
       );
       // One check per person and document, whatever number of tabs they have open.
       const checks = new Map<string, Promise<{ canWrite: boolean } | null>>();

@@ -159,7 +159,7 @@ export class Room {
       loadModel: (documentId: string) => Promise<DocumentModel>;
       /** Bytes of held updates (see UpdateGate) one connection may have. */
       maxHeldBytes: number;
-    },
+    }
   ) {
     this.awareness.setLocalState(null);
     this.gate = new UpdateGate<Peer>((client) => Y.getState(this.shadow.store, client), options.maxHeldBytes);
@@ -385,7 +385,8 @@ export class Room {
       for (const client of trial.clients) {
         if ((tr.afterState.get(client) ?? 0) <= (tr.beforeState.get(client) ?? 0)) continue;
         const owner = this.claims.get(client) ?? trial.claims.get(client);
-        if (owner === undefined || (owner === trial.from.owner && !this.storedClaims.has(client))) trial.claims.set(client, trial.from.owner);
+        if (owner === undefined || (owner === trial.from.owner && !this.storedClaims.has(client)))
+          trial.claims.set(client, trial.from.owner);
         else if (owner !== trial.from.owner) throw new ForeignClient("document update under another participant's client id");
       }
       // The server's own changes are the chair's decisions (accepting a proposal, restoring a version).
@@ -407,7 +408,8 @@ export class Room {
     const scratch = new Y.Doc({ gc: true });
     Y.applyUpdate(scratch, Y.encodeStateAsUpdate(this.shadow));
     // A client id nobody has used, so that the change is the server's alone.
-    while (this.claims.has(scratch.clientID) || Y.getState(scratch.store, scratch.clientID) > 0) scratch.clientID = Math.floor(Math.random() * 2 ** 31);
+    while (this.claims.has(scratch.clientID) || Y.getState(scratch.store, scratch.clientID) > 0)
+      scratch.clientID = Math.floor(Math.random() * 2 ** 31);
     const before = Y.encodeStateVector(scratch);
     Y.transact(scratch, () => edit(scratch));
     const update = Y.encodeStateAsUpdate(scratch, before);

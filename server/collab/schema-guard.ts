@@ -170,7 +170,8 @@ export class SchemaGuard {
   /** Characters in a subtree (Y.XmlText lengths; an element counts as one, as in ProseMirror's size). */
   private charsIn(type: Y.AbstractType<any>): number {
     let n = 0;
-    for (const child of (type as Y.XmlElement).toArray()) n += child instanceof Y.XmlText ? child.length : 1 + this.charsIn(child as Y.XmlElement);
+    for (const child of (type as Y.XmlElement).toArray())
+      n += child instanceof Y.XmlText ? child.length : 1 + this.charsIn(child as Y.XmlElement);
     return n;
   }
 
@@ -195,7 +196,8 @@ export class SchemaGuard {
     let total = 0;
     for (const child of (root as Y.XmlElement).toArray()) {
       if (child instanceof Y.XmlText) total += child.length;
-      else if (child instanceof Y.XmlElement) total += 1 + (this.model.units.has(child.nodeName) ? this.measure(child) : this.totalOf(child));
+      else if (child instanceof Y.XmlElement)
+        total += 1 + (this.model.units.has(child.nodeName) ? this.measure(child) : this.totalOf(child));
     }
     return total;
   }

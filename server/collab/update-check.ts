@@ -55,7 +55,8 @@ export function checkUpdate(update: Uint8Array, known: (client: number) => numbe
   const refers = (item: Y.Item, id: Y.ID | null) => {
     if (!id) return;
     // Yjs looks these up without checking they exist: a reference to the item itself or later throws.
-    if (id.client === item.id.client && id.clock >= item.id.clock) throw new MalformedUpdate("item refers to a later structure of its own client");
+    if (id.client === item.id.client && id.clock >= item.id.clock)
+      throw new MalformedUpdate("item refers to a later structure of its own client");
     if (id.clock >= reached(id.client)) missing = true;
   };
   for (const s of structs) {
@@ -87,10 +88,7 @@ export function checkUpdate(update: Uint8Array, known: (client: number) => numbe
 export class UpdateGate<P> {
   private readonly held = new Map<P, { updates: Uint8Array[]; bytes: number }>();
 
-  constructor(
-    private readonly known: (client: number) => number,
-    private readonly maxHeldBytes: number,
-  ) {}
+  constructor(private readonly known: (client: number) => number, private readonly maxHeldBytes: number) {}
 
   /** Throws MalformedUpdate. */
   check(update: Uint8Array): UpdateCheck {

@@ -49,7 +49,7 @@ export function withErrorReferences(build: ServerBuild): ServerBuild {
     Object.entries(build.routes).map(([id, route]) => {
       const module = route.module as unknown as Record<string, Handler | undefined>;
       return [id, { ...route, module: { ...route.module, loader: referenced(module.loader), action: referenced(module.action) } }];
-    }),
+    })
   );
   return { ...build, routes } as ServerBuild;
 }
@@ -60,5 +60,8 @@ export function answerExpressError(error: unknown, req: ExpressRequest, res: Exp
   const reference = newErrorReference();
   const status = (error as { status?: number }).status ?? 500;
   logUnexpectedError(reference, req.method, req.path, error);
-  res.status(status >= 400 && status < 600 ? status : 500).type("text/plain").send(`The request could not be answered. Reference: ${reference}`);
+  res
+    .status(status >= 400 && status < 600 ? status : 500)
+    .type("text/plain")
+    .send(`The request could not be answered. Reference: ${reference}`);
 }

@@ -28,7 +28,8 @@ export class ZipRefused extends Error {}
 
 const inflate = promisify(inflateRaw);
 const mb = (bytes: number) => Math.round(bytes / (1024 * 1024));
-const damaged = () => new ZipRefused("The Word document is damaged (its zip structure is not valid). Save it again from Word as .docx and retry.");
+const damaged = () =>
+  new ZipRefused("The Word document is damaged (its zip structure is not valid). Save it again from Word as .docx and retry.");
 
 function endOfCentralDirectory(zip: Buffer): number {
   // The record is 22 bytes plus a comment of at most 65,535.
@@ -58,7 +59,9 @@ function centralDirectory(zip: Buffer, limits: ZipLimits): Declared[] {
   const directoryOffset = zip.readUInt32LE(end + 16);
   if (disk !== 0 || directoryDisk !== 0 || entriesHere !== count || count === 0xffff || directoryOffset === 0xffffffff) throw damaged();
   if (count > limits.maxEntries) {
-    throw new ZipRefused(`The Word document holds ${count} parts, more than the ${limits.maxEntries} a document may have. It was not imported.`);
+    throw new ZipRefused(
+      `The Word document holds ${count} parts, more than the ${limits.maxEntries} a document may have. It was not imported.`
+    );
   }
   if (directoryOffset + directorySize > end) throw damaged();
   const entries: Declared[] = [];
@@ -90,7 +93,9 @@ function centralDirectory(zip: Buffer, limits: ZipLimits): Declared[] {
 }
 
 const tooLarge = (limits: ZipLimits) =>
-  new ZipRefused(`The Word document unpacks to more than ${mb(limits.maxUnpackedBytes)} MB, more than a statement can be. It was not imported.`);
+  new ZipRefused(
+    `The Word document unpacks to more than ${mb(limits.maxUnpackedBytes)} MB, more than a statement can be. It was not imported.`
+  );
 
 async function unpack(zip: Buffer, e: Declared): Promise<Buffer> {
   const local = e.localHeaderOffset;

@@ -125,7 +125,11 @@ export async function compileStatement(sql: Db, document: DocumentRow, viewer: V
   const compiled = new Map<string, CompiledProposal>();
   for (const p of visible) {
     // A draft may run past the limit until it is submitted; no more than a proposal may hold is shown.
-    const text = p.revision ? p.revision.text : p.textDocumentId ? (await draftText(sql, p.textDocumentId)).slice(0, maxProposalTextLength) : "";
+    const text = p.revision
+      ? p.revision.text
+      : p.textDocumentId
+      ? (await draftText(sql, p.textDocumentId)).slice(0, maxProposalTextLength)
+      : "";
     const setAside = setAsideStatuses.includes(p.status) && text !== "";
     const base =
       (p.revision ? p.revision.baseText : p.baseText) || (p.clauseId && p.kind !== "add" ? clauseText.get(p.clauseId) ?? "" : "");

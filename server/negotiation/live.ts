@@ -70,16 +70,28 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
         if (!user) return void res.status(401).type("text/plain").send("Sign in first.");
         const document = await findDocument(sql, req.params.documentId ?? "");
         const access = document && document.kind === "statement" ? await resolveAccess(sql, user, document.conferenceId) : null;
-        if (!document || !access || !can(access, "conference:view")) return void res.status(404).type("text/plain").send("There is no such document.");
+        if (!document || !access || !can(access, "conference:view"))
+          return void res.status(404).type("text/plain").send("There is no such document.");
         const open = perUser.get(user.id) ?? 0;
         if (open >= maxStreamsPerUser) return void res.status(429).type("text/plain").send("Too many open pages.");
         perUser.set(user.id, open + 1);
-        res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-store", Connection: "keep-alive", "X-Accel-Buffering": "no" });
+        res.writeHead(200, {
+          "Content-Type": "text/event-stream",
+          "Cache-Control": "no-store",
+          Connection: "keep-alive",
+          "X-Accel-Buffering": "no",
+        });
         // Tells the browser how soon to come back after a drop.
         send(res, "retry: 2000\n\n");
         let set = streams.get(document.id);
         if (!set) streams.set(document.id, (set = new Set()));
-        const stream: Stream = { res, userId: user.id, sessionId: user.sessionId, conferenceId: document.conferenceId, documentId: document.id };
+        const stream: Stream = {
+          res,
+          userId: user.id,
+          sessionId: user.sessionId,
+          conferenceId: document.conferenceId,
+          documentId: document.id,
+        };
         set.add(stream);
         const keepAlive = setInterval(() => send(res, ": keep-alive\n\n"), keepAliveMs);
         res.on("close", () => {
@@ -110,7 +122,7 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
         return;
       }
       const affected = allStreams().filter((s) =>
-        event.type === "document" ? s.documentId === event.documentId : s.userId === event.userId && s.conferenceId === event.conferenceId,
+        event.type === "document" ? s.documentId === event.documentId : s.userId === event.userId && s.conferenceId === event.conferenceId
       );
       // One check per person and statement, whatever number of pages they have open.
       const checks = new Map<string, Promise<boolean>>();

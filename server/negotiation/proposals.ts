@@ -96,7 +96,8 @@ async function auditProposal(
 
 /** Refuses a reason longer than the limit. */
 function assertReasonLength(reason: string): void {
-  if (reason.length > maxReasonLength) refuse(400, `Keep the reason under ${maxReasonLength} characters (it has ${reason.length}).`, "reason");
+  if (reason.length > maxReasonLength)
+    refuse(400, `Keep the reason under ${maxReasonLength} characters (it has ${reason.length}).`, "reason");
 }
 
 /** The Yjs update that creates a drafting document holding this clause body. */
@@ -129,7 +130,10 @@ function sameBody(a: JSONContent[] | null, b: JSONContent[]): boolean {
 /** Refuses a draft longer than a proposal may be, or bulkier in structure than its text can need. */
 function assertProposalSize(content: JSONContent[], text: string): void {
   if (text.length > maxProposalTextLength) {
-    refuse(400, `Keep the proposed text under ${maxProposalTextLength} characters (it has ${text.length}); shorten the draft and submit again.`);
+    refuse(
+      400,
+      `Keep the proposed text under ${maxProposalTextLength} characters (it has ${text.length}); shorten the draft and submit again.`
+    );
   }
   // Empty paragraphs and marks add no text: without this, a few words could carry megabytes of structure.
   if (JSON.stringify(content).length > 20 * maxProposalTextLength) {
@@ -263,7 +267,12 @@ export async function submitProposal(sql: Sql, actor: Actor, documentId: string,
     }
     const twin = await findIdenticalOpenProposal(tx, { ...p, text });
     if (twin !== null) {
-      refuse(409, `${p.delegationId ? "Your delegation" : "You"} already submitted this very proposal as P${twin}, which is still open; support or revise that one instead.`);
+      refuse(
+        409,
+        `${
+          p.delegationId ? "Your delegation" : "You"
+        } already submitted this very proposal as P${twin}, which is still open; support or revise that one instead.`
+      );
     }
     const number = (latest?.revision ?? 0) + 1;
     await insertRevision(tx, { proposalId: p.id, revision: number, content, text, baseText: p.baseText, submittedBy: actor.userId });
@@ -435,7 +444,14 @@ export async function decideProposal(
     await addProposalEvent(tx, { proposalId: p.id, kind: "accepted", userId: actor.userId, delegationId: null, reason });
     await auditProposal(tx, actor, "accepted", p, { clause, reason, newClauseId: p.kind === "add" ? addedId : undefined });
     // The text as the accepted proposal left it, so redlines can tell which proposal changed a clause.
-    await captureVersion(tx, { documentId: input.documentId, kind: "checkpoint", name: null, createdBy: null, proposalId: p.id, restoredFrom: null });
+    await captureVersion(tx, {
+      documentId: input.documentId,
+      kind: "checkpoint",
+      name: null,
+      createdBy: null,
+      proposalId: p.id,
+      restoredFrom: null,
+    });
   });
   await announce(sql, input.documentId);
   await freezeDraft(sql, p);

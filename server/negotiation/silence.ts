@@ -29,7 +29,14 @@ export async function passSilenceIfDue(sql: Sql, documentId: string): Promise<bo
         documentId,
         actorId: null,
         action: "clause_state.set",
-        subject: { clauseId: clause.id, clause: clause.label, from, state: "agreed", reason: textDigest(reason), silenceProcedureId: procedure.id },
+        subject: {
+          clauseId: clause.id,
+          clause: clause.label,
+          from,
+          state: "agreed",
+          reason: textDigest(reason),
+          silenceProcedureId: procedure.id,
+        },
       });
     }
     await markAdopted(tx, documentId);

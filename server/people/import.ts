@@ -52,7 +52,8 @@ function parseRole(value: string): Role | null {
 const keptMessage = (who: string) =>
   `This account is ${who}: an import never changes their role. Nothing changed; change it on this page if it must change.`;
 
-const describe = (role: Role, delegation: DelegationRow | null) => `${roleLabels[role]}${delegation ? ` of ${delegation.name} (${delegation.code})` : ""}`;
+const describe = (role: Role, delegation: DelegationRow | null) =>
+  `${roleLabels[role]}${delegation ? ` of ${delegation.name} (${delegation.code})` : ""}`;
 
 /**
  * Imports participants from CSV text (columns name, email, delegation, role; header row first).
@@ -61,7 +62,10 @@ const describe = (role: Role, delegation: DelegationRow | null) => `${roleLabels
  * comes from outside (a delegation's list, a spreadsheet passed around), so it never changes the
  * part of the deployment administrator nor of the secretariat: those rows are reported as kept.
  */
-export async function importPeople(sql: Sql, { conferenceId, actorId, text, origin }: { conferenceId: string; actorId: string; text: string; origin: string }): Promise<ImportResult> {
+export async function importPeople(
+  sql: Sql,
+  { conferenceId, actorId, text, origin }: { conferenceId: string; actorId: string; text: string; origin: string }
+): Promise<ImportResult> {
   let records;
   try {
     records = parseCsv(text).filter((r) => !isBlankRecord(r));
@@ -70,7 +74,8 @@ export async function importPeople(sql: Sql, { conferenceId, actorId, text, orig
     throw err;
   }
   const [header, ...rows] = records;
-  if (!header) return { ok: false, error: "The file is empty. It needs a header row (name, email, delegation, role) and one row per person." };
+  if (!header)
+    return { ok: false, error: "The file is empty. It needs a header row (name, email, delegation, role) and one row per person." };
   const index: Partial<Record<(typeof requiredColumns)[number], number>> = {};
   header.fields.forEach((f, i) => {
     const key = columnAliases[f.trim().toLowerCase()];
@@ -80,15 +85,20 @@ export async function importPeople(sql: Sql, { conferenceId, actorId, text, orig
   if (missing.length > 0) {
     return {
       ok: false,
-      error: `The header row must name the columns name, email, delegation and role; ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} missing.`,
+      error: `The header row must name the columns name, email, delegation and role; ${missing.join(", ")} ${
+        missing.length === 1 ? "is" : "are"
+      } missing.`,
     };
   }
   if (rows.length === 0) return { ok: false, error: "The file has a header row but no people in it." };
-  if (rows.length > maxImportRows) return { ok: false, error: `The file has ${rows.length} rows; import at most ${maxImportRows} at a time.` };
+  if (rows.length > maxImportRows)
+    return { ok: false, error: `The file has ${rows.length} rows; import at most ${maxImportRows} at a time.` };
 
   const delegations = await listDelegations(sql, conferenceId);
   const delegationFor = (key: string) =>
-    delegations.find((d) => d.code.toLowerCase() === key.toLowerCase()) ?? delegations.find((d) => d.name.toLowerCase() === key.toLowerCase()) ?? null;
+    delegations.find((d) => d.code.toLowerCase() === key.toLowerCase()) ??
+    delegations.find((d) => d.name.toLowerCase() === key.toLowerCase()) ??
+    null;
   const firstRowOf = new Map<string, number>();
   const report: ImportReportRow[] = [];
 
@@ -112,10 +122,13 @@ export async function importPeople(sql: Sql, { conferenceId, actorId, text, orig
     else if (!role) reasons.push(`Unknown role "${roleText}" (use ${roleList}).`);
 
     const delegation = delegationKey ? delegationFor(delegationKey) : null;
-    if (delegationKey && !delegation) reasons.push(`Unknown delegation "${delegationKey}": use the code or name of a delegation on the Delegations page.`);
+    if (delegationKey && !delegation)
+      reasons.push(`Unknown delegation "${delegationKey}": use the code or name of a delegation on the Delegations page.`);
     if (role === "delegate" && !delegationKey) reasons.push("A delegate needs a delegation (its code or name).");
     if (role && role !== "delegate" && delegationKey) {
-      reasons.push(`A delegation ("${delegationKey}") is given for the role ${roleLabels[role].toLowerCase()}: only delegates belong to a delegation.`);
+      reasons.push(
+        `A delegation ("${delegationKey}") is given for the role ${roleLabels[role].toLowerCase()}: only delegates belong to a delegation.`
+      );
     }
 
     if (emailValid) {
@@ -138,23 +151,38 @@ export async function importPeople(sql: Sql, { conferenceId, actorId, text, orig
         const change = await assignRole(
           sql,
           { conferenceId, userId: account.id, role, delegationId: delegation?.id ?? null, actorId },
-          { leaveSecretariat: true },
+          { leaveSecretariat: true }
         );
-        if (!change.ok && "secretariat" in change) report.push({ ...entry, outcome: "kept", messages: [keptMessage("of the secretariat")] });
+        if (!change.ok && "secretariat" in change)
+          report.push({ ...entry, outcome: "kept", messages: [keptMessage("of the secretariat")] });
         else if (!change.ok) report.push({ ...entry, outcome: "rejected", messages: [change.error] });
-        else if (!change.changed) report.push({ ...entry, outcome: "unchanged", messages: [`Already ${describe(role, delegation)}; nothing changed.`] });
+        else if (!change.changed)
+          report.push({ ...entry, outcome: "unchanged", messages: [`Already ${describe(role, delegation)}; nothing changed.`] });
         else if (change.before) {
           const was = delegations.find((d) => d.id === change.before!.delegationId) ?? null;
-          report.push({ ...entry, outcome: "updated", messages: [`Existing participant: changed from ${describe(change.before.role, was)} to ${describe(role, delegation)}.`] });
+          report.push({
+            ...entry,
+            outcome: "updated",
+            messages: [`Existing participant: changed from ${describe(change.before.role, was)} to ${describe(role, delegation)}.`],
+          });
         } else {
           report.push({ ...entry, outcome: "added", messages: [`Existing account added as ${describe(role, delegation)}.`] });
         }
       } else {
-        const { link } = await issueInvitation(sql, { conferenceId, email, role, delegationId: delegation?.id ?? null, createdBy: actorId, origin });
+        const { link } = await issueInvitation(sql, {
+          conferenceId,
+          email,
+          role,
+          delegationId: delegation?.id ?? null,
+          createdBy: actorId,
+          origin,
+        });
         report.push({
           ...entry,
           outcome: "invited",
-          messages: [`New person: invitation as ${describe(role, delegation)} created, valid ${defaultInvitationDays} days. Send them the link.`],
+          messages: [
+            `New person: invitation as ${describe(role, delegation)} created, valid ${defaultInvitationDays} days. Send them the link.`,
+          ],
           link,
         });
       }

@@ -29,7 +29,7 @@ export async function auditMembership(
     before: Pick<MembershipRow, "role" | "delegationId"> | null;
     after: Pick<MembershipRow, "role" | "delegationId"> | null;
     extra?: Record<string, unknown>;
-  },
+  }
 ): Promise<void> {
   await appendAudit(tx, {
     conferenceId: e.conferenceId,
@@ -74,10 +74,14 @@ export async function assignRole(
     existingOnly?: boolean;
     /** Bulk changes (a CSV import) must not demote the people who run the conference. */
     leaveSecretariat?: boolean;
-  } = {},
+  } = {}
 ): Promise<MembershipChange> {
   if (m.userId === m.actorId) {
-    return { ok: false, field: "userId", error: "You cannot change your own role. Ask another member of the secretariat or the administrator." };
+    return {
+      ok: false,
+      field: "userId",
+      error: "You cannot change your own role. Ask another member of the secretariat or the administrator.",
+    };
   }
   const result = await sql.begin(async (tx): Promise<MembershipChange> => {
     let delegationId: string | null = null;
@@ -91,7 +95,12 @@ export async function assignRole(
     if (!before && existingOnly) return { ok: false, field: "userId", error: "This person is not part of the conference." };
     if (before && before.role === m.role && before.delegationId === delegationId) return { ok: true, changed: false, before };
     if (before?.role === "secretariat" && leaveSecretariat) {
-      return { ok: false, field: "userId", error: "This person is of the secretariat; their role is changed on the People page only.", secretariat: true };
+      return {
+        ok: false,
+        field: "userId",
+        error: "This person is of the secretariat; their role is changed on the People page only.",
+        secretariat: true,
+      };
     }
     await setMembership(tx, { conferenceId: m.conferenceId, userId: m.userId, role: m.role, delegationId });
     await auditMembership(tx, {
@@ -111,18 +120,29 @@ export async function assignRole(
 /** Changes the role of someone who is already part of the conference. */
 export async function changeRole(
   sql: Sql,
-  m: { conferenceId: string; userId: string; role: Role; delegationId: string | null; actorId: string },
+  m: { conferenceId: string; userId: string; role: Role; delegationId: string | null; actorId: string }
 ): Promise<MembershipChange> {
   return assignRole(sql, m, { existingOnly: true });
 }
 
 /** Removes a person from a conference; their open connections are closed. */
-export async function removePerson(sql: Sql, m: { conferenceId: string; userId: string; actorId: string }): Promise<{ ok: true } | { ok: false; error: string }> {
-  if (m.userId === m.actorId) return { ok: false, error: "You cannot remove yourself. Ask another member of the secretariat or the administrator." };
+export async function removePerson(
+  sql: Sql,
+  m: { conferenceId: string; userId: string; actorId: string }
+): Promise<{ ok: true } | { ok: false; error: string }> {
+  if (m.userId === m.actorId)
+    return { ok: false, error: "You cannot remove yourself. Ask another member of the secretariat or the administrator." };
   const removed = await sql.begin(async (tx) => {
     const before = await findMembership(tx, m.conferenceId, m.userId);
     if (!before || !(await removeMembership(tx, m.conferenceId, m.userId))) return false;
-    await auditMembership(tx, { conferenceId: m.conferenceId, actorId: m.actorId, action: "member.removed", userId: m.userId, before, after: null });
+    await auditMembership(tx, {
+      conferenceId: m.conferenceId,
+      actorId: m.actorId,
+      action: "member.removed",
+      userId: m.userId,
+      before,
+      after: null,
+    });
     return true;
   });
   if (!removed) return { ok: false, error: "This person is not part of the conference." };

@@ -5,7 +5,12 @@ import type { Db, Sql } from "../db/sql";
  * Appends a batch of Yjs updates to a document's log in one INSERT (group commit), with the client
  * ids they were the first to use (a claim already stored stands).
  */
-export async function appendUpdates(sql: Db, documentId: string, updates: Uint8Array[], claims: Map<number, string> = new Map()): Promise<void> {
+export async function appendUpdates(
+  sql: Db,
+  documentId: string,
+  updates: Uint8Array[],
+  claims: Map<number, string> = new Map()
+): Promise<void> {
   if (updates.length === 0) return;
   const rows = updates.map((u) => ({ document_id: documentId, data: Buffer.from(u.buffer, u.byteOffset, u.byteLength) }));
   if (claims.size === 0) {

@@ -23,7 +23,12 @@ const demoPeople: { email: string; name: string; role: Role; delegation?: string
   { email: "secretariat@demo.test", name: "Leyla Mammadova (Secretariat)", role: "secretariat" },
   { email: "chair@demo.test", name: "Amb. Rashad Aliyev (Chair)", role: "chair" },
   { email: "observer@demo.test", name: "Press Observer", role: "observer" },
-  ...demoDelegations.map((d) => ({ email: `${d.code.toLowerCase()}@demo.test`, name: `Delegate of ${d.name}`, role: "delegate" as Role, delegation: d.code })),
+  ...demoDelegations.map((d) => ({
+    email: `${d.code.toLowerCase()}@demo.test`,
+    name: `Delegate of ${d.name}`,
+    role: "delegate" as Role,
+    delegation: d.code,
+  })),
 ];
 
 /**
@@ -34,7 +39,7 @@ const demoPeople: { email: string; name: string; role: Role; delegation?: string
  */
 export async function seedDemo(
   sql: Sql,
-  { password, log }: { password?: string; log: (line: string) => void },
+  { password, log }: { password?: string; log: (line: string) => void }
 ): Promise<{ conference: ConferenceRow; created: boolean }> {
   return sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(hashtext('concord:seed-demo'))`;

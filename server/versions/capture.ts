@@ -28,7 +28,9 @@ export async function captureVersion(
   given?: Uint8Array
 ): Promise<{ id: string; number: number }> {
   await lockForVersion(tx, v.documentId);
-  const { state, stateVector } = given ? { state: given, stateVector: Y.encodeStateVectorFromUpdate(given) } : await storedState(tx, v.documentId);
+  const { state, stateVector } = given
+    ? { state: given, stateVector: Y.encodeStateVectorFromUpdate(given) }
+    : await storedState(tx, v.documentId);
   const states: Record<string, ClauseState> = Object.fromEntries(await currentClauseStates(tx, v.documentId));
   return insertVersion(tx, { ...v, state, stateVector, clauseStates: states });
 }
@@ -47,7 +49,12 @@ export async function createRevision(
       proposalId: null,
       restoredFrom: null,
     });
-    await appendAudit(tx, { documentId: input.documentId, actorId: input.userId, action: "version.created", subject: { version: created.number, name: input.name } });
+    await appendAudit(tx, {
+      documentId: input.documentId,
+      actorId: input.userId,
+      action: "version.created",
+      subject: { version: created.number, name: input.name },
+    });
     return created;
   });
 }

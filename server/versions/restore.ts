@@ -62,7 +62,14 @@ export async function restoreVersion(
     });
     const kept = await captureVersion(
       tx,
-      { documentId: input.documentId, kind: "named", name: beforeRestoringName(label), createdBy: input.userId, proposalId: null, restoredFrom: null },
+      {
+        documentId: input.documentId,
+        kind: "named",
+        name: beforeRestoringName(label),
+        createdBy: input.userId,
+        proposalId: null,
+        restoredFrom: null,
+      },
       replaced!
     );
     const now = await currentClauseStates(tx, input.documentId);

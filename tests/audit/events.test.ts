@@ -127,7 +127,9 @@ describe("versions", () => {
     expect(res.status).toBe(200);
     await res.arrayBuffer();
     expect((await only("export.downloaded", created.seq)).subject).toMatchObject({ format: "docx", version: "Rev.1" });
-    expect((await f.post(f.people.chair, history, { intent: "restore", versionId: id, confirm: restoreConfirmation })).status).toBeLessThan(400);
+    expect((await f.post(f.people.chair, history, { intent: "restore", versionId: id, confirm: restoreConfirmation })).status).toBeLessThan(
+      400
+    );
     expect((await only("version.restored", before)).subject).toMatchObject({
       restoredFrom: expect.stringContaining("Rev.1"),
       kept: { name: "Before restoring Rev.1", version: expect.any(Number) },
@@ -146,7 +148,12 @@ describe("signals, states and the silence procedure", () => {
     expect(signal.status).toBe(200);
     const s = await only("signal.set", before);
     expect(s).toMatchObject({ actorName: names.bruno, actorRole: "delegate", delegation: "Brazil" });
-    expect(s.subject).toMatchObject({ clauseId: clauses.PP1, clause: "PP1", signal: "reservation", reason: textDigest("Our reading differs.") });
+    expect(s.subject).toMatchObject({
+      clauseId: clauses.PP1,
+      clause: "PP1",
+      signal: "reservation",
+      reason: textDigest("Our reading differs."),
+    });
 
     expect(
       (
@@ -170,11 +177,18 @@ describe("signals, states and the silence procedure", () => {
     expect((await open(3600_000)).status).toBe(200);
     const opened = await only("silence.opened", before);
     expect(opened).toMatchObject({ actorRole: "chair" });
-    expect(opened.subject).toMatchObject({ timeZone: "Europe/Oslo", note: textDigest("Last call"), silenceProcedureId: expect.any(String) });
+    expect(opened.subject).toMatchObject({
+      timeZone: "Europe/Oslo",
+      note: textDigest("Last call"),
+      silenceProcedureId: expect.any(String),
+    });
     expect((await f.post(f.people.alice, silence, { intent: "object", objection: "OP2 needs another look." })).status).toBe(200);
     const broken = await only("silence.broken", before);
     expect(broken).toMatchObject({ actorName: names.alice, delegation: "Norway" });
-    expect(broken.subject).toMatchObject({ objection: textDigest("OP2 needs another look."), silenceProcedureId: opened.subject.silenceProcedureId });
+    expect(broken.subject).toMatchObject({
+      objection: textDigest("OP2 needs another look."),
+      silenceProcedureId: opened.subject.silenceProcedureId,
+    });
 
     expect((await open(3600_000)).status).toBe(200);
     expect((await f.post(f.people.chair, silence, { intent: "cancel" })).status).toBe(200);

@@ -161,7 +161,9 @@ describe("the download", () => {
     expect(res.headers.get("content-disposition")).toMatch(/filename="test-conference_audit-log_\d{4}-\d{2}-\d{2}\.csv"/);
     const rows = (await res.text()).trim().split("\r\n");
     const stored = await auditEntries(db.sql, n.conferenceId);
-    expect(rows[0]).toBe('"seq","at","conference_id","document_id","actor_id","actor_name","actor_role","delegation","action","subject","prev_hash","hash"');
+    expect(rows[0]).toBe(
+      '"seq","at","conference_id","document_id","actor_id","actor_name","actor_role","delegation","action","subject","prev_hash","hash"'
+    );
     expect(rows).toHaveLength(stored.length + 1);
     expect(rows[2]).toContain(',"signal.set",');
     expect(rows[2]).toContain('"{""clause"":""');

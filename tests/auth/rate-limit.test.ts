@@ -91,7 +91,9 @@ describe("one account from one address", () => {
     const at = addressesOfTest();
     const person = await createPerson(db.sql);
     const answers = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => postLogin((i % 2 ? a : b).url, { email: person.email, password: `${wrong}-${i}` }, { localAddress: at(1) })),
+      Array.from({ length: 12 }, (_, i) =>
+        postLogin((i % 2 ? a : b).url, { email: person.email, password: `${wrong}-${i}` }, { localAddress: at(1) })
+      )
     );
     const statuses = answers.map((r) => r.status);
     expect(statuses.filter((s) => s === 400)).toHaveLength(3);
@@ -136,15 +138,20 @@ describe("one address, all accounts", () => {
     const person = await createPerson(db.sql);
     // 30 attempts for 30 different (unknown) accounts: none is slowed down on its own.
     for (let i = 0; i < 30; i++) {
-      expectWrong(await postLogin((i % 2 ? a : b).url, { email: `spray-${i}-${tag()}@example.org`, password: wrong }, { localAddress: at(1) }));
+      expectWrong(
+        await postLogin((i % 2 ? a : b).url, { email: `spray-${i}-${tag()}@example.org`, password: wrong }, { localAddress: at(1) })
+      );
     }
     const fromHere = expectRefused(await postLogin(a.url, { email: person.email, password: person.password }, { localAddress: at(1) }));
-    const unknownFromHere = expectRefused(await postLogin(b.url, { email: `new-${tag()}@example.org`, password: wrong }, { localAddress: at(1) }));
+    const unknownFromHere = expectRefused(
+      await postLogin(b.url, { email: `new-${tag()}@example.org`, password: wrong }, { localAddress: at(1) })
+    );
     expect(unknownFromHere.message).toBe(fromHere.message);
     expect(fromHere.retryAfter).toBeGreaterThan(14 * 60);
     // Refused attempts store nothing: spraying from a refused address does not fill the table.
     const before = await db.sql`select count(*)::int as n from sign_in_throttle`;
-    for (let i = 0; i < 10; i++) expectRefused(await postLogin(a.url, { email: `more-${i}-${tag()}@example.org`, password: wrong }, { localAddress: at(1) }));
+    for (let i = 0; i < 10; i++)
+      expectRefused(await postLogin(a.url, { email: `more-${i}-${tag()}@example.org`, password: wrong }, { localAddress: at(1) }));
     expect((await db.sql`select count(*)::int as n from sign_in_throttle`)[0].n).toBe(before[0].n);
 
     // The same account from another address signs in: the limit was the address's, not the account's.
@@ -154,6 +161,7 @@ describe("one address, all accounts", () => {
   it("does not count successful sign-ins, so a delegation behind one address is never locked out", async () => {
     const at = addressesOfTest();
     const person = await createPerson(db.sql);
-    for (let i = 0; i < 40; i++) expectSignedIn(await postLogin((i % 2 ? a : b).url, { email: person.email, password: person.password }, { localAddress: at(1) }));
+    for (let i = 0; i < 40; i++)
+      expectSignedIn(await postLogin((i % 2 ? a : b).url, { email: person.email, password: person.password }, { localAddress: at(1) }));
   });
 });

@@ -98,7 +98,11 @@ describe("a failed sign-in does not tell whether the e-mail address has an accou
     const { date: _date, ...headers } = res.headers;
     const nonce = /'nonce-([^']+)'/.exec(String(headers["content-security-policy"]))![1];
     const csp = String(headers["content-security-policy"]).split(nonce).join("<NONCE>");
-    return { status: res.status, headers: { ...headers, "content-security-policy": csp }, body: res.body.split(email).join("<EMAIL>").split(nonce).join("<NONCE>") };
+    return {
+      status: res.status,
+      headers: { ...headers, "content-security-policy": csp },
+      body: res.body.split(email).join("<EMAIL>").split(nonce).join("<NONCE>"),
+    };
   };
 
   it("answers a wrong password and an unknown address identically", async () => {
@@ -130,10 +134,25 @@ describe("a failed sign-in does not tell whether the e-mail address has an accou
 describe("the form is validated, with each error next to its field", () => {
   const cases: { name: string; fields: Record<string, string>; field: string; message: string }[] = [
     { name: "a missing e-mail address", fields: { password: "whatever" }, field: "email", message: "Enter your e-mail address." },
-    { name: "an invalid e-mail address", fields: { email: "not-an-address", password: "whatever" }, field: "email", message: "Enter a valid e-mail address." },
-    { name: "an empty e-mail address", fields: { email: "", password: "whatever" }, field: "email", message: "Enter a valid e-mail address." },
+    {
+      name: "an invalid e-mail address",
+      fields: { email: "not-an-address", password: "whatever" },
+      field: "email",
+      message: "Enter a valid e-mail address.",
+    },
+    {
+      name: "an empty e-mail address",
+      fields: { email: "", password: "whatever" },
+      field: "email",
+      message: "Enter a valid e-mail address.",
+    },
     { name: "a missing password", fields: { email: "someone@example.org" }, field: "password", message: "Enter your password." },
-    { name: "an empty password", fields: { email: "someone@example.org", password: "" }, field: "password", message: "Enter your password." },
+    {
+      name: "an empty password",
+      fields: { email: "someone@example.org", password: "" },
+      field: "password",
+      message: "Enter your password.",
+    },
   ];
   for (const c of cases) {
     it(`answers ${c.name} with 400 and the message next to the field`, async () => {
@@ -167,8 +186,22 @@ describe("after signing in, only paths of this site are followed", () => {
   });
 
   // Browsers drop tabs and line breaks inside a URL, so "/<tab>/evil.example" is "//evil.example" to them.
-  const elsewhere = ["//evil.example", "https://evil.example", "https://evil.example/login", "/\\evil.example", "http:evil.example", "javascript:alert(1)"];
-  const hidden = ["/\t/evil.example/login", "/\n/evil.example", "/\r\n/evil.example", "\t//evil.example", "/\t\\evil.example", "/.//evil.example"];
+  const elsewhere = [
+    "//evil.example",
+    "https://evil.example",
+    "https://evil.example/login",
+    "/\\evil.example",
+    "http:evil.example",
+    "javascript:alert(1)",
+  ];
+  const hidden = [
+    "/\t/evil.example/login",
+    "/\n/evil.example",
+    "/\r\n/evil.example",
+    "\t//evil.example",
+    "/\t\\evil.example",
+    "/.//evil.example",
+  ];
   for (const to of [...elsewhere, ...hidden]) {
     it(`ignores redirectTo=${JSON.stringify(to)}`, async () => {
       const res = await postLogin(server.url, { email: chair.email, password: chair.password, redirectTo: to });
@@ -177,7 +210,9 @@ describe("after signing in, only paths of this site are followed", () => {
       expect(sessionPair(res)).not.toBeNull();
 
       // A signed-in person who opens the sign-in page with it is not sent there either.
-      const again = await request(`${server.url}/login?${new URLSearchParams({ redirectTo: to })}`, { headers: { Cookie: sessionPair(res)! } });
+      const again = await request(`${server.url}/login?${new URLSearchParams({ redirectTo: to })}`, {
+        headers: { Cookie: sessionPair(res)! },
+      });
       expect(again.status).toBe(302);
       expect(again.location).toBe("/");
     });

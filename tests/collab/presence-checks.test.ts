@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { connectSyncedClient, waitFor, withTimeout, type TestClient } from "../support/clients";
 import { awarenessUpdate, encodeMessage, openRawSocket, type RawSocket } from "../support/raw-socket";
-import { createTestDocument } from "../support/statement";
+import { caretAt, createTestDocument } from "../support/statement";
 import { createSessionUser } from "../support/sessions";
 import { closeCodes, messageAwareness, messageSync } from "../../server/collab/protocol";
 import { colorFor } from "../../app/editor/identity";
@@ -20,12 +20,6 @@ beforeAll(async () => {
 
 type State = { user?: { name: string; color: string; role: string; delegation: string | null }; cursor?: unknown } | undefined;
 const stateOf = (client: TestClient, clientId: number) => client.provider.awareness.getStates().get(clientId) as State;
-
-/** A caret at the start of the document, as y-prosemirror sends it. */
-const caret = (doc: Y.Doc) => {
-  const pos = JSON.parse(JSON.stringify(Y.createRelativePositionFromTypeIndex(doc.getXmlFragment("default"), 0)));
-  return { anchor: pos, head: pos };
-};
 
 async function room() {
   const { documentId, conferenceId, cookie } = await createTestDocument(db.sql);
@@ -52,7 +46,10 @@ async function handled(raw: RawSocket) {
 it("shows everyone the identity of the session, whatever name and colour a client claims", async () => {
   const { documentId, delegate, witness } = await room();
   const client = await connectSyncedClient(server.wsUrl, documentId, { cookie: delegate.cookie });
-  client.provider.awareness.setLocalState({ user: { name: "Chair of the Conference", color: "red; background:url(https://evil.example/x)" }, cursor: caret(client.doc) });
+  client.provider.awareness.setLocalState({
+    user: { name: "Chair of the Conference", color: "red; background:url(https://evil.example/x)" },
+    cursor: caretAt(client.doc, 0),
+  });
   await waitFor(() => stateOf(witness, client.doc.clientID)?.user !== undefined, { what: "the delegate's presence" });
   const seen = stateOf(witness, client.doc.clientID)!;
   expect(seen.user).toEqual({
@@ -61,7 +58,7 @@ it("shows everyone the identity of the session, whatever name and colour a clien
     role: "delegate",
     delegation: expect.stringMatching(/^Delegation /),
   });
-  expect(seen.cursor).toEqual(caret(client.doc));
+  expect(seen.cursor).toEqual(caretAt(client.doc, 0));
 });
 
 it("closes a connection that sends a malformed caret, and relays none of it", async () => {

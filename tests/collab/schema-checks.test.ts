@@ -34,7 +34,7 @@ async function refused(change: (doc: Y.Doc) => void, why: RegExp) {
   const closed = withTimeout(
     new Promise<{ code: number; reason: string }>((resolve) => writer.provider.on("closed", resolve)),
     10_000,
-    "the server to refuse the change",
+    "the server to refuse the change"
   );
   writer.doc.transact(() => change(writer.doc));
   const { code, reason } = await closed;
@@ -50,7 +50,8 @@ async function refused(change: (doc: Y.Doc) => void, why: RegExp) {
   }
 }
 
-it("refuses an unknown element under the root", () => refused((doc) => statementFragment(doc).insert(1, [new Y.XmlElement("script")]), /unknown element <script>/));
+it("refuses an unknown element under the root", () =>
+  refused((doc) => statementFragment(doc).insert(1, [new Y.XmlElement("script")]), /unknown element <script>/));
 
 it("refuses a clause outside the parts", () =>
   refused((doc) => statementFragment(doc).insert(3, [firstClause(doc).clone()]), /<clause> is not allowed in <doc>/));

@@ -46,7 +46,9 @@ async function watchedPage(cookie?: string): Promise<Watched> {
   await page.exposeFunction("reportViolation", (v: string) => violations.push(v));
   await page.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (e) => {
-      (window as unknown as { reportViolation(v: string): void }).reportViolation(`${e.violatedDirective} blocked ${e.blockedURI} in ${e.sourceFile}:${e.lineNumber} ${e.sample}`);
+      (window as unknown as { reportViolation(v: string): void }).reportViolation(
+        `${e.violatedDirective} blocked ${e.blockedURI} in ${e.sourceFile}:${e.lineNumber} ${e.sample}`
+      );
     });
   });
   return { page, violations };
@@ -73,7 +75,10 @@ describe("the Content-Security-Policy in Chromium", () => {
     await page.keyboard.type(" typed under the policy");
     await expect.poll(() => page.locator(".connection-badge").textContent()).toBe("All changes saved");
     // A client-side navigation (single fetch) as well.
-    await page.evaluate((to) => (window as unknown as { __remixRouter: { navigate(to: string): Promise<void> } }).__remixRouter.navigate(to), `/documents/${documentId}/compilation`);
+    await page.evaluate(
+      (to) => (window as unknown as { __remixRouter: { navigate(to: string): Promise<void> } }).__remixRouter.navigate(to),
+      `/documents/${documentId}/compilation`
+    );
     await expect.poll(() => page.title()).toMatch(/^Compilation · /);
     expect(violations).toEqual([]);
   });

@@ -111,7 +111,9 @@ it("keeps applying others' edits, and never writes stale text back, when a prese
   // someone else's presence, where it would close a connection sending such a state of its own.)
   await deliverToPage(
     page,
-    awarenessMessage([{ clientId: oz.doc.clientID, clock: 1, state: { user: { name: "Mallory", color: "#7d3c98" }, cursor: malformedCaret } }])
+    awarenessMessage([
+      { clientId: oz.doc.clientID, clock: 1, state: { user: { name: "Mallory", color: "#7d3c98" }, cursor: malformedCaret } },
+    ])
   );
 
   const before = clauseTexts(bo.doc);

@@ -28,7 +28,9 @@ afterAll(async () => {
 const proposalPage = (id: string) => `/documents/${f.documentId}/proposals/${id}`;
 
 async function submit(who: Person, id: string, text: string) {
-  const client = await connectSyncedClient(f.server.wsUrl, (await findProposal(f.db.sql, f.documentId, id))!.textDocumentId!, { cookie: who.cookie });
+  const client = await connectSyncedClient(f.server.wsUrl, (await findProposal(f.db.sql, f.documentId, id))!.textDocumentId!, {
+    cookie: who.cookie,
+  });
   rewriteDraft(client.doc, text);
   await waitFor(() => client.isSaved(), { what: "the draft to be saved" });
   client.destroy();
@@ -60,7 +62,9 @@ describe("proposal texts on demand, in Chromium", () => {
     const page = await open(f.people.alice, proposalPage(id));
     const count = page.getByTestId("draft-length");
     await expect.poll(() => count.textContent(), { timeout: 10_000 }).toBe(`0 of ${maxProposalTextLength} characters`);
-    const client = await connectSyncedClient(f.server.wsUrl, (await findProposal(f.db.sql, f.documentId, id))!.textDocumentId!, { cookie: f.people.anna.cookie });
+    const client = await connectSyncedClient(f.server.wsUrl, (await findProposal(f.db.sql, f.documentId, id))!.textDocumentId!, {
+      cookie: f.people.anna.cookie,
+    });
     rewriteDraft(client.doc, "x".repeat(maxProposalTextLength + 3));
     await waitFor(() => client.isSaved(), { what: "the draft to be saved" });
     await expect.poll(() => count.textContent(), { timeout: 10_000 }).toContain("shorten it by 3 to submit it");

@@ -31,14 +31,20 @@ beforeAll(async () => {
   word = await zipEntries(await statementDocx(buildExportModel(demoDoc(), { final: true })));
 });
 
-const countDocuments = async () => (await db.sql`select count(*)::int as n from documents where conference_id = ${conferenceId}`)[0].n as number;
+const countDocuments = async () =>
+  (await db.sql`select count(*)::int as n from documents where conference_id = ${conferenceId}`)[0].n as number;
 
 async function upload(archive: Buffer): Promise<{ status: number; html: string }> {
   const body = new FormData();
   body.append("csrf", await csrfTokenFor(server.url, secretariat));
   body.append("intent", "preview");
   body.append("file", new Blob([new Uint8Array(archive)]), "zero-draft.docx");
-  const res = await fetch(`${server.url}/conferences/${conferenceId}/import`, { method: "POST", headers: { cookie: secretariat }, body, redirect: "manual" });
+  const res = await fetch(`${server.url}/conferences/${conferenceId}/import`, {
+    method: "POST",
+    headers: { cookie: secretariat },
+    body,
+    redirect: "manual",
+  });
   return { status: res.status, html: await res.text() };
 }
 
@@ -64,20 +70,26 @@ describe("importing a Word document that unpacks to too much", () => {
     const before = await countDocuments();
     const { status, html } = await upload(bomb);
     expect(status).toBe(400);
-    expect(fieldErrors(html, "file")).toEqual(["The Word document unpacks to more than 40 MB, more than a statement can be. It was not imported."]);
+    expect(fieldErrors(html, "file")).toEqual([
+      "The Word document unpacks to more than 40 MB, more than a statement can be. It was not imported.",
+    ]);
     expect(await countDocuments()).toBe(before);
   });
 
   it("refuses a zip bomb that declares a small size, by stopping the unpacking at that size", async () => {
     const { status, html } = await upload(craftZip(padded(() => 200_000)));
     expect(status).toBe(400);
-    expect(fieldErrors(html, "file")).toEqual(["The Word document unpacks to more than it declares, as zip bombs do. It was not imported."]);
+    expect(fieldErrors(html, "file")).toEqual([
+      "The Word document unpacks to more than it declares, as zip bombs do. It was not imported.",
+    ]);
   });
 
   it("refuses an archive of more than 1,000 parts", async () => {
     const many = [...word, ...Array.from({ length: 1000 }, (_, i) => ({ name: `customXml/item${i}.xml`, data: Buffer.from("<a/>") }))];
     const { status, html } = await upload(craftZip(many));
     expect(status).toBe(400);
-    expect(fieldErrors(html, "file")).toEqual([`The Word document holds ${many.length} parts, more than the 1000 a document may have. It was not imported.`]);
+    expect(fieldErrors(html, "file")).toEqual([
+      `The Word document holds ${many.length} parts, more than the 1000 a document may have. It was not imported.`,
+    ]);
   });
 });

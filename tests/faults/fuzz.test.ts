@@ -102,7 +102,11 @@ function validEdit(ctx: Context): Uint8Array | null {
 /** One fuzzed message, with what the server must do about it. */
 function generate(ctx: Context): Fuzzed {
   const { rnd } = ctx;
-  const forUpdate = (kind: string, u: Uint8Array, ok: Expect): Fuzzed => ({ kind, data: sync(rnd.pick([1, 2]), u), expect: ctx.writer ? ok : "keep" });
+  const forUpdate = (kind: string, u: Uint8Array, ok: Expect): Fuzzed => ({
+    kind,
+    data: sync(rnd.pick([1, 2]), u),
+    expect: ctx.writer ? ok : "keep",
+  });
   // Mostly messages a connection survives (so connections live long enough for state to build
   // up), mutated updates the most; now and then one that must end it.
   const weights = [6, 6, 4, 3, 3, 3, 3, 6, 6, 2, 8, 12, 25, 6, 4, 4];
@@ -116,7 +120,12 @@ function generate(ctx: Context): Fuzzed {
       // Valid framing, garbage inside. Read-only connections' updates are dropped unread.
       const step = rnd.int(0, 2);
       const payload = rnd.bytes(rnd.int(0, 200));
-      if (step === 0) return { kind: "garbage state vector", data: sync(0, payload), expect: decodes(() => Y.decodeStateVector(payload)) ? "either" : "close" };
+      if (step === 0)
+        return {
+          kind: "garbage state vector",
+          data: sync(0, payload),
+          expect: decodes(() => Y.decodeStateVector(payload)) ? "either" : "close",
+        };
       return forUpdate("garbage update", payload, decodes(() => Y.decodeUpdate(payload)) ? "either" : "close");
     }
     case 2:
@@ -127,21 +136,37 @@ function generate(ctx: Context): Fuzzed {
     case 4: {
       const head = rnd.pick([[0, 0], [0, 1], [0, 2], [1]]);
       const length = rnd.pick([2 ** 31, 2 ** 40, 2 ** 52, 1e6, 70_000]);
-      return { kind: "huge declared length", data: concat(Uint8Array.from(head), varUint(length), rnd.bytes(rnd.int(0, 50))), expect: "close" };
+      return {
+        kind: "huge declared length",
+        data: concat(Uint8Array.from(head), varUint(length), rnd.bytes(rnd.int(0, 50))),
+        expect: "close",
+      };
     }
     case 5:
-      return { kind: "unknown message type", data: concat(varUint(rnd.pick([4, 5, 64, 127, 128, 300, 2 ** 20])), rnd.bytes(rnd.int(0, 30))), expect: "close" };
+      return {
+        kind: "unknown message type",
+        data: concat(varUint(rnd.pick([4, 5, 64, 127, 128, 300, 2 ** 20])), rnd.bytes(rnd.int(0, 30))),
+        expect: "close",
+      };
     case 6:
-      return { kind: "text frame", data: rnd.pick(["hello", "\u0000\u0002\u0001", "{\"type\":\"sync\"}"]), expect: "close" };
+      return { kind: "text frame", data: rnd.pick(["hello", "\u0000\u0002\u0001", '{"type":"sync"}']), expect: "close" };
     case 7: {
       // Someone else's presence: dropped, the connection stays.
       const id = rnd.pick(ctx.goodClientIds);
       const state = rnd.chance(0.5) ? "null" : JSON.stringify({ user: { name: "IMPOSTOR" } });
-      return { kind: "awareness for another client", data: encodeMessage(1, awarenessUpdate([{ id, clock: rnd.int(0, 2 ** 30), state }])), expect: "keep" };
+      return {
+        kind: "awareness for another client",
+        data: encodeMessage(1, awarenessUpdate([{ id, clock: rnd.int(0, 2 ** 30), state }])),
+        expect: "keep",
+      };
     }
     case 8: {
       const id = rnd.int(1, 2 ** 31);
-      return { kind: "awareness of its own", data: encodeMessage(1, awarenessUpdate([{ id, clock: rnd.int(0, 100), state: JSON.stringify({ cursor: rnd.int(0, 99) }) }])), expect: "either" };
+      return {
+        kind: "awareness of its own",
+        data: encodeMessage(1, awarenessUpdate([{ id, clock: rnd.int(0, 100), state: JSON.stringify({ cursor: rnd.int(0, 99) }) }])),
+        expect: "either",
+      };
     }
     case 9: {
       const entries = Array.from({ length: rnd.int(17, 40) }, () => ({ id: rnd.int(1, 2 ** 31), clock: 1, state: "{}" }));
@@ -159,7 +184,11 @@ function generate(ctx: Context): Fuzzed {
       return { kind: "mutated update", data: mutate(rnd, sync(2, edit)), expect: "either" };
     }
     case 13:
-      return { kind: "mutated awareness", data: mutate(rnd, encodeMessage(1, awarenessUpdate([{ id: rnd.int(1, 2 ** 31), clock: 1, state: "{\"a\":1}" }]))), expect: "either" };
+      return {
+        kind: "mutated awareness",
+        data: mutate(rnd, encodeMessage(1, awarenessUpdate([{ id: rnd.int(1, 2 ** 31), clock: 1, state: '{"a":1}' }]))),
+        expect: "either",
+      };
     case 14:
       return { kind: "state vector", data: sync(0, Y.encodeStateVector(ctx.local ?? new Y.Doc())), expect: "keep" };
     default:
@@ -206,11 +235,14 @@ async function fuzzConnection(ctx: Omit<Context, "local">, documentId: string, c
     // The server must still answer, unless a message that may be refused was refused.
     const answered = await rawRoundTrip(raw).then(
       () => true,
-      () => false,
+      () => false
     );
     if (!answered) {
       const { code } = await withTimeout(raw.closed, 10_000, "the connection to close");
-      expect(sent.some((m) => m.expect !== "keep"), `closed (${code}) after only acceptable messages: ${described()}`).toBe(true);
+      expect(
+        sent.some((m) => m.expect !== "keep"),
+        `closed (${code}) after only acceptable messages: ${described()}`
+      ).toBe(true);
       expect(refusals, `close code after: ${described()}`).toContain(code);
       outcome.closes.set(code, (outcome.closes.get(code) ?? 0) + 1);
     }
@@ -220,106 +252,118 @@ async function fuzzConnection(ctx: Omit<Context, "local">, documentId: string, c
   outcome.connections++;
 }
 
-it(`survives ${totalMessages} fuzzed messages: never crashes or stalls, never corrupts the document, closes offenders`, { timeout: 240_000 }, async () => {
-  onTestFailed(() => {
-    console.error(`fuzz failed with FUZZ_SEED=${seed} (rerun: FUZZ_SEED=${seed} npx vitest run tests/faults/fuzz.test.ts)`);
-  });
-  const rnd = seededRandom(seed);
-  const { documentId, conferenceId, cookie } = await createTestDocument(db.sql);
-  const [aUser, bUser, writer, reader] = await Promise.all([
-    createSessionUser(db.sql, { conferenceId, role: "chair", name: "A" }),
-    createSessionUser(db.sql, { conferenceId, role: "chair", name: "B" }),
-    createSessionUser(db.sql, { conferenceId, role: "chair" }),
-    createSessionUser(db.sql, { conferenceId, role: "delegate" }),
-  ]);
-  const a: TestClient = await connectSyncedClient(server.wsUrl, documentId, { cookie: aUser.cookie });
-  const b: TestClient = await connectSyncedClient(server.wsUrl, documentId, { cookie: bUser.cookie });
-  // Names come from the sessions; whatever a client says of itself is replaced.
-  a.provider.awareness.setLocalStateField("user", { name: "a" });
-  b.provider.awareness.setLocalStateField("user", { name: "b" });
-  await waitFor(() => b.provider.awareness.getStates().get(a.doc.clientID)?.user?.name === "A", { what: "B to see A's presence" });
-  const goodClientIds = [a.doc.clientID, b.doc.clientID];
+it(
+  `survives ${totalMessages} fuzzed messages: never crashes or stalls, never corrupts the document, closes offenders`,
+  { timeout: 240_000 },
+  async () => {
+    onTestFailed(() => {
+      console.error(`fuzz failed with FUZZ_SEED=${seed} (rerun: FUZZ_SEED=${seed} npx vitest run tests/faults/fuzz.test.ts)`);
+    });
+    const rnd = seededRandom(seed);
+    const { documentId, conferenceId, cookie } = await createTestDocument(db.sql);
+    const [aUser, bUser, writer, reader] = await Promise.all([
+      createSessionUser(db.sql, { conferenceId, role: "chair", name: "A" }),
+      createSessionUser(db.sql, { conferenceId, role: "chair", name: "B" }),
+      createSessionUser(db.sql, { conferenceId, role: "chair" }),
+      createSessionUser(db.sql, { conferenceId, role: "delegate" }),
+    ]);
+    const a: TestClient = await connectSyncedClient(server.wsUrl, documentId, { cookie: aUser.cookie });
+    const b: TestClient = await connectSyncedClient(server.wsUrl, documentId, { cookie: bUser.cookie });
+    // Names come from the sessions; whatever a client says of itself is replaced.
+    a.provider.awareness.setLocalStateField("user", { name: "a" });
+    b.provider.awareness.setLocalStateField("user", { name: "b" });
+    await waitFor(() => b.provider.awareness.getStates().get(a.doc.clientID)?.user?.name === "A", { what: "B to see A's presence" });
+    const goodClientIds = [a.doc.clientID, b.doc.clientID];
 
-  // The good clients type throughout; A's probes measure how long an edit takes to reach B.
-  const typistB = startTyping(b.doc, { clause: 5, tag: "b", everyMs: 40 });
-  const latencies: number[] = [];
-  const probes = new Map<string, number>();
-  let probeCount = 0;
-  b.doc.on("update", () => {
-    if (probes.size === 0) return;
-    const text = clauseTexts(b.doc)[0];
-    for (const [probe, sentAt] of probes) {
-      if (text.includes(probe)) {
-        latencies.push(performance.now() - sentAt);
-        probes.delete(probe);
-      }
-    }
-  });
-  const probeTimer = setInterval(() => {
-    const probe = `[probe${probeCount++}]`;
-    probes.set(probe, performance.now());
-    typeInClause(a.doc, 0, ` ${probe}`);
-  }, 100);
-
-  const outcome: Outcome = { connections: 0, messages: 0, byKind: new Map(), closes: new Map() };
-  const budget = () => outcome.messages < totalMessages;
-  const started = performance.now();
-  try {
-    await Promise.all(
-      Array.from({ length: parallel }, async (_, worker) => {
-        const workerRnd = seededRandom((seed + worker * 7919) >>> 0);
-        while (budget()) {
-          const isWriter = workerRnd.chance(0.85);
-          await fuzzConnection({ rnd: workerRnd, writer: isWriter, goodClientIds }, documentId, isWriter ? writer.cookie : reader.cookie, outcome, budget);
+    // The good clients type throughout; A's probes measure how long an edit takes to reach B.
+    const typistB = startTyping(b.doc, { clause: 5, tag: "b", everyMs: 40 });
+    const latencies: number[] = [];
+    const probes = new Map<string, number>();
+    let probeCount = 0;
+    b.doc.on("update", () => {
+      if (probes.size === 0) return;
+      const text = clauseTexts(b.doc)[0];
+      for (const [probe, sentAt] of probes) {
+        if (text.includes(probe)) {
+          latencies.push(performance.now() - sentAt);
+          probes.delete(probe);
         }
-      }),
+      }
+    });
+    const probeTimer = setInterval(() => {
+      const probe = `[probe${probeCount++}]`;
+      probes.set(probe, performance.now());
+      typeInClause(a.doc, 0, ` ${probe}`);
+    }, 100);
+
+    const outcome: Outcome = { connections: 0, messages: 0, byKind: new Map(), closes: new Map() };
+    const budget = () => outcome.messages < totalMessages;
+    const started = performance.now();
+    try {
+      await Promise.all(
+        Array.from({ length: parallel }, async (_, worker) => {
+          const workerRnd = seededRandom((seed + worker * 7919) >>> 0);
+          while (budget()) {
+            const isWriter = workerRnd.chance(0.85);
+            await fuzzConnection(
+              { rnd: workerRnd, writer: isWriter, goodClientIds },
+              documentId,
+              isWriter ? writer.cookie : reader.cookie,
+              outcome,
+              budget
+            );
+          }
+        })
+      );
+    } finally {
+      clearInterval(probeTimer);
+    }
+    const fuzzSeconds = (performance.now() - started) / 1000;
+    const typed = typistB.stop();
+
+    // No stall: every probe arrived, quickly.
+    await waitFor(() => probes.size === 0, { timeoutMs: 10_000, what: "every probe to reach B" });
+    latencies.sort((x, y) => x - y);
+    const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+    console.log(
+      `fuzz seed ${seed}: ${outcome.messages} messages over ${outcome.connections} connections in ${fuzzSeconds.toFixed(1)} s; ` +
+        `closes ${JSON.stringify(Object.fromEntries(outcome.closes))}; probe latency p50 ${p(0.5).toFixed(0)} ms, p99 ${p(0.99).toFixed(
+          0
+        )} ms, max ${p(1).toFixed(0)} ms (${latencies.length} probes)\n` +
+        `  ${[...outcome.byKind].map(([k, n]) => `${k}: ${n}`).join(", ")}`
     );
-  } finally {
-    clearInterval(probeTimer);
+    expect(outcome.messages).toBeGreaterThanOrEqual(totalMessages);
+    expect(outcome.closes.get(4400) ?? 0).toBeGreaterThan(0);
+    expect(latencies.length).toBeGreaterThan(5);
+    expect(p(0.5)).toBeLessThan(250);
+    expect(p(1)).toBeLessThan(3000);
+
+    // Nobody spoke for the good clients.
+    expect(b.provider.awareness.getStates().get(a.doc.clientID)?.user?.name).toBe("A");
+    expect(a.provider.awareness.getStates().get(b.doc.clientID)?.user?.name).toBe("B");
+    // The fuzz connections' presence left with them.
+    await waitFor(() => b.provider.awareness.getStates().size === 2, { what: "only A and B to be present" });
+    const room = server.concord.collab.rooms.get(documentId)!;
+    expect(room.awareness.getStates().size).toBe(2);
+
+    // The document is sound: the good clients converge with a new one, with nothing pending anywhere.
+    const c = await connectSyncedClient(server.wsUrl, documentId, { cookie: bUser.cookie });
+    await waitForConvergence([a, b, c], 30_000);
+    const textB = clauseTexts(c.doc)[5];
+    for (const word of typed) expect(textB).toContain(word);
+    for (let i = 0; i < probeCount; i++) expect(clauseTexts(c.doc)[0]).toContain(`[probe${i}]`);
+    expect(room.doc.store.pendingStructs).toBeNull();
+    expect(room.doc.store.pendingDs).toBeNull();
+    expect(c.doc.store.pendingStructs).toBeNull();
+    expect(clauseTexts(c.doc).join(" ")).not.toContain("ORPHAN");
+
+    // PostgreSQL has the same, and its log applies row by row to a fresh document.
+    await room.drain();
+    const stored = new Y.Doc();
+    for (const row of await loadUpdates(db.sql, documentId)) Y.applyUpdate(stored, row);
+    expect(stored.store.pendingStructs).toBeNull();
+    expect(stored.store.pendingDs).toBeNull();
+    expect(sameContent(stored, c.doc)).toBe(true);
+    expect(Buffer.from(Y.encodeStateVector(stored)).equals(Buffer.from(Y.encodeStateVector(c.doc)))).toBe(true);
   }
-  const fuzzSeconds = (performance.now() - started) / 1000;
-  const typed = typistB.stop();
-
-  // No stall: every probe arrived, quickly.
-  await waitFor(() => probes.size === 0, { timeoutMs: 10_000, what: "every probe to reach B" });
-  latencies.sort((x, y) => x - y);
-  const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  console.log(
-    `fuzz seed ${seed}: ${outcome.messages} messages over ${outcome.connections} connections in ${fuzzSeconds.toFixed(1)} s; ` +
-      `closes ${JSON.stringify(Object.fromEntries(outcome.closes))}; probe latency p50 ${p(0.5).toFixed(0)} ms, p99 ${p(0.99).toFixed(0)} ms, max ${p(1).toFixed(0)} ms (${latencies.length} probes)\n` +
-      `  ${[...outcome.byKind].map(([k, n]) => `${k}: ${n}`).join(", ")}`,
-  );
-  expect(outcome.messages).toBeGreaterThanOrEqual(totalMessages);
-  expect(outcome.closes.get(4400) ?? 0).toBeGreaterThan(0);
-  expect(latencies.length).toBeGreaterThan(5);
-  expect(p(0.5)).toBeLessThan(250);
-  expect(p(1)).toBeLessThan(3000);
-
-  // Nobody spoke for the good clients.
-  expect(b.provider.awareness.getStates().get(a.doc.clientID)?.user?.name).toBe("A");
-  expect(a.provider.awareness.getStates().get(b.doc.clientID)?.user?.name).toBe("B");
-  // The fuzz connections' presence left with them.
-  await waitFor(() => b.provider.awareness.getStates().size === 2, { what: "only A and B to be present" });
-  const room = server.concord.collab.rooms.get(documentId)!;
-  expect(room.awareness.getStates().size).toBe(2);
-
-  // The document is sound: the good clients converge with a new one, with nothing pending anywhere.
-  const c = await connectSyncedClient(server.wsUrl, documentId, { cookie: bUser.cookie });
-  await waitForConvergence([a, b, c], 30_000);
-  const textB = clauseTexts(c.doc)[5];
-  for (const word of typed) expect(textB).toContain(word);
-  for (let i = 0; i < probeCount; i++) expect(clauseTexts(c.doc)[0]).toContain(`[probe${i}]`);
-  expect(room.doc.store.pendingStructs).toBeNull();
-  expect(room.doc.store.pendingDs).toBeNull();
-  expect(c.doc.store.pendingStructs).toBeNull();
-  expect(clauseTexts(c.doc).join(" ")).not.toContain("ORPHAN");
-
-  // PostgreSQL has the same, and its log applies row by row to a fresh document.
-  await room.drain();
-  const stored = new Y.Doc();
-  for (const row of await loadUpdates(db.sql, documentId)) Y.applyUpdate(stored, row);
-  expect(stored.store.pendingStructs).toBeNull();
-  expect(stored.store.pendingDs).toBeNull();
-  expect(sameContent(stored, c.doc)).toBe(true);
-  expect(Buffer.from(Y.encodeStateVector(stored)).equals(Buffer.from(Y.encodeStateVector(c.doc)))).toBe(true);
-});
+);

@@ -7,7 +7,7 @@ import { startTestServer, type TestServer } from "../support/server";
 import { redisEnv } from "../support/redis";
 import { connectSyncedClient, waitFor } from "../support/clients";
 import { encodeMessage, openRawSocket } from "../support/raw-socket";
-import { createTestDocument } from "../support/statement";
+import { caretAt, createTestDocument } from "../support/statement";
 import { messageAwareness, messageSync } from "../../server/collab/protocol";
 
 let db: TestDatabase;
@@ -24,11 +24,6 @@ type Caret = { anchor: unknown; head: unknown };
 const stateOf = (client: { provider: { awareness: awarenessProtocol.Awareness } }, clientId: number) =>
   client.provider.awareness.getStates().get(clientId) as { user?: { name: string }; cursor?: Caret | null } | undefined;
 
-/** A caret at `index` in the document, as y-prosemirror sends it. */
-const caretAt = (doc: Y.Doc, index: number): Caret => {
-  const pos = JSON.parse(JSON.stringify(Y.createRelativePositionFromTypeIndex(doc.getXmlFragment("default"), index)));
-  return { anchor: pos, head: pos };
-};
 const sameCaret = (a: Caret | null | undefined, b: Caret) => JSON.stringify(a) === JSON.stringify(b);
 
 it("presence of a client on one instance appears on the other, follows its changes, and disappears when it leaves", async () => {

@@ -43,7 +43,10 @@ async function openStream(cookie: string) {
         buffer += decoder.decode(value, { stream: true });
         let end: number;
         while ((end = buffer.indexOf("\n\n")) >= 0) {
-          const data = buffer.slice(0, end).split("\n").find((l) => l.startsWith("data: "));
+          const data = buffer
+            .slice(0, end)
+            .split("\n")
+            .find((l) => l.startsWith("data: "));
           buffer = buffer.slice(end + 2);
           if (data) events.push(JSON.parse(data.slice(6)));
         }

@@ -30,7 +30,11 @@ const roomLocked = (clause: number, locked: boolean) =>
     what: `clause ${clause} ${locked ? "locked" : "unlocked"} in the room`,
   });
 const closedWith = (client: TestClient) =>
-  withTimeout(new Promise<{ code: number; reason: string }>((resolve) => client.provider.on("closed", resolve)), 10_000, "the server to close the connection");
+  withTimeout(
+    new Promise<{ code: number; reason: string }>((resolve) => client.provider.on("closed", resolve)),
+    10_000,
+    "the server to close the connection"
+  );
 const storedText = async () => statementText(await storedDoc(db.sql, n.documentId));
 const clauseIndex = (doc: Y.Doc, id: string) => clauseElements(doc).findIndex((c) => c.getAttribute("id") === id);
 

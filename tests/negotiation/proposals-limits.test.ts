@@ -53,7 +53,9 @@ describe("the length of a proposal's text", () => {
     const before = await unchanged(id);
     const res = await f.post(f.people.alice, page(id), { intent: "submit" });
     expect(res.status).toBe(400);
-    expect(await res.text()).toContain(`Keep the proposed text under ${maxProposalTextLength} characters (it has ${maxProposalTextLength + 1})`);
+    expect(await res.text()).toContain(
+      `Keep the proposed text under ${maxProposalTextLength} characters (it has ${maxProposalTextLength + 1})`
+    );
     expect(await unchanged(id)).toEqual(before);
     expect(before).toMatchObject({ status: "draft", revision: null });
 
@@ -81,7 +83,7 @@ describe("the length of a proposal's text", () => {
       rewriteDraft(doc, "Decide.");
       const paragraph = doc.getXmlFragment(proposalField).get(0) as Y.XmlElement;
       (paragraph.get(0) as Y.XmlText).applyDelta(
-        Array.from({ length: 3000 }, (_, i) => ({ insert: "x", attributes: i % 2 ? { bold: {} } : { italic: {} } })),
+        Array.from({ length: 3000 }, (_, i) => ({ insert: "x", attributes: i % 2 ? { bold: {} } : { italic: {} } }))
       );
     });
     const before = await unchanged(id);
@@ -150,10 +152,16 @@ describe("the same proposal twice", () => {
 
   it("is refused when two identical drafts are submitted at the same moment: exactly one goes through", async () => {
     const same = "Encourage regional cooperation on mine action;";
-    const [a, b] = [await f.propose(f.people.alice, { kind: "add", clauseId: clauses.OP3 }), await f.propose(f.people.anna, { kind: "add", clauseId: clauses.OP3 })];
+    const [a, b] = [
+      await f.propose(f.people.alice, { kind: "add", clauseId: clauses.OP3 }),
+      await f.propose(f.people.anna, { kind: "add", clauseId: clauses.OP3 }),
+    ];
     await writeDraft(f.people.alice, a, (doc) => rewriteDraft(doc, same));
     await writeDraft(f.people.anna, b, (doc) => rewriteDraft(doc, same));
-    const results = await Promise.all([f.post(f.people.alice, page(a), { intent: "submit" }), f.post(f.people.anna, page(b), { intent: "submit" })]);
+    const results = await Promise.all([
+      f.post(f.people.alice, page(a), { intent: "submit" }),
+      f.post(f.people.anna, page(b), { intent: "submit" }),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
   });
 });

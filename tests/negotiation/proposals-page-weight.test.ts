@@ -28,7 +28,9 @@ const longText = (tag: string) =>
     .slice(0, 2500);
 
 async function submit(who: Person, id: string, text: string) {
-  const client = await connectSyncedClient(f.server.wsUrl, (await findProposal(f.db.sql, f.documentId, id))!.textDocumentId!, { cookie: who.cookie });
+  const client = await connectSyncedClient(f.server.wsUrl, (await findProposal(f.db.sql, f.documentId, id))!.textDocumentId!, {
+    cookie: who.cookie,
+  });
   rewriteDraft(client.doc, text);
   await waitFor(() => client.isSaved(), { what: "the draft to be saved" });
   client.destroy();

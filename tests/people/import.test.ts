@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { clientFor, createTestConference, createTestDelegation, createTestPerson, invitationLinksIn, pageText, tokenOf, type FormClient, type TestPerson } from "../support/people";
+import {
+  clientFor,
+  createTestConference,
+  createTestDelegation,
+  createTestPerson,
+  invitationLinksIn,
+  pageText,
+  tokenOf,
+  type FormClient,
+  type TestPerson,
+} from "../support/people";
 import { waitFor } from "../support/wait";
 import { subscribeAccessEvents, type AccessEvent } from "../../server/auth/access-events";
 import type { ConferenceRow } from "../../server/queries/conferences";
@@ -124,9 +134,12 @@ describe("importing people from a CSV file", () => {
     // Accounts: added and updated at once, and their open connections told.
     expect(await findMembership(db.sql, conference.id, existing.id)).toMatchObject({ role: "chair", delegationId: null });
     expect(await findMembership(db.sql, conference.id, observer.id)).toMatchObject({ role: "delegate", delegationId: japan.id });
-    await waitFor(() => events.filter((e) => e.type === "membership" && (e.userId === existing.id || e.userId === observer.id)).length === 2, {
-      what: "membership access events for the two accounts",
-    });
+    await waitFor(
+      () => events.filter((e) => e.type === "membership" && (e.userId === existing.id || e.userId === observer.id)).length === 2,
+      {
+        what: "membership access events for the two accounts",
+      }
+    );
 
     // Rejected rows changed nothing.
     const [{ n }] = await db.sql`
@@ -165,7 +178,9 @@ describe("importing people from a CSV file", () => {
     const html = await res.text();
     const rows = reportRows(html);
     expect(Object.fromEntries([...rows].map(([n, r]) => [n, r.outcome]))).toEqual({ 2: "kept", 3: "kept", 4: "kept", 5: "updated" });
-    expect(rows.get(2)!.text).toContain("This account is the deployment administrator: an import never changes their role. Nothing changed");
+    expect(rows.get(2)!.text).toContain(
+      "This account is the deployment administrator: an import never changes their role. Nothing changed"
+    );
     expect(rows.get(4)!.text).toContain("This account is of the secretariat: an import never changes their role. Nothing changed");
     expect(pageText(html)).toContain("1 of 4 rows accepted (0 invited, 0 added, 1 updated, 0 unchanged), 0 rejected. 3 kept as they are");
 
@@ -215,7 +230,9 @@ describe("importing people from a CSV file", () => {
 
   it("refuses an upload without the anti-forgery token (403) and imports nothing, even one too large", async () => {
     const before = await invitationCount();
-    const res = await secretariat.postMultipart(path, csvForm("name,email,delegation,role\nForged,forged@example.org,,observer\n"), { csrf: false });
+    const res = await secretariat.postMultipart(path, csvForm("name,email,delegation,role\nForged,forged@example.org,,observer\n"), {
+      csrf: false,
+    });
     expect(res.status).toBe(403);
     const big = "name,email,delegation,role\n" + "x".repeat(1024 * 1024 + 10);
     const bigRes = await secretariat.postMultipart(path, csvForm(big), { csrf: false });

@@ -29,7 +29,15 @@ const all = (o: Outcome) => Object.fromEntries(actors.map((a) => [a, o])) as Row
 const everyone = all("allowed");
 const signedIn: Row = { ...everyone, anonymous: "login" };
 const members: Row = { ...signedIn, outsider: 404 };
-const managers: Row = { anonymous: "login", outsider: 404, observer: 403, delegate: 403, chair: 403, secretariat: "allowed", admin: "allowed" };
+const managers: Row = {
+  anonymous: "login",
+  outsider: 404,
+  observer: 403,
+  delegate: 403,
+  chair: 403,
+  secretariat: "allowed",
+  admin: "allowed",
+};
 const commenters: Row = { ...members, observer: 403 };
 const chairOnly: Row = { anonymous: "login", outsider: 404, observer: 403, delegate: 403, chair: "allowed", secretariat: 403, admin: 403 };
 /** The chair and the secretariat (e.g. conference:export). */
@@ -95,7 +103,11 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
     actions: {
       role: { path: (ids) => `${conference(ids)}/people`, form: { intent: "role", userId: "", role: "chair" }, expect: managers },
       remove: { path: (ids) => `${conference(ids)}/people`, form: { intent: "remove", userId: "" }, expect: managers },
-      invite: { path: (ids) => `${conference(ids)}/people`, form: { intent: "invite", email: "", role: "observer", days: "7" }, expect: managers },
+      invite: {
+        path: (ids) => `${conference(ids)}/people`,
+        form: { intent: "invite", email: "", role: "observer", days: "7" },
+        expect: managers,
+      },
       revoke: { path: (ids) => `${conference(ids)}/people`, form: { intent: "revoke", invitationId: "" }, expect: managers },
       import: { path: (ids) => `${conference(ids)}/people`, form: { intent: "import" }, multipart: true, expect: managers },
     },
@@ -113,22 +125,38 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
     },
   },
   "routes/documents.$documentId_.compilation": { loader: { path: (ids) => `/documents/${ids.documentId}/compilation`, expect: members } },
-  "routes/documents.$documentId_.consensus": { loader: { path: (ids) => `/documents/${ids.documentId}/consensus`, expect: chairAndSecretariat } },
+  "routes/documents.$documentId_.consensus": {
+    loader: { path: (ids) => `/documents/${ids.documentId}/consensus`, expect: chairAndSecretariat },
+  },
   "routes/documents.$documentId.signals": {
-    actions: { signal: { path: (ids) => `/documents/${ids.documentId}/signals`, form: { clauseId: "", signal: "not_yet", reason: "" }, expect: delegateOnly } },
+    actions: {
+      signal: {
+        path: (ids) => `/documents/${ids.documentId}/signals`,
+        form: { clauseId: "", signal: "not_yet", reason: "" },
+        expect: delegateOnly,
+      },
+    },
   },
   "routes/documents.$documentId.states": {
-    actions: { state: { path: (ids) => `/documents/${ids.documentId}/states`, form: { clauseId: "", state: "agreed" }, expect: chairOnly } },
+    actions: {
+      state: { path: (ids) => `/documents/${ids.documentId}/states`, form: { clauseId: "", state: "agreed" }, expect: chairOnly },
+    },
   },
   "routes/documents.$documentId.silence": {
     actions: {
-      open: { path: (ids) => `/documents/${ids.documentId}/silence`, form: { intent: "open", date: "", time: "", timeZone: "UTC" }, expect: chairOnly },
+      open: {
+        path: (ids) => `/documents/${ids.documentId}/silence`,
+        form: { intent: "open", date: "", time: "", timeZone: "UTC" },
+        expect: chairOnly,
+      },
       // Nothing is running, so cancelling changes nothing.
       cancel: { path: (ids) => `/documents/${ids.documentId}/silence`, form: { intent: "cancel" }, expect: chairOnly },
       object: { path: (ids) => `/documents/${ids.documentId}/silence`, form: { intent: "object", objection: "" }, expect: delegateOnly },
     },
   },
-  "routes/documents.$documentId.export": { loader: { path: (ids) => `/documents/${ids.documentId}/export?format=md`, expect: chairAndSecretariat } },
+  "routes/documents.$documentId.export": {
+    loader: { path: (ids) => `/documents/${ids.documentId}/export?format=md`, expect: chairAndSecretariat },
+  },
   "routes/documents.$documentId_.history": {
     loader: { path: (ids) => `/documents/${ids.documentId}/history`, expect: members },
     actions: {
@@ -183,7 +211,11 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
     // An invitation link is for whoever holds it; its actions check the token and the password.
     loader: { path: (ids) => `/invitations/${ids.token}`, expect: everyone },
     actions: {
-      signup: { path: (ids) => `/invitations/${ids.token}?intent=signup`, form: { name: "", password: "short", confirm: "x" }, expect: everyone },
+      signup: {
+        path: (ids) => `/invitations/${ids.token}?intent=signup`,
+        form: { name: "", password: "short", confirm: "x" },
+        expect: everyone,
+      },
       signin: { path: (ids) => `/invitations/${ids.token}?intent=signin`, form: { password: "" }, expect: everyone },
       // Accepting as the signed-in person needs a session first.
       accept: { path: (ids) => `/invitations/${ids.token}?intent=accept`, form: {}, expect: signedIn },
@@ -237,7 +269,13 @@ beforeAll(async () => {
   });
   await submitProposal(db.sql, actor, fixture.documentId, proposalId);
   const { id: versionId } = await createRevision(db.sql, { documentId: fixture.documentId, name: "Zero draft", userId: actor.userId });
-  ids = { conferenceId: fixture.conferenceId, documentId: fixture.documentId, token: invitation.link.split("/").pop()!, proposalId, versionId };
+  ids = {
+    conferenceId: fixture.conferenceId,
+    documentId: fixture.documentId,
+    token: invitation.link.split("/").pop()!,
+    proposalId,
+    versionId,
+  };
 });
 
 async function outcome(res: Response): Promise<Outcome | number> {

@@ -16,8 +16,7 @@ import { statementUpdate } from "../../server/seed/statement-state";
  */
 export const statementFragment = (doc: Y.Doc) => doc.getXmlFragment(statementField);
 
-const elements = (parent: Y.XmlFragment | Y.XmlElement) =>
-  parent.toArray().filter((n): n is Y.XmlElement => n instanceof Y.XmlElement);
+const elements = (parent: Y.XmlFragment | Y.XmlElement) => parent.toArray().filter((n): n is Y.XmlElement => n instanceof Y.XmlElement);
 
 /** The clauses in document order (PP1…, then OP1…). */
 export function clauseElements(doc: Y.Doc): Y.XmlElement[] {
@@ -31,7 +30,11 @@ function textOf(node: Y.XmlElement | Y.XmlText | Y.XmlHook): string {
   if (node instanceof Y.XmlText) {
     return (node.toDelta() as { insert: unknown }[]).map((d) => (typeof d.insert === "string" ? d.insert : "")).join("");
   }
-  if (node instanceof Y.XmlElement) return node.toArray().map((n) => textOf(n as Y.XmlElement)).join("");
+  if (node instanceof Y.XmlElement)
+    return node
+      .toArray()
+      .map((n) => textOf(n as Y.XmlElement))
+      .join("");
   return "";
 }
 
@@ -58,6 +61,12 @@ function clauseParagraphText(doc: Y.Doc, clause: number): Y.XmlText {
   return text;
 }
 
+/** A caret at `index` of the statement's root fragment, as y-prosemirror puts it in presence (relative positions, in JSON). */
+export function caretAt(doc: Y.Doc, index: number): { anchor: unknown; head: unknown } {
+  const pos = JSON.parse(JSON.stringify(Y.createRelativePositionFromTypeIndex(statementFragment(doc), index)));
+  return { anchor: pos, head: pos };
+}
+
 /** Inserts plain text into a clause's first paragraph, at `at` or at its end, in one transaction. */
 export function typeInClause(doc: Y.Doc, clause: number, text: string, at?: number): void {
   doc.transact(() => {
@@ -76,7 +85,7 @@ export function deleteInClause(doc: Y.Doc, clause: number, at: number, length: n
  */
 export async function createTestDocument(
   sql: Sql,
-  content: JSONContent = demoStatement(),
+  content: JSONContent = demoStatement()
 ): Promise<{ documentId: string; conferenceId: string; cookie: string }> {
   const conference = await createConference(sql, {
     slug: `test-${randomBytes(5).toString("hex")}`,

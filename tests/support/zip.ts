@@ -15,7 +15,7 @@ const decode = (s: string) => s.replace(/&(amp|lt|gt|quot|apos);/g, (_, e: strin
 /** The text of each w:p of a WordprocessingML part, runs joined (w:tab as "\t"). */
 export function wordParagraphs(xml: string): string[] {
   return [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map((m) =>
-    [...m[0].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>|<w:tab\/>/g)].map((t) => (t[1] === undefined ? "\t" : decode(t[1]))).join(""),
+    [...m[0].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>|<w:tab\/>/g)].map((t) => (t[1] === undefined ? "\t" : decode(t[1]))).join("")
   );
 }
 
@@ -72,5 +72,9 @@ export function craftZip(entries: CraftedEntry[]): Buffer {
 /** Every entry of an archive, for crafting another from it. */
 export async function zipEntries(archive: Buffer | Uint8Array): Promise<CraftedEntry[]> {
   const zip = await JSZip.loadAsync(archive);
-  return Promise.all(Object.values(zip.files).filter((f) => !f.dir).map(async (f) => ({ name: f.name, data: await f.async("nodebuffer") })));
+  return Promise.all(
+    Object.values(zip.files)
+      .filter((f) => !f.dir)
+      .map(async (f) => ({ name: f.name, data: await f.async("nodebuffer") }))
+  );
 }

@@ -32,7 +32,9 @@ async function redlineAfterEditing(documentId: string, firstVersionId: string, c
   typeInClause(client.doc, 0, " AMENDED LATER");
   await waitFor(() => client.isSaved(), { what: "the edit to be saved" });
   client.destroy();
-  const res = await fetch(`${f.server.url}/documents/${documentId}/redline?from=${firstVersionId}&to=current`, { headers: { cookie: chair.cookie } });
+  const res = await fetch(`${f.server.url}/documents/${documentId}/redline?from=${firstVersionId}&to=current`, {
+    headers: { cookie: chair.cookie },
+  });
   expect(res.status).toBe(200);
   return res.text();
 }
@@ -47,7 +49,9 @@ describe("a statement's first version", () => {
       select count(*)::int as n from audit_log where document_id = ${documentId} and action = 'version.created' and subject->>'name' = 'Zero draft'`;
     expect(audited).toBe(1);
 
-    const history = await (await fetch(`${f.server.url}/documents/${documentId}/history`, { headers: { cookie: f.people.observer.cookie } })).text();
+    const history = await (
+      await fetch(`${f.server.url}/documents/${documentId}/history`, { headers: { cookie: f.people.observer.cookie } })
+    ).text();
     expect(history).toContain('data-version="Zero draft"');
     const redline = await redlineAfterEditing(documentId, versions[0].id, f.people.chair);
     expect(redline).toContain("AMENDED LATER");
@@ -59,7 +63,11 @@ describe("a statement's first version", () => {
       preamble: [{ runs: [{ text: "Recalling the Ottawa Convention," }], items: [] }],
       operative: [{ runs: [{ text: "Welcome the progress made in mine clearance;" }], items: [] }],
     });
-    const res = await f.post(f.people.secretariat, `/conferences/${f.conferenceId}/import`, { intent: "create", title: "Baku Declaration draft", statement });
+    const res = await f.post(f.people.secretariat, `/conferences/${f.conferenceId}/import`, {
+      intent: "create",
+      title: "Baku Declaration draft",
+      statement,
+    });
     const documentId = createdId(res);
     const versions = await versionsOf(documentId);
     expect(versions.map((v) => v.name)).toEqual(["Baku Declaration draft"]);
@@ -72,7 +80,9 @@ describe("a statement's first version", () => {
 
   it("is “Zero draft” for the demo statement, seeded by the system", async () => {
     const { conference } = await seedDemo(f.db.sql, { password: "demo-password-for-tests", log: () => {} });
-    const [document] = await f.db.sql<{ id: string }[]>`select id from documents where conference_id = ${conference.id} and kind = 'statement'`;
+    const [document] = await f.db.sql<
+      { id: string }[]
+    >`select id from documents where conference_id = ${conference.id} and kind = 'statement'`;
     const versions = await versionsOf(document.id);
     expect(versions).toHaveLength(1);
     expect(versions[0]).toMatchObject({ kind: "named", name: "Zero draft", createdBy: null });

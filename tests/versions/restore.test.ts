@@ -75,7 +75,8 @@ describe("restoring a version", () => {
     const chair = await connectSyncedClient(f.server.wsUrl, f.documentId, { cookie: f.people.chair.cookie });
     typeInClause(chair.doc, 2, " WRITTEN SINCE");
     await waitFor(() => chair.isSaved(), { what: "the edit to be saved" });
-    await f.db.sql`insert into clause_states (document_id, clause_id, state, user_id) values (${f.documentId}, ${ids.OP2}, 'under_negotiation', ${f.people.chair.userId})`;
+    await f.db
+      .sql`insert into clause_states (document_id, clause_id, state, user_id) values (${f.documentId}, ${ids.OP2}, 'under_negotiation', ${f.people.chair.userId})`;
     const replaced = clauseTexts(chair.doc);
     expect(replaced[2]).toContain("WRITTEN SINCE");
 
@@ -104,7 +105,10 @@ describe("restoring a version", () => {
     typeInClause(chair.doc, 1, " UNCONFIRMED");
     await waitFor(() => chair.isSaved(), { what: "the edit to be saved" });
     const before = await storedVersions(f);
-    const unconfirmed: Record<string, string>[] = [{ intent: "restore", versionId: rev1 }, { intent: "restore", versionId: rev1, confirm: "yes" }];
+    const unconfirmed: Record<string, string>[] = [
+      { intent: "restore", versionId: rev1 },
+      { intent: "restore", versionId: rev1, confirm: "yes" },
+    ];
     for (const fields of unconfirmed) {
       const res = await f.post(f.people.chair, history(), fields);
       expect(res.status).toBe(400);

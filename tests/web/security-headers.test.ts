@@ -21,7 +21,7 @@ function directives(header: string | string[] | undefined): Map<string, string[]
       .split(";")
       .map((d) => d.trim().split(/\s+/))
       .filter((d) => d[0])
-      .map(([name, ...values]) => [name, values]),
+      .map(([name, ...values]) => [name, values])
   );
 }
 
@@ -30,7 +30,10 @@ describe("security headers", () => {
     const res = await request(`${server.url}/login`);
     expect(res.status).toBe(200);
     const csp = directives(res.headers["content-security-policy"]);
-    const nonce = csp.get("script-src")!.find((v) => v.startsWith("'nonce-"))!.slice("'nonce-".length, -1);
+    const nonce = csp
+      .get("script-src")!
+      .find((v) => v.startsWith("'nonce-"))!
+      .slice("'nonce-".length, -1);
     expect(nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
     expect(csp.get("script-src")).toEqual(["'self'", `'nonce-${nonce}'`]);
     expect(csp.get("default-src")).toEqual(["'self'"]);
@@ -57,7 +60,11 @@ describe("security headers", () => {
       expect(res.headers["referrer-policy"], path).toBe("same-origin");
       expect(res.headers["content-security-policy"], path).toContain("frame-ancestors 'none'");
     }
-    const crossSite = await request(`${server.url}/login`, { method: "POST", headers: { Origin: "https://evil.example" }, form: { email: "a@b.c", password: "x" } });
+    const crossSite = await request(`${server.url}/login`, {
+      method: "POST",
+      headers: { Origin: "https://evil.example" },
+      form: { email: "a@b.c", password: "x" },
+    });
     expect(crossSite.status).toBe(403);
     expect(crossSite.headers["x-frame-options"]).toBe("DENY");
   });
