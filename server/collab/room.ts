@@ -143,6 +143,8 @@ export class Room {
   private outgoing: { update: Uint8Array; origin: unknown }[] = [];
   private readonly outgoingPresence = new Set<number>();
   private broadcastScheduled = false;
+  /** Peers whose last update held nothing new, told what is stored once the pending updates are. */
+  private readonly awaitingSaved = new Set<Peer>();
   /** Peers closed for a refused update: whatever else they sent is built on that change. */
   private readonly refused = new WeakSet<Peer>();
 
@@ -334,7 +336,12 @@ export class Room {
   private admit(update: Uint8Array, from: Peer, check: UpdateCheck): boolean {
     if (check.overlaps) {
       update = Y.diffUpdate(update, Y.encodeStateVector(this.shadow));
-      if (isEmptyUpdate(update)) return true;
+      if (isEmptyUpdate(update)) {
+        // Nothing new, but its writer waits to hear that what it sent is stored.
+        if (this.pending.length === 0) from.send(encodeSaved(Y.encodeStateVector(this.doc)));
+        else this.awaitingSaved.add(from);
+        return true;
+      }
     }
     const violation = this.tryOnShadow(update, from, check.to.keys());
     if (violation !== null) {
@@ -569,6 +576,7 @@ export class Room {
   leave(peer: Peer): void {
     this.peers.delete(peer);
     this.gate.forget(peer);
+    this.awaitingSaved.delete(peer);
     const held = [...this.holders].filter(([, holder]) => holder === peer).map(([id]) => id);
     if (held.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, held, null);
   }
@@ -620,6 +628,11 @@ export class Room {
         }
         writers.add(from);
         done?.();
+      }
+      // Peers that sent only what the room had hear it once nothing is left to store.
+      if (this.pending.length === 0) {
+        for (const w of this.awaitingSaved) writers.add(w);
+        this.awaitingSaved.clear();
       }
       const saved = encodeSaved(Y.encodeStateVector(this.doc));
       for (const w of writers) if (this.peers.has(w)) w.send(saved);

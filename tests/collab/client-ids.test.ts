@@ -8,7 +8,7 @@ import { createTestDocument, statementText, storedDoc, typeInClause } from "../s
 import { createSessionUser } from "../support/sessions";
 import * as syncProtocol from "y-protocols/sync";
 import { encodeMessage, openRawSocket, replicate } from "../support/raw-socket";
-import { closeCodes, messageSync } from "../../server/collab/protocol";
+import { closeCodes, concordSaved, messageConcord, messageSync } from "../../server/collab/protocol";
 
 let db: TestDatabase;
 let a: TestServer;
@@ -89,4 +89,26 @@ it("lets the same person reconnect under their client id (a page that lost its c
   await waitFor(() => victim.isSaved(), { what: "the offline edit to be saved after reconnecting" });
   await roundTrip(victim);
   expect(statementText(await storedDoc(db.sql, documentId))).toContain("[typed while away]");
+});
+
+it("cuts off what the room already has: a re-sent update is acknowledged, not stored again", async () => {
+  const { documentId, cookie } = await createTestDocument(db.sql);
+  const raw = openRawSocket(a.wsUrl, documentId, { cookie });
+  await raw.opened;
+  const doc = await replicate(raw);
+  const before = Y.encodeStateVector(doc);
+  typeInClause(doc, 1, " [sent twice]");
+  const update = encodeMessage(messageSync, syncProtocol.messageYjsUpdate, Y.encodeStateAsUpdate(doc, before));
+  // The greeting already said what is stored; count from there.
+  const greeted = raw.received.filter((m) => m[0] === messageConcord && m[1] === concordSaved).length;
+  const acks = () => raw.received.filter((m) => m[0] === messageConcord && m[1] === concordSaved).length - greeted;
+  const rows = async () =>
+    (await db.sql<{ n: number }[]>`select count(*)::int as n from document_updates where document_id = ${documentId}`)[0].n;
+  raw.ws.send(update);
+  await waitFor(() => acks() === 1, { what: "the first acknowledgment" });
+  const stored = await rows();
+  raw.ws.send(update);
+  await waitFor(() => acks() === 2, { what: "the re-sent update to be acknowledged" });
+  expect(await rows()).toBe(stored);
+  expect(statementText(await storedDoc(db.sql, documentId)).match(/\[sent twice\]/g)).toHaveLength(1);
 });
