@@ -118,6 +118,8 @@ describe("a proposal from draft to the base text, in Chromium", () => {
     const page = await openStatement(delegate.cookie);
     await goToClause(page, "PP1");
     await page.getByRole("button", { name: "Add a clause before PP1" }).click();
+    // The statement page has two headings (the document's and the statement's title); wait to leave it.
+    await page.waitForURL(/\/proposals\//, { timeout: 15_000 });
     await expect.poll(() => page.locator("h1").textContent()).toMatch(/P\d+ · New clause at the start of the preambular part/);
     await page.locator(".proposal-draft").waitFor();
   }, 60_000);
