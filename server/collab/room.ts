@@ -133,9 +133,14 @@ export class Room {
   private locks: RoomLocks = noLocks;
   private locksVersion = 0;
   private guard: SchemaGuard | null = null;
-  /** The room's document plus every update admitted but not yet stored; see the class comment. */
-  private shadow = new Y.Doc({ gc: true });
-  private locked = new LockedClauses(new Set(), this.shadow.getXmlFragment());
+  /**
+   * The room's document plus every update admitted but not yet stored; see the class comment.
+   * Made when the room is first written to: a room only read (observers, exports) never needs it,
+   * and a client opening a cold document is not kept waiting for a second copy.
+   */
+  private shadowDoc: Y.Doc | null = null;
+  /** The agreed clauses as elements of the shadow; made with it. */
+  private locked: LockedClauses | null = null;
   /** The update being tried on the shadow, and what its transactions broke. */
   private trial: { from: Peer; clients: number[]; claims: ClientClaims; violation: unknown } | null = null;
   private readonly gate: UpdateGate<Peer>;
@@ -164,7 +169,7 @@ export class Room {
     }
   ) {
     this.awareness.setLocalState(null);
-    this.gate = new UpdateGate<Peer>((client) => Y.getState(this.shadow.store, client), options.maxHeldBytes);
+    this.gate = new UpdateGate<Peer>((client) => Y.getState((this.shadowDoc ?? this.doc).store, client), options.maxHeldBytes);
     const whenLoaded = (f: () => void) => {
       if (this.closed) return;
       if (this.inbox) this.inbox.push(f);
@@ -194,11 +199,9 @@ export class Room {
       this.options.loadLocks?.(this.documentId) ?? noLocks,
       this.options.loadModel(this.documentId),
     ]);
-    for (const doc of [this.doc, this.shadow]) {
-      Y.transact(doc, () => {
-        for (const u of updates) Y.applyUpdate(doc, u);
-      });
-    }
+    Y.transact(this.doc, () => {
+      for (const u of updates) Y.applyUpdate(this.doc, u);
+    });
     this.learnClaims(claims);
     this.guard = new SchemaGuard(model);
     try {
@@ -208,11 +211,10 @@ export class Room {
       this.options.log(`${this.documentId} does not pass its schema as stored`, err);
     }
     this.loggedRows = Math.max(0, updates.length - 1);
-    this.shadow.on("afterTransaction", (tr: Y.Transaction) => this.checkTrial(tr));
     this.setLocks(locks);
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
       // A peer's update is in the shadow already: it was tried there before it was stored.
-      if (!isPeer(origin)) Y.applyUpdate(this.shadow, update);
+      if (this.shadowDoc && !isPeer(origin)) Y.applyUpdate(this.shadowDoc, update);
       this.outgoing.push({ update, origin });
       this.scheduleBroadcast();
     });
@@ -335,7 +337,7 @@ export class Room {
    */
   private admit(update: Uint8Array, from: Peer, check: UpdateCheck): boolean {
     if (check.overlaps) {
-      update = Y.diffUpdate(update, Y.encodeStateVector(this.shadow));
+      update = Y.diffUpdate(update, Y.encodeStateVector(this.shadow()));
       if (isEmptyUpdate(update)) {
         // Nothing new, but its writer waits to hear that what it sent is stored.
         if (this.pending.length === 0) from.send(encodeSaved(Y.encodeStateVector(this.doc)));
@@ -365,7 +367,7 @@ export class Room {
     const trial = { from, clients: [...clients], claims: new Map<number, string>(), violation: null as unknown };
     this.trial = trial;
     try {
-      Y.applyUpdate(this.shadow, update, from);
+      Y.applyUpdate(this.shadow(), update, from);
     } catch (err) {
       trial.violation ??= err;
     } finally {
@@ -397,7 +399,7 @@ export class Room {
         else if (owner !== trial.from.owner) throw new ForeignClient("document update under another participant's client id");
       }
       // The server's own changes are the chair's decisions (accepting a proposal, restoring a version).
-      if (trial.from !== serverPeer) this.locked.checkTransaction(tr);
+      if (trial.from !== serverPeer) this.locked!.checkTransaction(tr);
       this.guard!.checkTransaction(tr);
     } catch (err) {
       trial.violation = err;
@@ -413,7 +415,7 @@ export class Room {
   async change(edit: (doc: Y.Doc) => void): Promise<void> {
     await this.ready;
     const scratch = new Y.Doc({ gc: true });
-    Y.applyUpdate(scratch, Y.encodeStateAsUpdate(this.shadow));
+    Y.applyUpdate(scratch, Y.encodeStateAsUpdate(this.shadow()));
     // A client id nobody has used, so that the change is the server's alone.
     while (this.claims.has(scratch.clientID) || Y.getState(scratch.store, scratch.clientID) > 0)
       scratch.clientID = Math.floor(Math.random() * 2 ** 31);
@@ -461,18 +463,26 @@ export class Room {
     const wholeChanged = (locks.whole === null) !== (this.locks.whole === null);
     this.locks = locks;
     // The clauses agreed now are the elements that carry their ids now.
-    this.locked = new LockedClauses(locks.clauses, this.shadow.getXmlFragment(this.guard!.model.field));
+    if (this.shadowDoc) this.locked = new LockedClauses(locks.clauses, this.shadowDoc.getXmlFragment(this.guard!.model.field));
     if (wholeChanged) for (const peer of this.peers) if (peer.canWrite) this.sendAccess(peer);
+  }
+
+  /** The shadow, made from the document and the pending updates if there is none yet. */
+  private shadow(): Y.Doc {
+    if (!this.shadowDoc) this.rebuildShadow();
+    return this.shadowDoc!;
   }
 
   private rebuildShadow(): void {
     const shadow = new Y.Doc({ gc: true });
     Y.applyUpdate(shadow, Y.encodeStateAsUpdate(this.doc));
     for (const { update } of this.pending) Y.applyUpdate(shadow, update);
+    // Typed before checks are listened to: turning the root into a fragment is a transaction of its own.
+    const root = shadow.getXmlFragment(this.guard!.model.field);
     shadow.on("afterTransaction", (tr: Y.Transaction) => this.checkTrial(tr));
-    this.shadow.destroy();
-    this.shadow = shadow;
-    this.locked = new LockedClauses(this.locks.clauses, shadow.getXmlFragment(this.guard!.model.field));
+    this.shadowDoc?.destroy();
+    this.shadowDoc = shadow;
+    this.locked = new LockedClauses(this.locks.clauses, root);
   }
 
   /**
@@ -660,7 +670,7 @@ export class Room {
 
   destroy(): void {
     this.closed = true;
-    this.shadow.destroy();
+    this.shadowDoc?.destroy();
     this.channel?.leave();
     this.inbox = null;
     this.awareness.destroy();
