@@ -9,6 +9,7 @@ import {
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { createStatement } from "../../server/versions/new-statement";
+import { statementContentError } from "../../server/collab/document-models";
 import type { SessionUser } from "../../server/queries/sessions";
 import { paragraphsFromMarkdown } from "../../server/import/markdown";
 import {
@@ -74,6 +75,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     return invalid({ errors: { form: ["The preview could not be read. Upload the file again."] }, values: { intent: "create" } });
   }
   const json = importedStatementJSON({ ...draft, title: parsed.data.title });
+  const tooLarge = statementContentError(json);
+  if (tooLarge) return invalid({ errors: { form: [`The draft cannot be imported: ${tooLarge}.`] }, values: { intent: "create" } });
   // The imported text is the statement's first version, named after the import.
   const { title } = parsed.data;
   const document = await context.sql.begin((tx) =>
@@ -151,6 +154,9 @@ async function previewAction(request: Request, context: AppLoadContext, user: Se
     return invalid({ errors: { file: ["No clauses were found in this file."] }, values });
   const checked = importedStatementSchema.safeParse(draft);
   if (!checked.success) return invalid({ errors: { file: ["The draft is too large to import (too many or too long clauses)."] }, values });
+  // Held to the statement's own bounds, which every later edit is checked against.
+  const beyond = statementContentError(importedStatementJSON(draft));
+  if (beyond) return invalid({ errors: { file: [`The draft cannot be imported: ${beyond}.`] }, values });
   return {
     ok: true as const,
     intent: "preview" as const,

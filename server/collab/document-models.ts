@@ -1,6 +1,9 @@
+import * as Y from "yjs";
+import type { JSONContent } from "@tiptap/core";
 import { statementField, statementSchema } from "../../app/editor/schema";
+import { statementUpdate } from "../seed/statement-state";
 import { proposalField, proposalSchema } from "../../app/editor/proposal-schema";
-import type { DocumentModel } from "./schema-guard";
+import { SchemaGuard, SchemaViolation, type DocumentModel } from "./schema-guard";
 
 /** A clause id as the editor makes them ("c" and 12 base-36 characters); looser, for ids made elsewhere. */
 const clauseId = (v: unknown) => typeof v === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(v);
@@ -28,3 +31,22 @@ export const proposalModel: DocumentModel = {
   units: new Set(),
   limits: { maxDepth: 10, maxChildren: 2_000, maxUnitChars: maxClauseChars, maxTotalChars: maxClauseChars, maxAttributeChars: 64 },
 };
+
+/**
+ * Why this content cannot be a statement, or null. A statement made outside the collaboration
+ * server (created, imported, seeded) is held to the same schema and bounds as every edit: one
+ * stored beyond them could not be edited afterwards.
+ */
+export function statementContentError(content: JSONContent): string | null {
+  const doc = new Y.Doc();
+  try {
+    Y.applyUpdate(doc, statementUpdate(content));
+    new SchemaGuard(statementModel).checkDocument(doc);
+    return null;
+  } catch (err) {
+    if (err instanceof SchemaViolation) return err.message;
+    throw err;
+  } finally {
+    doc.destroy();
+  }
+}

@@ -4,6 +4,7 @@ import { createDocument, type DocumentRow } from "../queries/documents";
 import { appendUpdates } from "../queries/document-state";
 import { statementUpdate } from "../seed/statement-state";
 import { captureVersion } from "./capture";
+import { statementContentError } from "../collab/document-models";
 
 /** What a statement created from scratch (seeded or by the secretariat) calls its first version. */
 export const zeroDraftName = "Zero draft";
@@ -17,6 +18,8 @@ export async function createStatement(
   tx: Tx,
   input: { conferenceId: string; title: string; content: JSONContent; versionName: string; createdBy: string | null }
 ): Promise<DocumentRow> {
+  const error = statementContentError(input.content);
+  if (error) throw new Error(`a statement must pass its schema: ${error}`);
   const document = await createDocument(tx, input.conferenceId, input.title);
   await appendUpdates(tx, document.id, [statementUpdate(input.content)]);
   const version = await captureVersion(tx, {

@@ -34,11 +34,11 @@ beforeAll(async () => {
 const countDocuments = async () =>
   (await db.sql`select count(*)::int as n from documents where conference_id = ${conferenceId}`)[0].n as number;
 
-async function upload(archive: Buffer): Promise<{ status: number; html: string }> {
+async function upload(archive: Buffer | string, fileName = "zero-draft.docx"): Promise<{ status: number; html: string }> {
   const body = new FormData();
   body.append("csrf", await csrfTokenFor(server.url, secretariat));
   body.append("intent", "preview");
-  body.append("file", new Blob([new Uint8Array(archive)]), "zero-draft.docx");
+  body.append("file", new Blob([typeof archive === "string" ? archive : new Uint8Array(archive)]), fileName);
   const res = await fetch(`${server.url}/conferences/${conferenceId}/import`, {
     method: "POST",
     headers: { cookie: secretariat },
@@ -91,5 +91,17 @@ describe("importing a Word document that unpacks to too much", () => {
     expect(fieldErrors(html, "file")).toEqual([
       `The Word document holds ${many.length} parts, more than the 1000 a document may have. It was not imported.`,
     ]);
+  });
+});
+
+describe("importing a draft beyond a statement's bounds", () => {
+  it("refuses a clause longer than a clause may be, which could not be edited once stored", async () => {
+    // Each run of text within the import's own limits; together, longer than a clause may be.
+    const draft = `Recalling the work done,\n\n1. Decides ${`*to act* ${"without delay ".repeat(8)}`.repeat(220)}.\n`;
+    const before = await countDocuments();
+    const { status, html } = await upload(draft, "zero-draft.md");
+    expect(status).toBe(400);
+    expect(fieldErrors(html, "file")).toEqual(["The draft cannot be imported: a clause is too long."]);
+    expect(await countDocuments()).toBe(before);
   });
 });
