@@ -1,8 +1,9 @@
 /**
- * Reading someone else's presence (awareness state). Every participant can publish anything as
- * their presence, and the server relays it; a state is shown only if every field we draw from it
- * is what our own client would have sent. Anything else is skipped whole, never repaired: a
- * half-trusted state is how a caret or a style attribute ends up built from hostile input.
+ * Reading a presence (awareness state). Every participant can publish anything as their
+ * presence; a state is shown only if every field we draw from it is what our own client would
+ * have sent. Anything else is skipped whole, never repaired: a half-trusted state is how a caret
+ * or a style attribute ends up built from hostile input. The server reads carets with the same
+ * rules before it relays a state (server/collab/presence.ts).
  */
 
 interface IdJSON {
@@ -33,9 +34,10 @@ export interface RemotePresence {
 const colorPattern = /^#[0-9a-fA-F]{6}$/;
 const maxNameLength = 200;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-const isId = (v: unknown): v is IdJSON => isRecord(v) && isCount(v.client) && isCount(v.clock);
+const isId = (v: unknown): v is IdJSON => isRecord(v) && Object.keys(v).length === 2 && isCount(v.client) && isCount(v.clock);
+const positionKeys = new Set(["type", "tname", "item", "assoc"]);
 
 /**
  * Yjs resolves a position by its item, else its root type's name, else its type's id, and throws
@@ -43,17 +45,19 @@ const isId = (v: unknown): v is IdJSON => isRecord(v) && isCount(v.client) && is
  * that root type in our document.
  */
 function readPosition(v: unknown, field: string): RelativePositionJSON | null {
-  if (!isRecord(v)) return null;
+  if (!isRecord(v) || !Object.keys(v).every((k) => positionKeys.has(k))) return null;
   const { type = null, tname = null, item = null, assoc = 0 } = v;
   if (item !== null && !isId(item)) return null;
   if (type !== null && !isId(type)) return null;
   if (tname !== null && tname !== field) return null;
   if (item === null && type === null && tname === null) return null;
-  if (!Number.isSafeInteger(assoc)) return null;
-  return { type: type as IdJSON | null, tname: tname as string | null, item: item as IdJSON | null, assoc: assoc as number };
+  if (!Number.isInteger(assoc) || Math.abs(assoc as number) > 1) return null;
+  const id = (x: IdJSON | null) => (x ? { client: x.client, clock: x.clock } : null);
+  return { type: id(type as IdJSON | null), tname: tname as string | null, item: id(item as IdJSON | null), assoc: assoc as number };
 }
 
-function readCaret(v: unknown, field: string): CaretJSON | null | undefined {
+/** A caret as y-prosemirror publishes it (fresh copies of its positions), null for none, undefined if malformed. */
+export function readCaret(v: unknown, field: string): CaretJSON | null | undefined {
   if (v === null || v === undefined) return null;
   if (!isRecord(v)) return undefined;
   const anchor = readPosition(v.anchor, field);

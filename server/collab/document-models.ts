@@ -13,7 +13,7 @@ const clauseId = (v: unknown) => typeof v === "string" && /^[A-Za-z0-9_-]{1,64}$
  * words; 20,000 characters leaves room for any, while keeping one writer from making every page
  * and export of the statement heavy for everyone.
  */
-export const maxClauseChars = 20_000;
+const maxClauseChars = 20_000;
 
 /** A Joint Statement: title, preambular and operative parts of clauses. */
 export const statementModel: DocumentModel = {

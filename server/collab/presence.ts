@@ -1,5 +1,6 @@
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
+import { isRecord, readCaret } from "../../app/editor/presence-state";
 
 /** A presence state the server refuses (malformed, oversized, or a caret that is not a position). */
 export class PresenceViolation extends Error {}
@@ -14,27 +15,7 @@ export interface PresenceIdentity {
 }
 
 /** A stock client's state is its user and its caret, a few hundred bytes. */
-export const maxPresenceStateBytes = 2048;
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
-
-const isClock = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
-const isId = (v: unknown) => v == null || (isPlainObject(v) && Object.keys(v).length === 2 && isClock(v.client) && isClock(v.clock));
-const relativePositionKeys = new Set(["type", "tname", "item", "assoc"]);
-
-/**
- * A caret end as y-prosemirror sends it: a Y.RelativePosition in JSON, pointing at an item or at
- * the end of the document's own fragment. Anything else (`{}`, another root's name) makes Yjs
- * throw, or create that root, in every client that draws the caret.
- */
-function isRelativePosition(v: unknown, field: string): boolean {
-  if (!isPlainObject(v) || !Object.keys(v).every((k) => relativePositionKeys.has(k))) return false;
-  if (!isId(v.type) || !isId(v.item)) return false;
-  if (v.tname != null && v.tname !== field) return false;
-  if (v.assoc != null && !(Number.isInteger(v.assoc) && Math.abs(v.assoc as number) <= 1)) return false;
-  return v.type != null || v.item != null || v.tname != null;
-}
+const maxPresenceStateBytes = 2048;
 
 /**
  * The state everyone will see for a connection: its identity from the session and its caret,
@@ -50,14 +31,11 @@ export function presenceState(json: string, identity: PresenceIdentity, field: s
     throw new PresenceViolation("presence state is not JSON");
   }
   if (state === null) return "null";
-  if (!isPlainObject(state)) throw new PresenceViolation("presence state is not an object");
-  let cursor: unknown = null;
-  if (state.cursor != null) {
-    if (!isPlainObject(state.cursor) || !isRelativePosition(state.cursor.anchor, field) || !isRelativePosition(state.cursor.head, field)) {
-      throw new PresenceViolation("malformed caret");
-    }
-    cursor = { anchor: state.cursor.anchor, head: state.cursor.head };
-  }
+  if (!isRecord(state)) throw new PresenceViolation("presence state is not an object");
+  // A caret end that is not a position in the document makes Yjs throw, or create another root,
+  // in every client that draws it.
+  const cursor = readCaret(state.cursor, field);
+  if (cursor === undefined) throw new PresenceViolation("malformed caret");
   return JSON.stringify({ user: identity, cursor });
 }
 

@@ -34,9 +34,9 @@ export interface DocumentStore {
 }
 
 /** Connections may set this many awareness client ids; a stock client sets one (its document's). */
-export const maxAwarenessClients = 16;
+const maxAwarenessClients = 16;
 /** An awareness message's size, at most: a stock client echoes a whole batch of others' states. */
-export const maxAwarenessMessageBytes = 1024 * 1024;
+const maxAwarenessMessageBytes = 1024 * 1024;
 
 export class ProtocolError extends Error {}
 
