@@ -29,7 +29,7 @@ export function useLiveUpdates(documentId: string): LiveNotice[] {
   const [notices, setNotices] = useState<LiveNotice[]>([]);
 
   useEffect(() => {
-    if (revalidator.state === "idle" && !busy && pending.current) {
+    if (revalidator.state === "idle" && !busy && pending.current && navigator.onLine) {
       pending.current = false;
       revalidator.revalidate();
     }
@@ -37,9 +37,16 @@ export function useLiveUpdates(documentId: string): LiveNotice[] {
 
   useEffect(() => {
     const reload = () => {
-      if (latest.current.state === "idle" && !navigating.current) latest.current.revalidate();
+      // Offline, a reload can only fail, and its error would replace the page (and the editor
+      // holding unsent edits); it waits until the browser is back online.
+      if (!navigator.onLine) pending.current = true;
+      else if (latest.current.state === "idle" && !navigating.current) latest.current.revalidate();
       else pending.current = true;
     };
+    const online = () => {
+      if (pending.current) reload();
+    };
+    window.addEventListener("online", online);
     let opened = false;
     let nextId = 1;
     const source = new EventSource(`/documents/${documentId}/events`);
@@ -56,7 +63,10 @@ export function useLiveUpdates(documentId: string): LiveNotice[] {
         // not ours
       }
     };
-    return () => source.close();
+    return () => {
+      window.removeEventListener("online", online);
+      source.close();
+    };
   }, [documentId]);
 
   return notices;
