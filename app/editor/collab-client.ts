@@ -80,7 +80,8 @@ export function connectStatement(
 
   const recompute = () => {
     const next: CollabStatus = {
-      connection: provider.wsconnected ? "connected" : provider.wsconnecting ? "connecting" : "offline",
+      // Connected means the text shown is the server's: until the first sync the page would show nothing.
+      connection: provider.wsconnected && provider.synced ? "connected" : provider.wsconnected || provider.wsconnecting ? "connecting" : "offline",
       unsaved: !readOnly && hasUnconfirmed(),
       readOnly,
       refused,
@@ -144,6 +145,7 @@ export function connectStatement(
     recompute();
   });
   provider.on("connection-close", recompute);
+  provider.on("sync", recompute);
   doc.on("update", (_update: Uint8Array, origin: unknown) => {
     if (origin !== provider) unsent?.edited();
     recompute();
