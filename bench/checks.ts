@@ -2,7 +2,7 @@
 // same keystrokes applied to a copy of a long statement without checks, and with the schema and
 // agreed-clause checks the room runs on its shadow, in this process.
 import * as Y from "yjs";
-import { statementUpdate } from "../server/seed/statement-state";
+import { statementUpdate } from "../app/statement/yjs-state";
 import { SchemaGuard } from "../server/collab/schema-guard";
 import { LockedClauses } from "../server/collab/clause-locks";
 import { statementModel } from "../server/collab/document-models";

@@ -1,6 +1,6 @@
 import type { Node as PMNode } from "@tiptap/pm/model";
-import { statementSchema } from "../app/editor/schema";
-import { exportFormats } from "../app/utils/export-formats";
+import { statementSchema } from "../app/statement/schema";
+import { exportFormats } from "../app/statement/export-formats";
 import { renderExport } from "../server/export/render";
 import { redlineStatements } from "../server/export/redline";
 import { redlineDocx } from "../server/export/redline-docx";

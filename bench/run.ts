@@ -10,7 +10,7 @@ import { fork, execFileSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as Y from "yjs";
 import { demoStatement } from "../server/seed/demo-statement";
-import { statementUpdate } from "../server/seed/statement-state";
+import { statementUpdate } from "../app/statement/yjs-state";
 import { connectBenchClient, now, waitUntil, withTimeout, type BenchClient } from "./lib/client";
 import { clauseCount, digest, largeStatement } from "./lib/statement";
 import { createFixtures, createStatementDocument, openBenchDatabase, storedSize, type BenchDatabase, type Fixtures } from "./lib/concord";

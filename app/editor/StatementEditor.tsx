@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/react";
 import Collaboration from "@tiptap/extension-collaboration";
-import { statementExtensions, statementField } from "./schema";
+import { statementField } from "../statement/schema";
+import { statementEditorExtensions } from "./statement-editing";
 import { overlayClauses, type NegotiationOverlayData } from "./negotiation-overlay";
 import type { StatementConnection } from "./collab-client";
 import { Toolbar } from "./Toolbar";
@@ -9,7 +10,7 @@ import { Outline } from "./Outline";
 import { Presence, type PresentUser } from "./Presence";
 import { CommentAnchors } from "./comment-anchors";
 import { remoteCarets } from "./remote-carets";
-import { readPresence } from "./presence-state";
+import { readPresence } from "../statement/presence-state";
 
 export interface LocalUser {
   name: string;
@@ -50,7 +51,7 @@ export function StatementEditor({
     immediatelyRender: false,
     editable: !readOnly,
     extensions: [
-      ...statementExtensions,
+      ...statementEditorExtensions,
       Collaboration.configure({ document: connection.doc, field: statementField }),
       remoteCarets({ awareness: connection.provider.awareness, field: statementField, user }),
       CommentAnchors,

@@ -4,15 +4,10 @@ import { WebsocketProvider } from "y-websocket";
 import { keepOwnPresence } from "./own-presence";
 import { discardLeftCopies, keepUnsentEdits, unsentEditsPrefix, type UnsentEdits } from "./unsent-edits";
 
-/** Must match server/collab/protocol.ts. */
-const messageConcord = 64;
-const concordSaved = 0;
-const concordAccess = 1;
-const concordSaving = 2;
+import { closeCodes, concordAccess, concordSaved, concordSaving, messageConcord } from "../statement/protocol";
+
 /** The server's close codes for an edit it refused and did not save: to a locked (agreed) clause, or breaking the statement's structure. */
-const closeRefused = new Set([4409, 4422]);
-/** The server's close code when the person's access to the conference was removed. */
-const closeAccessRemoved = 4403;
+const closeRefused = new Set<number>([closeCodes.clauseLocked, closeCodes.schemaViolation]);
 
 export type ConnectionState = "connecting" | "connected" | "offline";
 
@@ -134,7 +129,7 @@ export function connectStatement(
       refused = true;
       refusal = reason || "the change was not saved";
     } else {
-      if (code === closeAccessRemoved) discardUnsent();
+      if (code === closeCodes.accessRemoved) discardUnsent();
       ended = reason || "the server closed the connection";
     }
     recompute();

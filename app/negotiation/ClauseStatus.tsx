@@ -1,7 +1,6 @@
-import type { ClauseSignal } from "../../server/queries/clause-signals";
-import type { ClauseState } from "../../server/queries/clause-states";
 import { formatUtc } from "../utils/dates";
-import { signalLabels, stateLabels } from "./labels";
+import { signalLabels, stateLabels } from "../statement/negotiation-labels";
+import type { ClauseSignal, ClauseState } from "../statement/vocabulary";
 
 export interface SignalEntry {
   id: string;

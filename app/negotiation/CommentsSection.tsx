@@ -3,10 +3,10 @@ import { useFetcher, useRouteLoaderData } from "@remix-run/react";
 import { useEditorState, type Editor } from "@tiptap/react";
 import type { CommentThread, CommentView } from "../../server/negotiation/comments";
 import { commentAnchorsKey, selectCommentThread, selectionAnchor, setCommentAnchors } from "../editor/comment-anchors";
-import { listClauses } from "../editor/numbering";
+import { listClauses } from "../statement/numbering";
 import { CsrfInput, ErrorList } from "../components/forms";
 import { formatUtc } from "../utils/dates";
-import { maxCommentLength } from "./limits";
+import { maxCommentLength } from "../statement/limits";
 
 type ActionResult = { ok: true; intent: string; threadId: string } | { ok: false; errors: Record<string, string[] | undefined> };
 

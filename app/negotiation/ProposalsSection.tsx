@@ -1,9 +1,9 @@
 import { Link, useFetcher } from "@remix-run/react";
 import { CsrfInput, ErrorList } from "../components/forms";
 import type { ProposalSummary } from "../../server/negotiation/proposal-views";
-import type { ProposalKind } from "../../server/queries/proposals";
 import { ProposalDiff } from "./ProposalDiff";
-import { proposalKindLabels, proposalStatusLabels } from "./labels";
+import { proposalKindLabels, proposalStatusLabels } from "../statement/negotiation-labels";
+import type { ProposalKind } from "../statement/vocabulary";
 
 const proposeButtons: { kind: ProposalKind; label: string }[] = [
   { kind: "replace", label: "Replace" },

@@ -1,9 +1,9 @@
 import { useEffect, useId, useRef } from "react";
 import { useFetcher } from "@remix-run/react";
-import type { ClauseSignal } from "../../server/queries/clause-signals";
 import { CsrfInput, ErrorList } from "../components/forms";
-import { signalLabels } from "./labels";
-import { maxReasonLength } from "./limits";
+import { signalLabels } from "../statement/negotiation-labels";
+import { maxReasonLength } from "../statement/limits";
+import type { ClauseSignal } from "../statement/vocabulary";
 
 interface Result {
   ok: boolean;

@@ -1,10 +1,10 @@
 import { useEffect, useId, useState } from "react";
 import { useFetcher } from "@remix-run/react";
-import type { SilenceStatus } from "../../server/queries/silence-procedures";
 import { CsrfInput, ErrorList, Field, SelectField } from "../components/forms";
 import { formatUtc } from "../utils/dates";
 import { commonTimeZones, formatInZone } from "./time-zones";
-import { maxReasonLength } from "./limits";
+import { maxReasonLength } from "../statement/limits";
+import type { SilenceStatus } from "../statement/vocabulary";
 
 export interface SilenceInfo {
   status: SilenceStatus;

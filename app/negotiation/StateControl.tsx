@@ -1,9 +1,9 @@
 import { useId } from "react";
 import { useFetcher } from "@remix-run/react";
-import type { ClauseState } from "../../server/queries/clause-states";
 import { CsrfInput, ErrorList, SelectField } from "../components/forms";
-import { stateLabels } from "./labels";
-import { maxReasonLength } from "./limits";
+import { stateLabels } from "../statement/negotiation-labels";
+import { maxReasonLength } from "../statement/limits";
+import type { ClauseState } from "../statement/vocabulary";
 
 interface Result {
   ok: boolean;

@@ -4,7 +4,7 @@ import { listUserConferences } from "../../server/queries/memberships";
 import { listConferences } from "../../server/queries/conferences";
 import { AppHeader } from "../components/AppHeader";
 import { requireUser } from "../utils/auth.server";
-import { roleLabels } from "../utils/labels";
+import { roleLabels } from "../statement/people-labels";
 
 export const meta: MetaFunction = () => [{ title: "Concord" }];
 

@@ -15,8 +15,8 @@ import {
   slugify,
   zeroDraftName,
 } from "../utils/people.server";
-import { emptyStatement } from "../editor/empty-statement";
-import { maxTitleLength } from "../negotiation/limits";
+import { emptyStatement } from "../statement/empty-statement";
+import { maxTitleLength } from "../statement/limits";
 import { AppHeader } from "../components/AppHeader";
 import { CopyField } from "../components/CopyField";
 import { CsrfInput, ErrorList, Field } from "../components/forms";

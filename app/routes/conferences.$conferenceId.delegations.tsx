@@ -2,13 +2,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { z } from "zod";
-import { delegationKinds, type DelegationKind } from "../../server/queries/delegations";
 import { createDelegation, findDelegationConflicts, listDelegationsWithCounts } from "../utils/people.server";
 import { ConferenceLayout } from "../components/ConferenceLayout";
 import { CsrfInput, ErrorList, Field, SelectField } from "../components/forms";
 import { readProtectedForm, requireConferencePermission } from "../utils/auth.server";
 import { invalid, parseForm, type FieldErrors } from "../utils/forms";
-import { delegationKindLabels } from "../utils/labels";
+import { delegationKindLabels } from "../statement/people-labels";
+import { type DelegationKind, delegationKinds } from "../statement/vocabulary";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Delegations · ${data.conference.title} · Concord` : "Concord" },

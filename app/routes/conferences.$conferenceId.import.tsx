@@ -26,7 +26,7 @@ import { readProtectedForm, requireConferencePermission } from "../utils/auth.se
 import { paragraphsFromDocx, ZipRefused } from "../utils/people.server";
 import { invalid, parseForm, type FieldErrors } from "../utils/forms";
 import { invariantResponse } from "../utils/invariant";
-import { maxTitleLength } from "../negotiation/limits";
+import { maxTitleLength } from "../statement/limits";
 
 /** Largest zero draft accepted; checked while the upload streams in. */
 const maxUploadBytes = 5 * 1024 * 1024;

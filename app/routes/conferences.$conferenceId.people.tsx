@@ -4,7 +4,6 @@ import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } 
 import { useEffect, useRef } from "react";
 import { z } from "zod";
 import type { ConferenceRow } from "../../server/queries/conferences";
-import { roles, type Role } from "../../server/queries/memberships";
 import type { SessionUser } from "../../server/queries/sessions";
 import type { ImportOutcome } from "../../server/people/import";
 import { defaultInvitationDays, invitationDayChoices, maxImportBytes } from "../../server/people/constants";
@@ -29,7 +28,8 @@ import { readProtectedForm, requireConferencePermission } from "../utils/auth.se
 import { formatUtc } from "../utils/dates";
 import { invalid, parseForm, type FieldErrors } from "../utils/forms";
 import { invariantResponse } from "../utils/invariant";
-import { roleLabels } from "../utils/labels";
+import { roleLabels } from "../statement/people-labels";
+import { type Role, roles } from "../statement/vocabulary";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `People · ${data.conference.title} · Concord` : "Concord" },

@@ -12,8 +12,8 @@ import {
   unpinThread,
   type CommentRole,
 } from "../../server/queries/comments";
-import { maxEncodedPositionLength } from "../editor/anchor-positions";
-import { maxCommentLength } from "../negotiation/limits";
+import { maxEncodedPositionLength } from "../statement/anchor-positions";
+import { maxCommentLength } from "../statement/limits";
 import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
 import { parseForm } from "../utils/forms";
 import { done, refused } from "../utils/resource-responses";

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { clauseSignals, recordSignal, type ClauseSignal } from "../../server/queries/clause-signals";
+import { recordSignal } from "../../server/queries/clause-signals";
 import { findClause } from "../../server/negotiation/clause-lookup";
 import { publishNegotiationEvent } from "../../server/negotiation/events";
 import { appendAudit } from "../../server/audit/log";
@@ -9,8 +9,9 @@ import { readProtectedForm, requireDocumentPermission } from "../utils/auth.serv
 import { parseForm } from "../utils/forms";
 import { done, refused } from "../utils/resource-responses";
 import { invariantResponse } from "../utils/invariant";
-import { signalLabels } from "../negotiation/labels";
-import { maxReasonLength } from "../negotiation/limits";
+import { signalLabels } from "../statement/negotiation-labels";
+import { maxReasonLength } from "../statement/limits";
+import { type ClauseSignal, clauseSignals } from "../statement/vocabulary";
 
 const signalSchema = z
   .object({

@@ -11,8 +11,8 @@ import { readProtectedForm, requireDocumentPermission } from "../utils/auth.serv
 import { parseForm } from "../utils/forms";
 import { done, refused } from "../utils/resource-responses";
 import { invariantResponse } from "../utils/invariant";
-import { maxReasonLength } from "../negotiation/limits";
-import { excerpt } from "../negotiation/excerpt";
+import { maxReasonLength } from "../statement/limits";
+import { excerpt } from "../statement/excerpt";
 
 const openSchema = z.object({
   date: z.string({ error: "Give the deadline's date." }).trim().min(1, "Give the deadline's date."),

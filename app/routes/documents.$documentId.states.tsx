@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { clauseState, clauseStates, setClauseState, textLocks, type ClauseState } from "../../server/queries/clause-states";
+import { clauseState, setClauseState, textLocks } from "../../server/queries/clause-states";
 import { appendAudit } from "../../server/audit/log";
 import { textDigest } from "../../server/audit/text-digest";
 import { findClause } from "../../server/negotiation/clause-lookup";
@@ -8,8 +8,9 @@ import { publishNegotiationEvent } from "../../server/negotiation/events";
 import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
 import { parseForm } from "../utils/forms";
 import { done, refused } from "../utils/resource-responses";
-import { stateLabels } from "../negotiation/labels";
-import { maxReasonLength } from "../negotiation/limits";
+import { stateLabels } from "../statement/negotiation-labels";
+import { maxReasonLength } from "../statement/limits";
+import { type ClauseState, clauseStates } from "../statement/vocabulary";
 
 const stateSchema = z.object({
   clauseId: z.string({ error: "Choose a clause." }).trim().min(1, "Choose a clause.").max(100),

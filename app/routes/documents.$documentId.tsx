@@ -7,12 +7,12 @@ import { findDelegation } from "../../server/queries/delegations";
 import { connectStatement, type CollabStatus, type StatementConnection } from "../editor/collab-client";
 import { StatementEditor } from "../editor/StatementEditor";
 import { ConnectionBadge } from "../editor/ConnectionBadge";
-import { colorFor } from "../editor/identity";
+import { colorFor } from "../statement/presence-colors";
 import { useWarnBeforeLeaving } from "../editor/warn-before-leaving";
 import { AppHeader } from "../components/AppHeader";
 import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
 import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
-import { roleLabels } from "../utils/labels";
+import { roleLabels } from "../statement/people-labels";
 import { clauseStateHistory, textLocks } from "../../server/queries/clause-states";
 import { signalHistory } from "../../server/queries/clause-signals";
 import { latestSilence } from "../../server/queries/silence-procedures";
@@ -33,8 +33,8 @@ import { ProposalsSection } from "../negotiation/ProposalsSection";
 import { actorOf, answeringRefusals } from "../negotiation/proposals.server";
 import { visibleProposals } from "../../server/negotiation/proposal-views";
 import { assertMayPropose, createProposal } from "../../server/negotiation/proposals";
-import { proposalKinds, type ProposalKind } from "../../server/queries/proposals";
 import { invalid, parseForm } from "../utils/forms";
+import { type ProposalKind, proposalKinds } from "../statement/vocabulary";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");

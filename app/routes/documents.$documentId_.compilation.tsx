@@ -2,8 +2,6 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { can } from "../../server/auth/permissions";
 import { listDelegations } from "../../server/queries/delegations";
-import { clauseStates, type ClauseState } from "../../server/queries/clause-states";
-import type { ProposalStatus } from "../../server/queries/proposals";
 import { compileStatement, type CompiledProposal, type CompilationEntry } from "../../server/negotiation/compilation";
 import { AppHeader } from "../components/AppHeader";
 import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
@@ -13,7 +11,8 @@ import { invariantResponse } from "../utils/invariant";
 import { useLiveUpdates } from "../negotiation/live";
 import { LiveNotices } from "../negotiation/LiveNotices";
 import { DiffSegments } from "../negotiation/WordDiff";
-import { proposalStatusLabels, stateBadgeLabels } from "../negotiation/labels";
+import { proposalStatusLabels, stateBadgeLabels } from "../statement/negotiation-labels";
+import { type ClauseState, clauseStates, type ProposalStatus } from "../statement/vocabulary";
 
 const isState = (v: string): v is ClauseState => (clauseStates as readonly string[]).includes(v);
 const isStatus = (v: string): v is ProposalStatus => v in proposalStatusLabels;

@@ -11,7 +11,7 @@ import { requireDocumentPermission } from "../utils/auth.server";
 import { invariantResponse } from "../utils/invariant";
 import { useLiveUpdates } from "../negotiation/live";
 import { LiveNotices } from "../negotiation/LiveNotices";
-import { signalLabels, stateLabels } from "../negotiation/labels";
+import { signalLabels, stateLabels } from "../statement/negotiation-labels";
 
 const excerptLength = 90;
 

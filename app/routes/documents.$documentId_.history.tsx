@@ -16,10 +16,10 @@ import { invalid, parseForm } from "../utils/forms";
 import { formatUtc } from "../utils/dates";
 import { useLiveUpdates } from "../negotiation/live";
 import { LiveNotices } from "../negotiation/LiveNotices";
-import { versionLabel } from "../versions/labels";
+import { versionLabel } from "../statement/version-labels";
 import { RestoreDialog } from "../versions/RestoreDialog";
-import { maxVersionNameLength } from "../negotiation/limits";
-import { beforeRestoringName, restoreConfirmation } from "../versions/restore-names";
+import { maxVersionNameLength } from "../statement/limits";
+import { beforeRestoringName, restoreConfirmation } from "../statement/restore-names";
 
 /**
  * A statement's versions, for every member: named revisions and restores, with the automatic

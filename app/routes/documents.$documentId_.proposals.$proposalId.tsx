@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { findDelegation } from "../../server/queries/delegations";
-import { canSeeProposal, findProposal, listProposalEvents, listRevisions, type ProposalEventKind } from "../../server/queries/proposals";
+import { canSeeProposal, findProposal, listProposalEvents, listRevisions } from "../../server/queries/proposals";
 import { summarize, visibleProposals } from "../../server/negotiation/proposal-views";
 import {
   decideProposal,
@@ -16,7 +16,7 @@ import {
 import { AppHeader } from "../components/AppHeader";
 import { CsrfInput, ErrorList } from "../components/forms";
 import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
-import { colorFor } from "../editor/identity";
+import { colorFor } from "../statement/presence-colors";
 import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
 import { formatUtc } from "../utils/dates";
 import { invalid, parseForm } from "../utils/forms";
@@ -27,9 +27,10 @@ import { ProposalDiff } from "../negotiation/ProposalDiff";
 import { ProposalEditor } from "../negotiation/ProposalEditor";
 import { EarlierRevisions } from "../negotiation/EarlierRevisions";
 import { WordDiff } from "../negotiation/WordDiff";
-import { proposalKindLabels, proposalStatusLabels } from "../negotiation/labels";
-import { maxProposalTextLength, maxReasonLength } from "../negotiation/limits";
+import { proposalKindLabels, proposalStatusLabels } from "../statement/negotiation-labels";
+import { maxProposalTextLength, maxReasonLength } from "../statement/limits";
 import { actorOf, answeringRefusals } from "../negotiation/proposals.server";
+import type { ProposalEventKind } from "../statement/vocabulary";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");

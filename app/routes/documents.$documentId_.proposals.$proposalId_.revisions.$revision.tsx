@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { canSeeProposal, findProposal, findRevision, type ProposalKind } from "../../server/queries/proposals";
+import { canSeeProposal, findProposal, findRevision } from "../../server/queries/proposals";
 import { requireDocumentPermission } from "../utils/auth.server";
 import { invariantResponse } from "../utils/invariant";
 import { actorOf } from "../negotiation/proposals.server";
+import type { ProposalKind } from "../statement/vocabulary";
 
 /** An earlier revision as its proposal's page shows it. */
 export interface EarlierRevision {

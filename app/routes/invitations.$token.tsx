@@ -2,14 +2,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import type { InvitationStatus } from "../../server/queries/invitations";
 import type { AcceptResult } from "../../server/people/invitations";
 import { acceptInvitation, findInvitationByToken, findUserByEmail, hashPassword } from "../utils/people.server";
 import { CsrfInput, ErrorList, Field } from "../components/forms";
 import { getUser, readProtectedForm, requireUser } from "../utils/auth.server";
 import { formatUtc } from "../utils/dates";
 import { invalid, parseForm, type FieldErrors } from "../utils/forms";
-import { roleLabels } from "../utils/labels";
+import { roleLabels } from "../statement/people-labels";
+import type { InvitationStatus } from "../statement/vocabulary";
 
 export const meta: MetaFunction = () => [{ title: "Invitation · Concord" }];
 

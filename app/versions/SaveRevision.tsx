@@ -1,6 +1,6 @@
 import { useFetcher } from "@remix-run/react";
 import { CsrfInput, Field } from "../components/forms";
-import { maxVersionNameLength } from "../negotiation/limits";
+import { maxVersionNameLength } from "../statement/limits";
 
 type Result = { ok: true; message: string } | { ok: false; errors: Record<string, string[] | undefined> };
 

@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import type { JSONContent } from "@tiptap/core";
-import { stateLabels } from "../negotiation/labels";
-import type { ClauseState } from "../../server/queries/clause-states";
+import { stateLabels } from "../statement/negotiation-labels";
+import type { ClauseState } from "../statement/vocabulary";
 
 export interface VersionClause {
   id: string | null;

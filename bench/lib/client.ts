@@ -4,7 +4,7 @@ import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import { HocuspocusProvider } from "@hocuspocus/provider";
 import { Awareness } from "y-protocols/awareness";
-import { concordAccess, concordSaved, messageConcord } from "../../server/collab/protocol";
+import { concordAccess, concordSaved, messageConcord } from "../../app/statement/protocol";
 
 /** Where one client connects, and how. */
 export type Endpoint =

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as Y from "yjs";
 import type { JSONContent } from "@tiptap/core";
-import { newClauseId } from "../../app/editor/clause-id";
+import { newClauseId } from "../../app/statement/clause-id";
 import { clauseElements, statementFragment } from "../../tests/support/statement";
 
 export { clauseElements, statementFragment };

@@ -1,35 +1,10 @@
 import type postgres from "postgres";
 import { canonicalJson, entryHash } from "./hash";
+import type { AuditAction } from "../../app/statement/vocabulary";
 
 /** A transaction: an entry is only ever written together with the change it records. */
 export type Tx = postgres.TransactionSql<{}>;
 
-/** What can happen, by area. Comments are conversation, not decisions, and are not recorded. */
-export type AuditAction =
-  | "proposal.created"
-  | "proposal.submitted"
-  | "proposal.revised"
-  | "proposal.withdrawn"
-  | "proposal.cosponsored"
-  | "proposal.supported"
-  | "proposal.objected"
-  | "proposal.position_withdrawn"
-  | "proposal.accepted"
-  | "proposal.rejected"
-  | "proposal.merged"
-  | "signal.set"
-  | "clause_state.set"
-  | "silence.opened"
-  | "silence.cancelled"
-  | "silence.broken"
-  | "silence.passed"
-  | "version.created"
-  | "version.restored"
-  | "role.assigned"
-  | "role.changed"
-  | "member.removed"
-  | "invitation.accepted"
-  | "export.downloaded";
 
 export interface AuditEntryInput {
   /** The conference whose chain it joins; looked up from the document when not given. */

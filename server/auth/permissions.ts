@@ -1,6 +1,7 @@
 import type { Db } from "../db/sql";
-import { findMembership, type Role } from "../queries/memberships";
+import { findMembership } from "../queries/memberships";
 import type { SessionUser } from "../queries/sessions";
+import type { Role } from "../../app/statement/vocabulary";
 
 /**
  * Every right in a conference, and which roles hold it. HTTP routes and the collaboration

@@ -3,13 +3,14 @@ import type { Sql } from "../db/sql";
 import type { Auth } from "../auth/service";
 import { can, resolveAccess } from "../auth/permissions";
 import { findDocument } from "../queries/documents";
-import { findProposalByTextDocument, isSponsor, openStatuses } from "../queries/proposals";
+import { findProposalByTextDocument, isSponsor } from "../queries/proposals";
 import type { SessionUser } from "../queries/sessions";
 import { findUser } from "../queries/users";
 import { findDelegation } from "../queries/delegations";
-import { colorFor } from "../../app/editor/identity";
+import { colorFor } from "../../app/statement/presence-colors";
 import type { Authorization } from "./endpoint";
 import type { PresenceIdentity } from "./presence";
+import { openStatuses } from "../../app/statement/vocabulary";
 
 type Decision =
   | { ok: false; status: 403 | 404 }

@@ -1,8 +1,8 @@
 import * as Y from "yjs";
 import type { JSONContent } from "@tiptap/core";
-import { statementField, statementSchema } from "../../app/editor/schema";
-import { statementUpdate } from "../seed/statement-state";
-import { proposalField, proposalSchema } from "../../app/editor/proposal-schema";
+import { statementField, statementSchema } from "../../app/statement/schema";
+import { statementUpdate } from "../../app/statement/yjs-state";
+import { proposalField, proposalSchema } from "../../app/statement/proposal-schema";
 import { SchemaGuard, SchemaViolation, type DocumentModel } from "./schema-guard";
 
 /** A clause id as the editor makes them ("c" and 12 base-36 characters); looser, for ids made elsewhere. */

@@ -10,7 +10,7 @@ import type { Relay } from "./relay";
 import type { PresenceIdentity } from "./presence";
 import type { DocumentModel } from "./schema-guard";
 import type { AccessEvent } from "../auth/access-events";
-import { closeCodes, encodeAwareness, encodeSyncStep2, messageAwareness, messageQueryAwareness, messageSync } from "./protocol";
+import { closeCodes, encodeAwareness, encodeSyncStep2, messageAwareness, messageQueryAwareness, messageSync } from "../../app/statement/protocol";
 
 /** Who is connecting and what they may do, decided before the WebSocket handshake. */
 export type Authorization =

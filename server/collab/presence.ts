@@ -1,6 +1,6 @@
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
-import { isRecord, readCaret } from "../../app/editor/presence-state";
+import { isRecord, readCaret } from "../../app/statement/presence-state";
 
 /** A presence state the server refuses (malformed, oversized, or a caret that is not a position). */
 export class PresenceViolation extends Error {}

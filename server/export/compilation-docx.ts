@@ -1,7 +1,8 @@
 import { AlignmentType, Packer, Paragraph, TextRun } from "docx";
-import type { ProposalRow, ProposalStatus } from "../queries/proposals";
+import type { ProposalRow } from "../queries/proposals";
 import { clauseText, type ExportClause, type ExportStatement } from "./model";
 import { indent, textRuns, titleParagraph, unDocument } from "./docx";
+import type { ProposalStatus } from "../../app/statement/vocabulary";
 
 /**
  * The compilation text as Word, the layout negotiators work from: each clause of the current

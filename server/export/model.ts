@@ -1,5 +1,5 @@
 import type { Node as PMNode } from "@tiptap/pm/model";
-import { partOfSection, type Part } from "../../app/editor/numbering";
+import { partOfSection, type Part } from "../../app/statement/numbering";
 
 /**
  * The one model every exporter writes from, so DOCX, PDF, HTML, Markdown and Akoma Ntoso all

@@ -1,5 +1,5 @@
 import { DeletedTextRun, InsertedTextRun, Packer, Paragraph, TextRun, type ParagraphChild } from "docx";
-import type { DiffSegment } from "../../app/negotiation/word-diff";
+import type { DiffSegment } from "../../app/statement/word-diff";
 import { indent, titleParagraph, unDocument } from "./docx";
 import type { Redline, RedlineClause } from "./redline";
 

@@ -1,6 +1,6 @@
 import type { Node as PMNode } from "@tiptap/pm/model";
-import type { Part } from "../../app/editor/numbering";
-import { wordDiff, type DiffSegment } from "../../app/negotiation/word-diff";
+import type { Part } from "../../app/statement/numbering";
+import { wordDiff, type DiffSegment } from "../../app/statement/word-diff";
 import { buildExportModel, clauseText, type ExportClause, type ExportStatement } from "./model";
 
 /**

@@ -8,7 +8,7 @@ import { statementAkomaNtoso } from "./akoma-ntoso";
 import { compilationDocx, type CompilationProposal } from "./compilation-docx";
 import { exportExtensions, exportFilename, slug } from "./filename";
 
-import { exportFormats, type ExportFormat } from "../../app/utils/export-formats";
+import { exportFormats, type ExportFormat } from "../../app/statement/export-formats";
 
 export { exportFormats, type ExportFormat };
 

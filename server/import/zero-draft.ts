@@ -1,7 +1,7 @@
 import type { JSONContent } from "@tiptap/core";
 import { z } from "zod";
-import { newClauseId } from "../../app/editor/clause-id";
-import { statementSchema } from "../../app/editor/schema";
+import { newClauseId } from "../../app/statement/clause-id";
+import { statementSchema } from "../../app/statement/schema";
 
 /**
  * Reading a zero draft (Word or Markdown) into a statement. Paragraphs are recognised the way a

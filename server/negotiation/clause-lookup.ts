@@ -1,5 +1,5 @@
 import type { Db } from "../db/sql";
-import type { ClauseInfo } from "../../app/editor/numbering";
+import type { ClauseInfo } from "../../app/statement/numbering";
 import { readStatement } from "./statement";
 
 /** A statement's clauses as stored now (labels, numbers, text), without keeping its Y.Doc. */

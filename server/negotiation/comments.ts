@@ -2,9 +2,9 @@ import * as Y from "yjs";
 import { initProseMirrorDoc } from "@tiptap/y-tiptap";
 import type { Db } from "../db/sql";
 import { listComments, type CommentRow, type StoredAnchor } from "../queries/comments";
-import { statementField, statementSchema } from "../../app/editor/schema";
-import { listClauses } from "../../app/editor/numbering";
-import { resolveAnchor, type EncodedAnchor } from "../../app/editor/anchor-positions";
+import { statementField, statementSchema } from "../../app/statement/schema";
+import { listClauses } from "../../app/statement/numbering";
+import { resolveAnchor, type EncodedAnchor } from "../../app/statement/anchor-positions";
 import { readStatement } from "./statement";
 
 /** Longest quote kept with an anchored thread; the anchor itself covers the whole range. */

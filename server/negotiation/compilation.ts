@@ -2,15 +2,15 @@ import * as Y from "yjs";
 import type { Db } from "../db/sql";
 import type { DocumentRow } from "../queries/documents";
 import { loadUpdates } from "../queries/document-state";
-import { canSeeProposal, setAsideStatuses, type ProposalRow, type ProposalStatus } from "../queries/proposals";
-import type { ClauseState } from "../queries/clause-states";
-import type { ClauseInfo, Part } from "../../app/editor/numbering";
-import { proposalLabels } from "../../app/negotiation/labels";
-import { wordDiff, type DiffSegment } from "../../app/negotiation/word-diff";
-import { excerpt } from "../../app/negotiation/excerpt";
-import { maxProposalTextLength } from "../../app/negotiation/limits";
+import { canSeeProposal, type ProposalRow } from "../queries/proposals";
+import type { ClauseInfo, Part } from "../../app/statement/numbering";
+import { proposalLabels } from "../../app/statement/negotiation-labels";
+import { wordDiff, type DiffSegment } from "../../app/statement/word-diff";
+import { excerpt } from "../../app/statement/excerpt";
+import { maxProposalTextLength } from "../../app/statement/limits";
 import { readStatement } from "./statement";
 import { negotiationMarks } from "./marks";
+import { type ClauseState, type ProposalStatus, setAsideStatuses } from "../../app/statement/vocabulary";
 
 export interface CompiledProposal {
   id: string;

@@ -1,9 +1,10 @@
 import type { Db } from "../db/sql";
 import type { DocumentRow } from "../queries/documents";
 import { listProposals, type ProposalRow } from "../queries/proposals";
-import { currentClauseStates, type ClauseState } from "../queries/clause-states";
-import { bracketedClauses } from "../../app/negotiation/brackets";
+import { currentClauseStates } from "../queries/clause-states";
+import { bracketedClauses } from "../../app/statement/brackets";
 import { provisionalClauseIds } from "./provisional";
+import type { ClauseState } from "../../app/statement/vocabulary";
 
 /** What marks a statement as a draft under negotiation: clause states, provisional (bis) clauses, brackets. */
 export interface NegotiationMarks {

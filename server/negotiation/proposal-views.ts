@@ -1,9 +1,10 @@
 import type { Db } from "../db/sql";
-import { canSeeProposal, isSponsor, listProposals, setAsideStatuses, type ProposalRow } from "../queries/proposals";
-import type { ClauseInfo } from "../../app/editor/numbering";
-import { excerpt } from "../../app/negotiation/excerpt";
+import { canSeeProposal, isSponsor, listProposals, type ProposalRow } from "../queries/proposals";
+import type { ClauseInfo } from "../../app/statement/numbering";
+import { excerpt } from "../../app/statement/excerpt";
 import { readStatement } from "./statement";
 import type { Actor } from "./proposals";
+import { setAsideStatuses } from "../../app/statement/vocabulary";
 
 /** A proposal as a page shows it, with the clause it is on as the statement stands now. */
 export interface ProposalSummary {

@@ -8,34 +8,17 @@ import { createDocument } from "../queries/documents";
 import { appendUpdates, loadUpdates } from "../queries/document-state";
 import { textLocks } from "../queries/clause-states";
 import { captureVersion } from "../versions/capture";
-import {
-  addProposalEvent,
-  canSeeProposal,
-  findIdenticalOpenProposal,
-  findProposal,
-  insertProposal,
-  insertRevision,
-  isSponsor,
-  lockProposal,
-  nextProposalNumber,
-  recordDecision,
-  removePosition,
-  setPosition,
-  setProposalStatus,
-  type Position,
-  type ProposalEventKind,
-  type ProposalKind,
-  type ProposalRow,
-} from "../queries/proposals";
-import { statementField, statementSchema } from "../../app/editor/schema";
-import { proposalField, proposalSchema } from "../../app/editor/proposal-schema";
-import { newClauseId } from "../../app/editor/clause-id";
-import type { ClauseInfo, Part } from "../../app/editor/numbering";
+import { addProposalEvent, canSeeProposal, findIdenticalOpenProposal, findProposal, insertProposal, insertRevision, isSponsor, lockProposal, nextProposalNumber, recordDecision, removePosition, setPosition, setProposalStatus, type ProposalRow } from "../queries/proposals";
+import { statementField, statementSchema } from "../../app/statement/schema";
+import { proposalField, proposalSchema } from "../../app/statement/proposal-schema";
+import { newClauseId } from "../../app/statement/clause-id";
+import type { ClauseInfo, Part } from "../../app/statement/numbering";
 import { readStatement } from "./statement";
 import { publishNegotiationEvent } from "./events";
 import { appendAudit, type Tx } from "../audit/log";
 import { textDigest } from "../audit/text-digest";
-import { maxProposalTextLength, maxReasonLength } from "../../app/negotiation/limits";
+import { maxProposalTextLength, maxReasonLength } from "../../app/statement/limits";
+import type { Position, ProposalEventKind, ProposalKind } from "../../app/statement/vocabulary";
 
 /** The person acting, as the proposal rules see them. */
 export interface Actor {

@@ -1,5 +1,5 @@
 import type { ProposalRow } from "../queries/proposals";
-import type { ClauseState } from "../queries/clause-states";
+import type { ClauseState } from "../../app/statement/vocabulary";
 
 /**
  * The clauses of a statement that are provisional: added through an accepted proposal and not

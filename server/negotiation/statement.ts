@@ -2,9 +2,9 @@ import * as Y from "yjs";
 import type { Node as PMNode } from "@tiptap/pm/model";
 import type { Db } from "../db/sql";
 import { loadUpdates } from "../queries/document-state";
-import { statementSchema } from "../../app/editor/schema";
-import { listClauses, type ClauseInfo } from "../../app/editor/numbering";
-import { statementJSON } from "../seed/statement-state";
+import { statementSchema } from "../../app/statement/schema";
+import { listClauses, type ClauseInfo } from "../../app/statement/numbering";
+import { statementJSON } from "../../app/statement/yjs-state";
 
 /** A statement as stored: its Y.Doc, its ProseMirror document, and its clauses in order. */
 export interface StoredStatement {

@@ -1,14 +1,14 @@
 import { z } from "zod";
 import type { Sql } from "../db/sql";
 import { listDelegations, type DelegationRow } from "../queries/delegations";
-import { roles, type Role } from "../queries/memberships";
 import { findUserByEmail } from "../queries/users";
-import { roleLabels } from "../../app/utils/labels";
+import { roleLabels } from "../../app/statement/people-labels";
 import { CsvError, isBlankRecord, parseCsv } from "./csv";
 import { issueInvitation } from "./invitations";
 import { defaultInvitationDays } from "./constants";
 import { assignRole } from "./memberships";
 import { maxImportRows } from "./constants";
+import { type Role, roles } from "../../app/statement/vocabulary";
 
 export { maxImportBytes, maxImportRows } from "./constants";
 

@@ -1,10 +1,11 @@
 import type { Sql } from "../db/sql";
 import { publishAccessEvent } from "../auth/access-events";
-import { createInvitation, findInvitationByToken, markInvitationAccepted, type InvitationStatus } from "../queries/invitations";
-import { findMembership, setMembership, type Role } from "../queries/memberships";
+import { createInvitation, findInvitationByToken, markInvitationAccepted } from "../queries/invitations";
+import { findMembership, setMembership } from "../queries/memberships";
 import { createUser, findUserByEmail } from "../queries/users";
 import { auditMembership } from "./memberships";
 import { defaultInvitationDays } from "./constants";
+import type { InvitationStatus, Role } from "../../app/statement/vocabulary";
 
 export { defaultInvitationDays, invitationDayChoices } from "./constants";
 

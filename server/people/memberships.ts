@@ -2,8 +2,9 @@ import type { Sql } from "../db/sql";
 import { publishAccessEvent } from "../auth/access-events";
 import { appendAudit, type Tx } from "../audit/log";
 import { findDelegation } from "../queries/delegations";
-import { findMembership, removeMembership, setMembership, type MembershipRow, type Role } from "../queries/memberships";
+import { findMembership, removeMembership, setMembership, type MembershipRow } from "../queries/memberships";
 import { findUser } from "../queries/users";
+import type { Role } from "../../app/statement/vocabulary";
 
 /** A membership as the audit trail names it: the role, and the delegation by name. */
 async function describeMembership(tx: Tx, conferenceId: string, m: Pick<MembershipRow, "role" | "delegationId"> | null) {

@@ -1,8 +1,6 @@
 import type { Db } from "../db/sql";
+import type { ClauseSignal } from "../../app/statement/vocabulary";
 
-/** A delegation's position on a clause: it can accept it, not yet (with a reason), or with a reservation. */
-export type ClauseSignal = "accept" | "not_yet" | "reservation";
-export const clauseSignals: readonly ClauseSignal[] = ["accept", "not_yet", "reservation"];
 
 export interface SignalRow {
   id: string;

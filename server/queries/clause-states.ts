@@ -1,7 +1,6 @@
 import type { Db } from "../db/sql";
+import type { ClauseState } from "../../app/statement/vocabulary";
 
-export type ClauseState = "open" | "under_negotiation" | "agreed_ad_ref" | "agreed";
-export const clauseStates: readonly ClauseState[] = ["open", "under_negotiation", "agreed_ad_ref", "agreed"];
 
 /** Each clause's current state; a clause with no entry is open. */
 export async function currentClauseStates(sql: Db, documentId: string): Promise<Map<string, ClauseState>> {

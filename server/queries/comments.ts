@@ -1,5 +1,5 @@
 import type { Db, Sql } from "../db/sql";
-import type { EncodedAnchor } from "../../app/editor/anchor-positions";
+import type { EncodedAnchor } from "../../app/statement/anchor-positions";
 import { isUuid } from "./ids";
 
 /** The stored anchor: the two relative positions, and the text they enclosed when the thread began. */

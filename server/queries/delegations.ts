@@ -1,8 +1,7 @@
 import type { Db } from "../db/sql";
 import { isUuid } from "./ids";
+import type { DelegationKind } from "../../app/statement/vocabulary";
 
-export type DelegationKind = "state" | "un_entity" | "organization" | "group";
-export const delegationKinds: readonly DelegationKind[] = ["state", "un_entity", "organization", "group"];
 
 export interface DelegationRow {
   id: string;

@@ -1,12 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "../db/sql";
 import { isUuid } from "./ids";
-import type { Role } from "./memberships";
+import type { InvitationStatus, Role } from "../../app/statement/vocabulary";
 
 /** Only the sha256 of an invitation token is stored: a copy of the table gives no usable link. */
 export const hashInvitationToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
-export type InvitationStatus = "pending" | "accepted" | "expired" | "revoked";
 
 export interface InvitationRow {
   id: string;

@@ -1,7 +1,6 @@
 import type { Db } from "../db/sql";
+import type { Role } from "../../app/statement/vocabulary";
 
-export type Role = "secretariat" | "chair" | "delegate" | "observer";
-export const roles: readonly Role[] = ["secretariat", "chair", "delegate", "observer"];
 
 export interface MembershipRow {
   conferenceId: string;

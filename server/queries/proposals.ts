@@ -1,16 +1,9 @@
 import type { JSONContent } from "@tiptap/core";
 import type { Db } from "../db/sql";
 import { isUuid } from "./ids";
+import type { Position, ProposalEventKind, ProposalKind, ProposalStatus } from "../../app/statement/vocabulary";
 
-export type ProposalKind = "replace" | "delete" | "retain" | "add";
-export type ProposalStatus = "draft" | "submitted" | "accepted" | "rejected" | "merged" | "withdrawn";
-export type Position = "cosponsor" | "support" | "object";
 
-export const proposalKinds: readonly ProposalKind[] = ["replace", "delete", "retain", "add"];
-/** Statuses in which a proposal still waits for the chair. */
-export const openStatuses: readonly ProposalStatus[] = ["draft", "submitted"];
-/** Statuses of proposals set aside: their text is history, shown in full on their own page only. */
-export const setAsideStatuses: readonly ProposalStatus[] = ["withdrawn", "rejected"];
 
 export interface ProposalPosition {
   delegationId: string;
@@ -99,18 +92,6 @@ export function isSponsor(p: Pick<ProposalRow, "delegationId">, viewer: { delega
   return p.delegationId === null ? viewer.isChair : p.delegationId === viewer.delegationId;
 }
 
-export type ProposalEventKind =
-  | "created"
-  | "submitted"
-  | "revised"
-  | "withdrawn"
-  | "cosponsored"
-  | "supported"
-  | "objected"
-  | "position_withdrawn"
-  | "accepted"
-  | "rejected"
-  | "merged";
 
 export interface ProposalEvent {
   id: string;

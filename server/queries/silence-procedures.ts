@@ -1,6 +1,6 @@
 import type { Db } from "../db/sql";
+import type { SilenceStatus } from "../../app/statement/vocabulary";
 
-export type SilenceStatus = "running" | "broken" | "passed" | "cancelled";
 
 export interface SilenceRow {
   id: string;

@@ -1,6 +1,6 @@
 import type { Db } from "../db/sql";
-import type { ClauseState } from "./clause-states";
 import { isUuid } from "./ids";
+import type { ClauseState } from "../../app/statement/vocabulary";
 
 export type VersionKind = "named" | "checkpoint" | "restore";
 

@@ -1,5 +1,5 @@
 import type { JSONContent } from "@tiptap/core";
-import { newClauseId } from "../../app/editor/clause-id";
+import { newClauseId } from "../../app/statement/clause-id";
 
 const text = (t: string, italic = false): JSONContent => ({ type: "text", text: t, ...(italic ? { marks: [{ type: "italic" }] } : {}) });
 

@@ -1,11 +1,11 @@
 import type { Sql } from "../db/sql";
 import { createConference, findConferenceBySlug, type ConferenceRow } from "../queries/conferences";
-import { createDelegation, findDelegationByCodeOrName, type DelegationKind } from "../queries/delegations";
-import type { Role } from "../queries/memberships";
+import { createDelegation, findDelegationByCodeOrName } from "../queries/delegations";
 import { createUser, findUserByEmail } from "../queries/users";
 import { generatePassword, hashPassword } from "../auth/password";
 import { demoStatement } from "./demo-statement";
 import { createStatement, zeroDraftName } from "../versions/new-statement";
+import type { DelegationKind, Role } from "../../app/statement/vocabulary";
 
 export const demoConferenceSlug = "imac4";
 

@@ -2,8 +2,9 @@ import { appendAudit } from "../audit/log";
 import * as Y from "yjs";
 import type { Db, Sql } from "../db/sql";
 import { loadUpdates } from "../queries/document-state";
-import { currentClauseStates, type ClauseState } from "../queries/clause-states";
+import { currentClauseStates } from "../queries/clause-states";
 import { insertVersion, lockForVersion, type NewVersion } from "../queries/versions";
+import type { ClauseState } from "../../app/statement/vocabulary";
 
 /** The statement as PostgreSQL has it (an edit is stored before anyone sees it): full state and state vector. */
 export async function storedState(sql: Db, documentId: string): Promise<{ state: Uint8Array; stateVector: Uint8Array }> {

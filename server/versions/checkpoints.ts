@@ -3,7 +3,7 @@ import type { Sql } from "../db/sql";
 import type { CollabEndpoint } from "../collab/endpoint";
 import { publishNegotiationEvent } from "../negotiation/events";
 import { findVersionState, thinCheckpoints } from "../queries/versions";
-import { statementJSON } from "../seed/statement-state";
+import { statementJSON } from "../../app/statement/yjs-state";
 import { captureVersion, storedState } from "./capture";
 
 export type CheckpointOutcome = "written" | "unchanged" | "too-soon" | "not-a-statement";

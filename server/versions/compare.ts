@@ -3,7 +3,7 @@ import type { Db } from "../db/sql";
 import { readStatement } from "../negotiation/statement";
 import { findVersion, proposalsBetween, type ClauseChangeSource } from "../queries/versions";
 import { redlineStatements, type Redline } from "../export/redline";
-import { versionLabel } from "../../app/versions/labels";
+import { versionLabel } from "../../app/statement/version-labels";
 import { versionDocument } from "./restore";
 
 /** One side of a comparison or an export: the current text, or a version. */

@@ -2,7 +2,7 @@ import type { JSONContent } from "@tiptap/core";
 import { appendAudit, type Tx } from "../audit/log";
 import { createDocument, type DocumentRow } from "../queries/documents";
 import { appendUpdates } from "../queries/document-state";
-import { statementUpdate } from "../seed/statement-state";
+import { statementUpdate } from "../../app/statement/yjs-state";
 import { captureVersion } from "./capture";
 import { statementContentError } from "../collab/document-models";
 

@@ -8,10 +8,10 @@ import { currentClauseStates, setClauseState, textLocks } from "../queries/claus
 import { findVersion, lockForVersion, type VersionRow } from "../queries/versions";
 import { publishNegotiationEvent } from "../negotiation/events";
 import { statementFromYDoc } from "../negotiation/statement";
-import { statementField } from "../../app/editor/schema";
-import { listClauses } from "../../app/editor/numbering";
-import { versionLabel } from "../../app/versions/labels";
-import { beforeRestoringName } from "../../app/versions/restore-names";
+import { statementField } from "../../app/statement/schema";
+import { listClauses } from "../../app/statement/numbering";
+import { versionLabel } from "../../app/statement/version-labels";
+import { beforeRestoringName } from "../../app/statement/restore-names";
 import { captureVersion } from "./capture";
 
 export class VersionRefusal extends Error {

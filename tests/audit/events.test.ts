@@ -7,7 +7,7 @@ import { verifyChain } from "../../server/audit/verify";
 import { latestSilence } from "../../server/queries/silence-procedures";
 import { issueInvitation, acceptInvitation } from "../../server/people/invitations";
 import { hashPassword } from "../../server/auth/password";
-import { restoreConfirmation } from "../../app/versions/restore-names";
+import { restoreConfirmation } from "../../app/statement/restore-names";
 import { textDigest } from "../../server/audit/text-digest";
 
 /**

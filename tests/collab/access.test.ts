@@ -8,7 +8,7 @@ import { connectSyncedClient, roundTrip, waitFor, waitForConvergence } from "../
 import { encodeMessage, openRawSocket, upgradeStatus } from "../support/raw-socket";
 import { createSessionUser, sessionCookieFor } from "../support/sessions";
 import { createTestDocument, sameContent, statementFragment, statementText, storedDoc, typeInClause } from "../support/statement";
-import { messageSync } from "../../server/collab/protocol";
+import { messageSync } from "../../app/statement/protocol";
 import { publishAccessEvent } from "../../server/auth/access-events";
 import { removeMembership, setMembership } from "../../server/queries/memberships";
 

@@ -8,7 +8,7 @@ import { createTestDocument, statementText, storedDoc, typeInClause } from "../s
 import { createSessionUser } from "../support/sessions";
 import * as syncProtocol from "y-protocols/sync";
 import { encodeMessage, openRawSocket, replicate } from "../support/raw-socket";
-import { closeCodes, concordSaved, messageConcord, messageSync } from "../../server/collab/protocol";
+import { closeCodes, concordSaved, messageConcord, messageSync } from "../../app/statement/protocol";
 
 let db: TestDatabase;
 let a: TestServer;

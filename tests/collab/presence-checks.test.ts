@@ -7,8 +7,8 @@ import { connectSyncedClient, waitFor, withTimeout, type TestClient } from "../s
 import { awarenessUpdate, encodeMessage, openRawSocket, type RawSocket } from "../support/raw-socket";
 import { caretAt, createTestDocument } from "../support/statement";
 import { createSessionUser } from "../support/sessions";
-import { closeCodes, messageAwareness, messageSync } from "../../server/collab/protocol";
-import { colorFor } from "../../app/editor/identity";
+import { closeCodes, messageAwareness, messageSync } from "../../app/statement/protocol";
+import { colorFor } from "../../app/statement/presence-colors";
 
 let db: TestDatabase;
 let server: TestServer;

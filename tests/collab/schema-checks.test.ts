@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { connectSyncedClient, roundTrip, withTimeout, type TestClient } from "../support/clients";
 import { clauseElements, createTestDocument, sameContent, statementFragment, storedDoc } from "../support/statement";
-import { closeCodes } from "../../server/collab/protocol";
+import { closeCodes } from "../../app/statement/protocol";
 import { SchemaGuard } from "../../server/collab/schema-guard";
 import { statementModel } from "../../server/collab/document-models";
 

@@ -3,7 +3,7 @@ import * as encoding from "lib0/encoding";
 import type { Browser, Page } from "playwright-core";
 import { caretAtEnd, launchBrowser, signedInContext } from "../support/browser";
 import { connectSyncedClient, waitFor, withTimeout } from "../support/clients";
-import { closeCodes } from "../../server/collab/protocol";
+import { closeCodes } from "../../app/statement/protocol";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { createSessionUser } from "../support/sessions";

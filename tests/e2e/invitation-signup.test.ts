@@ -10,7 +10,7 @@ import { findUserByEmail } from "../../server/queries/users";
 import { createDocument } from "../../server/queries/documents";
 import { appendUpdates } from "../../server/queries/document-state";
 import { demoStatement } from "../../server/seed/demo-statement";
-import { statementUpdate } from "../../server/seed/statement-state";
+import { statementUpdate } from "../../app/statement/yjs-state";
 
 let db: TestDatabase;
 let server: TestServer;

@@ -4,7 +4,7 @@ import { launchBrowser, signedInContext } from "../support/browser";
 import { createProposalFixture, rewriteDraft, type Person, type ProposalFixture } from "../support/proposals";
 import { connectSyncedClient, waitFor } from "../support/clients";
 import { findProposal } from "../../server/queries/proposals";
-import { maxProposalTextLength } from "../../app/negotiation/limits";
+import { maxProposalTextLength } from "../../app/statement/limits";
 
 /**
  * Pages carry only the latest revision of a proposal and the start of a withdrawn one's text: in

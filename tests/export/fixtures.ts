@@ -1,5 +1,5 @@
 import type { JSONContent } from "@tiptap/core";
-import { statementSchema } from "../../app/editor/schema";
+import { statementSchema } from "../../app/statement/schema";
 import { demoStatement } from "../../server/seed/demo-statement";
 
 export const demoDoc = () => statementSchema.nodeFromJSON(demoStatement());

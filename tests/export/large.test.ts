@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import { buildExportModel } from "../../server/export/model";
 import { renderExport } from "../../server/export/render";
-import { exportFormats } from "../../app/utils/export-formats";
+import { exportFormats } from "../../app/statement/export-formats";
 import { redlineStatements } from "../../server/export/redline";
 import { redlineDocx } from "../../server/export/redline-docx";
 import { docOf, largeStatement } from "./fixtures";

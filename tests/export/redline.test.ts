@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { wordDiff } from "../../app/negotiation/word-diff";
+import { wordDiff } from "../../app/statement/word-diff";
 import { redlineStatements } from "../../server/export/redline";
 import { clause, docOf, statementJSONOf } from "./fixtures";
 

@@ -6,7 +6,7 @@ import { statementMarkdown } from "../../server/export/markdown";
 import { paragraphsFromDocx } from "../../server/import/docx";
 import { paragraphsFromMarkdown } from "../../server/import/markdown";
 import { importedStatementJSON, recogniseStatement, runsText, type ImportedClause } from "../../server/import/zero-draft";
-import { statementSchema } from "../../app/editor/schema";
+import { statementSchema } from "../../app/statement/schema";
 import { demoDoc } from "./fixtures";
 
 /** A clause's text as the export model prints it: paragraph, then sub-items with their markers. */

@@ -9,7 +9,7 @@ import * as decoding from "lib0/decoding";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../server/db/embedded";
 import { createSql, type Sql } from "../../server/db/sql";
 import { migrate } from "../../server/db/migrate";
-import { concordSaving, messageConcord, messageSync } from "../../server/collab/protocol";
+import { concordSaving, messageConcord, messageSync } from "../../app/statement/protocol";
 import { connectStatement, type CollabStatus } from "../../app/editor/collab-client";
 import { ConnectionBadge } from "../../app/editor/ConnectionBadge";
 import { onCleanup } from "../support/cleanup";

@@ -11,7 +11,7 @@ import { withTimeout } from "../support/wait";
 import { clauseElements, statementFragment, storedDoc, statementText } from "../support/statement";
 import { SchemaGuard } from "../../server/collab/schema-guard";
 import { statementModel } from "../../server/collab/document-models";
-import { closeCodes } from "../../server/collab/protocol";
+import { closeCodes } from "../../app/statement/protocol";
 
 /**
  * Writers who try to damage the statement with well-formed Yjs updates (unknown and misplaced

@@ -8,8 +8,8 @@ import { createSessionUser } from "../support/sessions";
 import { seedFrom, seededRandom, type Random } from "../support/prng";
 import { withTimeout } from "../support/wait";
 import { caretAt, clauseTexts, createTestDocument, storedDoc } from "../support/statement";
-import { colorFor } from "../../app/editor/identity";
-import { messageAwareness } from "../../server/collab/protocol";
+import { colorFor } from "../../app/statement/presence-colors";
+import { messageAwareness } from "../../app/statement/protocol";
 
 /**
  * Hostile presence: connections that send random awareness states (impersonating names and

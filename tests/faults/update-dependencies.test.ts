@@ -1,7 +1,7 @@
 import { beforeAll, beforeEach, expect, it } from "vitest";
 import * as Y from "yjs";
 import * as encoding from "lib0/encoding";
-import { statementField } from "../../app/editor/schema";
+import { statementField } from "../../app/statement/schema";
 import { loadUpdates } from "../../server/queries/document-state";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";

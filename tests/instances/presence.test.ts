@@ -8,7 +8,7 @@ import { redisEnv } from "../support/redis";
 import { connectSyncedClient, waitFor } from "../support/clients";
 import { encodeMessage, openRawSocket } from "../support/raw-socket";
 import { caretAt, createTestDocument } from "../support/statement";
-import { messageAwareness, messageSync } from "../../server/collab/protocol";
+import { messageAwareness, messageSync } from "../../app/statement/protocol";
 
 let db: TestDatabase;
 let a: TestServer;

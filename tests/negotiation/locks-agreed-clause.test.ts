@@ -5,7 +5,7 @@ import { startTestServer, type TestServer } from "../support/server";
 import { connectSyncedClient, roundTrip, waitFor, withTimeout, type TestClient } from "../support/clients";
 import { createNegotiation, type NegotiationFixture } from "../support/negotiation";
 import { clauseElements, clauseTexts, statementText, storedDoc, typeInClause } from "../support/statement";
-import { closeCodes } from "../../server/collab/protocol";
+import { closeCodes } from "../../app/statement/protocol";
 
 let db: TestDatabase;
 let server: TestServer;

@@ -5,7 +5,7 @@ import { findProposal, listProposalEvents } from "../../server/queries/proposals
 import { readDraft } from "../../server/negotiation/proposals";
 import { typeInClause } from "../support/statement";
 import { pageText } from "../support/people";
-import { maxReasonLength } from "../../app/negotiation/limits";
+import { maxReasonLength } from "../../app/statement/limits";
 
 /** A delegation drafts, submits and revises a proposal; other delegations take positions; the sponsor withdraws. */
 let f: ProposalFixture;

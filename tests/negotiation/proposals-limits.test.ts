@@ -4,8 +4,8 @@ import { createProposalFixture, rewriteDraft, type Person, type ProposalFixture 
 import { connectSyncedClient, waitFor } from "../support/clients";
 import { lastSeq } from "../support/audit";
 import { findProposal } from "../../server/queries/proposals";
-import { proposalField } from "../../app/editor/proposal-schema";
-import { maxProposalTextLength, maxReasonLength } from "../../app/negotiation/limits";
+import { proposalField } from "../../app/statement/proposal-schema";
+import { maxProposalTextLength, maxReasonLength } from "../../app/statement/limits";
 
 /**
  * What a delegation writes is bounded: a proposal's text at submission and at each revision, its

@@ -5,7 +5,7 @@ import { clientFor, createTestConference, createTestDelegation, createTestPerson
 import type { ConferenceRow } from "../../server/queries/conferences";
 import type { DelegationRow } from "../../server/queries/delegations";
 import { createInvitation } from "../../server/queries/invitations";
-import type { Role } from "../../server/queries/memberships";
+import type { Role } from "../../app/statement/vocabulary";
 
 let db: TestDatabase;
 let server: TestServer;

@@ -13,7 +13,7 @@ import { issueInvitation } from "../../server/people/invitations";
 import { createProposal, submitProposal } from "../../server/negotiation/proposals";
 import { readStatement } from "../../server/negotiation/statement";
 import { createRevision } from "../../server/versions/capture";
-import { maxReasonLength } from "../../app/negotiation/limits";
+import { maxReasonLength } from "../../app/statement/limits";
 
 /**
  * Every route's loader and every action (and each intent of an action), for every kind of person:

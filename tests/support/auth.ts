@@ -6,9 +6,10 @@ import type { Sql } from "../../server/db/sql";
 import { hashPassword } from "../../server/auth/password";
 import { createConference, type ConferenceRow } from "../../server/queries/conferences";
 import { createDelegation } from "../../server/queries/delegations";
-import { setMembership, type Role } from "../../server/queries/memberships";
+import { setMembership } from "../../server/queries/memberships";
 import { createUser } from "../../server/queries/users";
 import { onCleanup } from "./cleanup";
+import type { Role } from "../../app/statement/vocabulary";
 
 /**
  * Helpers for the sign-in, session and anti-forgery tests: raw HTTP requests (so that tests set

@@ -3,7 +3,7 @@ import * as decoding from "lib0/decoding";
 import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as syncProtocol from "y-protocols/sync";
-import { concordAccess, concordSaved, concordSaving, messageConcord, messageSync } from "../../server/collab/protocol";
+import { concordAccess, concordSaved, concordSaving, messageConcord, messageSync } from "../../app/statement/protocol";
 import { onCleanup } from "./cleanup";
 import { encodeMessage } from "./raw-socket";
 import { statementFragment, typeInClause } from "./statement";

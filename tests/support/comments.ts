@@ -1,8 +1,8 @@
 import type * as Y from "yjs";
 import { absolutePositionToRelativePosition, initProseMirrorDoc } from "@tiptap/y-tiptap";
-import { statementField, statementSchema } from "../../app/editor/schema";
-import { listClauses } from "../../app/editor/numbering";
-import { encodeRelativePosition, resolveAnchor, type EncodedAnchor } from "../../app/editor/anchor-positions";
+import { statementField, statementSchema } from "../../app/statement/schema";
+import { listClauses } from "../../app/statement/numbering";
+import { encodeRelativePosition, resolveAnchor, type EncodedAnchor } from "../../app/statement/anchor-positions";
 import { csrfTokenFor } from "./people";
 
 /** The statement in `doc` laid out as the editor's binding lays it out. */

@@ -1,13 +1,12 @@
 import * as Y from "yjs";
 import type { Db, Sql } from "../../server/db/sql";
-import type { ClauseState } from "../../server/queries/clause-states";
-import type { Position, ProposalKind, ProposalStatus } from "../../server/queries/proposals";
 import { createDocument } from "../../server/queries/documents";
 import { appendUpdates } from "../../server/queries/document-state";
 import { readStatement } from "../../server/negotiation/statement";
 import { createTestDocument } from "./statement";
 import { createSessionUser } from "./sessions";
 import { createTestDelegation } from "./people";
+import type { ClauseState, Position, ProposalKind, ProposalStatus } from "../../app/statement/vocabulary";
 
 /**
  * Negotiation rows written straight to the database, for tests of what reads them (the

@@ -1,12 +1,12 @@
 import type { Sql } from "../../server/db/sql";
 import { readStatement } from "../../server/negotiation/statement";
 import { subscribeNegotiationEvents, type NegotiationEvent } from "../../server/negotiation/events";
-import type { Role } from "../../server/queries/memberships";
 import { wallClock } from "../../server/negotiation/time-zones";
 import { onCleanup } from "./cleanup";
 import { csrfTokenFor } from "./people";
 import { createSessionUser } from "./sessions";
 import { createTestDocument } from "./statement";
+import type { Role } from "../../app/statement/vocabulary";
 
 /** A person with a session who submits forms as the page's fetchers do (with the anti-forgery token). */
 export interface Participant {

@@ -2,9 +2,10 @@ import { randomBytes } from "node:crypto";
 import type { Db } from "../../server/db/sql";
 import { hashPassword } from "../../server/auth/password";
 import { createConference, type ConferenceRow } from "../../server/queries/conferences";
-import { createDelegation, type DelegationKind, type DelegationRow } from "../../server/queries/delegations";
-import { setMembership, type Role } from "../../server/queries/memberships";
+import { createDelegation, type DelegationRow } from "../../server/queries/delegations";
+import { setMembership } from "../../server/queries/memberships";
 import { createUser } from "../../server/queries/users";
+import type { DelegationKind, Role } from "../../app/statement/vocabulary";
 
 /**
  * Factories for people, conferences and delegations, written straight to the database, and a

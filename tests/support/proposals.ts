@@ -6,8 +6,8 @@ import { createSessionUser } from "./sessions";
 import { createTestDocument } from "./statement";
 import { createTestDelegation, csrfTokenFor } from "./people";
 import { readStatement } from "../../server/negotiation/statement";
-import { proposalField } from "../../app/editor/proposal-schema";
-import { newClauseId } from "../../app/editor/clause-id";
+import { proposalField } from "../../app/statement/proposal-schema";
+import { newClauseId } from "../../app/statement/clause-id";
 
 /** A person of the fixture: their session cookie and anti-forgery token. */
 export interface Person {

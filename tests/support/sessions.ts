@@ -2,8 +2,9 @@ import { randomBytes } from "node:crypto";
 import type { Sql } from "../../server/db/sql";
 import { createAuth, sessionSecret } from "../../server/auth/service";
 import { createDelegation } from "../../server/queries/delegations";
-import { setMembership, type Role } from "../../server/queries/memberships";
+import { setMembership } from "../../server/queries/memberships";
 import { createUser } from "../../server/queries/users";
+import type { Role } from "../../app/statement/vocabulary";
 
 /**
  * A signed-in session's Cookie header for a user, signed with the secret the test server reads

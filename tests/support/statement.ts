@@ -1,14 +1,14 @@
 import { randomBytes } from "node:crypto";
 import * as Y from "yjs";
 import type { JSONContent } from "@tiptap/core";
-import { statementField } from "../../app/editor/schema";
+import { statementField } from "../../app/statement/schema";
 import type { Sql } from "../../server/db/sql";
 import { createSessionUser } from "./sessions";
 import { createConference } from "../../server/queries/conferences";
 import { createDocument } from "../../server/queries/documents";
 import { appendUpdates, loadUpdates } from "../../server/queries/document-state";
 import { demoStatement } from "../../server/seed/demo-statement";
-import { statementUpdate } from "../../server/seed/statement-state";
+import { statementUpdate } from "../../app/statement/yjs-state";
 
 /**
  * Reading and editing a statement's Y.XmlFragment directly, the way y-prosemirror lays it out:

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bracketedClauses } from "../../app/negotiation/brackets";
+import { bracketedClauses } from "../../app/statement/brackets";
 
 const none = { states: {}, proposals: [], provisional: [] };
 

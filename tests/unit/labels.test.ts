@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { JSONContent } from "@tiptap/core";
-import { listClauses, provisionalLabel } from "../../app/editor/numbering";
-import { statementSchema } from "../../app/editor/schema";
-import { proposalLabels, type LabelledProposal } from "../../app/negotiation/labels";
+import { listClauses, provisionalLabel } from "../../app/statement/numbering";
+import { statementSchema } from "../../app/statement/schema";
+import { proposalLabels, type LabelledProposal } from "../../app/statement/negotiation-labels";
 
 const clause = (id: string): JSONContent => ({
   type: "clause",

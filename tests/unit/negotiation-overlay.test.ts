@@ -2,8 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { Editor, type JSONContent } from "@tiptap/core";
 import { EditorState } from "@tiptap/pm/state";
 import { ySyncPluginKey } from "@tiptap/y-tiptap";
-import { statementExtensions } from "../../app/editor/schema";
-import { listClauses } from "../../app/editor/numbering";
+import { statementEditorExtensions } from "../../app/editor/statement-editing";
+import { listClauses } from "../../app/statement/numbering";
 import { negotiationOverlayKey, noNegotiation, overlayClauses, type NegotiationOverlayData } from "../../app/editor/negotiation-overlay";
 
 // The overlay's plugin on a plain EditorState (a headless Tiptap editor installs no plugins).
@@ -33,7 +33,7 @@ const content: JSONContent = {
 };
 
 function state(data: Partial<NegotiationOverlayData> = {}) {
-  editor = new Editor({ element: null, extensions: statementExtensions, content });
+  editor = new Editor({ element: null, extensions: statementEditorExtensions, content });
   const s = EditorState.create({ doc: editor.state.doc, plugins: editor.extensionManager.plugins });
   return s.apply(s.tr.setMeta(negotiationOverlayKey, { ...noNegotiation, ...data }));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { listClauses } from "../../app/editor/numbering";
-import { statementSchema } from "../../app/editor/schema";
+import { listClauses } from "../../app/statement/numbering";
+import { statementSchema } from "../../app/statement/schema";
 import { demoStatement } from "../../server/seed/demo-statement";
 
 const demo = () => statementSchema.nodeFromJSON(demoStatement());

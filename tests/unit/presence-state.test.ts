@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { readPresence } from "../../app/editor/presence-state";
+import { readPresence } from "../../app/statement/presence-state";
 
 const field = "default";
 const doc = new Y.Doc();

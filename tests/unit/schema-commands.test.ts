@@ -2,8 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { Editor, type JSONContent } from "@tiptap/core";
 import { EditorState } from "@tiptap/pm/state";
 import { negotiationOverlayKey } from "../../app/editor/negotiation-overlay";
-import { listClauses } from "../../app/editor/numbering";
-import { statementExtensions } from "../../app/editor/schema";
+import { listClauses } from "../../app/statement/numbering";
+import { statementEditorExtensions } from "../../app/editor/statement-editing";
 import { demoStatement } from "../../server/seed/demo-statement";
 
 // Tiptap 3 runs headless with `element: null`: commands work on its EditorState without a DOM.
@@ -13,7 +13,7 @@ import { demoStatement } from "../../server/seed/demo-statement";
 let editor: Editor;
 
 function open(content: JSONContent = demoStatement()) {
-  editor = new Editor({ element: null, extensions: statementExtensions, content });
+  editor = new Editor({ element: null, extensions: statementEditorExtensions, content });
   return editor;
 }
 

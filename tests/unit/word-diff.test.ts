@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { wordDiff } from "../../app/negotiation/word-diff";
+import { wordDiff } from "../../app/statement/word-diff";
 
 const apply = (segments: ReturnType<typeof wordDiff>, side: "a" | "b") =>
   segments
@@ -18,12 +18,15 @@ describe("wordDiff", () => {
   });
 
   it("treats punctuation and whitespace as tokens of their own", () => {
-    expect(wordDiff("victims, survivors", "victims and survivors")).toEqual([
-      { type: "equal", text: "victims" },
-      { type: "delete", text: "," },
-      { type: "insert", text: " and" },
-      { type: "equal", text: " survivors" },
+    const d = wordDiff("victims, survivors", "victims and survivors");
+    expect(d.map((s) => [s.type, s.text.trim()])).toEqual([
+      ["equal", "victims"],
+      ["delete", ","],
+      ["insert", "and"],
+      ["equal", "survivors"],
     ]);
+    expect(apply(d, "a")).toBe("victims, survivors");
+    expect(apply(d, "b")).toBe("victims and survivors");
   });
 
   it("merges adjacent segments of one type", () => {
@@ -58,5 +61,16 @@ describe("wordDiff", () => {
   it("keeps whole words together", () => {
     const d = wordDiff("humanitarian demining", "humanitarian mine action");
     expect(d.filter((s) => s.type !== "equal").map((s) => s.text)).toEqual(["demining", "mine action"]);
+  });
+});
+
+describe("wordDiff on texts rewritten whole", () => {
+  it("shows them as replaced whole, quickly, rather than aligning thousands of changed words", () => {
+    const a = Array.from({ length: 4000 }, (_, i) => `alpha${i}`).join(" ");
+    const b = Array.from({ length: 4000 }, (_, i) => `beta${i}`).join(" ");
+    expect(wordDiff(a, b)).toEqual([
+      { type: "delete", text: a },
+      { type: "insert", text: b },
+    ]);
   });
 });

@@ -4,7 +4,7 @@ import { connectSyncedClient, startTyping, waitFor, waitForConvergence, type Tes
 import { clauseTexts, statementFragment, storedDoc, typeInClause } from "../support/statement";
 import { saveRevision, storedVersions, versionDoc } from "../support/versions";
 import { currentClauseStates } from "../../server/queries/clause-states";
-import { restoreConfirmation } from "../../app/versions/restore-names";
+import { restoreConfirmation } from "../../app/statement/restore-names";
 
 /**
  * The chair restores a version: a new change on top (history kept), live for everyone present,

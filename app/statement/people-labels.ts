@@ -1,5 +1,4 @@
-import type { Role } from "../../server/queries/memberships";
-import type { DelegationKind } from "../../server/queries/delegations";
+import type { DelegationKind, Role } from "./vocabulary";
 
 export const roleLabels: Record<Role, string> = {
   secretariat: "Secretariat",

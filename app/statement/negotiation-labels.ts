@@ -1,7 +1,5 @@
-import type { ProposalKind, ProposalStatus } from "../../server/queries/proposals";
-import type { ClauseSignal } from "../../server/queries/clause-signals";
-import type { ClauseState } from "../../server/queries/clause-states";
-import { provisionalLabel, type ClauseInfo, type Part } from "../editor/numbering";
+import { provisionalLabel, type ClauseInfo, type Part } from "./numbering";
+import type { ClauseSignal, ClauseState, ProposalKind, ProposalStatus } from "./vocabulary";
 
 export interface LabelledProposal {
   id: string;

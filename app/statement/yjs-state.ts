@@ -1,7 +1,7 @@
 import * as Y from "yjs";
 import type { JSONContent } from "@tiptap/core";
 import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProsemirrorJSON } from "@tiptap/y-tiptap";
-import { statementField, statementSchema } from "../../app/editor/schema";
+import { statementField, statementSchema } from "./schema";
 
 /** The Yjs update that creates a statement with this content. */
 export function statementUpdate(content: JSONContent): Uint8Array {

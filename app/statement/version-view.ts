@@ -1,8 +1,8 @@
 import type { JSONContent } from "@tiptap/core";
 import type { Node as PMNode } from "@tiptap/pm/model";
-import { listClauses } from "../../app/editor/numbering";
-import type { VersionClause } from "../../app/versions/StatementText";
-import type { ClauseState } from "../queries/clause-states";
+import { listClauses } from "./numbering";
+import type { VersionClause } from "../versions/StatementText";
+import type { ClauseState } from "./vocabulary";
 
 /** A statement document with clause labels and the given states, in the shape StatementText renders. */
 export function statementView(

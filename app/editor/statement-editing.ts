@@ -1,64 +1,11 @@
-import { Extension, Node, mergeAttributes, getSchema, type AnyExtension } from "@tiptap/core";
-import StarterKit from "@tiptap/starter-kit";
+import type { AnyExtension } from "@tiptap/core";
 import { Plugin, PluginKey, TextSelection } from "@tiptap/pm/state";
 import type { Node as PMNode, Schema } from "@tiptap/pm/model";
 import { ySyncPluginKey } from "@tiptap/y-tiptap";
-import { newClauseId } from "./clause-id";
-import { listClauses, partOfSection, type Part } from "./numbering";
+import { newClauseId } from "../statement/clause-id";
+import { listClauses, partOfSection, type Part } from "../statement/numbering";
+import { Clause, statementNodes } from "../statement/schema";
 import { NegotiationOverlay } from "./negotiation-overlay";
-
-/**
- * The inline and block content a clause may hold (paragraphs, lists, italic, bold …), shared with
- * a proposal's drafting document so that content moves between the two unchanged.
- */
-export const clauseContentKit = StarterKit.configure({
-  document: false,
-  undoRedo: false,
-  heading: false,
-  codeBlock: false,
-  code: false,
-  blockquote: false,
-  horizontalRule: false,
-  link: false,
-  trailingNode: false,
-});
-
-/** What a clause node holds; a proposal's drafting document holds the same. */
-export const clauseContent = "(paragraph | bulletList | orderedList)+";
-
-/**
- * The structure of a Joint Statement: a title, then the preambular part and the operative part,
- * each a list of clauses. The parts are nodes so that a clause's kind follows from where it
- * stands, and moving a clause across the boundary changes its kind with nothing else to update.
- */
-const StatementDocument = Node.create({
-  name: "doc",
-  topNode: true,
-  content: "title preamble operative",
-});
-
-const Title = Node.create({
-  name: "title",
-  content: "text*",
-  marks: "italic bold",
-  defining: true,
-  parseHTML: () => [{ tag: "h1" }],
-  renderHTML: ({ HTMLAttributes }) => ["h1", mergeAttributes(HTMLAttributes, { class: "statement-title" }), 0],
-});
-
-function partNode(name: "preamble" | "operative", label: string) {
-  return Node.create({
-    name,
-    content: "clause+",
-    isolating: true,
-    parseHTML: () => [{ tag: `section[data-part="${partOfSection[name]}"]` }],
-    renderHTML: ({ HTMLAttributes }) => [
-      "section",
-      mergeAttributes(HTMLAttributes, { "data-part": partOfSection[name], "aria-label": label, class: `part part-${name}` }),
-      0,
-    ],
-  });
-}
 
 declare module "@tiptap/core" {
   interface Commands<ReturnType> {
@@ -94,22 +41,8 @@ function emptyClause(schema: Schema): PMNode {
   return schema.nodes.clause.create({ id: newClauseId() }, schema.nodes.paragraph.create());
 }
 
-const Clause = Node.create({
-  name: "clause",
-  content: clauseContent,
-  defining: true,
-  addAttributes() {
-    return {
-      id: {
-        default: null,
-        parseHTML: (el) => el.getAttribute("data-clause-id"),
-        renderHTML: (attrs) => (attrs.id ? { "data-clause-id": attrs.id } : {}),
-      },
-    };
-  },
-  parseHTML: () => [{ tag: "div[data-clause-id]" }, { tag: "div.clause" }],
-  renderHTML: ({ HTMLAttributes }) => ["div", mergeAttributes(HTMLAttributes, { class: "clause" }), 0],
-
+/** The clause node as the editor uses it: the model's node with the drafting commands and shortcuts. */
+const EditableClause = Clause.extend({
   addCommands() {
     return {
       insertClauseAfter:
@@ -272,23 +205,10 @@ const Clause = Node.create({
   },
 });
 
-/**
- * The one extension list that defines a statement's content: used by the editor, by the server
- * (seeding, reading a Y.Doc) and by exporters, so all agree on the schema.
- */
-export const statementExtensions: AnyExtension[] = [
-  clauseContentKit,
-  StatementDocument,
-  Title,
-  partNode("preamble", "Preambular part"),
-  partNode("operative", "Operative part"),
-  Clause,
+
+/** What the statement editor is made of: the statement's schema, editable, with the negotiation overlay. */
+export const statementEditorExtensions: AnyExtension[] = [
+  ...statementNodes(EditableClause),
   // Labels, states and brackets: derived for display, never stored, so they stay right whatever edits converge.
   NegotiationOverlay,
-] as AnyExtension[];
-
-export const statementSchema: Schema = getSchema(statementExtensions);
-
-/** Name of the Y.XmlFragment that holds the statement (Tiptap Collaboration's default field). */
-export const statementField = "default";
-
+];

@@ -1,4 +1,4 @@
-import type { ClauseState } from "../../server/queries/clause-states";
+import type { ClauseState } from "./vocabulary";
 
 export interface BracketInput {
   /** Each clause's current state; a clause with no entry is open. */

@@ -1,0 +1,69 @@
+/**
+ * The words of a negotiation, shared by the pages, the server and the database's checks: who
+ * takes part, what a clause, a signal, a proposal and a silence procedure can be.
+ */
+
+/** People. */
+export type Role = "secretariat" | "chair" | "delegate" | "observer";
+export const roles: readonly Role[] = ["secretariat", "chair", "delegate", "observer"];
+export type DelegationKind = "state" | "un_entity" | "organization" | "group";
+export const delegationKinds: readonly DelegationKind[] = ["state", "un_entity", "organization", "group"];
+
+/** Clauses. */
+export type ClauseState = "open" | "under_negotiation" | "agreed_ad_ref" | "agreed";
+export const clauseStates: readonly ClauseState[] = ["open", "under_negotiation", "agreed_ad_ref", "agreed"];
+/** A delegation's position on a clause: it can accept it, not yet (with a reason), or with a reservation. */
+export type ClauseSignal = "accept" | "not_yet" | "reservation";
+export const clauseSignals: readonly ClauseSignal[] = ["accept", "not_yet", "reservation"];
+
+/** Proposals. */
+export type ProposalKind = "replace" | "delete" | "retain" | "add";
+export type ProposalStatus = "draft" | "submitted" | "accepted" | "rejected" | "merged" | "withdrawn";
+export type Position = "cosponsor" | "support" | "object";
+export const proposalKinds: readonly ProposalKind[] = ["replace", "delete", "retain", "add"];
+/** Statuses in which a proposal still waits for the chair. */
+export const openStatuses: readonly ProposalStatus[] = ["draft", "submitted"];
+/** Statuses of proposals set aside: their text is history, shown in full on their own page only. */
+export const setAsideStatuses: readonly ProposalStatus[] = ["withdrawn", "rejected"];
+export type ProposalEventKind =
+  | "created"
+  | "submitted"
+  | "revised"
+  | "withdrawn"
+  | "cosponsored"
+  | "supported"
+  | "objected"
+  | "position_withdrawn"
+  | "accepted"
+  | "rejected"
+  | "merged";
+
+/** Procedures and records. */
+export type SilenceStatus = "running" | "broken" | "passed" | "cancelled";
+export type InvitationStatus = "pending" | "accepted" | "expired" | "revoked";
+/** What can happen, by area. Comments are conversation, not decisions, and are not recorded. */
+export type AuditAction =
+  | "proposal.created"
+  | "proposal.submitted"
+  | "proposal.revised"
+  | "proposal.withdrawn"
+  | "proposal.cosponsored"
+  | "proposal.supported"
+  | "proposal.objected"
+  | "proposal.position_withdrawn"
+  | "proposal.accepted"
+  | "proposal.rejected"
+  | "proposal.merged"
+  | "signal.set"
+  | "clause_state.set"
+  | "silence.opened"
+  | "silence.cancelled"
+  | "silence.broken"
+  | "silence.passed"
+  | "version.created"
+  | "version.restored"
+  | "role.assigned"
+  | "role.changed"
+  | "member.removed"
+  | "invitation.accepted"
+  | "export.downloaded";
