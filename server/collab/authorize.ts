@@ -8,13 +8,12 @@ import type { SessionUser } from "../queries/sessions";
 import { findUser } from "../queries/users";
 import { findDelegation } from "../queries/delegations";
 import { colorFor } from "../../app/statement/presence-colors";
-import type { Authorization } from "./endpoint";
+import type { Authorization } from "./upgrade";
 import type { PresenceIdentity } from "./presence";
 import { openStatuses } from "../../app/statement/vocabulary";
 
 type Decision =
-  | { ok: false; status: 403 | 404 }
-  | { ok: true; conferenceId: string; canWrite: boolean; role: string; delegationId: string | null };
+  { ok: false; status: 403 | 404 } | { ok: true; conferenceId: string; canWrite: boolean; role: string; delegationId: string | null };
 
 /**
  * The collaboration endpoint's access decisions, made by the same permission module as the
@@ -45,7 +44,7 @@ export function collabAccess(sql: Sql, auth: Auth) {
   /** How everyone in a document sees this person: their name, role and delegation, never what their client says. */
   async function identity(
     user: { id: string; name: string },
-    decision: { conferenceId: string; role: string; delegationId: string | null }
+    decision: { conferenceId: string; role: string; delegationId: string | null },
   ): Promise<PresenceIdentity> {
     const delegation = decision.delegationId ? await findDelegation(sql, decision.conferenceId, decision.delegationId) : null;
     // Named as the statement page names its own user, so that both agree.

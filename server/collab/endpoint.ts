@@ -1,21 +1,15 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type * as Y from "yjs";
-import * as decoding from "lib0/decoding";
-import * as syncProtocol from "y-protocols/sync";
-import { WebSocketServer, type WebSocket, type RawData } from "ws";
-import { Room, ProtocolError, type DocumentStore, type Peer } from "./room";
+import { WebSocketServer } from "ws";
+import { Room, type DocumentStore } from "./room";
+import { Connection } from "./connection";
+import { UpgradeHandler, type Authorization } from "./upgrade";
 import type { RoomLocks } from "./clause-locks";
 import type { Relay } from "./relay";
-import type { PresenceIdentity } from "./presence";
 import type { DocumentModel } from "./schema-guard";
 import type { AccessEvent } from "../auth/access-events";
-import { closeCodes, encodeAwareness, encodeSyncStep2, messageAwareness, messageQueryAwareness, messageSync } from "../../app/statement/protocol";
-
-/** Who is connecting and what they may do, decided before the WebSocket handshake. */
-export type Authorization =
-  | { ok: false; status: 401 | 403 | 404 }
-  | { ok: true; userId: string; sessionId: string; conferenceId: string; canWrite: boolean; identity: PresenceIdentity };
+import { closeCodes } from "../../app/statement/protocol";
 
 export interface CollabOptions {
   store: DocumentStore;
@@ -57,56 +51,12 @@ export interface CollabEndpoint {
   close(): Promise<void>;
 }
 
-const pathPattern = /^\/collab\/([^/?#]+)$/;
-
-const statusText: Record<number, string> = {
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  429: "Too Many Requests",
-  503: "Service Unavailable",
-};
-
-/** A peer with the identity it was admitted with. */
-interface Connection extends Peer {
-  room: Room;
-  userId: string;
-  sessionId: string;
-  conferenceId: string;
-  documentId: string;
-}
-
-function refuse(socket: Duplex, status: number, reason = statusText[status] ?? "Error") {
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(
-      reason
-    )}\r\n\r\n${reason}`
-  );
-}
-
-/** Browsers send Origin on WebSocket handshakes; scripts may send none. */
-function fromThisSite(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (!origin) return true;
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
-}
-
-function toBytes(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-}
-
+/**
+ * The collaboration server: the way in (UpgradeHandler), one Connection per open socket, and the
+ * rooms they join, each held in memory while anyone has it open or a change to it is under way.
+ */
 export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
   const log = options.log ?? ((msg: string, err?: unknown) => console.error(`[collab] ${msg}`, err ?? ""));
-  const maxBuffered = options.maxBufferedBytes ?? 8 * 1024 * 1024;
-  const maxPerUser = options.maxConnectionsPerUser ?? 20;
-  /** Open connections (and upgrades under way) per person. */
-  const perUser = new Map<string, number>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
   const rooms = new Map<string, Room>();
   const connections = new Set<Connection>();
@@ -144,107 +94,24 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
     room.destroy();
   }
 
-  function handleMessage(room: Room, peer: Peer, message: Uint8Array) {
-    const decoder = decoding.createDecoder(message);
-    const type = decoding.readVarUint(decoder);
-    switch (type) {
-      case messageSync: {
-        const step = decoding.readVarUint(decoder);
-        const payload = decoding.readVarUint8Array(decoder);
-        if (step === syncProtocol.messageYjsSyncStep1) {
-          let diff: Uint8Array;
-          try {
-            diff = room.diffFor(payload);
-          } catch {
-            throw new ProtocolError("malformed state vector");
-          }
-          peer.send(encodeSyncStep2(diff));
-        } else if (step === syncProtocol.messageYjsSyncStep2 || step === syncProtocol.messageYjsUpdate) {
-          room.receiveUpdate(payload, peer);
-        } else {
-          throw new ProtocolError(`unknown sync message ${step}`);
-        }
-        return;
-      }
-      case messageAwareness:
-        room.receiveAwareness(decoding.readVarUint8Array(decoder), peer);
-        return;
-      case messageQueryAwareness:
-        peer.send(encodeAwareness(room.awarenessState()));
-        return;
-      default:
-        throw new ProtocolError(`unknown message type ${type}`);
-    }
-  }
-
-  function connect(ws: WebSocket, documentId: string, who: Extract<Authorization, { ok: true }>) {
-    const room = roomFor(documentId);
-    let alive = true;
-    const peer: Connection = {
-      room,
-      userId: who.userId,
-      sessionId: who.sessionId,
-      conferenceId: who.conferenceId,
-      documentId,
-      canWrite: who.canWrite,
-      owner: who.userId,
-      identity: who.identity,
-      awarenessClients: new Set(),
-      send(message) {
-        if (ws.readyState !== ws.OPEN) return;
-        if (ws.bufferedAmount > maxBuffered) {
-          peer.close(closeCodes.slowConsumer, "too far behind; reconnect to resync");
-          return;
-        }
-        ws.send(message);
-      },
-      close(code, reason) {
-        if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason.slice(0, 120));
-        // A peer that does not complete the closing handshake is dropped anyway.
-        setTimeout(() => ws.terminate(), 2000).unref();
-      },
-    };
-    const onMessage = (data: RawData, isBinary: boolean) => {
-      if (!room.peers.has(peer)) return;
-      try {
-        if (!isBinary) throw new ProtocolError("text frames are not part of the protocol");
-        handleMessage(room, peer, toBytes(data));
-      } catch (err) {
-        const reason = err instanceof ProtocolError ? err.message : "malformed message";
-        peer.close(closeCodes.malformed, reason);
-        room.leave(peer);
-      }
-    };
-    ws.on("message", (data, isBinary) => {
-      // Until the document is fully loaded, messages wait in arrival order.
-      room.ready.then(
-        () => onMessage(data, isBinary),
-        () => {}
-      );
-    });
-    ws.on("pong", () => (alive = true));
-    const ping = setInterval(() => {
-      if (!alive) return ws.terminate();
-      alive = false;
-      ws.ping();
-    }, 30_000);
-    ws.on("error", (err) => log(`socket error on ${documentId}: ${err.message}`));
-    connections.add(peer);
-    ws.on("close", () => {
-      clearInterval(ping);
-      connections.delete(peer);
-      room.leave(peer);
-      void releaseIfEmpty(room);
-    });
-    room.ready.then(
-      () => {
-        if (ws.readyState !== ws.OPEN) return;
-        room.peers.add(peer);
-        room.greet(peer);
-      },
-      () => {}
-    );
-  }
+  const upgrades = new UpgradeHandler({
+    wss,
+    authorize: options.authorize,
+    maxConnectionsPerUser: options.maxConnectionsPerUser ?? 20,
+    log,
+    admitted(ws, documentId, who) {
+      const room = roomFor(documentId);
+      const connection = new Connection(ws, room, documentId, who, {
+        maxBufferedBytes: options.maxBufferedBytes ?? 8 * 1024 * 1024,
+        log,
+        closed(c) {
+          connections.delete(c);
+          void releaseIfEmpty(room);
+        },
+      });
+      connections.add(connection);
+    },
+  });
 
   return {
     rooms,
@@ -267,49 +134,7 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
       for (const ws of wss.clients) bufferedBytes += ws.bufferedAmount;
       return { rooms: rooms.size, connections: wss.clients.size, awarenessStates, bufferedBytes };
     },
-    handleUpgrade(req, socket, head) {
-      const url = new URL(req.url ?? "/", "http://localhost");
-      const match = pathPattern.exec(url.pathname);
-      if (!match) return false;
-      if (closing) {
-        refuse(socket, 503);
-        return true;
-      }
-      // A page of another site must not open a connection with this site's cookie.
-      if (!fromThisSite(req)) {
-        refuse(socket, 403);
-        return true;
-      }
-      let documentId: string;
-      try {
-        documentId = decodeURIComponent(match[1]);
-      } catch {
-        refuse(socket, 404);
-        return true;
-      }
-      options.authorize(req, documentId).then(
-        (who) => {
-          if (!who.ok) return refuse(socket, who.status);
-          // The client gave up while it was being authorized.
-          if (socket.destroyed) return;
-          const open = perUser.get(who.userId) ?? 0;
-          if (open >= maxPerUser) return refuse(socket, 429);
-          // Counted from here, and until the socket closes, however the upgrade ends.
-          perUser.set(who.userId, open + 1);
-          socket.once("close", () => {
-            const left = (perUser.get(who.userId) ?? 1) - 1;
-            if (left > 0) perUser.set(who.userId, left);
-            else perUser.delete(who.userId);
-          });
-          wss.handleUpgrade(req, socket, head, (ws) => connect(ws, documentId, who));
-        },
-        (err) => {
-          log(`upgrade for ${documentId} failed`, err);
-          refuse(socket, 503);
-        }
-      );
-      return true;
-    },
+    handleUpgrade: (req, socket, head) => upgrades.handle(req, socket, head),
     async handleAccessEvent(event) {
       if (event.type === "session-ended" || event.type === "user-sessions-ended") {
         for (const c of connections) {
@@ -320,7 +145,7 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
         return;
       }
       const affected = [...connections].filter((c) =>
-        event.type === "document" ? c.documentId === event.documentId : c.userId === event.userId && c.conferenceId === event.conferenceId
+        event.type === "document" ? c.documentId === event.documentId : c.userId === event.userId && c.conferenceId === event.conferenceId,
       );
       // One check per person and document, whatever number of tabs they have open.
       const checks = new Map<string, Promise<{ canWrite: boolean } | null>>();
@@ -338,6 +163,7 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
     },
     async close() {
       closing = true;
+      upgrades.close();
       for (const ws of wss.clients) ws.close(closeCodes.goingAway, "server shutting down");
       await Promise.all([...rooms.values()].map((room) => room.drain()));
       for (const room of rooms.values()) room.destroy();

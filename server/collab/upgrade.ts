@@ -1,0 +1,115 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import type { WebSocket, WebSocketServer } from "ws";
+import type { Admitted } from "./connection";
+
+/** Who is connecting and what they may do, decided before the WebSocket handshake. */
+export type Authorization = { ok: false; status: 401 | 403 | 404 } | ({ ok: true } & Admitted);
+
+export interface UpgradeOptions {
+  wss: WebSocketServer;
+  /** Authenticates an upgrade request for a document; a refusal is answered with its HTTP status, no socket. */
+  authorize(req: IncomingMessage, documentId: string): Promise<Authorization>;
+  /** Open connections one person may have, all documents together; more are refused with HTTP 429. */
+  maxConnectionsPerUser: number;
+  log: (msg: string, err?: unknown) => void;
+  /** A socket was admitted to a document. */
+  admitted(ws: WebSocket, documentId: string, who: Admitted): void;
+}
+
+const pathPattern = /^\/collab\/([^/?#]+)$/;
+
+const statusText: Record<number, string> = {
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  429: "Too Many Requests",
+  503: "Service Unavailable",
+};
+
+function refuse(socket: Duplex, status: number, reason = statusText[status] ?? "Error") {
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(
+      reason,
+    )}\r\n\r\n${reason}`,
+  );
+}
+
+/** Browsers send Origin on WebSocket handshakes; scripts may send none. */
+function fromThisSite(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The way into the collaboration server: an HTTP upgrade for /collab/<documentId> becomes a
+ * WebSocket only for a person signed in, from this site, with access to the document, and within
+ * their number of connections. Everything else is answered with an HTTP status and no socket.
+ */
+export class UpgradeHandler {
+  /** Open connections (and upgrades under way) per person. */
+  private readonly perUser = new Map<string, number>();
+  private closing = false;
+
+  constructor(private readonly options: UpgradeOptions) {}
+
+  /** From now on every upgrade is refused (503). */
+  close(): void {
+    this.closing = true;
+  }
+
+  /** Handles an HTTP upgrade if it is for /collab/…; returns false for other paths. */
+  handle(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const match = pathPattern.exec(url.pathname);
+    if (!match) return false;
+    if (this.closing) {
+      refuse(socket, 503);
+      return true;
+    }
+    // A page of another site must not open a connection with this site's cookie.
+    if (!fromThisSite(req)) {
+      refuse(socket, 403);
+      return true;
+    }
+    let documentId: string;
+    try {
+      documentId = decodeURIComponent(match[1]);
+    } catch {
+      refuse(socket, 404);
+      return true;
+    }
+    this.options.authorize(req, documentId).then(
+      (who) => {
+        if (!who.ok) return refuse(socket, who.status);
+        // The client gave up while it was being authorized.
+        if (socket.destroyed) return;
+        if (!this.count(who.userId, socket)) return refuse(socket, 429);
+        this.options.wss.handleUpgrade(req, socket, head, (ws) => this.options.admitted(ws, documentId, who));
+      },
+      (err) => {
+        this.options.log(`upgrade for ${documentId} failed`, err);
+        refuse(socket, 503);
+      },
+    );
+    return true;
+  }
+
+  /** Counts a person's socket from here, and until it closes, however the upgrade ends; false past their limit. */
+  private count(userId: string, socket: Duplex): boolean {
+    const open = this.perUser.get(userId) ?? 0;
+    if (open >= this.options.maxConnectionsPerUser) return false;
+    this.perUser.set(userId, open + 1);
+    socket.once("close", () => {
+      const left = (this.perUser.get(userId) ?? 1) - 1;
+      if (left > 0) this.perUser.set(userId, left);
+      else this.perUser.delete(userId);
+    });
+    return true;
+  }
+}
