@@ -1,4 +1,4 @@
-import { Extension, Node, mergeAttributes, getSchema, type AnyExtension } from "@tiptap/core";
+import { Node, mergeAttributes, getSchema, type AnyExtension } from "@tiptap/core";
 import StarterKit from "@tiptap/starter-kit";
 import { Plugin, PluginKey, TextSelection } from "@tiptap/pm/state";
 import type { Node as PMNode, Schema } from "@tiptap/pm/model";
@@ -103,7 +103,7 @@ const Clause = Node.create({
       id: {
         default: null,
         parseHTML: (el) => el.getAttribute("data-clause-id"),
-        renderHTML: (attrs) => (attrs.id ? { "data-clause-id": attrs.id } : {}),
+        renderHTML: (attrs) => (attrs.id ? { "data-clause-id": attrs.id as string } : {}),
       },
     };
   },

@@ -2,7 +2,7 @@ import type postgres from "postgres";
 import { canonicalJson, entryHash } from "./hash";
 
 /** A transaction: an entry is only ever written together with the change it records. */
-export type Tx = postgres.TransactionSql<{}>;
+export type Tx = postgres.TransactionSql;
 
 /** What can happen, by area. Comments are conversation, not decisions, and are not recorded. */
 export type AuditAction =
