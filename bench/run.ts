@@ -19,7 +19,6 @@ import {
   isConcord,
   repoRoot,
   serverKinds,
-  startConcordInstance,
   startRedis,
   startServer,
   type RunningServer,
@@ -88,7 +87,7 @@ const note = (line: string) => console.log(`  · ${line}`);
 // ---------------------------------------------------------------------------------------------
 // Cleanup, also on Ctrl-C
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
+const cleanups: (() => unknown)[] = [];
 async function cleanupAll() {
   for (const c of cleanups.splice(0).reverse()) {
     try {
@@ -459,7 +458,7 @@ async function runCase(ctx: Context, kind: ServerKind, n: number): Promise<CaseR
     const typists = reports.filter((r) => r.index < settings.typists);
     const savedAll = isConcord(kind) ? typists.every((r) => r.saved) : null;
     if (isConcord(kind) && typists.some((r) => r.readOnly !== false))
-      note(`some typists were read-only: ${typists.filter((r) => r.readOnly !== false).map((r) => r.index)}`);
+      note(`some typists were read-only: ${typists.filter((r) => r.readOnly !== false).map((r) => r.index).join(",")}`);
 
     // Latency of every delivery: to clients on the sender's instance, and (two instances) to the other's.
     const same: number[] = [];
@@ -562,7 +561,7 @@ async function twoInstanceSupport(ctx: Context): Promise<string | null> {
     await withTimeout(Promise.all([a.synced, b.synced]), 30_000, "probe clients to sync");
     const text = (await import("./lib/statement")).clauseText(a.doc, 0);
     a.doc.transact(() => text.insert(text.length, " [probe]", {}));
-    const relayed = await waitUntil(() => b.doc.getXmlFragment("default").toString().includes("[probe]"), 5000);
+    const relayed = await waitUntil(() => b.doc.getXmlFragment("default").toJSON().includes("[probe]"), 5000);
     return relayed
       ? null
       : "an edit on instance A did not reach a client of instance B within 5 s (REDIS_URL support not in server/collab yet?)";

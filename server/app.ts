@@ -60,7 +60,7 @@ async function loadRemixBuild(): Promise<ServerBuild> {
   try {
     return (await import(pathToFileURL(file).href)) as ServerBuild;
   } catch (err) {
-    throw new Error(`The web app is not built (${file}): run \`npm run build\` first. ${(err as Error).message}`);
+    throw new Error(`The web app is not built (${file}): run \`npm run build\` first. ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -92,24 +92,25 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
   app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
   app.get("/documents/:documentId/events", (req, res) => live.handle(req, res));
-  app.all(
-    "*",
-    createRequestHandler({
-      build: withErrorReferences(build),
-      // Remix's development mode sends errors to the browser with their stacks; whatever NODE_ENV
-      // says, nobody but the server log sees those (app/entry.server.tsx, handleError).
-      mode: "production",
-      getLoadContext: (req, res) => ({
-        sql,
-        config,
-        auth,
-        collab,
-        clientAddress: req.ip ?? "unknown",
-        cspNonce: cspNonce(res),
-        errorReference: newErrorReference(),
-      }),
-    })
-  );
+  const handleRequest = createRequestHandler({
+    build: withErrorReferences(build),
+    // Remix's development mode sends errors to the browser with their stacks; whatever NODE_ENV
+    // says, nobody but the server log sees those (app/entry.server.tsx, handleError).
+    mode: "production",
+    getLoadContext: (req, res) => ({
+      sql,
+      config,
+      auth,
+      collab,
+      clientAddress: req.ip ?? "unknown",
+      cspNonce: cspNonce(res),
+      errorReference: newErrorReference(),
+    }),
+  });
+  // Express 4 does not await a handler: a rejection goes to the error handler below.
+  app.all("*", (req, res, next) => {
+    handleRequest(req, res, next).catch(next);
+  });
   app.use(answerExpressError);
 
   const unlisten = await subscribeAccessEvents(sql, (event) => {

@@ -47,7 +47,8 @@ async function main() {
 main().catch((err) => {
   // Configuration and start-up problems are reported as one readable line.
   if (err instanceof ConfigError) console.error(err.message);
-  else if (err?.code === "EADDRINUSE") console.error(`Cannot start: port ${err.port} is already in use (set PORT).`);
+  else if ((err as { code?: unknown } | null)?.code === "EADDRINUSE")
+    console.error(`Cannot start: port ${String((err as { port?: unknown }).port)} is already in use (set PORT).`);
   else console.error(`Cannot start Concord: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

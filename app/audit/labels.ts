@@ -65,7 +65,8 @@ function valueText(value: unknown): string {
     return JSON.stringify(value);
   }
   if (Array.isArray(value)) return value.map(valueText).join(", ");
-  return String(value);
+  // What is left is a string, number or boolean (the subject is JSON).
+  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 /**

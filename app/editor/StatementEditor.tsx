@@ -20,7 +20,7 @@ export interface LocalUser {
 /** The id of the clause holding the selection, if any. */
 function currentClauseId(editor: Editor): string | null {
   const { $from } = editor.state.selection;
-  for (let d = $from.depth; d > 0; d--) if ($from.node(d).type.name === "clause") return $from.node(d).attrs.id ?? null;
+  for (let d = $from.depth; d > 0; d--) if ($from.node(d).type.name === "clause") return ($from.node(d).attrs.id as string | null) ?? null;
   return null;
 }
 

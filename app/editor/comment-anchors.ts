@@ -125,7 +125,7 @@ export function selectionAnchor(state: EditorState): (EncodedAnchor & { clauseId
     if (node.type.name === "clause") {
       // Both ends must be in the same clause.
       if ($to.depth < d || $to.node(d) !== node) return null;
-      clauseId = node.attrs.id ?? null;
+      clauseId = (node.attrs.id as string | null) ?? null;
       break;
     }
   }
@@ -135,8 +135,9 @@ export function selectionAnchor(state: EditorState): (EncodedAnchor & { clauseId
   if (!quote.trim()) return null;
   return {
     clauseId,
-    start: encodeRelativePosition(absolutePositionToRelativePosition(from, sync.type, sync.binding.mapping)),
-    end: encodeRelativePosition(absolutePositionToRelativePosition(to, sync.type, sync.binding.mapping)),
+    // y-tiptap declares the result as any; it is a Y.RelativePosition.
+    start: encodeRelativePosition(absolutePositionToRelativePosition(from, sync.type, sync.binding.mapping) as Y.RelativePosition),
+    end: encodeRelativePosition(absolutePositionToRelativePosition(to, sync.type, sync.binding.mapping) as Y.RelativePosition),
     quote,
   };
 }

@@ -22,7 +22,9 @@ const deleting = new Map<string, Promise<void>>();
 function deleteCopy(name: string, after: Promise<unknown> = Promise.resolve()): void {
   const done: Promise<void> = (deleting.get(name) ?? Promise.resolve())
     .then(() => after)
-    .then(() => idb.deleteDB(name))
+    .then(async () => {
+      await idb.deleteDB(name);
+    })
     .catch((err) => console.error(`Could not delete the local copy ${name}`, err))
     .finally(() => {
       if (deleting.get(name) === done) deleting.delete(name);

@@ -57,7 +57,7 @@ export function useLiveUpdates(documentId: string): LiveNotice[] {
     source.onmessage = (e) => {
       reload();
       try {
-        const { notice } = JSON.parse(e.data) as { notice: string | null };
+        const { notice } = JSON.parse(e.data as string) as { notice: string | null };
         if (notice) setNotices((list) => [...list.slice(-4), { id: nextId++, text: notice }]);
       } catch {
         // not ours

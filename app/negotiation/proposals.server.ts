@@ -19,7 +19,7 @@ export async function answeringRefusals<T>(run: () => Promise<T>) {
     return {
       ok: false as const,
       response: data(
-        { ok: false as const, errors: { [err.field ?? "form"]: [err.message] } as Record<string, string[]> },
+        { ok: false as const, errors: { [err.field ?? "form"]: [err.message] } },
         { status: err.status }
       ),
     };

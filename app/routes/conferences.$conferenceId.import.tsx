@@ -119,7 +119,7 @@ async function previewAction(request: Request, context: AppLoadContext, user: Se
   if ((form ? form.get("intent") : seen.intent) !== "preview") return invalid({ errors: { form: ["Unknown action."] } });
   if (tooLarge || !form)
     return data(
-      { ok: false as const, errors: { file: [`The file is larger than ${maxUploadBytes / 1024 / 1024} MB.`] } as FieldErrors, values },
+      { ok: false as const, errors: { file: [`The file is larger than ${maxUploadBytes / 1024 / 1024} MB.`] }, values },
       { status: 413 }
     );
   const file = form.get("file");

@@ -293,9 +293,10 @@ export default function PeoplePage() {
   const removeId = new URLSearchParams(location.search).get("remove");
   const removing = removeId ? members.find((m) => m.userId === removeId && m.userId !== currentUserId) : undefined;
   const confirmHeading = useRef<HTMLHeadingElement>(null);
+  const removingId = removing?.userId;
   useEffect(() => {
-    if (removing) confirmHeading.current?.focus();
-  }, [removing?.userId]);
+    if (removingId) confirmHeading.current?.focus();
+  }, [removingId]);
 
   const roleOptions = roles.map((r) => ({ value: r, label: roleLabels[r] }));
   const delegationOptions = [

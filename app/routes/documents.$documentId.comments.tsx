@@ -46,7 +46,8 @@ const threadSchema = z.object({ threadId });
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { user, access, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
   const form = await readProtectedForm(request, context, user);
-  const intent = String(form.get("intent") ?? "");
+  const intentField = form.get("intent");
+  const intent = typeof intentField === "string" ? intentField : "";
   const sql = context.sql;
   const announce = () => publishNegotiationEvent(sql, { documentId: document.id, topic: "comments" });
 

@@ -92,7 +92,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       };
     } catch (err) {
       if (!(err instanceof VersionRefusal)) throw err;
-      return data({ ok: false as const, errors: { form: [err.message] } as Record<string, string[]>, values: {} }, { status: err.status });
+      return data({ ok: false as const, errors: { form: [err.message] }, values: {} }, { status: err.status });
     }
   }
   return invalid({ errors: { form: ["Unknown action."] } });

@@ -92,7 +92,8 @@ type Intent = (typeof intents)[number];
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
   const form = await readProtectedForm(request, context, user);
-  const intent = String(form.get("intent") ?? "") as Intent;
+  const intentField = form.get("intent");
+  const intent = (typeof intentField === "string" ? intentField : "") as Intent;
   if (!intents.includes(intent)) return invalid({ errors: { form: ["Choose what to do."] } });
   const actor = actorOf(access);
   const documentId = document.id;

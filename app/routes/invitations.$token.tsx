@@ -52,7 +52,7 @@ const signInSchema = z.object({
   password: z.string({ error: "Enter your password." }).min(1, "Enter your password.").max(1000, "That password is too long."),
 });
 
-const goneAnswer = (gone: Gone) => data({ ok: false as const, gone, errors: {} as FieldErrors, values: {} as Record<string, string> }, { status: goneStatus(gone) });
+const goneAnswer = (gone: Gone) => data({ ok: false as const, gone, errors: {}, values: {} }, { status: goneStatus(gone) });
 
 /** Turns the outcome of an acceptance into the answer: into the conference (signed in), or why not. */
 async function answer(result: AcceptResult, sessionCookie: (userId: string) => Promise<string | null>, values: Record<string, string> = {}) {
@@ -113,7 +113,7 @@ export default function InvitationPage() {
   const loaded = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  const gone: Gone | null = (result && "gone" in result ? (result.gone as Gone) : null) ?? (loaded.gone as Gone | null);
+  const gone: Gone | null = (result && "gone" in result ? (result.gone) : null) ?? (loaded.gone);
   const errors: FieldErrors = result && !result.ok ? result.errors : {};
   const values: Record<string, string> = result && !result.ok ? result.values : {};
 

@@ -36,8 +36,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.ok) return invalid(parsed);
   const result = await context.auth.signIn(parsed.data.email, parsed.data.password, context.clientAddress);
   if (!result.ok) {
+    const errors: FieldErrors = { form: [result.error] };
     return data(
-      { ok: false as const, errors: { form: [result.error] } as FieldErrors, values: { email: parsed.data.email } },
+      { ok: false as const, errors, values: { email: parsed.data.email } },
       {
         status: result.retryAfterMs ? 429 : 400,
         headers: result.retryAfterMs ? { "Retry-After": String(Math.ceil(result.retryAfterMs / 1000)) } : {},

@@ -51,7 +51,7 @@ export function listClauses(doc: PMNode, provisional: ReadonlySet<string> = new 
     let k = 0;
     section.forEach((clause, clauseOffset) => {
       if (clause.type.name !== "clause") return;
-      const id: string | null = clause.attrs.id ?? null;
+      const id = (clause.attrs.id as string | null) ?? null;
       const isProvisional = id !== null && provisional.has(id);
       if (isProvisional) k += 1;
       else {

@@ -53,7 +53,7 @@ function readPosition(v: unknown, field: string): RelativePositionJSON | null {
   if (item === null && type === null && tname === null) return null;
   if (!Number.isInteger(assoc) || Math.abs(assoc as number) > 1) return null;
   const id = (x: IdJSON | null) => (x ? { client: x.client, clock: x.clock } : null);
-  return { type: id(type as IdJSON | null), tname: tname as string | null, item: id(item as IdJSON | null), assoc: assoc as number };
+  return { type: id(type), tname: tname, item: id(item), assoc: assoc as number };
 }
 
 /** A caret as y-prosemirror publishes it (fresh copies of its positions), null for none, undefined if malformed. */

@@ -65,7 +65,7 @@ export const Clause = Node.create({
       id: {
         default: null,
         parseHTML: (el) => el.getAttribute("data-clause-id"),
-        renderHTML: (attrs) => (attrs.id ? { "data-clause-id": attrs.id } : {}),
+        renderHTML: (attrs) => (attrs.id ? { "data-clause-id": attrs.id as string } : {}),
       },
     };
   },

@@ -51,7 +51,7 @@ export async function openBenchDatabase(log: (line: string) => void): Promise<Be
     postmaster: () => (dataDir ? postmasterPid(dataDir) : null),
     async close() {
       await sql.end({ timeout: 5 });
-      await dropDatabase(adminUrl!, name);
+      await dropDatabase(adminUrl, name);
       await stopCluster?.();
     },
   };

@@ -27,8 +27,8 @@ export async function spawnServer(
     output += chunk.toString("utf8");
     if (output.length > 200_000) output = output.slice(-100_000);
   };
-  child.stdout!.on("data", append);
-  child.stderr!.on("data", append);
+  child.stdout.on("data", append);
+  child.stderr.on("data", append);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const stop = async (graceMs = 15_000) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -51,8 +51,8 @@ export async function spawnServer(
       child.kill("SIGKILL");
       reject(new Error(`${args.join(" ")} ${why}; output:\n${output.slice(-4000)}`));
     };
-    child.stdout!.on("data", check);
-    child.stderr!.on("data", check);
+    child.stdout.on("data", check);
+    child.stderr.on("data", check);
     child.once("exit", (code, signal) => fail(`exited (code ${code}, signal ${signal}) before listening`));
   });
   return { pid: child.pid!, port, child, output: () => output, stop };

@@ -64,7 +64,7 @@ export function clauseText(doc: Y.Doc, clause: number): Y.XmlText {
 
 /** A caret as y-prosemirror's cursor plugin puts it in awareness: relative positions, as JSON. */
 export function caretAt(text: Y.XmlText, index: number): { anchor: unknown; head: unknown } {
-  const pos = Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(text, index));
+  const pos: unknown = Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(text, index));
   return { anchor: pos, head: pos };
 }
 
@@ -72,7 +72,7 @@ export function caretAt(text: Y.XmlText, index: number): { anchor: unknown; head
 export function digest(doc: Y.Doc): string {
   const h = createHash("sha1");
   h.update(Y.encodeStateVector(doc));
-  h.update(statementFragment(doc).toString());
+  h.update(statementFragment(doc).toJSON()); // the XML text, as toString gives it
   return h.digest("hex").slice(0, 16);
 }
 

@@ -1,3 +1,4 @@
+import { stringify } from "csv-stringify/sync";
 import type { Db } from "../db/sql";
 import { auditChain, type AuditRow } from "../queries/audit-log";
 import { canonicalJson, hashInput } from "./hash";
@@ -32,20 +33,18 @@ const csvColumns = [
   "prev_hash",
   "hash",
 ];
-export const csvHeader = `${csvColumns.map(csvField).join(",")}\r\n`;
 
 /**
- * A CSV field as spreadsheets must not misread it. Every field is quoted: a spreadsheet set to a
- * locale whose separator is ";" would otherwise split an unquoted "a;=cmd()" and run the second
- * half. Text starting with =, +, -, @, a tab or a carriage return gets a leading ' so that it is
- * shown rather than run. The JSON Lines file is the exact one to re-verify.
+ * CSV as spreadsheets must not misread it (csv-stringify). Every field is quoted, the empty ones
+ * too: a spreadsheet set to a locale whose separator is ";" would otherwise split an unquoted
+ * "a;=cmd()" and run the second half. Text starting with =, +, -, @, a tab or a carriage return (or
+ * their full-width forms) gets a leading ' so that it is shown rather than run (`escape_formulas`).
+ * Records end in CRLF. The JSON Lines file is the exact one to re-verify.
  */
-export function csvField(value: string | number | null): string {
-  if (value === null) return '""';
-  const s = String(value);
-  const shown = typeof value === "string" && /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return `"${shown.replace(/"/g, '""')}"`;
-}
+const csvOptions = { quoted: true, quoted_empty: true, escape_formulas: true, record_delimiter: "windows" } as const;
+export const csvRow = (fields: readonly (string | number | null)[]): string => stringify([fields], csvOptions);
+
+export const csvHeader = csvRow(csvColumns);
 
 /** One CSV row; the subject is its canonical JSON, as hashed. */
 export function csvLine(row: AuditRow): string {
@@ -63,7 +62,7 @@ export function csvLine(row: AuditRow): string {
     row.prevHash,
     row.hash,
   ];
-  return `${fields.map(csvField).join(",")}\r\n`;
+  return csvRow(fields);
 }
 
 /** The conference's whole log in chain order, streamed (a log grows for ever). */

@@ -3,7 +3,7 @@ import { canonicalJson, entryHash } from "./hash";
 import type { AuditAction } from "../../app/statement/vocabulary";
 
 /** A transaction: an entry is only ever written together with the change it records. */
-export type Tx = postgres.TransactionSql<{}>;
+export type Tx = postgres.TransactionSql;
 
 
 export interface AuditEntryInput {

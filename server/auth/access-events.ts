@@ -18,12 +18,12 @@ export async function publishAccessEvent(sql: Sql, event: AccessEvent): Promise<
 }
 
 export async function subscribeAccessEvents(sql: Sql, handler: (event: AccessEvent) => void): Promise<() => Promise<void>> {
-  const { unlisten } = await sql.listen(channel, (payload) => {
+  const listening = await sql.listen(channel, (payload) => {
     try {
       handler(JSON.parse(payload) as AccessEvent);
     } catch {
       // A payload that is not ours is ignored.
     }
   });
-  return unlisten;
+  return () => listening.unlisten();
 }

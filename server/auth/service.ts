@@ -34,7 +34,7 @@ export function createAuth({ sql, secret, secureCookies, sessionTtlMs = 14 * 24 
 
   const tokenFrom = async (cookieHeader: string | null | undefined): Promise<string | null> => {
     if (!cookieHeader) return null;
-    const value = await cookie.parse(cookieHeader);
+    const value: unknown = await cookie.parse(cookieHeader);
     return typeof value === "string" && value.length > 0 ? value : null;
   };
 

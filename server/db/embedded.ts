@@ -132,7 +132,7 @@ export async function startEmbeddedPostgres(
       await f();
     } catch (e) {
       const detail = e instanceof Error ? e.message : lines.slice(-8).join(" | ") || "no output";
-      throw new Error(`embedded PostgreSQL could not ${what} in ${dir}: ${detail}`);
+      throw new Error(`embedded PostgreSQL could not ${what} in ${dir}: ${detail}`, { cause: e });
     }
   };
   if (!fs.existsSync(path.join(dir, "PG_VERSION"))) {

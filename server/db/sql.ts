@@ -1,6 +1,6 @@
 import postgres from "postgres";
 
-export type Sql = postgres.Sql<{}>;
+export type Sql = postgres.Sql;
 
 /** The one postgres.js instance of a process. */
 export function createSql(url: string, options: { max?: number } = {}): Sql {
@@ -11,4 +11,4 @@ export function createSql(url: string, options: { max?: number } = {}): Sql {
 }
 
 /** What query functions take: the instance itself, or a transaction begun on it. */
-export type Db = Sql | postgres.TransactionSql<{}>;
+export type Db = Sql | postgres.TransactionSql;

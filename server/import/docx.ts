@@ -1,6 +1,6 @@
 import mammoth from "mammoth";
 import { storedZip, unpackZip, type ZipLimits } from "./bounded-zip";
-import type { ImportedRun, SourceParagraph } from "./zero-draft";
+import type { SourceParagraph } from "./zero-draft";
 
 /**
  * Paragraphs of a Word document, through mammoth's HTML (which keeps italics, bold, headings and
@@ -31,7 +31,7 @@ export function paragraphsFromHtml(html: string): SourceParagraph[] {
       const t = decode(text);
       // Text outside any paragraph (rare) gets a paragraph of its own.
       current ??= { runs: [] };
-      current.runs.push({ text: t, ...(italic ? { italic: true } : {}), ...(bold ? { bold: true } : {}) } as ImportedRun);
+      current.runs.push({ text: t, ...(italic ? { italic: true } : {}), ...(bold ? { bold: true } : {}) });
       continue;
     }
     const tag = rawTag.toLowerCase();

@@ -4,7 +4,7 @@ import type { Db } from "../db/sql";
 import { listComments, type CommentRow, type StoredAnchor } from "../queries/comments";
 import { statementField, statementSchema } from "../../app/statement/schema";
 import { listClauses } from "../../app/statement/numbering";
-import { resolveAnchor, type EncodedAnchor } from "../../app/statement/anchor-positions";
+import { resolveAnchor, type EncodedAnchor, type ProsemirrorMapping } from "../../app/statement/anchor-positions";
 import { readStatement } from "./statement";
 
 /** Longest quote kept with an anchored thread; the anchor itself covers the whole range. */
@@ -37,7 +37,8 @@ export interface CommentThread extends CommentView {
 function bindStatement(ydoc: Y.Doc) {
   const fragment = ydoc.getXmlFragment(statementField);
   const { doc, mapping } = initProseMirrorDoc(fragment, statementSchema);
-  return { fragment, doc, mapping };
+  // y-tiptap declares the mapping as Map<any, any>; it is the binding's node mapping.
+  return { fragment, doc, mapping: mapping as ProsemirrorMapping };
 }
 
 /**

@@ -19,7 +19,7 @@ export async function publishNegotiationEvent(sql: Sql, event: NegotiationEvent)
 }
 
 export async function subscribeNegotiationEvents(sql: Sql, handler: (event: NegotiationEvent) => void): Promise<() => Promise<void>> {
-  const { unlisten } = await sql.listen(channel, (payload) => {
+  const listening = await sql.listen(channel, (payload) => {
     let event: NegotiationEvent;
     try {
       event = JSON.parse(payload) as NegotiationEvent;
@@ -28,5 +28,5 @@ export async function subscribeNegotiationEvents(sql: Sql, handler: (event: Nego
     }
     handler(event);
   });
-  return unlisten;
+  return () => listening.unlisten();
 }

@@ -96,8 +96,8 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
         const keepAlive = setInterval(() => send(res, ": keep-alive\n\n"), keepAliveMs);
         res.on("close", () => {
           clearInterval(keepAlive);
-          set!.delete(stream);
-          if (set!.size === 0 && streams.get(document.id) === set) streams.delete(document.id);
+          set.delete(stream);
+          if (set.size === 0 && streams.get(document.id) === set) streams.delete(document.id);
           const left = (perUser.get(user.id) ?? 1) - 1;
           if (left > 0) perUser.set(user.id, left);
           else perUser.delete(user.id);

@@ -133,7 +133,7 @@ function paragraphsOf(text: string): JSONContent[] {
     .map((line) => ({ type: "paragraph", content: [{ type: "text", text: line }] }));
 }
 
-async function statementClauses(sql: Db, documentId: string): Promise<{ clauses: ClauseInfo[]; bodyOf(c: ClauseInfo): JSONContent[] }> {
+async function statementClauses(sql: Db, documentId: string): Promise<{ clauses: ClauseInfo[]; bodyOf: (c: ClauseInfo) => JSONContent[] }> {
   const statement = await readStatement(sql, documentId);
   statement.ydoc.destroy();
   return { clauses: statement.clauses, bodyOf: (c) => statement.doc.nodeAt(c.pos)!.content.toJSON() as JSONContent[] };

@@ -12,7 +12,8 @@ export function provisionalClauseIds(
   adopted: boolean
 ): Set<string> {
   if (adopted) return new Set();
-  const stateOf = (id: string) => (states instanceof Map ? states.get(id) : (states as Record<string, ClauseState>)[id]);
+  const stateOf = (id: string): ClauseState | undefined =>
+    states instanceof Map ? (states as ReadonlyMap<string, ClauseState>).get(id) : (states as Record<string, ClauseState>)[id];
   return new Set(
     proposals
       .filter((p) => p.kind === "add" && p.status === "accepted" && p.newClauseId && stateOf(p.newClauseId) !== "agreed")

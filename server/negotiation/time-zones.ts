@@ -1,8 +1,18 @@
+import { tzOffset } from "@date-fns/tz";
+
 /**
- * Wall-clock time in an IANA time zone to an instant, without a library: the zone's offset at an
- * instant is read from Intl.DateTimeFormat. The answer is the wall time minus the zone's offset, and
- * that offset is the one in force half a day before, at, or half a day after it (clocks change at
- * most once a day): each candidate is checked by converting it back.
+ * Wall-clock time in an IANA time zone to an instant. The zone's offset at an instant comes from
+ * @date-fns/tz (`tzOffset`). The answer is the wall time minus the zone's offset, and that offset is
+ * the one in force half a day before, at, or half a day after it (clocks change at most once a day):
+ * each candidate is checked by converting it back.
+ *
+ * Kept our own on purpose (measured with @date-fns/tz 1.5.0):
+ * - `new TZDate(y, m, d, h, min, s, zone)` resolves an hour the clocks repeat according to the
+ *   *host's* time zone: 2026-10-25 02:30 Europe/Berlin gave 01:30Z with TZ=UTC and 00:30Z with
+ *   TZ=America/New_York; a deadline must be the first pass wherever the server runs. It also moves
+ *   a skipped time (02:30 on a spring-forward day) to 03:30 where we refuse it.
+ * - `tzOffset` answers any string holding "+HH" (e.g. "Mars/+05" gives 300), so the zone itself is
+ *   still checked with Intl.DateTimeFormat, which knows only real zone names.
  */
 
 export function isTimeZone(zone: string): boolean {
@@ -14,34 +24,15 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatterFor(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(zone, f);
-  }
-  return f;
-}
-
-/** The wall-clock time in `zone` at `instant`, as if it were UTC (milliseconds). */
-export function wallClock(zone: string, instant: number): number {
-  const parts = Object.fromEntries(formatterFor(zone).formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
-  return Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
-}
-
 /** The zone's offset from UTC at an instant, in milliseconds (east positive). */
 export function zoneOffset(zone: string, instant: number): number {
-  return wallClock(zone, instant - (instant % 1000)) - (instant - (instant % 1000));
+  return Math.round(tzOffset(zone, new Date(instant)) * 60_000);
+}
+
+/** The wall-clock time in `zone` at `instant`, as if it were UTC (milliseconds, whole seconds). */
+export function wallClock(zone: string, instant: number): number {
+  const second = instant - (instant % 1000);
+  return second + zoneOffset(zone, second);
 }
 
 export type ZonedTimeResult = { ok: true; instant: Date } | { ok: false; error: string };
@@ -62,8 +53,8 @@ export function zonedTimeToUtc(date: string, time: string, zone: string): ZonedT
     return { ok: false, error: "That date or time does not exist." };
   }
   // The earlier of the two candidates first, so a repeated hour resolves to its first pass.
-  const candidates = [wall - zoneOffset(zone, wall - 86_400_000 / 2), wall - zoneOffset(zone, wall + 86_400_000 / 2), wall - zoneOffset(zone, wall)]
-.sort((a, b) => a - b);
+  const halfDay = 86_400_000 / 2;
+  const candidates = [wall - halfDay, wall + halfDay, wall].map((at) => wall - zoneOffset(zone, at)).sort((a, b) => a - b);
   for (const instant of candidates) {
     if (wallClock(zone, instant) === wall) return { ok: true, instant: new Date(instant) };
   }

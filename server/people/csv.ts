@@ -1,7 +1,11 @@
+import { CsvError as ParseError, parse, type Info } from "csv-parse/sync";
+
 /**
- * A small RFC 4180 CSV reader: fields separated by commas (or semicolons, as some spreadsheet
- * locales write them, when the header row has semicolons and no commas), records by CRLF, LF or
- * CR; a field in double quotes may hold separators, line breaks and doubled quotes ("").
+ * CSV reading with csv-parse (RFC 4180): fields separated by commas (or semicolons, as some
+ * spreadsheet locales write them, when the header row has semicolons and no commas), records by
+ * CRLF, LF or CR, even mixed in one file; a field in double quotes may hold separators, line breaks
+ * and doubled quotes (""). A byte-order mark is dropped; rows may have different lengths; a quote
+ * inside an unquoted field is kept as written.
  */
 export class CsvError extends Error {}
 
@@ -11,70 +15,33 @@ export interface CsvRecord {
   fields: string[];
 }
 
+/** csv-parse takes one delimiter (or splits on each of several); choosing between "," and ";" from the header is ours. */
 export function detectDelimiter(text: string): "," | ";" {
   const firstLine = text.slice(0, text.search(/\r|\n|$/));
   return !firstLine.includes(",") && firstLine.includes(";") ? ";" : ",";
 }
 
 export function parseCsv(input: string, delimiter: "," | ";" = detectDelimiter(input)): CsvRecord[] {
-  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let field = "";
-  let quoted = false; // inside a quoted field
-  let wasQuoted = false; // the current field began with a quote
-  let row = 1;
-  let i = 0;
-
-  const endField = () => {
-    fields.push(field);
-    field = "";
-    wasQuoted = false;
-  };
-  const endRecord = () => {
-    endField();
-    records.push({ row, fields });
-    fields = [];
-    row++;
-  };
-
-  while (i < text.length) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-        } else {
-          quoted = false;
-          i++;
-        }
-      } else {
-        field += c;
-        i++;
-      }
-      continue;
-    }
-    if (c === '"' && field === "" && !wasQuoted) {
-      quoted = true;
-      wasQuoted = true;
-      i++;
-    } else if (c === delimiter) {
-      endField();
-      i++;
-    } else if (c === "\r" || c === "\n") {
-      endRecord();
-      i += c === "\r" && text[i + 1] === "\n" ? 2 : 1;
-    } else {
-      // A quote inside an unquoted field, or text after a closing quote, is kept as written.
-      field += c;
-      i++;
-    }
+  try {
+    const records = parse(input, {
+      delimiter,
+      bom: true,
+      // Without a list, csv-parse takes the first line break it meets for the whole file.
+      record_delimiter: ["\r\n", "\n", "\r"],
+      relax_quotes: true,
+      relax_column_count: true,
+      info: true,
+      // The sync typings do not follow `info: true`, which turns each record into { record, info }.
+    }) as unknown as { record: string[]; info: Info }[];
+    return records.map(({ record, info }) => ({ row: info.records, fields: record }));
+  } catch (err) {
+    if (!(err instanceof ParseError)) throw err;
+    // `records` counts the records read before the one in error.
+    const row = Number(err.records ?? 0) + 1;
+    throw new CsvError(
+      err.code === "CSV_QUOTE_NOT_CLOSED" ? `Row ${row}: a quoted field is not closed (a double quote is missing).` : `Row ${row}: ${err.message}`
+    );
   }
-  if (quoted) throw new CsvError(`Row ${row}: a quoted field is not closed (a double quote is missing).`);
-  // The last record, unless the file ended with a line break.
-  if (field !== "" || fields.length > 0 || wasQuoted) endRecord();
-  return records;
 }
 
 export const isBlankRecord = (r: CsvRecord) => r.fields.every((f) => f.trim() === "");

@@ -165,7 +165,7 @@ export async function insertRevision(
 ): Promise<void> {
   await tx`
     insert into proposal_revisions (proposal_id, revision, content, text, base_text, submitted_by)
-    values (${r.proposalId}, ${r.revision}, ${r.content ? tx.json(r.content as never) : null}, ${r.text}, ${r.baseText}, ${r.submittedBy})`;
+    values (${r.proposalId}, ${r.revision}, ${r.content ? tx.json(r.content) : null}, ${r.text}, ${r.baseText}, ${r.submittedBy})`;
 }
 
 /**

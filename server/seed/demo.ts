@@ -23,10 +23,10 @@ const demoPeople: { email: string; name: string; role: Role; delegation?: string
   { email: "secretariat@demo.test", name: "Leyla Mammadova (Secretariat)", role: "secretariat" },
   { email: "chair@demo.test", name: "Amb. Rashad Aliyev (Chair)", role: "chair" },
   { email: "observer@demo.test", name: "Press Observer", role: "observer" },
-  ...demoDelegations.map((d) => ({
+  ...demoDelegations.map((d): { email: string; name: string; role: Role; delegation: string } => ({
     email: `${d.code.toLowerCase()}@demo.test`,
     name: `Delegate of ${d.name}`,
-    role: "delegate" as Role,
+    role: "delegate",
     delegation: d.code,
   })),
 ];

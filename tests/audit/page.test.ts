@@ -35,7 +35,7 @@ function reverify(lines: Record<string, unknown>[]): number | null {
       .update(JSON.stringify(sorted(hashed)))
       .digest("hex");
     if (line.seq !== i + 1 || line.prev !== prev || digest !== hash) return i + 1;
-    prev = hash as string;
+    prev = hash;
   }
   return null;
 }

@@ -7,7 +7,7 @@ import { demoDoc } from "./fixtures";
 async function pdfText(buffer: Buffer) {
   const pdf = await getDocumentProxy(new Uint8Array(buffer));
   const { text, totalPages } = await extractText(pdf, { mergePages: false });
-  return { pages: text as string[], totalPages };
+  return { pages: text, totalPages };
 }
 
 it("writes the statement as a PDF: title, clause text, operative numbers and page numbers, without a browser", async () => {

@@ -246,7 +246,7 @@ beforeAll(async () => {
     outsider: (await createSessionUser(db.sql, { conferenceId: other.conferenceId, role: "secretariat" })).cookie,
     admin: await sessionCookieFor(db.sql, admin.id),
   });
-  for (const actor of actors) tokens[actor] = cookies[actor] ? await csrfTokenFor(server.url, cookies[actor]!) : null;
+  for (const actor of actors) tokens[actor] = cookies[actor] ? await csrfTokenFor(server.url, cookies[actor]) : null;
   const invitation = await issueInvitation(db.sql, {
     conferenceId: fixture.conferenceId,
     email: "invitee@example.org",
@@ -287,10 +287,10 @@ async function outcome(res: Response): Promise<Outcome | number> {
 }
 
 function request(check: Check, actor: Actor, method: "GET" | "POST"): Promise<Response> {
-  const headers: Record<string, string> = cookies[actor] ? { cookie: cookies[actor]! } : {};
+  const headers: Record<string, string> = cookies[actor] ? { cookie: cookies[actor] } : {};
   const url = `${server.url}${check.path(ids)}`;
   if (method === "GET") return fetch(url, { headers, redirect: "manual" });
-  const fields = { ...(tokens[actor] ? { csrf: tokens[actor]! } : {}), ...check.form };
+  const fields = { ...(tokens[actor] ? { csrf: tokens[actor] } : {}), ...check.form };
   if (check.multipart) {
     const body = new FormData();
     for (const [k, v] of Object.entries(fields)) body.append(k, v);
@@ -327,7 +327,7 @@ describe.each(actors)("as %s", (actor) => {
   }
 
   it("opens the collaboration endpoint only for members (401 signed out, 404 for others)", async () => {
-    const status = await upgradeStatus(`${server.wsUrl}/${ids.documentId}`, cookies[actor] ? { cookie: cookies[actor]! } : {});
+    const status = await upgradeStatus(`${server.wsUrl}/${ids.documentId}`, cookies[actor] ? { cookie: cookies[actor] } : {});
     const expected = { anonymous: 401, outsider: 404 }[actor as string] ?? 101;
     expect(status).toBe(expected);
   });

@@ -137,7 +137,7 @@ const textOf = (html: string) => decodeEntities(html.replace(/<[^>]+>/g, "")).re
 export function alertsIn(html: string): string[] {
   const body = html.replace(/<script[\s\S]*?<\/script>/g, "");
   const messages: string[] = [];
-  for (const m of body.matchAll(/<[a-zA-Z][\w-]*\b[^>]*\brole="alert"[^>]*>/g)) messages.push(...messagesIn(elementAt(body, m.index!)));
+  for (const m of body.matchAll(/<[a-zA-Z][\w-]*\b[^>]*\brole="alert"[^>]*>/g)) messages.push(...messagesIn(elementAt(body, m.index)));
   return messages;
 }
 
@@ -251,8 +251,8 @@ export function runServerToExit(env: Record<string, string>, timeoutMs = 30_000)
   });
   let stdout = "";
   let stderr = "";
-  child.stdout!.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-  child.stderr!.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+  child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");

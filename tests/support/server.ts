@@ -104,8 +104,8 @@ export async function spawnServer({ databaseUrl, env = {} }: ServerOptions, star
       const match = /Concord listening on http:\/\/localhost:(\d+)/.exec(output);
       if (match) settle(() => resolve(Number(match[1])));
     };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
     child.once("error", (err) => fail(`could not be spawned (${err.message})`));
     void exited.then(({ code, signal }) => fail(`exited (code ${code}, signal ${signal}) before listening`));
   });
