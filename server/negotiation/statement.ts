@@ -63,7 +63,7 @@ export async function storedStatement(sql: Db, documentId: string, provisional?:
   return readStoredDoc(sql, documentId, (ydoc) => statementFromYDoc(ydoc, provisional));
 }
 
-/** The stored statement with its Y.Doc kept, for reading Yjs positions in it; the caller destroys `ydoc`. */
+/** The stored statement with its Y.Doc kept open (tests compare it with the rooms'); the caller destroys `ydoc`. */
 export async function readStatement(sql: Db, documentId: string, provisional?: ReadonlySet<string>): Promise<Statement & { ydoc: Y.Doc }> {
   const ydoc = docOf(await loadUpdates(sql, documentId));
   return { ydoc, ...statementFromYDoc(ydoc, provisional) };
