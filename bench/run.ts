@@ -15,6 +15,7 @@ import { connectBenchClient, now, waitUntil, withTimeout, type BenchClient } fro
 import { clauseCount, digest, largeStatement } from "./lib/statement";
 import { createFixtures, createStatementDocument, openBenchDatabase, storedSize, type BenchDatabase, type Fixtures } from "./lib/concord";
 import { loadUpdates } from "../server/queries/document-state";
+import { readDoc } from "../server/negotiation/statement";
 import {
   isConcord,
   repoRoot,
@@ -635,12 +636,9 @@ async function coldLoad(ctx: Context): Promise<ColdLoadResult> {
         peak.bytes = Math.max(peak.bytes, s.bytes);
         if (Date.now() - last > 1000) {
           last = Date.now();
-          const d = new Y.Doc();
           const updates = await loadUpdates(sql, documentId);
-          Y.transact(d, () => updates.forEach((u) => Y.applyUpdate(d, u)));
           const stored = updates.reduce((sum, u) => sum + u.length, 0);
-          const compacted = Y.encodeStateAsUpdate(d).length;
-          d.destroy();
+          const compacted = readDoc(updates, (d) => Y.encodeStateAsUpdate(d).length);
           if (stored / compacted > peak.ratio) peak = { ...peak, ratio: stored / compacted, ratioBytes: stored, ratioCompacted: compacted };
         }
         await new Promise((r) => setTimeout(r, 200));

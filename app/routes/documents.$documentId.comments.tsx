@@ -1,23 +1,13 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { can } from "../../server/auth/permissions";
-import { publishNegotiationEvent } from "../../server/negotiation/events";
-import { validateCommentTarget } from "../../server/negotiation/comments";
-import {
-  createComment,
-  findThread,
-  markThreadRead,
-  pinThread,
-  setThreadResolved,
-  unpinThread,
-  type CommentRole,
-} from "../../server/queries/comments";
+import { actorOf } from "../../server/negotiation/actor";
+import { assertMayComment, assertMayPin, changeThread, markRead, replyToThread, startThread } from "../../server/negotiation/comments";
 import { maxEncodedPositionLength } from "../statement/anchor-positions";
 import { maxCommentLength } from "../statement/limits";
 import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
 import { parseForm } from "../utils/forms";
 import { done, refused } from "../utils/resource-responses";
-import { invariantResponse } from "../utils/invariant";
+import { answeringRefusals } from "../utils/refusals.server";
 
 const body = z
   .string({ error: "Write a comment." })
@@ -40,87 +30,39 @@ const threadSchema = z.object({ threadId });
 
 /**
  * Comments on a statement's clauses (action only; the statement page loads the threads and posts
- * here through fetchers). Members who may comment write, reply, resolve and reopen; the chair
- * pins; anyone who can see the statement marks a thread read. Every change is announced live.
+ * here through fetchers). The rules are in server/negotiation/comments.ts.
  */
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { user, access, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
   const form = await readProtectedForm(request, context, user);
   const intentField = form.get("intent");
   const intent = typeof intentField === "string" ? intentField : "";
+  const actor = actorOf(access);
   const sql = context.sql;
-  const announce = () => publishNegotiationEvent(sql, { documentId: document.id, topic: "comments" });
+  const documentId = document.id;
 
-  if (intent !== "read") invariantResponse(can(access, "negotiation:comment"), "Observers cannot comment.", { status: 403 });
-  if (intent === "pin" || intent === "unpin")
-    invariantResponse(can(access, "negotiation:chair"), "Only the chair pins threads.", { status: 403 });
+  return answeringRefusals(refused, async () => {
+    if (intent !== "read") assertMayComment(actor);
+    if (intent === "pin" || intent === "unpin") assertMayPin(actor);
 
-  if (intent === "create") {
-    const parsed = parseForm(form, createSchema);
+    if (intent === "create") {
+      const parsed = parseForm(form, createSchema);
+      if (!parsed.ok) return refused(parsed);
+      const { clauseId, anchorStart, anchorEnd, body } = parsed.data;
+      const anchor = anchorStart && anchorEnd ? { start: anchorStart, end: anchorEnd } : null;
+      const threadId = await startThread(sql, actor, { documentId, clauseId, anchor, body });
+      return done({ intent, threadId });
+    }
+
+    const parsed = parseForm(form, intent === "reply" ? replySchema : threadSchema);
     if (!parsed.ok) return refused(parsed);
-    const { clauseId, anchorStart, anchorEnd } = parsed.data;
-    const target = await validateCommentTarget(
-      sql,
-      document.id,
-      clauseId,
-      anchorStart && anchorEnd ? { start: anchorStart, end: anchorEnd } : null
-    );
-    if (!target.ok) return refused({ errors: { [target.field]: [target.error] }, values: { intent, clauseId } });
-    const id = await createComment(sql, {
-      documentId: document.id,
-      clauseId,
-      parentId: null,
-      anchor: target.anchor,
-      body: parsed.data.body,
-      authorId: user.id,
-      authorRole: access.role as CommentRole,
-      delegationId: access.delegationId,
-    });
-    await markThreadRead(sql, user.id, id);
-    await announce();
-    return done({ intent, threadId: id });
-  }
-
-  const parsed = parseForm(form, intent === "reply" ? replySchema : threadSchema);
-  if (!parsed.ok) return refused(parsed);
-  const thread = await findThread(sql, document.id, parsed.data.threadId);
-  invariantResponse(thread, "There is no such comment thread.", { status: 404 });
-
-  if (intent === "reply") {
-    await sql.begin(async (tx) => {
-      await createComment(tx, {
-        documentId: document.id,
-        clauseId: thread.clauseId,
-        parentId: thread.id,
-        anchor: null,
-        body: (parsed.data as z.output<typeof replySchema>).body,
-        authorId: user.id,
-        authorRole: access.role as CommentRole,
-        delegationId: access.delegationId,
-      });
-      // Replying means having read what one replies to.
-      await markThreadRead(tx, user.id, thread.id);
-    });
-    await announce();
-    return done({ intent, threadId: thread.id });
-  }
-  if (intent === "read") {
-    // Only the reader's own markers change: nobody else needs to reload.
-    await markThreadRead(sql, user.id, thread.id);
-    return done({ intent, threadId: thread.id });
-  }
-
-  const changed =
-    intent === "resolve"
-      ? await setThreadResolved(sql, thread.id, user.id, true)
-      : intent === "reopen"
-      ? await setThreadResolved(sql, thread.id, user.id, false)
-      : intent === "pin"
-      ? await pinThread(sql, document.id, thread, user.id)
-      : intent === "unpin"
-      ? await unpinThread(sql, thread.id, user.id)
-      : null;
-  if (changed === null) return refused({ errors: { form: ["Unknown action."] } });
-  if (changed) await announce();
-  return done({ intent, threadId: thread.id });
+    const { threadId } = parsed.data;
+    if (intent === "reply")
+      await replyToThread(sql, actor, { documentId, threadId, body: (parsed.data as z.output<typeof replySchema>).body });
+    else if (intent === "read") await markRead(sql, actor, { documentId, threadId });
+    else if (intent === "resolve" || intent === "reopen" || intent === "pin" || intent === "unpin")
+      await changeThread(sql, actor, { documentId, threadId, change: intent });
+    else return refused({ errors: { form: ["Unknown action."] } });
+    return done({ intent, threadId });
+  });
 }

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { can } from "../../server/auth/permissions";
-import { readStatement } from "../../server/negotiation/statement";
+import { storedStatement } from "../../server/negotiation/statement";
 import { canSeeProposal } from "../../server/queries/proposals";
 import { negotiationMarks } from "../../server/negotiation/marks";
 import { contentDisposition, exportFilename } from "../../server/export/filename";
@@ -58,7 +58,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     `Unknown export format. Choose one of: ${[...exportFormats, "redline"].join(", ")}.`,
     {
       status: 400,
-    }
+    },
   );
   const draft = search.get("draft") === "1";
   const versionId = search.get("version");
@@ -69,7 +69,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const labels = new Map(
       listClauses(version.doc)
         .filter((c) => c.id)
-        .map((c) => [c.id!, c.label.slice(2)])
+        .map((c) => [c.id!, c.label.slice(2)]),
     );
     return deliver(
       await renderExport({
@@ -87,8 +87,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
   const marks = await negotiationMarks(context.sql, document);
   // A draft (and the compilation, a working document) shows "OP5 bis" and [brackets]; a final text is numbered densely.
-  const stored = await readStatement(context.sql, document.id, marks.provisional);
-  stored.ydoc.destroy();
+  const stored = await storedStatement(context.sql, document.id, marks.provisional);
   const labels = new Map(stored.clauses.filter((c) => c.id).map((c) => [c.id!, c.label.slice(2)]));
   const viewer = { delegationId: access.delegationId, isChair: can(access, "negotiation:chair") };
   const proposals = format === "compilation" ? marks.proposals.filter((p) => canSeeProposal(p, viewer)) : undefined;

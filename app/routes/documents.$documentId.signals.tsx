@@ -1,14 +1,11 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { recordSignal } from "../../server/queries/clause-signals";
-import { findClause } from "../../server/negotiation/clause-lookup";
-import { publishNegotiationEvent } from "../../server/negotiation/events";
-import { appendAudit } from "../../server/audit/log";
-import { textDigest } from "../../server/audit/text-digest";
+import { actorOf } from "../../server/negotiation/actor";
+import { assertMaySignal, giveSignal } from "../../server/negotiation/signals";
 import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
 import { parseForm } from "../utils/forms";
 import { done, refused } from "../utils/resource-responses";
-import { invariantResponse } from "../utils/invariant";
+import { answeringRefusals } from "../utils/refusals.server";
 import { signalLabels } from "../statement/negotiation-labels";
 import { maxReasonLength } from "../statement/limits";
 import { type ClauseSignal, clauseSignals } from "../statement/vocabulary";
@@ -32,24 +29,13 @@ const signalSchema = z
  */
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { user, access, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
-  invariantResponse(access.role === "delegate" && access.delegationId, "Only a delegate gives their delegation's signal.", { status: 403 });
-  const form = await readProtectedForm(request, context, user);
-  const parsed = parseForm(form, signalSchema);
-  if (!parsed.ok) return refused(parsed);
-  const { clauseId, signal, reason } = parsed.data;
-  if (document.adoptedAt) return refused({ errors: { form: ["The text is adopted; signals are closed."] } });
-  const clause = await findClause(context.sql, document.id, clauseId);
-  if (!clause) return refused({ errors: { clauseId: ["There is no such clause in this statement."] } });
-  const delegationId = access.delegationId;
-  await context.sql.begin(async (tx) => {
-    await recordSignal(tx, { documentId: document.id, clauseId, delegationId, signal, reason, userId: user.id });
-    await appendAudit(tx, {
-      documentId: document.id,
-      actorId: user.id,
-      action: "signal.set",
-      subject: { clauseId, clause: clause.label, delegationId, signal, reason: textDigest(signal === "accept" ? "" : reason) },
-    });
+  const actor = actorOf(access);
+  return answeringRefusals(refused, async () => {
+    assertMaySignal(actor);
+    const form = await readProtectedForm(request, context, user);
+    const parsed = parseForm(form, signalSchema);
+    if (!parsed.ok) return refused(parsed);
+    const clause = await giveSignal(context.sql, actor, { document, ...parsed.data });
+    return done({ message: `Your delegation's signal on ${clause.label}: ${signalLabels[parsed.data.signal]}.` });
   });
-  await publishNegotiationEvent(context.sql, { documentId: document.id, topic: "signals" });
-  return done({ message: `Your delegation's signal on ${clause.label}: ${signalLabels[signal]}.` });
 }

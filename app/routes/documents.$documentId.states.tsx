@@ -1,11 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { clauseState, setClauseState, textLocks } from "../../server/queries/clause-states";
-import { appendAudit } from "../../server/audit/log";
-import { textDigest } from "../../server/audit/text-digest";
-import { findClause } from "../../server/negotiation/clause-lookup";
-import { publishNegotiationEvent } from "../../server/negotiation/events";
+import { actorOf } from "../../server/negotiation/actor";
+import { changeClauseState } from "../../server/negotiation/clause-states";
 import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
+import { answeringRefusals } from "../utils/refusals.server";
 import { parseForm } from "../utils/forms";
 import { done, refused } from "../utils/resource-responses";
 import { stateLabels } from "../statement/negotiation-labels";
@@ -18,32 +16,15 @@ const stateSchema = z.object({
   reason: z.string().trim().max(maxReasonLength, `Keep it under ${maxReasonLength} characters.`).optional().default(""),
 });
 
-/**
- * The chair sets a clause's state. An agreed clause's text is locked on the collaboration server
- * (every instance reloads its locks on the event) until the chair reopens it.
- */
+/** The chair sets a clause's state (the rules are in server/negotiation/clause-states.ts). */
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { user, document } = await requireDocumentPermission(request, context, params.documentId, "negotiation:chair");
+  const { user, access, document } = await requireDocumentPermission(request, context, params.documentId, "negotiation:chair");
   const form = await readProtectedForm(request, context, user);
   const parsed = parseForm(form, stateSchema);
   if (!parsed.ok) return refused(parsed);
-  const { clauseId, state, reason } = parsed.data;
-  const locks = await textLocks(context.sql, document.id);
-  if (locks.whole === "adopted") return refused({ errors: { form: ["The text is adopted; its clauses stay agreed."] } });
-  if (locks.whole === "silence")
-    return refused({ errors: { form: ["A silence procedure is running; cancel it before changing a clause's state."] } });
-  const clause = await findClause(context.sql, document.id, clauseId);
-  if (!clause) return refused({ errors: { clauseId: ["There is no such clause in this statement."] } });
-  await context.sql.begin(async (tx) => {
-    const before = await clauseState(tx, document.id, clauseId);
-    await setClauseState(tx, { documentId: document.id, clauseId, state, reason, userId: user.id });
-    await appendAudit(tx, {
-      documentId: document.id,
-      actorId: user.id,
-      action: "clause_state.set",
-      subject: { clauseId, clause: clause.label, from: before, state, reason: textDigest(reason) },
-    });
+  const { state } = parsed.data;
+  return answeringRefusals(refused, async () => {
+    const clause = await changeClauseState(context.sql, actorOf(access), { documentId: document.id, ...parsed.data });
+    return done({ message: `${clause.label} is now ${stateLabels[state].toLowerCase()}.` });
   });
-  await publishNegotiationEvent(context.sql, { documentId: document.id, topic: "states" });
-  return done({ message: `${clause.label} is now ${stateLabels[state].toLowerCase()}.` });
 }

@@ -30,17 +30,29 @@ import { SilenceSection } from "../negotiation/SilenceSection";
 import { ExportMenu } from "../components/ExportMenu";
 import { SaveRevision } from "../versions/SaveRevision";
 import { ProposalsSection } from "../negotiation/ProposalsSection";
-import { actorOf, answeringRefusals } from "../negotiation/proposals.server";
-import { visibleProposals } from "../../server/negotiation/proposal-views";
+import { actorOf } from "../../server/negotiation/actor";
+import { listedProposals } from "../../server/negotiation/proposal-views";
 import { assertMayPropose, createProposal } from "../../server/negotiation/proposals";
+import { storedStatement } from "../../server/negotiation/statement";
 import { invalid, parseForm } from "../utils/forms";
+import { answeringRefusals } from "../utils/refusals.server";
 import { type ProposalKind, proposalKinds } from "../statement/vocabulary";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
-  const delegation = access.delegationId ? await findDelegation(context.sql, conference.id, access.delegationId) : null;
-  const { states, provisional, bracketed } = await negotiationMarks(context.sql, document);
-  const { proposals, clauses } = await visibleProposals(context.sql, document.id, actorOf(access));
+  const sql = context.sql;
+  const [delegation, marks, { clauses }, locks, comments, signals, stateHistory, silence] = await Promise.all([
+    access.delegationId ? findDelegation(sql, conference.id, access.delegationId) : null,
+    negotiationMarks(sql, document),
+    storedStatement(sql, document.id),
+    textLocks(sql, document.id),
+    loadCommentThreads(sql, document.id, user.id),
+    // Signals and states with their history (newest first), and the latest silence procedure.
+    signalHistory(sql, document.id),
+    clauseStateHistory(sql, document.id),
+    latestSilence(sql, document.id),
+  ]);
+  const { states, provisional, bracketed } = marks;
   return {
     document: { id: document.id, title: document.title },
     conference: { id: conference.id, title: conference.title },
@@ -58,17 +70,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     states,
     provisional: [...provisional],
     bracketed: [...bracketed],
-    locks: await textLocks(context.sql, document.id).then((l) => ({ whole: l.whole, clauses: [...l.clauses] })),
+    locks: { whole: locks.whole, clauses: [...locks.clauses] },
     canComment: can(access, "negotiation:comment"),
-    comments: await loadCommentThreads(context.sql, document.id, user.id),
-    // Signals and states with their history (newest first), and the latest silence procedure.
-    signals: await signalHistory(context.sql, document.id),
-    stateHistory: await clauseStateHistory(context.sql, document.id),
-    silence: await latestSilence(context.sql, document.id),
+    comments,
+    signals,
+    stateHistory,
+    silence,
     adopted: document.adoptedAt !== null,
     canSignal: access.role === "delegate" && access.delegationId !== null,
     canSeeConsensus: can(access, "negotiation:chair") || can(access, "conference:manage"),
-    proposals,
+    proposals: listedProposals(marks.proposals, clauses, actorOf(access)),
     clauseLabels: Object.fromEntries(clauses.filter((c) => c.id).map((c) => [c.id!, c.label])),
   };
 }
@@ -89,24 +100,23 @@ const proposeSchema = z.object({
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
   const form = await readProtectedForm(request, context, user);
-  // Who may propose at all is answered before what they wrote.
-  const allowed = await answeringRefusals(async () => assertMayPropose(actorOf(access), form.get("intent") === "compromise"));
-  if (!allowed.ok) return allowed.response;
-  const parsed = parseForm(form, proposeSchema);
-  if (!parsed.ok) return invalid(parsed);
-  const { intent, kind, clauseId, part } = parsed.data;
-  const created = await answeringRefusals(() =>
-    createProposal(context.sql, actorOf(access), {
+  const actor = actorOf(access);
+  return answeringRefusals(invalid, async () => {
+    // Who may propose at all is answered before what they wrote.
+    assertMayPropose(actor, form.get("intent") === "compromise");
+    const parsed = parseForm(form, proposeSchema);
+    if (!parsed.ok) return invalid(parsed);
+    const { intent, kind, clauseId, part } = parsed.data;
+    const created = await createProposal(context.sql, actor, {
       documentId: document.id,
       conferenceId: conference.id,
       kind,
       clauseId,
       part: part ?? null,
       compromise: intent === "compromise",
-    })
-  );
-  if (!created.ok) return created.response;
-  return redirect(`/documents/${document.id}/proposals/${created.value.id}`);
+    });
+    return redirect(`/documents/${document.id}/proposals/${created.id}`);
+  });
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

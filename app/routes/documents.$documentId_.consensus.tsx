@@ -4,7 +4,7 @@ import { can } from "../../server/auth/permissions";
 import { listDelegations } from "../../server/queries/delegations";
 import { currentSignals } from "../../server/queries/clause-signals";
 import { currentClauseStates } from "../../server/queries/clause-states";
-import { storedClauses } from "../../server/negotiation/clause-lookup";
+import { storedStatement } from "../../server/negotiation/statement";
 import { AppHeader } from "../components/AppHeader";
 import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
 import { requireDocumentPermission } from "../utils/auth.server";
@@ -24,7 +24,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     { status: 403 },
   );
   const [clauses, delegations, signals, states] = await Promise.all([
-    storedClauses(context.sql, document.id),
+    storedStatement(context.sql, document.id).then((s) => s.clauses),
     listDelegations(context.sql, conference.id),
     currentSignals(context.sql, document.id),
     currentClauseStates(context.sql, document.id),

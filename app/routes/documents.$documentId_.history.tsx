@@ -6,13 +6,13 @@ import { can } from "../../server/auth/permissions";
 import { textLocks } from "../../server/queries/clause-states";
 import { listVersions, type VersionSummary } from "../../server/queries/versions";
 import { createRevision } from "../../server/versions/capture";
-import { restoreVersion, VersionRefusal } from "../../server/versions/restore";
-import { publishNegotiationEvent } from "../../server/negotiation/events";
+import { restoreVersion } from "../../server/versions/restore";
 import { AppHeader } from "../components/AppHeader";
 import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
 import { CsrfInput, ErrorList, Field } from "../components/forms";
 import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
 import { invalid, parseForm } from "../utils/forms";
+import { answeringRefusals } from "../utils/refusals.server";
 import { formatUtc } from "../utils/dates";
 import { useLiveUpdates } from "../negotiation/live";
 import { LiveNotices } from "../negotiation/LiveNotices";
@@ -68,7 +68,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const parsed = parseForm(form, createSchema);
     if (!parsed.ok) return invalid(parsed);
     const created = await createRevision(context.sql, { documentId: document.id, name: parsed.data.name, userId: user.id });
-    await publishNegotiationEvent(context.sql, { documentId: document.id, topic: "versions" });
     return { ok: true as const, message: `Saved “${parsed.data.name}” (version ${created.number}).`, versionId: created.id };
   }
   if (intent === "restore") {
@@ -79,7 +78,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (form.get("confirm") !== restoreConfirmation) {
       return invalid({ errors: { form: ["Confirm the restore first: the dialog says where the current text will be kept."] } });
     }
-    try {
+    return answeringRefusals(invalid, async () => {
       const restored = await restoreVersion(context.sql, context.collab, {
         documentId: document.id,
         versionId: parsed.data.versionId,
@@ -90,10 +89,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         message: `${restored.label}: the statement now reads as it did. The text it replaced is kept as “${restored.kept}”.`,
         versionId: restored.id,
       };
-    } catch (err) {
-      if (!(err instanceof VersionRefusal)) throw err;
-      return data({ ok: false as const, errors: { form: [err.message] }, values: {} }, { status: err.status });
-    }
+    });
   }
   return invalid({ errors: { form: ["Unknown action."] } });
 }

@@ -29,7 +29,8 @@ import { EarlierRevisions } from "../negotiation/EarlierRevisions";
 import { WordDiff } from "../negotiation/WordDiff";
 import { proposalKindLabels, proposalStatusLabels } from "../statement/negotiation-labels";
 import { maxProposalTextLength, maxReasonLength } from "../statement/limits";
-import { actorOf, answeringRefusals } from "../negotiation/proposals.server";
+import { actorOf } from "../../server/negotiation/actor";
+import { answeringRefusals } from "../utils/refusals.server";
 import type { ProposalEventKind } from "../statement/vocabulary";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -103,7 +104,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!parsed.ok) return invalid(parsed);
   const reasonText = parsed.data.reason;
   const compromiseText = "text" in parsed.data ? String(parsed.data.text) : "";
-  const done = await answeringRefusals(async (): Promise<string> => {
+  const perform = async (): Promise<string> => {
     switch (intent) {
       case "submit": {
         const { revision } = await submitProposal(sql, actor, documentId, proposalId);
@@ -139,9 +140,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return `Merged into the compromise P${number}.`;
       }
     }
-  });
-  if (!done.ok) return done.response;
-  return { ok: true as const, message: done.value, errors: {} as Record<string, string[]> };
+  };
+  return answeringRefusals(invalid, async () => ({ ok: true as const, message: await perform(), errors: {} as Record<string, string[]> }));
 }
 
 const eventLabels: Record<ProposalEventKind, string> = {

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { canSeeProposal, findProposal, findRevision } from "../../server/queries/proposals";
 import { requireDocumentPermission } from "../utils/auth.server";
 import { invariantResponse } from "../utils/invariant";
-import { actorOf } from "../negotiation/proposals.server";
+import { actorOf } from "../../server/negotiation/actor";
 import type { ProposalKind } from "../statement/vocabulary";
 
 /** An earlier revision as its proposal's page shows it. */

@@ -25,7 +25,7 @@ export function parseForm<S extends z.ZodType>(form: FormData, schema: S): { ok:
   return { ok: false, errors, values };
 }
 
-/** A 400 answer carrying the field errors, for the form to show next to each field. */
-export function invalid(failure: Omit<FormFailure, "ok"> | { errors: FieldErrors; values?: Record<string, string> }) {
-  return data({ ok: false as const, errors: failure.errors, values: failure.values ?? {} }, { status: 400 });
+/** A 400 (or a refusal's status) answer carrying the field errors, for the form to show next to each field. */
+export function invalid(failure: Omit<FormFailure, "ok"> | { errors: FieldErrors; values?: Record<string, string> }, status = 400) {
+  return data({ ok: false as const, errors: failure.errors, values: failure.values ?? {} }, { status });
 }

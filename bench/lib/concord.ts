@@ -6,8 +6,7 @@ import type { Sql } from "../../server/db/sql";
 import { createMigratedDatabase, dropDatabase } from "../../server/db/create-database";
 import { startEmbeddedPostgres } from "../../server/db/embedded";
 import { createConference } from "../../server/queries/conferences";
-import { createDocument } from "../../server/queries/documents";
-import { appendUpdates } from "../../server/queries/document-state";
+import { createStoredDocument } from "../../server/negotiation/statement";
 import { createSessionUser } from "../../tests/support/sessions";
 import { postmasterPid } from "./proc";
 
@@ -86,9 +85,7 @@ export async function createFixtures(sql: Sql, { chairs, observers }: { chairs: 
 
 /** A statement document holding `update` as its first logged update, as the demo seed stores one. */
 export async function createStatementDocument(sql: Sql, conferenceId: string, title: string, update: Uint8Array): Promise<string> {
-  const document = await createDocument(sql, conferenceId, title);
-  await appendUpdates(sql, document.id, [update]);
-  return document.id;
+  return (await createStoredDocument(sql, { conferenceId, title, update })).id;
 }
 
 export async function storedSize(sql: Sql, documentId: string): Promise<{ bytes: number; rows: number; snapshot: number }> {

@@ -1,11 +1,26 @@
 import * as Y from "yjs";
 import { initProseMirrorDoc } from "@tiptap/y-tiptap";
-import type { Db } from "../db/sql";
-import { listComments, type CommentRow, type StoredAnchor } from "../queries/comments";
+import type { Db, Sql } from "../db/sql";
+import { can } from "../auth/permissions";
+import {
+  createComment,
+  findThread,
+  listComments,
+  markThreadRead,
+  pinThread,
+  setThreadResolved,
+  unpinThread,
+  type CommentRole,
+  type CommentRow,
+  type StoredAnchor,
+} from "../queries/comments";
 import { statementField, statementSchema } from "../../app/statement/schema";
 import { listClauses } from "../../app/statement/numbering";
 import { resolveAnchor, type EncodedAnchor, type ProsemirrorMapping } from "../../app/statement/anchor-positions";
-import { readStatement } from "./statement";
+import type { Actor } from "./actor";
+import { changeNegotiation } from "./change";
+import { refuse } from "./refusal";
+import { readStoredDoc } from "./statement";
 
 /** Longest quote kept with an anchored thread; the anchor itself covers the whole range. */
 const maxQuoteLength = 300;
@@ -44,29 +59,97 @@ function bindStatement(ydoc: Y.Doc) {
 /**
  * Checks where a new thread goes against the stored text: the clause must exist, and an anchor's
  * two ends must resolve, in this order, inside that clause. Returns the anchor with the text it
- * encloses now, or an error for the field at fault.
+ * encloses now; refuses for the field at fault.
  */
-export async function validateCommentTarget(
-  sql: Db,
-  documentId: string,
-  clauseId: string,
-  anchor: EncodedAnchor | null,
-): Promise<{ ok: true; anchor: StoredAnchor | null } | { ok: false; field: "clauseId" | "anchor"; error: string }> {
-  const { ydoc } = await readStatement(sql, documentId);
-  try {
+async function storedAnchor(sql: Db, documentId: string, clauseId: string, anchor: EncodedAnchor | null): Promise<StoredAnchor | null> {
+  return readStoredDoc(sql, documentId, (ydoc) => {
     const { fragment, doc, mapping } = bindStatement(ydoc);
-    const clause = listClauses(doc).find((c) => c.id === clauseId);
-    if (!clause) return { ok: false, field: "clauseId", error: "There is no such clause in the statement." };
-    if (!anchor) return { ok: true, anchor: null };
-    const range = resolveAnchor(ydoc, fragment, mapping, anchor);
-    if (!range) return { ok: false, field: "anchor", error: "The selected text could not be found in the statement; select it again." };
+    const clause = listClauses(doc).find((c) => c.id === clauseId) ?? refuse(400, "There is no such clause in the statement.", "clauseId");
+    if (!anchor) return null;
+    const range =
+      resolveAnchor(ydoc, fragment, mapping, anchor) ??
+      refuse(400, "The selected text could not be found in the statement; select it again.", "anchor");
     const end = clause.pos + doc.nodeAt(clause.pos)!.nodeSize;
-    if (range.from <= clause.pos || range.to >= end) return { ok: false, field: "anchor", error: "The selected text is not in this clause." };
+    if (range.from <= clause.pos || range.to >= end) refuse(400, "The selected text is not in this clause.", "anchor");
     const quote = doc.textBetween(range.from, range.to, " ");
-    return { ok: true, anchor: { ...anchor, quote: quote.length > maxQuoteLength ? `${quote.slice(0, maxQuoteLength - 1)}…` : quote } };
-  } finally {
-    ydoc.destroy();
-  }
+    return { ...anchor, quote: quote.length > maxQuoteLength ? `${quote.slice(0, maxQuoteLength - 1)}…` : quote };
+  });
+}
+
+/** Members who may comment write, reply, resolve and reopen; anyone who can see the statement marks a thread read. */
+export function assertMayComment(actor: Actor): void {
+  if (!can(actor, "negotiation:comment")) refuse(403, "Observers cannot comment.");
+}
+
+export function assertMayPin(actor: Actor): void {
+  if (!actor.isChair) refuse(403, "Only the chair pins threads.");
+}
+
+const announced = (changed: boolean) => (changed ? [{ topic: "comments" as const }] : []);
+
+/** A comment's author, as the thread records them. */
+const author = (actor: Actor) => ({ authorId: actor.userId, authorRole: actor.role as CommentRole, delegationId: actor.delegationId });
+
+async function thread(sql: Db, documentId: string, threadId: string) {
+  return (await findThread(sql, documentId, threadId)) ?? refuse(404, "There is no such comment thread.");
+}
+
+/** Starts a thread on a clause, or on a passage of it; the author has read it. Returns the thread's id. */
+export async function startThread(
+  sql: Sql,
+  actor: Actor,
+  input: { documentId: string; clauseId: string; anchor: EncodedAnchor | null; body: string },
+): Promise<string> {
+  const { documentId, clauseId, body } = input;
+  assertMayComment(actor);
+  const anchor = await storedAnchor(sql, documentId, clauseId, input.anchor);
+  const change = { documentId, actorId: actor.userId, announce: () => announced(true) };
+  return changeNegotiation(sql, change, async (tx) => {
+    const id = await createComment(tx, { documentId, clauseId, parentId: null, anchor, body, ...author(actor) });
+    await markThreadRead(tx, actor.userId, id);
+    return id;
+  });
+}
+
+export async function replyToThread(sql: Sql, actor: Actor, input: { documentId: string; threadId: string; body: string }): Promise<void> {
+  assertMayComment(actor);
+  const { id, clauseId } = await thread(sql, input.documentId, input.threadId);
+  const change = { documentId: input.documentId, actorId: actor.userId, announce: () => announced(true) };
+  await changeNegotiation(sql, change, async (tx) => {
+    await createComment(tx, { documentId: input.documentId, clauseId, parentId: id, anchor: null, body: input.body, ...author(actor) });
+    // Replying means having read what one replies to.
+    await markThreadRead(tx, actor.userId, id);
+  });
+}
+
+/** Only the reader's own markers change: nobody else needs to reload. */
+export async function markRead(sql: Sql, actor: Actor, input: { documentId: string; threadId: string }): Promise<void> {
+  const { id } = await thread(sql, input.documentId, input.threadId);
+  await markThreadRead(sql, actor.userId, id);
+}
+
+export type ThreadChange = "resolve" | "reopen" | "pin" | "unpin";
+
+/** Resolves, reopens, pins or unpins a thread; announced only when it changed something. */
+export async function changeThread(
+  sql: Sql,
+  actor: Actor,
+  input: { documentId: string; threadId: string; change: ThreadChange },
+): Promise<void> {
+  assertMayComment(actor);
+  if (input.change === "pin" || input.change === "unpin") assertMayPin(actor);
+  const found = await thread(sql, input.documentId, input.threadId);
+  await changeNegotiation(sql, { documentId: input.documentId, actorId: actor.userId, announce: announced }, (tx) => {
+    switch (input.change) {
+      case "resolve":
+      case "reopen":
+        return setThreadResolved(tx, found.id, actor.userId, input.change === "resolve");
+      case "pin":
+        return pinThread(tx, input.documentId, found, actor.userId);
+      case "unpin":
+        return unpinThread(tx, found.id, actor.userId);
+    }
+  });
 }
 
 const view = (c: CommentRow, viewerId: string): CommentView => ({
@@ -108,13 +191,10 @@ export async function loadCommentThreads(sql: Db, documentId: string, viewerId: 
   }
   const anchored = [...threads.values()].filter((t) => t.anchor);
   if (anchored.length > 0) {
-    const { ydoc } = await readStatement(sql, documentId);
-    try {
+    await readStoredDoc(sql, documentId, (ydoc) => {
       const { fragment, mapping } = bindStatement(ydoc);
       for (const t of anchored) t.orphaned = resolveAnchor(ydoc, fragment, mapping, t.anchor!) === null;
-    } finally {
-      ydoc.destroy();
-    }
+    });
   }
   return [...threads.values()].sort((a, b) => Number(!!b.pinned) - Number(!!a.pinned));
 }

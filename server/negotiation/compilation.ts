@@ -1,14 +1,12 @@
-import * as Y from "yjs";
 import type { Db } from "../db/sql";
 import type { DocumentRow } from "../queries/documents";
-import { loadUpdates } from "../queries/document-state";
 import { canSeeProposal, type ProposalRow } from "../queries/proposals";
 import type { ClauseInfo, Part } from "../../app/statement/numbering";
 import { proposalLabels } from "../../app/statement/negotiation-labels";
 import { wordDiff, type DiffSegment } from "../../app/statement/word-diff";
 import { excerpt } from "../../app/statement/excerpt";
 import { maxProposalTextLength } from "../../app/statement/limits";
-import { readStatement } from "./statement";
+import { readDraft, storedStatement } from "./statement";
 import { negotiationMarks } from "./marks";
 import { type ClauseState, type ProposalStatus, setAsideStatuses } from "../../app/statement/vocabulary";
 
@@ -69,27 +67,18 @@ export interface Viewer {
 
 const chairName = "The Chair";
 
-/** The plain text of a proposal's drafting document, for its sponsors while it is a draft. */
+/** The plain text of a proposal's drafting document, for its sponsors while it is a draft: its text blocks, one space apart. */
 async function draftText(sql: Db, textDocumentId: string): Promise<string> {
-  const ydoc = new Y.Doc();
-  try {
-    const updates = await loadUpdates(sql, textDocumentId);
-    Y.transact(ydoc, () => updates.forEach((u) => Y.applyUpdate(ydoc, u)));
-    const blocks: string[] = [];
-    // Every text block, whatever the drafting schema nests it in.
-    const walk = (node: Y.XmlElement | Y.XmlFragment) => {
-      const texts = node.toArray();
-      const own = texts
-        .filter((n): n is Y.XmlText => n instanceof Y.XmlText)
-        .map((t) => (t.toDelta() as { insert: unknown }[]).map((d) => (typeof d.insert === "string" ? d.insert : "")).join(""));
-      if (own.length) blocks.push(own.join(""));
-      texts.forEach((n) => n instanceof Y.XmlElement && walk(n));
-    };
-    walk(ydoc.getXmlFragment("default"));
-    return blocks.join(" ");
-  } finally {
-    ydoc.destroy();
-  }
+  const { doc } = await readDraft(sql, textDocumentId);
+  const blocks: string[] = [];
+  // Every text block, whatever the drafting schema nests it in; a hard break adds nothing.
+  doc.descendants((node) => {
+    if (!node.isTextblock) return true;
+    const text = node.textBetween(0, node.content.size, "", "");
+    if (text) blocks.push(text);
+    return false;
+  });
+  return blocks.join(" ");
 }
 
 function diffOf(p: ProposalRow, text: string, base: string): DiffSegment[] {
@@ -115,9 +104,7 @@ const involves = (p: ProposalRow, delegationId: string) =>
  */
 export async function compileStatement(sql: Db, document: DocumentRow, viewer: Viewer, filters: CompilationFilters): Promise<Compilation> {
   const { states, proposals: all, provisional, bracketed } = await negotiationMarks(sql, document);
-  const statement = await readStatement(sql, document.id, provisional);
-  statement.ydoc.destroy();
-  const clauses = statement.clauses;
+  const { clauses } = await storedStatement(sql, document.id, provisional);
   const visible = all.filter((p) => canSeeProposal(p, viewer));
   const labels = proposalLabels(visible, clauses);
   const clauseText = new Map(clauses.map((c) => [c.id, c.text]));
@@ -128,11 +115,11 @@ export async function compileStatement(sql: Db, document: DocumentRow, viewer: V
     const text = p.revision
       ? p.revision.text
       : p.textDocumentId
-      ? (await draftText(sql, p.textDocumentId)).slice(0, maxProposalTextLength)
-      : "";
+        ? (await draftText(sql, p.textDocumentId)).slice(0, maxProposalTextLength)
+        : "";
     const setAside = setAsideStatuses.includes(p.status) && text !== "";
     const base =
-      (p.revision ? p.revision.baseText : p.baseText) || (p.clauseId && p.kind !== "add" ? clauseText.get(p.clauseId) ?? "" : "");
+      (p.revision ? p.revision.baseText : p.baseText) || (p.clauseId && p.kind !== "add" ? (clauseText.get(p.clauseId) ?? "") : "");
     const named = (position: string) => p.positions.filter((x) => x.position === position);
     compiled.set(p.id, {
       id: p.id,

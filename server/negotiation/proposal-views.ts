@@ -2,8 +2,8 @@ import type { Db } from "../db/sql";
 import { canSeeProposal, isSponsor, listProposals, type ProposalRow } from "../queries/proposals";
 import type { ClauseInfo } from "../../app/statement/numbering";
 import { excerpt } from "../../app/statement/excerpt";
-import { readStatement } from "./statement";
-import type { Actor } from "./proposals";
+import { storedStatement } from "./statement";
+import type { Actor } from "./actor";
 import { setAsideStatuses } from "../../app/statement/vocabulary";
 
 /** A proposal as a page shows it, with the clause it is on as the statement stands now. */
@@ -47,7 +47,7 @@ export function summarize(p: ProposalRow, clauses: ClauseInfo[], viewer: Actor):
       ? p.clauseId
         ? `after ${clause?.label ?? "a clause since removed"}`
         : `at the start of the ${partNames[p.part]} part`
-      : clause?.label ?? "a clause since removed";
+      : (clause?.label ?? "a clause since removed");
   return {
     id: p.id,
     number: p.number,
@@ -83,17 +83,17 @@ function listed(s: ProposalSummary): ProposalSummary {
   return { ...s, proposedText: null, excerpt: excerpt(s.proposedText) };
 }
 
-/**
- * The proposals on a statement the viewer may see (drafts only to their sponsors), as lists show
- * them, with the statement's clauses now.
- */
+/** Of a statement's proposals, those the viewer may see (drafts only to their sponsors), as lists show them. */
+export function listedProposals(rows: ProposalRow[], clauses: ClauseInfo[], viewer: Actor): ProposalSummary[] {
+  return rows.filter((p) => canSeeProposal(p, viewer)).map((p) => listed(summarize(p, clauses, viewer)));
+}
+
+/** The proposals on a statement the viewer may see, as lists show them, with the statement's clauses now. */
 export async function visibleProposals(
   sql: Db,
   documentId: string,
-  viewer: Actor
+  viewer: Actor,
 ): Promise<{ proposals: ProposalSummary[]; clauses: ClauseInfo[] }> {
-  const [rows, statement] = await Promise.all([listProposals(sql, documentId), readStatement(sql, documentId)]);
-  statement.ydoc.destroy();
-  const proposals = rows.filter((p) => canSeeProposal(p, viewer)).map((p) => listed(summarize(p, statement.clauses, viewer)));
-  return { proposals, clauses: statement.clauses };
+  const [rows, { clauses }] = await Promise.all([listProposals(sql, documentId), storedStatement(sql, documentId)]);
+  return { proposals: listedProposals(rows, clauses, viewer), clauses };
 }

@@ -1,49 +1,39 @@
 import * as Y from "yjs";
 import type { JSONContent } from "@tiptap/core";
-import { prosemirrorJSONToYXmlFragment, updateYFragment, yXmlFragmentToProsemirrorJSON } from "@tiptap/y-tiptap";
+import { updateYFragment } from "@tiptap/y-tiptap";
 import type { Db, Sql } from "../db/sql";
 import type { CollabEndpoint } from "../collab/endpoint";
 import { publishAccessEvent } from "../auth/access-events";
-import { createDocument } from "../queries/documents";
-import { appendUpdates, loadUpdates } from "../queries/document-state";
-import { textLocks } from "../queries/clause-states";
+import { textLocks, type TextLocks } from "../queries/clause-states";
 import { captureVersion } from "../versions/capture";
-import { addProposalEvent, canSeeProposal, findIdenticalOpenProposal, findProposal, insertProposal, insertRevision, isSponsor, lockProposal, nextProposalNumber, recordDecision, removePosition, setPosition, setProposalStatus, type ProposalRow } from "../queries/proposals";
+import {
+  addProposalEvent,
+  canSeeProposal,
+  findIdenticalOpenProposal,
+  findProposal,
+  insertProposal,
+  insertRevision,
+  isSponsor,
+  lockProposal,
+  nextProposalNumber,
+  recordDecision,
+  removePosition,
+  setPosition,
+  setProposalStatus,
+  type ProposalRow,
+} from "../queries/proposals";
 import { statementField, statementSchema } from "../../app/statement/schema";
-import { proposalField, proposalSchema } from "../../app/statement/proposal-schema";
+import { proposalSchema } from "../../app/statement/proposal-schema";
 import { newClauseId } from "../../app/statement/clause-id";
 import type { ClauseInfo, Part } from "../../app/statement/numbering";
-import { readStatement } from "./statement";
-import { publishNegotiationEvent } from "./events";
-import { appendAudit, type Tx } from "../audit/log";
+import { createDraft, readDraft, storedStatement } from "./statement";
+import { changeNegotiation, type Audit } from "./change";
+import type { Actor } from "./actor";
+import { refuse } from "./refusal";
+import type { Tx } from "../audit/log";
 import { textDigest } from "../audit/text-digest";
 import { maxProposalTextLength, maxReasonLength } from "../../app/statement/limits";
 import type { Position, ProposalEventKind, ProposalKind } from "../../app/statement/vocabulary";
-
-/** The person acting, as the proposal rules see them. */
-export interface Actor {
-  userId: string;
-  /** Their delegation, for a delegate; null for everyone else. */
-  delegationId: string | null;
-  /** Holds "negotiation:chair". */
-  isChair: boolean;
-}
-
-/** A refused request: its HTTP status and a message for the person. */
-export class ProposalRefusal extends Error {
-  constructor(
-    readonly status: 400 | 403 | 404 | 409,
-    message: string,
-    /** The form field a 400 is about, if one. */
-    readonly field?: string
-  ) {
-    super(message);
-  }
-}
-
-const refuse = (status: ProposalRefusal["status"], message: string, field?: string): never => {
-  throw new ProposalRefusal(status, message, field);
-};
 
 const proposalName = (p: Pick<ProposalRow, "number">) => `P${p.number}`;
 
@@ -53,27 +43,21 @@ const proposalName = (p: Pick<ProposalRow, "number">) => `P${p.number}`;
  * are recorded by digest (server/audit/text-digest.ts).
  */
 async function auditProposal(
-  tx: Tx,
-  actor: Actor,
+  audit: Audit,
   event: ProposalEventKind,
-  p: Pick<ProposalRow, "id" | "number" | "kind" | "clauseId" | "documentId">,
-  details: { clause?: ClauseInfo | null; text?: string; reason?: string; [key: string]: unknown } = {}
+  p: Pick<ProposalRow, "id" | "number" | "kind" | "clauseId">,
+  details: { clause?: ClauseInfo | null; text?: string; reason?: string; [key: string]: unknown } = {},
 ): Promise<void> {
   const { clause, text, reason, ...rest } = details;
-  await appendAudit(tx, {
-    documentId: p.documentId,
-    actorId: actor.userId,
-    action: `proposal.${event}`,
-    subject: {
-      proposalId: p.id,
-      proposal: proposalName(p),
-      kind: p.kind,
-      clauseId: p.clauseId,
-      clause: clause?.label,
-      text: text === undefined ? undefined : textDigest(text),
-      reason: reason === undefined ? undefined : textDigest(reason),
-      ...rest,
-    },
+  await audit(`proposal.${event}`, {
+    proposalId: p.id,
+    proposal: proposalName(p),
+    kind: p.kind,
+    clauseId: p.clauseId,
+    clause: clause?.label,
+    text: text === undefined ? undefined : textDigest(text),
+    reason: reason === undefined ? undefined : textDigest(reason),
+    ...rest,
   });
 }
 
@@ -81,27 +65,6 @@ async function auditProposal(
 function assertReasonLength(reason: string): void {
   if (reason.length > maxReasonLength)
     refuse(400, `Keep the reason under ${maxReasonLength} characters (it has ${reason.length}).`, "reason");
-}
-
-/** The Yjs update that creates a drafting document holding this clause body. */
-function draftUpdate(content: JSONContent[]): Uint8Array {
-  const doc = new Y.Doc();
-  prosemirrorJSONToYXmlFragment(proposalSchema, { type: "doc", content }, doc.getXmlFragment(proposalField));
-  const update = Y.encodeStateAsUpdate(doc);
-  doc.destroy();
-  return update;
-}
-
-/** A drafting document's clause body and its plain text, as PostgreSQL has it. */
-export async function readDraft(sql: Db, textDocumentId: string): Promise<{ content: JSONContent[]; text: string }> {
-  const ydoc = new Y.Doc();
-  const updates = await loadUpdates(sql, textDocumentId);
-  Y.transact(ydoc, () => updates.forEach((u) => Y.applyUpdate(ydoc, u)));
-  const json = yXmlFragmentToProsemirrorJSON(ydoc.getXmlFragment(proposalField)) as JSONContent;
-  ydoc.destroy();
-  // An emptied fragment has no children; the schema wants at least a paragraph.
-  const doc = proposalSchema.nodeFromJSON(json.content?.length ? json : { type: "doc", content: [{ type: "paragraph" }] });
-  return { content: doc.content.toJSON() as JSONContent[], text: doc.textContent };
 }
 
 /** Whether two clause bodies are the same (jsonb does not keep the order of keys, so JSON text cannot be compared). */
@@ -115,7 +78,7 @@ function assertProposalSize(content: JSONContent[], text: string): void {
   if (text.length > maxProposalTextLength) {
     refuse(
       400,
-      `Keep the proposed text under ${maxProposalTextLength} characters (it has ${text.length}); shorten the draft and submit again.`
+      `Keep the proposed text under ${maxProposalTextLength} characters (it has ${text.length}); shorten the draft and submit again.`,
     );
   }
   // Empty paragraphs and marks add no text: without this, a few words could carry megabytes of structure.
@@ -133,15 +96,8 @@ function paragraphsOf(text: string): JSONContent[] {
     .map((line) => ({ type: "paragraph", content: [{ type: "text", text: line }] }));
 }
 
-async function statementClauses(sql: Db, documentId: string): Promise<{ clauses: ClauseInfo[]; bodyOf: (c: ClauseInfo) => JSONContent[] }> {
-  const statement = await readStatement(sql, documentId);
-  statement.ydoc.destroy();
-  return { clauses: statement.clauses, bodyOf: (c) => statement.doc.nodeAt(c.pos)!.content.toJSON() as JSONContent[] };
-}
-
 /** Refuses a change to a clause (or, with null, to the text as a whole) that nobody may change now. */
-async function assertChangeable(sql: Db, documentId: string, clause: ClauseInfo | null): Promise<void> {
-  const locks = await textLocks(sql, documentId);
+function assertChangeable(locks: TextLocks, clause: ClauseInfo | null): void {
   if (locks.whole === "adopted") refuse(409, "The statement has been adopted; its text can no longer change.");
   if (locks.whole === "silence") refuse(409, "A silence procedure is running; the text cannot change until it ends.");
   if (clause?.id && locks.clauses.has(clause.id)) refuse(409, `${clause.label} is agreed; it can no longer be changed.`);
@@ -159,7 +115,8 @@ async function freezeDraft(sql: Sql, p: Pick<ProposalRow, "textDocumentId">): Pr
   if (p.textDocumentId) await publishAccessEvent(sql, { type: "document", documentId: p.textDocumentId });
 }
 
-const announce = (sql: Sql, documentId: string) => publishNegotiationEvent(sql, { documentId, topic: "proposals" });
+const proposalChange = <T>(sql: Sql, actor: Actor, documentId: string, run: (tx: Tx, audit: Audit) => Promise<T>) =>
+  changeNegotiation(sql, { documentId, actorId: actor.userId, announce: () => [{ topic: "proposals" }] }, run);
 
 /** Delegates propose (for their delegation), the chair writes compromises; nobody else does either. */
 export function assertMayPropose(actor: Actor, compromise: boolean): void {
@@ -174,10 +131,10 @@ export function assertMayPropose(actor: Actor, compromise: boolean): void {
 export async function createProposal(
   sql: Sql,
   actor: Actor,
-  input: { documentId: string; conferenceId: string; kind: ProposalKind; clauseId: string | null; part: Part | null; compromise: boolean }
+  input: { documentId: string; conferenceId: string; kind: ProposalKind; clauseId: string | null; part: Part | null; compromise: boolean },
 ): Promise<{ id: string; number: number }> {
   assertMayPropose(actor, input.compromise);
-  const { clauses, bodyOf } = await statementClauses(sql, input.documentId);
+  const { doc, clauses } = await storedStatement(sql, input.documentId);
   let clause: ClauseInfo | null = null;
   if (input.clauseId !== null) {
     clause = clauses.find((c) => c.id === input.clauseId) ?? refuse(404, "There is no such clause in this statement.");
@@ -186,17 +143,15 @@ export async function createProposal(
   }
   const part = clause?.part ?? input.part ?? refuse(400, "Choose the part the new clause starts.", "part");
   // Adding after a clause leaves that clause as it is; only a lock of the whole text stands in the way.
-  await assertChangeable(sql, input.documentId, input.kind === "add" ? null : clause);
-  const drafted = input.kind === "replace" ? bodyOf(clause!) : input.kind === "add" ? [{ type: "paragraph" }] : null;
+  assertChangeable(await textLocks(sql, input.documentId), input.kind === "add" ? null : clause);
+  const drafted: JSONContent[] | null =
+    input.kind === "replace" ? doc.nodeAt(clause!.pos)!.content.toJSON() : input.kind === "add" ? [{ type: "paragraph" }] : null;
 
-  const created = await sql.begin(async (tx) => {
+  return proposalChange(sql, actor, input.documentId, async (tx, audit) => {
     const number = await nextProposalNumber(tx, input.documentId);
-    let textDocumentId: string | null = null;
-    if (drafted) {
-      const draft = await createDocument(tx, input.conferenceId, `P${number}`, "proposal");
-      await appendUpdates(tx, draft.id, [draftUpdate(drafted)]);
-      textDocumentId = draft.id;
-    }
+    const textDocumentId = drafted
+      ? (await createDraft(tx, { conferenceId: input.conferenceId, title: `P${number}`, content: drafted })).id
+      : null;
     const delegationId = input.compromise ? null : actor.delegationId;
     const id = await insertProposal(tx, {
       documentId: input.documentId,
@@ -211,11 +166,9 @@ export async function createProposal(
     });
     await addProposalEvent(tx, { proposalId: id, kind: "created", userId: actor.userId, delegationId });
     const created = { id, number, kind: input.kind, clauseId: clause?.id ?? null, documentId: input.documentId };
-    await auditProposal(tx, actor, "created", created, { clause, part, compromise: input.compromise });
+    await auditProposal(audit, "created", created, { clause, part, compromise: input.compromise });
     return { id, number };
   });
-  await announce(sql, input.documentId);
-  return created;
 }
 
 /**
@@ -227,11 +180,11 @@ export async function submitProposal(sql: Sql, actor: Actor, documentId: string,
   if (!isSponsor(p, actor)) refuse(403, `Only the sponsors of ${proposalName(p)} submit it.`);
   let clause: ClauseInfo | null = null;
   if (p.kind !== "add") {
-    const { clauses } = await statementClauses(sql, documentId);
+    const { clauses } = await storedStatement(sql, documentId);
     clause = clauses.find((c) => c.id === p.clauseId) ?? null;
-    await assertChangeable(sql, documentId, clause);
+    assertChangeable(await textLocks(sql, documentId), clause);
   }
-  const revision = await sql.begin(async (tx) => {
+  const revision = await proposalChange(sql, actor, documentId, async (tx, audit) => {
     const status = await lockProposal(tx, documentId, p.id);
     if (status !== "draft" && status !== "submitted") return refuse(409, `${proposalName(p)} is ${status}; it can no longer be submitted.`);
     const [latest] = await tx<{ revision: number; content: JSONContent[] | null }[]>`
@@ -254,7 +207,7 @@ export async function submitProposal(sql: Sql, actor: Actor, documentId: string,
         409,
         `${
           p.delegationId ? "Your delegation" : "You"
-        } already submitted this very proposal as P${twin}, which is still open; support or revise that one instead.`
+        } already submitted this very proposal as P${twin}, which is still open; support or revise that one instead.`,
       );
     }
     const number = (latest?.revision ?? 0) + 1;
@@ -262,24 +215,22 @@ export async function submitProposal(sql: Sql, actor: Actor, documentId: string,
     await setProposalStatus(tx, p.id, "submitted");
     const event = number === 1 ? "submitted" : "revised";
     await addProposalEvent(tx, { proposalId: p.id, kind: event, userId: actor.userId, delegationId: actor.delegationId });
-    await auditProposal(tx, actor, event, p, { clause, revision: number, text });
+    await auditProposal(audit, event, p, { clause, revision: number, text });
     return number;
   });
-  await announce(sql, documentId);
   return { revision };
 }
 
 export async function withdrawProposal(sql: Sql, actor: Actor, documentId: string, proposalId: string): Promise<void> {
   const p = await visibleProposal(sql, actor, documentId, proposalId);
   if (!isSponsor(p, actor)) refuse(403, `Only the sponsors of ${proposalName(p)} withdraw it.`);
-  await sql.begin(async (tx) => {
+  await proposalChange(sql, actor, documentId, async (tx, audit) => {
     const status = await lockProposal(tx, documentId, p.id);
     if (status !== "draft" && status !== "submitted") refuse(409, `${proposalName(p)} is ${status}; it can no longer be withdrawn.`);
     await setProposalStatus(tx, p.id, "withdrawn");
     await addProposalEvent(tx, { proposalId: p.id, kind: "withdrawn", userId: actor.userId, delegationId: actor.delegationId });
-    await auditProposal(tx, actor, "withdrawn", p, { previousStatus: status });
+    await auditProposal(audit, "withdrawn", p, { previousStatus: status });
   });
-  await announce(sql, documentId);
   await freezeDraft(sql, p);
 }
 
@@ -301,13 +252,13 @@ export async function takePosition(
   documentId: string,
   proposalId: string,
   position: Position,
-  reason: string
+  reason: string,
 ): Promise<void> {
   const p = await positionable(sql, actor, documentId, proposalId);
   const trimmed = reason.trim();
   if (position === "object" && !trimmed) refuse(400, "Give the reason for the objection.", "reason");
   assertReasonLength(trimmed);
-  await sql.begin(async (tx) => {
+  await proposalChange(sql, actor, documentId, async (tx, audit) => {
     if ((await lockProposal(tx, documentId, p.id)) !== "submitted") refuse(409, `${proposalName(p)} has just been decided.`);
     await setPosition(tx, { proposalId: p.id, delegationId: p.delegation, position, reason: trimmed, userId: actor.userId });
     await addProposalEvent(tx, {
@@ -317,20 +268,18 @@ export async function takePosition(
       delegationId: p.delegation,
       reason: trimmed,
     });
-    await auditProposal(tx, actor, positionEvent[position], p, { position, reason: trimmed });
+    await auditProposal(audit, positionEvent[position], p, { position, reason: trimmed });
   });
-  await announce(sql, documentId);
 }
 
 export async function withdrawPosition(sql: Sql, actor: Actor, documentId: string, proposalId: string): Promise<void> {
   const p = await positionable(sql, actor, documentId, proposalId);
-  await sql.begin(async (tx) => {
+  await proposalChange(sql, actor, documentId, async (tx, audit) => {
     if ((await lockProposal(tx, documentId, p.id)) !== "submitted") refuse(409, `${proposalName(p)} has just been decided.`);
     if (!(await removePosition(tx, p.id, p.delegation))) refuse(409, `Your delegation has no position on ${proposalName(p)}.`);
     await addProposalEvent(tx, { proposalId: p.id, kind: "position_withdrawn", userId: actor.userId, delegationId: p.delegation });
-    await auditProposal(tx, actor, "position_withdrawn", p);
+    await auditProposal(audit, "position_withdrawn", p);
   });
-  await announce(sql, documentId);
 }
 
 /** The statement's parts and the clause elements in them, as y-prosemirror lays them out. */
@@ -391,23 +340,25 @@ export async function decideProposal(
   sql: Sql,
   collab: Pick<CollabEndpoint, "changeDocument">,
   actor: Actor,
-  input: { documentId: string; proposalId: string; decision: "accept" | "reject"; reason: string }
+  input: { documentId: string; proposalId: string; decision: "accept" | "reject"; reason: string },
 ): Promise<void> {
   if (!actor.isChair) refuse(403, "Only the chair decides on proposals.");
   const reason = input.reason.trim();
   assertReasonLength(reason);
   const p = await visibleProposal(sql, actor, input.documentId, input.proposalId);
-  const { clauses } = await statementClauses(sql, input.documentId);
+  const { clauses } = await storedStatement(sql, input.documentId);
   const clause = clauses.find((c) => c.id === p.clauseId) ?? null;
-  if (input.decision === "accept") await assertChangeable(sql, input.documentId, p.kind === "add" ? null : clause);
 
-  await sql.begin(async (tx) => {
+  await proposalChange(sql, actor, input.documentId, async (tx, audit) => {
     const status = await lockProposal(tx, input.documentId, p.id);
+    // Read once under the proposal's lock: the locks refuse an acceptance, the states go into its version.
+    const locks = input.decision === "accept" ? await textLocks(tx, input.documentId) : null;
+    if (locks) assertChangeable(locks, p.kind === "add" ? null : clause);
     if (status !== "submitted") refuse(409, `${proposalName(p)} is ${status}; only a submitted proposal can be decided.`);
-    if (input.decision === "reject") {
+    if (!locks) {
       await recordDecision(tx, p.id, { status: "rejected", decidedBy: actor.userId, reason: reason || null });
       await addProposalEvent(tx, { proposalId: p.id, kind: "rejected", userId: actor.userId, delegationId: null, reason });
-      await auditProposal(tx, actor, "rejected", p, { clause, reason });
+      await auditProposal(audit, "rejected", p, { clause, reason });
       return;
     }
     const [latest] = await tx<{ content: JSONContent[] | null }[]>`
@@ -415,9 +366,11 @@ export async function decideProposal(
     const addedId = newClauseId();
     // Held under the proposal's lock: a second decision waits, and sees it decided. Should the
     // commit fail after the text changed, the proposal stays submitted and can be decided again.
-    await collab.changeDocument(input.documentId, (ydoc) =>
-      applyProposal(ydoc, p, latest?.content ?? null, clause?.label ?? "The clause", addedId)
-    );
+    let accepted: Uint8Array | null = null;
+    await collab.changeDocument(input.documentId, (ydoc) => {
+      applyProposal(ydoc, p, latest?.content ?? null, clause?.label ?? "The clause", addedId);
+      accepted = Y.encodeStateAsUpdate(ydoc);
+    });
     await recordDecision(tx, p.id, {
       status: "accepted",
       decidedBy: actor.userId,
@@ -425,18 +378,14 @@ export async function decideProposal(
       newClauseId: p.kind === "add" ? addedId : undefined,
     });
     await addProposalEvent(tx, { proposalId: p.id, kind: "accepted", userId: actor.userId, delegationId: null, reason });
-    await auditProposal(tx, actor, "accepted", p, { clause, reason, newClauseId: p.kind === "add" ? addedId : undefined });
+    await auditProposal(audit, "accepted", p, { clause, reason, newClauseId: p.kind === "add" ? addedId : undefined });
     // The text as the accepted proposal left it, so redlines can tell which proposal changed a clause.
-    await captureVersion(tx, {
-      documentId: input.documentId,
-      kind: "checkpoint",
-      name: null,
-      createdBy: null,
-      proposalId: p.id,
-      restoredFrom: null,
-    });
+    await captureVersion(
+      tx,
+      { documentId: input.documentId, kind: "checkpoint", name: null, createdBy: null, proposalId: p.id, restoredFrom: null },
+      { state: accepted!, clauseStates: locks.states },
+    );
   });
-  await announce(sql, input.documentId);
   await freezeDraft(sql, p);
 }
 
@@ -447,7 +396,7 @@ export async function decideProposal(
 export async function mergeProposals(
   sql: Sql,
   actor: Actor,
-  input: { documentId: string; conferenceId: string; proposalIds: string[]; text: string; reason: string }
+  input: { documentId: string; conferenceId: string; proposalIds: string[]; text: string; reason: string },
 ): Promise<{ id: string; number: number }> {
   if (!actor.isChair) refuse(403, "Only the chair merges proposals into a compromise.");
   if (input.text.length > maxProposalTextLength) {
@@ -467,19 +416,18 @@ export async function mergeProposals(
   }
   const clauseId = merged[0].clauseId;
   if (merged.some((p) => p.clauseId !== clauseId)) refuse(400, "A compromise merges proposals on one clause only.", "merge");
-  const { clauses } = await statementClauses(sql, input.documentId);
+  const { clauses } = await storedStatement(sql, input.documentId);
   const clause = clauses.find((c) => c.id === clauseId) ?? refuse(409, "That clause no longer exists in the statement.");
-  await assertChangeable(sql, input.documentId, clause);
+  assertChangeable(await textLocks(sql, input.documentId), clause);
   const text = proposalSchema.nodeFromJSON({ type: "doc", content }).textContent;
 
-  const created = await sql.begin(async (tx) => {
+  const created = await proposalChange(sql, actor, input.documentId, async (tx, audit) => {
     for (const p of merged) {
       const status = await lockProposal(tx, input.documentId, p.id);
       if (status !== "submitted") refuse(409, `${proposalName(p)} has just been decided.`);
     }
     const number = await nextProposalNumber(tx, input.documentId);
-    const draft = await createDocument(tx, input.conferenceId, `P${number}`, "proposal");
-    await appendUpdates(tx, draft.id, [draftUpdate(content)]);
+    const draft = await createDraft(tx, { conferenceId: input.conferenceId, title: `P${number}`, content });
     const id = await insertProposal(tx, {
       documentId: input.documentId,
       number,
@@ -495,18 +443,17 @@ export async function mergeProposals(
     await insertRevision(tx, { proposalId: id, revision: 1, content, text, baseText: clause.text, submittedBy: actor.userId });
     await addProposalEvent(tx, { proposalId: id, kind: "created", userId: actor.userId, delegationId: null });
     await addProposalEvent(tx, { proposalId: id, kind: "submitted", userId: actor.userId, delegationId: null });
-    const compromise = { id, number, kind: "replace" as const, clauseId: clause.id, documentId: input.documentId };
+    const compromise = { id, number, kind: "replace" as const, clauseId: clause.id };
     const mergedNames = merged.map(proposalName);
-    await auditProposal(tx, actor, "created", compromise, { clause, part: clause.part, compromise: true });
-    await auditProposal(tx, actor, "submitted", compromise, { clause, revision: 1, text, merges: mergedNames });
+    await auditProposal(audit, "created", compromise, { clause, part: clause.part, compromise: true });
+    await auditProposal(audit, "submitted", compromise, { clause, revision: 1, text, merges: mergedNames });
     for (const p of merged) {
       await recordDecision(tx, p.id, { status: "merged", decidedBy: actor.userId, reason: reason || null, mergedInto: id });
       await addProposalEvent(tx, { proposalId: p.id, kind: "merged", userId: actor.userId, delegationId: null, reason });
-      await auditProposal(tx, actor, "merged", p, { clause, reason, mergedInto: id, mergedIntoProposal: proposalName({ number }) });
+      await auditProposal(audit, "merged", p, { clause, reason, mergedInto: id, mergedIntoProposal: proposalName({ number }) });
     }
     return { id, number };
   });
-  await announce(sql, input.documentId);
   for (const p of merged) await freezeDraft(sql, p);
   return created;
 }

@@ -1,12 +1,92 @@
 import type { Sql } from "../db/sql";
+import type { DocumentRow } from "../queries/documents";
+import { findDelegation } from "../queries/delegations";
 import { currentClauseStates, setClauseState } from "../queries/clause-states";
-import { markAdopted, markSilencePassed } from "../queries/silence-procedures";
-import { publishNegotiationEvent } from "./events";
-import { appendAudit } from "../audit/log";
+import { breakSilence, cancelSilence, markAdopted, markSilencePassed, openSilence } from "../queries/silence-procedures";
 import { textDigest } from "../audit/text-digest";
-import { readStatement } from "./statement";
+import { excerpt } from "../../app/statement/excerpt";
+import type { Actor } from "./actor";
+import { changeNegotiation } from "./change";
+import { refuse } from "./refusal";
+import { storedStatement } from "./statement";
+import { zonedTimeToUtc } from "./time-zones";
+
+/**
+ * The silence procedure: the chair opens it (the whole text is locked until it ends) or cancels
+ * it; a delegate breaks it with a written objection before the deadline. It passes on its own at
+ * the deadline (server/negotiation/silence-scheduler.ts).
+ */
 
 export const adoptedNotice = "The silence procedure has passed: the text is adopted.";
+
+export function assertRunsSilence(actor: Actor): void {
+  if (!actor.isChair) refuse(403, "Only the chair runs the silence procedure.");
+}
+
+export function assertMayBreakSilence(actor: Actor): asserts actor is Actor & { delegationId: string } {
+  if (actor.role !== "delegate" || !actor.delegationId) refuse(403, "Only a delegation can break silence.");
+}
+
+/** `date` and `time` are on the clocks of `timeZone`; the deadline is stored in UTC with that zone. */
+export async function openSilenceProcedure(
+  sql: Sql,
+  actor: Actor,
+  input: { document: Pick<DocumentRow, "id" | "adoptedAt">; date: string; time: string; timeZone: string; note: string },
+): Promise<void> {
+  const { document, timeZone, note } = input;
+  assertRunsSilence(actor);
+  const deadline = zonedTimeToUtc(input.date, input.time, timeZone);
+  if (!deadline.ok) return refuse(400, deadline.error, deadline.error.startsWith("Choose") ? "timeZone" : "date");
+  if (deadline.instant.getTime() <= Date.now()) refuse(400, "The deadline must be in the future.", "date");
+  if (document.adoptedAt) refuse(400, "The text is already adopted.");
+  const notice = "The chair has opened a silence procedure; the text is locked.";
+  await changeNegotiation(
+    sql,
+    { documentId: document.id, actorId: actor.userId, announce: () => [{ topic: "silence", notice }] },
+    async (tx, audit) => {
+      const row =
+        (await openSilence(tx, { documentId: document.id, userId: actor.userId, deadline: deadline.instant, timeZone, note })) ??
+        refuse(400, "A silence procedure is already running on this statement.");
+      await audit("silence.opened", { silenceProcedureId: row.id, deadline: deadline.instant, timeZone, note: textDigest(note) });
+    },
+  );
+}
+
+export async function cancelSilenceProcedure(sql: Sql, actor: Actor, input: { documentId: string }): Promise<void> {
+  assertRunsSilence(actor);
+  const notice = "The chair has cancelled the silence procedure; negotiation resumes.";
+  const change = { documentId: input.documentId, actorId: actor.userId, announce: () => [{ topic: "silence" as const, notice }] };
+  await changeNegotiation(sql, change, async (tx, audit) => {
+    const row =
+      (await cancelSilence(tx, { documentId: input.documentId, userId: actor.userId })) ?? refuse(400, "No silence procedure is running.");
+    await audit("silence.cancelled", { silenceProcedureId: row.id });
+  });
+}
+
+/** A delegation breaks silence with its objection, told to everyone present. */
+export async function breakSilenceProcedure(
+  sql: Sql,
+  actor: Actor,
+  input: { document: Pick<DocumentRow, "id" | "conferenceId">; objection: string },
+): Promise<void> {
+  const { document, objection } = input;
+  assertMayBreakSilence(actor);
+  const delegationId = actor.delegationId;
+  const announce = (delegation: string) => [
+    { topic: "silence" as const, notice: `Silence broken by ${delegation}: ${excerpt(objection, 200)}` },
+  ];
+  await changeNegotiation(sql, { documentId: document.id, actorId: actor.userId, announce }, async (tx, audit) => {
+    const outcome = await breakSilence(tx, { documentId: document.id, userId: actor.userId, delegationId, objection });
+    if (!outcome.ok) {
+      return refuse(
+        400,
+        outcome.reason === "passed" ? "The deadline has passed; the silence was not broken." : "No silence procedure is running.",
+      );
+    }
+    await audit("silence.broken", { silenceProcedureId: outcome.id, delegationId, objection: textDigest(objection) });
+    return (await findDelegation(tx, document.conferenceId, delegationId))?.name ?? "a delegation";
+  });
+}
 
 /**
  * Closes a statement's silence procedure if its deadline has come and nobody broke it: every
@@ -14,40 +94,28 @@ export const adoptedNotice = "The silence procedure has passed: the text is adop
  * whichever instance gets there first does it once. Tells everyone. Returns whether it passed now.
  */
 export async function passSilenceIfDue(sql: Sql, documentId: string): Promise<boolean> {
-  const passed = await sql.begin(async (tx) => {
+  const announce = (passed: boolean) => (passed ? [{ topic: "silence" as const, notice: adoptedNotice }] : []);
+  return changeNegotiation(sql, { documentId, actorId: null, announce }, async (tx, audit) => {
     const procedure = await markSilencePassed(tx, documentId);
     if (!procedure) return false;
-    const { ydoc, clauses } = await readStatement(tx, documentId);
-    ydoc.destroy();
+    const { clauses } = await storedStatement(tx, documentId);
     const states = await currentClauseStates(tx, documentId);
     const reason = "Adopted under the silence procedure.";
     for (const clause of clauses) {
       if (!clause.id || states.get(clause.id) === "agreed") continue;
       const from = states.get(clause.id) ?? "open";
       await setClauseState(tx, { documentId, clauseId: clause.id, state: "agreed", reason, userId: null });
-      await appendAudit(tx, {
-        documentId,
-        actorId: null,
-        action: "clause_state.set",
-        subject: {
-          clauseId: clause.id,
-          clause: clause.label,
-          from,
-          state: "agreed",
-          reason: textDigest(reason),
-          silenceProcedureId: procedure.id,
-        },
+      await audit("clause_state.set", {
+        clauseId: clause.id,
+        clause: clause.label,
+        from,
+        state: "agreed",
+        reason: textDigest(reason),
+        silenceProcedureId: procedure.id,
       });
     }
     await markAdopted(tx, documentId);
-    await appendAudit(tx, {
-      documentId,
-      actorId: null,
-      action: "silence.passed",
-      subject: { silenceProcedureId: procedure.id, deadline: procedure.deadline, adopted: true },
-    });
+    await audit("silence.passed", { silenceProcedureId: procedure.id, deadline: procedure.deadline, adopted: true });
     return true;
   });
-  if (passed) await publishNegotiationEvent(sql, { documentId, topic: "silence", notice: adoptedNotice });
-  return passed;
 }

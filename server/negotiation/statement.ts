@@ -1,31 +1,102 @@
 import * as Y from "yjs";
+import type { JSONContent } from "@tiptap/core";
 import type { Node as PMNode } from "@tiptap/pm/model";
+import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProsemirrorJSON } from "@tiptap/y-tiptap";
 import type { Db } from "../db/sql";
-import { loadUpdates } from "../queries/document-state";
+import { createDocument, type DocumentRow } from "../queries/documents";
+import { appendUpdates, loadUpdates } from "../queries/document-state";
 import { statementSchema } from "../../app/statement/schema";
+import { proposalField, proposalSchema } from "../../app/statement/proposal-schema";
 import { listClauses, type ClauseInfo } from "../../app/statement/numbering";
 import { statementJSON } from "../../app/statement/yjs-state";
 
-/** A statement as stored: its Y.Doc, its ProseMirror document, and its clauses in order. */
-export interface StoredStatement {
-  ydoc: Y.Doc;
+/**
+ * Documents as PostgreSQL stores them (a statement, a proposal's draft): the one source of truth,
+ * since an edit is stored before anyone sees it. The collaboration rooms keep their own copies.
+ */
+
+/** A Y.Doc holding these updates; the caller destroys it. */
+function docOf(updates: Uint8Array[]): Y.Doc {
+  const ydoc = new Y.Doc();
+  Y.transact(ydoc, () => updates.forEach((u) => Y.applyUpdate(ydoc, u)));
+  return ydoc;
+}
+
+/** Reads what it needs from a Y.Doc holding these updates, which is gone afterwards. */
+export function readDoc<T>(updates: Uint8Array[], read: (ydoc: Y.Doc) => T): T {
+  const ydoc = docOf(updates);
+  try {
+    return read(ydoc);
+  } finally {
+    ydoc.destroy();
+  }
+}
+
+/** Reads what it needs from a document's Y.Doc as stored. */
+export async function readStoredDoc<T>(sql: Db, documentId: string, read: (ydoc: Y.Doc) => T): Promise<T> {
+  return readDoc(await loadUpdates(sql, documentId), read);
+}
+
+/** Creates a document holding `update` as its first stored update. */
+export async function createStoredDocument(
+  sql: Db,
+  d: { conferenceId: string; title: string; kind?: DocumentRow["kind"]; update: Uint8Array },
+): Promise<DocumentRow> {
+  const document = await createDocument(sql, d.conferenceId, d.title, d.kind);
+  await appendUpdates(sql, document.id, [d.update]);
+  return document;
+}
+
+/** A statement as ProseMirror reads it, and its clauses in order. */
+export interface Statement {
   doc: PMNode;
   clauses: ClauseInfo[];
 }
 
-/**
- * Reads a statement from PostgreSQL, the one source of truth (an edit is stored before anyone
- * sees it). The caller destroys `ydoc` when done. Clauses in `provisional` (see
- * negotiationMarks) are labelled "OP5 bis" rather than numbered.
- */
-export async function readStatement(sql: Db, documentId: string, provisional?: ReadonlySet<string>): Promise<StoredStatement> {
-  const ydoc = new Y.Doc();
-  const updates = await loadUpdates(sql, documentId);
-  Y.transact(ydoc, () => updates.forEach((u) => Y.applyUpdate(ydoc, u)));
+/** Clauses in `provisional` (see negotiationMarks) are labelled "OP5 bis" rather than numbered. */
+export function statementFromYDoc(ydoc: Y.Doc, provisional?: ReadonlySet<string>): Statement {
+  const doc = statementSchema.nodeFromJSON(statementJSON(ydoc));
+  return { doc, clauses: listClauses(doc, provisional) };
+}
+
+export async function storedStatement(sql: Db, documentId: string, provisional?: ReadonlySet<string>): Promise<Statement> {
+  return readStoredDoc(sql, documentId, (ydoc) => statementFromYDoc(ydoc, provisional));
+}
+
+/** The stored statement with its Y.Doc kept open (tests compare it with the rooms'); the caller destroys `ydoc`. */
+export async function readStatement(sql: Db, documentId: string, provisional?: ReadonlySet<string>): Promise<Statement & { ydoc: Y.Doc }> {
+  const ydoc = docOf(await loadUpdates(sql, documentId));
   return { ydoc, ...statementFromYDoc(ydoc, provisional) };
 }
 
-export function statementFromYDoc(ydoc: Y.Doc, provisional?: ReadonlySet<string>): { doc: PMNode; clauses: ClauseInfo[] } {
-  const doc = statementSchema.nodeFromJSON(statementJSON(ydoc));
-  return { doc, clauses: listClauses(doc, provisional) };
+/** A proposal's drafting document: its clause body, and that body's plain text. */
+export interface Draft {
+  doc: PMNode;
+  content: JSONContent[];
+  text: string;
+}
+
+export async function readDraft(sql: Db, textDocumentId: string): Promise<Draft> {
+  const json = await readStoredDoc(
+    sql,
+    textDocumentId,
+    (ydoc) => yXmlFragmentToProsemirrorJSON(ydoc.getXmlFragment(proposalField)) as JSONContent,
+  );
+  // An emptied fragment has no children; the schema wants at least a paragraph.
+  const doc = proposalSchema.nodeFromJSON(json.content?.length ? json : { type: "doc", content: [{ type: "paragraph" }] });
+  return { doc, content: doc.content.toJSON() as JSONContent[], text: doc.textContent };
+}
+
+/** Creates a proposal's drafting document holding this clause body. */
+export async function createDraft(sql: Db, d: { conferenceId: string; title: string; content: JSONContent[] }): Promise<DocumentRow> {
+  const ydoc = new Y.Doc();
+  prosemirrorJSONToYXmlFragment(proposalSchema, { type: "doc", content: d.content }, ydoc.getXmlFragment(proposalField));
+  const update = Y.encodeStateAsUpdate(ydoc);
+  ydoc.destroy();
+  return createStoredDocument(sql, { conferenceId: d.conferenceId, title: d.title, kind: "proposal", update });
+}
+
+/** The clause with this id in the statement as stored, or null (a forged or deleted id). */
+export async function findClause(sql: Db, documentId: string, clauseId: string): Promise<ClauseInfo | null> {
+  return (await storedStatement(sql, documentId)).clauses.find((c) => c.id === clauseId) ?? null;
 }

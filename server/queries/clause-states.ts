@@ -1,7 +1,6 @@
 import type { Db } from "../db/sql";
 import type { ClauseState } from "../../app/statement/vocabulary";
 
-
 /** Each clause's current state; a clause with no entry is open. */
 export async function currentClauseStates(sql: Db, documentId: string): Promise<Map<string, ClauseState>> {
   const rows = await sql<{ clauseId: string; state: ClauseState }[]>`
@@ -24,6 +23,8 @@ export async function clauseState(sql: Db, documentId: string, clauseId: string)
 export interface TextLocks {
   whole: "adopted" | "silence" | null;
   clauses: Set<string>;
+  /** Every clause's current state, as the locks were read from. */
+  states: Map<string, ClauseState>;
 }
 
 export async function textLocks(sql: Db, documentId: string): Promise<TextLocks> {
@@ -35,6 +36,7 @@ export async function textLocks(sql: Db, documentId: string): Promise<TextLocks>
   return {
     whole: doc?.adopted ? "adopted" : doc?.silence ? "silence" : null,
     clauses: new Set([...states].filter(([, s]) => s === "agreed").map(([id]) => id)),
+    states,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Db, Sql } from "../db/sql";
+import type { Db } from "../db/sql";
 import type { EncodedAnchor } from "../../app/statement/anchor-positions";
 import { isUuid } from "./ids";
 
@@ -96,41 +96,39 @@ export async function createComment(
   return row.id;
 }
 
-/** Resolves or reopens a thread; false when it already was so (nothing is recorded then). */
-export async function setThreadResolved(sql: Sql, threadId: string, userId: string, resolved: boolean): Promise<boolean> {
-  return sql.begin(async (tx) => {
-    const changed = resolved
-      ? await tx`update comments set resolved_at = now(), resolved_by = ${userId} where id = ${threadId} and resolved_at is null`
-      : await tx`update comments set resolved_at = null, resolved_by = null where id = ${threadId} and resolved_at is not null`;
-    if (changed.count === 0) return false;
-    await tx`insert into comment_events (thread_id, kind, user_id) values (${threadId}, ${resolved ? "resolved" : "reopened"}, ${userId})`;
-    return true;
-  });
+/** Resolves or reopens a thread; false when it already was so (nothing is recorded then). Call it in a transaction. */
+export async function setThreadResolved(tx: Db, threadId: string, userId: string, resolved: boolean): Promise<boolean> {
+  const changed = resolved
+    ? await tx`update comments set resolved_at = now(), resolved_by = ${userId} where id = ${threadId} and resolved_at is null`
+    : await tx`update comments set resolved_at = null, resolved_by = null where id = ${threadId} and resolved_at is not null`;
+  if (changed.count === 0) return false;
+  await tx`insert into comment_events (thread_id, kind, user_id) values (${threadId}, ${resolved ? "resolved" : "reopened"}, ${userId})`;
+  return true;
 }
 
-/** Pins a thread on its clause, unpinning the one pinned there before (one pinned thread per clause). */
-export async function pinThread(sql: Sql, documentId: string, thread: ThreadRef, userId: string): Promise<boolean> {
-  return sql.begin(async (tx) => {
-    // Two chairs pinning on one clause at once: the second waits, then unpins the first's.
-    await tx`select pg_advisory_xact_lock(hashtext(${`concord:pin:${documentId}:${thread.clauseId}`}))`;
-    const previous = await tx<{ id: string }[]>`
-      update comments set pinned_at = null, pinned_by = null
-      where document_id = ${documentId} and clause_id = ${thread.clauseId} and pinned_at is not null and id <> ${thread.id}
-      returning id`;
-    for (const p of previous) await tx`insert into comment_events (thread_id, kind, user_id) values (${p.id}, 'unpinned', ${userId})`;
-    const pinned = await tx`update comments set pinned_at = now(), pinned_by = ${userId} where id = ${thread.id} and pinned_at is null`;
-    if (pinned.count > 0) await tx`insert into comment_events (thread_id, kind, user_id) values (${thread.id}, 'pinned', ${userId})`;
-    return pinned.count > 0 || previous.length > 0;
-  });
+/**
+ * Pins a thread on its clause, unpinning the one pinned there before (one pinned thread per
+ * clause). Call it in a transaction, which holds the clause's pin lock until it ends.
+ */
+export async function pinThread(tx: Db, documentId: string, thread: ThreadRef, userId: string): Promise<boolean> {
+  // Two chairs pinning on one clause at once: the second waits, then unpins the first's.
+  await tx`select pg_advisory_xact_lock(hashtext(${`concord:pin:${documentId}:${thread.clauseId}`}))`;
+  const previous = await tx<{ id: string }[]>`
+    update comments set pinned_at = null, pinned_by = null
+    where document_id = ${documentId} and clause_id = ${thread.clauseId} and pinned_at is not null and id <> ${thread.id}
+    returning id`;
+  for (const p of previous) await tx`insert into comment_events (thread_id, kind, user_id) values (${p.id}, 'unpinned', ${userId})`;
+  const pinned = await tx`update comments set pinned_at = now(), pinned_by = ${userId} where id = ${thread.id} and pinned_at is null`;
+  if (pinned.count > 0) await tx`insert into comment_events (thread_id, kind, user_id) values (${thread.id}, 'pinned', ${userId})`;
+  return pinned.count > 0 || previous.length > 0;
 }
 
-export async function unpinThread(sql: Sql, threadId: string, userId: string): Promise<boolean> {
-  return sql.begin(async (tx) => {
-    const changed = await tx`update comments set pinned_at = null, pinned_by = null where id = ${threadId} and pinned_at is not null`;
-    if (changed.count === 0) return false;
-    await tx`insert into comment_events (thread_id, kind, user_id) values (${threadId}, 'unpinned', ${userId})`;
-    return true;
-  });
+/** Call it in a transaction. */
+export async function unpinThread(tx: Db, threadId: string, userId: string): Promise<boolean> {
+  const changed = await tx`update comments set pinned_at = null, pinned_by = null where id = ${threadId} and pinned_at is not null`;
+  if (changed.count === 0) return false;
+  await tx`insert into comment_events (thread_id, kind, user_id) values (${threadId}, 'unpinned', ${userId})`;
+  return true;
 }
 
 /** The person has now seen everything in the thread. */

@@ -1,22 +1,16 @@
-import * as Y from "yjs";
 import type { Sql } from "../db/sql";
 import type { CollabEndpoint } from "../collab/endpoint";
 import { publishNegotiationEvent } from "../negotiation/events";
 import { findVersionState, thinCheckpoints } from "../queries/versions";
 import { statementJSON } from "../../app/statement/yjs-state";
+import { readDoc } from "../negotiation/statement";
 import { captureVersion, storedState } from "./capture";
 
 export type CheckpointOutcome = "written" | "unchanged" | "too-soon" | "not-a-statement";
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
 
-function contentOf(state: Uint8Array): string {
-  const ydoc = new Y.Doc();
-  Y.applyUpdate(ydoc, state);
-  const json = JSON.stringify(statementJSON(ydoc));
-  ydoc.destroy();
-  return json;
-}
+const contentOf = (state: Uint8Array): string => readDoc([state], (ydoc) => JSON.stringify(statementJSON(ydoc)));
 
 /**
  * Writes a timed checkpoint of a statement if its text changed since its newest version and that

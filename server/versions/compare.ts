@@ -1,6 +1,6 @@
 import type { Node as PMNode } from "@tiptap/pm/model";
 import type { Db } from "../db/sql";
-import { readStatement } from "../negotiation/statement";
+import { storedStatement } from "../negotiation/statement";
 import { findVersion, proposalsBetween, type ClauseChangeSource } from "../queries/versions";
 import { redlineStatements, type Redline } from "../export/redline";
 import { versionLabel } from "../../app/statement/version-labels";
@@ -19,8 +19,7 @@ export interface Side {
 /** "current" or a version id of this statement; null when it names no version of it. */
 export async function readSide(sql: Db, documentId: string, side: string): Promise<Side | null> {
   if (side === "current") {
-    const stored = await readStatement(sql, documentId);
-    stored.ydoc.destroy();
+    const stored = await storedStatement(sql, documentId);
     return { id: null, number: null, label: "Current text", doc: stored.doc, at: new Date() };
   }
   const version = await findVersion(sql, documentId, side);
@@ -36,7 +35,7 @@ export async function compareSides(
   sql: Db,
   documentId: string,
   from: Side,
-  to: Side
+  to: Side,
 ): Promise<{ redline: Redline; sources: Map<string, ClauseChangeSource[]> }> {
   const redline = redlineStatements(from.doc, to.doc);
   const rank = (s: Side) => s.number ?? Infinity;
@@ -48,7 +47,7 @@ export async function compareSides(
           sql,
           documentId,
           earlier.number === null ? null : { number: earlier.number },
-          later.number === null ? null : { number: later.number }
+          later.number === null ? null : { number: later.number },
         );
   const sources = new Map<string, ClauseChangeSource[]>();
   for (const s of found) sources.set(s.clauseId, [...(sources.get(s.clauseId) ?? []), s]);

@@ -1,7 +1,7 @@
 import type { JSONContent } from "@tiptap/core";
 import { appendAudit, type Tx } from "../audit/log";
-import { createDocument, type DocumentRow } from "../queries/documents";
-import { appendUpdates } from "../queries/document-state";
+import type { DocumentRow } from "../queries/documents";
+import { createStoredDocument } from "../negotiation/statement";
 import { statementUpdate } from "../../app/statement/yjs-state";
 import { captureVersion } from "./capture";
 import { statementContentError } from "../collab/document-models";
@@ -16,12 +16,15 @@ export const zeroDraftName = "Zero draft";
  */
 export async function createStatement(
   tx: Tx,
-  input: { conferenceId: string; title: string; content: JSONContent; versionName: string; createdBy: string | null }
+  input: { conferenceId: string; title: string; content: JSONContent; versionName: string; createdBy: string | null },
 ): Promise<DocumentRow> {
   const error = statementContentError(input.content);
   if (error) throw new Error(`a statement must pass its schema: ${error}`);
-  const document = await createDocument(tx, input.conferenceId, input.title);
-  await appendUpdates(tx, document.id, [statementUpdate(input.content)]);
+  const document = await createStoredDocument(tx, {
+    conferenceId: input.conferenceId,
+    title: input.title,
+    update: statementUpdate(input.content),
+  });
   const version = await captureVersion(tx, {
     documentId: document.id,
     kind: "named",

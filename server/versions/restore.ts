@@ -1,32 +1,22 @@
-import { appendAudit } from "../audit/log";
 import * as Y from "yjs";
 import { updateYFragment } from "@tiptap/y-tiptap";
 import type { Node as PMNode } from "@tiptap/pm/model";
 import type { Sql } from "../db/sql";
 import type { CollabEndpoint } from "../collab/endpoint";
-import { currentClauseStates, setClauseState, textLocks } from "../queries/clause-states";
+import { setClauseState, textLocks } from "../queries/clause-states";
 import { findVersion, lockForVersion, type VersionRow } from "../queries/versions";
-import { publishNegotiationEvent } from "../negotiation/events";
-import { statementFromYDoc } from "../negotiation/statement";
+import { changeNegotiation } from "../negotiation/change";
+import { refuse } from "../negotiation/refusal";
+import { readDoc, statementFromYDoc } from "../negotiation/statement";
 import { statementField } from "../../app/statement/schema";
 import { listClauses } from "../../app/statement/numbering";
 import { versionLabel } from "../../app/statement/version-labels";
 import { beforeRestoringName } from "../../app/statement/restore-names";
 import { captureVersion } from "./capture";
 
-export class VersionRefusal extends Error {
-  constructor(readonly status: 404 | 409, message: string) {
-    super(message);
-  }
-}
-
 /** A version's statement as ProseMirror reads it. */
 export function versionDocument(version: Pick<VersionRow, "state">): PMNode {
-  const ydoc = new Y.Doc();
-  Y.applyUpdate(ydoc, version.state);
-  const { doc } = statementFromYDoc(ydoc);
-  ydoc.destroy();
-  return doc;
+  return readDoc([version.state], (ydoc) => statementFromYDoc(ydoc).doc);
 }
 
 /**
@@ -39,19 +29,20 @@ export function versionDocument(version: Pick<VersionRow, "state">): PMNode {
 export async function restoreVersion(
   sql: Sql,
   collab: Pick<CollabEndpoint, "changeDocument">,
-  input: { documentId: string; versionId: string; userId: string }
+  input: { documentId: string; versionId: string; userId: string },
 ): Promise<{ id: string; number: number; label: string; kept: string }> {
   const version = await findVersion(sql, input.documentId, input.versionId);
-  if (!version) throw new VersionRefusal(404, "There is no such version of this statement.");
+  if (!version) return refuse(404, "There is no such version of this statement.");
   const label = versionLabel(version);
   const target = versionDocument(version);
 
-  const created = await sql.begin(async (tx) => {
+  const announce = () => [{ topic: "states" as const, notice: `The chair restored ${label}.` }, { topic: "versions" as const }];
+  const created = await changeNegotiation(sql, { documentId: input.documentId, actorId: input.userId, announce }, async (tx, audit) => {
     // Restores and new versions of this statement take turns.
     await lockForVersion(tx, input.documentId);
     const locks = await textLocks(tx, input.documentId);
-    if (locks.whole === "adopted") throw new VersionRefusal(409, "The text is adopted; it cannot be restored to an earlier version.");
-    if (locks.whole === "silence") throw new VersionRefusal(409, "A silence procedure is running; cancel it before restoring a version.");
+    if (locks.whole === "adopted") refuse(409, "The text is adopted; it cannot be restored to an earlier version.");
+    if (locks.whole === "silence") refuse(409, "A silence procedure is running; cancel it before restoring a version.");
     // Only what differs is changed (as the editor binding does), so concurrent typing elsewhere
     // merges. The text kept is exactly the one the change was computed against: anything typed
     // later survives the restore, anything earlier is in the kept version.
@@ -70,9 +61,9 @@ export async function restoreVersion(
         proposalId: null,
         restoredFrom: null,
       },
-      replaced!
+      { state: replaced!, clauseStates: locks.states },
     );
-    const now = await currentClauseStates(tx, input.documentId);
+    const now = locks.states;
     for (const clause of listClauses(target)) {
       if (!clause.id) continue;
       const state = version.clauseStates[clause.id] ?? "open";
@@ -93,15 +84,12 @@ export async function restoreVersion(
       proposalId: null,
       restoredFrom: version.id,
     });
-    await appendAudit(tx, {
-      documentId: input.documentId,
-      actorId: input.userId,
-      action: "version.restored",
-      subject: { version: restored.number, restoredFrom: label, kept: { version: kept.number, name: beforeRestoringName(label) } },
+    await audit("version.restored", {
+      version: restored.number,
+      restoredFrom: label,
+      kept: { version: kept.number, name: beforeRestoringName(label) },
     });
     return restored;
   });
-  await publishNegotiationEvent(sql, { documentId: input.documentId, topic: "states", notice: `The chair restored ${label}.` });
-  await publishNegotiationEvent(sql, { documentId: input.documentId, topic: "versions" });
   return { ...created, label: `Restored ${label}`, kept: beforeRestoringName(label) };
 }

@@ -3,7 +3,7 @@ import { createProposalFixture, draftParagraphs, rewriteDraft, type ProposalFixt
 import { connectSyncedClient, waitFor } from "../support/clients";
 import { upgradeStatus } from "../support/raw-socket";
 import { findProposal } from "../../server/queries/proposals";
-import { readDraft } from "../../server/negotiation/proposals";
+import { readDraft } from "../../server/negotiation/statement";
 
 /**
  * A proposal's drafting document over the collaboration endpoint: it exists only for its sponsors,

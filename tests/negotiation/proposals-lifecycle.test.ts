@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createProposalFixture, draftParagraphs, rewriteDraft, type ProposalFixture } from "../support/proposals";
 import { connectSyncedClient, waitFor } from "../support/clients";
 import { findProposal, listProposalEvents } from "../../server/queries/proposals";
-import { readDraft } from "../../server/negotiation/proposals";
+import { readDraft } from "../../server/negotiation/statement";
 import { typeInClause } from "../support/statement";
 import { pageText } from "../support/people";
 import { maxReasonLength } from "../../app/statement/limits";
@@ -168,7 +168,7 @@ describe("the chair's compromise", () => {
     const p = (await proposal(res.headers.get("location")!.split("/").pop()!))!;
     expect(p).toMatchObject({ delegationId: null, status: "draft", kind: "replace" });
     expect(
-      (await f.post(f.people.alice, `/documents/${f.documentId}`, { intent: "compromise", kind: "replace", clauseId: clauses.PP1 })).status
+      (await f.post(f.people.alice, `/documents/${f.documentId}`, { intent: "compromise", kind: "replace", clauseId: clauses.PP1 })).status,
     ).toBe(403);
   });
 });

@@ -256,7 +256,7 @@ beforeAll(async () => {
     origin: server.url,
   });
   const sponsor = await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "delegate" });
-  const actor = { userId: sponsor.userId, delegationId: sponsor.delegationId, isChair: false };
+  const actor = { userId: sponsor.userId, role: "delegate" as const, delegationId: sponsor.delegationId, isChair: false };
   const statement = await readStatement(db.sql, fixture.documentId);
   statement.ydoc.destroy();
   const { id: proposalId } = await createProposal(db.sql, actor, {
