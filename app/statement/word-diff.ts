@@ -26,7 +26,7 @@ export function wordDiff(a: string, b: string): DiffSegment[] {
     if (last && last.type === type) last.text += change.value;
     else segments.push({ type, text: change.value });
   }
-  return joinChanges(segments);
+  return spacesOutsideChanges(joinChanges(segments));
 }
 
 /**
@@ -53,6 +53,40 @@ function joinChanges(segments: DiffSegment[]): DiffSegment[] {
     }
     if (deleted) out.push({ type: "delete", text: deleted });
     if (inserted) out.push({ type: "insert", text: inserted });
+  }
+  return out;
+}
+
+/**
+ * A replacement whose old and new words end in the same space ("Urge " → "Call upon ") shows the
+ * space as unchanged text after it: only the words were changed.
+ */
+function spacesOutsideChanges(segments: DiffSegment[]): DiffSegment[] {
+  const out: DiffSegment[] = [];
+  for (let i = 0; i < segments.length; i++) {
+    const del = segments[i];
+    const ins = segments[i + 1];
+    if (del.type !== "delete" || ins?.type !== "insert") {
+      out.push(del);
+      continue;
+    }
+    let shared = 0;
+    while (
+      shared < del.text.length - 1 &&
+      shared < ins.text.length - 1 &&
+      /\s/.test(del.text[del.text.length - 1 - shared]) &&
+      del.text[del.text.length - 1 - shared] === ins.text[ins.text.length - 1 - shared]
+    )
+      shared++;
+    const space = del.text.slice(del.text.length - shared);
+    out.push({ type: "delete", text: del.text.slice(0, del.text.length - shared) });
+    out.push({ type: "insert", text: ins.text.slice(0, ins.text.length - shared) });
+    i++;
+    if (!space) continue;
+    const next = segments[i + 1];
+    if (next?.type === "equal") {
+      segments[i + 1] = { type: "equal", text: space + next.text };
+    } else out.push({ type: "equal", text: space });
   }
   return out;
 }

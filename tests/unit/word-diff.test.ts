@@ -18,15 +18,20 @@ describe("wordDiff", () => {
   });
 
   it("treats punctuation and whitespace as tokens of their own", () => {
-    const d = wordDiff("victims, survivors", "victims and survivors");
-    expect(d.map((s) => [s.type, s.text.trim()])).toEqual([
-      ["equal", "victims"],
-      ["delete", ","],
-      ["insert", "and"],
-      ["equal", "survivors"],
+    expect(wordDiff("victims, survivors", "victims and survivors")).toEqual([
+      { type: "equal", text: "victims" },
+      { type: "delete", text: "," },
+      { type: "insert", text: " and" },
+      { type: "equal", text: " survivors" },
     ]);
-    expect(apply(d, "a")).toBe("victims, survivors");
-    expect(apply(d, "b")).toBe("victims and survivors");
+  });
+
+  it("shows the space after replaced words as unchanged", () => {
+    expect(wordDiff("Urge all States", "Call upon all States")).toEqual([
+      { type: "delete", text: "Urge" },
+      { type: "insert", text: "Call upon" },
+      { type: "equal", text: " all States" },
+    ]);
   });
 
   it("merges adjacent segments of one type", () => {
