@@ -1,5 +1,4 @@
-import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs, MetaFunction, UploadHandler } from "@remix-run/node";
-import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { z } from "zod";
@@ -27,7 +26,7 @@ import { CsrfInput, ErrorList, Field, SelectField } from "../components/forms";
 import { readProtectedForm, requireConferencePermission } from "../utils/auth.server";
 import { formatUtc } from "../utils/dates";
 import { invalid, parseForm, type FieldErrors } from "../utils/forms";
-import { invariantResponse } from "../utils/invariant";
+import { readProtectedUpload } from "../utils/upload.server";
 import { roleLabels } from "../statement/people-labels";
 import { type Role, roles } from "../statement/vocabulary";
 
@@ -188,57 +187,28 @@ async function personName(context: AppLoadContext, userId: string): Promise<stri
   return (await findUser(context.sql, userId))?.name ?? "The person";
 }
 
-/**
- * CSV import. The upload is read as a stream: a file over the limit stops the reading at the
- * limit (it is never held whole), and is answered with an error next to the file field.
- */
+/** CSV import: the upload is read by {@link readProtectedUpload}; a file over the limit is answered next to the file field. */
 async function importAction(request: Request, context: AppLoadContext, conference: ConferenceRow, user: SessionUser) {
-  const fields = ["csrf", "intent", "file"];
-  const seen: Record<string, string> = {};
-  const memory = unstable_createMemoryUploadHandler({ maxPartSize: maxImportBytes });
-  const taken = new Set<string>();
-  const handler: UploadHandler = async (part) => {
-    if (!fields.includes(part.name) || taken.has(part.name)) {
-      // Parts that are not ours, or repeated, are read past and dropped.
-      for await (const _ of part.data);
-      return undefined;
-    }
-    taken.add(part.name);
-    const value = await memory(part);
-    if (typeof value === "string") seen[part.name] = value;
-    return value;
-  };
-  let form: FormData | null = null;
-  let tooLarge = false;
-  try {
-    form = await unstable_parseMultipartFormData(request, handler);
-  } catch (err) {
-    if (err instanceof MaxPartSizeExceededError) tooLarge = true;
-    else invariantResponse(false, "The form could not be read.", { status: 400 });
-  }
-  // The token comes before the file in the form, so it is known even when the file was cut off.
-  invariantResponse(
-    context.auth.verifyCsrf(user.sessionId, form ? form.get("csrf") : seen.csrf),
-    "The form has expired. Reload the page and try again.",
-    {
-      status: 403,
-    }
-  );
+  const upload = await readProtectedUpload(request, context, user, { intent: "import", maxBytes: maxImportBytes });
   const values = { intent: "import" };
-  // Only the import is sent as multipart; anything else that comes this way is not understood.
-  if ((form ? form.get("intent") : seen.intent) !== "import") return invalid({ errors: { form: ["Unknown action."] } });
-  if (tooLarge || !form) {
-    return invalid({
-      errors: {
-        file: [`The file is larger than ${maxImportBytes / 1024 / 1024} MB. Split it into smaller files and import them one by one.`],
-      },
-      values,
-    });
+  if (!upload.ok) {
+    switch (upload.problem) {
+      case "unknown-intent":
+        return invalid({ errors: { form: ["Unknown action."] } });
+      case "too-large":
+        return invalid({
+          errors: {
+            file: [`The file is larger than ${maxImportBytes / 1024 / 1024} MB. Split it into smaller files and import them one by one.`],
+          },
+          values,
+        });
+      case "no-file":
+        return invalid({ errors: { file: ["Choose a CSV file to import."] }, values });
+      case "empty":
+        return invalid({ errors: { file: ["The file is empty."] }, values });
+    }
   }
-  const file = form.get("file");
-  if (!(file instanceof File) || (file.size === 0 && !file.name))
-    return invalid({ errors: { file: ["Choose a CSV file to import."] }, values });
-  if (file.size === 0) return invalid({ errors: { file: ["The file is empty."] }, values });
+  const { file } = upload;
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(await file.arrayBuffer());
