@@ -17,7 +17,7 @@ import {
 import { ConferenceLayout } from "../components/ConferenceLayout";
 import { CsrfInput, ErrorList, Field } from "../components/forms";
 import { readProtectedForm, requireConferencePermission } from "../utils/auth.server";
-import { paragraphsFromDocx, ZipRefused } from "../utils/people.server";
+import { paragraphsFromDocx, ZipRefused } from "./conferences.$conferenceId.import.server";
 import { invalid, parseForm, type FieldErrors } from "../utils/forms";
 import { invariantResponse } from "../utils/invariant";
 import { readProtectedUpload } from "../utils/upload.server";
