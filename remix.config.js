@@ -1,6 +1,6 @@
 /** @type {import('@remix-run/dev').AppConfig} */
 export default {
-  ignoredRouteFiles: ["**/.*", "**/*.test.*"],
+  ignoredRouteFiles: ["**/.*", "**/*.test.*", "**/*.server.*"],
   serverModuleFormat: "esm",
   serverPlatform: "node",
   future: {

@@ -7,8 +7,7 @@ import { listClauses } from "../statement/numbering";
 import { CsrfInput, ErrorList } from "../components/forms";
 import { formatUtc } from "../utils/dates";
 import { maxCommentLength } from "../statement/limits";
-
-type ActionResult = { ok: true; intent: string; threadId: string } | { ok: false; errors: Record<string, string[] | undefined> };
+import type { action as commentAction } from "../routes/documents.$documentId.comments";
 
 /**
  * The comment threads on the clause the person is on: the pinned one first, then open ones,
@@ -135,7 +134,7 @@ function NewThread({
   editor: Editor;
   hasSelection: boolean;
 }) {
-  const fetcher = useFetcher<ActionResult>();
+  const fetcher = useFetcher<typeof commentAction>();
   // What the new thread is on, fixed when the person starts writing (the selection may move after).
   const [target, setTarget] = useState<{ clauseId: string; anchor: { start: string; end: string; quote: string } | null } | null>(null);
   const textarea = useRef<HTMLTextAreaElement>(null);
@@ -341,7 +340,7 @@ function ThreadButton({ action, threadId, intent }: { action: string; threadId: 
 }
 
 function ReplyForm({ action, threadId }: { action: string; threadId: string }) {
-  const fetcher = useFetcher<ActionResult>();
+  const fetcher = useFetcher<typeof commentAction>();
   const form = useRef<HTMLFormElement>(null);
   const id = useId();
   useEffect(() => {

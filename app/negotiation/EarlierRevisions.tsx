@@ -1,11 +1,11 @@
 import { useFetcher } from "@remix-run/react";
-import type { EarlierRevision as Shown } from "../routes/documents.$documentId_.proposals.$proposalId_.revisions.$revision";
+import type { loader as revisionLoader } from "../routes/documents.$documentId_.proposals.$proposalId_.revisions.$revision";
 import { formatUtc } from "../utils/dates";
 import { WordDiff } from "./WordDiff";
 
 /** One earlier revision: its text is fetched when it is opened, not sent with the page. */
 function EarlierRevision({ href, revision, by, at }: { href: string; revision: number; by: string; at: string }) {
-  const fetcher = useFetcher<Shown>();
+  const fetcher = useFetcher<typeof revisionLoader>();
   const shown = fetcher.data;
   return (
     <li>

@@ -4,6 +4,7 @@ import type { ProposalSummary } from "../../server/negotiation/proposal-views";
 import { ProposalDiff } from "./ProposalDiff";
 import { proposalKindLabels, proposalStatusLabels } from "../statement/negotiation-labels";
 import type { ProposalKind } from "../statement/vocabulary";
+import type { action as propose } from "../routes/documents.$documentId";
 
 const proposeButtons: { kind: ProposalKind; label: string }[] = [
   { kind: "replace", label: "Replace" },
@@ -37,11 +38,11 @@ export function ProposalsSection({
   canPropose: boolean;
   isChair: boolean;
 }) {
-  const fetcher = useFetcher<{ ok: false; errors: Record<string, string[]> }>();
+  const fetcher = useFetcher<typeof propose>();
   // Clauses proposed for the start of a part show with the part's first clause.
   const here = proposals.filter((p) => p.clauseId === clauseId || (p.clauseId === null && clauseLabel === `${p.part.toUpperCase()}1`));
   const firstOfPart = clauseLabel === "PP1" ? "pp" : clauseLabel === "OP1" ? "op" : null;
-  const errors = fetcher.data && !fetcher.data.ok ? Object.values(fetcher.data.errors).flat() : null;
+  const errors = fetcher.data && !fetcher.data.ok ? Object.values(fetcher.data.errors).flatMap((e) => e ?? []) : null;
   return (
     <div className="proposals-section">
       <h3 id="proposals-heading">Proposals{clauseLabel ? ` on ${clauseLabel}` : ""}</h3>

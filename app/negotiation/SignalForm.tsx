@@ -4,16 +4,11 @@ import { CsrfInput, ErrorList } from "../components/forms";
 import { signalLabels } from "../statement/negotiation-labels";
 import { maxReasonLength } from "../statement/limits";
 import type { ClauseSignal } from "../statement/vocabulary";
-
-interface Result {
-  ok: boolean;
-  message?: string;
-  errors?: Record<string, string[] | undefined>;
-}
+import type { action as giveSignal } from "../routes/documents.$documentId.signals";
 
 /** A delegate's signal on the current clause, for their own delegation (the server knows which). */
 export function SignalForm({ documentId, clauseId, current }: { documentId: string; clauseId: string; current: ClauseSignal | null }) {
-  const fetcher = useFetcher<Result>();
+  const fetcher = useFetcher<typeof giveSignal>();
   const id = useId();
   const form = useRef<HTMLFormElement>(null);
   const result = fetcher.state === "idle" ? fetcher.data : undefined;

@@ -5,6 +5,7 @@ import { formatUtc } from "../utils/dates";
 import { commonTimeZones, formatInZone } from "./time-zones";
 import { maxReasonLength } from "../statement/limits";
 import type { SilenceStatus } from "../statement/vocabulary";
+import type { action as silenceAction } from "../routes/documents.$documentId.silence";
 
 export interface SilenceInfo {
   status: SilenceStatus;
@@ -15,12 +16,6 @@ export interface SilenceInfo {
   closedAt: Date | string | null;
   objectingDelegationName: string | null;
   objection: string | null;
-}
-
-interface Result {
-  ok: boolean;
-  message?: string;
-  errors?: Record<string, string[] | undefined>;
 }
 
 /** True once mounted: what depends on the viewer's clock or zone is rendered in the browser only. */
@@ -111,7 +106,7 @@ export function SilenceSection({
 }
 
 function ObjectForm({ documentId }: { documentId: string }) {
-  const fetcher = useFetcher<Result>();
+  const fetcher = useFetcher<typeof silenceAction>();
   const id = useId();
   const result = fetcher.state === "idle" ? fetcher.data : undefined;
   const errors = result && !result.ok ? result.errors : undefined;
@@ -140,7 +135,7 @@ function ObjectForm({ documentId }: { documentId: string }) {
 }
 
 function CancelForm({ documentId }: { documentId: string }) {
-  const fetcher = useFetcher<Result>();
+  const fetcher = useFetcher<typeof silenceAction>();
   const result = fetcher.state === "idle" ? fetcher.data : undefined;
   return (
     <fetcher.Form method="post" action={`/documents/${documentId}/silence`} className="silence-cancel">
@@ -155,7 +150,7 @@ function CancelForm({ documentId }: { documentId: string }) {
 }
 
 function OpenForm({ documentId }: { documentId: string }) {
-  const fetcher = useFetcher<Result>();
+  const fetcher = useFetcher<typeof silenceAction>();
   const result = fetcher.state === "idle" ? fetcher.data : undefined;
   const errors = result && !result.ok ? result.errors : undefined;
   const [zone, setZone] = useState("UTC");

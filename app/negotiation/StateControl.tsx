@@ -4,16 +4,11 @@ import { CsrfInput, ErrorList, SelectField } from "../components/forms";
 import { stateLabels } from "../statement/negotiation-labels";
 import { maxReasonLength } from "../statement/limits";
 import type { ClauseState } from "../statement/vocabulary";
-
-interface Result {
-  ok: boolean;
-  message?: string;
-  errors?: Record<string, string[] | undefined>;
-}
+import type { action as setState } from "../routes/documents.$documentId.states";
 
 /** The chair sets the current clause's state; agreeing it locks its text until it is reopened. */
 export function StateControl({ documentId, clauseId, state }: { documentId: string; clauseId: string; state: ClauseState }) {
-  const fetcher = useFetcher<Result>();
+  const fetcher = useFetcher<typeof setState>();
   const id = useId();
   const result = fetcher.state === "idle" ? fetcher.data : undefined;
   const errors = result && !result.ok ? result.errors : undefined;

@@ -14,7 +14,7 @@ import {
   listConferencesWithSecretariat,
   slugify,
   zeroDraftName,
-} from "../utils/people.server";
+} from "./admin.server";
 import { emptyStatement } from "../statement/empty-statement";
 import { maxTitleLength } from "../statement/limits";
 import { AppHeader } from "../components/AppHeader";

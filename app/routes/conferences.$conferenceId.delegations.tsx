@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { z } from "zod";
-import { createDelegation, findDelegationConflicts, listDelegationsWithCounts } from "../utils/people.server";
+import { createDelegation, findDelegationConflicts, listDelegationsWithCounts } from "./conferences.$conferenceId.delegations.server";
 import { ConferenceLayout } from "../components/ConferenceLayout";
 import { CsrfInput, ErrorList, Field, SelectField } from "../components/forms";
 import { readProtectedForm, requireConferencePermission } from "../utils/auth.server";

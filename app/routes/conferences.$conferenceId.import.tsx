@@ -1,11 +1,5 @@
-import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs, MetaFunction, UploadHandler } from "@remix-run/node";
-import {
-  MaxPartSizeExceededError,
-  data,
-  redirect,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
-} from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { createStatement } from "../../server/versions/new-statement";
@@ -23,9 +17,10 @@ import {
 import { ConferenceLayout } from "../components/ConferenceLayout";
 import { CsrfInput, ErrorList, Field } from "../components/forms";
 import { readProtectedForm, requireConferencePermission } from "../utils/auth.server";
-import { paragraphsFromDocx, ZipRefused } from "../utils/people.server";
+import { paragraphsFromDocx, ZipRefused } from "./conferences.$conferenceId.import.server";
 import { invalid, parseForm, type FieldErrors } from "../utils/forms";
 import { invariantResponse } from "../utils/invariant";
+import { readProtectedUpload } from "../utils/upload.server";
 import { maxTitleLength } from "../statement/limits";
 
 /** Largest zero draft accepted; checked while the upload streams in. */
@@ -86,46 +81,24 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 async function previewAction(request: Request, context: AppLoadContext, user: SessionUser) {
-  const fields = ["csrf", "intent", "file"];
-  const seen: Record<string, string> = {};
-  const memory = unstable_createMemoryUploadHandler({ maxPartSize: maxUploadBytes });
-  const taken = new Set<string>();
-  const handler: UploadHandler = async (part) => {
-    if (!fields.includes(part.name) || taken.has(part.name)) {
-      for await (const _ of part.data);
-      return undefined;
-    }
-    taken.add(part.name);
-    const value = await memory(part);
-    if (typeof value === "string") seen[part.name] = value;
-    return value;
-  };
-  let form: FormData | null = null;
-  let tooLarge = false;
-  try {
-    form = await unstable_parseMultipartFormData(request, handler);
-  } catch (err) {
-    if (err instanceof MaxPartSizeExceededError) tooLarge = true;
-    else invariantResponse(false, "The form could not be read.", { status: 400 });
-  }
-  invariantResponse(
-    context.auth.verifyCsrf(user.sessionId, form ? form.get("csrf") : seen.csrf),
-    "The form has expired. Reload the page and try again.",
-    {
-      status: 403,
-    }
-  );
+  const upload = await readProtectedUpload(request, context, user, { intent: "preview", maxBytes: maxUploadBytes });
   const values = { intent: "preview" };
-  if ((form ? form.get("intent") : seen.intent) !== "preview") return invalid({ errors: { form: ["Unknown action."] } });
-  if (tooLarge || !form)
-    return data(
-      { ok: false as const, errors: { file: [`The file is larger than ${maxUploadBytes / 1024 / 1024} MB.`] }, values },
-      { status: 413 }
-    );
-  const file = form.get("file");
-  if (!(file instanceof File) || (file.size === 0 && !file.name))
-    return invalid({ errors: { file: ["Choose a Word (.docx) or Markdown (.md) file."] }, values });
-  if (file.size === 0) return invalid({ errors: { file: ["The file is empty."] }, values });
+  if (!upload.ok) {
+    switch (upload.problem) {
+      case "unknown-intent":
+        return invalid({ errors: { form: ["Unknown action."] } });
+      case "too-large":
+        return data(
+          { ok: false as const, errors: { file: [`The file is larger than ${maxUploadBytes / 1024 / 1024} MB.`] } as FieldErrors, values },
+          { status: 413 }
+        );
+      case "no-file":
+        return invalid({ errors: { file: ["Choose a Word (.docx) or Markdown (.md) file."] }, values });
+      case "empty":
+        return invalid({ errors: { file: ["The file is empty."] }, values });
+    }
+  }
+  const { file } = upload;
   const name = file.name.toLowerCase();
   const bytes = Buffer.from(await file.arrayBuffer());
   let draft: ImportedStatement;

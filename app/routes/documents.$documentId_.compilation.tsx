@@ -3,13 +3,11 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { can } from "../../server/auth/permissions";
 import { listDelegations } from "../../server/queries/delegations";
 import { compileStatement, type CompiledProposal, type CompilationEntry } from "../../server/negotiation/compilation";
-import { AppHeader } from "../components/AppHeader";
+import { StatementSubpage } from "../components/StatementSubpage";
 import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
 import { SelectField } from "../components/forms";
 import { requireDocumentPermission } from "../utils/auth.server";
 import { invariantResponse } from "../utils/invariant";
-import { useLiveUpdates } from "../negotiation/live";
-import { LiveNotices } from "../negotiation/LiveNotices";
 import { DiffSegments } from "../negotiation/WordDiff";
 import { proposalStatusLabels, stateBadgeLabels } from "../statement/negotiation-labels";
 import { type ClauseState, clauseStates, type ProposalStatus } from "../statement/vocabulary";
@@ -34,7 +32,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     context.sql,
     document,
     { delegationId: access.delegationId, isChair: can(access, "negotiation:chair") },
-    { delegationId, state, status }
+    { delegationId, state, status },
   );
   return {
     document: { id: document.id, title: document.title, adopted: document.adoptedAt !== null },
@@ -145,99 +143,92 @@ function Entry({ entry }: { entry: CompilationEntry }) {
 
 export default function CompilationPage() {
   const { document, conference, delegations, filters, entries, counts } = useLoaderData<typeof loader>();
-  const notices = useLiveUpdates(document.id);
   const parts = [
     { key: "pp", title: "Preambular part" },
     { key: "op", title: "Operative part" },
   ] as const;
   return (
-    <div className="page compilation-page">
-      <AppHeader>
-        <Link to={`/conferences/${conference.id}`} className="conference">
-          {conference.title}
-        </Link>
-        <h1 className="document-title">Compilation: {document.title}</h1>
-        <Link to={`/documents/${document.id}`} className="masthead-link">
-          Back to the text
-        </Link>
-      </AppHeader>
-      <LiveNotices notices={notices} />
-      <main id="main" className="content compilation">
-        <section className="compilation-counts" aria-labelledby="counts-heading">
-          <h2 id="counts-heading">Where things stand</h2>
-          <ul className="counts">
-            <li data-count="agreed">
-              <strong>{counts.agreed}</strong> of {counts.clauses} clauses agreed
-            </li>
-            <li data-count="open">
-              <strong>{counts.withOpenProposals}</strong> clauses with open proposals
-            </li>
-            <li data-count="pending">
-              <strong>{counts.pending}</strong> proposals pending
-            </li>
-          </ul>
-          {counts.perDelegation.length ? (
-            <table className="per-delegation">
-              <caption>Proposals per delegation</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Delegation</th>
-                  <th scope="col">Proposals</th>
+    <StatementSubpage
+      conference={conference}
+      document={document}
+      title={`Compilation: ${document.title}`}
+      className="compilation-page"
+      mainClassName="content compilation"
+    >
+      <section className="compilation-counts" aria-labelledby="counts-heading">
+        <h2 id="counts-heading">Where things stand</h2>
+        <ul className="counts">
+          <li data-count="agreed">
+            <strong>{counts.agreed}</strong> of {counts.clauses} clauses agreed
+          </li>
+          <li data-count="open">
+            <strong>{counts.withOpenProposals}</strong> clauses with open proposals
+          </li>
+          <li data-count="pending">
+            <strong>{counts.pending}</strong> proposals pending
+          </li>
+        </ul>
+        {counts.perDelegation.length ? (
+          <table className="per-delegation">
+            <caption>Proposals per delegation</caption>
+            <thead>
+              <tr>
+                <th scope="col">Delegation</th>
+                <th scope="col">Proposals</th>
+              </tr>
+            </thead>
+            <tbody>
+              {counts.perDelegation.map((d) => (
+                <tr key={d.name}>
+                  <th scope="row">{d.name}</th>
+                  <td>{d.count}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {counts.perDelegation.map((d) => (
-                  <tr key={d.name}>
-                    <th scope="row">{d.name}</th>
-                    <td>{d.count}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : null}
-        </section>
-        <Form method="get" className="form inline-form compilation-filters" aria-label="Filters">
-          <SelectField
-            label="Delegation"
-            name="delegation"
-            defaultValue={filters.delegation}
-            options={[{ value: "", label: "All delegations" }, ...delegations.map((d) => ({ value: d.id, label: d.name }))]}
-          />
-          <SelectField
-            label="Clause state"
-            name="state"
-            defaultValue={filters.state}
-            options={[{ value: "", label: "All states" }, ...Object.entries(stateBadgeLabels).map(([value, label]) => ({ value, label }))]}
-          />
-          <SelectField
-            label="Proposal status"
-            name="status"
-            defaultValue={filters.status}
-            options={[
-              { value: "", label: "All statuses" },
-              ...Object.entries(proposalStatusLabels).map(([value, label]) => ({ value, label })),
-            ]}
-          />
-          <button type="submit" className="button">
-            Filter
-          </button>
-          {filters.delegation || filters.state || filters.status ? <Link to=".">Clear filters</Link> : null}
-        </Form>
-        {document.adopted ? <p className="adopted-note">This text has been adopted.</p> : null}
-        {parts.map((part) => {
-          const list = entries.filter((e) => e.part === part.key);
-          return (
-            <section key={part.key} className="compilation-part" aria-labelledby={`part-${part.key}`}>
-              <h2 id={`part-${part.key}`}>{part.title}</h2>
-              {list.length === 0 ? <p className="muted">Nothing matches the filters in this part.</p> : null}
-              {list.map((e) => (
-                <Entry key={e.type === "clause" ? `c-${e.id ?? e.label}` : `p-${e.proposal.id}`} entry={e} />
               ))}
-            </section>
-          );
-        })}
-      </main>
-    </div>
+            </tbody>
+          </table>
+        ) : null}
+      </section>
+      <Form method="get" className="form inline-form compilation-filters" aria-label="Filters">
+        <SelectField
+          label="Delegation"
+          name="delegation"
+          defaultValue={filters.delegation}
+          options={[{ value: "", label: "All delegations" }, ...delegations.map((d) => ({ value: d.id, label: d.name }))]}
+        />
+        <SelectField
+          label="Clause state"
+          name="state"
+          defaultValue={filters.state}
+          options={[{ value: "", label: "All states" }, ...Object.entries(stateBadgeLabels).map(([value, label]) => ({ value, label }))]}
+        />
+        <SelectField
+          label="Proposal status"
+          name="status"
+          defaultValue={filters.status}
+          options={[
+            { value: "", label: "All statuses" },
+            ...Object.entries(proposalStatusLabels).map(([value, label]) => ({ value, label })),
+          ]}
+        />
+        <button type="submit" className="button">
+          Filter
+        </button>
+        {filters.delegation || filters.state || filters.status ? <Link to=".">Clear filters</Link> : null}
+      </Form>
+      {document.adopted ? <p className="adopted-note">This text has been adopted.</p> : null}
+      {parts.map((part) => {
+        const list = entries.filter((e) => e.part === part.key);
+        return (
+          <section key={part.key} className="compilation-part" aria-labelledby={`part-${part.key}`}>
+            <h2 id={`part-${part.key}`}>{part.title}</h2>
+            {list.length === 0 ? <p className="muted">Nothing matches the filters in this part.</p> : null}
+            {list.map((e) => (
+              <Entry key={e.type === "clause" ? `c-${e.id ?? e.label}` : `p-${e.proposal.id}`} entry={e} />
+            ))}
+          </section>
+        );
+      })}
+    </StatementSubpage>
   );
 }
 

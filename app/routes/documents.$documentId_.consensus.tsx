@@ -1,16 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { can } from "../../server/auth/permissions";
 import { listDelegations } from "../../server/queries/delegations";
 import { currentSignals } from "../../server/queries/clause-signals";
 import { currentClauseStates } from "../../server/queries/clause-states";
 import { storedStatement } from "../../server/negotiation/statement";
-import { AppHeader } from "../components/AppHeader";
+import { StatementSubpage } from "../components/StatementSubpage";
 import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
 import { requireDocumentPermission } from "../utils/auth.server";
 import { invariantResponse } from "../utils/invariant";
-import { useLiveUpdates } from "../negotiation/live";
-import { LiveNotices } from "../negotiation/LiveNotices";
 import { signalLabels, stateLabels } from "../statement/negotiation-labels";
 
 const excerptLength = 90;
@@ -57,88 +55,81 @@ const canAccept = (signal: string | undefined) => signal === "accept" || signal 
 
 export default function ConsensusPage() {
   const { document, conference, delegations, rows } = useLoaderData<typeof loader>();
-  const notices = useLiveUpdates(document.id);
   const silentByDelegation = delegations.map((_, i) => rows.filter((r) => r.cells[i] === null).length);
 
   return (
-    <div className="page">
-      <AppHeader>
-        <Link to={`/conferences/${conference.id}`} className="conference">
-          {conference.title}
-        </Link>
-        <h1 className="document-title">Consensus: {document.title}</h1>
-      </AppHeader>
-      <LiveNotices notices={notices} />
-      <main id="main" className="consensus">
+    <StatementSubpage conference={conference} document={document} title={`Consensus: ${document.title}`} mainClassName="consensus">
+      {document.adopted ? (
         <p>
-          <Link to={`/documents/${document.id}`}>Back to the statement</Link>
-          {document.adopted ? <strong className="adopted-note"> The text is adopted.</strong> : null}
+          <strong className="adopted-note">The text is adopted.</strong>
         </p>
-        {delegations.length === 0 ? <p>No delegations take part in this conference yet.</p> : null}
-        <div className="consensus-scroll">
-          <table className="consensus-matrix">
-            <caption>
-              Each delegation's current signal on each clause. Rows where every delegation can accept are marked “consensus”.
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Clause</th>
-                <th scope="col">State</th>
-                {delegations.map((d) => (
-                  <th scope="col" key={d.id} title={d.name}>
-                    {d.code}
-                  </th>
-                ))}
-                <th scope="col">Not yet signalled</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => {
-                const silent = r.cells.filter((c) => c === null).length;
-                const consensus = delegations.length > 0 && r.cells.every((c) => canAccept(c?.signal));
-                return (
-                  <tr key={r.id} data-clause-id={r.id} className={consensus ? "consensus-row" : undefined}>
-                    <th scope="row">
-                      <span className="clause-ref">{r.label}</span> <span className="excerpt">{r.excerpt}</span>
-                      {consensus ? <span className="consensus-flag"> consensus</span> : null}
-                    </th>
-                    <td>
-                      <span className={`state-badge state-${r.state}`}>{stateLabels[r.state]}</span>
-                    </td>
-                    {r.cells.map((c, i) => (
-                      <td key={delegations[i].id} data-delegation={delegations[i].code} className={c ? `signal-cell signal-${c.signal}` : "signal-cell signal-none"}>
-                        {c ? (
-                          <>
-                            <span className="signal-name">{signalLabels[c.signal]}</span>
-                            {c.reason ? <span className="signal-reason">{c.reason}</span> : null}
-                          </>
-                        ) : (
-                          <span className="muted">No signal</span>
-                        )}
-                      </td>
-                    ))}
-                    <td className="silent-count">{silent}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-            <tfoot>
-              <tr>
-                <th scope="row" colSpan={2}>
-                  Clauses not yet signalled
+      ) : null}
+      {delegations.length === 0 ? <p>No delegations take part in this conference yet.</p> : null}
+      <div className="consensus-scroll">
+        <table className="consensus-matrix">
+          <caption>Each delegation's current signal on each clause. Rows where every delegation can accept are marked “consensus”.</caption>
+          <thead>
+            <tr>
+              <th scope="col">Clause</th>
+              <th scope="col">State</th>
+              {delegations.map((d) => (
+                <th scope="col" key={d.id} title={d.name}>
+                  {d.code}
                 </th>
-                {silentByDelegation.map((n, i) => (
-                  <td key={delegations[i].id} data-delegation={delegations[i].code} className="silent-count">
-                    {n}
+              ))}
+              <th scope="col">Not yet signalled</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => {
+              const silent = r.cells.filter((c) => c === null).length;
+              const consensus = delegations.length > 0 && r.cells.every((c) => canAccept(c?.signal));
+              return (
+                <tr key={r.id} data-clause-id={r.id} className={consensus ? "consensus-row" : undefined}>
+                  <th scope="row">
+                    <span className="clause-ref">{r.label}</span> <span className="excerpt">{r.excerpt}</span>
+                    {consensus ? <span className="consensus-flag"> consensus</span> : null}
+                  </th>
+                  <td>
+                    <span className={`state-badge state-${r.state}`}>{stateLabels[r.state]}</span>
                   </td>
-                ))}
-                <td />
-              </tr>
-            </tfoot>
-          </table>
-        </div>
-      </main>
-    </div>
+                  {r.cells.map((c, i) => (
+                    <td
+                      key={delegations[i].id}
+                      data-delegation={delegations[i].code}
+                      className={c ? `signal-cell signal-${c.signal}` : "signal-cell signal-none"}
+                    >
+                      {c ? (
+                        <>
+                          <span className="signal-name">{signalLabels[c.signal]}</span>
+                          {c.reason ? <span className="signal-reason">{c.reason}</span> : null}
+                        </>
+                      ) : (
+                        <span className="muted">No signal</span>
+                      )}
+                    </td>
+                  ))}
+                  <td className="silent-count">{silent}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row" colSpan={2}>
+                Clauses not yet signalled
+              </th>
+              {silentByDelegation.map((n, i) => (
+                <td key={delegations[i].id} data-delegation={delegations[i].code} className="silent-count">
+                  {n}
+                </td>
+              ))}
+              <td />
+            </tr>
+          </tfoot>
+        </table>
+      </div>
+    </StatementSubpage>
   );
 }
 

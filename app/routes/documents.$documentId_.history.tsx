@@ -7,15 +7,13 @@ import { textLocks } from "../../server/queries/clause-states";
 import { listVersions, type VersionSummary } from "../../server/queries/versions";
 import { createRevision } from "../../server/versions/capture";
 import { restoreVersion } from "../../server/versions/restore";
-import { AppHeader } from "../components/AppHeader";
+import { StatementSubpage } from "../components/StatementSubpage";
 import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
 import { CsrfInput, ErrorList, Field } from "../components/forms";
 import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
 import { invalid, parseForm } from "../utils/forms";
 import { answeringRefusals } from "../utils/refusals.server";
 import { formatUtc } from "../utils/dates";
-import { useLiveUpdates } from "../negotiation/live";
-import { LiveNotices } from "../negotiation/LiveNotices";
 import { versionLabel } from "../statement/version-labels";
 import { RestoreDialog } from "../versions/RestoreDialog";
 import { maxVersionNameLength } from "../statement/limits";
@@ -116,7 +114,6 @@ export default function HistoryPage() {
   const { document, conference, versions, canCreate, canRestore, canExport, locked } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
-  const notices = useLiveUpdates(document.id);
   const errors = result && !result.ok ? (result.errors as Record<string, string[] | undefined>) : null;
   const busy = navigation.state !== "idle";
   const [confirming, setConfirming] = useState<Version | null>(null);
@@ -156,85 +153,78 @@ export default function HistoryPage() {
   );
 
   return (
-    <div className="page">
-      <AppHeader>
-        <Link to={`/conferences/${conference.id}`} className="conference">
-          {conference.title}
-        </Link>
-        <h1 className="document-title">History: {document.title}</h1>
-      </AppHeader>
-      <LiveNotices notices={notices} />
-      <main id="main" className="history">
-        <p>
-          <Link to={`/documents/${document.id}`}>Back to the statement</Link>
+    <StatementSubpage
+      conference={conference}
+      document={document}
+      title={`History: ${document.title}`}
+      mainClassName="history"
+      after={confirming ? <RestoreDialog version={confirming} busy={busy} onCancel={() => setConfirming(null)} /> : null}
+    >
+      {result?.ok ? (
+        <p role="status" className="form-success">
+          {result.message}
         </p>
-        {result?.ok ? (
-          <p role="status" className="form-success">
-            {result.message}
-          </p>
-        ) : null}
-        <ErrorList errors={errors?.form} />
-        {canCreate ? (
-          <Form method="post" className="revision-form" aria-labelledby="revision-heading">
-            <h2 id="revision-heading">Save a revision</h2>
-            <CsrfInput />
-            <input type="hidden" name="intent" value="create" />
-            <Field label="Name" name="name" placeholder="Rev.1" maxLength={maxVersionNameLength} required errors={errors?.name} />
-            <button type="submit" className="button primary" disabled={busy}>
-              Save the current text as a revision
-            </button>
-          </Form>
-        ) : null}
-        {locked && canRestore ? (
-          <p className="muted">
-            {locked === "adopted" ? "The text is adopted" : "A silence procedure is running"}: no version can be restored.
-          </p>
-        ) : null}
-        <Form method="get" action={`/documents/${document.id}/redline`} className="compare-form" aria-labelledby="compare-heading">
-          <h2 id="compare-heading">Compare two versions</h2>
-          <label htmlFor="compare-from">From</label>
-          <select id="compare-from" name="from" defaultValue={versions[0]?.id ?? "current"}>
-            {versions.map((v) => (
-              <option key={v.id} value={v.id}>
-                {v.number}. {v.label}
-              </option>
-            ))}
-            <option value="current">Current text</option>
-          </select>
-          <label htmlFor="compare-to">To</label>
-          <select id="compare-to" name="to" defaultValue="current">
-            <option value="current">Current text</option>
-            {versions.map((v) => (
-              <option key={v.id} value={v.id}>
-                {v.number}. {v.label}
-              </option>
-            ))}
-          </select>
-          <button type="submit" className="button">
-            Show the changes
+      ) : null}
+      <ErrorList errors={errors?.form} />
+      {canCreate ? (
+        <Form method="post" className="revision-form" aria-labelledby="revision-heading">
+          <h2 id="revision-heading">Save a revision</h2>
+          <CsrfInput />
+          <input type="hidden" name="intent" value="create" />
+          <Field label="Name" name="name" placeholder="Rev.1" maxLength={maxVersionNameLength} required errors={errors?.name} />
+          <button type="submit" className="button primary" disabled={busy}>
+            Save the current text as a revision
           </button>
         </Form>
-        <h2>Versions</h2>
-        {versions.length === 0 ? <p className="muted">No versions yet.</p> : null}
-        <ol className="version-list" reversed>
-          {grouped(versions).map((g) =>
-            Array.isArray(g) ? (
-              <li key={`group-${g[0].id}`} className="checkpoint-group">
-                <details>
-                  <summary>
-                    {g.length} automatic checkpoint{g.length === 1 ? "" : "s"}
-                  </summary>
-                  <ol className="version-list">{g.map(row)}</ol>
-                </details>
-              </li>
-            ) : (
-              row(g)
-            )
-          )}
-        </ol>
-      </main>
-      {confirming ? <RestoreDialog version={confirming} busy={busy} onCancel={() => setConfirming(null)} /> : null}
-    </div>
+      ) : null}
+      {locked && canRestore ? (
+        <p className="muted">
+          {locked === "adopted" ? "The text is adopted" : "A silence procedure is running"}: no version can be restored.
+        </p>
+      ) : null}
+      <Form method="get" action={`/documents/${document.id}/redline`} className="compare-form" aria-labelledby="compare-heading">
+        <h2 id="compare-heading">Compare two versions</h2>
+        <label htmlFor="compare-from">From</label>
+        <select id="compare-from" name="from" defaultValue={versions[0]?.id ?? "current"}>
+          {versions.map((v) => (
+            <option key={v.id} value={v.id}>
+              {v.number}. {v.label}
+            </option>
+          ))}
+          <option value="current">Current text</option>
+        </select>
+        <label htmlFor="compare-to">To</label>
+        <select id="compare-to" name="to" defaultValue="current">
+          <option value="current">Current text</option>
+          {versions.map((v) => (
+            <option key={v.id} value={v.id}>
+              {v.number}. {v.label}
+            </option>
+          ))}
+        </select>
+        <button type="submit" className="button">
+          Show the changes
+        </button>
+      </Form>
+      <h2>Versions</h2>
+      {versions.length === 0 ? <p className="muted">No versions yet.</p> : null}
+      <ol className="version-list" reversed>
+        {grouped(versions).map((g) =>
+          Array.isArray(g) ? (
+            <li key={`group-${g[0].id}`} className="checkpoint-group">
+              <details>
+                <summary>
+                  {g.length} automatic checkpoint{g.length === 1 ? "" : "s"}
+                </summary>
+                <ol className="version-list">{g.map(row)}</ol>
+              </details>
+            </li>
+          ) : (
+            row(g)
+          ),
+        )}
+      </ol>
+    </StatementSubpage>
   );
 }
 

@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { findDelegation } from "../../server/queries/delegations";
 import { canSeeProposal, findProposal, listProposalEvents, listRevisions } from "../../server/queries/proposals";
@@ -13,7 +13,7 @@ import {
   withdrawPosition,
   withdrawProposal,
 } from "../../server/negotiation/proposals";
-import { AppHeader } from "../components/AppHeader";
+import { StatementSubpage } from "../components/StatementSubpage";
 import { CsrfInput, ErrorList } from "../components/forms";
 import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
 import { colorFor } from "../statement/presence-colors";
@@ -21,8 +21,6 @@ import { readProtectedForm, requireDocumentPermission } from "../utils/auth.serv
 import { formatUtc } from "../utils/dates";
 import { invalid, parseForm } from "../utils/forms";
 import { invariantResponse } from "../utils/invariant";
-import { useLiveUpdates } from "../negotiation/live";
-import { LiveNotices } from "../negotiation/LiveNotices";
 import { ProposalDiff } from "../negotiation/ProposalDiff";
 import { ProposalEditor } from "../negotiation/ProposalEditor";
 import { EarlierRevisions } from "../negotiation/EarlierRevisions";
@@ -166,7 +164,6 @@ export default function ProposalPage() {
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
-  const notices = useLiveUpdates(document.id);
   const [draftText, setDraftText] = useState<string | null>(null);
   const onText = useCallback((t: string) => setDraftText(t), []);
   const user = useMemo(() => ({ name: me.name, color: me.color }), [me.name, me.color]);
@@ -178,208 +175,197 @@ export default function ProposalPage() {
   const overBy = drafting && draftText !== null ? draftText.length - maxProposalTextLength : -1;
 
   return (
-    <div className="page">
-      <AppHeader>
-        <Link to={`/conferences/${conference.id}`} className="conference">
-          {conference.title}
-        </Link>
-        <Link to={`/documents/${document.id}`} className="document-title">
-          {document.title}
-        </Link>
-      </AppHeader>
-      <LiveNotices notices={notices} />
-      <main id="main" className="proposal-page">
-        <h1>
-          {name} · {proposalKindLabels[proposal.kind]} {proposal.target}
-        </h1>
-        <p className="proposal-meta">
-          <span className={`proposal-status status-${proposal.status}`} data-testid="proposal-status">
-            {proposalStatusLabels[proposal.status]}
-          </span>{" "}
-          · {proposal.sponsor}
-          {proposal.revision ? ` · revision ${proposal.revision}` : ""}
-          {proposal.decidedByName ? ` · decided by ${proposal.decidedByName}` : ""}
-          {proposal.decisionReason ? `: “${proposal.decisionReason}”` : ""}
-          {mergedIntoNumber ? ` · merged into P${mergedIntoNumber}` : ""}
+    <StatementSubpage conference={conference} document={document} mainClassName="proposal-page">
+      <h1>
+        {name} · {proposalKindLabels[proposal.kind]} {proposal.target}
+      </h1>
+      <p className="proposal-meta">
+        <span className={`proposal-status status-${proposal.status}`} data-testid="proposal-status">
+          {proposalStatusLabels[proposal.status]}
+        </span>{" "}
+        · {proposal.sponsor}
+        {proposal.revision ? ` · revision ${proposal.revision}` : ""}
+        {proposal.decidedByName ? ` · decided by ${proposal.decidedByName}` : ""}
+        {proposal.decisionReason ? `: “${proposal.decisionReason}”` : ""}
+        {mergedIntoNumber ? ` · merged into P${mergedIntoNumber}` : ""}
+      </p>
+      {actionData?.ok ? (
+        <p className="notice" role="status">
+          {actionData.message}
         </p>
-        {actionData?.ok ? (
-          <p className="notice" role="status">
-            {actionData.message}
+      ) : null}
+      <ErrorList errors={errors} />
+
+      {drafting ? (
+        <section aria-labelledby="draft-heading" className="panel">
+          <h2 id="draft-heading">{proposal.compromise ? "Your draft" : "Your delegation’s draft"}</h2>
+          <p className="help">
+            {open
+              ? "Your delegation writes here together; others see only what you submit."
+              : `${name} is ${proposalStatusLabels[proposal.status].toLowerCase()}; its draft can no longer change.`}
           </p>
-        ) : null}
-        <ErrorList errors={errors} />
-
-        {drafting ? (
-          <section aria-labelledby="draft-heading" className="panel">
-            <h2 id="draft-heading">{proposal.compromise ? "Your draft" : "Your delegation’s draft"}</h2>
-            <p className="help">
-              {open
-                ? "Your delegation writes here together; others see only what you submit."
-                : `${name} is ${proposalStatusLabels[proposal.status].toLowerCase()}; its draft can no longer change.`}
+          <ProposalEditor
+            textDocumentId={proposal.textDocumentId!}
+            userId={me.id}
+            user={user}
+            label={`Proposed text of ${name}`}
+            onText={onText}
+          />
+          {open && draftText !== null ? (
+            <p className={overBy > 0 ? "hint field-errors" : "hint"} data-testid="draft-length" role={overBy > 0 ? "alert" : undefined}>
+              {draftText.length} of {maxProposalTextLength} characters
+              {overBy > 0 ? ` — shorten it by ${overBy} to submit it.` : ""}
             </p>
-            <ProposalEditor
-              textDocumentId={proposal.textDocumentId!}
-              userId={me.id}
-              user={user}
-              label={`Proposed text of ${name}`}
-              onText={onText}
-            />
-            {open && draftText !== null ? (
-              <p className={overBy > 0 ? "hint field-errors" : "hint"} data-testid="draft-length" role={overBy > 0 ? "alert" : undefined}>
-                {draftText.length} of {maxProposalTextLength} characters
-                {overBy > 0 ? ` — shorten it by ${overBy} to submit it.` : ""}
-              </p>
-            ) : null}
-            {open ? (
-              <>
-                <h3>The draft against {proposal.kind === "add" ? "nothing (a new clause)" : proposal.clauseLabel}</h3>
-                <div className="proposal-diff" data-testid="draft-diff">
-                  <WordDiff from={proposal.kind === "add" ? "" : proposal.currentText ?? proposal.baseText} to={draftText ?? ""} />
-                </div>
-              </>
-            ) : null}
-          </section>
-        ) : null}
-
-        <section aria-labelledby="text-heading" className="panel">
-          <h2 id="text-heading">{drafting ? "As submitted (what others see)" : "The proposed change"}</h2>
-          {proposal.proposedText !== null || proposal.kind === "delete" || proposal.kind === "retain" ? (
-            <div className="proposal-diff" data-testid="proposal-diff">
-              <ProposalDiff proposal={proposal} text={proposal.proposedText} />
-            </div>
-          ) : (
-            <p className="muted">Not submitted yet.</p>
-          )}
-        </section>
-
-        <EarlierRevisions documentId={document.id} proposalId={proposal.id} revisions={earlierRevisions} />
-
-        <section aria-labelledby="positions-heading" className="panel">
-          <h2 id="positions-heading">Delegations</h2>
-          <p>Sponsor: {proposal.sponsor}</p>
-          {(["cosponsor", "support", "object"] as const).map((kind) => {
-            const list = proposal.positions.filter((p) => p.position === kind);
-            return (
-              <div key={kind}>
-                <h3>{positionLabels[kind]}</h3>
-                {list.length === 0 ? (
-                  <p className="muted">None.</p>
-                ) : (
-                  <ul className={`positions positions-${kind}`}>
-                    {list.map((p) => (
-                      <li key={p.delegationId}>
-                        {p.delegationName} ({p.delegationCode}){p.reason ? `: “${p.reason}”` : ""}
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </div>
-            );
-          })}
-        </section>
-
-        <section aria-labelledby="actions-heading" className="panel proposal-actions">
-          <h2 id="actions-heading">What you can do</h2>
-          {!may.submit && !may.withdraw && !may.takePosition && !may.decide ? <p className="muted">Nothing at this stage.</p> : null}
-          {may.submit || may.withdraw ? (
-            <Form method="post" className="action-row">
-              <CsrfInput />
-              {may.submit ? (
-                <button type="submit" name="intent" value="submit" className="button primary" disabled={busy || overBy > 0}>
-                  {proposal.revision ? "Submit revision" : "Submit"}
-                </button>
-              ) : null}
-              <button type="submit" name="intent" value="withdraw" className="button danger" disabled={busy}>
-                Withdraw proposal
-              </button>
-            </Form>
           ) : null}
-          {may.takePosition ? (
-            <Form method="post" className="position-form">
-              <CsrfInput />
-              <p>
-                Your delegation’s position: <strong>{myPosition ? positionLabels[myPosition.position] : "none"}</strong>
-              </p>
-              <label htmlFor="position-reason">Reason (required for an objection)</label>
-              <textarea id="position-reason" name="reason" maxLength={maxReasonLength} rows={2} />
-              <div className="action-row">
-                <button type="submit" name="intent" value="cosponsor" className="button" disabled={busy}>
-                  Co-sponsor
-                </button>
-                <button type="submit" name="intent" value="support" className="button" disabled={busy}>
-                  Support
-                </button>
-                <button type="submit" name="intent" value="object" className="button danger" disabled={busy}>
-                  Object
-                </button>
-                {myPosition ? (
-                  <button type="submit" name="intent" value="withdrawPosition" className="button" disabled={busy}>
-                    Withdraw position
-                  </button>
-                ) : null}
-              </div>
-            </Form>
-          ) : null}
-          {may.decide ? (
+          {open ? (
             <>
-              <Form method="post" className="decision-form">
-                <CsrfInput />
-                <label htmlFor="decision-reason">Reason (optional)</label>
-                <textarea id="decision-reason" name="reason" maxLength={maxReasonLength} rows={2} />
-                <div className="action-row">
-                  <button type="submit" name="intent" value="accept" className="button primary" disabled={busy}>
-                    Accept
-                  </button>
-                  <button type="submit" name="intent" value="reject" className="button danger" disabled={busy}>
-                    Reject
-                  </button>
-                </div>
-              </Form>
-              {mergeable.length > 0 ? (
-                <Form method="post" className="merge-form">
-                  <CsrfInput />
-                  <fieldset>
-                    <legend>Merge into a compromise text</legend>
-                    {mergeable.map((m) => (
-                      <label key={m.id} className="checkbox">
-                        <input type="checkbox" name="merge" value={m.id} defaultChecked={m.id === proposal.id} /> P{m.number} (
-                        {proposalKindLabels[m.kind]}, {m.sponsor})
-                      </label>
-                    ))}
-                    <label htmlFor="merge-text">Compromise text</label>
-                    <textarea
-                      id="merge-text"
-                      name="text"
-                      rows={4}
-                      maxLength={maxProposalTextLength}
-                      defaultValue={proposal.proposedText ?? proposal.currentText ?? ""}
-                    />
-                    <label htmlFor="merge-reason">Reason (optional)</label>
-                    <textarea id="merge-reason" name="reason" maxLength={maxReasonLength} rows={2} />
-                    <button type="submit" name="intent" value="merge" className="button" disabled={busy}>
-                      Merge
-                    </button>
-                  </fieldset>
-                </Form>
-              ) : null}
+              <h3>The draft against {proposal.kind === "add" ? "nothing (a new clause)" : proposal.clauseLabel}</h3>
+              <div className="proposal-diff" data-testid="draft-diff">
+                <WordDiff from={proposal.kind === "add" ? "" : (proposal.currentText ?? proposal.baseText)} to={draftText ?? ""} />
+              </div>
             </>
           ) : null}
         </section>
+      ) : null}
 
-        <section aria-labelledby="history-heading" className="panel">
-          <h2 id="history-heading">History</h2>
-          <ol className="proposal-history">
-            {events.map((e) => (
-              <li key={e.id}>
-                <time dateTime={new Date(e.createdAt).toISOString()}>{formatUtc(e.createdAt)}</time> — {e.userName}
-                {e.delegationCode ? ` (${e.delegationCode})` : ""} {eventLabels[e.kind]}
-                {e.reason ? `: “${e.reason}”` : ""}
-              </li>
-            ))}
-          </ol>
-        </section>
-      </main>
-    </div>
+      <section aria-labelledby="text-heading" className="panel">
+        <h2 id="text-heading">{drafting ? "As submitted (what others see)" : "The proposed change"}</h2>
+        {proposal.proposedText !== null || proposal.kind === "delete" || proposal.kind === "retain" ? (
+          <div className="proposal-diff" data-testid="proposal-diff">
+            <ProposalDiff proposal={proposal} text={proposal.proposedText} />
+          </div>
+        ) : (
+          <p className="muted">Not submitted yet.</p>
+        )}
+      </section>
+
+      <EarlierRevisions documentId={document.id} proposalId={proposal.id} revisions={earlierRevisions} />
+
+      <section aria-labelledby="positions-heading" className="panel">
+        <h2 id="positions-heading">Delegations</h2>
+        <p>Sponsor: {proposal.sponsor}</p>
+        {(["cosponsor", "support", "object"] as const).map((kind) => {
+          const list = proposal.positions.filter((p) => p.position === kind);
+          return (
+            <div key={kind}>
+              <h3>{positionLabels[kind]}</h3>
+              {list.length === 0 ? (
+                <p className="muted">None.</p>
+              ) : (
+                <ul className={`positions positions-${kind}`}>
+                  {list.map((p) => (
+                    <li key={p.delegationId}>
+                      {p.delegationName} ({p.delegationCode}){p.reason ? `: “${p.reason}”` : ""}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </div>
+          );
+        })}
+      </section>
+
+      <section aria-labelledby="actions-heading" className="panel proposal-actions">
+        <h2 id="actions-heading">What you can do</h2>
+        {!may.submit && !may.withdraw && !may.takePosition && !may.decide ? <p className="muted">Nothing at this stage.</p> : null}
+        {may.submit || may.withdraw ? (
+          <Form method="post" className="action-row">
+            <CsrfInput />
+            {may.submit ? (
+              <button type="submit" name="intent" value="submit" className="button primary" disabled={busy || overBy > 0}>
+                {proposal.revision ? "Submit revision" : "Submit"}
+              </button>
+            ) : null}
+            <button type="submit" name="intent" value="withdraw" className="button danger" disabled={busy}>
+              Withdraw proposal
+            </button>
+          </Form>
+        ) : null}
+        {may.takePosition ? (
+          <Form method="post" className="position-form">
+            <CsrfInput />
+            <p>
+              Your delegation’s position: <strong>{myPosition ? positionLabels[myPosition.position] : "none"}</strong>
+            </p>
+            <label htmlFor="position-reason">Reason (required for an objection)</label>
+            <textarea id="position-reason" name="reason" maxLength={maxReasonLength} rows={2} />
+            <div className="action-row">
+              <button type="submit" name="intent" value="cosponsor" className="button" disabled={busy}>
+                Co-sponsor
+              </button>
+              <button type="submit" name="intent" value="support" className="button" disabled={busy}>
+                Support
+              </button>
+              <button type="submit" name="intent" value="object" className="button danger" disabled={busy}>
+                Object
+              </button>
+              {myPosition ? (
+                <button type="submit" name="intent" value="withdrawPosition" className="button" disabled={busy}>
+                  Withdraw position
+                </button>
+              ) : null}
+            </div>
+          </Form>
+        ) : null}
+        {may.decide ? (
+          <>
+            <Form method="post" className="decision-form">
+              <CsrfInput />
+              <label htmlFor="decision-reason">Reason (optional)</label>
+              <textarea id="decision-reason" name="reason" maxLength={maxReasonLength} rows={2} />
+              <div className="action-row">
+                <button type="submit" name="intent" value="accept" className="button primary" disabled={busy}>
+                  Accept
+                </button>
+                <button type="submit" name="intent" value="reject" className="button danger" disabled={busy}>
+                  Reject
+                </button>
+              </div>
+            </Form>
+            {mergeable.length > 0 ? (
+              <Form method="post" className="merge-form">
+                <CsrfInput />
+                <fieldset>
+                  <legend>Merge into a compromise text</legend>
+                  {mergeable.map((m) => (
+                    <label key={m.id} className="checkbox">
+                      <input type="checkbox" name="merge" value={m.id} defaultChecked={m.id === proposal.id} /> P{m.number} (
+                      {proposalKindLabels[m.kind]}, {m.sponsor})
+                    </label>
+                  ))}
+                  <label htmlFor="merge-text">Compromise text</label>
+                  <textarea
+                    id="merge-text"
+                    name="text"
+                    rows={4}
+                    maxLength={maxProposalTextLength}
+                    defaultValue={proposal.proposedText ?? proposal.currentText ?? ""}
+                  />
+                  <label htmlFor="merge-reason">Reason (optional)</label>
+                  <textarea id="merge-reason" name="reason" maxLength={maxReasonLength} rows={2} />
+                  <button type="submit" name="intent" value="merge" className="button" disabled={busy}>
+                    Merge
+                  </button>
+                </fieldset>
+              </Form>
+            ) : null}
+          </>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="history-heading" className="panel">
+        <h2 id="history-heading">History</h2>
+        <ol className="proposal-history">
+          {events.map((e) => (
+            <li key={e.id}>
+              <time dateTime={new Date(e.createdAt).toISOString()}>{formatUtc(e.createdAt)}</time> — {e.userName}
+              {e.delegationCode ? ` (${e.delegationCode})` : ""} {eventLabels[e.kind]}
+              {e.reason ? `: “${e.reason}”` : ""}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </StatementSubpage>
   );
 }
 

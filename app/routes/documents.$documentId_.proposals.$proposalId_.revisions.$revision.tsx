@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs, TypedResponse } from "@remix-run/node";
 import { canSeeProposal, findProposal, findRevision } from "../../server/queries/proposals";
 import { requireDocumentPermission } from "../utils/auth.server";
 import { invariantResponse } from "../utils/invariant";
@@ -27,5 +27,5 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const revision = Number.isSafeInteger(number) && number > 0 ? await findRevision(context.sql, proposal.id, number) : null;
   invariantResponse(revision, "There is no such revision.", { status: 404 });
   const shown: EarlierRevision = { ...revision, submittedAt: revision.submittedAt.toISOString(), kind: proposal.kind };
-  return Response.json(shown, { headers: { "Cache-Control": "private, no-store" } });
+  return Response.json(shown, { headers: { "Cache-Control": "private, no-store" } }) as TypedResponse<EarlierRevision>;
 }

@@ -3,11 +3,10 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { can } from "../../server/auth/permissions";
 import { compareSides, readSide } from "../../server/versions/compare";
 import { DiffSegments } from "../negotiation/WordDiff";
-import { AppHeader } from "../components/AppHeader";
+import { StatementSubpage } from "../components/StatementSubpage";
 import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
 import { requireDocumentPermission } from "../utils/auth.server";
 import { invariantResponse } from "../utils/invariant";
-import { useLiveUpdates } from "../negotiation/live";
 
 /**
  * The changes between two versions (?from=&to=, each a version id or "current"), clause by
@@ -66,7 +65,6 @@ function grouped(clauses: Clause[]): (Clause | Clause[])[] {
 
 export default function RedlinePage() {
   const { document, conference, from, to, canExport, title, clauses } = useLoaderData<typeof loader>();
-  useLiveUpdates(document.id);
   const changed = clauses.filter((c) => c.change !== "unchanged" || c.moved).length;
   const clause = (c: Clause) => (
     <li
@@ -98,50 +96,40 @@ export default function RedlinePage() {
     </li>
   );
   return (
-    <div className="page">
-      <AppHeader>
-        <Link to={`/conferences/${conference.id}`} className="conference">
-          {conference.title}
-        </Link>
-        <h1 className="document-title">Changes: {document.title}</h1>
-      </AppHeader>
-      <main id="main" className="redline">
-        <p>
-          From <strong data-side="from">{from.label}</strong> to <strong data-side="to">{to.label}</strong>: {changed} clause
-          {changed === 1 ? "" : "s"} changed. <Link to={`/documents/${document.id}/history`}>History</Link>
-          {canExport ? (
-            <>
-              {" "}
-              ·{" "}
-              <a href={`/documents/${document.id}/export?format=redline&from=${from.id}&to=${to.id}`}>
-                Download with tracked changes (Word)
-              </a>
-            </>
-          ) : null}
-        </p>
-        {title.some((s) => s.type !== "equal") ? (
-          <section className="redline-title" aria-label="Title">
-            <DiffSegments segments={title} />
-          </section>
+    <StatementSubpage conference={conference} document={document} title={`Changes: ${document.title}`} mainClassName="redline">
+      <p>
+        From <strong data-side="from">{from.label}</strong> to <strong data-side="to">{to.label}</strong>: {changed} clause
+        {changed === 1 ? "" : "s"} changed. <Link to={`/documents/${document.id}/history`}>History</Link>
+        {canExport ? (
+          <>
+            {" "}
+            ·{" "}
+            <a href={`/documents/${document.id}/export?format=redline&from=${from.id}&to=${to.id}`}>Download with tracked changes (Word)</a>
+          </>
         ) : null}
-        <ol className="redline-list">
-          {grouped(clauses).map((g) =>
-            Array.isArray(g) ? (
-              <li key={`same-${g[0].id}`} className="unchanged-group">
-                <details>
-                  <summary>
-                    {g.length} unchanged clause{g.length === 1 ? "" : "s"}
-                  </summary>
-                  <ol className="redline-list">{g.map(clause)}</ol>
-                </details>
-              </li>
-            ) : (
-              clause(g)
-            )
-          )}
-        </ol>
-      </main>
-    </div>
+      </p>
+      {title.some((s) => s.type !== "equal") ? (
+        <section className="redline-title" aria-label="Title">
+          <DiffSegments segments={title} />
+        </section>
+      ) : null}
+      <ol className="redline-list">
+        {grouped(clauses).map((g) =>
+          Array.isArray(g) ? (
+            <li key={`same-${g[0].id}`} className="unchanged-group">
+              <details>
+                <summary>
+                  {g.length} unchanged clause{g.length === 1 ? "" : "s"}
+                </summary>
+                <ol className="redline-list">{g.map(clause)}</ol>
+              </details>
+            </li>
+          ) : (
+            clause(g)
+          ),
+        )}
+      </ol>
+    </StatementSubpage>
   );
 }
 

@@ -4,7 +4,7 @@ import { can } from "../../server/auth/permissions";
 import { findVersion } from "../../server/queries/versions";
 import { versionDocument } from "../../server/versions/restore";
 import { statementView } from "../statement/version-view";
-import { AppHeader } from "../components/AppHeader";
+import { StatementSubpage } from "../components/StatementSubpage";
 import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
 import { requireDocumentPermission } from "../utils/auth.server";
 import { invariantResponse } from "../utils/invariant";
@@ -40,28 +40,24 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export default function VersionPage() {
   const { document, conference, version, canExport, text } = useLoaderData<typeof loader>();
   return (
-    <div className="page">
-      <AppHeader>
-        <Link to={`/conferences/${conference.id}`} className="conference">
-          {conference.title}
-        </Link>
-        <h1 className="document-title">
-          {document.title}: {version.label}
-        </h1>
-      </AppHeader>
-      <main id="main" className="version-page">
-        <p className="version-banner" role="note">
-          Version {version.number}, saved by {version.by ?? "Concord (automatic)"} on{" "}
-          <time dateTime={version.at}>{formatUtc(version.at)}</time>. Read only.
-        </p>
-        <p className="version-links">
-          <Link to={`/documents/${document.id}/history`}>History</Link>
-          <Link to={`/documents/${document.id}/redline?from=${version.id}&to=current`}>Changes since this version</Link>
-          {canExport ? <a href={`/documents/${document.id}/export?format=docx&version=${version.id}`}>Download (Word)</a> : null}
-        </p>
-        <StatementText {...text} />
-      </main>
-    </div>
+    <StatementSubpage
+      conference={conference}
+      document={document}
+      title={`${document.title}: ${version.label}`}
+      live={false}
+      mainClassName="version-page"
+    >
+      <p className="version-banner" role="note">
+        Version {version.number}, saved by {version.by ?? "Concord (automatic)"} on{" "}
+        <time dateTime={version.at}>{formatUtc(version.at)}</time>. Read only.
+      </p>
+      <p className="version-links">
+        <Link to={`/documents/${document.id}/history`}>History</Link>
+        <Link to={`/documents/${document.id}/redline?from=${version.id}&to=current`}>Changes since this version</Link>
+        {canExport ? <a href={`/documents/${document.id}/export?format=docx&version=${version.id}`}>Download (Word)</a> : null}
+      </p>
+      <StatementText {...text} />
+    </StatementSubpage>
   );
 }
 

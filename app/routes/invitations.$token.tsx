@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import type { AcceptResult } from "../../server/people/invitations";
-import { acceptInvitation, findInvitationByToken, findUserByEmail, hashPassword } from "../utils/people.server";
+import { acceptInvitation, findInvitationByToken, findUserByEmail, hashPassword } from "./invitations.$token.server";
 import { CsrfInput, ErrorList, Field } from "../components/forms";
 import { getUser, readProtectedForm, requireUser } from "../utils/auth.server";
 import { formatUtc } from "../utils/dates";

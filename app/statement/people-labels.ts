@@ -13,3 +13,7 @@ export const delegationKindLabels: Record<DelegationKind, string> = {
   organization: "Organization",
   group: "Group of States",
 };
+
+/** A role as the secretariat's pages name it: "Delegate of France (FRA)". */
+export const describeRole = (role: Role, delegation: { name: string; code: string } | null) =>
+  `${roleLabels[role]}${delegation ? ` of ${delegation.name} (${delegation.code})` : ""}`;

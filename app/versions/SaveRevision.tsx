@@ -1,12 +1,11 @@
 import { useFetcher } from "@remix-run/react";
 import { CsrfInput, Field } from "../components/forms";
 import { maxVersionNameLength } from "../statement/limits";
-
-type Result = { ok: true; message: string } | { ok: false; errors: Record<string, string[] | undefined> };
+import type { action as historyAction } from "../routes/documents.$documentId_.history";
 
 /** "Save a revision" in the statement page's header, for the chair and the secretariat; posts to the history page. */
 export function SaveRevision({ documentId }: { documentId: string }) {
-  const fetcher = useFetcher<Result>();
+  const fetcher = useFetcher<typeof historyAction>();
   const result = fetcher.state === "idle" ? fetcher.data : undefined;
   return (
     <details className="save-revision">

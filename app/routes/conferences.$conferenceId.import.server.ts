@@ -1,0 +1,6 @@
+/**
+ * What the zero-draft import page uses on the server, beside its route: a `.server` module (ignored as a route by
+ * `remix.config.js`), so none of it (node:crypto, node:zlib, SQL) can reach the browser bundle.
+ */
+export { paragraphsFromDocx } from "../../server/import/docx";
+export { ZipRefused } from "../../server/import/bounded-zip";
