@@ -1,6 +1,14 @@
 import * as Y from "yjs";
 import * as awarenessProtocol from "y-protocols/awareness";
-import { closeCodes, encodeAccess, encodeAwareness, encodeSaved, encodeSavingPaused, encodeSyncStep1, encodeUpdate } from "../../app/statement/protocol";
+import {
+  closeCodes,
+  encodeAccess,
+  encodeAwareness,
+  encodeSaved,
+  encodeSavingPaused,
+  encodeSyncStep1,
+  encodeUpdate,
+} from "../../app/statement/protocol";
 import { PresenceViolation, type PresenceIdentity } from "./presence";
 import { LockViolation, noLocks, type RoomLocks } from "./clause-locks";
 import { SchemaGuard, SchemaViolation, type DocumentModel } from "./schema-guard";
@@ -9,7 +17,9 @@ import { ClientOwners, type ClientClaims } from "./client-owners";
 import { PresenceOwnership } from "./presence-ownership";
 import { ForeignClient, Shadow } from "./shadow";
 import { WriteQueue, type Write } from "./write-queue";
-import type { Relay, RelayChannel } from "./relay";
+import { Compactor } from "./compactor";
+import { Remote, RoomRelay, type RelayedRoom } from "./room-relay";
+import type { Relay } from "./relay";
 
 /** One WebSocket connection as a room sees it. */
 export interface Peer {
@@ -36,15 +46,6 @@ export class ProtocolError extends Error {}
 
 const emptyUpdate = Y.encodeStateAsUpdate(new Y.Doc());
 const isEmptyUpdate = (u: Uint8Array) => u.length === emptyUpdate.length && u.every((b, i) => b === emptyUpdate[i]);
-
-/**
- * The origin of changes that come from another instance, or are reloaded from PostgreSQL: already
- * durable, so they are relayed to this instance's peers but never appended or published again.
- */
-class Remote {
-  constructor(readonly instance: string | null) {}
-}
-const fromDatabase = new Remote(null);
 
 /** The server itself, as the author of changes it makes (a chair's decision): a peer of no connection. */
 const serverPeer: Peer = {
@@ -97,14 +98,10 @@ export class Room {
   /** Made once the document's model is loaded. */
   private shadow: Shadow | null = null;
   private guard: SchemaGuard | null = null;
-  private compacting: Promise<void> | null = null;
-  private loggedRows = 0;
+  private readonly compactor: Compactor;
   private closed = false;
   /** The document's channel to the other instances serving it (none without REDIS_URL). */
-  private readonly channel: RelayChannel | null;
-  /** What other instances sent before the document was loaded, applied once it is. */
-  private inbox: (() => void)[] | null = [];
-  private resyncing: "no" | "yes" | "again" = "no";
+  private readonly relay: RoomRelay | null;
   private locks: RoomLocks = noLocks;
   private locksVersion = 0;
   /** Document updates and presence changes not yet sent to the peers (see broadcast). */
@@ -130,34 +127,38 @@ export class Room {
         const message = encodeSavingPaused(paused);
         for (const peer of this.peers) peer.send(message);
       },
-      idle: () => {
-        if (this.loggedRows >= options.compactAfter) this.compactInBackground();
-      },
+      idle: () => this.compactor.compactIfDue(),
       log: options.log,
     });
-    const whenLoaded = (f: () => void) => {
-      if (this.closed) return;
-      if (this.inbox) this.inbox.push(f);
-      else this.fromRelay(f);
-    };
-    this.channel =
-      options.relay?.join(documentId, {
-        update: (update, instance) => whenLoaded(() => Y.applyUpdate(this.doc, update, new Remote(instance))),
-        claims: (claims) => whenLoaded(() => this.owners.learn(claims)),
-        awareness: (update, instance) => whenLoaded(() => this.receiveRemoteAwareness(update, instance)),
-        awarenessQuery: () => whenLoaded(() => this.publishLocalAwareness()),
-        resync: () => whenLoaded(() => this.resync()),
-        instanceGone: (instance) => whenLoaded(() => this.forgetInstance(instance)),
-      }) ?? null;
+    this.compactor = new Compactor(documentId, { compact: () => store.compact(documentId), after: options.compactAfter, log: options.log });
+    this.relay = options.relay ? new RoomRelay(documentId, options.relay, this.relayed()) : null;
     this.ready = this.load();
   }
 
+  private relayed(): RelayedRoom {
+    return {
+      doc: this.doc,
+      load: () => Promise.all([this.store.load(this.documentId), this.store.loadClaims(this.documentId)]),
+      learnClaims: (claims) => this.owners.learn(claims),
+      receiveAwareness: (update, instance) => {
+        // Already checked by the instance its connection is on.
+        const allowed = this.presence.admitRemote(update);
+        if (allowed) awarenessProtocol.applyAwarenessUpdate(this.awareness, allowed, new Remote(instance));
+      },
+      localAwareness: () => {
+        const ids = this.presence.local().filter((id) => this.awareness.getStates().has(id));
+        return ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null;
+      },
+      forgetInstance: (instance) => {
+        const ids = this.presence.ofInstance(instance);
+        if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, ids, new Remote(instance));
+      },
+      log: this.options.log,
+    };
+  }
+
   private async load(): Promise<void> {
-    if (this.channel) {
-      // Subscribed before reading, so an update stored after the read is heard from its instance.
-      await this.channel.subscribed;
-      this.channel.queryAwareness();
-    }
+    await this.relay?.subscribe();
     const [updates, claims, locks, model] = await Promise.all([
       this.store.load(this.documentId),
       this.store.loadClaims(this.documentId),
@@ -171,7 +172,7 @@ export class Room {
     // What is stored was checked when it was written; a cold document is not checked whole again.
     this.guard = new SchemaGuard(model);
     this.shadow = new Shadow({ doc: this.doc, pending: () => this.writes.pending.map((w) => w.update) }, this.guard, this.owners);
-    this.loggedRows = Math.max(0, updates.length - 1);
+    this.compactor.appended(Math.max(0, updates.length - 1));
     this.setLocks(locks);
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
       // A peer's update is in the shadow already: it was tried there before it was stored.
@@ -191,11 +192,9 @@ export class Room {
       // instances. There the clients' renewals (every 15 s) keep it; if this instance dies, they
       // drop it when its heartbeat stops, or at the latest by the awareness timeout (30 s).
       // Timeouts happen on every instance by itself; the room's own state (origin "local") is never set.
-      if (this.channel && fromPeerHere) this.channel.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+      if (this.relay && fromPeerHere) this.relay.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
     });
-    const inbox = this.inbox ?? [];
-    this.inbox = null;
-    for (const f of inbox) this.fromRelay(f);
+    this.relay?.loaded();
   }
 
   private scheduleBroadcast(): void {
@@ -355,11 +354,10 @@ export class Room {
   /** A batch is durable: relayed to the other instances, applied here, and its writers told. */
   private stored(batch: readonly Write<Peer>[], update: Uint8Array, claims: ClientClaims): void {
     this.owners.markStored(claims.keys());
-    this.loggedRows += 1;
+    this.compactor.appended(1);
     // Stored, so the other instances may have it: sent to them first, not after this
-    // instance's own peers (applying it again there is harmless). Its claims go before it.
-    if (claims.size > 0) this.channel?.publishClaims(claims);
-    this.channel?.publishUpdate(update);
+    // instance's own peers (applying it again there is harmless).
+    this.relay?.publishStored(update, claims);
     const writers = new Set<Peer>();
     for (const { update, from, done } of batch) {
       try {
@@ -427,87 +425,22 @@ export class Room {
     if (allowed) awarenessProtocol.applyAwarenessUpdate(this.awareness, allowed.update, from);
   }
 
-  private fromRelay(apply: () => void): void {
-    try {
-      apply();
-    } catch (err) {
-      this.options.log(`a message from another instance about ${this.documentId} could not be applied`, err);
-    }
-  }
-
-  private receiveRemoteAwareness(update: Uint8Array, instance: string): void {
-    // Already checked by the instance its connection is on.
-    const allowed = this.presence.admitRemote(update);
-    if (allowed) awarenessProtocol.applyAwarenessUpdate(this.awareness, allowed, new Remote(instance));
-  }
-
-  /** Tells the other instances the presence of this instance's clients. */
-  private publishLocalAwareness(): void {
-    const ids = this.presence.local().filter((id) => this.awareness.getStates().has(id));
-    if (ids.length > 0) this.channel?.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
-  }
-
-  /** An instance is gone: drop its clients' presence, and reload what it may have stored without publishing. */
-  private forgetInstance(instance: string): void {
-    const ids = this.presence.ofInstance(instance);
-    if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, ids, new Remote(instance));
-    this.resync();
-  }
-
-  /**
-   * Applies the document as PostgreSQL has it, for when updates published by other instances may
-   * have been missed. Only what this copy lacks is relayed to the peers; applying the rest is a no-op.
-   */
-  private resync(): void {
-    if (this.resyncing !== "no") {
-      this.resyncing = "again";
-      return;
-    }
-    this.resyncing = "yes";
-    void (async () => {
-      let failures = 0;
-      while (!this.closed) {
-        try {
-          const [updates, claims] = await Promise.all([this.store.load(this.documentId), this.store.loadClaims(this.documentId)]);
-          if (this.closed) return;
-          this.owners.learn(claims);
-          const apply = () => updates.forEach((u) => Y.applyUpdate(this.doc, u));
-          Y.transact(this.doc, apply, fromDatabase);
-          failures = 0;
-          if (this.resyncing === "yes") return;
-          this.resyncing = "yes";
-        } catch (err) {
-          failures += 1;
-          if (failures === 1) this.options.log(`reloading ${this.documentId} from the database failed; retrying`, err);
-          await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** failures)));
-        }
-      }
-    })().finally(() => (this.resyncing = "no"));
-  }
-
   /** Resolves once every update received so far is durable and applied. */
   async drain(): Promise<void> {
     await this.writes.drain();
-    if (this.compacting) await this.compacting;
+    await this.compactor.finished();
   }
 
   /** Folds the log into the snapshot without holding up editing; appends go on meanwhile. */
   compactInBackground(): void {
-    if (this.compacting) return;
-    this.loggedRows = 0;
-    this.compacting = this.store
-      .compact(this.documentId)
-      .then(() => undefined)
-      .catch((err) => this.options.log(`compacting ${this.documentId} failed`, err))
-      .finally(() => (this.compacting = null));
+    this.compactor.compact();
   }
 
   destroy(): void {
     this.closed = true;
     this.writes.close();
     this.shadow?.destroy();
-    this.channel?.leave();
-    this.inbox = null;
+    this.relay?.leave();
     this.awareness.destroy();
     this.doc.destroy();
   }
