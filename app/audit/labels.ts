@@ -1,4 +1,4 @@
-import type { AuditAction } from "../statement/vocabulary";
+import type { AuditAction } from "~/statement/vocabulary";
 
 export const auditActionLabels: Record<AuditAction, string> = {
   "proposal.created": "Proposal created",

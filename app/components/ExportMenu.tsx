@@ -1,4 +1,4 @@
-import { exportFormats, formatLabels } from "../statement/export-formats";
+import { exportFormats, formatLabels } from "~/statement/export-formats";
 
 /**
  * "Export" on the statement page: a plain GET form to the export route, so the browser downloads

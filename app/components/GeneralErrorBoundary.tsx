@@ -1,6 +1,6 @@
 import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
 import type { ErrorReferenceData } from "../../server/http/error-references";
-import { useServerRender } from "../utils/server-render";
+import { useServerRender } from "~/utils/server-render";
 
 const titles: Record<number, string> = {
   400: "The request could not be understood",

@@ -1,8 +1,8 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { AppHeader } from "./AppHeader";
-import { useLiveUpdates } from "../negotiation/live";
-import { LiveNotices } from "../negotiation/LiveNotices";
+import { useLiveUpdates } from "~/negotiation/live";
+import { LiveNotices } from "~/negotiation/LiveNotices";
 
 /**
  * The frame of a statement's own pages (compilation, consensus, history, a proposal, a version,

@@ -1,5 +1,5 @@
 import type { Editor } from "@tiptap/react";
-import type { ClauseInfo } from "../statement/numbering";
+import type { ClauseInfo } from "~/statement/numbering";
 
 function excerpt(text: string, words = 9) {
   const parts = text.trim().split(/\s+/);

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/react";
 import Collaboration from "@tiptap/extension-collaboration";
-import { statementField } from "../statement/schema";
+import { statementField } from "~/statement/schema";
 import { statementEditorExtensions } from "./statement-editing";
 import { overlayClauses, type NegotiationOverlayData } from "./negotiation-overlay";
 import type { StatementConnection } from "./collab-client";
@@ -10,7 +10,7 @@ import { Outline } from "./Outline";
 import { Presence, type PresentUser } from "./Presence";
 import { CommentAnchors } from "./comment-anchors";
 import { remoteCarets } from "./remote-carets";
-import { readPresence } from "../statement/presence-state";
+import { readPresence } from "~/statement/presence-state";
 
 export interface LocalUser {
   name: string;

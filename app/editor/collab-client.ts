@@ -4,7 +4,7 @@ import { WebsocketProvider } from "y-websocket";
 import { keepOwnPresence } from "./own-presence";
 import { discardLeftCopies, keepUnsentEdits, unsentEditsPrefix, type UnsentEdits } from "./unsent-edits";
 
-import { closeCodes, concordAccess, concordSaved, concordSaving, messageConcord } from "../statement/protocol";
+import { closeCodes, concordAccess, concordSaved, concordSaving, messageConcord } from "~/statement/protocol";
 
 /** The server's close codes for an edit it refused and did not save: to a locked (agreed) clause, or breaking the statement's structure. */
 const closeRefused = new Set<number>([closeCodes.clauseLocked, closeCodes.schemaViolation]);

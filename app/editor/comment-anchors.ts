@@ -3,7 +3,7 @@ import { Plugin, PluginKey, type EditorState, type Transaction } from "@tiptap/p
 import { Decoration, DecorationSet } from "@tiptap/pm/view";
 import { absolutePositionToRelativePosition, ySyncPluginKey } from "@tiptap/y-tiptap";
 import type * as Y from "yjs";
-import { encodeRelativePosition, resolveAnchor, type EncodedAnchor, type ProsemirrorMapping } from "../statement/anchor-positions";
+import { encodeRelativePosition, resolveAnchor, type EncodedAnchor, type ProsemirrorMapping } from "~/statement/anchor-positions";
 
 /** A thread's anchor as the editor gets it from the page. */
 export interface CommentAnchor extends EncodedAnchor {

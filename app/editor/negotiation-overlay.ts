@@ -1,12 +1,12 @@
-import { stateBadgeLabels } from "../statement/negotiation-labels";
+import { stateBadgeLabels } from "~/statement/negotiation-labels";
 import { Extension } from "@tiptap/core";
 import { Plugin, PluginKey, type EditorState, type Transaction } from "@tiptap/pm/state";
 import { Decoration, DecorationSet } from "@tiptap/pm/view";
 import type { Node as PMNode } from "@tiptap/pm/model";
 import type { Step } from "@tiptap/pm/transform";
 import { ySyncPluginKey } from "@tiptap/y-tiptap";
-import { listClauses, type ClauseInfo } from "../statement/numbering";
-import type { ClauseState } from "../statement/vocabulary";
+import { listClauses, type ClauseInfo } from "~/statement/numbering";
+import type { ClauseState } from "~/statement/vocabulary";
 
 /** What the negotiation says about the statement's clauses, as the statement page loads it. */
 export interface NegotiationOverlayData {

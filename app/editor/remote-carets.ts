@@ -3,7 +3,7 @@ import { Plugin, type StateField } from "@tiptap/pm/state";
 import { DecorationSet } from "@tiptap/pm/view";
 import { yCursorPluginKey } from "@tiptap/y-tiptap";
 import type { Awareness } from "y-protocols/awareness";
-import { readPresence, type CaretJSON } from "../statement/presence-state";
+import { readPresence, type CaretJSON } from "~/statement/presence-state";
 
 export interface CaretUser {
   name: string;

@@ -2,9 +2,9 @@ import type { AnyExtension } from "@tiptap/core";
 import { Plugin, PluginKey, TextSelection } from "@tiptap/pm/state";
 import type { Node as PMNode, Schema } from "@tiptap/pm/model";
 import { ySyncPluginKey } from "@tiptap/y-tiptap";
-import { newClauseId } from "../statement/clause-id";
-import { listClauses, partOfSection, type Part } from "../statement/numbering";
-import { Clause, statementNodes } from "../statement/schema";
+import { newClauseId } from "~/statement/clause-id";
+import { listClauses, partOfSection, type Part } from "~/statement/numbering";
+import { Clause, statementNodes } from "~/statement/schema";
 import { NegotiationOverlay } from "./negotiation-overlay";
 
 declare module "@tiptap/core" {

@@ -1,6 +1,6 @@
-import { formatUtc } from "../utils/dates";
-import { signalLabels, stateLabels } from "../statement/negotiation-labels";
-import type { ClauseSignal, ClauseState } from "../statement/vocabulary";
+import { formatUtc } from "~/utils/dates";
+import { signalLabels, stateLabels } from "~/statement/negotiation-labels";
+import type { ClauseSignal, ClauseState } from "~/statement/vocabulary";
 
 export interface SignalEntry {
   id: string;

@@ -2,12 +2,12 @@ import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { useFetcher, useRouteLoaderData } from "@remix-run/react";
 import { useEditorState, type Editor } from "@tiptap/react";
 import type { CommentThread, CommentView } from "../../server/negotiation/comments";
-import { commentAnchorsKey, selectCommentThread, selectionAnchor, setCommentAnchors } from "../editor/comment-anchors";
-import { listClauses } from "../statement/numbering";
-import { CsrfInput, ErrorList } from "../components/forms";
-import { formatUtc } from "../utils/dates";
-import { maxCommentLength } from "../statement/limits";
-import type { action as commentAction } from "../routes/documents.$documentId.comments";
+import { commentAnchorsKey, selectCommentThread, selectionAnchor, setCommentAnchors } from "~/editor/comment-anchors";
+import { listClauses } from "~/statement/numbering";
+import { CsrfInput, ErrorList } from "~/components/forms";
+import { formatUtc } from "~/utils/dates";
+import { maxCommentLength } from "~/statement/limits";
+import type { action as commentAction } from "~/routes/documents.$documentId.comments";
 
 /**
  * The comment threads on the clause the person is on: the pinned one first, then open ones,

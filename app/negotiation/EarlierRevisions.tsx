@@ -1,6 +1,6 @@
 import { useFetcher } from "@remix-run/react";
-import type { loader as revisionLoader } from "../routes/documents.$documentId_.proposals.$proposalId_.revisions.$revision";
-import { formatUtc } from "../utils/dates";
+import type { loader as revisionLoader } from "~/routes/documents.$documentId_.proposals.$proposalId_.revisions.$revision";
+import { formatUtc } from "~/utils/dates";
 import { WordDiff } from "./WordDiff";
 
 /** One earlier revision: its text is fetched when it is opened, not sent with the page. */

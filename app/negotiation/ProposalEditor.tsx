@@ -1,12 +1,12 @@
 import { useEffect, useState } from "react";
 import { EditorContent, useEditor, useEditorState } from "@tiptap/react";
 import Collaboration from "@tiptap/extension-collaboration";
-import { connectStatement, type CollabStatus, type StatementConnection } from "../editor/collab-client";
-import { proposalExtensions, proposalField } from "../statement/proposal-schema";
-import type { LocalUser } from "../editor/StatementEditor";
-import { remoteCarets } from "../editor/remote-carets";
-import { ConnectionBadge } from "../editor/ConnectionBadge";
-import { useWarnBeforeLeaving } from "../editor/warn-before-leaving";
+import { connectStatement, type CollabStatus, type StatementConnection } from "~/editor/collab-client";
+import { proposalExtensions, proposalField } from "~/statement/proposal-schema";
+import type { LocalUser } from "~/editor/StatementEditor";
+import { remoteCarets } from "~/editor/remote-carets";
+import { ConnectionBadge } from "~/editor/ConnectionBadge";
+import { useWarnBeforeLeaving } from "~/editor/warn-before-leaving";
 
 /**
  * The live editor of a proposal's drafting document, for its sponsors: the delegation's members

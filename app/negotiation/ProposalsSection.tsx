@@ -1,10 +1,10 @@
 import { Link, useFetcher } from "@remix-run/react";
-import { CsrfInput, ErrorList } from "../components/forms";
+import { CsrfInput, ErrorList } from "~/components/forms";
 import type { ProposalSummary } from "../../server/negotiation/proposal-views";
 import { ProposalDiff } from "./ProposalDiff";
-import { proposalKindLabels, proposalStatusLabels } from "../statement/negotiation-labels";
-import type { ProposalKind } from "../statement/vocabulary";
-import type { action as propose } from "../routes/documents.$documentId";
+import { proposalKindLabels, proposalStatusLabels } from "~/statement/negotiation-labels";
+import type { ProposalKind } from "~/statement/vocabulary";
+import type { action as propose } from "~/routes/documents.$documentId";
 
 const proposeButtons: { kind: ProposalKind; label: string }[] = [
   { kind: "replace", label: "Replace" },

@@ -1,10 +1,10 @@
 import { useEffect, useId, useRef } from "react";
 import { useFetcher } from "@remix-run/react";
-import { CsrfInput, ErrorList } from "../components/forms";
-import { signalLabels } from "../statement/negotiation-labels";
-import { maxReasonLength } from "../statement/limits";
-import type { ClauseSignal } from "../statement/vocabulary";
-import type { action as giveSignal } from "../routes/documents.$documentId.signals";
+import { CsrfInput, ErrorList } from "~/components/forms";
+import { signalLabels } from "~/statement/negotiation-labels";
+import { maxReasonLength } from "~/statement/limits";
+import type { ClauseSignal } from "~/statement/vocabulary";
+import type { action as giveSignal } from "~/routes/documents.$documentId.signals";
 
 /** A delegate's signal on the current clause, for their own delegation (the server knows which). */
 export function SignalForm({ documentId, clauseId, current }: { documentId: string; clauseId: string; current: ClauseSignal | null }) {

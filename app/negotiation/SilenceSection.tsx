@@ -1,11 +1,11 @@
 import { useEffect, useId, useState } from "react";
 import { useFetcher } from "@remix-run/react";
-import { CsrfInput, ErrorList, Field, SelectField } from "../components/forms";
-import { formatUtc } from "../utils/dates";
+import { CsrfInput, ErrorList, Field, SelectField } from "~/components/forms";
+import { formatUtc } from "~/utils/dates";
 import { commonTimeZones, formatInZone } from "./time-zones";
-import { maxReasonLength } from "../statement/limits";
-import type { SilenceStatus } from "../statement/vocabulary";
-import type { action as silenceAction } from "../routes/documents.$documentId.silence";
+import { maxReasonLength } from "~/statement/limits";
+import type { SilenceStatus } from "~/statement/vocabulary";
+import type { action as silenceAction } from "~/routes/documents.$documentId.silence";
 
 export interface SilenceInfo {
   status: SilenceStatus;

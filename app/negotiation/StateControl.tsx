@@ -1,10 +1,10 @@
 import { useId } from "react";
 import { useFetcher } from "@remix-run/react";
-import { CsrfInput, ErrorList, SelectField } from "../components/forms";
-import { stateLabels } from "../statement/negotiation-labels";
-import { maxReasonLength } from "../statement/limits";
-import type { ClauseState } from "../statement/vocabulary";
-import type { action as setState } from "../routes/documents.$documentId.states";
+import { CsrfInput, ErrorList, SelectField } from "~/components/forms";
+import { stateLabels } from "~/statement/negotiation-labels";
+import { maxReasonLength } from "~/statement/limits";
+import type { ClauseState } from "~/statement/vocabulary";
+import type { action as setState } from "~/routes/documents.$documentId.states";
 
 /** The chair sets the current clause's state; agreeing it locks its text until it is reopened. */
 export function StateControl({ documentId, clauseId, state }: { documentId: string; clauseId: string; state: ClauseState }) {

@@ -1,5 +1,5 @@
 import { useMemo } from "react";
-import { wordDiff, type DiffSegment } from "../statement/word-diff";
+import { wordDiff, type DiffSegment } from "~/statement/word-diff";
 
 /**
  * A text with its changes marked inline: insertions underlined, deletions struck through, each

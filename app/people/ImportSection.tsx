@@ -1,8 +1,8 @@
 import { Form } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { CopyField } from "../components/CopyField";
-import { CsrfInput, Field } from "../components/forms";
-import type { FieldErrors } from "../utils/forms";
+import { CopyField } from "~/components/CopyField";
+import { CsrfInput, Field } from "~/components/forms";
+import type { FieldErrors } from "~/utils/forms";
 import type { ImportOutcome, ImportReportRow } from "../../server/people/import";
 
 const outcomeLabels: Record<ImportOutcome, string> = {

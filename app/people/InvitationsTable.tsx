@@ -1,7 +1,7 @@
 import { Form } from "@remix-run/react";
-import { CsrfInput } from "../components/forms";
-import { formatUtc } from "../utils/dates";
-import { describeRole } from "../statement/people-labels";
+import { CsrfInput } from "~/components/forms";
+import { formatUtc } from "~/utils/dates";
+import { describeRole } from "~/statement/people-labels";
 import type { Invitation } from "./types";
 
 const statusLabels = { pending: "Pending", accepted: "Accepted", expired: "Expired", revoked: "Revoked" } as const;

@@ -1,9 +1,9 @@
 import { Form } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { CopyField } from "../components/CopyField";
-import { ErrorList, Field, CsrfInput, SelectField } from "../components/forms";
-import { formatUtc } from "../utils/dates";
-import type { FieldErrors } from "../utils/forms";
+import { CopyField } from "~/components/CopyField";
+import { ErrorList, Field, CsrfInput, SelectField } from "~/components/forms";
+import { formatUtc } from "~/utils/dates";
+import type { FieldErrors } from "~/utils/forms";
 import { defaultInvitationDays, invitationDayChoices } from "../../server/people/constants";
 import type { Option } from "./types";
 

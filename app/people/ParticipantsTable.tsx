@@ -1,7 +1,7 @@
 import { Form, Link } from "@remix-run/react";
-import { CsrfInput, SelectField } from "../components/forms";
-import type { FieldErrors } from "../utils/forms";
-import { roleLabels } from "../statement/people-labels";
+import { CsrfInput, SelectField } from "~/components/forms";
+import type { FieldErrors } from "~/utils/forms";
+import { roleLabels } from "~/statement/people-labels";
 import type { Member, Option } from "./types";
 
 /** The participants, each with a form to change their role and a link to remove them (not for oneself). */

@@ -1,6 +1,6 @@
 import { Form, Link } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { CsrfInput } from "../components/forms";
+import { CsrfInput } from "~/components/forms";
 import type { Member } from "./types";
 
 /** "Remove …?": asked on its own, with the heading focused, before a participant is taken out. */

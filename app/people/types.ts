@@ -1,5 +1,5 @@
 import type { useLoaderData } from "@remix-run/react";
-import type { loader } from "../routes/conferences.$conferenceId.people";
+import type { loader } from "~/routes/conferences.$conferenceId.people";
 
 /** The people page's data as its components receive it. */
 export type PeoplePageData = ReturnType<typeof useLoaderData<typeof loader>>;

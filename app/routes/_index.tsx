@@ -2,9 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { listUserConferences } from "../../server/queries/memberships";
 import { listConferences } from "../../server/queries/conferences";
-import { AppHeader } from "../components/AppHeader";
-import { requireUser } from "../utils/auth.server";
-import { roleLabels } from "../statement/people-labels";
+import { AppHeader } from "~/components/AppHeader";
+import { requireUser } from "~/utils/auth.server";
+import { roleLabels } from "~/statement/people-labels";
 
 export const meta: MetaFunction = () => [{ title: "Concord" }];
 

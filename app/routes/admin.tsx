@@ -15,14 +15,14 @@ import {
   slugify,
   zeroDraftName,
 } from "./admin.server";
-import { emptyStatement } from "../statement/empty-statement";
-import { maxTitleLength } from "../statement/limits";
-import { AppHeader } from "../components/AppHeader";
-import { CopyField } from "../components/CopyField";
-import { CsrfInput, ErrorList, Field } from "../components/forms";
-import { readProtectedForm, requireAdmin } from "../utils/auth.server";
-import { formatUtc } from "../utils/dates";
-import { invalid, parseForm, type FieldErrors } from "../utils/forms";
+import { emptyStatement } from "~/statement/empty-statement";
+import { maxTitleLength } from "~/statement/limits";
+import { AppHeader } from "~/components/AppHeader";
+import { CopyField } from "~/components/CopyField";
+import { CsrfInput, ErrorList, Field } from "~/components/forms";
+import { readProtectedForm, requireAdmin } from "~/utils/auth.server";
+import { formatUtc } from "~/utils/dates";
+import { invalid, parseForm, type FieldErrors } from "~/utils/forms";
 
 export const meta: MetaFunction = () => [{ title: "Administration · Concord" }];
 

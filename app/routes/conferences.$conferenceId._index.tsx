@@ -5,13 +5,13 @@ import { z } from "zod";
 import { can } from "../../server/auth/permissions";
 import { listDocuments } from "../../server/queries/documents";
 import { createStatement, zeroDraftName } from "../../server/versions/new-statement";
-import { emptyStatement } from "../statement/empty-statement";
-import { maxTitleLength } from "../statement/limits";
-import { ConferenceLayout } from "../components/ConferenceLayout";
-import { CsrfInput, Field } from "../components/forms";
-import { readProtectedForm, requireConferencePermission } from "../utils/auth.server";
-import { invalid, parseForm } from "../utils/forms";
-import { roleLabels } from "../statement/people-labels";
+import { emptyStatement } from "~/statement/empty-statement";
+import { maxTitleLength } from "~/statement/limits";
+import { ConferenceLayout } from "~/components/ConferenceLayout";
+import { CsrfInput, Field } from "~/components/forms";
+import { readProtectedForm, requireConferencePermission } from "~/utils/auth.server";
+import { invalid, parseForm } from "~/utils/forms";
+import { roleLabels } from "~/statement/people-labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.conference.title} · Concord` : "Concord" }];
 

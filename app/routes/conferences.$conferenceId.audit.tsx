@@ -2,10 +2,10 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { auditCount, auditPage } from "../../server/queries/audit-log";
 import { verifyChain } from "../../server/audit/verify";
-import { ConferenceLayout } from "../components/ConferenceLayout";
-import { auditActionLabel, subjectSummary } from "../audit/labels";
-import { requireConferencePermission } from "../utils/auth.server";
-import { formatUtc } from "../utils/dates";
+import { ConferenceLayout } from "~/components/ConferenceLayout";
+import { auditActionLabel, subjectSummary } from "~/audit/labels";
+import { requireConferencePermission } from "~/utils/auth.server";
+import { formatUtc } from "~/utils/dates";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Audit trail · ${data.conference.title} · Concord` : "Concord" },

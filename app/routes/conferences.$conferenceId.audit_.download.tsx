@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { appendAudit } from "../../server/audit/log";
 import { auditContentTypes, auditDownload, auditFormats, type AuditFormat } from "../../server/audit/download";
 import { contentDisposition, slug } from "../../server/export/filename";
-import { requireConferencePermission } from "../utils/auth.server";
-import { invariantResponse } from "../utils/invariant";
+import { requireConferencePermission } from "~/utils/auth.server";
+import { invariantResponse } from "~/utils/invariant";
 
 /**
  * The whole audit log of a conference, with its hashes: ?format=jsonl (the default) or csv. For

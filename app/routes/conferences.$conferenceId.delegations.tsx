@@ -3,12 +3,12 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { useEffect, useRef } from "react";
 import { z } from "zod";
 import { createDelegation, findDelegationConflicts, listDelegationsWithCounts } from "./conferences.$conferenceId.delegations.server";
-import { ConferenceLayout } from "../components/ConferenceLayout";
-import { CsrfInput, ErrorList, Field, SelectField } from "../components/forms";
-import { readProtectedForm, requireConferencePermission } from "../utils/auth.server";
-import { invalid, parseForm, type FieldErrors } from "../utils/forms";
-import { delegationKindLabels } from "../statement/people-labels";
-import { type DelegationKind, delegationKinds } from "../statement/vocabulary";
+import { ConferenceLayout } from "~/components/ConferenceLayout";
+import { CsrfInput, ErrorList, Field, SelectField } from "~/components/forms";
+import { readProtectedForm, requireConferencePermission } from "~/utils/auth.server";
+import { invalid, parseForm, type FieldErrors } from "~/utils/forms";
+import { delegationKindLabels } from "~/statement/people-labels";
+import { type DelegationKind, delegationKinds } from "~/statement/vocabulary";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Delegations · ${data.conference.title} · Concord` : "Concord" },

@@ -14,14 +14,14 @@ import {
   type ImportedClause,
   type ImportedStatement,
 } from "../../server/import/zero-draft";
-import { ConferenceLayout } from "../components/ConferenceLayout";
-import { CsrfInput, ErrorList, Field } from "../components/forms";
-import { readProtectedForm, requireConferencePermission } from "../utils/auth.server";
+import { ConferenceLayout } from "~/components/ConferenceLayout";
+import { CsrfInput, ErrorList, Field } from "~/components/forms";
+import { readProtectedForm, requireConferencePermission } from "~/utils/auth.server";
 import { paragraphsFromDocx, ZipRefused } from "./conferences.$conferenceId.import.server";
-import { invalid, parseForm, type FieldErrors } from "../utils/forms";
-import { invariantResponse } from "../utils/invariant";
-import { readProtectedUpload } from "../utils/upload.server";
-import { maxTitleLength } from "../statement/limits";
+import { invalid, parseForm, type FieldErrors } from "~/utils/forms";
+import { invariantResponse } from "~/utils/invariant";
+import { readProtectedUpload } from "~/utils/upload.server";
+import { maxTitleLength } from "~/statement/limits";
 
 /** Largest zero draft accepted; checked while the upload streams in. */
 const maxUploadBytes = 5 * 1024 * 1024;

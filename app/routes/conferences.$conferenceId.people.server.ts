@@ -12,8 +12,8 @@ import { findUser, findUserByEmail } from "../../server/queries/users";
 import { importPeople, type ImportReportRow } from "../../server/people/import";
 import { issueInvitation } from "../../server/people/invitations";
 import { changeRole, removePerson } from "../../server/people/memberships";
-import { describeRole, roleLabels } from "../statement/people-labels";
-import type { Role } from "../statement/vocabulary";
+import { describeRole, roleLabels } from "~/statement/people-labels";
+import type { Role } from "~/statement/vocabulary";
 
 /** A refusal, by the field it is about ("form" for the form as a whole). */
 type Refusal = { ok: false; field: string; error: string };

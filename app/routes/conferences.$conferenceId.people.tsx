@@ -12,18 +12,18 @@ import {
   removeParticipant,
   revokeParticipantInvitation,
 } from "./conferences.$conferenceId.people.server";
-import { ConferenceLayout } from "../components/ConferenceLayout";
-import { ErrorList } from "../components/forms";
-import { ImportSection } from "../people/ImportSection";
-import { InvitationsTable } from "../people/InvitationsTable";
-import { InviteSection } from "../people/InviteSection";
-import { ParticipantsTable } from "../people/ParticipantsTable";
-import { RemoveConfirmation } from "../people/RemoveConfirmation";
-import { readProtectedForm, requireConferencePermission } from "../utils/auth.server";
-import { invalid, parseForm, type FieldErrors } from "../utils/forms";
-import { readProtectedUpload } from "../utils/upload.server";
-import { roleLabels } from "../statement/people-labels";
-import { type Role, roles } from "../statement/vocabulary";
+import { ConferenceLayout } from "~/components/ConferenceLayout";
+import { ErrorList } from "~/components/forms";
+import { ImportSection } from "~/people/ImportSection";
+import { InvitationsTable } from "~/people/InvitationsTable";
+import { InviteSection } from "~/people/InviteSection";
+import { ParticipantsTable } from "~/people/ParticipantsTable";
+import { RemoveConfirmation } from "~/people/RemoveConfirmation";
+import { readProtectedForm, requireConferencePermission } from "~/utils/auth.server";
+import { invalid, parseForm, type FieldErrors } from "~/utils/forms";
+import { readProtectedUpload } from "~/utils/upload.server";
+import { roleLabels } from "~/statement/people-labels";
+import { type Role, roles } from "~/statement/vocabulary";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `People · ${data.conference.title} · Concord` : "Concord" },

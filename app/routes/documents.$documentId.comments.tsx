@@ -2,12 +2,12 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { actorOf } from "../../server/negotiation/actor";
 import { assertMayComment, assertMayPin, changeThread, markRead, replyToThread, startThread } from "../../server/negotiation/comments";
-import { maxEncodedPositionLength } from "../statement/anchor-positions";
-import { maxCommentLength } from "../statement/limits";
-import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
-import { parseForm } from "../utils/forms";
-import { done, refused } from "../utils/resource-responses";
-import { answeringRefusals } from "../utils/refusals.server";
+import { maxEncodedPositionLength } from "~/statement/anchor-positions";
+import { maxCommentLength } from "~/statement/limits";
+import { readProtectedForm, requireDocumentPermission } from "~/utils/auth.server";
+import { parseForm } from "~/utils/forms";
+import { done, refused } from "~/utils/resource-responses";
+import { answeringRefusals } from "~/utils/refusals.server";
 
 const body = z
   .string({ error: "Write a comment." })

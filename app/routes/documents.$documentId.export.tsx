@@ -7,10 +7,10 @@ import { contentDisposition, exportFilename } from "../../server/export/filename
 import { exportFormats, renderExport, type ExportFile, type ExportFormat } from "../../server/export/render";
 import { redlineDocx } from "../../server/export/redline-docx";
 import { compareSides, readSide } from "../../server/versions/compare";
-import { listClauses } from "../statement/numbering";
+import { listClauses } from "~/statement/numbering";
 import { appendAudit } from "../../server/audit/log";
-import { requireDocumentPermission } from "../utils/auth.server";
-import { invariantResponse } from "../utils/invariant";
+import { requireDocumentPermission } from "~/utils/auth.server";
+import { invariantResponse } from "~/utils/invariant";
 
 const docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 

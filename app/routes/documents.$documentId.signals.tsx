@@ -2,13 +2,13 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { actorOf } from "../../server/negotiation/actor";
 import { assertMaySignal, giveSignal } from "../../server/negotiation/signals";
-import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
-import { parseForm } from "../utils/forms";
-import { done, refused } from "../utils/resource-responses";
-import { answeringRefusals } from "../utils/refusals.server";
-import { signalLabels } from "../statement/negotiation-labels";
-import { maxReasonLength } from "../statement/limits";
-import { type ClauseSignal, clauseSignals } from "../statement/vocabulary";
+import { readProtectedForm, requireDocumentPermission } from "~/utils/auth.server";
+import { parseForm } from "~/utils/forms";
+import { done, refused } from "~/utils/resource-responses";
+import { answeringRefusals } from "~/utils/refusals.server";
+import { signalLabels } from "~/statement/negotiation-labels";
+import { maxReasonLength } from "~/statement/limits";
+import { type ClauseSignal, clauseSignals } from "~/statement/vocabulary";
 
 const signalSchema = z
   .object({

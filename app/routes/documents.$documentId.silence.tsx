@@ -8,11 +8,11 @@ import {
   cancelSilenceProcedure,
   openSilenceProcedure,
 } from "../../server/negotiation/silence";
-import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
-import { parseForm } from "../utils/forms";
-import { done, refused } from "../utils/resource-responses";
-import { answeringRefusals } from "../utils/refusals.server";
-import { maxReasonLength } from "../statement/limits";
+import { readProtectedForm, requireDocumentPermission } from "~/utils/auth.server";
+import { parseForm } from "~/utils/forms";
+import { done, refused } from "~/utils/resource-responses";
+import { answeringRefusals } from "~/utils/refusals.server";
+import { maxReasonLength } from "~/statement/limits";
 
 const openSchema = z.object({
   date: z.string({ error: "Give the deadline's date." }).trim().min(1, "Give the deadline's date."),

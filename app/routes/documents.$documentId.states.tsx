@@ -2,13 +2,13 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { actorOf } from "../../server/negotiation/actor";
 import { changeClauseState } from "../../server/negotiation/clause-states";
-import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
-import { answeringRefusals } from "../utils/refusals.server";
-import { parseForm } from "../utils/forms";
-import { done, refused } from "../utils/resource-responses";
-import { stateLabels } from "../statement/negotiation-labels";
-import { maxReasonLength } from "../statement/limits";
-import { type ClauseState, clauseStates } from "../statement/vocabulary";
+import { readProtectedForm, requireDocumentPermission } from "~/utils/auth.server";
+import { answeringRefusals } from "~/utils/refusals.server";
+import { parseForm } from "~/utils/forms";
+import { done, refused } from "~/utils/resource-responses";
+import { stateLabels } from "~/statement/negotiation-labels";
+import { maxReasonLength } from "~/statement/limits";
+import { type ClauseState, clauseStates } from "~/statement/vocabulary";
 
 const stateSchema = z.object({
   clauseId: z.string({ error: "Choose a clause." }).trim().min(1, "Choose a clause.").max(100),

@@ -5,11 +5,11 @@ import { listDelegations } from "../../server/queries/delegations";
 import { currentSignals } from "../../server/queries/clause-signals";
 import { currentClauseStates } from "../../server/queries/clause-states";
 import { storedStatement } from "../../server/negotiation/statement";
-import { StatementSubpage } from "../components/StatementSubpage";
-import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
-import { requireDocumentPermission } from "../utils/auth.server";
-import { invariantResponse } from "../utils/invariant";
-import { signalLabels, stateLabels } from "../statement/negotiation-labels";
+import { StatementSubpage } from "~/components/StatementSubpage";
+import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
+import { requireDocumentPermission } from "~/utils/auth.server";
+import { invariantResponse } from "~/utils/invariant";
+import { signalLabels, stateLabels } from "~/statement/negotiation-labels";
 
 const excerptLength = 90;
 

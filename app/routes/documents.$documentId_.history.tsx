@@ -7,17 +7,17 @@ import { textLocks } from "../../server/queries/clause-states";
 import { listVersions, type VersionSummary } from "../../server/queries/versions";
 import { createRevision } from "../../server/versions/capture";
 import { restoreVersion } from "../../server/versions/restore";
-import { StatementSubpage } from "../components/StatementSubpage";
-import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
-import { CsrfInput, ErrorList, Field } from "../components/forms";
-import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
-import { invalid, parseForm } from "../utils/forms";
-import { answeringRefusals } from "../utils/refusals.server";
-import { formatUtc } from "../utils/dates";
-import { versionLabel } from "../statement/version-labels";
-import { RestoreDialog } from "../versions/RestoreDialog";
-import { maxVersionNameLength } from "../statement/limits";
-import { beforeRestoringName, restoreConfirmation } from "../statement/restore-names";
+import { StatementSubpage } from "~/components/StatementSubpage";
+import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
+import { CsrfInput, ErrorList, Field } from "~/components/forms";
+import { readProtectedForm, requireDocumentPermission } from "~/utils/auth.server";
+import { invalid, parseForm } from "~/utils/forms";
+import { answeringRefusals } from "~/utils/refusals.server";
+import { formatUtc } from "~/utils/dates";
+import { versionLabel } from "~/statement/version-labels";
+import { RestoreDialog } from "~/versions/RestoreDialog";
+import { maxVersionNameLength } from "~/statement/limits";
+import { beforeRestoringName, restoreConfirmation } from "~/statement/restore-names";
 
 /**
  * A statement's versions, for every member: named revisions and restores, with the automatic

@@ -13,23 +13,23 @@ import {
   withdrawPosition,
   withdrawProposal,
 } from "../../server/negotiation/proposals";
-import { StatementSubpage } from "../components/StatementSubpage";
-import { CsrfInput, ErrorList } from "../components/forms";
-import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
-import { colorFor } from "../statement/presence-colors";
-import { readProtectedForm, requireDocumentPermission } from "../utils/auth.server";
-import { formatUtc } from "../utils/dates";
-import { invalid, parseForm } from "../utils/forms";
-import { invariantResponse } from "../utils/invariant";
-import { ProposalDiff } from "../negotiation/ProposalDiff";
-import { ProposalEditor } from "../negotiation/ProposalEditor";
-import { EarlierRevisions } from "../negotiation/EarlierRevisions";
-import { WordDiff } from "../negotiation/WordDiff";
-import { proposalKindLabels, proposalStatusLabels } from "../statement/negotiation-labels";
-import { maxProposalTextLength, maxReasonLength } from "../statement/limits";
+import { StatementSubpage } from "~/components/StatementSubpage";
+import { CsrfInput, ErrorList } from "~/components/forms";
+import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
+import { colorFor } from "~/statement/presence-colors";
+import { readProtectedForm, requireDocumentPermission } from "~/utils/auth.server";
+import { formatUtc } from "~/utils/dates";
+import { invalid, parseForm } from "~/utils/forms";
+import { invariantResponse } from "~/utils/invariant";
+import { ProposalDiff } from "~/negotiation/ProposalDiff";
+import { ProposalEditor } from "~/negotiation/ProposalEditor";
+import { EarlierRevisions } from "~/negotiation/EarlierRevisions";
+import { WordDiff } from "~/negotiation/WordDiff";
+import { proposalKindLabels, proposalStatusLabels } from "~/statement/negotiation-labels";
+import { maxProposalTextLength, maxReasonLength } from "~/statement/limits";
 import { actorOf } from "../../server/negotiation/actor";
-import { answeringRefusals } from "../utils/refusals.server";
-import type { ProposalEventKind } from "../statement/vocabulary";
+import { answeringRefusals } from "~/utils/refusals.server";
+import type { ProposalEventKind } from "~/statement/vocabulary";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs, TypedResponse } from "@remix-run/node";
 import { canSeeProposal, findProposal, findRevision } from "../../server/queries/proposals";
-import { requireDocumentPermission } from "../utils/auth.server";
-import { invariantResponse } from "../utils/invariant";
+import { requireDocumentPermission } from "~/utils/auth.server";
+import { invariantResponse } from "~/utils/invariant";
 import { actorOf } from "../../server/negotiation/actor";
-import type { ProposalKind } from "../statement/vocabulary";
+import type { ProposalKind } from "~/statement/vocabulary";
 
 /** An earlier revision as its proposal's page shows it. */
 export interface EarlierRevision {

@@ -2,11 +2,11 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { can } from "../../server/auth/permissions";
 import { compareSides, readSide } from "../../server/versions/compare";
-import { DiffSegments } from "../negotiation/WordDiff";
-import { StatementSubpage } from "../components/StatementSubpage";
-import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
-import { requireDocumentPermission } from "../utils/auth.server";
-import { invariantResponse } from "../utils/invariant";
+import { DiffSegments } from "~/negotiation/WordDiff";
+import { StatementSubpage } from "~/components/StatementSubpage";
+import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
+import { requireDocumentPermission } from "~/utils/auth.server";
+import { invariantResponse } from "~/utils/invariant";
 
 /**
  * The changes between two versions (?from=&to=, each a version id or "current"), clause by

@@ -3,14 +3,14 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { can } from "../../server/auth/permissions";
 import { findVersion } from "../../server/queries/versions";
 import { versionDocument } from "../../server/versions/restore";
-import { statementView } from "../statement/version-view";
-import { StatementSubpage } from "../components/StatementSubpage";
-import { GeneralErrorBoundary } from "../components/GeneralErrorBoundary";
-import { requireDocumentPermission } from "../utils/auth.server";
-import { invariantResponse } from "../utils/invariant";
-import { formatUtc } from "../utils/dates";
-import { versionLabel } from "../statement/version-labels";
-import { StatementText } from "../versions/StatementText";
+import { statementView } from "~/statement/version-view";
+import { StatementSubpage } from "~/components/StatementSubpage";
+import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
+import { requireDocumentPermission } from "~/utils/auth.server";
+import { invariantResponse } from "~/utils/invariant";
+import { formatUtc } from "~/utils/dates";
+import { versionLabel } from "~/statement/version-labels";
+import { StatementText } from "~/versions/StatementText";
 
 /** One version of a statement, read-only, as it was: its text, clause labels and clause states. For every member. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

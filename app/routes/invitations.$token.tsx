@@ -4,12 +4,12 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import type { AcceptResult } from "../../server/people/invitations";
 import { acceptInvitation, findInvitationByToken, findUserByEmail, hashPassword } from "./invitations.$token.server";
-import { CsrfInput, ErrorList, Field } from "../components/forms";
-import { getUser, readProtectedForm, requireUser } from "../utils/auth.server";
-import { formatUtc } from "../utils/dates";
-import { invalid, parseForm, type FieldErrors } from "../utils/forms";
-import { roleLabels } from "../statement/people-labels";
-import type { InvitationStatus } from "../statement/vocabulary";
+import { CsrfInput, ErrorList, Field } from "~/components/forms";
+import { getUser, readProtectedForm, requireUser } from "~/utils/auth.server";
+import { formatUtc } from "~/utils/dates";
+import { invalid, parseForm, type FieldErrors } from "~/utils/forms";
+import { roleLabels } from "~/statement/people-labels";
+import type { InvitationStatus } from "~/statement/vocabulary";
 
 export const meta: MetaFunction = () => [{ title: "Invitation · Concord" }];
 

@@ -2,10 +2,10 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { Field, ErrorList } from "../components/forms";
-import { invalid, parseForm, type FieldErrors } from "../utils/forms";
-import { getUser } from "../utils/auth.server";
-import { safeRedirect } from "../utils/redirect";
+import { Field, ErrorList } from "~/components/forms";
+import { invalid, parseForm, type FieldErrors } from "~/utils/forms";
+import { getUser } from "~/utils/auth.server";
+import { safeRedirect } from "~/utils/redirect";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Concord" }];
 

@@ -1,8 +1,16 @@
 import type { JSONContent } from "@tiptap/core";
 import type { Node as PMNode } from "@tiptap/pm/model";
 import { listClauses } from "./numbering";
-import type { VersionClause } from "../versions/StatementText";
 import type { ClauseState } from "./vocabulary";
+
+/** One clause of a statement as a version page shows it. */
+export interface VersionClause {
+  id: string | null;
+  label: string;
+  state: ClauseState;
+  /** The clause node's content (paragraphs and lists) as ProseMirror JSON. */
+  content: JSONContent[];
+}
 
 /** A statement document with clause labels and the given states, in the shape StatementText renders. */
 export function statementView(

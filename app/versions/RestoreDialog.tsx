@@ -1,7 +1,7 @@
 import { Form } from "@remix-run/react";
 import { useEffect, useId, useRef } from "react";
-import { CsrfInput } from "../components/forms";
-import { beforeRestoringName, restoreConfirmation } from "../statement/restore-names";
+import { CsrfInput } from "~/components/forms";
+import { beforeRestoringName, restoreConfirmation } from "~/statement/restore-names";
 
 /**
  * The chair's confirmation before a restore, which replaces the text everyone is working on: it

@@ -1,7 +1,7 @@
 import { useFetcher } from "@remix-run/react";
-import { CsrfInput, Field } from "../components/forms";
-import { maxVersionNameLength } from "../statement/limits";
-import type { action as historyAction } from "../routes/documents.$documentId_.history";
+import { CsrfInput, Field } from "~/components/forms";
+import { maxVersionNameLength } from "~/statement/limits";
+import type { action as historyAction } from "~/routes/documents.$documentId_.history";
 
 /** "Save a revision" in the statement page's header, for the chair and the secretariat; posts to the history page. */
 export function SaveRevision({ documentId }: { documentId: string }) {

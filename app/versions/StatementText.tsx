@@ -1,15 +1,7 @@
 import type { ReactNode } from "react";
 import type { JSONContent } from "@tiptap/core";
-import { stateLabels } from "../statement/negotiation-labels";
-import type { ClauseState } from "../statement/vocabulary";
-
-export interface VersionClause {
-  id: string | null;
-  label: string;
-  state: ClauseState;
-  /** The clause node's content (paragraphs and lists) as ProseMirror JSON. */
-  content: JSONContent[];
-}
+import { stateLabels } from "~/statement/negotiation-labels";
+import type { VersionClause } from "~/statement/version-view";
 
 const markTags: Record<string, "em" | "strong" | "u" | "s"> = { italic: "em", bold: "strong", underline: "u", strike: "s" };
 
