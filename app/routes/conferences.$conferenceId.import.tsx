@@ -89,7 +89,7 @@ async function previewAction(request: Request, context: AppLoadContext, user: Se
         return invalid({ errors: { form: ["Unknown action."] } });
       case "too-large":
         return data(
-          { ok: false as const, errors: { file: [`The file is larger than ${maxUploadBytes / 1024 / 1024} MB.`] } as FieldErrors, values },
+          { ok: false as const, errors: { file: [`The file is larger than ${maxUploadBytes / 1024 / 1024} MB.`] }, values },
           { status: 413 }
         );
       case "no-file":

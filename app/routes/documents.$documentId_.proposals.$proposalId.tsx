@@ -139,7 +139,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       }
     }
   };
-  return answeringRefusals(invalid, async () => ({ ok: true as const, message: await perform(), errors: {} as Record<string, string[]> }));
+  return answeringRefusals(invalid, async () => ({ ok: true as const, message: await perform(), errors: {} }));
 }
 
 const eventLabels: Record<ProposalEventKind, string> = {

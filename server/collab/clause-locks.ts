@@ -1,5 +1,5 @@
 import * as Y from "yjs";
-import { createdIn, deletedDeep, elementsIn } from "./y-tree";
+import { createdIn, deletedDeep, elementsIn, type AnyYType } from "./y-tree";
 
 /** What of a document's base text the collaboration server refuses to let clients change. */
 export interface RoomLocks {
@@ -37,10 +37,10 @@ export class LockedClauses {
     if (this.ids.size === 0) return;
     for (const e of this.elements) if (deletedDeep(e)) throw new LockViolation("an agreed clause was removed or moved");
     for (const [type, keys] of tr.changed) {
-      for (let t: Y.AbstractType<any> | null = type; t; t = t._item ? (t._item.parent as Y.AbstractType<any>) : null) {
+      for (let t: AnyYType | null = type; t; t = t._item ? (t._item.parent as AnyYType) : null) {
         if (this.elements.has(t as Y.XmlElement)) throw new LockViolation("an agreed clause was changed");
       }
-      if (type instanceof Y.XmlElement && keys.has("id")) this.refuseImpostor(type);
+      if (type instanceof Y.XmlElement && keys.has("id")) this.refuseImpostor(type as Y.XmlElement);
       if (!(type instanceof Y.XmlElement || type instanceof Y.XmlFragment)) continue;
       for (const child of type.toArray()) {
         if (child instanceof Y.XmlElement && createdIn(tr, child)) for (const e of elementsIn(child)) this.refuseImpostor(e);

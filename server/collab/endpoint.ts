@@ -18,7 +18,7 @@ export interface CollabOptions {
   /** What a document may hold (its schema and bounds); every update is checked against it. */
   loadModel: (documentId: string) => Promise<DocumentModel>;
   /** Authenticates an upgrade request for a document; a refusal is answered with its HTTP status, no socket. */
-  authorize(req: IncomingMessage, documentId: string): Promise<Authorization>;
+  authorize: (req: IncomingMessage, documentId: string) => Promise<Authorization>;
   /** A person's current right to write in a document: null when they may no longer have it open. */
   recheck(userId: string, documentId: string): Promise<{ canWrite: boolean } | null>;
   maxMessageBytes: number;
@@ -99,7 +99,7 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
     authorize: options.authorize,
     maxConnectionsPerUser: options.maxConnectionsPerUser ?? 20,
     log,
-    admitted(ws, documentId, who) {
+    admitted: (ws, documentId, who) => {
       const room = roomFor(documentId);
       const connection = new Connection(ws, room, documentId, who, {
         maxBufferedBytes: options.maxBufferedBytes ?? 8 * 1024 * 1024,

@@ -85,7 +85,7 @@ const settleWithin = <T>(promise: Promise<T>, ms: number) =>
     const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
     promise.then(
       () => (clearTimeout(timer), resolve()),
-      (err) => (clearTimeout(timer), reject(err))
+      (err: unknown) => (clearTimeout(timer), reject(err instanceof Error ? err : new Error(String(err))))
     );
   });
 

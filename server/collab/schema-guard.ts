@@ -1,6 +1,6 @@
 import * as Y from "yjs";
 import type { ContentMatch, NodeType, Schema } from "@tiptap/pm/model";
-import { createdIn, deletedDeep, depthOf, elementsIn } from "./y-tree";
+import { createdIn, deletedDeep, depthOf, elementsIn, type AnyYType } from "./y-tree";
 
 /** A document update that would leave the document outside its schema or its bounds; never stored. */
 export class SchemaViolation extends Error {}
@@ -34,7 +34,7 @@ export interface DocumentModel {
   limits: DocumentLimits;
 }
 
-type YNode = Y.XmlElement | Y.XmlText | Y.XmlHook | Y.AbstractType<any>;
+type YNode = Y.XmlElement | Y.XmlText | Y.XmlHook | AnyYType;
 
 const markName = (key: string) => {
   // y-prosemirror names overlapping marks "<mark>--<hash>".
@@ -52,7 +52,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
  * of one paragraph, not of the statement.
  */
 export class SchemaGuard {
-  private readonly unitSize = new WeakMap<Y.AbstractType<any>, number>();
+  private readonly unitSize = new WeakMap<AnyYType, number>();
   private readonly totals = new WeakMap<Y.Doc, number>();
   private readonly attributeKinds = new Map<string, Map<string, (v: unknown) => boolean>>();
 
@@ -86,12 +86,12 @@ export class SchemaGuard {
 
   /** Checks what one transaction changed; throws SchemaViolation. */
   checkTransaction(tr: Y.Transaction): void {
-    const root: Y.AbstractType<any> = tr.doc.getXmlFragment(this.model.field);
+    const root: AnyYType = tr.doc.getXmlFragment(this.model.field);
     for (const type of tr.changed.keys()) {
       if (!type._item) {
         if (type !== root) throw new SchemaViolation("content outside the document");
       } else if (deletedDeep(type)) continue;
-      const element = type instanceof Y.XmlText ? (type._item!.parent as Y.AbstractType<any>) : type;
+      const element = type instanceof Y.XmlText ? (type._item!.parent as AnyYType) : type;
       if (element instanceof Y.XmlText || !(element instanceof Y.XmlElement || element === root)) {
         throw new SchemaViolation("unexpected structure");
       }
@@ -104,14 +104,14 @@ export class SchemaGuard {
   }
 
   /** The node type an element stands for; the root is the schema's top node. */
-  private typeOf(element: Y.AbstractType<any>): NodeType {
+  private typeOf(element: AnyYType): NodeType {
     if (!(element instanceof Y.XmlElement)) return this.model.schema.topNodeType;
     const type = this.model.schema.nodes[element.nodeName];
     if (!type || type.isText || type === this.model.schema.topNodeType) throw new SchemaViolation(`unknown element <${element.nodeName}>`);
     return type;
   }
 
-  private checkSubtree(element: Y.AbstractType<any>, depth: number): void {
+  private checkSubtree(element: AnyYType, depth: number): void {
     this.checkElement(element, depth, (child) => this.checkSubtree(child, depth + 1));
   }
 
@@ -119,7 +119,7 @@ export class SchemaGuard {
    * One element: its attributes, its children's types in order against the content expression,
    * and its text's marks; `visit` is called for each child element.
    */
-  private checkElement(element: Y.AbstractType<any>, depth: number, visit: (child: Y.XmlElement) => void): void {
+  private checkElement(element: AnyYType, depth: number, visit: (child: Y.XmlElement) => void): void {
     if (depth > this.model.limits.maxDepth) throw new SchemaViolation("nested too deeply");
     const type = this.typeOf(element);
     if (element instanceof Y.XmlElement) {
@@ -168,7 +168,7 @@ export class SchemaGuard {
   }
 
   /** Characters in a subtree (Y.XmlText lengths; an element counts as one, as in ProseMirror's size). */
-  private charsIn(type: Y.AbstractType<any>): number {
+  private charsIn(type: AnyYType): number {
     let n = 0;
     for (const child of (type as Y.XmlElement).toArray())
       n += child instanceof Y.XmlText ? child.length : 1 + this.charsIn(child as Y.XmlElement);
@@ -176,8 +176,8 @@ export class SchemaGuard {
   }
 
   /** The unit (clause, title) a type is in, if any. */
-  private unitOf(type: Y.AbstractType<any>): Y.XmlElement | null {
-    for (let t: Y.AbstractType<any> | null = type; t?._item; t = t._item.parent as Y.AbstractType<any>) {
+  private unitOf(type: AnyYType): Y.XmlElement | null {
+    for (let t: AnyYType | null = type; t?._item; t = t._item.parent as AnyYType) {
       if (t instanceof Y.XmlElement && this.model.units.has(t.nodeName)) return t;
     }
     return null;
@@ -192,7 +192,7 @@ export class SchemaGuard {
   }
 
   /** The whole document's size, measuring every unit (a document seen for the first time). */
-  private totalOf(root: Y.AbstractType<any>): number {
+  private totalOf(root: AnyYType): number {
     let total = 0;
     for (const child of (root as Y.XmlElement).toArray()) {
       if (child instanceof Y.XmlText) total += child.length;

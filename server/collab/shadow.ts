@@ -8,7 +8,7 @@ export class ForeignClient extends Error {}
 
 /** What a trial found: what refused the update (or null), and the client ids it is the first to use. */
 export interface TrialResult {
-  violation: unknown;
+  violation: Error | null;
   claims: ClientClaims;
 }
 
@@ -27,7 +27,7 @@ export class Shadow {
   private locked: LockedClauses | null = null;
   private lockedIds: ReadonlySet<string> = new Set();
   /** The update being tried, and what its transactions broke. */
-  private trial: { owner: string; clients: number[]; checkLocks: boolean; claims: ClientClaims; violation: unknown } | null = null;
+  private trial: { owner: string; clients: number[]; checkLocks: boolean; claims: ClientClaims; violation: Error | null } | null = null;
 
   constructor(
     /** The room's document (only ever durable state) and the updates admitted but not yet stored. */
@@ -64,12 +64,12 @@ export class Shadow {
    * (accepting a proposal, restoring a version): `checkLocks` is false for them.
    */
   try(update: Uint8Array, owner: string, clients: Iterable<number>, checkLocks = true): TrialResult {
-    const trial = { owner, clients: [...clients], checkLocks, claims: new Map<number, string>(), violation: null as unknown };
+    const trial = { owner, clients: [...clients], checkLocks, claims: new Map<number, string>(), violation: null as Error | null };
     this.trial = trial;
     try {
       Y.applyUpdate(this.doc, update);
     } catch (err) {
-      trial.violation ??= err;
+      trial.violation ??= err instanceof Error ? err : new Error(String(err));
     } finally {
       this.trial = null;
     }
@@ -105,7 +105,7 @@ export class Shadow {
       if (trial.checkLocks) this.locked!.checkTransaction(tr);
       this.guard.checkTransaction(tr);
     } catch (err) {
-      trial.violation = err;
+      trial.violation = err instanceof Error ? err : new Error(String(err));
     }
   }
 

@@ -9,12 +9,12 @@ export type Authorization = { ok: false; status: 401 | 403 | 404 } | ({ ok: true
 export interface UpgradeOptions {
   wss: WebSocketServer;
   /** Authenticates an upgrade request for a document; a refusal is answered with its HTTP status, no socket. */
-  authorize(req: IncomingMessage, documentId: string): Promise<Authorization>;
+  authorize: (req: IncomingMessage, documentId: string) => Promise<Authorization>;
   /** Open connections one person may have, all documents together; more are refused with HTTP 429. */
   maxConnectionsPerUser: number;
   log: (msg: string, err?: unknown) => void;
   /** A socket was admitted to a document. */
-  admitted(ws: WebSocket, documentId: string, who: Admitted): void;
+  admitted: (ws: WebSocket, documentId: string, who: Admitted) => void;
 }
 
 const pathPattern = /^\/collab\/([^/?#]+)$/;
