@@ -4,10 +4,9 @@ import { axeViolations } from "../support/axe";
 import { launchBrowser, signedInContext } from "../support/browser";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { createSessionUser } from "../support/sessions";
-import { createTestDocument } from "../support/statement";
 import { createRevision } from "../../server/versions/capture";
 import { appendAudit } from "../../server/audit/log";
+import { createSignedInPerson, createStatement } from "../support/factories";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -17,7 +16,7 @@ let fixture: { documentId: string; conferenceId: string; cookie: string };
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  fixture = await createTestDocument(db.sql);
+  fixture = await createStatement(db.sql);
   browser = await launchBrowser();
 });
 
@@ -55,14 +54,14 @@ describe("pages meet WCAG 2.1 AA as axe-core checks it", () => {
   });
 
   it("the statement as a delegate reads it", async () => {
-    const delegate = await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "delegate" });
+    const delegate = await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "delegate" });
     const page = await open(`/documents/${fixture.documentId}`, delegate.cookie);
     await page.locator('.connection-badge[data-connection="connected"]').waitFor();
     expect(await axeViolations(page)).toEqual([]);
   });
 
   it("the secretariat's conference, delegations and people pages", async () => {
-    const secretariat = await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "secretariat" });
+    const secretariat = await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "secretariat" });
     for (const path of ["", "/delegations", "/people"]) {
       const page = await open(`/conferences/${fixture.conferenceId}${path}`, secretariat.cookie);
       expect(await axeViolations(page), path || "/").toEqual([]);
@@ -77,14 +76,14 @@ describe("pages meet WCAG 2.1 AA as axe-core checks it", () => {
       const page = await open(path, fixture.cookie);
       expect(await axeViolations(page), path).toEqual([]);
     }
-    const secretariat = await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "secretariat" });
+    const secretariat = await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "secretariat" });
     expect(await axeViolations(await open(`/conferences/${fixture.conferenceId}/import`, secretariat.cookie))).toEqual([]);
   });
 
   it("the secretariat's audit trail, with entries and a verification", async () => {
-    const secretariat = await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "secretariat" });
+    const secretariat = await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "secretariat" });
     await db.sql.begin((tx) =>
-      appendAudit(tx, { documentId: fixture.documentId, actorId: secretariat.userId, action: "clause_state.set", subject: { clause: "OP1", state: "agreed", reason: "Agreed." } }),
+      appendAudit(tx, { documentId: fixture.documentId, actorId: secretariat.id, action: "clause_state.set", subject: { clause: "OP1", state: "agreed", reason: "Agreed." } }),
     );
     const page = await open(`/conferences/${fixture.conferenceId}/audit?verify=1`, secretariat.cookie);
     await page.getByText("The chain is intact").waitFor();

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { caretAtEnd, launchBrowser, signedInContext } from "../support/browser";
-import { createSessionUser } from "../support/sessions";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { createTestDocument } from "../support/statement";
+import { createSignedInPerson, createStatement } from "../support/factories";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -15,7 +14,7 @@ let conferenceId: string;
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  ({ documentId, conferenceId } = await createTestDocument(db.sql));
+  ({ documentId, conferenceId } = await createStatement(db.sql));
   browser = await launchBrowser();
 });
 
@@ -25,7 +24,7 @@ afterAll(async () => {
 
 /** Opens the statement as a new chair (a pen holder) with this name. */
 async function openAs(name: string): Promise<Page> {
-  const { cookie } = await createSessionUser(db.sql, { conferenceId, role: "chair", name });
+  const { cookie } = await createSignedInPerson(db.sql, { conferenceId, role: "chair", name });
   const context = await signedInContext(browser, server.url, cookie, { viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   await page.goto(`${server.url}/documents/${documentId}`);

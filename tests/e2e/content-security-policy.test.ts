@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser, signedInContext } from "../support/browser";
 import { waitForHydration } from "../support/browser-session";
-import { createSessionUser } from "../support/sessions";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { createTestDocument } from "../support/statement";
+import { createSignedInPerson, createStatement } from "../support/factories";
 
 /**
  * The Content-Security-Policy in a real Chromium: the pages hydrate, the statement connects to
@@ -22,7 +21,7 @@ let conferenceId: string;
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  ({ documentId, conferenceId } = await createTestDocument(db.sql));
+  ({ documentId, conferenceId } = await createStatement(db.sql));
   browser = await launchBrowser();
 });
 
@@ -64,7 +63,7 @@ describe("the Content-Security-Policy in Chromium", () => {
   });
 
   it("lets a statement load, connect over WebSocket and save an edit, with no violation", async () => {
-    const { cookie } = await createSessionUser(db.sql, { conferenceId, role: "chair", name: "Chair Under Policy" });
+    const { cookie } = await createSignedInPerson(db.sql, { conferenceId, role: "chair", name: "Chair Under Policy" });
     const { page, violations } = await watchedPage(cookie);
     const response = await page.goto(`${server.url}/documents/${documentId}`);
     expect(response!.headers()["content-security-policy"]).toMatch(/connect-src 'self' ws:\/\/127\.0\.0\.1:\d+ wss:/);

@@ -6,8 +6,8 @@ import { connectSyncedClient, waitFor, withTimeout } from "../support/clients";
 import { closeCodes } from "../../app/statement/protocol";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { createSessionUser } from "../support/sessions";
-import { clauseTexts, createTestDocument, storedDoc, typeInClause } from "../support/statement";
+import { clauseTexts, storedDoc, typeInClause } from "../support/statement";
+import { createSignedInPerson, createStatement } from "../support/factories";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -82,9 +82,9 @@ const endOfText = {
 
 /** The statement open in Chromium as a chair, and a second writer connected from Node. */
 async function openStatement(chairName: string) {
-  const { documentId, conferenceId } = await createTestDocument(db.sql);
-  const chair = await createSessionUser(db.sql, { conferenceId, role: "chair", name: chairName });
-  const writer = await createSessionUser(db.sql, { conferenceId, role: "secretariat", name: "Writer Bo" });
+  const { documentId, conferenceId } = await createStatement(db.sql);
+  const chair = await createSignedInPerson(db.sql, { conferenceId, role: "chair", name: chairName });
+  const writer = await createSignedInPerson(db.sql, { conferenceId, role: "secretariat", name: "Writer Bo" });
   const context = await signedInContext(browser, server.url, chair.cookie, { viewport: { width: 1280, height: 900 } });
   await context.addInitScript(recordSockets);
   const page = await context.newPage();
@@ -101,7 +101,7 @@ async function openStatement(chairName: string) {
 it("keeps applying others' edits, and never writes stale text back, when a presence has a malformed caret", async () => {
   const { documentId, conferenceId, page, bo, errors } = await openStatement("Chair Amina");
   // The real server refuses such a presence and closes its connection…
-  const observer = await createSessionUser(db.sql, { conferenceId, role: "observer", name: "Observer Oz" });
+  const observer = await createSignedInPerson(db.sql, { conferenceId, role: "observer", name: "Observer Oz" });
   const oz = await connectSyncedClient(server.wsUrl, documentId, { cookie: observer.cookie });
   const closed = new Promise<number>((resolve) => oz.provider.on("closed", ({ code }: { code: number }) => resolve(code)));
   oz.provider.awareness.setLocalState({ user: { name: "Observer Oz", color: "#1e6b45" }, cursor: malformedCaret });

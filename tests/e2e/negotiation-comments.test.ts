@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser, signedInContext } from "../support/browser";
-import { createSessionUser } from "../support/sessions";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { createTestDocument } from "../support/statement";
-import { createTestDelegation } from "../support/people";
+import { createDelegation, createSignedInPerson, createStatement } from "../support/factories";
 
 /**
  * A delegate comments on words of a clause; the chair, whose page is already open, sees the
@@ -31,10 +29,10 @@ let documentId: string;
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  const fixture = await createTestDocument(db.sql);
+  const fixture = await createStatement(db.sql);
   documentId = fixture.documentId;
-  const norway = await createTestDelegation(db.sql, fixture.conferenceId, { code: "NOR", name: "Norway" });
-  const ingrid = await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "delegate", delegationId: norway.id, name: "Ingrid Berg" });
+  const norway = await createDelegation(db.sql, fixture.conferenceId, { code: "NOR", name: "Norway" });
+  const ingrid = await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "delegate", delegationId: norway.id, name: "Ingrid Berg" });
   browser = await launchBrowser();
   chair = await open(fixture.cookie);
   delegate = await open(ingrid.cookie);

@@ -3,21 +3,22 @@ import type { Browser, Page } from "playwright-core";
 import { caretAtEnd, launchBrowser, signedInContext } from "../support/browser";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { buildClauseState, buildProposal, negotiationFixture, type NegotiationFixture } from "../support/negotiation-factories";
 import { publishNegotiationEvent } from "../../server/negotiation/events";
 import { axeViolations } from "../support/axe";
+import { createClauseState, createProposal } from "../support/factories";
+import { createDelegatesFixture, type DelegatesFixture } from "../support/negotiation";
 
 let db: TestDatabase;
 let server: TestServer;
 let browser: Browser;
-let f: NegotiationFixture;
+let f: DelegatesFixture;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  f = await negotiationFixture(db.sql);
+  f = await createDelegatesFixture(db.sql);
   // The demo's OP3 was added by an accepted proposal after OP2 and is not final: "OP2 bis".
-  await buildProposal(db.sql, {
+  await createProposal(db.sql, {
     documentId: f.documentId,
     createdBy: f.chair.userId,
     kind: "add",
@@ -26,8 +27,8 @@ beforeAll(async () => {
     newClauseId: f.ids.OP3,
     text: f.texts.OP3,
   });
-  await buildClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP1, state: "agreed", userId: f.chair.userId });
-  await buildClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP2, state: "under_negotiation", userId: f.chair.userId });
+  await createClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP1, state: "agreed", userId: f.chair.userId });
+  await createClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP2, state: "under_negotiation", userId: f.chair.userId });
   browser = await launchBrowser();
 });
 
@@ -69,7 +70,7 @@ describe("the negotiation, live in Chromium", () => {
     expect(await page.locator('[data-proposal="P2"]').count()).toBe(0);
 
     const { Norway } = f.delegates;
-    await buildProposal(db.sql, {
+    await createProposal(db.sql, {
       documentId: f.documentId,
       createdBy: Norway.userId,
       delegationId: Norway.delegationId,
@@ -140,7 +141,7 @@ describe("the negotiation, live in Chromium", () => {
     });
 
     it("applies a new clause state as soon as it is announced, without a reload", async () => {
-      await buildClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP6, state: "agreed_ad_ref", userId: f.chair.userId });
+      await createClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP6, state: "agreed_ad_ref", userId: f.chair.userId });
       await publishNegotiationEvent(db.sql, { documentId: f.documentId, topic: "states" });
       await expect.poll(() => clause(page, "OP5").locator(".state-badge").textContent(), { timeout: 15_000 }).toBe("Agreed ad ref.");
     });

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser, signedInContext } from "../support/browser";
-import { createSessionUser } from "../support/sessions";
-import { createTestDelegation } from "../support/people";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { clauseTexts, createTestDocument, storedDoc } from "../support/statement";
+import { clauseTexts, storedDoc } from "../support/statement";
 import { deadlineFields } from "../support/negotiation";
 import { waitFor } from "../support/wait";
+import { createDelegation, createSignedInPerson, createStatement } from "../support/factories";
 
 /**
  * A whole negotiation in Chromium, with the chair and two delegations each in their own browser
@@ -64,12 +63,12 @@ async function openProposal(page: Page, number: string): Promise<Page> {
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  const fixture = await createTestDocument(db.sql);
+  const fixture = await createStatement(db.sql);
   documentId = fixture.documentId;
-  const nor = await createTestDelegation(db.sql, fixture.conferenceId, { code: "NOR", name: "Norway" });
-  const col = await createTestDelegation(db.sql, fixture.conferenceId, { code: "COL", name: "Colombia" });
-  const ingrid = await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "delegate", delegationId: nor.id, name: "Ingrid Holm" });
-  const camila = await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "delegate", delegationId: col.id, name: "Camila Rojas" });
+  const nor = await createDelegation(db.sql, fixture.conferenceId, { code: "NOR", name: "Norway" });
+  const col = await createDelegation(db.sql, fixture.conferenceId, { code: "COL", name: "Colombia" });
+  const ingrid = await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "delegate", delegationId: nor.id, name: "Ingrid Holm" });
+  const camila = await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "delegate", delegationId: col.id, name: "Camila Rojas" });
   originalOp3 = clauseTexts(await storedDoc(db.sql, documentId))[op3];
   browser = await launchBrowser();
   chair = await openStatement(fixture.cookie);

@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { axeViolations } from "../support/axe";
 import { launchBrowser, signedInContext } from "../support/browser";
-import { createSessionUser } from "../support/sessions";
-import { createTestDelegation } from "../support/people";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { clauseTexts, createTestDocument, storedDoc } from "../support/statement";
+import { clauseTexts, storedDoc } from "../support/statement";
+import { createDelegation, createSignedInPerson, createStatement } from "../support/factories";
 
 /**
  * A delegate drafts a replacement in the proposal editor and submits it; the chair, whose
@@ -23,7 +22,7 @@ let chairCookie: string;
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  ({ documentId, conferenceId, cookie: chairCookie } = await createTestDocument(db.sql));
+  ({ documentId, conferenceId, cookie: chairCookie } = await createStatement(db.sql));
   browser = await launchBrowser();
 });
 
@@ -58,8 +57,8 @@ const clauseText = (page: Page, label: string) =>
 
 describe("a proposal from draft to the base text, in Chromium", () => {
   it("goes from a delegate's editor to the chair's decision, live on both pages", async () => {
-    const norway = await createTestDelegation(db.sql, conferenceId, { code: "NOR", name: "Norway" });
-    const delegate = await createSessionUser(db.sql, { conferenceId, role: "delegate", delegationId: norway.id, name: "Ingrid Holm" });
+    const norway = await createDelegation(db.sql, conferenceId, { code: "NOR", name: "Norway" });
+    const delegate = await createSignedInPerson(db.sql, { conferenceId, role: "delegate", delegationId: norway.id, name: "Ingrid Holm" });
     const original = clauseTexts(await storedDoc(db.sql, documentId))[8];
 
     const chair = await openStatement(chairCookie);
@@ -113,8 +112,8 @@ describe("a proposal from draft to the base text, in Chromium", () => {
     expect(clauseTexts(await storedDoc(db.sql, documentId))[8]).toBe(expected);
   }, 120_000);
   it("lets a delegate propose a new first clause of a part, before PP1", async () => {
-    const delegation = await createTestDelegation(db.sql, conferenceId, { code: "JPN", name: "Japan" });
-    const delegate = await createSessionUser(db.sql, { conferenceId, role: "delegate", delegationId: delegation.id });
+    const delegation = await createDelegation(db.sql, conferenceId, { code: "JPN", name: "Japan" });
+    const delegate = await createSignedInPerson(db.sql, { conferenceId, role: "delegate", delegationId: delegation.id });
     const page = await openStatement(delegate.cookie);
     await goToClause(page, "PP1");
     await page.getByRole("button", { name: "Add a clause before PP1" }).click();

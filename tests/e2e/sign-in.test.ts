@@ -3,24 +3,24 @@ import type { Browser, Page } from "playwright-core";
 import { caretAtEnd, launchBrowser } from "../support/browser";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { createTestDocument, statementText, storedDoc } from "../support/statement";
-import { createMember, type Person } from "../support/auth";
+import { statementText, storedDoc } from "../support/statement";
+import { createPerson, createStatement, type TestPerson } from "../support/factories";
 
 let db: TestDatabase;
 let server: TestServer;
 let browser: Browser;
 let documentId: string;
-let chair: Person;
-let delegate: Person;
+let chair: TestPerson;
+let delegate: TestPerson;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  const made = await createTestDocument(db.sql);
+  const made = await createStatement(db.sql);
   documentId = made.documentId;
   await db.sql`update conferences set title = 'Conference on Safe Settlements' where id = ${made.conferenceId}`;
-  chair = await createMember(db.sql, made.conferenceId, "chair", { name: "Amb. Keyboard Chair" });
-  delegate = await createMember(db.sql, made.conferenceId, "delegate", { name: "Nigar Reader", delegation: { code: "AZE", name: "Azerbaijan" } });
+  chair = await createPerson(db.sql, { conferenceId: made.conferenceId, role: "chair", name: "Amb. Keyboard Chair" });
+  delegate = await createPerson(db.sql, { conferenceId: made.conferenceId, role: "delegate", name: "Nigar Reader", delegation: { code: "AZE", name: "Azerbaijan" } });
   browser = await launchBrowser();
 });
 
@@ -44,7 +44,7 @@ async function typeCredentials(page: Page, email: string, password: string): Pro
   await page.keyboard.press("Enter");
 }
 
-async function signedInPage(person: Person): Promise<Page> {
+async function signedInPage(person: TestPerson): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   await page.goto(`${server.url}/login`);

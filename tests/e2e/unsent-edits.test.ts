@@ -5,10 +5,10 @@ import { caretAtEnd, launchBrowser, signedInContext } from "../support/browser";
 import { waitFor } from "../support/clients";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { createSessionUser } from "../support/sessions";
 import { createNegotiation } from "../support/negotiation";
-import { clauseTexts, createTestDocument, storedDoc } from "../support/statement";
+import { clauseTexts, storedDoc } from "../support/statement";
 import { setMembership } from "../../server/queries/memberships";
+import { createSignedInPerson, createStatement } from "../support/factories";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -106,9 +106,9 @@ async function goOnline(context: BrowserContext, page: Page): Promise<void> {
 }
 
 it("keeps edits typed offline through a reload, and stores them once the server is reachable", async () => {
-  const { documentId, conferenceId } = await createTestDocument(db.sql);
-  const chair = await createSessionUser(db.sql, { conferenceId, role: "chair" });
-  const prefix = copyPrefix(chair.userId, documentId);
+  const { documentId, conferenceId } = await createStatement(db.sql);
+  const chair = await createSignedInPerson(db.sql, { conferenceId, role: "chair" });
+  const prefix = copyPrefix(chair.id, documentId);
   const context = await signedInContext(browser, server.url, chair.cookie);
   const page = await context.newPage();
   await withoutLiveUpdates(page);
@@ -173,10 +173,10 @@ it("drops the local copy of an edit the server refused, so it never comes back",
 });
 
 it("keeps a closed tab's edits for the same person only, and drops them once that person may no longer write", async () => {
-  const { documentId, conferenceId } = await createTestDocument(db.sql);
-  const first = await createSessionUser(db.sql, { conferenceId, role: "chair" });
-  const second = await createSessionUser(db.sql, { conferenceId, role: "chair" });
-  const prefix = copyPrefix(first.userId, documentId);
+  const { documentId, conferenceId } = await createStatement(db.sql);
+  const first = await createSignedInPerson(db.sql, { conferenceId, role: "chair" });
+  const second = await createSignedInPerson(db.sql, { conferenceId, role: "chair" });
+  const prefix = copyPrefix(first.id, documentId);
   const context = await signedInContext(browser, server.url, first.cookie);
   const page = await openStatement(context, documentId);
 
@@ -203,7 +203,7 @@ it("keeps a closed tab's edits for the same person only, and drops them once tha
   await other.close();
 
   // The first person, now an observer, gets the statement as stored and the copy is dropped.
-  await setMembership(db.sql, { conferenceId, userId: first.userId, role: "observer", delegationId: null });
+  await setMembership(db.sql, { conferenceId, userId: first.id, role: "observer", delegationId: null });
   await context.clearCookies();
   await context.addCookies([{ name: first.cookie.split("=")[0], value: first.cookie.split("=").slice(1).join("="), url: server.url }]);
   const reader = await openStatement(context, documentId);

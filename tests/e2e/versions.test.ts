@@ -4,8 +4,7 @@ import { axeViolations } from "../support/axe";
 import { caretAtEnd, launchBrowser, signedInContext } from "../support/browser";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { createTestDocument } from "../support/statement";
-import { createSessionUser } from "../support/sessions";
+import { createSignedInPerson, createStatement } from "../support/factories";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -27,9 +26,9 @@ const clauseText = (page: Page, label: string) => page.locator(`.statement .clau
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  const doc = await createTestDocument(db.sql);
+  const doc = await createStatement(db.sql);
   documentId = doc.documentId;
-  const person = await createSessionUser(db.sql, { conferenceId: doc.conferenceId, role: "delegate" });
+  const person = await createSignedInPerson(db.sql, { conferenceId: doc.conferenceId, role: "delegate" });
   browser = await launchBrowser();
   chair = await open(doc.cookie, `/documents/${documentId}`, '.connection-badge[data-connection="connected"]');
   delegate = await open(person.cookie, `/documents/${documentId}`, '.connection-badge[data-connection="connected"]');

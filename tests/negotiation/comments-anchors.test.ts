@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { createSessionUser } from "../support/sessions";
-import { clauseTexts, createTestDocument, deleteInClause, storedDoc, typeInClause } from "../support/statement";
+import { clauseTexts, deleteInClause, storedDoc, typeInClause } from "../support/statement";
 import { connectSyncedClient, waitFor, waitForConvergence } from "../support/clients";
 import { anchorOnWord, anchoredText, commentsPoster } from "../support/comments";
 import { loadCommentThreads } from "../../server/negotiation/comments";
+import { createSignedInPerson, createStatement } from "../support/factories";
 
 /**
  * An anchor is a pair of Yjs relative positions: it follows the text through everyone's edits,
@@ -21,11 +21,11 @@ let delegate: { userId: string; post: ReturnType<typeof commentsPoster> };
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  const fixture = await createTestDocument(db.sql);
+  const fixture = await createStatement(db.sql);
   documentId = fixture.documentId;
   chairCookie = fixture.cookie;
-  const u = await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "delegate" });
-  delegate = { userId: u.userId, post: commentsPoster(server.url, documentId, u.cookie) };
+  const u = await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "delegate" });
+  delegate = { userId: u.id, post: commentsPoster(server.url, documentId, u.cookie) };
 });
 
 afterAll(async () => {

@@ -2,13 +2,12 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { createSessionUser } from "../support/sessions";
-import { createTestDocument, storedDoc } from "../support/statement";
-import { createTestDelegation } from "../support/people";
+import { storedDoc } from "../support/statement";
 import { anchorOnWord, commentsPoster } from "../support/comments";
 import { waitFor } from "../support/wait";
 import { loadCommentThreads } from "../../server/negotiation/comments";
 import { subscribeNegotiationEvents, type NegotiationEvent } from "../../server/negotiation/events";
+import { createDelegation, createSignedInPerson, createStatement } from "../support/factories";
 
 /**
  * Comment threads over HTTP against a real server: who may write, reply, resolve, reopen and
@@ -18,7 +17,7 @@ let db: TestDatabase;
 let server: TestServer;
 let documentId: string;
 let other: { documentId: string; cookie: string };
-let people: Record<"chair" | "delegate" | "secretariat" | "observer" | "outsider", { cookie: string; userId: string }>;
+let people: Record<"chair" | "delegate" | "secretariat" | "observer" | "outsider", { cookie: string; id: string }>;
 let post: Record<keyof typeof people, ReturnType<typeof commentsPoster>>;
 const events: NegotiationEvent[] = [];
 let clauses: { pp1: string; pp2: string };
@@ -26,17 +25,16 @@ let clauses: { pp1: string; pp2: string };
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  const fixture = await createTestDocument(db.sql);
+  const fixture = await createStatement(db.sql);
   documentId = fixture.documentId;
-  other = await createTestDocument(db.sql);
-  const norway = await createTestDelegation(db.sql, fixture.conferenceId, { code: "NOR", name: "Norway" });
-  const chairId = (await db.sql<{ user_id: string }[]>`select user_id from memberships where conference_id = ${fixture.conferenceId} and role = 'chair'`)[0].user_id;
+  other = await createStatement(db.sql);
+  const norway = await createDelegation(db.sql, fixture.conferenceId, { code: "NOR", name: "Norway" });
   people = {
-    chair: { cookie: fixture.cookie, userId: chairId },
-    delegate: await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "delegate", delegationId: norway.id, name: "Ingrid Berg" }),
-    secretariat: await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "secretariat", name: "Sam Secretary" }),
-    observer: await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "observer" }),
-    outsider: await createSessionUser(db.sql, { conferenceId: (await db.sql`select conference_id from documents where id = ${other.documentId}`)[0].conference_id, role: "chair" }),
+    chair: { cookie: fixture.cookie, id: fixture.chairId },
+    delegate: await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "delegate", delegationId: norway.id, name: "Ingrid Berg" }),
+    secretariat: await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "secretariat", name: "Sam Secretary" }),
+    observer: await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "observer" }),
+    outsider: await createSignedInPerson(db.sql, { conferenceId: (await db.sql`select conference_id from documents where id = ${other.documentId}`)[0].conference_id, role: "chair" }),
   };
   post = Object.fromEntries(Object.entries(people).map(([k, p]) => [k, commentsPoster(server.url, documentId, p.cookie)])) as typeof post;
   const doc = await storedDoc(db.sql, documentId);
@@ -49,7 +47,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-const threadsFor = (who: keyof typeof people) => loadCommentThreads(db.sql, documentId, people[who].userId);
+const threadsFor = (who: keyof typeof people) => loadCommentThreads(db.sql, documentId, people[who].id);
 
 async function create(who: keyof typeof people, fields: Record<string, string>): Promise<string> {
   const res = await post[who]({ intent: "create", ...fields });

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { createSessionUser } from "../support/sessions";
-import { createTestDocument, storedDoc } from "../support/statement";
+import { storedDoc } from "../support/statement";
 import { anchorOnWord, commentsPoster } from "../support/comments";
 import { loadCommentThreads } from "../../server/negotiation/comments";
+import { createSignedInPerson, createStatement } from "../support/factories";
 
 /**
  * Unread is per person: comments by others after the person last read the thread (all of them
@@ -21,11 +21,11 @@ let users: Record<Who, { userId: string; post: ReturnType<typeof commentsPoster>
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  const fixture = await createTestDocument(db.sql);
+  const fixture = await createStatement(db.sql);
   documentId = fixture.documentId;
   const make = async (role: "delegate" | "observer") => {
-    const u = await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role });
-    return { userId: u.userId, post: commentsPoster(server.url, documentId, u.cookie) };
+    const u = await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role });
+    return { userId: u.id, post: commentsPoster(server.url, documentId, u.cookie) };
   };
   users = { alice: await make("delegate"), bob: await make("delegate"), observer: await make("observer") };
   const doc = await storedDoc(db.sql, documentId);

@@ -2,29 +2,29 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { createSessionUser } from "../support/sessions";
-import { createTestDocument } from "../support/statement";
-import { buildProposal, getPage, negotiationFixture, shownProposals, type NegotiationFixture } from "../support/negotiation-factories";
+import { createProposal, createSignedInPerson, createStatement } from "../support/factories";
+import { getPage } from "../support/http";
+import { createDelegatesFixture, type DelegatesFixture, shownProposals } from "../support/negotiation";
 
 let db: TestDatabase;
 let server: TestServer;
-let f: NegotiationFixture;
+let f: DelegatesFixture;
 let draftDocumentId: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  f = await negotiationFixture(db.sql);
+  f = await createDelegatesFixture(db.sql);
   const { Norway } = f.delegates;
   // P1 submitted by Norway; P2 Norway's draft; P3 the chair's draft compromise.
-  await buildProposal(db.sql, {
+  await createProposal(db.sql, {
     documentId: f.documentId,
     createdBy: Norway.userId,
     delegationId: Norway.delegationId,
     clauseId: f.ids.OP2,
     text: "Submitted words",
   });
-  await buildProposal(db.sql, {
+  await createProposal(db.sql, {
     documentId: f.documentId,
     createdBy: Norway.userId,
     delegationId: Norway.delegationId,
@@ -32,7 +32,7 @@ beforeAll(async () => {
     status: "draft",
     text: "Secret draft wording",
   });
-  await buildProposal(db.sql, {
+  await createProposal(db.sql, {
     documentId: f.documentId,
     createdBy: f.chair.userId,
     delegationId: null,
@@ -80,8 +80,8 @@ describe("who sees what in the compilation", () => {
   });
 
   it("answers 404 to someone from another conference, and to forged or non-statement document ids", async () => {
-    const other = await createTestDocument(db.sql);
-    const outsider = await createSessionUser(db.sql, { conferenceId: other.conferenceId, role: "secretariat" });
+    const other = await createStatement(db.sql);
+    const outsider = await createSignedInPerson(db.sql, { conferenceId: other.conferenceId, role: "secretariat" });
     expect((await getPage(server.url, path(), outsider.cookie)).status).toBe(404);
     expect((await getPage(server.url, `/documents/${randomUUID()}/compilation`, f.chair.cookie)).status).toBe(404);
     expect((await getPage(server.url, `/documents/not-a-uuid/compilation`, f.chair.cookie)).status).toBe(404);

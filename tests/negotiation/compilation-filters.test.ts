@@ -1,38 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { createTestDelegation } from "../support/people";
-import {
-  buildClauseState,
-  buildPosition,
-  buildProposal,
-  compilationEntries,
-  getPage,
-  negotiationFixture,
-  shownProposals,
-  type NegotiationFixture,
-} from "../support/negotiation-factories";
+import { createClauseState, createDelegation, createPosition, createProposal } from "../support/factories";
+import { compilationEntries, createDelegatesFixture, type DelegatesFixture, shownProposals } from "../support/negotiation";
+import { getPage } from "../support/http";
 
 let db: TestDatabase;
 let server: TestServer;
-let f: NegotiationFixture;
+let f: DelegatesFixture;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  f = await negotiationFixture(db.sql);
+  f = await createDelegatesFixture(db.sql);
   const { Norway, France, Germany } = f.delegates;
   const base = { documentId: f.documentId };
   // P1 Norway on OP2 (France supports), P2 France on OP3, P3 Germany's rejected text on OP3, P4 Germany's addition after OP5 (France objects).
-  const p1 = await buildProposal(db.sql, {
+  const p1 = await createProposal(db.sql, {
     ...base,
     createdBy: Norway.userId,
     delegationId: Norway.delegationId,
     clauseId: f.ids.OP2,
     baseText: f.texts.OP2,
   });
-  await buildPosition(db.sql, { proposalId: p1.id, delegationId: France.delegationId, position: "support", userId: France.userId });
-  await buildProposal(db.sql, {
+  await createPosition(db.sql, { proposalId: p1.id, delegationId: France.delegationId, position: "support", userId: France.userId });
+  await createProposal(db.sql, {
     ...base,
     createdBy: France.userId,
     delegationId: France.delegationId,
@@ -40,7 +32,7 @@ beforeAll(async () => {
     clauseId: f.ids.OP3,
     baseText: f.texts.OP3,
   });
-  await buildProposal(db.sql, {
+  await createProposal(db.sql, {
     ...base,
     createdBy: Germany.userId,
     delegationId: Germany.delegationId,
@@ -48,7 +40,7 @@ beforeAll(async () => {
     status: "rejected",
     decisionReason: "No support",
   });
-  const p4 = await buildProposal(db.sql, {
+  const p4 = await createProposal(db.sql, {
     ...base,
     createdBy: Germany.userId,
     delegationId: Germany.delegationId,
@@ -56,15 +48,15 @@ beforeAll(async () => {
     clauseId: f.ids.OP5,
     text: "New text",
   });
-  await buildPosition(db.sql, {
+  await createPosition(db.sql, {
     proposalId: p4.id,
     delegationId: France.delegationId,
     position: "object",
     userId: France.userId,
     reason: "Not needed",
   });
-  await buildClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP1, state: "agreed" });
-  await buildClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.PP2, state: "agreed" });
+  await createClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP1, state: "agreed" });
+  await createClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.PP2, state: "agreed" });
 });
 
 afterAll(async () => {
@@ -111,7 +103,7 @@ describe("compilation filters", () => {
     expect((await compilation("?state=finished")).status).toBe(400);
     expect((await compilation("?status=pending")).status).toBe(400);
     expect((await compilation("?delegation=not-an-id")).status).toBe(400);
-    const elsewhere = await createTestDelegation(db.sql, (await negotiationFixture(db.sql)).conferenceId);
+    const elsewhere = await createDelegation(db.sql, (await createDelegatesFixture(db.sql)).conferenceId);
     const res = await compilation(`?delegation=${elsewhere.id}`);
     expect(res.status).toBe(400);
     expect(res.html).toContain("There is no such delegation in this conference.");

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { createSessionUser, sessionCookieFor } from "../support/sessions";
-import { createTestDocument } from "../support/statement";
-import { csrfFromHtml, request } from "../support/auth";
 import { waitFor } from "../support/wait";
 import { publishNegotiationEvent } from "../../server/negotiation/events";
 import { publishAccessEvent } from "../../server/auth/access-events";
+import { createSignedInPerson, createStatement, sessionCookieFor } from "../support/factories";
+import { csrfFromHtml, request } from "../support/http";
 
 /**
  * The negotiation event stream carries objections and their reasons, so it must end for someone
@@ -14,12 +13,12 @@ import { publishAccessEvent } from "../../server/auth/access-events";
  */
 let db: TestDatabase;
 let server: TestServer;
-let doc: Awaited<ReturnType<typeof createTestDocument>>;
+let doc: Awaited<ReturnType<typeof createStatement>>;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  doc = await createTestDocument(db.sql);
+  doc = await createStatement(db.sql);
 });
 
 afterAll(async () => {
@@ -70,8 +69,8 @@ async function publishSeenBy(witness: Awaited<ReturnType<typeof openStream>>) {
 
 describe("the event stream of someone who loses access", () => {
   it("ends when they are removed from the conference, and nothing more reaches them", async () => {
-    const secretariat = await createSessionUser(db.sql, { conferenceId: doc.conferenceId, role: "secretariat" });
-    const delegate = await createSessionUser(db.sql, { conferenceId: doc.conferenceId, role: "delegate" });
+    const secretariat = await createSignedInPerson(db.sql, { conferenceId: doc.conferenceId, role: "secretariat" });
+    const delegate = await createSignedInPerson(db.sql, { conferenceId: doc.conferenceId, role: "delegate" });
     const removed = await openStream(delegate.cookie);
     const witness = await openStream(doc.cookie);
     await publishSeenBy(witness);
@@ -81,7 +80,7 @@ describe("the event stream of someone who loses access", () => {
     const csrf = csrfFromHtml((await request(`${server.url}${peoplePage}`, { headers: { Cookie: secretariat.cookie } })).body);
     const res = await request(`${server.url}${peoplePage}`, {
       headers: { Cookie: secretariat.cookie },
-      form: { csrf, intent: "remove", userId: delegate.userId },
+      form: { csrf, intent: "remove", userId: delegate.id },
     });
     expect(res.status).toBeLessThan(400);
 
@@ -92,10 +91,10 @@ describe("the event stream of someone who loses access", () => {
   });
 
   it("ends when they sign out, for that session only", async () => {
-    const observer = await createSessionUser(db.sql, { conferenceId: doc.conferenceId, role: "observer" });
+    const observer = await createSignedInPerson(db.sql, { conferenceId: doc.conferenceId, role: "observer" });
     const signedOut = await openStream(observer.cookie);
     // The same person, signed in on another device.
-    const witness = await openStream(await sessionCookieFor(db.sql, observer.userId));
+    const witness = await openStream(await sessionCookieFor(db.sql, observer.id));
 
     const res = await request(`${server.url}/logout`, { method: "POST", headers: { Cookie: observer.cookie } });
     expect(res.status).toBe(302);
@@ -106,10 +105,10 @@ describe("the event stream of someone who loses access", () => {
     expect(witness.isEnded()).toBe(false);
   });
   it("ends every stream of a person whose sessions all end, on any instance (the NOTIFY)", async () => {
-    const delegate = await createSessionUser(db.sql, { conferenceId: doc.conferenceId, role: "delegate" });
+    const delegate = await createSignedInPerson(db.sql, { conferenceId: doc.conferenceId, role: "delegate" });
     const tabs = [await openStream(delegate.cookie), await openStream(delegate.cookie)];
     const witness = await openStream(doc.cookie);
-    await publishAccessEvent(db.sql, { type: "user-sessions-ended", userId: delegate.userId });
+    await publishAccessEvent(db.sql, { type: "user-sessions-ended", userId: delegate.id });
     await waitFor(() => tabs.every((t) => t.isEnded()));
     await publishSeenBy(witness);
     for (const t of tabs) expect(t.events).toEqual([]);

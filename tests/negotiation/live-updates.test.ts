@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { createSessionUser } from "../support/sessions";
-import { clauseTexts, createTestDocument, typeInClause } from "../support/statement";
+import { clauseTexts, typeInClause } from "../support/statement";
 import { connectSyncedClient } from "../support/clients";
 import { waitFor } from "../support/wait";
 import { publishNegotiationEvent } from "../../server/negotiation/events";
 import { createDocument } from "../../server/queries/documents";
 import { readStatement } from "../../server/negotiation/statement";
+import { createSignedInPerson, createStatement } from "../support/factories";
 
 /**
  * Negotiation changes reach every page showing the statement through a Server-Sent Events
@@ -17,12 +17,12 @@ import { readStatement } from "../../server/negotiation/statement";
  */
 let db: TestDatabase;
 let server: TestServer;
-let doc: Awaited<ReturnType<typeof createTestDocument>>;
+let doc: Awaited<ReturnType<typeof createStatement>>;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  doc = await createTestDocument(db.sql);
+  doc = await createStatement(db.sql);
 });
 
 afterAll(async () => {
@@ -63,8 +63,8 @@ async function openStream(documentId: string, cookie?: string) {
 describe("the live event stream", () => {
   it("is refused without a session (401) and to people outside the conference (404)", async () => {
     expect((await openStream(doc.documentId)).res.status).toBe(401);
-    const other = await createTestDocument(db.sql);
-    const outsider = await createSessionUser(db.sql, { conferenceId: other.conferenceId, role: "chair" });
+    const other = await createStatement(db.sql);
+    const outsider = await createSignedInPerson(db.sql, { conferenceId: other.conferenceId, role: "chair" });
     expect((await openStream(doc.documentId, outsider.cookie)).res.status).toBe(404);
     expect((await openStream("not-a-uuid", outsider.cookie)).res.status).toBe(404);
   });
@@ -77,10 +77,10 @@ describe("the live event stream", () => {
   });
 
   it("delivers an event published by any instance to every open stream of that statement, and only of it", async () => {
-    const observer = await createSessionUser(db.sql, { conferenceId: doc.conferenceId, role: "observer" });
+    const observer = await createSignedInPerson(db.sql, { conferenceId: doc.conferenceId, role: "observer" });
     const a = await openStream(doc.documentId, observer.cookie);
     const b = await openStream(doc.documentId, doc.cookie);
-    const other = await createTestDocument(db.sql);
+    const other = await createStatement(db.sql);
     const c = await openStream(other.documentId, other.cookie);
     expect([a.res.status, b.res.status, c.res.headers.get("content-type")]).toEqual([200, 200, "text/event-stream"]);
     await waitFor(() => server.concord.live.count() === 3);
@@ -107,7 +107,7 @@ describe("a change made by the server", () => {
   });
 
   it("works when nobody has the document open, and leaves no room behind", async () => {
-    const fresh = await createTestDocument(db.sql);
+    const fresh = await createStatement(db.sql);
     await server.concord.collab.changeDocument(fresh.documentId, (ydoc) => typeInClause(ydoc, 1, " [server]"));
     await waitFor(() => !server.concord.collab.rooms.has(fresh.documentId));
     const stored = await readStatement(db.sql, fresh.documentId);

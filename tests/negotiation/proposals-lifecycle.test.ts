@@ -4,8 +4,8 @@ import { connectSyncedClient, waitFor } from "../support/clients";
 import { findProposal, listProposalEvents } from "../../server/queries/proposals";
 import { readDraft } from "../../server/negotiation/proposals";
 import { typeInClause } from "../support/statement";
-import { pageText } from "../support/people";
 import { maxReasonLength } from "../../app/statement/limits";
+import { pageText } from "../support/http";
 
 /** A delegation drafts, submits and revises a proposal; other delegations take positions; the sponsor withdraws. */
 let f: ProposalFixture;

@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { clientFor, createTestConference, createTestDelegation, createTestPerson, pageText, type FormClient, type TestPerson } from "../support/people";
 import type { ConferenceRow } from "../../server/queries/conferences";
 import type { DelegationRow } from "../../server/queries/delegations";
 import { createInvitation } from "../../server/queries/invitations";
 import type { Role } from "../../app/statement/vocabulary";
+import { clientFor, type FormClient, pageText } from "../support/http";
+import { createConference, createDelegation, createPerson, type TestPerson } from "../support/factories";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -19,10 +20,10 @@ const clients = {} as Record<Role | "outsider" | "admin", FormClient>;
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  conference = await createTestConference(db.sql);
-  japan = await createTestDelegation(db.sql, conference.id, { code: "JPN", name: "Japan" });
-  const other = await createTestConference(db.sql);
-  target = await createTestPerson(db.sql, { role: "observer", conferenceId: conference.id });
+  conference = await createConference(db.sql);
+  japan = await createDelegation(db.sql, conference.id, { code: "JPN", name: "Japan" });
+  const other = await createConference(db.sql);
+  target = await createPerson(db.sql, { role: "observer", conferenceId: conference.id });
   pendingInvitationId = (
     await createInvitation(db.sql, {
       conferenceId: conference.id,
@@ -33,15 +34,15 @@ beforeAll(async () => {
       expiresAt: new Date(Date.now() + 3600_000),
     })
   ).id;
-  const otherSecretariat = await createTestPerson(db.sql, { role: "secretariat", conferenceId: other.id });
+  const otherSecretariat = await createPerson(db.sql, { role: "secretariat", conferenceId: other.id });
   const people: [keyof typeof clients, TestPerson][] = [
-    ["secretariat", await createTestPerson(db.sql, { role: "secretariat", conferenceId: conference.id })],
-    ["chair", await createTestPerson(db.sql, { role: "chair", conferenceId: conference.id })],
-    ["delegate", await createTestPerson(db.sql, { role: "delegate", conferenceId: conference.id, delegationId: japan.id })],
-    ["observer", await createTestPerson(db.sql, { role: "observer", conferenceId: conference.id })],
+    ["secretariat", await createPerson(db.sql, { role: "secretariat", conferenceId: conference.id })],
+    ["chair", await createPerson(db.sql, { role: "chair", conferenceId: conference.id })],
+    ["delegate", await createPerson(db.sql, { role: "delegate", conferenceId: conference.id, delegationId: japan.id })],
+    ["observer", await createPerson(db.sql, { role: "observer", conferenceId: conference.id })],
     // The secretariat of another conference: a token of their own, no part in this one.
     ["outsider", otherSecretariat],
-    ["admin", await createTestPerson(db.sql, { isAdmin: true })],
+    ["admin", await createPerson(db.sql, { isAdmin: true })],
   ];
   for (const [key, person] of people) {
     clients[key] = await clientFor(server.url, person, { csrfFrom: key === "outsider" ? `/conferences/${other.id}/people` : key === "admin" ? "/admin" : "/" });

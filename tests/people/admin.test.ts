@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { clientFor, createTestPerson, invitationLinksIn, pageText, sessionCookieOf, tokenOf, type FormClient } from "../support/people";
 import { waitFor } from "../support/wait";
 import { subscribeAccessEvents, type AccessEvent } from "../../server/auth/access-events";
 import { findConferenceBySlug } from "../../server/queries/conferences";
@@ -9,6 +8,8 @@ import { listDocuments } from "../../server/queries/documents";
 import { findInvitationByToken } from "../../server/queries/invitations";
 import { findMembership } from "../../server/queries/memberships";
 import { findUserByEmail } from "../../server/queries/users";
+import { clientFor, type FormClient, invitationLinksIn, pageText, sessionPair, tokenOf } from "../support/http";
+import { createPerson } from "../support/factories";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -17,7 +18,7 @@ let admin: FormClient;
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  admin = await clientFor(server.url, await createTestPerson(db.sql, { isAdmin: true }), { csrfFrom: "/admin" });
+  admin = await clientFor(server.url, await createPerson(db.sql, { isAdmin: true }), { csrfFrom: "/admin" });
 });
 
 describe("the deployment administrator", () => {
@@ -48,7 +49,7 @@ describe("the deployment administrator", () => {
   it("appoints an existing account as secretariat at once", async () => {
     await admin.post("/admin", { intent: "create", title: "Appointments Conference" });
     const conference = (await findConferenceBySlug(db.sql, "appointments-conference"))!;
-    const person = await createTestPerson(db.sql, { name: "Sec Person" });
+    const person = await createPerson(db.sql, { name: "Sec Person" });
     const events: AccessEvent[] = [];
     const unlisten = await subscribeAccessEvents(db.sql, (e) => events.push(e));
     try {
@@ -86,7 +87,7 @@ describe("the deployment administrator", () => {
     const user = (await findUserByEmail(db.sql, "new.sec@example.org"))!;
     expect(await findMembership(db.sql, conference.id, user.id)).toMatchObject({ role: "secretariat" });
     // As secretariat they manage the conference.
-    const people = await fetch(`${server.url}/conferences/${conference.id}/people`, { headers: { Cookie: sessionCookieOf(accepted)! } });
+    const people = await fetch(`${server.url}/conferences/${conference.id}/people`, { headers: { Cookie: sessionPair(accepted)! } });
     expect(people.status).toBe(200);
   });
 

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { clientFor, pageText, createTestConference, createTestDelegation, createTestPerson, type FormClient } from "../support/people";
 import { listDelegations } from "../../server/queries/delegations";
+import { clientFor, type FormClient, pageText } from "../support/http";
+import { createConference, createDelegation, createPerson } from "../support/factories";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -13,14 +14,14 @@ let path: string;
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  const conference = await createTestConference(db.sql);
+  const conference = await createConference(db.sql);
   conferenceId = conference.id;
   path = `/conferences/${conferenceId}/delegations`;
-  const japan = await createTestDelegation(db.sql, conferenceId, { code: "JPN", name: "Japan" });
-  await createTestDelegation(db.sql, conferenceId, { code: "G77", name: "G-77 and China", kind: "group" });
-  await createTestPerson(db.sql, { role: "delegate", conferenceId, delegationId: japan.id });
-  await createTestPerson(db.sql, { role: "delegate", conferenceId, delegationId: japan.id });
-  secretariat = await clientFor(server.url, await createTestPerson(db.sql, { role: "secretariat", conferenceId }));
+  const japan = await createDelegation(db.sql, conferenceId, { code: "JPN", name: "Japan" });
+  await createDelegation(db.sql, conferenceId, { code: "G77", name: "G-77 and China", kind: "group" });
+  await createPerson(db.sql, { role: "delegate", conferenceId, delegationId: japan.id });
+  await createPerson(db.sql, { role: "delegate", conferenceId, delegationId: japan.id });
+  secretariat = await clientFor(server.url, await createPerson(db.sql, { role: "secretariat", conferenceId }));
 });
 
 /** The table row of a delegation, as text without tags. */

@@ -1,23 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import {
-  clientFor,
-  createTestConference,
-  createTestDelegation,
-  createTestPerson,
-  invitationLinksIn,
-  pageText,
-  tokenOf,
-  type FormClient,
-  type TestPerson,
-} from "../support/people";
 import { waitFor } from "../support/wait";
 import { subscribeAccessEvents, type AccessEvent } from "../../server/auth/access-events";
 import type { ConferenceRow } from "../../server/queries/conferences";
 import type { DelegationRow } from "../../server/queries/delegations";
 import { findMembership } from "../../server/queries/memberships";
 import { findInvitationByToken } from "../../server/queries/invitations";
+import { clientFor, type FormClient, invitationLinksIn, pageText, tokenOf } from "../support/http";
+import { createConference, createDelegation, createPerson, type TestPerson } from "../support/factories";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -33,11 +24,11 @@ let unlisten: () => Promise<void>;
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  conference = await createTestConference(db.sql);
-  japan = await createTestDelegation(db.sql, conference.id, { code: "JPN", name: "Japan" });
-  korea = await createTestDelegation(db.sql, conference.id, { code: "KOR", name: "Korea, Republic of" });
+  conference = await createConference(db.sql);
+  japan = await createDelegation(db.sql, conference.id, { code: "JPN", name: "Japan" });
+  korea = await createDelegation(db.sql, conference.id, { code: "KOR", name: "Korea, Republic of" });
   path = `/conferences/${conference.id}/people`;
-  me = await createTestPerson(db.sql, { role: "secretariat", conferenceId: conference.id });
+  me = await createPerson(db.sql, { role: "secretariat", conferenceId: conference.id });
   secretariat = await clientFor(server.url, me);
   unlisten = await subscribeAccessEvents(db.sql, (e) => events.push(e));
 });
@@ -66,8 +57,8 @@ const invitationCount = async () => (await db.sql`select count(*)::int as n from
 
 describe("importing people from a CSV file", () => {
   it("reports every row: new people invited, accounts added or updated, bad rows rejected with their reasons", async () => {
-    const existing = await createTestPerson(db.sql, { email: "existing@example.org", name: "Existing Account" });
-    const observer = await createTestPerson(db.sql, { email: "observer@example.org", role: "observer", conferenceId: conference.id });
+    const existing = await createPerson(db.sql, { email: "existing@example.org", name: "Existing Account" });
+    const observer = await createPerson(db.sql, { email: "observer@example.org", role: "observer", conferenceId: conference.id });
     const csv = [
       "Name,E-mail,Delegation,Role",
       '"Kim, Min-jun",kim@example.org,"Korea, Republic of",delegate', // 2: quoted comma, delegation by name → invited
@@ -150,7 +141,7 @@ describe("importing people from a CSV file", () => {
   });
 
   it("reports an unchanged participant, and does not let the secretariat change their own role", async () => {
-    const chair = await createTestPerson(db.sql, { role: "chair", conferenceId: conference.id });
+    const chair = await createPerson(db.sql, { role: "chair", conferenceId: conference.id });
     const csv = `name,email,delegation,role\nThe Chair,${chair.email},,chair\nMe,${me.email},,observer\n`;
     const html = await (await secretariat.postMultipart(path, csvForm(csv))).text();
     const rows = reportRows(html);
@@ -161,10 +152,10 @@ describe("importing people from a CSV file", () => {
   });
 
   it("never changes the deployment administrator or the secretariat, reporting them as kept; ordinary accounts still change", async () => {
-    const admin = await createTestPerson(db.sql, { isAdmin: true, name: "The Administrator" });
-    const adminMember = await createTestPerson(db.sql, { isAdmin: true, role: "chair", conferenceId: conference.id });
-    const colleague = await createTestPerson(db.sql, { role: "secretariat", conferenceId: conference.id, name: "Sec Colleague" });
-    const chair = await createTestPerson(db.sql, { role: "chair", conferenceId: conference.id });
+    const admin = await createPerson(db.sql, { isAdmin: true, name: "The Administrator" });
+    const adminMember = await createPerson(db.sql, { isAdmin: true, role: "chair", conferenceId: conference.id });
+    const colleague = await createPerson(db.sql, { role: "secretariat", conferenceId: conference.id, name: "Sec Colleague" });
+    const chair = await createPerson(db.sql, { role: "chair", conferenceId: conference.id });
     const auditBefore = await db.sql`select count(*)::int as n from audit_log where conference_id = ${conference.id}`;
     const csv = [
       "name,email,delegation,role",

@@ -2,17 +2,6 @@ import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import {
-  clientFor,
-  createTestConference,
-  createTestDelegation,
-  createTestPerson,
-  invitationLinksIn,
-  pageText,
-  sessionCookieOf,
-  tokenOf,
-  type FormClient,
-} from "../support/people";
 import type { ConferenceRow } from "../../server/queries/conferences";
 import type { DelegationRow } from "../../server/queries/delegations";
 import { createInvitation } from "../../server/queries/invitations";
@@ -20,6 +9,8 @@ import { findMembership } from "../../server/queries/memberships";
 import { findUserByEmail } from "../../server/queries/users";
 import { verifyPassword } from "../../server/auth/password";
 import { waitFor } from "../support/wait";
+import { clientFor, type FormClient, invitationLinksIn, pageText, sessionPair, tokenOf } from "../support/http";
+import { createConference, createDelegation, createPerson } from "../support/factories";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -31,10 +22,10 @@ let peoplePath: string;
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  conference = await createTestConference(db.sql, { title: "Conference on Urban Recovery" });
-  japan = await createTestDelegation(db.sql, conference.id, { code: "JPN", name: "Japan" });
+  conference = await createConference(db.sql, { title: "Conference on Urban Recovery" });
+  japan = await createDelegation(db.sql, conference.id, { code: "JPN", name: "Japan" });
   peoplePath = `/conferences/${conference.id}/people`;
-  secretariat = await clientFor(server.url, await createTestPerson(db.sql, { role: "secretariat", conferenceId: conference.id }));
+  secretariat = await clientFor(server.url, await createPerson(db.sql, { role: "secretariat", conferenceId: conference.id }));
 });
 
 /** Invites through the people page, as the secretariat does, and returns the link shown once. */
@@ -91,7 +82,7 @@ describe("an invitation for a new person", () => {
     const res = await post(`${path}?intent=signup`, { name: "Ana Silva", password: "a long enough secret", confirm: "a long enough secret" });
     expect(res.status).toBe(302);
     expect(res.headers.get("Location")).toBe(`/conferences/${conference.id}`);
-    const cookie = sessionCookieOf(res);
+    const cookie = sessionPair(res);
     expect(cookie).toBeTruthy();
 
     const user = await findUserByEmail(db.sql, "ana.silva@example.org");
@@ -110,7 +101,7 @@ describe("an invitation for a new person", () => {
     // Second use: refused, nothing created.
     const second = await post(`${path}?intent=signup`, { name: "Intruder", password: "another long secret", confirm: "another long secret" });
     expect(second.status).toBe(410);
-    expect(sessionCookieOf(second)).toBeNull();
+    expect(sessionPair(second)).toBeNull();
     expect(pageText(await second.text())).toContain("This invitation has been used");
     const reopened = await fetch(`${server.url}${path}`);
     expect(reopened.status).toBe(410);
@@ -143,7 +134,7 @@ describe("an invitation for a new person", () => {
   });
 
   it("lets only one of two simultaneous acceptances by a signed-in person succeed", async () => {
-    const person = await createTestPerson(db.sql, { email: "double.click@example.org" });
+    const person = await createPerson(db.sql, { email: "double.click@example.org" });
     const link = await invite({ email: person.email, role: "chair" });
     const client = await clientFor(server.url, person, { csrfFrom: pathOf(link) });
     const results = await whileLocked(tokenOf(link), 2, () => Promise.all([client.post(`${pathOf(link)}?intent=accept`, {}), client.post(`${pathOf(link)}?intent=accept`, {})]));
@@ -233,7 +224,7 @@ describe("an invitation that cannot be used", () => {
 
 describe("an invitation for someone who has an account", () => {
   it("asks for their password, then adds them to the conference", async () => {
-    const person = await createTestPerson(db.sql, { email: "veteran@example.org" });
+    const person = await createPerson(db.sql, { email: "veteran@example.org" });
     const link = await invite({ email: "veteran@example.org", role: "chair" });
     const page = await fetch(`${server.url}${pathOf(link)}`);
     const text = pageText(await page.text());
@@ -252,12 +243,12 @@ describe("an invitation for someone who has an account", () => {
 
     const right = await post(`${pathOf(link)}?intent=signin`, { password: person.password });
     expect(right.status).toBe(302);
-    expect(sessionCookieOf(right)).toBeTruthy();
+    expect(sessionPair(right)).toBeTruthy();
     expect(await findMembership(db.sql, conference.id, person.id)).toMatchObject({ role: "chair", delegationId: null });
   });
 
   it("is accepted at one click when they are signed in, with the anti-forgery token", async () => {
-    const person = await createTestPerson(db.sql, { email: "signed.in@example.org" });
+    const person = await createPerson(db.sql, { email: "signed.in@example.org" });
     const link = await invite({ email: "signed.in@example.org", role: "observer" });
     const client = await clientFor(server.url, person, { csrfFrom: pathOf(link) });
     const forged = await client.post(`${pathOf(link)}?intent=accept`, {}, { csrf: false });
@@ -285,8 +276,8 @@ describe("creating an invitation", () => {
     const badDays = await secretariat.post(peoplePath, { intent: "invite", email: "y@example.org", role: "observer", days: "365" });
     expect(badDays.status).toBe(400);
 
-    const otherConference = await createTestConference(db.sql);
-    const foreign = await createTestDelegation(db.sql, otherConference.id, { code: "FOR" });
+    const otherConference = await createConference(db.sql);
+    const foreign = await createDelegation(db.sql, otherConference.id, { code: "FOR" });
     const foreignDelegation = await secretariat.post(peoplePath, { intent: "invite", email: "z@example.org", role: "delegate", delegationId: foreign.id, days: "7" });
     expect(foreignDelegation.status).toBe(400);
     expect(pageText(await foreignDelegation.text())).toContain("There is no such delegation in this conference.");
@@ -296,7 +287,7 @@ describe("creating an invitation", () => {
   });
 
   it("refuses to invite someone who already takes part", async () => {
-    const member = await createTestPerson(db.sql, { role: "observer", conferenceId: conference.id });
+    const member = await createPerson(db.sql, { role: "observer", conferenceId: conference.id });
     const res = await secretariat.post(peoplePath, { intent: "invite", email: member.email.toUpperCase(), role: "chair", days: "7" });
     expect(res.status).toBe(400);
     expect(pageText(await res.text())).toContain("already takes part in this conference as Observer");

@@ -4,9 +4,9 @@ import { startTestServer } from "../support/server";
 import { connectSyncedClient, waitFor } from "../support/clients";
 import { clauseTexts, deleteInClause, typeInClause } from "../support/statement";
 import { acceptedProposal, storedVersions, versionDoc } from "../support/versions";
-import { buildProposal } from "../support/negotiation-factories";
 import { captureVersion } from "../../server/versions/capture";
 import { thinCheckpoints } from "../../server/queries/versions";
+import { createProposal } from "../support/factories";
 
 /**
  * Automatic checkpoints: one right after every accepted proposal (naming it), and timed ones while
@@ -108,7 +108,7 @@ describe("thinning", () => {
         restoredFrom: null,
       })
     );
-    const proposal = await buildProposal(f.db.sql, {
+    const proposal = await createProposal(f.db.sql, {
       documentId,
       createdBy: f.people.chair.userId,
       kind: "retain",

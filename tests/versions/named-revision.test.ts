@@ -4,8 +4,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createProposalFixture, type ProposalFixture } from "../support/proposals";
 import { connectSyncedClient, waitFor, type TestClient } from "../support/clients";
 import { clauseTexts, statementFragment, typeInClause } from "../support/statement";
-import { pageText } from "../support/people";
 import { saveRevision, storedVersions, versionDoc } from "../support/versions";
+import { pageText } from "../support/http";
 
 /**
  * A named revision holds the statement exactly as it was (its full Yjs state, byte for byte

@@ -4,9 +4,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createProposalFixture, type ProposalFixture } from "../support/proposals";
 import { connectSyncedClient, waitFor } from "../support/clients";
 import { clauseElements, clauseTexts, statementFragment } from "../support/statement";
-import { pageText } from "../support/people";
 import { zipText } from "../support/zip";
 import { acceptedProposal, saveRevision } from "../support/versions";
+import { pageText } from "../support/http";
 
 /**
  * The redline between two versions: clauses added, deleted, moved (old and new numbers) and
