@@ -1,27 +1,11 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it, type FileFixtures } from "../support/fixtures";
 import * as encoding from "lib0/encoding";
-import type { Browser, Page } from "playwright-core";
-import { caretAtEnd, launchBrowser, signedInContext } from "../support/browser";
+import type { Page } from "playwright-core";
+import { caretAtEnd, signedInContext } from "../support/browser";
 import { connectSyncedClient, waitFor, withTimeout } from "../support/clients";
 import { closeCodes } from "../../app/statement/protocol";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
 import { clauseTexts, storedDoc, typeInClause } from "../support/statement";
 import { createSignedInPerson, createStatement } from "../support/factories";
-
-let db: TestDatabase;
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
 
 /**
  * Keeps a handle on every WebSocket the page opens, so the test can hand the page's provider a
@@ -81,7 +65,7 @@ const endOfText = {
 };
 
 /** The statement open in Chromium as a chair, and a second writer connected from Node. */
-async function openStatement(chairName: string) {
+async function openStatement({ db, server, browser }: Pick<FileFixtures, "db" | "server" | "browser">, chairName: string) {
   const { documentId, conferenceId } = await createStatement(db.sql);
   const chair = await createSignedInPerson(db.sql, { conferenceId, role: "chair", name: chairName });
   const writer = await createSignedInPerson(db.sql, { conferenceId, role: "secretariat", name: "Writer Bo" });
@@ -98,8 +82,8 @@ async function openStatement(chairName: string) {
   return { documentId, conferenceId, page, bo, errors };
 }
 
-it("keeps applying others' edits, and never writes stale text back, when a presence has a malformed caret", async () => {
-  const { documentId, conferenceId, page, bo, errors } = await openStatement("Chair Amina");
+it("keeps applying others' edits, and never writes stale text back, when a presence has a malformed caret", async ({ db, server, browser }) => {
+  const { documentId, conferenceId, page, bo, errors } = await openStatement({ db, server, browser }, "Chair Amina");
   // The real server refuses such a presence and closes its connection…
   const observer = await createSignedInPerson(db.sql, { conferenceId, role: "observer", name: "Observer Oz" });
   const oz = await connectSyncedClient(server.wsUrl, documentId, { cookie: observer.cookie });
@@ -135,8 +119,8 @@ it("keeps applying others' edits, and never writes stale text back, when a prese
   expect(errors).toEqual([]);
 });
 
-it("draws no presence with a colour that is not #rrggbb, a name that is not a string, or someone else's id; names stay text", async () => {
-  const { page, bo, errors } = await openStatement("Chair Ines");
+it("draws no presence with a colour that is not #rrggbb, a name that is not a string, or someone else's id; names stay text", async ({ db, server, browser }) => {
+  const { page, bo, errors } = await openStatement({ db, server, browser }, "Chair Ines");
   const chairClientId = () => [...bo.provider.awareness.getStates()].find(([, s]) => s.user?.name === "Chair Ines")?.[0];
   await waitFor(() => chairClientId() !== undefined, { what: "the chair's presence" });
 

@@ -1,8 +1,4 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { launchBrowser } from "../support/browser";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
+import { expect, it } from "../support/fixtures";
 import { signInWithBrowser, waitForHydration } from "../support/browser-session";
 import { findMembership } from "../../server/queries/memberships";
 import { findUserByEmail } from "../../server/queries/users";
@@ -12,21 +8,7 @@ import { demoStatement } from "../../server/seed/demo-statement";
 import { statementUpdate } from "../../app/statement/yjs-state";
 import { createConference, createDelegation, createPerson } from "../support/factories";
 
-let db: TestDatabase;
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-it("the secretariat invites a delegate, who signs up through the link and reads the statement, read-only", async () => {
+it("the secretariat invites a delegate, who signs up through the link and reads the statement, read-only", async ({ db, server, browser }) => {
   const conference = await createConference(db.sql, { title: "Conference on Safe Settlements", venue: "Baku, Azerbaijan" });
   const statement = await createDocument(db.sql, conference.id, "Joint Statement");
   await appendUpdates(db.sql, statement.id, [statementUpdate(demoStatement())]);
