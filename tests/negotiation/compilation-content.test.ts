@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
+import { describe, expect, it } from "../support/fixtures";
+import { afterAll } from "vitest";
 import { createClauseState, createPosition, createProposal } from "../support/factories";
 import { compilationEntries, createDelegatesFixture, type DelegatesFixture } from "../support/negotiation";
 import { getPage } from "../support/http";
 
-let db: TestDatabase;
-let server: TestServer;
 let f: DelegatesFixture;
 let html: string;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
+it.beforeAll(async ({ db, server }) => {
   f = await createDelegatesFixture(db.sql);
   const { Norway, France, Germany } = f.delegates;
   const base = { documentId: f.documentId };
@@ -77,7 +72,7 @@ beforeAll(async () => {
   html = page.html;
 });
 
-afterAll(async () => {
+it.afterAll(async ({ db, server }) => {
   await server?.close();
   await db?.drop();
 });
@@ -146,7 +141,7 @@ describe("the compilation", () => {
     expect(rows).toEqual(["France: 1", "Germany: 1", "Norway: 2", "The Chair: 1"]);
   });
 
-  it("is linked from the statement page and the conference page", async () => {
+  it("is linked from the statement page and the conference page", async ({ server }) => {
     const statement = await getPage(server.url, `/documents/${f.documentId}`, f.observer.cookie);
     expect(statement.html).toContain(`href="/documents/${f.documentId}/compilation"`);
     const conference = await getPage(server.url, `/conferences/${f.conferenceId}`, f.observer.cookie);

@@ -1,6 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
+import { describe, expect, it, type FileFixtures } from "../support/fixtures";
 import type { ConferenceRow } from "../../server/queries/conferences";
 import type { DelegationRow } from "../../server/queries/delegations";
 import { createInvitation } from "../../server/queries/invitations";
@@ -8,8 +6,6 @@ import type { Role } from "../../app/statement/vocabulary";
 import { clientFor, type FormClient, pageText } from "../support/http";
 import { createConference, createDelegation, createPerson, type TestPerson } from "../support/factories";
 
-let db: TestDatabase;
-let server: TestServer;
 let conference: ConferenceRow;
 let japan: DelegationRow;
 let secretariat: FormClient;
@@ -17,9 +13,7 @@ let target: TestPerson;
 let pendingInvitationId: string;
 const clients = {} as Record<Role | "outsider" | "admin", FormClient>;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
+it.beforeAll(async ({ db, server }) => {
   conference = await createConference(db.sql);
   japan = await createDelegation(db.sql, conference.id, { code: "JPN", name: "Japan" });
   const other = await createConference(db.sql);
@@ -69,7 +63,7 @@ const importForm = () => {
 };
 
 /** Everything the writes above would change. */
-async function snapshot() {
+async function snapshot({ db }: Pick<FileFixtures, "db">) {
   const [state] = await db.sql`
     select
       (select count(*)::int from delegations where conference_id = ${conference.id}) as delegations,
@@ -87,8 +81,8 @@ describe("who may manage a conference", () => {
     }
   });
 
-  it("answers chair, delegate and observer with 403, on the pages and on every change", async () => {
-    const before = await snapshot();
+  it("answers chair, delegate and observer with 403, on the pages and on every change", async ({ db }) => {
+    const before = await snapshot({ db });
     for (const who of ["chair", "delegate", "observer"] as const) {
       for (const path of pages()) {
         const res = await clients[who].get(path);
@@ -102,11 +96,11 @@ describe("who may manage a conference", () => {
       }
       expect((await clients[who].postMultipart(`/conferences/${conference.id}/people`, importForm())).status, `${who} import`).toBe(403);
     }
-    expect(await snapshot()).toEqual(before);
+    expect(await snapshot({ db })).toEqual(before);
   });
 
-  it("answers a member of another conference with 404, as if the conference did not exist", async () => {
-    const before = await snapshot();
+  it("answers a member of another conference with 404, as if the conference did not exist", async ({ db }) => {
+    const before = await snapshot({ db });
     for (const path of pages()) expect((await clients.outsider.get(path)).status, `GET ${path}`).toBe(404);
     // Even the conference's own page, and an id that is not one.
     expect((await clients.outsider.get(`/conferences/${conference.id}`)).status).toBe(404);
@@ -115,11 +109,11 @@ describe("who may manage a conference", () => {
       expect((await clients.outsider.post(path, fields)).status, `POST ${path} ${fields.intent ?? ""}`).toBe(404);
     }
     expect((await clients.outsider.postMultipart(`/conferences/${conference.id}/people`, importForm())).status).toBe(404);
-    expect(await snapshot()).toEqual(before);
+    expect(await snapshot({ db })).toEqual(before);
   });
 
-  it("sends someone signed out to sign in, and changes nothing", async () => {
-    const before = await snapshot();
+  it("sends someone signed out to sign in, and changes nothing", async ({ db, server }) => {
+    const before = await snapshot({ db });
     for (const path of [...pages(), "/admin"]) {
       const res = await fetch(`${server.url}${path}`, { redirect: "manual" });
       expect(res.status, path).toBe(302);
@@ -130,13 +124,13 @@ describe("who may manage a conference", () => {
       expect(res.status).toBe(302);
       expect(res.headers.get("Location")).toMatch(/^\/login\?/);
     }
-    expect(await snapshot()).toEqual(before);
+    expect(await snapshot({ db })).toEqual(before);
   });
 });
 
 describe("cross-site request forgery", () => {
-  it("refuses every change the secretariat's session makes without the form's token (403), and nothing changes", async () => {
-    const before = await snapshot();
+  it("refuses every change the secretariat's session makes without the form's token (403), and nothing changes", async ({ db }) => {
+    const before = await snapshot({ db });
     for (const { path, fields } of writes()) {
       const missing = await secretariat.post(path, fields, { csrf: false });
       expect(missing.status, `POST ${path} ${fields.intent ?? ""}`).toBe(403);
@@ -152,7 +146,7 @@ describe("cross-site request forgery", () => {
     expect(res.status).toBe(403);
     // The administration page too.
     expect((await clients.admin.post("/admin", { intent: "create", title: "Forged conference" }, { csrf: false })).status).toBe(403);
-    expect(await snapshot()).toEqual(before);
+    expect(await snapshot({ db })).toEqual(before);
   });
 
   it("accepts the same changes with the token (so the refusals above are the token's doing)", async () => {
@@ -163,7 +157,7 @@ describe("cross-site request forgery", () => {
 });
 
 describe("the administration page", () => {
-  it("is only for the deployment administrator", async () => {
+  it("is only for the deployment administrator", async ({ db }) => {
     for (const who of ["secretariat", "chair", "delegate", "observer", "outsider"] as const) {
       expect((await clients[who].get("/admin")).status, who).toBe(403);
       expect((await clients[who].post("/admin", { intent: "create", title: "Not allowed" })).status, who).toBe(403);
