@@ -1,5 +1,4 @@
 import { describe, expect, it, type FileFixtures } from "../support/fixtures";
-import { beforeAll } from "vitest";
 import type { Page } from "playwright-core";
 import { caretAtEnd, signedInContext } from "../support/browser";
 import { createSignedInPerson, createStatement } from "../support/factories";

@@ -1,5 +1,5 @@
 import { describe, expect, it, type FileFixtures } from "../support/fixtures";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll } from "vitest";
 import type { Page } from "playwright-core";
 import { caretAtEnd, signedInContext } from "../support/browser";
 import { publishNegotiationEvent } from "../../server/negotiation/events";

@@ -14,8 +14,8 @@ import { maxProposalTextLength } from "../../app/statement/limits";
 let f: ProposalFixture;
 let clauses: Record<string, string>;
 
-it.beforeAll(async () => {
-  f = await createProposalFixture();
+it.beforeAll(async ({ db, server }) => {
+  f = await createProposalFixture({ db, server });
   clauses = await f.clauseIds();
 });
 

@@ -1,5 +1,4 @@
 import { expect, it, type FileFixtures } from "../support/fixtures";
-import { afterAll } from "vitest";
 import { clauseTexts, deleteInClause, storedDoc, typeInClause } from "../support/statement";
 import { connectSyncedClient, waitFor, waitForConvergence } from "../support/clients";
 import { anchorOnWord, anchoredText, commentsPoster } from "../support/comments";
@@ -21,10 +20,6 @@ it.beforeAll(async ({ db, server }) => {
   chairCookie = fixture.cookie;
   const u = await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "delegate" });
   delegate = { userId: u.id, post: commentsPoster(server.url, documentId, u.cookie) };
-});
-
-it.afterAll(async ({ server }) => {
-  await server?.close();
 });
 
 const thread = async ({ db }: Pick<FileFixtures, "db">, id: string) => (await loadCommentThreads(db.sql, documentId, delegate.userId)).find((t) => t.id === id)!;

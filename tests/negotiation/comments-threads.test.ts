@@ -1,6 +1,5 @@
 import { describe, expect, it, type FileFixtures } from "../support/fixtures";
 import { randomUUID } from "node:crypto";
-import { afterAll } from "vitest";
 import { storedDoc } from "../support/statement";
 import { anchorOnWord, commentsPoster } from "../support/comments";
 import { waitFor } from "../support/wait";
@@ -36,10 +35,6 @@ it.beforeAll(async ({ db, server }) => {
   clauses = { pp1: anchorOnWord(doc, 0, "participants").clauseId, pp2: anchorOnWord(doc, 1, "outcomes").clauseId };
   doc.destroy();
   await subscribeNegotiationEvents(db.sql, (e) => events.push(e));
-});
-
-it.afterAll(async ({ server }) => {
-  await server?.close();
 });
 
 const threadsFor = ({ db }: Pick<FileFixtures, "db">, who: keyof typeof people) => loadCommentThreads(db.sql, documentId, people[who].id);

@@ -1,5 +1,4 @@
 import { expect, it, type FileFixtures } from "../support/fixtures";
-import { afterAll } from "vitest";
 import { storedDoc } from "../support/statement";
 import { anchorOnWord, commentsPoster } from "../support/comments";
 import { loadCommentThreads } from "../../server/negotiation/comments";
@@ -26,10 +25,6 @@ it.beforeAll(async ({ db, server }) => {
   const doc = await storedDoc(db.sql, documentId);
   clauseId = anchorOnWord(doc, 2, "landmines").clauseId;
   doc.destroy();
-});
-
-it.afterAll(async ({ server }) => {
-  await server?.close();
 });
 
 const unread = async ({ db }: Pick<FileFixtures, "db">, who: Who) => {

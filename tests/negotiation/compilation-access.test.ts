@@ -1,6 +1,5 @@
 import { describe, expect, it } from "../support/fixtures";
 import { randomUUID } from "node:crypto";
-import { afterAll } from "vitest";
 import { createProposal, createSignedInPerson, createStatement } from "../support/factories";
 import { getPage } from "../support/http";
 import { createDelegatesFixture, type DelegatesFixture, shownProposals } from "../support/negotiation";
@@ -38,11 +37,6 @@ it.beforeAll(async ({ db }) => {
   [{ draftDocumentId }] = await db.sql<
     { draftDocumentId: string }[]
   >`select text_document_id as "draftDocumentId" from proposals where number = 2`;
-});
-
-it.afterAll(async ({ db, server }) => {
-  await server?.close();
-  await db?.drop();
 });
 
 const path = () => `/documents/${f.documentId}/compilation`;

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "../support/fixtures";
-import { afterAll } from "vitest";
 import { createClauseState, createPosition, createProposal } from "../support/factories";
 import { compilationEntries, createDelegatesFixture, type DelegatesFixture } from "../support/negotiation";
 import { getPage } from "../support/http";
@@ -70,11 +69,6 @@ it.beforeAll(async ({ db, server }) => {
   const page = await getPage(server.url, `/documents/${f.documentId}/compilation`, f.delegates.France.cookie);
   expect(page.status).toBe(200);
   html = page.html;
-});
-
-it.afterAll(async ({ db, server }) => {
-  await server?.close();
-  await db?.drop();
 });
 
 const entry = (label: string) => compilationEntries(html).find((e) => e.label === label)!;

@@ -1,5 +1,4 @@
 import { describe, expect, it, type FileFixtures } from "../support/fixtures";
-import { afterAll } from "vitest";
 import { createClauseState, createDelegation, createPosition, createProposal } from "../support/factories";
 import { compilationEntries, createDelegatesFixture, type DelegatesFixture, shownProposals } from "../support/negotiation";
 import { getPage } from "../support/http";
@@ -52,11 +51,6 @@ it.beforeAll(async ({ db }) => {
   });
   await createClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP1, state: "agreed" });
   await createClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.PP2, state: "agreed" });
-});
-
-it.afterAll(async ({ db, server }) => {
-  await server?.close();
-  await db?.drop();
 });
 
 const compilation = ({ server }: Pick<FileFixtures, "server">, query: string) => getPage(server.url, `/documents/${f.documentId}/compilation${query}`, f.observer.cookie);

@@ -1,5 +1,4 @@
 import { describe, expect, it, type FileFixtures } from "../support/fixtures";
-import { afterAll } from "vitest";
 import { waitFor } from "../support/wait";
 import { publishNegotiationEvent } from "../../server/negotiation/events";
 import { publishAccessEvent } from "../../server/auth/access-events";
@@ -14,10 +13,6 @@ let doc: Awaited<ReturnType<typeof createStatement>>;
 
 it.beforeAll(async ({ db }) => {
   doc = await createStatement(db.sql);
-});
-
-it.afterAll(async ({ server }) => {
-  await server?.close();
 });
 
 /** Opens the stream through the real server and collects its events; `ended` resolves when the server ends it. */

@@ -1,5 +1,4 @@
 import { describe, expect, it, type FileFixtures } from "../support/fixtures";
-import { afterAll } from "vitest";
 import * as Y from "yjs";
 import { clauseTexts, typeInClause } from "../support/statement";
 import { connectSyncedClient } from "../support/clients";
@@ -18,10 +17,6 @@ let doc: Awaited<ReturnType<typeof createStatement>>;
 
 it.beforeAll(async ({ db }) => {
   doc = await createStatement(db.sql);
-});
-
-it.afterAll(async ({ server }) => {
-  await server?.close();
 });
 
 /** Opens the stream and collects its events until `close`. */

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "../support/fixtures";
 import { createProposalFixture, draftParagraphs, rewriteDraft, type ProposalFixture } from "../support/proposals";
 import { connectSyncedClient, waitFor } from "../support/clients";
 import { findProposal, listProposalEvents } from "../../server/queries/proposals";
@@ -11,8 +11,8 @@ import { pageText } from "../support/http";
 let f: ProposalFixture;
 let clauses: Record<string, string>;
 
-beforeAll(async () => {
-  f = await createProposalFixture();
+it.beforeAll(async ({ db, server }) => {
+  f = await createProposalFixture({ db, server });
   clauses = await f.clauseIds();
 });
 

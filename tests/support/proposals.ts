@@ -1,7 +1,8 @@
 import type { JSONContent } from "@tiptap/core";
 import * as Y from "yjs";
-import { createTestDatabase, type TestDatabase } from "./db";
-import { startTestServer, type TestServer } from "./server";
+import type { TestDatabase } from "./db";
+import type { FileFixtures } from "./fixtures";
+import type { TestServer } from "./server";
 import { readStatement } from "../../server/negotiation/statement";
 import { proposalField } from "../../app/statement/proposal-schema";
 import { newClauseId } from "../../app/statement/clause-id";
@@ -72,9 +73,8 @@ async function person(server: TestServer, { id, cookie, delegationId }: Pick<Sig
   return { userId: id, cookie, delegationId, csrf: await csrfTokenFor(server.url, cookie) };
 }
 
-export async function createProposalFixture(): Promise<ProposalFixture> {
-  const db = await createTestDatabase();
-  const server = await startTestServer({ databaseUrl: db.url });
+/** The statement, people and form helpers of a proposal test, on the file's database and server (tests/support/fixtures.ts). */
+export async function createProposalFixture({ db, server }: Pick<FileFixtures, "db" | "server">): Promise<ProposalFixture> {
   const { documentId, conferenceId, chairId, cookie } = await createStatement(db.sql, smallStatement());
   const a = await createDelegation(db.sql, conferenceId, { code: "NOR", name: "Norway" });
   const b = await createDelegation(db.sql, conferenceId, { code: "BRA", name: "Brazil" });

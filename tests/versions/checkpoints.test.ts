@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "../support/fixtures";
 import { createProposalFixture, type ProposalFixture } from "../support/proposals";
 import { startTestServer } from "../support/server";
 import { connectSyncedClient, waitFor } from "../support/clients";
@@ -14,8 +14,8 @@ import { createProposal } from "../support/factories";
  */
 let f: ProposalFixture;
 
-beforeAll(async () => {
-  f = await createProposalFixture();
+it.beforeAll(async ({ db, server }) => {
+  f = await createProposalFixture({ db, server });
 });
 
 describe("a checkpoint after an accepted proposal", () => {
