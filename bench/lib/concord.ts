@@ -7,7 +7,7 @@ import { createMigratedDatabase, dropDatabase } from "../../server/db/create-dat
 import { startEmbeddedPostgres } from "../../server/db/embedded";
 import { createConference } from "../../server/queries/conferences";
 import { createStoredDocument } from "../../server/negotiation/statement";
-import { createSessionUser } from "../../tests/support/sessions";
+import { createSignedInPerson } from "../../tests/support/factories";
 import { postmasterPid } from "./proc";
 
 export interface BenchDatabase {
@@ -74,7 +74,7 @@ export interface Fixtures {
 export async function createFixtures(sql: Sql, { chairs, observers }: { chairs: number; observers: number }): Promise<Fixtures> {
   const conference = await createConference(sql, { slug: `bench-${randomBytes(4).toString("hex")}`, title: "Benchmark plenary", subtitle: "", venue: "" });
   const person = (role: "chair" | "observer", name: string) =>
-    createSessionUser(sql, { conferenceId: conference.id, role, name }).then((u) => u.cookie);
+    createSignedInPerson(sql, { conferenceId: conference.id, role, name }).then((u) => u.cookie);
   return {
     conferenceId: conference.id,
     chairs: await Promise.all(Array.from({ length: chairs }, (_, i) => person("chair", `Chair ${i + 1}`))),

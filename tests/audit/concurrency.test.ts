@@ -2,11 +2,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { createNegotiation, participant, type NegotiationFixture, type Participant } from "../support/negotiation";
-import { createSessionUser } from "../support/sessions";
 import { auditEntries, lastSeq } from "../support/audit";
 import { appendAudit } from "../../server/audit/log";
 import { genesisHash } from "../../server/audit/hash";
 import { verifyChain } from "../../server/audit/verify";
+import { createSignedInPerson } from "../support/factories";
 
 /** Appends racing each other never fork a chain, and an entry and its change commit together. */
 let db: TestDatabase;
@@ -20,7 +20,7 @@ beforeAll(async () => {
   n = await createNegotiation(db.sql, server.url);
   delegates = [];
   for (let i = 0; i < 12; i++)
-    delegates.push(await participant(server.url, await createSessionUser(db.sql, { conferenceId: n.conferenceId, role: "delegate" })));
+    delegates.push(await participant(server.url, await createSignedInPerson(db.sql, { conferenceId: n.conferenceId, role: "delegate" })));
 });
 
 describe("concurrent appends", () => {

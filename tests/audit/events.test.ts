@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "../support/fixtures";
 import { createProposalFixture, type ProposalFixture } from "../support/proposals";
 import { deadlineFields } from "../support/negotiation";
 import { waitFor } from "../support/wait";
@@ -19,8 +19,8 @@ let clauses: Record<string, string>;
 const proposalPath = (id: string) => `/documents/${f.documentId}/proposals/${id}`;
 const names = { alice: "Alice Berg", bruno: "Bruno Lima" };
 
-beforeAll(async () => {
-  f = await createProposalFixture();
+it.beforeAll(async ({ db, server }) => {
+  f = await createProposalFixture({ db, server });
   clauses = await f.clauseIds();
 });
 

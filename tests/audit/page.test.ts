@@ -4,9 +4,9 @@ import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { createNegotiation, type NegotiationFixture, type Participant } from "../support/negotiation";
 import { auditEntries } from "../support/audit";
-import { pageText } from "../support/people";
 import { parseCsv } from "../../server/people/csv";
 import { textDigest } from "../../server/audit/text-digest";
+import { pageText } from "../support/http";
 
 /** The secretariat's audit page and downloads: who may see them, and what they hold. */
 let db: TestDatabase;

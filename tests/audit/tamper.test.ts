@@ -2,12 +2,12 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { createTestDocument } from "../support/statement";
 import { auditEntries } from "../support/audit";
 import { appendAudit } from "../../server/audit/log";
 import { verifyChain } from "../../server/audit/verify";
 import { entryHash } from "../../server/audit/hash";
 import type { AuditRow } from "../../server/queries/audit-log";
+import { createStatement } from "../support/factories";
 
 /**
  * Tampering with the log, as someone with direct database access would: refused by the trigger,
@@ -54,7 +54,7 @@ function verifyCli(): Promise<{ code: number; stdout: string }> {
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const fixture = await createTestDocument(db.sql);
+  const fixture = await createStatement(db.sql);
   conferenceId = fixture.conferenceId;
   for (let i = 1; i <= 6; i++) {
     await db.sql.begin((tx) =>

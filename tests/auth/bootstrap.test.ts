@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { spawnServer, type SpawnedServer } from "../support/server";
-import { pageText, postLogin, request, runServerToExit, sessionPair, signInPair } from "../support/auth";
+import { runServerToExit, type SpawnedServer, spawnServer } from "../support/server";
+import { pageText, postLogin, request, sessionPair, signIn } from "../support/http";
 
 /**
  * What the real entry point (server/main.ts, as `npm start` runs it) sets up on first start:
@@ -15,7 +15,7 @@ const countOf = async (db: TestDatabase, table: "conferences" | "users" | "membe
 const occurrences = (text: string, needle: string) => text.split(needle).length - 1;
 
 async function expectSignsIn(server: SpawnedServer, email: string, password: string): Promise<string> {
-  const cookie = await signInPair(server.url, email, password);
+  const cookie = await signIn(server.url, email, password);
   const home = await request(`${server.url}/`, { headers: { Cookie: cookie } });
   expect(home.status).toBe(200);
   return cookie;
@@ -117,7 +117,7 @@ describe("the demo conference", () => {
     expect(await countOf(db, "conferences")).toBe(1);
 
     // The delegate's home page shows the conference and the role.
-    const cookie = await signInPair(server.url, "aze@demo.test", password);
+    const cookie = await signIn(server.url, "aze@demo.test", password);
     const home = pageText((await request(`${server.url}/`, { headers: { Cookie: cookie } })).body);
     expect(home).toContain("4th International Mine Action Conference");
     expect(home).toContain("Your role: Delegate");

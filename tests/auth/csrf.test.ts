@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { createConferenceRow, createMember, csrfFromHtml, request, signInPair, tag, type Person } from "../support/auth";
 import { listDocuments } from "../../server/queries/documents";
+import { createConference, createPerson, type TestPerson, uniqueTag } from "../support/factories";
+import { csrfFromHtml, request, signIn } from "../support/http";
 
 /**
  * Forms of signed-in people carry an anti-forgery token, and the server refuses writes a browser
@@ -12,16 +13,16 @@ import { listDocuments } from "../../server/queries/documents";
 let db: TestDatabase;
 let server: TestServer;
 let conferenceId: string;
-let secretariat: Person;
+let secretariat: TestPerson;
 let cookie: string;
 let csrf: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  conferenceId = (await createConferenceRow(db.sql)).id;
-  secretariat = await createMember(db.sql, conferenceId, "secretariat");
-  cookie = await signInPair(server.url, secretariat.email, secretariat.password);
+  conferenceId = (await createConference(db.sql)).id;
+  secretariat = await createPerson(db.sql, { conferenceId, role: "secretariat" });
+  cookie = await signIn(server.url, secretariat.email, secretariat.password);
   const page = await request(`${server.url}/conferences/${conferenceId}`, { headers: { Cookie: cookie } });
   expect(page.status).toBe(200);
   csrf = csrfFromHtml(page.body);
@@ -38,7 +39,7 @@ async function createDocument(fields: Record<string, string>, headers: Record<st
 
 describe("the anti-forgery token", () => {
   it("is refused when missing: 403, nothing created", async () => {
-    const title = `No token ${tag()}`;
+    const title = `No token ${uniqueTag()}`;
     const { res, created } = await createDocument({ title });
     expect(res.status).toBe(403);
     expect(res.body).toContain("The form has expired. Reload the page and try again.");
@@ -47,7 +48,7 @@ describe("the anti-forgery token", () => {
 
   it("is refused when wrong or empty", async () => {
     for (const token of ["", "x", csrf.slice(0, -1), `${csrf}x`, csrf.slice(0, -2) + (csrf.endsWith("AA") ? "BB" : "AA")]) {
-      const title = `Wrong token ${tag()}`;
+      const title = `Wrong token ${uniqueTag()}`;
       const { res, created } = await createDocument({ csrf: token, title });
       expect(res.status, JSON.stringify(token)).toBe(403);
       expect(created).toBe(false);
@@ -55,11 +56,11 @@ describe("the anti-forgery token", () => {
   });
 
   it("is refused when it belongs to another session, even of the same person", async () => {
-    const otherCookie = await signInPair(server.url, secretariat.email, secretariat.password);
+    const otherCookie = await signIn(server.url, secretariat.email, secretariat.password);
     const otherPage = await request(`${server.url}${path()}`, { headers: { Cookie: otherCookie } });
     const otherToken = csrfFromHtml(otherPage.body);
     expect(otherToken).not.toBe(csrf);
-    const title = `Other session ${tag()}`;
+    const title = `Other session ${uniqueTag()}`;
     const { res, created } = await createDocument({ csrf: otherToken, title });
     expect(res.status).toBe(403);
     expect(created).toBe(false);
@@ -79,7 +80,7 @@ describe("a write a browser says comes from another site is refused, even with t
     it(name, async () => {
       const h = { ...headers };
       if (h.Origin === "") h.Origin = server.url;
-      const title = `Cross-site ${tag()}`;
+      const title = `Cross-site ${uniqueTag()}`;
       const { res, created } = await createDocument({ csrf, title }, h);
       expect(res.status).toBe(403);
       expect(created).toBe(false);
@@ -89,7 +90,7 @@ describe("a write a browser says comes from another site is refused, even with t
 
 describe("the same form from this site", () => {
   it("with the page's token and no Origin creates the document", async () => {
-    const title = `Zero draft ${tag()}`;
+    const title = `Zero draft ${uniqueTag()}`;
     const { res, created } = await createDocument({ csrf, title });
     expect(res.status).toBe(302);
     const document = (await listDocuments(db.sql, conferenceId)).find((d) => d.title === title);
@@ -98,7 +99,7 @@ describe("the same form from this site", () => {
   });
 
   it("with the page's token, this site's Origin and Sec-Fetch-Site: same-origin, as a browser sends it", async () => {
-    const title = `Revised draft ${tag()}`;
+    const title = `Revised draft ${uniqueTag()}`;
     const { res, created } = await createDocument({ csrf, title }, { Origin: server.url, "Sec-Fetch-Site": "same-origin" });
     expect(res.status).toBe(302);
     expect(created).toBe(true);

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { alertsIn, createPerson, postLogin, sessionPair, sessionSetCookie, tag, type RawResponse } from "../support/auth";
+import { alertsIn, postLogin, type RawResponse, sessionPair, sessionSetCookie } from "../support/http";
+import { createPerson, uniqueTag } from "../support/factories";
 
 /**
  * Sign-in throttling: one account from one address gets two failures free, then waits 2^n
@@ -55,7 +56,7 @@ describe("one account from one address", () => {
   it("after three failures (over both instances) the next attempt waits 8 seconds, even with the right password, as for an unknown account", async () => {
     const at = addressesOfTest();
     const person = await createPerson(db.sql);
-    const unknown = `nobody-${tag()}@example.org`;
+    const unknown = `nobody-${uniqueTag()}@example.org`;
     for (const [i, server] of [a, b, a].entries()) {
       expectWrong(await postLogin(server.url, { email: person.email, password: `${wrong}-${i}` }, { localAddress: at(1) }));
       expectWrong(await postLogin(server.url, { email: unknown, password: `${wrong}-${i}` }, { localAddress: at(1) }));
@@ -139,19 +140,19 @@ describe("one address, all accounts", () => {
     // 30 attempts for 30 different (unknown) accounts: none is slowed down on its own.
     for (let i = 0; i < 30; i++) {
       expectWrong(
-        await postLogin((i % 2 ? a : b).url, { email: `spray-${i}-${tag()}@example.org`, password: wrong }, { localAddress: at(1) })
+        await postLogin((i % 2 ? a : b).url, { email: `spray-${i}-${uniqueTag()}@example.org`, password: wrong }, { localAddress: at(1) })
       );
     }
     const fromHere = expectRefused(await postLogin(a.url, { email: person.email, password: person.password }, { localAddress: at(1) }));
     const unknownFromHere = expectRefused(
-      await postLogin(b.url, { email: `new-${tag()}@example.org`, password: wrong }, { localAddress: at(1) })
+      await postLogin(b.url, { email: `new-${uniqueTag()}@example.org`, password: wrong }, { localAddress: at(1) })
     );
     expect(unknownFromHere.message).toBe(fromHere.message);
     expect(fromHere.retryAfter).toBeGreaterThan(14 * 60);
     // Refused attempts store nothing: spraying from a refused address does not fill the table.
     const before = await db.sql`select count(*)::int as n from sign_in_throttle`;
     for (let i = 0; i < 10; i++)
-      expectRefused(await postLogin(a.url, { email: `more-${i}-${tag()}@example.org`, password: wrong }, { localAddress: at(1) }));
+      expectRefused(await postLogin(a.url, { email: `more-${i}-${uniqueTag()}@example.org`, password: wrong }, { localAddress: at(1) }));
     expect((await db.sql`select count(*)::int as n from sign_in_throttle`)[0].n).toBe(before[0].n);
 
     // The same account from another address signs in: the limit was the address's, not the account's.

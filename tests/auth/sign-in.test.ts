@@ -1,38 +1,21 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { createTestDocument } from "../support/statement";
-import {
-  alertsIn,
-  attribute,
-  cookieAttributes,
-  createMember,
-  createPerson,
-  fieldErrors,
-  inputTag,
-  pageText,
-  postLogin,
-  request,
-  sessionPair,
-  sessionSetCookie,
-  signInPair,
-  tag,
-  type Person,
-  type RawResponse,
-} from "../support/auth";
+import { createPerson, createStatement, type TestPerson, uniqueTag } from "../support/factories";
+import { alertsIn, attribute, cookieAttributes, fieldErrors, inputTag, pageText, postLogin, type RawResponse, request, sessionPair, sessionSetCookie, signIn } from "../support/http";
 
 let db: TestDatabase;
 let server: TestServer;
 let conferenceId: string;
 let documentId: string;
-let chair: Person;
+let chair: TestPerson;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  ({ conferenceId, documentId } = await createTestDocument(db.sql));
+  ({ conferenceId, documentId } = await createStatement(db.sql));
   await db.sql`update conferences set title = 'Conference on Safe Settlements' where id = ${conferenceId}`;
-  chair = await createMember(db.sql, conferenceId, "chair", { name: "Amb. Sign-In Chair" });
+  chair = await createPerson(db.sql, { conferenceId, role: "chair", name: "Amb. Sign-In Chair" });
 });
 
 describe("signing in with the form", () => {
@@ -57,7 +40,7 @@ describe("signing in with the form", () => {
   });
 
   it("the cookie opens the person's conferences and a document of theirs", async () => {
-    const cookie = await signInPair(server.url, chair.email, chair.password);
+    const cookie = await signIn(server.url, chair.email, chair.password);
 
     const home = await request(`${server.url}/`, { headers: { Cookie: cookie } });
     expect(home.status).toBe(200);
@@ -106,7 +89,7 @@ describe("a failed sign-in does not tell whether the e-mail address has an accou
   };
 
   it("answers a wrong password and an unknown address identically", async () => {
-    const t = tag();
+    const t = uniqueTag();
     // Addresses of the same length, so that even the Content-Length cannot differ.
     const known = await createPerson(db.sql, { email: `k${t}@example.org` });
     const unknownEmail = `u${t}@example.org`;

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { createTestDocument } from "../support/statement";
-import { cookieAttributes, createMember, csrfFromHtml, request, sessionSetCookie, signInPair, type Person } from "../support/auth";
 import { listDocuments } from "../../server/queries/documents";
+import { createPerson, createStatement, type TestPerson } from "../support/factories";
+import { cookieAttributes, csrfFromHtml, request, sessionSetCookie, signIn } from "../support/http";
 
 // That sign-out also closes the session's open collaboration sockets is shown in tests/collab/access.test.ts.
 
@@ -11,13 +11,13 @@ let db: TestDatabase;
 let server: TestServer;
 let conferenceId: string;
 let documentId: string;
-let secretariat: Person;
+let secretariat: TestPerson;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  ({ conferenceId, documentId } = await createTestDocument(db.sql));
-  secretariat = await createMember(db.sql, conferenceId, "secretariat");
+  ({ conferenceId, documentId } = await createStatement(db.sql));
+  secretariat = await createPerson(db.sql, { conferenceId, role: "secretariat" });
 });
 
 const get = (path: string, cookie: string) => request(`${server.url}${path}`, { headers: { Cookie: cookie } });
@@ -26,7 +26,7 @@ const sessionsOf = async (userId: string) => (await db.sql<{ n: number }[]>`sele
 
 describe("signing out", () => {
   it("clears the cookie, and the old cookie opens nothing any more", async () => {
-    const cookie = await signInPair(server.url, secretariat.email, secretariat.password);
+    const cookie = await signIn(server.url, secretariat.email, secretariat.password);
     const conferencePage = await get(`/conferences/${conferenceId}`, cookie);
     expect(conferencePage.status).toBe(200);
     const csrf = csrfFromHtml(conferencePage.body);
@@ -62,8 +62,8 @@ describe("signing out", () => {
   });
 
   it("ends only that session: the same person signed in elsewhere stays signed in", async () => {
-    const laptop = await signInPair(server.url, secretariat.email, secretariat.password);
-    const phone = await signInPair(server.url, secretariat.email, secretariat.password);
+    const laptop = await signIn(server.url, secretariat.email, secretariat.password);
+    const phone = await signIn(server.url, secretariat.email, secretariat.password);
     expect((await signOut(laptop)).status).toBe(302);
     expect((await get("/", laptop)).status).toBe(302);
     expect((await get("/", phone)).status).toBe(200);
@@ -77,7 +77,7 @@ describe("signing out", () => {
   });
 
   it("is a POST: opening /logout signs nobody out", async () => {
-    const cookie = await signInPair(server.url, secretariat.email, secretariat.password);
+    const cookie = await signIn(server.url, secretariat.email, secretariat.password);
     const res = await get("/logout", cookie);
     expect(res.status).toBe(302);
     expect(sessionSetCookie(res)).toBeUndefined();

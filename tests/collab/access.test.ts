@@ -6,11 +6,11 @@ import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { connectSyncedClient, roundTrip, waitFor, waitForConvergence } from "../support/clients";
 import { encodeMessage, openRawSocket, upgradeStatus } from "../support/raw-socket";
-import { createSessionUser, sessionCookieFor } from "../support/sessions";
-import { createTestDocument, sameContent, statementFragment, statementText, storedDoc, typeInClause } from "../support/statement";
+import { sameContent, statementFragment, statementText, storedDoc, typeInClause } from "../support/statement";
 import { messageSync } from "../../app/statement/protocol";
 import { publishAccessEvent } from "../../server/auth/access-events";
 import { removeMembership, setMembership } from "../../server/queries/memberships";
+import { createSignedInPerson, createStatement, sessionCookieFor } from "../support/factories";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -21,7 +21,7 @@ let chairCookie: string;
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  ({ documentId, conferenceId, cookie: chairCookie } = await createTestDocument(db.sql));
+  ({ documentId, conferenceId, cookie: chairCookie } = await createStatement(db.sql));
 });
 
 const room = () => `${server.wsUrl}/${documentId}`;
@@ -44,14 +44,14 @@ describe("the upgrade is authenticated before the handshake", () => {
   });
 
   it("refuses an expired session with 401", async () => {
-    const { userId } = await createSessionUser(db.sql, { conferenceId, role: "chair" });
+    const { id: userId } = await createSignedInPerson(db.sql, { conferenceId, role: "chair" });
     const cookie = await sessionCookieFor(db.sql, userId);
     await db.sql`update sessions set expires_at = now() - interval '1 second' where user_id = ${userId}`;
     expect(await upgradeStatus(room(), { cookie })).toBe(401);
   });
 
   it("answers 404 to a member of another conference, as for a document that does not exist", async () => {
-    const other = await createTestDocument(db.sql);
+    const other = await createStatement(db.sql);
     expect(await upgradeStatus(room(), { cookie: other.cookie })).toBe(404);
   });
 
@@ -64,7 +64,7 @@ describe("delegates and observers receive the text read-only", () => {
   for (const role of ["delegate", "observer"] as const) {
     it(`drops every update a ${role} sends: the text, the database and the other clients are unchanged`, async () => {
       const chair = await connectSyncedClient(server.wsUrl, documentId, { cookie: chairCookie });
-      const reader = await createSessionUser(db.sql, { conferenceId, role });
+      const reader = await createSignedInPerson(db.sql, { conferenceId, role });
       const before = statementText(chair.doc);
       const lastBefore = await lastLogged();
 
@@ -103,19 +103,19 @@ describe("delegates and observers receive the text read-only", () => {
 
 describe("a change of access reaches open connections within a second", () => {
   it("closes the connections of a person removed from the conference", async () => {
-    const person = await createSessionUser(db.sql, { conferenceId, role: "chair" });
+    const person = await createSignedInPerson(db.sql, { conferenceId, role: "chair" });
     const raw = openRawSocket(server.wsUrl, documentId, { cookie: person.cookie });
     await raw.opened;
     const started = Date.now();
-    await removeMembership(db.sql, conferenceId, person.userId);
-    await publishAccessEvent(db.sql, { type: "membership", conferenceId, userId: person.userId });
+    await removeMembership(db.sql, conferenceId, person.id);
+    await publishAccessEvent(db.sql, { type: "membership", conferenceId, userId: person.id });
     expect(await raw.closed).toEqual({ code: 4403, reason: "your access to this conference was removed" });
     expect(Date.now() - started).toBeLessThan(1000);
     expect(await upgradeStatus(room(), { cookie: person.cookie })).toBe(404);
   });
 
   it("downgrades a chair who becomes an observer: told read-only, later edits dropped", async () => {
-    const person = await createSessionUser(db.sql, { conferenceId, role: "chair" });
+    const person = await createSignedInPerson(db.sql, { conferenceId, role: "chair" });
     const client = await connectSyncedClient(server.wsUrl, documentId, { cookie: person.cookie });
     expect(client.readOnly).toBe(false);
     const witness = await connectSyncedClient(server.wsUrl, documentId, { cookie: chairCookie });
@@ -123,8 +123,8 @@ describe("a change of access reaches open connections within a second", () => {
     await waitFor(() => statementText(witness.doc).includes("[while-chair]"), { what: "the chair's edit to arrive" });
 
     const started = Date.now();
-    await setMembership(db.sql, { conferenceId, userId: person.userId, role: "observer", delegationId: null });
-    await publishAccessEvent(db.sql, { type: "membership", conferenceId, userId: person.userId });
+    await setMembership(db.sql, { conferenceId, userId: person.id, role: "observer", delegationId: null });
+    await publishAccessEvent(db.sql, { type: "membership", conferenceId, userId: person.id });
     await waitFor(() => client.readOnly === true, { what: "the read-only message", timeoutMs: 1000 });
     expect(Date.now() - started).toBeLessThan(1000);
 
@@ -135,7 +135,7 @@ describe("a change of access reaches open connections within a second", () => {
   });
 
   it("closes the connections of a session that signs out", async () => {
-    const person = await createSessionUser(db.sql, { conferenceId, role: "observer" });
+    const person = await createSignedInPerson(db.sql, { conferenceId, role: "observer" });
     const raw = openRawSocket(server.wsUrl, documentId, { cookie: person.cookie });
     await raw.opened;
     const res = await fetch(`${server.url}/logout`, { method: "POST", headers: { cookie: person.cookie }, redirect: "manual" });

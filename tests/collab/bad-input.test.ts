@@ -7,7 +7,8 @@ import { startTestServer, type TestServer } from "../support/server";
 import { connectSyncedClient, startTyping, waitForConvergence, type TestClient } from "../support/clients";
 import { encodeMessage, openRawSocket, upgradeStatus } from "../support/raw-socket";
 import { waitFor, withTimeout } from "../support/wait";
-import { createTestDocument, sameContent, statementFragment, statementText, storedDoc, typeInClause } from "../support/statement";
+import { sameContent, statementFragment, statementText, storedDoc, typeInClause } from "../support/statement";
+import { createStatement } from "../support/factories";
 
 const maxMessageBytes = 16 * 1024;
 const marker = "EVIL-PAYLOAD";
@@ -39,7 +40,7 @@ let seededClients: Set<number>;
 let drops: number;
 
 beforeEach(async () => {
-  ({ documentId, cookie } = await createTestDocument(db.sql));
+  ({ documentId, cookie } = await createStatement(db.sql));
   seededClients = new Set(Y.decodeStateVector(Y.encodeStateVector(await storedDoc(db.sql, documentId))).keys());
   a = await connectSyncedClient(server.wsUrl, documentId, { cookie });
   b = await connectSyncedClient(server.wsUrl, documentId, { cookie });

@@ -4,11 +4,11 @@ import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { redisEnv } from "../support/redis";
 import { connectSyncedClient, roundTrip, waitFor, withTimeout, type TestClient } from "../support/clients";
-import { createTestDocument, statementText, storedDoc, typeInClause } from "../support/statement";
-import { createSessionUser } from "../support/sessions";
+import { statementText, storedDoc, typeInClause } from "../support/statement";
 import * as syncProtocol from "y-protocols/sync";
 import { encodeMessage, openRawSocket, replicate } from "../support/raw-socket";
 import { closeCodes, concordSaved, messageConcord, messageSync } from "../../app/statement/protocol";
+import { createSignedInPerson, createStatement } from "../support/factories";
 
 let db: TestDatabase;
 let a: TestServer;
@@ -26,8 +26,8 @@ beforeAll(async () => {
  * through Redis.
  */
 async function setUp({ openOnB = false } = {}) {
-  const { documentId, conferenceId, cookie } = await createTestDocument(db.sql);
-  const attacker = await createSessionUser(db.sql, { conferenceId, role: "secretariat" });
+  const { documentId, conferenceId, cookie } = await createStatement(db.sql);
+  const attacker = await createSignedInPerson(db.sql, { conferenceId, role: "secretariat" });
   if (openOnB) await connectSyncedClient(b.wsUrl, documentId, { cookie });
   const victim = await connectSyncedClient(a.wsUrl, documentId, { cookie });
   typeInClause(victim.doc, 0, " [victim's first words]");
@@ -70,7 +70,7 @@ it("holds across instances: the claim is relayed with the first update, and stor
   expect((await forge(b.wsUrl, documentId, victim, attacker.cookie, " [forged on B]")).code).toBe(closeCodes.malformed);
   const [claim] = await db.sql<{ owner: string }[]>`
     select owner from document_clients where document_id = ${documentId} and client_id = ${victim.doc.clientID}`;
-  expect(claim.owner).not.toBe(attacker.userId);
+  expect(claim.owner).not.toBe(attacker.id);
   expect(statementText(await storedDoc(db.sql, documentId))).not.toContain("[forged on B]");
 });
 
@@ -92,7 +92,7 @@ it("lets the same person reconnect under their client id (a page that lost its c
 });
 
 it("cuts off what the room already has: a re-sent update is acknowledged, not stored again", async () => {
-  const { documentId, cookie } = await createTestDocument(db.sql);
+  const { documentId, cookie } = await createStatement(db.sql);
   const raw = openRawSocket(a.wsUrl, documentId, { cookie });
   await raw.opened;
   const doc = await replicate(raw);

@@ -2,8 +2,9 @@ import { beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { connectSyncedClient, startTyping, waitFor, waitForConvergence, type TestClient } from "../support/clients";
-import { createTestDocument, sameContent, statementText, storedDoc } from "../support/statement";
+import { sameContent, statementText, storedDoc } from "../support/statement";
 import { compactDocument, countLoggedUpdates } from "../../server/queries/document-state";
+import { createStatement } from "../support/factories";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -36,7 +37,7 @@ async function expectFoldedAfterLeaving(documentId: string, cookie: string, clie
 }
 
 it("background compaction while three clients type loses nothing", async () => {
-  const { documentId, cookie } = await createTestDocument(db.sql);
+  const { documentId, cookie } = await createStatement(db.sql);
   const clients = await Promise.all([0, 1, 2].map(() => connectSyncedClient(server.wsUrl, documentId, { cookie })));
   const idsBefore = await lastLogId();
   const typists = typeTogether(clients, 50);
@@ -55,7 +56,7 @@ it("background compaction while three clients type loses nothing", async () => {
 });
 
 it("compactions run concurrently with the server's own, during editing, lose nothing", async () => {
-  const { documentId, cookie } = await createTestDocument(db.sql);
+  const { documentId, cookie } = await createStatement(db.sql);
   const clients = await Promise.all([0, 1, 2].map(() => connectSyncedClient(server.wsUrl, documentId, { cookie })));
   const typists = typeTogether(clients, 60);
   const typing = Promise.all(typists.map((t) => t.done));

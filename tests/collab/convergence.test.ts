@@ -2,7 +2,8 @@ import { beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { connectSyncedClient, startTyping, waitForConvergence } from "../support/clients";
-import { clauseTexts, createTestDocument, sameContent, statementText, storedDoc, typeInClause } from "../support/statement";
+import { clauseTexts, sameContent, statementText, storedDoc, typeInClause } from "../support/statement";
+import { createStatement } from "../support/factories";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -13,7 +14,7 @@ beforeAll(async () => {
 });
 
 it("two clients editing at once converge to the same document, with every word of both in it", async () => {
-  const { documentId, cookie } = await createTestDocument(db.sql);
+  const { documentId, cookie } = await createStatement(db.sql);
   const a = await connectSyncedClient(server.wsUrl, documentId, { cookie });
   const b = await connectSyncedClient(server.wsUrl, documentId, { cookie });
 

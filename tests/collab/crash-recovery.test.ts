@@ -3,7 +3,8 @@ import * as Y from "yjs";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { spawnServer } from "../support/server";
 import { connectSyncedClient, covers, describeStateVector, startTyping, waitFor, waitForConvergence } from "../support/clients";
-import { createTestDocument, statementText } from "../support/statement";
+import { statementText } from "../support/statement";
+import { createStatement } from "../support/factories";
 
 let db: TestDatabase;
 
@@ -12,7 +13,7 @@ beforeAll(async () => {
 });
 
 it("after a SIGKILL in the middle of a burst, a restarted server still has every edit any client had received", async () => {
-  const { documentId, cookie } = await createTestDocument(db.sql);
+  const { documentId, cookie } = await createStatement(db.sql);
   const first = await spawnServer({ databaseUrl: db.url });
   const a = await connectSyncedClient(first.wsUrl, documentId, { cookie });
   const b = await connectSyncedClient(first.wsUrl, documentId, { cookie });

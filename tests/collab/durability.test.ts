@@ -3,7 +3,8 @@ import * as Y from "yjs";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { connectSyncedClient, covers, roundTrip, startTyping, waitFor, waitForConvergence } from "../support/clients";
-import { createTestDocument, statementText, storedDoc, typeInClause } from "../support/statement";
+import { statementText, storedDoc, typeInClause } from "../support/statement";
+import { createStatement } from "../support/factories";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -42,7 +43,7 @@ async function appendsWaiting(): Promise<number> {
 }
 
 it("an edit reaches other clients, and its writer hears 'saved', only once it is in PostgreSQL", async () => {
-  const { documentId, cookie } = await createTestDocument(db.sql);
+  const { documentId, cookie } = await createStatement(db.sql);
   const a = await connectSyncedClient(server.wsUrl, documentId, { cookie });
   const b = await connectSyncedClient(server.wsUrl, documentId, { cookie });
 
@@ -80,7 +81,7 @@ it("an edit reaches other clients, and its writer hears 'saved', only once it is
 });
 
 it("during a burst, every state a client observes is already in PostgreSQL", async () => {
-  const { documentId, cookie } = await createTestDocument(db.sql);
+  const { documentId, cookie } = await createStatement(db.sql);
   const a = await connectSyncedClient(server.wsUrl, documentId, { cookie });
   const b = await connectSyncedClient(server.wsUrl, documentId, { cookie });
 

@@ -3,7 +3,8 @@ import * as Y from "yjs";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { connectSyncedClient, startTyping, waitFor, waitForConvergence } from "../support/clients";
-import { createTestDocument, deleteInClause, statementText, typeInClause } from "../support/statement";
+import { deleteInClause, statementText, typeInClause } from "../support/statement";
+import { createStatement } from "../support/factories";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -14,7 +15,7 @@ beforeAll(async () => {
 });
 
 it("a client that joins later receives the full text, edits and deletions included", async () => {
-  const { documentId, cookie } = await createTestDocument(db.sql);
+  const { documentId, cookie } = await createStatement(db.sql);
   const a = await connectSyncedClient(server.wsUrl, documentId, { cookie });
   const b = await connectSyncedClient(server.wsUrl, documentId, { cookie });
   await Promise.all([

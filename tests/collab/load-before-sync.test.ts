@@ -3,8 +3,9 @@ import * as Y from "yjs";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { connectClient, withTimeout } from "../support/clients";
-import { createTestDocument, statementText, storedDoc, typeInClause } from "../support/statement";
+import { statementText, storedDoc, typeInClause } from "../support/statement";
 import { appendUpdates, countLoggedUpdates } from "../../server/queries/document-state";
+import { createStatement } from "../support/factories";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -25,7 +26,7 @@ async function withLongHistory(documentId: string, edits: number): Promise<strin
 }
 
 it("a document with a long history is delivered whole in the first sync, to clients that arrive while it loads", async () => {
-  const { documentId, cookie } = await createTestDocument(db.sql);
+  const { documentId, cookie } = await createStatement(db.sql);
   const expected = await withLongHistory(documentId, 4000);
   expect(await countLoggedUpdates(db.sql, documentId)).toBe(4001);
   expect(server.concord.collab.rooms.has(documentId)).toBe(false);

@@ -2,7 +2,8 @@ import { beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { connectSyncedClient, waitFor, waitForConvergence } from "../support/clients";
-import { clauseTexts, createTestDocument, sameContent, storedDoc, typeInClause } from "../support/statement";
+import { clauseTexts, sameContent, storedDoc, typeInClause } from "../support/statement";
+import { createStatement } from "../support/factories";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -13,7 +14,7 @@ beforeAll(async () => {
 });
 
 it("a participant who goes offline keeps typing, comes back, and both texts merge with nothing lost", async () => {
-  const { documentId, cookie } = await createTestDocument(db.sql);
+  const { documentId, cookie } = await createStatement(db.sql);
   const online = await connectSyncedClient(server.wsUrl, documentId, { cookie });
   const traveller = await connectSyncedClient(server.wsUrl, documentId, { cookie });
 

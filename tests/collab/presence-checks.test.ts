@@ -5,10 +5,10 @@ import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { connectSyncedClient, waitFor, withTimeout, type TestClient } from "../support/clients";
 import { awarenessUpdate, encodeMessage, openRawSocket, type RawSocket } from "../support/raw-socket";
-import { caretAt, createTestDocument } from "../support/statement";
-import { createSessionUser } from "../support/sessions";
+import { caretAt } from "../support/statement";
 import { closeCodes, messageAwareness, messageSync } from "../../app/statement/protocol";
 import { colorFor } from "../../app/statement/presence-colors";
+import { createSignedInPerson, createStatement } from "../support/factories";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -22,9 +22,9 @@ type State = { user?: { name: string; color: string; role: string; delegation: s
 const stateOf = (client: TestClient, clientId: number) => client.provider.awareness.getStates().get(clientId) as State;
 
 async function room() {
-  const { documentId, conferenceId, cookie } = await createTestDocument(db.sql);
-  const delegate = await createSessionUser(db.sql, { conferenceId, role: "delegate", name: "Delegate of Ruritania" });
-  const observer = await createSessionUser(db.sql, { conferenceId, role: "observer", name: "An observer" });
+  const { documentId, conferenceId, cookie } = await createStatement(db.sql);
+  const delegate = await createSignedInPerson(db.sql, { conferenceId, role: "delegate", name: "Delegate of Ruritania" });
+  const observer = await createSignedInPerson(db.sql, { conferenceId, role: "observer", name: "An observer" });
   const witness = await connectSyncedClient(server.wsUrl, documentId, { cookie });
   return { documentId, cookie, delegate, observer, witness };
 }
@@ -54,7 +54,7 @@ it("shows everyone the identity of the session, whatever name and colour a clien
   const seen = stateOf(witness, client.doc.clientID)!;
   expect(seen.user).toEqual({
     name: expect.stringMatching(/^Delegate of Ruritania \(D[0-9A-Fa-f]+\)$/),
-    color: colorFor(delegate.userId),
+    color: colorFor(delegate.id),
     role: "delegate",
     delegation: expect.stringMatching(/^Delegation /),
   });

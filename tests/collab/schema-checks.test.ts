@@ -3,10 +3,11 @@ import * as Y from "yjs";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { connectSyncedClient, roundTrip, withTimeout, type TestClient } from "../support/clients";
-import { clauseElements, createTestDocument, sameContent, statementFragment, storedDoc } from "../support/statement";
+import { clauseElements, sameContent, statementFragment, storedDoc } from "../support/statement";
 import { closeCodes } from "../../app/statement/protocol";
 import { SchemaGuard } from "../../server/collab/schema-guard";
 import { statementModel } from "../../server/collab/document-models";
+import { createStatement } from "../support/factories";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -17,7 +18,7 @@ let watcher: TestClient;
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  ({ documentId, cookie } = await createTestDocument(db.sql));
+  ({ documentId, cookie } = await createStatement(db.sql));
   watcher = await connectSyncedClient(server.wsUrl, documentId, { cookie });
 });
 

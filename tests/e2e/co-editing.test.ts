@@ -1,31 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { caretAtEnd, launchBrowser, signedInContext } from "../support/browser";
-import { createSessionUser } from "../support/sessions";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
-import { createTestDocument } from "../support/statement";
+import { describe, expect, it, type FileFixtures } from "../support/fixtures";
+import type { Page } from "playwright-core";
+import { caretAtEnd, signedInContext } from "../support/browser";
+import { createSignedInPerson, createStatement } from "../support/factories";
 
-let db: TestDatabase;
-let server: TestServer;
-let browser: Browser;
 let documentId: string;
 let conferenceId: string;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  ({ documentId, conferenceId } = await createTestDocument(db.sql));
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
+it.beforeAll(async ({ db }) => {
+  ({ documentId, conferenceId } = await createStatement(db.sql));
 });
 
 /** Opens the statement as a new chair (a pen holder) with this name. */
-async function openAs(name: string): Promise<Page> {
-  const { cookie } = await createSessionUser(db.sql, { conferenceId, role: "chair", name });
+async function openAs({ db, browser, server }: Pick<FileFixtures, "db" | "browser" | "server">, name: string): Promise<Page> {
+  const { cookie } = await createSignedInPerson(db.sql, { conferenceId, role: "chair", name });
   const context = await signedInContext(browser, server.url, cookie, { viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   await page.goto(`${server.url}/documents/${documentId}`);
@@ -44,14 +31,13 @@ const clauseText = (page: Page, label: string) =>
     return copy.textContent;
   });
 
-
 describe("two delegates co-editing one statement in Chromium", () => {
   let alice: Page;
   let bob: Page;
 
-  beforeAll(async () => {
-    alice = await openAs("Alice Okafor");
-    bob = await openAs("Bob Lindqvist");
+  it.beforeAll(async ({ db, server, browser }) => {
+    alice = await openAs({ db, browser, server }, "Alice Okafor");
+    bob = await openAs({ db, browser, server }, "Bob Lindqvist");
   });
 
   it("shows each person's typing, named caret and presence to the other", async () => {

@@ -1,26 +1,10 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { caretAtEnd, launchBrowser, signedInContext } from "../support/browser";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
-import { clauseTexts, createTestDocument, storedDoc } from "../support/statement";
+import { expect, it } from "../support/fixtures";
+import { caretAtEnd, signedInContext } from "../support/browser";
+import { clauseTexts, storedDoc } from "../support/statement";
+import { createStatement } from "../support/factories";
 
-let db: TestDatabase;
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-it("shows offline with unsent changes, then saves them on reconnection", async () => {
-  const { documentId, cookie } = await createTestDocument(db.sql);
+it("shows offline with unsent changes, then saves them on reconnection", async ({ db, server, browser }) => {
+  const { documentId, cookie } = await createStatement(db.sql);
   const context = await signedInContext(browser, server.url, cookie);
   const page = await context.newPage();
   await page.goto(`${server.url}/documents/${documentId}`);

@@ -1,11 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser, signedInContext } from "../support/browser";
+import { describe, expect, it, type FileFixtures } from "../support/fixtures";
+import type { Page } from "playwright-core";
+import { signedInContext } from "../support/browser";
 import { waitForHydration } from "../support/browser-session";
-import { createSessionUser } from "../support/sessions";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
-import { createTestDocument } from "../support/statement";
+import { createSignedInPerson, createStatement } from "../support/factories";
 
 /**
  * The Content-Security-Policy in a real Chromium: the pages hydrate, the statement connects to
@@ -13,21 +10,11 @@ import { createTestDocument } from "../support/statement";
  * without the response's nonce is refused.
  */
 
-let db: TestDatabase;
-let server: TestServer;
-let browser: Browser;
 let documentId: string;
 let conferenceId: string;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  ({ documentId, conferenceId } = await createTestDocument(db.sql));
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
+it.beforeAll(async ({ db }) => {
+  ({ documentId, conferenceId } = await createStatement(db.sql));
 });
 
 interface Watched {
@@ -36,7 +23,7 @@ interface Watched {
   violations: string[];
 }
 
-async function watchedPage(cookie?: string): Promise<Watched> {
+async function watchedPage({ server, browser }: Pick<FileFixtures, "server" | "browser">, cookie?: string): Promise<Watched> {
   const context = cookie ? await signedInContext(browser, server.url, cookie) : await browser.newContext();
   const page = await context.newPage();
   const violations: string[] = [];
@@ -55,17 +42,17 @@ async function watchedPage(cookie?: string): Promise<Watched> {
 }
 
 describe("the Content-Security-Policy in Chromium", () => {
-  it("lets the sign-in page load and hydrate with no violation", async () => {
-    const { page, violations } = await watchedPage();
+  it("lets the sign-in page load and hydrate with no violation", async ({ server, browser }) => {
+    const { page, violations } = await watchedPage({ server, browser });
     const response = await page.goto(`${server.url}/login`);
     expect(response!.headers()["content-security-policy"]).toContain("'nonce-");
     await waitForHydration(page);
     expect(violations).toEqual([]);
   });
 
-  it("lets a statement load, connect over WebSocket and save an edit, with no violation", async () => {
-    const { cookie } = await createSessionUser(db.sql, { conferenceId, role: "chair", name: "Chair Under Policy" });
-    const { page, violations } = await watchedPage(cookie);
+  it("lets a statement load, connect over WebSocket and save an edit, with no violation", async ({ db, server, browser }) => {
+    const { cookie } = await createSignedInPerson(db.sql, { conferenceId, role: "chair", name: "Chair Under Policy" });
+    const { page, violations } = await watchedPage({ server, browser }, cookie);
     const response = await page.goto(`${server.url}/documents/${documentId}`);
     expect(response!.headers()["content-security-policy"]).toMatch(/connect-src 'self' ws:\/\/127\.0\.0\.1:\d+ wss:/);
     await waitForHydration(page);
@@ -83,8 +70,8 @@ describe("the Content-Security-Policy in Chromium", () => {
     expect(violations).toEqual([]);
   });
 
-  it("refuses an inline script without the nonce (and reports it)", async () => {
-    const { page, violations } = await watchedPage();
+  it("refuses an inline script without the nonce (and reports it)", async ({ server, browser }) => {
+    const { page, violations } = await watchedPage({ server, browser });
     await page.goto(`${server.url}/login`);
     await waitForHydration(page);
     const ran = await page.evaluate(() => {

@@ -1,32 +1,14 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { launchBrowser } from "../support/browser";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
-import { createTestConference, createTestDelegation, createTestPerson } from "../support/people";
+import { expect, it } from "../support/fixtures";
 import { signInWithBrowser, waitForHydration } from "../support/browser-session";
 import { findMembership } from "../../server/queries/memberships";
+import { createConference, createDelegation, createPerson } from "../support/factories";
 
-let db: TestDatabase;
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-it("imports a CSV file with good and bad rows and shows the report row by row", async () => {
-  const conference = await createTestConference(db.sql);
-  await createTestDelegation(db.sql, conference.id, { code: "NOR", name: "Norway" });
-  await createTestDelegation(db.sql, conference.id, { code: "G77", name: "G-77 and China", kind: "group" });
-  const secretariat = await createTestPerson(db.sql, { role: "secretariat", conferenceId: conference.id });
-  const existing = await createTestPerson(db.sql, { email: "known@example.org", name: "Known Person" });
+it("imports a CSV file with good and bad rows and shows the report row by row", async ({ db, server, browser }) => {
+  const conference = await createConference(db.sql);
+  await createDelegation(db.sql, conference.id, { code: "NOR", name: "Norway" });
+  await createDelegation(db.sql, conference.id, { code: "G77", name: "G-77 and China", kind: "group" });
+  const secretariat = await createPerson(db.sql, { role: "secretariat", conferenceId: conference.id });
+  const existing = await createPerson(db.sql, { email: "known@example.org", name: "Known Person" });
   const peoplePath = `/conferences/${conference.id}/people`;
 
   const page = await (await browser.newContext()).newPage();

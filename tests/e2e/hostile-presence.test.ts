@@ -1,27 +1,11 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it, type FileFixtures } from "../support/fixtures";
 import * as encoding from "lib0/encoding";
-import type { Browser, Page } from "playwright-core";
-import { caretAtEnd, launchBrowser, signedInContext } from "../support/browser";
+import type { Page } from "playwright-core";
+import { caretAtEnd, signedInContext } from "../support/browser";
 import { connectSyncedClient, waitFor, withTimeout } from "../support/clients";
 import { closeCodes } from "../../app/statement/protocol";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
-import { createSessionUser } from "../support/sessions";
-import { clauseTexts, createTestDocument, storedDoc, typeInClause } from "../support/statement";
-
-let db: TestDatabase;
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+import { clauseTexts, storedDoc, typeInClause } from "../support/statement";
+import { createSignedInPerson, createStatement } from "../support/factories";
 
 /**
  * Keeps a handle on every WebSocket the page opens, so the test can hand the page's provider a
@@ -81,10 +65,10 @@ const endOfText = {
 };
 
 /** The statement open in Chromium as a chair, and a second writer connected from Node. */
-async function openStatement(chairName: string) {
-  const { documentId, conferenceId } = await createTestDocument(db.sql);
-  const chair = await createSessionUser(db.sql, { conferenceId, role: "chair", name: chairName });
-  const writer = await createSessionUser(db.sql, { conferenceId, role: "secretariat", name: "Writer Bo" });
+async function openStatement({ db, server, browser }: Pick<FileFixtures, "db" | "server" | "browser">, chairName: string) {
+  const { documentId, conferenceId } = await createStatement(db.sql);
+  const chair = await createSignedInPerson(db.sql, { conferenceId, role: "chair", name: chairName });
+  const writer = await createSignedInPerson(db.sql, { conferenceId, role: "secretariat", name: "Writer Bo" });
   const context = await signedInContext(browser, server.url, chair.cookie, { viewport: { width: 1280, height: 900 } });
   await context.addInitScript(recordSockets);
   const page = await context.newPage();
@@ -98,10 +82,10 @@ async function openStatement(chairName: string) {
   return { documentId, conferenceId, page, bo, errors };
 }
 
-it("keeps applying others' edits, and never writes stale text back, when a presence has a malformed caret", async () => {
-  const { documentId, conferenceId, page, bo, errors } = await openStatement("Chair Amina");
+it("keeps applying others' edits, and never writes stale text back, when a presence has a malformed caret", async ({ db, server, browser }) => {
+  const { documentId, conferenceId, page, bo, errors } = await openStatement({ db, server, browser }, "Chair Amina");
   // The real server refuses such a presence and closes its connection…
-  const observer = await createSessionUser(db.sql, { conferenceId, role: "observer", name: "Observer Oz" });
+  const observer = await createSignedInPerson(db.sql, { conferenceId, role: "observer", name: "Observer Oz" });
   const oz = await connectSyncedClient(server.wsUrl, documentId, { cookie: observer.cookie });
   const closed = new Promise<number>((resolve) => oz.provider.on("closed", ({ code }: { code: number }) => resolve(code)));
   oz.provider.awareness.setLocalState({ user: { name: "Observer Oz", color: "#1e6b45" }, cursor: malformedCaret });
@@ -135,8 +119,8 @@ it("keeps applying others' edits, and never writes stale text back, when a prese
   expect(errors).toEqual([]);
 });
 
-it("draws no presence with a colour that is not #rrggbb, a name that is not a string, or someone else's id; names stay text", async () => {
-  const { page, bo, errors } = await openStatement("Chair Ines");
+it("draws no presence with a colour that is not #rrggbb, a name that is not a string, or someone else's id; names stay text", async ({ db, server, browser }) => {
+  const { page, bo, errors } = await openStatement({ db, server, browser }, "Chair Ines");
   const chairClientId = () => [...bo.provider.awareness.getStates()].find(([, s]) => s.user?.name === "Chair Ines")?.[0];
   await waitFor(() => chairClientId() !== undefined, { what: "the chair's presence" });
 

@@ -1,9 +1,4 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { launchBrowser } from "../support/browser";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
-import { createTestConference, createTestDelegation, createTestPerson } from "../support/people";
+import { expect, it } from "../support/fixtures";
 import { signInWithBrowser, waitForHydration } from "../support/browser-session";
 import { findMembership } from "../../server/queries/memberships";
 import { findUserByEmail } from "../../server/queries/users";
@@ -11,27 +6,14 @@ import { createDocument } from "../../server/queries/documents";
 import { appendUpdates } from "../../server/queries/document-state";
 import { demoStatement } from "../../server/seed/demo-statement";
 import { statementUpdate } from "../../app/statement/yjs-state";
+import { createConference, createDelegation, createPerson } from "../support/factories";
 
-let db: TestDatabase;
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-it("the secretariat invites a delegate, who signs up through the link and reads the statement, read-only", async () => {
-  const conference = await createTestConference(db.sql, { title: "Conference on Safe Settlements", venue: "Baku, Azerbaijan" });
+it("the secretariat invites a delegate, who signs up through the link and reads the statement, read-only", async ({ db, server, browser }) => {
+  const conference = await createConference(db.sql, { title: "Conference on Safe Settlements", venue: "Baku, Azerbaijan" });
   const statement = await createDocument(db.sql, conference.id, "Joint Statement");
   await appendUpdates(db.sql, statement.id, [statementUpdate(demoStatement())]);
-  const colombia = await createTestDelegation(db.sql, conference.id, { code: "COL", name: "Colombia" });
-  const secretariat = await createTestPerson(db.sql, { role: "secretariat", conferenceId: conference.id });
+  const colombia = await createDelegation(db.sql, conference.id, { code: "COL", name: "Colombia" });
+  const secretariat = await createPerson(db.sql, { role: "secretariat", conferenceId: conference.id });
   const peoplePath = `/conferences/${conference.id}/people`;
 
   // The secretariat creates the invitation and copies the link.

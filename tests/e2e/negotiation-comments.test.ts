@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser, signedInContext } from "../support/browser";
-import { createSessionUser } from "../support/sessions";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
-import { createTestDocument } from "../support/statement";
-import { createTestDelegation } from "../support/people";
+import { expect, it, type FileFixtures } from "../support/fixtures";
+import type { Page } from "playwright-core";
+import { signedInContext } from "../support/browser";
+import { createDelegation, createSignedInPerson, createStatement } from "../support/factories";
 
 /**
  * A delegate comments on words of a clause; the chair, whose page is already open, sees the
  * comment and the highlighted words appear without reloading and replies; the delegate sees the
  * reply marked unread, opens it, and resolves the thread.
  */
-let db: TestDatabase;
-let server: TestServer;
-let browser: Browser;
 let delegate: Page;
 let chair: Page;
 
-async function open(cookie: string): Promise<Page> {
+async function open({ server, browser }: Pick<FileFixtures, "server" | "browser">, cookie: string): Promise<Page> {
   const context = await signedInContext(browser, server.url, cookie, { viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   await page.goto(`${server.url}/documents/${documentId}`);
@@ -28,20 +21,13 @@ async function open(cookie: string): Promise<Page> {
 }
 let documentId: string;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  const fixture = await createTestDocument(db.sql);
+it.beforeAll(async ({ db, server, browser }) => {
+  const fixture = await createStatement(db.sql);
   documentId = fixture.documentId;
-  const norway = await createTestDelegation(db.sql, fixture.conferenceId, { code: "NOR", name: "Norway" });
-  const ingrid = await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "delegate", delegationId: norway.id, name: "Ingrid Berg" });
-  browser = await launchBrowser();
-  chair = await open(fixture.cookie);
-  delegate = await open(ingrid.cookie);
-});
-
-afterAll(async () => {
-  await browser?.close();
+  const norway = await createDelegation(db.sql, fixture.conferenceId, { code: "NOR", name: "Norway" });
+  const ingrid = await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "delegate", delegationId: norway.id, name: "Ingrid Berg" });
+  chair = await open({ server, browser }, fixture.cookie);
+  delegate = await open({ server, browser }, ingrid.cookie);
 });
 
 const clause = (page: Page, label: string) => page.locator(`.statement .clause[data-label="${label}"]`);

@@ -1,23 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { caretAtEnd, launchBrowser, signedInContext } from "../support/browser";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
-import { buildClauseState, buildProposal, negotiationFixture, type NegotiationFixture } from "../support/negotiation-factories";
+import { describe, expect, it, type FileFixtures } from "../support/fixtures";
+import { afterAll } from "vitest";
+import type { Page } from "playwright-core";
+import { caretAtEnd, signedInContext } from "../support/browser";
 import { publishNegotiationEvent } from "../../server/negotiation/events";
 import { axeViolations } from "../support/axe";
+import { createClauseState, createProposal } from "../support/factories";
+import { createDelegatesFixture, type DelegatesFixture } from "../support/negotiation";
 
-let db: TestDatabase;
-let server: TestServer;
-let browser: Browser;
-let f: NegotiationFixture;
+let f: DelegatesFixture;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  f = await negotiationFixture(db.sql);
+it.beforeAll(async ({ db }) => {
+  f = await createDelegatesFixture(db.sql);
   // The demo's OP3 was added by an accepted proposal after OP2 and is not final: "OP2 bis".
-  await buildProposal(db.sql, {
+  await createProposal(db.sql, {
     documentId: f.documentId,
     createdBy: f.chair.userId,
     kind: "add",
@@ -26,16 +21,11 @@ beforeAll(async () => {
     newClauseId: f.ids.OP3,
     text: f.texts.OP3,
   });
-  await buildClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP1, state: "agreed", userId: f.chair.userId });
-  await buildClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP2, state: "under_negotiation", userId: f.chair.userId });
-  browser = await launchBrowser();
+  await createClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP1, state: "agreed", userId: f.chair.userId });
+  await createClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP2, state: "under_negotiation", userId: f.chair.userId });
 });
 
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function open(cookie: string, path: string): Promise<Page> {
+async function open({ server, browser }: Pick<FileFixtures, "server" | "browser">, cookie: string, path: string): Promise<Page> {
   const context = await signedInContext(browser, server.url, cookie, { viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   // Notes when the page's live connection is open, so a test knows an event will reach it.
@@ -60,8 +50,8 @@ const paragraphText = (page: Page, label: string) =>
     .evaluate((p) => p.textContent);
 
 describe("the negotiation, live in Chromium", () => {
-  it("shows a newly submitted proposal on the compilation page without a reload", async () => {
-    const page = await open(f.delegates.France.cookie, `/documents/${f.documentId}/compilation`);
+  it("shows a newly submitted proposal on the compilation page without a reload", async ({ db, server, browser }) => {
+    const page = await open({ server, browser }, f.delegates.France.cookie, `/documents/${f.documentId}/compilation`);
     await page.locator('.compiled-clause[data-label="OP5"]').waitFor();
     // Wait for the live connection, then mark the page: a reload would drop the mark.
     await page.waitForFunction(() => (window as unknown as { liveOpen?: boolean }).liveOpen === true);
@@ -69,7 +59,7 @@ describe("the negotiation, live in Chromium", () => {
     expect(await page.locator('[data-proposal="P2"]').count()).toBe(0);
 
     const { Norway } = f.delegates;
-    await buildProposal(db.sql, {
+    await createProposal(db.sql, {
       documentId: f.documentId,
       createdBy: Norway.userId,
       delegationId: Norway.delegationId,
@@ -91,8 +81,8 @@ describe("the negotiation, live in Chromium", () => {
 
   describe("on the statement page", () => {
     let page: Page;
-    beforeAll(async () => {
-      page = await open(f.chair.cookie, `/documents/${f.documentId}`);
+    it.beforeAll(async ({ server, browser }) => {
+      page = await open({ server, browser }, f.chair.cookie, `/documents/${f.documentId}`);
       await clause(page, "OP1").waitFor();
       await page.locator('.connection-badge[data-connection="connected"]').waitFor();
     });
@@ -139,8 +129,8 @@ describe("the negotiation, live in Chromium", () => {
       expect(await axeViolations(page)).toEqual([]);
     });
 
-    it("applies a new clause state as soon as it is announced, without a reload", async () => {
-      await buildClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP6, state: "agreed_ad_ref", userId: f.chair.userId });
+    it("applies a new clause state as soon as it is announced, without a reload", async ({ db }) => {
+      await createClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP6, state: "agreed_ad_ref", userId: f.chair.userId });
       await publishNegotiationEvent(db.sql, { documentId: f.documentId, topic: "states" });
       await expect.poll(() => clause(page, "OP5").locator(".state-badge").textContent(), { timeout: 15_000 }).toBe("Agreed ad ref.");
     });

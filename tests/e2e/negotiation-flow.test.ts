@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser, signedInContext } from "../support/browser";
-import { createSessionUser } from "../support/sessions";
-import { createTestDelegation } from "../support/people";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
-import { clauseTexts, createTestDocument, storedDoc } from "../support/statement";
+import { describe, expect, it, type FileFixtures } from "../support/fixtures";
+import type { Page } from "playwright-core";
+import { signedInContext } from "../support/browser";
+import { clauseTexts, storedDoc } from "../support/statement";
 import { deadlineFields } from "../support/negotiation";
 import { waitFor } from "../support/wait";
+import { createDelegation, createSignedInPerson, createStatement } from "../support/factories";
 
 /**
  * A whole negotiation in Chromium, with the chair and two delegations each in their own browser
@@ -16,9 +13,6 @@ import { waitFor } from "../support/wait";
  * the chair accepts Norway's text and everyone sees the base text change; the chair agrees OP3;
  * a silence procedure is broken by Colombia, and a second one passes, adopting the text.
  */
-let db: TestDatabase;
-let server: TestServer;
-let browser: Browser;
 let documentId: string;
 let chair: Page;
 let norway: Page;
@@ -28,7 +22,7 @@ let originalOp3: string;
 /** Index of OP3 among the demo statement's clauses (seven preambular clauses come first). */
 const op3 = 9;
 
-async function openStatement(cookie: string): Promise<Page> {
+async function openStatement({ server, browser }: Pick<FileFixtures, "server" | "browser">, cookie: string): Promise<Page> {
   const context = await signedInContext(browser, server.url, cookie, { viewport: { width: 1400, height: 1000 }, timezoneId: "Asia/Baku" });
   const page = await context.newPage();
   await page.goto(`${server.url}/documents/${documentId}`);
@@ -53,7 +47,7 @@ const clauseText = (page: Page, label: string) =>
 const proposalItem = (page: Page, number: string) => page.locator(".clause-panel .proposal-item", { hasText: number });
 
 /** Opens a proposal from the clause panel in a second tab, leaving the statement page as it is. */
-async function openProposal(page: Page, number: string): Promise<Page> {
+async function openProposal({ server }: Pick<FileFixtures, "server">, page: Page, number: string): Promise<Page> {
   const href = await proposalItem(page, number).getByRole("link", { name: new RegExp(`^${number} ·`) }).getAttribute("href");
   const tab = await page.context().newPage();
   await tab.goto(new URL(href!, server.url).toString());
@@ -61,29 +55,22 @@ async function openProposal(page: Page, number: string): Promise<Page> {
   return tab;
 }
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  const fixture = await createTestDocument(db.sql);
+it.beforeAll(async ({ db, server, browser }) => {
+  const fixture = await createStatement(db.sql);
   documentId = fixture.documentId;
-  const nor = await createTestDelegation(db.sql, fixture.conferenceId, { code: "NOR", name: "Norway" });
-  const col = await createTestDelegation(db.sql, fixture.conferenceId, { code: "COL", name: "Colombia" });
-  const ingrid = await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "delegate", delegationId: nor.id, name: "Ingrid Holm" });
-  const camila = await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "delegate", delegationId: col.id, name: "Camila Rojas" });
+  const nor = await createDelegation(db.sql, fixture.conferenceId, { code: "NOR", name: "Norway" });
+  const col = await createDelegation(db.sql, fixture.conferenceId, { code: "COL", name: "Colombia" });
+  const ingrid = await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "delegate", delegationId: nor.id, name: "Ingrid Holm" });
+  const camila = await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "delegate", delegationId: col.id, name: "Camila Rojas" });
   originalOp3 = clauseTexts(await storedDoc(db.sql, documentId))[op3];
-  browser = await launchBrowser();
-  chair = await openStatement(fixture.cookie);
-  norway = await openStatement(ingrid.cookie);
-  colombia = await openStatement(camila.cookie);
+  chair = await openStatement({ server, browser }, fixture.cookie);
+  norway = await openStatement({ server, browser }, ingrid.cookie);
+  colombia = await openStatement({ server, browser }, camila.cookie);
   await waitFor(() => server.concord.live.count() === 3, { what: "three live streams" });
 });
 
-afterAll(async () => {
-  await browser?.close();
-});
-
 describe("a negotiation with the chair and two delegations, in Chromium", () => {
-  it("Norway proposes a new text for OP3; Colombia sees it arrive, co-sponsors it and comments", async () => {
+  it("Norway proposes a new text for OP3; Colombia sees it arrive, co-sponsors it and comments", async ({ server }) => {
     await goToClause(norway, "OP3");
     await norway.locator(".propose-form").getByRole("button", { name: "Replace" }).click();
     const draft = norway.locator('.proposal-draft[aria-label="Proposed text of P1"]');
@@ -103,7 +90,7 @@ describe("a negotiation with the chair and two delegations, in Chromium", () => 
     await expect.poll(() => proposalItem(colombia, "P1").locator("ins").textContent(), { timeout: 15_000 }).toContain("affected communities");
     expect(await proposalItem(colombia, "P1").textContent()).toContain("Norway (NOR)");
 
-    const p1 = await openProposal(colombia, "P1");
+    const p1 = await openProposal({ server }, colombia, "P1");
     await p1.getByRole("button", { name: "Co-sponsor" }).click();
     await expect.poll(() => p1.locator(".positions-cosponsor").textContent()).toContain("Colombia (COL)");
     await p1.close();
@@ -121,7 +108,7 @@ describe("a negotiation with the chair and two delegations, in Chromium", () => 
     await expect.poll(() => proposalItem(chair, "P1").textContent()).toContain("Colombia");
   }, 120_000);
 
-  it("Colombia proposes deleting OP5 and Norway objects with a reason", async () => {
+  it("Colombia proposes deleting OP5 and Norway objects with a reason", async ({ server }) => {
     await goToClause(colombia, "OP5");
     await colombia.locator(".propose-form").getByRole("button", { name: "Delete" }).click();
     await colombia.getByTestId("proposal-status").waitFor();
@@ -132,7 +119,7 @@ describe("a negotiation with the chair and two delegations, in Chromium", () => 
 
     await goToClause(norway, "OP5");
     await proposalItem(norway, "P2").waitFor({ timeout: 15_000 });
-    const p2 = await openProposal(norway, "P2");
+    const p2 = await openProposal({ server }, norway, "P2");
     await p2.getByLabel("Reason (required for an objection)").fill("OP5 carries the financing commitment we need.");
     await p2.getByRole("button", { name: "Object" }).click();
     await expect.poll(() => p2.locator(".positions-object").textContent()).toContain("Norway (NOR): “OP5 carries the financing commitment we need.”");
@@ -144,9 +131,9 @@ describe("a negotiation with the chair and two delegations, in Chromium", () => 
     await expect.poll(() => chair.locator('.statement .clause[data-label="OP5"]').getAttribute("class"), { timeout: 15_000 }).toContain("clause-bracketed");
   }, 120_000);
 
-  it("the chair accepts Norway's text; the base text changes on every page without a reload", async () => {
+  it("the chair accepts Norway's text; the base text changes on every page without a reload", async ({ db, server }) => {
     await goToClause(chair, "OP3");
-    const p1 = await openProposal(chair, "P1");
+    const p1 = await openProposal({ server }, chair, "P1");
     await p1.getByRole("button", { name: "Accept" }).click();
     await expect.poll(() => p1.getByTestId("proposal-status").textContent()).toBe("Accepted");
     await p1.close();
@@ -195,7 +182,7 @@ describe("a negotiation with the chair and two delegations, in Chromium", () => 
     await expect.poll(() => chair.locator(".statement").getAttribute("contenteditable"), { timeout: 15_000 }).toBe("true");
   }, 120_000);
 
-  it("a silence procedure that nobody breaks adopts the text: every clause agreed, the text locked", async () => {
+  it("a silence procedure that nobody breaks adopts the text: every clause agreed, the text locked", async ({ db }) => {
     const { date, time } = deadlineFields(new Date(Date.now() + 6000), "UTC");
     await chair.locator(".silence-open summary").click();
     await chair.getByLabel("Deadline date").fill(date);

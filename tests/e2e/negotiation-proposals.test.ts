@@ -1,37 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import { describe, expect, it, type FileFixtures } from "../support/fixtures";
+import type { Page } from "playwright-core";
 import { axeViolations } from "../support/axe";
-import { launchBrowser, signedInContext } from "../support/browser";
-import { createSessionUser } from "../support/sessions";
-import { createTestDelegation } from "../support/people";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
-import { clauseTexts, createTestDocument, storedDoc } from "../support/statement";
+import { signedInContext } from "../support/browser";
+import { clauseTexts, storedDoc } from "../support/statement";
+import { createDelegation, createSignedInPerson, createStatement } from "../support/factories";
 
 /**
  * A delegate drafts a replacement in the proposal editor and submits it; the chair, whose
  * statement page is open, sees it arrive in the clause panel without reloading, opens it and
  * accepts it; the new text and the decision reach both people's statement pages live.
  */
-let db: TestDatabase;
-let server: TestServer;
-let browser: Browser;
 let documentId: string;
 let conferenceId: string;
 let chairCookie: string;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  ({ documentId, conferenceId, cookie: chairCookie } = await createTestDocument(db.sql));
-  browser = await launchBrowser();
+it.beforeAll(async ({ db }) => {
+  ({ documentId, conferenceId, cookie: chairCookie } = await createStatement(db.sql));
 });
 
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function openStatement(cookie: string): Promise<Page> {
+async function openStatement({ server, browser }: Pick<FileFixtures, "server" | "browser">, cookie: string): Promise<Page> {
   const context = await signedInContext(browser, server.url, cookie, { viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   await page.goto(`${server.url}/documents/${documentId}`);
@@ -57,17 +44,17 @@ const clauseText = (page: Page, label: string) =>
   });
 
 describe("a proposal from draft to the base text, in Chromium", () => {
-  it("goes from a delegate's editor to the chair's decision, live on both pages", async () => {
-    const norway = await createTestDelegation(db.sql, conferenceId, { code: "NOR", name: "Norway" });
-    const delegate = await createSessionUser(db.sql, { conferenceId, role: "delegate", delegationId: norway.id, name: "Ingrid Holm" });
+  it("goes from a delegate's editor to the chair's decision, live on both pages", async ({ db, server, browser }) => {
+    const norway = await createDelegation(db.sql, conferenceId, { code: "NOR", name: "Norway" });
+    const delegate = await createSignedInPerson(db.sql, { conferenceId, role: "delegate", delegationId: norway.id, name: "Ingrid Holm" });
     const original = clauseTexts(await storedDoc(db.sql, documentId))[8];
 
-    const chair = await openStatement(chairCookie);
+    const chair = await openStatement({ server, browser }, chairCookie);
     await goToClause(chair, "OP2");
     await expect.poll(() => chair.locator(".clause-panel").textContent()).toContain("No proposals on this clause.");
 
     // The delegate proposes a replacement of OP2 and writes it in the live drafting editor.
-    const alice = await openStatement(delegate.cookie);
+    const alice = await openStatement({ server, browser }, delegate.cookie);
     await goToClause(alice, "OP2");
     await alice.locator(".propose-form").getByRole("button", { name: "Replace" }).click();
     // Client-side navigations: wait for what the new page shows, not for a load event.
@@ -112,10 +99,10 @@ describe("a proposal from draft to the base text, in Chromium", () => {
     await expect.poll(() => alice.locator(".clause-panel .proposal-item .proposal-status").textContent()).toBe("Accepted");
     expect(clauseTexts(await storedDoc(db.sql, documentId))[8]).toBe(expected);
   }, 120_000);
-  it("lets a delegate propose a new first clause of a part, before PP1", async () => {
-    const delegation = await createTestDelegation(db.sql, conferenceId, { code: "JPN", name: "Japan" });
-    const delegate = await createSessionUser(db.sql, { conferenceId, role: "delegate", delegationId: delegation.id });
-    const page = await openStatement(delegate.cookie);
+  it("lets a delegate propose a new first clause of a part, before PP1", async ({ db, server, browser }) => {
+    const delegation = await createDelegation(db.sql, conferenceId, { code: "JPN", name: "Japan" });
+    const delegate = await createSignedInPerson(db.sql, { conferenceId, role: "delegate", delegationId: delegation.id });
+    const page = await openStatement({ server, browser }, delegate.cookie);
     await goToClause(page, "PP1");
     await page.getByRole("button", { name: "Add a clause before PP1" }).click();
     // The statement page has two headings (the document's and the statement's title); wait to leave it.

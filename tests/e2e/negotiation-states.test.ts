@@ -1,21 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { caretAtEnd, launchBrowser, signedInContext } from "../support/browser";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
+import { describe, expect, it, type FileFixtures } from "../support/fixtures";
+import type { Page } from "playwright-core";
+import { caretAtEnd, signedInContext } from "../support/browser";
 import { createNegotiation, deadlineFields, type NegotiationFixture } from "../support/negotiation";
 import { waitFor } from "../support/wait";
 import { axeViolations } from "../support/axe";
 
-let db: TestDatabase;
-let server: TestServer;
-let browser: Browser;
 let n: NegotiationFixture;
 let chairMatrix: Page;
 let chairStatement: Page;
 let delegate: Page;
 
-async function open(cookie: string, path: string, ready: string): Promise<Page> {
+async function open({ server, browser }: Pick<FileFixtures, "server" | "browser">, cookie: string, path: string, ready: string): Promise<Page> {
   const context = await signedInContext(browser, server.url, cookie, { viewport: { width: 1400, height: 1000 }, timezoneId: "Asia/Baku" });
   const page = await context.newPage();
   await page.goto(`${server.url}${path}`);
@@ -26,20 +21,13 @@ async function open(cookie: string, path: string, ready: string): Promise<Page> 
 /** Puts the person on a clause through the outline, as the keyboard or a click would. */
 const goToClause = (page: Page, clauseId: string) => page.locator(`.outline li[data-clause-id="${clauseId}"] button`).click();
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
+it.beforeAll(async ({ db, server, browser }) => {
   n = await createNegotiation(db.sql, server.url);
-  browser = await launchBrowser();
-  chairMatrix = await open(n.chair.cookie, `/documents/${n.documentId}/consensus`, ".consensus-matrix");
-  chairStatement = await open(n.chair.cookie, `/documents/${n.documentId}`, '.connection-badge[data-connection="connected"]');
-  delegate = await open(n.delegateA.cookie, `/documents/${n.documentId}`, '.connection-badge[data-connection="connected"]');
+  chairMatrix = await open({ server, browser }, n.chair.cookie, `/documents/${n.documentId}/consensus`, ".consensus-matrix");
+  chairStatement = await open({ server, browser }, n.chair.cookie, `/documents/${n.documentId}`, '.connection-badge[data-connection="connected"]');
+  delegate = await open({ server, browser }, n.delegateA.cookie, `/documents/${n.documentId}`, '.connection-badge[data-connection="connected"]');
   // Every page's live stream is open before anything happens.
   await waitFor(() => server.concord.live.count() === 3, { what: "three live streams" });
-});
-
-afterAll(async () => {
-  await browser?.close();
 });
 
 describe("signals, clause states and the silence procedure in Chromium", () => {
@@ -59,7 +47,7 @@ describe("signals, clause states and the silence procedure in Chromium", () => {
     await expect.poll(() => chairStatement.locator(".clause-status .signal-list").textContent()).toContain("Awaiting instructions");
   });
 
-  it("a reason is required: the delegate is told, nothing is recorded", async () => {
+  it("a reason is required: the delegate is told, nothing is recorded", async ({ db }) => {
     const form = delegate.locator(".signal-form");
     await form.getByLabel("Cannot accept yet").check();
     await form.getByLabel("Reason or reservation").fill("");
@@ -88,7 +76,7 @@ describe("signals, clause states and the silence procedure in Chromium", () => {
     expect(await axeViolations(chairStatement)).toEqual([]);
   });
 
-  it("an edit the server refuses (a clause agreed meanwhile) reopens the editor with a message instead of ending it", async () => {
+  it("an edit the server refuses (a clause agreed meanwhile) reopens the editor with a message instead of ending it", async ({ db, server }) => {
     const clause = n.clauses[4];
     // Agreed behind the page's back (no event), so only the server knows: as for a chair typing at that moment.
     await db.sql`insert into clause_states (document_id, clause_id, state, user_id) values (${n.documentId}, ${clause.id}, 'agreed', ${n.chair.userId})`;

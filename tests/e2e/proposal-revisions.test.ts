@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser, signedInContext } from "../support/browser";
+import { describe, expect, it, type FileFixtures } from "../support/fixtures";
+import type { Page } from "playwright-core";
+import { signedInContext } from "../support/browser";
 import { createProposalFixture, rewriteDraft, type Person, type ProposalFixture } from "../support/proposals";
 import { connectSyncedClient, waitFor } from "../support/clients";
 import { findProposal } from "../../server/queries/proposals";
@@ -12,17 +12,11 @@ import { maxProposalTextLength } from "../../app/statement/limits";
  * withdrawn proposal to its page for the full text.
  */
 let f: ProposalFixture;
-let browser: Browser;
 let clauses: Record<string, string>;
 
-beforeAll(async () => {
-  f = await createProposalFixture();
+it.beforeAll(async ({ db, server }) => {
+  f = await createProposalFixture({ db, server });
   clauses = await f.clauseIds();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
 });
 
 const proposalPage = (id: string) => `/documents/${f.documentId}/proposals/${id}`;
@@ -37,7 +31,7 @@ async function submit(who: Person, id: string, text: string) {
   expect((await f.post(who, proposalPage(id), { intent: "submit" })).status).toBe(200);
 }
 
-async function open(who: Person, path: string): Promise<Page> {
+async function open({ browser }: Pick<FileFixtures, "browser">, who: Person, path: string): Promise<Page> {
   const context = await signedInContext(browser, f.server.url, who.cookie, { viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   await page.goto(`${f.server.url}${path}`);
@@ -45,11 +39,11 @@ async function open(who: Person, path: string): Promise<Page> {
 }
 
 describe("proposal texts on demand, in Chromium", () => {
-  it("loads an earlier revision's text when it is opened", async () => {
+  it("loads an earlier revision's text when it is opened", async ({ browser }) => {
     const id = await f.propose(f.people.alice, { kind: "replace", clauseId: clauses.OP3 });
     await submit(f.people.alice, id, "Decide to convey the Joint Statement, first wording.");
     await submit(f.people.alice, id, "Decide to convey the Joint Statement, second wording.");
-    const page = await open(f.people.bruno, proposalPage(id));
+    const page = await open({ browser }, f.people.bruno, proposalPage(id));
     await page.getByRole("heading", { name: "Earlier revisions" }).waitFor();
     expect(await page.locator("main").textContent()).not.toContain("first wording");
     await page.locator(".earlier-revisions summary", { hasText: "Revision 1" }).click();
@@ -57,9 +51,9 @@ describe("proposal texts on demand, in Chromium", () => {
     await page.context().close();
   }, 60_000);
 
-  it("counts a draft's characters as the delegation writes, and holds back a draft too long to submit", async () => {
+  it("counts a draft's characters as the delegation writes, and holds back a draft too long to submit", async ({ browser }) => {
     const id = await f.propose(f.people.alice, { kind: "add", clauseId: clauses.OP3 });
-    const page = await open(f.people.alice, proposalPage(id));
+    const page = await open({ browser }, f.people.alice, proposalPage(id));
     const count = page.getByTestId("draft-length");
     await expect.poll(() => count.textContent(), { timeout: 10_000 }).toBe(`0 of ${maxProposalTextLength} characters`);
     const client = await connectSyncedClient(f.server.wsUrl, (await findProposal(f.db.sql, f.documentId, id))!.textDocumentId!, {
@@ -75,7 +69,7 @@ describe("proposal texts on demand, in Chromium", () => {
     await page.context().close();
   }, 60_000);
 
-  it("shows a withdrawn proposal in the clause panel by the start of its text, linked to its page for the rest", async () => {
+  it("shows a withdrawn proposal in the clause panel by the start of its text, linked to its page for the rest", async ({ browser }) => {
     const id = await f.propose(f.people.alice, { kind: "replace", clauseId: clauses.OP1 });
     const words = Array.from({ length: 80 }, (_, i) => `word${i}`).join(" ");
     await submit(f.people.alice, id, words);
@@ -84,7 +78,7 @@ describe("proposal texts on demand, in Chromium", () => {
     const deletion = await f.propose(f.people.alice, { kind: "delete", clauseId: clauses.OP1 });
     expect((await f.post(f.people.alice, proposalPage(deletion), { intent: "submit" })).status).toBe(200);
     expect((await f.post(f.people.alice, proposalPage(deletion), { intent: "withdraw" })).status).toBe(200);
-    const page = await open(f.people.bruno, `/documents/${f.documentId}`);
+    const page = await open({ browser }, f.people.bruno, `/documents/${f.documentId}`);
     await page.locator(".outline-item", { has: page.locator(".outline-label", { hasText: /^OP1$/ }) }).click();
     const struck = page.locator(".clause-panel .proposal-item", { hasText: "Delete OP1" });
     await struck.waitFor();

@@ -1,31 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { caretAtEnd, launchBrowser } from "../support/browser";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
-import { createTestDocument, statementText, storedDoc } from "../support/statement";
-import { createMember, type Person } from "../support/auth";
+import { describe, expect, it, type FileFixtures } from "../support/fixtures";
+import type { Page } from "playwright-core";
+import { caretAtEnd } from "../support/browser";
+import { statementText, storedDoc } from "../support/statement";
+import { createPerson, createStatement, type TestPerson } from "../support/factories";
 
-let db: TestDatabase;
-let server: TestServer;
-let browser: Browser;
 let documentId: string;
-let chair: Person;
-let delegate: Person;
+let chair: TestPerson;
+let delegate: TestPerson;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  const made = await createTestDocument(db.sql);
+it.beforeAll(async ({ db }) => {
+  const made = await createStatement(db.sql);
   documentId = made.documentId;
   await db.sql`update conferences set title = 'Conference on Safe Settlements' where id = ${made.conferenceId}`;
-  chair = await createMember(db.sql, made.conferenceId, "chair", { name: "Amb. Keyboard Chair" });
-  delegate = await createMember(db.sql, made.conferenceId, "delegate", { name: "Nigar Reader", delegation: { code: "AZE", name: "Azerbaijan" } });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
+  chair = await createPerson(db.sql, { conferenceId: made.conferenceId, role: "chair", name: "Amb. Keyboard Chair" });
+  delegate = await createPerson(db.sql, { conferenceId: made.conferenceId, role: "delegate", name: "Nigar Reader", delegation: { code: "AZE", name: "Azerbaijan" } });
 });
 
 /** Remix has hydrated the page: from now on, forms submit through the router. */
@@ -44,7 +32,7 @@ async function typeCredentials(page: Page, email: string, password: string): Pro
   await page.keyboard.press("Enter");
 }
 
-async function signedInPage(person: Person): Promise<Page> {
+async function signedInPage({ server, browser }: Pick<FileFixtures, "server" | "browser">, person: TestPerson): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   await page.goto(`${server.url}/login`);
@@ -65,14 +53,14 @@ const visibleText = (page: Page) =>
     return copy.innerText;
   });
 
-async function openStatement(page: Page): Promise<void> {
+async function openStatement({ server }: Pick<FileFixtures, "server">, page: Page): Promise<void> {
   await page.goto(`${server.url}/documents/${documentId}`);
   await statement(page).locator(".clause").first().waitFor();
   await page.locator('.connection-badge[data-connection="connected"]').waitFor();
 }
 
 describe("signing in with the keyboard", () => {
-  it("shows a wrong password's error on the page, then signs in with Enter", async () => {
+  it("shows a wrong password's error on the page, then signs in with Enter", async ({ server, browser }) => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${server.url}/login`);
@@ -101,7 +89,7 @@ describe("signing in with the keyboard", () => {
     await context.close();
   });
 
-  it("without JavaScript too: the form posts and the browser follows the redirect", async () => {
+  it("without JavaScript too: the form posts and the browser follows the redirect", async ({ server, browser }) => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${server.url}/login`);
@@ -118,9 +106,9 @@ describe("the statement, by role", () => {
   let chairPage: Page;
   let delegatePage: Page;
 
-  it("the chair can type: toolbar shown, text changed and saved", async () => {
-    chairPage = await signedInPage(chair);
-    await openStatement(chairPage);
+  it("the chair can type: toolbar shown, text changed and saved", async ({ db, server, browser }) => {
+    chairPage = await signedInPage({ server, browser }, chair);
+    await openStatement({ server }, chairPage);
     expect(await chairPage.getByRole("toolbar", { name: "Editing tools" }).isVisible()).toBe(true);
     expect(await statement(chairPage).getAttribute("contenteditable")).toBe("true");
     expect(await chairPage.locator(".role-note").textContent()).toContain("Chair");
@@ -132,9 +120,9 @@ describe("the statement, by role", () => {
     expect(statementText(await storedDoc(db.sql, documentId))).toContain("as pen holder");
   });
 
-  it("a delegate reads the same statement: no toolbar, not editable, typing changes nothing", async () => {
-    delegatePage = await signedInPage(delegate);
-    await openStatement(delegatePage);
+  it("a delegate reads the same statement: no toolbar, not editable, typing changes nothing", async ({ db, server, browser }) => {
+    delegatePage = await signedInPage({ server, browser }, delegate);
+    await openStatement({ server }, delegatePage);
     await expect.poll(() => badge(delegatePage).textContent()).toBe("Connected · read only");
     expect(await delegatePage.locator(".role-note").textContent()).toContain("Delegate");
     expect(await delegatePage.locator(".toolbar").count()).toBe(0);
@@ -163,7 +151,7 @@ describe("the statement, by role", () => {
     expect(stored.replace(" [marker]", "")).toBe(storedBefore);
   });
 
-  it("while the delegate reads, the chair's typing reaches them live, and the chair sees them present", async () => {
+  it("while the delegate reads, the chair's typing reaches them live, and the chair sees them present", async ({ db }) => {
     await expect.poll(() => chairPage.locator(".presence-list").textContent()).toContain("Nigar Reader (AZE)");
     await caretAtEnd(chairPage, "OP2");
     await chairPage.keyboard.type(" adopted by acclamation");

@@ -1,28 +1,12 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it, type FileFixtures } from "../support/fixtures";
 import * as Y from "yjs";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { caretAtEnd, launchBrowser, signedInContext } from "../support/browser";
+import type { BrowserContext, Page } from "playwright-core";
+import { caretAtEnd, signedInContext } from "../support/browser";
 import { waitFor } from "../support/clients";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
-import { createSessionUser } from "../support/sessions";
 import { createNegotiation } from "../support/negotiation";
-import { clauseTexts, createTestDocument, storedDoc } from "../support/statement";
+import { clauseTexts, storedDoc } from "../support/statement";
 import { setMembership } from "../../server/queries/memberships";
-
-let db: TestDatabase;
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+import { createSignedInPerson, createStatement } from "../support/factories";
 
 /** Where the page keeps this person's unsent edits to this statement (one IndexedDB database per page). */
 const copyPrefix = (userId: string, documentId: string) => `concord-unsent:${userId}:${documentId}:`;
@@ -69,7 +53,7 @@ const clauseText = (page: Page, label: string) =>
       return copy.textContent;
     });
 
-const storedText = async (documentId: string) => clauseTexts(await storedDoc(db.sql, documentId)).join("\n");
+const storedText = async ({ db }: Pick<FileFixtures, "db">, documentId: string) => clauseTexts(await storedDoc(db.sql, documentId)).join("\n");
 
 /**
  * Live negotiation updates play no part here, and the page reloads its data when one arrives:
@@ -85,7 +69,7 @@ async function statementShown(page: Page): Promise<void> {
   await page.locator('.statement .clause[data-label="OP2"]').waitFor();
 }
 
-async function openStatement(context: BrowserContext, documentId: string): Promise<Page> {
+async function openStatement({ server }: Pick<FileFixtures, "server">, context: BrowserContext, documentId: string): Promise<Page> {
   const page = await context.newPage();
   await withoutLiveUpdates(page);
   await page.goto(`${server.url}/documents/${documentId}`);
@@ -105,10 +89,10 @@ async function goOnline(context: BrowserContext, page: Page): Promise<void> {
   await page.evaluate(() => window.dispatchEvent(new Event("online")));
 }
 
-it("keeps edits typed offline through a reload, and stores them once the server is reachable", async () => {
-  const { documentId, conferenceId } = await createTestDocument(db.sql);
-  const chair = await createSessionUser(db.sql, { conferenceId, role: "chair" });
-  const prefix = copyPrefix(chair.userId, documentId);
+it("keeps edits typed offline through a reload, and stores them once the server is reachable", async ({ db, server, browser }) => {
+  const { documentId, conferenceId } = await createStatement(db.sql);
+  const chair = await createSignedInPerson(db.sql, { conferenceId, role: "chair" });
+  const prefix = copyPrefix(chair.id, documentId);
   const context = await signedInContext(browser, server.url, chair.cookie);
   const page = await context.newPage();
   await withoutLiveUpdates(page);
@@ -136,7 +120,7 @@ it("keeps edits typed offline through a reload, and stores them once the server 
   // Back from the browser alone: shown, counted as unsent, and not on the server yet.
   await expect.poll(() => clauseText(page, "OP2"), { timeout: 10_000 }).toMatch(/priorities; kept through a reload$/);
   await expect.poll(() => page.locator(".connection-badge").getAttribute("data-unsaved")).toBe("true");
-  expect(await storedText(documentId)).not.toContain("kept through a reload");
+  expect(await storedText({ db }, documentId)).not.toContain("kept through a reload");
 
   serverReachable = true;
   await expect.poll(() => page.locator(".connection-badge").textContent(), { timeout: 20_000 }).toBe("All changes saved");
@@ -145,12 +129,12 @@ it("keeps edits typed offline through a reload, and stores them once the server 
   await expect.poll(() => copyNames(page, prefix), { timeout: 10_000 }).toEqual([]);
 });
 
-it("drops the local copy of an edit the server refused, so it never comes back", async () => {
+it("drops the local copy of an edit the server refused, so it never comes back", async ({ db, server, browser }) => {
   const n = await createNegotiation(db.sql, server.url);
   const op2 = n.clauses.find((c) => c.label === "OP2")!;
   const prefix = copyPrefix(n.chair.userId, n.documentId);
   const context = await signedInContext(browser, server.url, n.chair.cookie);
-  const page = await openStatement(context, n.documentId);
+  const page = await openStatement({ server }, context, n.documentId);
 
   await goOffline(context, page);
   await caretAtEnd(page, "OP2");
@@ -169,16 +153,16 @@ it("drops the local copy of an edit the server refused, so it never comes back",
   await statementShown(page);
   expect(await clauseText(page, "OP2")).toBe(op2.text);
   expect(await page.locator(".refusal-notice").count()).toBe(0);
-  expect(await storedText(n.documentId)).not.toContain("typed while it was agreed");
+  expect(await storedText({ db }, n.documentId)).not.toContain("typed while it was agreed");
 });
 
-it("keeps a closed tab's edits for the same person only, and drops them once that person may no longer write", async () => {
-  const { documentId, conferenceId } = await createTestDocument(db.sql);
-  const first = await createSessionUser(db.sql, { conferenceId, role: "chair" });
-  const second = await createSessionUser(db.sql, { conferenceId, role: "chair" });
-  const prefix = copyPrefix(first.userId, documentId);
+it("keeps a closed tab's edits for the same person only, and drops them once that person may no longer write", async ({ db, server, browser }) => {
+  const { documentId, conferenceId } = await createStatement(db.sql);
+  const first = await createSignedInPerson(db.sql, { conferenceId, role: "chair" });
+  const second = await createSignedInPerson(db.sql, { conferenceId, role: "chair" });
+  const prefix = copyPrefix(first.id, documentId);
   const context = await signedInContext(browser, server.url, first.cookie);
-  const page = await openStatement(context, documentId);
+  const page = await openStatement({ server }, context, documentId);
 
   await goOffline(context, page);
   await caretAtEnd(page, "OP2");
@@ -197,17 +181,17 @@ it("keeps a closed tab's edits for the same person only, and drops them once tha
   // Someone else signed in on the same browser gets none of it.
   await context.clearCookies();
   await context.addCookies([{ name: second.cookie.split("=")[0], value: second.cookie.split("=").slice(1).join("="), url: server.url }]);
-  const other = await openStatement(context, documentId);
+  const other = await openStatement({ server }, context, documentId);
   expect(await clauseText(other, "OP2")).not.toContain("left in a closed tab");
   expect(await copyNames(other, prefix)).toHaveLength(1);
   await other.close();
 
   // The first person, now an observer, gets the statement as stored and the copy is dropped.
-  await setMembership(db.sql, { conferenceId, userId: first.userId, role: "observer", delegationId: null });
+  await setMembership(db.sql, { conferenceId, userId: first.id, role: "observer", delegationId: null });
   await context.clearCookies();
   await context.addCookies([{ name: first.cookie.split("=")[0], value: first.cookie.split("=").slice(1).join("="), url: server.url }]);
-  const reader = await openStatement(context, documentId);
+  const reader = await openStatement({ server }, context, documentId);
   await expect.poll(() => copyNames(reader, prefix), { timeout: 10_000 }).toEqual([]);
   expect(await clauseText(reader, "OP2")).not.toContain("left in a closed tab");
-  expect(await storedText(documentId)).not.toContain("left in a closed tab");
+  expect(await storedText({ db }, documentId)).not.toContain("left in a closed tab");
 });

@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import { describe, expect, it, type FileFixtures } from "../support/fixtures";
+import type { Page } from "playwright-core";
 import { axeViolations } from "../support/axe";
-import { caretAtEnd, launchBrowser, signedInContext } from "../support/browser";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
-import { createTestDocument } from "../support/statement";
-import { createSessionUser } from "../support/sessions";
+import { caretAtEnd, signedInContext } from "../support/browser";
+import { createSignedInPerson, createStatement } from "../support/factories";
 
-let db: TestDatabase;
-let server: TestServer;
-let browser: Browser;
 let documentId: string;
 let chair: Page;
 let delegate: Page;
 
-async function open(cookie: string, path: string, ready: string): Promise<Page> {
+async function open({ server, browser }: Pick<FileFixtures, "server" | "browser">, cookie: string, path: string, ready: string): Promise<Page> {
   const context = await signedInContext(browser, server.url, cookie, { viewport: { width: 1400, height: 1000 } });
   const page = await context.newPage();
   await page.goto(`${server.url}${path}`);
@@ -24,19 +18,12 @@ async function open(cookie: string, path: string, ready: string): Promise<Page> 
 
 const clauseText = (page: Page, label: string) => page.locator(`.statement .clause[data-label="${label}"]`).first().textContent();
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  const doc = await createTestDocument(db.sql);
+it.beforeAll(async ({ db, server, browser }) => {
+  const doc = await createStatement(db.sql);
   documentId = doc.documentId;
-  const person = await createSessionUser(db.sql, { conferenceId: doc.conferenceId, role: "delegate" });
-  browser = await launchBrowser();
-  chair = await open(doc.cookie, `/documents/${documentId}`, '.connection-badge[data-connection="connected"]');
-  delegate = await open(person.cookie, `/documents/${documentId}`, '.connection-badge[data-connection="connected"]');
-});
-
-afterAll(async () => {
-  await browser?.close();
+  const person = await createSignedInPerson(db.sql, { conferenceId: doc.conferenceId, role: "delegate" });
+  chair = await open({ server, browser }, doc.cookie, `/documents/${documentId}`, '.connection-badge[data-connection="connected"]');
+  delegate = await open({ server, browser }, person.cookie, `/documents/${documentId}`, '.connection-badge[data-connection="connected"]');
 });
 
 describe("versions in Chromium", () => {

@@ -1,14 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { createTestDocument } from "../support/statement";
-import { createSessionUser } from "../support/sessions";
-import { csrfTokenFor } from "../support/people";
-import { fieldErrors } from "../support/auth";
 import { craftZip, zipEntries, type CraftedEntry } from "../support/zip";
 import { buildExportModel } from "../../server/export/model";
 import { statementDocx } from "../../server/export/docx";
 import { demoDoc } from "./fixtures";
+import { createSignedInPerson, createStatement } from "../support/factories";
+import { csrfTokenFor, fieldErrors } from "../support/http";
 
 /**
  * A .docx is a zip archive, and a small one can unpack to hundreds of megabytes. The import
@@ -25,9 +23,9 @@ let word: CraftedEntry[];
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  const fixture = await createTestDocument(db.sql);
+  const fixture = await createStatement(db.sql);
   conferenceId = fixture.conferenceId;
-  secretariat = (await createSessionUser(db.sql, { conferenceId, role: "secretariat" })).cookie;
+  secretariat = (await createSignedInPerson(db.sql, { conferenceId, role: "secretariat" })).cookie;
   word = await zipEntries(await statementDocx(buildExportModel(demoDoc(), { final: true })));
 });
 

@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import JSZip from "jszip";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { createTestDocument, storedDoc, clauseTexts } from "../support/statement";
-import { createSessionUser } from "../support/sessions";
-import { csrfTokenFor } from "../support/people";
+import { storedDoc, clauseTexts } from "../support/statement";
 import { zipText } from "../support/zip";
 import { buildExportModel } from "../../server/export/model";
 import { statementDocx } from "../../server/export/docx";
 import { demoDoc } from "./fixtures";
 import { readStatement } from "../../server/negotiation/statement";
+import { createSignedInPerson, createStatement } from "../support/factories";
+import { csrfTokenFor } from "../support/http";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -18,14 +18,14 @@ let ids: { documentId: string; conferenceId: string; chair: string; secretariat:
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  const fixture = await createTestDocument(db.sql);
-  const other = await createTestDocument(db.sql);
+  const fixture = await createStatement(db.sql);
+  const other = await createStatement(db.sql);
   ids = {
     documentId: fixture.documentId,
     conferenceId: fixture.conferenceId,
     chair: fixture.cookie,
-    secretariat: (await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "secretariat" })).cookie,
-    delegate: (await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "delegate" })).cookie,
+    secretariat: (await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "secretariat" })).cookie,
+    delegate: (await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "delegate" })).cookie,
     outsider: other.cookie,
   };
 });

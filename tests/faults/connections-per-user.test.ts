@@ -3,11 +3,11 @@ import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { connectSyncedClient, waitFor } from "../support/clients";
 import { openRawSocket, upgradeStatus } from "../support/raw-socket";
-import { createSessionUser } from "../support/sessions";
-import { createTestDocument, statementText, typeInClause } from "../support/statement";
+import { statementText, typeInClause } from "../support/statement";
 import { createDocument } from "../../server/queries/documents";
 import { withTimeout } from "../support/wait";
 import { loadConfig } from "../../server/config";
+import { createSignedInPerson, createStatement } from "../support/factories";
 
 /** COLLAB_MAX_CONNECTIONS_PER_USER: one person's open connections, all documents of the process together. */
 
@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 
 it("refuses a person's connection beyond the limit with HTTP 429 before the handshake, counting every document, and admits again once one closes", async () => {
-  const { documentId, conferenceId, cookie } = await createTestDocument(db.sql);
+  const { documentId, conferenceId, cookie } = await createStatement(db.sql);
   const second = await createDocument(db.sql, conferenceId, "Second statement");
   const room = (id: string) => `${server.wsUrl}/${id}`;
 
@@ -36,7 +36,7 @@ it("refuses a person's connection beyond the limit with HTTP 429 before the hand
   expect(server.concord.collab.stats().connections).toBe(before);
 
   // Someone else is not affected, and the person's open connections work on.
-  const other = await createSessionUser(db.sql, { conferenceId, role: "chair" });
+  const other = await createSignedInPerson(db.sql, { conferenceId, role: "chair" });
   const b = await connectSyncedClient(server.wsUrl, documentId, { cookie: other.cookie });
   typeInClause(a1.doc, 3, " [a1-edit]");
   await waitFor(() => statementText(b.doc).includes("[a1-edit]") && statementText(a2.doc).includes("[a1-edit]"), { what: "the edit to arrive" });
@@ -59,8 +59,8 @@ it("is configured by COLLAB_MAX_CONNECTIONS_PER_USER (20 by default), as is the 
 });
 
 it("counts upgrades still being authorized, so a burst cannot get past the limit", async () => {
-  const { documentId, conferenceId } = await createTestDocument(db.sql);
-  const person = await createSessionUser(db.sql, { conferenceId, role: "delegate" });
+  const { documentId, conferenceId } = await createStatement(db.sql);
+  const person = await createSignedInPerson(db.sql, { conferenceId, role: "delegate" });
   const sockets = Array.from({ length: 10 }, () => openRawSocket(server.wsUrl, documentId, { cookie: person.cookie }));
   const results = await Promise.all(sockets.map((s) => s.opened.then(() => "open", (e: Error) => e.message)));
   expect(results.filter((r) => r === "open")).toHaveLength(limit);

@@ -3,8 +3,8 @@ import * as Y from "yjs";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { spawnServer } from "../support/server";
 import { connectSyncedClient, covers, describeStateVector, startTyping, waitFor, waitForConvergence, type TestClient } from "../support/clients";
-import { createSessionUser } from "../support/sessions";
-import { clauseTexts, createTestDocument, sameContent, statementText, storedDoc } from "../support/statement";
+import { clauseTexts, sameContent, statementText, storedDoc } from "../support/statement";
+import { createSignedInPerson, createStatement } from "../support/factories";
 
 /**
  * The crash case of tests/collab/crash-recovery.test.ts at plenary scale: twenty people type, the
@@ -25,9 +25,9 @@ const wordsIn = (text: string) => text.match(wordPattern) ?? [];
 it("SIGKILL while 20 clients type: every edit a client had received survives, and the open clients converge with the new process", { timeout: 150_000 }, async () => {
   // Each y-websocket provider adds a process "exit" listener in Node.
   process.setMaxListeners(people + 20);
-  const { documentId, conferenceId } = await createTestDocument(db.sql);
+  const { documentId, conferenceId } = await createStatement(db.sql);
   const cookies = await Promise.all(
-    Array.from({ length: people }, () => createSessionUser(db.sql, { conferenceId, role: "chair" }).then((u) => u.cookie)),
+    Array.from({ length: people }, () => createSignedInPerson(db.sql, { conferenceId, role: "chair" }).then((u) => u.cookie)),
   );
   const first = await spawnServer({ databaseUrl: db.url });
   const clients: TestClient[] = await Promise.all(cookies.map((cookie) => connectSyncedClient(first.wsUrl, documentId, { cookie })));

@@ -16,8 +16,8 @@ import { onCleanup } from "../support/cleanup";
 import { startTestServer, type TestServer } from "../support/server";
 import { connectSyncedClient, startTyping, waitFor, waitForConvergence, type TestClient } from "../support/clients";
 import { upgradeStatus } from "../support/raw-socket";
-import { createSessionUser } from "../support/sessions";
-import { clauseTexts, createTestDocument, sameContent, statementText, storedDoc } from "../support/statement";
+import { clauseTexts, sameContent, statementText, storedDoc } from "../support/statement";
+import { createSignedInPerson, createStatement } from "../support/factories";
 
 /**
  * PostgreSQL goes away under a server whose clients are typing, and comes back at the same
@@ -98,8 +98,8 @@ function browserConnection(server: TestServer, documentId: string, cookie: strin
 }
 
 it("while PostgreSQL is down nothing is relayed and everyone is told; once it is back everything is saved once, relayed, and converges", { timeout: 180_000 }, async () => {
-  const { documentId, conferenceId, cookie } = await createTestDocument(sql);
-  const cookies = [cookie, ...(await Promise.all([1, 2, 3].map(() => createSessionUser(sql, { conferenceId, role: "chair" }).then((u) => u.cookie))))];
+  const { documentId, conferenceId, cookie } = await createStatement(sql);
+  const cookies = [cookie, ...(await Promise.all([1, 2, 3].map(() => createSignedInPerson(sql, { conferenceId, role: "chair" }).then((u) => u.cookie))))];
   let server = await startTestServer({ databaseUrl: pg.url });
   const clients = await Promise.all(cookies.map((c) => connectSyncedClient(server.wsUrl, documentId, { cookie: c })));
   const logs = clients.map(recordMessages);

@@ -7,10 +7,10 @@ import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { connectSyncedClient, startTyping, waitFor, waitForConvergence, type TestClient } from "../support/clients";
 import { awarenessUpdate, encodeMessage, openRawSocket, rawRoundTrip, replicate, type RawSocket } from "../support/raw-socket";
-import { createSessionUser } from "../support/sessions";
 import { seedFrom, seededRandom, type Random } from "../support/prng";
 import { withTimeout } from "../support/wait";
-import { clauseElements, clauseTexts, createTestDocument, sameContent, typeInClause } from "../support/statement";
+import { clauseElements, clauseTexts, sameContent, typeInClause } from "../support/statement";
+import { createSignedInPerson, createStatement } from "../support/factories";
 
 /**
  * Thousands of random and mutated y-protocol messages, over many connections, while two good
@@ -260,12 +260,12 @@ it(
       console.error(`fuzz failed with FUZZ_SEED=${seed} (rerun: FUZZ_SEED=${seed} npx vitest run tests/faults/fuzz.test.ts)`);
     });
     const rnd = seededRandom(seed);
-    const { documentId, conferenceId, cookie } = await createTestDocument(db.sql);
+    const { documentId, conferenceId, cookie } = await createStatement(db.sql);
     const [aUser, bUser, writer, reader] = await Promise.all([
-      createSessionUser(db.sql, { conferenceId, role: "chair", name: "A" }),
-      createSessionUser(db.sql, { conferenceId, role: "chair", name: "B" }),
-      createSessionUser(db.sql, { conferenceId, role: "chair" }),
-      createSessionUser(db.sql, { conferenceId, role: "delegate" }),
+      createSignedInPerson(db.sql, { conferenceId, role: "chair", name: "A" }),
+      createSignedInPerson(db.sql, { conferenceId, role: "chair", name: "B" }),
+      createSignedInPerson(db.sql, { conferenceId, role: "chair" }),
+      createSignedInPerson(db.sql, { conferenceId, role: "delegate" }),
     ]);
     const a: TestClient = await connectSyncedClient(server.wsUrl, documentId, { cookie: aUser.cookie });
     const b: TestClient = await connectSyncedClient(server.wsUrl, documentId, { cookie: bUser.cookie });

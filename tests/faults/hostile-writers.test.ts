@@ -5,13 +5,13 @@ import { startTestServer, type TestServer } from "../support/server";
 import { connectSyncedClient, waitFor, type TestClient } from "../support/clients";
 import { encodeMessage, openRawSocket, rawRoundTrip, replicate, type RawSocket } from "../support/raw-socket";
 import { createNegotiation, type NegotiationFixture } from "../support/negotiation";
-import { createSessionUser } from "../support/sessions";
 import { seedFrom, seededRandom, type Random } from "../support/prng";
 import { withTimeout } from "../support/wait";
 import { clauseElements, statementFragment, storedDoc, statementText } from "../support/statement";
 import { SchemaGuard } from "../../server/collab/schema-guard";
 import { statementModel } from "../../server/collab/document-models";
 import { closeCodes } from "../../app/statement/protocol";
+import { createSignedInPerson } from "../support/factories";
 
 /**
  * Writers who try to damage the statement with well-formed Yjs updates (unknown and misplaced
@@ -283,7 +283,7 @@ it(
     for (const i of lockedIndexes)
       expect((await n.chair.post(`/documents/${n.documentId}/states`, { clauseId: n.clauses[i].id, state: "agreed" })).status).toBe(200);
     const honestIndexes = [0, n.clauses.length - 1];
-    const secretariat = await createSessionUser(db.sql, { conferenceId: n.conferenceId, role: "secretariat" });
+    const secretariat = await createSignedInPerson(db.sql, { conferenceId: n.conferenceId, role: "secretariat" });
     const typists: TestClient[] = [
       await connectSyncedClient(server.wsUrl, n.documentId, { cookie: n.chair.cookie }),
       await connectSyncedClient(server.wsUrl, n.documentId, { cookie: secretariat.cookie }),
@@ -335,7 +335,7 @@ it(
     await Promise.all(
       Array.from({ length: workers }, async (_, w) => {
         const rnd = seededRandom((seed + w * 7919) >>> 0);
-        const hostile = await createSessionUser(db.sql, { conferenceId: n.conferenceId, role: "secretariat" });
+        const hostile = await createSignedInPerson(db.sql, { conferenceId: n.conferenceId, role: "secretariat" });
         let conn = await open(hostile.cookie);
         while (done < totalOps) {
           done++;

@@ -1,10 +1,10 @@
 import { beforeAll, expect, it, onTestFailed } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startInstrumentedServer } from "../support/instrumented";
 import { connectClient, startTyping, waitFor, waitForConvergence, withTimeout, type TestClient, type Typist } from "../support/clients";
-import { createSessionUser } from "../support/sessions";
 import { seedFrom, seededRandom } from "../support/prng";
-import { clauseTexts, createTestDocument, sameContent, statementText, storedDoc } from "../support/statement";
+import { clauseTexts, sameContent, statementText, storedDoc } from "../support/statement";
+import { startInstrumentedServer } from "../support/server";
+import { createSignedInPerson, createStatement } from "../support/factories";
 
 /**
  * A plenary on a bad network: SOAK_CLIENTS (200) people on one statement for SOAK_SECONDS (120),
@@ -35,9 +35,9 @@ it(`${clientCount} clients dropping and reconnecting at random for ${soakSeconds
   // Each y-websocket provider adds a process "exit" listener in Node.
   process.setMaxListeners(clientCount + 50);
 
-  const { documentId, conferenceId, cookie } = await createTestDocument(db.sql);
+  const { documentId, conferenceId, cookie } = await createStatement(db.sql);
   const people = await Promise.all(
-    Array.from({ length: clientCount }, (_, i) => createSessionUser(db.sql, { conferenceId, role: i < typistCount ? "chair" : "delegate" })),
+    Array.from({ length: clientCount }, (_, i) => createSignedInPerson(db.sql, { conferenceId, role: i < typistCount ? "chair" : "delegate" })),
   );
   const server = await startInstrumentedServer({ databaseUrl: db.url });
 

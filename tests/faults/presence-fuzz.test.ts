@@ -4,12 +4,12 @@ import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { connectSyncedClient, startTyping, waitFor, type TestClient } from "../support/clients";
 import { awarenessUpdate, encodeMessage, openRawSocket, rawRoundTrip, type RawSocket } from "../support/raw-socket";
-import { createSessionUser } from "../support/sessions";
 import { seedFrom, seededRandom, type Random } from "../support/prng";
 import { withTimeout } from "../support/wait";
-import { caretAt, clauseTexts, createTestDocument, storedDoc } from "../support/statement";
+import { caretAt, clauseTexts, storedDoc } from "../support/statement";
 import { colorFor } from "../../app/statement/presence-colors";
 import { messageAwareness } from "../../app/statement/protocol";
+import { createSignedInPerson, createStatement } from "../support/factories";
 
 /**
  * Hostile presence: connections that send random awareness states (impersonating names and
@@ -76,8 +76,8 @@ it(
   async () => {
     onTestFailed(() => console.error(`presence fuzz failed with PRESENCE_SEED=${seed}`));
     const rnd = seededRandom(seed);
-    const { documentId, conferenceId, cookie } = await createTestDocument(db.sql);
-    const officer = await createSessionUser(db.sql, { conferenceId, role: "secretariat", name: "Honest secretariat" });
+    const { documentId, conferenceId, cookie } = await createStatement(db.sql);
+    const officer = await createSignedInPerson(db.sql, { conferenceId, role: "secretariat", name: "Honest secretariat" });
     const [{ chairId, chairName }] = await db.sql<{ chairId: string; chairName: string }[]>`
     select u.id as "chairId", u.name as "chairName" from users u join memberships m on m.user_id = u.id
     where m.conference_id = ${conferenceId} and m.role = 'chair'`;
@@ -85,12 +85,12 @@ it(
     const other = await connectSyncedClient(server.wsUrl, documentId, { cookie: officer.cookie });
     const honest: [TestClient, { name: string; color: string }][] = [
       [chair, { name: chairName, color: colorFor(chairId) }],
-      [other, { name: "Honest secretariat", color: colorFor(officer.userId) }],
+      [other, { name: "Honest secretariat", color: colorFor(officer.id) }],
     ];
     for (const [c, i] of honest) c.provider.awareness.setLocalState({ user: { name: i.name, color: i.color }, cursor: caretAt(c.doc, 1) });
     const hostileUsers = await Promise.all(
       Array.from({ length: parallel }, (_, i) =>
-        createSessionUser(db.sql, { conferenceId, role: i % 2 ? "observer" : "delegate", name: `Hostile ${i}` })
+        createSignedInPerson(db.sql, { conferenceId, role: i % 2 ? "observer" : "delegate", name: `Hostile ${i}` })
       )
     );
     const typists = [

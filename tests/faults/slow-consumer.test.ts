@@ -3,8 +3,8 @@ import { beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { connectSyncedClient, startTyping, waitFor, waitForConvergence, type TestClient } from "../support/clients";
-import { createSessionUser } from "../support/sessions";
-import { clauseTexts, createTestDocument, deleteInClause, typeInClause } from "../support/statement";
+import { clauseTexts, deleteInClause, typeInClause } from "../support/statement";
+import { createSignedInPerson, createStatement } from "../support/factories";
 
 /**
  * COLLAB_MAX_BUFFERED_BYTES: a client that stops reading (its socket paused, as a frozen tab or a
@@ -27,8 +27,8 @@ it(
   "disconnects a client that stops reading once its unsent output passes the bound; the others go on, and it resyncs later",
   { timeout: 120_000 },
   async () => {
-    const { documentId, conferenceId, cookie } = await createTestDocument(db.sql);
-    const others = await Promise.all([1, 2].map(() => createSessionUser(db.sql, { conferenceId, role: "chair" })));
+    const { documentId, conferenceId, cookie } = await createStatement(db.sql);
+    const others = await Promise.all([1, 2].map(() => createSignedInPerson(db.sql, { conferenceId, role: "chair" })));
     const a = await connectSyncedClient(server.wsUrl, documentId, { cookie });
     const b = await connectSyncedClient(server.wsUrl, documentId, { cookie: others[0].cookie });
     const slow = await connectSyncedClient(server.wsUrl, documentId, { cookie: others[1].cookie });

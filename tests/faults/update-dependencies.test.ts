@@ -8,7 +8,8 @@ import { startTestServer, type TestServer } from "../support/server";
 import { connectSyncedClient, roundTrip, waitFor, waitForConvergence, type TestClient } from "../support/clients";
 import { encodeMessage, openRawSocket, rawRoundTrip, replicate, type RawSocket } from "../support/raw-socket";
 import { withTimeout } from "../support/wait";
-import { createTestDocument, sameContent, statementText, storedDoc, typeInClause } from "../support/statement";
+import { sameContent, statementText, storedDoc, typeInClause } from "../support/statement";
+import { createStatement } from "../support/factories";
 
 /**
  * Updates that are well-formed Yjs but cannot be applied as they stand: some build on structures
@@ -32,7 +33,7 @@ let b: TestClient;
 let raw: RawSocket;
 
 beforeEach(async () => {
-  ({ documentId, cookie } = await createTestDocument(db.sql));
+  ({ documentId, cookie } = await createStatement(db.sql));
   b = await connectSyncedClient(server.wsUrl, documentId, { cookie });
   raw = openRawSocket(server.wsUrl, documentId, { cookie });
   await raw.opened;

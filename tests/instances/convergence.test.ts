@@ -3,7 +3,8 @@ import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { redisEnv } from "../support/redis";
 import { connectSyncedClient, startTyping, waitFor, waitForConvergence } from "../support/clients";
-import { clauseTexts, createTestDocument, sameContent, statementText, storedDoc, typeInClause } from "../support/statement";
+import { clauseTexts, sameContent, statementText, storedDoc, typeInClause } from "../support/statement";
+import { createStatement } from "../support/factories";
 
 let db: TestDatabase;
 let a: TestServer;
@@ -16,7 +17,7 @@ beforeAll(async () => {
 });
 
 it("clients on two instances editing at once converge, with every word of each in it", async () => {
-  const { documentId, cookie } = await createTestDocument(db.sql);
+  const { documentId, cookie } = await createStatement(db.sql);
   const [a1, a2, b1, b2] = await Promise.all([
     connectSyncedClient(a.wsUrl, documentId, { cookie }),
     connectSyncedClient(a.wsUrl, documentId, { cookie }),
@@ -47,7 +48,7 @@ it("clients on two instances editing at once converge, with every word of each i
 });
 
 it("a client joining on the other instance later gets the whole document, and edits keep flowing both ways", async () => {
-  const { documentId, cookie } = await createTestDocument(db.sql);
+  const { documentId, cookie } = await createStatement(db.sql);
   const a1 = await connectSyncedClient(a.wsUrl, documentId, { cookie });
   typeInClause(a1.doc, 2, " [before-b]");
   await waitForConvergence([a1]);

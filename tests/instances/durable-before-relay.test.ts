@@ -4,9 +4,10 @@ import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { redisEnv, tapDocumentChannel } from "../support/redis";
 import { connectSyncedClient, covers, describeStateVector, roundTrip, waitFor, waitForConvergence } from "../support/clients";
-import { createTestDocument, statementText, storedDoc, typeInClause } from "../support/statement";
+import { statementText, storedDoc, typeInClause } from "../support/statement";
 import { onCleanup } from "../support/cleanup";
 import { relayKinds } from "../../server/collab/redis-relay";
+import { createStatement } from "../support/factories";
 
 let db: TestDatabase;
 let a: TestServer;
@@ -20,7 +21,7 @@ beforeAll(async () => {
 });
 
 it("an edit reaches the other instance only once it is in PostgreSQL", async () => {
-  const { documentId, cookie } = await createTestDocument(db.sql);
+  const { documentId, cookie } = await createStatement(db.sql);
   const writer = await connectSyncedClient(a.wsUrl, documentId, { cookie });
   const reader = await connectSyncedClient(b.wsUrl, documentId, { cookie });
 

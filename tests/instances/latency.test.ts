@@ -3,7 +3,8 @@ import { createTestDatabase, type TestDatabase } from "../support/db";
 import { spawnServer } from "../support/server";
 import { redisEnv } from "../support/redis";
 import { connectSyncedClient, waitFor, waitForConvergence, type TestClient } from "../support/clients";
-import { clauseTexts, createTestDocument, typeInClause } from "../support/statement";
+import { clauseTexts, typeInClause } from "../support/statement";
+import { createStatement } from "../support/factories";
 
 let db: TestDatabase;
 
@@ -14,7 +15,7 @@ beforeAll(async () => {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 it("an edit reaches a client on the other instance within a few milliseconds of one on the same instance", async () => {
-  const { documentId, cookie } = await createTestDocument(db.sql);
+  const { documentId, cookie } = await createStatement(db.sql);
   const env = redisEnv();
   const [a, b] = await Promise.all([spawnServer({ databaseUrl: db.url, env }), spawnServer({ databaseUrl: db.url, env })]);
   const writer = await connectSyncedClient(a.wsUrl, documentId, { cookie });

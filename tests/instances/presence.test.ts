@@ -7,8 +7,9 @@ import { startTestServer, type TestServer } from "../support/server";
 import { redisEnv } from "../support/redis";
 import { connectSyncedClient, waitFor } from "../support/clients";
 import { encodeMessage, openRawSocket } from "../support/raw-socket";
-import { caretAt, createTestDocument } from "../support/statement";
+import { caretAt } from "../support/statement";
 import { messageAwareness, messageSync } from "../../app/statement/protocol";
+import { createStatement } from "../support/factories";
 
 let db: TestDatabase;
 let a: TestServer;
@@ -27,7 +28,7 @@ const stateOf = (client: { provider: { awareness: awarenessProtocol.Awareness } 
 const sameCaret = (a: Caret | null | undefined, b: Caret) => JSON.stringify(a) === JSON.stringify(b);
 
 it("presence of a client on one instance appears on the other, follows its changes, and disappears when it leaves", async () => {
-  const { documentId, cookie } = await createTestDocument(db.sql);
+  const { documentId, cookie } = await createStatement(db.sql);
   const onA = await connectSyncedClient(a.wsUrl, documentId, { cookie });
   onA.provider.awareness.setLocalStateField("cursor", caretAt(onA.doc, 1));
   // B opens the document only now: it asks A for the presence it missed.
@@ -50,7 +51,7 @@ it("presence of a client on one instance appears on the other, follows its chang
 });
 
 it("a connection on one instance cannot speak for a client of another instance", async () => {
-  const { documentId, cookie } = await createTestDocument(db.sql);
+  const { documentId, cookie } = await createStatement(db.sql);
   const onA = await connectSyncedClient(a.wsUrl, documentId, { cookie });
   const real = caretAt(onA.doc, 1);
   onA.provider.awareness.setLocalStateField("cursor", real);

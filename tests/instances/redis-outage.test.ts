@@ -3,7 +3,8 @@ import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { redisEnv, startRedisProxy, type RedisProxy } from "../support/redis";
 import { connectSyncedClient, startTyping, waitFor, waitForConvergence } from "../support/clients";
-import { createTestDocument, sameContent, statementText, storedDoc } from "../support/statement";
+import { sameContent, statementText, storedDoc } from "../support/statement";
+import { createStatement } from "../support/factories";
 
 let db: TestDatabase;
 let proxy: RedisProxy;
@@ -18,7 +19,7 @@ beforeAll(async () => {
 });
 
 it("while Redis is unreachable each instance keeps serving its clients; once it is back, everything converges", async () => {
-  const { documentId, cookie } = await createTestDocument(db.sql);
+  const { documentId, cookie } = await createStatement(db.sql);
   const a1 = await connectSyncedClient(a.wsUrl, documentId, { cookie });
   const a2 = await connectSyncedClient(a.wsUrl, documentId, { cookie });
   const b1 = await connectSyncedClient(b.wsUrl, documentId, { cookie });
@@ -32,7 +33,7 @@ it("while Redis is unreachable each instance keeps serving its clients; once it 
   await Promise.all([typeA.done, typeB.done]);
   await waitFor(() => a1.isSaved() && b1.isSaved(), { what: "both writers' edits to be stored during the outage" });
   // A new client can still join (a room that is not open yet loads without Redis).
-  const { documentId: other, cookie: otherCookie } = await createTestDocument(db.sql);
+  const { documentId: other, cookie: otherCookie } = await createStatement(db.sql);
   const late = await connectSyncedClient(b.wsUrl, other, { cookie: otherCookie });
   expect(statementText(late.doc)).toContain("We, the participants");
 

@@ -14,7 +14,8 @@ import {
   withTimeout,
   type TestClient,
 } from "../support/clients";
-import { createTestDocument, sameContent, statementText, storedDoc } from "../support/statement";
+import { sameContent, statementText, storedDoc } from "../support/statement";
+import { createStatement } from "../support/factories";
 
 let db: TestDatabase;
 
@@ -23,7 +24,7 @@ beforeAll(async () => {
 });
 
 it("when one of two instances is SIGKILLed while clients on both type, its clients move to the other and nothing is lost", async () => {
-  const { documentId, cookie } = await createTestDocument(db.sql);
+  const { documentId, cookie } = await createStatement(db.sql);
   const env = redisEnv();
   const [doomed, survivor] = await Promise.all([spawnServer({ databaseUrl: db.url, env }), spawnServer({ databaseUrl: db.url, env })]);
   const onDoomed = await Promise.all([0, 1, 2].map(() => connectSyncedClient(doomed.wsUrl, documentId, { cookie })));

@@ -8,9 +8,10 @@ import { startTestServer, type TestServer } from "../support/server";
 import { redisEnv } from "../support/redis";
 import { onCleanup } from "../support/cleanup";
 import { connectSyncedClient, waitFor } from "../support/clients";
-import { createTestDocument, statementText, storedDoc, typeInClause } from "../support/statement";
+import { statementText, storedDoc, typeInClause } from "../support/statement";
 import { appendUpdates } from "../../server/queries/document-state";
 import { encodeRelayMessage, relayKinds } from "../../server/collab/redis-relay";
+import { createStatement } from "../support/factories";
 
 let db: TestDatabase;
 let server: TestServer;
@@ -23,7 +24,7 @@ beforeAll(async () => {
 });
 
 it("when another instance goes silent, what it stored without publishing is reloaded and its clients' presence dropped", async () => {
-  const { documentId, cookie } = await createTestDocument(db.sql);
+  const { documentId, cookie } = await createStatement(db.sql);
   const client = await connectSyncedClient(server.wsUrl, documentId, { cookie });
 
   // A pretend instance: it says it is alive, and one of its clients is present in the document.

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { createSessionUser } from "../support/sessions";
-import { createTestDocument } from "../support/statement";
+import { createSignedInPerson, createStatement } from "../support/factories";
 import { storedStatement } from "../../server/negotiation/statement";
 import { Refusal } from "../../server/negotiation/refusal";
 import type { Actor } from "../../server/negotiation/actor";
@@ -31,8 +30,8 @@ let delegate: Actor;
 let observer: Actor;
 
 const actor = async (role: Role): Promise<Actor> => {
-  const p = await createSessionUser(db.sql, { conferenceId, role });
-  return { userId: p.userId, role, delegationId: p.delegationId, isChair: role === "chair" };
+  const p = await createSignedInPerson(db.sql, { conferenceId, role });
+  return { userId: p.id, role, delegationId: p.delegationId, isChair: role === "chair" };
 };
 const auditCount = async () =>
   Number((await db.sql<{ n: string }[]>`select count(*) as n from audit_log where document_id = ${documentId}`)[0].n);
@@ -60,7 +59,7 @@ async function oneAuditEntry<T>(run: () => Promise<T>): Promise<T> {
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  ({ documentId, conferenceId } = await createTestDocument(db.sql));
+  ({ documentId, conferenceId } = await createStatement(db.sql));
   clauseId = (await storedStatement(db.sql, documentId)).clauses[0].id!;
   [chair, delegate, observer] = [await actor("chair"), await actor("delegate"), await actor("observer")];
 });

@@ -1,39 +1,29 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
-import { createSessionUser } from "../support/sessions";
-import { clauseTexts, createTestDocument, deleteInClause, storedDoc, typeInClause } from "../support/statement";
+import { expect, it, type FileFixtures } from "../support/fixtures";
+import { clauseTexts, deleteInClause, storedDoc, typeInClause } from "../support/statement";
 import { connectSyncedClient, waitFor, waitForConvergence } from "../support/clients";
 import { anchorOnWord, anchoredText, commentsPoster } from "../support/comments";
 import { loadCommentThreads } from "../../server/negotiation/comments";
+import { createSignedInPerson, createStatement } from "../support/factories";
 
 /**
  * An anchor is a pair of Yjs relative positions: it follows the text through everyone's edits,
  * and when the anchored text is deleted the thread is orphaned. Edits come from real y-websocket
  * clients; what the page shows comes from the stored statement.
  */
-let db: TestDatabase;
-let server: TestServer;
 let documentId: string;
 let chairCookie: string;
 let delegate: { userId: string; post: ReturnType<typeof commentsPoster> };
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  const fixture = await createTestDocument(db.sql);
+it.beforeAll(async ({ db, server }) => {
+  const fixture = await createStatement(db.sql);
   documentId = fixture.documentId;
   chairCookie = fixture.cookie;
-  const u = await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "delegate" });
-  delegate = { userId: u.userId, post: commentsPoster(server.url, documentId, u.cookie) };
+  const u = await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "delegate" });
+  delegate = { userId: u.id, post: commentsPoster(server.url, documentId, u.cookie) };
 });
 
-afterAll(async () => {
-  await server?.close();
-});
-
-const thread = async (id: string) => (await loadCommentThreads(db.sql, documentId, delegate.userId)).find((t) => t.id === id)!;
-const storedText = async (anchor: { start: string; end: string }) => {
+const thread = async ({ db }: Pick<FileFixtures, "db">, id: string) => (await loadCommentThreads(db.sql, documentId, delegate.userId)).find((t) => t.id === id)!;
+const storedText = async ({ db }: Pick<FileFixtures, "db">, anchor: { start: string; end: string }) => {
   const doc = await storedDoc(db.sql, documentId);
   try {
     return anchoredText(doc, anchor);
@@ -42,7 +32,7 @@ const storedText = async (anchor: { start: string; end: string }) => {
   }
 };
 
-it("follows the text when a client inserts before it, and is orphaned when a client deletes it", async () => {
+it("follows the text when a client inserts before it, and is orphaned when a client deletes it", async ({ db, server }) => {
   const editor = await connectSyncedClient(server.wsUrl, documentId, { cookie: chairCookie });
   const reader = await connectSyncedClient(server.wsUrl, documentId, { cookie: chairCookie });
   const anchor = anchorOnWord(editor.doc, 1, "outcomes");
@@ -55,24 +45,24 @@ it("follows the text when a client inserts before it, and is orphaned when a cli
   typeInClause(editor.doc, 1, "Further ", 0);
   await waitForConvergence([editor, reader]);
   expect(clauseTexts(editor.doc)[1].indexOf("outcomes")).toBe(before + "Further ".length);
-  expect(await storedText(anchor)).toBe("outcomes");
+  expect(await storedText({ db }, anchor)).toBe("outcomes");
   expect(anchoredText(reader.doc, anchor)).toBe("outcomes");
-  expect((await thread(id)).orphaned).toBe(false);
+  expect((await thread({ db }, id)).orphaned).toBe(false);
 
   // Typing inside the range widens it: the anchor is on text, not on a count of characters.
   const inside = clauseTexts(editor.doc)[1].indexOf("outcomes") + "out".length;
   typeInClause(editor.doc, 1, "-", inside);
   await waitForConvergence([editor, reader]);
-  expect(await storedText(anchor)).toBe("out-comes");
+  expect(await storedText({ db }, anchor)).toBe("out-comes");
 
   // The chair deletes the anchored word: the thread is orphaned, its quote kept.
   const at = clauseTexts(editor.doc)[1].indexOf("out-comes");
   deleteInClause(editor.doc, 1, at, "out-comes".length);
   await waitForConvergence([editor, reader]);
   expect(clauseTexts(reader.doc)[1]).not.toContain("out-comes");
-  await waitFor(async () => (await thread(id)).orphaned, { what: "the thread to be orphaned" });
+  await waitFor(async () => (await thread({ db }, id)).orphaned, { what: "the thread to be orphaned" });
   expect(anchoredText(reader.doc, anchor)).toBeNull();
-  expect((await thread(id)).anchor?.quote).toBe("outcomes");
+  expect((await thread({ db }, id)).anchor?.quote).toBe("outcomes");
 
   // A new anchor on the deleted text is refused.
   const stale = await delegate.post({ intent: "create", clauseId: anchor.clauseId, anchorStart: anchor.start, anchorEnd: anchor.end, body: "Late" });
@@ -80,18 +70,18 @@ it("follows the text when a client inserts before it, and is orphaned when a cli
   expect(stale.data!.errors!.anchor).toBeDefined();
 });
 
-it("a deleted clause orphans the threads anchored in it", async () => {
+it("a deleted clause orphans the threads anchored in it", async ({ db, server }) => {
   const editor = await connectSyncedClient(server.wsUrl, documentId, { cookie: chairCookie });
   const anchor = anchorOnWord(editor.doc, 3, "concern");
   const created = await delegate.post({ intent: "create", clauseId: anchor.clauseId, anchorStart: anchor.start, anchorEnd: anchor.end, body: "On concern" });
   const id = created.data!.threadId!;
-  expect((await thread(id)).orphaned).toBe(false);
+  expect((await thread({ db }, id)).orphaned).toBe(false);
   // Delete the whole clause element from the preamble, as the editor's "delete clause" does.
   editor.doc.transact(() => {
     const preamble = editor.doc.getXmlFragment("default").toArray().find((n) => (n as { nodeName?: string }).nodeName === "preamble") as import("yjs").XmlElement;
     preamble.delete(3, 1);
   });
   // A deletion adds no item (the clock stays), so "saved" cannot tell; the stored text can.
-  await waitFor(async () => (await thread(id)).orphaned, { what: "the thread to be orphaned" });
-  expect(await storedText(anchor)).toBeNull();
+  await waitFor(async () => (await thread({ db }, id)).orphaned, { what: "the thread to be orphaned" });
+  expect(await storedText({ db }, anchor)).toBeNull();
 });

@@ -1,30 +1,24 @@
+import { describe, expect, it } from "../support/fixtures";
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
-import { createSessionUser } from "../support/sessions";
-import { createTestDocument } from "../support/statement";
-import { buildProposal, getPage, negotiationFixture, shownProposals, type NegotiationFixture } from "../support/negotiation-factories";
+import { createProposal, createSignedInPerson, createStatement } from "../support/factories";
+import { getPage } from "../support/http";
+import { createDelegatesFixture, type DelegatesFixture, shownProposals } from "../support/negotiation";
 
-let db: TestDatabase;
-let server: TestServer;
-let f: NegotiationFixture;
+let f: DelegatesFixture;
 let draftDocumentId: string;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  f = await negotiationFixture(db.sql);
+it.beforeAll(async ({ db }) => {
+  f = await createDelegatesFixture(db.sql);
   const { Norway } = f.delegates;
   // P1 submitted by Norway; P2 Norway's draft; P3 the chair's draft compromise.
-  await buildProposal(db.sql, {
+  await createProposal(db.sql, {
     documentId: f.documentId,
     createdBy: Norway.userId,
     delegationId: Norway.delegationId,
     clauseId: f.ids.OP2,
     text: "Submitted words",
   });
-  await buildProposal(db.sql, {
+  await createProposal(db.sql, {
     documentId: f.documentId,
     createdBy: Norway.userId,
     delegationId: Norway.delegationId,
@@ -32,7 +26,7 @@ beforeAll(async () => {
     status: "draft",
     text: "Secret draft wording",
   });
-  await buildProposal(db.sql, {
+  await createProposal(db.sql, {
     documentId: f.documentId,
     createdBy: f.chair.userId,
     delegationId: null,
@@ -45,15 +39,10 @@ beforeAll(async () => {
   >`select text_document_id as "draftDocumentId" from proposals where number = 2`;
 });
 
-afterAll(async () => {
-  await server?.close();
-  await db?.drop();
-});
-
 const path = () => `/documents/${f.documentId}/compilation`;
 
 describe("who sees what in the compilation", () => {
-  it("shows a delegation's draft to its own delegates, with the draft's text", async () => {
+  it("shows a delegation's draft to its own delegates, with the draft's text", async ({ server }) => {
     const { status, html } = await getPage(server.url, path(), f.delegates.Norway.cookie);
     expect(status).toBe(200);
     expect(shownProposals(html)).toEqual(["P1", "P2"]);
@@ -61,7 +50,7 @@ describe("who sees what in the compilation", () => {
     expect(html).toContain(">Draft<");
   });
 
-  it("hides drafts from other delegations and observers, and does not count them", async () => {
+  it("hides drafts from other delegations and observers, and does not count them", async ({ server }) => {
     for (const cookie of [f.delegates.France.cookie, f.observer.cookie]) {
       const { status, html } = await getPage(server.url, path(), cookie);
       expect(status).toBe(200);
@@ -72,16 +61,16 @@ describe("who sees what in the compilation", () => {
     }
   });
 
-  it("shows the chair's draft compromise to the chair only", async () => {
+  it("shows the chair's draft compromise to the chair only", async ({ server }) => {
     const { html } = await getPage(server.url, path(), f.chair.cookie);
     expect(shownProposals(html)).toEqual(["P1", "P3"]);
     expect(html).toContain("Chair compromise");
     expect(html).not.toContain("Secret draft wording");
   });
 
-  it("answers 404 to someone from another conference, and to forged or non-statement document ids", async () => {
-    const other = await createTestDocument(db.sql);
-    const outsider = await createSessionUser(db.sql, { conferenceId: other.conferenceId, role: "secretariat" });
+  it("answers 404 to someone from another conference, and to forged or non-statement document ids", async ({ db, server }) => {
+    const other = await createStatement(db.sql);
+    const outsider = await createSignedInPerson(db.sql, { conferenceId: other.conferenceId, role: "secretariat" });
     expect((await getPage(server.url, path(), outsider.cookie)).status).toBe(404);
     expect((await getPage(server.url, `/documents/${randomUUID()}/compilation`, f.chair.cookie)).status).toBe(404);
     expect((await getPage(server.url, `/documents/not-a-uuid/compilation`, f.chair.cookie)).status).toBe(404);
@@ -89,7 +78,7 @@ describe("who sees what in the compilation", () => {
     expect((await getPage(server.url, `/documents/${draftDocumentId}/compilation`, f.delegates.Norway.cookie)).status).toBe(404);
   });
 
-  it("sends someone signed out to sign in", async () => {
+  it("sends someone signed out to sign in", async ({ server }) => {
     const res = await getPage(server.url, path(), null);
     expect(res.status).toBe(302);
   });

@@ -1,29 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
-import {
-  buildClauseState,
-  buildPosition,
-  buildProposal,
-  compilationEntries,
-  getPage,
-  negotiationFixture,
-  type NegotiationFixture,
-} from "../support/negotiation-factories";
+import { describe, expect, it } from "../support/fixtures";
+import { createClauseState, createPosition, createProposal } from "../support/factories";
+import { compilationEntries, createDelegatesFixture, type DelegatesFixture } from "../support/negotiation";
+import { getPage } from "../support/http";
 
-let db: TestDatabase;
-let server: TestServer;
-let f: NegotiationFixture;
+let f: DelegatesFixture;
 let html: string;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  f = await negotiationFixture(db.sql);
+it.beforeAll(async ({ db, server }) => {
+  f = await createDelegatesFixture(db.sql);
   const { Norway, France, Germany } = f.delegates;
   const base = { documentId: f.documentId };
   // P1: Norway would replace OP2's opening; France co-sponsors, Germany objects.
-  const p1 = await buildProposal(db.sql, {
+  const p1 = await createProposal(db.sql, {
     ...base,
     createdBy: Norway.userId,
     delegationId: Norway.delegationId,
@@ -32,8 +20,8 @@ beforeAll(async () => {
     baseText: "Urge all States to act now",
     text: "Call upon all States to act now",
   });
-  await buildPosition(db.sql, { proposalId: p1.id, delegationId: France.delegationId, position: "cosponsor", userId: France.userId });
-  await buildPosition(db.sql, {
+  await createPosition(db.sql, { proposalId: p1.id, delegationId: France.delegationId, position: "cosponsor", userId: France.userId });
+  await createPosition(db.sql, {
     proposalId: p1.id,
     delegationId: Germany.delegationId,
     position: "object",
@@ -41,7 +29,7 @@ beforeAll(async () => {
     reason: "Too vague",
   });
   // P2: France would delete OP3. P3: Germany proposes a clause after OP4. P4: Norway asks to retain OP5.
-  await buildProposal(db.sql, {
+  await createProposal(db.sql, {
     ...base,
     createdBy: France.userId,
     delegationId: France.delegationId,
@@ -49,7 +37,7 @@ beforeAll(async () => {
     clauseId: f.ids.OP3,
     baseText: f.texts.OP3,
   });
-  await buildProposal(db.sql, {
+  await createProposal(db.sql, {
     ...base,
     createdBy: Germany.userId,
     delegationId: Germany.delegationId,
@@ -57,7 +45,7 @@ beforeAll(async () => {
     clauseId: f.ids.OP4,
     text: "Invite all donors to pledge",
   });
-  const p4 = await buildProposal(db.sql, {
+  const p4 = await createProposal(db.sql, {
     ...base,
     createdBy: Norway.userId,
     delegationId: Norway.delegationId,
@@ -65,9 +53,9 @@ beforeAll(async () => {
     clauseId: f.ids.OP5,
     baseText: f.texts.OP5,
   });
-  await buildPosition(db.sql, { proposalId: p4.id, delegationId: Germany.delegationId, position: "support", userId: Germany.userId });
+  await createPosition(db.sql, { proposalId: p4.id, delegationId: Germany.delegationId, position: "support", userId: Germany.userId });
   // P5: the chair's accepted addition created the clause now after OP6 (the demo's OP7): provisional.
-  await buildProposal(db.sql, {
+  await createProposal(db.sql, {
     ...base,
     createdBy: f.chair.userId,
     kind: "add",
@@ -76,16 +64,11 @@ beforeAll(async () => {
     newClauseId: f.ids.OP7,
     text: f.texts.OP7,
   });
-  await buildClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP1, state: "agreed", userId: f.chair.userId });
-  await buildClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP6, state: "under_negotiation", userId: f.chair.userId });
+  await createClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP1, state: "agreed", userId: f.chair.userId });
+  await createClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP6, state: "under_negotiation", userId: f.chair.userId });
   const page = await getPage(server.url, `/documents/${f.documentId}/compilation`, f.delegates.France.cookie);
   expect(page.status).toBe(200);
   html = page.html;
-});
-
-afterAll(async () => {
-  await server?.close();
-  await db?.drop();
 });
 
 const entry = (label: string) => compilationEntries(html).find((e) => e.label === label)!;
@@ -152,7 +135,7 @@ describe("the compilation", () => {
     expect(rows).toEqual(["France: 1", "Germany: 1", "Norway: 2", "The Chair: 1"]);
   });
 
-  it("is linked from the statement page and the conference page", async () => {
+  it("is linked from the statement page and the conference page", async ({ server }) => {
     const statement = await getPage(server.url, `/documents/${f.documentId}`, f.observer.cookie);
     expect(statement.html).toContain(`href="/documents/${f.documentId}/compilation"`);
     const conference = await getPage(server.url, `/conferences/${f.conferenceId}`, f.observer.cookie);

@@ -1,18 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { buildClauseState, buildProposal, negotiationFixture, type NegotiationFixture } from "../support/negotiation-factories";
 import { negotiationMarks } from "../../server/negotiation/marks";
 import { findDocument } from "../../server/queries/documents";
 import { readStatement } from "../../server/negotiation/statement";
+import { createClauseState, createProposal } from "../support/factories";
+import { createDelegatesFixture, type DelegatesFixture } from "../support/negotiation";
 
 const provisionalOf = async (documentId: string) => (await negotiationMarks(db.sql, (await findDocument(db.sql, documentId))!)).provisional;
 
 let db: TestDatabase;
-let f: NegotiationFixture;
+let f: DelegatesFixture;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  f = await negotiationFixture(db.sql);
+  f = await createDelegatesFixture(db.sql);
 });
 
 afterAll(async () => {
@@ -22,7 +23,7 @@ afterAll(async () => {
 describe("provisional clauses", () => {
   it("are the clauses created by accepted additions, until agreed or adopted", async () => {
     const add = (status: "accepted" | "rejected" | "submitted", newClauseId: string | null, after: string) =>
-      buildProposal(db.sql, { documentId: f.documentId, createdBy: f.chair.userId, kind: "add", clauseId: after, status, newClauseId });
+      createProposal(db.sql, { documentId: f.documentId, createdBy: f.chair.userId, kind: "add", clauseId: after, status, newClauseId });
     await add("accepted", f.ids.OP3, f.ids.OP2);
     await add("accepted", f.ids.OP6, f.ids.OP5);
     await add("rejected", null, f.ids.OP1);
@@ -37,7 +38,7 @@ describe("provisional clauses", () => {
     expect(await labels()).toEqual(["OP1", "OP2", "OP2 bis", "OP3", "OP4", "OP4 bis", "OP5"]);
 
     // Agreed: final, numbered again.
-    await buildClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP3, state: "agreed" });
+    await createClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.OP3, state: "agreed" });
     expect([...(await provisionalOf(f.documentId))]).toEqual([f.ids.OP6]);
     expect(await labels()).toEqual(["OP1", "OP2", "OP3", "OP4", "OP5", "OP5 bis", "OP6"]);
 

@@ -1,33 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
-import { createSessionUser, sessionCookieFor } from "../support/sessions";
-import { createTestDocument } from "../support/statement";
-import { csrfFromHtml, request } from "../support/auth";
+import { describe, expect, it, type FileFixtures } from "../support/fixtures";
 import { waitFor } from "../support/wait";
 import { publishNegotiationEvent } from "../../server/negotiation/events";
 import { publishAccessEvent } from "../../server/auth/access-events";
+import { createSignedInPerson, createStatement, sessionCookieFor } from "../support/factories";
+import { csrfFromHtml, request } from "../support/http";
 
 /**
  * The negotiation event stream carries objections and their reasons, so it must end for someone
  * who may no longer see the statement, on the same notification that closes their WebSockets.
  */
-let db: TestDatabase;
-let server: TestServer;
-let doc: Awaited<ReturnType<typeof createTestDocument>>;
+let doc: Awaited<ReturnType<typeof createStatement>>;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  doc = await createTestDocument(db.sql);
-});
-
-afterAll(async () => {
-  await server?.close();
+it.beforeAll(async ({ db }) => {
+  doc = await createStatement(db.sql);
 });
 
 /** Opens the stream through the real server and collects its events; `ended` resolves when the server ends it. */
-async function openStream(cookie: string) {
+async function openStream({ server }: Pick<FileFixtures, "server">, cookie: string) {
   const res = await fetch(`${server.url}/documents/${doc.documentId}/events`, { headers: { cookie } });
   expect(res.status).toBe(200);
   const events: { topic: string; notice: string | null }[] = [];
@@ -62,56 +51,56 @@ async function openStream(cookie: string) {
 const broken = { topic: "silence" as const, notice: "Silence broken by Norway: our reasons" };
 
 /** Publishes an event and waits until a stream that stays open (the witness) has it. */
-async function publishSeenBy(witness: Awaited<ReturnType<typeof openStream>>) {
+async function publishSeenBy({ db }: Pick<FileFixtures, "db">, witness: Awaited<ReturnType<typeof openStream>>) {
   const before = witness.events.length;
   await publishNegotiationEvent(db.sql, { documentId: doc.documentId, ...broken });
   await waitFor(() => witness.events.length === before + 1);
 }
 
 describe("the event stream of someone who loses access", () => {
-  it("ends when they are removed from the conference, and nothing more reaches them", async () => {
-    const secretariat = await createSessionUser(db.sql, { conferenceId: doc.conferenceId, role: "secretariat" });
-    const delegate = await createSessionUser(db.sql, { conferenceId: doc.conferenceId, role: "delegate" });
-    const removed = await openStream(delegate.cookie);
-    const witness = await openStream(doc.cookie);
-    await publishSeenBy(witness);
+  it("ends when they are removed from the conference, and nothing more reaches them", async ({ db, server }) => {
+    const secretariat = await createSignedInPerson(db.sql, { conferenceId: doc.conferenceId, role: "secretariat" });
+    const delegate = await createSignedInPerson(db.sql, { conferenceId: doc.conferenceId, role: "delegate" });
+    const removed = await openStream({ server }, delegate.cookie);
+    const witness = await openStream({ server }, doc.cookie);
+    await publishSeenBy({ db }, witness);
     await waitFor(() => removed.events.length === 1);
 
     const peoplePage = `/conferences/${doc.conferenceId}/people`;
     const csrf = csrfFromHtml((await request(`${server.url}${peoplePage}`, { headers: { Cookie: secretariat.cookie } })).body);
     const res = await request(`${server.url}${peoplePage}`, {
       headers: { Cookie: secretariat.cookie },
-      form: { csrf, intent: "remove", userId: delegate.userId },
+      form: { csrf, intent: "remove", userId: delegate.id },
     });
     expect(res.status).toBeLessThan(400);
 
     await waitFor(() => removed.isEnded());
-    await publishSeenBy(witness);
+    await publishSeenBy({ db }, witness);
     expect(removed.events).toHaveLength(1);
     expect(witness.isEnded()).toBe(false);
   });
 
-  it("ends when they sign out, for that session only", async () => {
-    const observer = await createSessionUser(db.sql, { conferenceId: doc.conferenceId, role: "observer" });
-    const signedOut = await openStream(observer.cookie);
+  it("ends when they sign out, for that session only", async ({ db, server }) => {
+    const observer = await createSignedInPerson(db.sql, { conferenceId: doc.conferenceId, role: "observer" });
+    const signedOut = await openStream({ server }, observer.cookie);
     // The same person, signed in on another device.
-    const witness = await openStream(await sessionCookieFor(db.sql, observer.userId));
+    const witness = await openStream({ server }, await sessionCookieFor(db.sql, observer.id));
 
     const res = await request(`${server.url}/logout`, { method: "POST", headers: { Cookie: observer.cookie } });
     expect(res.status).toBe(302);
 
     await waitFor(() => signedOut.isEnded());
-    await publishSeenBy(witness);
+    await publishSeenBy({ db }, witness);
     expect(signedOut.events).toEqual([]);
     expect(witness.isEnded()).toBe(false);
   });
-  it("ends every stream of a person whose sessions all end, on any instance (the NOTIFY)", async () => {
-    const delegate = await createSessionUser(db.sql, { conferenceId: doc.conferenceId, role: "delegate" });
-    const tabs = [await openStream(delegate.cookie), await openStream(delegate.cookie)];
-    const witness = await openStream(doc.cookie);
-    await publishAccessEvent(db.sql, { type: "user-sessions-ended", userId: delegate.userId });
+  it("ends every stream of a person whose sessions all end, on any instance (the NOTIFY)", async ({ db, server }) => {
+    const delegate = await createSignedInPerson(db.sql, { conferenceId: doc.conferenceId, role: "delegate" });
+    const tabs = [await openStream({ server }, delegate.cookie), await openStream({ server }, delegate.cookie)];
+    const witness = await openStream({ server }, doc.cookie);
+    await publishAccessEvent(db.sql, { type: "user-sessions-ended", userId: delegate.id });
     await waitFor(() => tabs.every((t) => t.isEnded()));
-    await publishSeenBy(witness);
+    await publishSeenBy({ db }, witness);
     for (const t of tabs) expect(t.events).toEqual([]);
   });
 });

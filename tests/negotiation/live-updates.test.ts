@@ -1,36 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it, type FileFixtures } from "../support/fixtures";
 import * as Y from "yjs";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
-import { createSessionUser } from "../support/sessions";
-import { clauseTexts, createTestDocument, typeInClause } from "../support/statement";
+import { clauseTexts, typeInClause } from "../support/statement";
 import { connectSyncedClient } from "../support/clients";
 import { waitFor } from "../support/wait";
 import { publishNegotiationEvent } from "../../server/negotiation/events";
 import { createDocument } from "../../server/queries/documents";
 import { readStatement } from "../../server/negotiation/statement";
+import { createSignedInPerson, createStatement } from "../support/factories";
 
 /**
  * Negotiation changes reach every page showing the statement through a Server-Sent Events
  * stream, authenticated like the routes; the server can change a document itself through the
  * same durable path as a client.
  */
-let db: TestDatabase;
-let server: TestServer;
-let doc: Awaited<ReturnType<typeof createTestDocument>>;
+let doc: Awaited<ReturnType<typeof createStatement>>;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  doc = await createTestDocument(db.sql);
-});
-
-afterAll(async () => {
-  await server?.close();
+it.beforeAll(async ({ db }) => {
+  doc = await createStatement(db.sql);
 });
 
 /** Opens the stream and collects its events until `close`. */
-async function openStream(documentId: string, cookie?: string) {
+async function openStream({ server }: Pick<FileFixtures, "server">, documentId: string, cookie?: string) {
   const controller = new AbortController();
   const res = await fetch(`${server.url}/documents/${documentId}/events`, { headers: cookie ? { cookie } : {}, signal: controller.signal });
   const events: { topic: string; notice: string | null }[] = [];
@@ -61,27 +51,27 @@ async function openStream(documentId: string, cookie?: string) {
 }
 
 describe("the live event stream", () => {
-  it("is refused without a session (401) and to people outside the conference (404)", async () => {
-    expect((await openStream(doc.documentId)).res.status).toBe(401);
-    const other = await createTestDocument(db.sql);
-    const outsider = await createSessionUser(db.sql, { conferenceId: other.conferenceId, role: "chair" });
-    expect((await openStream(doc.documentId, outsider.cookie)).res.status).toBe(404);
-    expect((await openStream("not-a-uuid", outsider.cookie)).res.status).toBe(404);
+  it("is refused without a session (401) and to people outside the conference (404)", async ({ db, server }) => {
+    expect((await openStream({ server }, doc.documentId)).res.status).toBe(401);
+    const other = await createStatement(db.sql);
+    const outsider = await createSignedInPerson(db.sql, { conferenceId: other.conferenceId, role: "chair" });
+    expect((await openStream({ server }, doc.documentId, outsider.cookie)).res.status).toBe(404);
+    expect((await openStream({ server }, "not-a-uuid", outsider.cookie)).res.status).toBe(404);
   });
 
-  it("is not offered for a proposal's drafting document", async () => {
+  it("is not offered for a proposal's drafting document", async ({ db, server }) => {
     const drafting = await createDocument(db.sql, doc.conferenceId, "P1", "proposal");
-    expect((await openStream(drafting.id, doc.cookie)).res.status).toBe(404);
+    expect((await openStream({ server }, drafting.id, doc.cookie)).res.status).toBe(404);
     const page = await fetch(`${server.url}/documents/${drafting.id}`, { headers: { cookie: doc.cookie }, redirect: "manual" });
     expect(page.status).toBe(404);
   });
 
-  it("delivers an event published by any instance to every open stream of that statement, and only of it", async () => {
-    const observer = await createSessionUser(db.sql, { conferenceId: doc.conferenceId, role: "observer" });
-    const a = await openStream(doc.documentId, observer.cookie);
-    const b = await openStream(doc.documentId, doc.cookie);
-    const other = await createTestDocument(db.sql);
-    const c = await openStream(other.documentId, other.cookie);
+  it("delivers an event published by any instance to every open stream of that statement, and only of it", async ({ db, server }) => {
+    const observer = await createSignedInPerson(db.sql, { conferenceId: doc.conferenceId, role: "observer" });
+    const a = await openStream({ server }, doc.documentId, observer.cookie);
+    const b = await openStream({ server }, doc.documentId, doc.cookie);
+    const other = await createStatement(db.sql);
+    const c = await openStream({ server }, other.documentId, other.cookie);
     expect([a.res.status, b.res.status, c.res.headers.get("content-type")]).toEqual([200, 200, "text/event-stream"]);
     await waitFor(() => server.concord.live.count() === 3);
     await publishNegotiationEvent(db.sql, { documentId: doc.documentId, topic: "silence", notice: "Silence broken by Norway" });
@@ -94,7 +84,7 @@ describe("the live event stream", () => {
 });
 
 describe("a change made by the server", () => {
-  it("is stored, then reaches everyone connected, as one update", async () => {
+  it("is stored, then reaches everyone connected, as one update", async ({ db, server }) => {
     const client = await connectSyncedClient(server.wsUrl, doc.documentId, { cookie: doc.cookie });
     const before = clauseTexts(client.doc);
     await server.concord.collab.changeDocument(doc.documentId, (ydoc) => typeInClause(ydoc, 0, " (accepted)"));
@@ -106,8 +96,8 @@ describe("a change made by the server", () => {
     client.destroy();
   });
 
-  it("works when nobody has the document open, and leaves no room behind", async () => {
-    const fresh = await createTestDocument(db.sql);
+  it("works when nobody has the document open, and leaves no room behind", async ({ db, server }) => {
+    const fresh = await createStatement(db.sql);
     await server.concord.collab.changeDocument(fresh.documentId, (ydoc) => typeInClause(ydoc, 1, " [server]"));
     await waitFor(() => !server.concord.collab.rooms.has(fresh.documentId));
     const stored = await readStatement(db.sql, fresh.documentId);

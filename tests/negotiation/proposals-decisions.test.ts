@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "../support/fixtures";
 import { createProposalFixture, rewriteDraft, type ProposalFixture } from "../support/proposals";
 import { connectSyncedClient, waitFor, type TestClient } from "../support/clients";
 import { clauseElements, clauseTexts, storedDoc } from "../support/statement";
@@ -13,8 +13,8 @@ let clauses: Record<string, string>;
 /** An observer's statement, open since before any decision. */
 let watcher: TestClient;
 
-beforeAll(async () => {
-  f = await createProposalFixture();
+it.beforeAll(async ({ db, server }) => {
+  f = await createProposalFixture({ db, server });
   clauses = await f.clauseIds();
   watcher = await connectSyncedClient(f.server.wsUrl, f.documentId, { cookie: f.people.observer.cookie });
 });

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "../support/fixtures";
 import { createProposalFixture, draftParagraphs, rewriteDraft, type ProposalFixture } from "../support/proposals";
 import { connectSyncedClient, waitFor } from "../support/clients";
 import { upgradeStatus } from "../support/raw-socket";
@@ -13,8 +13,8 @@ import { readDraft } from "../../server/negotiation/statement";
 let f: ProposalFixture;
 let clauses: Record<string, string>;
 
-beforeAll(async () => {
-  f = await createProposalFixture();
+it.beforeAll(async ({ db, server }) => {
+  f = await createProposalFixture({ db, server });
   clauses = await f.clauseIds();
 });
 
@@ -25,7 +25,7 @@ describe("a delegation's drafting document", () => {
   let id: string;
   let draftId: string;
 
-  beforeAll(async () => {
+  it.beforeAll(async () => {
     id = await f.propose(f.people.alice, { kind: "add", clauseId: clauses.OP1 });
     draftId = (await findProposal(f.db.sql, f.documentId, id))!.textDocumentId!;
   });

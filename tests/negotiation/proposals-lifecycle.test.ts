@@ -1,18 +1,18 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "../support/fixtures";
 import { createProposalFixture, draftParagraphs, rewriteDraft, type ProposalFixture } from "../support/proposals";
 import { connectSyncedClient, waitFor } from "../support/clients";
 import { findProposal, listProposalEvents } from "../../server/queries/proposals";
 import { readDraft } from "../../server/negotiation/statement";
 import { typeInClause } from "../support/statement";
-import { pageText } from "../support/people";
 import { maxReasonLength } from "../../app/statement/limits";
+import { pageText } from "../support/http";
 
 /** A delegation drafts, submits and revises a proposal; other delegations take positions; the sponsor withdraws. */
 let f: ProposalFixture;
 let clauses: Record<string, string>;
 
-beforeAll(async () => {
-  f = await createProposalFixture();
+it.beforeAll(async ({ db, server }) => {
+  f = await createProposalFixture({ db, server });
   clauses = await f.clauseIds();
 });
 

@@ -1,5 +1,5 @@
 import * as Y from "yjs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "../support/fixtures";
 import { createProposalFixture, rewriteDraft, type Person, type ProposalFixture } from "../support/proposals";
 import { connectSyncedClient, waitFor } from "../support/clients";
 import { lastSeq } from "../support/audit";
@@ -15,8 +15,8 @@ import { maxProposalTextLength, maxReasonLength } from "../../app/statement/limi
 let f: ProposalFixture;
 let clauses: Record<string, string>;
 
-beforeAll(async () => {
-  f = await createProposalFixture();
+it.beforeAll(async ({ db, server }) => {
+  f = await createProposalFixture({ db, server });
   clauses = await f.clauseIds();
 });
 

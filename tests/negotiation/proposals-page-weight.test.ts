@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "../support/fixtures";
 import { createProposalFixture, rewriteDraft, type Person, type ProposalFixture } from "../support/proposals";
 import { connectSyncedClient, waitFor } from "../support/clients";
 import { findProposal } from "../../server/queries/proposals";
@@ -12,8 +12,8 @@ import { findProposal } from "../../server/queries/proposals";
 let f: ProposalFixture;
 let clauses: Record<string, string>;
 
-beforeAll(async () => {
-  f = await createProposalFixture();
+it.beforeAll(async ({ db, server }) => {
+  f = await createProposalFixture({ db, server });
   clauses = await f.clauseIds();
 });
 
@@ -43,7 +43,7 @@ describe("withdrawn and rejected proposals", () => {
   let rejected: string;
   let open: string;
 
-  beforeAll(async () => {
+  it.beforeAll(async () => {
     withdrawn = await f.propose(f.people.alice, { kind: "replace", clauseId: clauses.OP1 });
     await submit(f.people.alice, withdrawn, longText("withdrawnword"));
     expect((await f.post(f.people.alice, page(withdrawn), { intent: "withdraw" })).status).toBe(200);
@@ -78,7 +78,7 @@ describe("withdrawn and rejected proposals", () => {
 describe("earlier revisions", () => {
   let id: string;
 
-  beforeAll(async () => {
+  it.beforeAll(async () => {
     id = await f.propose(f.people.alice, { kind: "replace", clauseId: clauses.OP3 });
     await submit(f.people.alice, id, "Decide to convey the Joint Statement, first wording.");
     await submit(f.people.anna, id, "Decide to convey the Joint Statement, second wording.");

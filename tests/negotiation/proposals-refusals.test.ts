@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "../support/fixtures";
 import { createProposalFixture, type ProposalFixture } from "../support/proposals";
 import { listProposals } from "../../server/queries/proposals";
 import { readStatement } from "../../server/negotiation/statement";
@@ -9,8 +9,8 @@ let f: ProposalFixture;
 let clauses: Record<string, string>;
 let submitted: string;
 
-beforeAll(async () => {
-  f = await createProposalFixture();
+it.beforeAll(async ({ db, server }) => {
+  f = await createProposalFixture({ db, server });
   clauses = await f.clauseIds();
   submitted = await f.propose(f.people.alice, { kind: "replace", clauseId: clauses.OP1 });
   // Submitted unchanged: a replacement may restate the clause (the diff is then empty).

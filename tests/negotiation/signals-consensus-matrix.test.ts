@@ -1,10 +1,6 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
+import { describe, expect, it } from "../support/fixtures";
 import { createNegotiation, type NegotiationFixture } from "../support/negotiation";
 
-let db: TestDatabase;
-let server: TestServer;
 let n: NegotiationFixture;
 const matrix = () => `/documents/${n.documentId}/consensus`;
 
@@ -14,9 +10,7 @@ const rowOf = (html: string, clauseId: string) => {
   return html.slice(start, html.indexOf("</tr>", start));
 };
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
+it.beforeAll(async ({ db, server }) => {
   n = await createNegotiation(db.sql, server.url);
   const signal = (who: typeof n.delegateA, clause: number, signal: string, reason = "") =>
     who.post(`/documents/${n.documentId}/signals`, { clauseId: n.clauses[clause].id, signal, reason });

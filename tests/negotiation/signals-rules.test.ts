@@ -1,23 +1,17 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
+import { describe, expect, it } from "../support/fixtures";
 import { createNegotiation, recordEvents, type NegotiationFixture } from "../support/negotiation";
 import { waitFor } from "../support/wait";
 import { currentSignals, signalHistory } from "../../server/queries/clause-signals";
 
-let db: TestDatabase;
-let server: TestServer;
 let n: NegotiationFixture;
 const path = () => `/documents/${n.documentId}/signals`;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
+it.beforeAll(async ({ db, server }) => {
   n = await createNegotiation(db.sql, server.url);
 });
 
 describe("a delegate signals for their own delegation", () => {
-  it("records the signal for the delegation of their membership, with who and when, and announces it", async () => {
+  it("records the signal for the delegation of their membership, with who and when, and announces it", async ({ db }) => {
     const events = await recordEvents(db.sql);
     const res = await n.delegateA.post(path(), { clauseId: n.clauses[0].id, signal: "accept" });
     expect(res.status).toBe(200);
@@ -27,7 +21,7 @@ describe("a delegate signals for their own delegation", () => {
     await waitFor(() => events.some((e) => e.documentId === n.documentId && e.topic === "signals"), { what: "a signals event" });
   });
 
-  it("cannot sign for another delegation: a delegation in the form is ignored", async () => {
+  it("cannot sign for another delegation: a delegation in the form is ignored", async ({ db }) => {
     const res = await n.delegateA.post(path(), {
       clauseId: n.clauses[1].id,
       signal: "not_yet",
@@ -39,7 +33,7 @@ describe("a delegate signals for their own delegation", () => {
     expect(rows.map((r) => r.delegationId)).toEqual([n.delegateA.delegationId]);
   });
 
-  it("keeps the history: the latest signal is current, the earlier ones remain", async () => {
+  it("keeps the history: the latest signal is current, the earlier ones remain", async ({ db }) => {
     const clauseId = n.clauses[2].id;
     expect((await n.delegateB.post(path(), { clauseId, signal: "not_yet", reason: "Wording on victim assistance." })).status).toBe(200);
     expect((await n.delegateB.post(path(), { clauseId, signal: "reservation", reason: "We read 'States' as States Parties." })).status).toBe(200);
@@ -78,7 +72,7 @@ describe("refusals", () => {
     expect((await n.delegateA.post(path(), { clauseId: n.clauses[0].id, signal: "veto" })).status).toBe(400);
   });
 
-  it("refuses the chair, the secretariat and observers (403) and hides the statement from outsiders (404)", async () => {
+  it("refuses the chair, the secretariat and observers (403) and hides the statement from outsiders (404)", async ({ db }) => {
     const form = { clauseId: n.clauses[0].id, signal: "accept" };
     expect((await n.chair.post(path(), form)).status).toBe(403);
     expect((await n.secretariat.post(path(), form)).status).toBe(403);

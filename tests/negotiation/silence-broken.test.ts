@@ -1,6 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
+import { describe, expect, it } from "../support/fixtures";
 import { connectSyncedClient, waitFor, type TestClient } from "../support/clients";
 import { createNegotiation, deadlineFields, recordEvents, type NegotiationFixture } from "../support/negotiation";
 import { latestSilence } from "../../server/queries/silence-procedures";
@@ -8,15 +6,11 @@ import { textLocks } from "../../server/queries/clause-states";
 import { findDelegation } from "../../server/queries/delegations";
 import type { NegotiationEvent } from "../../server/negotiation/events";
 
-let db: TestDatabase;
-let server: TestServer;
 let n: NegotiationFixture;
 let writer: TestClient;
 const path = () => `/documents/${n.documentId}/silence`;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
+it.beforeAll(async ({ db, server }) => {
   n = await createNegotiation(db.sql, server.url);
   writer = await connectSyncedClient(server.wsUrl, n.documentId, { cookie: n.chair.cookie });
   expect((await n.chair.post(path(), { intent: "open", ...deadlineFields(new Date(Date.now() + 3_600_000), "Europe/Zurich") })).status).toBe(200);
@@ -26,7 +20,7 @@ beforeAll(async () => {
 describe("a delegation breaks silence", () => {
   let events: NegotiationEvent[];
 
-  it("ends the procedure with its objection, reopens the text and tells everyone", async () => {
+  it("ends the procedure with its objection, reopens the text and tells everyone", async ({ db }) => {
     events = await recordEvents(db.sql);
     const objection = "We cannot join consensus on OP4 as drafted.";
     expect((await n.delegateB.post(path(), { intent: "object", objection })).status).toBe(200);
@@ -55,7 +49,7 @@ describe("a delegation breaks silence", () => {
     expect(await res.text()).toContain("No silence procedure is running.");
   });
 
-  it("refuses an objection after the deadline, by the database's clock", async () => {
+  it("refuses an objection after the deadline, by the database's clock", async ({ db }) => {
     expect((await n.chair.post(path(), { intent: "open", ...deadlineFields(new Date(Date.now() + 3_600_000)) })).status).toBe(200);
     // The deadline passes before the scheduler has closed it (as in the last instant before a timer fires).
     await db.sql`update silence_procedures set deadline = now() - interval '1 second' where document_id = ${n.documentId} and status = 'running'`;

@@ -1,6 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
+import { describe, expect, it } from "../support/fixtures";
 import { connectSyncedClient, roundTrip, waitFor, type TestClient } from "../support/clients";
 import { createNegotiation, deadlineFields, recordEvents, type NegotiationFixture } from "../support/negotiation";
 import { statementText, storedDoc, typeInClause } from "../support/statement";
@@ -9,20 +7,16 @@ import { currentClauseStates, textLocks } from "../../server/queries/clause-stat
 import { findDocument } from "../../server/queries/documents";
 import { adoptedNotice } from "../../server/negotiation/silence";
 
-let db: TestDatabase;
-let server: TestServer;
 let n: NegotiationFixture;
 let writer: TestClient;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
+it.beforeAll(async ({ db, server }) => {
   n = await createNegotiation(db.sql, server.url);
   writer = await connectSyncedClient(server.wsUrl, n.documentId, { cookie: n.chair.cookie });
 });
 
 describe("a silence procedure nobody breaks", () => {
-  it("passes at its deadline: every clause agreed by the system, the text adopted and locked, everyone told", async () => {
+  it("passes at its deadline: every clause agreed by the system, the text adopted and locked, everyone told", async ({ db }) => {
     const events = await recordEvents(db.sql);
     // One clause already agreed by the chair keeps that state.
     expect((await n.chair.post(`/documents/${n.documentId}/states`, { clauseId: n.clauses[0].id, state: "agreed" })).status).toBe(200);
@@ -43,7 +37,7 @@ describe("a silence procedure nobody breaks", () => {
     await waitFor(() => events.some((e) => e.documentId === n.documentId && e.notice === adoptedNotice), { what: "the notice to everyone" });
   });
 
-  it("leaves the text locked for good", async () => {
+  it("leaves the text locked for good", async ({ db, server }) => {
     await waitFor(() => writer.readOnly === true, { what: "writers to be told the text is read-only" });
     typeInClause(writer.doc, 2, " [after adoption]");
     await roundTrip(writer);

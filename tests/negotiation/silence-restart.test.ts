@@ -44,7 +44,7 @@ describe("a silence deadline outlives the server", () => {
     const second = await spawnServer({ databaseUrl: db.url });
     await waitFor(() => passed(n.documentId), { what: "the procedure to pass", timeoutMs: 10_000, intervalMs: 50 });
     // The statement page says so.
-    const observer = await participant(second.url, n.observer);
+    const observer = await participant(second.url, { id: n.observer.userId, cookie: n.observer.cookie, delegationId: n.observer.delegationId });
     expect(await (await observer.get(`/documents/${n.documentId}`)).text()).toContain("silence-adopted");
   });
 });

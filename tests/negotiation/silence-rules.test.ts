@@ -1,23 +1,17 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
+import { describe, expect, it } from "../support/fixtures";
 import { createNegotiation, deadlineFields, type NegotiationFixture } from "../support/negotiation";
 import { latestSilence } from "../../server/queries/silence-procedures";
 
-let db: TestDatabase;
-let server: TestServer;
 let n: NegotiationFixture;
 const path = () => `/documents/${n.documentId}/silence`;
 const inAnHour = () => deadlineFields(new Date(Date.now() + 3_600_000));
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
+it.beforeAll(async ({ db, server }) => {
   n = await createNegotiation(db.sql, server.url);
 });
 
 describe("opening a silence procedure", () => {
-  it("is for the chair only (403 for delegates, observers and the secretariat; 404 for outsiders)", async () => {
+  it("is for the chair only (403 for delegates, observers and the secretariat; 404 for outsiders)", async ({ db }) => {
     const form = { intent: "open", ...inAnHour() };
     expect((await n.delegateA.post(path(), form)).status).toBe(403);
     expect((await n.observer.post(path(), form)).status).toBe(403);
@@ -26,7 +20,7 @@ describe("opening a silence procedure", () => {
     expect(await latestSilence(db.sql, n.documentId)).toBeNull();
   });
 
-  it("refuses a deadline in the past, an unknown zone, or a time the clocks skip (400)", async () => {
+  it("refuses a deadline in the past, an unknown zone, or a time the clocks skip (400)", async ({ db }) => {
     const past = await n.chair.post(path(), { intent: "open", ...deadlineFields(new Date(Date.now() - 60_000)) });
     expect(past.status).toBe(400);
     expect(await past.text()).toContain("The deadline must be in the future.");
@@ -36,7 +30,7 @@ describe("opening a silence procedure", () => {
     expect(await latestSilence(db.sql, n.documentId)).toBeNull();
   });
 
-  it("stores the deadline in UTC with the zone it was given in, and the chair's note", async () => {
+  it("stores the deadline in UTC with the zone it was given in, and the chair's note", async ({ db }) => {
     const res = await n.chair.post(path(), { intent: "open", date: "2099-06-01", time: "18:00", timeZone: "Asia/Baku", note: "Last call on OP4." });
     expect(res.status).toBe(200);
     const silence = await latestSilence(db.sql, n.documentId);
@@ -59,7 +53,7 @@ describe("opening a silence procedure", () => {
 });
 
 describe("breaking silence and cancelling", () => {
-  it("lets only delegates object (403 for the chair, the secretariat and observers), and needs a written objection (400)", async () => {
+  it("lets only delegates object (403 for the chair, the secretariat and observers), and needs a written objection (400)", async ({ db }) => {
     const form = { intent: "object", objection: "We cannot join consensus on OP4." };
     expect((await n.chair.post(path(), form)).status).toBe(403);
     expect((await n.secretariat.post(path(), form)).status).toBe(403);
@@ -68,7 +62,7 @@ describe("breaking silence and cancelling", () => {
     expect((await latestSilence(db.sql, n.documentId))!.status).toBe("running");
   });
 
-  it("lets only the chair cancel (403 for delegates)", async () => {
+  it("lets only the chair cancel (403 for delegates)", async ({ db }) => {
     expect((await n.delegateA.post(path(), { intent: "cancel" })).status).toBe(403);
     expect((await n.chair.post(path(), { intent: "cancel" })).status).toBe(200);
     expect((await latestSilence(db.sql, n.documentId))!.status).toBe("cancelled");

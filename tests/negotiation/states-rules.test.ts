@@ -1,23 +1,17 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
+import { describe, expect, it } from "../support/fixtures";
 import { createNegotiation, recordEvents, type NegotiationFixture } from "../support/negotiation";
 import { waitFor } from "../support/wait";
 import { clauseState, clauseStateHistory, textLocks } from "../../server/queries/clause-states";
 
-let db: TestDatabase;
-let server: TestServer;
 let n: NegotiationFixture;
 const path = () => `/documents/${n.documentId}/states`;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
+it.beforeAll(async ({ db, server }) => {
   n = await createNegotiation(db.sql, server.url);
 });
 
 describe("the chair sets clause states", () => {
-  it("records each state with its reason and author, keeps the history, and announces it", async () => {
+  it("records each state with its reason and author, keeps the history, and announces it", async ({ db }) => {
     const events = await recordEvents(db.sql);
     const clauseId = n.clauses[0].id;
     expect((await n.chair.post(path(), { clauseId, state: "under_negotiation" })).status).toBe(200);
@@ -39,7 +33,7 @@ describe("the chair sets clause states", () => {
     expect(html).toContain("Agreed in the informal of Tuesday.");
   });
 
-  it("reopening an agreed clause lifts its lock", async () => {
+  it("reopening an agreed clause lifts its lock", async ({ db }) => {
     const clauseId = n.clauses[0].id;
     expect((await n.chair.post(path(), { clauseId, state: "open", reason: "Reopened at the request of a delegation." })).status).toBe(200);
     expect((await textLocks(db.sql, n.documentId)).clauses.has(clauseId)).toBe(false);
@@ -47,7 +41,7 @@ describe("the chair sets clause states", () => {
 });
 
 describe("refusals", () => {
-  it("refuses delegates, observers and the secretariat (403), and outsiders (404)", async () => {
+  it("refuses delegates, observers and the secretariat (403), and outsiders (404)", async ({ db }) => {
     const form = { clauseId: n.clauses[1].id, state: "agreed" };
     expect((await n.delegateA.post(path(), form)).status).toBe(403);
     expect((await n.observer.post(path(), form)).status).toBe(403);
@@ -63,7 +57,7 @@ describe("refusals", () => {
     expect(await res.text()).toContain("There is no such clause");
   });
 
-  it("refuses a change of state without the anti-forgery token (403)", async () => {
+  it("refuses a change of state without the anti-forgery token (403)", async ({ server }) => {
     const res = await fetch(`${server.url}${path()}`, {
       method: "POST",
       headers: { cookie: n.chair.cookie },

@@ -1,14 +1,11 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
-import { clientFor, createTestConference, createTestDelegation, createTestPerson, pageText, type FormClient, type TestPerson } from "../support/people";
+import { describe, expect, it, type FileFixtures } from "../support/fixtures";
 import type { ConferenceRow } from "../../server/queries/conferences";
 import type { DelegationRow } from "../../server/queries/delegations";
 import { createInvitation } from "../../server/queries/invitations";
 import type { Role } from "../../app/statement/vocabulary";
+import { clientFor, type FormClient, pageText } from "../support/http";
+import { createConference, createDelegation, createPerson, type TestPerson } from "../support/factories";
 
-let db: TestDatabase;
-let server: TestServer;
 let conference: ConferenceRow;
 let japan: DelegationRow;
 let secretariat: FormClient;
@@ -16,13 +13,11 @@ let target: TestPerson;
 let pendingInvitationId: string;
 const clients = {} as Record<Role | "outsider" | "admin", FormClient>;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  conference = await createTestConference(db.sql);
-  japan = await createTestDelegation(db.sql, conference.id, { code: "JPN", name: "Japan" });
-  const other = await createTestConference(db.sql);
-  target = await createTestPerson(db.sql, { role: "observer", conferenceId: conference.id });
+it.beforeAll(async ({ db, server }) => {
+  conference = await createConference(db.sql);
+  japan = await createDelegation(db.sql, conference.id, { code: "JPN", name: "Japan" });
+  const other = await createConference(db.sql);
+  target = await createPerson(db.sql, { role: "observer", conferenceId: conference.id });
   pendingInvitationId = (
     await createInvitation(db.sql, {
       conferenceId: conference.id,
@@ -33,15 +28,15 @@ beforeAll(async () => {
       expiresAt: new Date(Date.now() + 3600_000),
     })
   ).id;
-  const otherSecretariat = await createTestPerson(db.sql, { role: "secretariat", conferenceId: other.id });
+  const otherSecretariat = await createPerson(db.sql, { role: "secretariat", conferenceId: other.id });
   const people: [keyof typeof clients, TestPerson][] = [
-    ["secretariat", await createTestPerson(db.sql, { role: "secretariat", conferenceId: conference.id })],
-    ["chair", await createTestPerson(db.sql, { role: "chair", conferenceId: conference.id })],
-    ["delegate", await createTestPerson(db.sql, { role: "delegate", conferenceId: conference.id, delegationId: japan.id })],
-    ["observer", await createTestPerson(db.sql, { role: "observer", conferenceId: conference.id })],
+    ["secretariat", await createPerson(db.sql, { role: "secretariat", conferenceId: conference.id })],
+    ["chair", await createPerson(db.sql, { role: "chair", conferenceId: conference.id })],
+    ["delegate", await createPerson(db.sql, { role: "delegate", conferenceId: conference.id, delegationId: japan.id })],
+    ["observer", await createPerson(db.sql, { role: "observer", conferenceId: conference.id })],
     // The secretariat of another conference: a token of their own, no part in this one.
     ["outsider", otherSecretariat],
-    ["admin", await createTestPerson(db.sql, { isAdmin: true })],
+    ["admin", await createPerson(db.sql, { isAdmin: true })],
   ];
   for (const [key, person] of people) {
     clients[key] = await clientFor(server.url, person, { csrfFrom: key === "outsider" ? `/conferences/${other.id}/people` : key === "admin" ? "/admin" : "/" });
@@ -68,7 +63,7 @@ const importForm = () => {
 };
 
 /** Everything the writes above would change. */
-async function snapshot() {
+async function snapshot({ db }: Pick<FileFixtures, "db">) {
   const [state] = await db.sql`
     select
       (select count(*)::int from delegations where conference_id = ${conference.id}) as delegations,
@@ -86,8 +81,8 @@ describe("who may manage a conference", () => {
     }
   });
 
-  it("answers chair, delegate and observer with 403, on the pages and on every change", async () => {
-    const before = await snapshot();
+  it("answers chair, delegate and observer with 403, on the pages and on every change", async ({ db }) => {
+    const before = await snapshot({ db });
     for (const who of ["chair", "delegate", "observer"] as const) {
       for (const path of pages()) {
         const res = await clients[who].get(path);
@@ -101,11 +96,11 @@ describe("who may manage a conference", () => {
       }
       expect((await clients[who].postMultipart(`/conferences/${conference.id}/people`, importForm())).status, `${who} import`).toBe(403);
     }
-    expect(await snapshot()).toEqual(before);
+    expect(await snapshot({ db })).toEqual(before);
   });
 
-  it("answers a member of another conference with 404, as if the conference did not exist", async () => {
-    const before = await snapshot();
+  it("answers a member of another conference with 404, as if the conference did not exist", async ({ db }) => {
+    const before = await snapshot({ db });
     for (const path of pages()) expect((await clients.outsider.get(path)).status, `GET ${path}`).toBe(404);
     // Even the conference's own page, and an id that is not one.
     expect((await clients.outsider.get(`/conferences/${conference.id}`)).status).toBe(404);
@@ -114,11 +109,11 @@ describe("who may manage a conference", () => {
       expect((await clients.outsider.post(path, fields)).status, `POST ${path} ${fields.intent ?? ""}`).toBe(404);
     }
     expect((await clients.outsider.postMultipart(`/conferences/${conference.id}/people`, importForm())).status).toBe(404);
-    expect(await snapshot()).toEqual(before);
+    expect(await snapshot({ db })).toEqual(before);
   });
 
-  it("sends someone signed out to sign in, and changes nothing", async () => {
-    const before = await snapshot();
+  it("sends someone signed out to sign in, and changes nothing", async ({ db, server }) => {
+    const before = await snapshot({ db });
     for (const path of [...pages(), "/admin"]) {
       const res = await fetch(`${server.url}${path}`, { redirect: "manual" });
       expect(res.status, path).toBe(302);
@@ -129,13 +124,13 @@ describe("who may manage a conference", () => {
       expect(res.status).toBe(302);
       expect(res.headers.get("Location")).toMatch(/^\/login\?/);
     }
-    expect(await snapshot()).toEqual(before);
+    expect(await snapshot({ db })).toEqual(before);
   });
 });
 
 describe("cross-site request forgery", () => {
-  it("refuses every change the secretariat's session makes without the form's token (403), and nothing changes", async () => {
-    const before = await snapshot();
+  it("refuses every change the secretariat's session makes without the form's token (403), and nothing changes", async ({ db }) => {
+    const before = await snapshot({ db });
     for (const { path, fields } of writes()) {
       const missing = await secretariat.post(path, fields, { csrf: false });
       expect(missing.status, `POST ${path} ${fields.intent ?? ""}`).toBe(403);
@@ -151,7 +146,7 @@ describe("cross-site request forgery", () => {
     expect(res.status).toBe(403);
     // The administration page too.
     expect((await clients.admin.post("/admin", { intent: "create", title: "Forged conference" }, { csrf: false })).status).toBe(403);
-    expect(await snapshot()).toEqual(before);
+    expect(await snapshot({ db })).toEqual(before);
   });
 
   it("accepts the same changes with the token (so the refusals above are the token's doing)", async () => {
@@ -162,7 +157,7 @@ describe("cross-site request forgery", () => {
 });
 
 describe("the administration page", () => {
-  it("is only for the deployment administrator", async () => {
+  it("is only for the deployment administrator", async ({ db }) => {
     for (const who of ["secretariat", "chair", "delegate", "observer", "outsider"] as const) {
       expect((await clients[who].get("/admin")).status, who).toBe(403);
       expect((await clients[who].post("/admin", { intent: "create", title: "Not allowed" })).status, who).toBe(403);

@@ -1,7 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
-import { clientFor, createTestPerson, invitationLinksIn, pageText, sessionCookieOf, tokenOf, type FormClient } from "../support/people";
+import { describe, expect, it } from "../support/fixtures";
 import { waitFor } from "../support/wait";
 import { subscribeAccessEvents, type AccessEvent } from "../../server/auth/access-events";
 import { findConferenceBySlug } from "../../server/queries/conferences";
@@ -9,19 +6,17 @@ import { listDocuments } from "../../server/queries/documents";
 import { findInvitationByToken } from "../../server/queries/invitations";
 import { findMembership } from "../../server/queries/memberships";
 import { findUserByEmail } from "../../server/queries/users";
+import { clientFor, type FormClient, invitationLinksIn, pageText, sessionPair, tokenOf } from "../support/http";
+import { createPerson } from "../support/factories";
 
-let db: TestDatabase;
-let server: TestServer;
 let admin: FormClient;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  admin = await clientFor(server.url, await createTestPerson(db.sql, { isAdmin: true }), { csrfFrom: "/admin" });
+it.beforeAll(async ({ db, server }) => {
+  admin = await clientFor(server.url, await createPerson(db.sql, { isAdmin: true }), { csrfFrom: "/admin" });
 });
 
 describe("the deployment administrator", () => {
-  it("creates a conference with a slug derived from its title, unique, and its first document", async () => {
+  it("creates a conference with a slug derived from its title, unique, and its first document", async ({ db }) => {
     const res = await admin.post("/admin", { intent: "create", title: "Conférence de Genève 2026!", subtitle: "On water", venue: "Geneva, Switzerland" });
     expect(res.status).toBe(200);
     expect(pageText(await res.text())).toContain("Conference “Conférence de Genève 2026!” created (conference-de-geneve-2026).");
@@ -45,10 +40,10 @@ describe("the deployment administrator", () => {
     expect(/<input[^>]*name="title"[^>]*>/.exec(html)![0]).toContain('aria-invalid="true"');
   });
 
-  it("appoints an existing account as secretariat at once", async () => {
+  it("appoints an existing account as secretariat at once", async ({ db }) => {
     await admin.post("/admin", { intent: "create", title: "Appointments Conference" });
     const conference = (await findConferenceBySlug(db.sql, "appointments-conference"))!;
-    const person = await createTestPerson(db.sql, { name: "Sec Person" });
+    const person = await createPerson(db.sql, { name: "Sec Person" });
     const events: AccessEvent[] = [];
     const unlisten = await subscribeAccessEvents(db.sql, (e) => events.push(e));
     try {
@@ -66,7 +61,7 @@ describe("the deployment administrator", () => {
     expect(listing).toContain(`Appointments Conference appointments-conference ${person.email} 1`);
   });
 
-  it("invites a new e-mail address as secretariat, with a link shown once that makes them secretariat", async () => {
+  it("invites a new e-mail address as secretariat, with a link shown once that makes them secretariat", async ({ db, server }) => {
     await admin.post("/admin", { intent: "create", title: "Invited Secretariat Conference" });
     const conference = (await findConferenceBySlug(db.sql, "invited-secretariat-conference"))!;
     const res = await admin.post("/admin", { intent: "appoint", conferenceId: conference.id, email: "new.sec@example.org" });
@@ -86,11 +81,11 @@ describe("the deployment administrator", () => {
     const user = (await findUserByEmail(db.sql, "new.sec@example.org"))!;
     expect(await findMembership(db.sql, conference.id, user.id)).toMatchObject({ role: "secretariat" });
     // As secretariat they manage the conference.
-    const people = await fetch(`${server.url}/conferences/${conference.id}/people`, { headers: { Cookie: sessionCookieOf(accepted)! } });
+    const people = await fetch(`${server.url}/conferences/${conference.id}/people`, { headers: { Cookie: sessionPair(accepted)! } });
     expect(people.status).toBe(200);
   });
 
-  it("refuses a bad e-mail address or an unknown conference", async () => {
+  it("refuses a bad e-mail address or an unknown conference", async ({ db }) => {
     const bad = await admin.post("/admin", { intent: "appoint", conferenceId: "00000000-0000-4000-8000-000000000000", email: "someone@example.org" });
     expect(bad.status).toBe(400);
     const badMail = await admin.post("/admin", { intent: "appoint", conferenceId: "00000000-0000-4000-8000-000000000000", email: "nope" });

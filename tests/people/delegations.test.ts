@@ -1,26 +1,21 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
-import { clientFor, pageText, createTestConference, createTestDelegation, createTestPerson, type FormClient } from "../support/people";
+import { describe, expect, it } from "../support/fixtures";
 import { listDelegations } from "../../server/queries/delegations";
+import { clientFor, type FormClient, pageText } from "../support/http";
+import { createConference, createDelegation, createPerson } from "../support/factories";
 
-let db: TestDatabase;
-let server: TestServer;
 let conferenceId: string;
 let secretariat: FormClient;
 let path: string;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  const conference = await createTestConference(db.sql);
+it.beforeAll(async ({ db, server }) => {
+  const conference = await createConference(db.sql);
   conferenceId = conference.id;
   path = `/conferences/${conferenceId}/delegations`;
-  const japan = await createTestDelegation(db.sql, conferenceId, { code: "JPN", name: "Japan" });
-  await createTestDelegation(db.sql, conferenceId, { code: "G77", name: "G-77 and China", kind: "group" });
-  await createTestPerson(db.sql, { role: "delegate", conferenceId, delegationId: japan.id });
-  await createTestPerson(db.sql, { role: "delegate", conferenceId, delegationId: japan.id });
-  secretariat = await clientFor(server.url, await createTestPerson(db.sql, { role: "secretariat", conferenceId }));
+  const japan = await createDelegation(db.sql, conferenceId, { code: "JPN", name: "Japan" });
+  await createDelegation(db.sql, conferenceId, { code: "G77", name: "G-77 and China", kind: "group" });
+  await createPerson(db.sql, { role: "delegate", conferenceId, delegationId: japan.id });
+  await createPerson(db.sql, { role: "delegate", conferenceId, delegationId: japan.id });
+  secretariat = await clientFor(server.url, await createPerson(db.sql, { role: "secretariat", conferenceId }));
 });
 
 /** The table row of a delegation, as text without tags. */
@@ -38,7 +33,7 @@ describe("the delegations page", () => {
     expect(rowText(html, "G-77 and China")).toBe("|G-77 and China|G77|Group of States|0|");
   });
 
-  it("adds a delegation, its code in capitals", async () => {
+  it("adds a delegation, its code in capitals", async ({ db }) => {
     const res = await secretariat.post(path, { name: "United Nations Development Programme", code: "undp", kind: "un_entity" });
     expect(res.status).toBe(200);
     expect(pageText(await res.text())).toContain("Delegation United Nations Development Programme (UNDP) added.");
@@ -46,7 +41,7 @@ describe("the delegations page", () => {
     expect(undp).toMatchObject({ name: "United Nations Development Programme", kind: "un_entity" });
   });
 
-  it("answers a duplicate code with 400 and the error next to the code field, not a 500", async () => {
+  it("answers a duplicate code with 400 and the error next to the code field, not a 500", async ({ db }) => {
     const before = await listDelegations(db.sql, conferenceId);
     const res = await secretariat.post(path, { name: "Jamaica", code: "jpn", kind: "state" });
     expect(res.status).toBe(400);
@@ -61,7 +56,7 @@ describe("the delegations page", () => {
     expect(await listDelegations(db.sql, conferenceId)).toHaveLength(before.length);
   });
 
-  it("answers a duplicate name (in any case) with 400 and an error on the name", async () => {
+  it("answers a duplicate name (in any case) with 400 and an error on the name", async ({ db }) => {
     const res = await secretariat.post(path, { name: "japan", code: "JP2", kind: "state" });
     expect(res.status).toBe(400);
     const html = await res.text();
@@ -70,7 +65,7 @@ describe("the delegations page", () => {
     expect((await listDelegations(db.sql, conferenceId)).some((d) => d.code === "JP2")).toBe(false);
   });
 
-  it("validates the code and the kind", async () => {
+  it("validates the code and the kind", async ({ db }) => {
     for (const [code, message] of [
       ["J", "The code has 2 to 12 characters."],
       ["ABCDEFGHIJKLM", "The code has 2 to 12 characters."],

@@ -1,26 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
-import {
-  clientFor,
-  createTestConference,
-  createTestDelegation,
-  createTestPerson,
-  invitationLinksIn,
-  pageText,
-  tokenOf,
-  type FormClient,
-  type TestPerson,
-} from "../support/people";
+import { describe, expect, it, type FileFixtures } from "../support/fixtures";
+import { afterAll } from "vitest";
 import { waitFor } from "../support/wait";
 import { subscribeAccessEvents, type AccessEvent } from "../../server/auth/access-events";
 import type { ConferenceRow } from "../../server/queries/conferences";
 import type { DelegationRow } from "../../server/queries/delegations";
 import { findMembership } from "../../server/queries/memberships";
 import { findInvitationByToken } from "../../server/queries/invitations";
+import { clientFor, type FormClient, invitationLinksIn, pageText, tokenOf } from "../support/http";
+import { createConference, createDelegation, createPerson, type TestPerson } from "../support/factories";
 
-let db: TestDatabase;
-let server: TestServer;
 let conference: ConferenceRow;
 let japan: DelegationRow;
 let korea: DelegationRow;
@@ -30,14 +18,12 @@ let path: string;
 const events: AccessEvent[] = [];
 let unlisten: () => Promise<void>;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  conference = await createTestConference(db.sql);
-  japan = await createTestDelegation(db.sql, conference.id, { code: "JPN", name: "Japan" });
-  korea = await createTestDelegation(db.sql, conference.id, { code: "KOR", name: "Korea, Republic of" });
+it.beforeAll(async ({ db, server }) => {
+  conference = await createConference(db.sql);
+  japan = await createDelegation(db.sql, conference.id, { code: "JPN", name: "Japan" });
+  korea = await createDelegation(db.sql, conference.id, { code: "KOR", name: "Korea, Republic of" });
   path = `/conferences/${conference.id}/people`;
-  me = await createTestPerson(db.sql, { role: "secretariat", conferenceId: conference.id });
+  me = await createPerson(db.sql, { role: "secretariat", conferenceId: conference.id });
   secretariat = await clientFor(server.url, me);
   unlisten = await subscribeAccessEvents(db.sql, (e) => events.push(e));
 });
@@ -62,12 +48,12 @@ function reportRows(html: string): Map<number, { outcome: string; text: string }
   return rows;
 }
 
-const invitationCount = async () => (await db.sql`select count(*)::int as n from invitations`)[0].n as number;
+const invitationCount = async ({ db }: Pick<FileFixtures, "db">) => (await db.sql`select count(*)::int as n from invitations`)[0].n as number;
 
 describe("importing people from a CSV file", () => {
-  it("reports every row: new people invited, accounts added or updated, bad rows rejected with their reasons", async () => {
-    const existing = await createTestPerson(db.sql, { email: "existing@example.org", name: "Existing Account" });
-    const observer = await createTestPerson(db.sql, { email: "observer@example.org", role: "observer", conferenceId: conference.id });
+  it("reports every row: new people invited, accounts added or updated, bad rows rejected with their reasons", async ({ db }) => {
+    const existing = await createPerson(db.sql, { email: "existing@example.org", name: "Existing Account" });
+    const observer = await createPerson(db.sql, { email: "observer@example.org", role: "observer", conferenceId: conference.id });
     const csv = [
       "Name,E-mail,Delegation,Role",
       '"Kim, Min-jun",kim@example.org,"Korea, Republic of",delegate', // 2: quoted comma, delegation by name → invited
@@ -84,7 +70,7 @@ describe("importing people from a CSV file", () => {
       "", // blank line: skipped
       "Last One,last@example.org,,observer", // 14: after a blank line → invited
     ].join("\r\n");
-    const before = await invitationCount();
+    const before = await invitationCount({ db });
     const res = await secretariat.postMultipart(path, csvForm(csv));
     expect(res.status).toBe(200);
     const html = await res.text();
@@ -129,7 +115,7 @@ describe("importing people from a CSV file", () => {
       ["ana@example.org", "delegate", japan.id, "pending"],
       ["last@example.org", "observer", null, "pending"],
     ]);
-    expect(await invitationCount()).toBe(before + 3);
+    expect(await invitationCount({ db })).toBe(before + 3);
 
     // Accounts: added and updated at once, and their open connections told.
     expect(await findMembership(db.sql, conference.id, existing.id)).toMatchObject({ role: "chair", delegationId: null });
@@ -149,8 +135,8 @@ describe("importing people from a CSV file", () => {
     expect(n).toBe(0);
   });
 
-  it("reports an unchanged participant, and does not let the secretariat change their own role", async () => {
-    const chair = await createTestPerson(db.sql, { role: "chair", conferenceId: conference.id });
+  it("reports an unchanged participant, and does not let the secretariat change their own role", async ({ db }) => {
+    const chair = await createPerson(db.sql, { role: "chair", conferenceId: conference.id });
     const csv = `name,email,delegation,role\nThe Chair,${chair.email},,chair\nMe,${me.email},,observer\n`;
     const html = await (await secretariat.postMultipart(path, csvForm(csv))).text();
     const rows = reportRows(html);
@@ -160,11 +146,11 @@ describe("importing people from a CSV file", () => {
     expect(await findMembership(db.sql, conference.id, me.id)).toMatchObject({ role: "secretariat" });
   });
 
-  it("never changes the deployment administrator or the secretariat, reporting them as kept; ordinary accounts still change", async () => {
-    const admin = await createTestPerson(db.sql, { isAdmin: true, name: "The Administrator" });
-    const adminMember = await createTestPerson(db.sql, { isAdmin: true, role: "chair", conferenceId: conference.id });
-    const colleague = await createTestPerson(db.sql, { role: "secretariat", conferenceId: conference.id, name: "Sec Colleague" });
-    const chair = await createTestPerson(db.sql, { role: "chair", conferenceId: conference.id });
+  it("never changes the deployment administrator or the secretariat, reporting them as kept; ordinary accounts still change", async ({ db, server }) => {
+    const admin = await createPerson(db.sql, { isAdmin: true, name: "The Administrator" });
+    const adminMember = await createPerson(db.sql, { isAdmin: true, role: "chair", conferenceId: conference.id });
+    const colleague = await createPerson(db.sql, { role: "secretariat", conferenceId: conference.id, name: "Sec Colleague" });
+    const chair = await createPerson(db.sql, { role: "chair", conferenceId: conference.id });
     const auditBefore = await db.sql`select count(*)::int as n from audit_log where conference_id = ${conference.id}`;
     const csv = [
       "name,email,delegation,role",
@@ -196,8 +182,8 @@ describe("importing people from a CSV file", () => {
     expect(auditAfter[0].n - auditBefore[0].n).toBe(1);
   });
 
-  it("rejects a file over 1 MB with an error next to the file field, and changes nothing", async () => {
-    const before = await invitationCount();
+  it("rejects a file over 1 MB with an error next to the file field, and changes nothing", async ({ db }) => {
+    const before = await invitationCount({ db });
     const header = "name,email,delegation,role\n";
     let body = header;
     for (let i = 0; body.length <= 1024 * 1024 + 1000; i++) body += `Person ${i},person${i}@example.org,,observer\n`;
@@ -206,11 +192,11 @@ describe("importing people from a CSV file", () => {
     const html = await res.text();
     expect(pageText(html)).toContain("The file is larger than 1 MB.");
     expect(/<input[^>]*name="file"[^>]*>/.exec(html)![0]).toContain('aria-invalid="true"');
-    expect(await invitationCount()).toBe(before);
+    expect(await invitationCount({ db })).toBe(before);
   });
 
-  it("rejects a file without the required columns, one that is not UTF-8, an empty one, and an unclosed quote", async () => {
-    const before = await invitationCount();
+  it("rejects a file without the required columns, one that is not UTF-8, an empty one, and an unclosed quote", async ({ db }) => {
+    const before = await invitationCount({ db });
     const cases: [string | Uint8Array<ArrayBuffer>, string][] = [
       ["Alice,alice@example.org,,observer\n", "The header row must name the columns name, email, delegation and role"],
       ["name,email,role\nAlice,alice@example.org,observer\n", "delegation is missing"],
@@ -225,11 +211,11 @@ describe("importing people from a CSV file", () => {
     }
     const empty = await secretariat.postMultipart(path, csvForm(""));
     expect(empty.status).toBe(400);
-    expect(await invitationCount()).toBe(before);
+    expect(await invitationCount({ db })).toBe(before);
   });
 
-  it("refuses an upload without the anti-forgery token (403) and imports nothing, even one too large", async () => {
-    const before = await invitationCount();
+  it("refuses an upload without the anti-forgery token (403) and imports nothing, even one too large", async ({ db }) => {
+    const before = await invitationCount({ db });
     const res = await secretariat.postMultipart(path, csvForm("name,email,delegation,role\nForged,forged@example.org,,observer\n"), {
       csrf: false,
     });
@@ -241,6 +227,6 @@ describe("importing people from a CSV file", () => {
     wrong.append("csrf", "not-the-token");
     for (const [k, v] of csvForm("name,email,delegation,role\nForged,forged@example.org,,observer\n").entries()) wrong.append(k, v);
     expect((await secretariat.postMultipart(path, wrong, { csrf: false })).status).toBe(403);
-    expect(await invitationCount()).toBe(before);
+    expect(await invitationCount({ db })).toBe(before);
   });
 });

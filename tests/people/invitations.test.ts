@@ -1,18 +1,5 @@
+import { describe, expect, it, type FileFixtures } from "../support/fixtures";
 import { createHash } from "node:crypto";
-import { beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
-import {
-  clientFor,
-  createTestConference,
-  createTestDelegation,
-  createTestPerson,
-  invitationLinksIn,
-  pageText,
-  sessionCookieOf,
-  tokenOf,
-  type FormClient,
-} from "../support/people";
 import type { ConferenceRow } from "../../server/queries/conferences";
 import type { DelegationRow } from "../../server/queries/delegations";
 import { createInvitation } from "../../server/queries/invitations";
@@ -20,21 +7,19 @@ import { findMembership } from "../../server/queries/memberships";
 import { findUserByEmail } from "../../server/queries/users";
 import { verifyPassword } from "../../server/auth/password";
 import { waitFor } from "../support/wait";
+import { clientFor, type FormClient, invitationLinksIn, pageText, sessionPair, tokenOf } from "../support/http";
+import { createConference, createDelegation, createPerson } from "../support/factories";
 
-let db: TestDatabase;
-let server: TestServer;
 let conference: ConferenceRow;
 let japan: DelegationRow;
 let secretariat: FormClient;
 let peoplePath: string;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  conference = await createTestConference(db.sql, { title: "Conference on Urban Recovery" });
-  japan = await createTestDelegation(db.sql, conference.id, { code: "JPN", name: "Japan" });
+it.beforeAll(async ({ db, server }) => {
+  conference = await createConference(db.sql, { title: "Conference on Urban Recovery" });
+  japan = await createDelegation(db.sql, conference.id, { code: "JPN", name: "Japan" });
   peoplePath = `/conferences/${conference.id}/people`;
-  secretariat = await clientFor(server.url, await createTestPerson(db.sql, { role: "secretariat", conferenceId: conference.id }));
+  secretariat = await clientFor(server.url, await createPerson(db.sql, { role: "secretariat", conferenceId: conference.id }));
 });
 
 /** Invites through the people page, as the secretariat does, and returns the link shown once. */
@@ -48,21 +33,21 @@ async function invite(fields: { email: string; role: string; delegationId?: stri
 }
 
 const pathOf = (link: string) => new URL(link).pathname;
-const post = (path: string, fields: Record<string, string>, cookie?: string) =>
+const post = ({ server }: Pick<FileFixtures, "server">, path: string, fields: Record<string, string>, cookie?: string) =>
   fetch(`${server.url}${path}`, { method: "POST", body: new URLSearchParams(fields), redirect: "manual", headers: cookie ? { Cookie: cookie } : {} });
 
-const invitationRow = async (token: string) => {
+const invitationRow = async ({ db }: Pick<FileFixtures, "db">, token: string) => {
   const [row] = await db.sql`select * from invitations where token_hash = ${createHash("sha256").update(token).digest("hex")}`;
   return row;
 };
 
 describe("an invitation for a new person", () => {
-  it("is created with a one-time link, of which only the hash is stored", async () => {
+  it("is created with a one-time link, of which only the hash is stored", async ({ db, server }) => {
     const link = await invite({ email: "new.delegate@example.org", role: "delegate", delegationId: japan.id });
     const token = tokenOf(link);
     expect(link.startsWith(`${server.url}/invitations/`)).toBe(true);
     expect(token.length).toBeGreaterThanOrEqual(40);
-    const row = await invitationRow(token);
+    const row = await invitationRow({ db }, token);
     expect(row).toMatchObject({ email: "new.delegate@example.org", role: "delegate", delegation_id: japan.id, accepted_at: null, revoked_at: null });
     // The token itself is nowhere in the table.
     const [{ n }] = await db.sql`select count(*)::int as n from invitations i where i::text like ${`%${token}%`}`;
@@ -76,7 +61,7 @@ describe("an invitation for a new person", () => {
     expect(pageText(again)).toMatch(/new\.delegate@example\.org Delegate of Japan \(JPN\) Pending/);
   });
 
-  it("is accepted once: name and password chosen, account and membership created, signed in; a second use is refused", async () => {
+  it("is accepted once: name and password chosen, account and membership created, signed in; a second use is refused", async ({ db, server }) => {
     const link = await invite({ email: "Ana.Silva@example.org", role: "delegate", delegationId: japan.id, days: "14" });
     const path = pathOf(link);
 
@@ -88,17 +73,17 @@ describe("an invitation for a new person", () => {
     expect(text).toContain("Delegation Japan (JPN)");
     expect(text).toContain("Create your account");
 
-    const res = await post(`${path}?intent=signup`, { name: "Ana Silva", password: "a long enough secret", confirm: "a long enough secret" });
+    const res = await post({ server }, `${path}?intent=signup`, { name: "Ana Silva", password: "a long enough secret", confirm: "a long enough secret" });
     expect(res.status).toBe(302);
     expect(res.headers.get("Location")).toBe(`/conferences/${conference.id}`);
-    const cookie = sessionCookieOf(res);
+    const cookie = sessionPair(res);
     expect(cookie).toBeTruthy();
 
     const user = await findUserByEmail(db.sql, "ana.silva@example.org");
     expect(user).toMatchObject({ name: "Ana Silva", email: "Ana.Silva@example.org", isAdmin: false });
     expect(await verifyPassword("a long enough secret", user!.passwordHash)).toBe(true);
     expect(await findMembership(db.sql, conference.id, user!.id)).toMatchObject({ role: "delegate", delegationId: japan.id });
-    const row = await invitationRow(tokenOf(link));
+    const row = await invitationRow({ db }, tokenOf(link));
     expect(row.accepted_at).toBeInstanceOf(Date);
     expect(row.accepted_by).toBe(user!.id);
 
@@ -108,9 +93,9 @@ describe("an invitation for a new person", () => {
     expect(pageText(await conferencePage.text())).toContain("Your role: Delegate");
 
     // Second use: refused, nothing created.
-    const second = await post(`${path}?intent=signup`, { name: "Intruder", password: "another long secret", confirm: "another long secret" });
+    const second = await post({ server }, `${path}?intent=signup`, { name: "Intruder", password: "another long secret", confirm: "another long secret" });
     expect(second.status).toBe(410);
-    expect(sessionCookieOf(second)).toBeNull();
+    expect(sessionPair(second)).toBeNull();
     expect(pageText(await second.text())).toContain("This invitation has been used");
     const reopened = await fetch(`${server.url}${path}`);
     expect(reopened.status).toBe(410);
@@ -119,34 +104,34 @@ describe("an invitation for a new person", () => {
     expect((await findUserByEmail(db.sql, "ana.silva@example.org"))!.name).toBe("Ana Silva");
   });
 
-  it("refuses a short password or two different ones, next to the fields, and creates nothing", async () => {
+  it("refuses a short password or two different ones, next to the fields, and creates nothing", async ({ db, server }) => {
     const link = await invite({ email: "careful@example.org", role: "observer" });
-    const short = await post(`${pathOf(link)}?intent=signup`, { name: "Careful", password: "short", confirm: "short" });
+    const short = await post({ server }, `${pathOf(link)}?intent=signup`, { name: "Careful", password: "short", confirm: "short" });
     expect(short.status).toBe(400);
     expect(pageText(await short.text())).toContain("Choose a password of at least 10 characters.");
-    const differ = await post(`${pathOf(link)}?intent=signup`, { name: "Careful", password: "long enough one", confirm: "long enough two" });
+    const differ = await post({ server }, `${pathOf(link)}?intent=signup`, { name: "Careful", password: "long enough one", confirm: "long enough two" });
     expect(differ.status).toBe(400);
     const html = await differ.text();
     expect(pageText(html)).toContain("The two passwords differ.");
     expect(/<input[^>]*name="confirm"[^>]*>/.exec(html)![0]).toContain('aria-invalid="true"');
     expect(await findUserByEmail(db.sql, "careful@example.org")).toBeNull();
-    expect((await invitationRow(tokenOf(link))).accepted_at).toBeNull();
+    expect((await invitationRow({ db }, tokenOf(link))).accepted_at).toBeNull();
   });
 
-  it("lets only one of two simultaneous uses of a link succeed", async () => {
+  it("lets only one of two simultaneous uses of a link succeed", async ({ db, server }) => {
     const link = await invite({ email: "racer@example.org", role: "observer" });
-    const attempt = (name: string) => post(`${pathOf(link)}?intent=signup`, { name, password: "racing password", confirm: "racing password" });
-    const results = await whileLocked(tokenOf(link), 2, () => Promise.all([attempt("Racer One"), attempt("Racer Two")]));
+    const attempt = (name: string) => post({ server }, `${pathOf(link)}?intent=signup`, { name, password: "racing password", confirm: "racing password" });
+    const results = await whileLocked({ db }, tokenOf(link), 2, () => Promise.all([attempt("Racer One"), attempt("Racer Two")]));
     expect(results.map((r) => r.status).sort()).toEqual([302, 410]);
     const [{ n }] = await db.sql`select count(*)::int as n from users where lower(email) = 'racer@example.org'`;
     expect(n).toBe(1);
   });
 
-  it("lets only one of two simultaneous acceptances by a signed-in person succeed", async () => {
-    const person = await createTestPerson(db.sql, { email: "double.click@example.org" });
+  it("lets only one of two simultaneous acceptances by a signed-in person succeed", async ({ db, server }) => {
+    const person = await createPerson(db.sql, { email: "double.click@example.org" });
     const link = await invite({ email: person.email, role: "chair" });
     const client = await clientFor(server.url, person, { csrfFrom: pathOf(link) });
-    const results = await whileLocked(tokenOf(link), 2, () => Promise.all([client.post(`${pathOf(link)}?intent=accept`, {}), client.post(`${pathOf(link)}?intent=accept`, {})]));
+    const results = await whileLocked({ db }, tokenOf(link), 2, () => Promise.all([client.post(`${pathOf(link)}?intent=accept`, {}), client.post(`${pathOf(link)}?intent=accept`, {})]));
     expect(results.map((r) => r.status).sort()).toEqual([302, 410]);
     const [{ n }] = await db.sql`select count(*)::int as n from invitations where accepted_by = ${person.id}`;
     expect(n).toBe(1);
@@ -158,7 +143,7 @@ describe("an invitation for a new person", () => {
  * behind it, so that they truly overlap; then lets them through together. (Were the server not to
  * lock the row, the requests would not wait, and they would both find the invitation pending.)
  */
-async function whileLocked<T>(token: string, waiters: number, during: () => Promise<T>): Promise<T> {
+async function whileLocked<T>({ db }: Pick<FileFixtures, "db">, token: string, waiters: number, during: () => Promise<T>): Promise<T> {
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
   let signalLocked!: () => void;
@@ -183,15 +168,15 @@ async function whileLocked<T>(token: string, waiters: number, during: () => Prom
 }
 
 describe("an invitation that cannot be used", () => {
-  it("answers an unknown token with 404 and a clear page", async () => {
+  it("answers an unknown token with 404 and a clear page", async ({ server }) => {
     const res = await fetch(`${server.url}/invitations/not-a-real-token`);
     expect(res.status).toBe(404);
     expect(pageText(await res.text())).toContain("This invitation link is not valid");
-    const posted = await post("/invitations/not-a-real-token?intent=signup", { name: "X", password: "long enough pw", confirm: "long enough pw" });
+    const posted = await post({ server }, "/invitations/not-a-real-token?intent=signup", { name: "X", password: "long enough pw", confirm: "long enough pw" });
     expect(posted.status).toBe(404);
   });
 
-  it("answers an expired one with 410 and creates no account", async () => {
+  it("answers an expired one with 410 and creates no account", async ({ db, server }) => {
     const { token } = await createInvitation(db.sql, {
       conferenceId: conference.id,
       email: "late@example.org",
@@ -203,24 +188,24 @@ describe("an invitation that cannot be used", () => {
     const res = await fetch(`${server.url}/invitations/${token}`);
     expect(res.status).toBe(410);
     expect(pageText(await res.text())).toContain("This invitation has expired");
-    const posted = await post(`/invitations/${token}?intent=signup`, { name: "Late", password: "long enough pw", confirm: "long enough pw" });
+    const posted = await post({ server }, `/invitations/${token}?intent=signup`, { name: "Late", password: "long enough pw", confirm: "long enough pw" });
     expect(posted.status).toBe(410);
     expect(await findUserByEmail(db.sql, "late@example.org")).toBeNull();
     expect(pageText(await (await secretariat.get(peoplePath)).text())).toMatch(/late@example\.org Observer Expired/);
   });
 
-  it("is revoked by the secretariat while pending; the link then answers 410", async () => {
+  it("is revoked by the secretariat while pending; the link then answers 410", async ({ db, server }) => {
     const link = await invite({ email: "withdrawn@example.org", role: "chair" });
-    const row = await invitationRow(tokenOf(link));
+    const row = await invitationRow({ db }, tokenOf(link));
     const res = await secretariat.post(peoplePath, { intent: "revoke", invitationId: row.id });
     expect(res.status).toBe(200);
     expect(pageText(await res.text())).toContain("The invitation was revoked; its link no longer works.");
-    expect((await invitationRow(tokenOf(link))).revoked_at).toBeInstanceOf(Date);
+    expect((await invitationRow({ db }, tokenOf(link))).revoked_at).toBeInstanceOf(Date);
 
     const page = await fetch(`${server.url}${pathOf(link)}`);
     expect(page.status).toBe(410);
     expect(pageText(await page.text())).toContain("This invitation was withdrawn");
-    const posted = await post(`${pathOf(link)}?intent=signup`, { name: "Too Late", password: "long enough pw", confirm: "long enough pw" });
+    const posted = await post({ server }, `${pathOf(link)}?intent=signup`, { name: "Too Late", password: "long enough pw", confirm: "long enough pw" });
     expect(posted.status).toBe(410);
     expect(await findUserByEmail(db.sql, "withdrawn@example.org")).toBeNull();
 
@@ -232,32 +217,32 @@ describe("an invitation that cannot be used", () => {
 });
 
 describe("an invitation for someone who has an account", () => {
-  it("asks for their password, then adds them to the conference", async () => {
-    const person = await createTestPerson(db.sql, { email: "veteran@example.org" });
+  it("asks for their password, then adds them to the conference", async ({ db, server }) => {
+    const person = await createPerson(db.sql, { email: "veteran@example.org" });
     const link = await invite({ email: "veteran@example.org", role: "chair" });
     const page = await fetch(`${server.url}${pathOf(link)}`);
     const text = pageText(await page.text());
     expect(text).toContain("Sign in to accept");
     expect(text).not.toContain("Create your account");
 
-    const wrong = await post(`${pathOf(link)}?intent=signin`, { password: "not the password" });
+    const wrong = await post({ server }, `${pathOf(link)}?intent=signin`, { password: "not the password" });
     expect(wrong.status).toBe(400);
     expect(pageText(await wrong.text())).toContain("The e-mail address or password is incorrect.");
     expect(await findMembership(db.sql, conference.id, person.id)).toBeNull();
 
     // Creating a second account with that e-mail through the link is refused.
-    const signup = await post(`${pathOf(link)}?intent=signup`, { name: "Impostor", password: "long enough pw", confirm: "long enough pw" });
+    const signup = await post({ server }, `${pathOf(link)}?intent=signup`, { name: "Impostor", password: "long enough pw", confirm: "long enough pw" });
     expect(signup.status).toBe(400);
     expect(pageText(await signup.text())).toContain("An account with this e-mail address exists already.");
 
-    const right = await post(`${pathOf(link)}?intent=signin`, { password: person.password });
+    const right = await post({ server }, `${pathOf(link)}?intent=signin`, { password: person.password });
     expect(right.status).toBe(302);
-    expect(sessionCookieOf(right)).toBeTruthy();
+    expect(sessionPair(right)).toBeTruthy();
     expect(await findMembership(db.sql, conference.id, person.id)).toMatchObject({ role: "chair", delegationId: null });
   });
 
-  it("is accepted at one click when they are signed in, with the anti-forgery token", async () => {
-    const person = await createTestPerson(db.sql, { email: "signed.in@example.org" });
+  it("is accepted at one click when they are signed in, with the anti-forgery token", async ({ db, server }) => {
+    const person = await createPerson(db.sql, { email: "signed.in@example.org" });
     const link = await invite({ email: "signed.in@example.org", role: "observer" });
     const client = await clientFor(server.url, person, { csrfFrom: pathOf(link) });
     const forged = await client.post(`${pathOf(link)}?intent=accept`, {}, { csrf: false });
@@ -271,7 +256,7 @@ describe("an invitation for someone who has an account", () => {
 });
 
 describe("creating an invitation", () => {
-  it("validates the form, with errors next to the fields", async () => {
+  it("validates the form, with errors next to the fields", async ({ db }) => {
     const missingDelegation = await secretariat.post(peoplePath, { intent: "invite", email: "x@example.org", role: "delegate", delegationId: "", days: "7" });
     expect(missingDelegation.status).toBe(400);
     const html = await missingDelegation.text();
@@ -285,8 +270,8 @@ describe("creating an invitation", () => {
     const badDays = await secretariat.post(peoplePath, { intent: "invite", email: "y@example.org", role: "observer", days: "365" });
     expect(badDays.status).toBe(400);
 
-    const otherConference = await createTestConference(db.sql);
-    const foreign = await createTestDelegation(db.sql, otherConference.id, { code: "FOR" });
+    const otherConference = await createConference(db.sql);
+    const foreign = await createDelegation(db.sql, otherConference.id, { code: "FOR" });
     const foreignDelegation = await secretariat.post(peoplePath, { intent: "invite", email: "z@example.org", role: "delegate", delegationId: foreign.id, days: "7" });
     expect(foreignDelegation.status).toBe(400);
     expect(pageText(await foreignDelegation.text())).toContain("There is no such delegation in this conference.");
@@ -295,16 +280,16 @@ describe("creating an invitation", () => {
     expect(n).toBe(0);
   });
 
-  it("refuses to invite someone who already takes part", async () => {
-    const member = await createTestPerson(db.sql, { role: "observer", conferenceId: conference.id });
+  it("refuses to invite someone who already takes part", async ({ db }) => {
+    const member = await createPerson(db.sql, { role: "observer", conferenceId: conference.id });
     const res = await secretariat.post(peoplePath, { intent: "invite", email: member.email.toUpperCase(), role: "chair", days: "7" });
     expect(res.status).toBe(400);
     expect(pageText(await res.text())).toContain("already takes part in this conference as Observer");
   });
 
-  it("lets the expiry be chosen", async () => {
+  it("lets the expiry be chosen", async ({ db }) => {
     const link = await invite({ email: "brief@example.org", role: "observer", days: "1" });
-    const row = await invitationRow(tokenOf(link));
+    const row = await invitationRow({ db }, tokenOf(link));
     const hours = (row.expires_at.getTime() - Date.now()) / 3600_000;
     expect(hours).toBeGreaterThan(23.9);
     expect(hours).toBeLessThanOrEqual(24);

@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
-import { clientFor, createTestConference, createTestDelegation, createTestPerson, pageText, type FormClient, type TestPerson } from "../support/people";
+import { describe, expect, it } from "../support/fixtures";
+import { afterAll } from "vitest";
 import { waitFor } from "../support/wait";
 import { subscribeAccessEvents, type AccessEvent } from "../../server/auth/access-events";
 import type { ConferenceRow } from "../../server/queries/conferences";
 import type { DelegationRow } from "../../server/queries/delegations";
 import { findMembership } from "../../server/queries/memberships";
 import { findUser } from "../../server/queries/users";
+import { clientFor, type FormClient, pageText } from "../support/http";
+import { createConference, createDelegation, createPerson, type TestPerson } from "../support/factories";
 
-let db: TestDatabase;
-let server: TestServer;
 let conference: ConferenceRow;
 let japan: DelegationRow;
 let norway: DelegationRow;
@@ -20,14 +18,12 @@ let path: string;
 const events: AccessEvent[] = [];
 let unlisten: () => Promise<void>;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url });
-  conference = await createTestConference(db.sql);
-  japan = await createTestDelegation(db.sql, conference.id, { code: "JPN", name: "Japan" });
-  norway = await createTestDelegation(db.sql, conference.id, { code: "NOR", name: "Norway" });
+it.beforeAll(async ({ db, server }) => {
+  conference = await createConference(db.sql);
+  japan = await createDelegation(db.sql, conference.id, { code: "JPN", name: "Japan" });
+  norway = await createDelegation(db.sql, conference.id, { code: "NOR", name: "Norway" });
   path = `/conferences/${conference.id}/people`;
-  me = await createTestPerson(db.sql, { role: "secretariat", conferenceId: conference.id, name: "Leyla Secretariat" });
+  me = await createPerson(db.sql, { role: "secretariat", conferenceId: conference.id, name: "Leyla Secretariat" });
   secretariat = await clientFor(server.url, me);
   unlisten = await subscribeAccessEvents(db.sql, (e) => events.push(e));
 });
@@ -39,10 +35,10 @@ afterAll(async () => {
 const membershipEvents = (userId: string) => events.filter((e) => e.type === "membership" && e.userId === userId && e.conferenceId === conference.id);
 
 describe("the people page", () => {
-  it("lists every participant with name, e-mail, role and delegation", async () => {
-    const delegate = await createTestPerson(db.sql, { role: "delegate", conferenceId: conference.id, delegationId: japan.id, name: "Kenji Delegate" });
-    const chair = await createTestPerson(db.sql, { role: "chair", conferenceId: conference.id, name: "Rashad Chair" });
-    const outsider = await createTestPerson(db.sql, { name: "Not A Member" });
+  it("lists every participant with name, e-mail, role and delegation", async ({ db }) => {
+    const delegate = await createPerson(db.sql, { role: "delegate", conferenceId: conference.id, delegationId: japan.id, name: "Kenji Delegate" });
+    const chair = await createPerson(db.sql, { role: "chair", conferenceId: conference.id, name: "Rashad Chair" });
+    const outsider = await createPerson(db.sql, { name: "Not A Member" });
     const text = pageText(await (await secretariat.get(path)).text());
     expect(text).toContain(`Kenji Delegate ${delegate.email} Delegate Japan (JPN)`);
     expect(text).toContain(`Rashad Chair ${chair.email} Chair —`);
@@ -52,8 +48,8 @@ describe("the people page", () => {
 });
 
 describe("changing a role", () => {
-  it("makes an observer a delegate of a delegation, and tells open connections", async () => {
-    const person = await createTestPerson(db.sql, { role: "observer", conferenceId: conference.id, name: "Olga Observer" });
+  it("makes an observer a delegate of a delegation, and tells open connections", async ({ db }) => {
+    const person = await createPerson(db.sql, { role: "observer", conferenceId: conference.id, name: "Olga Observer" });
     const res = await secretariat.post(path, { intent: "role", userId: person.id, role: "delegate", delegationId: norway.id });
     expect(res.status).toBe(200);
     expect(pageText(await res.text())).toContain("Olga Observer is now Delegate of Norway (NOR).");
@@ -61,8 +57,8 @@ describe("changing a role", () => {
     await waitFor(() => membershipEvents(person.id).length === 1, { what: "the membership access event" });
   });
 
-  it("moves a delegate to another delegation, and makes a delegate a chair (no delegation any more)", async () => {
-    const person = await createTestPerson(db.sql, { role: "delegate", conferenceId: conference.id, delegationId: japan.id });
+  it("moves a delegate to another delegation, and makes a delegate a chair (no delegation any more)", async ({ db }) => {
+    const person = await createPerson(db.sql, { role: "delegate", conferenceId: conference.id, delegationId: japan.id });
     expect((await secretariat.post(path, { intent: "role", userId: person.id, role: "delegate", delegationId: norway.id })).status).toBe(200);
     expect(await findMembership(db.sql, conference.id, person.id)).toMatchObject({ role: "delegate", delegationId: norway.id });
     // The delegation select still holds Norway; for a chair it is ignored.
@@ -71,8 +67,8 @@ describe("changing a role", () => {
     await waitFor(() => membershipEvents(person.id).length === 2, { what: "two membership access events" });
   });
 
-  it("refuses a delegate without a delegation, next to the field, and changes nothing", async () => {
-    const person = await createTestPerson(db.sql, { role: "observer", conferenceId: conference.id });
+  it("refuses a delegate without a delegation, next to the field, and changes nothing", async ({ db }) => {
+    const person = await createPerson(db.sql, { role: "observer", conferenceId: conference.id });
     const res = await secretariat.post(path, { intent: "role", userId: person.id, role: "delegate", delegationId: "" });
     expect(res.status).toBe(400);
     const html = await res.text();
@@ -83,10 +79,10 @@ describe("changing a role", () => {
     expect(await findMembership(db.sql, conference.id, person.id)).toMatchObject({ role: "observer", delegationId: null });
   });
 
-  it("refuses a delegation of another conference, an unknown role, and someone who is not a participant", async () => {
-    const person = await createTestPerson(db.sql, { role: "observer", conferenceId: conference.id });
-    const other = await createTestConference(db.sql);
-    const foreign = await createTestDelegation(db.sql, other.id);
+  it("refuses a delegation of another conference, an unknown role, and someone who is not a participant", async ({ db }) => {
+    const person = await createPerson(db.sql, { role: "observer", conferenceId: conference.id });
+    const other = await createConference(db.sql);
+    const foreign = await createDelegation(db.sql, other.id);
     const foreignRes = await secretariat.post(path, { intent: "role", userId: person.id, role: "delegate", delegationId: foreign.id });
     expect(foreignRes.status).toBe(400);
     expect(pageText(await foreignRes.text())).toContain("There is no such delegation in this conference.");
@@ -94,7 +90,7 @@ describe("changing a role", () => {
     expect(badRole.status).toBe(400);
     expect(await findMembership(db.sql, conference.id, person.id)).toMatchObject({ role: "observer" });
 
-    const outsider = await createTestPerson(db.sql, { role: "observer", conferenceId: other.id });
+    const outsider = await createPerson(db.sql, { role: "observer", conferenceId: other.id });
     const res = await secretariat.post(path, { intent: "role", userId: outsider.id, role: "chair" });
     expect(res.status).toBe(400);
     expect(pageText(await res.text())).toContain("This person is not part of the conference.");
@@ -102,7 +98,7 @@ describe("changing a role", () => {
     expect(await findMembership(db.sql, other.id, outsider.id)).toMatchObject({ role: "observer" });
   });
 
-  it("does not let the secretariat change their own role", async () => {
+  it("does not let the secretariat change their own role", async ({ db }) => {
     const res = await secretariat.post(path, { intent: "role", userId: me.id, role: "observer" });
     expect(res.status).toBe(400);
     expect(pageText(await res.text())).toContain("You cannot change your own role.");
@@ -111,8 +107,8 @@ describe("changing a role", () => {
 });
 
 describe("removing a person", () => {
-  it("asks for confirmation first, then removes them and tells open connections", async () => {
-    const person = await createTestPerson(db.sql, { role: "delegate", conferenceId: conference.id, delegationId: japan.id, name: "Dmitri Delegate" });
+  it("asks for confirmation first, then removes them and tells open connections", async ({ db }) => {
+    const person = await createPerson(db.sql, { role: "delegate", conferenceId: conference.id, delegationId: japan.id, name: "Dmitri Delegate" });
     const confirm = await secretariat.get(`${path}?remove=${person.id}`);
     const confirmText = pageText(await confirm.text());
     expect(confirmText).toContain("Remove Dmitri Delegate?");
@@ -133,7 +129,7 @@ describe("removing a person", () => {
     expect(membershipEvents(person.id)).toHaveLength(1);
   });
 
-  it("does not let the secretariat remove themselves, nor take a malformed id", async () => {
+  it("does not let the secretariat remove themselves, nor take a malformed id", async ({ db }) => {
     const res = await secretariat.post(path, { intent: "remove", userId: me.id });
     expect(res.status).toBe(400);
     expect(pageText(await res.text())).toContain("You cannot remove yourself.");

@@ -4,9 +4,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ServerBuild } from "@remix-run/node";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { createSessionUser, sessionCookieFor } from "../support/sessions";
-import { createTestDocument } from "../support/statement";
-import { csrfTokenFor } from "../support/people";
 import { upgradeStatus } from "../support/raw-socket";
 import { createUser } from "../../server/queries/users";
 import { issueInvitation } from "../../server/people/invitations";
@@ -14,6 +11,8 @@ import { createProposal, submitProposal } from "../../server/negotiation/proposa
 import { readStatement } from "../../server/negotiation/statement";
 import { createRevision } from "../../server/versions/capture";
 import { maxReasonLength } from "../../app/statement/limits";
+import { createSignedInPerson, createStatement, sessionCookieFor } from "../support/factories";
+import { csrfTokenFor } from "../support/http";
 
 /**
  * Every route's loader and every action (and each intent of an action), for every kind of person:
@@ -232,18 +231,18 @@ const tokens = {} as Record<Actor, string | null>;
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  const fixture = await createTestDocument(db.sql);
-  const other = await createTestDocument(db.sql);
+  const fixture = await createStatement(db.sql);
+  const other = await createStatement(db.sql);
   const people: Record<Exclude<Actor, "anonymous" | "outsider" | "admin">, string> = {
-    observer: (await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "observer" })).cookie,
-    delegate: (await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "delegate" })).cookie,
+    observer: (await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "observer" })).cookie,
+    delegate: (await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "delegate" })).cookie,
     chair: fixture.cookie,
-    secretariat: (await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "secretariat" })).cookie,
+    secretariat: (await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "secretariat" })).cookie,
   };
   const admin = await createUser(db.sql, { email: "root@example.org", name: "Administrator", passwordHash: "!", isAdmin: true });
   Object.assign(cookies, people, {
     anonymous: null,
-    outsider: (await createSessionUser(db.sql, { conferenceId: other.conferenceId, role: "secretariat" })).cookie,
+    outsider: (await createSignedInPerson(db.sql, { conferenceId: other.conferenceId, role: "secretariat" })).cookie,
     admin: await sessionCookieFor(db.sql, admin.id),
   });
   for (const actor of actors) tokens[actor] = cookies[actor] ? await csrfTokenFor(server.url, cookies[actor]) : null;
@@ -255,8 +254,8 @@ beforeAll(async () => {
     createdBy: null,
     origin: server.url,
   });
-  const sponsor = await createSessionUser(db.sql, { conferenceId: fixture.conferenceId, role: "delegate" });
-  const actor = { userId: sponsor.userId, role: "delegate" as const, delegationId: sponsor.delegationId, isChair: false };
+  const sponsor = await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "delegate" });
+  const actor = { userId: sponsor.id, role: "delegate" as const, delegationId: sponsor.delegationId, isChair: false };
   const statement = await readStatement(db.sql, fixture.documentId);
   statement.ydoc.destroy();
   const { id: proposalId } = await createProposal(db.sql, actor, {

@@ -3,7 +3,7 @@ import { absolutePositionToRelativePosition, initProseMirrorDoc } from "@tiptap/
 import { statementField, statementSchema } from "../../app/statement/schema";
 import { listClauses } from "../../app/statement/numbering";
 import { encodeRelativePosition, resolveAnchor, type EncodedAnchor } from "../../app/statement/anchor-positions";
-import { csrfTokenFor } from "./people";
+import { csrfTokenFor } from "./http";
 
 /** The statement in `doc` laid out as the editor's binding lays it out. */
 function bind(doc: Y.Doc) {

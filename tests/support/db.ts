@@ -13,10 +13,10 @@ export interface TestDatabase {
 }
 
 /**
- * A new, migrated database for one test file, so files can run in parallel and every test starts
- * from a known schema. It is dropped when the file (or test) that created it finishes.
+ * A new, migrated database, so files can run in parallel and every test starts from a known
+ * schema. The caller drops it: the `db` fixture (tests/support/fixtures.ts) when the file ends.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function openTestDatabase(): Promise<TestDatabase> {
   const adminUrl = inject("adminDatabaseUrl");
   const name = `concord_test_${randomBytes(6).toString("hex")}`;
   const { url, sql } = await createMigratedDatabase(adminUrl, name);
@@ -24,6 +24,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await sql.end({ timeout: 5 });
     await dropDatabase(adminUrl, name);
   });
-  onCleanup(drop);
   return { name, url, sql, drop };
+}
+
+/** A database as openTestDatabase makes it, dropped when the file (or test) that created it finishes. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const db = await openTestDatabase();
+  onCleanup(db.drop);
+  return db;
 }

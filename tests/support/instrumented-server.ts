@@ -1,6 +1,6 @@
 // The whole app in a child process started with --expose-gc, for tests that measure the server's
 // own memory and handles (apart from the test's clients). Spawned by startInstrumentedServer in
-// tests/support/instrumented.ts; answers "stats" requests over the IPC channel.
+// tests/support/server.ts; answers "stats" requests over the IPC channel.
 import type { AddressInfo } from "node:net";
 import { createConcord } from "../../server/app";
 import { loadConfig } from "../../server/config";

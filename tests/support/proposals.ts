@@ -1,13 +1,13 @@
 import type { JSONContent } from "@tiptap/core";
 import * as Y from "yjs";
-import { createTestDatabase, type TestDatabase } from "./db";
-import { startTestServer, type TestServer } from "./server";
-import { createSessionUser } from "./sessions";
-import { createTestDocument } from "./statement";
-import { createTestDelegation, csrfTokenFor } from "./people";
+import type { TestDatabase } from "./db";
+import type { FileFixtures } from "./fixtures";
+import type { TestServer } from "./server";
 import { readStatement } from "../../server/negotiation/statement";
 import { proposalField } from "../../app/statement/proposal-schema";
 import { newClauseId } from "../../app/statement/clause-id";
+import { createDelegation, createSignedInPerson, createStatement, type SignedInPerson } from "./factories";
+import { csrfTokenFor } from "./http";
 
 /** A person of the fixture: their session cookie and anti-forgery token. */
 export interface Person {
@@ -69,32 +69,26 @@ export function smallStatement(): JSONContent {
   };
 }
 
-async function person(server: TestServer, p: { userId: string; cookie: string; delegationId: string | null }): Promise<Person> {
-  return { ...p, csrf: await csrfTokenFor(server.url, p.cookie) };
+async function person(server: TestServer, { id, cookie, delegationId }: Pick<SignedInPerson, "id" | "cookie" | "delegationId">): Promise<Person> {
+  return { userId: id, cookie, delegationId, csrf: await csrfTokenFor(server.url, cookie) };
 }
 
-export async function createProposalFixture(): Promise<ProposalFixture> {
-  const db = await createTestDatabase();
-  const server = await startTestServer({ databaseUrl: db.url });
-  const { documentId, conferenceId, cookie } = await createTestDocument(db.sql, smallStatement());
-  const [{ id: chairId }] = await db.sql<
-    { id: string }[]
-  >`select user_id as id from memberships where conference_id = ${conferenceId} and role = 'chair'`;
-  const a = await createTestDelegation(db.sql, conferenceId, { code: "NOR", name: "Norway" });
-  const b = await createTestDelegation(db.sql, conferenceId, { code: "BRA", name: "Brazil" });
+/** The statement, people and form helpers of a proposal test, on the file's database and server (tests/support/fixtures.ts). */
+export async function createProposalFixture({ db, server }: Pick<FileFixtures, "db" | "server">): Promise<ProposalFixture> {
+  const { documentId, conferenceId, chairId, cookie } = await createStatement(db.sql, smallStatement());
+  const a = await createDelegation(db.sql, conferenceId, { code: "NOR", name: "Norway" });
+  const b = await createDelegation(db.sql, conferenceId, { code: "BRA", name: "Brazil" });
   const member = async (role: "delegate" | "observer" | "secretariat", delegationId?: string, name?: string) =>
-    person(server, await createSessionUser(db.sql, { conferenceId, role, delegationId, name }));
-  const other = await createTestDocument(db.sql, smallStatement());
-  const [{ id: otherChairId }] = await db.sql<{ id: string }[]>`
-    select user_id as id from memberships where conference_id = ${other.conferenceId} and role = 'chair'`;
+    person(server, await createSignedInPerson(db.sql, { conferenceId, role, delegationId, name }));
+  const other = await createStatement(db.sql, smallStatement());
   const people = {
-    chair: await person(server, { userId: chairId, cookie, delegationId: null }),
+    chair: await person(server, { id: chairId, cookie, delegationId: null }),
     alice: await member("delegate", a.id, "Alice Berg"),
     anna: await member("delegate", a.id, "Anna Dahl"),
     bruno: await member("delegate", b.id, "Bruno Lima"),
     observer: await member("observer"),
     secretariat: await member("secretariat"),
-    outsider: await person(server, await createSessionUser(db.sql, { conferenceId: other.conferenceId, role: "delegate" })),
+    outsider: await person(server, await createSignedInPerson(db.sql, { conferenceId: other.conferenceId, role: "delegate" })),
   };
   const post = (p: Person, path: string, fields: Record<string, string | string[]>) => {
     const body = new URLSearchParams({ csrf: p.csrf });
@@ -109,7 +103,7 @@ export async function createProposalFixture(): Promise<ProposalFixture> {
     people,
     other: {
       documentId: other.documentId,
-      chair: await person(server, { userId: otherChairId, cookie: other.cookie, delegationId: null }),
+      chair: await person(server, { id: other.chairId, cookie: other.cookie, delegationId: null }),
     },
     async clauseIds() {
       const statement = await readStatement(db.sql, documentId);

@@ -1,14 +1,7 @@
-import { randomBytes } from "node:crypto";
 import * as Y from "yjs";
-import type { JSONContent } from "@tiptap/core";
 import { statementField } from "../../app/statement/schema";
 import type { Sql } from "../../server/db/sql";
-import { createSessionUser } from "./sessions";
-import { createConference } from "../../server/queries/conferences";
-import { createDocument } from "../../server/queries/documents";
-import { appendUpdates, loadUpdates } from "../../server/queries/document-state";
-import { demoStatement } from "../../server/seed/demo-statement";
-import { statementUpdate } from "../../app/statement/yjs-state";
+import { loadUpdates } from "../../server/queries/document-state";
 
 /**
  * Reading and editing a statement's Y.XmlFragment directly, the way y-prosemirror lays it out:
@@ -77,26 +70,6 @@ export function typeInClause(doc: Y.Doc, clause: number, text: string, at?: numb
 
 export function deleteInClause(doc: Y.Doc, clause: number, at: number, length: number): void {
   doc.transact(() => clauseParagraphText(doc, clause).delete(at, length));
-}
-
-/**
- * A conference and one document in it holding `content` (the demo zero draft by default), with
- * a chair (a pen holder) whose session `cookie` lets collaboration clients edit it.
- */
-export async function createTestDocument(
-  sql: Sql,
-  content: JSONContent = demoStatement()
-): Promise<{ documentId: string; conferenceId: string; cookie: string }> {
-  const conference = await createConference(sql, {
-    slug: `test-${randomBytes(5).toString("hex")}`,
-    title: "Test conference",
-    subtitle: "",
-    venue: "",
-  });
-  const document = await createDocument(sql, conference.id, "Test statement");
-  await appendUpdates(sql, document.id, [statementUpdate(content)]);
-  const chair = await createSessionUser(sql, { conferenceId: conference.id, role: "chair" });
-  return { documentId: document.id, conferenceId: conference.id, cookie: chair.cookie };
 }
 
 /** The document as PostgreSQL has it right now (snapshot plus log), in a fresh Y.Doc. */

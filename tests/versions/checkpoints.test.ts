@@ -1,12 +1,12 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "../support/fixtures";
 import { createProposalFixture, type ProposalFixture } from "../support/proposals";
 import { startTestServer } from "../support/server";
 import { connectSyncedClient, waitFor } from "../support/clients";
 import { clauseTexts, deleteInClause, typeInClause } from "../support/statement";
 import { acceptedProposal, storedVersions, versionDoc } from "../support/versions";
-import { buildProposal } from "../support/negotiation-factories";
 import { captureVersion } from "../../server/versions/capture";
 import { thinCheckpoints } from "../../server/queries/versions";
+import { createProposal } from "../support/factories";
 
 /**
  * Automatic checkpoints: one right after every accepted proposal (naming it), and timed ones while
@@ -14,8 +14,8 @@ import { thinCheckpoints } from "../../server/queries/versions";
  */
 let f: ProposalFixture;
 
-beforeAll(async () => {
-  f = await createProposalFixture();
+it.beforeAll(async ({ db, server }) => {
+  f = await createProposalFixture({ db, server });
 });
 
 describe("a checkpoint after an accepted proposal", () => {
@@ -108,7 +108,7 @@ describe("thinning", () => {
         restoredFrom: null,
       })
     );
-    const proposal = await buildProposal(f.db.sql, {
+    const proposal = await createProposal(f.db.sql, {
       documentId,
       createdBy: f.people.chair.userId,
       kind: "retain",

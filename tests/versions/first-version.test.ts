@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "../support/fixtures";
 import { createProposalFixture, type Person, type ProposalFixture } from "../support/proposals";
 import { connectSyncedClient, waitFor } from "../support/clients";
 import { clauseTexts, typeInClause } from "../support/statement";
@@ -12,8 +12,8 @@ import { seedDemo } from "../../server/seed/demo";
  */
 let f: ProposalFixture;
 
-beforeAll(async () => {
-  f = await createProposalFixture();
+it.beforeAll(async ({ db, server }) => {
+  f = await createProposalFixture({ db, server });
 });
 
 const versionsOf = (documentId: string) =>

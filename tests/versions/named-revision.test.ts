@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import * as Y from "yjs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "../support/fixtures";
 import { createProposalFixture, type ProposalFixture } from "../support/proposals";
 import { connectSyncedClient, waitFor, type TestClient } from "../support/clients";
 import { clauseTexts, statementFragment, typeInClause } from "../support/statement";
-import { pageText } from "../support/people";
 import { saveRevision, storedVersions, versionDoc } from "../support/versions";
+import { pageText } from "../support/http";
 
 /**
  * A named revision holds the statement exactly as it was (its full Yjs state, byte for byte
@@ -16,8 +16,8 @@ let f: ProposalFixture;
 let chair: TestClient;
 let revId: string;
 
-beforeAll(async () => {
-  f = await createProposalFixture();
+it.beforeAll(async ({ db, server }) => {
+  f = await createProposalFixture({ db, server });
   chair = await connectSyncedClient(f.server.wsUrl, f.documentId, { cookie: f.people.chair.cookie });
   typeInClause(chair.doc, 1, " and mine risk education");
   await waitFor(() => chair.isSaved(), { what: "the chair's edit to be saved" });

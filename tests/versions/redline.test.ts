@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import * as Y from "yjs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "../support/fixtures";
 import { createProposalFixture, type ProposalFixture } from "../support/proposals";
 import { connectSyncedClient, waitFor } from "../support/clients";
 import { clauseElements, clauseTexts, statementFragment } from "../support/statement";
-import { pageText } from "../support/people";
 import { zipText } from "../support/zip";
 import { acceptedProposal, saveRevision } from "../support/versions";
+import { pageText } from "../support/http";
 
 /**
  * The redline between two versions: clauses added, deleted, moved (old and new numbers) and
@@ -37,8 +37,8 @@ function moveToPreamble(doc: Y.Doc, index: number) {
   });
 }
 
-beforeAll(async () => {
-  f = await createProposalFixture();
+it.beforeAll(async ({ db, server }) => {
+  f = await createProposalFixture({ db, server });
   ids = await f.clauseIds();
   rev1 = await saveRevision(f, f.people.chair, "Rev.1");
   await acceptedProposal(

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "../support/fixtures";
 import { createProposalFixture, type ProposalFixture } from "../support/proposals";
 import { connectSyncedClient, startTyping, waitFor, waitForConvergence, type TestClient } from "../support/clients";
 import { clauseTexts, statementFragment, storedDoc, typeInClause } from "../support/statement";
@@ -16,8 +16,8 @@ let ids: Record<string, string>;
 let rev1: string;
 let rev1Texts: string[];
 
-beforeAll(async () => {
-  f = await createProposalFixture();
+it.beforeAll(async ({ db, server }) => {
+  f = await createProposalFixture({ db, server });
   ids = await f.clauseIds();
   await f.db
     .sql`insert into clause_states (document_id, clause_id, state, user_id) values (${f.documentId}, ${ids.OP1}, 'agreed_ad_ref', ${f.people.chair.userId})`;

@@ -3,8 +3,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { createNegotiation, type NegotiationFixture } from "../support/negotiation";
-import { request } from "../support/auth";
-import { csrfTokenFor } from "../support/people";
+import { csrfTokenFor, request } from "../support/http";
 
 /**
  * An unexpected error on the server is shown as a reference, never as its message, stack or

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { request } from "../support/auth";
+import { request } from "../support/http";
 
 /** Security headers on every response, and a CSP nonce that every inline script carries. */
 

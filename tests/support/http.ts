@@ -1,23 +1,14 @@
 import http from "node:http";
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { fileURLToPath } from "node:url";
-import type { Sql } from "../../server/db/sql";
-import { hashPassword } from "../../server/auth/password";
-import { createConference, type ConferenceRow } from "../../server/queries/conferences";
-import { createDelegation } from "../../server/queries/delegations";
-import { setMembership } from "../../server/queries/memberships";
-import { createUser } from "../../server/queries/users";
-import { onCleanup } from "./cleanup";
-import type { Role } from "../../app/statement/vocabulary";
+import { testPassword, type TestPerson } from "./factories";
 
 /**
- * Helpers for the sign-in, session and anti-forgery tests: raw HTTP requests (so that tests set
- * headers a browser would, such as Origin and Sec-Fetch-Site, and choose the client address),
- * people with a real password, and running the server's entry point until it exits.
+ * Talking to a test server over HTTP as a browser without JavaScript would, and reading what it
+ * answers. Two ways to send: `request` (node:http, every header exactly as given, no redirect
+ * followed, a chosen client address: for the sign-in, session and anti-forgery tests) and `fetch`
+ * with a session (`getPage`, `signIn`, `clientFor`: signing in through the form, then getting
+ * pages and posting forms with the session's anti-forgery token). Then reading pages: their text,
+ * alerts, field errors, inputs and tokens.
  */
-
-const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
 export interface RawResponse {
   status: number;
@@ -77,13 +68,14 @@ export function postLogin(baseUrl: string, fields: Record<string, string>, optio
   return request(`${baseUrl}/login`, { ...options, form: fields });
 }
 
-/** The session cookie line ("concord_session=…; Path=/; …") of an answer, if it sets one. */
-export function sessionSetCookie(res: RawResponse): string | undefined {
-  return res.setCookies.find((c) => c.startsWith("concord_session="));
+/** The session cookie line ("concord_session=…; Path=/; …") of an answer (from `request` or `fetch`), if it sets one. */
+export function sessionSetCookie(res: RawResponse | Response): string | undefined {
+  const lines = res instanceof Response ? res.headers.getSetCookie() : res.setCookies;
+  return lines.find((c) => c.startsWith("concord_session="));
 }
 
 /** The "concord_session=value" pair of an answer that signs in; null when it does not. */
-export function sessionPair(res: RawResponse): string | null {
+export function sessionPair(res: RawResponse | Response): string | null {
   const pair = sessionSetCookie(res)?.split(";")[0];
   return pair && pair !== "concord_session=" ? pair : null;
 }
@@ -99,13 +91,6 @@ export function cookieAttributes(setCookie: string): Map<string, string> {
   );
 }
 
-/** Signs in through the form and returns the session cookie pair; fails the test otherwise. */
-export async function signInPair(baseUrl: string, email: string, password: string): Promise<string> {
-  const res = await postLogin(baseUrl, { email, password });
-  const pair = sessionPair(res);
-  if (res.status !== 302 || !pair) throw new Error(`sign-in of ${email} failed: HTTP ${res.status}\n${pageText(res.body).slice(0, 500)}`);
-  return pair;
-}
 
 /**
  * The outer HTML of the element whose opening tag starts at `start`, up to its matching closing
@@ -182,89 +167,86 @@ function decodeEntities(s: string): string {
     .replace(/&amp;/g, "&");
 }
 
-/** A page's visible text, roughly: scripts and tags removed, entities decoded, spaces collapsed. */
+/** A server-rendered page as plain text: scripts, tags and React's text separators removed, entities decoded, spaces collapsed. */
 export function pageText(html: string): string {
-  return decodeEntities(html.replace(/<script[\s\S]*?<\/script>/g, " ").replace(/<[^>]+>/g, " ")).replace(/\s+/g, " ");
+  return decodeEntities(html.replace(/<script[\s\S]*?<\/script>/g, " ").replace(/<!-- -->/g, "").replace(/<[^>]+>/g, " ")).replace(/\s+/g, " ");
 }
 
-export const tag = () => randomBytes(4).toString("hex");
-
-export interface Person {
-  id: string;
-  email: string;
-  name: string;
-  password: string;
-}
-
-/** An account with a real password (hashed as the app does), so it signs in through the form. */
-export async function createPerson(sql: Sql, p: { email?: string; name?: string; password?: string; isAdmin?: boolean } = {}): Promise<Person> {
-  const t = tag();
-  const email = p.email ?? `person-${t}@example.org`;
-  const name = p.name ?? `Person ${t}`;
-  const password = p.password ?? `pw-${randomBytes(9).toString("base64url")}`;
-  const user = await createUser(sql, { email, name, passwordHash: await hashPassword(password), isAdmin: p.isAdmin ?? false });
-  return { id: user.id, email, name, password };
-}
-
-/** A conference with one person per role asked for; a delegate gets a delegation of their own. */
-export async function createMember(
-  sql: Sql,
-  conferenceId: string,
-  role: Role,
-  p: { email?: string; name?: string; password?: string; delegation?: { code: string; name: string } } = {},
-): Promise<Person & { delegationId: string | null }> {
-  const person = await createPerson(sql, p);
-  let delegationId: string | null = null;
-  if (role === "delegate") {
-    const t = tag().toUpperCase();
-    const d = p.delegation ?? { code: `D${t}`.slice(0, 8), name: `Delegation ${t}` };
-    delegationId = (await createDelegation(sql, { conferenceId, code: d.code, name: d.name, kind: "state" })).id;
-  }
-  await setMembership(sql, { conferenceId, userId: person.id, role, delegationId });
-  return { ...person, delegationId };
-}
-
-export async function createConferenceRow(sql: Sql, title = `Conference ${tag()}`): Promise<ConferenceRow> {
-  return createConference(sql, { slug: `c-${tag()}`, title, subtitle: "", venue: "Geneva" });
-}
-
-export interface Exited {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
+/** Signs in through the form and returns the session cookie pair ("concord_session=…"); fails the test otherwise. */
+export async function signIn(baseUrl: string, email: string, password: string = testPassword): Promise<string> {
+  const res = await postLogin(baseUrl, { email, password });
+  const pair = sessionPair(res);
+  if (res.status !== 302 || !pair) throw new Error(`sign-in of ${email} failed: HTTP ${res.status}\n${pageText(res.body).slice(0, 500)}`);
+  return pair;
 }
 
 /**
- * Runs the real entry point (`node --import tsx server/main.ts`) with exactly this environment
- * (plus PATH, HOME and TMPDIR) and waits for it to exit: for start-ups that must fail.
+ * The anti-forgery token of a session, read from a page as a browser has it: from a form's hidden
+ * field, or, on a page without a form, from the root loader's data that the page carries.
  */
-export function runServerToExit(env: Record<string, string>, timeoutMs = 30_000): Promise<Exited> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-    cwd: repoRoot,
-    // Remix's types make NODE_ENV a required key of ProcessEnv; these starts may leave it out.
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, ...env } as unknown as NodeJS.ProcessEnv,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  onCleanup(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-  child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`server/main.ts did not exit within ${timeoutMs} ms; output:\n${stdout}${stderr}`));
-    }, timeoutMs);
-    child.once("error", (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.once("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+export async function csrfTokenFor(baseUrl: string, cookie: string, path = "/"): Promise<string> {
+  const res = await fetch(`${baseUrl}${path}`, { headers: { Cookie: cookie } });
+  const html = await res.text();
+  const match = /name="csrf" value="([^"]+)"/.exec(html) ?? /\\"csrf\\",\\"([A-Za-z0-9_-]+)\\"/.exec(html);
+  if (!match) throw new Error(`No anti-forgery token on ${path} (status ${res.status})`);
+  return match[1];
+}
+
+export interface FormClient {
+  cookie: string;
+  /** The session's anti-forgery token, read from the first page with a form that was loaded. */
+  csrf(): Promise<string | null>;
+  /** GET a page; redirects are not followed. */
+  get(path: string): Promise<Response>;
+  /** POST a URL-encoded form, with the anti-forgery token unless `csrf: false`. */
+  post(path: string, fields: Record<string, string>, options?: { csrf?: boolean }): Promise<Response>;
+  /** POST a multipart form (file uploads), with the anti-forgery token first unless `csrf: false`. */
+  postMultipart(path: string, form: FormData, options?: { csrf?: boolean }): Promise<Response>;
+}
+
+/**
+ * Signs a person in and returns a client that submits forms with their session. As a browser
+ * would, it takes the anti-forgery token from a page's form: `csrfFrom`, or else the page it posts
+ * to (a person who may not see that page has no token, and posts without one).
+ */
+export async function clientFor(baseUrl: string, person: Pick<TestPerson, "email" | "password">, { csrfFrom }: { csrfFrom?: string } = {}): Promise<FormClient> {
+  const cookie = await signIn(baseUrl, person.email, person.password);
+  let token: string | null = csrfFrom ? await csrfTokenFor(baseUrl, cookie, csrfFrom) : null;
+  const tokenFor = async (path: string) => (token ??= await csrfTokenFor(baseUrl, cookie, path).catch(() => null));
+  return {
+    cookie,
+    csrf: () => tokenFor("/"),
+    get: (path) => fetch(`${baseUrl}${path}`, { headers: { Cookie: cookie }, redirect: "manual" }),
+    post: async (path, fields, { csrf: withCsrf = true } = {}) => {
+      const csrf = withCsrf ? await tokenFor(path) : null;
+      return fetch(`${baseUrl}${path}`, {
+        method: "POST",
+        headers: { Cookie: cookie },
+        body: new URLSearchParams(csrf ? { csrf, ...fields } : fields),
+        redirect: "manual",
+      });
+    },
+    postMultipart: async (path, form, { csrf: withCsrf = true } = {}) => {
+      const csrf = withCsrf ? await tokenFor(path) : null;
+      const body = new FormData();
+      if (csrf) body.append("csrf", csrf);
+      for (const [k, v] of form.entries()) body.append(k, v);
+      return fetch(`${baseUrl}${path}`, { method: "POST", headers: { Cookie: cookie }, body, redirect: "manual" });
+    },
+  };
+}
+
+/** The invitation links in a page (the read-only inputs that show them once). */
+export function invitationLinksIn(html: string): string[] {
+  return [...html.matchAll(/value="(https?:\/\/[^"]+\/invitations\/[A-Za-z0-9_-]+)"/g)].map((m) => m[1]);
+}
+
+/** The token at the end of an invitation link. */
+export const tokenOf = (link: string) => link.slice(link.lastIndexOf("/") + 1);
+
+
+/** A page as the server renders it for a session, or its status when it refuses. */
+export async function getPage(baseUrl: string, path: string, cookie: string | null): Promise<{ status: number; html: string }> {
+  const res = await fetch(`${baseUrl}${path}`, { headers: cookie ? { cookie } : {}, redirect: "manual" });
+  return { status: res.status, html: await res.text() };
 }
