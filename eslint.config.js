@@ -56,5 +56,5 @@ export default tseslint.config(
       "react-hooks/refs": "off",
       "react-hooks/immutability": "off",
     },
-  }
+  },
 );

@@ -18,7 +18,7 @@ export default function handleRequest(
   status: number,
   headers: Headers,
   remixContext: EntryContext,
-  loadContext: AppLoadContext
+  loadContext: AppLoadContext,
 ) {
   const waitForAll = isbot(request.headers.get("user-agent")) || remixContext.isSpaMode;
   const { cspNonce: nonce, errorReference } = loadContext;
@@ -48,7 +48,7 @@ export default function handleRequest(
           // Errors before the shell reject and reach handleError; later ones are logged here.
           if (shellRendered) logUnexpectedError(errorReference, request.method, new URL(request.url).pathname, error);
         },
-      }
+      },
     );
     setTimeout(abort, abortDelay);
   });

@@ -44,7 +44,15 @@ export async function exportTimings(clauses: number, runs = 5): Promise<ExportTi
 }
 
 const render = (doc: PMNode, format: (typeof exportFormats)[number]) =>
-  renderExport({ format, doc, conferenceTitle: "Benchmark Conference", documentTitle: "Joint Statement", version: "current", at: new Date(), draft: null });
+  renderExport({
+    format,
+    doc,
+    conferenceTitle: "Benchmark Conference",
+    documentTitle: "Joint Statement",
+    version: "current",
+    at: new Date(),
+    draft: null,
+  });
 
 /** The statement (a copy: same clause ids) with words added to every tenth clause. */
 function edited(json: ReturnType<typeof largeStatement>): ReturnType<typeof largeStatement> {

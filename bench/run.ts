@@ -16,15 +16,7 @@ import { clauseCount, digest, largeStatement } from "./lib/statement";
 import { createFixtures, createStatementDocument, openBenchDatabase, storedSize, type BenchDatabase, type Fixtures } from "./lib/concord";
 import { loadUpdates } from "../server/queries/document-state";
 import { readDoc } from "../server/negotiation/statement";
-import {
-  isConcord,
-  repoRoot,
-  serverKinds,
-  startRedis,
-  startServer,
-  type RunningServer,
-  type ServerKind,
-} from "./lib/servers";
+import { isConcord, repoRoot, serverKinds, startRedis, startServer, type RunningServer, type ServerKind } from "./lib/servers";
 import { machineBusySeconds, peakRssBytes, totalCpuSeconds, treeCpuSeconds } from "./lib/proc";
 import { mb, ms, ratio, round, summarize, table, type Summary } from "./lib/stats";
 import type { ClientReport, ClientSpec, FromWorker, SentEdit, ToWorker } from "./lib/messages";
@@ -46,12 +38,12 @@ const settings = {
     env.BENCH_N === "0"
       ? []
       : list(env.BENCH_N)
-          .map(Number)
-          .filter((n) => n > 1).length
-      ? list(env.BENCH_N)
-          .map(Number)
-          .filter((n) => n > 1)
-      : [50, 200, 500],
+            .map(Number)
+            .filter((n) => n > 1).length
+        ? list(env.BENCH_N)
+            .map(Number)
+            .filter((n) => n > 1)
+        : [50, 200, 500],
   seconds: int(env.BENCH_SECONDS, 20),
   typists: int(env.BENCH_TYPISTS, 10),
   editsPerSecond: int(env.BENCH_EDITS_PER_SECOND, 2),
@@ -178,7 +170,7 @@ async function stopWorkers(workers: Worker[]) {
       if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGTERM");
       await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
       if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGKILL");
-    })
+    }),
   );
 }
 
@@ -314,7 +306,7 @@ function usage(a: Reading, b: Reading): Usage {
 async function settleByProbe(
   workers: Worker[],
   specs: ClientSpec[],
-  timeoutMs: number
+  timeoutMs: number,
 ): Promise<{ ms: number; ok: boolean; probes: (number | null)[] }> {
   const start = now();
   const probes: (number | null)[] = [];
@@ -361,7 +353,7 @@ async function runCase(ctx: Context, kind: ServerKind, n: number): Promise<CaseR
   const documentName = await documentFor(ctx, kind, `plenary N=${n}`);
   const server = await startServer(kind, concordOptions(ctx, kind));
   const pids = server.instances.map((p) => p.pid);
-  const postmaster = isConcord(kind) ? ctx.db?.postmaster() ?? null : null;
+  const postmaster = isConcord(kind) ? (ctx.db?.postmaster() ?? null) : null;
   let workers: Worker[] = [];
   let holder: BenchClient | null = null;
   try {
@@ -404,7 +396,7 @@ async function runCase(ctx: Context, kind: ServerKind, n: number): Promise<CaseR
     const t0 = r0.t;
     const connectTimeout = 60_000 + n * 60;
     workers.forEach((w, i) =>
-      w.send({ type: "connect", clients: specs.filter((s) => s.index % workers.length === i), t0, timeoutMs: connectTimeout })
+      w.send({ type: "connect", clients: specs.filter((s) => s.index % workers.length === i), t0, timeoutMs: connectTimeout }),
     );
     const connected = await all(workers, "connected", connectTimeout + 10_000);
     const syncedAt = connected.flatMap((c) => c.synced.map(([, at]) => at));
@@ -459,7 +451,12 @@ async function runCase(ctx: Context, kind: ServerKind, n: number): Promise<CaseR
     const typists = reports.filter((r) => r.index < settings.typists);
     const savedAll = isConcord(kind) ? typists.every((r) => r.saved) : null;
     if (isConcord(kind) && typists.some((r) => r.readOnly !== false))
-      note(`some typists were read-only: ${typists.filter((r) => r.readOnly !== false).map((r) => r.index).join(",")}`);
+      note(
+        `some typists were read-only: ${typists
+          .filter((r) => r.readOnly !== false)
+          .map((r) => r.index)
+          .join(",")}`,
+      );
 
     // Latency of every delivery: to clients on the sender's instance, and (two instances) to the other's.
     const same: number[] = [];
@@ -537,7 +534,7 @@ async function runCase(ctx: Context, kind: ServerKind, n: number): Promise<CaseR
     const logs = path.join(repoRoot, "bench/results/logs");
     fs.mkdirSync(logs, { recursive: true });
     server.instances.forEach((p, i) =>
-      fs.writeFileSync(path.join(logs, `${kind}${server.instances.length > 1 ? `-${i + 1}` : ""}-N${n}.log`), p.output())
+      fs.writeFileSync(path.join(logs, `${kind}${server.instances.length > 1 ? `-${i + 1}` : ""}-N${n}.log`), p.output()),
     );
   }
 }
@@ -617,7 +614,7 @@ async function coldLoad(ctx: Context): Promise<ColdLoadResult> {
       name: `Writer ${index + 1}`,
     }));
     workers.forEach((w, i) =>
-      w.send({ type: "connect", clients: specs.filter((s) => s.index % workers.length === i), t0: now(), timeoutMs: 60_000 })
+      w.send({ type: "connect", clients: specs.filter((s) => s.index % workers.length === i), t0: now(), timeoutMs: 60_000 }),
     );
     const connected = await all(workers, "connected", 70_000);
     const failed = connected.flatMap((c) => c.failed);
@@ -757,7 +754,7 @@ function printCases(n: number, results: CaseResult[]) {
   log("");
   log(
     `N = ${n} clients on one statement, all with caret and presence; ${settings.typists} typing ${settings.editsPerSecond} edits/s for ${settings.seconds} s ` +
-      `(${edits} edits, ${edits * (n - 1)} deliveries)${settings.repeat > 1 ? `; best of ${settings.repeat} runs by p99` : ""}`
+      `(${edits} edits, ${edits * (n - 1)} deliveries)${settings.repeat > 1 ? `; best of ${settings.repeat} runs by p99` : ""}`,
   );
   const rows = results.map((r) =>
     r.ok
@@ -776,7 +773,7 @@ function printCases(n: number, results: CaseResult[]) {
           mb(r.peakRssBytes),
           r.clientCpuSeconds!.toFixed(1),
         ]
-      : [r.server, r.skipped ? `skipped: ${r.skipped}` : `FAILED: ${r.error}`, "", "", "", "", "", "", "", "", "", "", ""]
+      : [r.server, r.skipped ? `skipped: ${r.skipped}` : `FAILED: ${r.error}`, "", "", "", "", "", "", "", "", "", "", ""],
   );
   log(
     table(
@@ -795,8 +792,8 @@ function printCases(n: number, results: CaseResult[]) {
         "peak MB",
         "clients CPU s",
       ],
-      rows
-    )
+      rows,
+    ),
   );
   for (const r of results) {
     if (!r.ok) continue;
@@ -805,8 +802,8 @@ function printCases(n: number, results: CaseResult[]) {
     if (r.latencyCrossInstance)
       note(
         `${r.server}: same instance p50/p99 ${ms(r.latencySameInstance?.p50)}/${ms(r.latencySameInstance?.p99)} ms, across instances ${ms(
-          r.latencyCrossInstance.p50
-        )}/${ms(r.latencyCrossInstance.p99)} ms; peak MB per instance ${r.peakRssBytesPerInstance!.map(mb).join(" + ")}`
+          r.latencyCrossInstance.p50,
+        )}/${ms(r.latencyCrossInstance.p99)} ms; peak MB per instance ${r.peakRssBytesPerInstance!.map(mb).join(" + ")}`,
       );
     if (r.reconnects) note(`${r.server}: ${r.reconnects} reconnects`);
     if (r.closeCodes && Object.keys(r.closeCodes).length)
@@ -816,24 +813,24 @@ function printCases(n: number, results: CaseResult[]) {
     if (all.other > 0.1 * all.seconds * cores) {
       note(
         `${r.server}: other processes on this machine took ${all.other.toFixed(1)} of the ${(all.seconds * cores).toFixed(
-          0
-        )} CPU s available during its ${all.seconds.toFixed(0)} s`
+          0,
+        )} CPU s available during its ${all.seconds.toFixed(0)} s`,
       );
     }
     if (typing.busy > 0.9) {
       note(
         `${r.server}: the machine was saturated while typing (${(typing.busy * 100).toFixed(0)}% busy: server ${typing.server.toFixed(
-          1
+          1,
         )}, clients ${typing.clients.toFixed(1)}, others ${typing.other.toFixed(1)} CPU s in ${typing.seconds.toFixed(
-          1
-        )} s) — latency includes queueing for CPU`
+          1,
+        )} s) — latency includes queueing for CPU`,
       );
     }
     if (!r.settled)
       note(
         `${r.server}: a probe word still took over a second to reach everyone ${ms(r.settleMs)} ms after everyone joined (${r
           .settleProbes!.map((p) => ms(p))
-          .join(", ")} ms); typing started anyway`
+          .join(", ")} ms); typing started anyway`,
       );
     if (r.missed) note(`${r.server}: missed e.g. ${r.missedSamples!.join("; ")}`);
   }
@@ -843,10 +840,10 @@ function printCases(n: number, results: CaseResult[]) {
     log(
       `  Concord ÷ ${base.server}: p99 ${ratio(concord.latency?.p99, base.latency?.p99)}, p50 ${ratio(
         concord.latency?.p50,
-        base.latency?.p50
+        base.latency?.p50,
       )}, ` +
         `CPU ${ratio(concord.cpuSeconds, base.cpuSeconds)} (typing ${ratio(concord.cpuSecondsTyping, base.cpuSecondsTyping)}), ` +
-        `connect+sync ${ratio(concord.connectMs, base.connectMs)}, peak memory ${ratio(concord.peakRssBytes, base.peakRssBytes)}`
+        `connect+sync ${ratio(concord.connectMs, base.connectMs)}, peak memory ${ratio(concord.peakRssBytes, base.peakRssBytes)}`,
     );
   }
 }
@@ -880,7 +877,7 @@ function printColdLoad(c: ColdLoadResult) {
   log(
     `Cold load: a statement of ${c.clauses} clauses with ${c.edits} edits of history (${
       settings.coldWriters
-    } writers, ${c.editSeconds.toFixed(1)} s)`
+    } writers, ${c.editSeconds.toFixed(1)} s)`,
   );
   log(
     table(
@@ -900,8 +897,8 @@ function printColdLoad(c: ColdLoadResult) {
             c.storedPeakRows
           } rows)`,
         ],
-      ]
-    )
+      ],
+    ),
   );
   if (c.unsavedWriters) note(`${c.unsavedWriters} writers had edits not acknowledged as saved`);
 }
@@ -921,12 +918,12 @@ async function main() {
   log(
     `Concord benchmark: servers ${settings.servers.join(", ")}; N = ${settings.ns.join(", ")}; ${settings.seconds} s of typing; ${
       settings.workers
-    } client processes`
+    } client processes`,
   );
   log(
     `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${
       process.version
-    }, load average ${load.map((l) => l.toFixed(2)).join(" ")}`
+    }, load average ${load.map((l) => l.toFixed(2)).join(" ")}`,
   );
   const needsDb = settings.servers.some(isConcord) || settings.coldLoad;
   if (settings.servers.some(isConcord)) await ensureBuild();
@@ -1031,12 +1028,12 @@ async function main() {
     checks = checkTimings(settings.coldClauses);
     log("");
     log(
-      `Checks of each edit (schema, agreed clauses) on a statement of ${checks.clauses} clauses, ${checks.edits} keystrokes, in this process`
+      `Checks of each edit (schema, agreed clauses) on a statement of ${checks.clauses} clauses, ${checks.edits} keystrokes, in this process`,
     );
     log(
       `  applying an edit alone ${checks.applyUs.toFixed(1)} µs, with the checks ${checks.checkedUs.toFixed(1)} µs (${(
         checks.checkedUs / checks.applyUs
-      ).toFixed(2)}×); checking the whole statement instead: ${ms(checks.wholeDocumentMs)} ms`
+      ).toFixed(2)}×); checking the whole statement instead: ${ms(checks.wholeDocumentMs)} ms`,
     );
   }
 
@@ -1048,12 +1045,12 @@ async function main() {
     log(
       `  p99 at N = ${top.n}: Concord ${ms(top.p99.concord)} ms vs best baseline ${ms(top.p99.best)} ms (${top.p99.baseline}) — ${
         top.p99.met ? "met" : "NOT met"
-      }`
+      }`,
     );
     log(
       `  CPU at N = ${top.n}: Concord ${top.cpu.concord.toFixed(2)} s vs best baseline ${top.cpu.best.toFixed(2)} s (${
         top.cpu.baseline
-      }) — ${top.cpu.met ? "met" : "NOT met"}`
+      }) — ${top.cpu.met ? "met" : "NOT met"}`,
     );
   } else log("  p99 and CPU: not compared (Concord or the baselines did not run)");
   const concordCases = cases.filter((c) => isConcord(c.server) && c.ok);
@@ -1062,14 +1059,14 @@ async function main() {
     log(
       `  missed deliveries (Concord, all N): ${missed} — ${missed === 0 ? "met" : "NOT met"}; converged everywhere: ${
         concordCases.every((c) => c.converged) ? "yes" : "NO"
-      }`
+      }`,
     );
   }
   if (cold)
     log(
       `  stored size: ${ratio(cold.storedAfterBytes, cold.compactedStateBytes)} compacted at rest, at worst ${cold.storedWorstRatio.toFixed(
-        2
-      )}× while editing (${cold.edits} edits of history)`
+        2,
+      )}× while editing (${cold.edits} edits of history)`,
     );
 
   const git = (args: string[]) => {

@@ -129,7 +129,8 @@ async function expect({ edits, timeoutMs, stallMs, reports }: Extract<ToWorker, 
     }
   }
   // Typists' own edits must be acknowledged as durable too (Concord only; others have no such message).
-  if (reports) await waitUntil(() => receivers.every((p) => p.spec.role !== "typist" || p.client.isSaved() || p.client.readOnly === null), 5000, 50);
+  if (reports)
+    await waitUntil(() => receivers.every((p) => p.spec.role !== "typist" || p.client.isSaved() || p.client.readOnly === null), 5000, 50);
   const latency = new Float64Array(receivers.length * edits.length);
   receivers.forEach((p, row) => {
     edits.forEach(([tag, sentAt, sender], col) => {

@@ -44,13 +44,21 @@ const envSchema = z.object({
   /** Password of every demo account (seeded outside production); generated and printed when unset. */
   DEMO_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
   /** Largest WebSocket message accepted from a client, in bytes. */
-  COLLAB_MAX_MESSAGE_BYTES: z.coerce.number({ error: "must be a number" }).int().min(1024, "must be at least 1024").default(8 * 1024 * 1024),
+  COLLAB_MAX_MESSAGE_BYTES: z.coerce
+    .number({ error: "must be a number" })
+    .int()
+    .min(1024, "must be at least 1024")
+    .default(8 * 1024 * 1024),
   /** Update-log rows after which a document's log is compacted into its snapshot. */
   COLLAB_COMPACT_AFTER: z.coerce.number({ error: "must be a number" }).int().min(1, "must be at least 1").default(500),
   /** Open collaboration connections one person may have at once, all documents together (more get HTTP 429). */
   COLLAB_MAX_CONNECTIONS_PER_USER: z.coerce.number({ error: "must be a number" }).int().min(1, "must be at least 1").default(20),
   /** Unsent output a connection may have queued; a client that falls further behind is disconnected and resyncs. */
-  COLLAB_MAX_BUFFERED_BYTES: z.coerce.number({ error: "must be a number" }).int().min(64 * 1024, "must be at least 65536").default(8 * 1024 * 1024),
+  COLLAB_MAX_BUFFERED_BYTES: z.coerce
+    .number({ error: "must be a number" })
+    .int()
+    .min(64 * 1024, "must be at least 65536")
+    .default(8 * 1024 * 1024),
   /** While a statement's text changes, an automatic checkpoint is kept at most this often (minutes; fractions allowed). */
   VERSION_CHECKPOINT_MINUTES: z.coerce.number({ error: "must be a number" }).min(0.01, "must be at least 0.01").default(5),
   /** Timed checkpoints kept per statement at most (see server/queries/versions.ts thinCheckpoints). */

@@ -8,7 +8,15 @@ const sections = [
 ] as const;
 
 /** Tabs of a conference; the management tabs only for those who may manage it. */
-export function ConferenceNav({ conferenceId, canManage, current }: { conferenceId: string; canManage: boolean; current: (typeof sections)[number]["key"] }) {
+export function ConferenceNav({
+  conferenceId,
+  canManage,
+  current,
+}: {
+  conferenceId: string;
+  canManage: boolean;
+  current: (typeof sections)[number]["key"];
+}) {
   const visible = canManage ? sections : sections.filter((s) => s.key === "documents");
   return (
     <nav className="conference-nav" aria-label="Conference">

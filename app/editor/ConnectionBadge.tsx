@@ -15,7 +15,13 @@ function describe(s: CollabStatus): { text: string; tone: "ok" | "busy" | "warn"
 export function ConnectionBadge({ status }: { status: CollabStatus }) {
   const { text, tone } = describe(status);
   return (
-    <p className={`connection-badge tone-${tone}`} role="status" aria-live="polite" data-connection={status.connection} data-unsaved={status.unsaved}>
+    <p
+      className={`connection-badge tone-${tone}`}
+      role="status"
+      aria-live="polite"
+      data-connection={status.connection}
+      data-unsaved={status.unsaved}
+    >
       <span className="dot" aria-hidden="true" />
       {text}
     </p>

@@ -8,7 +8,13 @@ function excerpt(text: string, words = 9) {
 
 /** The clause outline: each entry jumps to its clause. */
 export function Outline({ editor, clauses }: { editor: Editor; clauses: ClauseInfo[] }) {
-  const goTo = (c: ClauseInfo) => editor.chain().focus().setTextSelection(c.pos + 2).scrollIntoView().run();
+  const goTo = (c: ClauseInfo) =>
+    editor
+      .chain()
+      .focus()
+      .setTextSelection(c.pos + 2)
+      .scrollIntoView()
+      .run();
   const parts = [
     { key: "pp", title: "Preambular part" },
     { key: "op", title: "Operative part" },

@@ -31,7 +31,12 @@ export function Toolbar({ editor }: { editor: Editor }) {
       actions: [
         { label: "Bold", shortcut: "Ctrl+B", run: () => chain().toggleBold().run(), active: state.bold },
         { label: "Italic", shortcut: "Ctrl+I", run: () => chain().toggleItalic().run(), active: state.italic },
-        { label: "Italic opening word", shortcut: "Ctrl+Alt+I", run: () => chain().italicizeOpeningWord().run(), disabled: !state.inClause },
+        {
+          label: "Italic opening word",
+          shortcut: "Ctrl+Alt+I",
+          run: () => chain().italicizeOpeningWord().run(),
+          disabled: !state.inClause,
+        },
         { label: "Bulleted list", run: () => chain().toggleBulletList().run(), active: state.bulletList },
         { label: "Numbered list", run: () => chain().toggleOrderedList().run(), active: state.orderedList },
       ],

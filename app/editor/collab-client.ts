@@ -44,7 +44,7 @@ export interface StatementConnection {
  */
 export function connectStatement(
   documentId: string,
-  { readOnly = false, keepUnsentFor }: { readOnly?: boolean; keepUnsentFor?: string } = {}
+  { readOnly = false, keepUnsentFor }: { readOnly?: boolean; keepUnsentFor?: string } = {},
 ): StatementConnection {
   const doc = new Y.Doc();
   const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
@@ -76,7 +76,8 @@ export function connectStatement(
   const recompute = () => {
     const next: CollabStatus = {
       // Connected means the text shown is the server's: until the first sync the page would show nothing.
-      connection: provider.wsconnected && provider.synced ? "connected" : provider.wsconnected || provider.wsconnecting ? "connecting" : "offline",
+      connection:
+        provider.wsconnected && provider.synced ? "connected" : provider.wsconnected || provider.wsconnecting ? "connecting" : "offline",
       unsaved: !readOnly && hasUnconfirmed(),
       readOnly,
       refused,

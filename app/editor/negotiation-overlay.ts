@@ -72,7 +72,7 @@ function build(doc: PMNode, data: NegotiationOverlayData): OverlayState {
         "data-state": state,
         "aria-label": badge ? `Clause ${c.label}, ${badge.toLowerCase()}` : `Clause ${c.label}`,
         class: classes.filter(Boolean).join(" "),
-      })
+      }),
     );
     if (badge) {
       decorations.push(
@@ -85,8 +85,8 @@ function build(doc: PMNode, data: NegotiationOverlayData): OverlayState {
             el.textContent = badge;
             return el;
           },
-          { side: -1, key: `badge-${state}`, ignoreSelection: true }
-        )
+          { side: -1, key: `badge-${state}`, ignoreSelection: true },
+        ),
       );
     }
   }

@@ -205,7 +205,6 @@ const EditableClause = Clause.extend({
   },
 });
 
-
 /** What the statement editor is made of: the statement's schema, editable, with the negotiation overlay. */
 export const statementEditorExtensions: AnyExtension[] = [
   ...statementNodes(EditableClause),

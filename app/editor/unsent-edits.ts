@@ -57,7 +57,7 @@ async function readCopy(name: string): Promise<Uint8Array[]> {
 export function discardLeftCopies(prefix: string): void {
   leftCopies(prefix).then(
     (names) => names.forEach((name) => deleteCopy(name)),
-    (err) => console.error("Could not list the local copies", err)
+    (err) => console.error("Could not list the local copies", err),
   );
 }
 
@@ -122,7 +122,7 @@ export function keepUnsentEdits(doc: Y.Doc, prefix: string, onMerged: (stateVect
     .then(() => leftCopies(prefix))
     .then((names) =>
       // One unreadable copy must not keep the others from being merged.
-      Promise.all(names.map((left) => mergeCopy(left).catch((err) => console.error(`Could not merge the local copy ${left}`, err))))
+      Promise.all(names.map((left) => mergeCopy(left).catch((err) => console.error(`Could not merge the local copy ${left}`, err)))),
     )
     .catch((err) => console.error("Could not list the local copies", err));
 

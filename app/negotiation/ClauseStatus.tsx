@@ -46,7 +46,10 @@ export function ClauseStatus({
   return (
     <div className="clause-status">
       <p className="clause-state-line">
-        State: <span className={`state-badge state-${state}`} data-testid="clause-state">{stateLabels[state]}</span>
+        State:{" "}
+        <span className={`state-badge state-${state}`} data-testid="clause-state">
+          {stateLabels[state]}
+        </span>
       </p>
       <h3>Signals</h3>
       {current.length === 0 ? (

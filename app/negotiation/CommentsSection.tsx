@@ -80,7 +80,7 @@ export function CommentsSection({
   const here = threads
     .filter((t) => t.clauseId === clauseId)
     .sort((a, b) => Number(!!b.pinned) - Number(!!a.pinned) || Number(!!a.resolved) - Number(!!b.resolved));
-  const unreadHere = clauseId ? unreadByClause.get(clauseId) ?? 0 : 0;
+  const unreadHere = clauseId ? (unreadByClause.get(clauseId) ?? 0) : 0;
   const elsewhere = [...unreadByClause].filter(([id]) => id !== clauseId && labels.has(id));
   const headingId = useId();
 
@@ -292,12 +292,12 @@ function Thread({
         {expanded
           ? "Hide replies"
           : thread.replies.length === 0
-          ? canComment
-            ? "Reply"
-            : "No replies"
-          : thread.replies.length === 1
-          ? "Show 1 reply"
-          : `Show ${thread.replies.length} replies`}
+            ? canComment
+              ? "Reply"
+              : "No replies"
+            : thread.replies.length === 1
+              ? "Show 1 reply"
+              : `Show ${thread.replies.length} replies`}
       </button>
       <div id={repliesId} hidden={!expanded}>
         {expanded ? (

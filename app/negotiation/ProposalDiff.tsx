@@ -28,7 +28,7 @@ export function ProposalDiff({ proposal, text }: { proposal: Shown; text: string
           {clauseLabel} has changed since this proposal was drafted; shown against its current text.
         </p>
       ) : null}
-      <WordDiff from={against} to={kind === "delete" ? "" : text ?? ""} />
+      <WordDiff from={against} to={kind === "delete" ? "" : (text ?? "")} />
     </>
   );
 }

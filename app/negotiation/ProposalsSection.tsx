@@ -67,7 +67,7 @@ export function ProposalsSection({
                   .filter(([, list]) => list.length > 0)
                   .map(
                     ([kind, list]) =>
-                      `${kind === "support" ? "Supported" : "Objected to"} by ${list.map((x) => x.delegationCode).join(", ")}`
+                      `${kind === "support" ? "Supported" : "Objected to"} by ${list.map((x) => x.delegationCode).join(", ")}`,
                   )
                   .join(" · ")}
               </p>

@@ -14,7 +14,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // The administrator also sees the conferences they set up but take no part in.
   const others = user.isAdmin ? (await listConferences(context.sql)).filter((c) => !mine.some((m) => m.id === c.id)) : [];
   return {
-    conferences: [...mine.map((c) => ({ ...c, roleLabel: roleLabels[c.role] })), ...others.map((c) => ({ ...c, roleLabel: "Administrator" }))],
+    conferences: [
+      ...mine.map((c) => ({ ...c, roleLabel: roleLabels[c.role] })),
+      ...others.map((c) => ({ ...c, roleLabel: "Administrator" })),
+    ],
   };
 }
 
@@ -25,7 +28,9 @@ export default function Index() {
       <AppHeader />
       <main id="main" className="home">
         <h1>Your conferences</h1>
-        {conferences.length === 0 ? <p>You do not take part in any conference yet. An invitation link from a conference secretariat brings you in.</p> : null}
+        {conferences.length === 0 ? (
+          <p>You do not take part in any conference yet. An invitation link from a conference secretariat brings you in.</p>
+        ) : null}
         {conferences.map((c) => (
           <section key={c.id} className="conference-card" aria-labelledby={`conf-${c.id}`}>
             <h2 id={`conf-${c.id}`}>

@@ -47,7 +47,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       content: emptyStatement(title),
       versionName: zeroDraftName,
       createdBy: user.id,
-    })
+    }),
   );
   throw redirect(`/documents/${document.id}`);
 }

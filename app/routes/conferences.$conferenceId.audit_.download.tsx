@@ -20,7 +20,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       actorId: user.id,
       action: "export.downloaded",
       subject: { what: "audit log", format, filename },
-    })
+    }),
   );
   return new Response(auditDownload(context.sql, conference.id, format), {
     headers: {

@@ -75,7 +75,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   // The imported text is the statement's first version, named after the import.
   const { title } = parsed.data;
   const document = await context.sql.begin((tx) =>
-    createStatement(tx, { conferenceId: conference.id, title, content: json, versionName: title, createdBy: user.id })
+    createStatement(tx, { conferenceId: conference.id, title, content: json, versionName: title, createdBy: user.id }),
   );
   throw redirect(`/documents/${document.id}`);
 }
@@ -90,7 +90,7 @@ async function previewAction(request: Request, context: AppLoadContext, user: Se
       case "too-large":
         return data(
           { ok: false as const, errors: { file: [`The file is larger than ${maxUploadBytes / 1024 / 1024} MB.`] }, values },
-          { status: 413 }
+          { status: 413 },
         );
       case "no-file":
         return invalid({ errors: { file: ["Choose a Word (.docx) or Markdown (.md) file."] }, values });

@@ -36,14 +36,23 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       expiresAt: invitation.expiresAt.toISOString(),
     },
     hasAccount: account !== null,
-    viewer: viewer ? { name: viewer.name, email: viewer.email, isInvitee: viewer.email.toLowerCase() === invitation.email.toLowerCase() } : null,
+    viewer: viewer
+      ? { name: viewer.name, email: viewer.email, isInvitee: viewer.email.toLowerCase() === invitation.email.toLowerCase() }
+      : null,
   };
 }
 
 const signUpSchema = z
   .object({
-    name: z.string({ error: "Enter your name as others will see it." }).trim().min(1, "Enter your name as others will see it.").max(100, "Keep your name under 100 characters."),
-    password: z.string({ error: "Choose a password." }).min(10, "Choose a password of at least 10 characters.").max(1000, "That password is too long."),
+    name: z
+      .string({ error: "Enter your name as others will see it." })
+      .trim()
+      .min(1, "Enter your name as others will see it.")
+      .max(100, "Keep your name under 100 characters."),
+    password: z
+      .string({ error: "Choose a password." })
+      .min(10, "Choose a password of at least 10 characters.")
+      .max(1000, "That password is too long."),
     confirm: z.string({ error: "Type the password again." }),
   })
   .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The two passwords differ. Type the same password twice." });
@@ -55,7 +64,11 @@ const signInSchema = z.object({
 const goneAnswer = (gone: Gone) => data({ ok: false as const, gone, errors: {}, values: {} }, { status: goneStatus(gone) });
 
 /** Turns the outcome of an acceptance into the answer: into the conference (signed in), or why not. */
-async function answer(result: AcceptResult, sessionCookie: (userId: string) => Promise<string | null>, values: Record<string, string> = {}) {
+async function answer(
+  result: AcceptResult,
+  sessionCookie: (userId: string) => Promise<string | null>,
+  values: Record<string, string> = {},
+) {
   if (result.ok) {
     const cookie = await sessionCookie(result.userId);
     throw redirect(`/conferences/${result.conferenceId}`, cookie ? { headers: { "Set-Cookie": cookie } } : undefined);
@@ -103,17 +116,26 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 const goneMessages: Record<Gone, { title: string; text: string }> = {
-  unknown: { title: "This invitation link is not valid", text: "Check that you copied the whole link. If it still does not work, ask the conference secretariat for a new one." },
-  accepted: { title: "This invitation has been used", text: "An invitation link works only once. If you accepted it, sign in with your e-mail address and password." },
+  unknown: {
+    title: "This invitation link is not valid",
+    text: "Check that you copied the whole link. If it still does not work, ask the conference secretariat for a new one.",
+  },
+  accepted: {
+    title: "This invitation has been used",
+    text: "An invitation link works only once. If you accepted it, sign in with your e-mail address and password.",
+  },
   expired: { title: "This invitation has expired", text: "Ask the conference secretariat for a new invitation link." },
-  revoked: { title: "This invitation was withdrawn", text: "The conference secretariat revoked this link. Ask them for a new one if you should take part." },
+  revoked: {
+    title: "This invitation was withdrawn",
+    text: "The conference secretariat revoked this link. Ask them for a new one if you should take part.",
+  },
 };
 
 export default function InvitationPage() {
   const loaded = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  const gone: Gone | null = (result && "gone" in result ? (result.gone) : null) ?? (loaded.gone);
+  const gone: Gone | null = (result && "gone" in result ? result.gone : null) ?? loaded.gone;
   const errors: FieldErrors = result && !result.ok ? result.errors : {};
   const values: Record<string, string> = result && !result.ok ? result.values : {};
 
@@ -142,12 +164,30 @@ export default function InvitationPage() {
 }
 
 interface Loaded {
-  invitation: { email: string; role: keyof typeof roleLabels; delegation: string | null; conferenceTitle: string; conferenceSubtitle: string; conferenceVenue: string; expiresAt: string };
+  invitation: {
+    email: string;
+    role: keyof typeof roleLabels;
+    delegation: string | null;
+    conferenceTitle: string;
+    conferenceSubtitle: string;
+    conferenceVenue: string;
+    expiresAt: string;
+  };
   hasAccount: boolean;
   viewer: { name: string; email: string; isInvitee: boolean } | null;
 }
 
-function Invitation({ loaded, errors, values, busy }: { loaded: Loaded; errors: FieldErrors; values: Record<string, string>; busy: boolean }) {
+function Invitation({
+  loaded,
+  errors,
+  values,
+  busy,
+}: {
+  loaded: Loaded;
+  errors: FieldErrors;
+  values: Record<string, string>;
+  busy: boolean;
+}) {
   const { invitation, hasAccount, viewer } = loaded;
   return (
     <>
@@ -176,7 +216,8 @@ function Invitation({ loaded, errors, values, busy }: { loaded: Loaded; errors: 
 
       {viewer && !viewer.isInvitee ? (
         <p className="notice">
-          You are signed in as {viewer.name} ({viewer.email}), but this invitation is for {invitation.email}. Continuing below signs you in as {invitation.email}.
+          You are signed in as {viewer.name} ({viewer.email}), but this invitation is for {invitation.email}. Continuing below signs you in
+          as {invitation.email}.
         </p>
       ) : null}
 
@@ -205,9 +246,35 @@ function Invitation({ loaded, errors, values, busy }: { loaded: Loaded; errors: 
           <h2>Create your account</h2>
           <ErrorList errors={errors.form} />
           <Field label="E-mail" name="email" type="email" autoComplete="username" value={invitation.email} readOnly />
-          <Field label="Your name" name="name" autoComplete="name" required maxLength={100} hint="As the other participants will see it." defaultValue={values.name} errors={errors.name} />
-          <Field label="Password" name="password" type="password" autoComplete="new-password" required minLength={10} hint="At least 10 characters." errors={errors.password} />
-          <Field label="Password again" name="confirm" type="password" autoComplete="new-password" required minLength={10} errors={errors.confirm} />
+          <Field
+            label="Your name"
+            name="name"
+            autoComplete="name"
+            required
+            maxLength={100}
+            hint="As the other participants will see it."
+            defaultValue={values.name}
+            errors={errors.name}
+          />
+          <Field
+            label="Password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={10}
+            hint="At least 10 characters."
+            errors={errors.password}
+          />
+          <Field
+            label="Password again"
+            name="confirm"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={10}
+            errors={errors.confirm}
+          />
           <button type="submit" className="button primary" disabled={busy}>
             Create account and join
           </button>

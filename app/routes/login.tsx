@@ -42,7 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       {
         status: result.retryAfterMs ? 429 : 400,
         headers: result.retryAfterMs ? { "Retry-After": String(Math.ceil(result.retryAfterMs / 1000)) } : {},
-      }
+      },
     );
   }
   throw redirect(safeRedirect(parsed.data.redirectTo, request.url), { headers: { "Set-Cookie": result.setCookie } });

@@ -15,7 +15,7 @@ export interface VersionClause {
 /** A statement document with clause labels and the given states, in the shape StatementText renders. */
 export function statementView(
   doc: PMNode,
-  states: Record<string, ClauseState>
+  states: Record<string, ClauseState>,
 ): { title: JSONContent[]; preamble: VersionClause[]; operative: VersionClause[] } {
   const clauses = listClauses(doc);
   const json = doc.toJSON() as JSONContent;

@@ -38,7 +38,10 @@ function webSocketWithCookie(cookie: string | undefined) {
   };
 }
 
-export function connectBenchClient(endpoint: Endpoint, { doc = new Y.Doc(), localState = null as Record<string, unknown> | null } = {}): BenchClient {
+export function connectBenchClient(
+  endpoint: Endpoint,
+  { doc = new Y.Doc(), localState = null as Record<string, unknown> | null } = {},
+): BenchClient {
   const awareness = new Awareness(doc);
   // Presence is set before connecting, so the first messages carry it, as a browser's do.
   awareness.setLocalState(localState);
@@ -73,7 +76,9 @@ export function connectBenchClient(endpoint: Endpoint, { doc = new Y.Doc(), loca
     });
     synced = new Promise<void>((resolve, reject) => {
       provider.on("sync", (isSynced: boolean) => isSynced && resolve());
-      provider.on("closed", ({ code, reason }: { code: number; reason: string }) => reject(new Error(`server closed the connection: ${code} ${reason}`)));
+      provider.on("closed", ({ code, reason }: { code: number; reason: string }) =>
+        reject(new Error(`server closed the connection: ${code} ${reason}`)),
+      );
     });
     destroyAll = () => provider.destroy();
   } else {

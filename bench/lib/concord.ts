@@ -72,7 +72,12 @@ export interface Fixtures {
  * under the per-person connection limit.
  */
 export async function createFixtures(sql: Sql, { chairs, observers }: { chairs: number; observers: number }): Promise<Fixtures> {
-  const conference = await createConference(sql, { slug: `bench-${randomBytes(4).toString("hex")}`, title: "Benchmark plenary", subtitle: "", venue: "" });
+  const conference = await createConference(sql, {
+    slug: `bench-${randomBytes(4).toString("hex")}`,
+    title: "Benchmark plenary",
+    subtitle: "",
+    venue: "",
+  });
   const person = (role: "chair" | "observer", name: string) =>
     createSignedInPerson(sql, { conferenceId: conference.id, role, name }).then((u) => u.cookie);
   return {

@@ -31,8 +31,13 @@ export interface ConcordOptions {
 /** Concord as its users run it: `node --import tsx server/main.ts`, production mode, authentication on. */
 export async function startConcordInstance({ databaseUrl, redisUrl, cpuProfileDir }: ConcordOptions): Promise<ServerProcess> {
   // COLLAB_* settings in the benchmark's environment reach the server, for experiments.
-  const collab = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => k.startsWith("COLLAB_") && v !== undefined)) as Record<string, string>;
-  const prof = cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.join(cpuProfileDir, `concord-${Date.now()}-${randomBytes(2).toString("hex")}`)}`] : [];
+  const collab = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => k.startsWith("COLLAB_") && v !== undefined)) as Record<
+    string,
+    string
+  >;
+  const prof = cpuProfileDir
+    ? ["--cpu-prof", `--cpu-prof-dir=${path.join(cpuProfileDir, `concord-${Date.now()}-${randomBytes(2).toString("hex")}`)}`]
+    : [];
   return spawnServer([...prof, "--import", "tsx", "server/main.ts"], {
     cwd: repoRoot,
     env: {
@@ -76,12 +81,24 @@ export async function startServer(kind: ServerKind, concord: ConcordOptions): Pr
       if (!fs.existsSync(bin)) throw new Error(`${bin} is missing (npm install)`);
       const port = await freePort();
       const exitOnSignal = prof.length ? ["--import", "./bench/servers/exit-on-signal.mjs"] : [];
-      instances = [await spawnServer([...prof, ...exitOnSignal, bin], { cwd: repoRoot, env: { HOST: "127.0.0.1", PORT: String(port) }, ready: new RegExp(`running at '127.0.0.1' on port (${port})`) })];
+      instances = [
+        await spawnServer([...prof, ...exitOnSignal, bin], {
+          cwd: repoRoot,
+          env: { HOST: "127.0.0.1", PORT: String(port) },
+          ready: new RegExp(`running at '127.0.0.1' on port (${port})`),
+        }),
+      ];
       endpoint = (doc) => ({ protocol: "y-websocket", serverUrl: `ws://127.0.0.1:${instances[0].port}`, room: doc });
       break;
     }
     case "hocuspocus": {
-      instances = [await spawnServer([...prof, "--import", "tsx", "bench/servers/hocuspocus.ts"], { cwd: repoRoot, env: { PORT: "0" }, ready: /hocuspocus listening on (\d+)/ })];
+      instances = [
+        await spawnServer([...prof, "--import", "tsx", "bench/servers/hocuspocus.ts"], {
+          cwd: repoRoot,
+          env: { PORT: "0" },
+          ready: /hocuspocus listening on (\d+)/,
+        }),
+      ];
       endpoint = (doc) => ({ protocol: "hocuspocus", url: `ws://127.0.0.1:${instances[0].port}`, name: doc });
       break;
     }
@@ -106,7 +123,9 @@ export async function startRedis(): Promise<{ url: string; stop(): Promise<void>
     return { error: "no REDIS_URL given and no redis-server on PATH" };
   }
   const port = await freePort();
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+    stdio: "ignore",
+  });
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     const up = await new Promise<boolean>((resolve) => {

@@ -8,7 +8,18 @@ export { clauseElements, statementFragment };
 
 const text = (t: string, italic = false): JSONContent => ({ type: "text", text: t, ...(italic ? { marks: [{ type: "italic" }] } : {}) });
 
-const openings = ["Recalling", "Recognizing", "Noting", "Welcoming", "Stressing", "Encourages", "Calls upon", "Urges", "Decides", "Requests"];
+const openings = [
+  "Recalling",
+  "Recognizing",
+  "Noting",
+  "Welcoming",
+  "Stressing",
+  "Encourages",
+  "Calls upon",
+  "Urges",
+  "Decides",
+  "Requests",
+];
 const words = (
   "humanitarian demining urban recovery clearance reconstruction standards quality assurance land release survey " +
   "community safety development partners national authorities capacity building training equipment coordination data " +

@@ -5,7 +5,6 @@ import type { AuditAction } from "../../app/statement/vocabulary";
 /** A transaction: an entry is only ever written together with the change it records. */
 export type Tx = postgres.TransactionSql;
 
-
 export interface AuditEntryInput {
   /** The conference whose chain it joins; looked up from the document when not given. */
   conferenceId?: string;

@@ -46,5 +46,5 @@ main().then(
     if (err instanceof ConfigError) console.error(err.message);
     else console.error(`Cannot verify the audit log: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(2);
-  }
+  },
 );

@@ -25,13 +25,13 @@ export async function verifyChain(sql: Db, conferenceId: string): Promise<ChainR
     if (row.seq !== expected) {
       return broken(
         expected,
-        expected === row.seq - 1 ? `Entry ${expected} is missing.` : `Entries ${expected}–${row.seq - 1} are missing.`
+        expected === row.seq - 1 ? `Entry ${expected} is missing.` : `Entries ${expected}–${row.seq - 1} are missing.`,
       );
     }
     if (row.prevHash !== prev) {
       return broken(
         row.seq,
-        `It does not follow entry ${row.seq - 1}: entries were removed, inserted or reordered here, or entry ${row.seq - 1} was rewritten.`
+        `It does not follow entry ${row.seq - 1}: entries were removed, inserted or reordered here, or entry ${row.seq - 1} was rewritten.`,
       );
     }
     if (entryHash(row) !== row.hash) return broken(row.seq, "Its content does not match its hash: the entry was changed.");
@@ -46,7 +46,7 @@ export async function verifyChain(sql: Db, conferenceId: string): Promise<ChainR
       last + 1,
       head.seq === last + 1
         ? `Entry ${head.seq}, the last one, is missing.`
-        : `Entries ${last + 1}–${head.seq}, the last ones, are missing.`
+        : `Entries ${last + 1}–${head.seq}, the last ones, are missing.`,
     );
   }
   if (head.seq < last)

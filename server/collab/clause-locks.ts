@@ -23,7 +23,10 @@ export class LockViolation extends Error {}
 export class LockedClauses {
   private readonly elements = new Set<Y.XmlElement>();
 
-  constructor(private readonly ids: ReadonlySet<string>, root: Y.XmlFragment) {
+  constructor(
+    private readonly ids: ReadonlySet<string>,
+    root: Y.XmlFragment,
+  ) {
     if (ids.size === 0) return;
     for (const e of elementsIn(root)) if (this.isLockedId(e.getAttribute("id"))) this.elements.add(e);
   }

@@ -54,7 +54,7 @@ interface Entry {
 export function filterPresence(
   update: Uint8Array,
   mayUpdate: (clientId: number) => boolean,
-  rewrite: (state: string) => string = (s) => s
+  rewrite: (state: string) => string = (s) => s,
 ): { update: Uint8Array; clients: number[] } | null {
   const kept: Entry[] = [];
   let changed = false;
@@ -100,7 +100,10 @@ export class PresenceRate {
   private tokens: number;
   private last = Date.now();
 
-  constructor(private readonly perSecond = 30, private readonly burst = 60) {
+  constructor(
+    private readonly perSecond = 30,
+    private readonly burst = 60,
+  ) {
     this.tokens = burst;
   }
 

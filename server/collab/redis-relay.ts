@@ -85,7 +85,7 @@ const settleWithin = <T>(promise: Promise<T>, ms: number) =>
     const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
     promise.then(
       () => (clearTimeout(timer), resolve()),
-      (err: unknown) => (clearTimeout(timer), reject(err instanceof Error ? err : new Error(String(err))))
+      (err: unknown) => (clearTimeout(timer), reject(err instanceof Error ? err : new Error(String(err)))),
     );
   });
 
@@ -201,7 +201,7 @@ export async function createRedisRelay(options: RedisRelayOptions): Promise<Rela
           publish(channel, relayKinds.awarenessQuery);
         }
       },
-      (err) => log("subscribing again after reconnecting to Redis failed", err)
+      (err) => log("subscribing again after reconnecting to Redis failed", err),
     );
   });
 
@@ -236,7 +236,7 @@ export async function createRedisRelay(options: RedisRelayOptions): Promise<Rela
   const connectTimeoutMs = options.connectTimeoutMs ?? 2000;
   const ready = (conn: Redis) => (conn.status === "ready" ? Promise.resolve() : new Promise<void>((r) => conn.once("ready", () => r())));
   await settleWithin(Promise.all([ready(pub), ready(sub)]), connectTimeoutMs).catch(() =>
-    log(`Redis is not reachable yet; serving this instance's clients only until it is`)
+    log(`Redis is not reachable yet; serving this instance's clients only until it is`),
   );
 
   return {
@@ -274,7 +274,7 @@ export async function createRedisRelay(options: RedisRelayOptions): Promise<Rela
         [pub, sub].map(async (conn) => {
           if (conn.status === "ready") await settleWithin(conn.quit(), 2000).catch(() => {});
           conn.disconnect();
-        })
+        }),
       );
     },
   };

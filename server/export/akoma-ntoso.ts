@@ -39,13 +39,17 @@ function blocks(bs: Block[], eId: string): string {
       b.kind === "paragraph"
         ? `<p>${inline(b.runs)}</p>`
         : `<blockList eId="${eId}__list_${bi + 1}">${b.items
-            .map((item, ii) => `<item eId="${eId}__list_${bi + 1}__item_${ii + 1}"><num>${escapeXml(item.marker)}</num>${blocks(item.blocks, `${eId}__list_${bi + 1}__item_${ii + 1}`)}</item>`)
+            .map(
+              (item, ii) =>
+                `<item eId="${eId}__list_${bi + 1}__item_${ii + 1}"><num>${escapeXml(item.marker)}</num>${blocks(item.blocks, `${eId}__list_${bi + 1}__item_${ii + 1}`)}</item>`,
+            )
             .join("")}</blockList>`,
     )
     .join("");
 }
 
-const recital = (c: ExportClause) => `<recital eId="rec_${c.index}"${c.id ? ` GUID="${escapeXml(c.id)}"` : ""}>${blocks(c.blocks, `rec_${c.index}`)}</recital>`;
+const recital = (c: ExportClause) =>
+  `<recital eId="rec_${c.index}"${c.id ? ` GUID="${escapeXml(c.id)}"` : ""}>${blocks(c.blocks, `rec_${c.index}`)}</recital>`;
 
 const paragraph = (c: ExportClause) =>
   `<paragraph eId="para_${c.index}"${c.id ? ` GUID="${escapeXml(c.id)}"` : ""}><num>${escapeXml(c.num)}</num><content>${blocks(c.blocks, `para_${c.index}`)}</content></paragraph>`;

@@ -65,7 +65,10 @@ function proposalParagraphs(p: CompilationProposal): Paragraph[] {
         indent: { left: indent },
         children: [
           new TextRun({
-            text: [supporters.length ? `Supported by: ${supporters.join(", ")}` : "", objectors.length ? `Objected to by: ${objectors.join(", ")}` : ""]
+            text: [
+              supporters.length ? `Supported by: ${supporters.join(", ")}` : "",
+              objectors.length ? `Objected to by: ${objectors.join(", ")}` : "",
+            ]
               .filter(Boolean)
               .join(". "),
             size: 20,
@@ -74,7 +77,11 @@ function proposalParagraphs(p: CompilationProposal): Paragraph[] {
       }),
     );
   const body =
-    p.kind === "delete" ? "Delete the clause." : p.kind === "retain" ? "Retain the clause as it stands." : text || "(no text submitted yet)";
+    p.kind === "delete"
+      ? "Delete the clause."
+      : p.kind === "retain"
+        ? "Retain the clause as it stands."
+        : text || "(no text submitted yet)";
   out.push(
     new Paragraph({
       spacing: { after: 120 },
@@ -126,11 +133,15 @@ export async function compilationDocx(input: CompilationInput): Promise<Buffer> 
     new Paragraph({
       alignment: AlignmentType.CENTER,
       spacing: { after: 360 },
-      children: [new TextRun({ text: `${input.conferenceTitle} — as of ${input.at.toISOString().slice(0, 16).replace("T", " ")} UTC`, size: 20 })],
+      children: [
+        new TextRun({ text: `${input.conferenceTitle} — as of ${input.at.toISOString().slice(0, 16).replace("T", " ")} UTC`, size: 20 }),
+      ],
     }),
   ];
   const part = (heading: string, key: "pp" | "op", clauses: ExportClause[]) => {
-    children.push(new Paragraph({ spacing: { before: 240, after: 120 }, children: [new TextRun({ text: heading, bold: true, allCaps: true })] }));
+    children.push(
+      new Paragraph({ spacing: { before: 240, after: 120 }, children: [new TextRun({ text: heading, bold: true, allCaps: true })] }),
+    );
     for (const p of atStart[key]) children.push(...proposalParagraphs(p));
     for (const c of clauses) {
       children.push(clauseParagraph(c));
@@ -141,7 +152,10 @@ export async function compilationDocx(input: CompilationInput): Promise<Buffer> 
   part("Operative part", "op", statement.operative);
   if (elsewhere.length) {
     children.push(
-      new Paragraph({ spacing: { before: 240, after: 120 }, children: [new TextRun({ text: "Proposals on clauses no longer in the text", bold: true })] }),
+      new Paragraph({
+        spacing: { before: 240, after: 120 },
+        children: [new TextRun({ text: "Proposals on clauses no longer in the text", bold: true })],
+      }),
     );
     for (const p of elsewhere) children.push(...proposalParagraphs(p));
   }

@@ -9,7 +9,15 @@ export function slug(s: string, max = 60): string {
   return out.slice(0, max).replace(/-+$/, "") || "untitled";
 }
 
-export const exportExtensions = { docx: "docx", pdf: "pdf", html: "html", md: "md", akn: "xml", compilation: "docx", redline: "docx" } as const;
+export const exportExtensions = {
+  docx: "docx",
+  pdf: "pdf",
+  html: "html",
+  md: "md",
+  akn: "xml",
+  compilation: "docx",
+  redline: "docx",
+} as const;
 
 /**
  * An export's file name: conference, document and version, e.g.
@@ -17,7 +25,10 @@ export const exportExtensions = { docx: "docx", pdf: "pdf", html: "html", md: "m
  * redline says so before the extension.
  */
 export function exportFilename(parts: { conference: string; document: string; version: string; kind?: string }, extension: string): string {
-  return [slug(parts.conference), slug(parts.document), slug(parts.version, 30), ...(parts.kind ? [slug(parts.kind, 20)] : [])].join("_") + `.${extension}`;
+  return (
+    [slug(parts.conference), slug(parts.document), slug(parts.version, 30), ...(parts.kind ? [slug(parts.kind, 20)] : [])].join("_") +
+    `.${extension}`
+  );
 }
 
 /** Content-Disposition for a download; the name is ASCII already, filename* is there for clients that prefer it. */

@@ -24,7 +24,11 @@ function runsMd(runs: Run[]): string {
     .join("");
 }
 
-const guardStart = (s: string) => s.replace(/^(\d+)([.)])/, "$1\\$2").replace(/^([#>+-])/, "\\$1").replace(/^\((\w{1,4})\)/, "\\($1)");
+const guardStart = (s: string) =>
+  s
+    .replace(/^(\d+)([.)])/, "$1\\$2")
+    .replace(/^([#>+-])/, "\\$1")
+    .replace(/^\((\w{1,4})\)/, "\\($1)");
 
 function blocksMd(blocks: Block[], indent: string, first: boolean): string[] {
   const lines: string[] = [];

@@ -22,7 +22,13 @@ function writeRuns(doc: Doc, runs: Run[], x: number, y: number | undefined, firs
   const parts = runs.filter((r) => r.break || r.text);
   if (parts.length === 0) parts.push({ text: " " });
   parts.forEach((r, i) => {
-    const options = { width, continued: i < parts.length - 1, underline: !!r.underline, lineGap: 1, ...(i === 0 && firstLineIndent ? { indent: firstLineIndent } : {}) };
+    const options = {
+      width,
+      continued: i < parts.length - 1,
+      underline: !!r.underline,
+      lineGap: 1,
+      ...(i === 0 && firstLineIndent ? { indent: firstLineIndent } : {}),
+    };
     doc.font(fontFor(r)).fontSize(size);
     if (i === 0) doc.text(r.break ? "\n" : r.text, x, y, options);
     else doc.text(r.break ? "\n" : r.text, options);
@@ -100,7 +106,11 @@ export function statementPdf(statement: ExportStatement): Promise<Buffer> {
     // Writing inside the bottom margin would otherwise start a new page.
     const bottom = margins.bottom;
     margins.bottom = 0;
-    doc.font("Times-Roman").fontSize(10).fillColor("black").text(`${i + 1}`, 0, h - 45, { width: w, align: "center", lineBreak: false });
+    doc
+      .font("Times-Roman")
+      .fontSize(10)
+      .fillColor("black")
+      .text(`${i + 1}`, 0, h - 45, { width: w, align: "center", lineBreak: false });
     if (!statement.final) {
       doc.save();
       doc.rotate(-45, { origin: [w / 2, h / 2] });

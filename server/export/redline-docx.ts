@@ -48,7 +48,7 @@ export async function redlineDocx(redline: Redline, options: RedlineOptions): Pr
 
   const children: Paragraph[] = [titleParagraph(trackedRuns(redline.title, (t, type) => change(t, type, true)))];
   for (const c of redline.clauses) {
-    const part = c.change === "deleted" ? c.oldPart ?? c.part : c.part;
+    const part = c.change === "deleted" ? (c.oldPart ?? c.part) : c.part;
     const paragraph = new Paragraph({
       spacing: { after: 240 },
       indent: part === "op" ? { left: indent, hanging: indent } : { firstLine: indent },

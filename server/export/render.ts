@@ -48,7 +48,12 @@ export async function renderExport(r: ExportRequest): Promise<ExportFile> {
   const final = r.format !== "compilation" && !r.draft;
   const statement = buildExportModel(r.doc, { final, ...(r.draft ?? {}) });
   const filename = exportFilename(
-    { conference: r.conferenceTitle, document: r.documentTitle, version: r.version, kind: r.format === "compilation" ? "compilation" : undefined },
+    {
+      conference: r.conferenceTitle,
+      document: r.documentTitle,
+      version: r.version,
+      kind: r.format === "compilation" ? "compilation" : undefined,
+    },
     exportExtensions[r.format],
   );
   const body = await (async (): Promise<Buffer | string> => {

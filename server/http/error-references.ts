@@ -49,7 +49,7 @@ export function withErrorReferences(build: ServerBuild): ServerBuild {
     Object.entries(build.routes).map(([id, route]) => {
       const module = route.module as unknown as Record<string, Handler | undefined>;
       return [id, { ...route, module: { ...route.module, loader: referenced(module.loader), action: referenced(module.action) } }];
-    })
+    }),
   );
   return { ...build, routes } as ServerBuild;
 }

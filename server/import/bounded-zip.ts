@@ -60,7 +60,7 @@ function centralDirectory(zip: Buffer, limits: ZipLimits): Declared[] {
   if (disk !== 0 || directoryDisk !== 0 || entriesHere !== count || count === 0xffff || directoryOffset === 0xffffffff) throw damaged();
   if (count > limits.maxEntries) {
     throw new ZipRefused(
-      `The Word document holds ${count} parts, more than the ${limits.maxEntries} a document may have. It was not imported.`
+      `The Word document holds ${count} parts, more than the ${limits.maxEntries} a document may have. It was not imported.`,
     );
   }
   if (directoryOffset + directorySize > end) throw damaged();
@@ -94,7 +94,7 @@ function centralDirectory(zip: Buffer, limits: ZipLimits): Declared[] {
 
 const tooLarge = (limits: ZipLimits) =>
   new ZipRefused(
-    `The Word document unpacks to more than ${mb(limits.maxUnpackedBytes)} MB, more than a statement can be. It was not imported.`
+    `The Word document unpacks to more than ${mb(limits.maxUnpackedBytes)} MB, more than a statement can be. It was not imported.`,
   );
 
 async function unpack(zip: Buffer, e: Declared): Promise<Buffer> {

@@ -130,7 +130,8 @@ export function recogniseStatement(source: SourceParagraph[]): ImportedStatement
   }
   if (unnumberedAfter)
     warnings.push(`${unnumberedAfter} unnumbered paragraph(s) after the first numbered one were taken as operative clauses of their own.`);
-  if (!operative.length) warnings.push("No numbered paragraph was found, so there are no operative clauses; every paragraph is preambular.");
+  if (!operative.length)
+    warnings.push("No numbered paragraph was found, so there are no operative clauses; every paragraph is preambular.");
   if (!preamble.length) warnings.push("No unnumbered paragraph came before the first numbered one, so there are no preambular clauses.");
   return { title, preamble, operative, warnings };
 }

@@ -122,7 +122,7 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
         return;
       }
       const affected = allStreams().filter((s) =>
-        event.type === "document" ? s.documentId === event.documentId : s.userId === event.userId && s.conferenceId === event.conferenceId
+        event.type === "document" ? s.documentId === event.documentId : s.userId === event.userId && s.conferenceId === event.conferenceId,
       );
       // One check per person and statement, whatever number of pages they have open.
       const checks = new Map<string, Promise<boolean>>();

@@ -145,7 +145,11 @@ export async function createProposal(
   // Adding after a clause leaves that clause as it is; only a lock of the whole text stands in the way.
   assertChangeable(await textLocks(sql, input.documentId), input.kind === "add" ? null : clause);
   const drafted: JSONContent[] | null =
-    input.kind === "replace" ? (doc.nodeAt(clause!.pos)!.content.toJSON() as JSONContent[]) : input.kind === "add" ? [{ type: "paragraph" }] : null;
+    input.kind === "replace"
+      ? (doc.nodeAt(clause!.pos)!.content.toJSON() as JSONContent[])
+      : input.kind === "add"
+        ? [{ type: "paragraph" }]
+        : null;
 
   return proposalChange(sql, actor, input.documentId, async (tx, audit) => {
     const number = await nextProposalNumber(tx, input.documentId);

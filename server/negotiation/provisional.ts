@@ -9,7 +9,7 @@ import type { ClauseState } from "../../app/statement/vocabulary";
 export function provisionalClauseIds(
   proposals: readonly Pick<ProposalRow, "kind" | "status" | "newClauseId">[],
   states: ReadonlyMap<string, ClauseState> | Readonly<Record<string, ClauseState>>,
-  adopted: boolean
+  adopted: boolean,
 ): Set<string> {
   if (adopted) return new Set();
   const stateOf = (id: string): ClauseState | undefined =>
@@ -17,6 +17,6 @@ export function provisionalClauseIds(
   return new Set(
     proposals
       .filter((p) => p.kind === "add" && p.status === "accepted" && p.newClauseId && stateOf(p.newClauseId) !== "agreed")
-      .map((p) => p.newClauseId!)
+      .map((p) => p.newClauseId!),
   );
 }

@@ -20,7 +20,13 @@ const failureDelay = 5000;
  * Closes silence procedures at their deadline. Every instance arms the same timers; the closing
  * is a conditional UPDATE, so exactly one instance passes each procedure.
  */
-export function createSilenceScheduler({ sql, log = console.error }: { sql: Sql; log?: (msg: string, err?: unknown) => void }): SilenceScheduler {
+export function createSilenceScheduler({
+  sql,
+  log = console.error,
+}: {
+  sql: Sql;
+  log?: (msg: string, err?: unknown) => void;
+}): SilenceScheduler {
   const timers = new Map<string, NodeJS.Timeout>();
   const working = new Set<Promise<unknown>>();
   let stopped = false;

@@ -39,7 +39,9 @@ export function parseCsv(input: string, delimiter: "," | ";" = detectDelimiter(i
     // `records` counts the records read before the one in error.
     const row = Number(err.records ?? 0) + 1;
     throw new CsvError(
-      err.code === "CSV_QUOTE_NOT_CLOSED" ? `Row ${row}: a quoted field is not closed (a double quote is missing).` : `Row ${row}: ${err.message}`
+      err.code === "CSV_QUOTE_NOT_CLOSED"
+        ? `Row ${row}: a quoted field is not closed (a double quote is missing).`
+        : `Row ${row}: ${err.message}`,
     );
   }
 }

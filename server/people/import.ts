@@ -64,7 +64,7 @@ const describe = (role: Role, delegation: DelegationRow | null) =>
  */
 export async function importPeople(
   sql: Sql,
-  { conferenceId, actorId, text, origin }: { conferenceId: string; actorId: string; text: string; origin: string }
+  { conferenceId, actorId, text, origin }: { conferenceId: string; actorId: string; text: string; origin: string },
 ): Promise<ImportResult> {
   let records;
   try {
@@ -127,7 +127,7 @@ export async function importPeople(
     if (role === "delegate" && !delegationKey) reasons.push("A delegate needs a delegation (its code or name).");
     if (role && role !== "delegate" && delegationKey) {
       reasons.push(
-        `A delegation ("${delegationKey}") is given for the role ${roleLabels[role].toLowerCase()}: only delegates belong to a delegation.`
+        `A delegation ("${delegationKey}") is given for the role ${roleLabels[role].toLowerCase()}: only delegates belong to a delegation.`,
       );
     }
 
@@ -151,7 +151,7 @@ export async function importPeople(
         const change = await assignRole(
           sql,
           { conferenceId, userId: account.id, role, delegationId: delegation?.id ?? null, actorId },
-          { leaveSecretariat: true }
+          { leaveSecretariat: true },
         );
         if (!change.ok && "secretariat" in change)
           report.push({ ...entry, outcome: "kept", messages: [keptMessage("of the secretariat")] });

@@ -17,7 +17,15 @@ export const invitationLink = (origin: string, token: string) => new URL(invitat
 /** Creates a one-time invitation and returns the link: the only time the token is ever seen. */
 export async function issueInvitation(
   sql: Sql,
-  i: { conferenceId: string; email: string; role: Role; delegationId: string | null; createdBy: string | null; days?: number; origin: string },
+  i: {
+    conferenceId: string;
+    email: string;
+    role: Role;
+    delegationId: string | null;
+    createdBy: string | null;
+    days?: number;
+    origin: string;
+  },
 ): Promise<{ id: string; link: string; expiresAt: Date }> {
   const expiresAt = new Date(Date.now() + (i.days ?? defaultInvitationDays) * 24 * 3600 * 1000);
   const { id, token } = await createInvitation(sql, { ...i, expiresAt });
@@ -50,7 +58,11 @@ export async function acceptInvitation(
       let userId: string;
       if (who.kind === "new") {
         if (await findUserByEmail(tx, invitation.email)) {
-          return { ok: false, field: "form", error: "An account with this e-mail address exists already. Sign in with its password to accept." };
+          return {
+            ok: false,
+            field: "form",
+            error: "An account with this e-mail address exists already. Sign in with its password to accept.",
+          };
         }
         userId = (await createUser(tx, { email: invitation.email, name: who.name, passwordHash: who.passwordHash })).id;
       } else {
@@ -76,7 +88,12 @@ export async function acceptInvitation(
     });
   } catch (err) {
     // Someone created an account with the same e-mail address at the same moment.
-    if (isUniqueViolation(err)) return { ok: false, field: "form", error: "An account with this e-mail address exists already. Sign in with its password to accept." };
+    if (isUniqueViolation(err))
+      return {
+        ok: false,
+        field: "form",
+        error: "An account with this e-mail address exists already. Sign in with its password to accept.",
+      };
     throw err;
   }
   if (result.ok) await publishAccessEvent(sql, { type: "membership", conferenceId: result.conferenceId, userId: result.userId });

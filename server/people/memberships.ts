@@ -30,7 +30,7 @@ export async function auditMembership(
     before: Pick<MembershipRow, "role" | "delegationId"> | null;
     after: Pick<MembershipRow, "role" | "delegationId"> | null;
     extra?: Record<string, unknown>;
-  }
+  },
 ): Promise<void> {
   await appendAudit(tx, {
     conferenceId: e.conferenceId,
@@ -75,7 +75,7 @@ export async function assignRole(
     existingOnly?: boolean;
     /** Bulk changes (a CSV import) must not demote the people who run the conference. */
     leaveSecretariat?: boolean;
-  } = {}
+  } = {},
 ): Promise<MembershipChange> {
   if (m.userId === m.actorId) {
     return {
@@ -121,7 +121,7 @@ export async function assignRole(
 /** Changes the role of someone who is already part of the conference. */
 export async function changeRole(
   sql: Sql,
-  m: { conferenceId: string; userId: string; role: Role; delegationId: string | null; actorId: string }
+  m: { conferenceId: string; userId: string; role: Role; delegationId: string | null; actorId: string },
 ): Promise<MembershipChange> {
   return assignRole(sql, m, { existingOnly: true });
 }
@@ -129,7 +129,7 @@ export async function changeRole(
 /** Removes a person from a conference; their open connections are closed. */
 export async function removePerson(
   sql: Sql,
-  m: { conferenceId: string; userId: string; actorId: string }
+  m: { conferenceId: string; userId: string; actorId: string },
 ): Promise<{ ok: true } | { ok: false; error: string }> {
   if (m.userId === m.actorId)
     return { ok: false, error: "You cannot remove yourself. Ask another member of the secretariat or the administrator." };

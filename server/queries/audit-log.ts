@@ -25,7 +25,7 @@ export async function auditCount(sql: Db, conferenceId: string): Promise<number>
 
 /** A conference's whole log in chain order, read in batches (a log grows for ever). */
 export async function* auditChain(sql: Db, conferenceId: string, batch = 1000): AsyncGenerator<AuditRow> {
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const rows = await sql<AuditRow[]>`
       select ${columns(sql)} from audit_log where conference_id = ${conferenceId} and seq > ${after}
       order by seq limit ${batch}`;

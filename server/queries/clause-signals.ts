@@ -1,7 +1,6 @@
 import type { Db } from "../db/sql";
 import type { ClauseSignal } from "../../app/statement/vocabulary";
 
-
 export interface SignalRow {
   id: string;
   clauseId: string;

@@ -11,7 +11,6 @@ export interface ConferenceRow {
 
 const columns = (sql: Db) => sql`id, slug, title, subtitle, venue`;
 
-
 export async function findConference(sql: Db, id: string): Promise<ConferenceRow | null> {
   if (!isUuid(id)) return null;
   const [row] = await sql<ConferenceRow[]>`select ${columns(sql)} from conferences where id = ${id}`;

@@ -2,7 +2,6 @@ import type { Db } from "../db/sql";
 import { isUuid } from "./ids";
 import type { DelegationKind } from "../../app/statement/vocabulary";
 
-
 export interface DelegationRow {
   id: string;
   conferenceId: string;

@@ -9,7 +9,7 @@ export async function appendUpdates(
   sql: Db,
   documentId: string,
   updates: Uint8Array[],
-  claims: Map<number, string> = new Map()
+  claims: Map<number, string> = new Map(),
 ): Promise<void> {
   if (updates.length === 0) return;
   const rows = updates.map((u) => ({ document_id: documentId, data: Buffer.from(u.buffer, u.byteOffset, u.byteLength) }));

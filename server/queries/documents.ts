@@ -13,7 +13,6 @@ export interface DocumentRow {
 
 const columns = (sql: Db) => sql`id, conference_id as "conferenceId", title, kind, adopted_at as "adoptedAt", created_at as "createdAt"`;
 
-
 export async function findDocument(sql: Db, id: string): Promise<DocumentRow | null> {
   if (!isUuid(id)) return null;
   const [row] = await sql<DocumentRow[]>`
@@ -21,7 +20,12 @@ export async function findDocument(sql: Db, id: string): Promise<DocumentRow | n
   return row ?? null;
 }
 
-export async function createDocument(sql: Db, conferenceId: string, title: string, kind: DocumentRow["kind"] = "statement"): Promise<DocumentRow> {
+export async function createDocument(
+  sql: Db,
+  conferenceId: string,
+  title: string,
+  kind: DocumentRow["kind"] = "statement",
+): Promise<DocumentRow> {
   const [row] = await sql<DocumentRow[]>`
     insert into documents (conference_id, title, kind) values (${conferenceId}, ${title}, ${kind})
     returning ${columns(sql)}`;

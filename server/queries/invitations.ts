@@ -6,7 +6,6 @@ import type { InvitationStatus, Role } from "../../app/statement/vocabulary";
 /** Only the sha256 of an invitation token is stored: a copy of the table gives no usable link. */
 export const hashInvitationToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
-
 export interface InvitationRow {
   id: string;
   conferenceId: string;

@@ -1,7 +1,6 @@
 import type { Db } from "../db/sql";
 import type { Role } from "../../app/statement/vocabulary";
 
-
 export interface MembershipRow {
   conferenceId: string;
   userId: string;

@@ -3,8 +3,6 @@ import type { Db } from "../db/sql";
 import { isUuid } from "./ids";
 import type { Position, ProposalEventKind, ProposalKind, ProposalStatus } from "../../app/statement/vocabulary";
 
-
-
 export interface ProposalPosition {
   delegationId: string;
   delegationCode: string;
@@ -81,7 +79,7 @@ export async function findProposal(sql: Db, documentId: string, id: string): Pro
 /** Whether a person may see a proposal: its sponsors always, everyone once it has been submitted. */
 export function canSeeProposal(
   p: Pick<ProposalRow, "status" | "delegationId" | "revision">,
-  viewer: { delegationId: string | null; isChair: boolean }
+  viewer: { delegationId: string | null; isChair: boolean },
 ): boolean {
   if (p.revision) return true;
   return p.delegationId === null ? viewer.isChair : p.delegationId === viewer.delegationId;
@@ -91,7 +89,6 @@ export function canSeeProposal(
 export function isSponsor(p: Pick<ProposalRow, "delegationId">, viewer: { delegationId: string | null; isChair: boolean }): boolean {
   return p.delegationId === null ? viewer.isChair : p.delegationId === viewer.delegationId;
 }
-
 
 export interface ProposalEvent {
   id: string;
@@ -111,7 +108,7 @@ export async function listProposalEvents(sql: Db, proposalId: string): Promise<P
 
 export async function addProposalEvent(
   sql: Db,
-  e: { proposalId: string; kind: ProposalEventKind; userId: string; delegationId: string | null; reason?: string }
+  e: { proposalId: string; kind: ProposalEventKind; userId: string; delegationId: string | null; reason?: string },
 ): Promise<void> {
   await sql`
     insert into proposal_events (proposal_id, kind, user_id, delegation_id, reason)
@@ -141,7 +138,7 @@ export async function insertProposal(
     createdBy: string;
     baseText: string;
     status?: ProposalStatus;
-  }
+  },
 ): Promise<string> {
   const [row] = await tx<{ id: string }[]>`
     insert into proposals (document_id, number, kind, clause_id, part, text_document_id, delegation_id, created_by, base_text, status)
@@ -161,7 +158,7 @@ export async function lockProposal(tx: Db, documentId: string, id: string): Prom
 
 export async function insertRevision(
   tx: Db,
-  r: { proposalId: string; revision: number; content: JSONContent[] | null; text: string; baseText: string; submittedBy: string }
+  r: { proposalId: string; revision: number; content: JSONContent[] | null; text: string; baseText: string; submittedBy: string },
 ): Promise<void> {
   await tx`
     insert into proposal_revisions (proposal_id, revision, content, text, base_text, submitted_by)
@@ -175,7 +172,7 @@ export async function insertRevision(
  */
 export async function findIdenticalOpenProposal(
   tx: Db,
-  p: Pick<ProposalRow, "id" | "documentId" | "delegationId" | "clauseId" | "part" | "kind"> & { text: string }
+  p: Pick<ProposalRow, "id" | "documentId" | "delegationId" | "clauseId" | "part" | "kind"> & { text: string },
 ): Promise<number | null> {
   await tx`select id from documents where id = ${p.documentId} for no key update`;
   const [row] = await tx<{ number: number }[]>`
@@ -207,7 +204,7 @@ export async function listRevisions(sql: Db, proposalId: string): Promise<Revisi
 export async function findRevision(
   sql: Db,
   proposalId: string,
-  revision: number
+  revision: number,
 ): Promise<(RevisionListing & { text: string; baseText: string }) | null> {
   const [row] = await sql<(RevisionListing & { text: string; baseText: string })[]>`
     select r.revision, u.name as "submittedByName", r.submitted_at as "submittedAt", r.text, r.base_text as "baseText"
@@ -223,7 +220,7 @@ export async function setProposalStatus(tx: Db, id: string, status: ProposalStat
 export async function recordDecision(
   tx: Db,
   id: string,
-  d: { status: "accepted" | "rejected" | "merged"; decidedBy: string; reason: string | null; mergedInto?: string; newClauseId?: string }
+  d: { status: "accepted" | "rejected" | "merged"; decidedBy: string; reason: string | null; mergedInto?: string; newClauseId?: string },
 ): Promise<void> {
   await tx`
     update proposals set status = ${d.status}, decided_by = ${d.decidedBy}, decided_at = now(), decision_reason = ${d.reason},
@@ -233,7 +230,7 @@ export async function recordDecision(
 
 export async function setPosition(
   tx: Db,
-  p: { proposalId: string; delegationId: string; position: Position; reason: string; userId: string }
+  p: { proposalId: string; delegationId: string; position: Position; reason: string; userId: string },
 ): Promise<void> {
   await tx`
     insert into proposal_positions (proposal_id, delegation_id, position, reason, user_id)
@@ -251,7 +248,7 @@ export async function removePosition(tx: Db, proposalId: string, delegationId: s
 /** The proposal a drafting document belongs to, with what the collaboration endpoint needs to decide access. */
 export async function findProposalByTextDocument(
   sql: Db,
-  textDocumentId: string
+  textDocumentId: string,
 ): Promise<{ id: string; documentId: string; delegationId: string | null; status: ProposalStatus } | null> {
   if (!isUuid(textDocumentId)) return null;
   const [row] = await sql<{ id: string; documentId: string; delegationId: string | null; status: ProposalStatus }[]>`

@@ -1,7 +1,6 @@
 import type { Db } from "../db/sql";
 import type { SilenceStatus } from "../../app/statement/vocabulary";
 
-
 export interface SilenceRow {
   id: string;
   documentId: string;

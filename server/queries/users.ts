@@ -20,10 +20,7 @@ export async function findUser(sql: Db, id: string): Promise<UserRow | null> {
   return row ?? null;
 }
 
-export async function createUser(
-  sql: Db,
-  u: { email: string; name: string; passwordHash: string; isAdmin?: boolean },
-): Promise<UserRow> {
+export async function createUser(sql: Db, u: { email: string; name: string; passwordHash: string; isAdmin?: boolean }): Promise<UserRow> {
   const [row] = await sql<UserRow[]>`
     insert into users (email, name, password_hash, is_admin)
     values (${u.email.trim()}, ${u.name.trim()}, ${u.passwordHash}, ${u.isAdmin ?? false})

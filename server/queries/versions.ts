@@ -123,7 +123,7 @@ export async function proposalsBetween(
   sql: Db,
   documentId: string,
   from: { number: number } | null,
-  to: { number: number } | null
+  to: { number: number } | null,
 ): Promise<ClauseChangeSource[]> {
   return sql<ClauseChangeSource[]>`
     select coalesce(p.new_clause_id, p.clause_id) as "clauseId", p.id as "proposalId", p.number, d.name as "delegationName"
@@ -138,7 +138,7 @@ export async function proposalsBetween(
 export async function findVersionState(
   sql: Db,
   documentId: string,
-  ms: number
+  ms: number,
 ): Promise<{ state: Uint8Array; stateVector: Uint8Array; recent: boolean } | null> {
   const [row] = await sql<{ state: Buffer; stateVector: Buffer; recent: boolean }[]>`
     select state, state_vector as "stateVector", created_at > now() - make_interval(secs => ${ms / 1000}) as recent

@@ -39,7 +39,7 @@ const demoPeople: { email: string; name: string; role: Role; delegation?: string
  */
 export async function seedDemo(
   sql: Sql,
-  { password, log }: { password?: string; log: (line: string) => void }
+  { password, log }: { password?: string; log: (line: string) => void },
 ): Promise<{ conference: ConferenceRow; created: boolean }> {
   return sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(hashtext('concord:seed-demo'))`;

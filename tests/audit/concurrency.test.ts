@@ -29,8 +29,8 @@ describe("concurrent appends", () => {
       n.clauses
         .slice(0, 3)
         .map((c) =>
-          d.post(`/documents/${n.documentId}/signals`, { clauseId: c.id, signal: i % 2 ? "accept" : "not_yet", reason: "Checking." })
-        )
+          d.post(`/documents/${n.documentId}/signals`, { clauseId: c.id, signal: i % 2 ? "accept" : "not_yet", reason: "Checking." }),
+        ),
     );
     const states = n.clauses.map((c) => n.chair.post(`/documents/${n.documentId}/states`, { clauseId: c.id, state: "under_negotiation" }));
     const responses = await Promise.all([...signals, ...states]);
@@ -51,8 +51,8 @@ describe("concurrent appends", () => {
     const before = await lastSeq(db.sql, n.conferenceId);
     await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        db.sql.begin((tx) => appendAudit(tx, { conferenceId: n.conferenceId, actorId: null, action: "version.created", subject: { i } }))
-      )
+        db.sql.begin((tx) => appendAudit(tx, { conferenceId: n.conferenceId, actorId: null, action: "version.created", subject: { i } })),
+      ),
     );
     const rows = await auditEntries(db.sql, n.conferenceId);
     expect(rows).toHaveLength(before + 30);
@@ -67,12 +67,12 @@ describe("an entry and its change", () => {
       db.sql.begin(async (tx) => {
         await appendAudit(tx, { conferenceId: n.conferenceId, actorId: null, action: "version.created", subject: { doomed: true } });
         throw new Error("the change failed");
-      })
+      }),
     ).rejects.toThrow("the change failed");
     expect(await lastSeq(db.sql, n.conferenceId)).toBe(before);
     // The chain goes on from where it was, unbroken.
     await db.sql.begin((tx) =>
-      appendAudit(tx, { conferenceId: n.conferenceId, actorId: null, action: "version.created", subject: { after: true } })
+      appendAudit(tx, { conferenceId: n.conferenceId, actorId: null, action: "version.created", subject: { after: true } }),
     );
     expect(await lastSeq(db.sql, n.conferenceId)).toBe(before + 1);
     expect((await verifyChain(db.sql, n.conferenceId)).ok).toBe(true);

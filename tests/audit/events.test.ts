@@ -128,7 +128,7 @@ describe("versions", () => {
     await res.arrayBuffer();
     expect((await only("export.downloaded", created.seq)).subject).toMatchObject({ format: "docx", version: "Rev.1" });
     expect((await f.post(f.people.chair, history, { intent: "restore", versionId: id, confirm: restoreConfirmation })).status).toBeLessThan(
-      400
+      400,
     );
     expect((await only("version.restored", before)).subject).toMatchObject({
       restoredFrom: expect.stringContaining("Rev.1"),
@@ -162,7 +162,7 @@ describe("signals, states and the silence procedure", () => {
           state: "agreed_ad_ref",
           reason: "Pending capitals.",
         })
-      ).status
+      ).status,
     ).toBe(200);
     const state = await only("clause_state.set", before);
     expect(state).toMatchObject({ actorId: f.people.chair.userId, actorRole: "chair" });
@@ -228,7 +228,7 @@ describe("people and downloads", () => {
           role: "delegate",
           delegationId: f.people.bruno.delegationId!,
         })
-      ).status
+      ).status,
     ).toBe(200);
     const changed = await only("role.changed", before);
     expect(changed).toMatchObject({ actorId: sec.userId, actorRole: "secretariat" });

@@ -22,7 +22,7 @@ function sorted(value: unknown): unknown {
     return Object.fromEntries(
       Object.keys(value)
         .sort()
-        .map((k) => [k, sorted((value as Record<string, unknown>)[k])])
+        .map((k) => [k, sorted((value as Record<string, unknown>)[k])]),
     );
   }
   return value;
@@ -61,7 +61,7 @@ beforeAll(async () => {
         state: "agreed",
         reason: "Agreed, <b>in plenary</b>.",
       })
-    ).status
+    ).status,
   ).toBe(200);
   expect(
     (
@@ -70,7 +70,7 @@ beforeAll(async () => {
         signal: "not_yet",
         reason: "Awaiting instructions.",
       })
-    ).status
+    ).status,
   ).toBe(200);
   expect((await n.chair.post(`/documents/${n.documentId}/history`, { intent: "create", name: "Rev.<b>1</b>" })).status).toBe(200);
 });
@@ -109,7 +109,7 @@ describe("the page", () => {
 
   it("verifies the chain on request, and names the first broken entry once it is tampered with", async () => {
     expect(pageText(await (await n.secretariat.get(`${page()}?verify=1`)).text())).toMatch(
-      /The chain is intact: all \d+ entries check out\./
+      /The chain is intact: all \d+ entries check out\./,
     );
     await db.sql.begin(async (tx) => {
       await tx`alter table audit_log disable trigger audit_log_append_only`;
@@ -118,7 +118,7 @@ describe("the page", () => {
     });
     try {
       expect(pageText(await (await n.secretariat.get(`${page()}?verify=1`)).text())).toContain(
-        "The chain is broken at entry 1. Its content does not match its hash: the entry was changed."
+        "The chain is broken at entry 1. Its content does not match its hash: the entry was changed.",
       );
     } finally {
       await db.sql.begin(async (tx) => {
@@ -162,7 +162,7 @@ describe("the download", () => {
     const rows = (await res.text()).trim().split("\r\n");
     const stored = await auditEntries(db.sql, n.conferenceId);
     expect(rows[0]).toBe(
-      '"seq","at","conference_id","document_id","actor_id","actor_name","actor_role","delegation","action","subject","prev_hash","hash"'
+      '"seq","at","conference_id","document_id","actor_id","actor_name","actor_role","delegation","action","subject","prev_hash","hash"',
     );
     expect(rows).toHaveLength(stored.length + 1);
     expect(rows[2]).toContain(',"signal.set",');

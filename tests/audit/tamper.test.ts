@@ -47,7 +47,7 @@ function verifyCli(): Promise<{ code: number; stdout: string }> {
       process.execPath,
       ["--import", "tsx", "server/audit/verify-cli.ts"],
       { cwd: root, env: { ...process.env, DATABASE_URL: db.url }, timeout: 60_000 },
-      (err, stdout) => resolve({ code: err ? (err as { code?: number }).code ?? -1 : 0, stdout })
+      (err, stdout) => resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout }),
     );
   });
 }
@@ -63,7 +63,7 @@ beforeAll(async () => {
         actorId: null,
         action: "clause_state.set",
         subject: { clause: `OP${i}`, state: "agreed", reason: `Reason ${i}` },
-      })
+      }),
     );
   }
   original = await auditEntries(db.sql, conferenceId);
@@ -75,7 +75,7 @@ beforeEach(restore);
 describe("the append-only trigger", () => {
   it("refuses UPDATE and DELETE of an entry", async () => {
     await expect(
-      db.sql`update audit_log set subject = '{"reason":"forged"}' where conference_id = ${conferenceId} and seq = 2`
+      db.sql`update audit_log set subject = '{"reason":"forged"}' where conference_id = ${conferenceId} and seq = 2`,
     ).rejects.toThrow(/append-only/);
     await expect(db.sql`delete from audit_log where conference_id = ${conferenceId} and seq = 6`).rejects.toThrow(/append-only/);
     expect(await auditEntries(db.sql, conferenceId)).toEqual(original);
@@ -90,7 +90,7 @@ describe("verification", () => {
   it("finds a changed subject at that entry", async () => {
     await tamper(
       (sql) =>
-        sql`update audit_log set subject = jsonb_set(subject, '{reason}', '"Forged"') where conference_id = ${conferenceId} and seq = 3`
+        sql`update audit_log set subject = jsonb_set(subject, '{reason}', '"Forged"') where conference_id = ${conferenceId} and seq = 3`,
     );
     const report = await verifyChain(db.sql, conferenceId);
     expect(report.ok).toBe(false);
@@ -101,7 +101,7 @@ describe("verification", () => {
     // Rewriting entry 3 with a correct hash of its own still breaks entry 4's link to it.
     const forged = entryHash({ ...original[2], actorName: "Someone else" });
     await tamper(
-      (sql) => sql`update audit_log set actor_name = 'Someone else', hash = ${forged} where conference_id = ${conferenceId} and seq = 3`
+      (sql) => sql`update audit_log set actor_name = 'Someone else', hash = ${forged} where conference_id = ${conferenceId} and seq = 3`,
     );
     expect((await verifyChain(db.sql, conferenceId)).firstBroken).toEqual({
       seq: 4,
@@ -146,7 +146,7 @@ describe("verification", () => {
       (sql) => sql`
         insert into audit_log (conference_id, seq, document_id, at, actor_id, actor_name, actor_role, delegation, action, subject, prev_hash, hash)
         values (${conferenceId}, 7, ${forged.documentId}, ${forged.at}, null, 'System', 'system', null, ${forged.action},
-                ${sql.json(forged.subject as never)}, ${forged.prevHash}, ${forged.hash})`
+                ${sql.json(forged.subject as never)}, ${forged.prevHash}, ${forged.hash})`,
     );
     expect((await verifyChain(db.sql, conferenceId)).firstBroken?.seq).toBe(7);
   });

@@ -46,7 +46,9 @@ describe("the deployment administrator", () => {
     expect(password.length).toBeGreaterThanOrEqual(12);
     expect(occurrences(first.output(), password)).toBe(1);
     // Only a hash of it is kept.
-    const [row] = await db.sql<{ hash: string; isAdmin: boolean }[]>`select password_hash as hash, is_admin as "isAdmin" from users where email = ${email}`;
+    const [row] = await db.sql<
+      { hash: string; isAdmin: boolean }[]
+    >`select password_hash as hash, is_admin as "isAdmin" from users where email = ${email}`;
     expect(row.isAdmin).toBe(true);
     expect(row.hash).not.toContain(password);
 
@@ -97,7 +99,10 @@ describe("the demo conference", () => {
   it("with SEED_DEMO=true and DEMO_PASSWORD: every demo account signs in with it, and the output lists them", async () => {
     const db = await emptyDatabase();
     const password = "demo-password-2026";
-    const server = await spawnServer({ databaseUrl: db.url, env: { SEED_DEMO: "true", DEMO_PASSWORD: password, ADMIN_PASSWORD: "an-admin-password" } });
+    const server = await spawnServer({
+      databaseUrl: db.url,
+      env: { SEED_DEMO: "true", DEMO_PASSWORD: password, ADMIN_PASSWORD: "an-admin-password" },
+    });
     const output = server.output();
     expect(output).toContain("Demo accounts (e-mail, role, password):");
     for (const email of demoAccounts) {
@@ -126,7 +131,10 @@ describe("the demo conference", () => {
   it("without DEMO_PASSWORD (a development start) gets generated passwords, printed, that sign in", async () => {
     const db = await emptyDatabase();
     // As `npm start` runs it: SEED_DEMO unset, outside production.
-    const server = await spawnServer({ databaseUrl: db.url, env: { NODE_ENV: "development", SEED_DEMO: "", ADMIN_PASSWORD: "an-admin-password" } });
+    const server = await spawnServer({
+      databaseUrl: db.url,
+      env: { NODE_ENV: "development", SEED_DEMO: "", ADMIN_PASSWORD: "an-admin-password" },
+    });
     const output = server.output();
     for (const email of demoAccounts) {
       const line = new RegExp(`^\\s+${email.replace(/\./g, "\\.")}\\s+\\w+\\s+(\\S+)$`, "m").exec(output);

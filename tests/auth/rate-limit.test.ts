@@ -93,8 +93,8 @@ describe("one account from one address", () => {
     const person = await createPerson(db.sql);
     const answers = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
-        postLogin((i % 2 ? a : b).url, { email: person.email, password: `${wrong}-${i}` }, { localAddress: at(1) })
-      )
+        postLogin((i % 2 ? a : b).url, { email: person.email, password: `${wrong}-${i}` }, { localAddress: at(1) }),
+      ),
     );
     const statuses = answers.map((r) => r.status);
     expect(statuses.filter((s) => s === 400)).toHaveLength(3);
@@ -140,12 +140,12 @@ describe("one address, all accounts", () => {
     // 30 attempts for 30 different (unknown) accounts: none is slowed down on its own.
     for (let i = 0; i < 30; i++) {
       expectWrong(
-        await postLogin((i % 2 ? a : b).url, { email: `spray-${i}-${uniqueTag()}@example.org`, password: wrong }, { localAddress: at(1) })
+        await postLogin((i % 2 ? a : b).url, { email: `spray-${i}-${uniqueTag()}@example.org`, password: wrong }, { localAddress: at(1) }),
       );
     }
     const fromHere = expectRefused(await postLogin(a.url, { email: person.email, password: person.password }, { localAddress: at(1) }));
     const unknownFromHere = expectRefused(
-      await postLogin(b.url, { email: `new-${uniqueTag()}@example.org`, password: wrong }, { localAddress: at(1) })
+      await postLogin(b.url, { email: `new-${uniqueTag()}@example.org`, password: wrong }, { localAddress: at(1) }),
     );
     expect(unknownFromHere.message).toBe(fromHere.message);
     expect(fromHere.retryAfter).toBeGreaterThan(14 * 60);

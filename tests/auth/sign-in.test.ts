@@ -2,7 +2,20 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
 import { createPerson, createStatement, type TestPerson, uniqueTag } from "../support/factories";
-import { alertsIn, attribute, cookieAttributes, fieldErrors, inputTag, pageText, postLogin, type RawResponse, request, sessionPair, sessionSetCookie, signIn } from "../support/http";
+import {
+  alertsIn,
+  attribute,
+  cookieAttributes,
+  fieldErrors,
+  inputTag,
+  pageText,
+  postLogin,
+  type RawResponse,
+  request,
+  sessionPair,
+  sessionSetCookie,
+  signIn,
+} from "../support/http";
 
 let db: TestDatabase;
 let server: TestServer;

@@ -22,7 +22,8 @@ beforeAll(async () => {
 
 const get = (path: string, cookie: string) => request(`${server.url}${path}`, { headers: { Cookie: cookie } });
 const signOut = (cookie?: string) => request(`${server.url}/logout`, { method: "POST", headers: cookie ? { Cookie: cookie } : {} });
-const sessionsOf = async (userId: string) => (await db.sql<{ n: number }[]>`select count(*)::int as n from sessions where user_id = ${userId}`)[0].n;
+const sessionsOf = async (userId: string) =>
+  (await db.sql<{ n: number }[]>`select count(*)::int as n from sessions where user_id = ${userId}`)[0].n;
 
 describe("signing out", () => {
   it("clears the cookie, and the old cookie opens nothing any more", async () => {
@@ -53,7 +54,10 @@ describe("signing out", () => {
     }
     // Its forms, with the token it had, change nothing.
     const documents = (await listDocuments(db.sql, conferenceId)).length;
-    const post = await request(`${server.url}/conferences/${conferenceId}`, { headers: { Cookie: cookie }, form: { csrf, title: "After sign-out" } });
+    const post = await request(`${server.url}/conferences/${conferenceId}`, {
+      headers: { Cookie: cookie },
+      form: { csrf, title: "After sign-out" },
+    });
     expect(post.status).toBe(302);
     expect(post.location).toMatch(/^\/login\?/);
     expect((await listDocuments(db.sql, conferenceId)).length).toBe(documents);

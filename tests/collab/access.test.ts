@@ -26,10 +26,11 @@ beforeAll(async () => {
 
 const room = () => `${server.wsUrl}/${documentId}`;
 /** The newest row of the update log, and how many rows came after one (compaction deletes rows but never adds any). */
-const lastLogged = async () =>
-  (await db.sql<{ id: string }[]>`select coalesce(max(id), 0)::text as id from document_updates`)[0].id;
+const lastLogged = async () => (await db.sql<{ id: string }[]>`select coalesce(max(id), 0)::text as id from document_updates`)[0].id;
 const loggedSince = async (id: string) =>
-  (await db.sql<{ n: number }[]>`select count(*)::int as n from document_updates where document_id = ${documentId} and id > ${id}::bigint`)[0].n;
+  (
+    await db.sql<{ n: number }[]>`select count(*)::int as n from document_updates where document_id = ${documentId} and id > ${id}::bigint`
+  )[0].n;
 
 describe("the upgrade is authenticated before the handshake", () => {
   it("refuses a connection without a session cookie with 401", async () => {

@@ -29,7 +29,9 @@ function typeTogether(clients: TestClient[], words: number) {
 async function expectFoldedAfterLeaving(documentId: string, cookie: string, clients: TestClient[]) {
   const expected = statementText(clients[0].doc);
   for (const c of clients) c.destroy();
-  await waitFor(async () => (await countLoggedUpdates(db.sql, documentId)) === 0, { what: "the log to be folded after the last client left" });
+  await waitFor(async () => (await countLoggedUpdates(db.sql, documentId)) === 0, {
+    what: "the log to be folded after the last client left",
+  });
   expect(await hasSnapshot(documentId)).toBe(true);
   expect(statementText(await storedDoc(db.sql, documentId))).toBe(expected);
   const fresh = await connectSyncedClient(server.wsUrl, documentId, { cookie });

@@ -50,7 +50,9 @@ it("after a SIGKILL in the middle of a burst, a restarted server still has every
   const recovered = Y.encodeStateVector(fresh.doc);
   const recoveredText = statementText(fresh.doc);
   for (const r of received) {
-    expect(covers(recovered, r.othersSeen), `recovered ${describeStateVector(recovered)} ⊉ seen ${describeStateVector(r.othersSeen)}`).toBe(true);
+    expect(covers(recovered, r.othersSeen), `recovered ${describeStateVector(recovered)} ⊉ seen ${describeStateVector(r.othersSeen)}`).toBe(
+      true,
+    );
     expect(covers(recovered, onlyClient(r.ownSaved, r.clientID))).toBe(true);
   }
   const seenByB = received[1].text.match(/\[a\d+\]/g)!;

@@ -35,7 +35,7 @@ async function refused(change: (doc: Y.Doc) => void, why: RegExp) {
   const closed = withTimeout(
     new Promise<{ code: number; reason: string }>((resolve) => writer.provider.on("closed", resolve)),
     10_000,
-    "the server to refuse the change"
+    "the server to refuse the change",
   );
   writer.doc.transact(() => change(writer.doc));
   const { code, reason } = await closed;

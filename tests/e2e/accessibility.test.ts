@@ -10,7 +10,8 @@ it.beforeAll(async ({ db }) => {
   fixture = await createStatement(db.sql);
 });
 
-const open = (openPage: OpenPage, path: string, cookie: string | null, width = 1280) => openPage(path, cookie, { viewport: { width, height: 900 } });
+const open = (openPage: OpenPage, path: string, cookie: string | null, width = 1280) =>
+  openPage(path, cookie, { viewport: { width, height: 900 } });
 
 describe("pages meet WCAG 2.1 AA as axe-core checks it", () => {
   it("the sign-in page, also with an error shown", async ({ openPage }) => {
@@ -62,7 +63,12 @@ describe("pages meet WCAG 2.1 AA as axe-core checks it", () => {
   it("the secretariat's audit trail, with entries and a verification", async ({ db, openPage }) => {
     const secretariat = await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "secretariat" });
     await db.sql.begin((tx) =>
-      appendAudit(tx, { documentId: fixture.documentId, actorId: secretariat.id, action: "clause_state.set", subject: { clause: "OP1", state: "agreed", reason: "Agreed." } }),
+      appendAudit(tx, {
+        documentId: fixture.documentId,
+        actorId: secretariat.id,
+        action: "clause_state.set",
+        subject: { clause: "OP1", state: "agreed", reason: "Agreed." },
+      }),
     );
     const page = await open(openPage, `/conferences/${fixture.conferenceId}/audit?verify=1`, secretariat.cookie);
     await page.getByText("The chain is intact").waitFor();

@@ -34,7 +34,7 @@ async function watchedPage({ server, browser }: Pick<FileFixtures, "server" | "b
   await page.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (e) => {
       (window as unknown as { reportViolation(v: string): void }).reportViolation(
-        `${e.violatedDirective} blocked ${e.blockedURI} in ${e.sourceFile}:${e.lineNumber} ${e.sample}`
+        `${e.violatedDirective} blocked ${e.blockedURI} in ${e.sourceFile}:${e.lineNumber} ${e.sample}`,
       );
     });
   });
@@ -64,7 +64,7 @@ describe("the Content-Security-Policy in Chromium", () => {
     // A client-side navigation (single fetch) as well.
     await page.evaluate(
       (to) => (window as unknown as { __remixRouter: { navigate(to: string): Promise<void> } }).__remixRouter.navigate(to),
-      `/documents/${documentId}/compilation`
+      `/documents/${documentId}/compilation`,
     );
     await expect.poll(() => page.title()).toMatch(/^Compilation · /);
     expect(violations).toEqual([]);

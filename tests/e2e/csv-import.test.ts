@@ -23,15 +23,21 @@ it("imports a CSV file with good and bad rows and shows the report row by row", 
     "Ghost,ghost@example.org,ATLANTIS,delegate",
     "Ingrid Twice,INGRID@example.org,NOR,delegate",
   ].join("\n");
-  await page.getByLabel("CSV file", { exact: true }).setInputFiles({ name: "participants.csv", mimeType: "text/csv", buffer: Buffer.from(csv, "utf8") });
+  await page
+    .getByLabel("CSV file", { exact: true })
+    .setInputFiles({ name: "participants.csv", mimeType: "text/csv", buffer: Buffer.from(csv, "utf8") });
   await page.getByRole("button", { name: "Import", exact: true }).click();
 
   const report = page.getByRole("table", { name: "Import report, row by row" });
   await report.waitFor();
-  await expect.poll(() => page.getByRole("status").first().textContent()).toContain("2 of 5 rows accepted (1 invited, 1 added, 0 updated, 0 unchanged), 3 rejected.");
+  await expect
+    .poll(() => page.getByRole("status").first().textContent())
+    .toContain("2 of 5 rows accepted (1 invited, 1 added, 0 updated, 0 unchanged), 3 rejected.");
 
   const row = (n: number) => report.locator(`tr[data-row="${n}"]`);
-  const outcomes = await report.locator("tbody tr").evaluateAll((rows) => rows.map((r) => [r.getAttribute("data-row"), r.getAttribute("data-outcome")]));
+  const outcomes = await report
+    .locator("tbody tr")
+    .evaluateAll((rows) => rows.map((r) => [r.getAttribute("data-row"), r.getAttribute("data-outcome")]));
   expect(outcomes).toEqual([
     ["2", "invited"],
     ["3", "added"],
@@ -48,11 +54,15 @@ it("imports a CSV file with good and bad rows and shows the report row by row", 
 
   // The page behind the report has changed accordingly.
   await expect.poll(() => page.locator(".people-table").textContent()).toContain("known@example.org");
-  await expect.poll(() => page.locator('.invitations-table tr[data-status="pending"] th').allTextContents()).toEqual(["ingrid@example.org"]);
+  await expect
+    .poll(() => page.locator('.invitations-table tr[data-status="pending"] th').allTextContents())
+    .toEqual(["ingrid@example.org"]);
   expect(await findMembership(db.sql, conference.id, existing.id)).toMatchObject({ role: "delegate" });
 
   // A file that is too large is refused next to the file field.
-  await page.getByLabel("CSV file", { exact: true }).setInputFiles({ name: "huge.csv", mimeType: "text/csv", buffer: Buffer.alloc(1024 * 1024 + 1, "a") });
+  await page
+    .getByLabel("CSV file", { exact: true })
+    .setInputFiles({ name: "huge.csv", mimeType: "text/csv", buffer: Buffer.alloc(1024 * 1024 + 1, "a") });
   await page.getByRole("button", { name: "Import", exact: true }).click();
   const fileInput = page.getByLabel("CSV file", { exact: true });
   await expect.poll(() => fileInput.getAttribute("aria-invalid")).toBe("true");

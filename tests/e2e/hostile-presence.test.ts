@@ -82,7 +82,11 @@ async function openStatement({ db, server, browser }: Pick<FileFixtures, "db" | 
   return { documentId, conferenceId, page, bo, errors };
 }
 
-it("keeps applying others' edits, and never writes stale text back, when a presence has a malformed caret", async ({ db, server, browser }) => {
+it("keeps applying others' edits, and never writes stale text back, when a presence has a malformed caret", async ({
+  db,
+  server,
+  browser,
+}) => {
   const { documentId, conferenceId, page, bo, errors } = await openStatement({ db, server, browser }, "Chair Amina");
   // The real server refuses such a presence and closes its connection…
   const observer = await createSignedInPerson(db.sql, { conferenceId, role: "observer", name: "Observer Oz" });
@@ -97,7 +101,7 @@ it("keeps applying others' edits, and never writes stale text back, when a prese
     page,
     awarenessMessage([
       { clientId: oz.doc.clientID, clock: 1, state: { user: { name: "Mallory", color: "#7d3c98" }, cursor: malformedCaret } },
-    ])
+    ]),
   );
 
   const before = clauseTexts(bo.doc);
@@ -119,7 +123,11 @@ it("keeps applying others' edits, and never writes stale text back, when a prese
   expect(errors).toEqual([]);
 });
 
-it("draws no presence with a colour that is not #rrggbb, a name that is not a string, or someone else's id; names stay text", async ({ db, server, browser }) => {
+it("draws no presence with a colour that is not #rrggbb, a name that is not a string, or someone else's id; names stay text", async ({
+  db,
+  server,
+  browser,
+}) => {
   const { page, bo, errors } = await openStatement({ db, server, browser }, "Chair Ines");
   const chairClientId = () => [...bo.provider.awareness.getStates()].find(([, s]) => s.user?.name === "Chair Ines")?.[0];
   await waitFor(() => chairClientId() !== undefined, { what: "the chair's presence" });
@@ -136,7 +144,7 @@ it("draws no presence with a colour that is not #rrggbb, a name that is not a st
       },
       // Someone else's presence under the chair's own id.
       { clientId: chairClientId()!, clock: 1_000_000, state: { user: { name: "Impostor", color: "#000000" }, cursor: null } },
-    ])
+    ]),
   );
 
   const presence = page.locator(".presence-list");

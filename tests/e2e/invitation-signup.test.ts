@@ -8,7 +8,11 @@ import { demoStatement } from "../../server/seed/demo-statement";
 import { statementUpdate } from "../../app/statement/yjs-state";
 import { createConference, createDelegation, createPerson } from "../support/factories";
 
-it("the secretariat invites a delegate, who signs up through the link and reads the statement, read-only", async ({ db, server, browser }) => {
+it("the secretariat invites a delegate, who signs up through the link and reads the statement, read-only", async ({
+  db,
+  server,
+  browser,
+}) => {
   const conference = await createConference(db.sql, { title: "Conference on Safe Settlements", venue: "Baku, Azerbaijan" });
   const statement = await createDocument(db.sql, conference.id, "Joint Statement");
   await appendUpdates(db.sql, statement.id, [statementUpdate(demoStatement())]);
@@ -28,7 +32,9 @@ it("the secretariat invites a delegate, who signs up through the link and reads 
 
   const linkField = page.getByLabel("Invitation link", { exact: true });
   await linkField.waitFor();
-  await expect.poll(() => page.getByRole("status").first().textContent()).toContain("Invitation created for maria.delegate@example.org as Delegate of Colombia (COL).");
+  await expect
+    .poll(() => page.getByRole("status").first().textContent())
+    .toContain("Invitation created for maria.delegate@example.org as Delegate of Colombia (COL).");
   expect(await linkField.getAttribute("readonly")).not.toBeNull();
   const shown = await linkField.inputValue();
   expect(shown).toMatch(new RegExp(`^${server.url}/invitations/[A-Za-z0-9_-]{40,}$`));
@@ -37,7 +43,9 @@ it("the secretariat invites a delegate, who signs up through the link and reads 
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   expect(copied).toBe(shown);
   // The list of invitations shows it pending.
-  await expect.poll(() => page.locator('.invitations-table tr[data-status="pending"] th').allTextContents()).toContain("maria.delegate@example.org");
+  await expect
+    .poll(() => page.locator('.invitations-table tr[data-status="pending"] th').allTextContents())
+    .toContain("maria.delegate@example.org");
 
   // The invitee, in a browser of their own, opens the link and chooses a name and password.
   const inviteeContext = await browser.newContext();
@@ -79,5 +87,7 @@ it("the secretariat invites a delegate, who signs up through the link and reads 
 
   // And the secretariat's list now shows it accepted.
   await page.reload();
-  await expect.poll(() => page.locator('.invitations-table tr[data-status="accepted"] th').allTextContents()).toContain("maria.delegate@example.org");
+  await expect
+    .poll(() => page.locator('.invitations-table tr[data-status="accepted"] th').allTextContents())
+    .toContain("maria.delegate@example.org");
 });

@@ -25,7 +25,12 @@ it.beforeAll(async ({ db, server, browser }) => {
   const fixture = await createStatement(db.sql);
   documentId = fixture.documentId;
   const norway = await createDelegation(db.sql, fixture.conferenceId, { code: "NOR", name: "Norway" });
-  const ingrid = await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "delegate", delegationId: norway.id, name: "Ingrid Berg" });
+  const ingrid = await createSignedInPerson(db.sql, {
+    conferenceId: fixture.conferenceId,
+    role: "delegate",
+    delegationId: norway.id,
+    name: "Ingrid Berg",
+  });
   chair = await open({ server, browser }, fixture.cookie);
   delegate = await open({ server, browser }, ingrid.cookie);
 });
@@ -102,7 +107,9 @@ it("the delegate resolves the thread; both see it resolved and the highlight goe
   const mine = panel(delegate).locator(".comment-thread", { hasText: "Which outcomes exactly?" });
   await mine.getByRole("button", { name: "Resolve this thread" }).click();
   const theirs = panel(chair).locator(".comment-thread", { hasText: "Which outcomes exactly?" });
-  await expect.poll(() => theirs.locator(".comment-flag").allTextContents()).toContainEqual(expect.stringContaining("Resolved by Ingrid Berg"));
+  await expect
+    .poll(() => theirs.locator(".comment-flag").allTextContents())
+    .toContainEqual(expect.stringContaining("Resolved by Ingrid Berg"));
   await expect.poll(() => clause(chair, "PP2").locator(".comment-anchor").count()).toBe(0);
   await expect.poll(() => mine.getByRole("button", { name: "Reopen this thread" }).count()).toBe(1);
 });

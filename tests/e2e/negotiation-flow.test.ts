@@ -34,7 +34,10 @@ async function openStatement({ server, browser }: Pick<FileFixtures, "server" | 
 /** Makes a clause the current one through the outline, as a delegate (whose editor is read-only) would. */
 async function goToClause(page: Page, label: string) {
   await page.locator(".outline-item", { has: page.locator(".outline-label", { hasText: new RegExp(`^${label}$`) }) }).click();
-  await page.locator(".clause-panel").getByRole("heading", { name: `Proposals on ${label}` }).waitFor();
+  await page
+    .locator(".clause-panel")
+    .getByRole("heading", { name: `Proposals on ${label}` })
+    .waitFor();
 }
 
 const clauseText = (page: Page, label: string) =>
@@ -48,7 +51,9 @@ const proposalItem = (page: Page, number: string) => page.locator(".clause-panel
 
 /** Opens a proposal from the clause panel in a second tab, leaving the statement page as it is. */
 async function openProposal({ server }: Pick<FileFixtures, "server">, page: Page, number: string): Promise<Page> {
-  const href = await proposalItem(page, number).getByRole("link", { name: new RegExp(`^${number} ·`) }).getAttribute("href");
+  const href = await proposalItem(page, number)
+    .getByRole("link", { name: new RegExp(`^${number} ·`) })
+    .getAttribute("href");
   const tab = await page.context().newPage();
   await tab.goto(new URL(href!, server.url).toString());
   await tab.getByTestId("proposal-status").waitFor();
@@ -60,8 +65,18 @@ it.beforeAll(async ({ db, server, browser }) => {
   documentId = fixture.documentId;
   const nor = await createDelegation(db.sql, fixture.conferenceId, { code: "NOR", name: "Norway" });
   const col = await createDelegation(db.sql, fixture.conferenceId, { code: "COL", name: "Colombia" });
-  const ingrid = await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "delegate", delegationId: nor.id, name: "Ingrid Holm" });
-  const camila = await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "delegate", delegationId: col.id, name: "Camila Rojas" });
+  const ingrid = await createSignedInPerson(db.sql, {
+    conferenceId: fixture.conferenceId,
+    role: "delegate",
+    delegationId: nor.id,
+    name: "Ingrid Holm",
+  });
+  const camila = await createSignedInPerson(db.sql, {
+    conferenceId: fixture.conferenceId,
+    role: "delegate",
+    delegationId: col.id,
+    name: "Camila Rojas",
+  });
   originalOp3 = clauseTexts(await storedDoc(db.sql, documentId))[op3];
   chair = await openStatement({ server, browser }, fixture.cookie);
   norway = await openStatement({ server, browser }, ingrid.cookie);
@@ -87,7 +102,9 @@ describe("a negotiation with the chair and two delegations, in Chromium", () => 
 
     // Colombia's page was open all along: the proposal appears on OP3 with its change marked.
     await goToClause(colombia, "OP3");
-    await expect.poll(() => proposalItem(colombia, "P1").locator("ins").textContent(), { timeout: 15_000 }).toContain("affected communities");
+    await expect
+      .poll(() => proposalItem(colombia, "P1").locator("ins").textContent(), { timeout: 15_000 })
+      .toContain("affected communities");
     expect(await proposalItem(colombia, "P1").textContent()).toContain("Norway (NOR)");
 
     const p1 = await openProposal({ server }, colombia, "P1");
@@ -122,13 +139,19 @@ describe("a negotiation with the chair and two delegations, in Chromium", () => 
     const p2 = await openProposal({ server }, norway, "P2");
     await p2.getByLabel("Reason (required for an objection)").fill("OP5 carries the financing commitment we need.");
     await p2.getByRole("button", { name: "Object" }).click();
-    await expect.poll(() => p2.locator(".positions-object").textContent()).toContain("Norway (NOR): “OP5 carries the financing commitment we need.”");
+    await expect
+      .poll(() => p2.locator(".positions-object").textContent())
+      .toContain("Norway (NOR): “OP5 carries the financing commitment we need.”");
     await p2.close();
 
     await goToClause(chair, "OP5");
-    await expect.poll(() => proposalItem(chair, "P2").locator(".proposal-positions").textContent(), { timeout: 15_000 }).toBe("Objected to by NOR");
+    await expect
+      .poll(() => proposalItem(chair, "P2").locator(".proposal-positions").textContent(), { timeout: 15_000 })
+      .toBe("Objected to by NOR");
     // OP5 is under negotiation now: bracketed on every page, derived from the open proposal.
-    await expect.poll(() => chair.locator('.statement .clause[data-label="OP5"]').getAttribute("class"), { timeout: 15_000 }).toContain("clause-bracketed");
+    await expect
+      .poll(() => chair.locator('.statement .clause[data-label="OP5"]').getAttribute("class"), { timeout: 15_000 })
+      .toContain("clause-bracketed");
   }, 120_000);
 
   it("the chair accepts Norway's text; the base text changes on every page without a reload", async ({ db, server }) => {
@@ -197,7 +220,9 @@ describe("a negotiation with the chair and two delegations, in Chromium", () => 
     await expect.poll(() => chair.locator(".statement").getAttribute("contenteditable")).toBe("false");
     await goToClause(norway, "OP5");
     await expect.poll(() => norway.getByTestId("clause-state").textContent()).toBe("Agreed");
-    const [{ adopted }] = await db.sql<{ adopted: boolean }[]>`select adopted_at is not null as adopted from documents where id = ${documentId}`;
+    const [{ adopted }] = await db.sql<
+      { adopted: boolean }[]
+    >`select adopted_at is not null as adopted from documents where id = ${documentId}`;
     expect(adopted).toBe(true);
   }, 120_000);
 });

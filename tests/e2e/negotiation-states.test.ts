@@ -10,7 +10,12 @@ let chairMatrix: Page;
 let chairStatement: Page;
 let delegate: Page;
 
-async function open({ server, browser }: Pick<FileFixtures, "server" | "browser">, cookie: string, path: string, ready: string): Promise<Page> {
+async function open(
+  { server, browser }: Pick<FileFixtures, "server" | "browser">,
+  cookie: string,
+  path: string,
+  ready: string,
+): Promise<Page> {
   const context = await signedInContext(browser, server.url, cookie, { viewport: { width: 1400, height: 1000 }, timezoneId: "Asia/Baku" });
   const page = await context.newPage();
   await page.goto(`${server.url}${path}`);
@@ -24,8 +29,18 @@ const goToClause = (page: Page, clauseId: string) => page.locator(`.outline li[d
 it.beforeAll(async ({ db, server, browser }) => {
   n = await createNegotiation(db.sql, server.url);
   chairMatrix = await open({ server, browser }, n.chair.cookie, `/documents/${n.documentId}/consensus`, ".consensus-matrix");
-  chairStatement = await open({ server, browser }, n.chair.cookie, `/documents/${n.documentId}`, '.connection-badge[data-connection="connected"]');
-  delegate = await open({ server, browser }, n.delegateA.cookie, `/documents/${n.documentId}`, '.connection-badge[data-connection="connected"]');
+  chairStatement = await open(
+    { server, browser },
+    n.chair.cookie,
+    `/documents/${n.documentId}`,
+    '.connection-badge[data-connection="connected"]',
+  );
+  delegate = await open(
+    { server, browser },
+    n.delegateA.cookie,
+    `/documents/${n.documentId}`,
+    '.connection-badge[data-connection="connected"]',
+  );
   // Every page's live stream is open before anything happens.
   await waitFor(() => server.concord.live.count() === 3, { what: "three live streams" });
 });
@@ -52,8 +67,12 @@ describe("signals, clause states and the silence procedure in Chromium", () => {
     await form.getByLabel("Cannot accept yet").check();
     await form.getByLabel("Reason or reservation").fill("");
     await form.getByRole("button", { name: "Give signal" }).click();
-    await expect.poll(() => form.locator('[role="alert"]').allTextContents()).toContain("Say why your delegation cannot accept this clause yet.");
-    const [{ count }] = await db.sql<{ count: number }[]>`select count(*)::int as count from clause_signals where document_id = ${n.documentId}`;
+    await expect
+      .poll(() => form.locator('[role="alert"]').allTextContents())
+      .toContain("Say why your delegation cannot accept this clause yet.");
+    const [{ count }] = await db.sql<
+      { count: number }[]
+    >`select count(*)::int as count from clause_signals where document_id = ${n.documentId}`;
     expect(count).toBe(1);
   });
 
@@ -67,7 +86,9 @@ describe("signals, clause states and the silence procedure in Chromium", () => {
     await control.getByLabel("Reason (optional)").fill("Agreed in the informal consultations.");
     await control.getByRole("button", { name: "Set state" }).click();
     await expect.poll(() => delegate.getByTestId("clause-state").textContent(), { timeout: 10_000 }).toBe("Agreed");
-    await expect.poll(() => chairMatrix.locator(`tr[data-clause-id="${clause.id}"] .state-badge`).textContent(), { timeout: 10_000 }).toBe("Agreed");
+    await expect
+      .poll(() => chairMatrix.locator(`tr[data-clause-id="${clause.id}"] .state-badge`).textContent(), { timeout: 10_000 })
+      .toBe("Agreed");
   });
 
   it("the consensus matrix, the signal form and the state control meet WCAG 2.1 AA", async () => {
@@ -76,7 +97,10 @@ describe("signals, clause states and the silence procedure in Chromium", () => {
     expect(await axeViolations(chairStatement)).toEqual([]);
   });
 
-  it("an edit the server refuses (a clause agreed meanwhile) reopens the editor with a message instead of ending it", async ({ db, server }) => {
+  it("an edit the server refuses (a clause agreed meanwhile) reopens the editor with a message instead of ending it", async ({
+    db,
+    server,
+  }) => {
     const clause = n.clauses[4];
     // Agreed behind the page's back (no event), so only the server knows: as for a chair typing at that moment.
     await db.sql`insert into clause_states (document_id, clause_id, state, user_id) values (${n.documentId}, ${clause.id}, 'agreed', ${n.chair.userId})`;
@@ -87,7 +111,9 @@ describe("signals, clause states and the silence procedure in Chromium", () => {
     const notice = chairStatement.locator(".refusal-notice");
     await expect.poll(() => notice.textContent(), { timeout: 10_000 }).toContain("agreed");
     await chairStatement.locator('.connection-badge[data-connection="connected"]').waitFor();
-    await expect.poll(() => chairStatement.locator(`.statement .clause[data-label="${clause.label}"]`).textContent()).not.toContain("refused words");
+    await expect
+      .poll(() => chairStatement.locator(`.statement .clause[data-label="${clause.label}"]`).textContent())
+      .not.toContain("refused words");
     // The fresh copy edits other clauses as before.
     await caretAtEnd(chairStatement, n.clauses[5].label);
     await chairStatement.keyboard.type(" accepted words");
@@ -114,7 +140,9 @@ describe("signals, clause states and the silence procedure in Chromium", () => {
     await delegate.getByRole("button", { name: "Break silence" }).click();
 
     await expect.poll(() => chairStatement.locator(".live-notices").textContent(), { timeout: 10_000 }).toContain("Silence broken by");
-    await expect.poll(() => chairStatement.getByTestId("silence-broken").textContent()).toContain("We cannot join consensus on OP4 as drafted.");
+    await expect
+      .poll(() => chairStatement.getByTestId("silence-broken").textContent())
+      .toContain("We cannot join consensus on OP4 as drafted.");
     await expect.poll(() => chairStatement.locator(".statement").getAttribute("contenteditable"), { timeout: 10_000 }).toBe("true");
   });
 

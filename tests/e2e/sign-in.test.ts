@@ -13,12 +13,19 @@ it.beforeAll(async ({ db }) => {
   documentId = made.documentId;
   await db.sql`update conferences set title = 'Conference on Safe Settlements' where id = ${made.conferenceId}`;
   chair = await createPerson(db.sql, { conferenceId: made.conferenceId, role: "chair", name: "Amb. Keyboard Chair" });
-  delegate = await createPerson(db.sql, { conferenceId: made.conferenceId, role: "delegate", name: "Nigar Reader", delegation: { code: "AZE", name: "Azerbaijan" } });
+  delegate = await createPerson(db.sql, {
+    conferenceId: made.conferenceId,
+    role: "delegate",
+    name: "Nigar Reader",
+    delegation: { code: "AZE", name: "Azerbaijan" },
+  });
 });
 
 /** Remix has hydrated the page: from now on, forms submit through the router. */
 async function hydrated(page: Page): Promise<void> {
-  await page.waitForFunction(() => Boolean((window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized));
+  await page.waitForFunction(() =>
+    Boolean((window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized),
+  );
 }
 
 /** Signs in with the keyboard only: type the address, Tab, type the password, Enter. */

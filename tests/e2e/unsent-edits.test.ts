@@ -53,7 +53,8 @@ const clauseText = (page: Page, label: string) =>
       return copy.textContent;
     });
 
-const storedText = async ({ db }: Pick<FileFixtures, "db">, documentId: string) => clauseTexts(await storedDoc(db.sql, documentId)).join("\n");
+const storedText = async ({ db }: Pick<FileFixtures, "db">, documentId: string) =>
+  clauseTexts(await storedDoc(db.sql, documentId)).join("\n");
 
 /**
  * Live negotiation updates play no part here, and the page reloads its data when one arrives:
@@ -156,7 +157,11 @@ it("drops the local copy of an edit the server refused, so it never comes back",
   expect(await storedText({ db }, n.documentId)).not.toContain("typed while it was agreed");
 });
 
-it("keeps a closed tab's edits for the same person only, and drops them once that person may no longer write", async ({ db, server, browser }) => {
+it("keeps a closed tab's edits for the same person only, and drops them once that person may no longer write", async ({
+  db,
+  server,
+  browser,
+}) => {
   const { documentId, conferenceId } = await createStatement(db.sql);
   const first = await createSignedInPerson(db.sql, { conferenceId, role: "chair" });
   const second = await createSignedInPerson(db.sql, { conferenceId, role: "chair" });

@@ -8,7 +8,12 @@ let documentId: string;
 let chair: Page;
 let delegate: Page;
 
-async function open({ server, browser }: Pick<FileFixtures, "server" | "browser">, cookie: string, path: string, ready: string): Promise<Page> {
+async function open(
+  { server, browser }: Pick<FileFixtures, "server" | "browser">,
+  cookie: string,
+  path: string,
+  ready: string,
+): Promise<Page> {
   const context = await signedInContext(browser, server.url, cookie, { viewport: { width: 1400, height: 1000 } });
   const page = await context.newPage();
   await page.goto(`${server.url}${path}`);

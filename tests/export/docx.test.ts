@@ -15,7 +15,9 @@ describe("the statement as Word", () => {
     expect(xml).toMatch(/<w:pStyle w:val="Title"\/>/);
     const pp = paragraphs.slice(1, 8);
     expect(pp.every((p) => p.endsWith(","))).toBe(true);
-    expect(paragraphs).toContain("1.\tReaffirm that humanitarian demining is the first and indispensable step toward safe reconstruction, resettlement and urban recovery in post-conflict environments;");
+    expect(paragraphs).toContain(
+      "1.\tReaffirm that humanitarian demining is the first and indispensable step toward safe reconstruction, resettlement and urban recovery in post-conflict environments;",
+    );
     expect(paragraphs.filter((p) => /^\d+\.\t/.test(p)).map((p) => p.split("\t")[0])).toEqual(["1.", "2.", "3.", "4.", "5.", "6.", "7."]);
     expect(paragraphs[paragraphs.length - 1]).toMatch(/^7\.\tDecide .*planning\.$/);
     // The opening words are italic runs of their own.
@@ -52,7 +54,9 @@ const proposal = (p: Partial<CompilationProposal>): CompilationProposal => ({
 
 describe("the compilation text as Word", () => {
   it("shows each clause with its proposals, sponsors in brackets, co-sponsors, supporters, objectors and status", async () => {
-    const doc = docOf(statementJSONOf("T", [clause("p1", "Recalling", " the past,")], [clause("o1", "Decide", " to act;"), clause("o2", "Urge", " all.")]));
+    const doc = docOf(
+      statementJSONOf("T", [clause("p1", "Recalling", " the past,")], [clause("o1", "Decide", " to act;"), clause("o2", "Urge", " all.")]),
+    );
     const statement = buildExportModel(doc, { final: false });
     const pos = (code: string, name: string, position: "cosponsor" | "support" | "object") => ({
       delegationId: code,
@@ -92,11 +96,26 @@ describe("the compilation text as Word", () => {
 
 describe("the redline as Word", () => {
   it("writes insertions and deletions as tracked changes Word can accept or reject", async () => {
-    const before = docOf(statementJSONOf("T", [clause("p1", "Recalling", " the past,")], [clause("o1", "Decide", " to act;"), clause("o2", "Urge", " all.")]));
-    const after = docOf(statementJSONOf("T", [clause("p1", "Recalling", " the distant past,")], [clause("o1", "Decide", " to act;"), clause("o3", "Welcome", " the centre.")]));
-    const xml = await zipText(await redlineDocx(redlineStatements(before, after), { date: new Date("2025-05-01T10:00:00Z") }), "word/document.xml");
-    expect(xml).toMatch(/<w:ins w:id="\d+" w:author="Concord" w:date="2025-05-01T10:00:00Z"><w:r>(<w:rPr>.*?<\/w:rPr>)?<w:t xml:space="preserve">distant <\/w:t><\/w:r><\/w:ins>/);
-    expect(xml).toMatch(/<w:del w:id="\d+" w:author="Concord" w:date="2025-05-01T10:00:00Z"><w:r>(<w:rPr>.*?<\/w:rPr>)?<w:delText xml:space="preserve">Urge all\.<\/w:delText><\/w:r><\/w:del>/);
+    const before = docOf(
+      statementJSONOf("T", [clause("p1", "Recalling", " the past,")], [clause("o1", "Decide", " to act;"), clause("o2", "Urge", " all.")]),
+    );
+    const after = docOf(
+      statementJSONOf(
+        "T",
+        [clause("p1", "Recalling", " the distant past,")],
+        [clause("o1", "Decide", " to act;"), clause("o3", "Welcome", " the centre.")],
+      ),
+    );
+    const xml = await zipText(
+      await redlineDocx(redlineStatements(before, after), { date: new Date("2025-05-01T10:00:00Z") }),
+      "word/document.xml",
+    );
+    expect(xml).toMatch(
+      /<w:ins w:id="\d+" w:author="Concord" w:date="2025-05-01T10:00:00Z"><w:r>(<w:rPr>.*?<\/w:rPr>)?<w:t xml:space="preserve">distant <\/w:t><\/w:r><\/w:ins>/,
+    );
+    expect(xml).toMatch(
+      /<w:del w:id="\d+" w:author="Concord" w:date="2025-05-01T10:00:00Z"><w:r>(<w:rPr>.*?<\/w:rPr>)?<w:delText xml:space="preserve">Urge all\.<\/w:delText><\/w:r><\/w:del>/,
+    );
     expect(xml).toMatch(/<w:ins [^>]*><w:r>(<w:rPr>.*?<\/w:rPr>)?<w:t xml:space="preserve">Welcome the centre\.<\/w:t>/);
     // The deleted clause's number goes, the added one's comes: numbers are tracked too.
     expect(xml).toMatch(/<w:delText xml:space="preserve">2\.<\/w:delText>/);

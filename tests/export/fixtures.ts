@@ -16,7 +16,14 @@ export const clause = (id: string, opening: string, rest: string, italicOpening 
 });
 
 export function statementJSONOf(title: string, pp: JSONContent[], op: JSONContent[]): JSONContent {
-  return { type: "doc", content: [{ type: "title", content: [text(title)] }, { type: "preamble", content: pp }, { type: "operative", content: op }] };
+  return {
+    type: "doc",
+    content: [
+      { type: "title", content: [text(title)] },
+      { type: "preamble", content: pp },
+      { type: "operative", content: op },
+    ],
+  };
 }
 
 export const docOf = (json: JSONContent) => statementSchema.nodeFromJSON(json);
@@ -26,9 +33,15 @@ export function largeStatement(n: number): JSONContent {
   const pp = Math.floor(n / 10);
   return statementJSONOf(
     "Large statement",
-    Array.from({ length: pp }, (_, i) => clause(`pp${i}`, "Recalling", ` resolution ${i} on the subject of humanitarian demining and its many aspects, as adopted in plenary`)),
+    Array.from({ length: pp }, (_, i) =>
+      clause(`pp${i}`, "Recalling", ` resolution ${i} on the subject of humanitarian demining and its many aspects, as adopted in plenary`),
+    ),
     Array.from({ length: n - pp }, (_, i) =>
-      clause(`op${i}`, "Requests", ` the secretariat to report on item ${i}, with particular attention to the coordination of mine action actors and development partners;`),
+      clause(
+        `op${i}`,
+        "Requests",
+        ` the secretariat to report on item ${i}, with particular attention to the coordination of mine action actors and development partners;`,
+      ),
     ),
   );
 }

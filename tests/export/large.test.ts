@@ -10,7 +10,15 @@ import { docOf, largeStatement } from "./fixtures";
 it("exports a 300-clause statement in every format, and a redline of it", async () => {
   const doc = docOf(largeStatement(300));
   for (const format of exportFormats) {
-    const file = await renderExport({ format, doc, conferenceTitle: "Conference", documentTitle: "Large", version: "current", at: new Date(), draft: null });
+    const file = await renderExport({
+      format,
+      doc,
+      conferenceTitle: "Conference",
+      documentTitle: "Large",
+      version: "current",
+      at: new Date(),
+      draft: null,
+    });
     expect(file.body.length, format).toBeGreaterThan(10_000);
   }
   const redline = redlineStatements(doc, docOf(largeStatement(300)));

@@ -8,8 +8,18 @@ describe("word diff", () => {
     const a = "Call upon all governments to integrate demining";
     const b = "Call upon governments and partners to integrate humanitarian demining";
     const d = wordDiff(a, b);
-    expect(d.filter((p) => p.type !== "insert").map((p) => p.text).join("")).toBe(a);
-    expect(d.filter((p) => p.type !== "delete").map((p) => p.text).join("")).toBe(b);
+    expect(
+      d
+        .filter((p) => p.type !== "insert")
+        .map((p) => p.text)
+        .join(""),
+    ).toBe(a);
+    expect(
+      d
+        .filter((p) => p.type !== "delete")
+        .map((p) => p.text)
+        .join(""),
+    ).toBe(b);
     expect(d.filter((p) => p.type === "delete").map((p) => p.text.trim())).toEqual(["all"]);
     expect(d.filter((p) => p.type === "insert").map((p) => p.text.trim())).toEqual(["and partners", "humanitarian"]);
     expect(wordDiff("same", "same")).toEqual([{ type: "equal", text: "same" }]);
@@ -21,14 +31,24 @@ describe("redline between two versions", () => {
     statementJSONOf(
       "Title",
       [clause("p1", "Recalling", " A,"), clause("p2", "Noting", " B,")],
-      [clause("o1", "Decide", " one;"), clause("o2", "Urge", " two;"), clause("o3", "Request", " three;"), clause("o4", "Welcome", " four.")],
+      [
+        clause("o1", "Decide", " one;"),
+        clause("o2", "Urge", " two;"),
+        clause("o3", "Request", " three;"),
+        clause("o4", "Welcome", " four."),
+      ],
     ),
   );
   const after = docOf(
     statementJSONOf(
       "Title",
       [clause("p1", "Recalling", " A,"), clause("o4", "Welcoming", " four,")],
-      [clause("o3", "Request", " three;"), clause("o1", "Decide", " one;"), clause("new", "Encourage", " five;"), clause("o2", "Urge", " two strongly.")],
+      [
+        clause("o3", "Request", " three;"),
+        clause("o1", "Decide", " one;"),
+        clause("new", "Encourage", " five;"),
+        clause("o2", "Urge", " two strongly."),
+      ],
     ),
   );
   const r = redlineStatements(before, after);

@@ -10,7 +10,8 @@ import { statementSchema } from "../../app/statement/schema";
 import { demoDoc } from "./fixtures";
 
 /** A clause's text as the export model prints it: paragraph, then sub-items with their markers. */
-const importedText = (c: ImportedClause) => [runsText(c.runs), ...c.items.map((i) => `${i.ordered ? "" : "• "}${runsText(i.runs)}`)].join("\n");
+const importedText = (c: ImportedClause) =>
+  [runsText(c.runs), ...c.items.map((i) => `${i.ordered ? "" : "• "}${runsText(i.runs)}`)].join("\n");
 
 describe("round trips", () => {
   const model = buildExportModel(demoDoc(), { final: true });
@@ -49,7 +50,10 @@ describe("round trips", () => {
             new Paragraph({ children: [new TextRun({ text: "Recalling", italics: true }), new TextRun(" earlier commitments;")] }),
             new Paragraph({ children: [new TextRun("")] }),
             new Paragraph({ children: [new TextRun({ text: "Mindful", italics: true }), new TextRun(" of the costs,")] }),
-            new Paragraph({ numbering: { reference: "ops", level: 0 }, children: [new TextRun({ text: "Decide", italics: true }), new TextRun(" to act;")] }),
+            new Paragraph({
+              numbering: { reference: "ops", level: 0 },
+              children: [new TextRun({ text: "Decide", italics: true }), new TextRun(" to act;")],
+            }),
             new Paragraph({ children: [new TextRun("(a)\tby clearing land;")] }),
             new Paragraph({ children: [new TextRun("(b)\tby training deminers;")] }),
             new Paragraph({ children: [new TextRun("2.\tRequest the secretariat to report.")] }),

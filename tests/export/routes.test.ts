@@ -49,7 +49,13 @@ describe("export route", () => {
   });
 
   it("serves every format to the secretariat, a draft with its watermark, and refuses unknown formats", async () => {
-    for (const [format, type] of [["pdf", "application/pdf"], ["html", "text/html"], ["md", "text/markdown"], ["akn", "application/akn+xml"], ["compilation", "wordprocessingml"]]) {
+    for (const [format, type] of [
+      ["pdf", "application/pdf"],
+      ["html", "text/html"],
+      ["md", "text/markdown"],
+      ["akn", "application/akn+xml"],
+      ["compilation", "wordprocessingml"],
+    ]) {
       const res = await get(`/documents/${ids.documentId}/export?format=${format}`, ids.secretariat);
       expect(res.status, format).toBe(200);
       expect(res.headers.get("content-type")).toContain(type);
@@ -80,7 +86,8 @@ describe("export route", () => {
 
 describe("import route", () => {
   const path = () => `/conferences/${ids.conferenceId}/import`;
-  const countDocuments = async () => (await db.sql`select count(*)::int as n from documents where conference_id = ${ids.conferenceId}`)[0].n as number;
+  const countDocuments = async () =>
+    (await db.sql`select count(*)::int as n from documents where conference_id = ${ids.conferenceId}`)[0].n as number;
 
   async function upload(cookie: string, file: Blob, name: string) {
     const body = new FormData();
@@ -102,9 +109,25 @@ describe("import route", () => {
     expect(html).toContain("Operative part (7)");
     expect(await countDocuments()).toBe(before);
 
-    const payload = /name="statement" value="([^"]*)"/.exec(html)![1].replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
-    const form = new URLSearchParams({ csrf: await csrfTokenFor(server.url, ids.secretariat), intent: "create", title: "Imported statement", statement: payload });
-    const created = await fetch(`${server.url}${path()}`, { method: "POST", headers: { cookie: ids.secretariat }, body: form, redirect: "manual" });
+    const payload = /name="statement" value="([^"]*)"/
+      .exec(html)![1]
+      .replace(/&quot;/g, '"')
+      .replace(/&#x27;/g, "'")
+      .replace(/&amp;/g, "&")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">");
+    const form = new URLSearchParams({
+      csrf: await csrfTokenFor(server.url, ids.secretariat),
+      intent: "create",
+      title: "Imported statement",
+      statement: payload,
+    });
+    const created = await fetch(`${server.url}${path()}`, {
+      method: "POST",
+      headers: { cookie: ids.secretariat },
+      body: form,
+      redirect: "manual",
+    });
     expect(created.status).toBe(302);
     const documentId = /\/documents\/([0-9a-f-]+)$/.exec(created.headers.get("location") ?? "")![1];
     expect(await countDocuments()).toBe(before + 1);
@@ -121,7 +144,12 @@ describe("import route", () => {
       title: "Forged",
       statement: JSON.stringify({ title: "x", preamble: [{ runs: [{ text: "a", script: "<x>" }], items: [] }], operative: [] }),
     });
-    const res = await fetch(`${server.url}${path()}`, { method: "POST", headers: { cookie: ids.secretariat }, body: forged, redirect: "manual" });
+    const res = await fetch(`${server.url}${path()}`, {
+      method: "POST",
+      headers: { cookie: ids.secretariat },
+      body: forged,
+      redirect: "manual",
+    });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("The preview could not be read");
 
@@ -131,7 +159,11 @@ describe("import route", () => {
     const garbage = await upload(ids.secretariat, new Blob(["not a zip at all"]), "draft.docx");
     expect(garbage.status).toBe(400);
     expect(await garbage.text()).toContain("This is not a Word (.docx) document.");
-    const zipGarbage = await upload(ids.secretariat, new Blob([new Uint8Array(await new JSZip().file("x.txt", "hi").generateAsync({ type: "uint8array" }))]), "draft.docx");
+    const zipGarbage = await upload(
+      ids.secretariat,
+      new Blob([new Uint8Array(await new JSZip().file("x.txt", "hi").generateAsync({ type: "uint8array" }))]),
+      "draft.docx",
+    );
     expect(zipGarbage.status).toBe(400);
     expect(await zipGarbage.text()).toContain("could not be read");
     expect(await countDocuments()).toBe(before);

@@ -69,7 +69,10 @@ it("writes Markdown with the title, italic opening words and numbered operative 
 });
 
 it("names files after the conference, document and version, in ASCII", () => {
-  const name = exportFilename({ conference: "4th International Mine Action Conference", document: "Joint Statement", version: "Rev. 1" }, "docx");
+  const name = exportFilename(
+    { conference: "4th International Mine Action Conference", document: "Joint Statement", version: "Rev. 1" },
+    "docx",
+  );
   expect(name).toBe("4th-international-mine-action-conference_joint-statement_rev-1.docx");
   expect(exportFilename({ conference: "Conférence de Genève", document: "Déclaration «finale»", version: "current" }, "pdf")).toBe(
     "conference-de-geneve_declaration-finale_current.pdf",

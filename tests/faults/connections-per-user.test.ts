@@ -39,7 +39,9 @@ it("refuses a person's connection beyond the limit with HTTP 429 before the hand
   const other = await createSignedInPerson(db.sql, { conferenceId, role: "chair" });
   const b = await connectSyncedClient(server.wsUrl, documentId, { cookie: other.cookie });
   typeInClause(a1.doc, 3, " [a1-edit]");
-  await waitFor(() => statementText(b.doc).includes("[a1-edit]") && statementText(a2.doc).includes("[a1-edit]"), { what: "the edit to arrive" });
+  await waitFor(() => statementText(b.doc).includes("[a1-edit]") && statementText(a2.doc).includes("[a1-edit]"), {
+    what: "the edit to arrive",
+  });
 
   // One closes; the place is free again (the server counts it when the socket has closed).
   a3.ws.close();
@@ -62,7 +64,14 @@ it("counts upgrades still being authorized, so a burst cannot get past the limit
   const { documentId, conferenceId } = await createStatement(db.sql);
   const person = await createSignedInPerson(db.sql, { conferenceId, role: "delegate" });
   const sockets = Array.from({ length: 10 }, () => openRawSocket(server.wsUrl, documentId, { cookie: person.cookie }));
-  const results = await Promise.all(sockets.map((s) => s.opened.then(() => "open", (e: Error) => e.message)));
+  const results = await Promise.all(
+    sockets.map((s) =>
+      s.opened.then(
+        () => "open",
+        (e: Error) => e.message,
+      ),
+    ),
+  );
   expect(results.filter((r) => r === "open")).toHaveLength(limit);
   expect(results.filter((r) => r === "upgrade refused with HTTP 429")).toHaveLength(10 - limit);
 });

@@ -97,75 +97,85 @@ function browserConnection(server: TestServer, documentId: string, cookie: strin
   return { connection, seen, badge };
 }
 
-it("while PostgreSQL is down nothing is relayed and everyone is told; once it is back everything is saved once, relayed, and converges", { timeout: 180_000 }, async () => {
-  const { documentId, conferenceId, cookie } = await createStatement(sql);
-  const cookies = [cookie, ...(await Promise.all([1, 2, 3].map(() => createSignedInPerson(sql, { conferenceId, role: "chair" }).then((u) => u.cookie))))];
-  let server = await startTestServer({ databaseUrl: pg.url });
-  const clients = await Promise.all(cookies.map((c) => connectSyncedClient(server.wsUrl, documentId, { cookie: c })));
-  const logs = clients.map(recordMessages);
-  const browser = browserConnection(server, documentId, cookies[0]);
-  await waitFor(() => browser.connection.status().connection === "connected", { what: "the browser connection" });
-  expect(browser.badge()).toContain("All changes saved");
-  const clauses = clauseTexts(clients[0].doc).length;
+it(
+  "while PostgreSQL is down nothing is relayed and everyone is told; once it is back everything is saved once, relayed, and converges",
+  { timeout: 180_000 },
+  async () => {
+    const { documentId, conferenceId, cookie } = await createStatement(sql);
+    const cookies = [
+      cookie,
+      ...(await Promise.all([1, 2, 3].map(() => createSignedInPerson(sql, { conferenceId, role: "chair" }).then((u) => u.cookie)))),
+    ];
+    let server = await startTestServer({ databaseUrl: pg.url });
+    const clients = await Promise.all(cookies.map((c) => connectSyncedClient(server.wsUrl, documentId, { cookie: c })));
+    const logs = clients.map(recordMessages);
+    const browser = browserConnection(server, documentId, cookies[0]);
+    await waitFor(() => browser.connection.status().connection === "connected", { what: "the browser connection" });
+    expect(browser.badge()).toContain("All changes saved");
+    const clauses = clauseTexts(clients[0].doc).length;
 
-  // Everyone types: client i writes "[w<i>-<n>]" into its own clause; it works normally at first.
-  const typists = clients.map((c, i) => startTyping(c.doc, { clause: (i * 3) % clauses, tag: `w${i}-`, everyMs: 50 }));
-  const othersWords = (c: TestClient, i: number) => wordsIn(statementText(c.doc)).filter((w) => !w.startsWith(`[w${i}-`));
-  await waitFor(() => clients.every((c, i) => othersWords(c, i).length >= 15), { what: "clients to see each other's words" });
-  expect(clients.every((c) => !c.savingPaused)).toBe(true);
+    // Everyone types: client i writes "[w<i>-<n>]" into its own clause; it works normally at first.
+    const typists = clients.map((c, i) => startTyping(c.doc, { clause: (i * 3) % clauses, tag: `w${i}-`, everyMs: 50 }));
+    const othersWords = (c: TestClient, i: number) => wordsIn(statementText(c.doc)).filter((w) => !w.startsWith(`[w${i}-`));
+    await waitFor(() => clients.every((c, i) => othersWords(c, i).length >= 15), { what: "clients to see each other's words" });
+    expect(clients.every((c) => !c.savingPaused)).toBe(true);
 
-  await pg.stop();
-  // Words typed from now on cannot be in PostgreSQL until it is back.
-  const cut = typists.map((t) => t.words.length);
-  const typedDuringOutage = (j: number) => typists[j].words.slice(cut[j]);
+    await pg.stop();
+    // Words typed from now on cannot be in PostgreSQL until it is back.
+    const cut = typists.map((t) => t.words.length);
+    const typedDuringOutage = (j: number) => typists[j].words.slice(cut[j]);
 
-  await waitFor(() => clients.every((c) => c.savingPaused), { timeoutMs: 10_000, what: "every client to be told that saving is paused" });
-  await waitFor(() => browser.connection.status().savingPaused, { what: "the browser connection to show saving paused" });
-  expect(browser.badge()).toContain("Saving paused");
+    await waitFor(() => clients.every((c) => c.savingPaused), { timeoutMs: 10_000, what: "every client to be told that saving is paused" });
+    await waitFor(() => browser.connection.status().savingPaused, { what: "the browser connection to show saving paused" });
+    expect(browser.badge()).toContain("Saving paused");
 
-  // A new connection gets a clear refusal, and the server runs on.
-  expect(await upgradeStatus(`${server.wsUrl}/${documentId}`, { cookie })).toBe(503);
+    // A new connection gets a clear refusal, and the server runs on.
+    expect(await upgradeStatus(`${server.wsUrl}/${documentId}`, { cookie })).toBe(503);
 
-  // They keep typing into the outage.
-  await waitFor(() => cut.every((c, j) => typists[j].words.length >= c + 20), { what: "20 more words each during the outage" });
-  // No client has any of the others' words typed since the stop: nothing unsaved was relayed.
-  for (const [i, c] of clients.entries()) {
-    const text = statementText(c.doc);
-    for (const j of clients.keys()) if (j !== i) for (const w of typedDuringOutage(j)) expect(text, `client ${i} has ${w}`).not.toContain(w);
-  }
+    // They keep typing into the outage.
+    await waitFor(() => cut.every((c, j) => typists[j].words.length >= c + 20), { what: "20 more words each during the outage" });
+    // No client has any of the others' words typed since the stop: nothing unsaved was relayed.
+    for (const [i, c] of clients.entries()) {
+      const text = statementText(c.doc);
+      for (const j of clients.keys())
+        if (j !== i) for (const w of typedDuringOutage(j)) expect(text, `client ${i} has ${w}`).not.toContain(w);
+    }
 
-  // PostgreSQL comes back at the same address; the server's pool reconnects by itself.
-  pg = await startEmbeddedPostgres(dataDir, () => {}, { port: pg.port });
-  await sleep(300);
-  const typed = typists.map((t) => t.stop());
+    // PostgreSQL comes back at the same address; the server's pool reconnects by itself.
+    pg = await startEmbeddedPostgres(dataDir, () => {}, { port: pg.port });
+    await sleep(300);
+    const typed = typists.map((t) => t.stop());
 
-  await waitFor(() => clients.every((c) => !c.savingPaused), { timeoutMs: 20_000, what: "every client to be told that saving resumed" });
-  await waitForConvergence(clients, 30_000);
-  await waitFor(() => !browser.connection.status().savingPaused && !browser.connection.status().unsaved, { what: "the badge to leave 'saving paused'" });
-  expect(browser.badge()).toContain("All changes saved");
-  expect(browser.seen.some((s) => s.savingPaused)).toBe(true);
+    await waitFor(() => clients.every((c) => !c.savingPaused), { timeoutMs: 20_000, what: "every client to be told that saving resumed" });
+    await waitForConvergence(clients, 30_000);
+    await waitFor(() => !browser.connection.status().savingPaused && !browser.connection.status().unsaved, {
+      what: "the badge to leave 'saving paused'",
+    });
+    expect(browser.badge()).toContain("All changes saved");
+    expect(browser.seen.some((s) => s.savingPaused)).toBe(true);
 
-  // Between "paused" and "resumed", no client received any document content.
-  for (const [i, log] of logs.entries()) {
-    const paused = log.indexOf("paused");
-    const resumed = log.indexOf("resumed", paused);
-    expect(paused, `client ${i}: ${log.join(" ")}`).toBeGreaterThanOrEqual(0);
-    expect(resumed, `client ${i}`).toBeGreaterThan(paused);
-    expect(log.slice(paused, resumed)).not.toContain("update");
-    expect(log.slice(resumed)).toContain("update");
-  }
+    // Between "paused" and "resumed", no client received any document content.
+    for (const [i, log] of logs.entries()) {
+      const paused = log.indexOf("paused");
+      const resumed = log.indexOf("resumed", paused);
+      expect(paused, `client ${i}: ${log.join(" ")}`).toBeGreaterThanOrEqual(0);
+      expect(resumed, `client ${i}`).toBeGreaterThan(paused);
+      expect(log.slice(paused, resumed)).not.toContain("update");
+      expect(log.slice(resumed)).toContain("update");
+    }
 
-  // Every word once: none lost, none doubled, in the clients and in PostgreSQL.
-  const all = typed.flat().sort();
-  for (const c of clients) expect(wordsIn(statementText(c.doc)).sort()).toEqual(all);
-  const stored = await storedDoc(sql, documentId);
-  expect(wordsIn(statementText(stored)).sort()).toEqual(all);
-  expect(sameContent(stored, clients[0].doc)).toBe(true);
+    // Every word once: none lost, none doubled, in the clients and in PostgreSQL.
+    const all = typed.flat().sort();
+    for (const c of clients) expect(wordsIn(statementText(c.doc)).sort()).toEqual(all);
+    const stored = await storedDoc(sql, documentId);
+    expect(wordsIn(statementText(stored)).sort()).toEqual(all);
+    expect(sameContent(stored, clients[0].doc)).toBe(true);
 
-  // A new server process on the same database, and a client that was not there, see it all.
-  await server.close();
-  server = await startTestServer({ databaseUrl: pg.url });
-  const fresh = await connectSyncedClient(server.wsUrl, documentId, { cookie });
-  expect(wordsIn(statementText(fresh.doc)).sort()).toEqual(all);
-  expect(sameContent(fresh.doc, clients[0].doc)).toBe(true);
-});
+    // A new server process on the same database, and a client that was not there, see it all.
+    await server.close();
+    server = await startTestServer({ databaseUrl: pg.url });
+    const fresh = await connectSyncedClient(server.wsUrl, documentId, { cookie });
+    expect(wordsIn(statementText(fresh.doc)).sort()).toEqual(all);
+    expect(sameContent(fresh.doc, clients[0].doc)).toBe(true);
+  },
+);

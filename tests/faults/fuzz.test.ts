@@ -235,13 +235,13 @@ async function fuzzConnection(ctx: Omit<Context, "local">, documentId: string, c
     // The server must still answer, unless a message that may be refused was refused.
     const answered = await rawRoundTrip(raw).then(
       () => true,
-      () => false
+      () => false,
     );
     if (!answered) {
       const { code } = await withTimeout(raw.closed, 10_000, "the connection to close");
       expect(
         sent.some((m) => m.expect !== "keep"),
-        `closed (${code}) after only acceptable messages: ${described()}`
+        `closed (${code}) after only acceptable messages: ${described()}`,
       ).toBe(true);
       expect(refusals, `close code after: ${described()}`).toContain(code);
       outcome.closes.set(code, (outcome.closes.get(code) ?? 0) + 1);
@@ -310,10 +310,10 @@ it(
               documentId,
               isWriter ? writer.cookie : reader.cookie,
               outcome,
-              budget
+              budget,
             );
           }
-        })
+        }),
       );
     } finally {
       clearInterval(probeTimer);
@@ -328,9 +328,9 @@ it(
     console.log(
       `fuzz seed ${seed}: ${outcome.messages} messages over ${outcome.connections} connections in ${fuzzSeconds.toFixed(1)} s; ` +
         `closes ${JSON.stringify(Object.fromEntries(outcome.closes))}; probe latency p50 ${p(0.5).toFixed(0)} ms, p99 ${p(0.99).toFixed(
-          0
+          0,
         )} ms, max ${p(1).toFixed(0)} ms (${latencies.length} probes)\n` +
-        `  ${[...outcome.byKind].map(([k, n]) => `${k}: ${n}`).join(", ")}`
+        `  ${[...outcome.byKind].map(([k, n]) => `${k}: ${n}`).join(", ")}`,
     );
     expect(outcome.messages).toBeGreaterThanOrEqual(totalMessages);
     expect(outcome.closes.get(4400) ?? 0).toBeGreaterThan(0);
@@ -365,5 +365,5 @@ it(
     expect(stored.store.pendingDs).toBeNull();
     expect(sameContent(stored, c.doc)).toBe(true);
     expect(Buffer.from(Y.encodeStateVector(stored)).equals(Buffer.from(Y.encodeStateVector(c.doc)))).toBe(true);
-  }
+  },
 );

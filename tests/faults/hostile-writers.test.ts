@@ -357,7 +357,7 @@ it(
           conn.raw.ws.send(sync2(Y.encodeStateAsUpdate(doc, before)));
           const answered = await rawRoundTrip(conn.raw).then(
             () => true,
-            () => false
+            () => false,
           );
           if (op.expect === "keep") {
             expect(answered, `a valid ${op.kind} was refused`).toBe(true);
@@ -376,7 +376,7 @@ it(
           }
         }
         conn.raw.ws.close();
-      })
+      }),
     );
 
     clearInterval(typing);
@@ -389,5 +389,5 @@ it(
     expect(text).not.toContain("forged");
     await pagesOpen();
     console.log(`hostile writers, seed ${seed}: ${done} operations; ${[...counts].map(([k, c]) => `${k}: ${c}`).join(", ")}`);
-  }
+  },
 );

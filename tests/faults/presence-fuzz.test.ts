@@ -90,8 +90,8 @@ it(
     for (const [c, i] of honest) c.provider.awareness.setLocalState({ user: { name: i.name, color: i.color }, cursor: caretAt(c.doc, 1) });
     const hostileUsers = await Promise.all(
       Array.from({ length: parallel }, (_, i) =>
-        createSignedInPerson(db.sql, { conferenceId, role: i % 2 ? "observer" : "delegate", name: `Hostile ${i}` })
-      )
+        createSignedInPerson(db.sql, { conferenceId, role: i % 2 ? "observer" : "delegate", name: `Hostile ${i}` }),
+      ),
     );
     const typists = [
       startTyping(chair.doc, { clause: 2, tag: "chair", everyMs: 50 }),
@@ -115,7 +115,7 @@ it(
           if (c === viewer) continue;
           expect(
             (viewer.provider.awareness.getStates().get(c.doc.clientID) as { user: unknown })?.user,
-            `${when}: the honest participant as themselves`
+            `${when}: the honest participant as themselves`,
           ).toMatchObject(identity);
         }
       }
@@ -139,8 +139,8 @@ it(
               const id = wr.chance(0.25)
                 ? wr.pick([chair.doc.clientID, other.doc.clientID])
                 : wr.chance(0.3)
-                ? wr.int(1, 2 ** 31)
-                : wr.pick(ids);
+                  ? wr.int(1, 2 ** 31)
+                  : wr.pick(ids);
               if (!ids.includes(id)) ids.push(id);
               return { id, clock: wr.int(0, 2 ** 20), state: JSON.stringify(randomState(wr, chair.doc)) };
             });
@@ -155,7 +155,7 @@ it(
           raw.ws.terminate();
           sound(`after ${sent} messages`);
         }
-      })
+      }),
     );
 
     // The hostile connections are gone, and so is everything they set.
@@ -179,5 +179,5 @@ it(
       what: "the chair's words to reach the secretariat",
     });
     console.log(`presence fuzz, seed ${seed}: ${sent} messages; closes ${JSON.stringify(Object.fromEntries(closes))}`);
-  }
+  },
 );

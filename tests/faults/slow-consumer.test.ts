@@ -91,8 +91,8 @@ it(
     await waitForConvergence([a, b, slow], 30_000);
     console.log(
       `slow consumer dropped after ${sentBeforeDrop} edits of 16 KB; peak server-side buffered ${(maxBuffered / 1024).toFixed(
-        0
-      )} KB (bound ${bound / 1024} KB)`
+        0,
+      )} KB (bound ${bound / 1024} KB)`,
     );
-  }
+  },
 );

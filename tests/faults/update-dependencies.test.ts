@@ -40,7 +40,8 @@ beforeEach(async () => {
 });
 
 const room = () => server.concord.collab.rooms.get(documentId)!;
-const rows = async () => (await db.sql<{ n: number }[]>`select count(*)::int as n from document_updates where document_id = ${documentId}`)[0].n;
+const rows = async () =>
+  (await db.sql<{ n: number }[]>`select count(*)::int as n from document_updates where document_id = ${documentId}`)[0].n;
 const update = (u: Uint8Array) => encodeMessage(0, 2, u);
 
 /** Each stored row applies, in order, to a fresh document, leaving nothing pending. */
@@ -143,7 +144,10 @@ it("an update that decodes but would make Yjs throw half-way is refused as malfo
   await replicate(raw);
   const before = await rows();
   raw.ws.send(update(poison));
-  expect(await withTimeout(raw.closed, 10_000, "the server to close the connection")).toEqual({ code: 4400, reason: "malformed document update" });
+  expect(await withTimeout(raw.closed, 10_000, "the server to close the connection")).toEqual({
+    code: 4400,
+    reason: "malformed document update",
+  });
   expect(await rows()).toBe(before);
 
   typeInClause(b.doc, 6, " [b-after]");

@@ -56,7 +56,7 @@ it("an edit reaches the other instance only once it is in PostgreSQL", async () 
         select count(*)::int as n from pg_stat_activity
         where wait_event_type = 'Lock' and query like '%insert into document_updates%'`
       )[0].n > 0,
-    { what: "the edit's INSERT to wait for the lock" }
+    { what: "the edit's INSERT to wait for the lock" },
   );
   // Give a premature relay every chance to show: a round trip through both instances and a pause.
   await Promise.all([roundTrip(writer), roundTrip(reader)]);

@@ -22,7 +22,8 @@ it.beforeAll(async ({ db, server }) => {
   delegate = { userId: u.id, post: commentsPoster(server.url, documentId, u.cookie) };
 });
 
-const thread = async ({ db }: Pick<FileFixtures, "db">, id: string) => (await loadCommentThreads(db.sql, documentId, delegate.userId)).find((t) => t.id === id)!;
+const thread = async ({ db }: Pick<FileFixtures, "db">, id: string) =>
+  (await loadCommentThreads(db.sql, documentId, delegate.userId)).find((t) => t.id === id)!;
 const storedText = async ({ db }: Pick<FileFixtures, "db">, anchor: { start: string; end: string }) => {
   const doc = await storedDoc(db.sql, documentId);
   try {
@@ -36,7 +37,13 @@ it("follows the text when a client inserts before it, and is orphaned when a cli
   const editor = await connectSyncedClient(server.wsUrl, documentId, { cookie: chairCookie });
   const reader = await connectSyncedClient(server.wsUrl, documentId, { cookie: chairCookie });
   const anchor = anchorOnWord(editor.doc, 1, "outcomes");
-  const created = await delegate.post({ intent: "create", clauseId: anchor.clauseId, anchorStart: anchor.start, anchorEnd: anchor.end, body: "Which outcomes?" });
+  const created = await delegate.post({
+    intent: "create",
+    clauseId: anchor.clauseId,
+    anchorStart: anchor.start,
+    anchorEnd: anchor.end,
+    body: "Which outcomes?",
+  });
   expect(created.status).toBe(200);
   const id = created.data!.threadId!;
   const before = clauseTexts(editor.doc)[1].indexOf("outcomes");
@@ -65,7 +72,13 @@ it("follows the text when a client inserts before it, and is orphaned when a cli
   expect((await thread({ db }, id)).anchor?.quote).toBe("outcomes");
 
   // A new anchor on the deleted text is refused.
-  const stale = await delegate.post({ intent: "create", clauseId: anchor.clauseId, anchorStart: anchor.start, anchorEnd: anchor.end, body: "Late" });
+  const stale = await delegate.post({
+    intent: "create",
+    clauseId: anchor.clauseId,
+    anchorStart: anchor.start,
+    anchorEnd: anchor.end,
+    body: "Late",
+  });
   expect(stale.status).toBe(400);
   expect(stale.data!.errors!.anchor).toBeDefined();
 });
@@ -73,12 +86,21 @@ it("follows the text when a client inserts before it, and is orphaned when a cli
 it("a deleted clause orphans the threads anchored in it", async ({ db, server }) => {
   const editor = await connectSyncedClient(server.wsUrl, documentId, { cookie: chairCookie });
   const anchor = anchorOnWord(editor.doc, 3, "concern");
-  const created = await delegate.post({ intent: "create", clauseId: anchor.clauseId, anchorStart: anchor.start, anchorEnd: anchor.end, body: "On concern" });
+  const created = await delegate.post({
+    intent: "create",
+    clauseId: anchor.clauseId,
+    anchorStart: anchor.start,
+    anchorEnd: anchor.end,
+    body: "On concern",
+  });
   const id = created.data!.threadId!;
   expect((await thread({ db }, id)).orphaned).toBe(false);
   // Delete the whole clause element from the preamble, as the editor's "delete clause" does.
   editor.doc.transact(() => {
-    const preamble = editor.doc.getXmlFragment("default").toArray().find((n) => (n as { nodeName?: string }).nodeName === "preamble") as import("yjs").XmlElement;
+    const preamble = editor.doc
+      .getXmlFragment("default")
+      .toArray()
+      .find((n) => (n as { nodeName?: string }).nodeName === "preamble") as import("yjs").XmlElement;
     preamble.delete(3, 1);
   });
   // A deletion adds no item (the clock stays), so "saved" cannot tell; the stored text can.

@@ -25,10 +25,18 @@ it.beforeAll(async ({ db, server }) => {
   const norway = await createDelegation(db.sql, fixture.conferenceId, { code: "NOR", name: "Norway" });
   people = {
     chair: { cookie: fixture.cookie, id: fixture.chairId },
-    delegate: await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "delegate", delegationId: norway.id, name: "Ingrid Berg" }),
+    delegate: await createSignedInPerson(db.sql, {
+      conferenceId: fixture.conferenceId,
+      role: "delegate",
+      delegationId: norway.id,
+      name: "Ingrid Berg",
+    }),
     secretariat: await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "secretariat", name: "Sam Secretary" }),
     observer: await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "observer" }),
-    outsider: await createSignedInPerson(db.sql, { conferenceId: (await db.sql`select conference_id from documents where id = ${other.documentId}`)[0].conference_id, role: "chair" }),
+    outsider: await createSignedInPerson(db.sql, {
+      conferenceId: (await db.sql`select conference_id from documents where id = ${other.documentId}`)[0].conference_id,
+      role: "chair",
+    }),
   };
   post = Object.fromEntries(Object.entries(people).map(([k, p]) => [k, commentsPoster(server.url, documentId, p.cookie)])) as typeof post;
   const doc = await storedDoc(db.sql, documentId);
@@ -50,8 +58,16 @@ describe("writing", () => {
     const before = events.length;
     const id = await create("delegate", { clauseId: clauses.pp1, body: "We would prefer a shorter preamble." });
     const thread = (await threadsFor({ db }, "chair")).find((t) => t.id === id)!;
-    expect(thread).toMatchObject({ clauseId: clauses.pp1, anchor: null, body: "We would prefer a shorter preamble.", authorName: "Ingrid Berg", affiliation: "Norway" });
-    await waitFor(() => events.slice(before).some((e) => e.documentId === documentId && e.topic === "comments"), { what: "a comments event" });
+    expect(thread).toMatchObject({
+      clauseId: clauses.pp1,
+      anchor: null,
+      body: "We would prefer a shorter preamble.",
+      authorName: "Ingrid Berg",
+      affiliation: "Norway",
+    });
+    await waitFor(() => events.slice(before).some((e) => e.documentId === documentId && e.topic === "comments"), {
+      what: "a comments event",
+    });
   });
 
   it("the chair and the secretariat are shown as such", async ({ db }) => {
@@ -66,7 +82,12 @@ describe("writing", () => {
     const doc = await storedDoc(db.sql, documentId);
     const anchor = anchorOnWord(doc, 1, "outcomes");
     doc.destroy();
-    const id = await create("delegate", { clauseId: anchor.clauseId, anchorStart: anchor.start, anchorEnd: anchor.end, body: "Which outcomes?" });
+    const id = await create("delegate", {
+      clauseId: anchor.clauseId,
+      anchorStart: anchor.start,
+      anchorEnd: anchor.end,
+      body: "Which outcomes?",
+    });
     const thread = (await threadsFor({ db }, "chair")).find((t) => t.id === id)!;
     expect(thread.anchor).toMatchObject({ start: anchor.start, end: anchor.end, quote: "outcomes" });
     expect(thread.orphaned).toBe(false);
@@ -172,7 +193,11 @@ describe("refusals", () => {
     const replyId = (await threadsFor({ db }, "chair")).find((t) => t.id === id)!.replies[0].id;
     const elsewhere = commentsPoster(server.url, other.documentId, other.cookie);
     const otherDoc = await storedDoc(db.sql, other.documentId);
-    const res = await elsewhere({ intent: "create", clauseId: anchorOnWord(otherDoc, 0, "participants").clauseId, body: "Other statement" });
+    const res = await elsewhere({
+      intent: "create",
+      clauseId: anchorOnWord(otherDoc, 0, "participants").clauseId,
+      body: "Other statement",
+    });
     otherDoc.destroy();
     const otherThread = res.data!.threadId!;
     for (const threadId of [randomUUID(), "1 or 1=1", replyId, otherThread]) {
@@ -180,6 +205,8 @@ describe("refusals", () => {
         expect((await post.chair({ intent, threadId, body: "x" })).status, `${intent} ${threadId}`).toBe(404);
       }
     }
-    expect((await commentsPoster(server.url, randomUUID(), people.chair.cookie)({ intent: "create", clauseId: clauses.pp1, body: "x" })).status).toBe(404);
+    expect(
+      (await commentsPoster(server.url, randomUUID(), people.chair.cookie)({ intent: "create", clauseId: clauses.pp1, body: "x" })).status,
+    ).toBe(404);
   });
 });

@@ -88,7 +88,9 @@ describe("the compilation", () => {
     ]);
     expect(entry("OP4 bis").proposed).toBe(true);
     expect(entry("OP4 bis").html).toContain("— proposed by Germany");
-    expect(entry("OP4 bis").html).toContain('<ins><span class="visually-hidden">[inserted: </span>Invite all donors to pledge<span class="visually-hidden">]</span></ins>');
+    expect(entry("OP4 bis").html).toContain(
+      '<ins><span class="visually-hidden">[inserted: </span>Invite all donors to pledge<span class="visually-hidden">]</span></ins>',
+    );
     expect(entry("PP1").html).toContain("We, the participants");
   });
 
@@ -119,10 +121,10 @@ describe("the compilation", () => {
 
   it("marks a replacement's change inline, word by word, against its base text", () => {
     expect(entry("OP2").html).toContain(
-      '<p class="word-diff proposal-text"><del><span class="visually-hidden">[deleted: </span>Urge<span class="visually-hidden">]</span></del><ins><span class="visually-hidden">[inserted: </span>Call upon<span class="visually-hidden">]</span></ins><span> all States to act now</span></p>'
+      '<p class="word-diff proposal-text"><del><span class="visually-hidden">[deleted: </span>Urge<span class="visually-hidden">]</span></del><ins><span class="visually-hidden">[inserted: </span>Call upon<span class="visually-hidden">]</span></ins><span> all States to act now</span></p>',
     );
     expect(entry("OP3").html).toMatch(
-      /<p class="word-diff proposal-text"><del><span class="visually-hidden">\[deleted: <\/span>Reaffirm|<del><span class="visually-hidden">\[deleted: <\/span>[^<]+<span class="visually-hidden">\]<\/span><\/del><\/p>/
+      /<p class="word-diff proposal-text"><del><span class="visually-hidden">\[deleted: <\/span>Reaffirm|<del><span class="visually-hidden">\[deleted: <\/span>[^<]+<span class="visually-hidden">\]<\/span><\/del><\/p>/,
     );
   });
 

@@ -53,10 +53,13 @@ it.beforeAll(async ({ db }) => {
   await createClauseState(db.sql, { documentId: f.documentId, clauseId: f.ids.PP2, state: "agreed" });
 });
 
-const compilation = ({ server }: Pick<FileFixtures, "server">, query: string) => getPage(server.url, `/documents/${f.documentId}/compilation${query}`, f.observer.cookie);
+const compilation = ({ server }: Pick<FileFixtures, "server">, query: string) =>
+  getPage(server.url, `/documents/${f.documentId}/compilation${query}`, f.observer.cookie);
 
 describe("compilation filters", () => {
-  it("by delegation: the proposals it sponsored, co-sponsored, supported or objected to, and only the clauses they are on", async ({ server }) => {
+  it("by delegation: the proposals it sponsored, co-sponsored, supported or objected to, and only the clauses they are on", async ({
+    server,
+  }) => {
     const { status, html } = await compilation({ server }, `?delegation=${f.delegates.France.delegationId}`);
     expect(status).toBe(200);
     expect(shownProposals(html)).toEqual(["P1", "P2", "P4"]);

@@ -27,7 +27,7 @@ const closedWith = ({ server }: Pick<FileFixtures, "server">, client: TestClient
   withTimeout(
     new Promise<{ code: number; reason: string }>((resolve) => client.provider.on("closed", resolve)),
     10_000,
-    "the server to close the connection"
+    "the server to close the connection",
   );
 const storedText = async ({ db }: Pick<FileFixtures, "db">) => statementText(await storedDoc(db.sql, n.documentId));
 const clauseIndex = (doc: Y.Doc, id: string) => clauseElements(doc).findIndex((c) => c.getAttribute("id") === id);
@@ -74,7 +74,10 @@ describe("an agreed clause's text is locked on the collaboration server", () => 
   const textOf = (clause: Y.XmlElement) => (clause.get(0) as Y.XmlElement).get(0) as Y.XmlText;
 
   /** A writer's change that the server must refuse as touching the agreed clause (clause 0). */
-  const refusedChange = async ({ db, server }: Pick<FileFixtures, "db" | "server">, change: (doc: Y.Doc, part: Y.XmlElement, agreed: Y.XmlElement) => void) => {
+  const refusedChange = async (
+    { db, server }: Pick<FileFixtures, "db" | "server">,
+    change: (doc: Y.Doc, part: Y.XmlElement, agreed: Y.XmlElement) => void,
+  ) => {
     const writer = await connect({ server });
     const closed = closedWith({ server }, writer);
     writer.doc.transact(() => {

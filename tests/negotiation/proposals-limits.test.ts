@@ -54,7 +54,7 @@ describe("the length of a proposal's text", () => {
     const res = await f.post(f.people.alice, page(id), { intent: "submit" });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain(
-      `Keep the proposed text under ${maxProposalTextLength} characters (it has ${maxProposalTextLength + 1})`
+      `Keep the proposed text under ${maxProposalTextLength} characters (it has ${maxProposalTextLength + 1})`,
     );
     expect(await unchanged(id)).toEqual(before);
     expect(before).toMatchObject({ status: "draft", revision: null });
@@ -83,7 +83,7 @@ describe("the length of a proposal's text", () => {
       rewriteDraft(doc, "Decide.");
       const paragraph = doc.getXmlFragment(proposalField).get(0) as Y.XmlElement;
       (paragraph.get(0) as Y.XmlText).applyDelta(
-        Array.from({ length: 3000 }, (_, i) => ({ insert: "x", attributes: i % 2 ? { bold: {} } : { italic: {} } }))
+        Array.from({ length: 3000 }, (_, i) => ({ insert: "x", attributes: i % 2 ? { bold: {} } : { italic: {} } })),
       );
     });
     const before = await unchanged(id);

@@ -36,7 +36,9 @@ describe("a delegate signals for their own delegation", () => {
   it("keeps the history: the latest signal is current, the earlier ones remain", async ({ db }) => {
     const clauseId = n.clauses[2].id;
     expect((await n.delegateB.post(path(), { clauseId, signal: "not_yet", reason: "Wording on victim assistance." })).status).toBe(200);
-    expect((await n.delegateB.post(path(), { clauseId, signal: "reservation", reason: "We read 'States' as States Parties." })).status).toBe(200);
+    expect(
+      (await n.delegateB.post(path(), { clauseId, signal: "reservation", reason: "We read 'States' as States Parties." })).status,
+    ).toBe(200);
     const current = (await currentSignals(db.sql, n.documentId)).filter((s) => s.clauseId === clauseId);
     expect(current).toHaveLength(1);
     expect(current[0]).toMatchObject({ signal: "reservation", reason: "We read 'States' as States Parties." });

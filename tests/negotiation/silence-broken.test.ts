@@ -13,7 +13,9 @@ const path = () => `/documents/${n.documentId}/silence`;
 it.beforeAll(async ({ db, server }) => {
   n = await createNegotiation(db.sql, server.url);
   writer = await connectSyncedClient(server.wsUrl, n.documentId, { cookie: n.chair.cookie });
-  expect((await n.chair.post(path(), { intent: "open", ...deadlineFields(new Date(Date.now() + 3_600_000), "Europe/Zurich") })).status).toBe(200);
+  expect(
+    (await n.chair.post(path(), { intent: "open", ...deadlineFields(new Date(Date.now() + 3_600_000), "Europe/Zurich") })).status,
+  ).toBe(200);
   await waitFor(() => writer.readOnly === true, { what: "the text to be locked" });
 });
 

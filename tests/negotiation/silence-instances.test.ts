@@ -20,9 +20,15 @@ beforeAll(async () => {
 describe("a silence procedure served by several instances", () => {
   it("passes once: one adoption, one state per clause, one notice", async () => {
     const events = await recordEvents(db.sql);
-    const res = await n.chair.post(`/documents/${n.documentId}/silence`, { intent: "open", ...deadlineFields(new Date(Date.now() + 2500)) });
+    const res = await n.chair.post(`/documents/${n.documentId}/silence`, {
+      intent: "open",
+      ...deadlineFields(new Date(Date.now() + 2500)),
+    });
     expect(res.status).toBe(200);
-    await waitFor(async () => (await latestSilence(db.sql, n.documentId))?.status === "passed", { what: "the procedure to pass", timeoutMs: 20_000 });
+    await waitFor(async () => (await latestSilence(db.sql, n.documentId))?.status === "passed", {
+      what: "the procedure to pass",
+      timeoutMs: 20_000,
+    });
     // Both instances' timers have fired by now (they were armed for the same instant); give the slower one a moment to try.
     await waitFor(() => events.some((e) => e.notice === adoptedNotice), { what: "the notice" });
     await new Promise((r) => setTimeout(r, 1000));

@@ -21,9 +21,15 @@ describe("a silence procedure nobody breaks", () => {
     // One clause already agreed by the chair keeps that state.
     expect((await n.chair.post(`/documents/${n.documentId}/states`, { clauseId: n.clauses[0].id, state: "agreed" })).status).toBe(200);
     const deadline = new Date(Date.now() + 3000);
-    expect((await n.chair.post(`/documents/${n.documentId}/silence`, { intent: "open", ...deadlineFields(deadline, "America/New_York") })).status).toBe(200);
+    expect(
+      (await n.chair.post(`/documents/${n.documentId}/silence`, { intent: "open", ...deadlineFields(deadline, "America/New_York") }))
+        .status,
+    ).toBe(200);
 
-    await waitFor(async () => (await latestSilence(db.sql, n.documentId))?.status === "passed", { what: "the procedure to pass", timeoutMs: 20_000 });
+    await waitFor(async () => (await latestSilence(db.sql, n.documentId))?.status === "passed", {
+      what: "the procedure to pass",
+      timeoutMs: 20_000,
+    });
     const silence = await latestSilence(db.sql, n.documentId);
     expect(silence!.closedAt!.getTime()).toBeGreaterThanOrEqual(Math.floor(deadline.getTime() / 1000) * 1000);
 
@@ -34,7 +40,9 @@ describe("a silence procedure nobody breaks", () => {
     expect(bySystem[0].n).toBe(n.clauses.length - 1);
     expect((await findDocument(db.sql, n.documentId))!.adoptedAt).toBeInstanceOf(Date);
     expect((await textLocks(db.sql, n.documentId)).whole).toBe("adopted");
-    await waitFor(() => events.some((e) => e.documentId === n.documentId && e.notice === adoptedNotice), { what: "the notice to everyone" });
+    await waitFor(() => events.some((e) => e.documentId === n.documentId && e.notice === adoptedNotice), {
+      what: "the notice to everyone",
+    });
   });
 
   it("leaves the text locked for good", async ({ db, server }) => {
@@ -48,8 +56,13 @@ describe("a silence procedure nobody breaks", () => {
 
   it("refuses new states, signals and silence procedures on the adopted text (400)", async () => {
     expect((await n.chair.post(`/documents/${n.documentId}/states`, { clauseId: n.clauses[1].id, state: "open" })).status).toBe(400);
-    expect((await n.delegateA.post(`/documents/${n.documentId}/signals`, { clauseId: n.clauses[1].id, signal: "accept" })).status).toBe(400);
-    const reopen = await n.chair.post(`/documents/${n.documentId}/silence`, { intent: "open", ...deadlineFields(new Date(Date.now() + 3_600_000)) });
+    expect((await n.delegateA.post(`/documents/${n.documentId}/signals`, { clauseId: n.clauses[1].id, signal: "accept" })).status).toBe(
+      400,
+    );
+    const reopen = await n.chair.post(`/documents/${n.documentId}/silence`, {
+      intent: "open",
+      ...deadlineFields(new Date(Date.now() + 3_600_000)),
+    });
     expect(reopen.status).toBe(400);
   });
 

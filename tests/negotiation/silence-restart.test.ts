@@ -20,7 +20,9 @@ describe("a silence deadline outlives the server", () => {
     const first = await spawnServer({ databaseUrl: db.url });
     const n = await createNegotiation(db.sql, first.url);
     const deadline = new Date(Date.now() + 15_000);
-    expect((await n.chair.post(`/documents/${n.documentId}/silence`, { intent: "open", ...deadlineFields(deadline, "Asia/Baku") })).status).toBe(200);
+    expect(
+      (await n.chair.post(`/documents/${n.documentId}/silence`, { intent: "open", ...deadlineFields(deadline, "Asia/Baku") })).status,
+    ).toBe(200);
     await first.kill("SIGTERM");
 
     await spawnServer({ databaseUrl: db.url });
@@ -44,7 +46,11 @@ describe("a silence deadline outlives the server", () => {
     const second = await spawnServer({ databaseUrl: db.url });
     await waitFor(() => passed(n.documentId), { what: "the procedure to pass", timeoutMs: 10_000, intervalMs: 50 });
     // The statement page says so.
-    const observer = await participant(second.url, { id: n.observer.userId, cookie: n.observer.cookie, delegationId: n.observer.delegationId });
+    const observer = await participant(second.url, {
+      id: n.observer.userId,
+      cookie: n.observer.cookie,
+      delegationId: n.observer.delegationId,
+    });
     expect(await (await observer.get(`/documents/${n.documentId}`)).text()).toContain("silence-adopted");
   });
 });

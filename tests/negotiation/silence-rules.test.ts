@@ -25,13 +25,21 @@ describe("opening a silence procedure", () => {
     expect(past.status).toBe(400);
     expect(await past.text()).toContain("The deadline must be in the future.");
     expect((await n.chair.post(path(), { intent: "open", ...inAnHour(), timeZone: "Nowhere/Else" })).status).toBe(400);
-    expect((await n.chair.post(path(), { intent: "open", date: "2099-03-08", time: "02:30", timeZone: "America/New_York" })).status).toBe(400);
+    expect((await n.chair.post(path(), { intent: "open", date: "2099-03-08", time: "02:30", timeZone: "America/New_York" })).status).toBe(
+      400,
+    );
     expect((await n.chair.post(path(), { intent: "open", date: "", time: "", timeZone: "UTC" })).status).toBe(400);
     expect(await latestSilence(db.sql, n.documentId)).toBeNull();
   });
 
   it("stores the deadline in UTC with the zone it was given in, and the chair's note", async ({ db }) => {
-    const res = await n.chair.post(path(), { intent: "open", date: "2099-06-01", time: "18:00", timeZone: "Asia/Baku", note: "Last call on OP4." });
+    const res = await n.chair.post(path(), {
+      intent: "open",
+      date: "2099-06-01",
+      time: "18:00",
+      timeZone: "Asia/Baku",
+      note: "Last call on OP4.",
+    });
     expect(res.status).toBe(200);
     const silence = await latestSilence(db.sql, n.documentId);
     expect(silence).toMatchObject({ status: "running", timeZone: "Asia/Baku", note: "Last call on OP4." });
@@ -53,7 +61,9 @@ describe("opening a silence procedure", () => {
 });
 
 describe("breaking silence and cancelling", () => {
-  it("lets only delegates object (403 for the chair, the secretariat and observers), and needs a written objection (400)", async ({ db }) => {
+  it("lets only delegates object (403 for the chair, the secretariat and observers), and needs a written objection (400)", async ({
+    db,
+  }) => {
     const form = { intent: "object", objection: "We cannot join consensus on OP4." };
     expect((await n.chair.post(path(), form)).status).toBe(403);
     expect((await n.secretariat.post(path(), form)).status).toBe(403);

@@ -39,7 +39,9 @@ it.beforeAll(async ({ db, server }) => {
     ["admin", await createPerson(db.sql, { isAdmin: true })],
   ];
   for (const [key, person] of people) {
-    clients[key] = await clientFor(server.url, person, { csrfFrom: key === "outsider" ? `/conferences/${other.id}/people` : key === "admin" ? "/admin" : "/" });
+    clients[key] = await clientFor(server.url, person, {
+      csrfFrom: key === "outsider" ? `/conferences/${other.id}/people` : key === "admin" ? "/admin" : "/",
+    });
   }
   secretariat = clients.secretariat;
 });
@@ -49,7 +51,10 @@ const pages = () => [`/conferences/${conference.id}/delegations`, `/conferences/
 /** Every change the two pages make, each of which must be refused to anyone without the right. */
 const writes = (): { path: string; fields: Record<string, string> }[] => [
   { path: `/conferences/${conference.id}/delegations`, fields: { name: "Forged Land", code: "FRG", kind: "state" } },
-  { path: `/conferences/${conference.id}/people`, fields: { intent: "invite", email: "forged@example.org", role: "secretariat", days: "7" } },
+  {
+    path: `/conferences/${conference.id}/people`,
+    fields: { intent: "invite", email: "forged@example.org", role: "secretariat", days: "7" },
+  },
   { path: `/conferences/${conference.id}/people`, fields: { intent: "role", userId: target.id, role: "secretariat" } },
   { path: `/conferences/${conference.id}/people`, fields: { intent: "remove", userId: target.id } },
   { path: `/conferences/${conference.id}/people`, fields: { intent: "revoke", invitationId: pendingInvitationId } },
@@ -58,7 +63,10 @@ const writes = (): { path: string; fields: Record<string, string> }[] => [
 const importForm = () => {
   const form = new FormData();
   form.append("intent", "import");
-  form.append("file", new File(["name,email,delegation,role\nForged,forged-import@example.org,,secretariat\n"], "p.csv", { type: "text/csv" }));
+  form.append(
+    "file",
+    new File(["name,email,delegation,role\nForged,forged-import@example.org,,secretariat\n"], "p.csv", { type: "text/csv" }),
+  );
   return form;
 };
 
@@ -142,7 +150,11 @@ describe("cross-site request forgery", () => {
     // Another person's token does not do either.
     const stolen = await clients.observer.csrf();
     expect(stolen).toBeTruthy();
-    const res = await secretariat.post(`/conferences/${conference.id}/delegations`, { name: "Forged Land", code: "FRG", kind: "state", csrf: stolen! }, { csrf: false });
+    const res = await secretariat.post(
+      `/conferences/${conference.id}/delegations`,
+      { name: "Forged Land", code: "FRG", kind: "state", csrf: stolen! },
+      { csrf: false },
+    );
     expect(res.status).toBe(403);
     // The administration page too.
     expect((await clients.admin.post("/admin", { intent: "create", title: "Forged conference" }, { csrf: false })).status).toBe(403);

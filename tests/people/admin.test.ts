@@ -17,7 +17,12 @@ it.beforeAll(async ({ db, server }) => {
 
 describe("the deployment administrator", () => {
   it("creates a conference with a slug derived from its title, unique, and its first document", async ({ db }) => {
-    const res = await admin.post("/admin", { intent: "create", title: "Conférence de Genève 2026!", subtitle: "On water", venue: "Geneva, Switzerland" });
+    const res = await admin.post("/admin", {
+      intent: "create",
+      title: "Conférence de Genève 2026!",
+      subtitle: "On water",
+      venue: "Geneva, Switzerland",
+    });
     expect(res.status).toBe(200);
     expect(pageText(await res.text())).toContain("Conference “Conférence de Genève 2026!” created (conference-de-geneve-2026).");
     const first = await findConferenceBySlug(db.sql, "conference-de-geneve-2026");
@@ -69,7 +74,11 @@ describe("the deployment administrator", () => {
     const html = await res.text();
     expect(pageText(html)).toContain("No account uses new.sec@example.org yet");
     const [link] = invitationLinksIn(html);
-    expect(await findInvitationByToken(db.sql, tokenOf(link))).toMatchObject({ email: "new.sec@example.org", role: "secretariat", status: "pending" });
+    expect(await findInvitationByToken(db.sql, tokenOf(link))).toMatchObject({
+      email: "new.sec@example.org",
+      role: "secretariat",
+      status: "pending",
+    });
     expect(invitationLinksIn(await (await admin.get("/admin")).text())).toEqual([]);
 
     const accepted = await fetch(`${link}?intent=signup`, {
@@ -86,7 +95,11 @@ describe("the deployment administrator", () => {
   });
 
   it("refuses a bad e-mail address or an unknown conference", async ({ db }) => {
-    const bad = await admin.post("/admin", { intent: "appoint", conferenceId: "00000000-0000-4000-8000-000000000000", email: "someone@example.org" });
+    const bad = await admin.post("/admin", {
+      intent: "appoint",
+      conferenceId: "00000000-0000-4000-8000-000000000000",
+      email: "someone@example.org",
+    });
     expect(bad.status).toBe(400);
     const badMail = await admin.post("/admin", { intent: "appoint", conferenceId: "00000000-0000-4000-8000-000000000000", email: "nope" });
     expect(badMail.status).toBe(400);

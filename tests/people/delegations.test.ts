@@ -20,7 +20,9 @@ it.beforeAll(async ({ db, server }) => {
 
 /** The table row of a delegation, as text without tags. */
 const rowText = (html: string, name: string) => {
-  const row = [...html.matchAll(/<tr>(.*?)<\/tr>/gs)].map((m) => m[1].replace(/<[^>]+>/g, "|").replace(/\|+/g, "|")).find((r) => r.includes(`|${name}|`));
+  const row = [...html.matchAll(/<tr>(.*?)<\/tr>/gs)]
+    .map((m) => m[1].replace(/<[^>]+>/g, "|").replace(/\|+/g, "|"))
+    .find((r) => r.includes(`|${name}|`));
   return row ?? null;
 };
 
@@ -52,7 +54,9 @@ describe("the delegations page", () => {
     expect(input).toContain('aria-invalid="true"');
     const describedBy = /aria-describedby="([^"]+)"/.exec(input)![1].split(" ");
     const errorId = describedBy.find((id) => id.endsWith("-errors"))!;
-    expect(html).toMatch(new RegExp(`<div id="${errorId}" role="alert"><ul class="field-errors"><li>Another delegation already has the code JPN.</li>`));
+    expect(html).toMatch(
+      new RegExp(`<div id="${errorId}" role="alert"><ul class="field-errors"><li>Another delegation already has the code JPN.</li>`),
+    );
     expect(await listDelegations(db.sql, conferenceId)).toHaveLength(before.length);
   });
 

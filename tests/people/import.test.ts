@@ -48,7 +48,8 @@ function reportRows(html: string): Map<number, { outcome: string; text: string }
   return rows;
 }
 
-const invitationCount = async ({ db }: Pick<FileFixtures, "db">) => (await db.sql`select count(*)::int as n from invitations`)[0].n as number;
+const invitationCount = async ({ db }: Pick<FileFixtures, "db">) =>
+  (await db.sql`select count(*)::int as n from invitations`)[0].n as number;
 
 describe("importing people from a CSV file", () => {
   it("reports every row: new people invited, accounts added or updated, bad rows rejected with their reasons", async ({ db }) => {
@@ -124,7 +125,7 @@ describe("importing people from a CSV file", () => {
       () => events.filter((e) => e.type === "membership" && (e.userId === existing.id || e.userId === observer.id)).length === 2,
       {
         what: "membership access events for the two accounts",
-      }
+      },
     );
 
     // Rejected rows changed nothing.
@@ -146,7 +147,10 @@ describe("importing people from a CSV file", () => {
     expect(await findMembership(db.sql, conference.id, me.id)).toMatchObject({ role: "secretariat" });
   });
 
-  it("never changes the deployment administrator or the secretariat, reporting them as kept; ordinary accounts still change", async ({ db, server }) => {
+  it("never changes the deployment administrator or the secretariat, reporting them as kept; ordinary accounts still change", async ({
+    db,
+    server,
+  }) => {
     const admin = await createPerson(db.sql, { isAdmin: true, name: "The Administrator" });
     const adminMember = await createPerson(db.sql, { isAdmin: true, role: "chair", conferenceId: conference.id });
     const colleague = await createPerson(db.sql, { role: "secretariat", conferenceId: conference.id, name: "Sec Colleague" });
@@ -165,7 +169,7 @@ describe("importing people from a CSV file", () => {
     const rows = reportRows(html);
     expect(Object.fromEntries([...rows].map(([n, r]) => [n, r.outcome]))).toEqual({ 2: "kept", 3: "kept", 4: "kept", 5: "updated" });
     expect(rows.get(2)!.text).toContain(
-      "This account is the deployment administrator: an import never changes their role. Nothing changed"
+      "This account is the deployment administrator: an import never changes their role. Nothing changed",
     );
     expect(rows.get(4)!.text).toContain("This account is of the secretariat: an import never changes their role. Nothing changed");
     expect(pageText(html)).toContain("1 of 4 rows accepted (0 invited, 0 added, 1 updated, 0 unchanged), 0 rejected. 3 kept as they are");

@@ -34,7 +34,12 @@ async function invite(fields: { email: string; role: string; delegationId?: stri
 
 const pathOf = (link: string) => new URL(link).pathname;
 const post = ({ server }: Pick<FileFixtures, "server">, path: string, fields: Record<string, string>, cookie?: string) =>
-  fetch(`${server.url}${path}`, { method: "POST", body: new URLSearchParams(fields), redirect: "manual", headers: cookie ? { Cookie: cookie } : {} });
+  fetch(`${server.url}${path}`, {
+    method: "POST",
+    body: new URLSearchParams(fields),
+    redirect: "manual",
+    headers: cookie ? { Cookie: cookie } : {},
+  });
 
 const invitationRow = async ({ db }: Pick<FileFixtures, "db">, token: string) => {
   const [row] = await db.sql`select * from invitations where token_hash = ${createHash("sha256").update(token).digest("hex")}`;
@@ -48,7 +53,13 @@ describe("an invitation for a new person", () => {
     expect(link.startsWith(`${server.url}/invitations/`)).toBe(true);
     expect(token.length).toBeGreaterThanOrEqual(40);
     const row = await invitationRow({ db }, token);
-    expect(row).toMatchObject({ email: "new.delegate@example.org", role: "delegate", delegation_id: japan.id, accepted_at: null, revoked_at: null });
+    expect(row).toMatchObject({
+      email: "new.delegate@example.org",
+      role: "delegate",
+      delegation_id: japan.id,
+      accepted_at: null,
+      revoked_at: null,
+    });
     // The token itself is nowhere in the table.
     const [{ n }] = await db.sql`select count(*)::int as n from invitations i where i::text like ${`%${token}%`}`;
     expect(n).toBe(0);
@@ -61,7 +72,10 @@ describe("an invitation for a new person", () => {
     expect(pageText(again)).toMatch(/new\.delegate@example\.org Delegate of Japan \(JPN\) Pending/);
   });
 
-  it("is accepted once: name and password chosen, account and membership created, signed in; a second use is refused", async ({ db, server }) => {
+  it("is accepted once: name and password chosen, account and membership created, signed in; a second use is refused", async ({
+    db,
+    server,
+  }) => {
     const link = await invite({ email: "Ana.Silva@example.org", role: "delegate", delegationId: japan.id, days: "14" });
     const path = pathOf(link);
 
@@ -73,7 +87,11 @@ describe("an invitation for a new person", () => {
     expect(text).toContain("Delegation Japan (JPN)");
     expect(text).toContain("Create your account");
 
-    const res = await post({ server }, `${path}?intent=signup`, { name: "Ana Silva", password: "a long enough secret", confirm: "a long enough secret" });
+    const res = await post({ server }, `${path}?intent=signup`, {
+      name: "Ana Silva",
+      password: "a long enough secret",
+      confirm: "a long enough secret",
+    });
     expect(res.status).toBe(302);
     expect(res.headers.get("Location")).toBe(`/conferences/${conference.id}`);
     const cookie = sessionPair(res);
@@ -93,7 +111,11 @@ describe("an invitation for a new person", () => {
     expect(pageText(await conferencePage.text())).toContain("Your role: Delegate");
 
     // Second use: refused, nothing created.
-    const second = await post({ server }, `${path}?intent=signup`, { name: "Intruder", password: "another long secret", confirm: "another long secret" });
+    const second = await post({ server }, `${path}?intent=signup`, {
+      name: "Intruder",
+      password: "another long secret",
+      confirm: "another long secret",
+    });
     expect(second.status).toBe(410);
     expect(sessionPair(second)).toBeNull();
     expect(pageText(await second.text())).toContain("This invitation has been used");
@@ -109,7 +131,11 @@ describe("an invitation for a new person", () => {
     const short = await post({ server }, `${pathOf(link)}?intent=signup`, { name: "Careful", password: "short", confirm: "short" });
     expect(short.status).toBe(400);
     expect(pageText(await short.text())).toContain("Choose a password of at least 10 characters.");
-    const differ = await post({ server }, `${pathOf(link)}?intent=signup`, { name: "Careful", password: "long enough one", confirm: "long enough two" });
+    const differ = await post({ server }, `${pathOf(link)}?intent=signup`, {
+      name: "Careful",
+      password: "long enough one",
+      confirm: "long enough two",
+    });
     expect(differ.status).toBe(400);
     const html = await differ.text();
     expect(pageText(html)).toContain("The two passwords differ.");
@@ -120,7 +146,8 @@ describe("an invitation for a new person", () => {
 
   it("lets only one of two simultaneous uses of a link succeed", async ({ db, server }) => {
     const link = await invite({ email: "racer@example.org", role: "observer" });
-    const attempt = (name: string) => post({ server }, `${pathOf(link)}?intent=signup`, { name, password: "racing password", confirm: "racing password" });
+    const attempt = (name: string) =>
+      post({ server }, `${pathOf(link)}?intent=signup`, { name, password: "racing password", confirm: "racing password" });
     const results = await whileLocked({ db }, tokenOf(link), 2, () => Promise.all([attempt("Racer One"), attempt("Racer Two")]));
     expect(results.map((r) => r.status).sort()).toEqual([302, 410]);
     const [{ n }] = await db.sql`select count(*)::int as n from users where lower(email) = 'racer@example.org'`;
@@ -131,7 +158,9 @@ describe("an invitation for a new person", () => {
     const person = await createPerson(db.sql, { email: "double.click@example.org" });
     const link = await invite({ email: person.email, role: "chair" });
     const client = await clientFor(server.url, person, { csrfFrom: pathOf(link) });
-    const results = await whileLocked({ db }, tokenOf(link), 2, () => Promise.all([client.post(`${pathOf(link)}?intent=accept`, {}), client.post(`${pathOf(link)}?intent=accept`, {})]));
+    const results = await whileLocked({ db }, tokenOf(link), 2, () =>
+      Promise.all([client.post(`${pathOf(link)}?intent=accept`, {}), client.post(`${pathOf(link)}?intent=accept`, {})]),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([302, 410]);
     const [{ n }] = await db.sql`select count(*)::int as n from invitations where accepted_by = ${person.id}`;
     expect(n).toBe(1);
@@ -172,7 +201,11 @@ describe("an invitation that cannot be used", () => {
     const res = await fetch(`${server.url}/invitations/not-a-real-token`);
     expect(res.status).toBe(404);
     expect(pageText(await res.text())).toContain("This invitation link is not valid");
-    const posted = await post({ server }, "/invitations/not-a-real-token?intent=signup", { name: "X", password: "long enough pw", confirm: "long enough pw" });
+    const posted = await post({ server }, "/invitations/not-a-real-token?intent=signup", {
+      name: "X",
+      password: "long enough pw",
+      confirm: "long enough pw",
+    });
     expect(posted.status).toBe(404);
   });
 
@@ -188,7 +221,11 @@ describe("an invitation that cannot be used", () => {
     const res = await fetch(`${server.url}/invitations/${token}`);
     expect(res.status).toBe(410);
     expect(pageText(await res.text())).toContain("This invitation has expired");
-    const posted = await post({ server }, `/invitations/${token}?intent=signup`, { name: "Late", password: "long enough pw", confirm: "long enough pw" });
+    const posted = await post({ server }, `/invitations/${token}?intent=signup`, {
+      name: "Late",
+      password: "long enough pw",
+      confirm: "long enough pw",
+    });
     expect(posted.status).toBe(410);
     expect(await findUserByEmail(db.sql, "late@example.org")).toBeNull();
     expect(pageText(await (await secretariat.get(peoplePath)).text())).toMatch(/late@example\.org Observer Expired/);
@@ -205,7 +242,11 @@ describe("an invitation that cannot be used", () => {
     const page = await fetch(`${server.url}${pathOf(link)}`);
     expect(page.status).toBe(410);
     expect(pageText(await page.text())).toContain("This invitation was withdrawn");
-    const posted = await post({ server }, `${pathOf(link)}?intent=signup`, { name: "Too Late", password: "long enough pw", confirm: "long enough pw" });
+    const posted = await post({ server }, `${pathOf(link)}?intent=signup`, {
+      name: "Too Late",
+      password: "long enough pw",
+      confirm: "long enough pw",
+    });
     expect(posted.status).toBe(410);
     expect(await findUserByEmail(db.sql, "withdrawn@example.org")).toBeNull();
 
@@ -231,7 +272,11 @@ describe("an invitation for someone who has an account", () => {
     expect(await findMembership(db.sql, conference.id, person.id)).toBeNull();
 
     // Creating a second account with that e-mail through the link is refused.
-    const signup = await post({ server }, `${pathOf(link)}?intent=signup`, { name: "Impostor", password: "long enough pw", confirm: "long enough pw" });
+    const signup = await post({ server }, `${pathOf(link)}?intent=signup`, {
+      name: "Impostor",
+      password: "long enough pw",
+      confirm: "long enough pw",
+    });
     expect(signup.status).toBe(400);
     expect(pageText(await signup.text())).toContain("An account with this e-mail address exists already.");
 
@@ -257,7 +302,13 @@ describe("an invitation for someone who has an account", () => {
 
 describe("creating an invitation", () => {
   it("validates the form, with errors next to the fields", async ({ db }) => {
-    const missingDelegation = await secretariat.post(peoplePath, { intent: "invite", email: "x@example.org", role: "delegate", delegationId: "", days: "7" });
+    const missingDelegation = await secretariat.post(peoplePath, {
+      intent: "invite",
+      email: "x@example.org",
+      role: "delegate",
+      delegationId: "",
+      days: "7",
+    });
     expect(missingDelegation.status).toBe(400);
     const html = await missingDelegation.text();
     expect(pageText(html)).toContain("Choose the delegation this delegate speaks for.");
@@ -272,11 +323,18 @@ describe("creating an invitation", () => {
 
     const otherConference = await createConference(db.sql);
     const foreign = await createDelegation(db.sql, otherConference.id, { code: "FOR" });
-    const foreignDelegation = await secretariat.post(peoplePath, { intent: "invite", email: "z@example.org", role: "delegate", delegationId: foreign.id, days: "7" });
+    const foreignDelegation = await secretariat.post(peoplePath, {
+      intent: "invite",
+      email: "z@example.org",
+      role: "delegate",
+      delegationId: foreign.id,
+      days: "7",
+    });
     expect(foreignDelegation.status).toBe(400);
     expect(pageText(await foreignDelegation.text())).toContain("There is no such delegation in this conference.");
 
-    const [{ n }] = await db.sql`select count(*)::int as n from invitations where email in ('x@example.org', 'not-an-address', 'y@example.org', 'z@example.org')`;
+    const [{ n }] =
+      await db.sql`select count(*)::int as n from invitations where email in ('x@example.org', 'not-an-address', 'y@example.org', 'z@example.org')`;
     expect(n).toBe(0);
   });
 

@@ -32,11 +32,17 @@ afterAll(async () => {
   await unlisten?.();
 });
 
-const membershipEvents = (userId: string) => events.filter((e) => e.type === "membership" && e.userId === userId && e.conferenceId === conference.id);
+const membershipEvents = (userId: string) =>
+  events.filter((e) => e.type === "membership" && e.userId === userId && e.conferenceId === conference.id);
 
 describe("the people page", () => {
   it("lists every participant with name, e-mail, role and delegation", async ({ db }) => {
-    const delegate = await createPerson(db.sql, { role: "delegate", conferenceId: conference.id, delegationId: japan.id, name: "Kenji Delegate" });
+    const delegate = await createPerson(db.sql, {
+      role: "delegate",
+      conferenceId: conference.id,
+      delegationId: japan.id,
+      name: "Kenji Delegate",
+    });
     const chair = await createPerson(db.sql, { role: "chair", conferenceId: conference.id, name: "Rashad Chair" });
     const outsider = await createPerson(db.sql, { name: "Not A Member" });
     const text = pageText(await (await secretariat.get(path)).text());
@@ -59,7 +65,9 @@ describe("changing a role", () => {
 
   it("moves a delegate to another delegation, and makes a delegate a chair (no delegation any more)", async ({ db }) => {
     const person = await createPerson(db.sql, { role: "delegate", conferenceId: conference.id, delegationId: japan.id });
-    expect((await secretariat.post(path, { intent: "role", userId: person.id, role: "delegate", delegationId: norway.id })).status).toBe(200);
+    expect((await secretariat.post(path, { intent: "role", userId: person.id, role: "delegate", delegationId: norway.id })).status).toBe(
+      200,
+    );
     expect(await findMembership(db.sql, conference.id, person.id)).toMatchObject({ role: "delegate", delegationId: norway.id });
     // The delegation select still holds Norway; for a chair it is ignored.
     expect((await secretariat.post(path, { intent: "role", userId: person.id, role: "chair", delegationId: norway.id })).status).toBe(200);
@@ -108,7 +116,12 @@ describe("changing a role", () => {
 
 describe("removing a person", () => {
   it("asks for confirmation first, then removes them and tells open connections", async ({ db }) => {
-    const person = await createPerson(db.sql, { role: "delegate", conferenceId: conference.id, delegationId: japan.id, name: "Dmitri Delegate" });
+    const person = await createPerson(db.sql, {
+      role: "delegate",
+      conferenceId: conference.id,
+      delegationId: japan.id,
+      name: "Dmitri Delegate",
+    });
     const confirm = await secretariat.get(`${path}?remove=${person.id}`);
     const confirmText = pageText(await confirm.text());
     expect(confirmText).toContain("Remove Dmitri Delegate?");

@@ -18,7 +18,12 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** A browser context signed in with a session cookie ("name=value") for the server at `url`. */
-export async function signedInContext(browser: Browser, url: string, cookie: string, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+export async function signedInContext(
+  browser: Browser,
+  url: string,
+  cookie: string,
+  options: BrowserContextOptions = {},
+): Promise<BrowserContext> {
   const context = await browser.newContext(options);
   const [name, ...rest] = cookie.split("=");
   await context.addCookies([{ name, value: rest.join("="), url }]);

@@ -97,7 +97,11 @@ export function connectClient(
   return client;
 }
 
-export async function connectSyncedClient(wsUrl: string, documentId: string, options?: { doc?: Y.Doc; cookie?: string }): Promise<TestClient> {
+export async function connectSyncedClient(
+  wsUrl: string,
+  documentId: string,
+  options?: { doc?: Y.Doc; cookie?: string },
+): Promise<TestClient> {
   const client = connectClient(wsUrl, documentId, options);
   await withTimeout(client.synced, 15_000, `first sync of ${documentId}`);
   return client;
@@ -120,7 +124,9 @@ export async function waitForConvergence(clients: TestClient[], timeoutMs = 20_0
   try {
     await waitFor(() => converged(clients), { timeoutMs, what: `${clients.length} clients to converge` });
   } catch (err) {
-    const state = clients.map((c, i) => `  #${i} client ${c.doc.clientID}: saved=${c.isSaved()} sv=${describeStateVector(Y.encodeStateVector(c.doc))}`);
+    const state = clients.map(
+      (c, i) => `  #${i} client ${c.doc.clientID}: saved=${c.isSaved()} sv=${describeStateVector(Y.encodeStateVector(c.doc))}`,
+    );
     throw new Error(`${(err as Error).message}\n${state.join("\n")}`);
   }
 }

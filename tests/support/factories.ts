@@ -24,7 +24,12 @@ export const uniqueTag = () => randomBytes(4).toString("hex");
 
 export async function createConference(sql: Db, c: Partial<Omit<ConferenceRow, "id">> = {}): Promise<ConferenceRow> {
   const t = uniqueTag();
-  return insertConference(sql, { slug: c.slug ?? `conf-${t}`, title: c.title ?? `Test Conference ${t}`, subtitle: c.subtitle ?? "", venue: c.venue ?? "Geneva" });
+  return insertConference(sql, {
+    slug: c.slug ?? `conf-${t}`,
+    title: c.title ?? `Test Conference ${t}`,
+    subtitle: c.subtitle ?? "",
+    venue: c.venue ?? "Geneva",
+  });
 }
 
 export async function createDelegation(
@@ -39,7 +44,8 @@ export async function createDelegation(
 export const testPassword = "correct horse battery staple";
 // Hashing is slow on purpose; every person with the shared test password shares one hash of it.
 let sharedHash: Promise<string> | null = null;
-const passwordHash = (password: string) => (password === testPassword ? (sharedHash ??= hashPassword(testPassword)) : hashPassword(password));
+const passwordHash = (password: string) =>
+  password === testPassword ? (sharedHash ??= hashPassword(testPassword)) : hashPassword(password);
 
 export interface PersonOptions {
   email?: string;
@@ -108,7 +114,11 @@ export async function createStatement(
   content: JSONContent = demoStatement(),
 ): Promise<{ documentId: string; conferenceId: string; chairId: string; cookie: string }> {
   const conference = await createConference(sql, { slug: `test-${randomBytes(5).toString("hex")}`, title: "Test conference", venue: "" });
-  const document = await createStoredDocument(sql, { conferenceId: conference.id, title: "Test statement", update: statementUpdate(content) });
+  const document = await createStoredDocument(sql, {
+    conferenceId: conference.id,
+    title: "Test statement",
+    update: statementUpdate(content),
+  });
   const chair = await createSignedInPerson(sql, { conferenceId: conference.id, role: "chair" });
   return { documentId: document.id, conferenceId: conference.id, chairId: chair.id, cookie: chair.cookie };
 }
@@ -153,8 +163,8 @@ export async function createProposal(sql: Db, o: ProposalOverrides): Promise<{ i
             ${o.clauseId ?? null}, ${o.part ?? "op"}, ${textDocumentId}, ${o.delegationId ?? null}, ${o.createdBy}, ${status}, ${baseText},
             ${o.newClauseId ?? null}, ${o.decisionReason ?? null},
             ${["accepted", "rejected", "merged"].includes(status) ? o.createdBy : null}, ${
-    ["accepted", "rejected", "merged"].includes(status) ? new Date() : null
-  })
+              ["accepted", "rejected", "merged"].includes(status) ? new Date() : null
+            })
     returning id, number`;
   if (status !== "draft") {
     await sql`

@@ -39,7 +39,9 @@ export function request(url: string, { method, headers = {}, form, localAddress 
         localAddress,
         agent: false,
         headers: {
-          ...(body !== undefined ? { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(Buffer.byteLength(body)) } : {}),
+          ...(body !== undefined
+            ? { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(Buffer.byteLength(body)) }
+            : {}),
           ...headers,
         },
       },
@@ -64,7 +66,11 @@ export function request(url: string, { method, headers = {}, form, localAddress 
 }
 
 /** POST /login as a form without JavaScript submits it. */
-export function postLogin(baseUrl: string, fields: Record<string, string>, options: Omit<RawRequest, "form" | "method"> = {}): Promise<RawResponse> {
+export function postLogin(
+  baseUrl: string,
+  fields: Record<string, string>,
+  options: Omit<RawRequest, "form" | "method"> = {},
+): Promise<RawResponse> {
   return request(`${baseUrl}/login`, { ...options, form: fields });
 }
 
@@ -91,7 +97,6 @@ export function cookieAttributes(setCookie: string): Map<string, string> {
   );
 }
 
-
 /**
  * The outer HTML of the element whose opening tag starts at `start`, up to its matching closing
  * tag (same-name elements nested inside are counted).
@@ -116,7 +121,10 @@ function messagesIn(element: string): string[] {
   return text ? [text] : [];
 }
 
-const textOf = (html: string) => decodeEntities(html.replace(/<[^>]+>/g, "")).replace(/\s+/g, " ").trim();
+const textOf = (html: string) =>
+  decodeEntities(html.replace(/<[^>]+>/g, ""))
+    .replace(/\s+/g, " ")
+    .trim();
 
 /** The messages of the page's alert regions (form and field errors), in order. */
 export function alertsIn(html: string): string[] {
@@ -169,7 +177,12 @@ function decodeEntities(s: string): string {
 
 /** A server-rendered page as plain text: scripts, tags and React's text separators removed, entities decoded, spaces collapsed. */
 export function pageText(html: string): string {
-  return decodeEntities(html.replace(/<script[\s\S]*?<\/script>/g, " ").replace(/<!-- -->/g, "").replace(/<[^>]+>/g, " ")).replace(/\s+/g, " ");
+  return decodeEntities(
+    html
+      .replace(/<script[\s\S]*?<\/script>/g, " ")
+      .replace(/<!-- -->/g, "")
+      .replace(/<[^>]+>/g, " "),
+  ).replace(/\s+/g, " ");
 }
 
 /** Signs in through the form and returns the session cookie pair ("concord_session=…"); fails the test otherwise. */
@@ -209,7 +222,11 @@ export interface FormClient {
  * would, it takes the anti-forgery token from a page's form: `csrfFrom`, or else the page it posts
  * to (a person who may not see that page has no token, and posts without one).
  */
-export async function clientFor(baseUrl: string, person: Pick<TestPerson, "email" | "password">, { csrfFrom }: { csrfFrom?: string } = {}): Promise<FormClient> {
+export async function clientFor(
+  baseUrl: string,
+  person: Pick<TestPerson, "email" | "password">,
+  { csrfFrom }: { csrfFrom?: string } = {},
+): Promise<FormClient> {
   const cookie = await signIn(baseUrl, person.email, person.password);
   let token: string | null = csrfFrom ? await csrfTokenFor(baseUrl, cookie, csrfFrom) : null;
   const tokenFor = async (path: string) => (token ??= await csrfTokenFor(baseUrl, cookie, path).catch(() => null));
@@ -243,7 +260,6 @@ export function invitationLinksIn(html: string): string[] {
 
 /** The token at the end of an invitation link. */
 export const tokenOf = (link: string) => link.slice(link.lastIndexOf("/") + 1);
-
 
 /** A page as the server renders it for a session, or its status when it refuses. */
 export async function getPage(baseUrl: string, path: string, cookie: string | null): Promise<{ status: number; html: string }> {

@@ -43,7 +43,14 @@ async function stats(): Promise<ServerStats> {
   for (const r of process.getActiveResourcesInfo()) resources[r] = (resources[r] ?? 0) + 1;
   const processListeners: Record<string, number> = {};
   for (const event of process.eventNames()) processListeners[String(event)] = process.listenerCount(event);
-  return { heapUsed: memory.heapUsed, rss: memory.rss, external: memory.external, collab: concord.collab.stats(), resources, processListeners };
+  return {
+    heapUsed: memory.heapUsed,
+    rss: memory.rss,
+    external: memory.external,
+    collab: concord.collab.stats(),
+    resources,
+    processListeners,
+  };
 }
 
 process.on("message", (request: Request) => {

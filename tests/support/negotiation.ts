@@ -16,14 +16,22 @@ export interface Participant {
   post(path: string, fields: Record<string, string>): Promise<Response>;
 }
 
-export async function participant(serverUrl: string, { id, cookie, delegationId }: Pick<SignedInPerson, "id" | "cookie" | "delegationId">): Promise<Participant> {
+export async function participant(
+  serverUrl: string,
+  { id, cookie, delegationId }: Pick<SignedInPerson, "id" | "cookie" | "delegationId">,
+): Promise<Participant> {
   const person = { userId: id, cookie, delegationId };
   const csrf = await csrfTokenFor(serverUrl, cookie);
   return {
     ...person,
     get: (path) => fetch(`${serverUrl}${path}`, { headers: { cookie: person.cookie }, redirect: "manual" }),
     post: (path, fields) =>
-      fetch(`${serverUrl}${path}`, { method: "POST", headers: { cookie: person.cookie }, body: new URLSearchParams({ csrf, ...fields }), redirect: "manual" }),
+      fetch(`${serverUrl}${path}`, {
+        method: "POST",
+        headers: { cookie: person.cookie },
+        body: new URLSearchParams({ csrf, ...fields }),
+        redirect: "manual",
+      }),
   };
 }
 

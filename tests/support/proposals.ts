@@ -69,7 +69,10 @@ export function smallStatement(): JSONContent {
   };
 }
 
-async function person(server: TestServer, { id, cookie, delegationId }: Pick<SignedInPerson, "id" | "cookie" | "delegationId">): Promise<Person> {
+async function person(
+  server: TestServer,
+  { id, cookie, delegationId }: Pick<SignedInPerson, "id" | "cookie" | "delegationId">,
+): Promise<Person> {
   return { userId: id, cookie, delegationId, csrf: await csrfTokenFor(server.url, cookie) };
 }
 
@@ -130,7 +133,7 @@ export function draftParagraphs(doc: Y.Doc): string[] {
             .toArray()
             .map((t) => (t instanceof Y.XmlText ? (t.toDelta() as { insert: string }[]).map((d) => d.insert).join("") : ""))
             .join("")
-        : ""
+        : "",
     );
 }
 

@@ -24,7 +24,7 @@ export function openRawSocket(wsUrl: string, documentId: string, { cookie }: { c
   });
   opened.catch(() => {});
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.once("close", (code, reason) => resolve({ code, reason: reason.toString("utf8") }))
+    ws.once("close", (code, reason) => resolve({ code, reason: reason.toString("utf8") })),
   );
   onCleanup(() => ws.terminate());
   return { ws, received, opened, closed };

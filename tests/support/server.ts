@@ -180,7 +180,13 @@ export interface InstrumentedServer {
 }
 
 /** The app in a child process with --expose-gc (tests/support/instrumented-server.ts), on a free port. */
-export async function startInstrumentedServer({ databaseUrl, env = {} }: { databaseUrl: string; env?: Record<string, string> }): Promise<InstrumentedServer> {
+export async function startInstrumentedServer({
+  databaseUrl,
+  env = {},
+}: {
+  databaseUrl: string;
+  env?: Record<string, string>;
+}): Promise<InstrumentedServer> {
   const child: ChildProcess = spawn(process.execPath, ["--expose-gc", "--import", "tsx", "tests/support/instrumented-server.ts"], {
     cwd: repoRoot,
     env: childEnv({ NODE_ENV: "test", ...env, DATABASE_URL: databaseUrl }),

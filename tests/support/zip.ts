@@ -15,7 +15,7 @@ const decode = (s: string) => s.replace(/&(amp|lt|gt|quot|apos);/g, (_, e: strin
 /** The text of each w:p of a WordprocessingML part, runs joined (w:tab as "\t"). */
 export function wordParagraphs(xml: string): string[] {
   return [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map((m) =>
-    [...m[0].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>|<w:tab\/>/g)].map((t) => (t[1] === undefined ? "\t" : decode(t[1]))).join("")
+    [...m[0].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>|<w:tab\/>/g)].map((t) => (t[1] === undefined ? "\t" : decode(t[1]))).join(""),
   );
 }
 
@@ -75,6 +75,6 @@ export async function zipEntries(archive: Buffer | Uint8Array): Promise<CraftedE
   return Promise.all(
     Object.values(zip.files)
       .filter((f) => !f.dir)
-      .map(async (f) => ({ name: f.name, data: await f.async("nodebuffer") }))
+      .map(async (f) => ({ name: f.name, data: await f.async("nodebuffer") })),
   );
 }

@@ -76,7 +76,10 @@ describe("loadConfig", () => {
     [{ PORT: "70000" }, 'Invalid configuration: PORT must be between 0 and 65535 (got "70000")'],
     [{ PORT: "-1" }, 'Invalid configuration: PORT must be between 0 and 65535 (got "-1")'],
     [{ PORT: "80.5" }, 'Invalid configuration: PORT must be a whole number (got "80.5")'],
-    [{ DATABASE_URL: "mysql://user:pw@localhost/x" }, "Invalid configuration: DATABASE_URL must be a postgres:// or postgresql:// URL (value hidden)"],
+    [
+      { DATABASE_URL: "mysql://user:pw@localhost/x" },
+      "Invalid configuration: DATABASE_URL must be a postgres:// or postgresql:// URL (value hidden)",
+    ],
     [{ REDIS_URL: "http://:secret@cache:6379" }, "Invalid configuration: REDIS_URL must be a redis:// or rediss:// URL (value hidden)"],
     [{ SEED_DEMO: "maybe" }, 'Invalid configuration: SEED_DEMO must be true or false (got "maybe")'],
     [{ COLLAB_MAX_MESSAGE_BYTES: "10" }, 'Invalid configuration: COLLAB_MAX_MESSAGE_BYTES must be at least 1024 (got "10")'],

@@ -31,12 +31,18 @@ function cursorIn(label: string, offset = 0) {
 
 const clauseAtCursor = () => {
   const pos = editor.state.selection.from;
-  return clauses().filter((c) => c.pos < pos).at(-1)!;
+  return clauses()
+    .filter((c) => c.pos < pos)
+    .at(-1)!;
 };
 
 /** A small statement: two preambular and two operative clauses. */
 const small = (): JSONContent => {
-  const clause = (id: string, text: string): JSONContent => ({ type: "clause", attrs: { id }, content: [{ type: "paragraph", content: [{ type: "text", text }] }] });
+  const clause = (id: string, text: string): JSONContent => ({
+    type: "clause",
+    attrs: { id },
+    content: [{ type: "paragraph", content: [{ type: "text", text }] }],
+  });
   return {
     type: "doc",
     content: [
@@ -148,7 +154,6 @@ describe("clause commands", () => {
       [" four", ""],
     ]);
   });
-
 });
 
 describe("clause plugins", () => {

@@ -25,7 +25,7 @@ describe("a checkpoint after an accepted proposal", () => {
       f,
       f.people.alice,
       { kind: "replace", clauseId: ids.OP2 },
-      "Call upon all States and partners to act;"
+      "Call upon all States and partners to act;",
     );
     const [v] = await storedVersions(f);
     expect(v).toMatchObject({ kind: "checkpoint", name: null, proposalId: id, createdBy: null });
@@ -76,7 +76,7 @@ describe("thinning", () => {
     const made: { id: string; hoursAgo: number; minute: number }[] = [];
     const timed = async (hoursAgo: number, minute: number) => {
       const v = await f.db.sql.begin((tx) =>
-        captureVersion(tx, { documentId, kind: "checkpoint", name: null, createdBy: null, proposalId: null, restoredFrom: null })
+        captureVersion(tx, { documentId, kind: "checkpoint", name: null, createdBy: null, proposalId: null, restoredFrom: null }),
       );
       await f.db
         .sql`update versions set created_at = date_trunc('hour', now()) - make_interval(hours => ${hoursAgo}) + make_interval(mins => ${minute})
@@ -96,7 +96,7 @@ describe("thinning", () => {
         createdBy: f.people.chair.userId,
         proposalId: null,
         restoredFrom: restoredOne,
-      })
+      }),
     );
     const named = await f.db.sql.begin((tx) =>
       captureVersion(tx, {
@@ -106,7 +106,7 @@ describe("thinning", () => {
         createdBy: f.people.chair.userId,
         proposalId: null,
         restoredFrom: null,
-      })
+      }),
     );
     const proposal = await createProposal(f.db.sql, {
       documentId,
@@ -116,7 +116,7 @@ describe("thinning", () => {
       status: "accepted",
     });
     const afterProposal = await f.db.sql.begin((tx) =>
-      captureVersion(tx, { documentId, kind: "checkpoint", name: null, createdBy: null, proposalId: proposal.id, restoredFrom: null })
+      captureVersion(tx, { documentId, kind: "checkpoint", name: null, createdBy: null, proposalId: proposal.id, restoredFrom: null }),
     );
     await f.db.sql`update versions set created_at = now() - interval '40 hours' where id in ${f.db.sql([
       restore.id,

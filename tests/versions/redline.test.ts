@@ -45,7 +45,7 @@ it.beforeAll(async ({ db, server }) => {
     f,
     f.people.alice,
     { kind: "replace", clauseId: ids.OP2 },
-    "Call upon all States and donors to integrate demining into recovery frameworks;"
+    "Call upon all States and donors to integrate demining into recovery frameworks;",
   );
   await acceptedProposal(f, f.people.bruno, { kind: "add", clauseId: ids.OP1 }, "Welcome the offer of the host country;");
   await acceptedProposal(f, f.people.bruno, { kind: "delete", clauseId: ids.OP3 });
@@ -97,7 +97,7 @@ describe("the redline page", () => {
 
     // PP1 did not change: folded away.
     expect(html).toMatch(
-      /<details><summary>1(<!-- -->)? unchanged clause(<!-- -->)?<\/summary><ol class="redline-list"><li class="redline-clause change-unchanged" data-clause-id="[^"]+" data-change="unchanged">/
+      /<details><summary>1(<!-- -->)? unchanged clause(<!-- -->)?<\/summary><ol class="redline-list"><li class="redline-clause change-unchanged" data-clause-id="[^"]+" data-change="unchanged">/,
     );
     expect(pageText(html)).toContain("Rev.1");
   });

@@ -53,7 +53,7 @@ function expectReferenceOnly(body: string, log: string, detail: string): string 
   expect(body).not.toContain("node_modules");
   expect(body).not.toMatch(/\bat [\w.<>]+ \(/);
   const reference = /\b([0-9a-f]{10})\b/.exec(
-    body.replace(/<script[\s\S]*?<\/script>/g, (s) => (s.includes("errorReference") ? s : ""))
+    body.replace(/<script[\s\S]*?<\/script>/g, (s) => (s.includes("errorReference") ? s : "")),
   )?.[1];
   expect(reference, "a reference in the answer").toBeDefined();
   expect(log).toContain(`[error ${reference}]`);
@@ -64,7 +64,7 @@ function expectReferenceOnly(body: string, log: string, detail: string): string 
 describe("an unexpected error", () => {
   it("in a page's loader: the page shows a reference, the log has the error under it", async () => {
     const { result: res, log } = await serverLog(() =>
-      withoutTable("silence_procedures", () => request(`${server.url}/documents/${n.documentId}`, { headers: { Cookie: n.chair.cookie } }))
+      withoutTable("silence_procedures", () => request(`${server.url}/documents/${n.documentId}`, { headers: { Cookie: n.chair.cookie } })),
     );
     expect(res.status).toBe(500);
     const reference = expectReferenceOnly(res.body, log, 'relation "silence_procedures" does not exist');
@@ -73,7 +73,7 @@ describe("an unexpected error", () => {
 
   it("in the root loader (every page): the same", async () => {
     const { result: res, log } = await serverLog(() =>
-      withoutTable("sessions", () => request(`${server.url}/documents/${n.documentId}`, { headers: { Cookie: n.chair.cookie } }))
+      withoutTable("sessions", () => request(`${server.url}/documents/${n.documentId}`, { headers: { Cookie: n.chair.cookie } })),
     );
     expect(res.status).toBe(500);
     const reference = expectReferenceOnly(res.body, log, 'relation "sessions" does not exist');
@@ -83,8 +83,8 @@ describe("an unexpected error", () => {
   it("in a .data request (a navigation in the browser): the data carries the reference only", async () => {
     const { result: res, log } = await serverLog(() =>
       withoutTable("silence_procedures", () =>
-        request(`${server.url}/documents/${n.documentId}.data`, { headers: { Cookie: n.chair.cookie } })
-      )
+        request(`${server.url}/documents/${n.documentId}.data`, { headers: { Cookie: n.chair.cookie } }),
+      ),
     );
     expect(res.status).toBe(500);
     expectReferenceOnly(res.body, log, 'relation "silence_procedures" does not exist');
@@ -97,8 +97,8 @@ describe("an unexpected error", () => {
         request(`${server.url}/documents/${n.documentId}/signals.data`, {
           headers: { Cookie: n.delegateA.cookie, Origin: server.url },
           form: { csrf, clauseId: n.clauses[1].id, signal: "accept" },
-        })
-      )
+        }),
+      ),
     );
     expect(res.status).toBe(500);
     expectReferenceOnly(res.body, log, 'relation "clause_signals" does not exist');

@@ -21,7 +21,7 @@ function directives(header: string | string[] | undefined): Map<string, string[]
       .split(";")
       .map((d) => d.trim().split(/\s+/))
       .filter((d) => d[0])
-      .map(([name, ...values]) => [name, values])
+      .map(([name, ...values]) => [name, values]),
   );
 }
 
