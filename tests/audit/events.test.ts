@@ -106,7 +106,10 @@ describe("proposals", () => {
     expect([200, 302]).toContain(merge.status);
     const merged = await entriesOf(f.db.sql, f.conferenceId, "proposal.merged", before);
     expect(merged.map((m) => m.subject.proposalId).sort()).toEqual([a, b].sort());
-    expect(merged[0].subject).toMatchObject({ reason: textDigest("Bridge"), mergedIntoProposal: expect.stringMatching(/^P\d+$/) });
+    expect(merged[0].subject).toMatchObject({
+      reason: textDigest("Bridge"),
+      mergedIntoProposal: expect.stringMatching(/^P\d+$/) as unknown,
+    });
     const compromise = (await entriesOf(f.db.sql, f.conferenceId, "proposal.created", before)).find((e) => e.subject.compromise === true);
     expect(compromise).toMatchObject({ actorRole: "chair" });
   });
@@ -131,8 +134,8 @@ describe("versions", () => {
       400,
     );
     expect((await only("version.restored", before)).subject).toMatchObject({
-      restoredFrom: expect.stringContaining("Rev.1"),
-      kept: { name: "Before restoring Rev.1", version: expect.any(Number) },
+      restoredFrom: expect.stringContaining("Rev.1") as unknown,
+      kept: { name: "Before restoring Rev.1", version: expect.any(Number) as unknown },
     });
   });
 });
@@ -180,7 +183,7 @@ describe("signals, states and the silence procedure", () => {
     expect(opened.subject).toMatchObject({
       timeZone: "Europe/Oslo",
       note: textDigest("Last call"),
-      silenceProcedureId: expect.any(String),
+      silenceProcedureId: expect.any(String) as unknown,
     });
     expect((await f.post(f.people.alice, silence, { intent: "object", objection: "OP2 needs another look." })).status).toBe(200);
     const broken = await only("silence.broken", before);
@@ -270,7 +273,12 @@ describe("people and downloads", () => {
     await res.arrayBuffer();
     const entry = await only("export.downloaded", before);
     expect(entry).toMatchObject({ actorId: f.people.chair.userId, actorRole: "chair", documentId: f.documentId });
-    expect(entry.subject).toMatchObject({ format: "md", draft: true, version: "current", filename: expect.stringMatching(/\.md$/) });
+    expect(entry.subject).toMatchObject({
+      format: "md",
+      draft: true,
+      version: "current",
+      filename: expect.stringMatching(/\.md$/) as unknown,
+    });
     // A refused download (a delegate) is not recorded.
     const refused = await fetch(`${f.server.url}/documents/${f.documentId}/export?format=md`, {
       headers: { Cookie: f.people.alice.cookie },

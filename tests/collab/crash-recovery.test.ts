@@ -23,11 +23,11 @@ it("after a SIGKILL in the middle of a burst, a restarted server still has every
   // with more of both still in flight.
   const typeA = startTyping(a.doc, { clause: 1, tag: "a", everyMs: 2 });
   const typeB = startTyping(b.doc, { clause: 9, tag: "b", everyMs: 3 });
-  let killed: ReturnType<typeof first.kill> | null = null;
+  let killed: ReturnType<typeof first.kill> | undefined;
   b.doc.on("update", () => {
     if (!killed && statementText(b.doc).includes("[a24]")) killed = first.kill("SIGKILL");
   });
-  await waitFor(() => killed !== null, { what: "B to receive 25 of A's words" });
+  await waitFor(() => killed !== undefined, { what: "B to receive 25 of A's words" });
   typeA.stop();
   typeB.stop();
   expect(await killed).toMatchObject({ signal: "SIGKILL" });

@@ -64,13 +64,13 @@ it("an edit reaches other clients, and its writer hears 'saved', only once it is
   }
 
   // The moment B sees the edit, PostgreSQL must already have it.
-  let storedWhenSeen: Promise<string> | null = null;
+  let storedWhenSeen: Promise<string> | undefined;
   b.doc.on("update", () => {
     if (!storedWhenSeen && statementText(b.doc).includes("DURABLE-EDIT")) {
       storedWhenSeen = storedDoc(db.sql, documentId).then(statementText);
     }
   });
-  await waitFor(() => storedWhenSeen !== null, { what: "B to receive the edit" });
+  await waitFor(() => storedWhenSeen !== undefined, { what: "B to receive the edit" });
   expect(await storedWhenSeen).toContain("DURABLE-EDIT");
 
   // The writer's acknowledgment is [64, 0, state vector] and covers the edit.

@@ -33,7 +33,7 @@ function setUp(stored: Uint8Array[] = []) {
       return {
         subscribed: new Promise<void>((resolve) => (subscribed = resolve)),
         publishUpdate: (update) => events.push(`publish update ${JSON.stringify(contentOf(update))}`),
-        publishClaims: (claims) => events.push(`publish claims ${[...claims.keys()]}`),
+        publishClaims: (claims) => events.push(`publish claims ${[...claims.keys()].join(",")}`),
         publishAwareness: () => events.push("publish presence"),
         queryAwareness: () => events.push("query presence"),
         leave: () => events.push("leave"),

@@ -18,7 +18,7 @@ function gated(maxHeldBytes = 1 << 20) {
   const admitted: string[] = [];
   const admit = (u: DecodedUpdate, from: string) => {
     Y.applyUpdate(copy, u.bytes);
-    admitted.push(`${from}:${copy.getText("t").toString()}`);
+    admitted.push(`${from}:${copy.getText("t").toJSON()}`);
   };
   return { copy, gate, admitted, admit };
 }

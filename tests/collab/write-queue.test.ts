@@ -15,7 +15,7 @@ function typing(count: number): Uint8Array[] {
 const textOf = (update: Uint8Array) => {
   const doc = new Y.Doc();
   Y.applyUpdate(doc, update);
-  return doc.getText("t").toString();
+  return doc.getText("t").toJSON();
 };
 
 /** A store that refuses the first `failures` writes, and records what it took. */
@@ -43,7 +43,7 @@ function fakeStore(failures = 0) {
     },
     stored: (batch, update) => {
       Y.applyUpdate(durable, update);
-      events.push(`stored ${batch.map((w) => w.from).join("+")} "${durable.getText("t").toString()}"`);
+      events.push(`stored ${batch.map((w) => w.from).join("+")} "${durable.getText("t").toJSON()}"`);
     },
     pausedChanged: (paused) => events.push(paused ? "paused" : "resumed"),
     idle: () => events.push("idle"),

@@ -23,7 +23,7 @@ const copyUpdates = (page: Page, prefix: string) =>
       const request = indexedDB.open(name);
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
+        request.onerror = () => reject(request.error ?? new Error(`could not open ${name}`));
       });
       try {
         const all = db.transaction("updates", "readonly").objectStore("updates").getAll();

@@ -294,7 +294,7 @@ it(
     const room = server.concord.collab.rooms.get(n.documentId)!;
     const original = await storedDoc(db.sql, n.documentId);
     const lockedIds = lockedIndexes.map((i) => n.clauses[i].id);
-    const lockedSnapshot = lockedIds.map((id) => ({ id, item: byId(original, id)._item!.id, xml: byId(original, id).toString() }));
+    const lockedSnapshot = lockedIds.map((id) => ({ id, item: byId(original, id)._item!.id, xml: byId(original, id).toJSON() }));
     const world: World = {
       locked: lockedIds,
       honest: honestIndexes.map((i) => n.clauses[i].id),
@@ -321,7 +321,7 @@ it(
         const copies = clauseElements(doc).filter((c) => c.getAttribute("id") === l.id);
         expect(copies, `${when}: ${l.id} exactly once`).toHaveLength(1);
         expect(Y.compareIDs(copies[0]._item!.id, l.item), `${when}: ${l.id} the same element`).toBe(true);
-        expect(copies[0].toString(), `${when}: ${l.id} unchanged`).toBe(l.xml);
+        expect(copies[0].toJSON(), `${when}: ${l.id} unchanged`).toBe(l.xml);
       }
     };
     const pagesOpen = async () => {

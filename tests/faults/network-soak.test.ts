@@ -48,7 +48,7 @@ it(
 
     // Baseline: after the document has been opened, edited and released once, so that code paths,
     // caches and pools have been used.
-    const warmups = await Promise.all(people.slice(0, 5).map((p) => connectClient(server.wsUrl, documentId, { cookie: p.cookie })));
+    const warmups = people.slice(0, 5).map((p) => connectClient(server.wsUrl, documentId, { cookie: p.cookie }));
     await Promise.all(warmups.map((c) => withTimeout(c.synced, 15_000, "warm-up sync")));
     warmups[0].provider.awareness.setLocalStateField("user", { name: "warm-up" });
     startTyping(warmups[0].doc, { clause: 0, tag: "warm", everyMs: 10, limit: 20 });

@@ -75,7 +75,6 @@ it(
   { timeout: 300_000 },
   async () => {
     onTestFailed(() => console.error(`presence fuzz failed with PRESENCE_SEED=${seed}`));
-    const rnd = seededRandom(seed);
     const { documentId, conferenceId, cookie } = await createStatement(db.sql);
     const officer = await createSignedInPerson(db.sql, { conferenceId, role: "secretariat", name: "Honest secretariat" });
     const [{ chairId, chairName }] = await db.sql<{ chairId: string; chairName: string }[]>`

@@ -8,7 +8,7 @@ import { startTestServer, type TestServer } from "../support/server";
 import { connectSyncedClient, roundTrip, waitFor, waitForConvergence, type TestClient } from "../support/clients";
 import { encodeMessage, openRawSocket, rawRoundTrip, replicate, type RawSocket } from "../support/raw-socket";
 import { withTimeout } from "../support/wait";
-import { sameContent, statementText, storedDoc, typeInClause } from "../support/statement";
+import { sameContent, statementText, typeInClause } from "../support/statement";
 import { createStatement } from "../support/factories";
 
 /**

@@ -39,11 +39,11 @@ it("when one of two instances is SIGKILLed while clients on both type, its clien
 
   // Everyone types; the doomed instance is killed once the survivor's clients have 25 of its clients' words.
   const typists = everyone.map((c, i) => startTyping(c.doc, { clause: i, tag: `t${i}-`, everyMs: 4 }));
-  let killed: ReturnType<typeof doomed.kill> | null = null;
+  let killed: ReturnType<typeof doomed.kill> | undefined;
   watcher.doc.on("update", () => {
     if (!killed && statementText(watcher.doc).includes("[t0-24]")) killed = doomed.kill("SIGKILL");
   });
-  await waitFor(() => killed !== null, { what: "25 words typed on the doomed instance to reach the survivor" });
+  await waitFor(() => killed !== undefined, { what: "25 words typed on the doomed instance to reach the survivor" });
   expect(await killed).toMatchObject({ signal: "SIGKILL" });
   await waitFor(() => onDoomed.every((c) => !c.provider.wsconnected), { what: "the doomed instance's clients to see the connection drop" });
 

@@ -34,7 +34,8 @@ it.beforeAll(async ({ db, server }) => {
     secretariat: await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "secretariat", name: "Sam Secretary" }),
     observer: await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "observer" }),
     outsider: await createSignedInPerson(db.sql, {
-      conferenceId: (await db.sql`select conference_id from documents where id = ${other.documentId}`)[0].conference_id,
+      conferenceId: (await db.sql<{ conference_id: string }[]>`select conference_id from documents where id = ${other.documentId}`)[0]
+        .conference_id,
       role: "chair",
     }),
   };
@@ -146,7 +147,7 @@ describe("resolving and pinning", () => {
     thread = (await threadsFor({ db }, "chair")).find((t) => t.id === id)!;
     expect(thread.resolved).toBeNull();
     expect(thread.reopened?.byName).toBe("Sam Secretary");
-    const history = await db.sql`select kind from comment_events where thread_id = ${id} order by id`;
+    const history = await db.sql<{ kind: string }[]>`select kind from comment_events where thread_id = ${id} order by id`;
     expect(history.map((r) => r.kind)).toEqual(["resolved", "reopened"]);
   });
 

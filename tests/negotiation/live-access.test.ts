@@ -37,7 +37,7 @@ async function openStream({ server }: Pick<FileFixtures, "server">, cookie: stri
             .split("\n")
             .find((l) => l.startsWith("data: "));
           buffer = buffer.slice(end + 2);
-          if (data) events.push(JSON.parse(data.slice(6)));
+          if (data) events.push(JSON.parse(data.slice(6)) as { topic: string; notice: string | null });
         }
       }
     } catch {

@@ -39,7 +39,7 @@ async function openStream({ server }: Pick<FileFixtures, "server">, documentId: 
             const block = buffer.slice(0, end);
             buffer = buffer.slice(end + 2);
             const data = block.split("\n").find((l) => l.startsWith("data: "));
-            if (data) events.push(JSON.parse(data.slice(6)));
+            if (data) events.push(JSON.parse(data.slice(6)) as { topic: string; notice: string | null });
           }
         }
       } catch {

@@ -23,7 +23,7 @@ const roomLocked = ({ server }: Pick<FileFixtures, "server">, clause: number, lo
   waitFor(() => server.concord.collab.rooms.get(n.documentId)?.currentLocks.clauses.has(n.clauses[clause].id) === locked, {
     what: `clause ${clause} ${locked ? "locked" : "unlocked"} in the room`,
   });
-const closedWith = ({ server }: Pick<FileFixtures, "server">, client: TestClient) =>
+const closedWith = (client: TestClient) =>
   withTimeout(
     new Promise<{ code: number; reason: string }>((resolve) => client.provider.on("closed", resolve)),
     10_000,
@@ -38,7 +38,7 @@ describe("an agreed clause's text is locked on the collaboration server", () => 
     await setState(0, "agreed");
     await roomLocked({ server }, 0, true);
 
-    const closed = closedWith({ server }, writer);
+    const closed = closedWith(writer);
     typeInClause(writer.doc, 0, " [forbidden edit]");
     const { code, reason } = await closed;
     expect(code).toBe(closeCodes.clauseLocked);
@@ -59,7 +59,7 @@ describe("an agreed clause's text is locked on the collaboration server", () => 
 
   it("refuses deleting the agreed clause", async ({ db, server }) => {
     const writer = await connect({ server });
-    const closed = closedWith({ server }, writer);
+    const closed = closedWith(writer);
     writer.doc.transact(() => {
       const clause = clauseElements(writer.doc)[0];
       (clause.parent as Y.XmlElement).delete(0, 1);
@@ -79,7 +79,7 @@ describe("an agreed clause's text is locked on the collaboration server", () => 
     change: (doc: Y.Doc, part: Y.XmlElement, agreed: Y.XmlElement) => void,
   ) => {
     const writer = await connect({ server });
-    const closed = closedWith({ server }, writer);
+    const closed = closedWith(writer);
     writer.doc.transact(() => {
       const agreed = clauseElements(writer.doc)[0];
       change(writer.doc, agreed.parent as Y.XmlElement, agreed);
@@ -155,7 +155,7 @@ describe("an agreed clause's text is locked on the collaboration server", () => 
     await waitFor(() => !server.concord.collab.rooms.has(n.documentId), { what: "the room to be released" });
     const writer = await connect({ server });
     expect(server.concord.collab.rooms.get(n.documentId)?.currentLocks.clauses.has(n.clauses[3].id)).toBe(true);
-    const closed = closedWith({ server }, writer);
+    const closed = closedWith(writer);
     typeInClause(writer.doc, clauseIndex(writer.doc, n.clauses[3].id), " [after reload]");
     expect((await closed).code).toBe(closeCodes.clauseLocked);
     expect(await storedText({ db })).not.toContain("[after reload]");

@@ -41,8 +41,21 @@ const post = ({ server }: Pick<FileFixtures, "server">, path: string, fields: Re
     headers: cookie ? { Cookie: cookie } : {},
   });
 
+/** The columns of an invitations row that the tests read. */
+interface InvitationRow {
+  id: string;
+  email: string;
+  role: string;
+  delegation_id: string | null;
+  expires_at: Date;
+  revoked_at: Date | null;
+  accepted_at: Date | null;
+  accepted_by: string | null;
+}
+
 const invitationRow = async ({ db }: Pick<FileFixtures, "db">, token: string) => {
-  const [row] = await db.sql`select * from invitations where token_hash = ${createHash("sha256").update(token).digest("hex")}`;
+  const tokenHash = createHash("sha256").update(token).digest("hex");
+  const [row] = await db.sql<InvitationRow[]>`select * from invitations where token_hash = ${tokenHash}`;
   return row;
 };
 

@@ -277,7 +277,7 @@ beforeAll(async () => {
   };
 });
 
-async function outcome(res: Response): Promise<Outcome | number> {
+async function outcome(res: Response): Promise<"allowed" | "login" | number> {
   if (res.status === 401 || res.status === 403 || res.status === 404) return res.status === 401 ? "login" : res.status;
   const location = res.headers.get("location") ?? "";
   if (res.status >= 300 && res.status < 400 && location.startsWith("/login")) return "login";

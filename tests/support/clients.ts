@@ -127,7 +127,7 @@ export async function waitForConvergence(clients: TestClient[], timeoutMs = 20_0
     const state = clients.map(
       (c, i) => `  #${i} client ${c.doc.clientID}: saved=${c.isSaved()} sv=${describeStateVector(Y.encodeStateVector(c.doc))}`,
     );
-    throw new Error(`${(err as Error).message}\n${state.join("\n")}`);
+    throw new Error(`${(err as Error).message}\n${state.join("\n")}`, { cause: err });
   }
 }
 

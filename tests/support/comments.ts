@@ -2,13 +2,15 @@ import type * as Y from "yjs";
 import { absolutePositionToRelativePosition, initProseMirrorDoc } from "@tiptap/y-tiptap";
 import { statementField, statementSchema } from "../../app/statement/schema";
 import { listClauses } from "../../app/statement/numbering";
-import { encodeRelativePosition, resolveAnchor, type EncodedAnchor } from "../../app/statement/anchor-positions";
+import { encodeRelativePosition, resolveAnchor, type EncodedAnchor, type ProsemirrorMapping } from "../../app/statement/anchor-positions";
 import { csrfTokenFor } from "./http";
 
 /** The statement in `doc` laid out as the editor's binding lays it out. */
 function bind(doc: Y.Doc) {
   const fragment = doc.getXmlFragment(statementField);
-  return { fragment, ...initProseMirrorDoc(fragment, statementSchema) };
+  const { doc: pm, mapping } = initProseMirrorDoc(fragment, statementSchema);
+  // y-tiptap declares the mapping as Map<any, any>; it is the binding's node mapping.
+  return { fragment, doc: pm, mapping: mapping as ProsemirrorMapping };
 }
 
 /**
@@ -24,8 +26,8 @@ export function anchorOnWord(doc: Y.Doc, clauseIndex: number, word: string): Enc
   const from = clause.pos + 2 + offset;
   return {
     clauseId: clause.id!,
-    start: encodeRelativePosition(absolutePositionToRelativePosition(from, fragment, mapping)),
-    end: encodeRelativePosition(absolutePositionToRelativePosition(from + word.length, fragment, mapping)),
+    start: encodeRelativePosition(absolutePositionToRelativePosition(from, fragment, mapping) as Y.RelativePosition),
+    end: encodeRelativePosition(absolutePositionToRelativePosition(from + word.length, fragment, mapping) as Y.RelativePosition),
   };
 }
 

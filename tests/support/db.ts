@@ -9,7 +9,7 @@ export interface TestDatabase {
   url: string;
   /** A connection pool of the test's own (servers get theirs). */
   sql: Sql;
-  drop(): Promise<void>;
+  drop: () => Promise<void>;
 }
 
 /**

@@ -29,7 +29,7 @@ export interface TestServer {
   /** The y-websocket server URL: a room is `${wsUrl}/${documentId}`. */
   wsUrl: string;
   concord: Concord;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 interface ServerOptions {
@@ -152,8 +152,8 @@ export function runServerToExit(env: Record<string, string>, timeoutMs = 30_000)
   });
   let stdout = "";
   let stderr = "";
-  child.stdout!.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-  child.stderr!.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+  child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");

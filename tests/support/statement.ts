@@ -56,7 +56,7 @@ function clauseParagraphText(doc: Y.Doc, clause: number): Y.XmlText {
 
 /** A caret at `index` of the statement's root fragment, as y-prosemirror puts it in presence (relative positions, in JSON). */
 export function caretAt(doc: Y.Doc, index: number): { anchor: unknown; head: unknown } {
-  const pos = JSON.parse(JSON.stringify(Y.createRelativePositionFromTypeIndex(statementFragment(doc), index)));
+  const pos: unknown = JSON.parse(JSON.stringify(Y.createRelativePositionFromTypeIndex(statementFragment(doc), index)));
   return { anchor: pos, head: pos };
 }
 

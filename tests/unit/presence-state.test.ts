@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { readPresence } from "../../app/statement/presence-state";
+import { readPresence, type RelativePositionJSON } from "../../app/statement/presence-state";
 
 const field = "default";
 const doc = new Y.Doc();
@@ -8,7 +8,7 @@ const text = doc.getXmlFragment(field);
 const paragraph = new Y.XmlElement("paragraph");
 text.insert(0, [paragraph]);
 /** Positions exactly as the stock client publishes them: Yjs relative positions through JSON. */
-const published = (position: Y.RelativePosition) => JSON.parse(JSON.stringify(position));
+const published = (position: Y.RelativePosition) => JSON.parse(JSON.stringify(position)) as RelativePositionJSON;
 const inText = published(Y.createRelativePositionFromTypeIndex(text, 0));
 const atEnd = published(Y.createRelativePositionFromTypeIndex(text, 1));
 const user = { name: "Amina Diallo (AZE)", color: "#1a5fb4" };
