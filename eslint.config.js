@@ -30,6 +30,9 @@ export default tseslint.config(
       "@typescript-eslint/prefer-promise-reject-errors": ["error", { allowThrowingUnknown: true }],
       // `interface AppLoadContext extends AppContext {}` is how Remix's context type is augmented.
       "@typescript-eslint/no-empty-object-type": ["error", { allowInterfaces: "with-single-extends" }],
+      // vitest reads a fixture's parameters from its source and requires an object pattern, `{}` when
+      // the fixture uses no other fixture.
+      "no-empty-pattern": ["error", { allowObjectPatternsAsParameters: true }],
     },
   },
   {
