@@ -7,6 +7,7 @@ import { textLocks } from "../../server/queries/clause-states";
 import { listVersions, type VersionSummary } from "../../server/queries/versions";
 import { createRevision } from "../../server/versions/capture";
 import { restoreVersion } from "../../server/versions/restore";
+import { actorOf } from "../../server/negotiation/actor";
 import { StatementSubpage } from "~/components/StatementSubpage";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { CsrfInput, ErrorList, Field } from "~/components/forms";
@@ -65,7 +66,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (!can(access, "document:write")) throw data("Only the chair and the secretariat save revisions.", { status: 403 });
     const parsed = parseForm(form, createSchema);
     if (!parsed.ok) return invalid(parsed);
-    const created = await createRevision(context.sql, { documentId: document.id, name: parsed.data.name, userId: user.id });
+    const created = await createRevision(context.sql, actorOf(access), { documentId: document.id, name: parsed.data.name });
     return { ok: true as const, message: `Saved “${parsed.data.name}” (version ${created.number}).`, versionId: created.id };
   }
   if (intent === "restore") {
@@ -77,10 +78,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return invalid({ errors: { form: ["Confirm the restore first: the dialog says where the current text will be kept."] } });
     }
     return answeringRefusals(invalid, async () => {
-      const restored = await restoreVersion(context.sql, context.collab, {
+      const restored = await restoreVersion(context.sql, context.collab, actorOf(access), {
         documentId: document.id,
         versionId: parsed.data.versionId,
-        userId: user.id,
       });
       return {
         ok: true as const,

@@ -3,6 +3,9 @@ import type { Db, Sql } from "../db/sql";
 import { currentClauseStates } from "../queries/clause-states";
 import { readStoredDoc } from "../negotiation/statement";
 import { changeNegotiation } from "../negotiation/change";
+import { refuse } from "../negotiation/refusal";
+import type { Actor } from "../negotiation/actor";
+import { can } from "../auth/permissions";
 import { insertVersion, lockForVersion, type NewVersion } from "../queries/versions";
 import type { ClauseState } from "../../app/statement/vocabulary";
 
@@ -34,15 +37,17 @@ export async function captureVersion(
 /** A named revision ("Rev.1") of the statement as stored now, by the chair or the secretariat. */
 export async function createRevision(
   sql: Sql,
-  input: { documentId: string; name: string; userId: string },
+  actor: Actor,
+  input: { documentId: string; name: string },
 ): Promise<{ id: string; number: number }> {
-  const change = { documentId: input.documentId, actorId: input.userId, announce: () => [{ topic: "versions" as const }] };
+  if (!can(actor, "document:write")) refuse(403, "Only the chair and the secretariat save revisions.");
+  const change = { documentId: input.documentId, actorId: actor.userId, announce: () => [{ topic: "versions" as const }] };
   return changeNegotiation(sql, change, async (tx, audit) => {
     const created = await captureVersion(tx, {
       documentId: input.documentId,
       kind: "named",
       name: input.name,
-      createdBy: input.userId,
+      createdBy: actor.userId,
       proposalId: null,
       restoredFrom: null,
     });

@@ -7,6 +7,7 @@ import { setClauseState, textLocks } from "../queries/clause-states";
 import { findVersion, lockForVersion, type VersionRow } from "../queries/versions";
 import { changeNegotiation } from "../negotiation/change";
 import { refuse } from "../negotiation/refusal";
+import type { Actor } from "../negotiation/actor";
 import { readDoc, statementFromYDoc } from "../negotiation/statement";
 import { statementField } from "../../app/statement/schema";
 import { listClauses } from "../../app/statement/numbering";
@@ -29,15 +30,17 @@ export function versionDocument(version: Pick<VersionRow, "state">): PMNode {
 export async function restoreVersion(
   sql: Sql,
   collab: Pick<CollabEndpoint, "changeDocument">,
-  input: { documentId: string; versionId: string; userId: string },
+  actor: Actor,
+  input: { documentId: string; versionId: string },
 ): Promise<{ id: string; number: number; label: string; kept: string }> {
+  if (!actor.isChair) refuse(403, "Only the chair restores a version.");
   const version = await findVersion(sql, input.documentId, input.versionId);
   if (!version) return refuse(404, "There is no such version of this statement.");
   const label = versionLabel(version);
   const target = versionDocument(version);
 
   const announce = () => [{ topic: "states" as const, notice: `The chair restored ${label}.` }, { topic: "versions" as const }];
-  const created = await changeNegotiation(sql, { documentId: input.documentId, actorId: input.userId, announce }, async (tx, audit) => {
+  const created = await changeNegotiation(sql, { documentId: input.documentId, actorId: actor.userId, announce }, async (tx, audit) => {
     // Restores and new versions of this statement take turns.
     await lockForVersion(tx, input.documentId);
     const locks = await textLocks(tx, input.documentId);
@@ -57,7 +60,7 @@ export async function restoreVersion(
         documentId: input.documentId,
         kind: "named",
         name: beforeRestoringName(label),
-        createdBy: input.userId,
+        createdBy: actor.userId,
         proposalId: null,
         restoredFrom: null,
       },
@@ -73,14 +76,14 @@ export async function restoreVersion(
         clauseId: clause.id,
         state,
         reason: `Restored from ${label}`,
-        userId: input.userId,
+        userId: actor.userId,
       });
     }
     const restored = await captureVersion(tx, {
       documentId: input.documentId,
       kind: "restore",
       name: `Restored ${label}`,
-      createdBy: input.userId,
+      createdBy: actor.userId,
       proposalId: null,
       restoredFrom: version.id,
     });

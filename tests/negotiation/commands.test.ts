@@ -149,12 +149,19 @@ describe("comments", () => {
 describe("versions", () => {
   it("refuses to restore a version that does not exist (404) without touching the text", async () => {
     const collab = { changeDocument: async () => expect.unreachable("the text must not change") };
-    const missing = await refusal(() => restoreVersion(db.sql, collab, { documentId, versionId: randomUUID(), userId: chair.userId }));
+    const missing = await refusal(() => restoreVersion(db.sql, collab, chair, { documentId, versionId: randomUUID() }));
     expect(missing.status).toBe(404);
   });
 
+  it("refuses a revision to a delegate and a restore to anyone but the chair (403)", async () => {
+    const collab = { changeDocument: async () => expect.unreachable("the text must not change") };
+    expect((await refusal(() => createRevision(db.sql, delegate, { documentId, name: "Mine" }))).status).toBe(403);
+    const { id } = await createRevision(db.sql, chair, { documentId, name: "Rev.0" });
+    expect((await refusal(() => restoreVersion(db.sql, collab, delegate, { documentId, versionId: id }))).status).toBe(403);
+  });
+
   it("saves a named revision with one audit entry", async () => {
-    const { number } = await oneAuditEntry(() => createRevision(db.sql, { documentId, name: "Rev.1", userId: chair.userId }));
+    const { number } = await oneAuditEntry(() => createRevision(db.sql, chair, { documentId, name: "Rev.1" }));
     expect(number).toBeGreaterThan(0);
   });
 });

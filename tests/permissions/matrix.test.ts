@@ -267,7 +267,10 @@ beforeAll(async () => {
     compromise: false,
   });
   await submitProposal(db.sql, actor, fixture.documentId, proposalId);
-  const { id: versionId } = await createRevision(db.sql, { documentId: fixture.documentId, name: "Zero draft", userId: actor.userId });
+  const [{ userId: chairId }] = await db.sql<{ userId: string }[]>`
+    select user_id as "userId" from memberships where conference_id = ${fixture.conferenceId} and role = 'chair' limit 1`;
+  const chair = { userId: chairId, role: "chair" as const, delegationId: null, isChair: true };
+  const { id: versionId } = await createRevision(db.sql, chair, { documentId: fixture.documentId, name: "Zero draft" });
   ids = {
     conferenceId: fixture.conferenceId,
     documentId: fixture.documentId,
