@@ -4,7 +4,7 @@ import { CopyField } from "~/components/CopyField";
 import { ErrorList, Field, CsrfInput, SelectField } from "~/components/forms";
 import { formatUtc } from "~/utils/dates";
 import type { FieldErrors } from "~/utils/forms";
-import { defaultInvitationDays, invitationDayChoices } from "../../server/people/constants";
+import { defaultInvitationDays, invitationDayChoices } from "~/statement/limits";
 import type { Option } from "./types";
 
 /** The invitation form, and the link just created (shown once, emptying the form). */

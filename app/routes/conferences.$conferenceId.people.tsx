@@ -3,7 +3,7 @@ import { useActionData, useLoaderData, useLocation, useNavigation } from "@remix
 import { z } from "zod";
 import type { ConferenceRow } from "../../server/queries/conferences";
 import type { SessionUser } from "../../server/queries/sessions";
-import { invitationDayChoices, maxImportBytes } from "../../server/people/constants";
+import { invitationDayChoices, maxImportBytes } from "~/statement/limits";
 import {
   changeParticipantRole,
   importParticipants,

@@ -15,3 +15,10 @@ export const maxReasonLength = 2000;
 export const maxTitleLength = 200;
 /** A named revision. */
 export const maxVersionNameLength = 100;
+
+/** Invitations: how long a link stays valid, by default and as the secretariat may choose, in days. */
+export const defaultInvitationDays = 7;
+export const invitationDayChoices = [1, 3, 7, 14, 30] as const;
+/** Largest accepted people CSV file; checked while the upload streams in, before it is read whole. */
+export const maxImportBytes = 1024 * 1024;
+export const maxImportRows = 5000;

@@ -5,12 +5,9 @@ import { findUserByEmail } from "../queries/users";
 import { roleLabels } from "../../app/statement/people-labels";
 import { CsvError, isBlankRecord, parseCsv } from "./csv";
 import { issueInvitation } from "./invitations";
-import { defaultInvitationDays } from "./constants";
+import { defaultInvitationDays, maxImportRows } from "../../app/statement/limits";
 import { assignRole } from "./memberships";
-import { maxImportRows } from "./constants";
 import { type Role, roles } from "../../app/statement/vocabulary";
-
-export { maxImportBytes, maxImportRows } from "./constants";
 
 /** "kept": an account of the secretariat or the deployment administrator, whose role an import never changes. */
 export type ImportOutcome = "added" | "updated" | "unchanged" | "invited" | "kept" | "rejected";

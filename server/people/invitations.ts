@@ -4,10 +4,8 @@ import { createInvitation, findInvitationByToken, markInvitationAccepted } from 
 import { findMembership, setMembership } from "../queries/memberships";
 import { createUser, findUserByEmail } from "../queries/users";
 import { auditMembership } from "./memberships";
-import { defaultInvitationDays } from "./constants";
+import { defaultInvitationDays } from "../../app/statement/limits";
 import type { InvitationStatus, Role } from "../../app/statement/vocabulary";
-
-export { defaultInvitationDays, invitationDayChoices } from "./constants";
 
 export const invitationPath = (token: string) => `/invitations/${token}`;
 
