@@ -40,14 +40,16 @@ export interface ProposalSummary {
 
 const partNames = { pp: "preambular", op: "operative" } as const;
 
+/** What a proposal is about, after its kind: "OP3", "after OP3", "at the start of the operative part". */
+export function proposalTarget(p: Pick<ProposalRow, "kind" | "clauseId" | "part">, clauses: readonly ClauseInfo[]): string {
+  const clause = clauses.find((c) => c.id === p.clauseId) ?? null;
+  if (p.kind !== "add") return clause?.label ?? "a clause since removed";
+  return p.clauseId ? `after ${clause?.label ?? "a clause since removed"}` : `at the start of the ${partNames[p.part]} part`;
+}
+
 export function summarize(p: ProposalRow, clauses: ClauseInfo[], viewer: Actor): ProposalSummary {
   const clause = clauses.find((c) => c.id === p.clauseId) ?? null;
-  const target =
-    p.kind === "add"
-      ? p.clauseId
-        ? `after ${clause?.label ?? "a clause since removed"}`
-        : `at the start of the ${partNames[p.part]} part`
-      : (clause?.label ?? "a clause since removed");
+  const target = proposalTarget(p, clauses);
   return {
     id: p.id,
     number: p.number,

@@ -27,6 +27,7 @@ import { proposalSchema } from "../../app/statement/proposal-schema";
 import { newClauseId } from "../../app/statement/clause-id";
 import type { ClauseInfo, Part } from "../../app/statement/numbering";
 import { createDraft, readDraft, storedStatement } from "./statement";
+import { proposalTarget } from "./proposal-views";
 import { changeNegotiation, type Audit } from "./change";
 import type { Actor } from "./actor";
 import { refuse } from "./refusal";
@@ -183,8 +184,8 @@ export async function submitProposal(sql: Sql, actor: Actor, documentId: string,
   const p = await visibleProposal(sql, actor, documentId, proposalId);
   if (!isSponsor(p, actor)) refuse(403, `Only the sponsors of ${proposalName(p)} submit it.`);
   let clause: ClauseInfo | null = null;
+  const { clauses } = await storedStatement(sql, documentId);
   if (p.kind !== "add") {
-    const { clauses } = await storedStatement(sql, documentId);
     clause = clauses.find((c) => c.id === p.clauseId) ?? null;
     assertChangeable(await textLocks(sql, documentId), clause);
   }
@@ -206,12 +207,16 @@ export async function submitProposal(sql: Sql, actor: Actor, documentId: string,
       refuse(409, `${proposalName(p)} has no text to revise; it is already submitted.`);
     }
     const twin = await findIdenticalOpenProposal(tx, { ...p, text });
-    if (twin !== null) {
+    if (twin?.delegationId === p.delegationId) {
       refuse(
         409,
-        `${
-          p.delegationId ? "Your delegation" : "You"
-        } already submitted this very proposal as P${twin}, which is still open; support or revise that one instead.`,
+        `${p.delegationId ? "Your delegation" : "You"} already submitted this very proposal as P${twin.number}, which is still open; revise that one instead.`,
+      );
+    } else if (twin) {
+      const target = proposalTarget(p, clauses);
+      refuse(
+        409,
+        `An identical proposal is already open ${p.kind === "add" ? target : `on ${target}`}: P${twin.number}. Support it instead.`,
       );
     }
     const number = (latest?.revision ?? 0) + 1;

@@ -166,23 +166,25 @@ export async function insertRevision(
 }
 
 /**
- * The number of another submitted proposal of the same sponsor with the same clause, kind and
- * latest text, if there is one. Takes the statement's row lock first (as nextProposalNumber does),
- * so that two identical submissions at the same moment take turns and the second sees the first.
+ * Another submitted proposal with the same clause, kind and latest text, if there is one: any
+ * delegation's or the chair's when a delegation submits (it can support that one instead), only the
+ * chair's own when the chair does. Drafts are left out: another sponsor's are private, and they
+ * have no submitted text. Takes the statement's row lock first (as nextProposalNumber does), so
+ * that two identical submissions at the same moment take turns and the second sees the first.
  */
 export async function findIdenticalOpenProposal(
   tx: Db,
   p: Pick<ProposalRow, "id" | "documentId" | "delegationId" | "clauseId" | "part" | "kind"> & { text: string },
-): Promise<number | null> {
+): Promise<{ number: number; delegationId: string | null } | null> {
   await tx`select id from documents where id = ${p.documentId} for no key update`;
-  const [row] = await tx<{ number: number }[]>`
-    select o.number from proposals o
+  const [row] = await tx<{ number: number; delegationId: string | null }[]>`
+    select o.number, o.delegation_id as "delegationId" from proposals o
     where o.document_id = ${p.documentId} and o.id <> ${p.id} and o.status = 'submitted' and o.kind = ${p.kind}
-      and o.delegation_id is not distinct from ${p.delegationId}
+      and (${p.delegationId !== null} or o.delegation_id is null)
       and o.clause_id is not distinct from ${p.clauseId} and o.part = ${p.part}
       and (select r.text from proposal_revisions r where r.proposal_id = o.id order by r.revision desc limit 1) = ${p.text}
     order by o.number limit 1`;
-  return row?.number ?? null;
+  return row ?? null;
 }
 
 /** A submitted revision of a proposal, by whom and when. */

@@ -10,7 +10,7 @@ import { maxProposalTextLength, maxReasonLength } from "../../app/statement/limi
 /**
  * What a delegation writes is bounded: a proposal's text at submission and at each revision, its
  * structure, every reason; a refusal is a clear 400 and changes nothing. A delegation cannot
- * submit the same open proposal twice.
+ * submit a proposal identical to one already open, its own or another delegation's.
  */
 let f: ProposalFixture;
 let clauses: Record<string, string>;
@@ -122,7 +122,7 @@ describe("reasons", () => {
 describe("the same proposal twice", () => {
   const text = "Call upon all States to integrate humanitarian demining into national recovery frameworks;";
 
-  it("is refused to a delegation while the first is open (409, naming it); another delegation may make the same proposal", async () => {
+  it("is refused to any delegation while the first is open (409, naming it), nothing changed; once it is withdrawn it may go ahead", async () => {
     const first = await submitted(f.people.alice, "replace", "OP2", text);
     const number = (await proposal(first))!.number;
     const again = await f.propose(f.people.anna, { kind: "replace", clauseId: clauses.OP2 });
@@ -133,8 +133,16 @@ describe("the same proposal twice", () => {
     expect(await res.text()).toContain(`Your delegation already submitted this very proposal as P${number}`);
     expect(await unchanged(again)).toEqual(before);
 
-    // Another delegation, the same words: its own proposal.
-    await submitted(f.people.bruno, "replace", "OP2", text);
+    // Another delegation, the same words: it is pointed to the open one, which it may support.
+    const theirs = await f.propose(f.people.bruno, { kind: "replace", clauseId: clauses.OP2 });
+    await writeDraft(f.people.bruno, theirs, (doc) => rewriteDraft(doc, text));
+    const theirsBefore = await unchanged(theirs);
+    const refused = await f.post(f.people.bruno, page(theirs), { intent: "submit" });
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain(`An identical proposal is already open on OP2: P${number}. Support it instead.`);
+    expect(await unchanged(theirs)).toEqual(theirsBefore);
+    expect(theirsBefore).toMatchObject({ status: "draft", revision: null });
+
     // Once the first is withdrawn, the second may go ahead.
     expect((await f.post(f.people.alice, page(first), { intent: "withdraw" })).status).toBe(200);
     expect((await f.post(f.people.anna, page(again), { intent: "submit" })).status).toBe(200);
