@@ -24,7 +24,8 @@ export function SignalForm({ documentId, clauseId, current }: { documentId: stri
         <legend>Your delegation's signal</legend>
         {(Object.keys(signalLabels) as ClauseSignal[]).map((s) => (
           <label key={s} className="radio">
-            <input type="radio" name="signal" value={s} defaultChecked={s === (current ?? "accept")} /> {signalLabels[s]}
+            {/* Nothing chosen in advance unless the delegation has signalled: a signal is a deliberate choice, never a default. */}
+            <input type="radio" name="signal" value={s} required defaultChecked={s === current} /> {signalLabels[s]}
           </label>
         ))}
       </fieldset>

@@ -46,6 +46,14 @@ it.beforeAll(async ({ db, server, browser }) => {
 });
 
 describe("signals, clause states and the silence procedure in Chromium", () => {
+  it("the signal form opens with no signal chosen, and the browser will not send it until one is", async () => {
+    await goToClause(delegate, n.clauses[1].id);
+    const radios = delegate.locator('.signal-form input[name="signal"]');
+    expect(await radios.count()).toBe(3);
+    expect(await radios.evaluateAll((inputs) => inputs.filter((i) => (i as HTMLInputElement).checked).length)).toBe(0);
+    expect(await radios.first().evaluate((i) => (i as HTMLInputElement).validity.valueMissing)).toBe(true);
+  });
+
   it("a delegate's 'cannot accept yet' reaches the chair's consensus matrix live", async () => {
     const clause = n.clauses[1];
     await goToClause(delegate, clause.id);

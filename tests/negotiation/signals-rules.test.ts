@@ -54,6 +54,14 @@ describe("a delegate signals for their own delegation", () => {
 });
 
 describe("refusals", () => {
+  it("requires a signal: none in the form is refused (400) with the error on the signal, nothing recorded", async ({ db }) => {
+    const clauseId = n.clauses[3].id;
+    const res = await n.delegateA.post(path(), { clauseId, reason: "" });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ ok: false, errors: { signal: ["Choose your delegation's signal."] } });
+    expect((await currentSignals(db.sql, n.documentId)).filter((s) => s.clauseId === clauseId)).toEqual([]);
+  });
+
   it("requires a reason for 'cannot accept yet' (400)", async () => {
     const res = await n.delegateA.post(path(), { clauseId: n.clauses[0].id, signal: "not_yet", reason: "  " });
     expect(res.status).toBe(400);
