@@ -9,7 +9,7 @@ import { SelectField } from "~/components/forms";
 import { requireDocumentPermission } from "~/utils/auth.server";
 import { invariantResponse } from "~/utils/invariant";
 import { DiffSegments } from "~/negotiation/WordDiff";
-import { proposalStatusLabels, stateBadgeLabels } from "~/statement/negotiation-labels";
+import { positionHeading, proposalStatusLabels, stateBadgeLabels } from "~/statement/negotiation-labels";
 import { type ClauseState, clauseStates, type ProposalStatus } from "~/statement/vocabulary";
 
 const isState = (v: string): v is ClauseState => (clauseStates as readonly string[]).includes(v);
@@ -59,7 +59,7 @@ function Proposal({ p }: { p: CompiledProposal }) {
         <dd>{p.sponsor}</dd>
         {p.cosponsors.length ? (
           <>
-            <dt>Co-sponsors</dt>
+            <dt>{positionHeading("cosponsor", p.cosponsors.length)}</dt>
             <dd>{p.cosponsors.join(", ")}</dd>
           </>
         ) : null}
@@ -71,7 +71,7 @@ function Proposal({ p }: { p: CompiledProposal }) {
         ) : null}
         {p.objectors.length ? (
           <>
-            <dt>Objections</dt>
+            <dt>{positionHeading("object", p.objectors.length)}</dt>
             <dd>
               <ul className="objections">
                 {p.objectors.map((o) => (

@@ -25,7 +25,7 @@ import { ProposalDiff } from "~/negotiation/ProposalDiff";
 import { ProposalEditor } from "~/negotiation/ProposalEditor";
 import { EarlierRevisions } from "~/negotiation/EarlierRevisions";
 import { WordDiff } from "~/negotiation/WordDiff";
-import { proposalKindLabels, proposalStatusLabels } from "~/statement/negotiation-labels";
+import { positionHeading, proposalKindLabels, proposalStatusLabels } from "~/statement/negotiation-labels";
 import { maxProposalTextLength, maxReasonLength } from "~/statement/limits";
 import { actorOf } from "../../server/negotiation/actor";
 import { answeringRefusals } from "~/utils/refusals.server";
@@ -156,8 +156,6 @@ const eventLabels: Record<ProposalEventKind, string> = {
   merged: "merged it into a compromise",
 };
 
-const positionLabels = { cosponsor: "Co-sponsors", support: "Supporters", object: "Objections" } as const;
-
 export default function ProposalPage() {
   const { document, conference, me, proposal, events, earlierRevisions, mergedIntoNumber, myPosition, may, mergeable } =
     useLoaderData<typeof loader>();
@@ -248,7 +246,7 @@ export default function ProposalPage() {
           const list = proposal.positions.filter((p) => p.position === kind);
           return (
             <div key={kind}>
-              <h3>{positionLabels[kind]}</h3>
+              <h3>{positionHeading(kind, list.length)}</h3>
               {list.length === 0 ? (
                 <p className="muted">None.</p>
               ) : (
@@ -285,7 +283,7 @@ export default function ProposalPage() {
           <Form method="post" className="position-form">
             <CsrfInput />
             <p>
-              Your delegation’s position: <strong>{myPosition ? positionLabels[myPosition.position] : "none"}</strong>
+              Your delegation’s position: <strong>{myPosition ? positionHeading(myPosition.position, 1) : "none"}</strong>
             </p>
             <label htmlFor="position-reason">Reason (required for an objection)</label>
             <textarea id="position-reason" name="reason" maxLength={maxReasonLength} rows={2} />

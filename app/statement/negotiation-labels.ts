@@ -1,5 +1,5 @@
 import { provisionalLabel, type ClauseInfo, type Part } from "./numbering";
-import type { ClauseSignal, ClauseState, ProposalKind, ProposalStatus } from "./vocabulary";
+import type { ClauseSignal, ClauseState, Position, ProposalKind, ProposalStatus } from "./vocabulary";
 
 export interface LabelledProposal {
   id: string;
@@ -88,3 +88,15 @@ export const proposalStatusLabels: Record<ProposalStatus, string> = {
   merged: "Merged",
   withdrawn: "Withdrawn",
 };
+
+const positionHolders: Record<Position, [one: string, many: string]> = {
+  cosponsor: ["Co-sponsor", "Co-sponsors"],
+  support: ["Supporter", "Supporters"],
+  object: ["Objection", "Objections"],
+};
+
+/** The heading over `count` positions of one kind, agreeing in number: one "Objection", none or several "Objections". */
+export function positionHeading(position: Position, count: number): string {
+  const [one, many] = positionHolders[position];
+  return count === 1 ? one : many;
+}

@@ -108,8 +108,9 @@ describe("the compilation", () => {
     const op2 = entry("OP2").html;
     expect(op2).toMatch(/OP2 alt<\/strong> <span class="proposal-number">P1<\/span>/);
     expect(op2).toContain("<dt>Proposed by</dt><dd>Norway</dd>");
-    expect(op2).toContain("<dt>Co-sponsors</dt><dd>France</dd>");
-    expect(op2).toMatch(/<dt>Objections<\/dt>.*Germany<!-- -->: Too vague/s);
+    expect(op2).toContain("<dt>Co-sponsor</dt><dd>France</dd>");
+    // One of each, so each heading is in the singular.
+    expect(op2).toMatch(/<dt>Objection<\/dt>.*Germany<!-- -->: Too vague/s);
     expect(op2).toContain(">Submitted<");
     expect(entry("OP3").html).toContain("Delete OP3");
     expect(entry("OP5").html).toContain("Retain OP5");

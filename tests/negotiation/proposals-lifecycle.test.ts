@@ -96,6 +96,12 @@ describe("a replacement, from draft to revision", () => {
     expect((await proposal(id))!.positions).toMatchObject([
       { delegationCode: "BRA", position: "object", reason: "Too broad for our legislation." },
     ]);
+    // One objection is headed in the singular, the empty lists in the plural.
+    const html = await (await get(f.people.bruno.cookie, page(id))).text();
+    expect(html).toContain("<h3>Objection</h3>");
+    expect(html).not.toContain("<h3>Objections</h3>");
+    expect(html).toContain("<h3>Supporters</h3>");
+    expect(html).toMatch(/Your delegation’s position: <strong>Objection<\/strong>/);
     expect((await f.post(f.people.bruno, page(id), { intent: "cosponsor" })).status).toBe(200);
     expect((await proposal(id))!.positions).toMatchObject([{ delegationCode: "BRA", position: "cosponsor", reason: "" }]);
     expect((await f.post(f.people.bruno, page(id), { intent: "withdrawPosition" })).status).toBe(200);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { JSONContent } from "@tiptap/core";
 import { listClauses, provisionalLabel } from "../../app/statement/numbering";
 import { statementSchema } from "../../app/statement/schema";
-import { proposalLabels, type LabelledProposal } from "../../app/statement/negotiation-labels";
+import { positionHeading, proposalLabels, type LabelledProposal } from "../../app/statement/negotiation-labels";
 
 const clause = (id: string): JSONContent => ({
   type: "clause",
@@ -108,5 +108,18 @@ describe("proposal labels", () => {
     const out = proposalLabels([accepted, pending], clauses);
     expect(out.get(accepted.id)).toBe("OP2 bis");
     expect(out.get(pending.id)).toBe("OP2 ter");
+  });
+});
+
+describe("position headings", () => {
+  it("agree in number with the positions under them", () => {
+    expect(positionHeading("object", 1)).toBe("Objection");
+    expect(positionHeading("object", 2)).toBe("Objections");
+    expect(positionHeading("support", 1)).toBe("Supporter");
+    expect(positionHeading("support", 3)).toBe("Supporters");
+    expect(positionHeading("cosponsor", 1)).toBe("Co-sponsor");
+    expect(positionHeading("cosponsor", 2)).toBe("Co-sponsors");
+    // An empty list is headed in the plural, over "None.".
+    expect(positionHeading("object", 0)).toBe("Objections");
   });
 });
