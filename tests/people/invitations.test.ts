@@ -295,7 +295,7 @@ describe("an invitation for someone who has an account", () => {
 
     const right = await post({ server }, `${pathOf(link)}?intent=signin`, { password: person.password });
     expect(right.status).toBe(302);
-    expect(sessionPair(right)).toBeTruthy();
+    expect(sessionPair(right)).toMatch(/^concord_session=[^;]+$/);
     expect(await findMembership(db.sql, conference.id, person.id)).toMatchObject({ role: "chair", delegationId: null });
   });
 
