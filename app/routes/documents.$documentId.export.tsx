@@ -7,6 +7,7 @@ import { contentDisposition, exportFilename } from "../../server/export/filename
 import { exportFormats, renderExport, type ExportFile, type ExportFormat } from "../../server/export/render";
 import { redlineDocx } from "../../server/export/redline-docx";
 import { compareSides, readSide } from "../../server/versions/compare";
+import { currentTextName } from "../../server/versions/current-text-name";
 import { listClauses } from "~/statement/numbering";
 import { appendAudit } from "../../server/audit/log";
 import { requireDocumentPermission } from "~/utils/auth.server";
@@ -88,6 +89,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const marks = await negotiationMarks(context.sql, document);
   // A draft (and the compilation, a working document) shows "OP5 bis" and [brackets]; a final text is numbered densely.
   const stored = await storedStatement(context.sql, document.id, marks.provisional);
+  const now = new Date();
   const labels = new Map(stored.clauses.filter((c) => c.id).map((c) => [c.id!, c.label.slice(2)]));
   const viewer = { delegationId: access.delegationId, isChair: can(access, "negotiation:chair") };
   const proposals = format === "compilation" ? marks.proposals.filter((p) => canSeeProposal(p, viewer)) : undefined;
@@ -97,8 +99,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       doc: stored.doc,
       conferenceTitle: conference.title,
       documentTitle: document.title,
-      version: "current",
-      at: new Date(),
+      version: await currentTextName(context.sql, document.id, stored.doc, now),
+      at: now,
       draft: draft || format === "compilation" ? { labels, bracketed: marks.bracketed } : null,
       proposals,
     }),

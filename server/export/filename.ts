@@ -20,13 +20,13 @@ export const exportExtensions = {
 } as const;
 
 /**
- * An export's file name: conference, document and version, e.g.
- * "4th-international-mine-action-conference_joint-statement_rev-1.docx"; a compilation or a
- * redline says so before the extension.
+ * An export's file name: conference, document, version and kind, e.g.
+ * "4th-international-mine-action-conference_joint-statement_rev-1_clean.docx"; a draft, a
+ * compilation or a redline says so before the extension.
  */
 export function exportFilename(parts: { conference: string; document: string; version: string; kind?: string }, extension: string): string {
   return (
-    [slug(parts.conference), slug(parts.document), slug(parts.version, 30), ...(parts.kind ? [slug(parts.kind, 20)] : [])].join("_") +
+    [slug(parts.conference), slug(parts.document), slug(parts.version, 50), ...(parts.kind ? [slug(parts.kind, 20)] : [])].join("_") +
     `.${extension}`
   );
 }

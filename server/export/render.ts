@@ -27,7 +27,7 @@ export interface ExportRequest {
   doc: PMNode;
   conferenceTitle: string;
   documentTitle: string;
-  /** "current", "rev-1", … */
+  /** What the text is: "Rev.1", "Rev.1 with changes 2026-12-05", … */
   version: string;
   /** The time of the text. */
   at: Date;
@@ -52,7 +52,8 @@ export async function renderExport(r: ExportRequest): Promise<ExportFile> {
       conference: r.conferenceTitle,
       document: r.documentTitle,
       version: r.version,
-      kind: r.format === "compilation" ? "compilation" : undefined,
+      // A draft (labels, brackets, watermark) and the clean text must not be taken for one another.
+      kind: r.format === "compilation" ? "compilation" : r.draft ? "draft" : "clean",
     },
     exportExtensions[r.format],
   );

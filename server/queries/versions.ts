@@ -53,6 +53,13 @@ export async function findVersion(sql: Db, documentId: string, versionId: string
   return { ...row, state: new Uint8Array(row.state), stateVector: new Uint8Array(row.stateVector) };
 }
 
+/** The newest named revision of a statement (its zero draft at least, once created), or null. */
+export async function findLatestNamedVersion(sql: Db, documentId: string): Promise<VersionRow | null> {
+  const [row] = await sql<{ id: string }[]>`
+    select id from versions where document_id = ${documentId} and kind = 'named' order by number desc limit 1`;
+  return row ? findVersion(sql, documentId, row.id) : null;
+}
+
 /**
  * Takes the statement's turn for writing a version (numbers are given under it). NO KEY UPDATE,
  * as compaction takes it: it does not block the update log's appends.

@@ -54,7 +54,7 @@ export async function seedDemo(
       });
       await createStatement(tx, {
         conferenceId: conference.id,
-        title: "Joint Statement — Zero draft",
+        title: "Joint Statement",
         content: demoStatement(),
         versionName: zeroDraftName,
         createdBy: null,

@@ -42,7 +42,7 @@ describe("export route", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("wordprocessingml");
     expect(res.headers.get("content-disposition")).toBe(
-      `attachment; filename="test-conference_test-statement_current.docx"; filename*=UTF-8''test-conference_test-statement_current.docx`,
+      `attachment; filename="test-conference_test-statement_current_clean.docx"; filename*=UTF-8''test-conference_test-statement_current_clean.docx`,
     );
     const xml = await zipText(Buffer.from(await res.arrayBuffer()), "word/document.xml");
     expect(xml).toContain("Reaffirm");

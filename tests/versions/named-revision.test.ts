@@ -104,15 +104,28 @@ describe("a version opened", () => {
 });
 
 describe("exporting a version", () => {
+  it("names the current text after the newest revision, and says when it has changed since", async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const current = await get(`/documents/${f.documentId}/export?format=docx&draft=1`, f.people.chair.cookie);
+    // The newest revision is the secretariat's copy; "LATER WORDS" were typed after it.
+    expect(current.headers.get("content-disposition")).toContain(`_secretariat-copy-with-changes-${today}_draft.docx"`);
+    // Once a revision holds the text as it is, the text is that revision.
+    await saveRevision(f, f.people.chair, "Rev.2");
+    const clean = await get(`/documents/${f.documentId}/export?format=pdf`, f.people.chair.cookie);
+    expect(clean.headers.get("content-disposition")).toContain(`_rev-2_clean.pdf"`);
+  });
+
   it("downloads the version's text, named after it", async () => {
     const res = await get(`/documents/${f.documentId}/export?format=md&version=${revId}`, f.people.chair.cookie);
     expect(res.status).toBe(200);
-    expect(res.headers.get("content-disposition")).toMatch(/filename="[a-z0-9-]+_[a-z0-9-]+_rev-1\.md"/);
+    expect(res.headers.get("content-disposition")).toMatch(/filename="[a-z0-9-]+_[a-z0-9-]+_rev-1_clean\.md"/);
     const body = await res.text();
     expect(body).toContain("and mine risk education");
     expect(body).not.toContain("LATER WORDS");
     const docx = await get(`/documents/${f.documentId}/export?format=docx&version=${revId}`, f.people.secretariat.cookie);
-    expect(docx.headers.get("content-disposition")).toContain("_rev-1.docx");
+    expect(docx.headers.get("content-disposition")).toContain("_rev-1_clean.docx");
+    const draft = await get(`/documents/${f.documentId}/export?format=docx&draft=1&version=${revId}`, f.people.chair.cookie);
+    expect(draft.headers.get("content-disposition")).toContain("_rev-1_draft.docx");
     expect((await get(`/documents/${f.documentId}/export?format=md&version=${randomUUID()}`, f.people.chair.cookie)).status).toBe(404);
     expect((await get(`/documents/${f.documentId}/export?format=md&version=${revId}`, f.people.alice.cookie)).status).toBe(403);
   });
