@@ -5,8 +5,11 @@ interface RootData {
   user: { name: string; email: string; isAdmin: boolean } | null;
 }
 
-/** The masthead of every page: brand, page title, the person signed in and sign-out. */
-export function AppHeader({ children }: { children?: ReactNode }) {
+/**
+ * The masthead of every page: brand, page title, the page's own links and buttons (`actions`, in
+ * one row that wraps as a whole), the person signed in and sign-out.
+ */
+export function AppHeader({ children, actions }: { children?: ReactNode; actions?: ReactNode }) {
   const root = useRouteLoaderData<RootData>("root");
   const user = root?.user;
   return (
@@ -15,6 +18,11 @@ export function AppHeader({ children }: { children?: ReactNode }) {
         Concord
       </Link>
       <div className="masthead-title">{children}</div>
+      {actions ? (
+        <nav className="masthead-actions" aria-label="This page">
+          {actions}
+        </nav>
+      ) : null}
       {user ? (
         <div className="user-menu">
           {user.isAdmin ? (

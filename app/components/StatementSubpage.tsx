@@ -37,7 +37,13 @@ export function StatementSubpage({
   const statementPath = `/documents/${document.id}`;
   return (
     <div className={className ? `page ${className}` : "page"}>
-      <AppHeader>
+      <AppHeader
+        actions={
+          <Link to={statementPath} className="masthead-link">
+            Back to the statement
+          </Link>
+        }
+      >
         <Link to={`/conferences/${conference.id}`} className="conference">
           {conference.title}
         </Link>
@@ -48,9 +54,6 @@ export function StatementSubpage({
         ) : (
           <h1 className="document-title">{title}</h1>
         )}
-        <Link to={statementPath} className="masthead-link">
-          Back to the statement
-        </Link>
       </AppHeader>
       {live ? <Live documentId={document.id} /> : null}
       <main id="main" className={mainClassName}>

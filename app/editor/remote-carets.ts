@@ -25,6 +25,36 @@ export function renderCaret(user: CaretUser): HTMLElement {
 }
 
 /**
+ * A caret near the right edge would push its name out of the page (clipped on a phone). After
+ * every redraw and resize, a name that does not fit hangs to the left of its caret instead. This
+ * cannot be decided when a caret is drawn: ProseMirror keeps a caret's element and only moves it.
+ */
+const labelsInsideThePage = new Plugin({
+  view(view) {
+    let frame = 0;
+    const place = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        const page = (view.dom.closest(".paper") ?? view.dom).getBoundingClientRect();
+        view.dom.querySelectorAll<HTMLElement>(".collab-caret__label").forEach((label) => {
+          label.classList.remove("collab-caret__label--left");
+          if (label.getBoundingClientRect().right > page.right) label.classList.add("collab-caret__label--left");
+        });
+      });
+    };
+    window.addEventListener("resize", place);
+    place();
+    return {
+      update: place,
+      destroy: () => {
+        cancelAnimationFrame(frame);
+        window.removeEventListener("resize", place);
+      },
+    };
+  },
+});
+
+/**
  * The awareness as the caret plugin sees it: only states `readPresence` accepts, as fresh copies
  * holding only what is drawn. y-tiptap's `createDecorations` reads `cursor.anchor/head` of every
  * state and throws on a malformed one (Yjs: "Unexpected case"), and it writes defaults into the
@@ -98,7 +128,7 @@ function drawingCannotFail(plugin: Plugin): Plugin {
 
 const CheckedCollaborationCaret = CollaborationCaret.extend({
   addProseMirrorPlugins() {
-    return (this.parent?.() ?? []).map((p) => (p.spec.key === yCursorPluginKey ? drawingCannotFail(p) : p));
+    return [...(this.parent?.() ?? []).map((p) => (p.spec.key === yCursorPluginKey ? drawingCannotFail(p) : p)), labelsInsideThePage];
   },
 });
 

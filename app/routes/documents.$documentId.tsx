@@ -194,19 +194,24 @@ export default function DocumentPage() {
 
   return (
     <div className="page">
-      <AppHeader>
+      <AppHeader
+        actions={
+          <>
+            <Link to={`/documents/${document.id}/compilation`} className="masthead-link">
+              Compilation
+            </Link>
+            <Link to={`/documents/${document.id}/history`} className="masthead-link">
+              History
+            </Link>
+            {canWrite ? <SaveRevision documentId={document.id} /> : null}
+            {canExport ? <ExportMenu documentId={document.id} /> : null}
+          </>
+        }
+      >
         <Link to={`/conferences/${conference.id}`} className="conference">
           {conference.title}
         </Link>
         <h1 className="document-title">{document.title}</h1>
-        <Link to={`/documents/${document.id}/compilation`} className="masthead-link">
-          Compilation
-        </Link>
-        <Link to={`/documents/${document.id}/history`} className="masthead-link">
-          History
-        </Link>
-        {canWrite ? <SaveRevision documentId={document.id} /> : null}
-        {canExport ? <ExportMenu documentId={document.id} /> : null}
       </AppHeader>
       <LiveNotices notices={notices} />
       <div className="status-bar">

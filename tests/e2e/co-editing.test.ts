@@ -79,4 +79,30 @@ describe("two delegates co-editing one statement in Chromium", () => {
     await expect.poll(() => bob.locator(".outline-list").first().textContent()).toContain("PP4 Stressing the needs of returnees,");
     await expect.poll(() => bob.locator(".statement .part-preamble .clause").count()).toBe(8);
   });
+
+  it("keeps a caret's name on the page on a phone, when the caret is at the right edge", async () => {
+    for (const page of [alice, bob]) await page.setViewportSize({ width: 390, height: 844 });
+    // Bob's caret at the end of the first line of PP3, where a name drawn to the right would leave the page.
+    const paragraph = clause(bob, "PP3").locator("p").first();
+    await paragraph.click();
+    await paragraph.evaluate((p) => {
+      const box = p.getBoundingClientRect();
+      const range = document.caretRangeFromPoint(box.right - 6, box.top + 8)!;
+      const selection = window.getSelection()!;
+      selection.removeAllRanges();
+      selection.addRange(range);
+    });
+    const label = alice.locator(".collab-caret__label", { hasText: "Bob Lindqvist" });
+    await label.waitFor();
+    expect(await label.evaluate((el) => el.closest(".clause")?.getAttribute("data-label"))).toBe("PP3");
+    await expect
+      .poll(() =>
+        label.evaluate((el) => {
+          const paper = el.closest(".paper")!.getBoundingClientRect();
+          const box = el.getBoundingClientRect();
+          return box.right <= paper.right && box.left >= paper.left;
+        }),
+      )
+      .toBe(true);
+  });
 });
