@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "react";
-import { useFetchers, useNavigation, useRevalidator } from "@remix-run/react";
+import { useActionData, useFetchers, useLocation, useNavigation, useRevalidator } from "@remix-run/react";
+import type { SerializeFrom } from "@remix-run/node";
 
 export interface LiveNotice {
   id: number;
@@ -70,4 +71,20 @@ export function useLiveUpdates(documentId: string): LiveNotice[] {
   }, [documentId]);
 
   return notices;
+}
+
+/**
+ * The answer to this person's last form on a live page. `useActionData` is cleared by any reload
+ * of the page's data, and a live page reloads when the server announces a change, which the
+ * action itself does: the answer ("Restored Rev.1", or why it was refused) could vanish as soon as
+ * it was shown. It is kept until the next answer, or until the page shows another path.
+ */
+export function useActionAnswer<T>(): SerializeFrom<T> | undefined {
+  const answer = useActionData<T>();
+  const { pathname } = useLocation();
+  const [kept, setKept] = useState<{ pathname: string; answer: SerializeFrom<T> } | null>(null);
+  useEffect(() => {
+    if (answer !== undefined) setKept({ pathname, answer });
+  }, [answer, pathname]);
+  return answer ?? (kept?.pathname === pathname ? kept.answer : undefined);
 }

@@ -1,5 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { can } from "../../server/auth/permissions";
@@ -19,6 +19,7 @@ import { versionLabel } from "~/statement/version-labels";
 import { RestoreDialog } from "~/versions/RestoreDialog";
 import { maxVersionNameLength } from "~/statement/limits";
 import { beforeRestoringName, restoreConfirmation } from "~/statement/restore-names";
+import { useActionAnswer } from "~/negotiation/live";
 
 /**
  * A statement's versions, for every member: named revisions and restores, with the automatic
@@ -112,7 +113,7 @@ const kindLabels: Record<VersionSummary["kind"], string> = { named: "Revision", 
 
 export default function HistoryPage() {
   const { document, conference, versions, canCreate, canRestore, canExport, locked } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const result = useActionAnswer<typeof action>();
   const navigation = useNavigation();
   const errors = result && !result.ok ? (result.errors as Record<string, string[] | undefined>) : null;
   const busy = navigation.state !== "idle";

@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { findDelegation } from "../../server/queries/delegations";
 import { canSeeProposal, findProposal, listProposalEvents, listRevisions } from "../../server/queries/proposals";
@@ -30,6 +30,7 @@ import { maxProposalTextLength, maxReasonLength } from "~/statement/limits";
 import { actorOf } from "../../server/negotiation/actor";
 import { answeringRefusals } from "~/utils/refusals.server";
 import type { ProposalEventKind } from "~/statement/vocabulary";
+import { useActionAnswer } from "~/negotiation/live";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
@@ -159,7 +160,7 @@ const eventLabels: Record<ProposalEventKind, string> = {
 export default function ProposalPage() {
   const { document, conference, me, proposal, events, earlierRevisions, mergedIntoNumber, myPosition, may, mergeable } =
     useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const actionData = useActionAnswer<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
   const [draftText, setDraftText] = useState<string | null>(null);

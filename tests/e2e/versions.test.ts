@@ -3,8 +3,10 @@ import type { Page } from "playwright-core";
 import { axeViolations } from "../support/axe";
 import { caretAtEnd, signedInContext } from "../support/browser";
 import { createSignedInPerson, createStatement } from "../support/factories";
+import { createRevision } from "../../server/versions/capture";
 
 let documentId: string;
+let chairId: string;
 let chair: Page;
 let delegate: Page;
 
@@ -26,13 +28,16 @@ const clauseText = (page: Page, label: string) => page.locator(`.statement .clau
 it.beforeAll(async ({ db, server, browser }) => {
   const doc = await createStatement(db.sql);
   documentId = doc.documentId;
+  chairId = doc.chairId;
   const person = await createSignedInPerson(db.sql, { conferenceId: doc.conferenceId, role: "delegate" });
   chair = await open({ server, browser }, doc.cookie, `/documents/${documentId}`, '.connection-badge[data-connection="connected"]');
   delegate = await open({ server, browser }, person.cookie, `/documents/${documentId}`, '.connection-badge[data-connection="connected"]');
 });
 
 describe("versions in Chromium", () => {
-  it("the chair saves Rev.1, edits, compares, restores Rev.1 after confirming, and the delegate's open page shows it without reloading", async () => {
+  it("the chair saves Rev.1, edits, compares, restores Rev.1 after confirming, and the delegate's open page shows it without reloading", async ({
+    db,
+  }) => {
     const original = await clauseText(chair, "OP1");
     await chair.getByText("Save a revision", { exact: true }).click();
     await chair.getByLabel("Name of the revision").fill("Rev.1");
@@ -68,6 +73,15 @@ describe("versions in Chromium", () => {
     await expect.poll(() => chair.locator("main [role=status]").first().textContent()).toContain("Restored Rev.1");
     await expect.poll(() => chair.locator('li[data-version="Restored Rev.1"]').count()).toBe(1);
     expect(await dialog.count()).toBe(0);
+    // A change announced afterwards reloads the page's data (a revision saved elsewhere appears);
+    // the chair's answer stays: a reload used to clear it, and the restore's own announcement could.
+    await createRevision(
+      db.sql,
+      { userId: chairId, role: "chair", delegationId: null, isChair: true },
+      { documentId, name: "Saved elsewhere" },
+    );
+    await chair.locator('li[data-version="Saved elsewhere"]').waitFor();
+    expect(await chair.locator("main [role=status]").first().textContent()).toContain("Restored Rev.1");
     // The text the restore replaced is a version of its own, with the edit in it.
     const kept = chair.locator('li[data-version="Before restoring Rev.1"]');
     await kept.getByRole("link", { name: "Changes since" }).click();
