@@ -4,6 +4,7 @@ import { newClauseId } from "../../app/statement/clause-id";
 import { statementSchema } from "../../app/statement/schema";
 import { listClauses, type Part } from "../../app/statement/numbering";
 import { excerpt } from "../../app/statement/excerpt";
+import { maxProposalTextLength } from "../../app/statement/limits";
 import { partOfHeading, readWrittenLabel, type WrittenLabel } from "./written-labels";
 
 /**
@@ -395,6 +396,13 @@ export const importedStatementSchema = z
         ctx.addIssue({ code: "custom", path: ["alternatives", i, "clause"], message: "An alternative must be for a clause of the draft." });
       const text = runsText(a.runs) + a.items.map((item) => runsText(item.runs)).join("");
       if (!text.trim()) ctx.addIssue({ code: "custom", path: ["alternatives", i, "runs"], message: "An alternative needs a text." });
+      // It becomes a proposal, held to a proposal's length.
+      if (text.length > maxProposalTextLength)
+        ctx.addIssue({
+          code: "custom",
+          path: ["alternatives", i, "runs"],
+          message: `An alternative is longer than a proposal may be (${maxProposalTextLength} characters): “${excerpt(text, 60)}”.`,
+        });
     });
   });
 
