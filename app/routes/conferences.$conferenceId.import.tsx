@@ -206,8 +206,8 @@ function PreviewClause({
       <ClauseText clause={clause} />
       {alternatives.map((a, i) => (
         <div key={i} className="import-alternative">
-          <strong>{a.label} alt</strong> <span className="hint">(alternative, to be tabled in the chair&apos;s name)</span>{" "}
-          <ClauseText clause={a} />
+          <strong>{alternatives.length > 1 ? `${a.label} alt ${i + 1}` : `${a.label} alt`}</strong>{" "}
+          <span className="hint">(alternative, to be tabled in the chair&apos;s name)</span> <ClauseText clause={a} />
         </div>
       ))}
     </li>

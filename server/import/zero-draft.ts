@@ -205,13 +205,23 @@ export function recogniseStatement(source: SourceParagraph[]): ImportedStatement
   const written: Record<Part, Map<string, number>> = { pp: new Map(), op: new Map() };
   const numberedCount: Record<Part, number> = { pp: 0, op: 0 };
 
+  const headingPartOf = (p: Classified) => (!p.label && !p.item ? partOfHeading(runsText(p.runs)) : null);
+  // When the first part heading is "Preamble", what comes between the title and it (a subtitle, a
+  // date, "Submitted by the Chair") is not part of the statement.
+  const startsWithPreamble = paragraphs.map(headingPartOf).find((part) => part !== null) === "pp";
+  const frontMatter: string[] = [];
+
   for (const p of paragraphs) {
     const text = runsText(p.runs);
-    const headingPart = !p.label && !p.item ? partOfHeading(text) : null;
+    const headingPart = headingPartOf(p);
     if (headingPart) {
       headed = headingPart;
       headings.push({ text, part: headingPart });
       current = null;
+      continue;
+    }
+    if (startsWithPreamble && !headed) {
+      frontMatter.push(text);
       continue;
     }
     if (isSectionHeading(p)) {
@@ -333,6 +343,10 @@ export function recogniseStatement(source: SourceParagraph[]): ImportedStatement
       `Guessed that ${unnumbered.length === 1 ? "an unnumbered paragraph in the operative part is a clause" : `${unnumbered.length} unnumbered paragraphs in the operative part are clauses`} of ${unnumbered.length === 1 ? "its" : "their"} own: ${named.join("; ")}${more}. Join any that continue the clause before after importing.`,
     );
   }
+  if (frontMatter.length)
+    warnings.push(
+      `Left out ${frontMatter.length === 1 ? "the paragraph" : `${frontMatter.length} paragraphs`} between the title and “${excerpt(headings[0].text, 40)}”: ${frontMatter.slice(0, 3).map(quoted).join(", ")}${frontMatter.length > 3 ? "…" : ""}.`,
+    );
   if (leftOut.length)
     warnings.push(
       `Left out ${leftOut.length === 1 ? "the heading" : `${leftOut.length} headings`} ${leftOut.slice(0, 3).map(quoted).join(", ")}${leftOut.length > 3 ? "…" : ""}: a statement has no headings inside its parts.`,
@@ -385,7 +399,8 @@ export const importedStatementSchema = z
     title: z.string().trim().max(200, "Keep the title under 200 characters."),
     preamble: z.array(clauseSchema).max(maxImportedClauses),
     operative: z.array(clauseSchema).max(maxImportedClauses),
-    alternatives: z.array(alternativeSchema).max(maxImportedClauses),
+    // A preview made before alternatives were recognised has none.
+    alternatives: z.array(alternativeSchema).max(maxImportedClauses).default([]),
     warnings: z.array(z.string().max(500)).max(20).optional(),
   })
   .strict()

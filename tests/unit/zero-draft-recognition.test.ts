@@ -175,6 +175,33 @@ describe("recognising a Markdown zero draft", () => {
     ]);
   });
 
+  it("leaves out what stands between the title and a Preamble heading, and keeps several alternatives to one clause", () => {
+    const s = recogniseStatement(
+      paragraphsFromMarkdown(
+        [
+          "# T",
+          "",
+          "Zero draft of 5 December 2026",
+          "",
+          "## Preamble",
+          "",
+          "Recalling x,",
+          "",
+          "## Operative part",
+          "",
+          "1. Decide y;",
+          "",
+          "Alt 1. Decide z;",
+          "",
+          "[1 alt 2] Decide w;",
+        ].join("\n"),
+      ),
+    );
+    expect(outline(s)).toEqual(["PP1 Recalling x,", "OP1 Decide y;"]);
+    expect(alternativesOf(s)).toEqual(["OP1: Decide z;", "OP1: Decide w;"]);
+    expect(s.warnings).toContain("Left out the paragraph between the title and “Preamble”: “Zero draft of 5 December 2026”.");
+  });
+
   it("still reads an escaped number as text, and a draft without headings as before", () => {
     const s = recogniseStatement(
       paragraphsFromMarkdown(["# T", "", "1\\. Recalling x,", "", "\\(a) Noting y,", "", "1. Decide y."].join("\n")),
