@@ -114,11 +114,21 @@ interface Classified {
   ordered: boolean;
   /** Numbered by Word's list numbering. */
   listNumbered: boolean;
+  /** Nesting inside a list or by indentation (0: top level). */
+  depth: number;
   label: WrittenLabel | null;
 }
 
 function classify(p: SourceParagraph): Classified {
-  const base = { runs: p.runs, heading: !!p.heading, item: false, ordered: p.ordered ?? true, listNumbered: false, label: null };
+  const base = {
+    runs: p.runs,
+    heading: !!p.heading,
+    item: false,
+    ordered: p.ordered ?? true,
+    listNumbered: false,
+    depth: p.depth ?? 0,
+    label: null,
+  };
   if (p.marker === null || p.heading) return base;
   const text = runsText(p.runs);
   if (p.marker === "item") {
@@ -204,6 +214,7 @@ export function recogniseStatement(source: SourceParagraph[]): ImportedStatement
   // The numbers of each part's numbered clauses as written ("5", "2 bis"), for alternatives naming them.
   const written: Record<Part, Map<string, number>> = { pp: new Map(), op: new Map() };
   const numberedCount: Record<Part, number> = { pp: 0, op: 0 };
+  const lastWritten: Record<Part, number> = { pp: 0, op: 0 };
 
   const headingPartOf = (p: Classified) => (!p.label && !p.item ? partOfHeading(runsText(p.runs)) : null);
   // When the first part heading is "Preamble", what comes between the title and it (a subtitle, a
@@ -229,7 +240,14 @@ export function recogniseStatement(source: SourceParagraph[]): ImportedStatement
       current = null;
       continue;
     }
-    if (p.item && current) {
+    // Bullets at the top level of the preamble are its clauses, unless the clause before announces a list.
+    const bulletedClause =
+      p.item &&
+      !p.ordered &&
+      p.depth === 0 &&
+      (headed ?? (seenNumber ? "op" : "pp")) === "pp" &&
+      !/:$/.test(runsText(lastClause?.clause.runs ?? []));
+    if (p.item && current && !bulletedClause) {
       current.items.push({ ordered: p.ordered, runs: p.runs });
       subItems++;
       continue;
@@ -269,7 +287,10 @@ export function recogniseStatement(source: SourceParagraph[]): ImportedStatement
       else typedNumbers++;
       if (label && label.number !== null) {
         written[part].set(`${label.number} 0`, parts[part].length);
-        if (label.number !== numberedCount[part]) notes.push({ kind: "renumbered", written: label.written, clause });
+        // Told once where the file's numbers jump, not for every clause after.
+        if (label.number !== lastWritten[part] + 1 && label.number !== numberedCount[part])
+          notes.push({ kind: "renumbered", written: label.written, clause });
+        lastWritten[part] = label.number;
       }
     } else {
       numberedCount[part]++;
@@ -340,7 +361,7 @@ export function recogniseStatement(source: SourceParagraph[]): ImportedStatement
       .map((n) => `${quoted(runsText(n.clause.runs))} (${labelOf(n.clause)}${n.after ? `, after ${labelOf(n.after)}` : ""})`);
     const more = unnumbered.length > 3 ? ` and ${unnumbered.length - 3} more` : "";
     warnings.push(
-      `Guessed that ${unnumbered.length === 1 ? "an unnumbered paragraph in the operative part is a clause" : `${unnumbered.length} unnumbered paragraphs in the operative part are clauses`} of ${unnumbered.length === 1 ? "its" : "their"} own: ${named.join("; ")}${more}. Join any that continue the clause before after importing.`,
+      `Guessed that ${unnumbered.length === 1 ? "an unnumbered paragraph in the operative part is a clause" : `${unnumbered.length} unnumbered paragraphs in the operative part are clauses`} of ${unnumbered.length === 1 ? "its" : "their"} own: ${named.join("; ")}${more}. Where one continues the clause before it, join the two after importing.`,
     );
   }
   if (frontMatter.length)

@@ -170,7 +170,7 @@ describe("recognising a Markdown zero draft", () => {
       "Recognised 2 numbered clauses (2 by typed numbers); Concord numbers them itself.",
       "The clause numbered “4.” in the file is OP3 here: the numbers in the file are not consecutive.",
       "“9 alt.” names no clause of this draft; it was imported as a clause of its own, OP4.",
-      "Guessed that an unnumbered paragraph in the operative part is a clause of its own: “Further decides z;” (OP2, after OP1). Join any that continue the clause before after importing.",
+      "Guessed that an unnumbered paragraph in the operative part is a clause of its own: “Further decides z;” (OP2, after OP1). Where one continues the clause before it, join the two after importing.",
       "Left out the heading “Financing”: a statement has no headings inside its parts.",
     ]);
   });
@@ -200,6 +200,41 @@ describe("recognising a Markdown zero draft", () => {
     expect(outline(s)).toEqual(["PP1 Recalling x,", "OP1 Decide y;"]);
     expect(alternativesOf(s)).toEqual(["OP1: Decide z;", "OP1: Decide w;"]);
     expect(s.warnings).toContain("Left out the paragraph between the title and “Preamble”: “Zero draft of 5 December 2026”.");
+  });
+
+  it("takes bullets under Preamble as preambular clauses unless the clause before announces a list, and tells a jump in numbers once", () => {
+    const s = recogniseStatement(
+      paragraphsFromMarkdown(
+        [
+          "# T",
+          "",
+          "## Preamble",
+          "",
+          "- Recalling x,",
+          "- Welcoming w,",
+          "- Noting the following:",
+          "- y;",
+          "- z,",
+          "",
+          "## Operative part",
+          "",
+          "3. Decide a;",
+          "4. Decide b;",
+          "5. Decide c.",
+        ].join("\n"),
+      ),
+    );
+    expect(outline(s)).toEqual([
+      "PP1 Recalling x,",
+      "PP2 Welcoming w,",
+      "PP3 Noting the following: (y;) (z,)",
+      "OP1 Decide a;",
+      "OP2 Decide b;",
+      "OP3 Decide c.",
+    ]);
+    expect(s.warnings.filter((w) => w.includes("not consecutive"))).toEqual([
+      "The clause numbered “3.” in the file is OP1 here: the numbers in the file are not consecutive.",
+    ]);
   });
 
   it("still reads an escaped number as text, and a draft without headings as before", () => {
