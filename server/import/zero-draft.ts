@@ -221,6 +221,8 @@ export function recogniseStatement(source: SourceParagraph[]): ImportedStatement
   // date, "Submitted by the Chair") is not part of the statement.
   const startsWithPreamble = paragraphs.map(headingPartOf).find((part) => part !== null) === "pp";
   const frontMatter: string[] = [];
+  const hasOperativeHeading = paragraphs.some((p) => headingPartOf(p) === "op");
+  let preambleNumbered = false;
 
   for (const p of paragraphs) {
     const text = runsText(p.runs);
@@ -255,7 +257,7 @@ export function recogniseStatement(source: SourceParagraph[]): ImportedStatement
     const numbered = p.listNumbered || (p.label !== null && !p.label.alternative);
     let part: Part;
     if (p.label?.part) part = p.label.part;
-    else if (headed === "pp" && numbered && !seenNumber && parts.pp.length > 0 && !headings.some((h) => h.part === "op")) {
+    else if (headed === "pp" && numbered && !hasOperativeHeading && parts.pp.length > 0 && !preambleNumbered) {
       // Unnumbered preambular clauses under "Preamble", then numbers with no "Operative part" heading.
       headed = "op";
       inferredOperative = true;
@@ -263,6 +265,7 @@ export function recogniseStatement(source: SourceParagraph[]): ImportedStatement
     } else if (headed) part = headed;
     else part = numbered || seenNumber ? "op" : "pp";
     if (numbered && part === "op") seenNumber = true;
+    if (numbered && part === "pp") preambleNumbered = true;
 
     const label = p.label;
     if (label?.alternative) {

@@ -288,6 +288,20 @@ describe("recognising Word's HTML (as mammoth writes it)", () => {
   });
 });
 
+describe("recognising numbered preambles", () => {
+  it("keeps Word-numbered preambular paragraphs under their heading when an operative heading follows", () => {
+    const s = recogniseStatement(
+      paragraphsFromHtml(
+        "<p><strong>JOINT STATEMENT</strong></p><h3>A. Preambular paragraphs</h3><ol><li>Recalling x,</li><li>Noting y,</li></ol>" +
+          "<h3>B. Operative paragraphs</h3><ol><li>Decide z;</li></ol><p>OP1 bis.\u00a0Invite w;</p><p>OP 1 alt.\u00a0Ask v;</p>",
+      ),
+    );
+    expect(outline(s)).toEqual(["PP1 Recalling x,", "PP2 Noting y,", "OP1 Decide z;", "OP1 bis Invite w;"]);
+    expect(alternativesOf(s)).toEqual(["OP1: Ask v;"]);
+    expect(s.warnings.some((w) => w.includes("No “Operative part” heading"))).toBe(false);
+  });
+});
+
 describe("the preview's round trip", () => {
   const valid = {
     title: "T",
