@@ -180,7 +180,8 @@ export function recogniseStatement(source: SourceParagraph[]): ImportedStatement
     .map((p) => ({ ...p, runs: tidyRuns(p.runs) }))
     .map(classify)
     .map((p) => ({ ...p, runs: tidyRuns(p.runs) }))
-    .filter((p) => (p.runs.length || p.label) && !/^draft$/i.test(runsText(p.runs)));
+    // A label with no text after it ("[5 alt]" alone) brings nothing to import.
+    .filter((p) => p.runs.length && !/^draft$/i.test(runsText(p.runs)));
 
   let title = "";
   const first = paragraphs[0];

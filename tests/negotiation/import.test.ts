@@ -28,7 +28,6 @@ let db: TestDatabase;
 let server: TestServer;
 let conferenceId: string;
 let secretariat: { id: string; cookie: string };
-let chair: { id: string; cookie: string };
 let libreOffice: { typed: Buffer; automatic: Buffer };
 let work: string;
 
@@ -142,10 +141,9 @@ const markdownDraft = [
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
-  // The secretariat imports; the chair (who does not) is the one who may then withdraw or decide the alternative.
+  // The secretariat imports before the conference has a chair; one is named for the last test.
   conferenceId = (await createConference(db.sql)).id;
   secretariat = await createSignedInPerson(db.sql, { conferenceId, role: "secretariat" });
-  chair = await createSignedInPerson(db.sql, { conferenceId, role: "chair" });
 
   // LibreOffice is slow to start: every fixture is converted in one run, with a profile of its own.
   work = await mkdtemp(join(tmpdir(), "concord-import-"));
@@ -340,8 +338,9 @@ describe("importing a zero draft with part headings, 2 bis and an alternative", 
     ]);
   });
 
-  it("leaves the alternative to the chair, who may withdraw it: OP5 is then no longer bracketed", async () => {
+  it("leaves the alternative to the chair named after the import, who may withdraw it: OP5 is then no longer bracketed", async () => {
     const { documentId } = await importDraft(markdownDraft, "zero-draft.md");
+    const chair = await createSignedInPerson(db.sql, { conferenceId, role: "chair" });
     const s = await statementOf(documentId);
     const op5 = s.compilation.entries.find((e) => e.type === "clause" && e.label === "OP5");
     const alternative = op5?.type === "clause" ? op5.proposals[0] : null;
