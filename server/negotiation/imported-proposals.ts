@@ -8,7 +8,7 @@ import { clauseBody, type ImportedStatement, type ImportPlan } from "../import/z
 import { listClauses, type ClauseInfo, type Part } from "../../app/statement/numbering";
 import { statementSchema } from "../../app/statement/schema";
 import { proposalSchema } from "../../app/statement/proposal-schema";
-import type { AuditAction, ProposalEventKind, ProposalKind } from "../../app/statement/vocabulary";
+import type { ProposalKind } from "../../app/statement/vocabulary";
 
 /**
  * What a zero draft brings beyond its text, recorded as the negotiation records it, so that the
@@ -57,18 +57,11 @@ export async function tableImportedProposals(
     await insertRevision(tx, { proposalId: id, revision: 1, content: p.content, text, baseText: p.baseText, submittedBy: importedBy });
     if (decided) await recordDecision(tx, id, { status: "accepted", decidedBy: importedBy, reason: importedReason, ...decided });
     const subject = { proposalId: id, proposal: `P${number}`, kind: p.kind, clauseId: p.anchorId, clause: p.clause?.label, imported: true };
-    const events: [ProposalEventKind, Record<string, unknown>][] = [
+    const events = new Map<"created" | "submitted" | "accepted", Record<string, unknown>>([
       ["created", { part: p.part, compromise: true }],
       ["submitted", { revision: 1, text: textDigest(text) }],
-      ...(decided
-        ? [
-            ["accepted", { reason: textDigest(importedReason), newClauseId: decided.newClauseId }] as [
-              ProposalEventKind,
-              Record<string, unknown>,
-            ],
-          ]
-        : []),
-    ];
+    ]);
+    if (decided) events.set("accepted", { reason: textDigest(importedReason), newClauseId: decided.newClauseId });
     for (const [kind, details] of events) {
       await addProposalEvent(tx, {
         proposalId: id,
@@ -80,7 +73,7 @@ export async function tableImportedProposals(
       await appendAudit(tx, {
         documentId,
         actorId: importedBy,
-        action: `proposal.${kind}` as AuditAction,
+        action: `proposal.${kind}`,
         subject: { ...subject, ...details },
       });
     }
