@@ -349,4 +349,26 @@ describe("importing a zero draft with part headings, 2 bis and an alternative", 
     const after = await statementOf(documentId);
     expect(after.compilation.entries.filter((e) => e.type === "clause" && e.bracketed).map((e) => e.label)).toEqual(["OP2 bis"]);
   });
+
+  it("refuses a preview sent back with an alternative to a clause the draft does not have, creating nothing", async () => {
+    const documents = async () =>
+      (await db.sql`select count(*)::int as n from documents where conference_id = ${conferenceId}`)[0].n as number;
+    const before = await documents();
+    const statement = JSON.stringify({
+      title: "T",
+      preamble: [{ runs: [{ text: "Recalling x," }], items: [] }],
+      operative: [{ runs: [{ text: "Decide y." }], items: [] }],
+      alternatives: [{ part: "op", clause: 1, runs: [{ text: "Decide z." }], items: [] }],
+    });
+    const form = new URLSearchParams({ csrf: await csrfTokenFor(server.url, secretariat.cookie), intent: "create", title: "T", statement });
+    const res = await fetch(`${server.url}/conferences/${conferenceId}/import`, {
+      method: "POST",
+      headers: { cookie: secretariat.cookie },
+      body: form,
+      redirect: "manual",
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("The preview could not be read. Upload the file again.");
+    expect(await documents()).toBe(before);
+  });
 });
