@@ -504,8 +504,6 @@ export function importPlan(s: Pick<ImportedStatement, "title" | "preamble" | "op
   return { json, ids, provisional };
 }
 
-export const importedStatementJSON = (s: Pick<ImportedStatement, "title" | "preamble" | "operative">): JSONContent => importPlan(s).json;
-
 /** Each clause's label ("OP2 bis" for an added one), by the application's one numbering. */
 export function importedLabels(s: Pick<ImportedStatement, "title" | "preamble" | "operative">): Map<ImportedClause, string> {
   const plan = importPlan(s);
