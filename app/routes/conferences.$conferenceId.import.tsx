@@ -7,13 +7,16 @@ import { statementContentError } from "../../server/collab/document-models";
 import type { SessionUser } from "../../server/queries/sessions";
 import { paragraphsFromMarkdown } from "../../server/import/markdown";
 import {
-  importedStatementJSON,
+  importedLabels,
   importedStatementSchema,
+  importPlan,
   recogniseStatement,
-  runsText,
   type ImportedClause,
+  type ImportedItem,
+  type ImportedRun,
   type ImportedStatement,
 } from "../../server/import/zero-draft";
+import { tableImportedProposals } from "../../server/negotiation/imported-proposals";
 import { ConferenceLayout } from "~/components/ConferenceLayout";
 import { CsrfInput, ErrorList, Field } from "~/components/forms";
 import { readProtectedForm, requireConferencePermission } from "~/utils/auth.server";
@@ -69,14 +72,23 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   } catch {
     return invalid({ errors: { form: ["The preview could not be read. Upload the file again."] }, values: { intent: "create" } });
   }
-  const json = importedStatementJSON({ ...draft, title: parsed.data.title });
-  const tooLarge = statementContentError(json);
+  const plan = importPlan({ ...draft, title: parsed.data.title });
+  const tooLarge = statementContentError(plan.json);
   if (tooLarge) return invalid({ errors: { form: [`The draft cannot be imported: ${tooLarge}.`] }, values: { intent: "create" } });
-  // The imported text is the statement's first version, named after the import.
+  // The imported text is the statement's first version, named after the import; its added clauses
+  // and alternatives are proposals recorded with it, in the same transaction.
   const { title } = parsed.data;
-  const document = await context.sql.begin((tx) =>
-    createStatement(tx, { conferenceId: conference.id, title, content: json, versionName: title, createdBy: user.id }),
-  );
+  const document = await context.sql.begin(async (tx) => {
+    const created = await createStatement(tx, {
+      conferenceId: conference.id,
+      title,
+      content: plan.json,
+      versionName: title,
+      createdBy: user.id,
+    });
+    await tableImportedProposals(tx, { conferenceId: conference.id, documentId: created.id, importedBy: user.id, plan, draft });
+    return created;
+  });
   throw redirect(`/documents/${document.id}`);
 }
 
@@ -126,31 +138,79 @@ async function previewAction(request: Request, context: AppLoadContext, user: Se
   if (!draft.preamble.length && !draft.operative.length)
     return invalid({ errors: { file: ["No clauses were found in this file."] }, values });
   const checked = importedStatementSchema.safeParse(draft);
-  if (!checked.success) return invalid({ errors: { file: ["The draft is too large to import (too many or too long clauses)."] }, values });
+  if (!checked.success) {
+    // A rule of the draft itself (an alternative too long for a proposal) is said as such; the rest is size.
+    const rule = checked.error.issues.find((i) => i.code === "custom");
+    return invalid({ errors: { file: [rule?.message ?? "The draft is too large to import (too many or too long clauses)."] }, values });
+  }
   // Held to the statement's own bounds, which every later edit is checked against.
-  const beyond = statementContentError(importedStatementJSON(draft));
+  const beyond = statementContentError(importPlan(draft).json);
   if (beyond) return invalid({ errors: { file: [`The draft cannot be imported: ${beyond}.`] }, values });
+  const labels = importedLabels(draft);
+  const label = (part: "pp" | "op", i: number) => labels.get((part === "pp" ? draft.preamble : draft.operative)[i])!;
   return {
     ok: true as const,
     intent: "preview" as const,
     fileName: file.name,
-    preview: draft,
+    preview: {
+      title: draft.title,
+      warnings: draft.warnings,
+      preamble: draft.preamble.map((c, i) => ({ ...c, label: label("pp", i) })),
+      operative: draft.operative.map((c, i) => ({ ...c, label: label("op", i) })),
+      alternatives: draft.alternatives.map((a) => ({ ...a, label: label(a.part, a.clause) })),
+    },
     payload: JSON.stringify({ ...draft, warnings: [] }),
   };
 }
 
-function ClauseText({ clause }: { clause: ImportedClause }) {
+function Runs({ runs }: { runs: ImportedRun[] }) {
   return (
     <>
-      {clause.runs.map((r, i) => (r.italic ? <em key={i}>{r.text}</em> : <span key={i}>{r.text}</span>))}
+      {runs.map((r, i) => {
+        const text = r.bold ? <strong>{r.text}</strong> : r.text;
+        return r.italic ? <em key={i}>{text}</em> : <span key={i}>{text}</span>;
+      })}
+    </>
+  );
+}
+
+function ClauseText({ clause }: { clause: Pick<ImportedClause, "runs" | "items"> }) {
+  return (
+    <>
+      <Runs runs={clause.runs} />
       {clause.items.length ? (
         <ul>
-          {clause.items.map((item, i) => (
-            <li key={i}>{runsText(item.runs)}</li>
+          {clause.items.map((item: ImportedItem, i) => (
+            <li key={i}>
+              <Runs runs={item.runs} />
+            </li>
           ))}
         </ul>
       ) : null}
     </>
+  );
+}
+
+/** A clause of the preview with its label, an added one marked as such, and the alternatives to it after it. */
+function PreviewClause({
+  clause,
+  alternatives,
+}: {
+  clause: Pick<ImportedClause, "runs" | "items" | "added"> & { label: string };
+  alternatives: { runs: ImportedRun[]; items: ImportedItem[]; label: string }[];
+}) {
+  return (
+    <li className={clause.added ? "import-added" : undefined}>
+      <strong className="clause-label">{clause.label}</strong>{" "}
+      {clause.added ? <span className="hint">(added clause, provisional) </span> : null}
+      <ClauseText clause={clause} />
+      {alternatives.map((a, i) => (
+        <div key={i} className="import-alternative">
+          <strong>{alternatives.length > 1 ? `${a.label} alt ${i + 1}` : `${a.label} alt`}</strong>{" "}
+          <span className="hint">(alternative, to be tabled in the chair&apos;s name)</span> <ClauseText clause={a} />
+        </div>
+      ))}
+    </li>
   );
 }
 
@@ -167,8 +227,10 @@ export default function ImportPage() {
       <section className="card" aria-labelledby="upload-heading">
         <h3 id="upload-heading">Upload</h3>
         <p className="hint">
-          A Word (.docx) or Markdown (.md) file of up to {maxUploadBytes / 1024 / 1024} MB. Numbered paragraphs become operative clauses;
-          the unnumbered paragraphs before the first of them become preambular clauses. Nothing is saved until you confirm the preview.
+          A Word (.docx) or Markdown (.md) file of up to {maxUploadBytes / 1024 / 1024} MB. The headings “Preamble” and “Operative part”
+          start the parts; without them, numbered paragraphs become operative clauses and the unnumbered paragraphs before the first of them
+          preambular clauses. “2 bis.” is a clause added after OP2, and “5 alt.” an alternative to OP5 tabled in the chair&apos;s name.
+          Nothing is saved until you confirm the preview.
         </p>
         <Form method="post" encType="multipart/form-data" className="form" noValidate>
           <CsrfInput />
@@ -207,19 +269,23 @@ export default function ImportPage() {
           <h4>Preambular part ({preview.preview.preamble.length})</h4>
           <ul className="pp-list" aria-label="Preambular clauses">
             {preview.preview.preamble.map((c, i) => (
-              <li key={i}>
-                <ClauseText clause={c} />
-              </li>
+              <PreviewClause
+                key={i}
+                clause={c}
+                alternatives={preview.preview.alternatives.filter((a) => a.part === "pp" && a.clause === i)}
+              />
             ))}
           </ul>
           <h4>Operative part ({preview.preview.operative.length})</h4>
-          <ol aria-label="Operative clauses">
+          <ul className="pp-list" aria-label="Operative clauses">
             {preview.preview.operative.map((c, i) => (
-              <li key={i}>
-                <ClauseText clause={c} />
-              </li>
+              <PreviewClause
+                key={i}
+                clause={c}
+                alternatives={preview.preview.alternatives.filter((a) => a.part === "op" && a.clause === i)}
+              />
             ))}
-          </ol>
+          </ul>
           <Form method="post" className="form" noValidate>
             <CsrfInput />
             <input type="hidden" name="intent" value="create" />

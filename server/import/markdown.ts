@@ -1,4 +1,5 @@
 import type { ImportedRun, SourceParagraph } from "./zero-draft";
+import { readWrittenLabel } from "./written-labels";
 
 /**
  * Paragraphs of a Markdown zero draft: "# Title", blank-line separated paragraphs, "1." / "1)"
@@ -35,9 +36,15 @@ export function inlineRuns(s: string): ImportedRun[] {
   return runs;
 }
 
-const number = /^(\d{1,3})[.)]\s+/;
 const item = /^(?:\((?:[a-z]{1,3}|[ivxlc]{1,6})\)|[a-z][.)])\s+/i;
 const bullet = /^[-*+•]\s+/;
+
+/** Whether a line starts a paragraph of its own: a number or label ("2 bis.", "[5 alt]"), a sub-item or a bullet. */
+function startsParagraph(body: string): boolean {
+  // Emphasis around the label ("**5 alt.**") does not hide it.
+  const bare = body.replace(/^[*_]+/, "");
+  return readWrittenLabel(bare) !== null || item.test(bare) || bullet.test(body);
+}
 
 export function paragraphsFromMarkdown(source: string): SourceParagraph[] {
   const out: SourceParagraph[] = [];
@@ -61,19 +68,15 @@ export function paragraphsFromMarkdown(source: string): SourceParagraph[] {
       continue;
     }
     const depth = indent >= 2 ? 1 : 0;
-    const m = number.exec(body);
-    if (m) {
+    if (startsParagraph(body)) {
       close();
-      current = { raw: body.slice(m[0].length), p: { marker: depth ? "item" : "number", ordered: true, depth } };
+      // The recogniser reads the number, label or marker off the text; "-" bullets are Markdown's own.
+      const b = bullet.exec(body);
+      current = b ? { raw: body.slice(b[0].length), p: { marker: "item", ordered: false, depth } } : { raw: body, p: { depth } };
       continue;
     }
-    const it = item.exec(body) ?? bullet.exec(body);
-    if (it) {
-      close();
-      current = { raw: body.slice(it[0].length), p: { marker: "item", ordered: !bullet.test(body), depth } };
-      continue;
-    }
-    // A line that starts nothing new continues the paragraph (Markdown wraps paragraphs freely).
+    // A line that starts nothing new continues the paragraph (Markdown wraps paragraphs freely), or
+    // starts one whose text is taken literally: "1\\. the costs" stays text once unescaped.
     if (current) current.raw += ` ${body}`;
     else current = { raw: body, p: { marker: null, depth: 0 } };
   }
