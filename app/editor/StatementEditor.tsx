@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/react";
 import Collaboration from "@tiptap/extension-collaboration";
 import { statementField } from "~/statement/schema";
@@ -107,6 +107,26 @@ export function StatementEditor({
     equalityFn: (a, b) =>
       !!a && !!b && a.length === b.length && a.every((c, i) => c.label === b[i].label && c.pos === b[i].pos && c.text === b[i].text),
   });
+
+  // A link to "#clause-<id>" (from the compilation, a proposal) opens the text at that clause, once it is there.
+  const hashServed = useRef<string | null>(null);
+  useEffect(() => {
+    const go = () => {
+      const id = /^#clause-(.+)$/.exec(window.location.hash)?.[1];
+      const target = id ? clauses?.find((c) => c.id === decodeURIComponent(id)) : undefined;
+      if (!editor || editor.isDestroyed || !target || hashServed.current === window.location.hash) return;
+      hashServed.current = window.location.hash;
+      editor
+        .chain()
+        .focus()
+        .setTextSelection(target.pos + 2)
+        .scrollIntoView()
+        .run();
+    };
+    go();
+    window.addEventListener("hashchange", go);
+    return () => window.removeEventListener("hashchange", go);
+  }, [editor, clauses]);
 
   return (
     <div className="workspace">

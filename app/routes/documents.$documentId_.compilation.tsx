@@ -51,7 +51,10 @@ function Proposal({ p }: { p: CompiledProposal }) {
   return (
     <article className={`compiled-proposal status-${p.status}`} data-proposal={p.number} aria-label={`${p.label}, ${p.number}`}>
       <header>
-        <strong className="proposal-label">{p.label}</strong> <span className="proposal-number">{p.number}</span>{" "}
+        <strong className="proposal-label">{p.label}</strong>{" "}
+        <Link to={`../proposals/${p.id}`} relative="path" className="proposal-number" aria-label={`${p.number}: open the proposal`}>
+          {p.number}
+        </Link>{" "}
         <span className={`status-badge status-${p.status}`}>{proposalStatusLabels[p.status]}</span>
       </header>
       <dl className="proposal-people">
@@ -126,7 +129,13 @@ function Entry({ entry }: { entry: CompilationEntry }) {
       aria-label={`Clause ${entry.label}`}
     >
       <h3>
-        <span className="clause-label">{entry.label}</span>{" "}
+        {entry.id ? (
+          <Link to={`..#clause-${entry.id}`} relative="path" className="clause-label" aria-label={`${entry.label}: open in the text`}>
+            {entry.label}
+          </Link>
+        ) : (
+          <span className="clause-label">{entry.label}</span>
+        )}{" "}
         <span className={`state-badge state-${entry.state}`}>{stateBadgeLabels[entry.state]}</span>
       </h3>
       <p className={entry.bracketed ? "clause-text bracketed" : "clause-text"}>{entry.bracketed ? `[${entry.text}]` : entry.text}</p>

@@ -79,6 +79,19 @@ describe("the negotiation, live in Chromium", () => {
     await page.context().close();
   });
 
+  it("links each clause of the compilation to its place in the text, and each proposal to its page", async ({ server, browser }) => {
+    const page = await open({ server, browser }, f.delegates.France.cookie, `/documents/${f.documentId}/compilation`);
+    const op4 = page.locator('.compiled-clause[data-label="OP4"]');
+    await op4.getByRole("link", { name: "P2: open the proposal" }).click();
+    await page.waitForURL(/\/proposals\//);
+    await page.goBack();
+    await op4.getByRole("link", { name: "OP4: open in the text" }).click();
+    await page.waitForURL(new RegExp(`/documents/${f.documentId}#clause-${f.ids.OP5}$`));
+    // The text opens with the caret in that clause, so the side panel shows its proposals.
+    await expect.poll(() => page.locator(".clause-panel").getAttribute("data-clause-id"), { timeout: 15_000 }).toBe(f.ids.OP5);
+    await page.context().close();
+  });
+
   describe("on the statement page", () => {
     let page: Page;
     it.beforeAll(async ({ server, browser }) => {
