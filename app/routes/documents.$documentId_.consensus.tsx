@@ -6,6 +6,7 @@ import { currentSignals } from "../../server/queries/clause-signals";
 import { currentClauseStates } from "../../server/queries/clause-states";
 import { storedStatement } from "../../server/negotiation/statement";
 import { StatementSubpage } from "~/components/StatementSubpage";
+import { SideScroll } from "~/components/SideScroll";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { requireDocumentPermission } from "~/utils/auth.server";
 import { invariantResponse } from "~/utils/invariant";
@@ -65,7 +66,7 @@ export default function ConsensusPage() {
         </p>
       ) : null}
       {delegations.length === 0 ? <p>No delegations take part in this conference yet.</p> : null}
-      <div className="consensus-scroll">
+      <SideScroll label="Consensus matrix" hint={`Scroll sideways to see all ${delegations.length} delegations`}>
         <table className="consensus-matrix">
           <caption>Each delegation's current signal on each clause. Rows where every delegation can accept are marked “consensus”.</caption>
           <thead>
@@ -128,7 +129,7 @@ export default function ConsensusPage() {
             </tr>
           </tfoot>
         </table>
-      </div>
+      </SideScroll>
     </StatementSubpage>
   );
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "../support/fixtures";
 import type { Page } from "playwright-core";
 import { createStatement } from "../support/factories";
+import { createDelegatesFixture } from "../support/negotiation";
 
 /** The page's frame around the text: the masthead's links and buttons, and the saving badge. */
 let documentId: string;
@@ -47,5 +48,24 @@ describe("the statement page's frame in Chromium", () => {
       if (viewport.width < 640) expect(toolbar.height).toBeLessThan(60);
       await page.context().close();
     }
+  });
+
+  it("says when the consensus matrix has more delegations to the side, and keeps each row's clause in view", async ({ db, openPage }) => {
+    const f = await createDelegatesFixture(db.sql);
+    const page = await openPage(`/documents/${f.documentId}/consensus`, f.chair.cookie, { viewport: { width: 560, height: 900 } });
+    const hint = page.locator(".side-scroll-hint");
+    await expect.poll(() => hint.textContent()).toBe("Scroll sideways to see all 3 delegations →");
+    expect(await hint.isVisible()).toBe(true);
+    const region = page.getByRole("region", { name: "Consensus matrix" });
+    // The region takes the keyboard focus and scrolls with the arrow keys.
+    await region.focus();
+    for (let i = 0; i < 20; i++) await page.keyboard.press("ArrowRight");
+    await expect.poll(() => hint.textContent()).toBe("← Scroll sideways to see all 3 delegations");
+    const clauseCell = await box(page, ".consensus-matrix tbody th");
+    const regionBox = (await region.boundingBox())!;
+    expect(Math.abs(clauseCell.x - regionBox.x)).toBeLessThan(2);
+    // Wide enough, nothing is hidden and no hint is shown.
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await expect.poll(() => hint.isVisible()).toBe(false);
   });
 });
