@@ -1,13 +1,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { can } from "../../server/auth/permissions";
-import { storedStatement } from "../../server/negotiation/statement";
 import { canSeeProposal } from "../../server/queries/proposals";
 import { negotiationMarks } from "../../server/negotiation/marks";
 import { contentDisposition, exportFilename } from "../../server/export/filename";
 import { exportFormats, renderExport, type ExportFile, type ExportFormat } from "../../server/export/render";
 import { redlineDocx } from "../../server/export/redline-docx";
 import { compareSides, readSide } from "../../server/versions/compare";
-import { listClauses } from "~/statement/numbering";
 import { appendAudit } from "../../server/audit/log";
 import { requireDocumentPermission } from "~/utils/auth.server";
 import { invariantResponse } from "~/utils/invariant";
@@ -40,8 +38,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
   if (format === "redline") {
     const [from, to] = await Promise.all([
-      readSide(context.sql, document.id, search.get("from") ?? ""),
-      readSide(context.sql, document.id, search.get("to") ?? "current"),
+      readSide(context.sql, document, search.get("from") ?? ""),
+      readSide(context.sql, document, search.get("to") ?? "current"),
     ]);
     invariantResponse(from && to, "There is no such version of this statement.", { status: 404 });
     const { redline } = await compareSides(context.sql, document.id, from, to);
@@ -64,13 +62,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const versionId = search.get("version");
   if (versionId && versionId !== "current") {
     invariantResponse(format !== "compilation", "The compilation is of the current text only.", { status: 400 });
-    const version = await readSide(context.sql, document.id, versionId);
+    const version = await readSide(context.sql, document, versionId);
     invariantResponse(version, "There is no such version of this statement.", { status: 404 });
-    const labels = new Map(
-      listClauses(version.doc)
-        .filter((c) => c.id)
-        .map((c) => [c.id!, c.label.slice(2)]),
-    );
     return deliver(
       await renderExport({
         format: format as ExportFormat,
@@ -79,7 +72,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         documentTitle: document.title,
         version: version.label,
         at: version.at,
-        draft: draft ? { labels, bracketed: new Set() } : null,
+        draft: draft ? { numbering: version.clauses, bracketed: new Set() } : null,
       }),
       { format, draft, version: version.label },
     );
@@ -87,8 +80,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
   const marks = await negotiationMarks(context.sql, document);
   // A draft (and the compilation, a working document) shows "OP5 bis" and [brackets]; a final text is numbered densely.
-  const stored = await storedStatement(context.sql, document.id, marks.provisional);
-  const labels = new Map(stored.clauses.filter((c) => c.id).map((c) => [c.id!, c.label.slice(2)]));
+  const stored = marks.statement;
   const viewer = { delegationId: access.delegationId, isChair: can(access, "negotiation:chair") };
   const proposals = format === "compilation" ? marks.proposals.filter((p) => canSeeProposal(p, viewer)) : undefined;
   return deliver(
@@ -99,7 +91,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       documentTitle: document.title,
       version: "current",
       at: new Date(),
-      draft: draft || format === "compilation" ? { labels, bracketed: marks.bracketed } : null,
+      draft: draft || format === "compilation" ? { numbering: stored.clauses, bracketed: marks.bracketed } : null,
       proposals,
     }),
     { format, draft, version: "current" },

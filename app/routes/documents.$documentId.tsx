@@ -33,7 +33,6 @@ import { ProposalsSection } from "~/negotiation/ProposalsSection";
 import { actorOf } from "../../server/negotiation/actor";
 import { listedProposals } from "../../server/negotiation/proposal-views";
 import { assertMayPropose, createProposal } from "../../server/negotiation/proposals";
-import { storedStatement } from "../../server/negotiation/statement";
 import { invalid, parseForm } from "~/utils/forms";
 import { answeringRefusals } from "~/utils/refusals.server";
 import { type ProposalKind, proposalKinds } from "~/statement/vocabulary";
@@ -41,10 +40,9 @@ import { type ProposalKind, proposalKinds } from "~/statement/vocabulary";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
   const sql = context.sql;
-  const [delegation, marks, { clauses }, locks, comments, signals, stateHistory, silence] = await Promise.all([
+  const [delegation, marks, locks, comments, signals, stateHistory, silence] = await Promise.all([
     access.delegationId ? findDelegation(sql, conference.id, access.delegationId) : null,
     negotiationMarks(sql, document),
-    storedStatement(sql, document.id),
     textLocks(sql, document.id),
     loadCommentThreads(sql, document.id, user.id),
     // Signals and states with their history (newest first), and the latest silence procedure.
@@ -52,7 +50,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     clauseStateHistory(sql, document.id),
     latestSilence(sql, document.id),
   ]);
-  const { states, provisional, bracketed } = marks;
+  // One numbering for the editor, the outline and the side panel: the editor numbers with the same provisional clauses.
+  const { states, bracketed, statement } = marks;
+  const { clauses, provisional } = statement;
   return {
     document: { id: document.id, title: document.title },
     conference: { id: conference.id, title: conference.title },

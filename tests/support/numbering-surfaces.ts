@@ -2,10 +2,11 @@ import type { Sql } from "../../server/db/sql";
 import type { Actor } from "../../server/negotiation/actor";
 import { findDocument } from "../../server/queries/documents";
 import { listVersions } from "../../server/queries/versions";
-import { storedStatement } from "../../server/negotiation/statement";
+import { currentStatement } from "../../server/negotiation/numbering";
 import { compileStatement } from "../../server/negotiation/compilation";
 import { visibleProposals } from "../../server/negotiation/proposal-views";
 import { compareSides, readSide } from "../../server/versions/compare";
+import { expect } from "vitest";
 import type { TestServer } from "./server";
 import { decode } from "turbo-stream";
 
@@ -20,6 +21,22 @@ async function loaderData<T>(server: TestServer, path: string, route: string, co
 
 type Labels = Map<string, string>;
 
+/**
+ * Surfaces that name some clauses only: the side panels those with proposals on them, exports the
+ * operative clauses (preambular clauses are printed unnumbered). Any other surface that leaves a
+ * clause out disagrees with the numbering.
+ */
+const partialSurfaces = new Set(["panel", "pagePanel", "draftExport"]);
+
+/** Where the surfaces' labels differ from `labels` (clause id → label), one line each. */
+export function disagreements(surfaces: Record<string, Labels>, labels: Labels): string[] {
+  return Object.entries(surfaces).flatMap(([surface, named]) =>
+    [...labels].flatMap(([id, label]) =>
+      named.get(id) === label || (!named.has(id) && partialSurfaces.has(surface)) ? [] : [`${surface}: ${named.get(id)} for ${label}`],
+    ),
+  );
+}
+
 /** Gives a factory-made proposal's revision the clause body acceptance writes (the factory stores its text only). */
 export async function withRevisionContent(sql: Sql, proposalId: string): Promise<void> {
   await sql`
@@ -28,19 +45,28 @@ export async function withRevisionContent(sql: Sql, proposalId: string): Promise
     where proposal_id = ${proposalId}`;
 }
 
+/** The operative clauses of a Markdown export, by the number printed before each ("3 bis." is OP3 bis), in order. */
+function markdownOperativeLabels(md: string): string[] {
+  return md.split("\n").flatMap((line) => {
+    const m = /^((?:\d+|Pre-OP1)(?: [a-z]+(?: \d+)?)?)\. /.exec(line);
+    if (!m) return [];
+    return [m[1].startsWith("Pre-") ? m[1] : `OP${m[1]}`];
+  });
+}
+
 /**
- * What each surface calls each clause (by id) of a statement as it stands, and for the compilation
- * each proposal too. The redline compares `before` (a version id) with the current text; its
- * "before" side is checked against the labels that version's page gives.
+ * What each surface calls each clause (by id) of a statement, and for the compilation each
+ * proposal too: `now` for the text as it stands, `before` for the version `before` (its page, its
+ * draft export and the redline's old side), to compare with the numbering remembered then.
  */
 export async function labelsOnEverySurface(
   sql: Sql,
   server: TestServer,
   o: { documentId: string; chair: Actor; cookie: string; before: string },
-): Promise<Record<string, Labels> & { compilation: Labels }> {
+): Promise<{ now: Record<string, Labels>; before: Record<string, Labels>; compilation: Labels }> {
   const document = (await findDocument(sql, o.documentId))!;
-  const stored = await storedStatement(sql, o.documentId);
-  const numbering = new Map(stored.clauses.map((c) => [c.id!, c.label]));
+  const stored = await currentStatement(sql, o.documentId);
+  const numbering: Labels = new Map(stored.clauses.map((c) => [c.id!, c.label]));
 
   const compiled = await compileStatement(sql, document, o.chair, { delegationId: null, state: null, status: null });
   const compilation: Labels = new Map();
@@ -62,26 +88,51 @@ export async function labelsOnEverySurface(
   }>(server, `/documents/${o.documentId}`, "routes/documents.$documentId", o.cookie);
   const pagePanel: Labels = new Map(page.proposals.flatMap((p) => (p.clauseId && p.kind !== "add" ? [[p.clauseId, p.target]] : [])));
 
-  const [latest] = await listVersions(sql, o.documentId);
-  const version = await loaderData<{ text: { preamble: { id: string; label: string }[]; operative: { id: string; label: string }[] } }>(
-    server,
-    `/documents/${o.documentId}/versions/${latest.id}`,
-    "routes/documents.$documentId_.versions.$versionId",
-    o.cookie,
-  );
-  const versionPage: Labels = new Map([...version.text.preamble, ...version.text.operative].map((c) => [c.id, c.label]));
+  const versionPage = async (versionId: string): Promise<Labels> => {
+    const { text } = await loaderData<{ text: { preamble: { id: string; label: string }[]; operative: { id: string; label: string }[] } }>(
+      server,
+      `/documents/${o.documentId}/versions/${versionId}`,
+      "routes/documents.$documentId_.versions.$versionId",
+      o.cookie,
+    );
+    return new Map([...text.preamble, ...text.operative].map((c) => [c.id, c.label]));
+  };
 
-  const [from, to] = [await readSide(sql, o.documentId, o.before), await readSide(sql, o.documentId, "current")];
+  // A draft export prints the operative clauses that have text, in order.
+  const draftExport = async (version: string, clauses: { id: string; text: string; part: string }[]): Promise<Labels> => {
+    const res = await fetch(`${server.url}/documents/${o.documentId}/export?format=md&draft=1&version=${version}`, {
+      headers: { cookie: o.cookie },
+    });
+    if (!res.ok) throw new Error(`export: ${res.status}`);
+    const printed = markdownOperativeLabels(await res.text());
+    const operative = clauses.filter((c) => c.part === "op" && c.text.trim());
+    expect(printed).toHaveLength(operative.length);
+    return new Map(operative.map((c, i) => [c.id, printed[i]]));
+  };
+
+  const [latest] = await listVersions(sql, o.documentId);
+  const [from, to] = [await readSide(sql, document, o.before), await readSide(sql, document, "current")];
   const { redline } = await compareSides(sql, o.documentId, from!, to!);
-  const redlineNew: Labels = new Map(redline.clauses.flatMap((c) => (c.id && c.newLabel ? [[c.id, c.newLabel]] : [])));
+  const side = (label: "oldLabel" | "newLabel"): Labels =>
+    new Map(redline.clauses.flatMap((c) => (c.id && c[label] ? [[c.id, c[label]]] : [])));
+  const ids = (clauses: typeof stored.clauses) => clauses.map((c) => ({ id: c.id!, text: c.text, part: c.part }));
 
   return {
-    numbering,
+    now: {
+      numbering,
+      compilation,
+      panel,
+      pageClauseLabels: new Map(Object.entries(page.clauseLabels)),
+      pagePanel,
+      latestVersionPage: await versionPage(latest.id),
+      draftExport: await draftExport("current", ids(stored.clauses)),
+      redlineNew: side("newLabel"),
+    },
+    before: {
+      versionPage: await versionPage(o.before),
+      draftExport: await draftExport(o.before, ids(from!.clauses)),
+      redlineOld: side("oldLabel"),
+    },
     compilation,
-    panel,
-    pageClauseLabels: new Map(Object.entries(page.clauseLabels)),
-    pagePanel,
-    versionPage,
-    redlineNew,
   };
 }
