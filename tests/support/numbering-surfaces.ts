@@ -3,6 +3,7 @@ import type { Actor } from "../../server/negotiation/actor";
 import { findDocument } from "../../server/queries/documents";
 import { listVersions } from "../../server/queries/versions";
 import { currentStatement } from "../../server/negotiation/numbering";
+import type { ClauseInfo } from "../../app/statement/numbering";
 import { compileStatement } from "../../server/negotiation/compilation";
 import { visibleProposals } from "../../server/negotiation/proposal-views";
 import { compareSides, readSide } from "../../server/versions/compare";
@@ -65,29 +66,6 @@ export async function labelsOnEverySurface(
   o: { documentId: string; chair: Actor; cookie: string; before: string },
 ): Promise<{ now: Record<string, Labels>; before: Record<string, Labels>; compilation: Labels }> {
   const document = (await findDocument(sql, o.documentId))!;
-  const stored = await currentStatement(sql, o.documentId);
-  const numbering: Labels = new Map(stored.clauses.map((c) => [c.id!, c.label]));
-
-  const compiled = await compileStatement(sql, document, o.chair, { delegationId: null, state: null, status: null });
-  const compilation: Labels = new Map();
-  for (const e of compiled.entries) {
-    if (e.type === "clause") {
-      compilation.set(e.id!, e.label);
-      for (const p of e.proposals) compilation.set(p.id, p.label);
-    } else compilation.set(e.proposal.id, e.label);
-  }
-
-  const { proposals } = await visibleProposals(sql, o.documentId, o.chair);
-  const panel: Labels = new Map(
-    proposals.flatMap((p) => (p.clauseId && p.kind !== "add" && p.clauseLabel ? [[p.clauseId, p.clauseLabel]] : [])),
-  );
-
-  const page = await loaderData<{
-    clauseLabels: Record<string, string>;
-    proposals: { clauseId: string | null; kind: string; target: string }[];
-  }>(server, `/documents/${o.documentId}`, "routes/documents.$documentId", o.cookie);
-  const pagePanel: Labels = new Map(page.proposals.flatMap((p) => (p.clauseId && p.kind !== "add" ? [[p.clauseId, p.target]] : [])));
-
   const versionPage = async (versionId: string): Promise<Labels> => {
     const { text } = await loaderData<{ text: { preamble: { id: string; label: string }[]; operative: { id: string; label: string }[] } }>(
       server,
@@ -97,40 +75,64 @@ export async function labelsOnEverySurface(
     );
     return new Map([...text.preamble, ...text.operative].map((c) => [c.id, c.label]));
   };
-
-  // A draft export prints the operative clauses that have text, in order.
-  const draftExport = async (version: string, clauses: { id: string; text: string; part: string }[]): Promise<Labels> => {
+  // The Markdown of a draft export, whose operative clauses with text are numbered, in order.
+  const draftMarkdown = async (version: string): Promise<string> => {
     const res = await fetch(`${server.url}/documents/${o.documentId}/export?format=md&draft=1&version=${version}`, {
       headers: { cookie: o.cookie },
     });
     if (!res.ok) throw new Error(`export: ${res.status}`);
-    const printed = markdownOperativeLabels(await res.text());
+    return res.text();
+  };
+  const exported = (md: string, clauses: readonly ClauseInfo[]): Labels => {
+    const printed = markdownOperativeLabels(md);
     const operative = clauses.filter((c) => c.part === "op" && c.text.trim());
     expect(printed).toHaveLength(operative.length);
-    return new Map(operative.map((c, i) => [c.id, printed[i]]));
+    return new Map(operative.map((c, i) => [c.id!, printed[i]]));
   };
 
-  const [latest] = await listVersions(sql, o.documentId);
-  const [from, to] = [await readSide(sql, document, o.before), await readSide(sql, document, "current")];
+  const [[latest], stored, from, to, compiled, { proposals }, page, currentMd, beforeMd, beforePage] = await Promise.all([
+    listVersions(sql, o.documentId),
+    currentStatement(sql, o.documentId),
+    readSide(sql, document, o.before),
+    readSide(sql, document, "current"),
+    compileStatement(sql, document, o.chair, { delegationId: null, state: null, status: null }),
+    visibleProposals(sql, o.documentId, o.chair),
+    loaderData<{ clauseLabels: Record<string, string>; proposals: { clauseId: string | null; kind: string; target: string }[] }>(
+      server,
+      `/documents/${o.documentId}`,
+      "routes/documents.$documentId",
+      o.cookie,
+    ),
+    draftMarkdown("current"),
+    draftMarkdown(o.before),
+    versionPage(o.before),
+  ]);
+
+  const compilation: Labels = new Map();
+  for (const e of compiled.entries) {
+    if (e.type === "clause") {
+      compilation.set(e.id!, e.label);
+      for (const p of e.proposals) compilation.set(p.id, p.label);
+    } else compilation.set(e.proposal.id, e.label);
+  }
   const { redline } = await compareSides(sql, o.documentId, from!, to!);
   const side = (label: "oldLabel" | "newLabel"): Labels =>
     new Map(redline.clauses.flatMap((c) => (c.id && c[label] ? [[c.id, c[label]]] : [])));
-  const ids = (clauses: typeof stored.clauses) => clauses.map((c) => ({ id: c.id!, text: c.text, part: c.part }));
 
   return {
     now: {
-      numbering,
+      numbering: new Map(stored.clauses.map((c) => [c.id!, c.label])),
       compilation,
-      panel,
+      panel: new Map(proposals.flatMap((p) => (p.clauseId && p.kind !== "add" && p.clauseLabel ? [[p.clauseId, p.clauseLabel]] : []))),
       pageClauseLabels: new Map(Object.entries(page.clauseLabels)),
-      pagePanel,
-      latestVersionPage: await versionPage(latest.id),
-      draftExport: await draftExport("current", ids(stored.clauses)),
+      pagePanel: new Map(page.proposals.flatMap((p) => (p.clauseId && p.kind !== "add" ? [[p.clauseId, p.target]] : []))),
+      latestVersionPage: latest.id === o.before ? beforePage : await versionPage(latest.id),
+      draftExport: exported(currentMd, stored.clauses),
       redlineNew: side("newLabel"),
     },
     before: {
-      versionPage: await versionPage(o.before),
-      draftExport: await draftExport(o.before, ids(from!.clauses)),
+      versionPage: beforePage,
+      draftExport: exported(beforeMd, from!.clauses),
       redlineOld: side("oldLabel"),
     },
     compilation,
