@@ -36,6 +36,7 @@ import { assertMayPropose, createProposal } from "../../server/negotiation/propo
 import { invalid, parseForm } from "~/utils/forms";
 import { answeringRefusals } from "~/utils/refusals.server";
 import { type ProposalKind, proposalKinds } from "~/statement/vocabulary";
+import type { Part } from "~/statement/numbering";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
@@ -81,6 +82,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     canSeeConsensus: can(access, "negotiation:chair") || can(access, "conference:manage"),
     proposals: listedProposals(marks.proposals, clauses, actorOf(access)),
     clauseLabels: Object.fromEntries(clauses.filter((c) => c.id).map((c) => [c.id!, c.label])),
+    // The first clause of each part (whatever its label: "Pre-OP1" when provisional), where proposals to start the part show.
+    partStarts: Object.fromEntries(
+      (["pp", "op"] as const).flatMap((part) => {
+        const first = clauses.find((c) => c.part === part);
+        return first?.id ? [[first.id, part]] : [];
+      }),
+    ) as Record<string, Part>,
   };
 }
 
@@ -146,6 +154,7 @@ export default function DocumentPage() {
     canExport,
     proposals,
     clauseLabels,
+    partStarts,
   } = useLoaderData<typeof loader>();
   const [editor, setEditor] = useState<Editor | null>(null);
   // Each live reload brings new objects; the editor is told only when something really changed.
@@ -253,6 +262,7 @@ export default function DocumentPage() {
                       documentId={document.id}
                       clauseId={clauseId}
                       clauseLabel={clauseLabels[clauseId] ?? null}
+                      firstOfPart={partStarts[clauseId] ?? null}
                       proposals={proposals}
                       canPropose={delegationId !== null}
                       isChair={isChair}
