@@ -1,5 +1,6 @@
 import type { Node as PMNode } from "@tiptap/pm/model";
 import { statementSchema } from "../app/statement/schema";
+import { listClauses } from "../app/statement/numbering";
 import { exportFormats } from "../app/statement/export-formats";
 import { renderExport } from "../server/export/render";
 import { redlineStatements } from "../server/export/redline";
@@ -25,7 +26,14 @@ export async function exportTimings(clauses: number, runs = 5): Promise<ExportTi
   const changed = statementSchema.nodeFromJSON(edited(structuredClone(json)));
   const cases: [string, () => Promise<{ length: number }>][] = [
     ...exportFormats.map((format) => [format, async () => (await render(doc, format)).body] as [string, () => Promise<{ length: number }>]),
-    ["redline", () => redlineDocx(redlineStatements(doc, changed), { date: new Date() })],
+    [
+      "redline",
+      () =>
+        redlineDocx(
+          redlineStatements({ doc, clauses: listClauses(doc, new Set()) }, { doc: changed, clauses: listClauses(changed, new Set()) }),
+          { date: new Date() },
+        ),
+    ],
   ];
   const out: ExportTiming[] = [];
   for (const [format, run] of cases) {

@@ -5,7 +5,7 @@ import { Decoration, DecorationSet } from "@tiptap/pm/view";
 import type { Node as PMNode } from "@tiptap/pm/model";
 import type { Step } from "@tiptap/pm/transform";
 import { ySyncPluginKey } from "@tiptap/y-tiptap";
-import { listClauses, type ClauseInfo } from "~/statement/numbering";
+import { clauseNodes, listClauses, type ClauseInfo } from "~/statement/numbering";
 import type { ClauseState } from "~/statement/vocabulary";
 
 /** What the negotiation says about the statement's clauses, as the statement page loads it. */
@@ -50,9 +50,9 @@ export interface NegotiationOverlayStorage {
   onRefused: ((message: string) => void) | null;
 }
 
-/** The clauses of the editor's document, labelled as everywhere else (provisional ones included). */
+/** The clauses of the editor's document, labelled as everywhere else (provisional ones included); none without the overlay. */
 export function overlayClauses(state: EditorState): ClauseInfo[] {
-  return negotiationOverlayKey.getState(state)?.clauses ?? listClauses(state.doc);
+  return negotiationOverlayKey.getState(state)?.clauses ?? [];
 }
 
 function build(doc: PMNode, data: NegotiationOverlayData): OverlayState {
@@ -113,7 +113,7 @@ const touches = ([from, to]: [number, number], start: number, end: number) =>
  * the same element in the same place: it would refuse the change.
  */
 function movedAcross(before: PMNode, after: PMNode, locked: ReadonlySet<string>): string | null {
-  const ids = (doc: PMNode) => listClauses(doc).flatMap((c) => (c.id ? [c.id] : []));
+  const ids = (doc: PMNode) => clauseNodes(doc).flatMap((c) => (c.id ? [c.id] : []));
   const [was, is] = [ids(before), ids(after)];
   const kept = new Set(was.filter((id) => is.includes(id)));
   const order = (list: string[]) => list.filter((id) => kept.has(id));
@@ -138,11 +138,11 @@ function refusal(tr: Transaction, overlay: OverlayState): string | null {
   for (let i = 0; i < tr.steps.length; i++) {
     const doc = tr.docs[i];
     const ranges = stepRanges(tr.steps[i]);
-    for (const c of listClauses(doc)) {
+    for (const c of clauseNodes(doc)) {
       if (!c.id || !locked.has(c.id)) continue;
       const end = c.pos + doc.nodeAt(c.pos)!.nodeSize;
       if (ranges.some((r) => touches(r, c.pos, end))) {
-        const label = overlay.clauses.find((x) => x.id === c.id)?.label ?? c.label;
+        const label = overlay.clauses.find((x) => x.id === c.id)?.label ?? "An agreed clause";
         return `${label} is agreed; its text cannot be changed.`;
       }
     }

@@ -3,7 +3,7 @@ import { Plugin, PluginKey, TextSelection } from "@tiptap/pm/state";
 import type { Node as PMNode, Schema } from "@tiptap/pm/model";
 import { ySyncPluginKey } from "@tiptap/y-tiptap";
 import { newClauseId } from "~/statement/clause-id";
-import { listClauses, partOfSection, type Part } from "~/statement/numbering";
+import { clauseNodes, partOfSection, type Part } from "~/statement/numbering";
 import { Clause, statementNodes } from "~/statement/schema";
 import { NegotiationOverlay } from "./negotiation-overlay";
 
@@ -81,7 +81,7 @@ const EditableClause = Clause.extend({
           const around = clauseAround(state);
           if (!around) return false;
           const { node, pos, $from } = around;
-          const clauses = listClauses(state.doc);
+          const clauses = clauseNodes(state.doc);
           const index = clauses.findIndex((c) => c.pos === pos);
           const sameSection = (a: number, b: number) => clauses[a].part === clauses[b].part;
           const offsetInClause = $from.pos - pos;
@@ -188,7 +188,7 @@ const EditableClause = Clause.extend({
           if (!transactions.some((t) => t.docChanged && !t.getMeta(ySyncPluginKey))) return null;
           const seen = new Set<string>();
           let tr = null as import("@tiptap/pm/state").Transaction | null;
-          for (const c of listClauses(state.doc)) {
+          for (const c of clauseNodes(state.doc)) {
             if (c.id && !seen.has(c.id)) {
               seen.add(c.id);
               continue;

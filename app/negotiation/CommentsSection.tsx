@@ -3,7 +3,7 @@ import { useFetcher, useRouteLoaderData } from "@remix-run/react";
 import { useEditorState, type Editor } from "@tiptap/react";
 import type { CommentThread, CommentView } from "../../server/negotiation/comments";
 import { commentAnchorsKey, selectCommentThread, selectionAnchor, setCommentAnchors } from "~/editor/comment-anchors";
-import { listClauses } from "~/statement/numbering";
+import { overlayClauses } from "~/editor/negotiation-overlay";
 import { CsrfInput, ErrorList } from "~/components/forms";
 import { formatUtc } from "~/utils/dates";
 import { maxCommentLength } from "~/statement/limits";
@@ -55,7 +55,7 @@ export function CommentsSection({
         selected: state?.selected ?? null,
         selectionClause: anchor?.clauseId ?? null,
         labels: e
-          ? listClauses(e.state.doc)
+          ? overlayClauses(e.state)
               .map((c) => `${c.id}=${c.label}`)
               .join(" ")
           : "",

@@ -4,6 +4,7 @@ import type { ProposalSummary } from "../../server/negotiation/proposal-views";
 import { ProposalDiff } from "./ProposalDiff";
 import { proposalKindLabels, proposalStatusLabels } from "~/statement/negotiation-labels";
 import type { ProposalKind } from "~/statement/vocabulary";
+import type { Part } from "~/statement/numbering";
 import type { action as propose } from "~/routes/documents.$documentId";
 
 const proposeButtons: { kind: ProposalKind; label: string }[] = [
@@ -27,6 +28,7 @@ export function ProposalsSection({
   documentId,
   clauseId,
   clauseLabel,
+  firstOfPart,
   proposals,
   canPropose,
   isChair,
@@ -34,14 +36,15 @@ export function ProposalsSection({
   documentId: string;
   clauseId: string;
   clauseLabel: string | null;
+  /** The part this clause is the first of, if any. */
+  firstOfPart: Part | null;
   proposals: ProposalSummary[];
   canPropose: boolean;
   isChair: boolean;
 }) {
   const fetcher = useFetcher<typeof propose>();
   // Clauses proposed for the start of a part show with the part's first clause.
-  const here = proposals.filter((p) => p.clauseId === clauseId || (p.clauseId === null && clauseLabel === `${p.part.toUpperCase()}1`));
-  const firstOfPart = clauseLabel === "PP1" ? "pp" : clauseLabel === "OP1" ? "op" : null;
+  const here = proposals.filter((p) => p.clauseId === clauseId || (p.clauseId === null && p.part === firstOfPart));
   const errors = fetcher.data && !fetcher.data.ok ? Object.values(fetcher.data.errors).flatMap((e) => e ?? []) : null;
   return (
     <div className="proposals-section">

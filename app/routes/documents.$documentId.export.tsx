@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { can } from "../../server/auth/permissions";
-import { storedStatement } from "../../server/negotiation/statement";
 import { canSeeProposal } from "../../server/queries/proposals";
 import { negotiationMarks } from "../../server/negotiation/marks";
 import { contentDisposition, exportFilename } from "../../server/export/filename";
@@ -8,7 +7,6 @@ import { exportFormats, renderExport, type ExportFile, type ExportFormat } from 
 import { redlineDocx } from "../../server/export/redline-docx";
 import { compareSides, readSide } from "../../server/versions/compare";
 import { currentTextName } from "../../server/versions/current-text-name";
-import { listClauses } from "~/statement/numbering";
 import { appendAudit } from "../../server/audit/log";
 import { requireDocumentPermission } from "~/utils/auth.server";
 import { invariantResponse } from "~/utils/invariant";
@@ -41,8 +39,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
   if (format === "redline") {
     const [from, to] = await Promise.all([
-      readSide(context.sql, document.id, search.get("from") ?? ""),
-      readSide(context.sql, document.id, search.get("to") ?? "current"),
+      readSide(context.sql, document, search.get("from") ?? ""),
+      readSide(context.sql, document, search.get("to") ?? "current"),
     ]);
     invariantResponse(from && to, "There is no such version of this statement.", { status: 404 });
     const { redline } = await compareSides(context.sql, document.id, from, to);
@@ -65,13 +63,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const versionId = search.get("version");
   if (versionId && versionId !== "current") {
     invariantResponse(format !== "compilation", "The compilation is of the current text only.", { status: 400 });
-    const version = await readSide(context.sql, document.id, versionId);
+    const version = await readSide(context.sql, document, versionId);
     invariantResponse(version, "There is no such version of this statement.", { status: 404 });
-    const labels = new Map(
-      listClauses(version.doc)
-        .filter((c) => c.id)
-        .map((c) => [c.id!, c.label.slice(2)]),
-    );
     return deliver(
       await renderExport({
         format: format as ExportFormat,
@@ -80,7 +73,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         documentTitle: document.title,
         version: version.label,
         at: version.at,
-        draft: draft ? { labels, bracketed: new Set() } : null,
+        draft: draft ? { numbering: version.clauses, bracketed: new Set() } : null,
       }),
       { format, draft, version: version.label },
     );
@@ -88,9 +81,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
   const marks = await negotiationMarks(context.sql, document);
   // A draft (and the compilation, a working document) shows "OP5 bis" and [brackets]; a final text is numbered densely.
-  const stored = await storedStatement(context.sql, document.id, marks.provisional);
+  const stored = marks.statement;
   const now = new Date();
-  const labels = new Map(stored.clauses.filter((c) => c.id).map((c) => [c.id!, c.label.slice(2)]));
   const viewer = { delegationId: access.delegationId, isChair: can(access, "negotiation:chair") };
   const proposals = format === "compilation" ? marks.proposals.filter((p) => canSeeProposal(p, viewer)) : undefined;
   return deliver(
@@ -101,7 +93,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       documentTitle: document.title,
       version: await currentTextName(context.sql, document.id, stored.doc, now),
       at: now,
-      draft: draft || format === "compilation" ? { labels, bracketed: marks.bracketed } : null,
+      draft: draft || format === "compilation" ? { numbering: stored.clauses, bracketed: marks.bracketed } : null,
       proposals,
     }),
     { format, draft, version: "current" },

@@ -33,18 +33,17 @@ import { ProposalsSection } from "~/negotiation/ProposalsSection";
 import { actorOf } from "../../server/negotiation/actor";
 import { listedProposals } from "../../server/negotiation/proposal-views";
 import { assertMayPropose, createProposal } from "../../server/negotiation/proposals";
-import { storedStatement } from "../../server/negotiation/statement";
 import { invalid, parseForm } from "~/utils/forms";
 import { answeringRefusals } from "~/utils/refusals.server";
 import { type ProposalKind, proposalKinds } from "~/statement/vocabulary";
+import type { Part } from "~/statement/numbering";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
   const sql = context.sql;
-  const [delegation, marks, { clauses }, locks, comments, signals, stateHistory, silence] = await Promise.all([
+  const [delegation, marks, locks, comments, signals, stateHistory, silence] = await Promise.all([
     access.delegationId ? findDelegation(sql, conference.id, access.delegationId) : null,
     negotiationMarks(sql, document),
-    storedStatement(sql, document.id),
     textLocks(sql, document.id),
     loadCommentThreads(sql, document.id, user.id),
     // Signals and states with their history (newest first), and the latest silence procedure.
@@ -52,7 +51,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     clauseStateHistory(sql, document.id),
     latestSilence(sql, document.id),
   ]);
-  const { states, provisional, bracketed } = marks;
+  // One numbering for the editor, the outline and the side panel: the editor numbers with the same provisional clauses.
+  const { states, bracketed, statement } = marks;
+  const { clauses, provisional } = statement;
   return {
     document: { id: document.id, title: document.title },
     conference: { id: conference.id, title: conference.title },
@@ -81,6 +82,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     canSeeConsensus: can(access, "negotiation:chair") || can(access, "conference:manage"),
     proposals: listedProposals(marks.proposals, clauses, actorOf(access)),
     clauseLabels: Object.fromEntries(clauses.filter((c) => c.id).map((c) => [c.id!, c.label])),
+    // The first clause of each part (whatever its label: "Pre-OP1" when provisional), where proposals to start the part show.
+    partStarts: Object.fromEntries(
+      (["pp", "op"] as const).flatMap((part) => {
+        const first = clauses.find((c) => c.part === part);
+        return first?.id ? [[first.id, part]] : [];
+      }),
+    ) as Record<string, Part>,
   };
 }
 
@@ -146,6 +154,7 @@ export default function DocumentPage() {
     canExport,
     proposals,
     clauseLabels,
+    partStarts,
   } = useLoaderData<typeof loader>();
   const [editor, setEditor] = useState<Editor | null>(null);
   // Each live reload brings new objects; the editor is told only when something really changed.
@@ -258,6 +267,7 @@ export default function DocumentPage() {
                       documentId={document.id}
                       clauseId={clauseId}
                       clauseLabel={clauseLabels[clauseId] ?? null}
+                      firstOfPart={partStarts[clauseId] ?? null}
                       proposals={proposals}
                       canPropose={delegationId !== null}
                       isChair={isChair}

@@ -4,7 +4,7 @@ import { can } from "../../server/auth/permissions";
 import { listDelegations } from "../../server/queries/delegations";
 import { currentSignals } from "../../server/queries/clause-signals";
 import { currentClauseStates } from "../../server/queries/clause-states";
-import { storedStatement } from "../../server/negotiation/statement";
+import { currentStatement } from "../../server/negotiation/numbering";
 import { StatementSubpage } from "~/components/StatementSubpage";
 import { SideScroll } from "~/components/SideScroll";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
@@ -23,7 +23,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     { status: 403 },
   );
   const [clauses, delegations, signals, states] = await Promise.all([
-    storedStatement(context.sql, document.id).then((s) => s.clauses),
+    currentStatement(context.sql, document.id).then((s) => s.clauses),
     listDelegations(context.sql, conference.id),
     currentSignals(context.sql, document.id),
     currentClauseStates(context.sql, document.id),

@@ -17,8 +17,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
   const search = new URL(request.url).searchParams;
   const [from, to] = await Promise.all([
-    readSide(context.sql, document.id, search.get("from") ?? "current"),
-    readSide(context.sql, document.id, search.get("to") ?? "current"),
+    readSide(context.sql, document, search.get("from") ?? "current"),
+    readSide(context.sql, document, search.get("to") ?? "current"),
   ]);
   invariantResponse(from && to, "There is no such version of this statement.", { status: 404 });
   const { redline, sources } = await compareSides(context.sql, document.id, from, to);

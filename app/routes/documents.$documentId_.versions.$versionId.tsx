@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { can } from "../../server/auth/permissions";
 import { findVersion } from "../../server/queries/versions";
-import { versionDocument } from "../../server/versions/restore";
+import { versionStatement } from "../../server/negotiation/numbering";
 import { statementView } from "~/statement/version-view";
 import { StatementSubpage } from "~/components/StatementSubpage";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
@@ -29,7 +29,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       at: version.createdAt.toISOString(),
     },
     canExport: can(access, "conference:export"),
-    text: statementView(versionDocument(version), version.clauseStates),
+    text: statementView(await versionStatement(context.sql, document, version), version.clauseStates),
   };
 }
 

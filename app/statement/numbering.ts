@@ -2,19 +2,23 @@ import type { Node as PMNode } from "@tiptap/pm/model";
 
 export type Part = "pp" | "op";
 
-export interface ClauseInfo {
+/** A clause node of a statement document, where it is: what editing needs, without a label. */
+export interface ClauseNode {
   id: string | null;
   part: Part;
+  /** Position of the clause node in the document. */
+  pos: number;
+  /** Plain text of the clause. */
+  text: string;
+}
+
+export interface ClauseInfo extends ClauseNode {
   /** Display label: PP1, PP2 … / OP1, OP2 …; a provisional clause: "OP5 bis", "Pre-OP1". */
   label: string;
   /** 1-based number within its part; for a provisional clause, the number of the numbered clause before it (0: none). */
   number: number;
   /** Added by an accepted proposal and not final yet: it takes no number of its own. */
   provisional: boolean;
-  /** Position of the clause node in the document. */
-  pos: number;
-  /** Plain text of the clause. */
-  text: string;
 }
 
 export const partOfSection: Record<string, Part> = { preamble: "pp", operative: "op" };
@@ -37,37 +41,54 @@ export function provisionalLabel(part: Part, number: number, k: number): string 
   return k === 1 ? `Pre-${prefix}1` : `Pre-${prefix}1 ${ordinal(k - 1)}`;
 }
 
-/**
- * Every clause of a statement document in order, with its label. The one numbering of the
- * application: the editor, the outline, the compilation and the exporters all use it. A clause in
- * `provisional` takes no number, so that the clauses after it keep theirs until it is final.
- */
-export function listClauses(doc: PMNode, provisional: ReadonlySet<string> = new Set()): ClauseInfo[] {
-  const out: ClauseInfo[] = [];
+/** Every clause node of a statement document in order. */
+export function clauseNodes(doc: PMNode): ClauseNode[] {
+  const out: ClauseNode[] = [];
   doc.forEach((section, sectionOffset) => {
     const part = partOfSection[section.type.name];
     if (!part) return;
-    let n = 0;
-    let k = 0;
     section.forEach((clause, clauseOffset) => {
       if (clause.type.name !== "clause") return;
-      const id = (clause.attrs.id as string | null) ?? null;
-      const isProvisional = id !== null && provisional.has(id);
-      if (isProvisional) k += 1;
-      else {
-        n += 1;
-        k = 0;
-      }
       out.push({
-        id,
+        id: (clause.attrs.id as string | null) ?? null,
         part,
-        number: n,
-        provisional: isProvisional,
-        label: isProvisional ? provisionalLabel(part, n, k) : `${part.toUpperCase()}${n}`,
         pos: sectionOffset + 1 + clauseOffset,
         text: clause.textContent,
       });
     });
   });
   return out;
+}
+
+/**
+ * Every clause of a statement document in order, with its label: the one numbering of the
+ * application, which every surface (editor, outline, side panel, state messages, audit subjects,
+ * compilation, versions, redline, exports) takes its labels from. A clause in `provisional` takes
+ * no number, so that the clauses after it keep theirs until it is final. The set is not optional:
+ * numbering without it is how surfaces came to disagree (the server derives it in
+ * server/negotiation/numbering.ts, and hands it to the pages).
+ */
+export function listClauses(doc: PMNode, provisional: ReadonlySet<string>): ClauseInfo[] {
+  const counts: Record<Part, { n: number; k: number }> = { pp: { n: 0, k: 0 }, op: { n: 0, k: 0 } };
+  return clauseNodes(doc).map((c) => {
+    const count = counts[c.part];
+    const isProvisional = c.id !== null && provisional.has(c.id);
+    if (isProvisional) count.k += 1;
+    else {
+      count.n += 1;
+      count.k = 0;
+    }
+    return {
+      ...c,
+      number: count.n,
+      provisional: isProvisional,
+      label: isProvisional ? provisionalLabel(c.part, count.n, count.k) : `${c.part.toUpperCase()}${count.n}`,
+    };
+  });
+}
+
+/** The number a clause is printed with in a draft ("3", "3 bis", "Pre-OP1"): its label without the part's prefix. */
+export function printedNumber(c: Pick<ClauseInfo, "part" | "label">): string {
+  const prefix = c.part.toUpperCase();
+  return c.label.startsWith(prefix) ? c.label.slice(prefix.length) : c.label;
 }

@@ -1,6 +1,6 @@
 import type { JSONContent } from "@tiptap/core";
 import type { Node as PMNode } from "@tiptap/pm/model";
-import { listClauses } from "./numbering";
+import type { ClauseInfo } from "./numbering";
 import type { ClauseState } from "./vocabulary";
 
 /** One clause of a statement as a version page shows it. */
@@ -12,12 +12,11 @@ export interface VersionClause {
   content: JSONContent[];
 }
 
-/** A statement document with clause labels and the given states, in the shape StatementText renders. */
+/** A statement document with its numbering's clause labels and the given states, in the shape StatementText renders. */
 export function statementView(
-  doc: PMNode,
+  { doc, clauses }: { doc: PMNode; clauses: readonly ClauseInfo[] },
   states: Record<string, ClauseState>,
 ): { title: JSONContent[]; preamble: VersionClause[]; operative: VersionClause[] } {
-  const clauses = listClauses(doc);
   const json = doc.toJSON() as JSONContent;
   const [title, preamble, operative] = json.content ?? [];
   const byPart = (part: JSONContent | undefined, p: "pp" | "op") => {

@@ -1,5 +1,5 @@
 import type { Node as PMNode } from "@tiptap/pm/model";
-import { partOfSection, type Part } from "../../app/statement/numbering";
+import { partOfSection, printedNumber, type ClauseInfo, type Part } from "../../app/statement/numbering";
 
 /**
  * The one model every exporter writes from, so DOCX, PDF, HTML, Markdown and Akoma Ntoso all
@@ -16,8 +16,10 @@ import { partOfSection, type Part } from "../../app/statement/numbering";
  *   with a list, as in "…including: (a) …; (b) …;").
  * - The opening word is italic. When the clause does not start in italics, its first word is
  *   made italic; when it does (possibly several words, "Noting with concern"), it is kept.
- * - Final text: numbers are dense (1, 2, 3 …) and nothing is bracketed. Draft text: the caller
- *   may give labels ("2 bis") and the clauses to bracket; the brackets enclose the clause text.
+ * - Final text: numbers are dense (1, 2, 3 …) and nothing is bracketed. Draft text: clauses are
+ *   numbered as the statement's numbering labels them ("2 bis", from listClauses, so a draft says
+ *   what the editor says), and the caller may give the clauses to bracket; the brackets enclose
+ *   the clause text.
  */
 
 export interface Run {
@@ -44,7 +46,7 @@ export interface ExportClause {
   index: number;
   /** The printed number of an operative clause ("1." / draft "2 bis."); empty for preambular clauses. */
   num: string;
-  /** PP1 / OP1 (the label negotiators use in a compilation). */
+  /** PP1 / OP1 / draft "OP2 bis" (the label negotiators use in a compilation). */
   label: string;
   bracketed: boolean;
   blocks: Block[];
@@ -60,8 +62,8 @@ export interface ExportStatement {
 
 export interface ExportOptions {
   final: boolean;
-  /** Draft only: the clause's label without the period, e.g. "2 bis" (from the bracket/label module). */
-  labels?: ReadonlyMap<string, string>;
+  /** Draft only: the statement's numbering (listClauses with its provisional clauses), which labels the clauses. */
+  numbering?: readonly Pick<ClauseInfo, "id" | "part" | "label">[];
   /** Draft only: clauses still in square brackets. */
   bracketed?: ReadonlySet<string>;
 }
@@ -178,6 +180,7 @@ function bracket(blocks: Block[]): void {
 
 export function buildExportModel(doc: PMNode, options: ExportOptions): ExportStatement {
   const parts: Record<Part, ExportClause[]> = { pp: [], op: [] };
+  const numbered = new Map((options.final ? [] : (options.numbering ?? [])).flatMap((c) => (c.id ? [[c.id, c]] : [])));
   let titleRuns: Run[] = [];
   doc.forEach((section) => {
     if (section.type.name === "title") titleRuns = runsOf(section);
@@ -186,13 +189,13 @@ export function buildExportModel(doc: PMNode, options: ExportOptions): ExportSta
     section.forEach((clause) => {
       const index = parts[part].length + 1;
       const id = (clause.attrs.id as string | null) ?? null;
-      const label = (!options.final && id && options.labels?.get(id)) || String(index);
+      const info = id ? numbered.get(id) : undefined;
       parts[part].push({
         id,
         part,
         index,
-        num: part === "op" ? `${label}.` : "",
-        label: `${part.toUpperCase()}${label}`,
+        num: part === "op" ? `${info ? printedNumber(info) : index}.` : "",
+        label: info?.label ?? `${part.toUpperCase()}${index}`,
         bracketed: !options.final && !!id && !!options.bracketed?.has(id),
         blocks: blocksOf(clause),
       });
@@ -201,14 +204,14 @@ export function buildExportModel(doc: PMNode, options: ExportOptions): ExportSta
   // Empty clauses (a fresh statement's placeholders) are not part of any text anyone exports.
   for (const part of ["pp", "op"] as const) parts[part] = parts[part].filter((c) => clauseText(c).trim());
   parts.op.forEach((c, i) => {
-    if (options.final || !c.id || !options.labels?.get(c.id)) {
+    if (!c.id || !numbered.has(c.id)) {
       c.num = `${i + 1}.`;
       c.label = `OP${i + 1}`;
     }
     c.index = i + 1;
   });
   parts.pp.forEach((c, i) => {
-    if (options.final || !c.id || !options.labels?.get(c.id)) c.label = `PP${i + 1}`;
+    if (!c.id || !numbered.has(c.id)) c.label = `PP${i + 1}`;
     c.index = i + 1;
   });
   for (const c of [...parts.pp, ...parts.op]) {

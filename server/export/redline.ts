@@ -1,13 +1,14 @@
 import type { Node as PMNode } from "@tiptap/pm/model";
-import type { Part } from "../../app/statement/numbering";
+import type { ClauseInfo, Part } from "../../app/statement/numbering";
 import { wordDiff, type DiffSegment } from "../../app/statement/word-diff";
 import { buildExportModel, clauseText, type ExportClause, type ExportStatement } from "./model";
 
 /**
  * What changed between two versions of a statement, clause by clause. Clauses are matched by
  * their stable id, so a clause that was moved and edited is still the same clause; its text
- * changes are a word-level diff. Both versions are compared as finished text (final numbering
- * and punctuation), which is what readers of a redline compare.
+ * changes are a word-level diff. Each version is labelled by its own numbering (its provisional
+ * clauses "OP5 bis"), so a clause whose number did not change is not shown as renumbered, and
+ * compared with finished punctuation, which is what readers of a redline compare.
  */
 export type ClauseChange = "added" | "deleted" | "changed" | "unchanged";
 
@@ -60,9 +61,15 @@ function keptOrder(a: string[], b: string[]): Set<string> {
 const all = (s: ExportStatement) => [...s.preamble, ...s.operative];
 const keyOf = (c: ExportClause, i: number) => c.id ?? `#${c.part}${i}`;
 
-export function redlineStatements(oldDoc: PMNode, newDoc: PMNode): Redline {
-  const before = buildExportModel(oldDoc, { final: true });
-  const after = buildExportModel(newDoc, { final: true });
+/** A statement and its numbering (server/negotiation/numbering.ts). */
+export interface NumberedText {
+  doc: PMNode;
+  clauses: readonly ClauseInfo[];
+}
+
+export function redlineStatements(older: NumberedText, newer: NumberedText): Redline {
+  const before = buildExportModel(older.doc, { final: false, numbering: older.clauses });
+  const after = buildExportModel(newer.doc, { final: false, numbering: newer.clauses });
   return redlineModels(before, after);
 }
 

@@ -31,7 +31,7 @@ export interface ExportRequest {
   version: string;
   /** The time of the text. */
   at: Date;
-  draft: Pick<ExportOptions, "labels" | "bracketed"> | null;
+  draft: Pick<ExportOptions, "numbering" | "bracketed"> | null;
   /** For the compilation: the proposals the person may see. */
   proposals?: CompilationProposal[];
 }

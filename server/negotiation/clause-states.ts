@@ -6,7 +6,7 @@ import type { ClauseState } from "../../app/statement/vocabulary";
 import type { Actor } from "./actor";
 import { changeNegotiation } from "./change";
 import { refuse } from "./refusal";
-import { findClause } from "./statement";
+import { findClause } from "./numbering";
 
 /**
  * The chair sets a clause's state. An agreed clause's text is locked on the collaboration server

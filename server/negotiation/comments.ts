@@ -15,7 +15,7 @@ import {
   type StoredAnchor,
 } from "../queries/comments";
 import { statementField, statementSchema } from "../../app/statement/schema";
-import { listClauses } from "../../app/statement/numbering";
+import { clauseNodes } from "../../app/statement/numbering";
 import { resolveAnchor, type EncodedAnchor, type ProsemirrorMapping } from "../../app/statement/anchor-positions";
 import type { Actor } from "./actor";
 import { changeNegotiation } from "./change";
@@ -64,7 +64,7 @@ function bindStatement(ydoc: Y.Doc) {
 async function storedAnchor(sql: Db, documentId: string, clauseId: string, anchor: EncodedAnchor | null): Promise<StoredAnchor | null> {
   return readStoredDoc(sql, documentId, (ydoc) => {
     const { fragment, doc, mapping } = bindStatement(ydoc);
-    const clause = listClauses(doc).find((c) => c.id === clauseId) ?? refuse(400, "There is no such clause in the statement.", "clauseId");
+    const clause = clauseNodes(doc).find((c) => c.id === clauseId) ?? refuse(400, "There is no such clause in the statement.", "clauseId");
     if (!anchor) return null;
     const range =
       resolveAnchor(ydoc, fragment, mapping, anchor) ??

@@ -6,7 +6,7 @@ import { proposalLabels } from "../../app/statement/negotiation-labels";
 import { wordDiff, type DiffSegment } from "../../app/statement/word-diff";
 import { excerpt } from "../../app/statement/excerpt";
 import { maxProposalTextLength } from "../../app/statement/limits";
-import { readDraft, storedStatement } from "./statement";
+import { readDraft } from "./statement";
 import { negotiationMarks } from "./marks";
 import { type ClauseState, type ProposalStatus, setAsideStatuses } from "../../app/statement/vocabulary";
 
@@ -103,8 +103,8 @@ const involves = (p: ProposalRow, delegationId: string) =>
  * follow, and the counts. Filters narrow the entries, never the counts.
  */
 export async function compileStatement(sql: Db, document: DocumentRow, viewer: Viewer, filters: CompilationFilters): Promise<Compilation> {
-  const { states, proposals: all, provisional, bracketed } = await negotiationMarks(sql, document);
-  const { clauses } = await storedStatement(sql, document.id, provisional);
+  const { statement, states, proposals: all, bracketed } = await negotiationMarks(sql, document);
+  const { clauses } = statement;
   const visible = all.filter((p) => canSeeProposal(p, viewer));
   const labels = proposalLabels(visible, clauses);
   const clauseText = new Map(clauses.map((c) => [c.id, c.text]));

@@ -3,15 +3,16 @@ import type { DocumentRow } from "../queries/documents";
 import { listProposals, type ProposalRow } from "../queries/proposals";
 import { currentClauseStates } from "../queries/clause-states";
 import { bracketedClauses } from "../../app/statement/brackets";
-import { provisionalClauseIds } from "./provisional";
+import { currentStatement, type NumberedStatement } from "./numbering";
 import type { ClauseState } from "../../app/statement/vocabulary";
 
 /** What marks a statement as a draft under negotiation: clause states, provisional (bis) clauses, brackets. */
 export interface NegotiationMarks {
+  /** The statement as it stands, numbered; its provisional clauses are those labelled "OP5 bis". */
+  statement: NumberedStatement;
   states: Record<string, ClauseState>;
   /** Every proposal, drafts included: callers filter what a reader may see. */
   proposals: ProposalRow[];
-  provisional: Set<string>;
   bracketed: Set<string>;
 }
 
@@ -20,9 +21,12 @@ export interface NegotiationMarks {
  * label and bracket a clause alike. Brackets come from submitted proposals only (drafts never
  * bracket), so they reveal nothing of anyone's draft.
  */
-export async function negotiationMarks(sql: Db, document: Pick<DocumentRow, "id" | "adoptedAt">): Promise<NegotiationMarks> {
-  const [proposals, stateMap] = await Promise.all([listProposals(sql, document.id), currentClauseStates(sql, document.id)]);
+export async function negotiationMarks(sql: Db, document: Pick<DocumentRow, "id">): Promise<NegotiationMarks> {
+  const [statement, proposals, stateMap] = await Promise.all([
+    currentStatement(sql, document.id),
+    listProposals(sql, document.id),
+    currentClauseStates(sql, document.id),
+  ]);
   const states = Object.fromEntries(stateMap);
-  const provisional = provisionalClauseIds(proposals, stateMap, document.adoptedAt !== null);
-  return { states, proposals, provisional, bracketed: bracketedClauses({ states, proposals, provisional }) };
+  return { statement, states, proposals, bracketed: bracketedClauses({ states, proposals, provisional: statement.provisional }) };
 }

@@ -2,7 +2,7 @@ import type { Db } from "../db/sql";
 import { canSeeProposal, isSponsor, listProposals, type ProposalRow } from "../queries/proposals";
 import type { ClauseInfo } from "../../app/statement/numbering";
 import { excerpt } from "../../app/statement/excerpt";
-import { storedStatement } from "./statement";
+import { currentStatement } from "./numbering";
 import type { Actor } from "./actor";
 import { setAsideStatuses } from "../../app/statement/vocabulary";
 
@@ -96,6 +96,6 @@ export async function visibleProposals(
   documentId: string,
   viewer: Actor,
 ): Promise<{ proposals: ProposalSummary[]; clauses: ClauseInfo[] }> {
-  const [rows, { clauses }] = await Promise.all([listProposals(sql, documentId), storedStatement(sql, documentId)]);
+  const [rows, { clauses }] = await Promise.all([listProposals(sql, documentId), currentStatement(sql, documentId)]);
   return { proposals: listedProposals(rows, clauses, viewer), clauses };
 }

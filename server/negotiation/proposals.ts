@@ -26,7 +26,8 @@ import { statementField, statementSchema } from "../../app/statement/schema";
 import { proposalSchema } from "../../app/statement/proposal-schema";
 import { newClauseId } from "../../app/statement/clause-id";
 import type { ClauseInfo, Part } from "../../app/statement/numbering";
-import { createDraft, readDraft, storedStatement } from "./statement";
+import { createDraft, readDraft } from "./statement";
+import { currentStatement } from "./numbering";
 import { proposalTarget } from "./proposal-views";
 import { changeNegotiation, type Audit } from "./change";
 import type { Actor } from "./actor";
@@ -135,7 +136,7 @@ export async function createProposal(
   input: { documentId: string; conferenceId: string; kind: ProposalKind; clauseId: string | null; part: Part | null; compromise: boolean },
 ): Promise<{ id: string; number: number }> {
   assertMayPropose(actor, input.compromise);
-  const { doc, clauses } = await storedStatement(sql, input.documentId);
+  const { doc, clauses } = await currentStatement(sql, input.documentId);
   let clause: ClauseInfo | null = null;
   if (input.clauseId !== null) {
     clause = clauses.find((c) => c.id === input.clauseId) ?? refuse(404, "There is no such clause in this statement.");
@@ -184,7 +185,7 @@ export async function submitProposal(sql: Sql, actor: Actor, documentId: string,
   const p = await visibleProposal(sql, actor, documentId, proposalId);
   if (!isSponsor(p, actor)) refuse(403, `Only the sponsors of ${proposalName(p)} submit it.`);
   let clause: ClauseInfo | null = null;
-  const { clauses } = await storedStatement(sql, documentId);
+  const { clauses } = await currentStatement(sql, documentId);
   if (p.kind !== "add") {
     clause = clauses.find((c) => c.id === p.clauseId) ?? null;
     assertChangeable(await textLocks(sql, documentId), clause);
@@ -355,7 +356,7 @@ export async function decideProposal(
   const reason = input.reason.trim();
   assertReasonLength(reason);
   const p = await visibleProposal(sql, actor, input.documentId, input.proposalId);
-  const { clauses } = await storedStatement(sql, input.documentId);
+  const { clauses } = await currentStatement(sql, input.documentId);
   const clause = clauses.find((c) => c.id === p.clauseId) ?? null;
 
   await proposalChange(sql, actor, input.documentId, async (tx, audit) => {
@@ -425,7 +426,7 @@ export async function mergeProposals(
   }
   const clauseId = merged[0].clauseId;
   if (merged.some((p) => p.clauseId !== clauseId)) refuse(400, "A compromise merges proposals on one clause only.", "merge");
-  const { clauses } = await storedStatement(sql, input.documentId);
+  const { clauses } = await currentStatement(sql, input.documentId);
   const clause = clauses.find((c) => c.id === clauseId) ?? refuse(409, "That clause no longer exists in the statement.");
   assertChangeable(await textLocks(sql, input.documentId), clause);
   const text = proposalSchema.nodeFromJSON({ type: "doc", content }).textContent;

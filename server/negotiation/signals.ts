@@ -7,7 +7,7 @@ import type { ClauseSignal } from "../../app/statement/vocabulary";
 import type { Actor } from "./actor";
 import { changeNegotiation } from "./change";
 import { refuse } from "./refusal";
-import { findClause } from "./statement";
+import { findClause } from "./numbering";
 
 /** Only a delegate signals, and for their own delegation (never one named in a form). */
 export function assertMaySignal(actor: Actor): asserts actor is Actor & { delegationId: string } {

@@ -8,7 +8,7 @@ import { excerpt } from "../../app/statement/excerpt";
 import type { Actor } from "./actor";
 import { changeNegotiation } from "./change";
 import { refuse } from "./refusal";
-import { storedStatement } from "./statement";
+import { currentStatement } from "./numbering";
 import { zonedTimeToUtc } from "./time-zones";
 
 /**
@@ -98,7 +98,7 @@ export async function passSilenceIfDue(sql: Sql, documentId: string): Promise<bo
   return changeNegotiation(sql, { documentId, actorId: null, announce }, async (tx, audit) => {
     const procedure = await markSilencePassed(tx, documentId);
     if (!procedure) return false;
-    const { clauses } = await storedStatement(tx, documentId);
+    const { clauses } = await currentStatement(tx, documentId);
     const states = await currentClauseStates(tx, documentId);
     const reason = "Adopted under the silence procedure.";
     for (const clause of clauses) {

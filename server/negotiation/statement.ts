@@ -7,7 +7,6 @@ import { createDocument, type DocumentRow } from "../queries/documents";
 import { appendUpdates, loadUpdates } from "../queries/document-state";
 import { statementSchema } from "../../app/statement/schema";
 import { proposalField, proposalSchema } from "../../app/statement/proposal-schema";
-import { listClauses, type ClauseInfo } from "../../app/statement/numbering";
 import { statementJSON } from "../../app/statement/yjs-state";
 
 /**
@@ -16,7 +15,7 @@ import { statementJSON } from "../../app/statement/yjs-state";
  */
 
 /** A Y.Doc holding these updates; the caller destroys it. */
-function docOf(updates: Uint8Array[]): Y.Doc {
+export function docOf(updates: Uint8Array[]): Y.Doc {
   const ydoc = new Y.Doc();
   Y.transact(ydoc, () => updates.forEach((u) => Y.applyUpdate(ydoc, u)));
   return ydoc;
@@ -47,26 +46,9 @@ export async function createStoredDocument(
   return document;
 }
 
-/** A statement as ProseMirror reads it, and its clauses in order. */
-export interface Statement {
-  doc: PMNode;
-  clauses: ClauseInfo[];
-}
-
-/** Clauses in `provisional` (see negotiationMarks) are labelled "OP5 bis" rather than numbered. */
-export function statementFromYDoc(ydoc: Y.Doc, provisional?: ReadonlySet<string>): Statement {
-  const doc = statementSchema.nodeFromJSON(statementJSON(ydoc));
-  return { doc, clauses: listClauses(doc, provisional) };
-}
-
-export async function storedStatement(sql: Db, documentId: string, provisional?: ReadonlySet<string>): Promise<Statement> {
-  return readStoredDoc(sql, documentId, (ydoc) => statementFromYDoc(ydoc, provisional));
-}
-
-/** The stored statement with its Y.Doc kept open (tests compare it with the rooms'); the caller destroys `ydoc`. */
-export async function readStatement(sql: Db, documentId: string, provisional?: ReadonlySet<string>): Promise<Statement & { ydoc: Y.Doc }> {
-  const ydoc = docOf(await loadUpdates(sql, documentId));
-  return { ydoc, ...statementFromYDoc(ydoc, provisional) };
+/** A statement as ProseMirror reads it; server/negotiation/numbering.ts numbers its clauses. */
+export function statementDoc(ydoc: Y.Doc): PMNode {
+  return statementSchema.nodeFromJSON(statementJSON(ydoc));
 }
 
 /** A proposal's drafting document: its clause body, and that body's plain text. */
@@ -94,9 +76,4 @@ export async function createDraft(sql: Db, d: { conferenceId: string; title: str
   const update = Y.encodeStateAsUpdate(ydoc);
   ydoc.destroy();
   return createStoredDocument(sql, { conferenceId: d.conferenceId, title: d.title, kind: "proposal", update });
-}
-
-/** The clause with this id in the statement as stored, or null (a forged or deleted id). */
-export async function findClause(sql: Db, documentId: string, clauseId: string): Promise<ClauseInfo | null> {
-  return (await storedStatement(sql, documentId)).clauses.find((c) => c.id === clauseId) ?? null;
 }

@@ -70,6 +70,13 @@ export async function listProposals(sql: Db, documentId: string): Promise<Propos
   return rows.map(revive);
 }
 
+/** A statement's accepted additions, with the clause each created: what tells which clauses are provisional. */
+export async function acceptedAdditions(sql: Db, documentId: string): Promise<Pick<ProposalRow, "kind" | "status" | "newClauseId">[]> {
+  return sql<Pick<ProposalRow, "kind" | "status" | "newClauseId">[]>`
+    select kind, status, new_clause_id as "newClauseId" from proposals
+    where document_id = ${documentId} and kind = 'add' and status = 'accepted' and new_clause_id is not null`;
+}
+
 export async function findProposal(sql: Db, documentId: string, id: string): Promise<ProposalRow | null> {
   if (!isUuid(id)) return null;
   const [row] = await sql<ProposalRow[]>`${select(sql)} where p.document_id = ${documentId} and p.id = ${id}`;

@@ -1,30 +1,28 @@
-import type { Node as PMNode } from "@tiptap/pm/model";
 import type { Db } from "../db/sql";
-import { storedStatement } from "../negotiation/statement";
+import type { DocumentRow } from "../queries/documents";
+import { currentStatement, versionStatement, type NumberedStatement } from "../negotiation/numbering";
 import { findVersion, proposalsBetween, type ClauseChangeSource } from "../queries/versions";
 import { redlineStatements, type Redline } from "../export/redline";
 import { versionLabel } from "../../app/statement/version-labels";
-import { versionDocument } from "./restore";
 
-/** One side of a comparison or an export: the current text, or a version. */
-export interface Side {
+/** One side of a comparison or an export: the current text, or a version, numbered as it was then. */
+export interface Side extends NumberedStatement {
   /** null for the current text. */
   id: string | null;
   number: number | null;
   label: string;
-  doc: PMNode;
   at: Date;
 }
 
 /** "current" or a version id of this statement; null when it names no version of it. */
-export async function readSide(sql: Db, documentId: string, side: string): Promise<Side | null> {
+export async function readSide(sql: Db, document: Pick<DocumentRow, "id" | "adoptedAt">, side: string): Promise<Side | null> {
   if (side === "current") {
-    const stored = await storedStatement(sql, documentId);
-    return { id: null, number: null, label: "Current text", doc: stored.doc, at: new Date() };
+    return { id: null, number: null, label: "Current text", at: new Date(), ...(await currentStatement(sql, document.id)) };
   }
-  const version = await findVersion(sql, documentId, side);
+  const version = await findVersion(sql, document.id, side);
   if (!version) return null;
-  return { id: version.id, number: version.number, label: versionLabel(version), doc: versionDocument(version), at: version.createdAt };
+  const numbered = await versionStatement(sql, document, version);
+  return { id: version.id, number: version.number, label: versionLabel(version), at: version.createdAt, ...numbered };
 }
 
 /**
@@ -37,7 +35,7 @@ export async function compareSides(
   from: Side,
   to: Side,
 ): Promise<{ redline: Redline; sources: Map<string, ClauseChangeSource[]> }> {
-  const redline = redlineStatements(from.doc, to.doc);
+  const redline = redlineStatements(from, to);
   const rank = (s: Side) => s.number ?? Infinity;
   const [earlier, later] = rank(from) <= rank(to) ? [from, to] : [to, from];
   const found =

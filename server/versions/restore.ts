@@ -8,16 +8,16 @@ import { findVersion, lockForVersion, type VersionRow } from "../queries/version
 import { changeNegotiation } from "../negotiation/change";
 import { refuse } from "../negotiation/refusal";
 import type { Actor } from "../negotiation/actor";
-import { readDoc, statementFromYDoc } from "../negotiation/statement";
+import { readDoc, statementDoc } from "../negotiation/statement";
 import { statementField } from "../../app/statement/schema";
-import { listClauses } from "../../app/statement/numbering";
+import { clauseNodes } from "../../app/statement/numbering";
 import { versionLabel } from "../../app/statement/version-labels";
 import { beforeRestoringName } from "../../app/statement/restore-names";
 import { captureVersion } from "./capture";
 
 /** A version's statement as ProseMirror reads it. */
 export function versionDocument(version: Pick<VersionRow, "state">): PMNode {
-  return readDoc([version.state], (ydoc) => statementFromYDoc(ydoc).doc);
+  return readDoc([version.state], statementDoc);
 }
 
 /**
@@ -67,7 +67,7 @@ export async function restoreVersion(
       { state: replaced!, clauseStates: locks.states },
     );
     const now = locks.states;
-    for (const clause of listClauses(target)) {
+    for (const clause of clauseNodes(target)) {
       if (!clause.id) continue;
       const state = version.clauseStates[clause.id] ?? "open";
       if ((now.get(clause.id) ?? "open") === state) continue;

@@ -5,7 +5,7 @@ import { compilationDocx, type CompilationProposal } from "../../server/export/c
 import { redlineStatements } from "../../server/export/redline";
 import { redlineDocx } from "../../server/export/redline-docx";
 import { wordParagraphs, zipText } from "../support/zip";
-import { clause, demoDoc, docOf, statementJSONOf } from "./fixtures";
+import { clause, demoDoc, docOf, numberedOf, statementJSONOf } from "./fixtures";
 
 describe("the statement as Word", () => {
   it("has the title, italic opening words, commas after preambular clauses and numbered operative clauses", async () => {
@@ -107,7 +107,7 @@ describe("the redline as Word", () => {
       ),
     );
     const xml = await zipText(
-      await redlineDocx(redlineStatements(before, after), { date: new Date("2025-05-01T10:00:00Z") }),
+      await redlineDocx(redlineStatements(numberedOf(before), numberedOf(after)), { date: new Date("2025-05-01T10:00:00Z") }),
       "word/document.xml",
     );
     expect(xml).toMatch(

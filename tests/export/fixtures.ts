@@ -1,5 +1,7 @@
 import type { JSONContent } from "@tiptap/core";
+import type { Node as PMNode } from "@tiptap/pm/model";
 import { statementSchema } from "../../app/statement/schema";
+import { listClauses } from "../../app/statement/numbering";
 import { demoStatement } from "../../server/seed/demo-statement";
 
 export const demoDoc = () => statementSchema.nodeFromJSON(demoStatement());
@@ -27,6 +29,9 @@ export function statementJSONOf(title: string, pp: JSONContent[], op: JSONConten
 }
 
 export const docOf = (json: JSONContent) => statementSchema.nodeFromJSON(json);
+
+/** A statement with its numbering, none of its clauses provisional: one side of a redline. */
+export const numberedOf = (doc: PMNode) => ({ doc, clauses: listClauses(doc, new Set()) });
 
 /** A statement of n clauses (a tenth preambular), for timing the exports. */
 export function largeStatement(n: number): JSONContent {

@@ -4,7 +4,7 @@ import { renderExport } from "../../server/export/render";
 import { exportFormats } from "../../app/statement/export-formats";
 import { redlineStatements } from "../../server/export/redline";
 import { redlineDocx } from "../../server/export/redline-docx";
-import { docOf, largeStatement } from "./fixtures";
+import { docOf, largeStatement, numberedOf } from "./fixtures";
 
 // How fast is measured by `npm run bench` (its exports case); here, that a large statement exports whole.
 it("exports a 300-clause statement in every format, and a redline of it", async () => {
@@ -21,7 +21,7 @@ it("exports a 300-clause statement in every format, and a redline of it", async 
     });
     expect(file.body.length, format).toBeGreaterThan(10_000);
   }
-  const redline = redlineStatements(doc, docOf(largeStatement(300)));
+  const redline = redlineStatements(numberedOf(doc), numberedOf(docOf(largeStatement(300))));
   expect(redline.clauses.filter((c) => c.change !== "unchanged")).toHaveLength(0);
   expect((await redlineDocx(redline, { date: new Date() })).length).toBeGreaterThan(10_000);
   expect(buildExportModel(doc, { final: true }).operative).toHaveLength(270);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildExportModel, clauseText } from "../../server/export/model";
+import { listClauses } from "../../app/statement/numbering";
 import { clause, docOf, statementJSONOf } from "./fixtures";
 
 const doc = docOf(
@@ -25,10 +26,14 @@ describe("the export model", () => {
     expect(runs[1].italic).toBeFalsy();
   });
 
-  it("uses the caller's labels and brackets in a draft and ignores them in the final text", () => {
-    const options = { labels: new Map([["o2", "1 bis"]]), bracketed: new Set(["o2"]) };
+  it("numbers a draft as the statement's numbering does (the empty clause keeps its number) and ignores it in the final text", () => {
+    const options = { numbering: listClauses(doc, new Set(["o2"])), bracketed: new Set(["o2"]) };
     const draft = buildExportModel(doc, { final: false, ...options });
-    expect(draft.operative.map((c) => c.num)).toEqual(["1.", "1 bis.", "3."]);
+    expect(draft.operative.map((c) => [c.num, c.label])).toEqual([
+      ["1.", "OP1"],
+      ["2 bis.", "OP2 bis"],
+      ["3.", "OP3"],
+    ]);
     expect(clauseText(draft.operative[1])).toBe("[Urge two;]");
     const final = buildExportModel(doc, { final: true, ...options });
     expect(final.operative.map((c) => c.num)).toEqual(["1.", "2.", "3."]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { wordDiff } from "../../app/statement/word-diff";
 import { redlineStatements } from "../../server/export/redline";
-import { clause, docOf, statementJSONOf } from "./fixtures";
+import { clause, docOf, numberedOf, statementJSONOf } from "./fixtures";
 
 describe("word diff", () => {
   it("finds inserted and deleted words and rebuilds both texts", () => {
@@ -51,7 +51,7 @@ describe("redline between two versions", () => {
       ],
     ),
   );
-  const r = redlineStatements(before, after);
+  const r = redlineStatements(numberedOf(before), numberedOf(after));
   const byId = (id: string) => r.clauses.find((c) => c.id === id)!;
 
   it("lists every clause of both versions once, deleted ones where they stood", () => {

@@ -7,7 +7,7 @@ import { zipText } from "../support/zip";
 import { buildExportModel } from "../../server/export/model";
 import { statementDocx } from "../../server/export/docx";
 import { demoDoc } from "./fixtures";
-import { readStatement } from "../../server/negotiation/statement";
+import { readStatement } from "../../server/negotiation/numbering";
 import { createSignedInPerson, createStatement } from "../support/factories";
 import { csrfTokenFor } from "../support/http";
 

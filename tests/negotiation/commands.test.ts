@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createSignedInPerson, createStatement } from "../support/factories";
-import { storedStatement } from "../../server/negotiation/statement";
+import { currentStatement } from "../../server/negotiation/numbering";
 import { Refusal } from "../../server/negotiation/refusal";
 import type { Actor } from "../../server/negotiation/actor";
 import { changeClauseState } from "../../server/negotiation/clause-states";
@@ -60,7 +60,7 @@ async function oneAuditEntry<T>(run: () => Promise<T>): Promise<T> {
 beforeAll(async () => {
   db = await createTestDatabase();
   ({ documentId, conferenceId } = await createStatement(db.sql));
-  clauseId = (await storedStatement(db.sql, documentId)).clauses[0].id!;
+  clauseId = (await currentStatement(db.sql, documentId)).clauses[0].id!;
   [chair, delegate, observer] = [await actor("chair"), await actor("delegate"), await actor("observer")];
 });
 

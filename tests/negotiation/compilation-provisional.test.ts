@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { negotiationMarks } from "../../server/negotiation/marks";
-import { findDocument } from "../../server/queries/documents";
-import { readStatement } from "../../server/negotiation/statement";
+import { currentStatement } from "../../server/negotiation/numbering";
 import { createClauseState, createProposal } from "../support/factories";
 import { createDelegatesFixture, type DelegatesFixture } from "../support/negotiation";
 
-const provisionalOf = async (documentId: string) => (await negotiationMarks(db.sql, (await findDocument(db.sql, documentId))!)).provisional;
+const provisionalOf = async (documentId: string) => (await currentStatement(db.sql, documentId)).provisional;
 
 let db: TestDatabase;
 let f: DelegatesFixture;
@@ -31,8 +29,7 @@ describe("provisional clauses", () => {
     expect([...(await provisionalOf(f.documentId))].sort()).toEqual([f.ids.OP3, f.ids.OP6].sort());
 
     const labels = async () => {
-      const s = await readStatement(db.sql, f.documentId, await provisionalOf(f.documentId));
-      s.ydoc.destroy();
+      const s = await currentStatement(db.sql, f.documentId);
       return s.clauses.filter((c) => c.part === "op").map((c) => c.label);
     };
     expect(await labels()).toEqual(["OP1", "OP2", "OP2 bis", "OP3", "OP4", "OP4 bis", "OP5"]);

@@ -12,7 +12,6 @@ import { csrfTokenFor } from "../support/http";
 import { negotiationMarks } from "../../server/negotiation/marks";
 import { compileStatement } from "../../server/negotiation/compilation";
 import { withdrawProposal } from "../../server/negotiation/proposals";
-import { readStatement } from "../../server/negotiation/statement";
 import { findDocument } from "../../server/queries/documents";
 
 /**
@@ -219,8 +218,7 @@ const expectedClauses = [
 async function statementOf(documentId: string) {
   const document = (await findDocument(db.sql, documentId))!;
   const marks = await negotiationMarks(db.sql, document);
-  const { ydoc, doc, clauses } = await readStatement(db.sql, documentId, marks.provisional);
-  ydoc.destroy();
+  const { doc, clauses } = marks.statement;
   const compilation = await compileStatement(
     db.sql,
     document,

@@ -5,7 +5,7 @@ import { connectSyncedClient } from "../support/clients";
 import { waitFor } from "../support/wait";
 import { publishNegotiationEvent } from "../../server/negotiation/events";
 import { createDocument } from "../../server/queries/documents";
-import { readStatement } from "../../server/negotiation/statement";
+import { readStatement } from "../../server/negotiation/numbering";
 import { createSignedInPerson, createStatement } from "../support/factories";
 
 /**

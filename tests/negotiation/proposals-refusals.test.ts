@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "../support/fixtures";
 import { createProposalFixture, type ProposalFixture } from "../support/proposals";
 import { listProposals } from "../../server/queries/proposals";
-import { readStatement } from "../../server/negotiation/statement";
+import { readStatement } from "../../server/negotiation/numbering";
 
 /** Every refusal of the proposal rules, with the status the brief sets: 400 bad input, 403 no right, 404 not there, 409 not now. */
 let f: ProposalFixture;

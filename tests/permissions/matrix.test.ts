@@ -8,7 +8,7 @@ import { upgradeStatus } from "../support/raw-socket";
 import { createUser } from "../../server/queries/users";
 import { issueInvitation } from "../../server/people/invitations";
 import { createProposal, submitProposal } from "../../server/negotiation/proposals";
-import { readStatement } from "../../server/negotiation/statement";
+import { readStatement } from "../../server/negotiation/numbering";
 import { createRevision } from "../../server/versions/capture";
 import { maxReasonLength } from "../../app/statement/limits";
 import { createSignedInPerson, createStatement, sessionCookieFor } from "../support/factories";

@@ -1,7 +1,7 @@
 import type * as Y from "yjs";
 import { absolutePositionToRelativePosition, initProseMirrorDoc } from "@tiptap/y-tiptap";
 import { statementField, statementSchema } from "../../app/statement/schema";
-import { listClauses } from "../../app/statement/numbering";
+import { clauseNodes } from "../../app/statement/numbering";
 import { encodeRelativePosition, resolveAnchor, type EncodedAnchor, type ProsemirrorMapping } from "../../app/statement/anchor-positions";
 import { csrfTokenFor } from "./http";
 
@@ -19,9 +19,9 @@ function bind(doc: Y.Doc) {
  */
 export function anchorOnWord(doc: Y.Doc, clauseIndex: number, word: string): EncodedAnchor & { clauseId: string } {
   const { fragment, doc: pm, mapping } = bind(doc);
-  const clause = listClauses(pm)[clauseIndex];
+  const clause = clauseNodes(pm)[clauseIndex];
   const offset = clause.text.indexOf(word);
-  if (offset < 0) throw new Error(`"${word}" is not in ${clause.label}`);
+  if (offset < 0) throw new Error(`"${word}" is not in clause ${clauseIndex}`);
   // Inside the clause node and its first paragraph; the demo clauses are one paragraph of text.
   const from = clause.pos + 2 + offset;
   return {

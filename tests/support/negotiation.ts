@@ -1,5 +1,5 @@
 import type { Sql } from "../../server/db/sql";
-import { readStatement } from "../../server/negotiation/statement";
+import { readStatement } from "../../server/negotiation/numbering";
 import { subscribeNegotiationEvents, type NegotiationEvent } from "../../server/negotiation/events";
 import { wallClock } from "../../server/negotiation/time-zones";
 import { onCleanup } from "./cleanup";

@@ -3,7 +3,7 @@ import * as Y from "yjs";
 import type { TestDatabase } from "./db";
 import type { FileFixtures } from "./fixtures";
 import type { TestServer } from "./server";
-import { readStatement } from "../../server/negotiation/statement";
+import { readStatement } from "../../server/negotiation/numbering";
 import { proposalField } from "../../app/statement/proposal-schema";
 import { newClauseId } from "../../app/statement/clause-id";
 import { createDelegation, createSignedInPerson, createStatement, type SignedInPerson } from "./factories";

@@ -3,7 +3,7 @@ import { Editor, type JSONContent } from "@tiptap/core";
 import { EditorState } from "@tiptap/pm/state";
 import { ySyncPluginKey } from "@tiptap/y-tiptap";
 import { statementEditorExtensions } from "../../app/editor/statement-editing";
-import { listClauses } from "../../app/statement/numbering";
+import { clauseNodes } from "../../app/statement/numbering";
 import { negotiationOverlayKey, noNegotiation, overlayClauses, type NegotiationOverlayData } from "../../app/editor/negotiation-overlay";
 
 // The overlay's plugin on a plain EditorState (a headless Tiptap editor installs no plugins).
@@ -47,7 +47,7 @@ function nodeAttrs(s: EditorState): Attrs[] {
     .filter((a): a is Attrs => !!a);
 }
 
-const posIn = (s: EditorState, id: string) => listClauses(s.doc).find((c) => c.id === id)!.pos + 3;
+const posIn = (s: EditorState, id: string) => clauseNodes(s.doc).find((c) => c.id === id)!.pos + 3;
 
 describe("negotiation overlay", () => {
   it("labels a provisional clause bis without renumbering the rest, for the decorations and the outline alike", () => {
@@ -78,7 +78,7 @@ describe("negotiation overlay", () => {
     expect(told).toBe("OP1 is agreed; its text cannot be changed.");
     const bold = s.applyTransaction(s.tr.addMark(posIn(s, "o1"), posIn(s, "o1") + 2, s.schema.marks.bold.create()));
     expect(bold.state.doc.eq(s.doc)).toBe(true);
-    const o1 = listClauses(s.doc).find((c) => c.id === "o1")!;
+    const o1 = clauseNodes(s.doc).find((c) => c.id === "o1")!;
     const removed = s.applyTransaction(s.tr.delete(o1.pos, o1.pos + s.doc.nodeAt(o1.pos)!.nodeSize));
     expect(removed.state.doc.eq(s.doc)).toBe(true);
   });
@@ -88,10 +88,10 @@ describe("negotiation overlay", () => {
     const s = state({ locks: { whole: null, clauses: ["o2"] } });
     editor.storage.negotiationOverlay.onRefused = (m) => (told = m);
     const moveBefore = (st: EditorState, id: string, before: string) => {
-      const c = listClauses(st.doc).find((x) => x.id === id)!;
+      const c = clauseNodes(st.doc).find((x) => x.id === id)!;
       const node = st.doc.nodeAt(c.pos)!;
       const tr = st.tr.delete(c.pos, c.pos + node.nodeSize);
-      return tr.insert(tr.mapping.map(listClauses(st.doc).find((x) => x.id === before)!.pos, -1), node);
+      return tr.insert(tr.mapping.map(clauseNodes(st.doc).find((x) => x.id === before)!.pos, -1), node);
     };
     expect(s.applyTransaction(moveBefore(s, "new", "o2")).state.doc.eq(s.doc)).toBe(true);
     expect(told).toBe("OP2 is agreed; clauses cannot be moved across it.");
@@ -103,7 +103,7 @@ describe("negotiation overlay", () => {
     const elsewhere = s.applyTransaction(s.tr.insertText("x", posIn(s, "o2")));
     expect(elsewhere.state.doc.eq(s.doc)).toBe(false);
     const remote = s.applyTransaction(s.tr.insertText("x", posIn(s, "o1")).setMeta(ySyncPluginKey, { isChangeOrigin: true }));
-    expect(listClauses(remote.state.doc).find((c) => c.id === "o1")!.text).toContain("x");
+    expect(clauseNodes(remote.state.doc).find((c) => c.id === "o1")!.text).toContain("x");
   });
 
   it("refuses every local edit while the whole text is locked", () => {

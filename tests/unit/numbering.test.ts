@@ -7,7 +7,7 @@ const demo = () => statementSchema.nodeFromJSON(demoStatement());
 
 describe("clause numbering", () => {
   it("numbers the demo statement's preamble PP1–PP7 and its operative part OP1–OP7", () => {
-    const clauses = listClauses(demo());
+    const clauses = listClauses(demo(), new Set());
     expect(clauses.map((c) => c.label)).toEqual([
       ...[1, 2, 3, 4, 5, 6, 7].map((n) => `PP${n}`),
       ...[1, 2, 3, 4, 5, 6, 7].map((n) => `OP${n}`),
@@ -21,7 +21,7 @@ describe("clause numbering", () => {
 
   it("gives each clause its position in the document and its own id", () => {
     const doc = demo();
-    const clauses = listClauses(doc);
+    const clauses = listClauses(doc, new Set());
     for (const c of clauses) {
       const node = doc.nodeAt(c.pos)!;
       expect(node.type.name).toBe("clause");
@@ -35,7 +35,7 @@ describe("clause numbering", () => {
     const [, preamble, operative] = json.content!;
     // The last preambular clause becomes the first operative one.
     operative.content!.unshift(preamble.content!.pop()!);
-    const clauses = listClauses(statementSchema.nodeFromJSON(json));
+    const clauses = listClauses(statementSchema.nodeFromJSON(json), new Set());
     expect(clauses.filter((c) => c.part === "pp").map((c) => c.label)).toEqual(["PP1", "PP2", "PP3", "PP4", "PP5", "PP6"]);
     expect(clauses.find((c) => c.label === "OP1")!.text).toMatch(/^Mindful/);
     expect(clauses.at(-1)!.label).toBe("OP8");

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { Editor, type JSONContent } from "@tiptap/core";
 import { EditorState } from "@tiptap/pm/state";
 import { negotiationOverlayKey } from "../../app/editor/negotiation-overlay";
-import { listClauses } from "../../app/statement/numbering";
+import { clauseNodes, listClauses } from "../../app/statement/numbering";
 import { statementEditorExtensions } from "../../app/editor/statement-editing";
 import { demoStatement } from "../../server/seed/demo-statement";
 
@@ -19,7 +19,7 @@ function open(content: JSONContent = demoStatement()) {
 
 afterEach(() => editor?.destroy());
 
-const clauses = () => listClauses(editor.state.doc);
+const clauses = () => listClauses(editor.state.doc, new Set());
 const labelsAndTexts = () => clauses().map((c) => `${c.label} ${c.text.split(" ")[0]}`);
 
 /** Puts the cursor `offset` characters into the first paragraph of the clause labelled `label`. */
@@ -170,14 +170,14 @@ describe("clause plugins", () => {
 
   it("give a pasted or duplicated clause a fresh id, so ids stay unique", () => {
     const state = stateWithPlugins(small());
-    const [first, second] = listClauses(state.doc);
+    const [first, second] = clauseNodes(state.doc);
     const { state: after } = state.applyTransaction(state.tr.insert(second.pos, state.doc.nodeAt(first.pos)!));
-    const ids = listClauses(after.doc).map((c) => c.id);
+    const ids = clauseNodes(after.doc).map((c) => c.id);
     expect(ids).toHaveLength(5);
     expect(new Set(ids).size).toBe(5);
     expect(ids[0]).toBe("p1");
     expect(ids[1]).toMatch(/^c[0-9a-z]{12}$/);
-    expect(listClauses(after.doc)[1].text).toBe("Recalling one");
+    expect(clauseNodes(after.doc)[1].text).toBe("Recalling one");
   });
 
   it("label every clause with its number as a decoration, renumbered after each change", () => {
@@ -190,7 +190,7 @@ describe("clause plugins", () => {
         .filter(Boolean);
     };
     expect(labels(state)).toEqual(["PP1", "PP2", "OP1", "OP2"]);
-    const [first] = listClauses(state.doc);
+    const [first] = clauseNodes(state.doc);
     state = state.apply(state.tr.delete(first.pos, first.pos + state.doc.nodeAt(first.pos)!.nodeSize));
     expect(labels(state)).toEqual(["PP1", "OP1", "OP2"]);
   });
