@@ -34,6 +34,7 @@ import { actorOf } from "../../server/negotiation/actor";
 import { listedProposals } from "../../server/negotiation/proposal-views";
 import { assertMayPropose, createProposal } from "../../server/negotiation/proposals";
 import { storedStatement } from "../../server/negotiation/statement";
+import { openBusiness } from "../../server/negotiation/open-business";
 import { invalid, parseForm } from "~/utils/forms";
 import { answeringRefusals } from "~/utils/refusals.server";
 import { type ProposalKind, proposalKinds } from "~/statement/vocabulary";
@@ -53,6 +54,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     latestSilence(sql, document.id),
   ]);
   const { states, provisional, bracketed } = marks;
+  // What the chair must see, and confirm, before opening a silence procedure.
+  const mayOpenSilence = can(access, "negotiation:chair") && !document.adoptedAt && silence?.status !== "running";
   return {
     document: { id: document.id, title: document.title },
     conference: { id: conference.id, title: conference.title },
@@ -76,6 +79,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     signals,
     stateHistory,
     silence,
+    openBusiness: mayOpenSilence ? await openBusiness(sql, document.id, clauses) : null,
     adopted: document.adoptedAt !== null,
     canSignal: access.role === "delegate" && access.delegationId !== null,
     canSeeConsensus: can(access, "negotiation:chair") || can(access, "conference:manage"),
@@ -140,6 +144,7 @@ export default function DocumentPage() {
     signals,
     stateHistory,
     silence,
+    openBusiness,
     adopted,
     canSignal,
     canSeeConsensus,
@@ -226,7 +231,14 @@ export default function DocumentPage() {
           </button>
         </p>
       ) : null}
-      <SilenceSection documentId={document.id} silence={silence} adopted={adopted} isChair={isChair} canObject={canSignal} />
+      <SilenceSection
+        documentId={document.id}
+        silence={silence}
+        adopted={adopted}
+        isChair={isChair}
+        canObject={canSignal}
+        openBusiness={openBusiness}
+      />
       <main id="main">
         {connection ? (
           <StatementEditor
