@@ -259,7 +259,13 @@ export default function DocumentPage() {
                   <>
                     <ClauseStatus clauseId={clauseId} state={states[clauseId] ?? "open"} signals={signals} states={stateHistory} />
                     {isChair && !adopted ? (
-                      <StateControl documentId={document.id} clauseId={clauseId} state={states[clauseId] ?? "open"} />
+                      <StateControl
+                        documentId={document.id}
+                        clauseId={clauseId}
+                        clauseLabel={clauseLabels[clauseId] ?? "This clause"}
+                        state={states[clauseId] ?? "open"}
+                        notYet={latestSignals(signals, clauseId).filter((s) => s.signal === "not_yet")}
+                      />
                     ) : null}
                     <ProposalsSection
                       documentId={document.id}
@@ -268,6 +274,8 @@ export default function DocumentPage() {
                       proposals={proposals}
                       canPropose={delegationId !== null}
                       isChair={isChair}
+                      agreed={locks.clauses.includes(clauseId)}
+                      textLock={locks.whole}
                     />
                     {canSignal && !adopted ? (
                       <SignalForm
