@@ -97,9 +97,7 @@ export function ProposalsSection({
           </li>
         ))}
       </ul>
-      {(canPropose || isChair) && textLock ? (
-        <p className="muted proposals-closed">{lockedText[textLock]}</p>
-      ) : null}
+      {(canPropose || isChair) && textLock ? <p className="muted proposals-closed">{lockedText[textLock]}</p> : null}
       {(canPropose || isChair) && agreed && !textLock ? (
         <p className="agreed-note" data-testid="agreed-note">
           Agreed — {isChair ? "reopen it (set its state) to write a compromise text." : "reopen through the chair."}

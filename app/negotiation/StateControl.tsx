@@ -63,11 +63,15 @@ export function StateControl({
               required
               aria-invalid={errors?.overriding ? true : undefined}
             />
-            <label htmlFor={`${id}-override`}>Agree {clauseLabel} over {notYet.length === 1 ? "this signal" : "these signals"}</label>
+            <label htmlFor={`${id}-override`}>
+              Agree {clauseLabel} over {notYet.length === 1 ? "this signal" : "these signals"}
+            </label>
           </div>
         </div>
       ) : null}
-      <ErrorList errors={[...(errors?.form ?? []), ...(errors?.clauseId ?? []), ...(errors?.overriding ?? []), ...(errors?.reason ?? [])]} />
+      <ErrorList
+        errors={[...(errors?.form ?? []), ...(errors?.clauseId ?? []), ...(errors?.overriding ?? []), ...(errors?.reason ?? [])]}
+      />
       <button type="submit" className="button small" disabled={fetcher.state !== "idle"}>
         Set state
       </button>

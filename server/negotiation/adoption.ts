@@ -28,11 +28,20 @@ export async function adoptStatement(
     if (!clause.id || states.get(clause.id) === "agreed") continue;
     const from = states.get(clause.id) ?? "open";
     await setClauseState(tx, { documentId, clauseId: clause.id, state: "agreed", reason, userId: null });
-    await audit("clause_state.set", { clauseId: clause.id, clause: clause.label, from, state: "agreed", reason: textDigest(reason), ...subject });
+    await audit("clause_state.set", {
+      clauseId: clause.id,
+      clause: clause.label,
+      from,
+      state: "agreed",
+      reason: textDigest(reason),
+      ...subject,
+    });
   }
   await markAdopted(tx, documentId);
 
-  const open = await tx<{ id: string; number: number; kind: string; clauseId: string | null; status: string; textDocumentId: string | null }[]>`
+  const open = await tx<
+    { id: string; number: number; kind: string; clauseId: string | null; status: string; textDocumentId: string | null }[]
+  >`
     update proposals p set status = 'not_taken_up', decided_at = now(), decision_reason = ${notTakenUpReason}
     from proposals before
     where before.id = p.id and p.document_id = ${documentId} and p.status in ('draft', 'submitted')

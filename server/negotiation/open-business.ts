@@ -53,7 +53,9 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 export function describeOpenBusiness({ proposals, notYet }: Pick<OpenBusiness, "proposals" | "notYet">): string {
   const parts: string[] = [];
   if (proposals.length > 0) {
-    parts.push(`${plural(proposals.length, "submitted proposal", "submitted proposals")} (${proposals.map((p) => `P${p.number}`).join(", ")})`);
+    parts.push(
+      `${plural(proposals.length, "submitted proposal", "submitted proposals")} (${proposals.map((p) => `P${p.number}`).join(", ")})`,
+    );
   }
   if (notYet.length > 0) {
     const who = notYet.map((s) => `${s.delegationCode} on ${s.clause}`).join(", ");

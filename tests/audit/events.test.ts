@@ -178,7 +178,8 @@ describe("signals, states and the silence procedure", () => {
     const silence = `/documents/${f.documentId}/silence`;
     const before = await lastSeq(f.db.sql, f.conferenceId);
     // The proposals left open earlier in this file, as the chair confirms going ahead with them.
-    const confirmed = async () => (await openBusiness(f.db.sql, f.documentId, (await storedStatement(f.db.sql, f.documentId)).clauses)).token;
+    const confirmed = async () =>
+      (await openBusiness(f.db.sql, f.documentId, (await storedStatement(f.db.sql, f.documentId)).clauses)).token;
     const open = async (ms: number) =>
       f.post(f.people.chair, silence, {
         intent: "open",

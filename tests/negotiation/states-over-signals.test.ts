@@ -13,15 +13,19 @@ it.beforeAll(async ({ db, server }) => {
   const rows = await db.sql<{ id: string; code: string; name: string }[]>`
     select id, code, name from delegations where id in ${db.sql([n.delegateA.delegationId!, n.delegateB.delegationId!])}`;
   const byId = new Map(rows.map((r) => [r.id, r]));
-  codes = { a: byId.get(n.delegateA.delegationId!)!.code, b: byId.get(n.delegateB.delegationId!)!.code, nameA: byId.get(n.delegateA.delegationId!)!.name };
+  codes = {
+    a: byId.get(n.delegateA.delegationId!)!.code,
+    b: byId.get(n.delegateB.delegationId!)!.code,
+    nameA: byId.get(n.delegateA.delegationId!)!.name,
+  };
 });
 
 describe("agreeing a clause a delegation cannot accept yet", () => {
   it("is refused without the chair's confirmation (409), naming the delegation; the clause stays as it was", async ({ db }) => {
     const clauseId = n.clauses[5].id;
-    expect((await n.delegateA.post(`/documents/${n.documentId}/signals`, signal(clauseId, "not_yet", "Awaiting our capital."))).status).toBe(
-      200,
-    );
+    expect(
+      (await n.delegateA.post(`/documents/${n.documentId}/signals`, signal(clauseId, "not_yet", "Awaiting our capital."))).status,
+    ).toBe(200);
     const res = await n.chair.post(path(), { clauseId, state: "agreed" });
     expect(res.status).toBe(409);
     const body = (await res.json()) as { errors: Record<string, string[]> };
@@ -37,14 +41,18 @@ describe("agreeing a clause a delegation cannot accept yet", () => {
     expect((await n.chair.post(path(), { clauseId, state: "agreed_ad_ref" })).status).toBe(200);
     const other = n.clauses[6].id;
     expect((await n.delegateA.post(`/documents/${n.documentId}/signals`, signal(other, "accept"))).status).toBe(200);
-    expect((await n.delegateB.post(`/documents/${n.documentId}/signals`, signal(other, "reservation", "Our reading of it."))).status).toBe(200);
+    expect((await n.delegateB.post(`/documents/${n.documentId}/signals`, signal(other, "reservation", "Our reading of it."))).status).toBe(
+      200,
+    );
     expect((await n.chair.post(path(), { clauseId: other, state: "agreed" })).status).toBe(200);
     expect(await clauseState(db.sql, n.documentId, other)).toBe("agreed");
   });
 
   it("a confirmation covers the delegations it names only: one signalling since is named again (409)", async ({ db }) => {
     const clauseId = n.clauses[5].id;
-    expect((await n.delegateB.post(`/documents/${n.documentId}/signals`, signal(clauseId, "not_yet", "Still consulting."))).status).toBe(200);
+    expect((await n.delegateB.post(`/documents/${n.documentId}/signals`, signal(clauseId, "not_yet", "Still consulting."))).status).toBe(
+      200,
+    );
     const res = await n.chair.post(path(), { clauseId, state: "agreed", overriding: n.delegateA.delegationId! });
     expect(res.status).toBe(409);
     expect(await res.text()).toContain(`(${codes.b})`);
