@@ -2,7 +2,6 @@ import { useId } from "react";
 import { Link } from "@remix-run/react";
 import { ErrorList } from "~/components/forms";
 import { proposalKindLabels } from "~/statement/negotiation-labels";
-import type { ProposalKind } from "~/statement/vocabulary";
 import type { OpenBusiness } from "../../server/negotiation/open-business";
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -25,7 +24,7 @@ export function OpenBusinessList({ documentId, business, errors }: { documentId:
             {proposals.map((p) => (
               <li key={p.id}>
                 <Link to={`/documents/${documentId}/proposals/${p.id}`}>
-                  P{p.number} · {proposalKindLabels[p.kind as ProposalKind]} {p.target}
+                  P{p.number} · {proposalKindLabels[p.kind]} {p.target}
                 </Link>{" "}
                 ({p.sponsor})
               </li>
@@ -59,13 +58,10 @@ export function OpenBusinessList({ documentId, business, errors }: { documentId:
           aria-describedby={errors?.length ? `${id}-errors` : undefined}
         />
         <label htmlFor={`${id}-confirm`}>
-          {[
-            proposals.length > 0 && `Close the ${count(proposals.length, "open proposal", "open proposals")} as not taken up at adoption`,
-            notYet.length > 0 && "go ahead although these delegations cannot accept yet",
-          ]
-            .filter(Boolean)
-            .join(", and ")
-            .replace(/^g/, "G")}
+          {proposals.length === 0
+            ? "Go ahead although these delegations cannot accept yet"
+            : `Close the ${count(proposals.length, "open proposal", "open proposals")} as not taken up at adoption` +
+              (notYet.length > 0 ? ", and go ahead although these delegations cannot accept yet" : "")}
         </label>
       </div>
       <ErrorList id={`${id}-errors`} errors={errors} />

@@ -30,8 +30,9 @@ export async function changeClauseState(
   const change = { documentId, actorId: actor.userId, announce: () => [{ topic: "states" as const }] };
   await changeNegotiation(sql, change, async (tx, audit) => {
     const before = await clauseState(tx, documentId, clauseId);
-    const notYet =
-      state === "agreed" ? (await currentSignals(tx, documentId)).filter((s) => s.clauseId === clauseId && s.signal === "not_yet") : [];
+    // Already agreed, the clause was agreed over these signals (or before them) then.
+    const agreeing = state === "agreed" && before !== "agreed";
+    const notYet = agreeing ? (await currentSignals(tx, documentId)).filter((s) => s.clauseId === clauseId && s.signal === "not_yet") : [];
     const confirmed = new Set((input.overriding ?? "").split(",").filter(Boolean));
     const unseen = notYet.filter((s) => !confirmed.has(s.delegationId));
     if (unseen.length > 0) {

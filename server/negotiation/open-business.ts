@@ -1,5 +1,5 @@
 import type { Db } from "../db/sql";
-import { listProposals } from "../queries/proposals";
+import { listProposals, type ProposalRow } from "../queries/proposals";
 import { currentSignals } from "../queries/clause-signals";
 import type { ClauseInfo } from "../../app/statement/numbering";
 import { proposalTarget } from "./proposal-views";
@@ -11,7 +11,7 @@ import { proposalTarget } from "./proposal-views";
  * all the same). A reservation is an acceptance, so it is not open business.
  */
 export interface OpenBusiness {
-  proposals: { id: string; number: number; kind: string; target: string; sponsor: string }[];
+  proposals: { id: string; number: number; kind: ProposalRow["kind"]; target: string; sponsor: string }[];
   notYet: { id: string; clauseId: string; clause: string; delegationName: string; delegationCode: string; reason: string }[];
   /**
    * Names exactly this business; the chair's confirmation carries it back, so business that

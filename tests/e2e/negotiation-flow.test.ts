@@ -208,7 +208,7 @@ describe("a negotiation with the chair and two delegations, in Chromium", () => 
   }, 120_000);
 
   it("a silence procedure that nobody breaks adopts the text: every clause agreed, the text locked", async ({ db }) => {
-    const { date, time } = deadlineFields(new Date(Date.now() + 6000), "UTC");
+    const { date, time } = deadlineFields(new Date(Date.now() + 10_000), "UTC");
     await chair.locator(".silence-open summary").click();
     await chair.getByLabel("Deadline date").fill(date);
     await chair.getByLabel("Deadline time").fill(time);

@@ -67,6 +67,8 @@ describe("agreeing a clause a delegation cannot accept yet", () => {
     const entry = (await entriesOf(db.sql, n.conferenceId, "clause_state.set")).at(-1)!;
     expect(entry.subject).toMatchObject({ clauseId, state: "agreed", from: "agreed_ad_ref" });
     expect((entry.subject.overriding as { delegation: string }[]).map((o) => o.delegation).sort()).toEqual([codes.a, codes.b].sort());
+    // Agreed over them once, it is not agreed over them again: setting "Agreed" anew asks nothing.
+    expect((await n.chair.post(path(), { clauseId, state: "agreed", reason: "Confirmed." })).status).toBe(200);
   });
 
   it("records no override when nobody signalled against the clause", async ({ db }) => {
