@@ -12,6 +12,7 @@ export const auditActionLabels: Record<AuditAction, string> = {
   "proposal.accepted": "Proposal accepted",
   "proposal.rejected": "Proposal rejected",
   "proposal.merged": "Proposal merged into a compromise",
+  "proposal.not_taken_up": "Proposal not taken up at adoption",
   "signal.set": "Signal given",
   "clause_state.set": "Clause state set",
   "silence.opened": "Silence procedure opened",

@@ -128,17 +128,24 @@ export function StatementEditor({
     return () => window.removeEventListener("hashchange", go);
   }, [editor, clauses]);
 
+  // Said as soon as a writer is in an agreed clause, before any typing goes nowhere.
+  const agreedHere =
+    !readOnly && clauseId && negotiation.locks.clauses.includes(clauseId)
+      ? `${clauses?.find((c) => c.id === clauseId)?.label ?? "This clause"} is agreed; reopen it to edit.`
+      : null;
+
   return (
     <div className="workspace">
       <div className="document-column">
         {editor && !readOnly ? <Toolbar editor={editor} /> : null}
+        {/* Above the text, where a writer looks while typing. */}
+        <p className="lock-note" role="status" aria-live="polite">
+          {refusal ?? lockNote(negotiation) ?? agreedHere}
+        </p>
         <div className="paper">
           <EditorContent editor={editor} />
           {!editor ? <p className="loading">Opening the statement…</p> : null}
         </div>
-        <p className="lock-note" role="status" aria-live="polite">
-          {refusal ?? lockNote(negotiation)}
-        </p>
         <p id="editor-help" className="help">
           {readOnly
             ? "You are reading the base text; only the chair and the secretariat edit it."

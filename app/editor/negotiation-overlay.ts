@@ -72,6 +72,8 @@ function build(doc: PMNode, data: NegotiationOverlayData): OverlayState {
         "data-state": state,
         "aria-label": badge ? `Clause ${c.label}, ${badge.toLowerCase()}` : `Clause ${c.label}`,
         class: classes.filter(Boolean).join(" "),
+        // The browser itself then takes no typing there; the filter below still refuses what commands would change.
+        ...(locked.has(c.id ?? "") ? { contenteditable: "false" } : {}),
       }),
     );
     if (badge) {

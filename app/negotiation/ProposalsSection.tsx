@@ -20,9 +20,17 @@ const cosponsors = (p: ProposalSummary) =>
     .map((x) => `${x.delegationName} (${x.delegationCode})`)
     .join(", ");
 
+/** Why nobody may propose now, on any clause. */
+const lockedText = {
+  adopted: "The text is adopted; no more proposals can be made.",
+  silence: "A silence procedure is running; proposals wait until it ends.",
+} as const;
+
 /**
  * The proposals on the clause the person is on (and clauses proposed after it), and the buttons
- * to propose: a delegate for their delegation, the chair a compromise text.
+ * to propose: a delegate for their delegation, the chair a compromise text. Only what the server
+ * would take is offered: nothing while the whole text is locked, and on an agreed clause only a
+ * new clause after it (which leaves it as it is), with the reason for the rest.
  */
 export function ProposalsSection({
   documentId,
@@ -32,6 +40,8 @@ export function ProposalsSection({
   proposals,
   canPropose,
   isChair,
+  agreed,
+  textLock,
 }: {
   documentId: string;
   clauseId: string;
@@ -41,6 +51,9 @@ export function ProposalsSection({
   proposals: ProposalSummary[];
   canPropose: boolean;
   isChair: boolean;
+  /** The clause is agreed: its text is locked until the chair reopens it. */
+  agreed: boolean;
+  textLock: "adopted" | "silence" | null;
 }) {
   const fetcher = useFetcher<typeof propose>();
   // Clauses proposed for the start of a part show with the part's first clause.
@@ -87,19 +100,34 @@ export function ProposalsSection({
           </li>
         ))}
       </ul>
-      {canPropose || isChair ? (
+      {(canPropose || isChair) && textLock ? <p className="muted proposals-closed">{lockedText[textLock]}</p> : null}
+      {(canPropose || isChair) && agreed && !textLock ? (
+        <p className="agreed-note" data-testid="agreed-note">
+          Agreed — {isChair ? "reopen it (set its state) to write a compromise text." : "reopen through the chair."}
+        </p>
+      ) : null}
+      {(canPropose || (isChair && !agreed)) && !textLock ? (
         <fetcher.Form method="post" action={`/documents/${documentId}`} className="propose-form">
           <CsrfInput />
           <input type="hidden" name="clauseId" value={clauseId} />
           {canPropose ? (
             <fieldset>
-              <legend>Propose{clauseLabel ? ` on ${clauseLabel}` : ""}:</legend>
+              <legend>{agreed ? "Propose:" : `Propose${clauseLabel ? ` on ${clauseLabel}` : ""}:`}</legend>
               <input type="hidden" name="intent" value="propose" />
-              {proposeButtons.map((b) => (
-                <button key={b.kind} type="submit" name="kind" value={b.kind} className="button small" disabled={fetcher.state !== "idle"}>
-                  {b.label}
-                </button>
-              ))}
+              {proposeButtons
+                .filter((b) => !agreed || b.kind === "add")
+                .map((b) => (
+                  <button
+                    key={b.kind}
+                    type="submit"
+                    name="kind"
+                    value={b.kind}
+                    className="button small"
+                    disabled={fetcher.state !== "idle"}
+                  >
+                    {b.kind === "add" && agreed && clauseLabel ? `Add a clause after ${clauseLabel}` : b.label}
+                  </button>
+                ))}
             </fieldset>
           ) : (
             <>
@@ -112,7 +140,7 @@ export function ProposalsSection({
           <ErrorList errors={errors} />
         </fetcher.Form>
       ) : null}
-      {canPropose && firstOfPart ? (
+      {canPropose && firstOfPart && !textLock ? (
         // A new first clause of a part follows no clause: it names the part instead.
         <fetcher.Form method="post" action={`/documents/${documentId}`} className="propose-form propose-start">
           <CsrfInput />

@@ -6,6 +6,8 @@ import { commonTimeZones, formatInZone } from "./time-zones";
 import { maxReasonLength } from "~/statement/limits";
 import type { SilenceStatus } from "~/statement/vocabulary";
 import type { action as silenceAction } from "~/routes/documents.$documentId.silence";
+import type { OpenBusiness } from "../../server/negotiation/open-business";
+import { OpenBusinessList } from "./OpenBusinessList";
 
 export interface SilenceInfo {
   status: SilenceStatus;
@@ -53,12 +55,15 @@ export function SilenceSection({
   adopted,
   isChair,
   canObject,
+  openBusiness,
 }: {
   documentId: string;
   silence: SilenceInfo | null;
   adopted: boolean;
   isChair: boolean;
   canObject: boolean;
+  /** For the chair while no procedure runs: what is still open on the text. */
+  openBusiness: OpenBusiness | null;
 }) {
   const mounted = useMounted();
   const running = silence?.status === "running";
@@ -100,7 +105,7 @@ export function SilenceSection({
       {silence?.status === "cancelled" && !running ? <p className="muted">The last silence procedure was cancelled by the chair.</p> : null}
       {running && canObject ? <ObjectForm documentId={documentId} /> : null}
       {running && isChair ? <CancelForm documentId={documentId} /> : null}
-      {!running && !adopted && isChair ? <OpenForm documentId={documentId} /> : null}
+      {!running && !adopted && isChair && openBusiness ? <OpenForm documentId={documentId} business={openBusiness} /> : null}
     </section>
   );
 }
@@ -149,7 +154,7 @@ function CancelForm({ documentId }: { documentId: string }) {
   );
 }
 
-function OpenForm({ documentId }: { documentId: string }) {
+function OpenForm({ documentId, business }: { documentId: string; business: OpenBusiness }) {
   const fetcher = useFetcher<typeof silenceAction>();
   const result = fetcher.state === "idle" ? fetcher.data : undefined;
   const errors = result && !result.ok ? result.errors : undefined;
@@ -174,6 +179,7 @@ function OpenForm({ documentId }: { documentId: string }) {
           options={zones.map((z) => ({ value: z, label: z.replace(/_/g, " ") }))}
         />
         <Field label="Note (optional)" name="note" type="text" maxLength={maxReasonLength} errors={errors?.note} />
+        <OpenBusinessList documentId={documentId} business={business} errors={errors?.openBusiness} />
         <ErrorList errors={errors?.form} />
         <p className="hint">While it runs, the whole text is locked. Any delegation may break silence with a written objection.</p>
         <button type="submit" className="button small" disabled={fetcher.state !== "idle"}>

@@ -19,6 +19,8 @@ const openSchema = z.object({
   time: z.string({ error: "Give the deadline's time." }).trim().min(1, "Give the deadline's time."),
   timeZone: z.string({ error: "Choose a time zone." }).trim().min(1, "Choose a time zone.").max(100),
   note: z.string().trim().max(maxReasonLength, `Keep the note under ${maxReasonLength} characters.`).optional().default(""),
+  // The open business the chair confirmed, as the form showed it (server/negotiation/open-business.ts).
+  openBusiness: z.string().max(20_000).optional(),
 });
 const objectSchema = z.object({
   objection: z

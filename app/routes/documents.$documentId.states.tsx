@@ -14,6 +14,8 @@ const stateSchema = z.object({
   clauseId: z.string({ error: "Choose a clause." }).trim().min(1, "Choose a clause.").max(100),
   state: z.enum(clauseStates as [ClauseState, ...ClauseState[]], { error: "Choose the clause's state." }),
   reason: z.string().trim().max(maxReasonLength, `Keep it under ${maxReasonLength} characters.`).optional().default(""),
+  // The delegations the chair confirmed agreeing over, as the form named them.
+  overriding: z.string().max(20_000).optional(),
 });
 
 /** The chair sets a clause's state (the rules are in server/negotiation/clause-states.ts). */

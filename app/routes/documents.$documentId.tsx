@@ -33,6 +33,7 @@ import { ProposalsSection } from "~/negotiation/ProposalsSection";
 import { actorOf } from "../../server/negotiation/actor";
 import { listedProposals } from "../../server/negotiation/proposal-views";
 import { assertMayPropose, createProposal } from "../../server/negotiation/proposals";
+import { openBusiness } from "../../server/negotiation/open-business";
 import { invalid, parseForm } from "~/utils/forms";
 import { answeringRefusals } from "~/utils/refusals.server";
 import { type ProposalKind, proposalKinds } from "~/statement/vocabulary";
@@ -54,6 +55,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // One numbering for the editor, the outline and the side panel: the editor numbers with the same provisional clauses.
   const { states, bracketed, statement } = marks;
   const { clauses, provisional } = statement;
+  // What the chair must see, and confirm, before opening a silence procedure.
+  const mayOpenSilence = can(access, "negotiation:chair") && !document.adoptedAt && silence?.status !== "running";
   return {
     document: { id: document.id, title: document.title },
     conference: { id: conference.id, title: conference.title },
@@ -77,6 +80,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     signals,
     stateHistory,
     silence,
+    openBusiness: mayOpenSilence ? await openBusiness(sql, document.id, clauses) : null,
     adopted: document.adoptedAt !== null,
     canSignal: access.role === "delegate" && access.delegationId !== null,
     canSeeConsensus: can(access, "negotiation:chair") || can(access, "conference:manage"),
@@ -148,6 +152,7 @@ export default function DocumentPage() {
     signals,
     stateHistory,
     silence,
+    openBusiness,
     adopted,
     canSignal,
     canSeeConsensus,
@@ -240,7 +245,14 @@ export default function DocumentPage() {
           </button>
         </p>
       ) : null}
-      <SilenceSection documentId={document.id} silence={silence} adopted={adopted} isChair={isChair} canObject={canSignal} />
+      <SilenceSection
+        documentId={document.id}
+        silence={silence}
+        adopted={adopted}
+        isChair={isChair}
+        canObject={canSignal}
+        openBusiness={openBusiness}
+      />
       <main id="main">
         {connection ? (
           <StatementEditor
@@ -261,7 +273,13 @@ export default function DocumentPage() {
                   <>
                     <ClauseStatus clauseId={clauseId} state={states[clauseId] ?? "open"} signals={signals} states={stateHistory} />
                     {isChair && !adopted ? (
-                      <StateControl documentId={document.id} clauseId={clauseId} state={states[clauseId] ?? "open"} />
+                      <StateControl
+                        documentId={document.id}
+                        clauseId={clauseId}
+                        clauseLabel={clauseLabels[clauseId] ?? "This clause"}
+                        state={states[clauseId] ?? "open"}
+                        notYet={latestSignals(signals, clauseId).filter((s) => s.signal === "not_yet")}
+                      />
                     ) : null}
                     <ProposalsSection
                       documentId={document.id}
@@ -271,6 +289,8 @@ export default function DocumentPage() {
                       proposals={proposals}
                       canPropose={delegationId !== null}
                       isChair={isChair}
+                      agreed={locks.clauses.includes(clauseId)}
+                      textLock={locks.whole}
                     />
                     {canSignal && !adopted ? (
                       <SignalForm

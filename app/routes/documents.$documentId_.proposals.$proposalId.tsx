@@ -155,6 +155,7 @@ const eventLabels: Record<ProposalEventKind, string> = {
   accepted: "accepted it",
   rejected: "rejected it",
   merged: "merged it into a compromise",
+  not_taken_up: "closed it as not taken up when the text was adopted",
 };
 
 export default function ProposalPage() {

@@ -87,6 +87,7 @@ export const proposalStatusLabels: Record<ProposalStatus, string> = {
   rejected: "Rejected",
   merged: "Merged",
   withdrawn: "Withdrawn",
+  not_taken_up: "Not taken up",
 };
 
 const positionHolders: Record<Position, [one: string, many: string]> = {

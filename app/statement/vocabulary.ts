@@ -18,13 +18,14 @@ export const clauseSignals: readonly ClauseSignal[] = ["accept", "not_yet", "res
 
 /** Proposals. */
 export type ProposalKind = "replace" | "delete" | "retain" | "add";
-export type ProposalStatus = "draft" | "submitted" | "accepted" | "rejected" | "merged" | "withdrawn";
+/** "not_taken_up": still open (a draft or submitted) when the text was adopted, and closed by the adoption. */
+export type ProposalStatus = "draft" | "submitted" | "accepted" | "rejected" | "merged" | "withdrawn" | "not_taken_up";
 export type Position = "cosponsor" | "support" | "object";
 export const proposalKinds: readonly ProposalKind[] = ["replace", "delete", "retain", "add"];
 /** Statuses in which a proposal still waits for the chair. */
 export const openStatuses: readonly ProposalStatus[] = ["draft", "submitted"];
 /** Statuses of proposals set aside: their text is history, shown in full on their own page only. */
-export const setAsideStatuses: readonly ProposalStatus[] = ["withdrawn", "rejected"];
+export const setAsideStatuses: readonly ProposalStatus[] = ["withdrawn", "rejected", "not_taken_up"];
 export type ProposalEventKind =
   | "created"
   | "submitted"
@@ -36,7 +37,8 @@ export type ProposalEventKind =
   | "position_withdrawn"
   | "accepted"
   | "rejected"
-  | "merged";
+  | "merged"
+  | "not_taken_up";
 
 /** Procedures and records. */
 export type SilenceStatus = "running" | "broken" | "passed" | "cancelled";
@@ -54,6 +56,7 @@ export type AuditAction =
   | "proposal.accepted"
   | "proposal.rejected"
   | "proposal.merged"
+  | "proposal.not_taken_up"
   | "signal.set"
   | "clause_state.set"
   | "silence.opened"

@@ -31,6 +31,7 @@ export const statusLabels: Record<ProposalStatus, string> = {
   rejected: "Rejected",
   merged: "Merged",
   withdrawn: "Withdrawn",
+  not_taken_up: "Not taken up",
 };
 
 const delegationOf = (p: { delegationName: string | null; delegationCode: string | null }) =>

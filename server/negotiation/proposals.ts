@@ -184,12 +184,10 @@ export async function createProposal(
 export async function submitProposal(sql: Sql, actor: Actor, documentId: string, proposalId: string): Promise<{ revision: number }> {
   const p = await visibleProposal(sql, actor, documentId, proposalId);
   if (!isSponsor(p, actor)) refuse(403, `Only the sponsors of ${proposalName(p)} submit it.`);
-  let clause: ClauseInfo | null = null;
   const { clauses } = await currentStatement(sql, documentId);
-  if (p.kind !== "add") {
-    clause = clauses.find((c) => c.id === p.clauseId) ?? null;
-    assertChangeable(await textLocks(sql, documentId), clause);
-  }
+  const clause = p.kind === "add" ? null : (clauses.find((c) => c.id === p.clauseId) ?? null);
+  // An addition leaves the clause it follows as it is, but not a text under silence or adopted.
+  assertChangeable(await textLocks(sql, documentId), clause);
   const revision = await proposalChange(sql, actor, documentId, async (tx, audit) => {
     const status = await lockProposal(tx, documentId, p.id);
     if (status !== "draft" && status !== "submitted") return refuse(409, `${proposalName(p)} is ${status}; it can no longer be submitted.`);

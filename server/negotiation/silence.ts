@@ -1,8 +1,8 @@
 import type { Sql } from "../db/sql";
 import type { DocumentRow } from "../queries/documents";
 import { findDelegation } from "../queries/delegations";
-import { currentClauseStates, setClauseState } from "../queries/clause-states";
-import { breakSilence, cancelSilence, markAdopted, markSilencePassed, openSilence } from "../queries/silence-procedures";
+import { breakSilence, cancelSilence, markSilencePassed, openSilence } from "../queries/silence-procedures";
+import { publishAccessEvent } from "../auth/access-events";
 import { textDigest } from "../audit/text-digest";
 import { excerpt } from "../../app/statement/excerpt";
 import type { Actor } from "./actor";
@@ -10,6 +10,8 @@ import { changeNegotiation } from "./change";
 import { refuse } from "./refusal";
 import { currentStatement } from "./numbering";
 import { zonedTimeToUtc } from "./time-zones";
+import { adoptStatement } from "./adoption";
+import { describeOpenBusiness, hasOpenBusiness, openBusiness } from "./open-business";
 
 /**
  * The silence procedure: the chair opens it (the whole text is locked until it ends) or cancels
@@ -27,11 +29,23 @@ export function assertMayBreakSilence(actor: Actor): asserts actor is Actor & { 
   if (actor.role !== "delegate" || !actor.delegationId) refuse(403, "Only a delegation can break silence.");
 }
 
-/** `date` and `time` are on the clocks of `timeZone`; the deadline is stored in UTC with that zone. */
+/**
+ * `date` and `time` are on the clocks of `timeZone`; the deadline is stored in UTC with that zone.
+ * With business still open (submitted proposals, "cannot accept yet" signals), the chair must have
+ * seen it and confirmed that adoption closes it: `openBusiness` is then the token of exactly the
+ * business the page showed them (server/negotiation/open-business.ts).
+ */
 export async function openSilenceProcedure(
   sql: Sql,
   actor: Actor,
-  input: { document: Pick<DocumentRow, "id" | "adoptedAt">; date: string; time: string; timeZone: string; note: string },
+  input: {
+    document: Pick<DocumentRow, "id" | "adoptedAt">;
+    date: string;
+    time: string;
+    timeZone: string;
+    note: string;
+    openBusiness?: string;
+  },
 ): Promise<void> {
   const { document, timeZone, note } = input;
   assertRunsSilence(actor);
@@ -44,10 +58,32 @@ export async function openSilenceProcedure(
     sql,
     { documentId: document.id, actorId: actor.userId, announce: () => [{ topic: "silence", notice }] },
     async (tx, audit) => {
+      const { clauses } = await currentStatement(tx, document.id);
+      const business = await openBusiness(tx, document.id, clauses);
+      if (hasOpenBusiness(business) && input.openBusiness !== business.token) {
+        refuse(
+          409,
+          `Business is still open: ${describeOpenBusiness(business)}. Confirm that the silence procedure goes ahead with it open, ` +
+            "and that open proposals are closed as not taken up if the text is adopted.",
+          "openBusiness",
+        );
+      }
       const row =
         (await openSilence(tx, { documentId: document.id, userId: actor.userId, deadline: deadline.instant, timeZone, note })) ??
         refuse(400, "A silence procedure is already running on this statement.");
-      await audit("silence.opened", { silenceProcedureId: row.id, deadline: deadline.instant, timeZone, note: textDigest(note) });
+      await audit("silence.opened", {
+        silenceProcedureId: row.id,
+        deadline: deadline.instant,
+        timeZone,
+        note: textDigest(note),
+        // What the chair confirmed would be closed as not taken up, and the signals they went ahead over.
+        ...(hasOpenBusiness(business)
+          ? {
+              openProposals: business.proposals.map((p) => `P${p.number}`),
+              notYet: business.notYet.map((s) => ({ clause: s.clause, delegation: s.delegationCode })),
+            }
+          : {}),
+      });
     },
   );
 }
@@ -89,33 +125,26 @@ export async function breakSilenceProcedure(
 }
 
 /**
- * Closes a statement's silence procedure if its deadline has come and nobody broke it: every
- * clause becomes agreed and the text adopted, in one transaction with the status change, so
+ * Closes a statement's silence procedure if its deadline has come and nobody broke it: the text is
+ * adopted (server/negotiation/adoption.ts) in one transaction with the status change, so
  * whichever instance gets there first does it once. Tells everyone. Returns whether it passed now.
  */
 export async function passSilenceIfDue(sql: Sql, documentId: string): Promise<boolean> {
-  const announce = (passed: boolean) => (passed ? [{ topic: "silence" as const, notice: adoptedNotice }] : []);
-  return changeNegotiation(sql, { documentId, actorId: null, announce }, async (tx, audit) => {
+  const announce = (passed: { frozenDrafts: string[] } | null) =>
+    passed ? [{ topic: "silence" as const, notice: adoptedNotice }, { topic: "proposals" as const }] : [];
+  const passed = await changeNegotiation(sql, { documentId, actorId: null, announce }, async (tx, audit) => {
     const procedure = await markSilencePassed(tx, documentId);
-    if (!procedure) return false;
-    const { clauses } = await currentStatement(tx, documentId);
-    const states = await currentClauseStates(tx, documentId);
-    const reason = "Adopted under the silence procedure.";
-    for (const clause of clauses) {
-      if (!clause.id || states.get(clause.id) === "agreed") continue;
-      const from = states.get(clause.id) ?? "open";
-      await setClauseState(tx, { documentId, clauseId: clause.id, state: "agreed", reason, userId: null });
-      await audit("clause_state.set", {
-        clauseId: clause.id,
-        clause: clause.label,
-        from,
-        state: "agreed",
-        reason: textDigest(reason),
-        silenceProcedureId: procedure.id,
-      });
-    }
-    await markAdopted(tx, documentId);
+    if (!procedure) return null;
+    const adopted = await adoptStatement(tx, audit, {
+      documentId,
+      closedBy: procedure.openedBy,
+      reason: "Adopted under the silence procedure.",
+      subject: { silenceProcedureId: procedure.id },
+    });
     await audit("silence.passed", { silenceProcedureId: procedure.id, deadline: procedure.deadline, adopted: true });
-    return true;
+    return adopted;
   });
+  // Sponsors still drafting are told their draft is now read-only.
+  for (const textDocumentId of passed?.frozenDrafts ?? []) await publishAccessEvent(sql, { type: "document", documentId: textDocumentId });
+  return passed !== null;
 }

@@ -90,10 +90,10 @@ export async function cancelSilence(sql: Db, c: { documentId: string; userId: st
  * Marks the statement's running procedure passed if its deadline has come, by the database's
  * clock. Of several instances trying at once, exactly one gets the row back.
  */
-export async function markSilencePassed(sql: Db, documentId: string): Promise<{ id: string; deadline: Date } | null> {
-  const [row] = await sql<{ id: string; deadline: Date }[]>`
+export async function markSilencePassed(sql: Db, documentId: string): Promise<{ id: string; deadline: Date; openedBy: string } | null> {
+  const [row] = await sql<{ id: string; deadline: Date; openedBy: string }[]>`
     update silence_procedures set status = 'passed', closed_at = now()
-    where document_id = ${documentId} and status = 'running' and deadline <= now() returning id, deadline`;
+    where document_id = ${documentId} and status = 'running' and deadline <= now() returning id, deadline, opened_by as "openedBy"`;
   return row ?? null;
 }
 

@@ -7,6 +7,7 @@ import { appendAudit } from "../../server/audit/log";
 import { genesisHash } from "../../server/audit/hash";
 import { verifyChain } from "../../server/audit/verify";
 import { createSignedInPerson } from "../support/factories";
+import { currentSignals } from "../../server/queries/clause-signals";
 
 /** Appends racing each other never fork a chain, and an entry and its change commit together. */
 let db: TestDatabase;
@@ -83,12 +84,18 @@ describe("an entry and its change", () => {
       (await db.sql<{ n: number }[]>`select count(*)::int as n from clause_states where document_id = ${n.documentId}`)[0].n;
     const before = { states: await count(), seq: await lastSeq(db.sql, n.conferenceId) };
     // Make every clause-state entry fail to insert, as a full disk or a broken constraint would.
+    // The delegations that cannot accept the clause yet, as the chair confirms agreeing over them.
+    const overriding = (await currentSignals(db.sql, n.documentId))
+      .filter((s) => s.clauseId === n.clauses[0].id && s.signal === "not_yet")
+      .map((s) => s.delegationId)
+      .join(",");
     await db.sql`alter table audit_log add constraint audit_test_refuses_states check (action <> 'clause_state.set') not valid`;
     try {
       const res = await n.chair.post(`/documents/${n.documentId}/states`, {
         clauseId: n.clauses[0].id,
         state: "agreed",
         reason: "Will not stick.",
+        overriding,
       });
       expect(res.status).toBe(500);
     } finally {

@@ -9,6 +9,8 @@ import { issueInvitation, acceptInvitation } from "../../server/people/invitatio
 import { hashPassword } from "../../server/auth/password";
 import { restoreConfirmation } from "../../app/statement/restore-names";
 import { textDigest } from "../../server/audit/text-digest";
+import { openBusiness } from "../../server/negotiation/open-business";
+import { currentStatement } from "../../server/negotiation/numbering";
 
 /**
  * Every kind of decision and state change, made through the real routes, leaves its entry with
@@ -175,8 +177,16 @@ describe("signals, states and the silence procedure", () => {
   it("records opening, breaking, cancelling and (by the system) passing", async () => {
     const silence = `/documents/${f.documentId}/silence`;
     const before = await lastSeq(f.db.sql, f.conferenceId);
-    const open = (ms: number) =>
-      f.post(f.people.chair, silence, { intent: "open", ...deadlineFields(new Date(Date.now() + ms), "Europe/Oslo"), note: "Last call" });
+    // The proposals left open earlier in this file, as the chair confirms going ahead with them.
+    const confirmed = async () =>
+      (await openBusiness(f.db.sql, f.documentId, (await currentStatement(f.db.sql, f.documentId)).clauses)).token;
+    const open = async (ms: number) =>
+      f.post(f.people.chair, silence, {
+        intent: "open",
+        ...deadlineFields(new Date(Date.now() + ms), "Europe/Oslo"),
+        note: "Last call",
+        openBusiness: await confirmed(),
+      });
     expect((await open(3600_000)).status).toBe(200);
     const opened = await only("silence.opened", before);
     expect(opened).toMatchObject({ actorRole: "chair" });

@@ -132,7 +132,7 @@ describe("the negotiation, live in Chromium", () => {
       await caretAtEnd(page, "OP1");
       await page.keyboard.type("xyz");
       await page.keyboard.press("Backspace");
-      await expect.poll(() => page.locator(".lock-note").textContent()).toBe("OP1 is agreed; its text cannot be changed.");
+      await expect.poll(() => page.locator(".lock-note").textContent()).toBe("OP1 is agreed; reopen it to edit.");
       expect(await paragraphText(page, "OP1")).toBe(before);
       // The clause next to it is still open to edits.
       await caretAtEnd(page, "OP4");

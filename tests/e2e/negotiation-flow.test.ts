@@ -192,6 +192,8 @@ describe("a negotiation with the chair and two delegations, in Chromium", () => 
     await chair.getByLabel("Deadline date").fill("2099-06-01");
     await chair.getByLabel("Deadline time").fill("18:00:00");
     await chair.getByLabel("Time zone").selectOption("Asia/Baku");
+    // Colombia's proposal to delete OP5 is still open: the chair confirms going ahead with it.
+    await chair.locator(".open-business").getByRole("checkbox").check();
     await chair.getByRole("button", { name: "Open the silence procedure" }).click();
     await expect.poll(() => colombia.getByTestId("silence-running").isVisible(), { timeout: 15_000 }).toBe(true);
     await expect.poll(() => chair.locator(".statement").getAttribute("contenteditable"), { timeout: 15_000 }).toBe("false");
@@ -206,11 +208,12 @@ describe("a negotiation with the chair and two delegations, in Chromium", () => 
   }, 120_000);
 
   it("a silence procedure that nobody breaks adopts the text: every clause agreed, the text locked", async ({ db }) => {
-    const { date, time } = deadlineFields(new Date(Date.now() + 6000), "UTC");
+    const { date, time } = deadlineFields(new Date(Date.now() + 10_000), "UTC");
     await chair.locator(".silence-open summary").click();
     await chair.getByLabel("Deadline date").fill(date);
     await chair.getByLabel("Deadline time").fill(time);
     await chair.getByLabel("Time zone").selectOption("UTC");
+    await chair.locator(".open-business").getByRole("checkbox").check();
     await chair.getByRole("button", { name: "Open the silence procedure" }).click();
     await expect.poll(() => norway.getByTestId("silence-running").isVisible(), { timeout: 15_000 }).toBe(true);
 

@@ -136,6 +136,8 @@ describe("signals, clause states and the silence procedure in Chromium", () => {
     await chairStatement.getByLabel("Deadline time").fill("18:00:00");
     // The chair's own zone is the default.
     expect(await chairStatement.getByLabel("Time zone").inputValue()).toBe("Asia/Baku");
+    // The delegate's "cannot accept yet" is still open business: the chair confirms going ahead over it.
+    await chairStatement.locator(".open-business").getByLabel("Go ahead although these delegations cannot accept yet").check();
     await chairStatement.getByRole("button", { name: "Open the silence procedure" }).click();
 
     const banner = delegate.getByTestId("silence-running");
@@ -160,6 +162,7 @@ describe("signals, clause states and the silence procedure in Chromium", () => {
     await chairStatement.getByLabel("Deadline date").fill(date);
     await chairStatement.getByLabel("Deadline time").fill(time);
     await chairStatement.getByLabel("Time zone").selectOption("UTC");
+    await chairStatement.locator(".open-business").getByRole("checkbox").check();
     await chairStatement.getByRole("button", { name: "Open the silence procedure" }).click();
     await expect.poll(() => delegate.getByTestId("silence-running").isVisible(), { timeout: 10_000 }).toBe(true);
 

@@ -62,6 +62,9 @@ describe("negotiation overlay", () => {
     expect(byLabel.OP1).toMatchObject({ "data-state": "agreed", class: "clause-locked", "aria-label": "Clause OP1, agreed" });
     expect(byLabel.OP2).toMatchObject({ "data-state": "under_negotiation", class: "clause-bracketed" });
     expect(byLabel.OP3).toMatchObject({ "data-state": "open", class: "" });
+    // The browser takes no typing in a locked clause; the others stay editable.
+    expect(byLabel.OP1.contenteditable).toBe("false");
+    expect(byLabel.OP2).not.toHaveProperty("contenteditable");
     const widgets = negotiationOverlayKey
       .getState(s)!
       .decorations.find()
