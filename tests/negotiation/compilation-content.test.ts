@@ -106,7 +106,7 @@ describe("the compilation", () => {
 
   it("lists each proposal with its label, number, sponsor, co-sponsors, supporters, objections with reasons and status", () => {
     const op2 = entry("OP2").html;
-    expect(op2).toMatch(/OP2 alt<\/strong> <span class="proposal-number">P1<\/span>/);
+    expect(op2).toMatch(/OP2 alt<\/strong> <a class="proposal-number" aria-label="P1: open the proposal"[^>]*href="\/documents\/[^/]+\/proposals\/[^"]+">P1<\/a>/);
     expect(op2).toContain("<dt>Proposed by</dt><dd>Norway</dd>");
     expect(op2).toContain("<dt>Co-sponsor</dt><dd>France</dd>");
     // One of each, so each heading is in the singular.
