@@ -106,7 +106,9 @@ describe("the compilation", () => {
 
   it("lists each proposal with its label, number, sponsor, co-sponsors, supporters, objections with reasons and status", () => {
     const op2 = entry("OP2").html;
-    expect(op2).toMatch(/OP2 alt<\/strong> <a class="proposal-number" aria-label="P1: open the proposal"[^>]*href="\/documents\/[^/]+\/proposals\/[^"]+">P1<\/a>/);
+    expect(op2).toMatch(
+      /OP2 alt<\/strong> <a class="proposal-number" aria-label="P1: open the proposal"[^>]*href="\/documents\/[^/]+\/proposals\/[^"]+">P1<\/a>/,
+    );
     expect(op2).toContain("<dt>Proposed by</dt><dd>Norway</dd>");
     expect(op2).toContain("<dt>Co-sponsor</dt><dd>France</dd>");
     // One of each, so each heading is in the singular.
@@ -115,7 +117,7 @@ describe("the compilation", () => {
     expect(entry("OP3").html).toContain("Delete OP3");
     expect(entry("OP5").html).toContain("Retain OP5");
     expect(entry("OP5").html).toContain("<dt>Supported by</dt><dd>Germany</dd>");
-    expect(entry("OP6 bis").html).toMatch(/OP6 bis<\/strong> <span class="proposal-number">P5<\/span>/);
+    expect(entry("OP6 bis").html).toMatch(/OP6 bis<\/strong> <a class="proposal-number" aria-label="P5: open the proposal"[^>]*>P5<\/a>/);
     expect(entry("OP6 bis").html).toContain("<dd>The Chair</dd>");
     expect(entry("OP6 bis").html).toContain(">Accepted<");
   });
