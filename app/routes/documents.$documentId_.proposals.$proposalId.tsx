@@ -2,6 +2,9 @@ import { useCallback, useMemo, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
+import type { JSONContent } from "@tiptap/core";
+import type { Node as PMNode } from "@tiptap/pm/model";
+import type { ClauseInfo } from "~/statement/numbering";
 import { findDelegation } from "../../server/queries/delegations";
 import { canSeeProposal, findProposal, listProposalEvents, listRevisions } from "../../server/queries/proposals";
 import { summarize, visibleProposals } from "../../server/negotiation/proposal-views";
@@ -23,6 +26,7 @@ import { invalid, parseForm } from "~/utils/forms";
 import { invariantResponse } from "~/utils/invariant";
 import { ProposalDiff } from "~/negotiation/ProposalDiff";
 import { ProposalEditor } from "~/negotiation/ProposalEditor";
+import { CompromiseEditor } from "~/negotiation/CompromiseEditor";
 import { EarlierRevisions } from "~/negotiation/EarlierRevisions";
 import { WordDiff } from "~/negotiation/WordDiff";
 import { positionHeading, proposalKindLabels, proposalStatusLabels } from "~/statement/negotiation-labels";
@@ -37,7 +41,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const actor = actorOf(access);
   const row = await findProposal(context.sql, document.id, params.proposalId ?? "");
   invariantResponse(row && canSeeProposal(row, actor), "There is no such proposal.", { status: 404 });
-  const [{ proposals, clauses }, events, revisions, delegation] = await Promise.all([
+  const [{ proposals, clauses, doc }, events, revisions, delegation] = await Promise.all([
     visibleProposals(context.sql, document.id, actor),
     listProposalEvents(context.sql, row.id),
     listRevisions(context.sql, row.id),
@@ -65,6 +69,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       decide: actor.isChair && submitted,
     },
     // Open proposals on the same clause that a compromise may replace (for the chair).
+    // The compromise starts from this proposal's text as written (or the clause's), formatting included.
+    compromiseSeed:
+      actor.isChair && submitted && proposal.kind !== "add" ? (row.revision?.content ?? clauseContent(doc, clauses, row.clauseId)) : null,
     mergeable:
       actor.isChair && submitted && proposal.kind !== "add"
         ? proposals
@@ -72,6 +79,20 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
             .map((p) => ({ id: p.id, number: p.number, sponsor: p.sponsor, kind: p.kind }))
         : [],
   };
+}
+
+/** A clause's content as the statement holds it, or none when the clause is gone. */
+function clauseContent(doc: PMNode, clauses: readonly ClauseInfo[], clauseId: string | null): JSONContent[] | null {
+  const clause = clauses.find((c) => c.id === clauseId);
+  return clause ? ((doc.nodeAt(clause.pos)?.toJSON() as JSONContent | undefined)?.content ?? null) : null;
+}
+
+function jsonOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -84,7 +105,8 @@ const reason = z
   .optional()
   .transform((v) => v ?? "");
 const reasonSchema = z.object({ reason });
-const mergeSchema = z.object({ text: reason, reason });
+// The compromise is the editor's JSON; what it may hold is checked by the rules (mergeProposals).
+const mergeSchema = z.object({ content: reason, reason });
 const intents = ["submit", "withdraw", "cosponsor", "support", "object", "withdrawPosition", "accept", "reject", "merge"] as const;
 type Intent = (typeof intents)[number];
 
@@ -102,7 +124,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const parsed = intent === "merge" ? parseForm(form, mergeSchema) : parseForm(form, reasonSchema);
   if (!parsed.ok) return invalid(parsed);
   const reasonText = parsed.data.reason;
-  const compromiseText = "text" in parsed.data ? String(parsed.data.text) : "";
+  const compromiseContent = "content" in parsed.data ? jsonOrNull(String(parsed.data.content)) : null;
   const perform = async (): Promise<string> => {
     switch (intent) {
       case "submit": {
@@ -133,7 +155,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           documentId,
           conferenceId: conference.id,
           proposalIds: form.getAll("merge").map(String),
-          text: compromiseText,
+          content: compromiseContent,
           reason: reasonText,
         });
         return `Merged into the compromise P${number}.`;
@@ -159,7 +181,7 @@ const eventLabels: Record<ProposalEventKind, string> = {
 };
 
 export default function ProposalPage() {
-  const { document, conference, me, proposal, events, earlierRevisions, mergedIntoNumber, myPosition, may, mergeable } =
+  const { document, conference, me, proposal, events, earlierRevisions, mergedIntoNumber, myPosition, may, mergeable, compromiseSeed } =
     useLoaderData<typeof loader>();
   const actionData = useActionAnswer<typeof action>();
   const navigation = useNavigation();
@@ -333,14 +355,10 @@ export default function ProposalPage() {
                       {proposalKindLabels[m.kind]}, {m.sponsor})
                     </label>
                   ))}
-                  <label htmlFor="merge-text">Compromise text</label>
-                  <textarea
-                    id="merge-text"
-                    name="text"
-                    rows={4}
-                    maxLength={maxProposalTextLength}
-                    defaultValue={proposal.proposedText ?? proposal.currentText ?? ""}
-                  />
+                  <p className="field-label" id="merge-text-label">
+                    Compromise text
+                  </p>
+                  <CompromiseEditor initial={compromiseSeed ?? []} name="content" labelledBy="merge-text-label" />
                   <label htmlFor="merge-reason">Reason (optional)</label>
                   <textarea id="merge-reason" name="reason" maxLength={maxReasonLength} rows={2} />
                   <button type="submit" name="intent" value="merge" className="button" disabled={busy}>

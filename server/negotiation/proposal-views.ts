@@ -1,3 +1,4 @@
+import type { Node as PMNode } from "@tiptap/pm/model";
 import type { Db } from "../db/sql";
 import { canSeeProposal, isSponsor, listProposals, type ProposalRow } from "../queries/proposals";
 import type { ClauseInfo } from "../../app/statement/numbering";
@@ -95,7 +96,7 @@ export async function visibleProposals(
   sql: Db,
   documentId: string,
   viewer: Actor,
-): Promise<{ proposals: ProposalSummary[]; clauses: ClauseInfo[] }> {
-  const [rows, { clauses }] = await Promise.all([listProposals(sql, documentId), currentStatement(sql, documentId)]);
-  return { proposals: listedProposals(rows, clauses, viewer), clauses };
+): Promise<{ proposals: ProposalSummary[]; clauses: ClauseInfo[]; doc: PMNode }> {
+  const [rows, { doc, clauses }] = await Promise.all([listProposals(sql, documentId), currentStatement(sql, documentId)]);
+  return { proposals: listedProposals(rows, clauses, viewer), clauses, doc };
 }

@@ -89,13 +89,24 @@ function assertProposalSize(content: JSONContent[], text: string): void {
   }
 }
 
-/** A compromise's plain text as clause content: one paragraph per line. */
-function paragraphsOf(text: string): JSONContent[] {
-  return text
-    .split(/\n+/)
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .map((line) => ({ type: "paragraph", content: [{ type: "text", text: line }] }));
+/**
+ * A compromise text as the chair's editor sent it: clause content that the proposal schema reads
+ * (so its formatting, the italic opening words, is kept), within a proposal's size. Attributes the
+ * schema does not know are dropped by reading it.
+ */
+function compromiseContent(sent: unknown): { content: JSONContent[]; text: string } {
+  let doc: ReturnType<typeof proposalSchema.nodeFromJSON>;
+  try {
+    doc = proposalSchema.nodeFromJSON({ type: "doc", content: sent });
+    doc.check();
+  } catch {
+    return refuse(400, "The compromise text could not be read; write it again.", "content");
+  }
+  const content = (doc.toJSON() as JSONContent).content ?? [];
+  const text = doc.textContent;
+  if (!text.trim()) refuse(400, "Write the compromise text.", "content");
+  assertProposalSize(content, text);
+  return { content, text };
 }
 
 /** Refuses a change to a clause (or, with null, to the text as a whole) that nobody may change now. */
@@ -404,14 +415,10 @@ export async function decideProposal(
 export async function mergeProposals(
   sql: Sql,
   actor: Actor,
-  input: { documentId: string; conferenceId: string; proposalIds: string[]; text: string; reason: string },
+  input: { documentId: string; conferenceId: string; proposalIds: string[]; content: unknown; reason: string },
 ): Promise<{ id: string; number: number }> {
   if (!actor.isChair) refuse(403, "Only the chair merges proposals into a compromise.");
-  if (input.text.length > maxProposalTextLength) {
-    refuse(400, `Keep the compromise under ${maxProposalTextLength} characters (it has ${input.text.length}).`, "text");
-  }
-  const content = paragraphsOf(input.text);
-  if (content.length === 0) refuse(400, "Write the compromise text.", "text");
+  const { content, text } = compromiseContent(input.content);
   const reason = input.reason.trim();
   assertReasonLength(reason);
   const ids = [...new Set(input.proposalIds)];
@@ -427,7 +434,6 @@ export async function mergeProposals(
   const { clauses } = await currentStatement(sql, input.documentId);
   const clause = clauses.find((c) => c.id === clauseId) ?? refuse(409, "That clause no longer exists in the statement.");
   assertChangeable(await textLocks(sql, input.documentId), clause);
-  const text = proposalSchema.nodeFromJSON({ type: "doc", content }).textContent;
 
   const created = await proposalChange(sql, actor, input.documentId, async (tx, audit) => {
     for (const p of merged) {

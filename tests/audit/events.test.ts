@@ -1,5 +1,5 @@
 import { describe, expect, it } from "../support/fixtures";
-import { createProposalFixture, type ProposalFixture } from "../support/proposals";
+import { compromiseContent, createProposalFixture, type ProposalFixture } from "../support/proposals";
 import { deadlineFields } from "../support/negotiation";
 import { waitFor } from "../support/wait";
 import { auditEntries, entriesOf, lastSeq } from "../support/audit";
@@ -102,7 +102,7 @@ describe("proposals", () => {
     const merge = await f.post(f.people.chair, proposalPath(a), {
       intent: "merge",
       merge: [a, b],
-      text: "Decide to convey the Joint Statement.",
+      content: compromiseContent("Decide to convey the Joint Statement."),
       reason: "Bridge",
     });
     expect([200, 302]).toContain(merge.status);

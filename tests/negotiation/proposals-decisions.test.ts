@@ -1,5 +1,5 @@
 import { describe, expect, it } from "../support/fixtures";
-import { createProposalFixture, rewriteDraft, type ProposalFixture } from "../support/proposals";
+import { compromiseContent, createProposalFixture, rewriteDraft, type ProposalFixture } from "../support/proposals";
 import { connectSyncedClient, waitFor, type TestClient } from "../support/clients";
 import { clauseElements, clauseTexts, storedDoc } from "../support/statement";
 import { findProposal, listProposalEvents } from "../../server/queries/proposals";
@@ -121,13 +121,25 @@ describe("merging", () => {
     const two = await submitted(f.people.bruno, { kind: "delete", clauseId: clauses.OP1 });
     const elsewhere = await submitted(f.people.bruno, { kind: "retain", clauseId: clauses.OP2 });
     // Only proposals on one clause, and a compromise text is needed.
-    expect((await f.post(f.people.chair, page(one), { intent: "merge", merge: [one, elsewhere], text: "Anything." })).status).toBe(400);
-    expect((await f.post(f.people.chair, page(one), { intent: "merge", merge: [one, two], text: "  " })).status).toBe(400);
+    expect(
+      (await f.post(f.people.chair, page(one), { intent: "merge", merge: [one, elsewhere], content: compromiseContent("Anything.") }))
+        .status,
+    ).toBe(400);
+    expect((await f.post(f.people.chair, page(one), { intent: "merge", merge: [one, two], content: compromiseContent("  ") })).status).toBe(
+      400,
+    );
+    // What the chair's editor cannot write is refused, and nothing is merged.
+    for (const content of ['[{"type":"script","content":[{"type":"text","text":"x"}]}]', "{not json", '"Plain text"']) {
+      const refused = await f.post(f.people.chair, page(one), { intent: "merge", merge: [one, two], content });
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).toContain("The compromise text could not be read");
+    }
+    expect((await proposal(one))!.status).toBe("submitted");
 
     const res = await f.post(f.people.chair, page(one), {
       intent: "merge",
       merge: [one, two],
-      text: "Reaffirm that humanitarian demining comes first in recovery;",
+      content: compromiseContent("Reaffirm that humanitarian demining comes first in recovery;", 1),
       reason: "Bridging the two positions.",
     });
     expect(res.status).toBe(200);
@@ -140,6 +152,16 @@ describe("merging", () => {
     const compromise = (await proposal(compromiseId))!;
     expect(compromise).toMatchObject({ delegationId: null, status: "submitted", kind: "replace", clauseId: clauses.OP1 });
     expect(compromise.revision).toMatchObject({ number: 1, text: "Reaffirm that humanitarian demining comes first in recovery;" });
+    // As the chair wrote it: the opening word in italics (a plain textarea used to lose it).
+    expect(compromise.revision!.content).toEqual([
+      {
+        type: "paragraph",
+        content: [
+          { type: "text", text: "Reaffirm", marks: [{ type: "italic" }] },
+          { type: "text", text: " that humanitarian demining comes first in recovery;" },
+        ],
+      },
+    ]);
     expect((await proposal(elsewhere))!.status).toBe("submitted");
 
     // Delegations can see and support it, and the chair accepts it like any other.

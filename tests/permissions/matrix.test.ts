@@ -203,7 +203,7 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
       withdrawPosition: { path: proposal, form: { intent: "withdrawPosition" }, expect: delegateOnly },
       accept: { path: proposal, form: { intent: "accept", reason: tooLong }, expect: chairOnly },
       reject: { path: proposal, form: { intent: "reject", reason: tooLong }, expect: chairOnly },
-      merge: { path: proposal, form: { intent: "merge", text: "" }, expect: chairOnly },
+      merge: { path: proposal, form: { intent: "merge", content: "" }, expect: chairOnly },
     },
   },
   "routes/invitations.$token": {

@@ -150,3 +150,15 @@ export function rewriteDraft(doc: Y.Doc, newText: string): void {
     t.insert(0, newText);
   });
 }
+
+/** A compromise text as the chair's editor sends it: one paragraph, its first `italicWords` words in italics. */
+export function compromiseContent(text: string, italicWords = 0): string {
+  const words = text.split(" ");
+  const italic = words.slice(0, italicWords).join(" ");
+  const rest = italicWords ? text.slice(italic.length) : text;
+  const content = [
+    ...(italic ? [{ type: "text", text: italic, marks: [{ type: "italic" }] }] : []),
+    ...(rest ? [{ type: "text", text: rest }] : []),
+  ];
+  return JSON.stringify([{ type: "paragraph", content }]);
+}
