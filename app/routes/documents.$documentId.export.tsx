@@ -73,14 +73,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         documentTitle: document.title,
         version: version.label,
         at: version.at,
-        draft: draft ? { numbering: version.clauses, bracketed: new Set() } : null,
+        numbering: version.clauses,
+        draft: draft ? { bracketed: new Set() } : null,
       }),
       { format, draft, version: version.label },
     );
   }
 
   const marks = await negotiationMarks(context.sql, document);
-  // A draft (and the compilation, a working document) shows "OP5 bis" and [brackets]; a final text is numbered densely.
+  // A draft (and the compilation, a working document) shows [brackets] and a watermark; every file numbers as the editor does.
   const stored = marks.statement;
   const now = new Date();
   const viewer = { delegationId: access.delegationId, isChair: can(access, "negotiation:chair") };
@@ -93,7 +94,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       documentTitle: document.title,
       version: await currentTextName(context.sql, document.id, stored.doc, now),
       at: now,
-      draft: draft || format === "compilation" ? { numbering: stored.clauses, bracketed: marks.bracketed } : null,
+      numbering: stored.clauses,
+      draft: draft || format === "compilation" ? { bracketed: marks.bracketed } : null,
       proposals,
     }),
     { format, draft, version: "current" },

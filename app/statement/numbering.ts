@@ -69,22 +69,29 @@ export function clauseNodes(doc: PMNode): ClauseNode[] {
  * server/negotiation/numbering.ts, and hands it to the pages).
  */
 export function listClauses(doc: PMNode, provisional: ReadonlySet<string>): ClauseInfo[] {
-  const counts: Record<Part, { n: number; k: number }> = { pp: { n: 0, k: 0 }, op: { n: 0, k: 0 } };
+  const next = { pp: clauseCounter("pp"), op: clauseCounter("op") };
   return clauseNodes(doc).map((c) => {
-    const count = counts[c.part];
     const isProvisional = c.id !== null && provisional.has(c.id);
-    if (isProvisional) count.k += 1;
-    else {
-      count.n += 1;
-      count.k = 0;
-    }
-    return {
-      ...c,
-      number: count.n,
-      provisional: isProvisional,
-      label: isProvisional ? provisionalLabel(c.part, count.n, count.k) : `${c.part.toUpperCase()}${count.n}`,
-    };
+    return { ...c, ...next[c.part](isProvisional), provisional: isProvisional };
   });
+}
+
+/**
+ * Numbers the clauses of one part in order, each call the next clause: a provisional one takes
+ * no number of its own. listClauses numbers a statement with it; the clean export numbers what
+ * it prints (no empty placeholder clause) with it.
+ */
+export function clauseCounter(part: Part): (provisional: boolean) => { number: number; label: string } {
+  let n = 0;
+  let k = 0;
+  return (provisional) => {
+    if (provisional) k += 1;
+    else {
+      n += 1;
+      k = 0;
+    }
+    return { number: n, label: provisional ? provisionalLabel(part, n, k) : `${part.toUpperCase()}${n}` };
+  };
 }
 
 /** The number a clause is printed with in a draft ("3", "3 bis", "Pre-OP1"): its label without the part's prefix. */

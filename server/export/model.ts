@@ -1,5 +1,5 @@
 import type { Node as PMNode } from "@tiptap/pm/model";
-import { partOfSection, printedNumber, type ClauseInfo, type Part } from "../../app/statement/numbering";
+import { clauseCounter, partOfSection, printedNumber, type ClauseInfo, type Part } from "../../app/statement/numbering";
 
 /**
  * The one model every exporter writes from, so DOCX, PDF, HTML, Markdown and Akoma Ntoso all
@@ -14,12 +14,13 @@ import { partOfSection, printedNumber, type ClauseInfo, type Part } from "../../
  *   author's choice and are left alone.
  * - The mark goes on the clause's last line of text (the last sub-item when the clause ends
  *   with a list, as in "…including: (a) …; (b) …;").
- * - The opening word is italic. When the clause does not start in italics, its first word is
- *   made italic; when it does (possibly several words, "Noting with concern"), it is kept.
- * - Final text: numbers are dense (1, 2, 3 …) and nothing is bracketed. Draft text: clauses are
- *   numbered as the statement's numbering labels them ("2 bis", from listClauses, so a draft says
- *   what the editor says), and the caller may give the clauses to bracket; the brackets enclose
- *   the clause text.
+ * - The opening phrase is italic. When the clause starts in italics, that is kept as written; when
+ *   it does not, its opening phrase is made italic: the verb and the words joined to it ("Call
+ *   upon", "Noting with concern").
+ * - Clauses are numbered as the statement's numbering labels them ("2 bis", from listClauses, so a
+ *   file says what the editor says; an adopted text has no provisional clauses and is numbered
+ *   densely). Final (clean) text: nothing is bracketed. Draft text: the caller may give the
+ *   clauses to bracket; the brackets enclose the clause text.
  */
 
 export interface Run {
@@ -62,8 +63,8 @@ export interface ExportStatement {
 
 export interface ExportOptions {
   final: boolean;
-  /** Draft only: the statement's numbering (listClauses with its provisional clauses), which labels the clauses. */
-  numbering?: readonly Pick<ClauseInfo, "id" | "part" | "label">[];
+  /** The statement's numbering (listClauses with its provisional clauses), which labels the clauses. */
+  numbering?: readonly Pick<ClauseInfo, "id" | "part" | "label" | "provisional">[];
   /** Draft only: clauses still in square brackets. */
   bracketed?: ReadonlySet<string>;
 }
@@ -157,11 +158,19 @@ export function endWith(runs: Run[], mark: "," | ";" | "."): void {
 }
 
 /** Makes sure the clause opens in italics: the first word is italicised unless the text already starts in italics. */
+/**
+ * The opening phrase of a resolution clause: its verb, with the words drafters join to it ("Call
+ * upon", "Noting with concern", "Recalling also", "Bearing in mind", "Taking note"), which UN
+ * style italicises together.
+ */
+const openingPhrase =
+  /^(\s*)(\S+(?:\s+(?:also|further|upon|on|note|in mind|into account|with (?:deep |grave |great |serious |particular )?(?:concern|appreciation|satisfaction|interest|regret|alarm)))*)([\s\S]*)$/i;
+
 export function italicizeOpening(runs: Run[]): void {
   const i = runs.findIndex((r) => !r.break && r.text.trim());
   if (i < 0 || runs[i].italic) return;
   const run = runs[i];
-  const m = /^(\s*)(\S+)([\s\S]*)$/.exec(run.text)!;
+  const m = openingPhrase.exec(run.text)!;
   const [, lead, word, rest] = m;
   const parts: Run[] = [];
   if (lead) parts.push({ ...run, text: lead });
@@ -180,7 +189,7 @@ function bracket(blocks: Block[]): void {
 
 export function buildExportModel(doc: PMNode, options: ExportOptions): ExportStatement {
   const parts: Record<Part, ExportClause[]> = { pp: [], op: [] };
-  const numbered = new Map((options.final ? [] : (options.numbering ?? [])).flatMap((c) => (c.id ? [[c.id, c]] : [])));
+  const numbered = new Map((options.numbering ?? []).flatMap((c) => (c.id ? [[c.id, c]] : [])));
   let titleRuns: Run[] = [];
   doc.forEach((section) => {
     if (section.type.name === "title") titleRuns = runsOf(section);
@@ -189,13 +198,13 @@ export function buildExportModel(doc: PMNode, options: ExportOptions): ExportSta
     section.forEach((clause) => {
       const index = parts[part].length + 1;
       const id = (clause.attrs.id as string | null) ?? null;
-      const info = id ? numbered.get(id) : undefined;
       parts[part].push({
         id,
         part,
+        // Numbered below, once the empty clauses are left out.
         index,
-        num: part === "op" ? `${info ? printedNumber(info) : index}.` : "",
-        label: info?.label ?? `${part.toUpperCase()}${index}`,
+        num: "",
+        label: "",
         bracketed: !options.final && !!id && !!options.bracketed?.has(id),
         blocks: blocksOf(clause),
       });
@@ -203,17 +212,19 @@ export function buildExportModel(doc: PMNode, options: ExportOptions): ExportSta
   });
   // Empty clauses (a fresh statement's placeholders) are not part of any text anyone exports.
   for (const part of ["pp", "op"] as const) parts[part] = parts[part].filter((c) => clauseText(c).trim());
-  parts.op.forEach((c, i) => {
-    if (!c.id || !numbered.has(c.id)) {
-      c.num = `${i + 1}.`;
-      c.label = `OP${i + 1}`;
-    }
-    c.index = i + 1;
-  });
-  parts.pp.forEach((c, i) => {
-    if (!c.id || !numbered.has(c.id)) c.label = `PP${i + 1}`;
-    c.index = i + 1;
-  });
+  // A draft keeps the editor's labels, to be read beside it. The clean text numbers what it
+  // prints by the same rule (provisional clauses stay "bis"), so a left-out placeholder leaves no
+  // gap; so is a clause the numbering does not know.
+  for (const part of ["pp", "op"] as const) {
+    const next = clauseCounter(part);
+    parts[part].forEach((c, i) => {
+      const info = c.id ? numbered.get(c.id) : undefined;
+      const counted = next(!!info?.provisional);
+      c.index = i + 1;
+      c.label = !options.final && info ? info.label : counted.label;
+      c.num = part === "op" ? `${printedNumber({ part, label: c.label })}.` : "";
+    });
+  }
   for (const c of [...parts.pp, ...parts.op]) {
     const first = firstParagraph(c.blocks);
     if (first) italicizeOpening(first.runs);

@@ -31,7 +31,10 @@ export interface ExportRequest {
   version: string;
   /** The time of the text. */
   at: Date;
-  draft: Pick<ExportOptions, "numbering" | "bracketed"> | null;
+  /** The text's numbering, which every format prints. */
+  numbering: ExportOptions["numbering"];
+  /** A draft (watermark, labels, brackets on these clauses); null for the clean text. */
+  draft: Pick<ExportOptions, "bracketed"> | null;
   /** For the compilation: the proposals the person may see. */
   proposals?: CompilationProposal[];
 }
@@ -46,7 +49,7 @@ export interface ExportFile {
 export async function renderExport(r: ExportRequest): Promise<ExportFile> {
   // The compilation is a working document: clauses keep their labels and brackets.
   const final = r.format !== "compilation" && !r.draft;
-  const statement = buildExportModel(r.doc, { final, ...(r.draft ?? {}) });
+  const statement = buildExportModel(r.doc, { final, numbering: r.numbering, ...(r.draft ?? {}) });
   const filename = exportFilename(
     {
       conference: r.conferenceTitle,

@@ -1,3 +1,4 @@
+import { listClauses } from "../../app/statement/numbering";
 import { expect, it } from "vitest";
 import { buildExportModel } from "../../server/export/model";
 import { renderExport } from "../../server/export/render";
@@ -17,6 +18,7 @@ it("exports a 300-clause statement in every format, and a redline of it", async 
       documentTitle: "Large",
       version: "current",
       at: new Date(),
+      numbering: listClauses(doc, new Set()),
       draft: null,
     });
     expect(file.body.length, format).toBeGreaterThan(10_000);
