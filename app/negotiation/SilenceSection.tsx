@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { useFetcher } from "@remix-run/react";
 import { CsrfInput, ErrorList, Field, SelectField } from "~/components/forms";
 import { formatUtc } from "~/utils/dates";
@@ -115,6 +115,9 @@ function ObjectForm({ documentId }: { documentId: string }) {
   const id = useId();
   const result = fetcher.state === "idle" ? fetcher.data : undefined;
   const errors = result && !result.ok ? result.errors : undefined;
+  const [confirming, setConfirming] = useState(false);
+  // Once the objection is answered (silence broken, or refused with the reason shown), the dialog has served.
+  useEffect(() => setConfirming(false), [fetcher.data]);
   return (
     <fetcher.Form method="post" action={`/documents/${documentId}/silence`} className="silence-object">
       <CsrfInput />
@@ -132,10 +135,50 @@ function ObjectForm({ documentId }: { documentId: string }) {
         <ErrorList id={`${id}-objection-errors`} errors={errors?.objection} />
       </div>
       <ErrorList errors={errors?.form} />
-      <button type="submit" className="button small danger" disabled={fetcher.state !== "idle"}>
+      <button
+        type="button"
+        className="button small danger"
+        aria-haspopup="dialog"
+        disabled={fetcher.state !== "idle"}
+        onClick={() => setConfirming(true)}
+      >
         Break silence
       </button>
+      {confirming ? <BreakSilenceDialog busy={fetcher.state !== "idle"} onCancel={() => setConfirming(false)} /> : null}
     </fetcher.Form>
+  );
+}
+
+/**
+ * The delegate's confirmation before breaking silence, which cannot be undone: it ends the
+ * procedure for every delegation. Inside the objection's form, so its button sends the objection;
+ * a modal <dialog>, so focus stays in it and Escape cancels.
+ */
+function BreakSilenceDialog({ busy, onCancel }: { busy: boolean; onCancel: () => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const textId = useId();
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => dialog?.close();
+  }, []);
+  return (
+    <dialog ref={ref} className="confirm-dialog" aria-labelledby={titleId} aria-describedby={textId} onCancel={onCancel}>
+      <h2 id={titleId}>Break the silence procedure?</h2>
+      <p id={textId}>
+        The procedure ends for everyone and the text stays unadopted; your objection is recorded with your delegation's name. This cannot be
+        undone.
+      </p>
+      <div className="dialog-actions">
+        <button type="submit" className="button danger" disabled={busy}>
+          Break silence now
+        </button>
+        <button type="button" className="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </dialog>
   );
 }
 

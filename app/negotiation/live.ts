@@ -5,13 +5,15 @@ import type { SerializeFrom } from "@remix-run/node";
 export interface LiveNotice {
   id: number;
   text: string;
+  topic: string;
 }
 
 /**
  * Keeps a statement's pages current: the server announces every negotiation change on an
  * EventSource, and the page reloads its loaders (coalesced, so a burst costs one reload). After
  * a dropped connection the page reloads once, for what it may have missed. Returns the notices
- * worth showing everyone (e.g. silence broken), newest last.
+ * worth showing everyone (e.g. silence broken), newest last; an event that ends a state withdraws
+ * the notices of that state's topic (server/negotiation/events.ts, `supersedes`).
  */
 export function useLiveUpdates(documentId: string): LiveNotice[] {
   const revalidator = useRevalidator();
@@ -58,8 +60,17 @@ export function useLiveUpdates(documentId: string): LiveNotice[] {
     source.onmessage = (e) => {
       reload();
       try {
-        const { notice } = JSON.parse(e.data as string) as { notice: string | null };
-        if (notice) setNotices((list) => [...list.slice(-4), { id: nextId++, text: notice }]);
+        const { topic, notice, supersedes } = JSON.parse(e.data as string) as {
+          topic: string;
+          notice: string | null;
+          supersedes?: string | null;
+        };
+        if (!notice && !supersedes) return;
+        const id = nextId++;
+        setNotices((list) => {
+          const standing = supersedes ? list.filter((n) => n.topic !== supersedes) : list;
+          return notice ? [...standing.slice(-4), { id, text: notice, topic }] : standing;
+        });
       } catch {
         // not ours
       }

@@ -10,6 +10,11 @@ export interface NegotiationEvent {
   topic: "proposals" | "comments" | "signals" | "states" | "silence" | "versions";
   /** A line worth announcing to everyone present (e.g. "Silence broken by Norway"), if any. */
   notice?: string;
+  /**
+   * The topic whose earlier notices this event makes untrue (e.g. "silence" once a procedure ends,
+   * so "opened a silence procedure" no longer stands on screens beside "broken"); they are withdrawn.
+   */
+  supersedes?: NegotiationEvent["topic"];
 }
 
 const channel = "concord_negotiation";

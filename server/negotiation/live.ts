@@ -111,7 +111,7 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
     dispatch(event) {
       const set = streams.get(event.documentId);
       if (!set) return;
-      const data = `data: ${JSON.stringify({ topic: event.topic, notice: event.notice ?? null })}\n\n`;
+      const data = `data: ${JSON.stringify({ topic: event.topic, notice: event.notice ?? null, supersedes: event.supersedes ?? null })}\n\n`;
       for (const stream of set) send(stream.res, data);
     },
     async handleAccessEvent(event) {

@@ -19,6 +19,9 @@ import { describeOpenBusiness, hasOpenBusiness, openBusiness } from "./open-busi
  * the deadline (server/negotiation/silence-scheduler.ts).
  */
 
+/** Each notice says where the procedure stands now, so it withdraws the ones before it. */
+const silenceNotice = (notice: string) => ({ topic: "silence" as const, notice, supersedes: "silence" as const });
+
 export const adoptedNotice = "The silence procedure has passed: the text is adopted.";
 
 export function assertRunsSilence(actor: Actor): void {
@@ -56,7 +59,7 @@ export async function openSilenceProcedure(
   const notice = "The chair has opened a silence procedure; the text is locked.";
   await changeNegotiation(
     sql,
-    { documentId: document.id, actorId: actor.userId, announce: () => [{ topic: "silence", notice }] },
+    { documentId: document.id, actorId: actor.userId, announce: () => [silenceNotice(notice)] },
     async (tx, audit) => {
       const { clauses } = await currentStatement(tx, document.id);
       const business = await openBusiness(tx, document.id, clauses);
@@ -91,7 +94,7 @@ export async function openSilenceProcedure(
 export async function cancelSilenceProcedure(sql: Sql, actor: Actor, input: { documentId: string }): Promise<void> {
   assertRunsSilence(actor);
   const notice = "The chair has cancelled the silence procedure; negotiation resumes.";
-  const change = { documentId: input.documentId, actorId: actor.userId, announce: () => [{ topic: "silence" as const, notice }] };
+  const change = { documentId: input.documentId, actorId: actor.userId, announce: () => [silenceNotice(notice)] };
   await changeNegotiation(sql, change, async (tx, audit) => {
     const row =
       (await cancelSilence(tx, { documentId: input.documentId, userId: actor.userId })) ?? refuse(400, "No silence procedure is running.");
@@ -108,9 +111,7 @@ export async function breakSilenceProcedure(
   const { document, objection } = input;
   assertMayBreakSilence(actor);
   const delegationId = actor.delegationId;
-  const announce = (delegation: string) => [
-    { topic: "silence" as const, notice: `Silence broken by ${delegation}: ${excerpt(objection, 200)}` },
-  ];
+  const announce = (delegation: string) => [silenceNotice(`Silence broken by ${delegation}: ${excerpt(objection, 200)}`)];
   await changeNegotiation(sql, { documentId: document.id, actorId: actor.userId, announce }, async (tx, audit) => {
     const outcome = await breakSilence(tx, { documentId: document.id, userId: actor.userId, delegationId, objection });
     if (!outcome.ok) {
@@ -131,7 +132,7 @@ export async function breakSilenceProcedure(
  */
 export async function passSilenceIfDue(sql: Sql, documentId: string): Promise<boolean> {
   const announce = (passed: { frozenDrafts: string[] } | null) =>
-    passed ? [{ topic: "silence" as const, notice: adoptedNotice }, { topic: "proposals" as const }] : [];
+    passed ? [silenceNotice(adoptedNotice), { topic: "proposals" as const }] : [];
   const passed = await changeNegotiation(sql, { documentId, actorId: null, announce }, async (tx, audit) => {
     const procedure = await markSilencePassed(tx, documentId);
     if (!procedure) return null;

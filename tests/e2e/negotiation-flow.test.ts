@@ -199,7 +199,8 @@ describe("a negotiation with the chair and two delegations, in Chromium", () => 
     await expect.poll(() => chair.locator(".statement").getAttribute("contenteditable"), { timeout: 15_000 }).toBe("false");
 
     await colombia.getByLabel("Your delegation's objection").fill("Colombia cannot join consensus while OP5 remains open.");
-    await colombia.getByRole("button", { name: "Break silence" }).click();
+    await colombia.getByRole("button", { name: "Break silence", exact: true }).click();
+    await colombia.getByRole("dialog").getByRole("button", { name: "Break silence now" }).click();
     for (const page of [chair, norway]) {
       await expect.poll(() => page.locator(".live-notices").textContent(), { timeout: 15_000 }).toContain("Silence broken by Colombia");
       await expect.poll(() => page.getByTestId("silence-broken").textContent()).toContain("cannot join consensus");

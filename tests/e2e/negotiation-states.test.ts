@@ -147,7 +147,8 @@ describe("signals, clause states and the silence procedure in Chromium", () => {
 
     expect(await axeViolations(delegate)).toEqual([]);
     await delegate.getByLabel("Your delegation's objection").fill("We cannot join consensus on OP4 as drafted.");
-    await delegate.getByRole("button", { name: "Break silence" }).click();
+    await delegate.getByRole("button", { name: "Break silence", exact: true }).click();
+    await delegate.getByRole("dialog").getByRole("button", { name: "Break silence now" }).click();
 
     await expect.poll(() => chairStatement.locator(".live-notices").textContent(), { timeout: 10_000 }).toContain("Silence broken by");
     await expect

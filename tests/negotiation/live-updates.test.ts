@@ -23,7 +23,7 @@ it.beforeAll(async ({ db }) => {
 async function openStream({ server }: Pick<FileFixtures, "server">, documentId: string, cookie?: string) {
   const controller = new AbortController();
   const res = await fetch(`${server.url}/documents/${documentId}/events`, { headers: cookie ? { cookie } : {}, signal: controller.signal });
-  const events: { topic: string; notice: string | null }[] = [];
+  const events: { topic: string; notice: string | null; supersedes: string | null }[] = [];
   if (res.ok) {
     void (async () => {
       const decoder = new TextDecoder();
@@ -39,7 +39,7 @@ async function openStream({ server }: Pick<FileFixtures, "server">, documentId: 
             const block = buffer.slice(0, end);
             buffer = buffer.slice(end + 2);
             const data = block.split("\n").find((l) => l.startsWith("data: "));
-            if (data) events.push(JSON.parse(data.slice(6)) as { topic: string; notice: string | null });
+            if (data) events.push(JSON.parse(data.slice(6)) as (typeof events)[number]);
           }
         }
       } catch {
@@ -74,9 +74,11 @@ describe("the live event stream", () => {
     const c = await openStream({ server }, other.documentId, other.cookie);
     expect([a.res.status, b.res.status, c.res.headers.get("content-type")]).toEqual([200, 200, "text/event-stream"]);
     await waitFor(() => server.concord.live.count() === 3);
-    await publishNegotiationEvent(db.sql, { documentId: doc.documentId, topic: "silence", notice: "Silence broken by Norway" });
+    const event = { topic: "silence", notice: "Silence broken by Norway", supersedes: "silence" } as const;
+    await publishNegotiationEvent(db.sql, { documentId: doc.documentId, ...event });
     await waitFor(() => a.events.length === 1 && b.events.length === 1);
-    expect(a.events[0]).toEqual({ topic: "silence", notice: "Silence broken by Norway" });
+    // What it supersedes too: the pages withdraw the notices it makes untrue.
+    expect(a.events[0]).toEqual(event);
     expect(c.events).toEqual([]);
     for (const s of [a, b, c]) s.close();
     await waitFor(() => server.concord.live.count() === 0);
