@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import { useFetcher } from "@remix-run/react";
 import { CsrfInput, ErrorList, Field, SelectField } from "~/components/forms";
 import { formatUtc } from "~/utils/dates";
@@ -8,6 +8,7 @@ import type { SilenceStatus } from "~/statement/vocabulary";
 import type { action as silenceAction } from "~/routes/documents.$documentId.silence";
 import type { OpenBusiness } from "../../server/negotiation/open-business";
 import { OpenBusinessList } from "./OpenBusinessList";
+import { ConfirmDialog } from "~/components/ConfirmDialog";
 
 export interface SilenceInfo {
   status: SilenceStatus;
@@ -151,34 +152,27 @@ function ObjectForm({ documentId }: { documentId: string }) {
 
 /**
  * The delegate's confirmation before breaking silence, which cannot be undone: it ends the
- * procedure for every delegation. Inside the objection's form, so its button sends the objection;
- * a modal <dialog>, so focus stays in it and Escape cancels.
+ * procedure for every delegation. Inside the objection's form, so its button sends the objection.
  */
 function BreakSilenceDialog({ busy, onCancel }: { busy: boolean; onCancel: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  const textId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
   return (
-    <dialog ref={ref} className="confirm-dialog" aria-labelledby={titleId} aria-describedby={textId} onCancel={onCancel}>
-      <h2 id={titleId}>Break the silence procedure?</h2>
-      <p id={textId}>
-        The procedure ends for everyone and the text stays unadopted; your objection is recorded with your delegation's name. This cannot be
-        undone.
-      </p>
-      <div className="dialog-actions">
-        <button type="submit" className="button danger" disabled={busy}>
-          Break silence now
-        </button>
-        <button type="button" className="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </dialog>
+    <ConfirmDialog
+      title="Break the silence procedure?"
+      onCancel={onCancel}
+      actions={
+        <div className="dialog-actions">
+          <button type="submit" className="button danger" disabled={busy}>
+            Break silence now
+          </button>
+          <button type="button" className="button" onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
+      }
+    >
+      The procedure ends for everyone and the text stays unadopted; your objection is recorded with your delegation's name. This cannot be
+      undone.
+    </ConfirmDialog>
   );
 }
 

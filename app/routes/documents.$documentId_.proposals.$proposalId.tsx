@@ -358,7 +358,12 @@ export default function ProposalPage() {
                   <p className="field-label" id="merge-text-label">
                     Compromise text
                   </p>
-                  <CompromiseEditor initial={compromiseSeed ?? []} name="content" labelledBy="merge-text-label" />
+                  <CompromiseEditor
+                    initial={compromiseSeed ?? []}
+                    name="content"
+                    labelledBy="merge-text-label"
+                    maxLength={maxProposalTextLength}
+                  />
                   <label htmlFor="merge-reason">Reason (optional)</label>
                   <textarea id="merge-reason" name="reason" maxLength={maxReasonLength} rows={2} />
                   <button type="submit" name="intent" value="merge" className="button" disabled={busy}>

@@ -1,12 +1,11 @@
 import { Form } from "@remix-run/react";
-import { useEffect, useId, useRef } from "react";
+import { ConfirmDialog } from "~/components/ConfirmDialog";
 import { CsrfInput } from "~/components/forms";
 import { beforeRestoringName, restoreConfirmation } from "~/statement/restore-names";
 
 /**
  * The chair's confirmation before a restore, which replaces the text everyone is working on: it
- * names the version and says where the current text goes. A modal <dialog>, so focus stays in it
- * and Escape cancels.
+ * names the version and says where the current text goes.
  */
 export function RestoreDialog({
   version,
@@ -17,33 +16,27 @@ export function RestoreDialog({
   busy: boolean;
   onCancel: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  const textId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
   return (
-    <dialog ref={ref} className="restore-dialog" aria-labelledby={titleId} aria-describedby={textId} onCancel={onCancel}>
-      <h2 id={titleId}>Restore “{version.label}”?</h2>
-      <p id={textId}>
-        The statement will read as it did in “{version.label}”, for everyone, at once. The current text will be kept as a version named “
-        {beforeRestoringName(version.label)}”, so nothing written since is lost.
-      </p>
-      <Form method="post" className="dialog-actions">
-        <CsrfInput />
-        <input type="hidden" name="intent" value="restore" />
-        <input type="hidden" name="versionId" value={version.id} />
-        <input type="hidden" name="confirm" value={restoreConfirmation} />
-        <button type="submit" className="button primary" disabled={busy}>
-          Restore {version.label}
-        </button>
-        <button type="button" className="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </Form>
-    </dialog>
+    <ConfirmDialog
+      title={`Restore “${version.label}”?`}
+      onCancel={onCancel}
+      actions={
+        <Form method="post" className="dialog-actions">
+          <CsrfInput />
+          <input type="hidden" name="intent" value="restore" />
+          <input type="hidden" name="versionId" value={version.id} />
+          <input type="hidden" name="confirm" value={restoreConfirmation} />
+          <button type="submit" className="button primary" disabled={busy}>
+            Restore {version.label}
+          </button>
+          <button type="button" className="button" onClick={onCancel}>
+            Cancel
+          </button>
+        </Form>
+      }
+    >
+      The statement will read as it did in “{version.label}”, for everyone, at once. The current text will be kept as a version named “
+      {beforeRestoringName(version.label)}”, so nothing written since is lost.
+    </ConfirmDialog>
   );
 }

@@ -6,6 +6,8 @@ import { lastSeq } from "../support/audit";
 import { findProposal } from "../../server/queries/proposals";
 import { proposalField } from "../../app/statement/proposal-schema";
 import { maxProposalTextLength, maxReasonLength } from "../../app/statement/limits";
+import { currentStatement } from "../../server/negotiation/numbering";
+import { pageText } from "../support/http";
 
 /**
  * What a delegation writes is bounded: a proposal's text at submission and at each revision, its
@@ -93,11 +95,15 @@ describe("the length of a proposal's text", () => {
     expect(await unchanged(id)).toEqual(before);
   });
 
-  it("is mirrored in the forms: reasons and the compromise text carry maxlength", async () => {
+  it("is mirrored in the forms: reasons carry maxlength, the compromise editor counts against the limit", async () => {
     const id = await submitted(f.people.alice, "delete", "PP1");
     const html = await (await fetch(`${f.server.url}${page(id)}`, { headers: { cookie: f.people.chair.cookie } })).text();
     expect(html).toMatch(new RegExp(`id="decision-reason"[^>]*maxLength="${maxReasonLength}"`, "i"));
-    expect(html).toMatch(new RegExp(`id="merge-text"[^>]*maxLength="${maxProposalTextLength}"`, "i"));
+    expect(html).toMatch(new RegExp(`class="hint char-count" data-max-length="${maxProposalTextLength}"`));
+    // It starts from PP1 as written, counted as the editor counts it.
+    const pp1 = (await f.clauseIds()).PP1;
+    const text = (await currentStatement(f.db.sql, f.documentId)).clauses.find((c) => c.id === pp1)!.text;
+    expect(pageText(html)).toContain(`${text.length.toLocaleString("en")} of ${maxProposalTextLength.toLocaleString("en")} characters`);
   });
 });
 
