@@ -84,7 +84,7 @@ it("hides the attributions on request, and says so in the file name and the audi
   expect(await lastExportSubject(db.sql)).toMatchObject({ rolling: true, attributions: false });
 });
 
-it("writes the rolling text as PDF, HTML and Markdown too, and refuses it in the other formats", async ({ server }) => {
+it("writes the rolling text as PDF, HTML and Markdown too, and refuses it in the other formats and of versions", async ({ server }) => {
   const pdf = await download(server, "format=pdf&rolling=1");
   expect(pdf.headers.get("content-disposition")).toContain("_rolling.pdf");
   const { text } = await extractText(await getDocumentProxy(new Uint8Array(await pdf.arrayBuffer())), { mergePages: true });
@@ -99,6 +99,8 @@ it("writes the rolling text as PDF, HTML and Markdown too, and refuses it in the
   }
   expect((await download(server, "format=akn&rolling=1")).status).toBe(400);
   expect((await download(server, "format=compilation&rolling=1")).status).toBe(400);
+  const version = await download(server, `format=docx&rolling=1&version=${crypto.randomUUID()}`);
+  expect([version.status, await version.text()]).toEqual([400, "The rolling text is of the current text only."]);
   // The clean text is untouched by all this.
   expect(await (await download(server, "format=md")).text()).not.toContain("REPLACED");
 });

@@ -59,6 +59,17 @@ describe("the rolling text", () => {
     expect(textOf(s, "OP2")).toBe("Call upon all States to integrate demining;");
   });
 
+  it("keeps the formatting of the words it brackets: a replaced italic opening stays italic inside the bracket", () => {
+    const s = roll([proposal({ text: texts.o1.replace("Reaffirm", "Reiterate") })]);
+    expect(textOf(s, "OP1")).toBe("[Reaffirm/Reiterate (NOR)] that demining is linking relief and recovery;");
+    const first = s.operative[0].blocks[0];
+    expect(first.kind === "paragraph" && first.runs.slice(0, 3)).toEqual([
+      { text: "[" },
+      { text: "Reaffirm", italic: true },
+      { text: "/Reiterate (NOR)]" },
+    ]);
+  });
+
   it("writes a pure insertion as [new (X)] and a pure deletion as [Delete: old (X)], each where it applies", () => {
     const s = roll([
       proposal({ clauseId: "o2", text: "Call upon all States to fully integrate demining;", delegationCode: "AZE" }),
@@ -83,6 +94,40 @@ describe("the rolling text", () => {
     expect(textOf(roll([most]), "OP3")).toBe(
       "[Decide one two three four five six seven.]\nOP3 [alt: Decide uno dos tres cuatro cinco six seven. (Chair)]",
     );
+  });
+
+  it("counts added words too, and places a clause with sub-paragraphs' replacements after it, whatever their size", () => {
+    const longer = proposal({ clauseId: "o3", text: `${texts.o3.slice(0, -1)} eight nine ten eleven twelve.`, delegationCode: "JPN" });
+    expect(textOf(roll([longer]), "OP3")).toMatch(/^\[Decide one .* seven\.\]\nOP3 \[alt: Decide one .* twelve\. \(JPN\)\]$/);
+
+    const listed = docOf(
+      statementJSONOf(
+        "T",
+        [],
+        [
+          {
+            type: "clause",
+            attrs: { id: "l1" },
+            content: [
+              { type: "paragraph", content: [{ type: "text", text: "Encourage the use of:" }] },
+              {
+                type: "bulletList",
+                content: [{ type: "listItem", content: [{ type: "paragraph", content: [{ type: "text", text: "drones" }] }] }],
+              },
+            ],
+          },
+        ],
+      ),
+    );
+    const s = rollingText(
+      {
+        statement: { doc: listed, clauses: listClauses(listed, new Set()) },
+        proposals: [proposal({ clauseId: "l1", text: "Encourage the use of:robots", delegationCode: "AZE" })],
+        bracketed: new Set(),
+      },
+      { attributions: true },
+    );
+    expect(clauseText(s.operative[0])).toBe("[Encourage the use of:\n• drones.]\nOP1 [alt: Encourage the use of:robots (AZE)]");
   });
 
   it("marks delete and retain proposals on the clause and adds proposed clauses after the one they follow", () => {
