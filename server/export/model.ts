@@ -185,8 +185,7 @@ export function italicizeOpening(runs: Run[]): void {
   runs.splice(i, 1, ...parts);
 }
 
-/** Square brackets around a whole clause: before its first word and after its final punctuation. */
-export function bracket(blocks: Block[]): void {
+function bracket(blocks: Block[]): void {
   const first = firstParagraph(blocks);
   const last = lastParagraph(blocks);
   if (!first || !last) return;

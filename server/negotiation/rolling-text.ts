@@ -1,7 +1,7 @@
 import type { Db } from "../db/sql";
 import type { DocumentRow } from "../queries/documents";
 import { canSeeProposal, type ProposalRow } from "../queries/proposals";
-import { bracket, buildExportModel, type Block, type ExportClause, type ExportStatement, type Run } from "../export/model";
+import { buildExportModel, type Block, type ExportClause, type ExportStatement, type Run } from "../export/model";
 import { proposalLabels } from "../../app/statement/negotiation-labels";
 import { wordDiff } from "../../app/statement/word-diff";
 import type { ClauseInfo, Part } from "../../app/statement/numbering";
@@ -23,7 +23,9 @@ import { negotiationMarks } from "./marks";
  *   bracketed paragraph of its own after the clause it follows: "[OP5 bis (proposed): … (NOR)]".
  * - Sponsors are the sponsoring delegation's code and its co-sponsors'; the chair's compromise is
  *   "(Chair)". Without attributions (a text projected or circulated without names), no sponsors.
- * - A clause under negotiation with no proposal shown inline is bracketed whole, as in any draft.
+ * - A clause under negotiation (server/negotiation/marks.ts: one a deletion or replacement is proposed
+ *   for, marked so by the chair, or provisional) is bracketed whole as in any draft, unless its
+ *   words are bracketed inline; an agreed clause never is.
  */
 
 export type RollingProposal = Pick<ProposalRow, "id" | "number" | "kind" | "clauseId" | "part" | "status" | "newClauseId"> & {
@@ -199,7 +201,6 @@ export function rollingText({ statement, proposals, bracketed }: RollingInput, {
 
   // Replacements printed whole after their clause, by clause; the others are bracketed inline.
   const alternatives = new Map<string, RollingProposal[]>();
-  const inline = new Set<string>();
   const amend = (c: ExportClause) => {
     const info = c.id ? clauses.get(c.id) : undefined;
     if (!info) return;
@@ -207,44 +208,28 @@ export function rollingText({ statement, proposals, bracketed }: RollingInput, {
     if (replacements.length === 0) return;
     const [block] = c.blocks;
     const single = c.blocks.length === 1 && block.kind === "paragraph" ? block : null;
-    const runs = single?.runs ?? null;
     // Inline only where the paragraph's characters are the clause's text, so offsets match.
-    const placeable = runs !== null && runs.map((r) => r.text).join("") === info.text;
+    const placeable = single !== null && single.runs.map((r) => r.text).join("") === info.text;
     const changes: (Change & { proposal: RollingProposal })[] = [];
     for (const p of replacements) {
       const own = changesOf(info.text, p.revision!.text);
       if (!placeable || rewritesMost(info.text, own)) alternatives.set(info.id!, [...(alternatives.get(info.id!) ?? []), p]);
       else changes.push(...own.map((x) => ({ ...x, proposal: p })));
     }
-    if (single && runs && changes.length) {
-      single.runs = bracketedRuns(runs, info.text, bracketsOf(changes), attribution);
-      inline.add(info.id!);
+    if (single && changes.length) {
+      single.runs = bracketedRuns(single.runs, info.text, bracketsOf(changes), attribution);
+      // Its words in brackets, the clause is not bracketed whole as well.
+      c.bracketed = false;
     }
   };
-  // Clauses with words in brackets are not bracketed whole as well.
-  const model = buildExportModel(statement.doc, {
-    final: false,
-    numbering: statement.clauses,
-    bracketed: new Set([...bracketed].filter((id) => on(id, "replace").length === 0)),
-    amend,
-  });
-  // A clause whose replacements all went after it is still under negotiation: bracketed whole.
-  for (const c of [...model.preamble, ...model.operative]) {
-    if (!c.id || inline.has(c.id) || !alternatives.has(c.id) || c.bracketed) continue;
-    c.bracketed = true;
-    bracket(c.blocks);
-  }
+  const model = buildExportModel(statement.doc, { final: false, numbering: statement.clauses, bracketed, amend });
 
   const additions = (list: RollingProposal[], part: Part): ExportClause[] =>
-    list.map((p): ExportClause => ({
-      id: null,
-      part,
-      index: 0,
-      num: "",
-      label: labels.get(p.id) ?? `P${p.number}`,
-      bracketed: true,
-      blocks: [paragraph(`[${labels.get(p.id) ?? `P${p.number}`} (proposed): ${p.revision!.text.trim()}${attribution(sponsorsOf(p))}]`)],
-    }));
+    list.map((p): ExportClause => {
+      const label = labels.get(p.id) ?? `P${p.number}`;
+      const text = `[${label} (proposed): ${p.revision!.text.trim()}${attribution(sponsorsOf(p))}]`;
+      return { id: null, part, index: 0, num: "", label, bracketed: true, blocks: [paragraph(text)] };
+    });
   const notes = (info: ClauseInfo): Block[] => [
     ...(alternatives.get(info.id!) ?? []).map((p) =>
       paragraph(`${info.label} [alt: ${p.revision!.text.trim()}${attribution(sponsorsOf(p))}]`),

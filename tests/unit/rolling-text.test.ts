@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { rollingText, type RollingProposal } from "../../server/negotiation/rolling-text";
 import { clauseText, type ExportStatement } from "../../server/export/model";
 import { listClauses } from "../../app/statement/numbering";
+import { bracketedClauses } from "../../app/statement/brackets";
 import { clause, docOf, statementJSONOf } from "../export/fixtures";
 
 const doc = docOf(
@@ -43,8 +44,12 @@ function proposal(p: Partial<RollingProposal> & { text?: string; cosponsors?: st
   };
 }
 
+// Clauses under negotiation as every draft derives them (server/negotiation/marks.ts).
 const roll = (proposals: RollingProposal[], { attributions = true, provisional = [] as string[] } = {}) =>
-  rollingText({ statement: statement(provisional), proposals, bracketed: new Set() }, { attributions });
+  rollingText(
+    { statement: statement(provisional), proposals, bracketed: bracketedClauses({ states: {}, proposals, provisional }) },
+    { attributions },
+  );
 const lines = (s: ExportStatement) => [...s.preamble, ...s.operative].map((c) => [c.label, clauseText(c)]);
 const textOf = (s: ExportStatement, label: string) => clauseText([...s.preamble, ...s.operative].find((c) => c.label === label)!);
 
@@ -94,6 +99,18 @@ describe("the rolling text", () => {
     expect(textOf(roll([most]), "OP3")).toBe(
       "[Decide one two three four five six seven.]\nOP3 [alt: Decide uno dos tres cuatro cinco six seven. (Chair)]",
     );
+    // An agreed clause is never bracketed, whatever is still proposed on it.
+    const agreed = rollingText(
+      {
+        statement: statement(),
+        proposals: [most],
+        bracketed: bracketedClauses({ states: { o3: "agreed" }, proposals: [most], provisional: [] }),
+      },
+      { attributions: true },
+    );
+    expect(textOf(agreed, "OP3")).toBe(
+      "Decide one two three four five six seven.\nOP3 [alt: Decide uno dos tres cuatro cinco six seven. (Chair)]",
+    );
   });
 
   it("counts added words too, and places a clause with sub-paragraphs' replacements after it, whatever their size", () => {
@@ -123,7 +140,7 @@ describe("the rolling text", () => {
       {
         statement: { doc: listed, clauses: listClauses(listed, new Set()) },
         proposals: [proposal({ clauseId: "l1", text: "Encourage the use of:robots", delegationCode: "AZE" })],
-        bracketed: new Set(),
+        bracketed: new Set(["l1"]),
       },
       { attributions: true },
     );
@@ -138,7 +155,7 @@ describe("the rolling text", () => {
       proposal({ kind: "add", clauseId: null, part: "op", text: "Stress the urgency;", delegationCode: "COL" }),
     ]);
     expect(lines(s)).toEqual([
-      ["PP1", "Recalling the outcomes of the 3rd Conference,\n[Delete PP1 (COL)]"],
+      ["PP1", "[Recalling the outcomes of the 3rd Conference,]\n[Delete PP1 (COL)]"],
       ["Pre-OP1", "[Pre-OP1 (proposed): Stress the urgency; (COL)]"],
       ["OP1", "Reaffirm that demining is linking relief and recovery;"],
       ["OP1 bis", "[OP1 bis (proposed): Welcome the new partnerships; (NOR)]"],
@@ -157,7 +174,7 @@ describe("the rolling text", () => {
     );
     expect(s.operative.map((c) => [c.num, clauseText(c)])).toEqual([
       ["1.", "Reaffirm that demining is linking relief and recovery;"],
-      ["1 bis.", "Call upon all States to integrate demining;\n[Retain OP1 bis (JPN)]"],
+      ["1 bis.", "[Call upon all States to integrate demining;]\n[Retain OP1 bis (JPN)]"],
       ["", "[OP1 ter (proposed): Note the report; (NOR)]"],
       ["2.", "Decide one two three four five six seven."],
     ]);
@@ -173,7 +190,7 @@ describe("the rolling text", () => {
       { attributions: false },
     );
     expect(textOf(s, "OP1")).toBe("Reaffirm that demining is [linking/aligning] relief and recovery;");
-    expect(textOf(s, "OP2")).toBe("Call upon all States to integrate demining;\n[Delete OP2]");
+    expect(textOf(s, "OP2")).toBe("[Call upon all States to integrate demining;]\n[Delete OP2]");
     expect(textOf(s, "OP2 bis")).toBe("[OP2 bis (proposed): Note the report;]");
     expect(lines(s).flat().join("\n")).not.toMatch(/NOR|COL/);
   });
