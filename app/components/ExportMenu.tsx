@@ -20,6 +20,12 @@ export function ExportMenu({ documentId }: { documentId: string }) {
         <label className="export-draft">
           <input type="checkbox" name="draft" value="1" /> Draft (watermark, brackets)
         </label>
+        <label className="export-draft">
+          <input type="checkbox" name="rolling" value="1" /> Rolling text (open proposals in brackets; Word, PDF, HTML, Markdown)
+        </label>
+        <label className="export-draft">
+          <input type="checkbox" name="attributions" value="0" /> Rolling text without attributions
+        </label>
         <button type="submit" className="button small primary">
           Download
         </button>

@@ -4,6 +4,8 @@ import { canSeeProposal } from "../../server/queries/proposals";
 import { negotiationMarks } from "../../server/negotiation/marks";
 import { contentDisposition, exportFilename } from "../../server/export/filename";
 import { exportFormats, renderExport, type ExportFile, type ExportFormat } from "../../server/export/render";
+import { rollingText } from "../../server/negotiation/rolling-text";
+import { rollingFormats } from "~/statement/export-formats";
 import { redlineDocx } from "../../server/export/redline-docx";
 import { compareSides, readSide } from "../../server/versions/compare";
 import { currentTextName } from "../../server/versions/current-text-name";
@@ -15,8 +17,10 @@ const docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml
 
 /**
  * Downloads of the current text: ?format=docx|pdf|html|md|akn|compilation, and &draft=1 for a
- * draft (watermark, labels and brackets); of a version with &version=<id> (the compilation is of
- * the current text only); and ?format=redline&from=&to= (version ids or "current"): the changes
+ * draft (watermark, labels and brackets); &rolling=1 for the rolling text (docx, pdf, html, md: a
+ * draft with the open proposals the person may see bracketed in, &attributions=0 without their
+ * sponsors); of a version with &version=<id> (the compilation and the rolling text are of the
+ * current text only); and ?format=redline&from=&to= (version ids or "current"): the changes
  * between two versions as Word tracked changes. For the chair and the secretariat.
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -60,9 +64,17 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     },
   );
   const draft = search.get("draft") === "1";
+  const rolling = search.get("rolling") === "1";
+  const attributions = search.get("attributions") !== "0";
+  invariantResponse(
+    !rolling || (rollingFormats as readonly string[]).includes(format),
+    `The rolling text is exported as ${rollingFormats.join(", ")}.`,
+    { status: 400 },
+  );
   const versionId = search.get("version");
   if (versionId && versionId !== "current") {
     invariantResponse(format !== "compilation", "The compilation is of the current text only.", { status: 400 });
+    invariantResponse(!rolling, "The rolling text is of the current text only.", { status: 400 });
     const version = await readSide(context.sql, document, versionId);
     invariantResponse(version, "There is no such version of this statement.", { status: 404 });
     return deliver(
@@ -85,7 +97,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const stored = marks.statement;
   const now = new Date();
   const viewer = { delegationId: access.delegationId, isChair: can(access, "negotiation:chair") };
-  const proposals = format === "compilation" ? marks.proposals.filter((p) => canSeeProposal(p, viewer)) : undefined;
+  const visible = marks.proposals.filter((p) => canSeeProposal(p, viewer));
   return deliver(
     await renderExport({
       format: format as ExportFormat,
@@ -96,9 +108,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       at: now,
       numbering: stored.clauses,
       draft: draft || format === "compilation" ? { bracketed: marks.bracketed } : null,
-      proposals,
+      proposals: format === "compilation" ? visible : undefined,
+      rolling: rolling
+        ? { statement: rollingText({ statement: stored, proposals: visible, bracketed: marks.bracketed }, { attributions }), attributions }
+        : undefined,
     }),
-    { format, draft, version: "current" },
+    { format, draft, version: "current", ...(rolling ? { rolling, attributions } : {}) },
   );
 }
 

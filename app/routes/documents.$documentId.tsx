@@ -38,6 +38,9 @@ import { invalid, parseForm } from "~/utils/forms";
 import { answeringRefusals } from "~/utils/refusals.server";
 import { type ProposalKind, proposalKinds } from "~/statement/vocabulary";
 import type { Part } from "~/statement/numbering";
+import { canSeeProposal } from "../../server/queries/proposals";
+import { rollingText } from "../../server/negotiation/rolling-text";
+import { RollingText, TextViewToggle, textViewOf } from "~/negotiation/RollingText";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
@@ -57,7 +60,17 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { clauses, provisional } = statement;
   // What the chair must see, and confirm, before opening a silence procedure.
   const mayOpenSilence = can(access, "negotiation:chair") && !document.adoptedAt && silence?.status !== "running";
+  const view = textViewOf(new URL(request.url).searchParams);
+  const viewer = actorOf(access);
   return {
+    view,
+    // The rolling text shows the proposals this reader may see, as the compilation does.
+    rolling: view.rolling
+      ? rollingText(
+          { statement, proposals: marks.proposals.filter((p) => canSeeProposal(p, viewer)), bracketed },
+          { attributions: view.attributions },
+        )
+      : null,
     document: { id: document.id, title: document.title },
     conference: { id: conference.id, title: conference.title },
     me: {
@@ -84,7 +97,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     adopted: document.adoptedAt !== null,
     canSignal: access.role === "delegate" && access.delegationId !== null,
     canSeeConsensus: can(access, "negotiation:chair") || can(access, "conference:manage"),
-    proposals: listedProposals(marks.proposals, clauses, actorOf(access)),
+    proposals: listedProposals(marks.proposals, clauses, viewer),
     clauseLabels: Object.fromEntries(clauses.filter((c) => c.id).map((c) => [c.id!, c.label])),
     // The first clause of each part (whatever its label: "Pre-OP1" when provisional), where proposals to start the part show.
     partStarts: Object.fromEntries(
@@ -160,6 +173,8 @@ export default function DocumentPage() {
     proposals,
     clauseLabels,
     partStarts,
+    view,
+    rolling,
   } = useLoaderData<typeof loader>();
   const [editor, setEditor] = useState<Editor | null>(null);
   // Each live reload brings new objects; the editor is told only when something really changed.
@@ -236,6 +251,7 @@ export default function DocumentPage() {
             Consensus matrix
           </Link>
         ) : null}
+        <TextViewToggle view={view} exportPath={canExport ? `/documents/${document.id}/export` : null} />
       </div>
       {refusal ? (
         <p className="refusal-notice" role="alert">
@@ -254,7 +270,9 @@ export default function DocumentPage() {
         openBusiness={openBusiness}
       />
       <main id="main">
-        {connection ? (
+        {rolling ? (
+          <RollingText text={rolling} />
+        ) : connection ? (
           <StatementEditor
             // A fresh copy needs a fresh editor: the editor binds to its Y.Doc once. Keyed by the
             // copy itself, not the generation: the first render of a new generation still holds

@@ -11,6 +11,8 @@ import { invariantResponse } from "~/utils/invariant";
 import { DiffSegments } from "~/negotiation/WordDiff";
 import { positionHeading, proposalStatusLabels, stateBadgeLabels } from "~/statement/negotiation-labels";
 import { type ClauseState, clauseStates, type ProposalStatus } from "~/statement/vocabulary";
+import { rollingTextFor } from "../../server/negotiation/rolling-text";
+import { RollingText, TextViewToggle, textViewOf } from "~/negotiation/RollingText";
 
 const isState = (v: string): v is ClauseState => (clauseStates as readonly string[]).includes(v);
 const isStatus = (v: string): v is ProposalStatus => v in proposalStatusLabels;
@@ -28,13 +30,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   invariantResponse(!statusParam || isStatus(statusParam), "Choose a proposal status from the list.");
   const state = stateParam as ClauseState | null;
   const status = statusParam as ProposalStatus | null;
-  const compilation = await compileStatement(
-    context.sql,
-    document,
-    { delegationId: access.delegationId, isChair: can(access, "negotiation:chair") },
-    { delegationId, state, status },
-  );
+  const viewer = { delegationId: access.delegationId, isChair: can(access, "negotiation:chair") };
+  const view = textViewOf(query);
+  const [compilation, rolling] = await Promise.all([
+    compileStatement(context.sql, document, viewer, { delegationId, state, status }),
+    view.rolling ? rollingTextFor(context.sql, document, viewer, { attributions: view.attributions }) : null,
+  ]);
   return {
+    view,
+    rolling,
+    canExport: can(access, "conference:export"),
     document: { id: document.id, title: document.title, adopted: document.adoptedAt !== null },
     conference: { id: conference.id, title: conference.title },
     delegations: delegations.map((d) => ({ id: d.id, name: d.name })),
@@ -151,7 +156,7 @@ function Entry({ entry }: { entry: CompilationEntry }) {
 }
 
 export default function CompilationPage() {
-  const { document, conference, delegations, filters, entries, counts } = useLoaderData<typeof loader>();
+  const { document, conference, delegations, filters, entries, counts, view, rolling, canExport } = useLoaderData<typeof loader>();
   const parts = [
     { key: "pp", title: "Preambular part" },
     { key: "op", title: "Operative part" },
@@ -197,7 +202,9 @@ export default function CompilationPage() {
           </table>
         ) : null}
       </section>
-      <Form method="get" className="form inline-form compilation-filters" aria-label="Filters">
+      <TextViewToggle view={view} exportPath={canExport ? `/documents/${document.id}/export` : null} />
+      {rolling ? <RollingText text={rolling} /> : null}
+      <Form method="get" className="form inline-form compilation-filters" aria-label="Filters" hidden={rolling !== null}>
         <SelectField
           label="Delegation"
           name="delegation"
@@ -225,7 +232,7 @@ export default function CompilationPage() {
         {filters.delegation || filters.state || filters.status ? <Link to=".">Clear filters</Link> : null}
       </Form>
       {document.adopted ? <p className="adopted-note">This text has been adopted.</p> : null}
-      {parts.map((part) => {
+      {(rolling ? [] : parts).map((part) => {
         const list = entries.filter((e) => e.part === part.key);
         return (
           <section key={part.key} className="compilation-part" aria-labelledby={`part-${part.key}`}>

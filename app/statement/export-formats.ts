@@ -10,3 +10,6 @@ export const formatLabels: Record<ExportFormat, string> = {
   akn: "Akoma Ntoso XML",
   compilation: "Compilation text (DOCX)",
 };
+
+/** The formats the rolling text is written in (`&rolling=1`): the statement's own, not the compilation or Akoma Ntoso. */
+export const rollingFormats = ["docx", "pdf", "html", "md"] as const satisfies readonly ExportFormat[];

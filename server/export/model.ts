@@ -67,6 +67,12 @@ export interface ExportOptions {
   numbering?: readonly Pick<ClauseInfo, "id" | "part" | "label" | "provisional">[];
   /** Draft only: clauses still in square brackets. */
   bracketed?: ReadonlySet<string>;
+  /**
+   * Draft only: rewrites a clause's runs once its opening is italicised and before its final
+   * punctuation is set, so that words can be bracketed where they stand in the text as written
+   * (the rolling text, server/negotiation/rolling-text.ts).
+   */
+  amend?: (clause: ExportClause) => void;
 }
 
 const letters = "abcdefghijklmnopqrstuvwxyz";
@@ -228,6 +234,7 @@ export function buildExportModel(doc: PMNode, options: ExportOptions): ExportSta
   for (const c of [...parts.pp, ...parts.op]) {
     const first = firstParagraph(c.blocks);
     if (first) italicizeOpening(first.runs);
+    if (!options.final) options.amend?.(c);
     const last = lastParagraph(c.blocks);
     if (last) endWith(last.runs, c.part === "pp" ? "," : c === parts.op[parts.op.length - 1] ? "." : ";");
     if (c.bracketed) bracket(c.blocks);

@@ -1,5 +1,5 @@
 import type { Node as PMNode } from "@tiptap/pm/model";
-import { buildExportModel, type ExportOptions } from "./model";
+import { buildExportModel, type ExportOptions, type ExportStatement } from "./model";
 import { statementDocx } from "./docx";
 import { statementPdf } from "./pdf";
 import { statementHtml } from "./html";
@@ -37,6 +37,8 @@ export interface ExportRequest {
   draft: Pick<ExportOptions, "bracketed"> | null;
   /** For the compilation: the proposals the person may see. */
   proposals?: CompilationProposal[];
+  /** The rolling text (server/negotiation/rolling-text.ts), written instead of the doc as it stands: a draft. */
+  rolling?: { statement: ExportStatement; attributions: boolean };
 }
 
 export interface ExportFile {
@@ -49,14 +51,23 @@ export interface ExportFile {
 export async function renderExport(r: ExportRequest): Promise<ExportFile> {
   // The compilation is a working document: clauses keep their labels and brackets.
   const final = r.format !== "compilation" && !r.draft;
-  const statement = buildExportModel(r.doc, { final, numbering: r.numbering, ...(r.draft ?? {}) });
+  const statement = r.rolling?.statement ?? buildExportModel(r.doc, { final, numbering: r.numbering, ...(r.draft ?? {}) });
   const filename = exportFilename(
     {
       conference: r.conferenceTitle,
       document: r.documentTitle,
       version: r.version,
       // A draft (labels, brackets, watermark) and the clean text must not be taken for one another.
-      kind: r.format === "compilation" ? "compilation" : r.draft ? "draft" : "clean",
+      kind:
+        r.format === "compilation"
+          ? "compilation"
+          : r.rolling
+            ? r.rolling.attributions
+              ? "rolling"
+              : "rolling-unattributed"
+            : r.draft
+              ? "draft"
+              : "clean",
     },
     exportExtensions[r.format],
   );
