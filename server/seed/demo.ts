@@ -10,13 +10,13 @@ import type { DelegationKind, Role } from "../../app/statement/vocabulary";
 export const demoConferenceSlug = "imac4";
 
 export const demoDelegations: { code: string; name: string; kind: DelegationKind }[] = [
-  { code: "AZE", name: "Azerbaijan", kind: "state" },
-  { code: "COL", name: "Colombia", kind: "state" },
-  { code: "JPN", name: "Japan", kind: "state" },
-  { code: "NOR", name: "Norway", kind: "state" },
+  { code: "AZE", name: "Azerbaijan", kind: "member_state" },
+  { code: "COL", name: "Colombia", kind: "member_state" },
+  { code: "JPN", name: "Japan", kind: "member_state" },
+  { code: "NOR", name: "Norway", kind: "member_state" },
   { code: "G77", name: "G-77 and China", kind: "group" },
   { code: "UNDP", name: "United Nations Development Programme", kind: "un_entity" },
-  { code: "ICBL", name: "International Campaign to Ban Landmines", kind: "organization" },
+  { code: "ICBL", name: "International Campaign to Ban Landmines", kind: "ngo" },
 ];
 
 const demoPeople: { email: string; name: string; role: Role; delegation?: string }[] = [
