@@ -288,7 +288,7 @@ export default function DocumentPage() {
                         clauseId={clauseId}
                         clauseLabel={clauseLabels[clauseId] ?? "This clause"}
                         state={states[clauseId] ?? "open"}
-                        notYet={latestSignals(signals, clauseId).filter((s) => s.signal === "not_yet")}
+                        notYet={latestSignals(signals, clauseId).filter((s) => s.signal === "not_yet" && s.counts)}
                       />
                     ) : null}
                     <ProposalsSection

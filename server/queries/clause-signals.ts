@@ -13,11 +13,14 @@ export interface SignalRow {
   userId: string;
   userName: string;
   createdAt: Date;
+  /** The delegation negotiates now, so the signal counts toward consensus. */
+  counts: boolean;
 }
 
 const columns = (sql: Db) => sql`
   s.id::text as id, s.clause_id as "clauseId", s.delegation_id as "delegationId", d.code as "delegationCode",
-  d.name as "delegationName", s.signal, s.reason, s.user_id as "userId", u.name as "userName", s.created_at as "createdAt"`;
+  d.name as "delegationName", s.signal, s.reason, s.user_id as "userId", u.name as "userName", s.created_at as "createdAt",
+  d.kind in ${sql(negotiatingKinds as string[])} as counts`;
 
 /** Appends a signal; the delegation's earlier ones stay as its history. */
 export async function recordSignal(

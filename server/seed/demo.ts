@@ -1,6 +1,7 @@
 import type { Sql } from "../db/sql";
 import { createConference, findConferenceBySlug, type ConferenceRow } from "../queries/conferences";
 import { createDelegation, findDelegationByCodeOrName } from "../queries/delegations";
+import { listGroupMembers, setGroupMembers } from "../queries/delegation-groups";
 import { createUser, findUserByEmail } from "../queries/users";
 import { generatePassword, hashPassword } from "../auth/password";
 import { demoStatement } from "./demo-statement";
@@ -62,6 +63,14 @@ export async function seedDemo(
     }
     for (const d of demoDelegations) {
       if (!(await findDelegationByCodeOrName(tx, conference.id, d.code))) await createDelegation(tx, { ...d, conferenceId: conference.id });
+    }
+    // The demo group has a member, which can align with the group's proposals.
+    const [g77, colombia] = [
+      await findDelegationByCodeOrName(tx, conference.id, "G77"),
+      await findDelegationByCodeOrName(tx, conference.id, "COL"),
+    ];
+    if (g77?.kind === "group" && colombia && !(await listGroupMembers(tx, conference.id)).has(g77.id)) {
+      await setGroupMembers(tx, conference.id, g77.id, [colombia.id]);
     }
     const printed: string[] = [];
     // One hash serves every account when they share DEMO_PASSWORD (hashing is deliberately slow).
