@@ -234,6 +234,9 @@ describe("groups", () => {
     const [{ kind }] = await db.sql<{ kind: string }[]>`
       select kind from proposal_events where proposal_id = ${groupProposal} and delegation_id = ${n.delegateA.delegationId} order by id desc limit 1`;
     expect(kind).toBe("aligned");
+    const [{ audited }] = await db.sql<{ audited: number }[]>`
+      select count(*)::int as audited from audit_log where document_id = ${n.documentId} and action = 'proposal.aligned'`;
+    expect(audited).toBe(1);
     const code = p.positions[0].delegationCode;
     const after = pageText(await (await n.observer.get(proposalPath(groupProposal))).text());
     expect(after).toContain(`G-77 and China (${groupCode}; aligned: ${code})`);
