@@ -9,6 +9,7 @@ import { findDelegation } from "../../server/queries/delegations";
 import { canSeeProposal, findProposal, listProposalEvents, listRevisions } from "../../server/queries/proposals";
 import { summarize, visibleProposals } from "../../server/negotiation/proposal-views";
 import {
+  allowedPositions,
   decideProposal,
   mergeProposals,
   submitProposal,
@@ -57,15 +58,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     actor.delegationId && row.delegationId && !ownDelegation
       ? await isGroupMember(context.sql, row.delegationId, actor.delegationId)
       : false;
-  // The positions the rules allow this delegation (server/negotiation/proposals.ts decides again).
-  const positions: Position[] =
-    actor.delegationId !== null && !ownDelegation && submitted
-      ? [
-          ...(actor.mayPropose ? (["cosponsor"] as const) : []),
-          ...(actor.negotiates ? (["support", "object"] as const) : []),
-          ...(inGroup ? (["align"] as const) : []),
-        ]
-      : [];
+  const positions: Position[] = actor.delegationId !== null && !ownDelegation && submitted ? allowedPositions(actor, inGroup) : [];
   return {
     document: { id: document.id, title: document.title },
     conference: { id: conference.id, title: conference.title },

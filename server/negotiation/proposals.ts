@@ -264,16 +264,24 @@ export async function withdrawProposal(sql: Sql, actor: Actor, documentId: strin
 const positionEvent = { cosponsor: "cosponsored", support: "supported", object: "objected", align: "aligned" } as const;
 
 /**
- * Who may take a position: co-sponsoring is proposing together, so it follows the right to
- * propose; supporting and objecting count toward consensus, so only negotiating delegations do
- * them; aligning is for the member delegations of the sponsoring group.
+ * The positions a delegation may take on another's submitted proposal: co-sponsoring is
+ * proposing together, so it follows the right to propose; supporting and objecting count toward
+ * consensus, so only negotiating delegations do them; aligning is for the member delegations of
+ * the sponsoring group. The proposal's page offers these; `takePosition` holds to them.
  */
+export function allowedPositions(actor: Pick<Actor, "negotiates" | "mayPropose">, memberOfSponsor: boolean): Position[] {
+  return [
+    ...(actor.mayPropose ? (["cosponsor"] as const) : []),
+    ...(actor.negotiates ? (["support", "object"] as const) : []),
+    ...(memberOfSponsor ? (["align"] as const) : []),
+  ];
+}
+
 async function assertMayTakePosition(sql: Db, actor: Actor & { delegationId: string }, p: ProposalRow, position: Position): Promise<void> {
-  if (position === "cosponsor" && !actor.mayPropose) refuse(403, mayNotProposeReason);
-  if ((position === "support" || position === "object") && !actor.negotiates) refuse(403, notNegotiatingReason);
-  if (position === "align" && !(p.delegationId && (await isGroupMember(sql, p.delegationId, actor.delegationId)))) {
-    refuse(403, `Only the member delegations of the group that sponsors ${proposalName(p)} align with it.`);
-  }
+  const member = position === "align" && p.delegationId !== null && (await isGroupMember(sql, p.delegationId, actor.delegationId));
+  if (allowedPositions(actor, member).includes(position)) return;
+  if (position === "align") refuse(403, `Only the member delegations of the group that sponsors ${proposalName(p)} align with it.`);
+  refuse(403, position === "cosponsor" ? mayNotProposeReason : notNegotiatingReason);
 }
 
 /** Checks that the actor speaks for a delegation other than the sponsor's, on a submitted proposal. */
