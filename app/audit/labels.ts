@@ -8,6 +8,7 @@ export const auditActionLabels: Record<AuditAction, string> = {
   "proposal.cosponsored": "Proposal co-sponsored",
   "proposal.supported": "Proposal supported",
   "proposal.objected": "Objection to a proposal",
+  "proposal.aligned": "Aligned with a group's proposal",
   "proposal.position_withdrawn": "Position on a proposal withdrawn",
   "proposal.accepted": "Proposal accepted",
   "proposal.rejected": "Proposal rejected",

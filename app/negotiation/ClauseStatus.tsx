@@ -11,6 +11,8 @@ export interface SignalEntry {
   reason: string;
   userName: string;
   createdAt: Date | string;
+  /** The delegation negotiates, so the signal counts toward consensus. */
+  counts: boolean;
 }
 
 export interface StateEntry {
@@ -60,6 +62,7 @@ export function ClauseStatus({
             <li key={s.id} className={`signal-${s.signal}`}>
               <strong>{s.delegationName}</strong>: {signalLabels[s.signal]}
               {s.reason ? <span className="signal-reason"> — {s.reason}</span> : null}
+              {s.counts ? null : <span className="muted"> (does not count toward consensus)</span>}
             </li>
           ))}
         </ul>

@@ -76,7 +76,7 @@ export function ProposalsSection({
               {p.sponsor}
               {cosponsors(p) ? <>; co-sponsored by {cosponsors(p)}</> : null}
             </p>
-            {p.positions.some((x) => x.position !== "cosponsor") ? (
+            {p.positions.some((x) => x.position === "support" || x.position === "object") ? (
               <p className="proposal-positions">
                 {(["support", "object"] as const)
                   .map((kind) => [kind, p.positions.filter((x) => x.position === kind)] as const)

@@ -31,6 +31,7 @@ import { ExportMenu } from "~/components/ExportMenu";
 import { SaveRevision } from "~/versions/SaveRevision";
 import { ProposalsSection } from "~/negotiation/ProposalsSection";
 import { actorOf } from "../../server/negotiation/actor";
+import { participationNote } from "../../server/auth/delegation-rights";
 import { listedProposals } from "../../server/negotiation/proposal-views";
 import { assertMayPropose, createProposal } from "../../server/negotiation/proposals";
 import { openBusiness } from "../../server/negotiation/open-business";
@@ -95,7 +96,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     silence,
     openBusiness: mayOpenSilence ? await openBusiness(sql, document.id, clauses) : null,
     adopted: document.adoptedAt !== null,
-    canSignal: access.role === "delegate" && access.delegationId !== null,
+    canSignal: access.role === "delegate" && access.delegationId !== null && access.rights.negotiates,
+    canPropose: access.delegationId !== null && access.rights.mayPropose,
+    participation: participationNote(access.rights, access.role === "delegate"),
     canSeeConsensus: can(access, "negotiation:chair") || can(access, "conference:manage"),
     proposals: listedProposals(marks.proposals, clauses, viewer),
     clauseLabels: Object.fromEntries(clauses.filter((c) => c.id).map((c) => [c.id!, c.label])),
@@ -168,6 +171,8 @@ export default function DocumentPage() {
     openBusiness,
     adopted,
     canSignal,
+    canPropose,
+    participation,
     canSeeConsensus,
     canExport,
     proposals,
@@ -246,6 +251,11 @@ export default function DocumentPage() {
       <div className="status-bar">
         <ConnectionBadge status={status} />
         <span className="role-note">Your role: {me.role}</span>
+        {participation ? (
+          <span className="participation-note" data-testid="participation-note">
+            {participation}
+          </span>
+        ) : null}
         {canSeeConsensus ? (
           <Link to={`/documents/${document.id}/consensus`} className="consensus-link">
             Consensus matrix
@@ -296,7 +306,7 @@ export default function DocumentPage() {
                         clauseId={clauseId}
                         clauseLabel={clauseLabels[clauseId] ?? "This clause"}
                         state={states[clauseId] ?? "open"}
-                        notYet={latestSignals(signals, clauseId).filter((s) => s.signal === "not_yet")}
+                        notYet={latestSignals(signals, clauseId).filter((s) => s.signal === "not_yet" && s.counts)}
                       />
                     ) : null}
                     <ProposalsSection
@@ -305,7 +315,7 @@ export default function DocumentPage() {
                       clauseLabel={clauseLabels[clauseId] ?? null}
                       firstOfPart={partStarts[clauseId] ?? null}
                       proposals={proposals}
-                      canPropose={delegationId !== null}
+                      canPropose={canPropose}
                       isChair={isChair}
                       agreed={locks.clauses.includes(clauseId)}
                       textLock={locks.whole}

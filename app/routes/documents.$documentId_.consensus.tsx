@@ -5,6 +5,9 @@ import { listDelegations } from "../../server/queries/delegations";
 import { currentSignals } from "../../server/queries/clause-signals";
 import { currentClauseStates } from "../../server/queries/clause-states";
 import { currentStatement } from "../../server/negotiation/numbering";
+import { listGroupMembers } from "../../server/queries/delegation-groups";
+import { negotiates } from "../../server/auth/delegation-rights";
+import { delegationKindLabels } from "~/statement/people-labels";
 import { StatementSubpage } from "~/components/StatementSubpage";
 import { SideScroll } from "~/components/SideScroll";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
@@ -22,17 +25,29 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     "The consensus matrix is for the chair and the secretariat.",
     { status: 403 },
   );
-  const [clauses, delegations, signals, states] = await Promise.all([
+  const [clauses, everyDelegation, signals, states, groups] = await Promise.all([
     currentStatement(context.sql, document.id).then((s) => s.clauses),
     listDelegations(context.sql, conference.id),
     currentSignals(context.sql, document.id),
     currentClauseStates(context.sql, document.id),
+    listGroupMembers(context.sql, conference.id),
   ]);
+  // Only delegations that negotiate count toward consensus; a group's signal is the group's own.
+  const delegations = everyDelegation.filter((d) => negotiates(d.kind));
+  const codes = new Map(everyDelegation.map((d) => [d.id, d.code]));
   const byCell = new Map(signals.map((s) => [`${s.clauseId} ${s.delegationId}`, s]));
   return {
     document: { id: document.id, title: document.title, adopted: document.adoptedAt !== null },
     conference: { id: conference.id, title: conference.title },
-    delegations: delegations.map((d) => ({ id: d.id, code: d.code, name: d.name })),
+    delegations: delegations.map((d) => ({
+      id: d.id,
+      code: d.code,
+      name: d.name,
+      members: (groups.get(d.id) ?? []).map((id) => codes.get(id) ?? ""),
+    })),
+    notCounted: everyDelegation
+      .filter((d) => !negotiates(d.kind))
+      .map((d) => ({ id: d.id, code: d.code, name: d.name, kind: delegationKindLabels[d.kind] })),
     rows: clauses
       .filter((c): c is typeof c & { id: string } => c.id !== null)
       .map((c) => ({
@@ -55,7 +70,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 const canAccept = (signal: string | undefined) => signal === "accept" || signal === "reservation";
 
 export default function ConsensusPage() {
-  const { document, conference, delegations, rows } = useLoaderData<typeof loader>();
+  const { document, conference, delegations, notCounted, rows } = useLoaderData<typeof loader>();
   const silentByDelegation = delegations.map((_, i) => rows.filter((r) => r.cells[i] === null).length);
 
   return (
@@ -65,7 +80,22 @@ export default function ConsensusPage() {
           <strong className="adopted-note">The text is adopted.</strong>
         </p>
       ) : null}
-      {delegations.length === 0 ? <p>No delegations take part in this conference yet.</p> : null}
+      {delegations.length === 0 ? <p>No delegations negotiate in this conference yet.</p> : null}
+      <p className="consensus-counts" data-testid="consensus-counts">
+        {delegations.length} {delegations.length === 1 ? "delegation counts" : "delegations count"} toward consensus
+        {notCounted.length > 0 ? (
+          <>
+            ; not counted (they take part without negotiating):{" "}
+            {notCounted.map((d, i) => (
+              <span key={d.id} data-not-counted={d.code}>
+                {i > 0 ? ", " : ""}
+                {d.name} ({d.code}, {d.kind})
+              </span>
+            ))}
+          </>
+        ) : null}
+        .
+      </p>
       <SideScroll label="Consensus matrix" hint={`Scroll sideways to see all ${delegations.length} delegations`}>
         <table className="consensus-matrix">
           <caption>Each delegation's current signal on each clause. Rows where every delegation can accept are marked “consensus”.</caption>
@@ -74,8 +104,11 @@ export default function ConsensusPage() {
               <th scope="col">Clause</th>
               <th scope="col">State</th>
               {delegations.map((d) => (
-                <th scope="col" key={d.id} title={d.name}>
+                <th scope="col" key={d.id} title={d.members.length > 0 ? `${d.name}: ${d.members.join(", ")}` : d.name}>
                   {d.code}
+                  {d.members.length > 0 ? (
+                    <span className="group-members">{` (${d.members.length} ${d.members.length === 1 ? "member" : "members"})`}</span>
+                  ) : null}
                 </th>
               ))}
               <th scope="col">Not yet signalled</th>

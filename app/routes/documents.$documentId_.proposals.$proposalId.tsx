@@ -9,6 +9,7 @@ import { findDelegation } from "../../server/queries/delegations";
 import { canSeeProposal, findProposal, listProposalEvents, listRevisions } from "../../server/queries/proposals";
 import { summarize, visibleProposals } from "../../server/negotiation/proposal-views";
 import {
+  allowedPositions,
   decideProposal,
   mergeProposals,
   submitProposal,
@@ -32,8 +33,9 @@ import { WordDiff } from "~/negotiation/WordDiff";
 import { positionHeading, proposalKindLabels, proposalStatusLabels } from "~/statement/negotiation-labels";
 import { maxProposalTextLength, maxReasonLength } from "~/statement/limits";
 import { actorOf } from "../../server/negotiation/actor";
+import { isGroupMember } from "../../server/queries/delegation-groups";
 import { answeringRefusals } from "~/utils/refusals.server";
-import type { ProposalEventKind } from "~/statement/vocabulary";
+import type { Position, ProposalEventKind } from "~/statement/vocabulary";
 import { useActionAnswer } from "~/negotiation/live";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -52,6 +54,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const open = proposal.status === "draft" || proposal.status === "submitted";
   const submitted = proposal.status === "submitted";
   const ownDelegation = actor.delegationId !== null && row.delegationId === actor.delegationId;
+  const inGroup =
+    actor.delegationId && row.delegationId && !ownDelegation
+      ? await isGroupMember(context.sql, row.delegationId, actor.delegationId)
+      : false;
+  const positions: Position[] = actor.delegationId !== null && !ownDelegation && submitted ? allowedPositions(actor, inGroup) : [];
   return {
     document: { id: document.id, title: document.title },
     conference: { id: conference.id, title: conference.title },
@@ -65,7 +72,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     may: {
       submit: proposal.mine && open,
       withdraw: proposal.mine && open,
-      takePosition: actor.delegationId !== null && !ownDelegation && submitted,
+      positions,
+      // A position taken before the delegation's rights changed can still be withdrawn.
+      takePosition: positions.length > 0 || (row.positions.some((p) => p.delegationId === actor.delegationId) && submitted),
       decide: actor.isChair && submitted,
     },
     // Open proposals on the same clause that a compromise may replace (for the chair).
@@ -107,7 +116,7 @@ const reason = z
 const reasonSchema = z.object({ reason });
 // The compromise is the editor's JSON; what it may hold is checked by the rules (mergeProposals).
 const mergeSchema = z.object({ content: reason, reason });
-const intents = ["submit", "withdraw", "cosponsor", "support", "object", "withdrawPosition", "accept", "reject", "merge"] as const;
+const intents = ["submit", "withdraw", "cosponsor", "support", "object", "align", "withdrawPosition", "accept", "reject", "merge"] as const;
 type Intent = (typeof intents)[number];
 
 /** Every step of a proposal; the rules (who may, in which state) are in server/negotiation/proposals.ts. */
@@ -137,11 +146,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case "cosponsor":
       case "support":
       case "object":
+      case "align":
         await takePosition(sql, actor, documentId, proposalId, intent, reasonText);
         return {
           cosponsor: "Your delegation co-sponsors it.",
           support: "Your delegation supports it.",
           object: "Your objection is recorded.",
+          align: "Your delegation aligns with its group's proposal.",
         }[intent];
       case "withdrawPosition":
         await withdrawPosition(sql, actor, documentId, proposalId);
@@ -173,6 +184,7 @@ const eventLabels: Record<ProposalEventKind, string> = {
   cosponsored: "co-sponsored it",
   supported: "supported it",
   objected: "objected",
+  aligned: "aligned with the group's proposal",
   position_withdrawn: "withdrew their position",
   accepted: "accepted it",
   rejected: "rejected it",
@@ -266,8 +278,10 @@ export default function ProposalPage() {
       <section aria-labelledby="positions-heading" className="panel">
         <h2 id="positions-heading">Delegations</h2>
         <p>Sponsor: {proposal.sponsor}</p>
-        {(["cosponsor", "support", "object"] as const).map((kind) => {
+        {(["cosponsor", "support", "object", "align"] as const).map((kind) => {
           const list = proposal.positions.filter((p) => p.position === kind);
+          // Only a group's proposal has aligned members.
+          if (kind === "align" && list.length === 0) return null;
           return (
             <div key={kind}>
               <h3>{positionHeading(kind, list.length)}</h3>
@@ -309,18 +323,29 @@ export default function ProposalPage() {
             <p>
               Your delegation’s position: <strong>{myPosition ? positionHeading(myPosition.position, 1) : "none"}</strong>
             </p>
-            <label htmlFor="position-reason">Reason (required for an objection)</label>
+            <label htmlFor="position-reason">Reason{may.positions.includes("object") ? " (required for an objection)" : ""}</label>
             <textarea id="position-reason" name="reason" maxLength={maxReasonLength} rows={2} />
             <div className="action-row">
-              <button type="submit" name="intent" value="cosponsor" className="button" disabled={busy}>
-                Co-sponsor
-              </button>
-              <button type="submit" name="intent" value="support" className="button" disabled={busy}>
-                Support
-              </button>
-              <button type="submit" name="intent" value="object" className="button danger" disabled={busy}>
-                Object
-              </button>
+              {may.positions.includes("align") ? (
+                <button type="submit" name="intent" value="align" className="button primary" disabled={busy}>
+                  Align with the group
+                </button>
+              ) : null}
+              {may.positions.includes("cosponsor") ? (
+                <button type="submit" name="intent" value="cosponsor" className="button" disabled={busy}>
+                  Co-sponsor
+                </button>
+              ) : null}
+              {may.positions.includes("support") ? (
+                <button type="submit" name="intent" value="support" className="button" disabled={busy}>
+                  Support
+                </button>
+              ) : null}
+              {may.positions.includes("object") ? (
+                <button type="submit" name="intent" value="object" className="button danger" disabled={busy}>
+                  Object
+                </button>
+              ) : null}
               {myPosition ? (
                 <button type="submit" name="intent" value="withdrawPosition" className="button" disabled={busy}>
                   Withdraw position

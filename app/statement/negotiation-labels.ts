@@ -94,6 +94,7 @@ const positionHolders: Record<Position, [one: string, many: string]> = {
   cosponsor: ["Co-sponsor", "Co-sponsors"],
   support: ["Supporter", "Supporters"],
   object: ["Objection", "Objections"],
+  align: ["Aligned member", "Aligned members"],
 };
 
 /** The heading over `count` positions of one kind, agreeing in number: one "Objection", none or several "Objections". */

@@ -8,9 +8,12 @@ export const roleLabels: Record<Role, string> = {
 };
 
 export const delegationKindLabels: Record<DelegationKind, string> = {
-  state: "Member State",
+  member_state: "Member State",
+  regional_organization: "Regional integration organisation",
+  observer_state: "Observer State",
   un_entity: "UN entity",
-  organization: "Organization",
+  igo: "Intergovernmental organisation",
+  ngo: "Non-governmental organisation",
   group: "Group of States",
 };
 

@@ -6,8 +6,22 @@
 /** People. */
 export type Role = "secretariat" | "chair" | "delegate" | "observer";
 export const roles: readonly Role[] = ["secretariat", "chair", "delegate", "observer"];
-export type DelegationKind = "state" | "un_entity" | "organization" | "group";
-export const delegationKinds: readonly DelegationKind[] = ["state", "un_entity", "organization", "group"];
+/**
+ * Kinds of delegation, as UN practice knows them. Member States, regional integration
+ * organisations and groups of States negotiate; the others take part without counting toward
+ * consensus (server/auth/delegation-rights.ts).
+ */
+export type DelegationKind = "member_state" | "regional_organization" | "observer_state" | "un_entity" | "igo" | "ngo" | "group";
+export const delegationKinds: readonly DelegationKind[] = [
+  "member_state",
+  "regional_organization",
+  "observer_state",
+  "un_entity",
+  "igo",
+  "ngo",
+  "group",
+];
+export const negotiatingKinds: readonly DelegationKind[] = ["member_state", "regional_organization", "group"];
 
 /** Clauses. */
 export type ClauseState = "open" | "under_negotiation" | "agreed_ad_ref" | "agreed";
@@ -20,7 +34,8 @@ export const clauseSignals: readonly ClauseSignal[] = ["accept", "not_yet", "res
 export type ProposalKind = "replace" | "delete" | "retain" | "add";
 /** "not_taken_up": still open (a draft or submitted) when the text was adopted, and closed by the adoption. */
 export type ProposalStatus = "draft" | "submitted" | "accepted" | "rejected" | "merged" | "withdrawn" | "not_taken_up";
-export type Position = "cosponsor" | "support" | "object";
+/** "align": a member delegation of a group aligns with the group's proposal. */
+export type Position = "cosponsor" | "support" | "object" | "align";
 export const proposalKinds: readonly ProposalKind[] = ["replace", "delete", "retain", "add"];
 /** Statuses in which a proposal still waits for the chair. */
 export const openStatuses: readonly ProposalStatus[] = ["draft", "submitted"];
@@ -34,6 +49,7 @@ export type ProposalEventKind =
   | "cosponsored"
   | "supported"
   | "objected"
+  | "aligned"
   | "position_withdrawn"
   | "accepted"
   | "rejected"
@@ -52,6 +68,7 @@ export type AuditAction =
   | "proposal.cosponsored"
   | "proposal.supported"
   | "proposal.objected"
+  | "proposal.aligned"
   | "proposal.position_withdrawn"
   | "proposal.accepted"
   | "proposal.rejected"

@@ -2,6 +2,7 @@ import type { Db } from "../db/sql";
 import { findMembership } from "../queries/memberships";
 import type { SessionUser } from "../queries/sessions";
 import type { Role } from "../../app/statement/vocabulary";
+import { findDelegationRights, noRights, type DelegationRights } from "./delegation-rights";
 
 /**
  * Every right in a conference, and which roles hold it. HTTP routes and the collaboration
@@ -28,13 +29,24 @@ export interface Access {
   /** The person's role; a deployment administrator without a membership acts as secretariat. */
   role: Role;
   delegationId: string | null;
+  /** What a delegate's delegation may do in the negotiation, by its kind; none for everyone else. */
+  rights: DelegationRights;
 }
 
 /** A person's access to a conference, or null when they have none (answered as 404, not 403). */
 export async function resolveAccess(sql: Db, user: Pick<SessionUser, "id" | "isAdmin">, conferenceId: string): Promise<Access | null> {
   const membership = await findMembership(sql, conferenceId, user.id);
-  if (membership) return { userId: user.id, conferenceId, role: membership.role, delegationId: membership.delegationId };
-  if (user.isAdmin) return { userId: user.id, conferenceId, role: "secretariat", delegationId: null };
+  if (membership) {
+    const { role, delegationId } = membership;
+    return {
+      userId: user.id,
+      conferenceId,
+      role,
+      delegationId,
+      rights: delegationId ? await findDelegationRights(sql, delegationId) : noRights,
+    };
+  }
+  if (user.isAdmin) return { userId: user.id, conferenceId, role: "secretariat", delegationId: null, rights: noRights };
   return null;
 }
 

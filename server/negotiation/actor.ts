@@ -9,8 +9,18 @@ export interface Actor {
   delegationId: string | null;
   /** Holds "negotiation:chair". */
   isChair: boolean;
+  /** Their delegation negotiates: signals, takes positions, counts toward consensus, breaks silence (server/auth/delegation-rights.ts). */
+  negotiates: boolean;
+  /** Their delegation may propose amendments. */
+  mayPropose: boolean;
 }
 
 export function actorOf(access: Access): Actor {
-  return { userId: access.userId, role: access.role, delegationId: access.delegationId, isChair: can(access, "negotiation:chair") };
+  return {
+    userId: access.userId,
+    role: access.role,
+    delegationId: access.delegationId,
+    isChair: can(access, "negotiation:chair"),
+    ...access.rights,
+  };
 }

@@ -8,6 +8,7 @@ import { excerpt } from "../../app/statement/excerpt";
 import { maxProposalTextLength } from "../../app/statement/limits";
 import { readDraft } from "./statement";
 import { negotiationMarks } from "./marks";
+import { alignedCodes } from "./proposal-views";
 import { type ClauseState, type ProposalStatus, setAsideStatuses } from "../../app/statement/vocabulary";
 
 export interface CompiledProposal {
@@ -121,13 +122,14 @@ export async function compileStatement(sql: Db, document: DocumentRow, viewer: V
     const base =
       (p.revision ? p.revision.baseText : p.baseText) || (p.clauseId && p.kind !== "add" ? (clauseText.get(p.clauseId) ?? "") : "");
     const named = (position: string) => p.positions.filter((x) => x.position === position);
+    const aligned = alignedCodes(p);
     compiled.set(p.id, {
       id: p.id,
       number: `P${p.number}`,
       label: labels.get(p.id) ?? `P${p.number}`,
       kind: p.kind,
       status: p.status,
-      sponsor: p.delegationName ?? chairName,
+      sponsor: p.delegationName ? `${p.delegationName}${aligned.length > 0 ? ` (aligned: ${aligned.join(", ")})` : ""}` : chairName,
       cosponsors: named("cosponsor").map((x) => x.delegationName),
       supporters: named("support").map((x) => x.delegationName),
       objectors: named("object").map((x) => ({ name: x.delegationName, reason: x.reason })),

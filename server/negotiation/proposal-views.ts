@@ -48,6 +48,17 @@ export function proposalTarget(p: Pick<ProposalRow, "kind" | "clauseId" | "part"
   return p.clauseId ? `after ${clause?.label ?? "a clause since removed"}` : `at the start of the ${partNames[p.part]} part`;
 }
 
+/** The codes of a group's member delegations aligned with its proposal. */
+export const alignedCodes = (p: Pick<ProposalRow, "positions">): string[] =>
+  p.positions.filter((x) => x.position === "align").map((x) => x.delegationCode);
+
+/** "Norway (NOR)", or for a group with members aligned with the proposal "G-77 and China (G77; aligned: BRA, IND)". */
+function sponsorOf(p: ProposalRow): string {
+  if (!p.delegationId) return "Chair's compromise";
+  const aligned = alignedCodes(p);
+  return `${p.delegationName} (${p.delegationCode}${aligned.length > 0 ? `; aligned: ${aligned.join(", ")}` : ""})`;
+}
+
 export function summarize(p: ProposalRow, clauses: ClauseInfo[], viewer: Actor): ProposalSummary {
   const clause = clauses.find((c) => c.id === p.clauseId) ?? null;
   const target = proposalTarget(p, clauses);
@@ -58,7 +69,7 @@ export function summarize(p: ProposalRow, clauses: ClauseInfo[], viewer: Actor):
     clauseId: p.clauseId,
     part: p.part,
     status: p.status,
-    sponsor: p.delegationId ? `${p.delegationName} (${p.delegationCode})` : "Chair's compromise",
+    sponsor: sponsorOf(p),
     compromise: p.delegationId === null,
     mine: isSponsor(p, viewer),
     target,

@@ -32,6 +32,8 @@ import { proposalTarget } from "./proposal-views";
 import { changeNegotiation, type Audit } from "./change";
 import type { Actor } from "./actor";
 import { refuse } from "./refusal";
+import { mayNotProposeReason, notNegotiatingReason } from "../auth/delegation-rights";
+import { isGroupMember } from "../queries/delegation-groups";
 import type { Tx } from "../audit/log";
 import { textDigest } from "../audit/text-digest";
 import { maxProposalTextLength, maxReasonLength } from "../../app/statement/limits";
@@ -131,10 +133,14 @@ async function freezeDraft(sql: Sql, p: Pick<ProposalRow, "textDocumentId">): Pr
 const proposalChange = <T>(sql: Sql, actor: Actor, documentId: string, run: (tx: Tx, audit: Audit) => Promise<T>) =>
   changeNegotiation(sql, { documentId, actorId: actor.userId, announce: () => [{ topic: "proposals" }] }, run);
 
-/** Delegates propose (for their delegation), the chair writes compromises; nobody else does either. */
+/**
+ * Delegates propose (for their delegation) where its kind and the conference allow it, the chair
+ * writes compromises; nobody else does either.
+ */
 export function assertMayPropose(actor: Actor, compromise: boolean): void {
   if (compromise && !actor.isChair) refuse(403, "Only the chair writes compromise texts.");
   if (!compromise && !actor.delegationId) refuse(403, "Only delegates propose amendments, on behalf of their delegation.");
+  if (!compromise && !actor.mayPropose) refuse(403, mayNotProposeReason);
 }
 
 /**
@@ -195,6 +201,8 @@ export async function createProposal(
 export async function submitProposal(sql: Sql, actor: Actor, documentId: string, proposalId: string): Promise<{ revision: number }> {
   const p = await visibleProposal(sql, actor, documentId, proposalId);
   if (!isSponsor(p, actor)) refuse(403, `Only the sponsors of ${proposalName(p)} submit it.`);
+  // A delegation whose kind changed since it drafted keeps its draft, but cannot submit it.
+  assertMayPropose(actor, p.delegationId === null);
   const { clauses } = await currentStatement(sql, documentId);
   const clause = p.kind === "add" ? null : (clauses.find((c) => c.id === p.clauseId) ?? null);
   // An addition leaves the clause it follows as it is, but not a text under silence or adopted.
@@ -253,7 +261,28 @@ export async function withdrawProposal(sql: Sql, actor: Actor, documentId: strin
   await freezeDraft(sql, p);
 }
 
-const positionEvent = { cosponsor: "cosponsored", support: "supported", object: "objected" } as const;
+const positionEvent = { cosponsor: "cosponsored", support: "supported", object: "objected", align: "aligned" } as const;
+
+/**
+ * The positions a delegation may take on another's submitted proposal: co-sponsoring is
+ * proposing together, so it follows the right to propose; supporting and objecting count toward
+ * consensus, so only negotiating delegations do them; aligning is for the member delegations of
+ * the sponsoring group. The proposal's page offers these; `takePosition` holds to them.
+ */
+export function allowedPositions(actor: Pick<Actor, "negotiates" | "mayPropose">, memberOfSponsor: boolean): Position[] {
+  return [
+    ...(actor.mayPropose ? (["cosponsor"] as const) : []),
+    ...(actor.negotiates ? (["support", "object"] as const) : []),
+    ...(memberOfSponsor ? (["align"] as const) : []),
+  ];
+}
+
+async function assertMayTakePosition(sql: Db, actor: Actor & { delegationId: string }, p: ProposalRow, position: Position): Promise<void> {
+  const member = position === "align" && p.delegationId !== null && (await isGroupMember(sql, p.delegationId, actor.delegationId));
+  if (allowedPositions(actor, member).includes(position)) return;
+  if (position === "align") refuse(403, `Only the member delegations of the group that sponsors ${proposalName(p)} align with it.`);
+  refuse(403, position === "cosponsor" ? mayNotProposeReason : notNegotiatingReason);
+}
 
 /** Checks that the actor speaks for a delegation other than the sponsor's, on a submitted proposal. */
 async function positionable(sql: Db, actor: Actor, documentId: string, proposalId: string): Promise<ProposalRow & { delegation: string }> {
@@ -274,6 +303,7 @@ export async function takePosition(
   reason: string,
 ): Promise<void> {
   const p = await positionable(sql, actor, documentId, proposalId);
+  await assertMayTakePosition(sql, { ...actor, delegationId: p.delegation }, p, position);
   const trimmed = reason.trim();
   if (position === "object" && !trimmed) refuse(400, "Give the reason for the objection.", "reason");
   assertReasonLength(trimmed);

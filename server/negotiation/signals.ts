@@ -7,11 +7,13 @@ import type { ClauseSignal } from "../../app/statement/vocabulary";
 import type { Actor } from "./actor";
 import { changeNegotiation } from "./change";
 import { refuse } from "./refusal";
+import { notNegotiatingReason } from "../auth/delegation-rights";
 import { findClause } from "./numbering";
 
-/** Only a delegate signals, and for their own delegation (never one named in a form). */
+/** Only a delegate of a negotiating delegation signals, and for their own delegation (never one named in a form). */
 export function assertMaySignal(actor: Actor): asserts actor is Actor & { delegationId: string } {
   if (actor.role !== "delegate" || !actor.delegationId) refuse(403, "Only a delegate gives their delegation's signal.");
+  if (!actor.negotiates) refuse(403, notNegotiatingReason);
 }
 
 /** A delegate gives their delegation's signal on a clause, with its reason or reservation. Returns the clause. */

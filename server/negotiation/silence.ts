@@ -8,6 +8,7 @@ import { excerpt } from "../../app/statement/excerpt";
 import type { Actor } from "./actor";
 import { changeNegotiation } from "./change";
 import { refuse } from "./refusal";
+import { notNegotiatingReason } from "../auth/delegation-rights";
 import { currentStatement } from "./numbering";
 import { zonedTimeToUtc } from "./time-zones";
 import { adoptStatement } from "./adoption";
@@ -30,6 +31,7 @@ export function assertRunsSilence(actor: Actor): void {
 
 export function assertMayBreakSilence(actor: Actor): asserts actor is Actor & { delegationId: string } {
   if (actor.role !== "delegate" || !actor.delegationId) refuse(403, "Only a delegation can break silence.");
+  if (!actor.negotiates) refuse(403, notNegotiatingReason);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Sql } from "../db/sql";
 import { createConference, findConferenceBySlug, type ConferenceRow } from "../queries/conferences";
 import { createDelegation, findDelegationByCodeOrName } from "../queries/delegations";
+import { listGroupMembers, setGroupMembers } from "../queries/delegation-groups";
 import { createUser, findUserByEmail } from "../queries/users";
 import { generatePassword, hashPassword } from "../auth/password";
 import { demoStatement } from "./demo-statement";
@@ -10,13 +11,13 @@ import type { DelegationKind, Role } from "../../app/statement/vocabulary";
 export const demoConferenceSlug = "imac4";
 
 export const demoDelegations: { code: string; name: string; kind: DelegationKind }[] = [
-  { code: "AZE", name: "Azerbaijan", kind: "state" },
-  { code: "COL", name: "Colombia", kind: "state" },
-  { code: "JPN", name: "Japan", kind: "state" },
-  { code: "NOR", name: "Norway", kind: "state" },
+  { code: "AZE", name: "Azerbaijan", kind: "member_state" },
+  { code: "COL", name: "Colombia", kind: "member_state" },
+  { code: "JPN", name: "Japan", kind: "member_state" },
+  { code: "NOR", name: "Norway", kind: "member_state" },
   { code: "G77", name: "G-77 and China", kind: "group" },
   { code: "UNDP", name: "United Nations Development Programme", kind: "un_entity" },
-  { code: "ICBL", name: "International Campaign to Ban Landmines", kind: "organization" },
+  { code: "ICBL", name: "International Campaign to Ban Landmines", kind: "ngo" },
 ];
 
 const demoPeople: { email: string; name: string; role: Role; delegation?: string }[] = [
@@ -62,6 +63,14 @@ export async function seedDemo(
     }
     for (const d of demoDelegations) {
       if (!(await findDelegationByCodeOrName(tx, conference.id, d.code))) await createDelegation(tx, { ...d, conferenceId: conference.id });
+    }
+    // The demo group has a member, which can align with the group's proposals.
+    const [g77, colombia] = [
+      await findDelegationByCodeOrName(tx, conference.id, "G77"),
+      await findDelegationByCodeOrName(tx, conference.id, "COL"),
+    ];
+    if (g77?.kind === "group" && colombia && !(await listGroupMembers(tx, conference.id)).has(g77.id)) {
+      await setGroupMembers(tx, conference.id, g77.id, [colombia.id]);
     }
     const printed: string[] = [];
     // One hash serves every account when they share DEMO_PASSWORD (hashing is deliberately slow).

@@ -50,7 +50,7 @@ describe("pages meet WCAG 2.1 AA as axe-core checks it", () => {
   it("the history, a version, a redline and the import page", async ({ db, openPage }) => {
     const [{ userId }] = await db.sql<{ userId: string }[]>`
       select user_id as "userId" from memberships where conference_id = ${fixture.conferenceId} and role = 'chair' limit 1`;
-    const chair = { userId, role: "chair" as const, delegationId: null, isChair: true };
+    const chair = { userId, role: "chair" as const, delegationId: null, isChair: true, negotiates: false, mayPropose: false };
     const rev = await createRevision(db.sql, chair, { documentId: fixture.documentId, name: "Rev.1" });
     const base = `/documents/${fixture.documentId}`;
     for (const path of [`${base}/history`, `${base}/versions/${rev.id}`, `${base}/redline?from=${rev.id}&to=current`]) {

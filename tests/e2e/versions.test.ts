@@ -77,7 +77,7 @@ describe("versions in Chromium", () => {
     // the chair's answer stays: a reload used to clear it, and the restore's own announcement could.
     await createRevision(
       db.sql,
-      { userId: chairId, role: "chair", delegationId: null, isChair: true },
+      { userId: chairId, role: "chair", delegationId: null, isChair: true, negotiates: false, mayPropose: false },
       { documentId, name: "Saved elsewhere" },
     );
     await chair.locator('li[data-version="Saved elsewhere"]').waitFor();

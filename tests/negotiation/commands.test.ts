@@ -31,7 +31,14 @@ let observer: Actor;
 
 const actor = async (role: Role): Promise<Actor> => {
   const p = await createSignedInPerson(db.sql, { conferenceId, role });
-  return { userId: p.id, role, delegationId: p.delegationId, isChair: role === "chair" };
+  return {
+    userId: p.id,
+    role,
+    delegationId: p.delegationId,
+    isChair: role === "chair",
+    negotiates: role === "delegate",
+    mayPropose: role === "delegate",
+  };
 };
 const auditCount = async () =>
   Number((await db.sql<{ n: string }[]>`select count(*) as n from audit_log where document_id = ${documentId}`)[0].n);

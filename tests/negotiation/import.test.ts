@@ -343,7 +343,12 @@ describe("importing a zero draft with part headings, 2 bis and an alternative", 
     const op5 = s.compilation.entries.find((e) => e.type === "clause" && e.label === "OP5");
     const alternative = op5?.type === "clause" ? op5.proposals[0] : null;
     expect(alternative?.label).toBe("OP5 alt");
-    await withdrawProposal(db.sql, { userId: chair.id, role: "chair", delegationId: null, isChair: true }, documentId, alternative!.id);
+    await withdrawProposal(
+      db.sql,
+      { userId: chair.id, role: "chair", delegationId: null, isChair: true, negotiates: false, mayPropose: false },
+      documentId,
+      alternative!.id,
+    );
     const after = await statementOf(documentId);
     expect(after.compilation.entries.filter((e) => e.type === "clause" && e.bracketed).map((e) => e.label)).toEqual(["OP2 bis"]);
   });

@@ -20,7 +20,7 @@ describe("an accepted bis clause", () => {
 
   test.beforeAll(async ({ db, server }) => {
     f = await createDelegatesFixture(db.sql);
-    chair = { userId: f.chair.userId, role: "chair", delegationId: null, isChair: true };
+    chair = { userId: f.chair.userId, role: "chair", delegationId: null, isChair: true, negotiates: false, mayPropose: false };
     const norway = f.delegates.Norway;
     before = (await createRevision(db.sql, chair, { documentId: f.documentId, name: "Rev.1" })).id;
     const add = await createProposal(db.sql, {

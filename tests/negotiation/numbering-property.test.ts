@@ -141,8 +141,15 @@ describe("the numbering, as a property", () => {
       server,
       rnd: seededRandom(seed),
       documentId: f.documentId,
-      chair: { userId: f.chair.userId, role: "chair", delegationId: null, isChair: true },
-      delegate: { userId: norway.userId, role: "delegate", delegationId: norway.delegationId, isChair: false },
+      chair: { userId: f.chair.userId, role: "chair", delegationId: null, isChair: true, negotiates: false, mayPropose: false },
+      delegate: {
+        userId: norway.userId,
+        role: "delegate",
+        delegationId: norway.delegationId,
+        isChair: false,
+        negotiates: true,
+        mayPropose: true,
+      },
       provisional: new Set(),
       agreed: new Set(),
     };

@@ -50,7 +50,7 @@ const pages = () => [`/conferences/${conference.id}/delegations`, `/conferences/
 
 /** Every change the two pages make, each of which must be refused to anyone without the right. */
 const writes = (): { path: string; fields: Record<string, string> }[] => [
-  { path: `/conferences/${conference.id}/delegations`, fields: { name: "Forged Land", code: "FRG", kind: "state" } },
+  { path: `/conferences/${conference.id}/delegations`, fields: { name: "Forged Land", code: "FRG", kind: "member_state" } },
   {
     path: `/conferences/${conference.id}/people`,
     fields: { intent: "invite", email: "forged@example.org", role: "secretariat", days: "7" },
@@ -152,7 +152,7 @@ describe("cross-site request forgery", () => {
     expect(stolen).toBeTruthy();
     const res = await secretariat.post(
       `/conferences/${conference.id}/delegations`,
-      { name: "Forged Land", code: "FRG", kind: "state", csrf: stolen! },
+      { name: "Forged Land", code: "FRG", kind: "member_state", csrf: stolen! },
       { csrf: false },
     );
     expect(res.status).toBe(403);
@@ -162,7 +162,11 @@ describe("cross-site request forgery", () => {
   });
 
   it("accepts the same changes with the token (so the refusals above are the token's doing)", async () => {
-    const res = await secretariat.post(`/conferences/${conference.id}/delegations`, { name: "Genuine Land", code: "GEN", kind: "state" });
+    const res = await secretariat.post(`/conferences/${conference.id}/delegations`, {
+      name: "Genuine Land",
+      code: "GEN",
+      kind: "member_state",
+    });
     expect(res.status).toBe(200);
     expect(pageText(await res.text())).toContain("Delegation Genuine Land (GEN) added.");
   });

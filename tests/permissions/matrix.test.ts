@@ -13,6 +13,10 @@ import { createRevision } from "../../server/versions/capture";
 import { maxReasonLength } from "../../app/statement/limits";
 import { createSignedInPerson, createStatement, sessionCookieFor } from "../support/factories";
 import { csrfTokenFor } from "../support/http";
+import { setNonNegotiatingMayPropose } from "../../server/people/delegations";
+import { currentSignals, recordSignal } from "../../server/queries/clause-signals";
+import { openSilence } from "../../server/queries/silence-procedures";
+import { delegationKinds, type DelegationKind } from "../../app/statement/vocabulary";
 
 /**
  * Every route's loader and every action (and each intent of an action), for every kind of person:
@@ -95,7 +99,12 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
   },
   "routes/conferences.$conferenceId.delegations": {
     loader: { path: (ids) => `${conference(ids)}/delegations`, expect: managers },
-    actions: { add: { path: (ids) => `${conference(ids)}/delegations`, form: { name: "", code: "", kind: "state" }, expect: managers } },
+    actions: {
+      add: { path: (ids) => `${conference(ids)}/delegations`, form: { name: "", code: "", kind: "member_state" }, expect: managers },
+      kind: { path: (ids) => `${conference(ids)}/delegations`, form: { intent: "kind", delegationId: "", kind: "ngo" }, expect: managers },
+      members: { path: (ids) => `${conference(ids)}/delegations`, form: { intent: "members", delegationId: "" }, expect: managers },
+      setting: { path: (ids) => `${conference(ids)}/delegations`, form: { intent: "setting", mayPropose: "" }, expect: managers },
+    },
   },
   "routes/conferences.$conferenceId.people": {
     loader: { path: (ids) => `${conference(ids)}/people`, expect: managers },
@@ -255,7 +264,14 @@ beforeAll(async () => {
     origin: server.url,
   });
   const sponsor = await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "delegate" });
-  const actor = { userId: sponsor.id, role: "delegate" as const, delegationId: sponsor.delegationId, isChair: false };
+  const actor = {
+    userId: sponsor.id,
+    role: "delegate" as const,
+    delegationId: sponsor.delegationId,
+    isChair: false,
+    negotiates: true,
+    mayPropose: true,
+  };
   const statement = await readStatement(db.sql, fixture.documentId);
   statement.ydoc.destroy();
   const { id: proposalId } = await createProposal(db.sql, actor, {
@@ -269,7 +285,7 @@ beforeAll(async () => {
   await submitProposal(db.sql, actor, fixture.documentId, proposalId);
   const [{ userId: chairId }] = await db.sql<{ userId: string }[]>`
     select user_id as "userId" from memberships where conference_id = ${fixture.conferenceId} and role = 'chair' limit 1`;
-  const chair = { userId: chairId, role: "chair" as const, delegationId: null, isChair: true };
+  const chair = { userId: chairId, role: "chair" as const, delegationId: null, isChair: true, negotiates: false, mayPropose: false };
   const { id: versionId } = await createRevision(db.sql, chair, { documentId: fixture.documentId, name: "Zero draft" });
   ids = {
     conferenceId: fixture.conferenceId,
@@ -337,5 +353,142 @@ describe.each(actors)("as %s", (actor) => {
   it(`POST routes/logout (signOut) → ${matrix["routes/logout"].actions!.signOut.expect[actor]}`, async () => {
     const check = matrix["routes/logout"].actions!.signOut;
     expect(await outcome(await request(check, actor, "POST"))).toBe(check.expect[actor]);
+  });
+});
+
+/**
+ * By kind of delegation: what a delegate may do, with the conference's "non-negotiating
+ * delegations may propose" setting off and on. The forms are deliberately invalid, so an allowed
+ * request is answered 400 and changes nothing; a refused one is 403.
+ */
+type KindAction = "propose" | "signal" | "cosponsor" | "support" | "object" | "withdrawPosition" | "comment" | "breakSilence";
+const kindChecks: Record<KindAction, Check> = {
+  propose: { path: (ids) => `/documents/${ids.documentId}`, form: { intent: "propose", kind: "" }, expect: everyone },
+  signal: {
+    path: (ids) => `/documents/${ids.documentId}/signals`,
+    form: { clauseId: "", signal: "not_yet", reason: "" },
+    expect: everyone,
+  },
+  cosponsor: { path: proposal, form: { intent: "cosponsor", reason: tooLong }, expect: everyone },
+  support: { path: proposal, form: { intent: "support", reason: tooLong }, expect: everyone },
+  object: { path: proposal, form: { intent: "object", reason: "" }, expect: everyone },
+  // Nothing to withdraw (409), whatever the kind: a position taken before a change of kind can always be withdrawn.
+  withdrawPosition: { path: proposal, form: { intent: "withdrawPosition" }, expect: everyone },
+  comment: { path: comments, form: { intent: "create", clauseId: "", body: "" }, expect: everyone },
+  breakSilence: { path: (ids) => `/documents/${ids.documentId}/silence`, form: { intent: "object", objection: "" }, expect: everyone },
+};
+type KindOutcome = "allowed" | 403;
+const negotiator: Record<KindAction, KindOutcome> & { counts: boolean } = {
+  propose: "allowed",
+  signal: "allowed",
+  cosponsor: "allowed",
+  support: "allowed",
+  object: "allowed",
+  withdrawPosition: "allowed",
+  comment: "allowed",
+  breakSilence: "allowed",
+  counts: true,
+};
+const commentsOnly: typeof negotiator = {
+  ...negotiator,
+  propose: 403,
+  signal: 403,
+  cosponsor: 403,
+  support: 403,
+  object: 403,
+  breakSilence: 403,
+  counts: false,
+};
+const mayPropose: typeof negotiator = { ...commentsOnly, propose: "allowed", cosponsor: "allowed" };
+const byKind: Record<DelegationKind, { off: typeof negotiator; on: typeof negotiator }> = {
+  member_state: { off: negotiator, on: negotiator },
+  regional_organization: { off: negotiator, on: negotiator },
+  group: { off: negotiator, on: negotiator },
+  observer_state: { off: commentsOnly, on: mayPropose },
+  un_entity: { off: commentsOnly, on: mayPropose },
+  igo: { off: commentsOnly, on: mayPropose },
+  ngo: { off: commentsOnly, on: mayPropose },
+};
+
+describe.each(["off", "on"] as const)("by kind of delegation, with proposals by non-negotiating delegations %s", (setting) => {
+  let kindIds: Ids;
+  const kindCookies = {} as Record<DelegationKind, { cookie: string; csrf: string; code: string; delegationId: string }>;
+  let chairCookie: string;
+
+  beforeAll(async () => {
+    const fixture = await createStatement(db.sql);
+    chairCookie = fixture.cookie;
+    await setNonNegotiatingMayPropose(db.sql, fixture.conferenceId, setting === "on");
+    const statement = await readStatement(db.sql, fixture.documentId);
+    statement.ydoc.destroy();
+    const firstClauseId = statement.clauses[0].id!;
+    for (const kind of delegationKinds) {
+      const code = `K${kind.slice(0, 3).toUpperCase()}${setting.toUpperCase()}`;
+      const person = await createSignedInPerson(db.sql, {
+        conferenceId: fixture.conferenceId,
+        role: "delegate",
+        delegation: { code, kind },
+      });
+      kindCookies[kind] = {
+        cookie: person.cookie,
+        csrf: await csrfTokenFor(server.url, person.cookie),
+        code,
+        delegationId: person.delegationId!,
+      };
+      // A signal given while the delegation negotiated: whether it still counts depends on its kind now.
+      await db.sql`update delegations set kind = 'member_state' where id = ${person.delegationId}`;
+      const signal = { documentId: fixture.documentId, clauseId: firstClauseId, delegationId: person.delegationId!, userId: person.id };
+      await recordSignal(db.sql, { ...signal, signal: "accept", reason: "" });
+      await db.sql`update delegations set kind = ${kind} where id = ${person.delegationId}`;
+    }
+    const sponsor = await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "delegate" });
+    const actor = {
+      userId: sponsor.id,
+      role: "delegate" as const,
+      delegationId: sponsor.delegationId,
+      isChair: false,
+      negotiates: true,
+      mayPropose: true,
+    };
+    const input = {
+      documentId: fixture.documentId,
+      conferenceId: fixture.conferenceId,
+      kind: "retain" as const,
+      clauseId: firstClauseId,
+      part: null,
+      compromise: false,
+    };
+    const { id: proposalId } = await createProposal(db.sql, actor, input);
+    await submitProposal(db.sql, actor, fixture.documentId, proposalId);
+    // A silence procedure runs, so that breaking it is a real question.
+    const deadline = new Date(Date.now() + 24 * 3600_000);
+    await openSilence(db.sql, { documentId: fixture.documentId, userId: fixture.chairId, deadline, timeZone: "UTC", note: "" });
+    kindIds = { ...ids, conferenceId: fixture.conferenceId, documentId: fixture.documentId, proposalId };
+  });
+
+  describe.each(delegationKinds)("a delegate of a delegation of kind %s", (kind) => {
+    for (const [action, check] of Object.entries(kindChecks) as [KindAction, Check][]) {
+      it(`POST ${action} → ${byKind[kind][setting][action]}`, async () => {
+        const { cookie, csrf } = kindCookies[kind];
+        const res = await fetch(`${server.url}${check.path(kindIds)}`, {
+          method: "POST",
+          headers: { cookie },
+          body: new URLSearchParams({ csrf, ...check.form }),
+          redirect: "manual",
+        });
+        expect(await outcome(res)).toBe(byKind[kind][setting][action]);
+      });
+    }
+
+    it(`${byKind[kind][setting].counts ? "counts" : "does not count"} toward consensus`, async () => {
+      const { code, delegationId } = kindCookies[kind];
+      const counted = (await currentSignals(db.sql, kindIds.documentId)).some((s) => s.delegationId === delegationId);
+      expect(counted).toBe(byKind[kind][setting].counts);
+      const html = await (
+        await fetch(`${server.url}/documents/${kindIds.documentId}/consensus`, { headers: { cookie: chairCookie } })
+      ).text();
+      expect(html.includes(`data-delegation="${code}"`)).toBe(byKind[kind][setting].counts);
+      expect(html.includes(`data-not-counted="${code}"`)).toBe(!byKind[kind][setting].counts);
+    });
   });
 });

@@ -5,6 +5,7 @@ import { hashPassword } from "../../server/auth/password";
 import { createAuth, sessionSecret } from "../../server/auth/service";
 import { createConference as insertConference, type ConferenceRow } from "../../server/queries/conferences";
 import { createDelegation as insertDelegation, type DelegationRow } from "../../server/queries/delegations";
+import { setGroupMembers } from "../../server/queries/delegation-groups";
 import { createDraft, createStoredDocument } from "../../server/negotiation/statement";
 import { setMembership } from "../../server/queries/memberships";
 import { createUser } from "../../server/queries/users";
@@ -38,7 +39,19 @@ export async function createDelegation(
   d: { code?: string; name?: string; kind?: DelegationKind } = {},
 ): Promise<DelegationRow> {
   const code = d.code ?? `D${uniqueTag().toUpperCase().slice(0, 6)}`;
-  return insertDelegation(sql, { conferenceId, code, name: d.name ?? `Delegation ${code}`, kind: d.kind ?? "state" });
+  return insertDelegation(sql, { conferenceId, code, name: d.name ?? `Delegation ${code}`, kind: d.kind ?? "member_state" });
+}
+
+/** A group of delegations ("G-77 and China") with these member delegations. */
+export async function createGroup(
+  sql: Db,
+  conferenceId: string,
+  memberIds: string[],
+  d: { code?: string; name?: string } = {},
+): Promise<DelegationRow> {
+  const group = await createDelegation(sql, conferenceId, { ...d, kind: "group" });
+  await setGroupMembers(sql, conferenceId, group.id, memberIds);
+  return group;
 }
 
 export const testPassword = "correct horse battery staple";
@@ -56,9 +69,9 @@ export interface PersonOptions {
   /** A role in this conference. */
   conferenceId?: string;
   role?: Role;
-  /** A delegate's delegation; without one a delegate gets a delegation of their own (`delegation` names it). */
+  /** A delegate's delegation; without one a delegate gets a delegation of their own (`delegation` names it and gives its kind). */
   delegationId?: string | null;
-  delegation?: { code?: string; name?: string };
+  delegation?: { code?: string; name?: string; kind?: DelegationKind };
 }
 
 export interface TestPerson {
