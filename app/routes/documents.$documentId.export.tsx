@@ -8,6 +8,7 @@ import { redlineDocx } from "../../server/export/redline-docx";
 import { compareSides, readSide } from "../../server/versions/compare";
 import { currentTextName } from "../../server/versions/current-text-name";
 import { appendAudit } from "../../server/audit/log";
+import { readAdoptionAnnex } from "../../server/export/adoption-annex";
 import { requireDocumentPermission } from "~/utils/auth.server";
 import { invariantResponse } from "~/utils/invariant";
 
@@ -97,6 +98,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       numbering: stored.clauses,
       draft: draft || format === "compilation" ? { bracketed: marks.bracketed } : null,
       proposals,
+      // The current text of an adopted statement is the adopted text: it carries its adoption line and annex.
+      adoption: format === "compilation" ? null : await readAdoptionAnnex(context.sql, document.id),
     }),
     { format, draft, version: "current" },
   );

@@ -16,6 +16,10 @@ import { roleLabels } from "~/statement/people-labels";
 import { clauseStateHistory, textLocks } from "../../server/queries/clause-states";
 import { signalHistory } from "../../server/queries/clause-signals";
 import { latestSilence } from "../../server/queries/silence-procedures";
+import { adoptionRecord } from "../../server/queries/adoption";
+import { standingExplanations } from "../../server/queries/explanations";
+import { adoptionLine } from "~/statement/adoption-line";
+import { AdoptionSection } from "~/negotiation/AdoptionSection";
 import { useLiveUpdates } from "~/negotiation/live";
 import { LiveNotices } from "~/negotiation/LiveNotices";
 import { CommentsSection } from "~/negotiation/CommentsSection";
@@ -42,7 +46,7 @@ import type { Part } from "~/statement/numbering";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
   const sql = context.sql;
-  const [delegation, marks, locks, comments, signals, stateHistory, silence] = await Promise.all([
+  const [delegation, marks, locks, comments, signals, stateHistory, silence, adoption, explanations] = await Promise.all([
     access.delegationId ? findDelegation(sql, conference.id, access.delegationId) : null,
     negotiationMarks(sql, document),
     textLocks(sql, document.id),
@@ -51,11 +55,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     signalHistory(sql, document.id),
     clauseStateHistory(sql, document.id),
     latestSilence(sql, document.id),
+    adoptionRecord(sql, document.id),
+    standingExplanations(sql, document.id),
   ]);
   // One numbering for the editor, the outline and the side panel: the editor numbers with the same provisional clauses.
   const { states, bracketed, statement } = marks;
   const { clauses, provisional } = statement;
-  // What the chair must see, and confirm, before opening a silence procedure.
+  // What the chair must see, and confirm, before opening a silence procedure or adopting the text in plenary.
   const mayOpenSilence = can(access, "negotiation:chair") && !document.adoptedAt && silence?.status !== "running";
   return {
     document: { id: document.id, title: document.title },
@@ -82,6 +88,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     silence,
     openBusiness: mayOpenSilence ? await openBusiness(sql, document.id, clauses) : null,
     adopted: document.adoptedAt !== null,
+    adoptionLine: adoption ? adoptionLine(adoption) : null,
+    explanationCount: explanations.length,
     canSignal: access.role === "delegate" && access.delegationId !== null,
     canSeeConsensus: can(access, "negotiation:chair") || can(access, "conference:manage"),
     proposals: listedProposals(marks.proposals, clauses, actorOf(access)),
@@ -154,6 +162,8 @@ export default function DocumentPage() {
     silence,
     openBusiness,
     adopted,
+    adoptionLine: adoptedLine,
+    explanationCount,
     canSignal,
     canSeeConsensus,
     canExport,
@@ -245,6 +255,7 @@ export default function DocumentPage() {
           </button>
         </p>
       ) : null}
+      <AdoptionSection documentId={document.id} adoptionLine={adoptedLine} explanations={explanationCount} openBusiness={openBusiness} />
       <SilenceSection
         documentId={document.id}
         silence={silence}

@@ -1,5 +1,6 @@
 import type { Node as PMNode } from "@tiptap/pm/model";
 import { buildExportModel, type ExportOptions } from "./model";
+import { withAdoptionAnnex, type StoredAdoption } from "./adoption-annex";
 import { statementDocx } from "./docx";
 import { statementPdf } from "./pdf";
 import { statementHtml } from "./html";
@@ -37,6 +38,8 @@ export interface ExportRequest {
   draft: Pick<ExportOptions, "bracketed"> | null;
   /** For the compilation: the proposals the person may see. */
   proposals?: CompilationProposal[];
+  /** The adopted statement's adoption line and explanations of position, printed after its text. */
+  adoption?: StoredAdoption | null;
 }
 
 export interface ExportFile {
@@ -49,7 +52,7 @@ export interface ExportFile {
 export async function renderExport(r: ExportRequest): Promise<ExportFile> {
   // The compilation is a working document: clauses keep their labels and brackets.
   const final = r.format !== "compilation" && !r.draft;
-  const statement = buildExportModel(r.doc, { final, numbering: r.numbering, ...(r.draft ?? {}) });
+  const statement = withAdoptionAnnex(buildExportModel(r.doc, { final, numbering: r.numbering, ...(r.draft ?? {}) }), r.adoption ?? null);
   const filename = exportFilename(
     {
       conference: r.conferenceTitle,

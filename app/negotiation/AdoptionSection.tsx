@@ -1,0 +1,82 @@
+import { useEffect, useState } from "react";
+import { Link, useFetcher } from "@remix-run/react";
+import { CsrfInput, ErrorList, Field, SelectField } from "~/components/forms";
+import { commonTimeZones } from "./time-zones";
+import { maxTitleLength } from "~/statement/limits";
+import type { action as adoptionAction } from "~/routes/documents.$documentId.adoption";
+import type { OpenBusiness } from "../../server/negotiation/open-business";
+import { OpenBusinessList } from "./OpenBusinessList";
+
+/**
+ * How the text was adopted (its adoption line) and its explanations of position; before that, for
+ * the chair, adoption by consensus in plenary (the silence procedure is the other way).
+ */
+export function AdoptionSection({
+  documentId,
+  adoptionLine,
+  explanations,
+  openBusiness,
+}: {
+  documentId: string;
+  /** Null until adopted. */
+  adoptionLine: string | null;
+  /** How many explanations of position stand. */
+  explanations: number;
+  /** For the chair while the text can be adopted in plenary: what is still open on it. */
+  openBusiness: OpenBusiness | null;
+}) {
+  return (
+    <section className="adoption-section" aria-label="Adoption">
+      {adoptionLine ? (
+        <p className="adoption-line" role="note">
+          <strong>{adoptionLine}</strong>
+        </p>
+      ) : null}
+      <p>
+        <Link to={`/documents/${documentId}/explanations`}>Explanations of position{explanations > 0 ? ` (${explanations})` : ""}</Link>
+      </p>
+      {!adoptionLine && openBusiness ? <AdoptForm documentId={documentId} business={openBusiness} /> : null}
+    </section>
+  );
+}
+
+function AdoptForm({ documentId, business }: { documentId: string; business: OpenBusiness }) {
+  const fetcher = useFetcher<typeof adoptionAction>();
+  const result = fetcher.state === "idle" ? fetcher.data : undefined;
+  const errors = result && !result.ok ? result.errors : undefined;
+  const [zone, setZone] = useState("UTC");
+  // The chair's own zone by default, known only in the browser.
+  useEffect(() => setZone(Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"), []);
+  const zones = commonTimeZones.includes(zone) ? commonTimeZones : [zone, ...commonTimeZones];
+  return (
+    <details className="adopt-in-plenary">
+      <summary>Adopt by consensus in plenary</summary>
+      <fetcher.Form method="post" action={`/documents/${documentId}/adoption`}>
+        <CsrfInput />
+        <Field
+          label="Meeting (optional)"
+          name="meeting"
+          type="text"
+          maxLength={maxTitleLength}
+          placeholder="its 4th plenary meeting"
+          hint="Read as “Adopted by consensus at … on <date>”."
+          errors={errors?.meeting}
+        />
+        <SelectField
+          label="Time zone of the meeting"
+          name="timeZone"
+          value={zone}
+          onChange={(e) => setZone(e.target.value)}
+          errors={errors?.timeZone}
+          options={zones.map((z) => ({ value: z, label: z.replace(/_/g, " ") }))}
+        />
+        <OpenBusinessList documentId={documentId} business={business} errors={errors?.openBusiness} />
+        <ErrorList errors={errors?.form} />
+        <p className="hint">Every clause becomes agreed and the text is locked for good.</p>
+        <button type="submit" className="button small" disabled={fetcher.state !== "idle"}>
+          Adopt the text by consensus
+        </button>
+      </fetcher.Form>
+    </details>
+  );
+}
