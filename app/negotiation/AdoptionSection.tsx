@@ -40,7 +40,18 @@ export function AdoptionSection({
   );
 }
 
+/** Rendered only once opened: the silence form beside it lists the same open business, and one list at a time is clearer. */
 function AdoptForm({ documentId, business }: { documentId: string; business: OpenBusiness }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details className="adopt-in-plenary" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>Adopt by consensus in plenary</summary>
+      {open ? <AdoptFields documentId={documentId} business={business} /> : null}
+    </details>
+  );
+}
+
+function AdoptFields({ documentId, business }: { documentId: string; business: OpenBusiness }) {
   const fetcher = useFetcher<typeof adoptionAction>();
   const result = fetcher.state === "idle" ? fetcher.data : undefined;
   const errors = result && !result.ok ? result.errors : undefined;
@@ -49,34 +60,31 @@ function AdoptForm({ documentId, business }: { documentId: string; business: Ope
   useEffect(() => setZone(Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"), []);
   const zones = commonTimeZones.includes(zone) ? commonTimeZones : [zone, ...commonTimeZones];
   return (
-    <details className="adopt-in-plenary">
-      <summary>Adopt by consensus in plenary</summary>
-      <fetcher.Form method="post" action={`/documents/${documentId}/adoption`}>
-        <CsrfInput />
-        <Field
-          label="Meeting (optional)"
-          name="meeting"
-          type="text"
-          maxLength={maxTitleLength}
-          placeholder="its 4th plenary meeting"
-          hint="Read as “Adopted by consensus at … on <date>”."
-          errors={errors?.meeting}
-        />
-        <SelectField
-          label="Time zone of the meeting"
-          name="timeZone"
-          value={zone}
-          onChange={(e) => setZone(e.target.value)}
-          errors={errors?.timeZone}
-          options={zones.map((z) => ({ value: z, label: z.replace(/_/g, " ") }))}
-        />
-        <OpenBusinessList documentId={documentId} business={business} errors={errors?.openBusiness} />
-        <ErrorList errors={errors?.form} />
-        <p className="hint">Every clause becomes agreed and the text is locked for good.</p>
-        <button type="submit" className="button small" disabled={fetcher.state !== "idle"}>
-          Adopt the text by consensus
-        </button>
-      </fetcher.Form>
-    </details>
+    <fetcher.Form method="post" action={`/documents/${documentId}/adoption`}>
+      <CsrfInput />
+      <Field
+        label="Meeting (optional)"
+        name="meeting"
+        type="text"
+        maxLength={maxTitleLength}
+        placeholder="its 4th plenary meeting"
+        hint="Read as “Adopted by consensus at … on <date>”."
+        errors={errors?.meeting}
+      />
+      <SelectField
+        label="Time zone of the meeting"
+        name="timeZone"
+        value={zone}
+        onChange={(e) => setZone(e.target.value)}
+        errors={errors?.timeZone}
+        options={zones.map((z) => ({ value: z, label: z.replace(/_/g, " ") }))}
+      />
+      <OpenBusinessList documentId={documentId} business={business} errors={errors?.openBusiness} />
+      <ErrorList errors={errors?.form} />
+      <p className="hint">Every clause becomes agreed and the text is locked for good.</p>
+      <button type="submit" className="button small" disabled={fetcher.state !== "idle"}>
+        Adopt the text by consensus
+      </button>
+    </fetcher.Form>
   );
 }
