@@ -51,6 +51,9 @@ async function checkedInput(tx: Tx, documentId: string, input: ExplanationInput)
 
 const announce = () => [{ topic: "explanations" as const }];
 
+/** What an audit entry says the explanation is on. */
+const paragraphsOf = (labels: string[]) => (labels.length ? labels : "the statement as a whole");
+
 const subjectOf = (e: Pick<ExplanationRow, "id" | "number">, delegationId: string) => ({
   explanationId: e.id,
   explanation: `EoP ${e.number}`,
@@ -71,7 +74,7 @@ export async function fileExplanation(
     const filed = await insertExplanation(tx, { documentId, delegationId, userId, ...checked });
     await audit("explanation.filed", {
       ...subjectOf(filed, delegationId),
-      clauses: checked.labels,
+      paragraphs: paragraphsOf(checked.labels),
       reservation: checked.reservation,
       text: textDigest(checked.text),
     });
@@ -107,7 +110,7 @@ export async function reviseExplanationOfPosition(
     await audit("explanation.revised", {
       ...subjectOf(found, found.delegationId),
       revision,
-      clauses: checked.labels,
+      paragraphs: paragraphsOf(checked.labels),
       reservation: checked.reservation,
       text: textDigest(checked.text),
     });

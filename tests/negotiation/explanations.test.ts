@@ -60,7 +60,7 @@ describe("explanations of position", () => {
     });
     expect(filed.afterAdoption).toBe(false);
     const [entry] = await entriesOf(db.sql, n.conferenceId, "explanation.filed");
-    expect(entry.subject).toMatchObject({ explanationId: filed.id, clauses: ["PP2", "OP3"], reservation: true, text: textDigest(text) });
+    expect(entry.subject).toMatchObject({ explanationId: filed.id, paragraphs: ["PP2", "OP3"], reservation: true, text: textDigest(text) });
     expect(JSON.stringify(entry.subject)).not.toContain("financing");
     await waitFor(() => events.some((e) => e.documentId === n.documentId && e.topic === "explanations"), { what: "the live event" });
 
@@ -124,7 +124,7 @@ describe("explanations of position", () => {
     expect((await post(n.delegateA, { intent: "revise", explanationId: a.id, text: "Revised: on OP1 only." }, [op1.id])).status).toBe(200);
     const revised = (await findExplanation(db.sql, n.documentId, a.id))!;
     expect(revised).toMatchObject({ revision: 2, clauseIds: [op1.id], reservation: false, text: "Revised: on OP1 only." });
-    expect((await entriesOf(db.sql, n.conferenceId, "explanation.revised"))[0].subject).toMatchObject({ revision: 2, clauses: ["OP1"] });
+    expect((await entriesOf(db.sql, n.conferenceId, "explanation.revised"))[0].subject).toMatchObject({ revision: 2, paragraphs: ["OP1"] });
 
     expect((await post(n.delegateA, { intent: "withdraw", explanationId: a.id })).status).toBe(200);
     expect((await standingExplanations(db.sql, n.documentId)).map((e) => e.id)).not.toContain(a.id);
