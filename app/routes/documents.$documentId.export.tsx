@@ -76,6 +76,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         at: version.at,
         numbering: version.clauses,
         draft: draft ? { bracketed: new Set() } : null,
+        // A version saved once the text was adopted is the adopted text.
+        adoption: document.adoptedAt && version.at >= document.adoptedAt ? await readAdoptionAnnex(context.sql, document.id) : null,
       }),
       { format, draft, version: version.label },
     );

@@ -15,6 +15,7 @@ describe("adoption by consensus in plenary", () => {
   let n: NegotiationFixture;
   it.beforeAll(async ({ db, server }) => {
     n = await createNegotiation(db.sql, server.url);
+    expect((await n.chair.post(`/documents/${n.documentId}/history`, { intent: "create", name: "Before adoption" })).status).toBe(200);
   });
 
   it("is the chair's: others are refused and nothing changes", async ({ db }) => {
@@ -86,7 +87,7 @@ describe("adoption by consensus in plenary", () => {
     expect((await n.chair.post(`/documents/${n.documentId}/adoption`, { timeZone: "UTC" })).status).toBe(400);
   });
 
-  it("prints the adoption line and the explanations in every export of the adopted text", async () => {
+  it("prints the adoption line and the explanations in every export of the adopted text", async ({ db }) => {
     const file = await n.delegateA.post(`/documents/${n.documentId}/explanation`, {
       intent: "file",
       text: "We join the consensus.",
@@ -102,6 +103,19 @@ describe("adoption by consensus in plenary", () => {
     const akn = await (await n.chair.get(`/documents/${n.documentId}/export?format=akn`)).text();
     expect(akn).toContain('<conclusions><p class="adoption">Adopted by consensus');
     expect(akn).toContain("<attachments>");
+    // A version saved before adoption is not the adopted text; one saved after it is.
+    const after = await n.chair.post(`/documents/${n.documentId}/history`, { intent: "create", name: "As adopted" });
+    expect(after.status).toBe(200);
+    const [adopted] = await db.sql<{ id: string }[]>`select id from versions where document_id = ${n.documentId} and name = 'As adopted'`;
+    const adoptedMd = await (await n.chair.get(`/documents/${n.documentId}/export?format=md&version=${adopted.id}`)).text();
+    expect(adoptedMd).toContain("*Adopted by consensus at its 4th plenary meeting on ");
+    expect(adoptedMd).toContain("## Annex: Explanations of position");
+    const [before] = await db.sql<
+      { id: string }[]
+    >`select id from versions where document_id = ${n.documentId} and name = 'Before adoption'`;
+    const earlier = await (await n.chair.get(`/documents/${n.documentId}/export?format=md&version=${before.id}`)).text();
+    expect(earlier).toContain("7. *Decide*");
+    expect(earlier).not.toContain("Adopted by consensus");
     // The compilation is a working document, not the adopted text.
     const compilation = await n.chair.get(`/documents/${n.documentId}/export?format=compilation`);
     expect(compilation.status).toBe(200);
