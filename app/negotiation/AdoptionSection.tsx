@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Link, useFetcher } from "@remix-run/react";
 import { CsrfInput, ErrorList, Field, SelectField } from "~/components/forms";
 import { commonTimeZones } from "./time-zones";
@@ -6,6 +6,7 @@ import { maxTitleLength } from "~/statement/limits";
 import type { action as adoptionAction } from "~/routes/documents.$documentId.adoption";
 import type { OpenBusiness } from "../../server/negotiation/open-business";
 import { OpenBusinessList } from "./OpenBusinessList";
+import { ConfirmDialog } from "~/components/ConfirmDialog";
 
 /**
  * How the text was adopted (its adoption line) and its explanations of position; before that, for
@@ -59,8 +60,13 @@ function AdoptFields({ documentId, business }: { documentId: string; business: O
   // The chair's own zone by default, known only in the browser.
   useEffect(() => setZone(Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"), []);
   const zones = commonTimeZones.includes(zone) ? commonTimeZones : [zone, ...commonTimeZones];
+  const formRef = useRef<HTMLFormElement>(null);
+  const [confirming, setConfirming] = useState(false);
+  // Once answered (adopted, or refused with the reason shown), the dialog has served.
+  useEffect(() => setConfirming(false), [fetcher.data]);
+  const busy = fetcher.state !== "idle";
   return (
-    <fetcher.Form method="post" action={`/documents/${documentId}/adoption`}>
+    <fetcher.Form method="post" action={`/documents/${documentId}/adoption`} ref={formRef}>
       <CsrfInput />
       <Field
         label="Meeting (optional)"
@@ -82,9 +88,34 @@ function AdoptFields({ documentId, business }: { documentId: string; business: O
       <OpenBusinessList documentId={documentId} business={business} errors={errors?.openBusiness} />
       <ErrorList errors={errors?.form} />
       <p className="hint">Every clause becomes agreed and the text is locked for good.</p>
-      <button type="submit" className="button small" disabled={fetcher.state !== "idle"}>
+      <button
+        type="button"
+        className="button small"
+        aria-haspopup="dialog"
+        disabled={busy}
+        // The form's own checks (the open business confirmed) come before the chair is asked to be sure.
+        onClick={() => formRef.current?.reportValidity() && setConfirming(true)}
+      >
         Adopt the text by consensus
       </button>
+      {confirming ? (
+        <ConfirmDialog
+          title="Adopt the text by consensus?"
+          onCancel={() => setConfirming(false)}
+          actions={
+            <div className="dialog-actions">
+              <button type="submit" className="button" disabled={busy}>
+                Adopt now
+              </button>
+              <button type="button" className="button" onClick={() => setConfirming(false)}>
+                Cancel
+              </button>
+            </div>
+          }
+        >
+          Every clause becomes agreed and the text is locked for good; open proposals close as not taken up. This cannot be undone.
+        </ConfirmDialog>
+      ) : null}
     </fetcher.Form>
   );
 }

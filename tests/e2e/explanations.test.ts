@@ -21,7 +21,7 @@ it.beforeAll(async ({ db, server }) => {
 });
 
 describe("explanations of position in Chromium", () => {
-  it("a delegate files a reservation on a named paragraph; it is listed for them and, live, for an observer", async ({
+  it("a delegate files a reservation on a named paragraph, listed for them and live for an observer; revises and withdraws it", async ({
     db,
     server,
     browser,
@@ -59,16 +59,44 @@ describe("explanations of position in Chromium", () => {
     await expect.poll(() => seen.count(), { timeout: 10_000 }).toBe(1);
     expect(await seen.locator(".explanation-scope").textContent()).toBe("on OP3");
     expect(await seen.getByRole("button", { name: "Withdraw" }).count()).toBe(0);
+
+    // The delegation revises it (now on OP1 and OP3, no longer a reservation), then withdraws it.
+    await listed.getByText("Revise").click();
+    const revise = listed.locator(".explanation-form");
+    await revise.getByRole("checkbox", { name: /^OP1 / }).check();
+    await revise.getByRole("checkbox", { name: "This is a reservation" }).uncheck();
+    await revise.getByRole("button", { name: "Save the revision" }).click();
+    await expect.poll(() => seen.locator(".explanation-scope").textContent(), { timeout: 10_000 }).toBe("on OP1, OP3");
+    expect(await seen.locator(".explanation-reservation").count()).toBe(0);
+    await listed.getByRole("button", { name: "Withdraw" }).click();
+    await expect.poll(() => seen.count(), { timeout: 10_000 }).toBe(0);
+    expect(await standingExplanations(db.sql, n.documentId)).toEqual([]);
+
+    // Filed again, for the statement page's count below.
+    await form.getByLabel("Explanation").fill("Our delegation joins the consensus.");
+    await form.getByRole("button", { name: "File the explanation" }).click();
+    await expect.poll(() => seen.count(), { timeout: 10_000 }).toBe(1);
     await observer.context().close();
     await delegate.context().close();
   });
 
-  it("the chair adopts the text by consensus; the statement page shows the adoption line", async ({ db, server, browser }) => {
+  it("the chair adopts the text by consensus, after a confirmation; the statement page shows the adoption line", async ({
+    db,
+    server,
+    browser,
+  }) => {
     const chair = await open({ server, browser }, n.chair.cookie, `/documents/${n.documentId}`);
     await chair.getByText("Adopt by consensus in plenary").click();
     await chair.getByLabel("Meeting (optional)").fill("its 4th plenary meeting");
     await chair.getByLabel("Time zone of the meeting").selectOption("Asia/Baku");
+    // It asks first; cancelling adopts nothing.
     await chair.getByRole("button", { name: "Adopt the text by consensus" }).click();
+    const dialog = chair.getByRole("dialog", { name: "Adopt the text by consensus?" });
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(await adoptionRecord(db.sql, n.documentId)).toBeNull();
+    await chair.getByRole("button", { name: "Adopt the text by consensus" }).click();
+    await dialog.getByRole("button", { name: "Adopt now" }).click();
     const line = chair.locator(".adoption-line");
     await expect
       .poll(() => line.textContent(), { timeout: 10_000 })
