@@ -7,7 +7,7 @@ import type { OpenBusiness } from "../../server/negotiation/open-business";
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /**
- * In the chair's form to open a silence procedure: the business still open on the text, and the
+ * In the chair's forms to open a silence procedure and to adopt in plenary: the business still open on the text, and the
  * confirmation the server requires to go ahead with it (its value names exactly what is listed).
  */
 export function OpenBusinessList({ documentId, business, errors }: { documentId: string; business: OpenBusiness; errors?: string[] }) {

@@ -10,6 +10,7 @@ import { redlineDocx } from "../../server/export/redline-docx";
 import { compareSides, readSide } from "../../server/versions/compare";
 import { currentTextName } from "../../server/versions/current-text-name";
 import { appendAudit } from "../../server/audit/log";
+import { readAdoptionAnnex } from "../../server/export/adoption-annex";
 import { requireDocumentPermission } from "~/utils/auth.server";
 import { invariantResponse } from "~/utils/invariant";
 
@@ -87,6 +88,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         at: version.at,
         numbering: version.clauses,
         draft: draft ? { bracketed: new Set() } : null,
+        // A version saved once the text was adopted is the adopted text.
+        adoption: document.adoptedAt && version.at >= document.adoptedAt ? await readAdoptionAnnex(context.sql, document.id) : null,
       }),
       { format, draft, version: version.label },
     );
@@ -112,6 +115,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       rolling: rolling
         ? { statement: rollingText({ statement: stored, proposals: visible, bracketed: marks.bracketed }, { attributions }), attributions }
         : undefined,
+      // The current text of an adopted statement is the adopted text: it carries its adoption line and annex.
+      adoption: format === "compilation" ? null : await readAdoptionAnnex(context.sql, document.id),
     }),
     { format, draft, version: "current", ...(rolling ? { rolling, attributions } : {}) },
   );

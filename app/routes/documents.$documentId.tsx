@@ -16,6 +16,10 @@ import { roleLabels } from "~/statement/people-labels";
 import { clauseStateHistory, textLocks } from "../../server/queries/clause-states";
 import { signalHistory } from "../../server/queries/clause-signals";
 import { latestSilence } from "../../server/queries/silence-procedures";
+import { adoptionRecord } from "../../server/queries/adoption";
+import { standingExplanations } from "../../server/queries/explanations";
+import { adoptionLine } from "~/statement/adoption-line";
+import { AdoptionSection } from "~/negotiation/AdoptionSection";
 import { useLiveUpdates } from "~/negotiation/live";
 import { LiveNotices } from "~/negotiation/LiveNotices";
 import { CommentsSection } from "~/negotiation/CommentsSection";
@@ -46,7 +50,7 @@ import { RollingText, TextViewToggle, textViewOf } from "~/negotiation/RollingTe
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
   const sql = context.sql;
-  const [delegation, marks, locks, comments, signals, stateHistory, silence] = await Promise.all([
+  const [delegation, marks, locks, comments, signals, stateHistory, silence, adoption, explanations] = await Promise.all([
     access.delegationId ? findDelegation(sql, conference.id, access.delegationId) : null,
     negotiationMarks(sql, document),
     textLocks(sql, document.id),
@@ -55,11 +59,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     signalHistory(sql, document.id),
     clauseStateHistory(sql, document.id),
     latestSilence(sql, document.id),
+    adoptionRecord(sql, document.id),
+    standingExplanations(sql, document.id),
   ]);
   // One numbering for the editor, the outline and the side panel: the editor numbers with the same provisional clauses.
   const { states, bracketed, statement } = marks;
   const { clauses, provisional } = statement;
-  // What the chair must see, and confirm, before opening a silence procedure.
+  // What the chair must see, and confirm, before opening a silence procedure or adopting the text in plenary.
   const mayOpenSilence = can(access, "negotiation:chair") && !document.adoptedAt && silence?.status !== "running";
   const view = textViewOf(new URL(request.url).searchParams);
   const viewer = actorOf(access);
@@ -99,6 +105,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     canSignal: access.role === "delegate" && access.delegationId !== null && access.rights.negotiates,
     canPropose: access.delegationId !== null && access.rights.mayPropose,
     participation: participationNote(access.rights, access.role === "delegate"),
+    adoptionLine: adoption ? adoptionLine(adoption) : null,
+    explanationCount: explanations.length,
     canSeeConsensus: can(access, "negotiation:chair") || can(access, "conference:manage"),
     proposals: listedProposals(marks.proposals, clauses, viewer),
     clauseLabels: Object.fromEntries(clauses.filter((c) => c.id).map((c) => [c.id!, c.label])),
@@ -170,6 +178,8 @@ export default function DocumentPage() {
     silence,
     openBusiness,
     adopted,
+    adoptionLine: adoptedLine,
+    explanationCount,
     canSignal,
     canPropose,
     participation,
@@ -271,6 +281,7 @@ export default function DocumentPage() {
           </button>
         </p>
       ) : null}
+      <AdoptionSection documentId={document.id} adoptionLine={adoptedLine} explanations={explanationCount} openBusiness={openBusiness} />
       <SilenceSection
         documentId={document.id}
         silence={silence}

@@ -11,6 +11,8 @@ export const maxProposalTextLength = 5000;
 export const maxCommentLength = 4000;
 /** Any reason or explanation: positions, decisions, signals, clause states, the silence note and objections. */
 export const maxReasonLength = 2000;
+/** A delegation's explanation of position (reservations included): a statement read into the record, longer than a reason. */
+export const maxExplanationLength = 10_000;
 /** A statement's or a conference's title. */
 export const maxTitleLength = 200;
 /** A named revision. */

@@ -1,10 +1,12 @@
 import { escapeXml } from "./escape";
 import type { Block, ExportClause, ExportStatement, Run } from "./model";
+import { annexTitle, explanationHeading, explanationNote, explanationsTitle, type AdoptionAnnex } from "./adoption-annex";
 
 /**
  * The statement in Akoma Ntoso 3.0 (OASIS LegalDocML): a `statement` document whose preamble
  * holds the preambular clauses as recitals and whose main body holds the operative clauses as
- * numbered paragraphs. The FRBR identification names the work after the conference and the
+ * numbered paragraphs. An adopted statement's adoption line is its `conclusions`; its explanations of
+ * position are an attachment, a `doc` of their own (one `hcontainer` each). The FRBR identification names the work after the conference and the
  * document, the expression after the version (and its language), the manifestation after this
  * XML file.
  */
@@ -54,12 +56,41 @@ const recital = (c: ExportClause) =>
 const paragraph = (c: ExportClause) =>
   `<paragraph eId="para_${c.index}"${c.id ? ` GUID="${escapeXml(c.id)}"` : ""}><num>${escapeXml(c.num)}</num><content>${blocks(c.blocks, `para_${c.index}`)}</content></paragraph>`;
 
+const explanationAkn = (e: AdoptionAnnex["explanations"][number], i: number) =>
+  `<hcontainer eId="hcontainer_${i + 1}" name="explanationOfPosition"${e.reservation ? ' class="reservation"' : ""}><heading>${escapeXml(
+    explanationHeading(e),
+  )}</heading><content><p><i>${escapeXml(explanationNote(e))}</i></p>${e.paragraphs.map((p) => `<p>${escapeXml(p)}</p>`).join("")}</content></hcontainer>`;
+
+/** The adoption line as the statement's conclusions; its explanations of position as its first attachment. */
+function adoptionAkn(
+  { line, explanations }: AdoptionAnnex,
+  frbr: (tag: string, uri: string, extra: string) => string,
+  uris: { work: string; expression: string; manifestation: string },
+): string {
+  const conclusions = `<conclusions><p class="adoption">${escapeXml(line)}</p></conclusions>\n`;
+  if (explanations.length === 0) return conclusions;
+  return `${conclusions}<attachments><attachment eId="att_1"><doc name="explanationsOfPosition">
+<meta>
+<identification source="#concord">
+${frbr("FRBRWork", uris.work, `<FRBRcountry value="un"/><FRBRname value="${explanationsTitle}"/>`)}
+${frbr("FRBRExpression", uris.expression, `<FRBRlanguage language="eng"/>`)}
+${frbr("FRBRManifestation", uris.manifestation, "")}
+</identification>
+</meta>
+<preface><p class="title"><docTitle>${annexTitle}: ${explanationsTitle}</docTitle></p></preface>
+<mainBody>
+${explanations.map(explanationAkn).join("\n")}
+</mainBody>
+</doc></attachment></attachments>
+`;
+}
+
 export function statementAkomaNtoso(statement: ExportStatement, context: AknContext): string {
   const work = `/akn/un/statement/${context.conferenceSlug}/${context.date}/${context.documentSlug}`;
   const expression = `${work}/eng@${context.versionSlug}`;
   const manifestation = `${expression}/main.xml`;
-  const frbr = (tag: string, uri: string, extra: string) =>
-    `<${tag}><FRBRthis value="${escapeXml(uri)}/!main"/><FRBRuri value="${escapeXml(uri)}"/><FRBRdate date="${context.date}" name="${
+  const frbr = (tag: string, uri: string, extra: string, component = "main") =>
+    `<${tag}><FRBRthis value="${escapeXml(uri)}/!${component}"/><FRBRuri value="${escapeXml(uri)}"/><FRBRdate date="${context.date}" name="${
       tag === "FRBRManifestation" ? "generation" : "text"
     }"/><FRBRauthor href="#conference"/>${extra}</${tag}>`;
   return `<?xml version="1.0" encoding="UTF-8"?>
@@ -83,7 +114,7 @@ ${statement.preamble.map(recital).join("\n")}
 <mainBody>
 ${statement.operative.map(paragraph).join("\n")}
 </mainBody>
-</statement>
+${statement.adoption ? adoptionAkn(statement.adoption, (tag, uri, extra) => frbr(tag, uri, extra, "annex_1"), { work, expression, manifestation }) : ""}</statement>
 </akomaNtoso>
 `;
 }

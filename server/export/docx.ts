@@ -12,6 +12,7 @@ import {
   type ParagraphChild,
 } from "docx";
 import type { Block, ExportClause, ExportStatement, Run } from "./model";
+import { annexTitle, explanationHeading, explanationNote, explanationsTitle, type AdoptionAnnex } from "./adoption-annex";
 
 /**
  * A statement as a Word document in UN style: Times New Roman 12, the title centred in bold,
@@ -115,10 +116,28 @@ export function unDocument(children: Paragraph[], options: { title: string; draf
   });
 }
 
+/** The adoption line after the text, and the explanations of position as its annex, on a page of its own. */
+function adoptionParagraphs({ line, explanations }: AdoptionAnnex): Paragraph[] {
+  const out = [new Paragraph({ spacing: { before: 480, after: 240 }, children: [new TextRun({ text: line, italics: true })] })];
+  if (explanations.length === 0) return out;
+  const centred = (text: string, pageBreakBefore = false) =>
+    new Paragraph({ spacing, alignment: AlignmentType.CENTER, pageBreakBefore, children: [new TextRun({ text, bold: true })] });
+  out.push(centred(annexTitle, true), centred(explanationsTitle));
+  for (const e of explanations) {
+    out.push(
+      new Paragraph({ spacing, keepNext: true, children: [new TextRun({ text: explanationHeading(e), bold: true })] }),
+      new Paragraph({ spacing, children: [new TextRun({ text: explanationNote(e), italics: true })] }),
+      ...e.paragraphs.map((p) => new Paragraph({ spacing, alignment: AlignmentType.JUSTIFIED, children: [new TextRun(p)] })),
+    );
+  }
+  return out;
+}
+
 export async function statementDocx(statement: ExportStatement): Promise<Buffer> {
   const children = [
     titleParagraph(textRuns(statement.titleRuns.map((r) => ({ ...r, bold: true })))),
     ...[...statement.preamble, ...statement.operative].flatMap((c) => clauseParagraphs(c)),
+    ...(statement.adoption ? adoptionParagraphs(statement.adoption) : []),
   ];
   return Packer.toBuffer(unDocument(children, { title: statement.title, draft: !statement.final }));
 }

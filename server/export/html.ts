@@ -1,5 +1,6 @@
 import { escapeXml } from "./escape";
 import type { Block, ExportClause, ExportStatement, Run } from "./model";
+import { annexTitle, explanationHeading, explanationNote, explanationsTitle, type AdoptionAnnex } from "./adoption-annex";
 
 /**
  * The statement as one self-contained HTML file (styles embedded, nothing fetched), laid out
@@ -19,6 +20,10 @@ p { margin: 0 0 12pt; text-align: justify; }
 .op > .body { grid-column: 2; }
 .item { display: grid; grid-template-columns: 1.27cm 1fr; margin-left: 1.27cm; }
 .clause, .item { break-inside: avoid-page; }
+.adoption-line { margin-top: 2em; font-style: italic; }
+.annex { break-before: page; }
+h2, h3 { font-size: 12pt; font-weight: bold; margin: 0 0 12pt; }
+h2 { text-align: center; }
 .draft-mark { position: fixed; top: 45%; left: 0; right: 0; text-align: center; transform: rotate(-35deg);
   font-size: 96pt; font-weight: bold; color: rgba(0, 0, 0, 0.08); pointer-events: none; z-index: -1; }
 @media print { body { margin: 0; max-width: none; } }
@@ -55,6 +60,25 @@ function clauseHtml(c: ExportClause): string {
   return `<div class="clause op"${id}><span class="num">${escapeXml(c.num)}</span><div class="body">${blocksHtml(c.blocks)}</div></div>`;
 }
 
+/** The adoption line after the text, and the explanations of position as its annex. */
+function adoptionHtml(adoption: AdoptionAnnex): string {
+  const explanations = adoption.explanations.map(
+    (e) =>
+      `<div class="explanation"><h3>${escapeXml(explanationHeading(e))}</h3><p><em>${escapeXml(explanationNote(e))}</em></p>${e.paragraphs
+        .map((p) => `<p>${escapeXml(p)}</p>`)
+        .join("")}</div>`,
+  );
+  return `<p class="adoption-line">${escapeXml(adoption.line)}</p>
+${
+  explanations.length
+    ? `<section class="annex" aria-label="${annexTitle}"><h2>${annexTitle}</h2><h2>${explanationsTitle}</h2>
+${explanations.join("\n")}
+</section>
+`
+    : ""
+}`;
+}
+
 export function statementHtml(statement: ExportStatement): string {
   return `<!DOCTYPE html>
 <html lang="en">
@@ -71,7 +95,7 @@ ${statement.preamble.map(clauseHtml).join("\n")}
 <section class="operative" aria-label="Operative part">
 ${statement.operative.map(clauseHtml).join("\n")}
 </section>
-</body>
+${statement.adoption ? adoptionHtml(statement.adoption) : ""}</body>
 </html>
 `;
 }

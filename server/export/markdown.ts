@@ -1,4 +1,5 @@
 import type { Block, ExportStatement, Run } from "./model";
+import { annexTitle, explanationHeading, explanationNote, explanationsTitle } from "./adoption-annex";
 
 /**
  * The statement as Markdown: "# Title", preambular clauses as paragraphs, operative clauses as
@@ -55,6 +56,15 @@ export function statementMarkdown(statement: ExportStatement): string {
   for (const c of statement.operative) {
     const [head, ...rest] = blocksMd(c.blocks, "    ", true);
     out.push(`${c.num} ${head ?? ""}`, ...rest, "");
+  }
+  if (statement.adoption) {
+    const { line, explanations } = statement.adoption;
+    out.push(`*${escapeText(line)}*`, "");
+    if (explanations.length) out.push(`## ${annexTitle}: ${explanationsTitle}`, "");
+    for (const e of explanations) {
+      out.push(`### ${escapeText(explanationHeading(e))}`, "", `*${escapeText(explanationNote(e))}*`, "");
+      for (const p of e.paragraphs) out.push(guardStart(escapeText(p)), "");
+    }
   }
   return out.join("\n");
 }

@@ -1,5 +1,6 @@
 import type { Node as PMNode } from "@tiptap/pm/model";
 import { clauseCounter, partOfSection, printedNumber, type ClauseInfo, type Part } from "../../app/statement/numbering";
+import type { AdoptionAnnex } from "./adoption-annex";
 
 /**
  * The one model every exporter writes from, so DOCX, PDF, HTML, Markdown and Akoma Ntoso all
@@ -59,6 +60,8 @@ export interface ExportStatement {
   preamble: ExportClause[];
   operative: ExportClause[];
   final: boolean;
+  /** An adopted statement's adoption line and explanations of position (server/export/adoption-annex.ts). */
+  adoption?: AdoptionAnnex;
 }
 
 export interface ExportOptions {

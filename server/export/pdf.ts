@@ -1,5 +1,6 @@
 import PDFDocument from "pdfkit";
 import type { Block, ExportClause, ExportStatement, Run } from "./model";
+import { annexTitle, explanationHeading, explanationNote, explanationsTitle, type AdoptionAnnex } from "./adoption-annex";
 
 /**
  * The statement as a PDF, drawn directly with pdfkit (no browser): the same layout as the Word
@@ -78,6 +79,32 @@ function writeClause(doc: Doc, c: ExportClause) {
   writeBlocks(doc, first?.kind === "paragraph" ? rest : c.blocks, left + hang);
 }
 
+/** The adoption line after the text, and the explanations of position as its annex, from a new page. */
+function writeAdoption(doc: Doc, { line, explanations }: AdoptionAnnex) {
+  const left = doc.page.margins.left;
+  const width = doc.page.width - left - doc.page.margins.right;
+  doc.moveDown(1);
+  writeRuns(doc, [{ text: line, italic: true }], left, doc.y);
+  if (explanations.length === 0) return;
+  doc.addPage();
+  for (const title of [annexTitle, explanationsTitle]) {
+    doc.font("Times-Bold").fontSize(size).text(title, left, doc.y, { width, align: "center" });
+    doc.moveDown(gap / size);
+  }
+  for (const e of explanations) {
+    ensureRoom(doc);
+    doc.moveDown(gap / size);
+    writeRuns(doc, [{ text: explanationHeading(e), bold: true }], left, doc.y);
+    writeRuns(doc, [{ text: explanationNote(e), italic: true }], left, doc.y);
+    doc.moveDown(gap / size);
+    for (const p of e.paragraphs) {
+      ensureRoom(doc);
+      writeRuns(doc, [{ text: p }], left, doc.y);
+      doc.moveDown(gap / size);
+    }
+  }
+}
+
 export function statementPdf(statement: ExportStatement): Promise<Buffer> {
   const doc = new PDFDocument({
     size: "A4",
@@ -98,6 +125,7 @@ export function statementPdf(statement: ExportStatement): Promise<Buffer> {
   doc.moveDown(2);
   for (const c of statement.preamble) writeClause(doc, c);
   for (const c of statement.operative) writeClause(doc, c);
+  if (statement.adoption) writeAdoption(doc, statement.adoption);
 
   const pages = doc.bufferedPageRange();
   for (let i = pages.start; i < pages.start + pages.count; i++) {

@@ -1,5 +1,6 @@
 import type { Node as PMNode } from "@tiptap/pm/model";
 import { buildExportModel, type ExportOptions, type ExportStatement } from "./model";
+import { withAdoptionAnnex, type StoredAdoption } from "./adoption-annex";
 import { statementDocx } from "./docx";
 import { statementPdf } from "./pdf";
 import { statementHtml } from "./html";
@@ -39,6 +40,8 @@ export interface ExportRequest {
   proposals?: CompilationProposal[];
   /** The rolling text (server/negotiation/rolling-text.ts), written instead of the doc as it stands: a draft. */
   rolling?: { statement: ExportStatement; attributions: boolean };
+  /** The adopted statement's adoption line and explanations of position, printed after its text. */
+  adoption?: StoredAdoption | null;
 }
 
 export interface ExportFile {
@@ -51,7 +54,10 @@ export interface ExportFile {
 export async function renderExport(r: ExportRequest): Promise<ExportFile> {
   // The compilation is a working document: clauses keep their labels and brackets.
   const final = r.format !== "compilation" && !r.draft;
-  const statement = r.rolling?.statement ?? buildExportModel(r.doc, { final, numbering: r.numbering, ...(r.draft ?? {}) });
+  const statement = withAdoptionAnnex(
+    r.rolling?.statement ?? buildExportModel(r.doc, { final, numbering: r.numbering, ...(r.draft ?? {}) }),
+    r.adoption ?? null,
+  );
   const filename = exportFilename(
     {
       conference: r.conferenceTitle,

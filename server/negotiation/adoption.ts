@@ -1,7 +1,8 @@
 import type { Tx } from "../audit/log";
 import { textDigest } from "../audit/text-digest";
 import { currentClauseStates, setClauseState } from "../queries/clause-states";
-import { markAdopted } from "../queries/silence-procedures";
+import { recordAdoption } from "../queries/adoption";
+import type { AdoptionRecord } from "../../app/statement/adoption-line";
 import { addProposalEvent } from "../queries/proposals";
 import type { Audit } from "./change";
 import { currentStatement } from "./numbering";
@@ -10,7 +11,7 @@ export const notTakenUpReason = "Not taken up: the text was adopted while it was
 
 /**
  * Adopts a statement, inside the caller's transaction: every clause becomes agreed, the text is
- * marked adopted, and every proposal still open (submitted, or a sponsor's draft) is closed as
+ * marked adopted with its record (how and when: app/statement/adoption-line.ts), and every proposal still open (submitted, or a sponsor's draft) is closed as
  * not taken up, with an event in its history and an audit entry, so that nothing stays pending
  * on an adopted text. The proposal events name `closedBy`: the chair who put the text to adoption
  * and confirmed, when opening the procedure, that open proposals would close this way.
@@ -19,7 +20,7 @@ export const notTakenUpReason = "Not taken up: the text was adopted while it was
 export async function adoptStatement(
   tx: Tx,
   audit: Audit,
-  input: { documentId: string; closedBy: string; reason: string; subject: Record<string, unknown> },
+  input: { documentId: string; closedBy: string; reason: string; subject: Record<string, unknown>; record: AdoptionRecord },
 ): Promise<{ frozenDrafts: string[] }> {
   const { documentId, closedBy, reason, subject } = input;
   const { clauses } = await currentStatement(tx, documentId);
@@ -37,7 +38,7 @@ export async function adoptStatement(
       ...subject,
     });
   }
-  await markAdopted(tx, documentId);
+  await recordAdoption(tx, documentId, input.record);
 
   const open = await tx<
     { id: string; number: number; kind: string; clauseId: string | null; status: string; textDocumentId: string | null }[]

@@ -143,6 +143,7 @@ export async function passSilenceIfDue(sql: Sql, documentId: string): Promise<bo
       closedBy: procedure.openedBy,
       reason: "Adopted under the silence procedure.",
       subject: { silenceProcedureId: procedure.id },
+      record: { method: "silence", at: procedure.deadline, timeZone: procedure.timeZone, meeting: null },
     });
     await audit("silence.passed", { silenceProcedureId: procedure.id, deadline: procedure.deadline, adopted: true });
     return adopted;

@@ -90,13 +90,13 @@ export async function cancelSilence(sql: Db, c: { documentId: string; userId: st
  * Marks the statement's running procedure passed if its deadline has come, by the database's
  * clock. Of several instances trying at once, exactly one gets the row back.
  */
-export async function markSilencePassed(sql: Db, documentId: string): Promise<{ id: string; deadline: Date; openedBy: string } | null> {
-  const [row] = await sql<{ id: string; deadline: Date; openedBy: string }[]>`
+export async function markSilencePassed(
+  sql: Db,
+  documentId: string,
+): Promise<{ id: string; deadline: Date; timeZone: string; openedBy: string } | null> {
+  const [row] = await sql<{ id: string; deadline: Date; timeZone: string; openedBy: string }[]>`
     update silence_procedures set status = 'passed', closed_at = now()
-    where document_id = ${documentId} and status = 'running' and deadline <= now() returning id, deadline, opened_by as "openedBy"`;
+    where document_id = ${documentId} and status = 'running' and deadline <= now()
+    returning id, deadline, time_zone as "timeZone", opened_by as "openedBy"`;
   return row ?? null;
-}
-
-export async function markAdopted(sql: Db, documentId: string): Promise<void> {
-  await sql`update documents set adopted_at = now() where id = ${documentId} and adopted_at is null`;
 }

@@ -3,6 +3,9 @@ import type { Node as PMNode } from "@tiptap/pm/model";
 import { statementSchema } from "../../app/statement/schema";
 import { listClauses } from "../../app/statement/numbering";
 import { demoStatement } from "../../server/seed/demo-statement";
+import { buildExportModel, type ExportStatement } from "../../server/export/model";
+import { withAdoptionAnnex, type StoredAdoption } from "../../server/export/adoption-annex";
+import { adoptionLine } from "../../app/statement/adoption-line";
 
 export const demoDoc = () => statementSchema.nodeFromJSON(demoStatement());
 
@@ -49,4 +52,25 @@ export function largeStatement(n: number): JSONContent {
       ),
     ),
   );
+}
+
+export const silenceLine = adoptionLine({ method: "silence", at: new Date("2026-05-12T14:00:00Z"), timeZone: "Asia/Baku", meeting: null });
+
+/** The demo statement, adopted, with Norway's reservation on OP3 and Colombia's explanation of the whole text. */
+export function adoptedDemo(line = silenceLine): ExportStatement {
+  const model = buildExportModel(demoDoc(), { final: true });
+  const stored: StoredAdoption = {
+    line,
+    explanations: [
+      {
+        delegation: "Norway",
+        clauseIds: [model.operative[2].id!],
+        reservation: true,
+        afterAdoption: false,
+        paragraphs: ["Norway joins the consensus & reserves its position on OP3.", "It reads “urban” narrowly."],
+      },
+      { delegation: "Colombia", clauseIds: [], reservation: false, afterAdoption: true, paragraphs: ["Colombia welcomes the statement."] },
+    ],
+  };
+  return withAdoptionAnnex(model, stored);
 }

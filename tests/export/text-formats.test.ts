@@ -9,7 +9,8 @@ import { statementHtml } from "../../server/export/html";
 import { statementMarkdown } from "../../server/export/markdown";
 import { statementAkomaNtoso } from "../../server/export/akoma-ntoso";
 import { contentDisposition, exportFilename } from "../../server/export/filename";
-import { demoDoc } from "./fixtures";
+import { adoptedDemo, demoDoc } from "./fixtures";
+import { withAdoptionAnnex } from "../../server/export/adoption-annex";
 
 const schema = path.resolve("tests/fixtures/akoma-ntoso/akomantoso30.xsd");
 
@@ -44,6 +45,17 @@ it("writes Akoma Ntoso that validates against the OASIS schema, for final and dr
   // The check itself works: an element the schema does not know is refused.
   const broken = statementAkomaNtoso(buildExportModel(demoDoc(), { final: true }), context).replace("<num>1.</num>", "<number>1.</number>");
   expect((await validate(broken)).ok).toBe(false);
+});
+
+it("keeps an adopted statement, with its adoption line and annexed explanations of position, valid Akoma Ntoso", async () => {
+  const adopted = statementAkomaNtoso(adoptedDemo(), context);
+  expect(adopted).toContain("<conclusions>");
+  expect(adopted).toContain("<attachments>");
+  const result = await validate(adopted);
+  expect(result.output).toContain("validates");
+  expect(result.ok).toBe(true);
+  const withoutExplanations = withAdoptionAnnex(buildExportModel(demoDoc(), { final: true }), { line: "Adopted.", explanations: [] });
+  expect((await validate(statementAkomaNtoso(withoutExplanations, context))).ok).toBe(true);
 });
 
 it("writes one self-contained, print-ready HTML file", () => {

@@ -162,6 +162,24 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
       object: { path: (ids) => `/documents/${ids.documentId}/silence`, form: { intent: "object", objection: "" }, expect: delegateOnly },
     },
   },
+  "routes/documents.$documentId.adoption": {
+    actions: {
+      // No time zone: refused as invalid, so nothing is adopted.
+      adopt: { path: (ids) => `/documents/${ids.documentId}/adoption`, form: { meeting: "", timeZone: "" }, expect: chairOnly },
+    },
+  },
+  "routes/documents.$documentId_.explanations": { loader: { path: (ids) => `/documents/${ids.documentId}/explanations`, expect: members } },
+  "routes/documents.$documentId.explanation": {
+    actions: {
+      file: { path: (ids) => `/documents/${ids.documentId}/explanation`, form: { intent: "file", text: "" }, expect: delegateOnly },
+      revise: {
+        path: (ids) => `/documents/${ids.documentId}/explanation`,
+        form: { intent: "revise", explanationId: "", text: "" },
+        expect: delegateOnly,
+      },
+      withdraw: { path: (ids) => `/documents/${ids.documentId}/explanation`, form: { intent: "withdraw" }, expect: delegateOnly },
+    },
+  },
   "routes/documents.$documentId.export": {
     loader: { path: (ids) => `/documents/${ids.documentId}/export?format=md`, expect: chairAndSecretariat },
   },
