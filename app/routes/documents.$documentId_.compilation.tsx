@@ -6,7 +6,7 @@ import { compileStatement, type CompiledProposal, type CompilationEntry } from "
 import { StatementSubpage } from "~/components/StatementSubpage";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { SelectField } from "~/components/forms";
-import { requireDocumentPermission } from "~/utils/auth.server";
+import { requireNegotiationPermission } from "~/utils/auth.server";
 import { invariantResponse } from "~/utils/invariant";
 import { DiffSegments } from "~/negotiation/WordDiff";
 import { positionHeading, proposalStatusLabels, stateBadgeLabels } from "~/statement/negotiation-labels";
@@ -17,7 +17,7 @@ const isStatus = (v: string): v is ProposalStatus => v in proposalStatusLabels;
 
 /** The compilation: the whole statement with every proposal on it, for every member of the conference. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
+  const { access, conference, document } = await requireNegotiationPermission(request, context, params.documentId, "conference:view");
   const query = new URL(request.url).searchParams;
   const delegationId = query.get("delegation") || null;
   const stateParam = query.get("state") || null;

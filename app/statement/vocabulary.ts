@@ -69,4 +69,5 @@ export type AuditAction =
   | "role.changed"
   | "member.removed"
   | "invitation.accepted"
+  | "confidentiality.changed"
   | "export.downloaded";
