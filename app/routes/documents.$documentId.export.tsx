@@ -20,12 +20,14 @@ const docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml
  * the current text only); and ?format=redline&from=&to= (version ids or "current"): the changes
  * between two versions as Word tracked changes.
  *
- * Whoever may see a statement downloads what its pages show them: delegations (to send the text to
- * their capitals), the chair and the secretariat every file, current or of any version in the
- * history, and redlines; observers as the conference's confidentiality says. In standard mode they
- * see the base text and its versions, so they download the text (clean, or a draft whose
- * [brackets] come from clause states alone, not from proposals) and redlines, but not what shows the negotiation (the
- * compilation, the rolling text); in closed session nothing; in open mode as delegations.
+ * Whoever may see a statement downloads what its pages show them (`server/auth/visibility.ts`):
+ * delegations (to send the text to their capitals), the chair and the secretariat every file,
+ * current or of any version in the history, and redlines, as the history and redline pages show
+ * them; observers as the conference's confidentiality says. In standard mode they see the base
+ * text and its versions, so they download the text (clean, or a draft whose [brackets] come from
+ * clause states alone, not from proposals), its versions and redlines, but nothing that shows the
+ * negotiation (the compilation, the rolling text: `&rolling=1`); in closed session nothing; in
+ * open mode what delegations download.
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");

@@ -8,6 +8,7 @@ import { openEventStream } from "../support/event-stream";
 import { openRawSocket } from "../support/raw-socket";
 import { waitFor } from "../support/wait";
 import { readStatement } from "../../server/negotiation/numbering";
+import { publishNegotiationEvent } from "../../server/negotiation/events";
 import { findConference, setConfidentiality } from "../../server/queries/conferences";
 import { closeCodes } from "../../app/statement/protocol";
 
@@ -180,6 +181,29 @@ describe("the secretariat sets the mode", () => {
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("Choose what observers see: standard, open or closed.");
     expect((await findConference(db.sql, f.conferenceId))!.confidentiality).toBe("open");
+  });
+
+  it("from open to standard, an observer's open stream stops carrying the negotiation's events at once", async ({ db, server }) => {
+    await setConfidentiality(db.sql, f.conferenceId, "open");
+    const observerStream = await openEventStream(server.url, f.documentId, f.observer.cookie);
+    const witness = await openEventStream(server.url, f.documentId, f.chair);
+    expect((await post({ server }, f.secretariat.cookie, "standard")).status).toBe(302);
+    // One round: a negotiation event and a text event; the topics the observer got (in order, so
+    // once the text event is there, a negotiation event sent before it would be too).
+    const round = async () => {
+      const [from, witnessed] = [observerStream.events.length, witness.events.length];
+      await publishNegotiationEvent(db.sql, { documentId: f.documentId, topic: "proposals", notice: "P1 submitted by Norway" });
+      await publishNegotiationEvent(db.sql, { documentId: f.documentId, topic: "versions" });
+      await waitFor(() => witness.events.length === witnessed + 2);
+      await waitFor(() => observerStream.events.slice(from).some((e) => e.topic === "versions"));
+      return observerStream.events.slice(from).map((e) => e.topic);
+    };
+    // The change reaches open streams through NOTIFY, as on every instance; until then the old mode holds.
+    await waitFor(async () => !(await round()).includes("proposals"), { what: "the observer's stream to follow the new mode" });
+    expect(await round()).toEqual(["versions"]);
+    expect(observerStream.isEnded()).toBe(false);
+    observerStream.close();
+    witness.close();
   });
 
   it("closing ends observers' open event streams and WebSockets at once, not delegations'", async ({ db, server }) => {
