@@ -6,6 +6,7 @@ import { signedInContext } from "../support/browser";
 import { zipText } from "../support/zip";
 import { entriesOf } from "../support/audit";
 import { readStatement } from "../../server/negotiation/numbering";
+import { findConference } from "../../server/queries/conferences";
 
 /**
  * In Chromium: a delegate downloads the draft from the statement page's Export menu (the file is
@@ -78,4 +79,28 @@ it("an observer in standard mode sees the text without proposals, comments or co
   expect(formats).toContain("Word (DOCX)");
   expect(formats).not.toContain("Compilation text (DOCX)");
   await page.context().close();
+});
+
+it("the secretariat closes the conference for informal consultations: an observer's open statement is cut off", async ({
+  db,
+  server,
+  browser,
+}) => {
+  const secretariat = await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "secretariat" });
+  const observer = await open({ server, browser }, observerCookie);
+  const context = await signedInContext(browser, server.url, secretariat.cookie, { viewport: { width: 1280, height: 900 } });
+  const settings = await context.newPage();
+  await settings.goto(`${server.url}/conferences/${fixture.conferenceId}`);
+  await settings.getByLabel(/Closed \(informal consultations\)/).check();
+  await settings.getByRole("button", { name: "Save confidentiality" }).click();
+  await expect.poll(() => settings.getByLabel(/Closed \(informal consultations\)/).isChecked()).toBe(true);
+  await expect.poll(async () => (await findConference(db.sql, fixture.conferenceId))!.confidentiality).toBe("closed");
+
+  await expect
+    .poll(() => observer.locator(".connection-badge").textContent())
+    .toContain("Disconnected: your access to this conference was removed");
+  await observer.reload();
+  await expect.poll(() => observer.locator("body").textContent()).toContain("closed session (informal consultations)");
+  await context.close();
+  await observer.context().close();
 });
