@@ -142,8 +142,13 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
       for (const s of affected) {
         const key = `${s.userId} ${s.documentId}`;
         if (!checks.has(key)) checks.set(key, sightNow(s.userId, s.documentId));
-        s.sight = await checks.get(key)!;
-        if (s.sight === "none") end(s);
+        const sight = await checks.get(key)!;
+        if (sight === "none") end(s);
+        else if (sight !== s.sight) {
+          s.sight = sight;
+          // What the page may show changed (the conference's confidentiality, a role): it reloads through its loader.
+          send(s.res, `data: ${JSON.stringify({ topic: "access", notice: null, supersedes: null })}\n\n`);
+        }
       }
     },
     count() {

@@ -201,6 +201,8 @@ describe("the secretariat sets the mode", () => {
     // The change reaches open streams through NOTIFY, as on every instance; until then the old mode holds.
     await waitFor(async () => !(await round()).includes("proposals"), { what: "the observer's stream to follow the new mode" });
     expect(await round()).toEqual(["versions"]);
+    // Its page was told to reload, and now shows the text alone.
+    expect(observerStream.events.map((e) => e.topic)).toContain("access");
     expect(observerStream.isEnded()).toBe(false);
     observerStream.close();
     witness.close();
