@@ -24,8 +24,8 @@ type Decision =
  * the role decides whether their updates are accepted. A proposal's drafting document exists
  * only for its sponsors (the delegation's members, or the chair for a compromise), who may write
  * in it while the proposal is open. The conference's confidentiality applies as on the pages: an
- * observer in closed session opens none of its documents, and only one who sees the negotiation
- * could ever open a draft (none is a sponsor, in any mode).
+ * observer in closed session opens none of its documents, and a draft, being the negotiation's,
+ * is refused to whoever does not see the negotiation (observers are never its sponsors anyway).
  */
 export function collabAccess(sql: Sql, auth: Auth) {
   async function decide(user: Pick<SessionUser, "id" | "isAdmin">, documentId: string): Promise<Decision> {

@@ -82,7 +82,8 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
         const access = document && document.kind === "statement" ? await resolveAccess(sql, user, document.conferenceId) : null;
         if (!document || !access || !can(access, "conference:view"))
           return void res.status(404).type("text/plain").send("There is no such document.");
-        const sight = await sightNow(user.id, document.id);
+        const conference = await findConference(sql, document.conferenceId);
+        const sight = conference ? sightOf(access, conference) : "none";
         if (sight === "none") return void res.status(403).type("text/plain").send(refusals.none);
         const open = perUser.get(user.id) ?? 0;
         if (open >= maxStreamsPerUser) return void res.status(429).type("text/plain").send("Too many open pages.");
