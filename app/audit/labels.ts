@@ -30,6 +30,7 @@ export const auditActionLabels: Record<AuditAction, string> = {
   "role.changed": "Role changed",
   "member.removed": "Person removed",
   "invitation.accepted": "Invitation accepted",
+  "confidentiality.changed": "Confidentiality changed",
   "export.downloaded": "Downloaded",
 };
 

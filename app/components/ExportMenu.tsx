@@ -1,17 +1,18 @@
-import { exportFormats, formatLabels } from "~/statement/export-formats";
+import { formatLabels, type ExportFormat } from "~/statement/export-formats";
 
 /**
  * "Export" on the statement page: a plain GET form to the export route, so the browser downloads
- * the file itself (no script needed, and the page stays as it is).
+ * the file itself (no script needed, and the page stays as it is). It offers the formats the person
+ * may download, and the rolling text only to those who see the negotiation (the server decides the same).
  */
-export function ExportMenu({ documentId }: { documentId: string }) {
+export function ExportMenu({ documentId, formats, rolling }: { documentId: string; formats: readonly ExportFormat[]; rolling: boolean }) {
   return (
     <details className="export-menu">
       <summary className="button small on-dark">Export</summary>
       <form method="get" action={`/documents/${documentId}/export`} className="export-form">
         <label htmlFor="export-format">Format</label>
         <select id="export-format" name="format" defaultValue="docx">
-          {exportFormats.map((f) => (
+          {formats.map((f) => (
             <option key={f} value={f}>
               {formatLabels[f]}
             </option>
@@ -20,12 +21,17 @@ export function ExportMenu({ documentId }: { documentId: string }) {
         <label className="export-draft">
           <input type="checkbox" name="draft" value="1" /> Draft (watermark, brackets)
         </label>
-        <label className="export-draft">
-          <input type="checkbox" name="rolling" value="1" /> Rolling text (open proposals in brackets; Word, PDF, HTML, Markdown)
-        </label>
-        <label className="export-draft">
-          <input type="checkbox" name="attributions" value="0" /> Rolling text without attributions
-        </label>
+        {rolling ? (
+          <fieldset className="export-rolling">
+            <legend>Rolling text (Word, PDF, HTML, Markdown)</legend>
+            <label className="export-draft">
+              <input type="checkbox" name="rolling" value="1" /> Open proposals in brackets, with their sponsors
+            </label>
+            <label className="export-draft">
+              <input type="checkbox" name="attributions" value="0" /> Without the sponsors
+            </label>
+          </fieldset>
+        ) : null}
         <button type="submit" className="button small primary">
           Download
         </button>

@@ -21,8 +21,8 @@ export function AdoptionSection({
   documentId: string;
   /** Null until adopted. */
   adoptionLine: string | null;
-  /** How many explanations of position stand. */
-  explanations: number;
+  /** How many explanations of position stand; null for a reader who may not see them yet. */
+  explanations: number | null;
   /** For the chair while the text can be adopted in plenary: what is still open on it. */
   openBusiness: OpenBusiness | null;
 }) {
@@ -33,9 +33,11 @@ export function AdoptionSection({
           <strong>{adoptionLine}</strong>
         </p>
       ) : null}
-      <p>
-        <Link to={`/documents/${documentId}/explanations`}>Explanations of position{explanations > 0 ? ` (${explanations})` : ""}</Link>
-      </p>
+      {explanations !== null ? (
+        <p>
+          <Link to={`/documents/${documentId}/explanations`}>Explanations of position{explanations > 0 ? ` (${explanations})` : ""}</Link>
+        </p>
+      ) : null}
       {!adoptionLine && openBusiness ? <AdoptForm documentId={documentId} business={openBusiness} /> : null}
     </section>
   );

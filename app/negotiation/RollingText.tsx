@@ -70,7 +70,7 @@ export const textViewOf = (search: URLSearchParams): TextView => ({
  * "Clean text | Rolling text", and in the rolling text "Hide attributions" (how the chair projects
  * or circulates it without names). Links, so the view is in the address and survives live reloads.
  */
-export function TextViewToggle({ view, exportPath }: { view: TextView; exportPath: string | null }) {
+export function TextViewToggle({ view, exportPath }: { view: TextView; exportPath: string }) {
   const [search] = useSearchParams();
   const href = (changes: Record<string, string | null>) => {
     const next = new URLSearchParams(search);
@@ -95,11 +95,9 @@ export function TextViewToggle({ view, exportPath }: { view: TextView; exportPat
           <Link to={href({ attributions: view.attributions ? "0" : null })} className="text-view-attributions">
             {view.attributions ? "Hide attributions" : "Show attributions"}
           </Link>
-          {exportPath ? (
-            <span className="text-view-downloads">
-              Download: <a href={rollingExport("docx")}>Word</a> · <a href={rollingExport("pdf")}>PDF</a>
-            </span>
-          ) : null}
+          <span className="text-view-downloads">
+            Download: <a href={rollingExport("docx")}>Word</a> · <a href={rollingExport("pdf")}>PDF</a>
+          </span>
         </>
       ) : null}
     </nav>

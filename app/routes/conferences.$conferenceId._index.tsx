@@ -3,12 +3,15 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { can } from "../../server/auth/permissions";
+import { sightOf } from "../../server/auth/visibility";
+import { changeConfidentiality } from "../../server/auth/confidentiality";
+import { confidentialityLabels, confidentialityModes, type Confidentiality } from "~/statement/confidentiality";
 import { listDocuments } from "../../server/queries/documents";
 import { createStatement, zeroDraftName } from "../../server/versions/new-statement";
 import { emptyStatement } from "~/statement/empty-statement";
 import { maxTitleLength } from "~/statement/limits";
 import { ConferenceLayout } from "~/components/ConferenceLayout";
-import { CsrfInput, Field } from "~/components/forms";
+import { CsrfInput, ErrorList, Field } from "~/components/forms";
 import { readProtectedForm, requireConferencePermission } from "~/utils/auth.server";
 import { invalid, parseForm } from "~/utils/forms";
 import { roleLabels } from "~/statement/people-labels";
@@ -21,6 +24,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     conference,
     role: access.role,
     canManage: can(access, "conference:manage"),
+    sight: sightOf(access, conference),
     documents: await listDocuments(context.sql, conference.id),
   };
 }
@@ -33,10 +37,25 @@ const createSchema = z.object({
     .max(maxTitleLength, `Keep the title under ${maxTitleLength} characters.`),
 });
 
-/** The secretariat creates a document: an empty statement with one clause in each part, its zero draft. */
+const confidentialitySchema = z.object({
+  confidentiality: z.enum(confidentialityModes as [Confidentiality, ...Confidentiality[]], {
+    error: "Choose what observers see: standard, open or closed.",
+  }),
+});
+
+/**
+ * The secretariat creates a document: an empty statement with one clause in each part, its zero
+ * draft; or (intent "confidentiality") sets what observers see of the conference's statements.
+ */
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { conference, user } = await requireConferencePermission(request, context, params.conferenceId, "conference:manage");
   const form = await readProtectedForm(request, context, user);
+  if (form.get("intent") === "confidentiality") {
+    const chosen = parseForm(form, confidentialitySchema);
+    if (!chosen.ok) return invalid(chosen);
+    await changeConfidentiality(context.sql, { conferenceId: conference.id, actorId: user.id, mode: chosen.data.confidentiality });
+    throw redirect(`/conferences/${conference.id}`);
+  }
   const parsed = parseForm(form, createSchema);
   if (!parsed.ok) return invalid(parsed);
   const { title } = parsed.data;
@@ -53,24 +72,34 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function ConferencePage() {
-  const { conference, role, canManage, documents } = useLoaderData<typeof loader>();
+  const { conference, role, canManage, sight, documents } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors = result && !result.ok ? result.errors : {};
   return (
     <ConferenceLayout conference={conference} canManage={canManage} current="documents">
       <p className="role-note">Your role: {roleLabels[role]}</p>
       <h2>Documents</h2>
-      {documents.length === 0 ? <p>No documents yet.</p> : null}
-      <ul className="document-list">
-        {documents.map((d) => (
-          <li key={d.id}>
-            <Link to={`/documents/${d.id}`}>{d.title}</Link>{" "}
-            <Link to={`/documents/${d.id}/compilation`} className="compilation-link" aria-label={`Compilation of ${d.title}`}>
-              Compilation
-            </Link>
-          </li>
-        ))}
-      </ul>
+      {sight === "none" ? (
+        <p className="confidentiality-note" role="note">
+          This conference is in closed session (informal consultations): observers do not see its statements.
+        </p>
+      ) : (
+        <>
+          {documents.length === 0 ? <p>No documents yet.</p> : null}
+          <ul className="document-list">
+            {documents.map((d) => (
+              <li key={d.id}>
+                <Link to={`/documents/${d.id}`}>{d.title}</Link>{" "}
+                {sight === "negotiation" ? (
+                  <Link to={`/documents/${d.id}/compilation`} className="compilation-link" aria-label={`Compilation of ${d.title}`}>
+                    Compilation
+                  </Link>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       {canManage ? (
         <section className="card" aria-labelledby="new-doc">
           <h3 id="new-doc">New document</h3>
@@ -91,6 +120,32 @@ export default function ConferencePage() {
           <p>
             <Link to={`/conferences/${conference.id}/import`}>Start from a Word or Markdown zero draft…</Link>
           </p>
+        </section>
+      ) : null}
+      {canManage ? (
+        <section className="card" aria-labelledby="confidentiality-heading">
+          <h3 id="confidentiality-heading">Confidentiality</h3>
+          <p>
+            What observers and the press see of this conference&rsquo;s statements. Delegations, the chair and the secretariat see
+            everything.
+          </p>
+          <Form method="post" className="form" noValidate>
+            <CsrfInput />
+            <input type="hidden" name="intent" value="confidentiality" />
+            <fieldset>
+              <legend>Observers see</legend>
+              {confidentialityModes.map((mode) => (
+                <label key={mode} className="radio">
+                  <input type="radio" name="confidentiality" value={mode} defaultChecked={conference.confidentiality === mode} />{" "}
+                  {confidentialityLabels[mode]}
+                </label>
+              ))}
+            </fieldset>
+            <ErrorList errors={errors.confidentiality} />
+            <button type="submit" className="button">
+              Save confidentiality
+            </button>
+          </Form>
         </section>
       ) : null}
     </ConferenceLayout>

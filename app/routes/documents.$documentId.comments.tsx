@@ -4,7 +4,7 @@ import { actorOf } from "../../server/negotiation/actor";
 import { assertMayComment, assertMayPin, changeThread, markRead, replyToThread, startThread } from "../../server/negotiation/comments";
 import { maxEncodedPositionLength } from "~/statement/anchor-positions";
 import { maxCommentLength } from "~/statement/limits";
-import { readProtectedForm, requireDocumentPermission } from "~/utils/auth.server";
+import { readProtectedForm, requireNegotiationPermission } from "~/utils/auth.server";
 import { parseForm } from "~/utils/forms";
 import { done, refused } from "~/utils/resource-responses";
 import { answeringRefusals } from "~/utils/refusals.server";
@@ -33,7 +33,7 @@ const threadSchema = z.object({ threadId });
  * here through fetchers). The rules are in server/negotiation/comments.ts.
  */
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { user, access, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
+  const { user, access, document } = await requireNegotiationPermission(request, context, params.documentId, "conference:view");
   const form = await readProtectedForm(request, context, user);
   const intentField = form.get("intent");
   const intent = typeof intentField === "string" ? intentField : "";

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { can } from "../../server/auth/permissions";
 import { canSeeProposal } from "../../server/queries/proposals";
-import { negotiationMarks } from "../../server/negotiation/marks";
+import { negotiationMarks, textBrackets } from "../../server/negotiation/marks";
 import { contentDisposition, exportFilename } from "../../server/export/filename";
 import { exportFormats, renderExport, type ExportFile, type ExportFormat } from "../../server/export/render";
 import { rollingText } from "../../server/negotiation/rolling-text";
@@ -11,6 +11,7 @@ import { compareSides, readSide } from "../../server/versions/compare";
 import { currentTextName } from "../../server/versions/current-text-name";
 import { appendAudit } from "../../server/audit/log";
 import { readAdoptionAnnex } from "../../server/export/adoption-annex";
+import { downloadShowsNegotiation, maySeeNegotiation, refusals } from "../../server/auth/visibility";
 import { requireDocumentPermission } from "~/utils/auth.server";
 import { invariantResponse } from "~/utils/invariant";
 
@@ -18,15 +19,26 @@ const docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml
 
 /**
  * Downloads of the current text: ?format=docx|pdf|html|md|akn|compilation, and &draft=1 for a
- * draft (watermark, labels and brackets); &rolling=1 for the rolling text (docx, pdf, html, md: a
- * draft with the open proposals the person may see bracketed in, &attributions=0 without their
- * sponsors); of a version with &version=<id> (the compilation and the rolling text are of the
- * current text only); and ?format=redline&from=&to= (version ids or "current"): the changes
- * between two versions as Word tracked changes. For the chair and the secretariat.
+ * draft (watermark, labels and brackets); of a version with &version=<id> (the compilation is of
+ * the current text only); and ?format=redline&from=&to= (version ids or "current"): the changes
+ * between two versions as Word tracked changes. &rolling=1 gives the rolling text (docx, pdf, html,
+ * md: a draft with the open proposals the person may see bracketed in; &attributions=0 without
+ * their sponsors), of the current text only.
+ *
+ * Whoever may see a statement downloads what its pages show them (`server/auth/visibility.ts`):
+ * delegations (to send the text to their capitals), the chair and the secretariat every file,
+ * current or of any version in the history, and redlines, as the history and redline pages show
+ * them; observers as the conference's confidentiality says. In standard mode they see the base
+ * text and its versions, so they download the text (clean, or a draft whose [brackets] come from
+ * clause states alone, not from proposals), its versions and redlines, but nothing that shows the
+ * negotiation (the compilation, the rolling text: `&rolling=1`); in closed session nothing; in
+ * open mode what delegations download.
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:export");
+  const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
   const search = new URL(request.url).searchParams;
+  const seesNegotiation = maySeeNegotiation(access, conference);
+  invariantResponse(seesNegotiation || !downloadShowsNegotiation(search), refusals.text, { status: 403 });
   // A download changes nothing, so its entry has a transaction of its own; no entry, no file.
   const deliver = async (file: ExportFile, subject: Record<string, unknown>) => {
     await context.sql.begin((tx) =>
@@ -110,7 +122,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       version: await currentTextName(context.sql, document.id, stored.doc, now),
       at: now,
       numbering: stored.clauses,
-      draft: draft || format === "compilation" ? { bracketed: marks.bracketed } : null,
+      draft: draft || format === "compilation" ? { bracketed: seesNegotiation ? marks.bracketed : textBrackets(marks) } : null,
       proposals: format === "compilation" ? visible : undefined,
       rolling: rolling
         ? { statement: rollingText({ statement: stored, proposals: visible, bracketed: marks.bracketed }, { attributions }), attributions }

@@ -3,6 +3,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { can } from "../../server/auth/permissions";
+import { maySeeExplanations, maySeeNegotiation } from "../../server/auth/visibility";
+import { exportFormats } from "~/statement/export-formats";
 import { findDelegation } from "../../server/queries/delegations";
 import { connectStatement, type CollabStatus, type StatementConnection } from "~/editor/collab-client";
 import { StatementEditor } from "~/editor/StatementEditor";
@@ -25,7 +27,7 @@ import { LiveNotices } from "~/negotiation/LiveNotices";
 import { CommentsSection } from "~/negotiation/CommentsSection";
 import { loadCommentThreads } from "../../server/negotiation/comments";
 import type { Editor } from "@tiptap/react";
-import { negotiationMarks } from "../../server/negotiation/marks";
+import { negotiationMarks, textBrackets } from "../../server/negotiation/marks";
 import type { NegotiationOverlayData } from "~/editor/negotiation-overlay";
 import { ClauseStatus, latestSignals } from "~/negotiation/ClauseStatus";
 import { SignalForm } from "~/negotiation/SignalForm";
@@ -69,15 +71,18 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const mayOpenSilence = can(access, "negotiation:chair") && !document.adoptedAt && silence?.status !== "running";
   const view = textViewOf(new URL(request.url).searchParams);
   const viewer = actorOf(access);
+  // An observer in standard mode sees the base text only: none of the negotiation leaves the server.
+  const seesNegotiation = maySeeNegotiation(access, conference);
   return {
     view,
     // The rolling text shows the proposals this reader may see, as the compilation does.
-    rolling: view.rolling
-      ? rollingText(
-          { statement, proposals: marks.proposals.filter((p) => canSeeProposal(p, viewer)), bracketed },
-          { attributions: view.attributions },
-        )
-      : null,
+    rolling:
+      view.rolling && seesNegotiation
+        ? rollingText(
+            { statement, proposals: marks.proposals.filter((p) => canSeeProposal(p, viewer)), bracketed },
+            { attributions: view.attributions },
+          )
+        : null,
     document: { id: document.id, title: document.title },
     conference: { id: conference.id, title: conference.title },
     me: {
@@ -89,26 +94,29 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     },
     canWrite: can(access, "document:write"),
     isChair: can(access, "negotiation:chair"),
-    canExport: can(access, "conference:export"),
+    seesNegotiation,
+    // Everyone who sees the statement downloads it; the compilation shows the negotiation.
+    exportFormats: exportFormats.filter((f) => seesNegotiation || f !== "compilation"),
     delegationId: access.delegationId,
     states,
     provisional: [...provisional],
-    bracketed: [...bracketed],
+    bracketed: [...(seesNegotiation ? bracketed : textBrackets(marks))],
     locks: { whole: locks.whole, clauses: [...locks.clauses] },
     canComment: can(access, "negotiation:comment"),
-    comments,
-    signals,
-    stateHistory,
-    silence,
+    comments: seesNegotiation ? comments : [],
+    signals: seesNegotiation ? signals : [],
+    stateHistory: seesNegotiation ? stateHistory : [],
+    // Whether the text is under silence is the text's; who objected is the negotiation's.
+    silence: silence && !seesNegotiation ? { ...silence, objectingDelegationName: null, objection: null } : silence,
     openBusiness: mayOpenSilence ? await openBusiness(sql, document.id, clauses) : null,
     adopted: document.adoptedAt !== null,
     canSignal: access.role === "delegate" && access.delegationId !== null && access.rights.negotiates,
     canPropose: access.delegationId !== null && access.rights.mayPropose,
     participation: participationNote(access.rights, access.role === "delegate"),
     adoptionLine: adoption ? adoptionLine(adoption) : null,
-    explanationCount: explanations.length,
+    explanationCount: maySeeExplanations(access, conference, document) ? explanations.length : null,
     canSeeConsensus: can(access, "negotiation:chair") || can(access, "conference:manage"),
-    proposals: listedProposals(marks.proposals, clauses, viewer),
+    proposals: seesNegotiation ? listedProposals(marks.proposals, clauses, viewer) : [],
     clauseLabels: Object.fromEntries(clauses.filter((c) => c.id).map((c) => [c.id!, c.label])),
     // The first clause of each part (whatever its label: "Pre-OP1" when provisional), where proposals to start the part show.
     partStarts: Object.fromEntries(
@@ -184,7 +192,8 @@ export default function DocumentPage() {
     canPropose,
     participation,
     canSeeConsensus,
-    canExport,
+    seesNegotiation,
+    exportFormats: formats,
     proposals,
     clauseLabels,
     partStarts,
@@ -241,14 +250,16 @@ export default function DocumentPage() {
       <AppHeader
         actions={
           <>
-            <Link to={`/documents/${document.id}/compilation`} className="masthead-link">
-              Compilation
-            </Link>
+            {seesNegotiation ? (
+              <Link to={`/documents/${document.id}/compilation`} className="masthead-link">
+                Compilation
+              </Link>
+            ) : null}
             <Link to={`/documents/${document.id}/history`} className="masthead-link">
               History
             </Link>
             {canWrite ? <SaveRevision documentId={document.id} /> : null}
-            {canExport ? <ExportMenu documentId={document.id} /> : null}
+            <ExportMenu documentId={document.id} formats={formats} rolling={seesNegotiation} />
           </>
         }
       >
@@ -271,7 +282,7 @@ export default function DocumentPage() {
             Consensus matrix
           </Link>
         ) : null}
-        <TextViewToggle view={view} exportPath={canExport ? `/documents/${document.id}/export` : null} />
+        {seesNegotiation ? <TextViewToggle view={view} exportPath={`/documents/${document.id}/export`} /> : null}
       </div>
       {refusal ? (
         <p className="refusal-notice" role="alert">
@@ -320,17 +331,19 @@ export default function DocumentPage() {
                         notYet={latestSignals(signals, clauseId).filter((s) => s.signal === "not_yet" && s.counts)}
                       />
                     ) : null}
-                    <ProposalsSection
-                      documentId={document.id}
-                      clauseId={clauseId}
-                      clauseLabel={clauseLabels[clauseId] ?? null}
-                      firstOfPart={partStarts[clauseId] ?? null}
-                      proposals={proposals}
-                      canPropose={canPropose}
-                      isChair={isChair}
-                      agreed={locks.clauses.includes(clauseId)}
-                      textLock={locks.whole}
-                    />
+                    {seesNegotiation ? (
+                      <ProposalsSection
+                        documentId={document.id}
+                        clauseId={clauseId}
+                        clauseLabel={clauseLabels[clauseId] ?? null}
+                        firstOfPart={partStarts[clauseId] ?? null}
+                        proposals={proposals}
+                        canPropose={canPropose}
+                        isChair={isChair}
+                        agreed={locks.clauses.includes(clauseId)}
+                        textLock={locks.whole}
+                      />
+                    ) : null}
                     {canSignal && !adopted ? (
                       <SignalForm
                         documentId={document.id}
@@ -340,16 +353,22 @@ export default function DocumentPage() {
                     ) : null}
                   </>
                 ) : (
-                  <p className="muted">Place the cursor in a clause to see its proposals, comments and signals.</p>
+                  <p className="muted">
+                    {seesNegotiation
+                      ? "Place the cursor in a clause to see its proposals, comments and signals."
+                      : "Place the cursor in a clause to see its state. Observers of this conference see the base text only."}
+                  </p>
                 )}
-                <CommentsSection
-                  documentId={document.id}
-                  clauseId={clauseId}
-                  threads={comments}
-                  editor={editor}
-                  canComment={canComment}
-                  isChair={isChair}
-                />
+                {seesNegotiation ? (
+                  <CommentsSection
+                    documentId={document.id}
+                    clauseId={clauseId}
+                    threads={comments}
+                    editor={editor}
+                    canComment={canComment}
+                    isChair={isChair}
+                  />
+                ) : null}
               </section>
             }
           />

@@ -6,7 +6,7 @@ import { compileStatement, type CompiledProposal, type CompilationEntry } from "
 import { StatementSubpage } from "~/components/StatementSubpage";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { SelectField } from "~/components/forms";
-import { requireDocumentPermission } from "~/utils/auth.server";
+import { requireNegotiationPermission } from "~/utils/auth.server";
 import { invariantResponse } from "~/utils/invariant";
 import { DiffSegments } from "~/negotiation/WordDiff";
 import { positionHeading, proposalStatusLabels, stateBadgeLabels } from "~/statement/negotiation-labels";
@@ -19,7 +19,7 @@ const isStatus = (v: string): v is ProposalStatus => v in proposalStatusLabels;
 
 /** The compilation: the whole statement with every proposal on it, for every member of the conference. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
+  const { access, conference, document } = await requireNegotiationPermission(request, context, params.documentId, "conference:view");
   const query = new URL(request.url).searchParams;
   const delegationId = query.get("delegation") || null;
   const stateParam = query.get("state") || null;
@@ -39,7 +39,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return {
     view,
     rolling,
-    canExport: can(access, "conference:export"),
     document: { id: document.id, title: document.title, adopted: document.adoptedAt !== null },
     conference: { id: conference.id, title: conference.title },
     delegations: delegations.map((d) => ({ id: d.id, name: d.name })),
@@ -156,7 +155,7 @@ function Entry({ entry }: { entry: CompilationEntry }) {
 }
 
 export default function CompilationPage() {
-  const { document, conference, delegations, filters, entries, counts, view, rolling, canExport } = useLoaderData<typeof loader>();
+  const { document, conference, delegations, filters, entries, counts, view, rolling } = useLoaderData<typeof loader>();
   const parts = [
     { key: "pp", title: "Preambular part" },
     { key: "op", title: "Operative part" },
@@ -202,7 +201,7 @@ export default function CompilationPage() {
           </table>
         ) : null}
       </section>
-      <TextViewToggle view={view} exportPath={canExport ? `/documents/${document.id}/export` : null} />
+      <TextViewToggle view={view} exportPath={`/documents/${document.id}/export`} />
       {rolling ? <RollingText text={rolling} /> : null}
       <Form method="get" className="form inline-form compilation-filters" aria-label="Filters" hidden={rolling !== null}>
         <SelectField

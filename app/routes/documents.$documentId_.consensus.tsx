@@ -11,7 +11,7 @@ import { delegationKindLabels } from "~/statement/people-labels";
 import { StatementSubpage } from "~/components/StatementSubpage";
 import { SideScroll } from "~/components/SideScroll";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
-import { requireDocumentPermission } from "~/utils/auth.server";
+import { requireNegotiationPermission } from "~/utils/auth.server";
 import { invariantResponse } from "~/utils/invariant";
 import { signalLabels, stateLabels } from "~/statement/negotiation-labels";
 
@@ -19,7 +19,7 @@ const excerptLength = 90;
 
 /** Where every delegation stands on every clause: for the chair and the secretariat. A page of its own, not inside the statement page (hence `$documentId_`). */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
+  const { access, conference, document } = await requireNegotiationPermission(request, context, params.documentId, "conference:view");
   invariantResponse(
     can(access, "negotiation:chair") || can(access, "conference:manage"),
     "The consensus matrix is for the chair and the secretariat.",

@@ -8,6 +8,8 @@ import { StatementSubpage } from "~/components/StatementSubpage";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { CsrfInput, ErrorList } from "~/components/forms";
 import { requireDocumentPermission } from "~/utils/auth.server";
+import { invariantResponse } from "~/utils/invariant";
+import { maySeeExplanations, refusals } from "../../server/auth/visibility";
 import type { action } from "~/routes/documents.$documentId.explanation";
 import { maxExplanationLength } from "~/statement/limits";
 import { explanationScope } from "~/statement/explanations";
@@ -17,11 +19,12 @@ import { formatUtc } from "~/utils/dates";
 
 /**
  * The delegations' explanations of position on a statement: everyone who sees the statement reads
- * them; a delegate files, revises and withdraws their own delegation's (the form posts to
+ * them (observers, by the conference's confidentiality, once the text is adopted); a delegate files, revises and withdraws their own delegation's (the form posts to
  * /documents/<id>/explanation; the rules are in server/negotiation/explanations.ts).
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
+  invariantResponse(maySeeExplanations(access, conference, document), refusals.text, { status: 403 });
   const [statement, explanations, adoption] = await Promise.all([
     currentStatement(context.sql, document.id),
     standingExplanations(context.sql, document.id),

@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { can } from "../../server/auth/permissions";
+import { maySeeNegotiation } from "../../server/auth/visibility";
 import { textLocks } from "../../server/queries/clause-states";
 import { listVersions, type VersionSummary } from "../../server/queries/versions";
 import { createRevision } from "../../server/versions/capture";
@@ -35,7 +36,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     conference: { id: conference.id, title: conference.title },
     canCreate: can(access, "document:write"),
     canRestore: can(access, "negotiation:chair"),
-    canExport: can(access, "conference:export"),
     locked: locks.whole,
     versions: versions.map((v) => ({
       id: v.id,
@@ -44,7 +44,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       label: versionLabel(v),
       by: v.createdByName,
       at: v.createdAt.toISOString(),
-      proposalNumber: v.proposalNumber,
+      // Which proposal a checkpoint followed is the negotiation's.
+      proposalNumber: maySeeNegotiation(access, conference) ? v.proposalNumber : null,
       restoredFromNumber: v.restoredFromNumber,
     })),
   };
@@ -112,7 +113,7 @@ function grouped(versions: Version[]): (Version | Version[])[] {
 const kindLabels: Record<VersionSummary["kind"], string> = { named: "Revision", checkpoint: "Checkpoint", restore: "Restore" };
 
 export default function HistoryPage() {
-  const { document, conference, versions, canCreate, canRestore, canExport, locked } = useLoaderData<typeof loader>();
+  const { document, conference, versions, canCreate, canRestore, locked } = useLoaderData<typeof loader>();
   const result = useActionAnswer<typeof action>();
   const navigation = useNavigation();
   const errors = result && !result.ok ? (result.errors as Record<string, string[] | undefined>) : null;
@@ -135,7 +136,7 @@ export default function HistoryPage() {
       <div className="version-actions">
         <Link to={`/documents/${document.id}/versions/${v.id}`}>Open</Link>
         <Link to={`/documents/${document.id}/redline?from=${v.id}&to=current`}>Changes since</Link>
-        {canExport ? <a href={`/documents/${document.id}/export?format=docx&version=${v.id}`}>Word</a> : null}
+        <a href={`/documents/${document.id}/export?format=docx&version=${v.id}`}>Word</a>
         {canRestore && !locked ? (
           <button
             type="button"

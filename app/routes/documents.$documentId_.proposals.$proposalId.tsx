@@ -21,7 +21,7 @@ import { StatementSubpage } from "~/components/StatementSubpage";
 import { CsrfInput, ErrorList } from "~/components/forms";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { colorFor } from "~/statement/presence-colors";
-import { readProtectedForm, requireDocumentPermission } from "~/utils/auth.server";
+import { readProtectedForm, requireNegotiationPermission } from "~/utils/auth.server";
 import { formatUtc } from "~/utils/dates";
 import { invalid, parseForm } from "~/utils/forms";
 import { invariantResponse } from "~/utils/invariant";
@@ -39,7 +39,7 @@ import type { Position, ProposalEventKind } from "~/statement/vocabulary";
 import { useActionAnswer } from "~/negotiation/live";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
+  const { user, access, conference, document } = await requireNegotiationPermission(request, context, params.documentId, "conference:view");
   const actor = actorOf(access);
   const row = await findProposal(context.sql, document.id, params.proposalId ?? "");
   invariantResponse(row && canSeeProposal(row, actor), "There is no such proposal.", { status: 404 });
@@ -121,7 +121,7 @@ type Intent = (typeof intents)[number];
 
 /** Every step of a proposal; the rules (who may, in which state) are in server/negotiation/proposals.ts. */
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
+  const { user, access, conference, document } = await requireNegotiationPermission(request, context, params.documentId, "conference:view");
   const form = await readProtectedForm(request, context, user);
   const intentField = form.get("intent");
   const intent = (typeof intentField === "string" ? intentField : "") as Intent;

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, TypedResponse } from "@remix-run/node";
 import { canSeeProposal, findProposal, findRevision } from "../../server/queries/proposals";
-import { requireDocumentPermission } from "~/utils/auth.server";
+import { requireNegotiationPermission } from "~/utils/auth.server";
 import { invariantResponse } from "~/utils/invariant";
 import { actorOf } from "../../server/negotiation/actor";
 import type { ProposalKind } from "~/statement/vocabulary";
@@ -20,7 +20,7 @@ export interface EarlierRevision {
  * the latest revision's text. Seen by whoever may see the proposal; 404 otherwise, as if absent.
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { access, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
+  const { access, document } = await requireNegotiationPermission(request, context, params.documentId, "conference:view");
   const proposal = await findProposal(context.sql, document.id, params.proposalId ?? "");
   invariantResponse(proposal && canSeeProposal(proposal, actorOf(access)), "There is no such proposal.", { status: 404 });
   const number = Number(params.revision);

@@ -1,17 +1,17 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { can } from "../../server/auth/permissions";
 import { compareSides, readSide } from "../../server/versions/compare";
 import { DiffSegments } from "~/negotiation/WordDiff";
 import { StatementSubpage } from "~/components/StatementSubpage";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { requireDocumentPermission } from "~/utils/auth.server";
+import { maySeeNegotiation } from "../../server/auth/visibility";
 import { invariantResponse } from "~/utils/invariant";
 
 /**
  * The changes between two versions (?from=&to=, each a version id or "current"), clause by
  * clause: added, deleted, moved (old and new numbers) and changed with a word diff, unchanged
- * clauses folded, and for each changed clause the accepted proposal(s) it came from. For every member.
+ * clauses folded, and for each changed clause the accepted proposal(s) it came from (for those who see the negotiation). For every member who sees the statement.
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
@@ -22,17 +22,20 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   ]);
   invariantResponse(from && to, "There is no such version of this statement.", { status: 404 });
   const { redline, sources } = await compareSides(context.sql, document.id, from, to);
+  // Which proposal a change came from is the negotiation's, not the text's.
+  const seesProposals = maySeeNegotiation(access, conference);
   return {
     document: { id: document.id, title: document.title },
     conference: { id: conference.id, title: conference.title },
     from: { id: from.id ?? "current", label: from.label },
     to: { id: to.id ?? "current", label: to.label },
-    canExport: can(access, "conference:export"),
     title: redline.title,
     clauses: redline.clauses.map((c) => ({
       ...c,
       sources:
-        c.change === "unchanged" || !c.id ? [] : (sources.get(c.id) ?? []).map((s) => ({ number: s.number, delegation: s.delegationName })),
+        c.change === "unchanged" || !c.id || !seesProposals
+          ? []
+          : (sources.get(c.id) ?? []).map((s) => ({ number: s.number, delegation: s.delegationName })),
     })),
   };
 }
@@ -64,7 +67,7 @@ function grouped(clauses: Clause[]): (Clause | Clause[])[] {
 }
 
 export default function RedlinePage() {
-  const { document, conference, from, to, canExport, title, clauses } = useLoaderData<typeof loader>();
+  const { document, conference, from, to, title, clauses } = useLoaderData<typeof loader>();
   const changed = clauses.filter((c) => c.change !== "unchanged" || c.moved).length;
   const clause = (c: Clause) => (
     <li
@@ -99,14 +102,8 @@ export default function RedlinePage() {
     <StatementSubpage conference={conference} document={document} title={`Changes: ${document.title}`} mainClassName="redline">
       <p>
         From <strong data-side="from">{from.label}</strong> to <strong data-side="to">{to.label}</strong>: {changed} clause
-        {changed === 1 ? "" : "s"} changed. <Link to={`/documents/${document.id}/history`}>History</Link>
-        {canExport ? (
-          <>
-            {" "}
-            ·{" "}
-            <a href={`/documents/${document.id}/export?format=redline&from=${from.id}&to=${to.id}`}>Download with tracked changes (Word)</a>
-          </>
-        ) : null}
+        {changed === 1 ? "" : "s"} changed. <Link to={`/documents/${document.id}/history`}>History</Link> ·{" "}
+        <a href={`/documents/${document.id}/export?format=redline&from=${from.id}&to=${to.id}`}>Download with tracked changes (Word)</a>
       </p>
       {title.some((s) => s.type !== "equal") ? (
         <section className="redline-title" aria-label="Title">

@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { can } from "../../server/auth/permissions";
 import { findVersion } from "../../server/queries/versions";
 import { versionStatement } from "../../server/negotiation/numbering";
 import { statementView } from "~/statement/version-view";
@@ -14,7 +13,7 @@ import { StatementText } from "~/versions/StatementText";
 
 /** One version of a statement, read-only, as it was: its text, clause labels and clause states. For every member. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
+  const { conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
   const version = await findVersion(context.sql, document.id, params.versionId ?? "");
   invariantResponse(version, "There is no such version of this statement.", { status: 404 });
   return {
@@ -28,7 +27,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       by: version.createdByName,
       at: version.createdAt.toISOString(),
     },
-    canExport: can(access, "conference:export"),
     text: statementView(await versionStatement(context.sql, document, version), version.clauseStates),
   };
 }
@@ -38,7 +36,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function VersionPage() {
-  const { document, conference, version, canExport, text } = useLoaderData<typeof loader>();
+  const { document, conference, version, text } = useLoaderData<typeof loader>();
   return (
     <StatementSubpage
       conference={conference}
@@ -54,7 +52,7 @@ export default function VersionPage() {
       <p className="version-links">
         <Link to={`/documents/${document.id}/history`}>History</Link>
         <Link to={`/documents/${document.id}/redline?from=${version.id}&to=current`}>Changes since this version</Link>
-        {canExport ? <a href={`/documents/${document.id}/export?format=docx&version=${version.id}`}>Download (Word)</a> : null}
+        <a href={`/documents/${document.id}/export?format=docx&version=${version.id}`}>Download (Word)</a>
       </p>
       <StatementText {...text} />
     </StatementSubpage>

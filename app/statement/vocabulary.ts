@@ -90,4 +90,5 @@ export type AuditAction =
   | "role.changed"
   | "member.removed"
   | "invitation.accepted"
+  | "confidentiality.changed"
   | "export.downloaded";

@@ -5,6 +5,7 @@ import type { SessionUser } from "../../server/queries/sessions";
 import { findDocument, type DocumentRow } from "../../server/queries/documents";
 import { findConference, type ConferenceRow } from "../../server/queries/conferences";
 import { invariantResponse } from "./invariant";
+import { maySeeNegotiation, maySeeStatement, refusals } from "../../server/auth/visibility";
 
 export async function getUser(request: Request, context: AppLoadContext): Promise<SessionUser | null> {
   return context.auth.userFromCookie(request.headers.get("Cookie"));
@@ -50,6 +51,10 @@ export async function requireConferencePermission(
   return { user, access, conference };
 }
 
+/**
+ * A statement and the person's access to it, checked for a permission and for the conference's
+ * confidentiality: in closed session an observer is refused every page of its statements.
+ */
 export async function requireDocumentPermission(
   request: Request,
   context: AppLoadContext,
@@ -64,7 +69,20 @@ export async function requireDocumentPermission(
   const access = conference ? await resolveAccess(context.sql, user, conference.id) : null;
   invariantResponse(conference && access, "There is no such document.", { status: 404 });
   invariantResponse(can(access, permission), "Your role in this conference does not allow this.", { status: 403 });
+  invariantResponse(maySeeStatement(access, conference), refusals.none, { status: 403 });
   return { user, access, conference, document };
+}
+
+/** As `requireDocumentPermission`, for what shows the negotiation (proposals, positions, the compilation). */
+export async function requireNegotiationPermission(
+  request: Request,
+  context: AppLoadContext,
+  documentId: string | undefined,
+  permission: Permission,
+): Promise<ConferenceAccess & { document: DocumentRow }> {
+  const found = await requireDocumentPermission(request, context, documentId, permission);
+  invariantResponse(maySeeNegotiation(found.access, found.conference), refusals.text, { status: 403 });
+  return found;
 }
 
 /**

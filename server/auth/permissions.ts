@@ -6,19 +6,19 @@ import { findDelegationRights, noRights, type DelegationRights } from "./delegat
 
 /**
  * Every right in a conference, and which roles hold it. HTTP routes and the collaboration
- * endpoint both decide through `can`, so the two cannot disagree.
+ * endpoint both decide through `can`, so the two cannot disagree. What a member sees of the
+ * statements (and so downloads) also depends on the conference's confidentiality: `visibility.ts`.
  */
 export type Permission =
   | "conference:view" // read the conference and its documents
   | "document:write" // change a document's base text
   | "conference:manage" // documents, delegations, people, invitations
-  | "conference:export"
   | "negotiation:chair" // decide on proposals, set clause states, run the silence procedure
   | "negotiation:comment"; // write comments, resolve and reopen threads
 
 const grants: Record<Role, readonly Permission[]> = {
-  secretariat: ["conference:view", "document:write", "conference:manage", "conference:export", "negotiation:comment"],
-  chair: ["conference:view", "document:write", "conference:export", "negotiation:chair", "negotiation:comment"],
+  secretariat: ["conference:view", "document:write", "conference:manage", "negotiation:comment"],
+  chair: ["conference:view", "document:write", "negotiation:chair", "negotiation:comment"],
   delegate: ["conference:view", "negotiation:comment"],
   observer: ["conference:view"],
 };

@@ -2,6 +2,8 @@ import type { IncomingMessage } from "node:http";
 import type { Sql } from "../db/sql";
 import type { Auth } from "../auth/service";
 import { can, resolveAccess } from "../auth/permissions";
+import { maySeeNegotiation, maySeeStatement, refusals } from "../auth/visibility";
+import { findConference } from "../queries/conferences";
 import { findDocument } from "../queries/documents";
 import { findProposalByTextDocument, isSponsor } from "../queries/proposals";
 import type { SessionUser } from "../queries/sessions";
@@ -13,25 +15,36 @@ import type { PresenceIdentity } from "./presence";
 import { openStatuses } from "../../app/statement/vocabulary";
 
 type Decision =
-  { ok: false; status: 403 | 404 } | { ok: true; conferenceId: string; canWrite: boolean; role: string; delegationId: string | null };
+  | { ok: false; status: 403 | 404; reason?: string }
+  | { ok: true; conferenceId: string; canWrite: boolean; role: string; delegationId: string | null };
 
 /**
  * The collaboration endpoint's access decisions, made by the same permission module as the
  * HTTP routes: no session → 401; a document the person has no part in → 404, as over HTTP;
  * the role decides whether their updates are accepted. A proposal's drafting document exists
  * only for its sponsors (the delegation's members, or the chair for a compromise), who may write
- * in it while the proposal is open.
+ * in it while the proposal is open. The conference's confidentiality applies as on the pages: an
+ * observer in closed session opens none of its documents, and a draft, being the negotiation's,
+ * is refused to whoever does not see the negotiation (observers are never its sponsors anyway).
  */
 export function collabAccess(sql: Sql, auth: Auth) {
   async function decide(user: Pick<SessionUser, "id" | "isAdmin">, documentId: string): Promise<Decision> {
     const document = await findDocument(sql, documentId);
     if (!document) return { ok: false, status: 404 };
-    const access = await resolveAccess(sql, user, document.conferenceId);
-    if (!access) return { ok: false, status: 404 };
+    const [access, conference] = await Promise.all([
+      resolveAccess(sql, user, document.conferenceId),
+      findConference(sql, document.conferenceId),
+    ]);
+    if (!access || !conference) return { ok: false, status: 404 };
     if (!can(access, "conference:view")) return { ok: false, status: 403 };
+    if (!maySeeStatement(access, conference)) return { ok: false, status: 403, reason: refusals.none };
     if (document.kind === "proposal") {
       const proposal = await findProposalByTextDocument(sql, document.id);
-      if (!proposal || !isSponsor(proposal, { delegationId: access.delegationId, isChair: can(access, "negotiation:chair") })) {
+      if (
+        !proposal ||
+        !maySeeNegotiation(access, conference) ||
+        !isSponsor(proposal, { delegationId: access.delegationId, isChair: can(access, "negotiation:chair") })
+      ) {
         return { ok: false, status: 404 };
       }
       return { ok: true, conferenceId: document.conferenceId, canWrite: openStatuses.includes(proposal.status), ...who(access) };

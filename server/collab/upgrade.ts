@@ -4,7 +4,7 @@ import type { WebSocket, WebSocketServer } from "ws";
 import type { Admitted } from "./connection";
 
 /** Who is connecting and what they may do, decided before the WebSocket handshake. */
-export type Authorization = { ok: false; status: 401 | 403 | 404 } | ({ ok: true } & Admitted);
+export type Authorization = { ok: false; status: 401 | 403 | 404; reason?: string } | ({ ok: true } & Admitted);
 
 export interface UpgradeOptions {
   wss: WebSocketServer;
@@ -86,7 +86,7 @@ export class UpgradeHandler {
     }
     this.options.authorize(req, documentId).then(
       (who) => {
-        if (!who.ok) return refuse(socket, who.status);
+        if (!who.ok) return refuse(socket, who.status, who.reason);
         // The client gave up while it was being authorized.
         if (socket.destroyed) return;
         if (!this.count(who.userId, socket)) return refuse(socket, 429);

@@ -2,6 +2,8 @@ import type { Request, Response } from "express";
 import type { Sql } from "../db/sql";
 import type { Auth } from "../auth/service";
 import { can, resolveAccess } from "../auth/permissions";
+import { mayReceive, refusals, sightOf, type Sight } from "../auth/visibility";
+import { findConference } from "../queries/conferences";
 import { findDocument } from "../queries/documents";
 import { findUser } from "../queries/users";
 import type { AccessEvent } from "../auth/access-events";
@@ -32,13 +34,17 @@ interface Stream {
   sessionId: string;
   conferenceId: string;
   documentId: string;
+  /** What the person sees of the statement (the conference's confidentiality): which events reach them. */
+  sight: Sight;
 }
 
 /**
  * Pages showing a statement learn of negotiation changes through an EventSource, authenticated
  * like every route (the session cookie; 401 without one, 404 for a statement the person has no
- * part in). The events only say what changed; the page then reloads its data through its loader,
- * where the permission checks apply as usual.
+ * part in, 403 for an observer of a conference in closed session). The events only say what
+ * changed; the page then reloads its data through its loader, where the permission checks apply
+ * as usual. An observer who sees the base text only gets its events alone (versions, clause
+ * states), never the negotiation's notices.
  */
 export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): LiveUpdates {
   const streams = new Map<string, Set<Stream>>();
@@ -46,11 +52,15 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
 
   const send = (res: Response, data: string) => res.write(data);
 
-  /** Whether a person may still view a statement, as when the stream was opened. */
-  async function mayView(userId: string, documentId: string): Promise<boolean> {
+  /** What a person sees of a statement now, as decided when the stream was opened. */
+  async function sightNow(userId: string, documentId: string): Promise<Sight> {
     const [user, document] = await Promise.all([findUser(sql, userId), findDocument(sql, documentId)]);
-    const access = user && document ? await resolveAccess(sql, user, document.conferenceId) : null;
-    return !!access && can(access, "conference:view");
+    if (!user || !document) return "none";
+    const [access, conference] = await Promise.all([
+      resolveAccess(sql, user, document.conferenceId),
+      findConference(sql, document.conferenceId),
+    ]);
+    return access && conference && can(access, "conference:view") ? sightOf(access, conference) : "none";
   }
 
   function allStreams(): Stream[] {
@@ -72,6 +82,9 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
         const access = document && document.kind === "statement" ? await resolveAccess(sql, user, document.conferenceId) : null;
         if (!document || !access || !can(access, "conference:view"))
           return void res.status(404).type("text/plain").send("There is no such document.");
+        const conference = await findConference(sql, document.conferenceId);
+        const sight = conference ? sightOf(access, conference) : "none";
+        if (sight === "none") return void res.status(403).type("text/plain").send(refusals.none);
         const open = perUser.get(user.id) ?? 0;
         if (open >= maxStreamsPerUser) return void res.status(429).type("text/plain").send("Too many open pages.");
         perUser.set(user.id, open + 1);
@@ -91,6 +104,7 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
           sessionId: user.sessionId,
           conferenceId: document.conferenceId,
           documentId: document.id,
+          sight,
         };
         set.add(stream);
         const keepAlive = setInterval(() => send(res, ": keep-alive\n\n"), keepAliveMs);
@@ -112,7 +126,7 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
       const set = streams.get(event.documentId);
       if (!set) return;
       const data = `data: ${JSON.stringify({ topic: event.topic, notice: event.notice ?? null, supersedes: event.supersedes ?? null })}\n\n`;
-      for (const stream of set) send(stream.res, data);
+      for (const stream of set) if (mayReceive(stream.sight, event)) send(stream.res, data);
     },
     async handleAccessEvent(event) {
       if (event.type === "session-ended" || event.type === "user-sessions-ended") {
@@ -125,11 +139,17 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
         event.type === "document" ? s.documentId === event.documentId : s.userId === event.userId && s.conferenceId === event.conferenceId,
       );
       // One check per person and statement, whatever number of pages they have open.
-      const checks = new Map<string, Promise<boolean>>();
+      const checks = new Map<string, Promise<Sight>>();
       for (const s of affected) {
         const key = `${s.userId} ${s.documentId}`;
-        if (!checks.has(key)) checks.set(key, mayView(s.userId, s.documentId));
-        if (!(await checks.get(key)!)) end(s);
+        if (!checks.has(key)) checks.set(key, sightNow(s.userId, s.documentId));
+        const sight = await checks.get(key)!;
+        if (sight === "none") end(s);
+        else if (sight !== s.sight) {
+          s.sight = sight;
+          // What the page may show changed (the conference's confidentiality, a role): it reloads through its loader.
+          send(s.res, `data: ${JSON.stringify({ topic: "access", notice: null, supersedes: null })}\n\n`);
+        }
       }
     },
     count() {

@@ -30,3 +30,11 @@ export async function negotiationMarks(sql: Db, document: Pick<DocumentRow, "id"
   const states = Object.fromEntries(stateMap);
   return { statement, states, proposals, bracketed: bracketedClauses({ states, proposals, provisional: statement.provisional }) };
 }
+
+/**
+ * The brackets of a reader who sees the base text alone (an observer in standard mode): those of
+ * the clause states and provisional clauses, none from proposals, whose existence is the negotiation's.
+ */
+export function textBrackets(marks: NegotiationMarks): Set<string> {
+  return bracketedClauses({ states: marks.states, proposals: [], provisional: marks.statement.provisional });
+}

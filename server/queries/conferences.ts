@@ -1,5 +1,6 @@
 import type { Db } from "../db/sql";
 import { isUuid } from "./ids";
+import type { Confidentiality } from "../../app/statement/confidentiality";
 
 export interface ConferenceRow {
   id: string;
@@ -7,9 +8,11 @@ export interface ConferenceRow {
   title: string;
   subtitle: string;
   venue: string;
+  /** What observers see of its statements. */
+  confidentiality: Confidentiality;
 }
 
-const columns = (sql: Db) => sql`id, slug, title, subtitle, venue`;
+const columns = (sql: Db) => sql`id, slug, title, subtitle, venue, confidentiality`;
 
 export async function findConference(sql: Db, id: string): Promise<ConferenceRow | null> {
   if (!isUuid(id)) return null;
@@ -26,12 +29,22 @@ export async function listConferences(sql: Db): Promise<ConferenceRow[]> {
   return sql<ConferenceRow[]>`select ${columns(sql)} from conferences order by created_at`;
 }
 
-export async function createConference(sql: Db, c: Omit<ConferenceRow, "id">): Promise<ConferenceRow> {
+export async function createConference(sql: Db, c: Omit<ConferenceRow, "id" | "confidentiality">): Promise<ConferenceRow> {
   const [row] = await sql<ConferenceRow[]>`
     insert into conferences (slug, title, subtitle, venue)
     values (${c.slug}, ${c.title}, ${c.subtitle}, ${c.venue})
     returning ${columns(sql)}`;
   return row;
+}
+
+/** Sets what observers see of the conference's statements; the previous mode, or null when unchanged. */
+export async function setConfidentiality(sql: Db, conferenceId: string, mode: Confidentiality): Promise<Confidentiality | null> {
+  const [row] = await sql<{ before: Confidentiality }[]>`
+    update conferences c set confidentiality = ${mode}
+    from (select confidentiality from conferences where id = ${conferenceId} for update) before
+    where c.id = ${conferenceId} and before.confidentiality <> ${mode}
+    returning before.confidentiality as before`;
+  return row?.before ?? null;
 }
 
 export interface ConferenceListing extends ConferenceRow {
@@ -43,7 +56,7 @@ export interface ConferenceListing extends ConferenceRow {
 
 export async function listConferencesWithSecretariat(sql: Db): Promise<ConferenceListing[]> {
   return sql<ConferenceListing[]>`
-    select c.id, c.slug, c.title, c.subtitle, c.venue, c.created_at as "createdAt",
+    select c.id, c.slug, c.title, c.subtitle, c.venue, c.confidentiality, c.created_at as "createdAt",
            coalesce(array(select u.email from memberships m join users u on u.id = m.user_id
                           where m.conference_id = c.id and m.role = 'secretariat' order by lower(u.email)), '{}') as secretariat,
            (select count(*)::int from memberships m where m.conference_id = c.id) as "memberCount"

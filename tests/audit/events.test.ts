@@ -289,11 +289,11 @@ describe("people and downloads", () => {
       version: "current",
       filename: expect.stringMatching(/\.md$/) as unknown,
     });
-    // A refused download (a delegate) is not recorded.
-    const refused = await fetch(`${f.server.url}/documents/${f.documentId}/export?format=md`, {
-      headers: { Cookie: f.people.alice.cookie },
+    // A refused download (an unknown format) is not recorded.
+    const refused = await fetch(`${f.server.url}/documents/${f.documentId}/export?format=exe`, {
+      headers: { Cookie: f.people.chair.cookie },
     });
-    expect(refused.status).toBe(403);
+    expect(refused.status).toBe(400);
     expect(await entriesOf(f.db.sql, f.conferenceId, "export.downloaded", entry.seq)).toHaveLength(0);
   });
 

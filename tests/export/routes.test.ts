@@ -78,8 +78,8 @@ describe("export route", () => {
     expect(lineOf(final)).not.toContain("[");
   });
 
-  it("refuses a delegate (403) and someone from another conference (404)", async () => {
-    expect((await get(`/documents/${ids.documentId}/export?format=docx`, ids.delegate)).status).toBe(403);
+  it("serves a delegate (their delegation takes the draft home) and refuses someone from another conference (404)", async () => {
+    expect((await get(`/documents/${ids.documentId}/export?format=docx`, ids.delegate)).status).toBe(200);
     expect((await get(`/documents/${ids.documentId}/export?format=docx`, ids.outsider)).status).toBe(404);
   });
 });

@@ -2,6 +2,7 @@ import { expect, it, type FileFixtures } from "../support/fixtures";
 import { storedDoc } from "../support/statement";
 import { anchorOnWord, commentsPoster } from "../support/comments";
 import { loadCommentThreads } from "../../server/negotiation/comments";
+import { setConfidentiality } from "../../server/queries/conferences";
 import { createSignedInPerson, createStatement } from "../support/factories";
 
 /**
@@ -17,6 +18,8 @@ let users: Record<Who, { userId: string; post: ReturnType<typeof commentsPoster>
 it.beforeAll(async ({ db, server }) => {
   const fixture = await createStatement(db.sql);
   documentId = fixture.documentId;
+  // Open: observers read the comments (in standard mode they see the base text only).
+  await setConfidentiality(db.sql, fixture.conferenceId, "open");
   const make = async (role: "delegate" | "observer") => {
     const u = await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role });
     return { userId: u.id, post: commentsPoster(server.url, documentId, u.cookie) };

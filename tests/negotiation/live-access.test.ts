@@ -81,12 +81,12 @@ describe("the event stream of someone who loses access", () => {
   });
 
   it("ends when they sign out, for that session only", async ({ db, server }) => {
-    const observer = await createSignedInPerson(db.sql, { conferenceId: doc.conferenceId, role: "observer" });
-    const signedOut = await openStream({ server }, observer.cookie);
+    const delegate = await createSignedInPerson(db.sql, { conferenceId: doc.conferenceId, role: "delegate" });
+    const signedOut = await openStream({ server }, delegate.cookie);
     // The same person, signed in on another device.
-    const witness = await openStream({ server }, await sessionCookieFor(db.sql, observer.id));
+    const witness = await openStream({ server }, await sessionCookieFor(db.sql, delegate.id));
 
-    const res = await request(`${server.url}/logout`, { method: "POST", headers: { Cookie: observer.cookie } });
+    const res = await request(`${server.url}/logout`, { method: "POST", headers: { Cookie: delegate.cookie } });
     expect(res.status).toBe(302);
 
     await waitFor(() => signedOut.isEnded());

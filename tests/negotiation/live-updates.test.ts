@@ -67,8 +67,8 @@ describe("the live event stream", () => {
   });
 
   it("delivers an event published by any instance to every open stream of that statement, and only of it", async ({ db, server }) => {
-    const observer = await createSignedInPerson(db.sql, { conferenceId: doc.conferenceId, role: "observer" });
-    const a = await openStream({ server }, doc.documentId, observer.cookie);
+    const delegate = await createSignedInPerson(db.sql, { conferenceId: doc.conferenceId, role: "delegate" });
+    const a = await openStream({ server }, doc.documentId, delegate.cookie);
     const b = await openStream({ server }, doc.documentId, doc.cookie);
     const other = await createStatement(db.sql);
     const c = await openStream({ server }, other.documentId, other.cookie);

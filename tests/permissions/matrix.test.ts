@@ -11,12 +11,19 @@ import { createProposal, submitProposal } from "../../server/negotiation/proposa
 import { readStatement } from "../../server/negotiation/numbering";
 import { createRevision } from "../../server/versions/capture";
 import { maxReasonLength } from "../../app/statement/limits";
-import { createSignedInPerson, createStatement, sessionCookieFor } from "../support/factories";
+import { createProposal as insertProposal, createSignedInPerson, createStatement, sessionCookieFor } from "../support/factories";
 import { csrfTokenFor } from "../support/http";
 import { setNonNegotiatingMayPropose } from "../../server/people/delegations";
 import { currentSignals, recordSignal } from "../../server/queries/clause-signals";
 import { openSilence } from "../../server/queries/silence-procedures";
 import { delegationKinds, type DelegationKind } from "../../app/statement/vocabulary";
+import { openEventStream } from "../support/event-stream";
+import { waitFor } from "../support/wait";
+import { setConfidentiality } from "../../server/queries/conferences";
+import { startThread } from "../../server/negotiation/comments";
+import { giveSignal } from "../../server/negotiation/signals";
+import { publishNegotiationEvent } from "../../server/negotiation/events";
+import type { Confidentiality } from "../../app/statement/confidentiality";
 
 /**
  * Every route's loader and every action (and each intent of an action), for every kind of person:
@@ -42,8 +49,13 @@ const managers: Row = {
   admin: "allowed",
 };
 const commenters: Row = { ...members, observer: 403 };
+/**
+ * Members who see the negotiation: in the fixture's conference, in standard confidentiality (the
+ * default), observers see the base text and its versions only. Every mode is in "confidentiality" below.
+ */
+const negotiators: Row = { ...members, observer: 403 };
 const chairOnly: Row = { anonymous: "login", outsider: 404, observer: 403, delegate: 403, chair: "allowed", secretariat: 403, admin: 403 };
-/** The chair and the secretariat (e.g. conference:export). */
+/** The chair and the secretariat (e.g. the consensus matrix). */
 const chairAndSecretariat: Row = { ...managers, chair: "allowed" };
 const delegateOnly: Row = { ...managers, delegate: "allowed", secretariat: 403, admin: 403 };
 /** Only a proposal's sponsoring delegation, which none of the actors belongs to. */
@@ -95,7 +107,10 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
   },
   "routes/conferences.$conferenceId._index": {
     loader: { path: conference, expect: members },
-    actions: { createDocument: { path: conference, form: { title: "" }, expect: managers } },
+    actions: {
+      createDocument: { path: conference, form: { title: "" }, expect: managers },
+      confidentiality: { path: conference, form: { intent: "confidentiality", confidentiality: "secret" }, expect: managers },
+    },
   },
   "routes/conferences.$conferenceId.delegations": {
     loader: { path: (ids) => `${conference(ids)}/delegations`, expect: managers },
@@ -128,11 +143,13 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
       reopen: { path: comments, form: { intent: "reopen", threadId: "" }, expect: commenters },
       pin: { path: comments, form: { intent: "pin", threadId: "" }, expect: chairOnly },
       unpin: { path: comments, form: { intent: "unpin", threadId: "" }, expect: chairOnly },
-      // Observers read threads too, so they have unread markers.
-      read: { path: comments, form: { intent: "read", threadId: "" }, expect: members },
+      // Observers read threads too (where they see the negotiation: open mode), so they have unread markers.
+      read: { path: comments, form: { intent: "read", threadId: "" }, expect: negotiators },
     },
   },
-  "routes/documents.$documentId_.compilation": { loader: { path: (ids) => `/documents/${ids.documentId}/compilation`, expect: members } },
+  "routes/documents.$documentId_.compilation": {
+    loader: { path: (ids) => `/documents/${ids.documentId}/compilation`, expect: negotiators },
+  },
   "routes/documents.$documentId_.consensus": {
     loader: { path: (ids) => `/documents/${ids.documentId}/consensus`, expect: chairAndSecretariat },
   },
@@ -181,7 +198,7 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
     },
   },
   "routes/documents.$documentId.export": {
-    loader: { path: (ids) => `/documents/${ids.documentId}/export?format=md`, expect: chairAndSecretariat },
+    loader: { path: (ids) => `/documents/${ids.documentId}/export?format=md`, expect: members },
   },
   "routes/documents.$documentId_.history": {
     loader: { path: (ids) => `/documents/${ids.documentId}/history`, expect: members },
@@ -215,10 +232,10 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
     },
   },
   "routes/documents.$documentId_.proposals.$proposalId_.revisions.$revision": {
-    loader: { path: (ids) => `${proposal(ids)}/revisions/1`, expect: members },
+    loader: { path: (ids) => `${proposal(ids)}/revisions/1`, expect: negotiators },
   },
   "routes/documents.$documentId_.proposals.$proposalId": {
-    loader: { path: proposal, expect: members },
+    loader: { path: proposal, expect: negotiators },
     actions: {
       // Submitting unchanged and withdrawing would change nothing for a sponsor; none of the actors is one.
       submit: { path: proposal, form: { intent: "submit" }, expect: sponsorsOnly },
@@ -507,6 +524,175 @@ describe.each(["off", "on"] as const)("by kind of delegation, with proposals by 
       ).text();
       expect(html.includes(`data-delegation="${code}"`)).toBe(byKind[kind][setting].counts);
       expect(html.includes(`data-not-counted="${code}"`)).toBe(!byKind[kind][setting].counts);
+    });
+  });
+});
+
+/**
+ * Confidentiality: for each mode, what each member sees of a statement on every surface. Observers
+ * see everything delegations see in open mode, the base text and its versions in standard mode,
+ * and nothing in closed session; delegations, the chair and the secretariat see the negotiation in
+ * every mode.
+ */
+describe("confidentiality", () => {
+  type Member = "observer" | "delegate" | "chair" | "secretariat";
+  type Sight = "negotiation" | "text" | "none";
+  const people: Member[] = ["observer", "delegate", "chair", "secretariat"];
+  const observerSees: Record<Confidentiality, Sight> = { open: "negotiation", standard: "text", closed: "none" };
+  const sightOf = (member: Member, mode: Confidentiality): Sight => (member === "observer" ? observerSees[mode] : "negotiation");
+
+  const marks = { proposal: "Submittedwording", comment: "Commentwording", signal: "Signalwording" };
+  const f = {} as {
+    documentId: string;
+    conferenceId: string;
+    proposalId: string;
+    /** The drafting document of a draft of the delegate's own delegation. */
+    draftDocumentId: string;
+    versionId: string;
+    cookies: Record<Member, string>;
+  };
+
+  beforeAll(async () => {
+    const fixture = await createStatement(db.sql);
+    const delegate = await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "delegate" });
+    f.documentId = fixture.documentId;
+    f.conferenceId = fixture.conferenceId;
+    f.cookies = {
+      observer: (await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "observer" })).cookie,
+      delegate: delegate.cookie,
+      chair: fixture.cookie,
+      secretariat: (await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "secretariat" })).cookie,
+    };
+    const { ydoc, clauses } = await readStatement(db.sql, fixture.documentId);
+    ydoc.destroy();
+    const by = { createdBy: delegate.id, delegationId: delegate.delegationId, documentId: fixture.documentId };
+    f.proposalId = (await insertProposal(db.sql, { ...by, clauseId: clauses[1].id, text: marks.proposal })).id;
+    const draft = await insertProposal(db.sql, { ...by, clauseId: clauses[2].id, status: "draft", text: "Draft words" });
+    [{ draftDocumentId: f.draftDocumentId }] = await db.sql<{ draftDocumentId: string }[]>`
+      select text_document_id as "draftDocumentId" from proposals where id = ${draft.id}`;
+    const actor = {
+      userId: delegate.id,
+      role: "delegate" as const,
+      delegationId: delegate.delegationId,
+      isChair: false,
+      negotiates: true,
+      mayPropose: true,
+    };
+    const document = { id: fixture.documentId, adoptedAt: null };
+    await startThread(db.sql, actor, { documentId: fixture.documentId, clauseId: clauses[0].id!, anchor: null, body: marks.comment });
+    await giveSignal(db.sql, actor, { document, clauseId: clauses[0].id!, signal: "not_yet", reason: marks.signal });
+    const chair = {
+      userId: fixture.chairId,
+      role: "chair" as const,
+      delegationId: null,
+      isChair: true,
+      negotiates: false,
+      mayPropose: false,
+    };
+    f.versionId = (await createRevision(db.sql, chair, { documentId: fixture.documentId, name: "Rev.1" })).id;
+  });
+
+  const get = (member: Member, path: string) =>
+    fetch(`${server.url}${path}`, { headers: { cookie: f.cookies[member] }, redirect: "manual" });
+  const doc = () => `/documents/${f.documentId}`;
+
+  /** Downloads, by what they show: the text (any format, clean or draft, of any version, redlines) or the negotiation. */
+  const downloads: { query: () => string; shows: "text" | "negotiation" }[] = [
+    { query: () => "format=docx", shows: "text" },
+    { query: () => "format=docx&draft=1", shows: "text" },
+    { query: () => "format=pdf", shows: "text" },
+    { query: () => "format=pdf&draft=1", shows: "text" },
+    { query: () => "format=html", shows: "text" },
+    { query: () => "format=md&draft=1", shows: "text" },
+    { query: () => "format=akn", shows: "text" },
+    { query: () => `format=docx&version=${f.versionId}`, shows: "text" },
+    { query: () => `format=redline&from=${f.versionId}&to=current`, shows: "text" },
+    { query: () => "format=compilation", shows: "negotiation" },
+    { query: () => "format=docx&draft=1&rolling=1", shows: "negotiation" },
+  ];
+
+  describe.each(["standard", "open", "closed"] as const)("in %s mode", (mode) => {
+    beforeAll(async () => {
+      await setConfidentiality(db.sql, f.conferenceId, mode);
+    });
+
+    describe.each(people)("as %s", (member) => {
+      const sight = sightOf(member, mode);
+      const seen = (shows: Sight) => (sight === "negotiation" || sight === shows ? 200 : 403);
+
+      it(`statement page: ${sight === "none" ? "refused" : sight === "text" ? "the text without the negotiation" : "everything"}`, async () => {
+        const res = await get(member, doc());
+        expect(res.status).toBe(seen("text"));
+        const html = await res.text();
+        if (sight === "none") expect(html).toContain("closed session (informal consultations)");
+        for (const mark of Object.values(marks)) expect(html.includes(mark), mark).toBe(sight === "negotiation");
+      });
+
+      it("history, a version and a redline: the text's", async () => {
+        for (const path of [`${doc()}/history`, `${doc()}/versions/${f.versionId}`, `${doc()}/redline?from=${f.versionId}&to=current`]) {
+          expect((await get(member, path)).status, path).toBe(seen("text"));
+        }
+      });
+
+      it("compilation, proposal page and revision: the negotiation's", async () => {
+        for (const path of [
+          `${doc()}/compilation`,
+          `${doc()}/proposals/${f.proposalId}`,
+          `${doc()}/proposals/${f.proposalId}/revisions/1`,
+        ]) {
+          expect((await get(member, path)).status, path).toBe(seen("negotiation"));
+        }
+      });
+
+      it("consensus matrix: the chair's and the secretariat's", async () => {
+        const allowed = member === "chair" || member === "secretariat";
+        expect((await get(member, `${doc()}/consensus`)).status).toBe(allowed ? 200 : 403);
+      });
+
+      it("event stream: refused in closed session; the text's events only to those who see the text alone", async () => {
+        if (sight === "none") {
+          const res = await get(member, `${doc()}/events`);
+          expect(res.status).toBe(403);
+          expect(await res.text()).toContain("closed session");
+          return;
+        }
+        const stream = await openEventStream(server.url, f.documentId, f.cookies[member]);
+        const witness = await openEventStream(server.url, f.documentId, f.cookies.chair);
+        try {
+          await waitFor(() => server.concord.live.count() >= 2);
+          for (const topic of ["proposals", "comments", "signals", "silence", "versions", "states"] as const) {
+            await publishNegotiationEvent(db.sql, { documentId: f.documentId, topic, notice: `${topic} notice` });
+          }
+          await waitFor(() => witness.events.length === 6);
+          const expected = sight === "negotiation" ? witness.events.map((e) => e.topic) : ["versions", "states"];
+          await waitFor(() => stream.events.length >= expected.length);
+          expect(stream.events.map((e) => e.topic)).toEqual(expected);
+        } finally {
+          stream.close();
+          witness.close();
+          await waitFor(() => server.concord.live.count() === 0);
+        }
+      });
+
+      it("WebSocket: the statement unless in closed session; a draft only for its sponsors", async () => {
+        const headers = { cookie: f.cookies[member] };
+        expect(await upgradeStatus(`${server.wsUrl}/${f.documentId}`, headers)).toBe(sight === "none" ? 403 : 101);
+        const draft = sight === "none" ? 403 : member === "delegate" ? 101 : 404;
+        expect(await upgradeStatus(`${server.wsUrl}/${f.draftDocumentId}`, headers)).toBe(draft);
+      });
+
+      it("downloads: what the pages show, each in the audit trail", async () => {
+        for (const d of downloads) {
+          const [{ seq: before }] = await db.sql<{ seq: number }[]>`
+            select coalesce(max(seq), 0)::int as seq from audit_log where conference_id = ${f.conferenceId}`;
+          const res = await get(member, `${doc()}/export?${d.query()}`);
+          expect(res.status, d.query()).toBe(seen(d.shows));
+          await res.arrayBuffer();
+          const entries = await db.sql`select 1 from audit_log where conference_id = ${f.conferenceId} and seq > ${before}
+                                       and action = 'export.downloaded'`;
+          expect(entries.length, d.query()).toBe(res.status === 200 ? 1 : 0);
+        }
+      });
     });
   });
 });

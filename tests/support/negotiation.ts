@@ -1,5 +1,6 @@
 import type { Sql } from "../../server/db/sql";
 import { readStatement } from "../../server/negotiation/numbering";
+import { setConfidentiality } from "../../server/queries/conferences";
 import { subscribeNegotiationEvents, type NegotiationEvent } from "../../server/negotiation/events";
 import { wallClock } from "../../server/negotiation/time-zones";
 import { onCleanup } from "./cleanup";
@@ -50,9 +51,13 @@ export interface NegotiationFixture {
   outsider: Participant;
 }
 
-/** A statement (the demo zero draft) with one person of each role, and two delegations. */
+/**
+ * A statement (the demo zero draft) with one person of each role, and two delegations. The
+ * conference is open: its observer watches the negotiation as delegations see it.
+ */
 export async function createNegotiation(sql: Sql, serverUrl: string): Promise<NegotiationFixture> {
   const { documentId, conferenceId, chairId, cookie } = await createStatement(sql);
+  await setConfidentiality(sql, conferenceId, "open");
   const make = async (role: Role, name?: string) => participant(serverUrl, await createSignedInPerson(sql, { conferenceId, role, name }));
   const other = await createStatement(sql);
   const { ydoc, clauses } = await readStatement(sql, documentId);
@@ -82,9 +87,10 @@ export interface DelegatesFixture {
   delegates: Record<"Norway" | "France" | "Germany", { userId: string; cookie: string; delegationId: string }>;
 }
 
-/** A conference with the demo statement, its chair, an observer and delegates of Norway, France and Germany. */
+/** An open conference (observers see the negotiation) with the demo statement, its chair, an observer and delegates of Norway, France and Germany. */
 export async function createDelegatesFixture(sql: Sql): Promise<DelegatesFixture> {
   const { documentId, conferenceId } = await createStatement(sql);
+  await setConfidentiality(sql, conferenceId, "open");
   const chair = await createSignedInPerson(sql, { conferenceId, role: "chair" });
   const observer = await createSignedInPerson(sql, { conferenceId, role: "observer" });
   const delegates = {} as DelegatesFixture["delegates"];

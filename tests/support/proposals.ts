@@ -4,6 +4,7 @@ import type { TestDatabase } from "./db";
 import type { FileFixtures } from "./fixtures";
 import type { TestServer } from "./server";
 import { readStatement } from "../../server/negotiation/numbering";
+import { setConfidentiality } from "../../server/queries/conferences";
 import { proposalField } from "../../app/statement/proposal-schema";
 import { newClauseId } from "../../app/statement/clause-id";
 import { createDelegation, createSignedInPerson, createStatement, type SignedInPerson } from "./factories";
@@ -79,6 +80,8 @@ async function person(
 /** The statement, people and form helpers of a proposal test, on the file's database and server (tests/support/fixtures.ts). */
 export async function createProposalFixture({ db, server }: Pick<FileFixtures, "db" | "server">): Promise<ProposalFixture> {
   const { documentId, conferenceId, chairId, cookie } = await createStatement(db.sql, smallStatement());
+  // Open: the observer watches the negotiation as delegations see it.
+  await setConfidentiality(db.sql, conferenceId, "open");
   const a = await createDelegation(db.sql, conferenceId, { code: "NOR", name: "Norway" });
   const b = await createDelegation(db.sql, conferenceId, { code: "BRA", name: "Brazil" });
   const member = async (role: "delegate" | "observer" | "secretariat", delegationId?: string, name?: string) =>

@@ -1,0 +1,39 @@
+import { expect } from "vitest";
+
+export interface LiveEvent {
+  topic: string;
+  notice: string | null;
+}
+
+/** A statement's event stream opened through the real server, collecting its events; `isEnded` says when the server ended it. */
+export async function openEventStream(serverUrl: string, documentId: string, cookie: string) {
+  const res = await fetch(`${serverUrl}/documents/${documentId}/events`, { headers: { cookie } });
+  expect(res.status).toBe(200);
+  const events: LiveEvent[] = [];
+  let ended = false;
+  const reader = res.body!.getReader();
+  void (async () => {
+    const decoder = new TextDecoder();
+    let buffer = "";
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const data = buffer
+            .slice(0, end)
+            .split("\n")
+            .find((l) => l.startsWith("data: "));
+          buffer = buffer.slice(end + 2);
+          if (data) events.push(JSON.parse(data.slice(6)) as LiveEvent);
+        }
+      }
+    } catch {
+      // the connection dropped: ended all the same
+    }
+    ended = true;
+  })();
+  return { events, isEnded: () => ended, close: () => void reader.cancel().catch(() => {}) };
+}
