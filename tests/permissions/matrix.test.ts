@@ -185,7 +185,10 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
       adopt: { path: (ids) => `/documents/${ids.documentId}/adoption`, form: { meeting: "", timeZone: "" }, expect: chairOnly },
     },
   },
-  "routes/documents.$documentId_.explanations": { loader: { path: (ids) => `/documents/${ids.documentId}/explanations`, expect: members } },
+  // Before adoption (as here) explanations are the negotiation's; an observer in standard mode reads them once the text is adopted.
+  "routes/documents.$documentId_.explanations": {
+    loader: { path: (ids) => `/documents/${ids.documentId}/explanations`, expect: negotiators },
+  },
   "routes/documents.$documentId.explanation": {
     actions: {
       file: { path: (ids) => `/documents/${ids.documentId}/explanation`, form: { intent: "file", text: "" }, expect: delegateOnly },
