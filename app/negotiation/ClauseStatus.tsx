@@ -1,18 +1,20 @@
 import { formatUtc } from "~/utils/dates";
 import { signalLabels, stateLabels } from "~/statement/negotiation-labels";
-import type { ClauseSignal, ClauseState } from "~/statement/vocabulary";
+import type { ClauseSignal, ClauseState, GivenSignal } from "~/statement/vocabulary";
 
-export interface SignalEntry {
+export interface SignalEntry<S extends GivenSignal = ClauseSignal> {
   id: string;
   clauseId: string;
   delegationId: string;
   delegationName: string;
-  signal: ClauseSignal;
+  signal: S;
   reason: string;
   userName: string;
   createdAt: Date | string;
   /** The delegation negotiates, so the signal counts toward consensus. */
   counts: boolean;
+  /** The group whose signal this member delegation aligned with. */
+  alignedWith: { id: string; code: string; name: string } | null;
 }
 
 export interface StateEntry {
@@ -24,25 +26,23 @@ export interface StateEntry {
   createdAt: Date | string;
 }
 
-/** Each delegation's latest signal, from a history that is newest first. */
-export function latestSignals(history: SignalEntry[], clauseId: string): SignalEntry[] {
-  const seen = new Set<string>();
-  return history.filter((s) => s.clauseId === clauseId && !seen.has(s.delegationId) && seen.add(s.delegationId));
-}
+export const alignedLabel = (group: { code: string }) => `aligned with ${group.code}`;
 
-/** A clause's state and the delegations' signals on it, with their history: shown to everyone. */
+/** A clause's state and the delegations' effective signals on it, with their history as given: shown to everyone. */
 export function ClauseStatus({
   clauseId,
   state,
+  effective,
   signals,
   states,
 }: {
   clauseId: string;
   state: ClauseState;
-  signals: SignalEntry[];
+  effective: SignalEntry[];
+  signals: SignalEntry<GivenSignal>[];
   states: StateEntry[];
 }) {
-  const current = latestSignals(signals, clauseId);
+  const current = effective.filter((s) => s.clauseId === clauseId);
   const signalHistory = signals.filter((s) => s.clauseId === clauseId);
   const stateHistory = states.filter((s) => s.clauseId === clauseId);
   return (
@@ -60,7 +60,8 @@ export function ClauseStatus({
         <ul className="signal-list">
           {current.map((s) => (
             <li key={s.id} className={`signal-${s.signal}`}>
-              <strong>{s.delegationName}</strong>: {signalLabels[s.signal]}
+              <strong>{s.delegationName}</strong>
+              {s.alignedWith ? <span className="signal-aligned"> ({alignedLabel(s.alignedWith)})</span> : null}: {signalLabels[s.signal]}
               {s.reason ? <span className="signal-reason"> — {s.reason}</span> : null}
               {s.counts ? null : <span className="muted"> (does not count toward consensus)</span>}
             </li>
@@ -75,7 +76,9 @@ export function ClauseStatus({
               ...signalHistory.map((s) => ({
                 id: `s${s.id}`,
                 at: s.createdAt,
-                text: `${s.delegationName} (${s.userName}): ${signalLabels[s.signal]}${s.reason ? ` — ${s.reason}` : ""}`,
+                text: `${s.delegationName} (${s.userName}): ${
+                  s.signal === "align" ? `Aligned with ${s.alignedWith?.name ?? "its group"}` : signalLabels[s.signal]
+                }${s.reason ? ` — ${s.reason}` : ""}`,
               })),
               ...stateHistory.map((s) => ({
                 id: `c${s.id}`,

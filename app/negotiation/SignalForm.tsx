@@ -3,11 +3,32 @@ import { useFetcher } from "@remix-run/react";
 import { CsrfInput, ErrorList } from "~/components/forms";
 import { signalLabels } from "~/statement/negotiation-labels";
 import { maxReasonLength } from "~/statement/limits";
-import type { ClauseSignal } from "~/statement/vocabulary";
+import type { ClauseSignal, GivenSignal } from "~/statement/vocabulary";
 import type { action as giveSignal } from "~/routes/documents.$documentId.signals";
 
-/** A delegate's signal on the current clause, for their own delegation (the server knows which). */
-export function SignalForm({ documentId, clauseId, current }: { documentId: string; clauseId: string; current: ClauseSignal | null }) {
+/** The choice that aligns with a group's signal, as the form sends it. */
+export const alignPrefix = "align:";
+
+/** The form's choice for the delegation's latest signal as given (an alignment names its group). */
+export const givenChoice = (s: { signal: GivenSignal; alignedWith: { id: string } | null } | undefined): string | null =>
+  s ? (s.signal === "align" ? `${alignPrefix}${s.alignedWith?.id}` : s.signal) : null;
+
+/**
+ * A delegate's signal on the current clause, for their own delegation (the server knows which), or
+ * its alignment with the signal of one of the groups it is a member of.
+ */
+export function SignalForm({
+  documentId,
+  clauseId,
+  current,
+  groups,
+}: {
+  documentId: string;
+  clauseId: string;
+  /** The signal the delegation gave, or "align:<group id>" when it aligned. */
+  current: string | null;
+  groups: { id: string; name: string }[];
+}) {
   const fetcher = useFetcher<typeof giveSignal>();
   const id = useId();
   const form = useRef<HTMLFormElement>(null);
@@ -26,6 +47,18 @@ export function SignalForm({ documentId, clauseId, current }: { documentId: stri
           <label key={s} className="radio">
             {/* Nothing chosen in advance unless the delegation has signalled: a signal is a deliberate choice, never a default. */}
             <input type="radio" name="signal" value={s} required defaultChecked={s === current} /> {signalLabels[s]}
+          </label>
+        ))}
+        {groups.map((g) => (
+          <label key={g.id} className="radio">
+            <input
+              type="radio"
+              name="signal"
+              value={`${alignPrefix}${g.id}`}
+              required
+              defaultChecked={`${alignPrefix}${g.id}` === current}
+            />{" "}
+            Align with {g.name}
           </label>
         ))}
       </fieldset>

@@ -16,7 +16,8 @@ import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { readProtectedForm, requireDocumentPermission } from "~/utils/auth.server";
 import { roleLabels } from "~/statement/people-labels";
 import { clauseStateHistory, textLocks } from "../../server/queries/clause-states";
-import { signalHistory } from "../../server/queries/clause-signals";
+import { effectiveSignals, signalHistory } from "../../server/queries/clause-signals";
+import { groupsOfMember } from "../../server/queries/delegation-groups";
 import { latestSilence } from "../../server/queries/silence-procedures";
 import { adoptionRecord } from "../../server/queries/adoption";
 import { standingExplanations } from "../../server/queries/explanations";
@@ -29,8 +30,8 @@ import { loadCommentThreads } from "../../server/negotiation/comments";
 import type { Editor } from "@tiptap/react";
 import { negotiationMarks, textBrackets } from "../../server/negotiation/marks";
 import type { NegotiationOverlayData } from "~/editor/negotiation-overlay";
-import { ClauseStatus, latestSignals } from "~/negotiation/ClauseStatus";
-import { SignalForm } from "~/negotiation/SignalForm";
+import { ClauseStatus } from "~/negotiation/ClauseStatus";
+import { SignalForm, givenChoice } from "~/negotiation/SignalForm";
 import { StateControl } from "~/negotiation/StateControl";
 import { SilenceSection } from "~/negotiation/SilenceSection";
 import { ExportMenu } from "~/components/ExportMenu";
@@ -63,6 +64,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     latestSilence(sql, document.id),
     adoptionRecord(sql, document.id),
     standingExplanations(sql, document.id),
+  ]);
+  // Each delegation's signal as it stands (an aligned member's is its group's), and the groups the delegate's delegation may align with.
+  const [effective, groups] = await Promise.all([
+    effectiveSignals(sql, document.id),
+    access.delegationId ? groupsOfMember(sql, access.delegationId) : [],
   ]);
   // One numbering for the editor, the outline and the side panel: the editor numbers with the same provisional clauses.
   const { states, bracketed, statement } = marks;
@@ -105,6 +111,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     canComment: can(access, "negotiation:comment"),
     comments: seesNegotiation ? comments : [],
     signals: seesNegotiation ? signals : [],
+    effectiveSignals: seesNegotiation ? effective : [],
+    groups: groups.map((g) => ({ id: g.id, name: g.name })),
     stateHistory: seesNegotiation ? stateHistory : [],
     // Whether the text is under silence is the text's; who objected is the negotiation's.
     silence: silence && !seesNegotiation ? { ...silence, objectingDelegationName: null, objection: null } : silence,
@@ -182,6 +190,8 @@ export default function DocumentPage() {
     provisional,
     bracketed,
     signals,
+    effectiveSignals,
+    groups,
     stateHistory,
     silence,
     openBusiness,
@@ -321,14 +331,20 @@ export default function DocumentPage() {
                 <h2 id="clause-panel-heading">{clauseId ? "This clause" : "Clause"}</h2>
                 {clauseId ? (
                   <>
-                    <ClauseStatus clauseId={clauseId} state={states[clauseId] ?? "open"} signals={signals} states={stateHistory} />
+                    <ClauseStatus
+                      clauseId={clauseId}
+                      state={states[clauseId] ?? "open"}
+                      effective={effectiveSignals}
+                      signals={signals}
+                      states={stateHistory}
+                    />
                     {isChair && !adopted ? (
                       <StateControl
                         documentId={document.id}
                         clauseId={clauseId}
                         clauseLabel={clauseLabels[clauseId] ?? "This clause"}
                         state={states[clauseId] ?? "open"}
-                        notYet={latestSignals(signals, clauseId).filter((s) => s.signal === "not_yet" && s.counts)}
+                        notYet={effectiveSignals.filter((s) => s.clauseId === clauseId && s.signal === "not_yet" && s.counts)}
                       />
                     ) : null}
                     {seesNegotiation ? (
@@ -348,7 +364,8 @@ export default function DocumentPage() {
                       <SignalForm
                         documentId={document.id}
                         clauseId={clauseId}
-                        current={latestSignals(signals, clauseId).find((s) => s.delegationId === delegationId)?.signal ?? null}
+                        current={givenChoice(signals.find((s) => s.clauseId === clauseId && s.delegationId === delegationId))}
+                        groups={groups}
                       />
                     ) : null}
                   </>

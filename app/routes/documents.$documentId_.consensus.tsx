@@ -14,6 +14,7 @@ import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { requireNegotiationPermission } from "~/utils/auth.server";
 import { invariantResponse } from "~/utils/invariant";
 import { signalLabels, stateLabels } from "~/statement/negotiation-labels";
+import { alignedLabel } from "~/negotiation/ClauseStatus";
 
 const excerptLength = 90;
 
@@ -57,7 +58,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         state: states.get(c.id) ?? "open",
         cells: delegations.map((d) => {
           const s = byCell.get(`${c.id} ${d.id}`);
-          return s ? { signal: s.signal, reason: s.reason, by: s.userName, at: s.createdAt.toISOString() } : null;
+          return s
+            ? { signal: s.signal, reason: s.reason, by: s.userName, at: s.createdAt.toISOString(), alignedWith: s.alignedWith }
+            : null;
         }),
       })),
   };
@@ -98,7 +101,10 @@ export default function ConsensusPage() {
       </p>
       <SideScroll label="Consensus matrix" hint={`Scroll sideways to see all ${delegations.length} delegations`}>
         <table className="consensus-matrix">
-          <caption>Each delegation's current signal on each clause. Rows where every delegation can accept are marked “consensus”.</caption>
+          <caption>
+            Each delegation's current signal on each clause (a member aligned with its group has the group's). Rows where every delegation
+            can accept are marked “consensus”.
+          </caption>
           <thead>
             <tr>
               <th scope="col">Clause</th>
@@ -136,6 +142,7 @@ export default function ConsensusPage() {
                       {c ? (
                         <>
                           <span className="signal-name">{signalLabels[c.signal]}</span>
+                          {c.alignedWith ? <span className="signal-aligned">{alignedLabel(c.alignedWith)}</span> : null}
                           {c.reason ? <span className="signal-reason">{c.reason}</span> : null}
                         </>
                       ) : (

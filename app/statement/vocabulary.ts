@@ -29,6 +29,8 @@ export const clauseStates: readonly ClauseState[] = ["open", "under_negotiation"
 /** A delegation's position on a clause: it can accept it, not yet (with a reason), or with a reservation. */
 export type ClauseSignal = "accept" | "not_yet" | "reservation";
 export const clauseSignals: readonly ClauseSignal[] = ["accept", "not_yet", "reservation"];
+/** As given: "align" is a member delegation aligning with its group's signal, which then is its own. */
+export type GivenSignal = ClauseSignal | "align";
 
 /** Proposals. */
 export type ProposalKind = "replace" | "delete" | "retain" | "add";

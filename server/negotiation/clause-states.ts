@@ -36,7 +36,9 @@ export async function changeClauseState(
     const confirmed = new Set((input.overriding ?? "").split(",").filter(Boolean));
     const unseen = notYet.filter((s) => !confirmed.has(s.delegationId));
     if (unseen.length > 0) {
-      const who = notYet.map((s) => `${s.delegationName} (${s.delegationCode})`).join(", ");
+      const who = notYet
+        .map((s) => `${s.delegationName} (${s.delegationCode}${s.alignedWith ? `, aligned with ${s.alignedWith.code}` : ""})`)
+        .join(", ");
       refuse(
         409,
         `${who} cannot accept ${clause.label} yet. Confirm that you agree ${clause.label} over ${notYet.length === 1 ? "its" : "their"} signal.`,

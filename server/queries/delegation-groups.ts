@@ -23,3 +23,10 @@ export async function setGroupMembers(sql: Db, conferenceId: string, groupId: st
   const rows = memberIds.map((memberId) => ({ conference_id: conferenceId, group_id: groupId, member_id: memberId }));
   await sql`insert into delegation_group_members ${sql(rows, "conference_id", "group_id", "member_id")}`;
 }
+
+/** The groups a delegation is a member of, by name: those it may align with. */
+export async function groupsOfMember(sql: Db, memberId: string): Promise<{ id: string; code: string; name: string }[]> {
+  return sql<{ id: string; code: string; name: string }[]>`
+    select d.id, d.code, d.name from delegation_group_members g join delegations d on d.id = g.group_id
+    where g.member_id = ${memberId} order by d.name`;
+}
