@@ -41,7 +41,8 @@ export function OpenBusinessList({ documentId, business, errors }: { documentId:
           <ul className="open-signals">
             {notYet.map((s) => (
               <li key={s.id}>
-                {s.delegationName} ({s.delegationCode}) on {s.clause}: “{s.reason}”
+                {s.delegationName} ({s.delegationCode}
+                {s.alignedWith ? `, aligned with ${s.alignedWith}` : ""}) on {s.clause}: “{s.reason}”
               </li>
             ))}
           </ul>

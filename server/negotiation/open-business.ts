@@ -12,7 +12,16 @@ import { proposalTarget } from "./proposal-views";
  */
 export interface OpenBusiness {
   proposals: { id: string; number: number; kind: ProposalRow["kind"]; target: string; sponsor: string }[];
-  notYet: { id: string; clauseId: string; clause: string; delegationName: string; delegationCode: string; reason: string }[];
+  notYet: {
+    id: string;
+    clauseId: string;
+    clause: string;
+    delegationName: string;
+    delegationCode: string;
+    reason: string;
+    /** The group whose signal a member follows (its code). */
+    alignedWith: string | null;
+  }[];
   /**
    * Names exactly this business; the chair's confirmation carries it back, so business that
    * opened after the chair looked (a new submission, a new signal) is not closed unseen.
@@ -40,6 +49,7 @@ export async function openBusiness(sql: Db, documentId: string, clauses: readonl
       delegationName: s.delegationName,
       delegationCode: s.delegationCode,
       reason: s.reason,
+      alignedWith: s.alignedWith?.code ?? null,
     }));
   const token = [...proposals.map((p) => `P${p.number}`), ...notYet.map((s) => `S${s.id}`)].sort().join(",");
   return { proposals, notYet, token };

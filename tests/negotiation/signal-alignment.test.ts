@@ -174,6 +174,7 @@ describe("the chair and the open business see an aligned member's signal", () =>
     expect(business.notYet.filter((s) => s.clauseId === clauseId).map((s) => s.delegationCode)).toEqual(
       expect.arrayContaining([codeOfA, "G77"]),
     );
+    expect(business.notYet.find((s) => s.clauseId === clauseId && s.delegationCode === codeOfA)?.alignedWith).toBe("G77");
     const states = `${doc()}/states`;
     const refused = await n.chair.post(states, { clauseId, state: "agreed" });
     expect(refused.status).toBe(409);
