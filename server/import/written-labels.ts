@@ -92,3 +92,20 @@ export function partOfHeading(text: string): Part | null {
   if (!m) return null;
   return m[1].toLowerCase().startsWith("preamb") ? "pp" : "op";
 }
+
+// "Annex", "ANNEX I", "Annex: Explanations of position", "Explanations of position" (as a heading).
+const annexHeading = /^(?:annex(?:\s+(?:[ivx]{1,5}|\d{1,2}|[a-z]))?\b|explanations? of (?:position|vote)\b)/i;
+// The line an adopted text ends with: "Adopted by consensus at …", "Adopted by silence procedure ending …".
+const adoptionLine = /^adopted\s+(?:by|at|on|without)\s/i;
+
+/**
+ * Whether a paragraph, not labelled as a clause, ends the statement: an annex heading (a bare
+ * "Annex"/"Annex I" line, or any heading that starts so) or an adopted text's adoption line. What
+ * follows it (an annex, explanations of position) is not part of the statement's text.
+ */
+export function endsStatement(text: string, asHeading: boolean): boolean {
+  const t = text.trim();
+  if (adoptionLine.test(t)) return true;
+  if (!annexHeading.test(t)) return false;
+  return asHeading || /^annex(?:\s+(?:[ivx]{1,5}|\d{1,2}|[a-z]))?\s*[.:]?$/i.test(t);
+}

@@ -5,7 +5,7 @@ import { statementSchema } from "../../app/statement/schema";
 import { listClauses, type Part } from "../../app/statement/numbering";
 import { excerpt } from "../../app/statement/excerpt";
 import { maxProposalTextLength } from "../../app/statement/limits";
-import { partOfHeading, readWrittenLabel, type WrittenLabel } from "./written-labels";
+import { endsStatement, partOfHeading, readWrittenLabel, type WrittenLabel } from "./written-labels";
 
 /**
  * Reading a zero draft (Word or Markdown) into a statement. Paragraphs are recognised the way a
@@ -225,8 +225,14 @@ export function recogniseStatement(source: SourceParagraph[]): ImportedStatement
   const hasOperativeHeading = paragraphs.some((p) => headingPartOf(p) === "op");
   let preambleNumbered = false;
 
-  for (const p of paragraphs) {
+  /** Where the statement's text ended (an annex heading or an adoption line), and how many paragraphs were left out from there. */
+  let ended: { text: string; paragraphs: number } | null = null;
+  for (const [i, p] of paragraphs.entries()) {
     const text = runsText(p.runs);
+    if (parts.pp.length + parts.op.length > 0 && !p.label && !p.item && !p.listNumbered && endsStatement(text, isSectionHeading(p))) {
+      ended = { text, paragraphs: paragraphs.length - i };
+      break;
+    }
     const headingPart = headingPartOf(p);
     if (headingPart) {
       headed = headingPart;
@@ -371,6 +377,10 @@ export function recogniseStatement(source: SourceParagraph[]): ImportedStatement
   if (frontMatter.length)
     warnings.push(
       `Left out ${frontMatter.length === 1 ? "the paragraph" : `${frontMatter.length} paragraphs`} between the title and “${excerpt(headings[0].text, 40)}”: ${frontMatter.slice(0, 3).map(quoted).join(", ")}${frontMatter.length > 3 ? "…" : ""}.`,
+    );
+  if (ended)
+    warnings.push(
+      `Left out ${ended.paragraphs === 1 ? "the last paragraph" : `the last ${ended.paragraphs} paragraphs`}, from ${quoted(ended.text)} on: an annex, or an adopted text's adoption line, is not part of the statement.`,
     );
   if (leftOut.length)
     warnings.push(

@@ -7,7 +7,7 @@ import { paragraphsFromDocx } from "../../server/import/docx";
 import { paragraphsFromMarkdown } from "../../server/import/markdown";
 import { importPlan, recogniseStatement, runsText, type ImportedClause } from "../../server/import/zero-draft";
 import { statementSchema } from "../../app/statement/schema";
-import { demoDoc } from "./fixtures";
+import { adoptedDemo, demoDoc, silenceLine } from "./fixtures";
 
 /** A clause's text as the export model prints it: paragraph, then sub-items with their markers. */
 const importedText = (c: ImportedClause) =>
@@ -34,6 +34,29 @@ describe("round trips", () => {
     expect([...again.preamble, ...again.operative].map(clauseText)).toEqual([...model.preamble, ...model.operative].map(clauseText));
     const ids = [...again.preamble, ...again.operative].map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("imports an adopted statement exported as Word or Markdown without its adoption line and annex", async () => {
+    const adopted = adoptedDemo();
+    for (const imported of [
+      recogniseStatement(await paragraphsFromDocx(await statementDocx(adopted))),
+      recogniseStatement(paragraphsFromMarkdown(statementMarkdown(adopted))),
+    ]) {
+      expect(imported.preamble.map(importedText)).toEqual(adopted.preamble.map(clauseText));
+      expect(imported.operative.map(importedText)).toEqual(adopted.operative.map(clauseText));
+      expect(imported.warnings.find((w) => w.startsWith("Left out the last"))).toMatch(
+        new RegExp(
+          `paragraphs, from “${silenceLine.slice(0, 30)}.*: an annex, or an adopted text's adoption line, is not part of the statement\\.$`,
+        ),
+      );
+    }
+    // A clause that only mentions an annex stays a clause; an "Annex" heading ends the text.
+    const md = ["# T", "", "*Recalling* Annex II to the Convention,", "", "1. *Decide* to act.", "", "## Annex I", "", "A table."].join(
+      "\n",
+    );
+    const imported = recogniseStatement(paragraphsFromMarkdown(md));
+    expect(imported.preamble.map(importedText)).toEqual(["Recalling Annex II to the Convention,"]);
+    expect(imported.operative.map(importedText)).toEqual(["Decide to act."]);
   });
 
   it("imports a draft exported as Markdown", () => {
