@@ -1,5 +1,6 @@
 import { describe, expect, it, type FileFixtures } from "../support/fixtures";
 import { waitFor } from "../support/wait";
+import { openEventStream } from "../support/event-stream";
 import { publishNegotiationEvent } from "../../server/negotiation/events";
 import { publishAccessEvent } from "../../server/auth/access-events";
 import { createSignedInPerson, createStatement, sessionCookieFor } from "../support/factories";
@@ -15,38 +16,7 @@ it.beforeAll(async ({ db }) => {
   doc = await createStatement(db.sql);
 });
 
-/** Opens the stream through the real server and collects its events; `ended` resolves when the server ends it. */
-async function openStream({ server }: Pick<FileFixtures, "server">, cookie: string) {
-  const res = await fetch(`${server.url}/documents/${doc.documentId}/events`, { headers: { cookie } });
-  expect(res.status).toBe(200);
-  const events: { topic: string; notice: string | null }[] = [];
-  let ended = false;
-  void (async () => {
-    const decoder = new TextDecoder();
-    let buffer = "";
-    const reader = res.body!.getReader();
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += decoder.decode(value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf("\n\n")) >= 0) {
-          const data = buffer
-            .slice(0, end)
-            .split("\n")
-            .find((l) => l.startsWith("data: "));
-          buffer = buffer.slice(end + 2);
-          if (data) events.push(JSON.parse(data.slice(6)) as { topic: string; notice: string | null });
-        }
-      }
-    } catch {
-      // the connection dropped: ended all the same
-    }
-    ended = true;
-  })();
-  return { events, isEnded: () => ended };
-}
+const openStream = ({ server }: Pick<FileFixtures, "server">, cookie: string) => openEventStream(server.url, doc.documentId, cookie);
 
 const broken = { topic: "silence" as const, notice: "Silence broken by Norway: our reasons" };
 
