@@ -4,7 +4,7 @@ import { canSeeProposal } from "../../server/queries/proposals";
 import { negotiationMarks, textBrackets } from "../../server/negotiation/marks";
 import { contentDisposition, exportFilename } from "../../server/export/filename";
 import { exportFormats, renderExport, type ExportFile, type ExportFormat } from "../../server/export/render";
-import { rollingText } from "../../server/negotiation/rolling-text";
+import { rollingTextFor } from "../../server/negotiation/rolling-text";
 import { rollingFormats } from "~/statement/export-formats";
 import { redlineDocx } from "../../server/export/redline-docx";
 import { compareSides, readSide } from "../../server/versions/compare";
@@ -112,7 +112,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const stored = marks.statement;
   const now = new Date();
   const viewer = { delegationId: access.delegationId, isChair: can(access, "negotiation:chair") };
-  const visible = marks.proposals.filter((p) => canSeeProposal(p, viewer));
   return deliver(
     await renderExport({
       format: format as ExportFormat,
@@ -123,10 +122,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       at: now,
       numbering: stored.clauses,
       draft: draft || format === "compilation" ? { bracketed: seesNegotiation ? marks.bracketed : textBrackets(marks) } : null,
-      proposals: format === "compilation" ? visible : undefined,
-      rolling: rolling
-        ? { statement: rollingText({ statement: stored, proposals: visible, bracketed: marks.bracketed }, { attributions }), attributions }
-        : undefined,
+      proposals: format === "compilation" ? marks.proposals.filter((p) => canSeeProposal(p, viewer)) : undefined,
+      rolling: rolling ? { statement: rollingTextFor(marks, viewer, { attributions }), attributions } : undefined,
       // The current text of an adopted statement is the adopted text: it carries its adoption line and annex.
       adoption: format === "compilation" ? null : await readAdoptionAnnex(context.sql, document.id),
     }),

@@ -20,7 +20,7 @@ import { effectiveSignals, signalHistory } from "../../server/queries/clause-sig
 import { groupsOfMember } from "../../server/queries/delegation-groups";
 import { latestSilence } from "../../server/queries/silence-procedures";
 import { adoptionRecord } from "../../server/queries/adoption";
-import { standingExplanations } from "../../server/queries/explanations";
+import { countStandingExplanations } from "../../server/queries/explanations";
 import { adoptionLine } from "~/statement/adoption-line";
 import { AdoptionSection } from "~/negotiation/AdoptionSection";
 import { useLiveUpdates } from "~/negotiation/live";
@@ -46,30 +46,29 @@ import { invalid, parseForm } from "~/utils/forms";
 import { answeringRefusals } from "~/utils/refusals.server";
 import { type ProposalKind, proposalKinds } from "~/statement/vocabulary";
 import type { Part } from "~/statement/numbering";
-import { canSeeProposal } from "../../server/queries/proposals";
-import { rollingText } from "../../server/negotiation/rolling-text";
+import { rollingTextFor } from "../../server/negotiation/rolling-text";
 import { RollingText, TextViewToggle, textViewOf } from "~/negotiation/RollingText";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
   const sql = context.sql;
-  const [delegation, marks, locks, comments, signals, stateHistory, silence, adoption, explanations] = await Promise.all([
-    access.delegationId ? findDelegation(sql, conference.id, access.delegationId) : null,
-    negotiationMarks(sql, document),
-    textLocks(sql, document.id),
-    loadCommentThreads(sql, document.id, user.id),
-    // Signals and states with their history (newest first), and the latest silence procedure.
-    signalHistory(sql, document.id),
-    clauseStateHistory(sql, document.id),
-    latestSilence(sql, document.id),
-    adoptionRecord(sql, document.id),
-    standingExplanations(sql, document.id),
-  ]);
-  // Each delegation's signal as it stands (an aligned member's is its group's), and the groups the delegate's delegation may align with.
-  const [effective, groups] = await Promise.all([
-    effectiveSignals(sql, document.id),
-    access.delegationId ? groupsOfMember(sql, access.delegationId) : [],
-  ]);
+  const [delegation, marks, locks, comments, signals, effective, groups, stateHistory, silence, adoption, explanationCount] =
+    await Promise.all([
+      access.delegationId ? findDelegation(sql, conference.id, access.delegationId) : null,
+      negotiationMarks(sql, document),
+      textLocks(sql, document.id),
+      loadCommentThreads(sql, document.id, user.id),
+      // Signals with their history (newest first); each delegation's signal as it stands (an aligned
+      // member's is its group's), and the groups the delegate's delegation may align with.
+      signalHistory(sql, document.id),
+      effectiveSignals(sql, document.id),
+      access.delegationId ? groupsOfMember(sql, access.delegationId) : [],
+      // States with their history, and the latest silence procedure.
+      clauseStateHistory(sql, document.id),
+      latestSilence(sql, document.id),
+      adoptionRecord(sql, document.id),
+      countStandingExplanations(sql, document.id),
+    ]);
   // One numbering for the editor, the outline and the side panel: the editor numbers with the same provisional clauses.
   const { states, bracketed, statement } = marks;
   const { clauses, provisional } = statement;
@@ -82,13 +81,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return {
     view,
     // The rolling text shows the proposals this reader may see, as the compilation does.
-    rolling:
-      view.rolling && seesNegotiation
-        ? rollingText(
-            { statement, proposals: marks.proposals.filter((p) => canSeeProposal(p, viewer)), bracketed },
-            { attributions: view.attributions },
-          )
-        : null,
+    rolling: view.rolling && seesNegotiation ? rollingTextFor(marks, viewer, { attributions: view.attributions }) : null,
     document: { id: document.id, title: document.title },
     conference: { id: conference.id, title: conference.title },
     me: {
@@ -122,7 +115,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     canPropose: access.delegationId !== null && access.rights.mayPropose,
     participation: participationNote(access.rights, access.role === "delegate"),
     adoptionLine: adoption ? adoptionLine(adoption) : null,
-    explanationCount: maySeeExplanations(access, conference, document) ? explanations.length : null,
+    explanationCount: maySeeExplanations(access, conference, document) ? explanationCount : null,
     canSeeConsensus: can(access, "negotiation:chair") || can(access, "conference:manage"),
     proposals: seesNegotiation ? listedProposals(marks.proposals, clauses, viewer) : [],
     clauseLabels: Object.fromEntries(clauses.filter((c) => c.id).map((c) => [c.id!, c.label])),

@@ -12,6 +12,7 @@ import { DiffSegments } from "~/negotiation/WordDiff";
 import { positionHeading, proposalStatusLabels, stateBadgeLabels } from "~/statement/negotiation-labels";
 import { type ClauseState, clauseStates, type ProposalStatus } from "~/statement/vocabulary";
 import { rollingTextFor } from "../../server/negotiation/rolling-text";
+import { negotiationMarks } from "../../server/negotiation/marks";
 import { RollingText, TextViewToggle, textViewOf } from "~/negotiation/RollingText";
 
 const isState = (v: string): v is ClauseState => (clauseStates as readonly string[]).includes(v);
@@ -32,10 +33,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const status = statusParam as ProposalStatus | null;
   const viewer = { delegationId: access.delegationId, isChair: can(access, "negotiation:chair") };
   const view = textViewOf(query);
-  const [compilation, rolling] = await Promise.all([
-    compileStatement(context.sql, document, viewer, { delegationId, state, status }),
-    view.rolling ? rollingTextFor(context.sql, document, viewer, { attributions: view.attributions }) : null,
-  ]);
+  const marks = await negotiationMarks(context.sql, document);
+  const compilation = await compileStatement(context.sql, marks, viewer, { delegationId, state, status });
+  const rolling = view.rolling ? rollingTextFor(marks, viewer, { attributions: view.attributions }) : null;
   return {
     view,
     rolling,

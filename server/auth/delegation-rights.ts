@@ -1,4 +1,5 @@
 import type { Db } from "../db/sql";
+import type { MembershipRow } from "../queries/memberships";
 import { negotiatingKinds, type DelegationKind } from "../../app/statement/vocabulary";
 
 /**
@@ -22,12 +23,23 @@ export function delegationRights(kind: DelegationKind, conference: { nonNegotiat
   return { negotiates: full, mayPropose: full || conference.nonNegotiatingMayPropose };
 }
 
-/** A delegation's rights as they stand now (its kind and its conference's setting are read together). */
-export async function findDelegationRights(sql: Db, delegationId: string): Promise<DelegationRights> {
-  const [row] = await sql<{ kind: DelegationKind; nonNegotiatingMayPropose: boolean }[]>`
-    select d.kind, c.non_negotiating_may_propose as "nonNegotiatingMayPropose"
-    from delegations d join conferences c on c.id = d.conference_id where d.id = ${delegationId}`;
-  return row ? delegationRights(row.kind, row) : noRights;
+/**
+ * A person's membership of a conference with their delegation's rights as they stand now (its kind
+ * and the conference's setting), in one round trip: every request and connection asks it.
+ */
+export async function findMembershipRights(
+  sql: Db,
+  conferenceId: string,
+  userId: string,
+): Promise<(MembershipRow & { rights: DelegationRights }) | null> {
+  const [row] = await sql<(MembershipRow & { kind: DelegationKind | null; nonNegotiatingMayPropose: boolean })[]>`
+    select m.conference_id as "conferenceId", m.user_id as "userId", m.role, m.delegation_id as "delegationId",
+           d.kind, c.non_negotiating_may_propose as "nonNegotiatingMayPropose"
+    from memberships m join conferences c on c.id = m.conference_id left join delegations d on d.id = m.delegation_id
+    where m.conference_id = ${conferenceId} and m.user_id = ${userId}`;
+  if (!row) return null;
+  const { kind, nonNegotiatingMayPropose, ...membership } = row;
+  return { ...membership, rights: kind ? delegationRights(kind, { nonNegotiatingMayPropose }) : noRights };
 }
 
 /** Why a delegation that does not negotiate is refused, for the refusals and the disabled controls. */

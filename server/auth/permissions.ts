@@ -1,8 +1,7 @@
 import type { Db } from "../db/sql";
-import { findMembership } from "../queries/memberships";
 import type { SessionUser } from "../queries/sessions";
 import type { Role } from "../../app/statement/vocabulary";
-import { findDelegationRights, noRights, type DelegationRights } from "./delegation-rights";
+import { findMembershipRights, noRights, type DelegationRights } from "./delegation-rights";
 
 /**
  * Every right in a conference, and which roles hold it. HTTP routes and the collaboration
@@ -35,16 +34,10 @@ export interface Access {
 
 /** A person's access to a conference, or null when they have none (answered as 404, not 403). */
 export async function resolveAccess(sql: Db, user: Pick<SessionUser, "id" | "isAdmin">, conferenceId: string): Promise<Access | null> {
-  const membership = await findMembership(sql, conferenceId, user.id);
+  const membership = await findMembershipRights(sql, conferenceId, user.id);
   if (membership) {
-    const { role, delegationId } = membership;
-    return {
-      userId: user.id,
-      conferenceId,
-      role,
-      delegationId,
-      rights: delegationId ? await findDelegationRights(sql, delegationId) : noRights,
-    };
+    const { role, delegationId, rights } = membership;
+    return { userId: user.id, conferenceId, role, delegationId, rights };
   }
   if (user.isAdmin) return { userId: user.id, conferenceId, role: "secretariat", delegationId: null, rights: noRights };
   return null;

@@ -1,5 +1,4 @@
 import type { Db } from "../db/sql";
-import type { DocumentRow } from "../queries/documents";
 import { canSeeProposal, type ProposalRow } from "../queries/proposals";
 import type { ClauseInfo, Part } from "../../app/statement/numbering";
 import { proposalLabels } from "../../app/statement/negotiation-labels";
@@ -7,7 +6,7 @@ import { wordDiff, type DiffSegment } from "../../app/statement/word-diff";
 import { excerpt } from "../../app/statement/excerpt";
 import { maxProposalTextLength } from "../../app/statement/limits";
 import { readDraft } from "./statement";
-import { negotiationMarks } from "./marks";
+import type { NegotiationMarks } from "./marks";
 import { alignedCodes } from "./proposal-views";
 import { type ClauseState, type ProposalStatus, setAsideStatuses } from "../../app/statement/vocabulary";
 
@@ -101,10 +100,15 @@ const involves = (p: ProposalRow, delegationId: string) =>
 /**
  * The compilation of a statement for one reader: every clause with its label, state and text, the
  * proposals on it (those the reader may see), proposed new clauses right after the clause they
- * follow, and the counts. Filters narrow the entries, never the counts.
+ * follow, and the counts. Filters narrow the entries, never the counts. From the statement's marks,
+ * which the page also writes its rolling text from.
  */
-export async function compileStatement(sql: Db, document: DocumentRow, viewer: Viewer, filters: CompilationFilters): Promise<Compilation> {
-  const { statement, states, proposals: all, bracketed } = await negotiationMarks(sql, document);
+export async function compileStatement(
+  sql: Db,
+  { statement, states, proposals: all, bracketed }: NegotiationMarks,
+  viewer: Viewer,
+  filters: CompilationFilters,
+): Promise<Compilation> {
   const { clauses } = statement;
   const visible = all.filter((p) => canSeeProposal(p, viewer));
   const labels = proposalLabels(visible, clauses);

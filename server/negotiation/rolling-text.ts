@@ -1,12 +1,10 @@
-import type { Db } from "../db/sql";
-import type { DocumentRow } from "../queries/documents";
 import { canSeeProposal, type ProposalRow } from "../queries/proposals";
 import { buildExportModel, type Block, type ExportClause, type ExportStatement, type Run } from "../export/model";
 import { proposalLabels } from "../../app/statement/negotiation-labels";
 import { wordDiff } from "../../app/statement/word-diff";
 import type { ClauseInfo, Part } from "../../app/statement/numbering";
 import type { NumberedStatement } from "./numbering";
-import { negotiationMarks } from "./marks";
+import type { NegotiationMarks } from "./marks";
 
 /**
  * The rolling text: the statement as it stands with every open (submitted) proposal the reader
@@ -261,14 +259,12 @@ export function rollingText({ statement, proposals, bracketed }: RollingInput, {
   return { ...model, preamble: roll("pp", model.preamble), operative: roll("op", model.operative) };
 }
 
-/** The rolling text for one reader: the proposals they may see, no other. */
-export async function rollingTextFor(
-  sql: Db,
-  document: Pick<DocumentRow, "id">,
+/** The rolling text for one reader, from the statement's marks: the proposals they may see, no other. */
+export function rollingTextFor(
+  marks: Pick<NegotiationMarks, "statement" | "proposals" | "bracketed">,
   viewer: { delegationId: string | null; isChair: boolean },
   options: RollingOptions,
-): Promise<ExportStatement> {
-  const marks = await negotiationMarks(sql, document);
+): ExportStatement {
   const proposals = marks.proposals.filter((p) => canSeeProposal(p, viewer));
   return rollingText({ statement: marks.statement, proposals, bracketed: marks.bracketed }, options);
 }

@@ -35,6 +35,15 @@ export async function standingExplanations(sql: Db, documentId: string): Promise
   return sql<ExplanationRow[]>`${latest(sql)} where e.document_id = ${documentId} and not r.withdrawn order by e.number`;
 }
 
+/** How many explanations of the statement stand, for a link that names the number without carrying their texts. */
+export async function countStandingExplanations(sql: Db, documentId: string): Promise<number> {
+  const [{ n }] = await sql<{ n: number }[]>`
+    select count(*)::int as n from explanations_of_position e
+    where e.document_id = ${documentId}
+      and not (select r.withdrawn from explanation_revisions r where r.explanation_id = e.id order by r.revision desc limit 1)`;
+  return n;
+}
+
 export async function findExplanation(sql: Db, documentId: string, id: string): Promise<ExplanationRow | null> {
   if (!isUuid(id)) return null;
   const [row] = await sql<ExplanationRow[]>`${latest(sql)} where e.document_id = ${documentId} and e.id = ${id}`;

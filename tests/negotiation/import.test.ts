@@ -221,7 +221,7 @@ async function statementOf(documentId: string) {
   const { doc, clauses } = marks.statement;
   const compilation = await compileStatement(
     db.sql,
-    document,
+    marks,
     { delegationId: null, isChair: true },
     { delegationId: null, state: null, status: null },
   );

@@ -5,6 +5,7 @@ import { listVersions } from "../../server/queries/versions";
 import { currentStatement } from "../../server/negotiation/numbering";
 import type { ClauseInfo } from "../../app/statement/numbering";
 import { compileStatement } from "../../server/negotiation/compilation";
+import { negotiationMarks } from "../../server/negotiation/marks";
 import { visibleProposals } from "../../server/negotiation/proposal-views";
 import { compareSides, readSide } from "../../server/versions/compare";
 import { expect } from "vitest";
@@ -95,7 +96,7 @@ export async function labelsOnEverySurface(
     currentStatement(sql, o.documentId),
     readSide(sql, document, o.before),
     readSide(sql, document, "current"),
-    compileStatement(sql, document, o.chair, { delegationId: null, state: null, status: null }),
+    compileStatement(sql, await negotiationMarks(sql, document), o.chair, { delegationId: null, state: null, status: null }),
     visibleProposals(sql, o.documentId, o.chair),
     loaderData<{ clauseLabels: Record<string, string>; proposals: { clauseId: string | null; kind: string; target: string }[] }>(
       server,
