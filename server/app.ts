@@ -40,6 +40,8 @@ export interface AppContext {
   auth: Auth;
   /** The collaboration server, for changes the server makes to a document (a chair's decision). */
   collab: CollabEndpoint;
+  /** The event streams of pages showing a statement, whose version a page's data is read at. */
+  live: LiveUpdates;
   /** The client's network address, for rate limits. */
   clientAddress: string;
   /** The nonce this response's inline scripts carry (server/http/security-headers.ts). */
@@ -102,6 +104,7 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
       config,
       auth,
       collab,
+      live,
       clientAddress: req.ip ?? "unknown",
       cspNonce: cspNonce(res),
       errorReference: newErrorReference(),

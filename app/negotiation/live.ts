@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useActionData, useFetchers, useLocation, useNavigation, useRevalidator } from "@remix-run/react";
 import type { SerializeFrom } from "@remix-run/node";
+import { applyLivePatch, decodeLive, type LivePatch } from "./live-patch";
 
 export interface LiveNotice {
   id: number;
@@ -8,14 +9,29 @@ export interface LiveNotice {
   topic: string;
 }
 
+/** A page whose data the events patch: the version its data is at, and how a patch is applied. */
+export interface Patchable {
+  version(): string | null;
+  apply(patch: LivePatch, to: string): void;
+}
+
+interface LiveMessage {
+  topic: string;
+  notice: string | null;
+  supersedes?: string | null;
+  patch?: { from: string; to: string; data: LivePatch };
+}
+
 /**
  * Keeps a statement's pages current: the server announces every negotiation change on an
- * EventSource, and the page reloads its loaders (coalesced, so a burst costs one reload). After
- * a dropped connection the page reloads once, for what it may have missed. Returns the notices
- * worth showing everyone (e.g. silence broken), newest last; an event that ends a state withdraws
- * the notices of that state's topic (server/negotiation/events.ts, `supersedes`).
+ * EventSource. A page whose data is `patchable` applies what changed, as the event carries it,
+ * when its data is at the version the patch starts from; otherwise it reloads its loaders
+ * (coalesced, so a burst costs one reload). After a dropped connection the page reloads once, for
+ * what it may have missed. Returns the notices worth showing everyone (e.g. silence broken),
+ * newest last; an event that ends a state withdraws the notices of that state's topic
+ * (server/negotiation/events.ts, `supersedes`).
  */
-export function useLiveUpdates(documentId: string): LiveNotice[] {
+export function useLiveUpdates(documentId: string, patchable?: Patchable): LiveNotice[] {
   const revalidator = useRevalidator();
   // A revalidation started during a navigation or a fetcher's submission would cancel it (the
   // router reloads the current location instead, and drops the action's redirect), so events
@@ -30,6 +46,8 @@ export function useLiveUpdates(documentId: string): LiveNotice[] {
   // An event that arrives during a reload asks for one more once it is done.
   const pending = useRef(false);
   const [notices, setNotices] = useState<LiveNotice[]>([]);
+  const target = useRef(patchable);
+  target.current = patchable;
 
   useEffect(() => {
     if (revalidator.state === "idle" && !busy && pending.current && navigator.onLine) {
@@ -58,22 +76,25 @@ export function useLiveUpdates(documentId: string): LiveNotice[] {
       opened = true;
     };
     source.onmessage = (e) => {
-      reload();
+      let message: LiveMessage;
       try {
-        const { topic, notice, supersedes } = JSON.parse(e.data as string) as {
-          topic: string;
-          notice: string | null;
-          supersedes?: string | null;
-        };
-        if (!notice && !supersedes) return;
-        const id = nextId++;
-        setNotices((list) => {
-          const standing = supersedes ? list.filter((n) => n.topic !== supersedes) : list;
-          return notice ? [...standing.slice(-4), { id, text: notice, topic }] : standing;
-        });
+        message = decodeLive<LiveMessage>(e.data as string);
       } catch {
-        // not ours
+        return reload();
       }
+      const { topic, notice, supersedes, patch } = message;
+      const page = target.current;
+      if (page && patch && patch.from === page.version()) {
+        page.apply(patch.data, patch.to);
+        // A reload under way may bring data from before this patch: one more follows it.
+        if (latest.current.state !== "idle" || navigating.current) pending.current = true;
+      } else reload();
+      if (!notice && !supersedes) return;
+      const id = nextId++;
+      setNotices((list) => {
+        const standing = supersedes ? list.filter((n) => n.topic !== supersedes) : list;
+        return notice ? [...standing.slice(-4), { id, text: notice, topic }] : standing;
+      });
     };
     return () => {
       window.removeEventListener("online", online);
@@ -82,6 +103,30 @@ export function useLiveUpdates(documentId: string): LiveNotice[] {
   }, [documentId]);
 
   return notices;
+}
+
+/**
+ * A live page's data: as its loader last sent it, with the patches of the events since applied
+ * (`useLiveUpdates`). A reload of the page's data replaces what the patches made.
+ */
+export function usePatchedData<T extends { liveVersion: string | null }>(loaded: T): { data: T; patchable: Patchable } {
+  const [patched, setPatched] = useState<{ base: T; data: T }>({ base: loaded, data: loaded });
+  // Read by the event stream's handler, between renders: kept in refs, set as the data arrives.
+  const base = useRef(loaded);
+  const version = useRef(loaded.liveVersion);
+  if (base.current !== loaded) {
+    base.current = loaded;
+    version.current = loaded.liveVersion;
+  }
+  const apply = useCallback((patch: LivePatch, to: string) => {
+    version.current = to;
+    setPatched((p) => {
+      const from = p.base === base.current ? p.data : base.current;
+      return { base: base.current, data: applyLivePatch(from, patch) };
+    });
+  }, []);
+  const patchable = useRef<Patchable>({ version: () => version.current, apply }).current;
+  return { data: patched.base === loaded ? patched.data : loaded, patchable };
 }
 
 /**

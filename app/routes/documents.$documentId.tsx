@@ -3,7 +3,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { can } from "../../server/auth/permissions";
-import { maySeeExplanations, maySeeNegotiation } from "../../server/auth/visibility";
+import { maySeeNegotiation } from "../../server/auth/visibility";
 import { exportFormats } from "~/statement/export-formats";
 import { findDelegation } from "../../server/queries/delegations";
 import { connectStatement, type CollabStatus, type StatementConnection } from "~/editor/collab-client";
@@ -15,20 +15,15 @@ import { AppHeader } from "~/components/AppHeader";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { readProtectedForm, requireDocumentPermission } from "~/utils/auth.server";
 import { roleLabels } from "~/statement/people-labels";
-import { clauseStateHistory, textLocks } from "../../server/queries/clause-states";
-import { effectiveSignals, signalHistory } from "../../server/queries/clause-signals";
 import { groupsOfMember } from "../../server/queries/delegation-groups";
-import { latestSilence } from "../../server/queries/silence-procedures";
-import { adoptionRecord } from "../../server/queries/adoption";
-import { countStandingExplanations } from "../../server/queries/explanations";
-import { adoptionLine } from "~/statement/adoption-line";
+import { unreadComments } from "../../server/queries/comments";
+import { personalThreads } from "../../server/negotiation/comments";
+import { readStatementRoom, statementView } from "../../server/negotiation/statement-view";
 import { AdoptionSection } from "~/negotiation/AdoptionSection";
-import { useLiveUpdates } from "~/negotiation/live";
+import { useLiveUpdates, usePatchedData } from "~/negotiation/live";
 import { LiveNotices } from "~/negotiation/LiveNotices";
 import { CommentsSection } from "~/negotiation/CommentsSection";
-import { loadCommentThreads } from "../../server/negotiation/comments";
 import type { Editor } from "@tiptap/react";
-import { negotiationMarks, textBrackets } from "../../server/negotiation/marks";
 import type { NegotiationOverlayData } from "~/editor/negotiation-overlay";
 import { ClauseStatus } from "~/negotiation/ClauseStatus";
 import { SignalForm, givenChoice } from "~/negotiation/SignalForm";
@@ -39,49 +34,36 @@ import { SaveRevision } from "~/versions/SaveRevision";
 import { ProposalsSection } from "~/negotiation/ProposalsSection";
 import { actorOf } from "../../server/negotiation/actor";
 import { participationNote } from "../../server/auth/delegation-rights";
-import { listedProposals } from "../../server/negotiation/proposal-views";
 import { assertMayPropose, createProposal } from "../../server/negotiation/proposals";
-import { openBusiness } from "../../server/negotiation/open-business";
 import { invalid, parseForm } from "~/utils/forms";
 import { answeringRefusals } from "~/utils/refusals.server";
 import { type ProposalKind, proposalKinds } from "~/statement/vocabulary";
-import type { Part } from "~/statement/numbering";
 import { rollingTextFor } from "../../server/negotiation/rolling-text";
 import { RollingText, TextViewToggle, textViewOf } from "~/negotiation/RollingText";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
   const sql = context.sql;
-  const [delegation, marks, locks, comments, signals, effective, groups, stateHistory, silence, adoption, explanationCount] =
-    await Promise.all([
-      access.delegationId ? findDelegation(sql, conference.id, access.delegationId) : null,
-      negotiationMarks(sql, document),
-      textLocks(sql, document.id),
-      loadCommentThreads(sql, document.id, user.id),
-      // Signals with their history (newest first); each delegation's signal as it stands (an aligned
-      // member's is its group's), and the groups the delegate's delegation may align with.
-      signalHistory(sql, document.id),
-      effectiveSignals(sql, document.id),
-      access.delegationId ? groupsOfMember(sql, access.delegationId) : [],
-      // States with their history, and the latest silence procedure.
-      clauseStateHistory(sql, document.id),
-      latestSilence(sql, document.id),
-      adoptionRecord(sql, document.id),
-      countStandingExplanations(sql, document.id),
-    ]);
-  // One numbering for the editor, the outline and the side panel: the editor numbers with the same provisional clauses.
-  const { states, bracketed, statement } = marks;
-  const { clauses, provisional } = statement;
-  // What the chair must see, and confirm, before opening a silence procedure or adopting the text in plenary.
-  const mayOpenSilence = can(access, "negotiation:chair") && !document.adoptedAt && silence?.status !== "running";
+  // The page's data at this version of the live updates; a page that read across an event gets no version, and reloads at the next one.
+  const reading = context.live.views.version(document.id);
+  const [delegation, room, groups, unread] = await Promise.all([
+    access.delegationId ? findDelegation(sql, conference.id, access.delegationId) : null,
+    readStatementRoom(sql, document.id),
+    // The groups the delegate's delegation may align with.
+    access.delegationId ? groupsOfMember(sql, access.delegationId) : [],
+    unreadComments(sql, document.id, [user.id]),
+  ]);
+  const audience = { access, conference };
+  const live = statementView(room, audience);
   const view = textViewOf(new URL(request.url).searchParams);
-  const viewer = actorOf(access);
-  // An observer in standard mode sees the base text only: none of the negotiation leaves the server.
   const seesNegotiation = maySeeNegotiation(access, conference);
   return {
+    ...live,
+    comments: personalThreads(live.comments, user.id, unread.get(user.id)!),
+    liveVersion: context.live.views.loaded(document.id, audience, reading, live),
     view,
     // The rolling text shows the proposals this reader may see, as the compilation does.
-    rolling: view.rolling && seesNegotiation ? rollingTextFor(marks, viewer, { attributions: view.attributions }) : null,
+    rolling: view.rolling && seesNegotiation ? rollingTextFor(room.marks, actorOf(access), { attributions: view.attributions }) : null,
     document: { id: document.id, title: document.title },
     conference: { id: conference.id, title: conference.title },
     me: {
@@ -97,35 +79,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     // Everyone who sees the statement downloads it; the compilation shows the negotiation.
     exportFormats: exportFormats.filter((f) => seesNegotiation || f !== "compilation"),
     delegationId: access.delegationId,
-    states,
-    provisional: [...provisional],
-    bracketed: [...(seesNegotiation ? bracketed : textBrackets(marks))],
-    locks: { whole: locks.whole, clauses: [...locks.clauses] },
     canComment: can(access, "negotiation:comment"),
-    comments: seesNegotiation ? comments : [],
-    signals: seesNegotiation ? signals : [],
-    effectiveSignals: seesNegotiation ? effective : [],
     groups: groups.map((g) => ({ id: g.id, name: g.name })),
-    stateHistory: seesNegotiation ? stateHistory : [],
-    // Whether the text is under silence is the text's; who objected is the negotiation's.
-    silence: silence && !seesNegotiation ? { ...silence, objectingDelegationName: null, objection: null } : silence,
-    openBusiness: mayOpenSilence ? await openBusiness(sql, document.id, clauses) : null,
-    adopted: document.adoptedAt !== null,
     canSignal: access.role === "delegate" && access.delegationId !== null && access.rights.negotiates,
     canPropose: access.delegationId !== null && access.rights.mayPropose,
     participation: participationNote(access.rights, access.role === "delegate"),
-    adoptionLine: adoption ? adoptionLine(adoption) : null,
-    explanationCount: maySeeExplanations(access, conference, document) ? explanationCount : null,
     canSeeConsensus: can(access, "negotiation:chair") || can(access, "conference:manage"),
-    proposals: seesNegotiation ? listedProposals(marks.proposals, clauses, viewer) : [],
-    clauseLabels: Object.fromEntries(clauses.filter((c) => c.id).map((c) => [c.id!, c.label])),
-    // The first clause of each part (whatever its label: "Pre-OP1" when provisional), where proposals to start the part show.
-    partStarts: Object.fromEntries(
-      (["pp", "op"] as const).flatMap((part) => {
-        const first = clauses.find((c) => c.part === part);
-        return first?.id ? [[first.id, part]] : [];
-      }),
-    ) as Record<string, Part>,
   };
 }
 
@@ -169,6 +128,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function DocumentPage() {
+  const { data, patchable } = usePatchedData(useLoaderData<typeof loader>());
   const {
     document,
     conference,
@@ -202,12 +162,13 @@ export default function DocumentPage() {
     partStarts,
     view,
     rolling,
-  } = useLoaderData<typeof loader>();
+  } = data;
   const [editor, setEditor] = useState<Editor | null>(null);
   // Each live reload brings new objects; the editor is told only when something really changed.
   const negotiationKey = JSON.stringify({ provisional, states, bracketed, locks });
   const negotiation = useMemo(() => JSON.parse(negotiationKey) as NegotiationOverlayData, [negotiationKey]);
-  const notices = useLiveUpdates(document.id);
+  // The rolling text is written on the server: a page showing it reloads at every event.
+  const notices = useLiveUpdates(document.id, view.rolling ? undefined : patchable);
   const [clauseId, setClauseId] = useState<string | null>(null);
   const onCurrentClause = useCallback((id: string | null) => {
     // Leaving the text (e.g. for the side panel) keeps the clause the person was on.

@@ -13,6 +13,7 @@ import {
   type CommentRole,
   type CommentRow,
   type StoredAnchor,
+  unreadComments,
 } from "../queries/comments";
 import { statementField, statementSchema } from "../../app/statement/schema";
 import { clauseNodes } from "../../app/statement/numbering";
@@ -152,27 +153,35 @@ export async function changeThread(
   });
 }
 
-const view = (c: CommentRow, viewerId: string): CommentView => ({
+/** A comment as every reader sees it; whether it is the reader's, and read, is added per reader. */
+export interface SharedComment extends Omit<CommentView, "unread" | "mine"> {
+  authorId: string;
+}
+
+export interface SharedThread extends Omit<CommentThread, "unread" | "mine" | "replies" | "unreadCount">, SharedComment {
+  replies: SharedComment[];
+}
+
+const shared = (c: CommentRow): SharedComment => ({
   id: c.id,
   body: c.body,
+  authorId: c.authorId,
   authorName: c.authorName,
   affiliation: c.affiliation,
   createdAt: c.createdAt.toISOString(),
-  unread: c.unread,
-  mine: c.authorId === viewerId,
 });
 
 /**
- * A statement's comment threads as one person sees them: replies under their thread, pinned
- * threads first, unread counts, and whether each anchor's text still exists in the stored text.
+ * A statement's comment threads as every reader sees them: replies under their thread, pinned
+ * threads first, and whether each anchor's text still exists in the stored text.
  */
-export async function loadCommentThreads(sql: Db, documentId: string, viewerId: string): Promise<CommentThread[]> {
-  const rows = await listComments(sql, documentId, viewerId);
-  const threads = new Map<string, CommentThread>();
+export async function sharedThreads(sql: Db, documentId: string): Promise<SharedThread[]> {
+  const rows = await listComments(sql, documentId);
+  const threads = new Map<string, SharedThread>();
   for (const row of rows) {
     if (row.parentId) continue;
     threads.set(row.id, {
-      ...view(row, viewerId),
+      ...shared(row),
       clauseId: row.clauseId,
       anchor: row.anchor,
       orphaned: false,
@@ -180,15 +189,9 @@ export async function loadCommentThreads(sql: Db, documentId: string, viewerId: 
       reopened: row.reopened ? { byName: row.reopened.byName, at: row.reopened.at.toISOString() } : null,
       pinned: row.pinnedAt ? { byName: row.pinnedByName ?? "", at: row.pinnedAt.toISOString() } : null,
       replies: [],
-      unreadCount: Number(row.unread),
     });
   }
-  for (const row of rows) {
-    const thread = row.parentId ? threads.get(row.parentId) : undefined;
-    if (!thread) continue;
-    thread.replies.push(view(row, viewerId));
-    thread.unreadCount += Number(row.unread);
-  }
+  for (const row of rows) if (row.parentId) threads.get(row.parentId)?.replies.push(shared(row));
   const anchored = [...threads.values()].filter((t) => t.anchor);
   if (anchored.length > 0) {
     await readStoredDoc(sql, documentId, (ydoc) => {
@@ -197,4 +200,31 @@ export async function loadCommentThreads(sql: Db, documentId: string, viewerId: 
     });
   }
   return [...threads.values()].sort((a, b) => Number(!!b.pinned) - Number(!!a.pinned));
+}
+
+const personal = (c: SharedComment, readerId: string, unread: ReadonlySet<string>): CommentView => ({
+  id: c.id,
+  body: c.body,
+  authorName: c.authorName,
+  affiliation: c.affiliation,
+  createdAt: c.createdAt,
+  unread: unread.has(c.id),
+  mine: c.authorId === readerId,
+});
+
+/** Threads as one reader sees them: their own comments, and what they have not read (`unread`: comment ids). */
+export function personalThreads(threads: readonly SharedThread[], readerId: string, unread: ReadonlySet<string>): CommentThread[] {
+  return threads.map((t) => {
+    const own = personal(t, readerId, unread);
+    const replies = t.replies.map((r) => personal(r, readerId, unread));
+    const { clauseId, anchor, orphaned, resolved, reopened, pinned } = t;
+    const unreadCount = [own, ...replies].filter((c) => c.unread).length;
+    return { ...own, clauseId, anchor, orphaned, resolved, reopened, pinned, replies, unreadCount };
+  });
+}
+
+/** A statement's comment threads as one person sees them (shared threads, with what they have not read). */
+export async function loadCommentThreads(sql: Db, documentId: string, viewerId: string): Promise<CommentThread[]> {
+  const [threads, unread] = await Promise.all([sharedThreads(sql, documentId), unreadComments(sql, documentId, [viewerId])]);
+  return personalThreads(threads, viewerId, unread.get(viewerId)!);
 }

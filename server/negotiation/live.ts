@@ -8,11 +8,16 @@ import { findDocument } from "../queries/documents";
 import { findUser } from "../queries/users";
 import type { AccessEvent } from "../auth/access-events";
 import type { NegotiationEvent } from "./events";
+import { encodeLive } from "../../app/negotiation/live-patch";
+import { audienceKey, type Audience } from "./statement-view";
+import { LiveViews, type Reader } from "./live-views";
 
 export interface LiveUpdates {
   /** GET /documents/:documentId/events: a Server-Sent Events stream of the statement's negotiation events. */
   handle(req: Request, res: Response): void;
   dispatch(event: NegotiationEvent): void;
+  /** The statement page's data as each audience last saw it (the loader reads its version and leaves its view here). */
+  views: LiveViews;
   /**
    * Ends the streams of someone who may no longer see them (removed, downgraded, signed out), as
    * the collaboration endpoint closes their WebSockets on the same notification.
@@ -36,31 +41,37 @@ interface Stream {
   documentId: string;
   /** What the person sees of the statement (the conference's confidentiality): which events reach them. */
   sight: Sight;
+  /** Who reads the page, for the patch its events carry. */
+  reader: Reader;
 }
 
 /**
  * Pages showing a statement learn of negotiation changes through an EventSource, authenticated
  * like every route (the session cookie; 401 without one, 404 for a statement the person has no
- * part in, 403 for an observer of a conference in closed session). The events only say what
- * changed; the page then reloads its data through its loader, where the permission checks apply
- * as usual. An observer who sees the base text only gets its events alone (versions, clause
+ * part in, 403 for an observer of a conference in closed session). Each event carries what
+ * changed on the statement page as that reader sees it (server/negotiation/live-views.ts), derived
+ * by the same code and checks as the page's loader; a page that cannot apply it reloads through
+ * its loader. An observer who sees the base text only gets its events alone (versions, clause
  * states), never the negotiation's notices.
  */
 export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): LiveUpdates {
   const streams = new Map<string, Set<Stream>>();
   const perUser = new Map<string, number>();
+  const views = new LiveViews(sql);
 
   const send = (res: Response, data: string) => res.write(data);
 
-  /** What a person sees of a statement now, as decided when the stream was opened. */
-  async function sightNow(userId: string, documentId: string): Promise<Sight> {
+  /** What a person sees of a statement now, and as whom, as decided when the stream was opened. */
+  async function audienceNow(userId: string, documentId: string): Promise<{ sight: Sight; audience: Audience } | null> {
     const [user, document] = await Promise.all([findUser(sql, userId), findDocument(sql, documentId)]);
-    if (!user || !document) return "none";
+    if (!user || !document) return null;
     const [access, conference] = await Promise.all([
       resolveAccess(sql, user, document.conferenceId),
       findConference(sql, document.conferenceId),
     ]);
-    return access && conference && can(access, "conference:view") ? sightOf(access, conference) : "none";
+    if (!access || !conference || !can(access, "conference:view")) return null;
+    const sight = sightOf(access, conference);
+    return sight === "none" ? null : { sight, audience: { access, conference } };
   }
 
   function allStreams(): Stream[] {
@@ -105,13 +116,17 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
           conferenceId: document.conferenceId,
           documentId: document.id,
           sight,
+          reader: { audience: { access, conference: conference! }, userId: user.id },
         };
         set.add(stream);
         const keepAlive = setInterval(() => send(res, ": keep-alive\n\n"), keepAliveMs);
         res.on("close", () => {
           clearInterval(keepAlive);
           set.delete(stream);
-          if (set.size === 0 && streams.get(document.id) === set) streams.delete(document.id);
+          if (set.size === 0 && streams.get(document.id) === set) {
+            streams.delete(document.id);
+            views.forget(document.id);
+          }
           const left = (perUser.get(user.id) ?? 1) - 1;
           if (left > 0) perUser.set(user.id, left);
           else perUser.delete(user.id);
@@ -122,11 +137,29 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
         else res.end();
       });
     },
+    views,
     dispatch(event) {
       const set = streams.get(event.documentId);
-      if (!set) return;
-      const data = `data: ${JSON.stringify({ topic: event.topic, notice: event.notice ?? null, supersedes: event.supersedes ?? null })}\n\n`;
-      for (const stream of set) if (mayReceive(stream.sight, event)) send(stream.res, data);
+      const receiving = [...(set ?? [])].filter((stream) => mayReceive(stream.sight, event));
+      const message = { topic: event.topic, notice: event.notice ?? null, supersedes: event.supersedes ?? null };
+      // Every event moves the statement's version, so that a page loading meanwhile is not given the old one.
+      views
+        .event(
+          event.documentId,
+          receiving.map((s) => s.reader),
+        )
+        .then((patches) => {
+          for (const stream of receiving) {
+            // A stream closed meanwhile is written no more.
+            if (!set?.has(stream)) continue;
+            const patch = patches.get(stream.reader) ?? null;
+            send(stream.res, `data: ${encodeLive(patch ? { ...message, patch } : message)}\n\n`);
+          }
+        })
+        .catch((err) => {
+          console.error("[live] working out what changed failed; the pages reload", err);
+          for (const stream of receiving) if (set?.has(stream)) send(stream.res, `data: ${JSON.stringify(message)}\n\n`);
+        });
     },
     async handleAccessEvent(event) {
       if (event.type === "session-ended" || event.type === "user-sessions-ended") {
@@ -139,14 +172,15 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
         event.type === "document" ? s.documentId === event.documentId : s.userId === event.userId && s.conferenceId === event.conferenceId,
       );
       // One check per person and statement, whatever number of pages they have open.
-      const checks = new Map<string, Promise<Sight>>();
+      const checks = new Map<string, ReturnType<typeof audienceNow>>();
       for (const s of affected) {
         const key = `${s.userId} ${s.documentId}`;
-        if (!checks.has(key)) checks.set(key, sightNow(s.userId, s.documentId));
-        const sight = await checks.get(key)!;
-        if (sight === "none") end(s);
-        else if (sight !== s.sight) {
-          s.sight = sight;
+        if (!checks.has(key)) checks.set(key, audienceNow(s.userId, s.documentId));
+        const now = await checks.get(key)!;
+        if (!now) end(s);
+        else if (now.sight !== s.sight || audienceKey(now.audience) !== audienceKey(s.reader.audience)) {
+          s.sight = now.sight;
+          s.reader = { audience: now.audience, userId: s.userId };
           // What the page may show changed (the conference's confidentiality, a role): it reloads through its loader.
           send(s.res, `data: ${JSON.stringify({ topic: "access", notice: null, supersedes: null })}\n\n`);
         }

@@ -1,6 +1,6 @@
 import type { Db } from "../db/sql";
 import { listProposals, type ProposalRow } from "../queries/proposals";
-import { currentSignals } from "../queries/clause-signals";
+import { currentSignals, type SignalRow } from "../queries/clause-signals";
 import type { ClauseInfo } from "../../app/statement/numbering";
 import { proposalTarget } from "./proposal-views";
 
@@ -30,8 +30,14 @@ export interface OpenBusiness {
 }
 
 export async function openBusiness(sql: Db, documentId: string, clauses: readonly ClauseInfo[]): Promise<OpenBusiness> {
+  const [proposals, signals] = await Promise.all([listProposals(sql, documentId), currentSignals(sql, documentId)]);
+  return openBusinessOf(proposals, signals, clauses);
+}
+
+/** Open business, of a statement's proposals and the signals that count (`currentSignals`) as already read. */
+export function openBusinessOf(rows: readonly ProposalRow[], signals: readonly SignalRow[], clauses: readonly ClauseInfo[]): OpenBusiness {
   const labels = new Map(clauses.flatMap((c) => (c.id ? [[c.id, c.label] as const] : [])));
-  const proposals = (await listProposals(sql, documentId))
+  const proposals = rows
     .filter((p) => p.status === "submitted")
     .map((p) => ({
       id: p.id,
@@ -40,7 +46,7 @@ export async function openBusiness(sql: Db, documentId: string, clauses: readonl
       target: proposalTarget(p, clauses),
       sponsor: p.delegationName ? `${p.delegationName} (${p.delegationCode})` : "Chair's compromise",
     }));
-  const notYet = (await currentSignals(sql, documentId))
+  const notYet = signals
     .filter((s) => s.signal === "not_yet" && labels.has(s.clauseId))
     .map((s) => ({
       id: s.id,

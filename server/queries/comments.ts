@@ -20,8 +20,6 @@ export interface CommentRow {
   /** The delegation's name for a delegate, else "Chair" or "Secretariat". */
   affiliation: string;
   createdAt: Date;
-  /** Written by someone else after the viewer last read its thread. */
-  unread: boolean;
   resolvedAt: Date | null;
   resolvedByName: string | null;
   pinnedAt: Date | null;
@@ -30,17 +28,13 @@ export interface CommentRow {
   reopened: { byName: string; at: Date } | null;
 }
 
-/**
- * Every comment on a statement, threads and replies, oldest first, with what the viewer has not
- * read yet: comments by others created after they last read the thread (all of them if never).
- */
-export async function listComments(sql: Db, documentId: string, viewerId: string): Promise<CommentRow[]> {
+/** Every comment on a statement, threads and replies, oldest first: the same for every reader. */
+export async function listComments(sql: Db, documentId: string): Promise<CommentRow[]> {
   const rows = await sql<(Omit<CommentRow, "reopened"> & { reopened: { byName: string; at: string } | null })[]>`
     select c.id, c.clause_id as "clauseId", c.parent_id as "parentId", c.anchor, c.body,
            c.author_id as "authorId", au.name as "authorName",
            case when d.id is not null then d.name when c.author_role = 'chair' then 'Chair' else 'Secretariat' end as affiliation,
            c.created_at as "createdAt",
-           (c.author_id <> ${viewerId} and c.created_at > coalesce(r.read_at, '-infinity')) as unread,
            c.resolved_at as "resolvedAt", ru.name as "resolvedByName", c.pinned_at as "pinnedAt", pu.name as "pinnedByName",
            case when c.parent_id is null and c.resolved_at is null then
              (select json_build_object('byName', eu.name, 'at', e.created_at)
@@ -52,11 +46,34 @@ export async function listComments(sql: Db, documentId: string, viewerId: string
     left join delegations d on d.id = c.delegation_id
     left join users ru on ru.id = c.resolved_by
     left join users pu on pu.id = c.pinned_by
-    left join comment_reads r on r.user_id = ${viewerId} and r.thread_id = coalesce(c.parent_id, c.id)
     where c.document_id = ${documentId}
     order by c.created_at, c.id`;
   // json_build_object leaves timestamps as strings.
   return rows.map((r) => ({ ...r, reopened: r.reopened ? { byName: r.reopened.byName, at: new Date(r.reopened.at) } : null }));
+}
+
+/**
+ * Of a statement's comments (or those of some threads), which each of these readers has not read:
+ * comments by others created after the reader last read the thread (all of them if never).
+ * One query for every reader of a page, or for every page open when a thread changes.
+ */
+export async function unreadComments(
+  sql: Db,
+  documentId: string,
+  readerIds: readonly string[],
+  threadIds?: readonly string[],
+): Promise<Map<string, Set<string>>> {
+  const unread = new Map<string, Set<string>>(readerIds.map((id) => [id, new Set<string>()]));
+  if (readerIds.length === 0 || threadIds?.length === 0) return unread;
+  const rows = await sql<{ readerId: string; commentId: string }[]>`
+    select u.id as "readerId", c.id as "commentId"
+    from unnest(${sql.array(readerIds as string[])}::uuid[]) as u(id)
+    join comments c on c.document_id = ${documentId} and c.author_id <> u.id
+    left join comment_reads r on r.user_id = u.id and r.thread_id = coalesce(c.parent_id, c.id)
+    where c.created_at > coalesce(r.read_at, '-infinity')
+      ${threadIds ? sql`and coalesce(c.parent_id, c.id) = any(${sql.array(threadIds as string[])}::uuid[])` : sql``}`;
+  for (const r of rows) unread.get(r.readerId)!.add(r.commentId);
+  return unread;
 }
 
 export interface ThreadRef {

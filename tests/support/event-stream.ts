@@ -1,8 +1,11 @@
 import { expect } from "vitest";
+import { decodeLive, type LivePatch } from "../../app/negotiation/live-patch";
 
 export interface LiveEvent {
   topic: string;
   notice: string | null;
+  /** What changed on the statement page as this reader sees it, from the version `from`. */
+  patch?: { from: string; to: string; data: LivePatch };
 }
 
 /** A statement's event stream opened through the real server, collecting its events; `isEnded` says when the server ended it. */
@@ -27,7 +30,7 @@ export async function openEventStream(serverUrl: string, documentId: string, coo
             .split("\n")
             .find((l) => l.startsWith("data: "));
           buffer = buffer.slice(end + 2);
-          if (data) events.push(JSON.parse(data.slice(6)) as LiveEvent);
+          if (data) events.push(decodeLive<LiveEvent>(data.slice(6)));
         }
       }
     } catch {

@@ -1,3 +1,4 @@
+import { decode } from "turbo-stream";
 import http from "node:http";
 import { testPassword, type TestPerson } from "./factories";
 
@@ -265,4 +266,13 @@ export const tokenOf = (link: string) => link.slice(link.lastIndexOf("/") + 1);
 export async function getPage(baseUrl: string, path: string, cookie: string | null): Promise<{ status: number; html: string }> {
   const res = await fetch(`${baseUrl}${path}`, { headers: cookie ? { cookie } : {}, redirect: "manual" });
   return { status: res.status, html: await res.text() };
+}
+
+/** A route's loader data, as Remix serves it to the browser's navigations and reloads (single fetch: a turbo-stream). */
+export async function loaderData<T>(server: { url: string }, path: string, route: string, cookie: string): Promise<T> {
+  const res = await fetch(`${server.url}${path}.data?_routes=${encodeURIComponent(route)}`, { headers: { cookie } });
+  if (!res.ok || !res.body) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  const decoded = await decode(res.body.pipeThrough(new TextDecoderStream()).pipeThrough(new TextEncoderStream()));
+  await decoded.done;
+  return (decoded.value as Record<string, { data: T }>)[route].data;
 }

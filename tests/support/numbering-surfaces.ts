@@ -10,16 +10,7 @@ import { visibleProposals } from "../../server/negotiation/proposal-views";
 import { compareSides, readSide } from "../../server/versions/compare";
 import { expect } from "vitest";
 import type { TestServer } from "./server";
-import { decode } from "turbo-stream";
-
-/** A route's loader data, as Remix serves it to the browser's navigations (single fetch: a turbo-stream). */
-async function loaderData<T>(server: TestServer, path: string, route: string, cookie: string): Promise<T> {
-  const res = await fetch(`${server.url}${path}.data?_routes=${encodeURIComponent(route)}`, { headers: { cookie } });
-  if (!res.ok || !res.body) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  const decoded = await decode(res.body.pipeThrough(new TextDecoderStream()).pipeThrough(new TextEncoderStream()));
-  await decoded.done;
-  return (decoded.value as Record<string, { data: T }>)[route].data;
-}
+import { loaderData } from "./http";
 
 type Labels = Map<string, string>;
 

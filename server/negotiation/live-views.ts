@@ -1,0 +1,153 @@
+import { randomBytes } from "node:crypto";
+import type { Db } from "../db/sql";
+import { unreadComments } from "../queries/comments";
+import { diffLiveData, type LivePatch, type ListPatch } from "../../app/negotiation/live-patch";
+import { personalThreads, type SharedThread } from "./comments";
+import { audienceKey, readStatementRoom, statementView, type Audience, type StatementView } from "./statement-view";
+
+/** What a page showing the statement was last sent (or loaded): the view of its audience, at a version. */
+interface Base {
+  version: string;
+  view: StatementView;
+  /** When its reads began (performance.now()). */
+  readAt: number;
+}
+
+interface Statement {
+  /** The version of the statement's data now: changes with every negotiation event. */
+  version: string;
+  bases: Map<string, Base>;
+  /** Events are turned into patches one at a time, in the order they came. */
+  queue: Promise<unknown>;
+}
+
+/** A page to be told of an event: who reads it, for their audience's patch and their own comments. */
+export interface Reader {
+  audience: Audience;
+  userId: string;
+}
+
+/** What one page is sent for an event: the patch from the version it holds, or nothing (it reloads). */
+export interface ReaderPatch {
+  from: string;
+  to: string;
+  data: LivePatch;
+}
+
+/**
+ * The statement page's data as each audience last saw it, per statement, so that a negotiation
+ * event sends every open page what changed instead of making it reload: the statement's room is
+ * read once per event, each audience's view derived from it and compared with the one before.
+ * Versions name this instance (a page that loaded elsewhere reloads at its first event); a page
+ * whose data is not at the version a patch starts from reloads instead.
+ */
+export class LiveViews {
+  private readonly instance = randomBytes(4).toString("hex");
+  /** Versions are never reused, not even for a statement forgotten and seen again. */
+  private minted = 0;
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(private readonly sql: Db) {}
+
+  private mint(): string {
+    return `${this.instance}.${++this.minted}`;
+  }
+
+  private statement(documentId: string): Statement {
+    let s = this.statements.get(documentId);
+    if (!s) this.statements.set(documentId, (s = { version: this.mint(), bases: new Map(), queue: Promise.resolve() }));
+    return s;
+  }
+
+  /** The version of a statement's data read from now on, and when (for `loaded`). */
+  version(documentId: string): { version: string; readAt: number } {
+    return { version: this.statement(documentId).version, readAt: performance.now() };
+  }
+
+  /**
+   * A page loaded this view at `version`: it becomes its audience's base unless one is held at
+   * that version already, read earlier. (A change is announced just after it is committed: two
+   * pages loading then may read before and after it at the same version, and the earlier read
+   * is the base from which the announcement's patch brings both up to date.) Returns the version
+   * the page's data is at, or null when an event came while it was read (it reloads at the next).
+   */
+  loaded(
+    documentId: string,
+    audience: Audience,
+    { version, readAt }: { version: string; readAt: number },
+    view: StatementView,
+  ): string | null {
+    const { bases, version: now } = this.statement(documentId);
+    if (now !== version) return null;
+    const key = audienceKey(audience);
+    const base = bases.get(key);
+    if (!base || base.version !== version || base.readAt > readAt) bases.set(key, { version, view, readAt });
+    return version;
+  }
+
+  /** No page shows the statement here any more: its views are dropped (a page that opens again loads afresh). */
+  forget(documentId: string): void {
+    this.statements.delete(documentId);
+  }
+
+  /**
+   * A negotiation event on the statement: its new version at once (a page loading meanwhile is
+   * not given the old one), then each reader's patch, in the order events came.
+   */
+  event(documentId: string, readers: readonly Reader[]): Promise<Map<Reader, ReaderPatch | null>> {
+    const statement = this.statement(documentId);
+    const to = (statement.version = this.mint());
+    const result = statement.queue.then(() => this.patches(documentId, statement, to, readers));
+    statement.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async patches(documentId: string, statement: Statement, to: string, readers: readonly Reader[]) {
+    const readAt = performance.now();
+    const room = await readStatementRoom(this.sql, documentId);
+    const byKey = new Map<string, { before: Base | undefined; patch: LivePatch | null }>();
+    for (const { audience } of readers) {
+      const key = audienceKey(audience);
+      if (byKey.has(key)) continue;
+      const view = statementView(room, audience);
+      const before = statement.bases.get(key);
+      byKey.set(key, { before, patch: before ? (diffLiveData(before.view, view) ?? {}) : null });
+      statement.bases.set(key, { version: to, view, readAt });
+    }
+    // Whose comments and what each reader has not read, for the threads that changed: one query for everyone.
+    const threads = new Set<string>();
+    for (const { patch } of byKey.values())
+      for (const t of (patch?.comments as ListPatch | undefined)?.list.set ?? []) threads.add((t as SharedThread).id);
+    const unread = threads.size
+      ? await unreadComments(
+          this.sql,
+          documentId,
+          readers.map((r) => r.userId),
+          [...threads],
+        )
+      : null;
+    const out = new Map<Reader, ReaderPatch | null>();
+    for (const reader of readers) {
+      const { before, patch } = byKey.get(audienceKey(reader.audience))!;
+      if (!before || !patch) {
+        out.set(reader, null);
+        continue;
+      }
+      const comments = patch.comments as ListPatch | undefined;
+      const data =
+        comments && unread
+          ? {
+              ...patch,
+              comments: {
+                list: {
+                  ...comments.list,
+                  set: personalThreads(comments.list.set as SharedThread[], reader.userId, unread.get(reader.userId)!),
+                },
+              },
+            }
+          : patch;
+      out.set(reader, { from: before.version, to, data });
+    }
+    return out;
+  }
+}
