@@ -1,4 +1,5 @@
 import type { AuditAction } from "~/statement/vocabulary";
+import { delegationKindLabels } from "~/statement/people-labels";
 
 export const auditActionLabels: Record<AuditAction, string> = {
   "proposal.created": "Proposal created",
@@ -31,6 +32,9 @@ export const auditActionLabels: Record<AuditAction, string> = {
   "member.removed": "Person removed",
   "invitation.accepted": "Invitation accepted",
   "confidentiality.changed": "Confidentiality changed",
+  "delegation.kind_changed": "Kind of delegation changed",
+  "group.members_changed": "Group's members changed",
+  "proposal_rights.changed": "Proposals by delegations that do not negotiate",
   "export.downloaded": "Downloaded",
 };
 
@@ -60,6 +64,19 @@ const keyLabels: Record<string, string> = {
   person: "Person",
   format: "Format",
   filename: "File",
+  delegation: "Delegation",
+  group: "Group",
+  added: "Added",
+  removed: "Removed",
+};
+
+/** Values an entry records in the vocabulary's terms (a kind's code, a setting's boolean), as the pages name them. */
+const valueLabels: Partial<Record<AuditAction, Record<string, string>>> = {
+  "delegation.kind_changed": delegationKindLabels,
+  "proposal_rights.changed": {
+    true: "Delegations that do not negotiate may propose",
+    false: "Only delegations that negotiate propose",
+  },
 };
 
 /** A text recorded by its digest (server/audit/text-digest.ts), not in full. */
@@ -73,11 +90,13 @@ function valueText(value: unknown): string {
     const m = value as { role?: string; delegation?: string | null; name?: string; version?: number };
     // A membership: "delegate (Japan)".
     if (m.role) return m.delegation ? `${m.role} (${m.delegation})` : m.role;
+    // A delegation named in a list: "BRA".
+    if (m.delegation) return m.delegation;
     // A version: "Before restoring Rev.1 (version 7)".
     if (m.name && m.version) return `${m.name} (version ${m.version})`;
     return JSON.stringify(value);
   }
-  if (Array.isArray(value)) return value.map(valueText).join(", ");
+  if (Array.isArray(value)) return value.length ? value.map(valueText).join(", ") : "none";
   // What is left is a string, number or boolean (the subject is JSON).
   return typeof value === "string" ? value : JSON.stringify(value);
 }
@@ -86,12 +105,13 @@ function valueText(value: unknown): string {
  * What an entry is about, as "label: value" pairs for the page: ids are left out (the download
  * has them all), empty texts too, and long values shortened.
  */
-export function subjectSummary(subject: Record<string, unknown>): { key: string; label: string; value: string }[] {
+export function subjectSummary(action: string, subject: Record<string, unknown>): { key: string; label: string; value: string }[] {
+  const labels = valueLabels[action as AuditAction];
   return Object.entries(subject)
     .filter(([key, value]) => !/Id$/.test(key) && key !== "email" && value !== null && value !== "" && value !== undefined)
     .filter(([, value]) => !(isDigest(value) && value.length === 0))
     .map(([key, value]) => {
-      const text = valueText(value);
+      const text = (labels && (key === "from" || key === "to") ? labels[String(value)] : undefined) ?? valueText(value);
       return { key, label: keyLabels[key] ?? key, value: text.length > 160 ? `${text.slice(0, 160)}…` : text };
     });
 }

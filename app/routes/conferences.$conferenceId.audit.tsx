@@ -40,7 +40,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       actorRole: r.actorRole,
       delegation: r.delegation,
       action: r.action,
-      subject: subjectSummary(r.subject),
+      subject: subjectSummary(r.action, r.subject),
       hash: r.hash,
     })),
   };

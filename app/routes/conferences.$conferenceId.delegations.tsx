@@ -77,8 +77,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     const parsed = parseForm(form, kindSchema);
     if (!parsed.ok) return invalid(parsed);
     return answeringRefusals(refused, async () => {
-      await setDelegationKind(sql, conference.id, parsed.data.delegationId, parsed.data.kind);
-      return { ok: true as const, message: `Kind changed to ${delegationKindLabels[parsed.data.kind]}.` };
+      const { delegationId, kind } = parsed.data;
+      const { changed } = await setDelegationKind(sql, { conferenceId: conference.id, actorId: user.id, delegationId, kind });
+      const label = delegationKindLabels[kind];
+      return { ok: true as const, message: changed ? `Kind changed to ${label}.` : `The kind was ${label} already; nothing changed.` };
     });
   }
   if (intent === "members") {
@@ -86,21 +88,23 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     if (!parsed.ok) return invalid(parsed);
     const members = form.getAll("members").map(String);
     return answeringRefusals(refused, async () => {
-      await setGroupMembership(sql, conference.id, parsed.data.delegationId, members);
-      return { ok: true as const, message: `The group's members are saved (${members.length}).` };
+      const groupId = parsed.data.delegationId;
+      const { changed } = await setGroupMembership(sql, { conferenceId: conference.id, actorId: user.id, groupId, memberIds: members });
+      return {
+        ok: true as const,
+        message: changed
+          ? `The group's members are saved (${new Set(members).size}).`
+          : "The group had these members already; nothing changed.",
+      };
     });
   }
   if (intent === "setting") {
     const parsed = parseForm(form, settingSchema);
     if (!parsed.ok) return invalid(parsed);
-    await setNonNegotiatingMayPropose(sql, conference.id, parsed.data.mayPropose === "yes");
-    return {
-      ok: true as const,
-      message:
-        parsed.data.mayPropose === "yes"
-          ? "Delegations that do not negotiate may now propose."
-          : "Only delegations that negotiate may now propose.",
-    };
+    const allowed = parsed.data.mayPropose === "yes";
+    const { changed } = await setNonNegotiatingMayPropose(sql, { conferenceId: conference.id, actorId: user.id, allowed });
+    const setting = allowed ? "Delegations that do not negotiate may propose" : "Only delegations that negotiate may propose";
+    return { ok: true as const, message: changed ? `${setting} now.` : `${setting} already; nothing changed.` };
   }
   if (intent !== "add") return invalid({ errors: { form: ["Choose what to do."] } });
   const parsed = parseForm(form, createSchema);

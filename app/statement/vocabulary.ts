@@ -93,4 +93,7 @@ export type AuditAction =
   | "member.removed"
   | "invitation.accepted"
   | "confidentiality.changed"
+  | "delegation.kind_changed"
+  | "group.members_changed"
+  | "proposal_rights.changed"
   | "export.downloaded";

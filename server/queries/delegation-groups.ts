@@ -16,6 +16,13 @@ export async function listGroupMembers(sql: Db, conferenceId: string): Promise<M
   return new Map(rows.map((r) => [r.groupId, r.memberIds]));
 }
 
+/** A group's members, by name. */
+export async function membersOfGroup(sql: Db, groupId: string): Promise<{ id: string; code: string; name: string }[]> {
+  return sql<{ id: string; code: string; name: string }[]>`
+    select d.id, d.code, d.name from delegation_group_members g join delegations d on d.id = g.member_id
+    where g.group_id = ${groupId} order by d.name`;
+}
+
 /** Replaces a group's members; the database checks that all are of the conference and none is a group. */
 export async function setGroupMembers(sql: Db, conferenceId: string, groupId: string, memberIds: readonly string[]): Promise<void> {
   await sql`delete from delegation_group_members where group_id = ${groupId}`;

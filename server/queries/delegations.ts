@@ -23,6 +23,14 @@ export async function findDelegation(sql: Db, conferenceId: string, id: string):
   return row ?? null;
 }
 
+/** The delegation with its row locked until the transaction ends, so that changes to it take turns and each reads what the last left. */
+export async function lockDelegation(tx: Db, conferenceId: string, id: string): Promise<DelegationRow | null> {
+  if (!isUuid(id)) return null;
+  const [row] = await tx<DelegationRow[]>`
+    select ${columns(tx)} from delegations where conference_id = ${conferenceId} and id = ${id} for update`;
+  return row ?? null;
+}
+
 /** By code or by name, case-insensitively (how a CSV file names a delegation). */
 export async function findDelegationByCodeOrName(sql: Db, conferenceId: string, key: string): Promise<DelegationRow | null> {
   const [row] = await sql<DelegationRow[]>`

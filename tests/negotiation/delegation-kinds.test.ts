@@ -134,7 +134,7 @@ describe("a delegation that does not negotiate (an NGO)", () => {
 
 describe("when the conference lets delegations that do not negotiate propose", () => {
   it("the NGO proposes, submits and co-sponsors, but still may not support, object or signal", async ({ db }) => {
-    await setNonNegotiatingMayPropose(db.sql, n.conferenceId, true);
+    await setNonNegotiatingMayPropose(db.sql, { conferenceId: n.conferenceId, actorId: n.secretariat.userId, allowed: true });
     try {
       const created = await ngo.post(doc(), { intent: "propose", kind: "retain", clauseId: n.clauses[2].id });
       expect(created.status).toBe(302);
@@ -153,15 +153,15 @@ describe("when the conference lets delegations that do not negotiate propose", (
       // Withdrawing its co-sponsorship is always open to it.
       expect((await ngo.post(proposalPath(proposalOfA), { intent: "withdrawPosition" })).status).toBe(200);
     } finally {
-      await setNonNegotiatingMayPropose(db.sql, n.conferenceId, false);
+      await setNonNegotiatingMayPropose(db.sql, { conferenceId: n.conferenceId, actorId: n.secretariat.userId, allowed: false });
     }
   });
 
   it("a draft made while allowed cannot be submitted once the leave is withdrawn, and stays a draft", async ({ db }) => {
-    await setNonNegotiatingMayPropose(db.sql, n.conferenceId, true);
+    await setNonNegotiatingMayPropose(db.sql, { conferenceId: n.conferenceId, actorId: n.secretariat.userId, allowed: true });
     const created = await ngo.post(doc(), { intent: "propose", kind: "delete", clauseId: n.clauses[3].id });
     const id = created.headers.get("location")!.split("/").pop()!;
-    await setNonNegotiatingMayPropose(db.sql, n.conferenceId, false);
+    await setNonNegotiatingMayPropose(db.sql, { conferenceId: n.conferenceId, actorId: n.secretariat.userId, allowed: false });
     const before = await snapshot(db.sql);
     await expectRefused(db.sql, ngo.post(proposalPath(id), { intent: "submit" }), /only delegations that negotiate/i, before);
     expect((await findProposal(db.sql, n.documentId, id))?.status).toBe("draft");

@@ -11,7 +11,13 @@ import { createProposal, submitProposal } from "../../server/negotiation/proposa
 import { readStatement } from "../../server/negotiation/numbering";
 import { createRevision } from "../../server/versions/capture";
 import { maxReasonLength } from "../../app/statement/limits";
-import { createProposal as insertProposal, createSignedInPerson, createStatement, sessionCookieFor } from "../support/factories";
+import {
+  createPerson,
+  createProposal as insertProposal,
+  createSignedInPerson,
+  createStatement,
+  sessionCookieFor,
+} from "../support/factories";
 import { csrfTokenFor } from "../support/http";
 import { setNonNegotiatingMayPropose } from "../../server/people/delegations";
 import { currentSignals, recordSignal } from "../../server/queries/clause-signals";
@@ -456,7 +462,8 @@ describe.each(["off", "on"] as const)("by kind of delegation, with proposals by 
   beforeAll(async () => {
     const fixture = await createStatement(db.sql);
     chairCookie = fixture.cookie;
-    await setNonNegotiatingMayPropose(db.sql, fixture.conferenceId, setting === "on");
+    const secretariat = await createPerson(db.sql, { conferenceId: fixture.conferenceId, role: "secretariat" });
+    await setNonNegotiatingMayPropose(db.sql, { conferenceId: fixture.conferenceId, actorId: secretariat.id, allowed: setting === "on" });
     const statement = await readStatement(db.sql, fixture.documentId);
     statement.ydoc.destroy();
     const firstClauseId = statement.clauses[0].id!;
