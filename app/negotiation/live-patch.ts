@@ -107,7 +107,23 @@ function diffMap(previous: Record<string, unknown>, next: Record<string, unknown
   return changed ? set : null;
 }
 
+/**
+ * Diffs already worked out, by the two values compared: many readers' views share their values
+ * (the comments, the signals of one statement's room), and each pair is compared once.
+ */
+const diffed = new WeakMap<object, WeakMap<object, FieldPatch | null>>();
+
 function diffValue(was: unknown, value: unknown): FieldPatch | null {
+  if (was === value) return null;
+  if (typeof was !== "object" || was === null || typeof value !== "object" || value === null) return diffFresh(was, value);
+  let pairs = diffed.get(was);
+  if (!pairs) diffed.set(was, (pairs = new WeakMap()));
+  let p = pairs.get(value);
+  if (p === undefined) pairs.set(value, (p = diffFresh(was, value)));
+  return p;
+}
+
+function diffFresh(was: unknown, value: unknown): FieldPatch | null {
   if (isList(was) && isList(value)) return diffList(was, value);
   if (isRecord(was) && isRecord(value)) {
     const remove = Object.keys(was).filter((k) => !(k in value));

@@ -59,7 +59,7 @@ function sponsorOf(p: ProposalRow): string {
   return `${p.delegationName} (${p.delegationCode}${aligned.length > 0 ? `; aligned: ${aligned.join(", ")}` : ""})`;
 }
 
-export function summarize(p: ProposalRow, clauses: ClauseInfo[], viewer: Actor): ProposalSummary {
+export function summarize(p: ProposalRow, clauses: readonly ClauseInfo[], viewer: Actor): ProposalSummary {
   const clause = clauses.find((c) => c.id === p.clauseId) ?? null;
   const target = proposalTarget(p, clauses);
   return {
@@ -99,7 +99,12 @@ function listed(s: ProposalSummary): ProposalSummary {
 
 /** Of a statement's proposals, those the viewer may see (drafts only to their sponsors), as lists show them. */
 export function listedProposals(rows: ProposalRow[], clauses: ClauseInfo[], viewer: Actor): ProposalSummary[] {
-  return rows.filter((p) => canSeeProposal(p, viewer)).map((p) => listed(summarize(p, clauses, viewer)));
+  return rows.filter((p) => canSeeProposal(p, viewer)).map((p) => listedProposal(p, clauses, viewer));
+}
+
+/** A proposal as lists show it; it depends on the viewer only as one of its sponsors or not (`isSponsor`). */
+export function listedProposal(p: ProposalRow, clauses: readonly ClauseInfo[], viewer: Actor): ProposalSummary {
+  return listed(summarize(p, clauses, viewer));
 }
 
 /** The proposals on a statement the viewer may see, as lists show them, with the statement's clauses now. */

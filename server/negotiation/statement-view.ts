@@ -14,8 +14,9 @@ import type { Part } from "../../app/statement/numbering";
 import { negotiationMarks, textBrackets } from "./marks";
 import { sharedThreads } from "./comments";
 import { openBusinessOf } from "./open-business";
-import { listedProposals } from "./proposal-views";
-import { actorOf } from "./actor";
+import { listedProposal, type ProposalSummary } from "./proposal-views";
+import { actorOf, type Actor } from "./actor";
+import { canSeeProposal, isSponsor, type ProposalRow } from "../queries/proposals";
 
 /**
  * Everything the statement page shows of the negotiation, read once for all its readers: on a
@@ -61,41 +62,18 @@ export const audienceKey = ({ access, conference }: Audience) =>
   [access.role, access.delegationId ?? "", can(access, "negotiation:chair"), conference.confidentiality].join(" ");
 
 /**
- * The negotiation on the statement page as this audience sees it: the fields of its data that
- * change as the negotiation goes on. Comments are every reader's alike here (`personalThreads`
- * adds whose each is and what the reader has not read).
+ * What the room's readers see alike, worked out once per room: every audience's view shares these
+ * values, so an event compares and serializes each of them once, not once per audience.
  */
-export function statementView(room: StatementRoom, { access, conference }: Audience) {
-  const { marks, locks, silence } = room;
-  const { states, bracketed, statement } = marks;
-  const { clauses, provisional } = statement;
-  const viewer = actorOf(access);
-  // An observer in standard mode sees the base text only: none of the negotiation leaves the server.
-  const sees = maySeeNegotiation(access, conference);
-  // What the chair must see, and confirm, before opening a silence procedure or adopting the text in plenary.
-  const mayOpenSilence = viewer.isChair && !room.adoptedAt && silence?.status !== "running";
+function sharedParts(room: StatementRoom) {
+  const { marks, locks } = room;
+  const { clauses, provisional } = marks.statement;
+  const summaries = new Map<string, ProposalSummary>();
   return {
-    states,
     provisional: [...provisional],
-    bracketed: [...(sees ? bracketed : textBrackets(marks))],
+    bracketed: [...marks.bracketed],
+    textBracketed: [...textBrackets(marks)],
     locks: { whole: locks.whole, clauses: [...locks.clauses] },
-    comments: sees ? room.threads : [],
-    signals: sees ? room.signals : [],
-    effectiveSignals: sees ? room.effective : [],
-    stateHistory: sees ? room.stateHistory : [],
-    // Whether the text is under silence is the text's; who objected is the negotiation's.
-    silence: silence && !sees ? { ...silence, objectingDelegationName: null, objection: null } : silence,
-    openBusiness: mayOpenSilence
-      ? openBusinessOf(
-          marks.proposals,
-          room.effective.filter((s) => s.counts),
-          clauses,
-        )
-      : null,
-    adopted: room.adoptedAt !== null,
-    adoptionLine: room.adoption ? adoptionLine(room.adoption) : null,
-    explanationCount: maySeeExplanations(access, conference, { adoptedAt: room.adoptedAt }) ? room.explanationCount : null,
-    proposals: sees ? listedProposals(marks.proposals, clauses, viewer) : [],
     clauseLabels: Object.fromEntries(clauses.filter((c) => c.id).map((c) => [c.id!, c.label])),
     // The first clause of each part (whatever its label: "Pre-OP1" when provisional), where proposals to start the part show.
     partStarts: Object.fromEntries(
@@ -104,6 +82,54 @@ export function statementView(room: StatementRoom, { access, conference }: Audie
         return first?.id ? [[first.id, part]] : [];
       }),
     ) as Record<string, Part>,
+    openBusiness: openBusinessOf(
+      marks.proposals,
+      room.effective.filter((s) => s.counts),
+      clauses,
+    ),
+    /** A proposal as lists show it to its sponsors, and to everyone else. */
+    summary(p: ProposalRow, viewer: Actor): ProposalSummary {
+      const key = `${p.id} ${isSponsor(p, viewer)}`;
+      let s = summaries.get(key);
+      if (!s) summaries.set(key, (s = listedProposal(p, clauses, viewer)));
+      return s;
+    },
+  };
+}
+const shared = new WeakMap<StatementRoom, ReturnType<typeof sharedParts>>();
+
+/**
+ * The negotiation on the statement page as this audience sees it: the fields of its data that
+ * change as the negotiation goes on. Comments are every reader's alike here (`personalThreads`
+ * adds whose each is and what the reader has not read).
+ */
+export function statementView(room: StatementRoom, { access, conference }: Audience) {
+  let parts = shared.get(room);
+  if (!parts) shared.set(room, (parts = sharedParts(room)));
+  const { silence } = room;
+  const viewer = actorOf(access);
+  // An observer in standard mode sees the base text only: none of the negotiation leaves the server.
+  const sees = maySeeNegotiation(access, conference);
+  // What the chair must see, and confirm, before opening a silence procedure or adopting the text in plenary.
+  const mayOpenSilence = viewer.isChair && !room.adoptedAt && silence?.status !== "running";
+  return {
+    states: room.marks.states,
+    provisional: parts.provisional,
+    bracketed: sees ? parts.bracketed : parts.textBracketed,
+    locks: parts.locks,
+    comments: sees ? room.threads : [],
+    signals: sees ? room.signals : [],
+    effectiveSignals: sees ? room.effective : [],
+    stateHistory: sees ? room.stateHistory : [],
+    // Whether the text is under silence is the text's; who objected is the negotiation's.
+    silence: silence && !sees ? { ...silence, objectingDelegationName: null, objection: null } : silence,
+    openBusiness: mayOpenSilence ? parts.openBusiness : null,
+    adopted: room.adoptedAt !== null,
+    adoptionLine: room.adoption ? adoptionLine(room.adoption) : null,
+    explanationCount: maySeeExplanations(access, conference, { adoptedAt: room.adoptedAt }) ? room.explanationCount : null,
+    proposals: sees ? room.marks.proposals.filter((p) => canSeeProposal(p, viewer)).map((p) => parts.summary(p, viewer)) : [],
+    clauseLabels: parts.clauseLabels,
+    partStarts: parts.partStarts,
   };
 }
 export type StatementView = ReturnType<typeof statementView>;
