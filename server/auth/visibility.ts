@@ -42,8 +42,10 @@ export const refusals: Record<Exclude<Sight, "negotiation">, string> = {
 /** Events about the text itself (its versions, clause states, restores); the rest are the negotiation's. */
 const textTopics: readonly NegotiationEvent["topic"][] = ["versions", "states"];
 
-export function mayReceive(sight: Sight, event: Pick<NegotiationEvent, "topic">): boolean {
-  return sight === "negotiation" || (sight === "text" && textTopics.includes(event.topic));
+export function mayReceive(sight: Sight, event: Pick<NegotiationEvent, "topic" | "afterAdoption">): boolean {
+  if (sight === "negotiation") return true;
+  // Explanations of position on an adopted statement are everyone's who sees it (`maySeeExplanations`).
+  return sight === "text" && (textTopics.includes(event.topic) || (event.topic === "explanations" && event.afterAdoption === true));
 }
 
 /**

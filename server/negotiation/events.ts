@@ -15,6 +15,8 @@ export interface NegotiationEvent {
    * so "opened a silence procedure" no longer stands on screens beside "broken"); they are withdrawn.
    */
   supersedes?: NegotiationEvent["topic"];
+  /** An explanation of position on an adopted statement: readers of the text alone are told too (`mayReceive`). */
+  afterAdoption?: boolean;
 }
 
 const channel = "concord_negotiation";

@@ -49,7 +49,10 @@ async function checkedInput(tx: Tx, documentId: string, input: ExplanationInput)
   return { clauseIds: chosen.map((c) => c.id!), labels: chosen.map((c) => c.label), reservation: input.reservation, text };
 }
 
-const announce = () => [{ topic: "explanations" as const }];
+/** Once the statement is adopted its explanations are everyone's who sees it: readers of the text alone are told too. */
+const announcing = (document: Pick<DocumentRow, "adoptedAt">) => () => [
+  { topic: "explanations" as const, afterAdoption: document.adoptedAt !== null },
+];
 
 /** What an audit entry says the explanation is on. */
 const paragraphsOf = (labels: string[]) => (labels.length ? labels : "the statement as a whole");
@@ -64,12 +67,12 @@ const subjectOf = (e: Pick<ExplanationRow, "id" | "number">, delegationId: strin
 export async function fileExplanation(
   sql: Sql,
   actor: Actor,
-  input: ExplanationInput & { document: Pick<DocumentRow, "id"> },
+  input: ExplanationInput & { document: Pick<DocumentRow, "id" | "adoptedAt"> },
 ): Promise<{ id: string; number: number }> {
   assertFilesExplanation(actor);
   const { delegationId, userId } = actor;
   const documentId = input.document.id;
-  return changeNegotiation(sql, { documentId, actorId: userId, announce }, async (tx, audit) => {
+  return changeNegotiation(sql, { documentId, actorId: userId, announce: announcing(input.document) }, async (tx, audit) => {
     const checked = await checkedInput(tx, documentId, input);
     const filed = await insertExplanation(tx, { documentId, delegationId, userId, ...checked });
     await audit("explanation.filed", {
@@ -93,11 +96,11 @@ async function ownExplanation(tx: Tx, actor: Actor, documentId: string, explanat
 export async function reviseExplanationOfPosition(
   sql: Sql,
   actor: Actor,
-  input: ExplanationInput & { document: Pick<DocumentRow, "id">; explanationId: string },
+  input: ExplanationInput & { document: Pick<DocumentRow, "id" | "adoptedAt">; explanationId: string },
 ): Promise<void> {
   assertFilesExplanation(actor);
   const documentId = input.document.id;
-  await changeNegotiation(sql, { documentId, actorId: actor.userId, announce }, async (tx, audit) => {
+  await changeNegotiation(sql, { documentId, actorId: actor.userId, announce: announcing(input.document) }, async (tx, audit) => {
     const found = await ownExplanation(tx, actor, documentId, input.explanationId);
     const checked = await checkedInput(tx, documentId, input);
     const revision = await reviseExplanation(tx, {
@@ -121,11 +124,11 @@ export async function reviseExplanationOfPosition(
 export async function withdrawExplanation(
   sql: Sql,
   actor: Actor,
-  input: { document: Pick<DocumentRow, "id">; explanationId: string },
+  input: { document: Pick<DocumentRow, "id" | "adoptedAt">; explanationId: string },
 ): Promise<void> {
   assertFilesExplanation(actor);
   const documentId = input.document.id;
-  await changeNegotiation(sql, { documentId, actorId: actor.userId, announce }, async (tx, audit) => {
+  await changeNegotiation(sql, { documentId, actorId: actor.userId, announce: announcing(input.document) }, async (tx, audit) => {
     const found = await ownExplanation(tx, actor, documentId, input.explanationId);
     const revision = await reviseExplanation(tx, {
       documentId,

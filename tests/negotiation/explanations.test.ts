@@ -62,7 +62,10 @@ describe("explanations of position", () => {
     const [entry] = await entriesOf(db.sql, n.conferenceId, "explanation.filed");
     expect(entry.subject).toMatchObject({ explanationId: filed.id, paragraphs: ["PP2", "OP3"], reservation: true, text: textDigest(text) });
     expect(JSON.stringify(entry.subject)).not.toContain("financing");
-    await waitFor(() => events.some((e) => e.documentId === n.documentId && e.topic === "explanations"), { what: "the live event" });
+    // Before adoption, announced to those who see the negotiation only.
+    await waitFor(() => events.some((e) => e.documentId === n.documentId && e.topic === "explanations" && e.afterAdoption === false), {
+      what: "the live event",
+    });
 
     // Everyone who sees the statement reads it, its paragraphs by their labels.
     const page = await (await n.observer.get(`/documents/${n.documentId}/explanations`)).text();
@@ -101,7 +104,7 @@ describe("explanations of position", () => {
     };
     await expect(
       fileExplanation(db.sql, actor, {
-        document: { id: n.documentId },
+        document: { id: n.documentId, adoptedAt: null },
         clauseIds: [],
         reservation: false,
         text: "y".repeat(maxExplanationLength + 1),
@@ -152,7 +155,12 @@ describe("explanations of position", () => {
     const adopt = await n.chair.post(`/documents/${n.documentId}/adoption`, { meeting: "its 4th plenary meeting", timeZone: "Asia/Baku" });
     expect(adopt.status).toBe(200);
     expect((await findDocument(db.sql, n.documentId))!.adoptedAt).toBeInstanceOf(Date);
+    const events = await recordEvents(db.sql);
     expect((await post(n.delegateB, { intent: "file", text: "After the gavel." }, [n.clauses[1].id])).status).toBe(200);
+    // Announced to everyone who sees the statement, readers of the text alone too.
+    await waitFor(() => events.some((e) => e.documentId === n.documentId && e.topic === "explanations" && e.afterAdoption === true), {
+      what: "the live event",
+    });
     const after = (await standingExplanations(db.sql, n.documentId)).find((e) => e.text === "After the gavel.")!;
     expect(after.afterAdoption).toBe(true);
     const page = await (await n.observer.get(`/documents/${n.documentId}/explanations`)).text();

@@ -227,6 +227,23 @@ describe("the secretariat sets the mode", () => {
     witness.close();
   });
 
+  it("in standard mode, an observer is told of explanations of position once the statement is adopted, not before", async ({
+    db,
+    server,
+  }) => {
+    await setConfidentiality(db.sql, f.conferenceId, "standard");
+    const observerStream = await openEventStream(server.url, f.documentId, f.observer.cookie);
+    const witness = await openEventStream(server.url, f.documentId, f.chair);
+    await publishNegotiationEvent(db.sql, { documentId: f.documentId, topic: "explanations", afterAdoption: false });
+    await publishNegotiationEvent(db.sql, { documentId: f.documentId, topic: "explanations", afterAdoption: true });
+    await publishNegotiationEvent(db.sql, { documentId: f.documentId, topic: "versions" });
+    await waitFor(() => witness.events.length === 3);
+    await waitFor(() => observerStream.events.some((e) => e.topic === "versions"));
+    expect(observerStream.events.map((e) => e.topic)).toEqual(["explanations", "versions"]);
+    observerStream.close();
+    witness.close();
+  });
+
   it("closing ends observers' open event streams and WebSockets at once, not delegations'", async ({ db, server }) => {
     await setConfidentiality(db.sql, f.conferenceId, "open");
     const observerStream = await openEventStream(server.url, f.documentId, f.observer.cookie);
