@@ -176,7 +176,13 @@ const shared = (c: CommentRow): SharedComment => ({
  * threads first, and whether each anchor's text still exists in the stored text.
  */
 export async function sharedThreads(sql: Db, documentId: string): Promise<SharedThread[]> {
-  const rows = await listComments(sql, documentId);
+  const threads = threadsOf(await listComments(sql, documentId));
+  if (threads.some((t) => t.anchor)) await readStoredDoc(sql, documentId, (ydoc) => markOrphans(ydoc, threads));
+  return threads;
+}
+
+/** The threads of these comments (`listComments`), none orphaned yet (`markOrphans`). */
+export function threadsOf(rows: readonly CommentRow[]): SharedThread[] {
   const threads = new Map<string, SharedThread>();
   for (const row of rows) {
     if (row.parentId) continue;
@@ -192,14 +198,15 @@ export async function sharedThreads(sql: Db, documentId: string): Promise<Shared
     });
   }
   for (const row of rows) if (row.parentId) threads.get(row.parentId)?.replies.push(shared(row));
-  const anchored = [...threads.values()].filter((t) => t.anchor);
-  if (anchored.length > 0) {
-    await readStoredDoc(sql, documentId, (ydoc) => {
-      const { fragment, mapping } = bindStatement(ydoc);
-      for (const t of anchored) t.orphaned = resolveAnchor(ydoc, fragment, mapping, t.anchor!) === null;
-    });
-  }
   return [...threads.values()].sort((a, b) => Number(!!b.pinned) - Number(!!a.pinned));
+}
+
+/** Marks the anchored threads whose text is no longer in the statement (`ydoc`, as stored). */
+export function markOrphans(ydoc: Y.Doc, threads: SharedThread[]): void {
+  const anchored = threads.filter((t) => t.anchor);
+  if (anchored.length === 0) return;
+  const { fragment, mapping } = bindStatement(ydoc);
+  for (const t of anchored) t.orphaned = resolveAnchor(ydoc, fragment, mapping, t.anchor!) === null;
 }
 
 const personal = (c: SharedComment, readerId: string, unread: ReadonlySet<string>): CommentView => ({

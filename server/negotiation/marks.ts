@@ -27,6 +27,15 @@ export async function negotiationMarks(sql: Db, document: Pick<DocumentRow, "id"
     listProposals(sql, document.id),
     currentClauseStates(sql, document.id),
   ]);
+  return marksOf(statement, proposals, stateMap);
+}
+
+/** The marks, of the statement, its proposals and its clause states as already read. */
+export function marksOf(
+  statement: NumberedStatement,
+  proposals: ProposalRow[],
+  stateMap: ReadonlyMap<string, ClauseState>,
+): NegotiationMarks {
   const states = Object.fromEntries(stateMap);
   return { statement, states, proposals, bracketed: bracketedClauses({ states, proposals, provisional: statement.provisional }) };
 }

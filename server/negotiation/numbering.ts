@@ -39,7 +39,7 @@ async function provisionalWith(
 }
 
 /** The provisional clauses of a statement now. */
-async function currentProvisional(sql: Db, documentId: string): Promise<Set<string>> {
+export async function currentProvisional(sql: Db, documentId: string): Promise<Set<string>> {
   const [document, states] = await Promise.all([findDocument(sql, documentId), currentClauseStates(sql, documentId)]);
   return provisionalWith(sql, documentId, states, document?.adoptedAt != null);
 }
@@ -47,7 +47,12 @@ async function currentProvisional(sql: Db, documentId: string): Promise<Set<stri
 /** The statement as stored now, numbered. */
 export async function currentStatement(sql: Db, documentId: string): Promise<NumberedStatement> {
   const [updates, provisional] = await Promise.all([loadUpdates(sql, documentId), currentProvisional(sql, documentId)]);
-  return numbered(readDoc(updates, statementDoc), provisional);
+  return readDoc(updates, (ydoc) => numberedStatement(ydoc, provisional));
+}
+
+/** A statement's Y.Doc numbered, for a reader that reads more from the same document (`currentProvisional` for now). */
+export function numberedStatement(ydoc: Y.Doc, provisional: ReadonlySet<string>): NumberedStatement {
+  return numbered(statementDoc(ydoc), provisional);
 }
 
 /** The stored statement numbered, with its Y.Doc kept open (tests compare it with the rooms'); the caller destroys `ydoc`. */

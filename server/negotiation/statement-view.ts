@@ -4,30 +4,51 @@ import { can } from "../auth/permissions";
 import { maySeeExplanations, maySeeNegotiation } from "../auth/visibility";
 import type { ConferenceRow } from "../queries/conferences";
 import { findDocument } from "../queries/documents";
-import { clauseStateHistory, textLocks } from "../queries/clause-states";
+import { clauseStateHistory, currentClauseStates, textLocks } from "../queries/clause-states";
+import { loadUpdates } from "../queries/document-state";
+import { listComments } from "../queries/comments";
 import { effectiveSignals, signalHistory } from "../queries/clause-signals";
 import { latestSilence } from "../queries/silence-procedures";
 import { adoptionRecord } from "../queries/adoption";
 import { countStandingExplanations } from "../queries/explanations";
 import { adoptionLine } from "../../app/statement/adoption-line";
 import type { Part } from "../../app/statement/numbering";
-import { negotiationMarks, textBrackets } from "./marks";
-import { sharedThreads } from "./comments";
+import { marksOf, textBrackets } from "./marks";
+import { markOrphans, threadsOf } from "./comments";
+import { currentProvisional, numberedStatement } from "./numbering";
+import { readDoc } from "./statement";
 import { openBusinessOf } from "./open-business";
 import { listedProposal, type ProposalSummary } from "./proposal-views";
 import { actorOf, type Actor } from "./actor";
-import { canSeeProposal, isSponsor, type ProposalRow } from "../queries/proposals";
+import { canSeeProposal, isSponsor, listProposals, type ProposalRow } from "../queries/proposals";
 
 /**
  * Everything the statement page shows of the negotiation, read once for all its readers: on a
  * page load, and on every negotiation event for all the pages open (server/negotiation/live.ts).
  */
 export async function readStatementRoom(sql: Db, documentId: string) {
-  const [document, marks, locks, threads, signals, effective, stateHistory, silence, adoption, explanationCount] = await Promise.all([
+  const [
+    document,
+    updates,
+    provisional,
+    proposals,
+    stateMap,
+    locks,
+    comments,
+    signals,
+    effective,
+    stateHistory,
+    silence,
+    adoption,
+    explanationCount,
+  ] = await Promise.all([
     findDocument(sql, documentId),
-    negotiationMarks(sql, { id: documentId }),
+    loadUpdates(sql, documentId),
+    currentProvisional(sql, documentId),
+    listProposals(sql, documentId),
+    currentClauseStates(sql, documentId),
     textLocks(sql, documentId),
-    sharedThreads(sql, documentId),
+    listComments(sql, documentId),
     // Signals with their history (newest first), and each delegation's signal as it stands (an aligned member's is its group's).
     signalHistory(sql, documentId),
     effectiveSignals(sql, documentId),
@@ -36,9 +57,15 @@ export async function readStatementRoom(sql: Db, documentId: string) {
     adoptionRecord(sql, documentId),
     countStandingExplanations(sql, documentId),
   ]);
+  const threads = threadsOf(comments);
+  // The stored statement decoded once: numbered, and where the comments' anchors are now.
+  const statement = readDoc(updates, (ydoc) => {
+    markOrphans(ydoc, threads);
+    return numberedStatement(ydoc, provisional);
+  });
   return {
     adoptedAt: document?.adoptedAt ?? null,
-    marks,
+    marks: marksOf(statement, proposals, stateMap),
     locks,
     threads,
     signals,
