@@ -902,7 +902,7 @@ async function main() {
   const started = Date.now();
   const load = os.loadavg();
   log(
-    `Concord benchmark: servers ${settings.servers.join(", ")}; N = ${settings.ns.join(", ")}; ${settings.seconds} s of typing; ${
+    `Concord benchmark: servers ${settings.servers.join(", ")}; N = ${settings.ns.join(", ") || "none"}; ${settings.seconds} s of typing; ${
       settings.workers
     } client processes`,
   );
