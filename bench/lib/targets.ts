@@ -1,5 +1,5 @@
 import { isConcord, type ServerKind } from "./servers";
-import type { Summary } from "./stats";
+import { ms, type Summary } from "./stats";
 
 /** What the comparison needs of one plenary case (bench/run.ts's CaseResult has it all). */
 export interface ComparedCase {
@@ -69,16 +69,16 @@ export function verdict(n: number, results: ComparedCase[]): Verdict | null {
 export function verdictLines(v: Verdict): string[] {
   if (v.baselines.length === 0)
     return [`no baseline to compare with at N = ${v.n} (${v.excluded.map((e) => `${e.server}: ${e.why}`).join("; ")})`];
-  const line = (label: string, c: Comparison | null, unit: string, digits: number) =>
+  const line = (label: string, c: Comparison | null, format: (value: number) => string) =>
     c
-      ? `${label.padEnd(24)} Concord ${c.concord.toFixed(digits)} ${unit} ÷ best ${c.best.toFixed(digits)} ${unit} (${c.baseline}) = ${c.ratio.toFixed(
-          2,
-        )}× — ${c.met ? "met" : "NOT met"}`
+      ? `${label.padEnd(24)} Concord ${format(c.concord)} ÷ best ${format(c.best)} (${c.baseline}) = ${c.ratio.toFixed(2)}× — ${
+          c.met ? "met" : "NOT met"
+        }`
       : `${label.padEnd(24)} –`;
   return [
-    line("CPU", v.cpu, "s", 2),
-    line("CPU per delivered edit", v.cpuPerDelivery, "µs", 1),
-    line("p99", v.p99, "ms", 1),
+    line("CPU", v.cpu, (s) => `${s.toFixed(2)} s`),
+    line("CPU per delivered edit", v.cpuPerDelivery, (us) => `${us.toFixed(1)} µs`),
+    line("p99", v.p99, (p) => `${ms(p)} ms`),
     ...(v.excluded.length ? [`(left out: ${v.excluded.map((e) => `${e.server}, ${e.why}`).join("; ")})`] : []),
   ];
 }
