@@ -1,5 +1,5 @@
 // `npm run bench`: Concord (authentication on, every update durable in PostgreSQL) against the
-// reference @y/websocket-server and Hocuspocus (both in memory), each in its own process on
+// reference @y/websocket-server and Hocuspocus 4 (both in memory; Hocuspocus 3 on request), each in its own process on
 // loopback, driven by the same load from separate client processes. See bench/README.md.
 import { exportTimings, type ExportTiming } from "./exports";
 import { checkTimings, type CheckTiming } from "./checks";
@@ -20,6 +20,8 @@ import { isConcord, repoRoot, serverKinds, startRedis, startServer, type Running
 import { machineBusySeconds, peakRssBytes, totalCpuSeconds, treeCpuSeconds } from "./lib/proc";
 import { mb, ms, ratio, round, summarize, table, type Summary } from "./lib/stats";
 import type { ClientReport, ClientSpec, FromWorker, SentEdit, ToWorker } from "./lib/messages";
+import { verdict, verdictLines, type Verdict } from "./lib/targets";
+import { memoryCase, printMemory, type MemoryResult } from "./memory";
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -43,7 +45,7 @@ const settings = {
         ? list(env.BENCH_N)
             .map(Number)
             .filter((n) => n > 1)
-        : [50, 200, 500],
+        : [50, 300, 500],
   seconds: int(env.BENCH_SECONDS, 20),
   typists: int(env.BENCH_TYPISTS, 10),
   editsPerSecond: int(env.BENCH_EDITS_PER_SECOND, 2),
@@ -51,7 +53,7 @@ const settings = {
   connectionsPerPerson: 10,
   servers: (() => {
     const chosen = list(env.BENCH_SERVERS);
-    const kinds = (chosen.length ? chosen : ["concord", "y-websocket", "hocuspocus"]) as ServerKind[];
+    const kinds = (chosen.length ? chosen : ["concord", "y-websocket", "hocuspocus-4"]) as ServerKind[];
     if (env.BENCH_TWO_INSTANCES === "1" && !kinds.includes("concord-2-instances")) kinds.push("concord-2-instances");
     for (const k of kinds)
       if (!serverKinds.includes(k)) throw new Error(`BENCH_SERVERS: unknown server "${k}" (known: ${serverKinds.join(", ")})`);
@@ -61,6 +63,8 @@ const settings = {
   /** Time every export format of a 300-clause statement (issue 5). */
   exports: env.BENCH_EXPORTS !== "0",
   checks: env.BENCH_CHECKS !== "0",
+  /** Server memory with many connections on one statement and further statements open (bench/memory.ts). */
+  memory: env.BENCH_MEMORY !== "0",
   coldClauses: int(env.BENCH_COLD_CLAUSES, 300),
   coldEdits: int(env.BENCH_COLD_EDITS, 20_000),
   coldWriters: int(env.BENCH_COLD_WRITERS, 10),
@@ -246,6 +250,8 @@ interface CaseResult {
   cpuSeconds?: number;
   cpuSecondsConnect?: number;
   cpuSecondsTyping?: number;
+  /** server CPU of the typing and drain, per delivered (edit, client) pair, in µs */
+  cpuUsPerDelivery?: number | null;
   databaseCpuSeconds?: number | null;
   clientCpuSeconds?: number;
   settleMs?: number;
@@ -516,6 +522,7 @@ async function runCase(ctx: Context, kind: ServerKind, n: number): Promise<CaseR
       cpuSeconds: r4.server - r0.server,
       cpuSecondsConnect: r2.server - r0.server,
       cpuSecondsTyping: r4.server - r2.server,
+      cpuUsPerDelivery: both.length ? round(((r4.server - r2.server) * 1e6) / both.length, 2) : null,
       databaseCpuSeconds: r0.db !== null && r4.db !== null ? r4.db - r0.db : null,
       clientCpuSeconds: r4.clients - r0.clients,
       phases: { connect: phase(r0, r1), settle: phase(r1, r2), typing: phase(r2, r3), drain: phase(r3, r4), all: phase(r0, r4) },
@@ -770,10 +777,11 @@ function printCases(n: number, results: CaseResult[]) {
           r.converged ? (r.savedAll === false ? "yes, unsaved" : "yes") : "NO",
           r.cpuSeconds!.toFixed(2),
           r.cpuSecondsTyping!.toFixed(2),
+          r.cpuUsPerDelivery == null ? "–" : r.cpuUsPerDelivery.toFixed(1),
           mb(r.peakRssBytes),
           r.clientCpuSeconds!.toFixed(1),
         ]
-      : [r.server, r.skipped ? `skipped: ${r.skipped}` : `FAILED: ${r.error}`, "", "", "", "", "", "", "", "", "", "", ""],
+      : [r.server, r.skipped ? `skipped: ${r.skipped}` : `FAILED: ${r.error}`, "", "", "", "", "", "", "", "", "", "", "", ""],
   );
   log(
     table(
@@ -789,6 +797,7 @@ function printCases(n: number, results: CaseResult[]) {
         "converged",
         "CPU s",
         "CPU s typing",
+        "CPU µs/delivery",
         "peak MB",
         "clients CPU s",
       ],
@@ -842,34 +851,11 @@ function printCases(n: number, results: CaseResult[]) {
         concord.latency?.p50,
         base.latency?.p50,
       )}, ` +
-        `CPU ${ratio(concord.cpuSeconds, base.cpuSeconds)} (typing ${ratio(concord.cpuSecondsTyping, base.cpuSecondsTyping)}), ` +
+        `CPU ${ratio(concord.cpuSeconds, base.cpuSeconds)} (typing ${ratio(concord.cpuSecondsTyping, base.cpuSecondsTyping)}, ` +
+        `per delivered edit ${ratio(concord.cpuUsPerDelivery, base.cpuUsPerDelivery)}), ` +
         `connect+sync ${ratio(concord.connectMs, base.connectMs)}, peak memory ${ratio(concord.peakRssBytes, base.peakRssBytes)}`,
     );
   }
-}
-
-interface Verdict {
-  n: number;
-  p99: { concord: number; best: number; baseline: string; met: boolean } | null;
-  cpu: { concord: number; best: number; baseline: string; met: boolean } | null;
-  missedZero: boolean;
-}
-
-function verdict(n: number, results: CaseResult[]): Verdict | null {
-  const concord = results.find((r) => r.server === "concord" && r.ok);
-  const bases = results.filter((r) => !isConcord(r.server) && r.ok);
-  if (!concord || bases.length === 0) return null;
-  const best = (f: (r: CaseResult) => number) => bases.reduce((a, b) => (f(b) < f(a) ? b : a));
-  const p99 = (r: CaseResult) => r.latency?.p99 ?? Infinity;
-  const cpu = (r: CaseResult) => r.cpuSeconds ?? Infinity;
-  const bp = best(p99);
-  const bc = best(cpu);
-  return {
-    n,
-    p99: { concord: p99(concord), best: p99(bp), baseline: bp.server, met: p99(concord) <= p99(bp) },
-    cpu: { concord: cpu(concord), best: cpu(bc), baseline: bc.server, met: cpu(concord) <= cpu(bc) },
-    missedZero: results.filter((r) => isConcord(r.server) && r.ok).every((r) => r.missed === 0),
-  };
 }
 
 function printColdLoad(c: ColdLoadResult) {
@@ -916,7 +902,7 @@ async function main() {
   const started = Date.now();
   const load = os.loadavg();
   log(
-    `Concord benchmark: servers ${settings.servers.join(", ")}; N = ${settings.ns.join(", ")}; ${settings.seconds} s of typing; ${
+    `Concord benchmark: servers ${settings.servers.join(", ")}; N = ${settings.ns.join(", ") || "none"}; ${settings.seconds} s of typing; ${
       settings.workers
     } client processes`,
   );
@@ -997,7 +983,27 @@ async function main() {
     printCases(n, results);
     cases.push(...results);
     const v = verdict(n, results);
-    if (v) verdicts.push(v);
+    if (v) {
+      verdicts.push(v);
+      log(`  Concord ÷ the best in-memory baseline at N = ${n}:`);
+      for (const line of verdictLines(v)) log(`    ${line}`);
+    }
+  }
+
+  let memory: MemoryResult | null = null;
+  if (settings.memory) {
+    memory = await memoryCase({
+      kinds: settings.servers.filter((k) => k !== "concord-2-instances" && !skipped.has(k)),
+      workers: settings.workers,
+      sql: ctx.db?.sql ?? null,
+      seed: ctx.seed,
+      seedClauses: ctx.seedClauses,
+      serverOptions: (kind) => concordOptions(ctx, kind),
+      forkWorkers,
+      stopWorkers,
+      waitForQuiet,
+    });
+    printMemory(memory, log);
   }
 
   let cold: ColdLoadResult | null = null;
@@ -1037,22 +1043,23 @@ async function main() {
     );
   }
 
-  // Targets (issue 6): at the largest N, Concord's p99 and CPU at or below the better baseline; nothing missed; storage bounded.
+  // Targets (issues 6 and 13): at every N, Concord's CPU and p99 at or below the best baseline's; nothing missed;
+  // memory within 1.2× Hocuspocus 4's; storage bounded.
   log("");
   log("Targets");
-  const top = verdicts.find((v) => v.n === Math.max(...settings.ns));
-  if (top?.p99 && top.cpu) {
+  for (const v of verdicts) {
+    log(`  N = ${v.n}, Concord ÷ the best in-memory baseline (${v.baselines.join(", ") || "none"}):`);
+    for (const line of verdictLines(v)) log(`    ${line}`);
+  }
+  if (verdicts.length === 0) log("  CPU and p99: not compared (Concord or the baselines did not run)");
+  if (memory?.ratioToHocuspocus4 != null)
     log(
-      `  p99 at N = ${top.n}: Concord ${ms(top.p99.concord)} ms vs best baseline ${ms(top.p99.best)} ms (${top.p99.baseline}) — ${
-        top.p99.met ? "met" : "NOT met"
-      }`,
+      `  memory (${memory.connections} connections + ${memory.furtherStatements} statements): Concord ${mb(
+        memory.runs.find((r) => r.server === "concord")?.rssBytes,
+      )} MB ÷ Hocuspocus 4 ${mb(memory.runs.find((r) => r.server === "hocuspocus-4")?.rssBytes)} MB = ${memory.ratioToHocuspocus4.toFixed(
+        2,
+      )}× (target ≤ 1.2×) — ${memory.ratioToHocuspocus4 <= 1.2 ? "met" : "NOT met"}`,
     );
-    log(
-      `  CPU at N = ${top.n}: Concord ${top.cpu.concord.toFixed(2)} s vs best baseline ${top.cpu.best.toFixed(2)} s (${
-        top.cpu.baseline
-      }) — ${top.cpu.met ? "met" : "NOT met"}`,
-    );
-  } else log("  p99 and CPU: not compared (Concord or the baselines did not run)");
   const concordCases = cases.filter((c) => isConcord(c.server) && c.ok);
   if (concordCases.length) {
     const missed = concordCases.reduce((s, c) => s + (c.missed ?? 0), 0);
@@ -1094,6 +1101,7 @@ async function main() {
     settings: { ...settings, cpuProfileDir: settings.cpuProfileDir ?? null, database: ctx.db?.source ?? null },
     skipped: Object.fromEntries(skipped),
     cases,
+    memory,
     coldLoad: cold,
     exports,
     checks,

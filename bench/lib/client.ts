@@ -3,6 +3,7 @@ import * as decoding from "lib0/decoding";
 import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import { HocuspocusProvider } from "@hocuspocus/provider";
+import { HocuspocusProvider as HocuspocusProvider4 } from "hocuspocus-provider-4";
 import { Awareness } from "y-protocols/awareness";
 import { concordAccess, concordSaved, messageConcord } from "../../app/statement/protocol";
 
@@ -10,8 +11,8 @@ import { concordAccess, concordSaved, messageConcord } from "../../app/statement
 export type Endpoint =
   /** The stock y-websocket provider: `${serverUrl}/${room}`, with a Cookie header when given. */
   | { protocol: "y-websocket"; serverUrl: string; room: string; cookie?: string }
-  /** The Hocuspocus provider, one WebSocket per client. */
-  | { protocol: "hocuspocus"; url: string; name: string };
+  /** The Hocuspocus provider (version 3 or 4), one WebSocket per client. */
+  | { protocol: "hocuspocus" | "hocuspocus-4"; url: string; name: string };
 
 export interface BenchClient {
   doc: Y.Doc;
@@ -82,14 +83,16 @@ export function connectBenchClient(
     });
     destroyAll = () => provider.destroy();
   } else {
-    // The provider opens its own socket (one per client) and passes this configuration on to it.
-    const provider = new HocuspocusProvider({
+    // The provider opens its own socket (one per client) and passes this configuration on to it;
+    // both versions take the same options and emit the same events.
+    const Provider = endpoint.protocol === "hocuspocus-4" ? HocuspocusProvider4 : HocuspocusProvider;
+    const provider = new Provider({
       url: endpoint.url,
       name: endpoint.name,
       document: doc,
       awareness,
       WebSocketPolyfill: WebSocket,
-    } as ConstructorParameters<typeof HocuspocusProvider>[0]);
+    } as ConstructorParameters<typeof HocuspocusProvider>[0] & ConstructorParameters<typeof HocuspocusProvider4>[0]);
     provider.on("close", ({ event }: { event: { code: number } }) => {
       if (!destroyed) closes.push(event.code);
     });

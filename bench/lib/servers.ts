@@ -9,7 +9,7 @@ import type { Endpoint } from "./client";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
-export const serverKinds = ["concord", "y-websocket", "hocuspocus", "concord-2-instances"] as const;
+export const serverKinds = ["concord", "y-websocket", "hocuspocus-4", "hocuspocus", "concord-2-instances"] as const;
 export type ServerKind = (typeof serverKinds)[number];
 export const isConcord = (kind: ServerKind) => kind === "concord" || kind === "concord-2-instances";
 
@@ -91,15 +91,17 @@ export async function startServer(kind: ServerKind, concord: ConcordOptions): Pr
       endpoint = (doc) => ({ protocol: "y-websocket", serverUrl: `ws://127.0.0.1:${instances[0].port}`, room: doc });
       break;
     }
-    case "hocuspocus": {
+    case "hocuspocus":
+    case "hocuspocus-4": {
+      // bench/servers/hocuspocus.ts (version 3) or bench/servers/hocuspocus-4.ts, each with its own provider.
       instances = [
-        await spawnServer([...prof, "--import", "tsx", "bench/servers/hocuspocus.ts"], {
+        await spawnServer([...prof, "--import", "tsx", `bench/servers/${kind}.ts`], {
           cwd: repoRoot,
           env: { PORT: "0" },
-          ready: /hocuspocus listening on (\d+)/,
+          ready: new RegExp(`${kind} listening on (\\d+)`),
         }),
       ];
-      endpoint = (doc) => ({ protocol: "hocuspocus", url: `ws://127.0.0.1:${instances[0].port}`, name: doc });
+      endpoint = (doc) => ({ protocol: kind, url: `ws://127.0.0.1:${instances[0].port}`, name: doc });
       break;
     }
   }
