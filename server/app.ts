@@ -1,6 +1,7 @@
 import http from "node:http";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
+import { projectRoot } from "./project-root";
 import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
@@ -22,8 +23,6 @@ import { findDocument } from "./queries/documents";
 import { proposalModel, statementModel } from "./collab/document-models";
 import { createSilenceScheduler } from "./negotiation/silence-scheduler";
 import { createCheckpointScheduler } from "./versions/checkpoints";
-
-const root = fileURLToPath(new URL("..", import.meta.url));
 
 export interface Concord {
   server: http.Server;
@@ -58,7 +57,7 @@ declare module "@remix-run/node" {
 }
 
 async function loadRemixBuild(): Promise<ServerBuild> {
-  const file = path.join(root, "build", "index.js");
+  const file = path.join(projectRoot, "build", "index.js");
   try {
     return (await import(pathToFileURL(file).href)) as ServerBuild;
   } catch (err) {
@@ -91,8 +90,8 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
   app.use(assignCspNonce);
   app.use(securityHeaders({ https: config.NODE_ENV === "production" || config.COOKIE_SECURE }));
   app.use(rejectCrossSiteWrites);
-  app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
-  app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
+  app.use("/build", express.static(path.join(projectRoot, "public", "build"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.join(projectRoot, "public"), { maxAge: "1h" }));
   app.get("/documents/:documentId/events", (req, res) => live.handle(req, res));
   const handleRequest = createRequestHandler({
     build: withErrorReferences(build),

@@ -28,7 +28,7 @@ export interface ConcordOptions {
   cpuProfileDir?: string;
 }
 
-/** Concord as its users run it: `node --import tsx server/main.ts`, production mode, authentication on. */
+/** Concord as its users run it: `node build/server.js` (`npm run start:prod`), production mode, authentication on. */
 export async function startConcordInstance({ databaseUrl, redisUrl, cpuProfileDir }: ConcordOptions): Promise<ServerProcess> {
   // COLLAB_* settings in the benchmark's environment reach the server, for experiments.
   const collab = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => k.startsWith("COLLAB_") && v !== undefined)) as Record<
@@ -38,7 +38,7 @@ export async function startConcordInstance({ databaseUrl, redisUrl, cpuProfileDi
   const prof = cpuProfileDir
     ? ["--cpu-prof", `--cpu-prof-dir=${path.join(cpuProfileDir, `concord-${Date.now()}-${randomBytes(2).toString("hex")}`)}`]
     : [];
-  return spawnServer([...prof, "--import", "tsx", "server/main.ts"], {
+  return spawnServer([...prof, "build/server.js"], {
     cwd: repoRoot,
     env: {
       NODE_ENV: "production",

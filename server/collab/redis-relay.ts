@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import type { Relay, RelayChannel, RelayReceiver } from "./relay";
@@ -99,6 +98,8 @@ export async function createRedisRelay(options: RedisRelayOptions): Promise<Rela
   const self = randomBytes(instanceBytes);
   const selfHex = self.toString("hex");
 
+  // The Redis client is loaded by instances that relay through Redis only (about 20 MB).
+  const { Redis } = await import("ioredis");
   // Publishing never queues while Redis is away: what could not be sent is made up for by a resync.
   const pub = new Redis(options.url, { connectionName: "concord-publish", enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   const sub = new Redis(options.url, { connectionName: "concord-subscribe", maxRetriesPerRequest: null });
@@ -234,7 +235,8 @@ export async function createRedisRelay(options: RedisRelayOptions): Promise<Rela
   heartbeat.unref();
 
   const connectTimeoutMs = options.connectTimeoutMs ?? 2000;
-  const ready = (conn: Redis) => (conn.status === "ready" ? Promise.resolve() : new Promise<void>((r) => conn.once("ready", () => r())));
+  const ready = (conn: typeof pub) =>
+    conn.status === "ready" ? Promise.resolve() : new Promise<void>((r) => conn.once("ready", () => r()));
   await settleWithin(Promise.all([ready(pub), ready(sub)]), connectTimeoutMs).catch(() =>
     log(`Redis is not reachable yet; serving this instance's clients only until it is`),
   );

@@ -1,9 +1,9 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Sql } from "./sql";
+import { projectRoot } from "../project-root";
 
-const migrationsDir = fileURLToPath(new URL("../../db/migrations/", import.meta.url));
+const migrationsDir = path.join(projectRoot, "db/migrations");
 
 /**
  * Applies the numbered SQL files in db/migrations that have not run yet, all in one transaction,

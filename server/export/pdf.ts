@@ -1,4 +1,3 @@
-import PDFDocument from "pdfkit";
 import type { Block, ExportClause, ExportStatement, Run } from "./model";
 import { annexTitle, explanationHeading, explanationNote, explanationsTitle, type AdoptionAnnex } from "./adoption-annex";
 
@@ -105,7 +104,9 @@ function writeAdoption(doc: Doc, { line, explanations }: AdoptionAnnex) {
   }
 }
 
-export function statementPdf(statement: ExportStatement): Promise<Buffer> {
+export async function statementPdf(statement: ExportStatement): Promise<Buffer> {
+  // pdfkit and its fonts weigh about 30 MB: loaded by the first PDF, not by every server.
+  const { default: PDFDocument } = await import("pdfkit");
   const doc = new PDFDocument({
     size: "A4",
     margins: { top: 72, bottom: 72, left: 72, right: 72 },

@@ -1,4 +1,3 @@
-import mammoth from "mammoth";
 import { storedZip, unpackZip, type ZipLimits } from "./bounded-zip";
 import type { SourceParagraph } from "./zero-draft";
 
@@ -74,6 +73,8 @@ export const docxLimits: ZipLimits = { maxEntries: 1000, maxUnpackedBytes: 40 * 
 export async function paragraphsFromDocx(buffer: Buffer): Promise<SourceParagraph[]> {
   // mammoth unpacks whatever the archive holds; it is given a copy unpacked within the limits.
   const bounded = storedZip(await unpackZip(buffer, docxLimits));
+  // Loaded by the first import, not by every server.
+  const { default: mammoth } = await import("mammoth");
   const { value } = await mammoth.convertToHtml({ buffer: bounded }, { styleMap: ["p[style-name='Title'] => h1:fresh"] });
   return paragraphsFromHtml(value);
 }

@@ -84,11 +84,11 @@ export interface SpawnedServer {
 }
 
 /**
- * The real entry point (`node --import tsx server/main.ts`) as a child process, for what only a
+ * The real entry point as users run it (`node build/server.js`, built by `npm test`) as a child process, for what only a
  * separate process can show: a crash (SIGKILL) and a restart on the same database.
  */
 export async function spawnServer({ databaseUrl, env = {} }: ServerOptions, startTimeoutMs = 30_000): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+  const child = spawn(process.execPath, ["build/server.js"], {
     cwd: repoRoot,
     env: childEnv({ NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", SEED_DEMO: "false", ...env, DATABASE_URL: databaseUrl }),
     stdio: ["ignore", "pipe", "pipe"],
@@ -114,7 +114,7 @@ export async function spawnServer({ databaseUrl, env = {} }: ServerOptions, star
     const fail = (why: string) =>
       settle(() => {
         void kill("SIGKILL");
-        reject(new Error(`server/main.ts ${why}; output:\n${output}`));
+        reject(new Error(`build/server.js ${why}; output:\n${output}`));
       });
     const timer = setTimeout(() => fail(`did not start within ${startTimeoutMs} ms`), startTimeoutMs);
     const onData = (chunk: Buffer) => {
@@ -138,11 +138,11 @@ export interface Exited {
 }
 
 /**
- * Runs the real entry point (`node --import tsx server/main.ts`) with exactly this environment
+ * Runs the real entry point (`node build/server.js`) with exactly this environment
  * (plus PATH, HOME and TMPDIR) and waits for it to exit: for start-ups that must fail.
  */
 export function runServerToExit(env: Record<string, string>, timeoutMs = 30_000): Promise<Exited> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+  const child = spawn(process.execPath, ["build/server.js"], {
     cwd: repoRoot,
     env: childEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
@@ -157,7 +157,7 @@ export function runServerToExit(env: Record<string, string>, timeoutMs = 30_000)
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`server/main.ts did not exit within ${timeoutMs} ms; output:\n${stdout}${stderr}`));
+      reject(new Error(`build/server.js did not exit within ${timeoutMs} ms; output:\n${stdout}${stderr}`));
     }, timeoutMs);
     child.once("error", (err) => {
       clearTimeout(timer);
