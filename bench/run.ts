@@ -3,6 +3,7 @@
 // loopback, driven by the same load from separate client processes. See bench/README.md.
 import { exportTimings, type ExportTiming } from "./exports";
 import { checkTimings, type CheckTiming } from "./checks";
+import { fanoutCase, fanoutSettings, printFanout, type FanoutResult } from "./fanout";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -925,8 +926,8 @@ async function main() {
       process.version
     }, load average ${load.map((l) => l.toFixed(2)).join(" ")}`,
   );
-  const needsDb = settings.servers.some(isConcord) || settings.coldLoad;
-  if (settings.servers.some(isConcord)) await ensureBuild();
+  const needsDb = settings.servers.some(isConcord) || settings.coldLoad || fanoutSettings.enabled;
+  if (settings.servers.some(isConcord) || fanoutSettings.enabled) await ensureBuild();
 
   const seedDoc = demoStatement();
   const ctx: Context = { db: null, fixtures: null, seed: statementUpdate(seedDoc), seedClauses: 0, redis: null };
@@ -1037,6 +1038,13 @@ async function main() {
     );
   }
 
+  let fanout: FanoutResult | null = null;
+  if (fanoutSettings.enabled && ctx.db) {
+    process.stdout.write(`  running the negotiation fan-out case…\n`);
+    fanout = await fanoutCase(ctx.db, log);
+    printFanout(fanout, log);
+  }
+
   // Targets (issue 6): at the largest N, Concord's p99 and CPU at or below the better baseline; nothing missed; storage bounded.
   log("");
   log("Targets");
@@ -1097,6 +1105,7 @@ async function main() {
     coldLoad: cold,
     exports,
     checks,
+    fanout,
     targets: verdicts,
   };
   const file = path.join(repoRoot, "bench/results/latest.json");
