@@ -71,6 +71,7 @@ interface Page {
   reloadBytes: number;
   reloads: number;
   reloadFailures: number;
+  reloadError: string | null;
   drops: number;
   stream: http.ClientRequest | null;
   closed: boolean;
@@ -92,6 +93,7 @@ function reload(page: Page): void {
   page.reloading = true;
   const covered = page.waiting.splice(0);
   void (async () => {
+    let failed = false;
     try {
       const res = await get(new URL(`/documents/${documentId}.data`, base), page.spec.cookie, page.agent, "*/*");
       if (measuring) {
@@ -103,17 +105,18 @@ function reload(page: Page): void {
       if (version !== null) page.version = version;
       const at = now();
       for (const m of covered) m.currentAt = at;
-    } catch {
+    } catch (err) {
       page.reloadFailures++;
-      // What it covered still needs a reload.
+      page.reloadError = (err as Error).message;
+      // What it covered still needs a reload: another, a second later (an overloaded server is not hammered).
       page.waiting.unshift(...covered);
-      page.pending = true;
-    } finally {
-      page.reloading = false;
-      if (page.pending && !page.closed) {
-        page.pending = false;
-        reload(page);
-      }
+      failed = true;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    page.reloading = false;
+    if ((page.pending || failed) && !page.closed) {
+      page.pending = false;
+      reload(page);
     }
   })();
 }
@@ -212,6 +215,7 @@ async function openPage(spec: PageSpec): Promise<{ htmlBytes: number; dataBytes:
     reloadBytes: 0,
     reloads: 0,
     reloadFailures: 0,
+    reloadError: null,
     drops: 0,
     stream: null,
     closed: false,
@@ -260,6 +264,7 @@ function report(): PageReport[] {
     reloadBytes: p.reloadBytes,
     reloads: p.reloads,
     reloadFailures: p.reloadFailures,
+    reloadError: p.reloadError,
     drops: p.drops,
   }));
 }

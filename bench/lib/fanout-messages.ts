@@ -29,6 +29,8 @@ export interface PageReport {
   reloadBytes: number;
   reloads: number;
   reloadFailures: number;
+  /** Why the last failed reload failed. */
+  reloadError: string | null;
   drops: number;
 }
 
