@@ -190,16 +190,22 @@ function openStream(page: Page, reopened: boolean): Promise<void> {
         res.on("close", () => {
           if (page.closed) return;
           page.drops++;
-          setTimeout(() => void openStream(page, true).catch(() => page.drops++), 2000);
+          reconnect(page);
         });
       },
     );
-    req.on("error", (err) => {
-      if (!page.stream || page.stream === req) reject(err);
-    });
+    // After the answer, an error ends the response too, and its close brings the stream back.
+    req.on("error", reject);
     page.stream = req;
     req.end();
   });
+}
+
+/** As EventSource does (the server says `retry: 2000`): again and again until the stream is back. */
+function reconnect(page: Page): void {
+  setTimeout(() => {
+    if (!page.closed) openStream(page, true).catch(() => reconnect(page));
+  }, 2000);
 }
 
 async function openPage(spec: PageSpec): Promise<{ htmlBytes: number; dataBytes: number }> {

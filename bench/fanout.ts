@@ -11,7 +11,7 @@ import { ms, round, summarize, table, type Summary } from "./lib/stats";
 import { createNegotiationDataset, type Actor, type NegotiationDataset } from "./lib/negotiation";
 import type { BenchDatabase } from "./lib/concord";
 import type { FanoutFromWorker, FanoutToWorker, PageReport } from "./lib/fanout-messages";
-import { csrfTokenFor } from "../tests/support/http";
+import { csrfTokenFor, request } from "../tests/support/http";
 
 const env = process.env;
 const int = (v: string | undefined, d: number) => (v && Number.isFinite(Number(v)) ? Number(v) : d);
@@ -75,8 +75,12 @@ export interface FanoutResult {
   drops?: number;
   reloadFailures?: number;
   reloadErrors?: string[];
+  /** The server's error lines, when an action failed. */
+  serverErrors?: string[];
   drainMs?: number;
   drained?: boolean;
+  /** Where the pages stood when the drain ran out: messages expected, received and current, pages still reloading. */
+  drainStatus?: { expected: number; received: number; current: number; busyPages: number };
   machineBusy?: number;
   /** CPU seconds other processes on the machine (other helpers' work) took during the events phase. */
   otherCpuSeconds?: number;
@@ -159,15 +163,13 @@ function eventPlan(count: number): EventKind[] {
   return kinds;
 }
 
-/** Posts a form as the page's fetcher does (single fetch: the action's path + ".data"), with the person's anti-forgery token. */
+/**
+ * Posts a form as the page's fetcher does (single fetch: the action's path + ".data"), with the
+ * person's anti-forgery token. Through node:http, which waits as long as the browser does (fetch
+ * gives up after 300 s without an answer, and an overloaded server can take longer).
+ */
 async function postAction(baseUrl: string, actor: Actor & { csrf: string }, path: string, fields: Record<string, string>): Promise<number> {
-  const res = await fetch(`${baseUrl}${path}.data`, {
-    method: "POST",
-    headers: { cookie: actor.cookie },
-    body: new URLSearchParams({ csrf: actor.csrf, ...fields }),
-    redirect: "manual",
-  });
-  await res.arrayBuffer();
+  const res = await request(`${baseUrl}${path}.data`, { headers: { cookie: actor.cookie }, form: { csrf: actor.csrf, ...fields } });
   return res.status;
 }
 
@@ -302,13 +304,15 @@ export async function fanoutCase(db: BenchDatabase, log: (line: string) => void)
     const lastAnswer = Math.max(...sent.map((e) => e.respondedAt));
 
     // Every page has every event's message and is current with it, or the drain runs out.
-    const expected = pages * sent.length;
+    const expected = pages * sent.filter((e) => e.status === 200).length;
     let drained = false;
+    let last = { expected, received: 0, current: 0, busyPages: 0 };
     while (now() - lastAnswer < fanoutSettings.drainMs) {
       workers.forEach((w) => w.send({ type: "status" }));
       const status = await Promise.all(workers.map((w) => w.next("status", 30_000)));
       const received = status.reduce((s, x) => s + x.received, 0);
       const current = status.reduce((s, x) => s + x.current, 0);
+      last = { expected, received, current, busyPages: status.reduce((s, x) => s + x.busy, 0) };
       if (received >= expected && current === received && status.every((x) => x.busy === 0)) {
         drained = true;
         break;
@@ -360,12 +364,19 @@ export async function fanoutCase(db: BenchDatabase, log: (line: string) => void)
     result.reloadErrors = [...new Set(reports.flatMap((p) => (p.reloadError ? [p.reloadError] : [])))].slice(0, 5);
     result.drainMs = round(after.t - lastAnswer, 0);
     result.drained = drained;
+    if (!drained) result.drainStatus = last;
     result.targets = {
       p99: (result.currency?.p99 ?? Infinity) <= targets.p99Ms && result.notCurrent === 0 && result.missed === 0,
       cpu: result.cpuMsPerEvent <= targets.cpuMsPerEvent,
       bytes: result.bytesPerPagePerEvent.total <= targets.bytesPerPagePerEvent,
     };
     result.ok = failed.length === 0;
+    if (failed.length)
+      result.serverErrors = server
+        .output()
+        .split("\n")
+        .filter((l) => /error/i.test(l))
+        .slice(0, 5);
     if (failed.length) result.error = `${failed.length} of ${events} actions failed (first: ${failed[0].kind}, status ${failed[0].status})`;
     return result;
   } catch (err) {
@@ -452,8 +463,9 @@ export function printFanout(r: FanoutResult, log: (line: string) => void): void 
     `  · latency: from the action's request until the page is current (its patch applied, or a reload started after the message completed); from the action's answer p50 ${ms(r.currencyFromAnswer?.p50)}, p99 ${ms(r.currencyFromAnswer?.p99)} ms; actions took ${ms(r.events?.actionMs?.p50)} ms (p50), ${ms(r.events?.actionMs?.max)} ms at most`,
   );
   log(
-    `  · bytes per page per event: ${(r.bytesPerPagePerEvent.sse / 1000).toFixed(2)} KB event stream + ${(r.bytesPerPagePerEvent.reload / 1000).toFixed(1)} KB reloads; PostgreSQL ${r.databaseCpuMsPerEvent ?? "–"} CPU ms/event; page processes ${r.clientCpuSeconds} CPU s; machine ${r.machineBusy} cores busy (other processes ${r.otherCpuSeconds} CPU s); ${r.drained ? `all current ${((r.drainMs ?? 0) / 1000).toFixed(1)} s after the last action answered` : "NOT all current when the drain ran out"}${r.drops ? `; ${r.drops} stream drops` : ""}${r.reloadFailures ? `; ${r.reloadFailures} failed reloads (${r.reloadErrors?.join(", ")})` : ""}`,
+    `  · bytes per page per event: ${(r.bytesPerPagePerEvent.sse / 1000).toFixed(2)} KB event stream + ${(r.bytesPerPagePerEvent.reload / 1000).toFixed(1)} KB reloads; PostgreSQL ${r.databaseCpuMsPerEvent ?? "–"} CPU ms/event; page processes ${r.clientCpuSeconds} CPU s; machine ${r.machineBusy} cores busy (other processes ${r.otherCpuSeconds} CPU s); ${r.drained ? `all current ${((r.drainMs ?? 0) / 1000).toFixed(1)} s after the last action answered` : `NOT all current when the drain ran out (${JSON.stringify(r.drainStatus)})`}${r.drops ? `; ${r.drops} stream drops` : ""}${r.reloadFailures ? `; ${r.reloadFailures} failed reloads (${r.reloadErrors?.join(", ")})` : ""}`,
   );
+  for (const line of r.serverErrors ?? []) log(`  · server: ${line}`);
   const verdict = (met: boolean) => (met ? "met" : "NOT met");
   log(
     `  targets: current within ${targets.p99Ms} ms p99 — ${verdict(r.targets.p99)}; ≤ ${targets.cpuMsPerEvent} CPU ms per event — ${verdict(r.targets.cpu)}; ≤ ${targets.bytesPerPagePerEvent / 1000} KB per page per event — ${verdict(r.targets.bytes)}`,
