@@ -15,8 +15,19 @@ interface Fetched {
   bytes: number;
 }
 
-/** A GET as the browser sends it, on the page's own connection (a browser keeps one per origin alive for its fetches). */
+/**
+ * A GET as the browser sends it, on the page's own connection (a browser keeps one per origin
+ * alive for its fetches). When the server closed that connection as it was being reused, the
+ * request is sent again on a new one, as browsers do.
+ */
 function get(url: URL, cookie: string, agent: http.Agent | false, accept: string): Promise<Fetched> {
+  return once(url, cookie, agent, accept).catch((err: Error & { reused?: boolean }) => {
+    if (err.reused) return once(url, cookie, agent, accept);
+    throw err;
+  });
+}
+
+function once(url: URL, cookie: string, agent: http.Agent | false, accept: string): Promise<Fetched> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { agent, headers: { cookie, accept } }, (res) => {
       const chunks: Buffer[] = [];
@@ -27,7 +38,10 @@ function get(url: URL, cookie: string, agent: http.Agent | false, accept: string
       });
       res.on("error", reject);
     });
-    req.on("error", reject);
+    req.on("error", (err: Error & { reused?: boolean }) => {
+      err.reused = req.reusedSocket && (err as NodeJS.ErrnoException).code === "ECONNRESET";
+      reject(err);
+    });
     req.end();
   });
 }
