@@ -3,6 +3,7 @@
 // loopback, driven by the same load from separate client processes. See bench/README.md.
 import { exportTimings, type ExportTiming } from "./exports";
 import { checkTimings, type CheckTiming } from "./checks";
+import { fanoutCase, fanoutSettings, printFanout, type FanoutResult } from "./fanout";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -912,8 +913,8 @@ async function main() {
       process.version
     }, load average ${load.map((l) => l.toFixed(2)).join(" ")}`,
   );
-  const needsDb = settings.servers.some(isConcord) || settings.coldLoad;
-  if (settings.servers.some(isConcord)) await ensureBuild();
+  const needsDb = settings.servers.some(isConcord) || settings.coldLoad || fanoutSettings.enabled;
+  if (settings.servers.some(isConcord) || fanoutSettings.enabled) await ensureBuild();
 
   const seedDoc = demoStatement();
   const ctx: Context = { db: null, fixtures: null, seed: statementUpdate(seedDoc), seedClauses: 0, redis: null };
@@ -1044,6 +1045,13 @@ async function main() {
     );
   }
 
+  let fanout: FanoutResult | null = null;
+  if (fanoutSettings.enabled && ctx.db) {
+    process.stdout.write(`  running the negotiation fan-out case…\n`);
+    fanout = await fanoutCase(ctx.db, log);
+    printFanout(fanout, log);
+  }
+
   // Targets (issues 6 and 13): at every N, Concord's CPU and p99 at or below the best baseline's; nothing missed;
   // memory within 1.2× Hocuspocus 4's; storage bounded.
   log("");
@@ -1106,6 +1114,7 @@ async function main() {
     coldLoad: cold,
     exports,
     checks,
+    fanout,
     targets: verdicts,
   };
   const file = path.join(repoRoot, "bench/results/latest.json");
