@@ -3,6 +3,7 @@
 // loopback, driven by the same load from separate client processes. See bench/README.md.
 import { exportTimings, type ExportTiming } from "./exports";
 import { checkTimings, type CheckTiming } from "./checks";
+import { openTimings, printOpen, type OpenResult } from "./open";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -61,6 +62,7 @@ const settings = {
   /** Time every export format of a 300-clause statement (issue 5). */
   exports: env.BENCH_EXPORTS !== "0",
   checks: env.BENCH_CHECKS !== "0",
+  open: env.BENCH_OPEN !== "0",
   coldClauses: int(env.BENCH_COLD_CLAUSES, 300),
   coldEdits: int(env.BENCH_COLD_EDITS, 20_000),
   coldWriters: int(env.BENCH_COLD_WRITERS, 10),
@@ -925,8 +927,8 @@ async function main() {
       process.version
     }, load average ${load.map((l) => l.toFixed(2)).join(" ")}`,
   );
-  const needsDb = settings.servers.some(isConcord) || settings.coldLoad;
-  if (settings.servers.some(isConcord)) await ensureBuild();
+  const needsDb = settings.servers.some(isConcord) || settings.coldLoad || settings.open;
+  if (settings.servers.some(isConcord) || settings.open) await ensureBuild();
 
   const seedDoc = demoStatement();
   const ctx: Context = { db: null, fixtures: null, seed: statementUpdate(seedDoc), seedClauses: 0, redis: null };
@@ -1009,6 +1011,18 @@ async function main() {
     } catch (err) {
       console.error(err);
       log(`cold load FAILED: ${(err as Error).message.split("\n")[0]}`);
+    }
+  }
+
+  let open: OpenResult | null = null;
+  if (settings.open) {
+    process.stdout.write(`  opening a large statement in Chromium…\n`);
+    try {
+      open = await openTimings({ databaseUrl: ctx.db!.url, sql: ctx.db!.sql, clauses: settings.coldClauses, opens: 5, log });
+      printOpen(open, log);
+    } catch (err) {
+      console.error(err);
+      log(`open FAILED: ${(err as Error).message.split("\n")[0]}`);
     }
   }
 
@@ -1095,6 +1109,7 @@ async function main() {
     skipped: Object.fromEntries(skipped),
     cases,
     coldLoad: cold,
+    open,
     exports,
     checks,
     targets: verdicts,
