@@ -903,6 +903,14 @@ function printColdLoad(c: ColdLoadResult) {
     ),
   );
   if (c.unsavedWriters) note(`${c.unsavedWriters} writers had edits not acknowledged as saved`);
+  // Issue 13: after a restart at most 1.5× what a new client takes to sync the same state from y-websocket's memory.
+  const yws = c.reference["y-websocket"];
+  if (yws) {
+    const met = c.coldProcessMs <= 1.5 * yws ? "met" : "NOT met";
+    note(
+      `after a restart ${ratio(c.coldProcessMs, yws)} y-websocket's (target ≤ 1.5×: ${met}); not in memory ${c.coldRoomMs.map((t) => ratio(t, yws)).join(" / ")}`,
+    );
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -49,6 +49,15 @@ export class ProtocolError extends Error {}
 const emptyUpdate = Y.encodeStateAsUpdate(new Y.Doc());
 const isEmptyUpdate = (u: Uint8Array) => u.length === emptyUpdate.length && u.every((b, i) => b === emptyUpdate[i]);
 
+/**
+ * How long a cold document's Y.Doc waits to be made once its first clients have been sent the loaded
+ * bytes, unless something needs it sooner (an edit, a change by the server, another instance's
+ * update): those clients are applying the same bytes at that moment, and where they share the
+ * server's processors (the benchmark, tests) the two would compete. It delays only the room's own
+ * sync step 1 (what a reconnecting client has that the room lacks) and a writer's first "saved".
+ */
+const applyDelayMs = 250;
+
 /** The server itself, as the author of changes it makes (a chair's decision): a peer of no connection. */
 const serverPeer: Peer = {
   canWrite: true,
@@ -217,17 +226,21 @@ export class Room {
       // Timeouts happen on every instance by itself; the room's own state (origin "local") is never set.
       if (this.relay && fromPeerHere) this.relay.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
     });
+    // What other instances sent meanwhile is applied now (the Y.Doc made for it if need be).
+    this.relay?.loaded();
   }
 
   /**
-   * Applies the loaded bytes once what the first peers were sent (those bytes) is on its way, or
-   * after a second: applying blocks the event loop, which would hold back the rest of a large message.
+   * Applies the loaded bytes once what the first peers were sent (those bytes) is on its way (or
+   * after a second), and a moment later (see applyDelayMs): applying blocks the event loop, which
+   * would hold back the rest of a large message.
    */
   private async applyOnceSent(): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
     for (let waited = 0; waited < 1000 && this.loaded && [...this.peers].some((p) => p.unsent > 0); waited += 5) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
+    if (this.loaded) await new Promise((resolve) => setTimeout(resolve, applyDelayMs));
     this.applyLoaded();
   }
 
@@ -252,7 +265,6 @@ export class Room {
     });
     for (const peer of this.awaitingDoc) this.startSync(peer);
     this.awaitingDoc.clear();
-    this.relay?.loaded();
   }
 
   private scheduleBroadcast(): void {
