@@ -1,5 +1,5 @@
 import { loadConfig, ConfigError } from "./config";
-import { createSql } from "./db/sql";
+import { createSql, openConnections } from "./db/sql";
 import { migrate } from "./db/migrate";
 import { openDatabase } from "./db/open";
 import { createConcord } from "./app";
@@ -18,6 +18,7 @@ async function main() {
     const demo = await seedDemo(sql, { password: config.DEMO_PASSWORD, log: console.log });
     if (demo.created) console.log(`Seeded the demo conference "${demo.conference.title}"`);
   }
+  await openConnections(sql);
   const concord = await createConcord({ sql, config });
   await new Promise<void>((resolve, reject) => {
     concord.server.once("error", reject);

@@ -29,6 +29,8 @@ export interface Peer {
   readonly owner: string;
   /** How everyone sees this connection's presence, from its session. */
   readonly identity: PresenceIdentity;
+  /** Bytes sent to it that are not yet handed to the network. */
+  readonly unsent: number;
   send(message: Uint8Array): void;
   close(code: number, reason: string): void;
 }
@@ -53,6 +55,7 @@ const serverPeer: Peer = {
   // No connection's owner is this.
   owner: "server",
   identity: { name: "", color: "#000000", role: "", delegation: null },
+  unsent: 0,
   send() {},
   close() {},
 };
@@ -87,8 +90,8 @@ export interface RoomOptions {
  * with the reason.
  */
 export class Room {
-  readonly doc = new Y.Doc({ gc: true });
-  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  private readonly ydoc = new Y.Doc({ gc: true });
+  readonly awareness = new awarenessProtocol.Awareness(this.ydoc);
   readonly peers = new Set<Peer>();
   readonly ready: Promise<void>;
   private readonly owners = new ClientOwners();
@@ -112,6 +115,10 @@ export class Room {
   private readonly awaitingSaved = new Set<Peer>();
   /** Peers closed for a refused update: whatever else they sent is built on that change. */
   private readonly refused = new WeakSet<Peer>();
+  /** The document as loaded, until it is applied to the Y.Doc (see load). */
+  private loaded: Uint8Array | null = null;
+  /** Peers that joined before then, sent the room's state vector once it is. */
+  private readonly awaitingDoc = new Set<Peer>();
 
   constructor(
     readonly documentId: string,
@@ -135,9 +142,18 @@ export class Room {
     this.ready = this.load();
   }
 
+  /** The document: only ever durable state. */
+  get doc(): Y.Doc {
+    this.applyLoaded();
+    return this.ydoc;
+  }
+
   private relayed(): RelayedRoom {
+    const doc = () => this.doc;
     return {
-      doc: this.doc,
+      get doc() {
+        return doc();
+      },
       load: () => Promise.all([this.store.load(this.documentId), this.store.loadClaims(this.documentId)]),
       learnClaims: (claims) => this.owners.learn(claims),
       receiveAwareness: (update, instance) => {
@@ -165,21 +181,28 @@ export class Room {
       this.options.loadLocks?.(this.documentId) ?? noLocks,
       this.options.loadModel(this.documentId),
     ]);
-    Y.transact(this.doc, () => {
-      for (const u of updates) Y.applyUpdate(this.doc, u);
-    });
     this.owners.learn(claims);
     // What is stored was checked when it was written; a cold document is not checked whole again.
     this.guard = new SchemaGuard(model);
-    this.shadow = new Shadow({ doc: this.doc, pending: () => this.writes.pending.map((w) => w.update) }, this.guard, this.owners);
+    const doc = () => this.doc;
+    const pending = () => this.writes.pending.map((w) => w.update);
+    this.shadow = new Shadow(
+      {
+        get doc() {
+          return doc();
+        },
+        pending,
+      },
+      this.guard,
+      this.owners,
+    );
     this.compactor.appended(Math.max(0, updates.length - 1));
     this.setLocks(locks);
-    this.doc.on("update", (update: Uint8Array, origin: unknown) => {
-      // A peer's update is in the shadow already: it was tried there before it was stored.
-      if (origin instanceof Remote) this.shadow!.follow(update);
-      this.outgoing.push({ update, origin });
-      this.scheduleBroadcast();
-    });
+    // Applying a long statement's state to a Y.Doc is most of a cold open. The first clients do
+    // not wait for it: their sync is answered from the loaded bytes (see diffFor), and the
+    // Y.Doc is made from them after, or as soon as anything needs it.
+    this.loaded = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
+    void this.applyOnceSent();
     this.awareness.on("update", ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
       const changed = added.concat(updated, removed);
       const fromPeerHere = origin === null || this.peers.has(origin as Peer);
@@ -194,7 +217,44 @@ export class Room {
       // Timeouts happen on every instance by itself; the room's own state (origin "local") is never set.
       if (this.relay && fromPeerHere) this.relay.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
     });
+    // What other instances sent meanwhile is applied now (the Y.Doc made for it if need be).
     this.relay?.loaded();
+  }
+
+  /**
+   * Applies the loaded bytes once what the first peers were sent (those bytes) is on its way (or
+   * after a second): applying blocks the event loop, which would hold back the rest of a large
+   * message.
+   */
+  private async applyOnceSent(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    for (let waited = 0; waited < 1000 && this.loaded && [...this.peers].some((p) => p.unsent > 0); waited += 5) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    this.applyLoaded();
+  }
+
+  private applyLoaded(): void {
+    const loaded = this.loaded;
+    if (!loaded || this.closed) return;
+    this.loaded = null;
+    try {
+      Y.applyUpdate(this.ydoc, loaded);
+    } catch (err) {
+      // As when it cannot be read: nobody edits it here (the endpoint lets the room go when its peers have left).
+      this.options.log(`applying the stored ${this.documentId} failed`, err);
+      this.closed = true;
+      for (const peer of this.peers) peer.close(1011, "document could not be loaded");
+      return;
+    }
+    this.ydoc.on("update", (update: Uint8Array, origin: unknown) => {
+      // A peer's update is in the shadow already: it was tried there before it was stored.
+      if (origin instanceof Remote) this.shadow!.follow(update);
+      this.outgoing.push({ update, origin });
+      this.scheduleBroadcast();
+    });
+    for (const peer of this.awaitingDoc) this.startSync(peer);
+    this.awaitingDoc.clear();
   }
 
   private scheduleBroadcast(): void {
@@ -237,16 +297,24 @@ export class Room {
     this.peers.add(peer);
     this.sendAccess(peer);
     if (this.writes.savingPaused) peer.send(encodeSavingPaused(true));
-    // Tells a reconnecting client which of its edits are already stored.
-    if (peer.canWrite) peer.send(encodeSaved(Y.encodeStateVector(this.doc)));
-    peer.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+    if (this.loaded) this.awaitingDoc.add(peer);
+    else this.startSync(peer);
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)));
+  }
+
+  /** The room's state vector: what it asks a peer for, and (to a writer) which of its edits are stored. */
+  private startSync(peer: Peer): void {
+    const stateVector = Y.encodeStateVector(this.ydoc);
+    // Tells a reconnecting client which of its edits are already stored.
+    if (peer.canWrite) peer.send(encodeSaved(stateVector));
+    peer.send(encodeSyncStep1(stateVector));
   }
 
   /** A peer is gone (or refused): the presence it holds goes with it, everywhere. */
   leave(peer: Peer): void {
     this.peers.delete(peer);
+    this.awaitingDoc.delete(peer);
     this.gate.forget(peer);
     this.awaitingSaved.delete(peer);
     const held = this.presence.held(peer);
@@ -256,7 +324,9 @@ export class Room {
   /** The part of the document a peer with this state vector lacks. Throws ProtocolError on a malformed state vector. */
   diffFor(stateVector: Uint8Array): Uint8Array {
     try {
-      return Y.encodeStateAsUpdate(this.doc, stateVector);
+      if (!this.loaded) return Y.encodeStateAsUpdate(this.ydoc, stateVector);
+      // Not applied yet (see load): a new client (nothing yet) gets the bytes as loaded, another what it lacks of them.
+      return Y.decodeStateVector(stateVector).size === 0 ? this.loaded : Y.diffUpdate(this.loaded, stateVector);
     } catch {
       throw new ProtocolError("malformed state vector");
     }
@@ -271,7 +341,7 @@ export class Room {
    * otherwise (see UpdateGate). Throws ProtocolError for what no honest client sends.
    */
   receiveUpdate(bytes: Uint8Array, from: Peer): void {
-    if (!from.canWrite || this.refused.has(from)) return;
+    if (!from.canWrite || this.refused.has(from) || this.closed) return;
     let update: DecodedUpdate;
     try {
       update = decodeUpdate(bytes);
@@ -442,7 +512,7 @@ export class Room {
     this.shadow?.destroy();
     this.relay?.leave();
     this.awareness.destroy();
-    this.doc.destroy();
+    this.ydoc.destroy();
   }
 }
 

@@ -2,7 +2,7 @@ import { beforeAll, expect, it } from "vitest";
 import * as Y from "yjs";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
-import { connectClient, withTimeout } from "../support/clients";
+import { connectClient, waitFor, withTimeout } from "../support/clients";
 import { statementText, storedDoc, typeInClause } from "../support/statement";
 import { appendUpdates, countLoggedUpdates } from "../../server/queries/document-state";
 import { createStatement } from "../support/factories";
@@ -46,4 +46,27 @@ it("a document with a long history is delivered whole in the first sync, to clie
     expect(s.sv).toEqual(stored);
   }
   expect(expected).toContain("[h3999]");
+});
+
+it("a client with an older copy, opening a document not in memory, is sent what it lacks, and its edits made offline are stored", async () => {
+  const { documentId, cookie } = await createStatement(db.sql);
+  const first = connectClient(server.wsUrl, documentId, { cookie });
+  await withTimeout(first.synced, 10_000, "the first sync");
+  const older = first.doc;
+  first.provider.destroy();
+  await waitFor(() => !server.concord.collab.rooms.has(documentId), { what: "the room to be released" });
+
+  // Others' edits stored meanwhile (the old copy lacks them), and one of its own made offline.
+  const othersText = await withLongHistory(documentId, 300);
+  typeInClause(older, 3, " [offline]");
+  expect(statementText(older)).not.toContain("[h299]");
+
+  const again = connectClient(server.wsUrl, documentId, { doc: older, cookie });
+  await withTimeout(again.synced, 10_000, "the sync of the older copy");
+  expect(statementText(again.doc)).toContain("[h299]");
+  await waitFor(() => again.isSaved(), { what: "the offline edit to be saved" });
+  const stored = await storedDoc(db.sql, documentId);
+  expect(statementText(stored)).toBe(statementText(again.doc));
+  expect(statementText(stored)).toContain("[offline]");
+  expect(statementText(stored).replace(" [offline]", "")).toBe(othersText);
 });

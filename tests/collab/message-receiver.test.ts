@@ -20,6 +20,7 @@ function setup() {
     canWrite: true,
     owner: "ann",
     identity: { name: "", color: "#000000", role: "", delegation: null },
+    unsent: 0,
     send: (m) => void sent.push(m),
     close() {},
   };
