@@ -5,7 +5,7 @@
 import path from "node:path";
 import { fork, type ChildProcess } from "node:child_process";
 import { now } from "./lib/client";
-import { startConcordInstance, repoRoot } from "./lib/servers";
+import { cpuProfileDir, startConcordInstance, repoRoot } from "./lib/servers";
 import { machineBusySeconds, totalCpuSeconds, treeCpuSeconds } from "./lib/proc";
 import { ms, round, summarize, table, type Summary } from "./lib/stats";
 import { createNegotiationDataset, type Actor, type NegotiationDataset } from "./lib/negotiation";
@@ -194,7 +194,7 @@ export async function fanoutCase(db: BenchDatabase, log: (line: string) => void)
   log(
     `  · dataset: ${data.counts.clauses} clauses, ${data.counts.proposals} proposals (${data.counts.revisions} revisions, ${data.counts.positions} positions), ${data.counts.comments} comments, ${data.counts.signals} signals, ${data.counts.states} clause states; ${pages} people (${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
-  const server = await startConcordInstance({ databaseUrl: db.url });
+  const server = await startConcordInstance({ databaseUrl: db.url, cpuProfileDir });
   const baseUrl = `http://127.0.0.1:${server.port}`;
   const workerCount = fanoutSettings.workers || Math.max(2, Math.min(4, Math.ceil(pages / 100)));
   const workers: Worker[] = [];

@@ -7,7 +7,7 @@ import { createComment } from "../server/queries/comments";
 import { launchBrowser, signedInContext } from "../tests/support/browser";
 import { createClauseState, createConference, createPosition, createProposal, createSignedInPerson } from "../tests/support/factories";
 import { largeStatement } from "./lib/statement";
-import { startConcordInstance } from "./lib/servers";
+import { cpuProfileDir, startConcordInstance } from "./lib/servers";
 import { ms } from "./lib/stats";
 
 /** Targets of issue 13: a large statement ready in the browser within this, its page's HTML and data within that. */
@@ -60,7 +60,7 @@ export interface OpenOptions {
  */
 export async function openTimings({ databaseUrl, sql, clauses, opens, log }: OpenOptions): Promise<OpenResult> {
   const fixture = await negotiatedStatement(sql, clauses);
-  const server = await startConcordInstance({ databaseUrl });
+  const server = await startConcordInstance({ databaseUrl, cpuProfileDir });
   const browser = await launchBrowser();
   try {
     const url = `http://127.0.0.1:${server.port}`;

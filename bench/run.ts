@@ -18,7 +18,16 @@ import { clauseCount, digest, largeStatement } from "./lib/statement";
 import { createFixtures, createStatementDocument, openBenchDatabase, storedSize, type BenchDatabase, type Fixtures } from "./lib/concord";
 import { loadUpdates } from "../server/queries/document-state";
 import { readDoc } from "../server/negotiation/statement";
-import { isConcord, repoRoot, serverKinds, startRedis, startServer, type RunningServer, type ServerKind } from "./lib/servers";
+import {
+  cpuProfileDir,
+  isConcord,
+  repoRoot,
+  serverKinds,
+  startRedis,
+  startServer,
+  type RunningServer,
+  type ServerKind,
+} from "./lib/servers";
 import { machineBusySeconds, peakRssBytes, totalCpuSeconds, treeCpuSeconds } from "./lib/proc";
 import { mb, ms, ratio, round, summarize, table, type Summary } from "./lib/stats";
 import type { ClientReport, ClientSpec, FromWorker, SentEdit, ToWorker } from "./lib/messages";
@@ -72,7 +81,7 @@ const settings = {
   coldEdits: int(env.BENCH_COLD_EDITS, 20_000),
   coldWriters: int(env.BENCH_COLD_WRITERS, 10),
   coldPaceMs: int(env.BENCH_COLD_PACE_MS, 20),
-  cpuProfileDir: env.BENCH_CPU_PROF === "1" ? path.join(repoRoot, "bench/results/profiles") : undefined,
+  cpuProfileDir,
   /** After typing stops, how long clients may take to receive everything before the rest counts as missed. */
   /** After typing stops: edits not delivered once nothing new arrived for this long (ms, or N × 100 if longer) count as missed. */
   drainMs: int(env.BENCH_DRAIN_MS, 30_000),

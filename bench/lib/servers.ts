@@ -9,6 +9,9 @@ import type { Endpoint } from "./client";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
+/** Where servers write V8 CPU profiles when `BENCH_CPU_PROF=1` (node --cpu-prof), for every case. */
+export const cpuProfileDir = process.env.BENCH_CPU_PROF === "1" ? path.join(repoRoot, "bench/results/profiles") : undefined;
+
 export const serverKinds = ["concord", "y-websocket", "hocuspocus-4", "hocuspocus", "concord-2-instances"] as const;
 export type ServerKind = (typeof serverKinds)[number];
 export const isConcord = (kind: ServerKind) => kind === "concord" || kind === "concord-2-instances";
