@@ -9,7 +9,7 @@ import { waitFor } from "../support/wait";
 import { postgresStore } from "../../server/collab/store";
 import { statementModel } from "../../server/collab/document-models";
 import { presenceIntervalMs, Room, type Peer } from "../../server/collab/room";
-import { messageAwareness, messageSync } from "../../app/statement/protocol";
+import { messageAwareness, messageConcord, messageSync } from "../../app/statement/protocol";
 
 let db: TestDatabase;
 const rooms: Room[] = [];
@@ -105,8 +105,7 @@ it("sends a presence change at once, then what changes within presenceIntervalMs
   expect(presenceMessages(observer)).toHaveLength(2);
 });
 
-it("a document change takes the presence waiting to go out along, in one write to each peer", async () => {
-  // However long storing takes, the caret move waits for it.
+it("a document change goes out at once, the presence that is not due yet waits for its turn", async () => {
   const { room, observer } = await openRoom({ presenceIntervalMs: 60_000 });
   const ann = recordingPeer("ann", true);
   room.join(ann);
@@ -121,8 +120,19 @@ it("a document change takes the presence waiting to go out along, in one write t
   typeInClause(doc, 0, "word ");
   room.receiveUpdate(Y.encodeStateAsUpdate(doc, before), ann);
   await waitFor(() => observer.writes.length > 0, { what: "the stored change" });
-  expect(observer.writes).toHaveLength(1);
-  const [document, caret] = observer.writes[0];
-  expect(document[0]).toBe(messageSync);
-  expect(clocksIn(caret)).toEqual(new Map([[doc.clientID, 2]]));
+  await turn();
+  expect(observer.writes.map((messages) => messages.map((m) => m[0]))).toEqual([[messageSync]]);
+});
+
+it("sends a joining peer what it needs to start in one write", async () => {
+  const { room } = await openRoom();
+  const ann = recordingPeer("ann", true);
+  room.join(ann);
+  room.receiveAwareness(presenceOf().next(), ann);
+  const bob = recordingPeer("bob", true);
+  room.join(bob);
+  // Access, what is stored, sync step 1, everyone's presence.
+  expect(bob.writes.map((messages) => messages.map((m) => m[0]))).toEqual([
+    [messageConcord, messageConcord, messageSync, messageAwareness],
+  ]);
 });
