@@ -87,7 +87,7 @@ export interface RoomOptions {
   loadModel: (documentId: string) => Promise<DocumentModel>;
   /** Bytes of held updates (see UpdateGate) one connection may have. */
   maxHeldBytes: number;
-  /** How often presence changes are sent on their own, at most; presenceIntervalMs if not given. */
+  /** How often presence changes are sent, at most; presenceIntervalMs if not given. */
   presenceIntervalMs?: number;
 }
 
@@ -226,9 +226,8 @@ export class Room {
   /**
    * Sends the peers what changed since the last turn of the event loop: one document message (the
    * updates merged) and, at most every presenceIntervalMs, one presence message, in one write per
-   * peer. Idle, that is each change at once; under load many edits and
-   * caret moves arrive between two turns, and a write per change per peer was most of the
-   * server's time with 500 people in a room.
+   * peer. Idle, that is each change at once; under load many edits and caret moves arrive between
+   * two turns, and a write per change per peer was most of the server's time with 500 people in a room.
    */
   private broadcast(): void {
     this.broadcastScheduled = false;
