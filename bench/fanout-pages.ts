@@ -71,7 +71,8 @@ async function liveVersionOf(body: Buffer): Promise<string | null> {
   return typeof data?.liveVersion === "string" ? data.liveVersion : null;
 }
 
-interface Page {
+/** A page as it runs; what it reports is kept as it will be sent. */
+interface Page extends Omit<PageReport, "index" | "role"> {
   spec: PageSpec;
   agent: http.Agent;
   version: string | null;
@@ -80,13 +81,6 @@ interface Page {
   pending: boolean;
   /** Messages waiting for a reload to start after them. */
   waiting: ReceivedMessage[];
-  messages: ReceivedMessage[];
-  sseBytes: number;
-  reloadBytes: number;
-  reloads: number;
-  reloadFailures: number;
-  reloadError: string | null;
-  drops: number;
   stream: http.ClientRequest | null;
   closed: boolean;
 }

@@ -3,7 +3,8 @@ import type { Db } from "../db/sql";
 import { unreadComments } from "../queries/comments";
 import { diffLiveData, type LivePatch, type ListPatch } from "../../app/negotiation/live-patch";
 import { personalThreads, type SharedThread } from "./comments";
-import { audienceKey, readStatementRoom, statementView, type Audience, type StatementView } from "./statement-view";
+import { audienceKey, rereadStatementRoom, statementView, type Audience, type StatementRoom, type StatementView } from "./statement-view";
+import type { NegotiationEvent } from "./events";
 
 /** What a page showing the statement was last sent (or loaded): the view of its audience, at a version. */
 interface Base {
@@ -17,6 +18,8 @@ interface Statement {
   /** The version of the statement's data now: changes with every negotiation event. */
   version: string;
   bases: Map<string, Base>;
+  /** The room as the last event left it, for the next (`rereadStatementRoom`). */
+  room: StatementRoom | null;
   /** Events are turned into patches one at a time, in the order they came. */
   queue: Promise<unknown>;
 }
@@ -55,7 +58,7 @@ export class LiveViews {
 
   private statement(documentId: string): Statement {
     let s = this.statements.get(documentId);
-    if (!s) this.statements.set(documentId, (s = { version: this.mint(), bases: new Map(), queue: Promise.resolve() }));
+    if (!s) this.statements.set(documentId, (s = { version: this.mint(), bases: new Map(), room: null, queue: Promise.resolve() }));
     return s;
   }
 
@@ -94,17 +97,29 @@ export class LiveViews {
    * A negotiation event on the statement: its new version at once (a page loading meanwhile is
    * not given the old one), then each reader's patch, in the order events came.
    */
-  event(documentId: string, readers: readonly Reader[]): Promise<Map<Reader, ReaderPatch | null>> {
+  event(documentId: string, topic: NegotiationEvent["topic"], readers: readonly Reader[]): Promise<Map<Reader, ReaderPatch | null>> {
     const statement = this.statement(documentId);
     const to = (statement.version = this.mint());
-    const result = statement.queue.then(() => this.patches(documentId, statement, to, readers));
+    const result = statement.queue.then(() => this.patches(documentId, statement, to, topic, readers));
     statement.queue = result.catch(() => undefined);
     return result;
   }
 
-  private async patches(documentId: string, statement: Statement, to: string, readers: readonly Reader[]) {
+  private async patches(
+    documentId: string,
+    statement: Statement,
+    to: string,
+    topic: NegotiationEvent["topic"],
+    readers: readonly Reader[],
+  ) {
+    if (readers.length === 0) {
+      // Nobody to tell: nothing is read, and the next event reads the room whole.
+      statement.room = null;
+      return new Map<Reader, ReaderPatch | null>();
+    }
     const readAt = performance.now();
-    const room = await readStatementRoom(this.sql, documentId);
+    const room = await rereadStatementRoom(this.sql, documentId, statement.room, topic);
+    statement.room = room;
     const byKey = new Map<string, { before: Base | undefined; patch: LivePatch | null }>();
     for (const { audience } of readers) {
       const key = audienceKey(audience);

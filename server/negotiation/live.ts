@@ -146,6 +146,7 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
       views
         .event(
           event.documentId,
+          event.topic,
           receiving.map((s) => s.reader),
         )
         .then((patches) => {

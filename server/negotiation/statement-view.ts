@@ -4,20 +4,21 @@ import { can } from "../auth/permissions";
 import { maySeeExplanations, maySeeNegotiation } from "../auth/visibility";
 import type { ConferenceRow } from "../queries/conferences";
 import { findDocument } from "../queries/documents";
-import { clauseStateHistory, currentClauseStates, textLocks } from "../queries/clause-states";
-import { loadUpdates } from "../queries/document-state";
+import { clauseStateHistory, currentClauseStates, textLocks, type TextLocks } from "../queries/clause-states";
+import { loadUpdates, textStamp } from "../queries/document-state";
 import { listComments } from "../queries/comments";
-import { effectiveSignals, signalHistory } from "../queries/clause-signals";
+import { effectiveSignals, signalHistory, type SignalRow } from "../queries/clause-signals";
 import { latestSilence } from "../queries/silence-procedures";
 import { adoptionRecord } from "../queries/adoption";
 import { countStandingExplanations } from "../queries/explanations";
 import { adoptionLine } from "../../app/statement/adoption-line";
 import type { Part } from "../../app/statement/numbering";
-import { marksOf, textBrackets } from "./marks";
+import { marksOf, textBrackets, type NegotiationMarks } from "./marks";
 import { markOrphans, threadsOf } from "./comments";
 import { currentProvisional, numberedStatement } from "./numbering";
-import { readDoc } from "./statement";
-import { openBusinessOf } from "./open-business";
+import { readDoc, readStoredDoc } from "./statement";
+import type { NegotiationEvent } from "./events";
+import { openBusinessOf, type OpenBusiness } from "./open-business";
 import { listedProposal, type ProposalSummary } from "./proposal-views";
 import { actorOf, type Actor } from "./actor";
 import { canSeeProposal, isSponsor, listProposals, type ProposalRow } from "../queries/proposals";
@@ -27,6 +28,8 @@ import { canSeeProposal, isSponsor, listProposals, type ProposalRow } from "../q
  * page load, and on every negotiation event for all the pages open (server/negotiation/live.ts).
  */
 export async function readStatementRoom(sql: Db, documentId: string) {
+  // Read before the text, so that a room never takes a later stamp than its text (see rereadStatementRoom).
+  const stamp = await textStamp(sql, documentId);
   const [
     document,
     updates,
@@ -64,6 +67,7 @@ export async function readStatementRoom(sql: Db, documentId: string) {
     return numberedStatement(ydoc, provisional);
   });
   return {
+    stamp,
     adoptedAt: document?.adoptedAt ?? null,
     marks: marksOf(statement, proposals, stateMap),
     locks,
@@ -78,6 +82,40 @@ export async function readStatementRoom(sql: Db, documentId: string) {
 }
 export type StatementRoom = Awaited<ReturnType<typeof readStatementRoom>>;
 
+/**
+ * The room after an event, from the one before it: comments, signals and explanations of position
+ * change nothing else, so after one of theirs, with the stored text as it was, only their part is
+ * read again and the rest is the same values (which every page then finds unchanged at once).
+ * Anything else, or a text that moved on, is read whole.
+ */
+export async function rereadStatementRoom(
+  sql: Db,
+  documentId: string,
+  previous: StatementRoom | null,
+  topic: NegotiationEvent["topic"],
+): Promise<StatementRoom> {
+  if (!previous || !(topic === "comments" || topic === "signals" || topic === "explanations")) return readStatementRoom(sql, documentId);
+  const stamp = await textStamp(sql, documentId);
+  if (stamp !== previous.stamp) return readStatementRoom(sql, documentId);
+  switch (topic) {
+    case "comments": {
+      const threads = threadsOf(await listComments(sql, documentId));
+      // An anchor's text is where it was while the text is: only new threads' anchors are looked for.
+      const known = new Map(previous.threads.map((t) => [t.id, t.orphaned]));
+      for (const t of threads) t.orphaned = known.get(t.id) ?? false;
+      const fresh = threads.filter((t) => t.anchor && !known.has(t.id));
+      if (fresh.length > 0) await readStoredDoc(sql, documentId, (ydoc) => markOrphans(ydoc, fresh));
+      return { ...previous, threads };
+    }
+    case "signals": {
+      const [signals, effective] = await Promise.all([signalHistory(sql, documentId), effectiveSignals(sql, documentId)]);
+      return { ...previous, signals, effective };
+    }
+    case "explanations":
+      return { ...previous, explanationCount: await countStandingExplanations(sql, documentId) };
+  }
+}
+
 /** Who reads the page, as far as what it shows of the negotiation depends on it. */
 export interface Audience {
   access: Access;
@@ -89,18 +127,17 @@ export const audienceKey = ({ access, conference }: Audience) =>
   [access.role, access.delegationId ?? "", can(access, "negotiation:chair"), conference.confidentiality].join(" ");
 
 /**
- * What the room's readers see alike, worked out once per room: every audience's view shares these
- * values, so an event compares and serializes each of them once, not once per audience.
+ * What the room's readers see alike, worked out once per text and marks: every audience's view
+ * shares these values, so an event compares and serializes each of them once, not once per
+ * audience, and not at all after an event that left the marks as they were.
  */
-function sharedParts(room: StatementRoom) {
-  const { marks, locks } = room;
+function markedParts(marks: NegotiationMarks) {
   const { clauses, provisional } = marks.statement;
   const summaries = new Map<string, ProposalSummary>();
   return {
     provisional: [...provisional],
     bracketed: [...marks.bracketed],
     textBracketed: [...textBrackets(marks)],
-    locks: { whole: locks.whole, clauses: [...locks.clauses] },
     clauseLabels: Object.fromEntries(clauses.filter((c) => c.id).map((c) => [c.id!, c.label])),
     // The first clause of each part (whatever its label: "Pre-OP1" when provisional), where proposals to start the part show.
     partStarts: Object.fromEntries(
@@ -109,11 +146,6 @@ function sharedParts(room: StatementRoom) {
         return first?.id ? [[first.id, part]] : [];
       }),
     ) as Record<string, Part>,
-    openBusiness: openBusinessOf(
-      marks.proposals,
-      room.effective.filter((s) => s.counts),
-      clauses,
-    ),
     /** A proposal as lists show it to its sponsors, and to everyone else. */
     summary(p: ProposalRow, viewer: Actor): ProposalSummary {
       const key = `${p.id} ${isSponsor(p, viewer)}`;
@@ -121,9 +153,29 @@ function sharedParts(room: StatementRoom) {
       if (!s) summaries.set(key, (s = listedProposal(p, clauses, viewer)));
       return s;
     },
+    /** Open business, by the signals as they stand. */
+    openBusiness: new WeakMap<readonly SignalRow[], OpenBusiness>(),
   };
 }
-const shared = new WeakMap<StatementRoom, ReturnType<typeof sharedParts>>();
+const marked = new WeakMap<NegotiationMarks, ReturnType<typeof markedParts>>();
+const locksViews = new WeakMap<TextLocks, { whole: TextLocks["whole"]; clauses: string[] }>();
+
+function partsOf(room: StatementRoom) {
+  let parts = marked.get(room.marks);
+  if (!parts) marked.set(room.marks, (parts = markedParts(room.marks)));
+  let locks = locksViews.get(room.locks);
+  if (!locks) locksViews.set(room.locks, (locks = { whole: room.locks.whole, clauses: [...room.locks.clauses] }));
+  return { ...parts, locks };
+}
+
+function openBusinessIn(room: StatementRoom, parts: ReturnType<typeof markedParts>): OpenBusiness {
+  let business = parts.openBusiness.get(room.effective);
+  if (!business) {
+    const counting = room.effective.filter((s) => s.counts);
+    parts.openBusiness.set(room.effective, (business = openBusinessOf(room.marks.proposals, counting, room.marks.statement.clauses)));
+  }
+  return business;
+}
 
 /**
  * The negotiation on the statement page as this audience sees it: the fields of its data that
@@ -131,8 +183,7 @@ const shared = new WeakMap<StatementRoom, ReturnType<typeof sharedParts>>();
  * adds whose each is and what the reader has not read).
  */
 export function statementView(room: StatementRoom, { access, conference }: Audience) {
-  let parts = shared.get(room);
-  if (!parts) shared.set(room, (parts = sharedParts(room)));
+  const parts = partsOf(room);
   const { silence } = room;
   const viewer = actorOf(access);
   // An observer in standard mode sees the base text only: none of the negotiation leaves the server.
@@ -150,7 +201,7 @@ export function statementView(room: StatementRoom, { access, conference }: Audie
     stateHistory: sees ? room.stateHistory : [],
     // Whether the text is under silence is the text's; who objected is the negotiation's.
     silence: silence && !sees ? { ...silence, objectingDelegationName: null, objection: null } : silence,
-    openBusiness: mayOpenSilence ? parts.openBusiness : null,
+    openBusiness: mayOpenSilence ? openBusinessIn(room, parts) : null,
     adopted: room.adoptedAt !== null,
     adoptionLine: room.adoption ? adoptionLine(room.adoption) : null,
     explanationCount: maySeeExplanations(access, conference, { adoptedAt: room.adoptedAt }) ? room.explanationCount : null,

@@ -44,6 +44,17 @@ export async function loadUpdates(sql: Db, documentId: string): Promise<Uint8Arr
   return rows.map((r) => new Uint8Array(r.data));
 }
 
+/**
+ * What names the stored text as it is now: its newest logged update and when its snapshot was
+ * written (a compaction changes it too, which costs only a fresh read).
+ */
+export async function textStamp(sql: Db, documentId: string): Promise<string> {
+  const [row] = await sql<{ stamp: string }[]>`
+    select coalesce((select max(id) from document_updates where document_id = ${documentId}), 0)::text || ' ' ||
+           coalesce((select updated_at from document_snapshots where document_id = ${documentId})::text, '') as stamp`;
+  return row.stamp;
+}
+
 export async function countLoggedUpdates(sql: Db, documentId: string): Promise<number> {
   const [row] = await sql<{ n: number }[]>`select count(*)::int as n from document_updates where document_id = ${documentId}`;
   return row.n;

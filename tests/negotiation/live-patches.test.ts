@@ -5,6 +5,7 @@ import { loaderData } from "../support/http";
 import { openEventStream, type LiveEvent } from "../support/event-stream";
 import { waitFor } from "../support/wait";
 import { applyLivePatch } from "../../app/negotiation/live-patch";
+import { typeInClause } from "../support/statement";
 
 /**
  * A negotiation event carries, to each page open on the statement, what changed on that page as
@@ -83,6 +84,15 @@ describe("events that carry what changed", () => {
         "the chair pins the thread",
         async () => expect((await n.chair.post(`${doc}/comments`, { intent: "pin", threadId })).status).toBe(200),
       ],
+      [
+        // A comment changes the comments alone, unless the text moved on meanwhile: A's proposal on
+        // PP1 shows PP1's text as it is now.
+        "PP1's text changes, then B replies",
+        async () => {
+          await server.concord.collab.changeDocument(n.documentId, (ydoc) => typeInClause(ydoc, 0, " (as amended)"));
+          expect((await n.delegateB.post(`${doc}/comments`, { intent: "reply", threadId, body: "Seen." })).status).toBe(200);
+        },
+      ],
     ];
 
     for (const [step, act] of steps) {
@@ -99,8 +109,10 @@ describe("events that carry what changed", () => {
       }
     }
 
-    // What each saw: A's draft reached A's delegates only. B's thread is B's; A replied, having read it;
-    // B has A's reply to read, the others both comments.
+    const proposal = (pages.chair.data.proposals as { id: string; currentText: string }[]).find((p) => p.id === draftId)!;
+    expect(proposal.currentText).toContain(" (as amended)");
+    // What each saw: A's draft reached A's delegates only. B's thread is B's, read as B replied last;
+    // A has B's last reply to read, the others all three comments.
     const mentions = (p: Page, id: string) => p.events.slice(0, 1).some((e) => JSON.stringify(e).includes(id));
     expect([pages.a, pages.a2, pages.b, pages.chair, pages.observer].map((p) => mentions(p, draftId))).toEqual([
       true,
@@ -111,10 +123,10 @@ describe("events that carry what changed", () => {
     ]);
     const thread = (p: Page) => (p.data.comments as { id: string; unreadCount: number; mine: boolean }[]).find((t) => t.id === threadId)!;
     expect([pages.b, pages.a, pages.a2, pages.chair].map((p) => [thread(p).mine, thread(p).unreadCount])).toEqual([
-      [true, 1],
-      [false, 0],
-      [false, 2],
-      [false, 2],
+      [true, 0],
+      [false, 1],
+      [false, 3],
+      [false, 3],
     ]);
   });
 });
