@@ -3,7 +3,7 @@ import type { Db } from "../db/sql";
 import { unreadComments } from "../queries/comments";
 import { diffLiveData, type LivePatch, type ListPatch } from "../../app/negotiation/live-patch";
 import { personalThreads, type SharedThread } from "./comments";
-import { audienceKey, rereadStatementRoom, statementView, type Audience, type StatementRoom, type StatementView } from "./statement-view";
+import { audienceKey, rereadStatementRoom, statementView, type Audience, type StampedRoom, type StatementView } from "./statement-view";
 import type { NegotiationEvent } from "./events";
 
 /** What a page showing the statement was last sent (or loaded): the view of its audience, at a version. */
@@ -19,7 +19,7 @@ interface Statement {
   version: string;
   bases: Map<string, Base>;
   /** The room as the last event left it, for the next (`rereadStatementRoom`). */
-  room: StatementRoom | null;
+  room: StampedRoom | null;
   /** Events are turned into patches one at a time, in the order they came. */
   queue: Promise<unknown>;
 }
@@ -118,8 +118,8 @@ export class LiveViews {
       return new Map<Reader, ReaderPatch | null>();
     }
     const readAt = performance.now();
-    const room = await rereadStatementRoom(this.sql, documentId, statement.room, topic);
-    statement.room = room;
+    statement.room = await rereadStatementRoom(this.sql, documentId, statement.room, topic);
+    const { room } = statement.room;
     const byKey = new Map<string, { before: Base | undefined; patch: LivePatch | null }>();
     for (const { audience } of readers) {
       const key = audienceKey(audience);

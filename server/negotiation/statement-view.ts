@@ -28,8 +28,6 @@ import { canSeeProposal, isSponsor, listProposals, type ProposalRow } from "../q
  * page load, and on every negotiation event for all the pages open (server/negotiation/live.ts).
  */
 export async function readStatementRoom(sql: Db, documentId: string) {
-  // Read before the text, so that a room never takes a later stamp than its text (see rereadStatementRoom).
-  const stamp = await textStamp(sql, documentId);
   const [
     document,
     updates,
@@ -67,7 +65,6 @@ export async function readStatementRoom(sql: Db, documentId: string) {
     return numberedStatement(ydoc, provisional);
   });
   return {
-    stamp,
     adoptedAt: document?.adoptedAt ?? null,
     marks: marksOf(statement, proposals, stateMap),
     locks,
@@ -91,12 +88,23 @@ export type StatementRoom = Awaited<ReturnType<typeof readStatementRoom>>;
 export async function rereadStatementRoom(
   sql: Db,
   documentId: string,
-  previous: StatementRoom | null,
+  previous: StampedRoom | null,
   topic: NegotiationEvent["topic"],
-): Promise<StatementRoom> {
-  if (!previous || !(topic === "comments" || topic === "signals" || topic === "explanations")) return readStatementRoom(sql, documentId);
+): Promise<StampedRoom> {
+  // Read before the text, so that a room never takes a later stamp than its text.
   const stamp = await textStamp(sql, documentId);
-  if (stamp !== previous.stamp) return readStatementRoom(sql, documentId);
+  const partial = topic === "comments" || topic === "signals" || topic === "explanations";
+  if (!previous || !partial || stamp !== previous.stamp) return { room: await readStatementRoom(sql, documentId), stamp };
+  return { room: await rereadPart(sql, documentId, previous.room, topic), stamp };
+}
+
+/** A room and the stamp of the stored text it was read with (`textStamp`). */
+export interface StampedRoom {
+  room: StatementRoom;
+  stamp: string;
+}
+
+async function rereadPart(sql: Db, documentId: string, previous: StatementRoom, topic: "comments" | "signals" | "explanations") {
   switch (topic) {
     case "comments": {
       const threads = threadsOf(await listComments(sql, documentId));
