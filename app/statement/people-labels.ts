@@ -5,6 +5,7 @@ export const roleLabels: Record<Role, string> = {
   chair: "Chair",
   delegate: "Delegate",
   observer: "Observer",
+  translator: "Translator",
 };
 
 export const delegationKindLabels: Record<DelegationKind, string> = {

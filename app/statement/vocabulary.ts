@@ -4,8 +4,9 @@
  */
 
 /** People. */
-export type Role = "secretariat" | "chair" | "delegate" | "observer";
-export const roles: readonly Role[] = ["secretariat", "chair", "delegate", "observer"];
+/** A translator works in one language of the conference (memberships.language). */
+export type Role = "secretariat" | "chair" | "delegate" | "observer" | "translator";
+export const roles: readonly Role[] = ["secretariat", "chair", "delegate", "observer", "translator"];
 /**
  * Kinds of delegation, as UN practice knows them. Member States, regional integration
  * organisations and groups of States negotiate; the others take part without counting toward

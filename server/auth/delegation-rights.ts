@@ -33,7 +33,7 @@ export async function findMembershipRights(
   userId: string,
 ): Promise<(MembershipRow & { rights: DelegationRights }) | null> {
   const [row] = await sql<(MembershipRow & { kind: DelegationKind | null; nonNegotiatingMayPropose: boolean })[]>`
-    select m.conference_id as "conferenceId", m.user_id as "userId", m.role, m.delegation_id as "delegationId",
+    select m.conference_id as "conferenceId", m.user_id as "userId", m.role, m.delegation_id as "delegationId", m.language,
            d.kind, c.non_negotiating_may_propose as "nonNegotiatingMayPropose"
     from memberships m join conferences c on c.id = m.conference_id left join delegations d on d.id = m.delegation_id
     where m.conference_id = ${conferenceId} and m.user_id = ${userId}`;

@@ -20,6 +20,8 @@ const grants: Record<Role, readonly Permission[]> = {
   chair: ["conference:view", "document:write", "negotiation:chair", "negotiation:comment"],
   delegate: ["conference:view", "negotiation:comment"],
   observer: ["conference:view"],
+  // Writes the translations of their language only (server/translations/rights.ts).
+  translator: ["conference:view"],
 };
 
 export interface Access {
@@ -28,6 +30,8 @@ export interface Access {
   /** The person's role; a deployment administrator without a membership acts as secretariat. */
   role: Role;
   delegationId: string | null;
+  /** A translator's language; null for everyone else. */
+  language: string | null;
   /** What a delegate's delegation may do in the negotiation, by its kind; none for everyone else. */
   rights: DelegationRights;
 }
@@ -36,10 +40,10 @@ export interface Access {
 export async function resolveAccess(sql: Db, user: Pick<SessionUser, "id" | "isAdmin">, conferenceId: string): Promise<Access | null> {
   const membership = await findMembershipRights(sql, conferenceId, user.id);
   if (membership) {
-    const { role, delegationId, rights } = membership;
-    return { userId: user.id, conferenceId, role, delegationId, rights };
+    const { role, delegationId, language, rights } = membership;
+    return { userId: user.id, conferenceId, role, delegationId, language, rights };
   }
-  if (user.isAdmin) return { userId: user.id, conferenceId, role: "secretariat", delegationId: null, rights: noRights };
+  if (user.isAdmin) return { userId: user.id, conferenceId, role: "secretariat", delegationId: null, language: null, rights: noRights };
   return null;
 }
 

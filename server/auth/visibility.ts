@@ -8,12 +8,15 @@ import type { NegotiationEvent } from "../negotiation/events";
  * consensus and compilation), "text" (the base text and its versions only) or "none". Every
  * loader, the event stream, the collaboration endpoint and the exports decide through here.
  * Confidentiality binds observers only: delegations, the chair and the secretariat negotiate.
+ * Translators, the conference's language services, see the text whatever its confidentiality
+ * (they translate it in closed session too) and never the negotiation.
  */
 export type Sight = "negotiation" | "text" | "none";
 
 const observerSight: Record<Confidentiality, Sight> = { open: "negotiation", standard: "text", closed: "none" };
 
 export function sightOf(access: Pick<Access, "role">, conference: { confidentiality: Confidentiality }): Sight {
+  if (access.role === "translator") return "text";
   return access.role === "observer" ? observerSight[conference.confidentiality] : "negotiation";
 }
 

@@ -10,9 +10,11 @@ export interface ConferenceRow {
   venue: string;
   /** What observers see of its statements. */
   confidentiality: Confidentiality;
+  /** Its working languages (ISO 639-1, app/statement/languages.ts), in the order documents list them. */
+  languages: string[];
 }
 
-const columns = (sql: Db) => sql`id, slug, title, subtitle, venue, confidentiality`;
+const columns = (sql: Db) => sql`id, slug, title, subtitle, venue, confidentiality, languages`;
 
 export async function findConference(sql: Db, id: string): Promise<ConferenceRow | null> {
   if (!isUuid(id)) return null;
@@ -29,7 +31,7 @@ export async function listConferences(sql: Db): Promise<ConferenceRow[]> {
   return sql<ConferenceRow[]>`select ${columns(sql)} from conferences order by created_at`;
 }
 
-export async function createConference(sql: Db, c: Omit<ConferenceRow, "id" | "confidentiality">): Promise<ConferenceRow> {
+export async function createConference(sql: Db, c: Omit<ConferenceRow, "id" | "confidentiality" | "languages">): Promise<ConferenceRow> {
   const [row] = await sql<ConferenceRow[]>`
     insert into conferences (slug, title, subtitle, venue)
     values (${c.slug}, ${c.title}, ${c.subtitle}, ${c.venue})
@@ -56,7 +58,7 @@ export interface ConferenceListing extends ConferenceRow {
 
 export async function listConferencesWithSecretariat(sql: Db): Promise<ConferenceListing[]> {
   return sql<ConferenceListing[]>`
-    select c.id, c.slug, c.title, c.subtitle, c.venue, c.confidentiality, c.created_at as "createdAt",
+    select c.id, c.slug, c.title, c.subtitle, c.venue, c.confidentiality, c.languages, c.created_at as "createdAt",
            coalesce(array(select u.email from memberships m join users u on u.id = m.user_id
                           where m.conference_id = c.id and m.role = 'secretariat' order by lower(u.email)), '{}') as secretariat,
            (select count(*)::int from memberships m where m.conference_id = c.id) as "memberCount"
@@ -83,4 +85,14 @@ export async function availableSlug(sql: Db, base: string): Promise<string> {
   );
   if (!taken.has(base)) return base;
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+}
+
+/** Sets the conference's working languages; the previous ones, or null when unchanged. */
+export async function setConferenceLanguages(sql: Db, conferenceId: string, languages: readonly string[]): Promise<string[] | null> {
+  const [row] = await sql<{ before: string[] }[]>`
+    update conferences c set languages = ${sql.array(languages as string[])}::text[]
+    from (select languages from conferences where id = ${conferenceId} for update) before
+    where c.id = ${conferenceId} and before.languages <> ${sql.array(languages as string[])}::text[]
+    returning before.languages as before`;
+  return row?.before ?? null;
 }

@@ -5,13 +5,15 @@ export interface DocumentRow {
   id: string;
   conferenceId: string;
   title: string;
-  kind: "statement" | "proposal";
+  kind: "statement" | "proposal" | "translation";
+  /** The language the statement is negotiated in (ISO 639-1); its translations follow it. */
+  originalLanguage: string;
   /** When a silence procedure adopted the text; it is locked from then on. */
   adoptedAt: Date | null;
   createdAt: Date;
 }
 
-const columns = (sql: Db) => sql`id, conference_id as "conferenceId", title, kind, adopted_at as "adoptedAt", created_at as "createdAt"`;
+const columns = (sql: Db) => sql`id, conference_id as "conferenceId", title, kind, original_language as "originalLanguage", adopted_at as "adoptedAt", created_at as "createdAt"`;
 
 export async function findDocument(sql: Db, id: string): Promise<DocumentRow | null> {
   if (!isUuid(id)) return null;
