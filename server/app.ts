@@ -21,6 +21,7 @@ import { createLiveUpdates, type LiveUpdates } from "./negotiation/live";
 import { textLocks } from "./queries/clause-states";
 import { findDocument } from "./queries/documents";
 import { proposalModel, statementModel } from "./collab/document-models";
+import { announcingTranslations } from "./translations/translation-events";
 import { createSilenceScheduler } from "./negotiation/silence-scheduler";
 import { createCheckpointScheduler } from "./versions/checkpoints";
 
@@ -72,10 +73,11 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
   // Without REDIS_URL this process serves its documents alone, as before.
   const relay = config.REDIS_URL ? await createRedisRelay({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX }) : undefined;
   const collab = createCollabEndpoint({
-    store: postgresStore(sql),
+    store: announcingTranslations(postgresStore(sql), sql),
     relay,
     loadLocks: (documentId) => textLocks(sql, documentId),
-    loadModel: async (documentId) => ((await findDocument(sql, documentId))?.kind === "proposal" ? proposalModel : statementModel),
+    // A proposal's draft and a clause's translation are each the body of one clause.
+    loadModel: async (documentId) => ((await findDocument(sql, documentId))?.kind === "statement" ? statementModel : proposalModel),
     ...collabAccess(sql, auth),
     maxMessageBytes: config.COLLAB_MAX_MESSAGE_BYTES,
     compactAfter: config.COLLAB_COMPACT_AFTER,

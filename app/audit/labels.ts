@@ -32,6 +32,8 @@ export const auditActionLabels: Record<AuditAction, string> = {
   "member.removed": "Person removed",
   "invitation.accepted": "Invitation accepted",
   "confidentiality.changed": "Confidentiality changed",
+  "languages.changed": "Working languages changed",
+  "statement.original_language_changed": "Original language changed",
   "delegation.kind_changed": "Kind of delegation changed",
   "group.members_changed": "Group's members changed",
   "proposal_rights.changed": "Proposals by delegations that do not negotiate",

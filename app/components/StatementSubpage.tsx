@@ -14,6 +14,7 @@ export function StatementSubpage({
   document,
   title,
   live = true,
+  translations = false,
   className,
   mainClassName,
   after,
@@ -28,6 +29,8 @@ export function StatementSubpage({
   title?: ReactNode;
   /** Whether the page follows the statement's live updates (reloading its data) and shows their notices. */
   live?: boolean;
+  /** The page shows translations: it also reloads when one changes. */
+  translations?: boolean;
   className?: string;
   mainClassName?: string;
   /** What stands outside the page's main content (a dialog). */
@@ -55,7 +58,7 @@ export function StatementSubpage({
           <h1 className="document-title">{title}</h1>
         )}
       </AppHeader>
-      {live ? <Live documentId={document.id} /> : null}
+      {live ? <Live documentId={document.id} translations={translations} /> : null}
       <main id="main" className={mainClassName}>
         {children}
       </main>
@@ -64,7 +67,7 @@ export function StatementSubpage({
   );
 }
 
-function Live({ documentId }: { documentId: string }) {
-  const notices = useLiveUpdates(documentId);
+function Live({ documentId, translations }: { documentId: string; translations: boolean }) {
+  const notices = useLiveUpdates(documentId, undefined, { translations });
   return <LiveNotices notices={notices} />;
 }

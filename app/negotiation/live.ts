@@ -29,9 +29,10 @@ interface LiveMessage {
  * (coalesced, so a burst costs one reload). After a dropped connection the page reloads once, for
  * what it may have missed. Returns the notices worth showing everyone (e.g. silence broken),
  * newest last; an event that ends a state withdraws the notices of that state's topic
- * (server/negotiation/events.ts, `supersedes`).
+ * (server/negotiation/events.ts, `supersedes`). A page showing translations asks to hear of their
+ * changes too (`translations`).
  */
-export function useLiveUpdates(documentId: string, patchable?: Patchable): LiveNotice[] {
+export function useLiveUpdates(documentId: string, patchable?: Patchable, { translations = false } = {}): LiveNotice[] {
   const revalidator = useRevalidator();
   // A revalidation started during a navigation or a fetcher's submission would cancel it (the
   // router reloads the current location instead, and drops the action's redirect), so events
@@ -70,7 +71,7 @@ export function useLiveUpdates(documentId: string, patchable?: Patchable): LiveN
     window.addEventListener("online", online);
     let opened = false;
     let nextId = 1;
-    const source = new EventSource(`/documents/${documentId}/events`);
+    const source = new EventSource(`/documents/${documentId}/events${translations ? "?translations=1" : ""}`);
     source.onopen = () => {
       if (opened) reload();
       opened = true;
@@ -100,7 +101,7 @@ export function useLiveUpdates(documentId: string, patchable?: Patchable): LiveN
       window.removeEventListener("online", online);
       source.close();
     };
-  }, [documentId]);
+  }, [documentId, translations]);
 
   return notices;
 }

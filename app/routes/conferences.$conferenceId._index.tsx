@@ -15,6 +15,9 @@ import { CsrfInput, ErrorList, Field } from "~/components/forms";
 import { readProtectedForm, requireConferencePermission } from "~/utils/auth.server";
 import { invalid, parseForm } from "~/utils/forms";
 import { roleLabels } from "~/statement/people-labels";
+import { changeConferenceLanguages } from "../../server/translations/conference-languages";
+import { answeringRefusals } from "~/utils/refusals.server";
+import { languages } from "~/statement/languages";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.conference.title} · Concord` : "Concord" }];
 
@@ -45,11 +48,19 @@ const confidentialitySchema = z.object({
 
 /**
  * The secretariat creates a document: an empty statement with one clause in each part, its zero
- * draft; or (intent "confidentiality") sets what observers see of the conference's statements.
+ * draft; or (intent "confidentiality") sets what observers see of the conference's statements; or
+ * (intent "languages") sets its working languages.
  */
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { conference, user } = await requireConferencePermission(request, context, params.conferenceId, "conference:manage");
   const form = await readProtectedForm(request, context, user);
+  if (form.get("intent") === "languages") {
+    return answeringRefusals(invalid, async () => {
+      const chosen = form.getAll("languages").map(String);
+      await changeConferenceLanguages(context.sql, { conferenceId: conference.id, actorId: user.id, languages: chosen });
+      throw redirect(`/conferences/${conference.id}`);
+    });
+  }
   if (form.get("intent") === "confidentiality") {
     const chosen = parseForm(form, confidentialitySchema);
     if (!chosen.ok) return invalid(chosen);
@@ -90,6 +101,11 @@ export default function ConferencePage() {
             {documents.map((d) => (
               <li key={d.id}>
                 <Link to={`/documents/${d.id}`}>{d.title}</Link>{" "}
+                {conference.languages.length > 1 ? (
+                  <Link to={`/documents/${d.id}/translations`} className="compilation-link" aria-label={`Languages of ${d.title}`}>
+                    Languages
+                  </Link>
+                ) : null}{" "}
                 {sight === "negotiation" ? (
                   <Link to={`/documents/${d.id}/compilation`} className="compilation-link" aria-label={`Compilation of ${d.title}`}>
                     Compilation
@@ -120,6 +136,28 @@ export default function ConferencePage() {
           <p>
             <Link to={`/conferences/${conference.id}/import`}>Start from a Word or Markdown zero draft…</Link>
           </p>
+        </section>
+      ) : null}
+      {canManage ? (
+        <section className="card" aria-labelledby="languages-heading">
+          <h3 id="languages-heading">Languages</h3>
+          <p>The conference&rsquo;s working languages: each statement is translated into them beside its original.</p>
+          <Form method="post" className="form" noValidate>
+            <CsrfInput />
+            <input type="hidden" name="intent" value="languages" />
+            <fieldset>
+              <legend>Working languages</legend>
+              {languages.map((l) => (
+                <label key={l.code} className="radio">
+                  <input type="checkbox" name="languages" value={l.code} defaultChecked={conference.languages.includes(l.code)} /> {l.name}
+                </label>
+              ))}
+            </fieldset>
+            <ErrorList errors={errors.languages ?? errors.form} />
+            <button type="submit" className="button">
+              Save languages
+            </button>
+          </Form>
         </section>
       ) : null}
       {canManage ? (

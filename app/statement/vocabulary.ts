@@ -94,6 +94,8 @@ export type AuditAction =
   | "member.removed"
   | "invitation.accepted"
   | "confidentiality.changed"
+  | "languages.changed"
+  | "statement.original_language_changed"
   | "delegation.kind_changed"
   | "group.members_changed"
   | "proposal_rights.changed"

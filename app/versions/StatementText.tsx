@@ -38,6 +38,11 @@ function blocks(nodes: JSONContent[] | undefined): ReactNode[] {
   });
 }
 
+/** A clause's body read-only (a translation's, an original clause beside it). */
+export function ClauseBody({ content }: { content: JSONContent[] }) {
+  return <>{blocks(content)}</>;
+}
+
 /** A statement's text read-only, as a version had it: title, then each clause with its label and state. */
 export function StatementText({
   title,

@@ -42,8 +42,8 @@ export const refusals: Record<Exclude<Sight, "negotiation">, string> = {
   text: "Observers of this conference see the base text and its versions only, not the negotiation.",
 };
 
-/** Events about the text itself (its versions, clause states, restores); the rest are the negotiation's. */
-const textTopics: readonly NegotiationEvent["topic"][] = ["versions", "states"];
+/** Events about the text itself (its versions, clause states, restores, translations); the rest are the negotiation's. */
+const textTopics: readonly NegotiationEvent["topic"][] = ["versions", "states", "translations"];
 
 export function mayReceive(sight: Sight, event: Pick<NegotiationEvent, "topic" | "afterAdoption">): boolean {
   if (sight === "negotiation") return true;

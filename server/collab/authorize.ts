@@ -13,6 +13,8 @@ import { colorFor } from "../../app/statement/presence-colors";
 import type { Authorization } from "./upgrade";
 import type { PresenceIdentity } from "./presence";
 import { openStatuses } from "../../app/statement/vocabulary";
+import { findTranslationByTextDocument } from "../queries/translations";
+import { mayTranslate } from "../translations/translations";
 
 type Decision =
   | { ok: false; status: 403 | 404; reason?: string }
@@ -26,6 +28,8 @@ type Decision =
  * in it while the proposal is open. The conference's confidentiality applies as on the pages: an
  * observer in closed session opens none of its documents, and a draft, being the negotiation's,
  * is refused to whoever does not see the negotiation (observers are never its sponsors anyway).
+ * A clause's translation is the text's: whoever sees the statement reads it, its language's
+ * translators and the secretariat write it.
  */
 export function collabAccess(sql: Sql, auth: Auth) {
   async function decide(user: Pick<SessionUser, "id" | "isAdmin">, documentId: string): Promise<Decision> {
@@ -48,6 +52,13 @@ export function collabAccess(sql: Sql, auth: Auth) {
         return { ok: false, status: 404 };
       }
       return { ok: true, conferenceId: document.conferenceId, canWrite: openStatuses.includes(proposal.status), ...who(access) };
+    }
+    if (document.kind === "translation") {
+      // Everyone who sees the text reads its translations; a language's translators and the secretariat write them.
+      const translation = await findTranslationByTextDocument(sql, document.id);
+      if (!translation) return { ok: false, status: 404 };
+      const canWrite = mayTranslate(access, translation.language) && conference.languages.includes(translation.language);
+      return { ok: true, conferenceId: document.conferenceId, canWrite, ...who(access) };
     }
     return { ok: true, conferenceId: document.conferenceId, canWrite: can(access, "document:write"), ...who(access) };
   }

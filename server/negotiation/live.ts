@@ -43,6 +43,8 @@ interface Stream {
   sight: Sight;
   /** Who reads the page, for the patch its events carry. */
   reader: Reader;
+  /** A page showing a translation (`?translations=1`): it alone is told when one changes, which happens as translators type. */
+  translations: boolean;
 }
 
 /**
@@ -117,6 +119,7 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
           documentId: document.id,
           sight,
           reader: { audience: { access, conference: conference! }, userId: user.id },
+          translations: req.query.translations === "1",
         };
         set.add(stream);
         const keepAlive = setInterval(() => send(res, ": keep-alive\n\n"), keepAliveMs);
@@ -142,6 +145,11 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
       const set = streams.get(event.documentId);
       const receiving = [...(set ?? [])].filter((stream) => mayReceive(stream.sight, event));
       const message = { topic: event.topic, notice: event.notice ?? null, supersedes: event.supersedes ?? null };
+      if (event.topic === "translations") {
+        // Nothing of the statement page changed: only translation pages hear it, and reload.
+        for (const stream of receiving) if (stream.translations) send(stream.res, `data: ${encodeLive(message)}\n\n`);
+        return;
+      }
       // Every event moves the statement's version, so that a page loading meanwhile is not given the old one.
       views
         .event(

@@ -59,21 +59,25 @@ export interface Draft {
 }
 
 export async function readDraft(sql: Db, textDocumentId: string): Promise<Draft> {
-  const json = await readStoredDoc(
-    sql,
-    textDocumentId,
-    (ydoc) => yXmlFragmentToProsemirrorJSON(ydoc.getXmlFragment(proposalField)) as JSONContent,
-  );
+  return draftOf(await loadUpdates(sql, textDocumentId));
+}
+
+/** A clause body's drafting document (a proposal's, a translation's) from its stored updates. */
+export function draftOf(updates: Uint8Array[]): Draft {
+  const json = readDoc(updates, (ydoc) => yXmlFragmentToProsemirrorJSON(ydoc.getXmlFragment(proposalField)) as JSONContent);
   // An emptied fragment has no children; the schema wants at least a paragraph.
   const doc = proposalSchema.nodeFromJSON(json.content?.length ? json : { type: "doc", content: [{ type: "paragraph" }] });
   return { doc, content: doc.content.toJSON() as JSONContent[], text: doc.textContent };
 }
 
-/** Creates a proposal's drafting document holding this clause body. */
-export async function createDraft(sql: Db, d: { conferenceId: string; title: string; content: JSONContent[] }): Promise<DocumentRow> {
+/** Creates a clause body's drafting document (a proposal's by default, or a translation's) holding this body. */
+export async function createDraft(
+  sql: Db,
+  d: { conferenceId: string; title: string; content: JSONContent[]; kind?: "proposal" | "translation" },
+): Promise<DocumentRow> {
   const ydoc = new Y.Doc();
   prosemirrorJSONToYXmlFragment(proposalSchema, { type: "doc", content: d.content }, ydoc.getXmlFragment(proposalField));
   const update = Y.encodeStateAsUpdate(ydoc);
   ydoc.destroy();
-  return createStoredDocument(sql, { conferenceId: d.conferenceId, title: d.title, kind: "proposal", update });
+  return createStoredDocument(sql, { conferenceId: d.conferenceId, title: d.title, kind: d.kind ?? "proposal", update });
 }

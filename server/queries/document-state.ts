@@ -44,6 +44,22 @@ export async function loadUpdates(sql: Db, documentId: string): Promise<Uint8Arr
   return rows.map((r) => new Uint8Array(r.data));
 }
 
+/** `loadUpdates` of several documents in one statement (a statement's translations), by document. */
+export async function loadUpdatesOf(sql: Db, documentIds: readonly string[]): Promise<Map<string, Uint8Array[]>> {
+  const out = new Map<string, Uint8Array[]>(documentIds.map((id) => [id, []]));
+  if (documentIds.length === 0) return out;
+  const rows = await sql<{ documentId: string; data: Buffer }[]>`
+    select document_id as "documentId", data from (
+      select document_id, state as data, 0 as part, 0::bigint as seq from document_snapshots
+      where document_id = any(${sql.array(documentIds as string[])}::uuid[])
+      union all
+      select document_id, data, 1 as part, id as seq from document_updates
+      where document_id = any(${sql.array(documentIds as string[])}::uuid[])
+    ) s order by document_id, part, seq`;
+  for (const r of rows) out.get(r.documentId)!.push(new Uint8Array(r.data));
+  return out;
+}
+
 /**
  * What names the stored text as it is now: its newest logged update and when its snapshot was
  * written (a compaction changes it too, which costs only a fresh read).

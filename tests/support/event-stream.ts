@@ -8,9 +8,12 @@ export interface LiveEvent {
   patch?: { from: string; to: string; data: LivePatch };
 }
 
-/** A statement's event stream opened through the real server, collecting its events; `isEnded` says when the server ended it. */
-export async function openEventStream(serverUrl: string, documentId: string, cookie: string) {
-  const res = await fetch(`${serverUrl}/documents/${documentId}/events`, { headers: { cookie } });
+/**
+ * A statement's event stream opened through the real server, collecting its events; `isEnded` says
+ * when the server ended it. `query` as a page adds it ("?translations=1").
+ */
+export async function openEventStream(serverUrl: string, documentId: string, cookie: string, query = "") {
+  const res = await fetch(`${serverUrl}/documents/${documentId}/events${query}`, { headers: { cookie } });
   expect(res.status).toBe(200);
   const events: LiveEvent[] = [];
   let ended = false;
