@@ -62,3 +62,19 @@ export async function setOriginalLanguage(sql: Db, statementId: string, language
     returning before.original_language as before`;
   return row?.before ?? null;
 }
+
+/** A version's translations into one language (clause key → what the version holds of it). */
+export async function insertVersionTranslations(
+  sql: Db,
+  versionId: string,
+  language: string,
+  clauses: Record<string, unknown>,
+): Promise<void> {
+  await sql`insert into version_translations (version_id, language, clauses) values (${versionId}, ${language}, ${sql.json(clauses as never)})`;
+}
+
+export async function findVersionTranslations<T>(sql: Db, versionId: string, language: string): Promise<Record<string, T> | null> {
+  const [row] = await sql<{ clauses: Record<string, T> }[]>`
+    select clauses from version_translations where version_id = ${versionId} and language = ${language}`;
+  return row?.clauses ?? null;
+}

@@ -8,6 +8,7 @@ import type { Actor } from "../negotiation/actor";
 import { can } from "../auth/permissions";
 import { insertVersion, lockForVersion, type NewVersion } from "../queries/versions";
 import type { ClauseState } from "../../app/statement/vocabulary";
+import { captureTranslations } from "../translations/version-translations";
 
 /** The statement as PostgreSQL has it (an edit is stored before anyone sees it): full state and state vector. */
 export async function storedState(sql: Db, documentId: string): Promise<{ state: Uint8Array; stateVector: Uint8Array }> {
@@ -31,7 +32,9 @@ export async function captureVersion(
     ? { state: given.state, stateVector: Y.encodeStateVectorFromUpdate(given.state) }
     : await storedState(tx, v.documentId);
   const states: Record<string, ClauseState> = Object.fromEntries(given.clauseStates ?? (await currentClauseStates(tx, v.documentId)));
-  return insertVersion(tx, { ...v, state, stateVector, clauseStates: states });
+  const version = await insertVersion(tx, { ...v, state, stateVector, clauseStates: states });
+  await captureTranslations(tx, v.documentId, version.id);
+  return version;
 }
 
 /** A named revision ("Rev.1") of the statement as stored now, by the chair or the secretariat. */
