@@ -20,6 +20,8 @@ export async function issueInvitation(
     email: string;
     role: Role;
     delegationId: string | null;
+    /** A translator's language, already checked against the conference's (translator-language.ts). */
+    language: string | null;
     createdBy: string | null;
     days?: number;
     origin: string;
@@ -70,7 +72,7 @@ export async function acceptInvitation(
         userId = who.userId;
       }
       const before = await findMembership(tx, invitation.conferenceId, userId);
-      const after = { role: invitation.role, delegationId: invitation.delegationId };
+      const after = { role: invitation.role, delegationId: invitation.delegationId, language: invitation.language };
       await setMembership(tx, { conferenceId: invitation.conferenceId, userId, ...after });
       await markInvitationAccepted(tx, invitation.id, userId);
       await auditMembership(tx, {
