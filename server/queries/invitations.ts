@@ -25,6 +25,8 @@ export interface InvitationRow {
 
 export interface InvitationWithConference extends InvitationRow {
   conferenceTitle: string;
+  /** The conference's working languages now. */
+  conferenceLanguages: string[];
   conferenceSubtitle: string;
   conferenceVenue: string;
 }
@@ -82,7 +84,7 @@ export async function listInvitations(sql: Db, conferenceId: string): Promise<In
 export async function findInvitationByToken(sql: Db, token: string, { lock = false } = {}): Promise<InvitationWithConference | null> {
   if (!token || token.length > 200) return null;
   const [row] = await sql<InvitationWithConference[]>`
-    select ${columns(sql)}, c.title as "conferenceTitle", c.subtitle as "conferenceSubtitle", c.venue as "conferenceVenue"
+    select ${columns(sql)}, c.title as "conferenceTitle", c.languages as "conferenceLanguages", c.subtitle as "conferenceSubtitle", c.venue as "conferenceVenue"
     from invitations i
       join conferences c on c.id = i.conference_id
       left join delegations d on d.id = i.delegation_id

@@ -2,6 +2,7 @@ import { describe, expect, it } from "../support/fixtures";
 import type { Db } from "../../server/db/sql";
 import { setConferenceLanguages, type ConferenceRow } from "../../server/queries/conferences";
 import type { DelegationRow } from "../../server/queries/delegations";
+import { createInvitation } from "../../server/queries/invitations";
 import { findMembership } from "../../server/queries/memberships";
 import { findUserByEmail } from "../../server/queries/users";
 import { entriesOf, lastSeq } from "../support/audit";
@@ -113,6 +114,38 @@ describe("inviting a translator", () => {
       select count(*)::int as n from invitations
       where email in ('nolang@example.org', 'russian@example.org', 'klingon@example.org', 'delegate@example.org')`;
     expect(n).toBe(0);
+  });
+});
+
+describe("accepting a translator's invitation", () => {
+  it("is refused while the conference no longer works in its language, and creates nothing", async ({ db, server }) => {
+    const other = await createConference(db.sql);
+    await setConferenceLanguages(db.sql, other.id, ["en", "es"]);
+    const { token } = await createInvitation(db.sql, {
+      conferenceId: other.id,
+      email: "lucia@example.org",
+      role: "translator",
+      delegationId: null,
+      language: "es",
+      createdBy: null,
+      expiresAt: new Date(Date.now() + 3600_000),
+    });
+    const signUp = () =>
+      fetch(`${server.url}/invitations/${token}?intent=signup`, {
+        method: "POST",
+        body: new URLSearchParams({ name: "Lucía", password: "a long enough secret", confirm: "a long enough secret" }),
+        redirect: "manual",
+      });
+    await setConferenceLanguages(db.sql, other.id, ["en"]);
+    const refused = await signUp();
+    expect(refused.status).toBe(400);
+    expect(pageText(await refused.text())).toContain("The conference no longer works in the language of this invitation.");
+    expect(await findUserByEmail(db.sql, "lucia@example.org")).toBeNull();
+
+    await setConferenceLanguages(db.sql, other.id, ["en", "es"]);
+    expect((await signUp()).status).toBe(302);
+    const user = await findUserByEmail(db.sql, "lucia@example.org");
+    expect(await findMembership(db.sql, other.id, user!.id)).toMatchObject({ role: "translator", language: "es" });
   });
 });
 
