@@ -1,4 +1,5 @@
 import type { AuditAction } from "~/statement/vocabulary";
+import { isLanguageCode, languageOf } from "~/statement/languages";
 import { delegationKindLabels } from "~/statement/people-labels";
 
 export const auditActionLabels: Record<AuditAction, string> = {
@@ -89,9 +90,12 @@ function valueText(value: unknown): string {
   if (value === null || value === undefined) return "—";
   if (isDigest(value)) return `${value.length} characters, SHA-256 ${value.sha256.slice(0, 12)}…`;
   if (typeof value === "object" && !Array.isArray(value)) {
-    const m = value as { role?: string; delegation?: string | null; name?: string; version?: number };
-    // A membership: "delegate (Japan)".
-    if (m.role) return m.delegation ? `${m.role} (${m.delegation})` : m.role;
+    const m = value as { role?: string; delegation?: string | null; language?: string | null; name?: string; version?: number };
+    // A membership: "delegate (Japan)", "translator (French)".
+    if (m.role) {
+      const of = m.delegation ?? (m.language ? (isLanguageCode(m.language) ? languageOf(m.language).name : m.language) : null);
+      return of ? `${m.role} (${of})` : m.role;
+    }
     // A delegation named in a list: "BRA".
     if (m.delegation) return m.delegation;
     // A version: "Before restoring Rev.1 (version 7)".

@@ -35,8 +35,10 @@ export function ImportSection({
       <h3 id="import">Import from a CSV file</h3>
       <p className="hint">
         A header row naming the columns <code>name</code>, <code>email</code>, <code>delegation</code> and <code>role</code> (secretariat,
-        chair, delegate or observer), then one row per person. The delegation, given by its code or name, only for delegates. UTF-8, at most
-        1 MB. People with an account are added at once; everyone else gets an invitation link.
+        chair, delegate, observer or translator), and <code>language</code> if there are translators, then one row per person. The
+        delegation, given by its code or name, only for delegates; the language, given by its code (<code>fr</code>) or name (French), one
+        of the conference&apos;s languages, only for translators. UTF-8, at most 1 MB. People with an account are added at once; everyone
+        else gets an invitation link.
       </p>
       <Form method="post" action={path} encType="multipart/form-data" className="form inline-form" noValidate ref={formRef}>
         <CsrfInput />

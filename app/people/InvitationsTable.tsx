@@ -42,7 +42,11 @@ export function InvitationsTable({
               <tr key={i.id} data-status={i.status}>
                 <th scope="row">{i.email}</th>
                 <td>
-                  {describeRole(i.role, i.delegationName && i.delegationCode ? { name: i.delegationName, code: i.delegationCode } : null)}
+                  {describeRole(
+                    i.role,
+                    i.delegationName && i.delegationCode ? { name: i.delegationName, code: i.delegationCode } : null,
+                    i.language,
+                  )}
                 </td>
                 <td>
                   <span className={`invitation-status status-${i.status}`}>{statusLabels[i.status]}</span>

@@ -15,6 +15,7 @@ export function InviteSection({
   values,
   roleOptions,
   delegationOptions,
+  languageOptions,
   busy,
 }: {
   path: string;
@@ -23,6 +24,8 @@ export function InviteSection({
   values: Record<string, string>;
   roleOptions: Option[];
   delegationOptions: Option[];
+  /** The conference's languages, for translators. */
+  languageOptions: Option[];
   busy: boolean;
 }) {
   const formRef = useRef<HTMLFormElement>(null);
@@ -66,6 +69,13 @@ export function InviteSection({
           options={delegationOptions}
           defaultValue={values.delegationId ?? ""}
           errors={errors.delegationId}
+        />
+        <SelectField
+          label="Language (translators only)"
+          name="language"
+          options={languageOptions}
+          defaultValue={values.language ?? ""}
+          errors={errors.language}
         />
         <SelectField
           label="Valid for"

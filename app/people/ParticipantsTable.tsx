@@ -1,7 +1,7 @@
 import { Form, Link } from "@remix-run/react";
 import { CsrfInput, SelectField } from "~/components/forms";
 import type { FieldErrors } from "~/utils/forms";
-import { roleLabels } from "~/statement/people-labels";
+import { describeRole } from "~/statement/people-labels";
 import type { Member, Option } from "./types";
 
 /** The participants, each with a form to change their role and a link to remove them (not for oneself). */
@@ -12,6 +12,7 @@ export function ParticipantsTable({
   path,
   roleOptions,
   delegationOptions,
+  languageOptions,
   roleErrors,
   roleValues,
   busy,
@@ -22,6 +23,8 @@ export function ParticipantsTable({
   path: string;
   roleOptions: Option[];
   delegationOptions: Option[];
+  /** The conference's languages, for translators. */
+  languageOptions: Option[];
   /** The refused role change's errors and values, shown in the row of its person. */
   roleErrors: FieldErrors;
   roleValues: Record<string, string>;
@@ -51,6 +54,8 @@ export function ParticipantsTable({
             {members.map((m) => {
               const mine = m.userId === currentUserId;
               const rowErrors = roleValues.userId === m.userId ? roleErrors : {};
+              // A refused change shows what was asked, to correct it; otherwise the row shows what the person holds.
+              const refused = Boolean(rowErrors.role || rowErrors.delegationId || rowErrors.language);
               return (
                 <tr key={m.userId} data-email={m.email}>
                   <th scope="row">
@@ -58,13 +63,13 @@ export function ParticipantsTable({
                     {mine ? <span className="you"> (you)</span> : null}
                   </th>
                   <td>{m.email}</td>
-                  <td>{roleLabels[m.role]}</td>
+                  <td>{describeRole(m.role, null, m.language)}</td>
                   <td>{m.delegationName ? `${m.delegationName} (${m.delegationCode})` : "—"}</td>
                   <td>
                     {mine ? (
                       <span className="hint">Another member of the secretariat can change your role.</span>
                     ) : (
-                      <Form method="post" action={path} className="row-form" key={`${m.role}:${m.delegationId ?? ""}`}>
+                      <Form method="post" action={path} className="row-form" key={`${m.role}:${m.delegationId ?? ""}:${m.language ?? ""}`}>
                         <CsrfInput />
                         <input type="hidden" name="intent" value="role" />
                         <input type="hidden" name="userId" value={m.userId} />
@@ -72,15 +77,22 @@ export function ParticipantsTable({
                           label={`Role of ${m.name}`}
                           name="role"
                           options={roleOptions}
-                          defaultValue={rowErrors.role || rowErrors.delegationId ? roleValues.role : m.role}
+                          defaultValue={refused ? roleValues.role : m.role}
                           errors={rowErrors.role}
                         />
                         <SelectField
                           label={`Delegation of ${m.name} (delegates only)`}
                           name="delegationId"
                           options={delegationOptions}
-                          defaultValue={rowErrors.role || rowErrors.delegationId ? roleValues.delegationId : (m.delegationId ?? "")}
+                          defaultValue={refused ? roleValues.delegationId : (m.delegationId ?? "")}
                           errors={rowErrors.delegationId}
+                        />
+                        <SelectField
+                          label={`Language of ${m.name} (translators only)`}
+                          name="language"
+                          options={languageOptions}
+                          defaultValue={refused ? roleValues.language : (m.language ?? "")}
+                          errors={rowErrors.language}
                         />
                         <button type="submit" className="button small" disabled={busy}>
                           Save<span className="visually-hidden"> role of {m.name}</span>

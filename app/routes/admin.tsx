@@ -105,6 +105,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         userId: account.id,
         role: "secretariat",
         delegationId: null,
+        language: null,
         actorId: null,
         recordedActorId: admin.id,
       });
@@ -124,6 +125,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       email,
       role: "secretariat",
       delegationId: null,
+      language: null,
       createdBy: admin.id,
       origin: new URL(request.url).origin,
     });

@@ -5,6 +5,7 @@
  * by `remix.config.js`), so none of it can reach the browser bundle.
  */
 import type { Sql } from "../../server/db/sql";
+import { findConference } from "../../server/queries/conferences";
 import { findDelegation, listDelegations } from "../../server/queries/delegations";
 import { listInvitations, revokeInvitation } from "../../server/queries/invitations";
 import { findMembership, listMembers } from "../../server/queries/memberships";
@@ -12,6 +13,7 @@ import { findUser, findUserByEmail } from "../../server/queries/users";
 import { importPeople, type ImportReportRow } from "../../server/people/import";
 import { issueInvitation } from "../../server/people/invitations";
 import { changeRole, removePerson } from "../../server/people/memberships";
+import { languageProblem } from "../../server/people/translator-language";
 import { describeRole, roleLabels } from "~/statement/people-labels";
 import type { Role } from "~/statement/vocabulary";
 
@@ -32,13 +34,21 @@ async function personName(sql: Sql, userId: string): Promise<string> {
   return (await findUser(sql, userId))?.name ?? "The person";
 }
 
-/** Gives a participant another role (a delegate speaks for a delegation; the others for none). */
+/** Gives a participant another role (a delegate speaks for a delegation, a translator works in a language; the others neither). */
 export async function changeParticipantRole(
   sql: Sql,
-  c: { conferenceId: string; actorId: string; userId: string; role: Role; delegationId: string | undefined },
+  c: { conferenceId: string; actorId: string; userId: string; role: Role; delegationId: string | undefined; language: string | undefined },
 ): Promise<{ ok: true; message: string } | Refusal> {
   const delegationId = c.role === "delegate" ? (c.delegationId ?? null) : null;
-  const change = await changeRole(sql, { conferenceId: c.conferenceId, userId: c.userId, role: c.role, delegationId, actorId: c.actorId });
+  const language = c.language ?? null;
+  const change = await changeRole(sql, {
+    conferenceId: c.conferenceId,
+    userId: c.userId,
+    role: c.role,
+    delegationId,
+    language,
+    actorId: c.actorId,
+  });
   if (!change.ok) {
     // Errors about the person (not a participant, or oneself) are about the form as a whole: that row may have no form.
     return { ok: false, field: change.field === "userId" ? "form" : change.field, error: change.error };
@@ -48,8 +58,8 @@ export async function changeParticipantRole(
   return {
     ok: true,
     message: change.changed
-      ? `${person} is now ${describeRole(c.role, delegation)}.`
-      : `${person} was already ${describeRole(c.role, delegation)}; nothing changed.`,
+      ? `${person} is now ${describeRole(c.role, delegation, language)}.`
+      : `${person} was already ${describeRole(c.role, delegation, language)}; nothing changed.`,
   };
 }
 
@@ -65,16 +75,29 @@ export async function removeParticipant(
 }
 
 /**
- * Invites a person by e-mail: a delegate for a delegation of this conference, and nobody who
- * already takes part (their role is changed in the list instead). The link is returned once.
+ * Invites a person by e-mail: a delegate for a delegation of this conference, a translator for one
+ * of its languages, and nobody who already takes part (their role is changed in the list instead).
+ * The link is returned once.
  */
 export async function inviteParticipant(
   sql: Sql,
-  i: { conferenceId: string; actorId: string; email: string; role: Role; delegationId: string | undefined; days: number; origin: string },
+  i: {
+    conferenceId: string;
+    actorId: string;
+    email: string;
+    role: Role;
+    delegationId: string | undefined;
+    language: string | undefined;
+    days: number;
+    origin: string;
+  },
 ): Promise<{ ok: true; message: string; invitation: { email: string; link: string; expiresAt: string } } | Refusal> {
   const delegation = i.role === "delegate" && i.delegationId ? await findDelegation(sql, i.conferenceId, i.delegationId) : null;
   if (i.role === "delegate" && !delegation)
     return { ok: false, field: "delegationId", error: "There is no such delegation in this conference." };
+  const language = i.language ?? null;
+  const problem = languageProblem(i.role, language, (await findConference(sql, i.conferenceId))?.languages ?? []);
+  if (problem) return { ok: false, field: "language", error: problem };
   const account = await findUserByEmail(sql, i.email);
   const membership = account ? await findMembership(sql, i.conferenceId, account.id) : null;
   if (membership) {
@@ -89,13 +112,14 @@ export async function inviteParticipant(
     email: i.email,
     role: i.role,
     delegationId: delegation?.id ?? null,
+    language,
     createdBy: i.actorId,
     days: i.days,
     origin: i.origin,
   });
   return {
     ok: true,
-    message: `Invitation created for ${i.email} as ${describeRole(i.role, delegation)}.`,
+    message: `Invitation created for ${i.email} as ${describeRole(i.role, delegation, language)}.`,
     invitation: { email: i.email, link: invitation.link, expiresAt: invitation.expiresAt.toISOString() },
   };
 }

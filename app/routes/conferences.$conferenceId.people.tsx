@@ -22,6 +22,7 @@ import { RemoveConfirmation } from "~/people/RemoveConfirmation";
 import { readProtectedForm, requireConferencePermission } from "~/utils/auth.server";
 import { invalid, parseForm, type FieldErrors } from "~/utils/forms";
 import { readProtectedUpload } from "~/utils/upload.server";
+import { languageOf } from "~/statement/languages";
 import { roleLabels } from "~/statement/people-labels";
 import { type Role, roles } from "~/statement/vocabulary";
 
@@ -45,11 +46,20 @@ const optionalId = z
   .max(100)
   .optional()
   .transform((v) => v || undefined);
+/** A translator's language; which roles take one, and which languages, is checked with the conference (translator-language.ts). */
+const optionalLanguage = z
+  .string()
+  .trim()
+  .max(20, "Choose one of the conference's languages.")
+  .optional()
+  .transform((v) => v || undefined);
 
 const userIdSchema = z
   .string({ error: "Choose a person." })
   .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "Choose a person.");
-const roleChangeSchema = z.object({ userId: userIdSchema, role: roleSchema, delegationId: optionalId }).superRefine(needsDelegation);
+const roleChangeSchema = z
+  .object({ userId: userIdSchema, role: roleSchema, delegationId: optionalId, language: optionalLanguage })
+  .superRefine(needsDelegation);
 const removeSchema = z.object({ userId: userIdSchema });
 const inviteSchema = z
   .object({
@@ -60,6 +70,7 @@ const inviteSchema = z
       .email("Enter a valid e-mail address."),
     role: roleSchema,
     delegationId: optionalId,
+    language: optionalLanguage,
     days: z
       .enum(invitationDayChoices.map(String) as [string, ...string[]], { error: "Choose how long the link stays valid." })
       .transform(Number),
@@ -81,10 +92,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (intent === "role") {
     const parsed = parseForm(form, roleChangeSchema);
     if (!parsed.ok) return invalid(parsed);
-    const { userId, role, delegationId } = parsed.data;
-    const changed = await changeParticipantRole(sql, { ...at, userId, role, delegationId });
-    if (!changed.ok)
-      return invalid({ errors: { [changed.field]: [changed.error] }, values: { intent, userId, role, delegationId: delegationId ?? "" } });
+    const { userId, role, delegationId, language } = parsed.data;
+    const changed = await changeParticipantRole(sql, { ...at, userId, role, delegationId, language });
+    if (!changed.ok) {
+      const values = { intent, userId, role, delegationId: delegationId ?? "", language: language ?? "" };
+      return invalid({ errors: { [changed.field]: [changed.error] }, values });
+    }
     return { ok: true as const, intent: "role" as const, message: changed.message };
   }
 
@@ -99,9 +112,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (intent === "invite") {
     const parsed = parseForm(form, inviteSchema);
     if (!parsed.ok) return invalid(parsed);
-    const { email, role, delegationId, days } = parsed.data;
-    const values = { intent, email, role, delegationId: delegationId ?? "", days: String(days) };
-    const invited = await inviteParticipant(sql, { ...at, email, role, delegationId, days, origin: new URL(request.url).origin });
+    const { email, role, delegationId, language, days } = parsed.data;
+    const values = { intent, email, role, delegationId: delegationId ?? "", language: language ?? "", days: String(days) };
+    const invited = await inviteParticipant(sql, { ...at, email, role, delegationId, language, days, origin: new URL(request.url).origin });
     if (!invited.ok) return invalid({ errors: { [invited.field]: [invited.error] }, values });
     return { ok: true as const, intent: "invite" as const, message: invited.message, invitation: invited.invitation };
   }
@@ -179,6 +192,10 @@ export default function PeoplePage() {
     { value: "", label: "— No delegation —" },
     ...delegations.map((d) => ({ value: d.id, label: `${d.name} (${d.code})` })),
   ];
+  const languageOptions = [
+    { value: "", label: "— No language —" },
+    ...conference.languages.map((code) => ({ value: code, label: languageOf(code).name })),
+  ];
 
   return (
     <ConferenceLayout conference={conference} canManage current="people" className="people-page">
@@ -201,6 +218,7 @@ export default function PeoplePage() {
         path={path}
         roleOptions={roleOptions}
         delegationOptions={delegationOptions}
+        languageOptions={languageOptions}
         roleErrors={errorsFor("role")}
         roleValues={valuesFor("role")}
         busy={busy}
@@ -212,6 +230,7 @@ export default function PeoplePage() {
         values={valuesFor("invite")}
         roleOptions={roleOptions}
         delegationOptions={delegationOptions}
+        languageOptions={languageOptions}
         busy={busy}
       />
       <InvitationsTable invitations={invitations} conferenceTitle={conference.title} path={path} busy={busy} />

@@ -8,8 +8,8 @@ import { CsrfInput, ErrorList, Field } from "~/components/forms";
 import { getUser, readProtectedForm, requireUser } from "~/utils/auth.server";
 import { formatUtc } from "~/utils/dates";
 import { invalid, parseForm, type FieldErrors } from "~/utils/forms";
-import { roleLabels } from "~/statement/people-labels";
-import type { InvitationStatus } from "~/statement/vocabulary";
+import { describeRole } from "~/statement/people-labels";
+import type { InvitationStatus, Role } from "~/statement/vocabulary";
 
 export const meta: MetaFunction = () => [{ title: "Invitation · Concord" }];
 
@@ -29,6 +29,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     invitation: {
       email: invitation.email,
       role: invitation.role,
+      language: invitation.language,
       delegation: invitation.delegationName ? `${invitation.delegationName} (${invitation.delegationCode})` : null,
       conferenceTitle: invitation.conferenceTitle,
       conferenceSubtitle: invitation.conferenceSubtitle,
@@ -166,7 +167,8 @@ export default function InvitationPage() {
 interface Loaded {
   invitation: {
     email: string;
-    role: keyof typeof roleLabels;
+    role: Role;
+    language: string | null;
     delegation: string | null;
     conferenceTitle: string;
     conferenceSubtitle: string;
@@ -200,7 +202,7 @@ function Invitation({
         {invitation.conferenceVenue ? <p className="venue">{invitation.conferenceVenue}</p> : null}
         <dl className="facts">
           <dt>Role</dt>
-          <dd>{roleLabels[invitation.role]}</dd>
+          <dd>{describeRole(invitation.role, null, invitation.language)}</dd>
           {invitation.delegation ? (
             <>
               <dt>Delegation</dt>

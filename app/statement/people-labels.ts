@@ -1,3 +1,4 @@
+import { languageOf } from "./languages";
 import type { DelegationKind, Role } from "./vocabulary";
 
 export const roleLabels: Record<Role, string> = {
@@ -18,6 +19,6 @@ export const delegationKindLabels: Record<DelegationKind, string> = {
   group: "Group of States",
 };
 
-/** A role as the secretariat's pages name it: "Delegate of France (FRA)". */
-export const describeRole = (role: Role, delegation: { name: string; code: string } | null) =>
-  `${roleLabels[role]}${delegation ? ` of ${delegation.name} (${delegation.code})` : ""}`;
+/** A role as the secretariat's pages name it: "Delegate of France (FRA)", "Translator (French)". */
+export const describeRole = (role: Role, delegation: { name: string; code: string } | null, language: string | null = null) =>
+  `${roleLabels[role]}${delegation ? ` of ${delegation.name} (${delegation.code})` : ""}${language ? ` (${languageOf(language).name})` : ""}`;

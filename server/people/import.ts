@@ -1,12 +1,14 @@
 import { z } from "zod";
 import type { Sql } from "../db/sql";
-import { listDelegations, type DelegationRow } from "../queries/delegations";
+import { findConference } from "../queries/conferences";
+import { listDelegations } from "../queries/delegations";
 import { findUserByEmail } from "../queries/users";
-import { roleLabels } from "../../app/statement/people-labels";
+import { describeRole, roleLabels } from "../../app/statement/people-labels";
 import { CsvError, isBlankRecord, parseCsv } from "./csv";
 import { issueInvitation } from "./invitations";
 import { defaultInvitationDays, maxImportRows } from "../../app/statement/limits";
 import { assignRole } from "./memberships";
+import { languageProblem, readLanguage } from "./translator-language";
 import { type Role, roles } from "../../app/statement/vocabulary";
 
 /** "kept": an account of the secretariat or the deployment administrator, whose role an import never changes. */
@@ -26,7 +28,7 @@ export interface ImportReportRow {
 
 export type ImportResult = { ok: true; rows: ImportReportRow[]; counts: Record<ImportOutcome, number> } | { ok: false; error: string };
 
-const columnAliases: Record<string, "name" | "email" | "delegation" | "role"> = {
+const columnAliases: Record<string, "name" | "email" | "delegation" | "role" | "language"> = {
   name: "name",
   "full name": "name",
   email: "email",
@@ -35,11 +37,14 @@ const columnAliases: Record<string, "name" | "email" | "delegation" | "role"> = 
   "e-mail address": "email",
   delegation: "delegation",
   role: "role",
+  language: "language",
 };
 const requiredColumns = ["name", "email", "delegation", "role"] as const;
+/** Only translators have a language: a file without translators needs no such column. */
+type Column = (typeof requiredColumns)[number] | "language";
 
 const emailSchema = z.email();
-const roleList = "secretariat, chair, delegate or observer";
+const roleList = `${roles.slice(0, -1).join(", ")} or ${roles[roles.length - 1]}`;
 
 function parseRole(value: string): Role | null {
   const v = value.trim().toLowerCase();
@@ -49,11 +54,9 @@ function parseRole(value: string): Role | null {
 const keptMessage = (who: string) =>
   `This account is ${who}: an import never changes their role. Nothing changed; change it on this page if it must change.`;
 
-const describe = (role: Role, delegation: DelegationRow | null) =>
-  `${roleLabels[role]}${delegation ? ` of ${delegation.name} (${delegation.code})` : ""}`;
-
 /**
- * Imports participants from CSV text (columns name, email, delegation, role; header row first).
+ * Imports participants from CSV text (columns name, email, delegation, role, and language for
+ * translators; header row first).
  * Each row stands alone: an existing account is given its role at once, a new e-mail address an
  * invitation link; a bad row is reported with every reason and never stops the others. A file
  * comes from outside (a delegation's list, a spreadsheet passed around), so it never changes the
@@ -73,7 +76,7 @@ export async function importPeople(
   const [header, ...rows] = records;
   if (!header)
     return { ok: false, error: "The file is empty. It needs a header row (name, email, delegation, role) and one row per person." };
-  const index: Partial<Record<(typeof requiredColumns)[number], number>> = {};
+  const index: Partial<Record<Column, number>> = {};
   header.fields.forEach((f, i) => {
     const key = columnAliases[f.trim().toLowerCase()];
     if (key && index[key] === undefined) index[key] = i;
@@ -92,6 +95,7 @@ export async function importPeople(
     return { ok: false, error: `The file has ${rows.length} rows; import at most ${maxImportRows} at a time.` };
 
   const delegations = await listDelegations(sql, conferenceId);
+  const conferenceLanguages = (await findConference(sql, conferenceId))?.languages ?? [];
   const delegationFor = (key: string) =>
     delegations.find((d) => d.code.toLowerCase() === key.toLowerCase()) ??
     delegations.find((d) => d.name.toLowerCase() === key.toLowerCase()) ??
@@ -100,11 +104,12 @@ export async function importPeople(
   const report: ImportReportRow[] = [];
 
   for (const record of rows) {
-    const cell = (c: (typeof requiredColumns)[number]) => (record.fields[index[c]!] ?? "").trim();
+    const cell = (c: Column) => (index[c] === undefined ? "" : (record.fields[index[c]] ?? "").trim());
     const name = cell("name");
     const email = cell("email");
     const delegationKey = cell("delegation");
     const roleText = cell("role");
+    const languageText = cell("language");
     const reasons: string[] = [];
 
     if (!name) reasons.push("The name is missing.");
@@ -128,6 +133,18 @@ export async function importPeople(
       );
     }
 
+    const language = languageText ? readLanguage(languageText) : null;
+    if (languageText && !language)
+      reasons.push(`Unknown language "${languageText}": use the code (fr) or English name (French) of a language of this conference.`);
+    if (role === "translator" && !languageText) reasons.push("A translator needs a language (its code, such as fr, or its name, French).");
+    if (role && role !== "translator" && languageText) {
+      reasons.push(
+        `A language ("${languageText}") is given for the role ${roleLabels[role].toLowerCase()}: only translators work in a language.`,
+      );
+    }
+    const notHere = role === "translator" && language ? languageProblem(role, language, conferenceLanguages) : null;
+    if (notHere) reasons.push(notHere);
+
     if (emailValid) {
       const key = email.toLowerCase();
       const first = firstRowOf.get(key);
@@ -147,23 +164,33 @@ export async function importPeople(
       } else if (account) {
         const change = await assignRole(
           sql,
-          { conferenceId, userId: account.id, role, delegationId: delegation?.id ?? null, actorId },
+          { conferenceId, userId: account.id, role, delegationId: delegation?.id ?? null, language, actorId },
           { leaveSecretariat: true },
         );
         if (!change.ok && "secretariat" in change)
           report.push({ ...entry, outcome: "kept", messages: [keptMessage("of the secretariat")] });
         else if (!change.ok) report.push({ ...entry, outcome: "rejected", messages: [change.error] });
         else if (!change.changed)
-          report.push({ ...entry, outcome: "unchanged", messages: [`Already ${describe(role, delegation)}; nothing changed.`] });
+          report.push({
+            ...entry,
+            outcome: "unchanged",
+            messages: [`Already ${describeRole(role, delegation, language)}; nothing changed.`],
+          });
         else if (change.before) {
           const was = delegations.find((d) => d.id === change.before!.delegationId) ?? null;
           report.push({
             ...entry,
             outcome: "updated",
-            messages: [`Existing participant: changed from ${describe(change.before.role, was)} to ${describe(role, delegation)}.`],
+            messages: [
+              `Existing participant: changed from ${describeRole(change.before.role, was, change.before.language)} to ${describeRole(
+                role,
+                delegation,
+                language,
+              )}.`,
+            ],
           });
         } else {
-          report.push({ ...entry, outcome: "added", messages: [`Existing account added as ${describe(role, delegation)}.`] });
+          report.push({ ...entry, outcome: "added", messages: [`Existing account added as ${describeRole(role, delegation, language)}.`] });
         }
       } else {
         const { link } = await issueInvitation(sql, {
@@ -171,6 +198,7 @@ export async function importPeople(
           email,
           role,
           delegationId: delegation?.id ?? null,
+          language,
           createdBy: actorId,
           origin,
         });
@@ -178,7 +206,7 @@ export async function importPeople(
           ...entry,
           outcome: "invited",
           messages: [
-            `New person: invitation as ${describe(role, delegation)} created, valid ${defaultInvitationDays} days. Send them the link.`,
+            `New person: invitation as ${describeRole(role, delegation, language)} created, valid ${defaultInvitationDays} days. Send them the link.`,
           ],
           link,
         });

@@ -4,6 +4,7 @@ import { createInvitation, findInvitationByToken, markInvitationAccepted } from 
 import { findMembership, setMembership } from "../queries/memberships";
 import { createUser, findUserByEmail } from "../queries/users";
 import { auditMembership } from "./memberships";
+import { languageProblem } from "./translator-language";
 import { defaultInvitationDays } from "../../app/statement/limits";
 import type { InvitationStatus, Role } from "../../app/statement/vocabulary";
 
@@ -20,6 +21,8 @@ export async function issueInvitation(
     email: string;
     role: Role;
     delegationId: string | null;
+    /** A translator's language, already checked against the conference's (translator-language.ts). */
+    language: string | null;
     createdBy: string | null;
     days?: number;
     origin: string;
@@ -53,6 +56,14 @@ export async function acceptInvitation(
       const invitation = await findInvitationByToken(tx, token, { lock: true });
       if (!invitation) return { ok: false, gone: "unknown" };
       if (invitation.status !== "pending") return { ok: false, gone: invitation.status };
+      // The conference may have stopped working in a translator's language since the invitation was made.
+      if (languageProblem(invitation.role, invitation.language, invitation.conferenceLanguages)) {
+        return {
+          ok: false,
+          field: "form",
+          error: "The conference no longer works in the language of this invitation. Ask the secretariat for a new invitation.",
+        };
+      }
       let userId: string;
       if (who.kind === "new") {
         if (await findUserByEmail(tx, invitation.email)) {
@@ -70,7 +81,7 @@ export async function acceptInvitation(
         userId = who.userId;
       }
       const before = await findMembership(tx, invitation.conferenceId, userId);
-      const after = { role: invitation.role, delegationId: invitation.delegationId };
+      const after = { role: invitation.role, delegationId: invitation.delegationId, language: invitation.language };
       await setMembership(tx, { conferenceId: invitation.conferenceId, userId, ...after });
       await markInvitationAccepted(tx, invitation.id, userId);
       await auditMembership(tx, {

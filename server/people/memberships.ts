@@ -1,16 +1,20 @@
 import type { Sql } from "../db/sql";
 import { publishAccessEvent } from "../auth/access-events";
 import { appendAudit, type Tx } from "../audit/log";
+import { findConference } from "../queries/conferences";
 import { findDelegation } from "../queries/delegations";
 import { findMembership, removeMembership, setMembership, type MembershipRow } from "../queries/memberships";
 import { findUser } from "../queries/users";
+import { languageProblem } from "./translator-language";
 import type { Role } from "../../app/statement/vocabulary";
 
-/** A membership as the audit trail names it: the role, and the delegation by name. */
-async function describeMembership(tx: Tx, conferenceId: string, m: Pick<MembershipRow, "role" | "delegationId"> | null) {
+type Held = Pick<MembershipRow, "role" | "delegationId" | "language">;
+
+/** A membership as the audit trail names it: the role, the delegation by name, a translator's language. */
+async function describeMembership(tx: Tx, conferenceId: string, m: Held | null) {
   if (!m) return null;
   const delegation = m.delegationId ? await findDelegation(tx, conferenceId, m.delegationId) : null;
-  return { role: m.role, delegationId: m.delegationId, delegation: delegation?.name ?? null };
+  return { role: m.role, delegationId: m.delegationId, delegation: delegation?.name ?? null, language: m.language };
 }
 
 /** The person a membership entry is about, by id, name and e-mail. */
@@ -27,8 +31,8 @@ export async function auditMembership(
     actorId: string | null;
     action: "role.assigned" | "role.changed" | "member.removed" | "invitation.accepted";
     userId: string;
-    before: Pick<MembershipRow, "role" | "delegationId"> | null;
-    after: Pick<MembershipRow, "role" | "delegationId"> | null;
+    before: Held | null;
+    after: Held | null;
     extra?: Record<string, unknown>;
   },
 ): Promise<void> {
@@ -47,14 +51,14 @@ export async function auditMembership(
 
 export type MembershipChange =
   | { ok: true; changed: boolean; before: MembershipRow | null }
-  | { ok: false; field: "userId" | "role" | "delegationId"; error: string }
+  | { ok: false; field: "userId" | "role" | "delegationId" | "language"; error: string }
   /** Refused because the person is of the secretariat and the caller asked to leave the secretariat alone. */
   | { ok: false; field: "userId"; error: string; secretariat: true };
 
 /**
  * Gives a person a role in a conference (adding them when they are not yet part of it). A delegate
- * speaks for exactly one delegation of that conference; nobody else has one. Open collaboration
- * connections hear of the change at once.
+ * speaks for exactly one delegation of that conference, a translator works in exactly one of its
+ * languages; nobody else has either. Open collaboration connections hear of the change at once.
  */
 export async function assignRole(
   sql: Sql,
@@ -63,6 +67,8 @@ export async function assignRole(
     userId: string;
     role: Role;
     delegationId: string | null;
+    /** A translator's language (ISO 639-1), one of the conference's; null for every other role. */
+    language: string | null;
     /** Who does it; null lets the administrator appoint themselves (nobody else changes their own role). */
     actorId: string | null;
     /** Who the audit trail names when that is not `actorId` (the administrator appointing). */
@@ -92,9 +98,13 @@ export async function assignRole(
       if (!delegation) return { ok: false, field: "delegationId", error: "There is no such delegation in this conference." };
       delegationId = delegation.id;
     }
+    const conference = await findConference(tx, m.conferenceId);
+    const problem = languageProblem(m.role, m.language, conference?.languages ?? []);
+    if (problem) return { ok: false, field: "language", error: problem };
     const before = await findMembership(tx, m.conferenceId, m.userId);
     if (!before && existingOnly) return { ok: false, field: "userId", error: "This person is not part of the conference." };
-    if (before && before.role === m.role && before.delegationId === delegationId) return { ok: true, changed: false, before };
+    if (before && before.role === m.role && before.delegationId === delegationId && before.language === m.language)
+      return { ok: true, changed: false, before };
     if (before?.role === "secretariat" && leaveSecretariat) {
       return {
         ok: false,
@@ -103,14 +113,14 @@ export async function assignRole(
         secretariat: true,
       };
     }
-    await setMembership(tx, { conferenceId: m.conferenceId, userId: m.userId, role: m.role, delegationId });
+    await setMembership(tx, { conferenceId: m.conferenceId, userId: m.userId, role: m.role, delegationId, language: m.language });
     await auditMembership(tx, {
       conferenceId: m.conferenceId,
       actorId: m.recordedActorId ?? m.actorId,
       action: before ? "role.changed" : "role.assigned",
       userId: m.userId,
       before,
-      after: { role: m.role, delegationId },
+      after: { role: m.role, delegationId, language: m.language },
     });
     return { ok: true, changed: true, before };
   });
@@ -121,7 +131,7 @@ export async function assignRole(
 /** Changes the role of someone who is already part of the conference. */
 export async function changeRole(
   sql: Sql,
-  m: { conferenceId: string; userId: string; role: Role; delegationId: string | null; actorId: string },
+  m: { conferenceId: string; userId: string; role: Role; delegationId: string | null; language: string | null; actorId: string },
 ): Promise<MembershipChange> {
   return assignRole(sql, m, { existingOnly: true });
 }

@@ -14,6 +14,8 @@ export interface InvitationRow {
   delegationId: string | null;
   delegationName: string | null;
   delegationCode: string | null;
+  /** A translator's language. */
+  language: string | null;
   createdAt: Date;
   expiresAt: Date;
   revokedAt: Date | null;
@@ -23,6 +25,8 @@ export interface InvitationRow {
 
 export interface InvitationWithConference extends InvitationRow {
   conferenceTitle: string;
+  /** The conference's working languages now. */
+  conferenceLanguages: string[];
   conferenceSubtitle: string;
   conferenceVenue: string;
 }
@@ -36,7 +40,7 @@ const statusSql = (sql: Db) => sql`
 
 const columns = (sql: Db) => sql`
   i.id, i.conference_id as "conferenceId", i.email, i.role, i.delegation_id as "delegationId",
-  d.name as "delegationName", d.code as "delegationCode",
+  d.name as "delegationName", d.code as "delegationCode", i.language,
   i.created_at as "createdAt", i.expires_at as "expiresAt", i.revoked_at as "revokedAt", i.accepted_at as "acceptedAt",
   ${statusSql(sql)} as status`;
 
@@ -46,13 +50,21 @@ const columns = (sql: Db) => sql`
  */
 export async function createInvitation(
   sql: Db,
-  i: { conferenceId: string; email: string; role: Role; delegationId: string | null; createdBy: string | null; expiresAt: Date },
+  i: {
+    conferenceId: string;
+    email: string;
+    role: Role;
+    delegationId: string | null;
+    language: string | null;
+    createdBy: string | null;
+    expiresAt: Date;
+  },
 ): Promise<{ id: string; token: string }> {
   const token = randomBytes(32).toString("base64url");
   const [row] = await sql<{ id: string }[]>`
-    insert into invitations (conference_id, token_hash, email, role, delegation_id, created_by, expires_at)
+    insert into invitations (conference_id, token_hash, email, role, delegation_id, language, created_by, expires_at)
     values (${i.conferenceId}, ${hashInvitationToken(token)}, ${i.email.trim()}, ${i.role}, ${i.role === "delegate" ? i.delegationId : null},
-            ${i.createdBy}, ${i.expiresAt})
+            ${i.role === "translator" ? i.language : null}, ${i.createdBy}, ${i.expiresAt})
     returning id`;
   return { id: row.id, token };
 }
@@ -72,7 +84,7 @@ export async function listInvitations(sql: Db, conferenceId: string): Promise<In
 export async function findInvitationByToken(sql: Db, token: string, { lock = false } = {}): Promise<InvitationWithConference | null> {
   if (!token || token.length > 200) return null;
   const [row] = await sql<InvitationWithConference[]>`
-    select ${columns(sql)}, c.title as "conferenceTitle", c.subtitle as "conferenceSubtitle", c.venue as "conferenceVenue"
+    select ${columns(sql)}, c.title as "conferenceTitle", c.languages as "conferenceLanguages", c.subtitle as "conferenceSubtitle", c.venue as "conferenceVenue"
     from invitations i
       join conferences c on c.id = i.conference_id
       left join delegations d on d.id = i.delegation_id

@@ -1,5 +1,5 @@
 import type { Sql } from "../db/sql";
-import { createConference, findConferenceBySlug, type ConferenceRow } from "../queries/conferences";
+import { createConference, findConferenceBySlug, setConferenceLanguages, type ConferenceRow } from "../queries/conferences";
 import { createDelegation, findDelegationByCodeOrName } from "../queries/delegations";
 import { listGroupMembers, setGroupMembers } from "../queries/delegation-groups";
 import { createUser, findUserByEmail } from "../queries/users";
@@ -20,10 +20,14 @@ export const demoDelegations: { code: string; name: string; kind: DelegationKind
   { code: "ICBL", name: "International Campaign to Ban Landmines", kind: "ngo" },
 ];
 
-const demoPeople: { email: string; name: string; role: Role; delegation?: string }[] = [
+/** The demo conference works in the languages of its delegations' statements. */
+const demoLanguages = ["en", "fr", "es", "ar"];
+
+const demoPeople: { email: string; name: string; role: Role; delegation?: string; language?: string }[] = [
   { email: "secretariat@demo.test", name: "Leyla Mammadova (Secretariat)", role: "secretariat" },
   { email: "chair@demo.test", name: "Amb. Rashad Aliyev (Chair)", role: "chair" },
   { email: "observer@demo.test", name: "Press Observer", role: "observer" },
+  { email: "translator-fr@demo.test", name: "Claire Dubois (French translator)", role: "translator", language: "fr" },
   ...demoDelegations.map((d): { email: string; name: string; role: Role; delegation: string } => ({
     email: `${d.code.toLowerCase()}@demo.test`,
     name: `Delegate of ${d.name}`,
@@ -61,6 +65,12 @@ export async function seedDemo(
         createdBy: null,
       });
     }
+    // A demo conference working in English alone (the default: new, or seeded before conferences had
+    // languages) gets the demo's languages, so its translator's is one; other choices are kept.
+    if (conference.languages.length === 1 && conference.languages[0] === "en") {
+      await setConferenceLanguages(tx, conference.id, demoLanguages);
+      conference = { ...conference, languages: demoLanguages };
+    }
     for (const d of demoDelegations) {
       if (!(await findDelegationByCodeOrName(tx, conference.id, d.code))) await createDelegation(tx, { ...d, conferenceId: conference.id });
     }
@@ -88,8 +98,8 @@ export async function seedDemo(
       }
       const delegation = p.delegation ? await findDelegationByCodeOrName(tx, conference.id, p.delegation) : null;
       await tx`
-        insert into memberships (conference_id, user_id, role, delegation_id)
-        values (${conference.id}, ${user.id}, ${p.role}, ${delegation?.id ?? null})
+        insert into memberships (conference_id, user_id, role, delegation_id, language)
+        values (${conference.id}, ${user.id}, ${p.role}, ${delegation?.id ?? null}, ${p.language ?? null})
         on conflict (conference_id, user_id) do nothing`;
     }
     if (printed.length > 0) log(`Demo accounts (e-mail, role, password):\n${printed.join("\n")}`);

@@ -259,6 +259,7 @@ describe("people and downloads", () => {
       email: "new.observer@example.org",
       role: "observer",
       delegationId: null,
+      language: null,
       createdBy: sec.userId,
       origin: f.server.url,
     });

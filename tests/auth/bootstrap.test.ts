@@ -94,7 +94,7 @@ describe("the deployment administrator", () => {
 });
 
 describe("the demo conference", () => {
-  const demoAccounts = ["secretariat@demo.test", "chair@demo.test", "observer@demo.test", "aze@demo.test"];
+  const demoAccounts = ["secretariat@demo.test", "chair@demo.test", "observer@demo.test", "translator-fr@demo.test", "aze@demo.test"];
 
   it("with SEED_DEMO=true and DEMO_PASSWORD: every demo account signs in with it, and the output lists them", async () => {
     const db = await emptyDatabase();
@@ -120,6 +120,11 @@ describe("the demo conference", () => {
     expect(byEmail.get("chair@demo.test")?.role).toBe("chair");
     expect(byEmail.get("observer@demo.test")?.role).toBe("observer");
     expect(await countOf(db, "conferences")).toBe(1);
+    // The translator works in French, one of the demo conference's languages.
+    const [translator] = await db.sql<{ role: string; language: string; languages: string[] }[]>`
+      select m.role, m.language, c.languages from memberships m join users u on u.id = m.user_id join conferences c on c.id = m.conference_id
+      where u.email = 'translator-fr@demo.test'`;
+    expect(translator).toEqual({ role: "translator", language: "fr", languages: ["en", "fr", "es", "ar"] });
 
     // The delegate's home page shows the conference and the role.
     const cookie = await signIn(server.url, "aze@demo.test", password);

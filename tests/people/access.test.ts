@@ -24,6 +24,7 @@ it.beforeAll(async ({ db, server }) => {
       email: "pending@example.org",
       role: "observer",
       delegationId: null,
+      language: null,
       createdBy: null,
       expiresAt: new Date(Date.now() + 3600_000),
     })

@@ -228,6 +228,7 @@ describe("an invitation that cannot be used", () => {
       email: "late@example.org",
       role: "observer",
       delegationId: null,
+      language: null,
       createdBy: null,
       expiresAt: new Date(Date.now() - 60_000),
     });

@@ -304,6 +304,7 @@ beforeAll(async () => {
     email: "invitee@example.org",
     role: "observer",
     delegationId: null,
+    language: null,
     createdBy: null,
     origin: server.url,
   });

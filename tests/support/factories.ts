@@ -72,7 +72,7 @@ export interface PersonOptions {
   /** A delegate's delegation; without one a delegate gets a delegation of their own (`delegation` names it and gives its kind). */
   delegationId?: string | null;
   delegation?: { code?: string; name?: string; kind?: DelegationKind };
-  /** A translator's language. */
+  /** A translator's language (the conference should work in it). */
   language?: string;
 }
 
@@ -100,6 +100,8 @@ export async function createPerson(sql: Db, p: PersonOptions = {}): Promise<Test
   if (p.role) {
     if (!p.conferenceId) throw new Error("createPerson: a role needs a conferenceId");
     if (p.role === "delegate") delegationId = p.delegationId ?? (await createDelegation(sql, p.conferenceId, p.delegation)).id;
+    if ((p.role === "translator") !== Boolean(p.language))
+      throw new Error("createPerson: a translator, and only a translator, has a language");
     await setMembership(sql, { conferenceId: p.conferenceId, userId: user.id, role: p.role, delegationId, language: p.language ?? null });
   }
   return { id: user.id, email, name, password, delegationId };
