@@ -14,7 +14,7 @@ import { ConferenceLayout } from "~/components/ConferenceLayout";
 import { CsrfInput, ErrorList, Field } from "~/components/forms";
 import { readProtectedForm, requireConferencePermission } from "~/utils/auth.server";
 import { invalid, parseForm } from "~/utils/forms";
-import { roleLabels } from "~/statement/people-labels";
+import { describeRole } from "~/statement/people-labels";
 import { changeConferenceLanguages } from "../../server/translations/conference-languages";
 import { answeringRefusals } from "~/utils/refusals.server";
 import { languages } from "~/statement/languages";
@@ -25,7 +25,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { conference, access } = await requireConferencePermission(request, context, params.conferenceId, "conference:view");
   return {
     conference,
-    role: access.role,
+    role: describeRole(access.role, null, access.language),
     canManage: can(access, "conference:manage"),
     sight: sightOf(access, conference),
     documents: await listDocuments(context.sql, conference.id),
@@ -88,7 +88,7 @@ export default function ConferencePage() {
   const errors = result && !result.ok ? result.errors : {};
   return (
     <ConferenceLayout conference={conference} canManage={canManage} current="documents">
-      <p className="role-note">Your role: {roleLabels[role]}</p>
+      <p className="role-note">Your role: {role}</p>
       <h2>Documents</h2>
       {sight === "none" ? (
         <p className="confidentiality-note" role="note">
