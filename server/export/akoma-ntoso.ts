@@ -26,8 +26,8 @@ import { ordinals } from "../../app/statement/numbering";
  * `para_3bis`, `para_3__list_1__point_a__list_1__point_i`. The eId says where a clause stands in this
  * text; its wId is made from the clause's id, so a clause keeps its wId across revisions, renumbering
  * and languages. Drafting marks are inline elements: `bis` (and the other Latin ordinals) in a
- * number, `brackets` around bracketed text (with its square brackets), `alt` around an alternative
- * wording of the rolling text.
+ * number, `brackets` around a draft's bracketed text (with its square brackets). (AKN4UN names
+ * neither; the rolling text, whose alternatives would be `alt`, is not exported in Akoma Ntoso.)
  */
 
 export interface AknContext {
@@ -70,14 +70,13 @@ function inline(runs: Run[], brackets: Brackets): string {
   let out = '<inline name="brackets">'.repeat(brackets.open);
   for (const r of runs) {
     if (r.break) out += "<eol/>";
-    else if (r.drafting === "bracket" && r.text === "[") {
+    else if (r.bracket && r.text === "[") {
       out += '<inline name="brackets">[';
       brackets.open += 1;
-    } else if (r.drafting === "bracket" && r.text === "]" && brackets.open > 0) {
+    } else if (r.bracket && r.text === "]" && brackets.open > 0) {
       out += "]</inline>";
       brackets.open -= 1;
-    } else if (r.drafting === "alt") out += `<inline name="alt">${formatted(r)}</inline>`;
-    else out += formatted(r);
+    } else out += formatted(r);
   }
   return out + "</inline>".repeat(brackets.open);
 }

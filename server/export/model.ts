@@ -32,12 +32,8 @@ export interface Run {
   underline?: boolean;
   /** A line break inside the paragraph (text is empty). */
   break?: boolean;
-  /**
-   * What the drafting adds to the authors' words: a square bracket of a draft ("[" or "]", alone in
-   * its run), or an alternative wording proposed for the bracketed words (the rolling text). Every
-   * format prints the text; Akoma Ntoso marks it up.
-   */
-  drafting?: "bracket" | "alt";
+  /** A draft's square bracket ("[" or "]", alone in its run), not the authors' words: Akoma Ntoso marks up what it encloses. */
+  bracket?: boolean;
 }
 
 export type Block = { kind: "paragraph"; runs: Run[] } | { kind: "list"; ordered: boolean; items: ListItem[] };
@@ -203,8 +199,8 @@ function bracket(blocks: Block[]): void {
   const first = firstParagraph(blocks);
   const last = lastParagraph(blocks);
   if (!first || !last) return;
-  first.runs.unshift({ text: "[", drafting: "bracket" });
-  last.runs.push({ text: "]", drafting: "bracket" });
+  first.runs.unshift({ text: "[", bracket: true });
+  last.runs.push({ text: "]", bracket: true });
 }
 
 export function buildExportModel(doc: PMNode, options: ExportOptions): ExportStatement {

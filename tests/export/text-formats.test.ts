@@ -1,8 +1,3 @@
-import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { promisify } from "node:util";
 import { expect, it } from "vitest";
 import { buildExportModel } from "../../server/export/model";
 import { statementHtml } from "../../server/export/html";
@@ -11,22 +6,7 @@ import { statementAkomaNtoso } from "../../server/export/akoma-ntoso";
 import { contentDisposition, exportFilename } from "../../server/export/filename";
 import { adoptedDemo, demoDoc } from "./fixtures";
 import { withAdoptionAnnex } from "../../server/export/adoption-annex";
-
-const schema = path.resolve("tests/fixtures/akoma-ntoso/akomantoso30.xsd");
-
-async function validate(xml: string): Promise<{ ok: boolean; output: string }> {
-  const dir = await mkdtemp(path.join(tmpdir(), "akn-"));
-  const file = path.join(dir, "statement.xml");
-  await writeFile(file, xml);
-  try {
-    const { stderr } = await promisify(execFile)("xmllint", ["--noout", "--schema", schema, file]);
-    return { ok: true, output: stderr };
-  } catch (err) {
-    return { ok: false, output: String((err as { stderr?: string }).stderr ?? err) };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+import { validateAkn as validate } from "./akn-schema";
 
 const context = {
   conferenceTitle: "IMAC 4",
