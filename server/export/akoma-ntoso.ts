@@ -166,20 +166,23 @@ const explanationAkn = (e: AdoptionAnnex["explanations"][number], i: number) =>
     .map((p) => `<p>${escapeXml(p)}</p>`)
     .join("")}</content></hcontainer>`;
 
+/**
+ * Concord words the adoption line and the annex's headings in English (app/statement/adoption-line.ts,
+ * server/export/adoption-annex.ts), and explanations are as filed: whatever the text's language, these
+ * parts say they are English.
+ */
+const lang = 'xml:lang="en"';
+
 /** The adoption line as the statement's conclusions; its explanations of position as its first attachment. */
-function adoptionAkn(
-  { line, explanations }: AdoptionAnnex,
-  identification: (component: string, name: string) => string,
-  lang: string,
-): string {
+function adoptionAkn({ line, explanations }: AdoptionAnnex, identification: (component: string, name: string) => string): string {
   const conclusions = `<conclusions eId="conclusions" ${lang}><container eId="conclusions__adoption" name="adoption"><p>${escapeXml(line)}</p></container></conclusions>\n`;
   if (explanations.length === 0) return conclusions;
   return `${conclusions}<attachments><attachment eId="att_1"><doc name="explanationsOfPosition">
 <meta>
 ${identification("annex_1", explanationsTitle)}
 </meta>
-<preface><p class="title"><docTitle>${annexTitle}: ${explanationsTitle}</docTitle></p></preface>
-<mainBody>
+<preface ${lang}><p class="title"><docTitle>${annexTitle}: ${explanationsTitle}</docTitle></p></preface>
+<mainBody ${lang}>
 ${explanations.map(explanationAkn).join("\n")}
 </mainBody>
 </doc></attachment></attachments>
@@ -206,7 +209,7 @@ export function statementAkomaNtoso(statement: ExportStatement, context: AknCont
   const delegations = [...new Set((statement.adoption?.explanations ?? []).map((e) => e.delegation))];
   const paraIds = paragraphIds(statement.operative);
   // The document type takes no xml:lang: each part of the text says its language.
-  const lang = `xml:lang="${escapeXml(statement.language)}"`;
+  const textLang = `xml:lang="${escapeXml(statement.language)}"`;
   return `<?xml version="1.0" encoding="UTF-8"?>
 <akomaNtoso xmlns="${ns}">
 <statement name="jointStatement" contains="${statement.final ? "originalVersion" : "singleVersion"}">
@@ -218,11 +221,11 @@ ${identification("main", statement.title)}
 <TLCOrganization eId="concord" href="/akn/ontology/organization/concord" showAs="Concord"/>
 ${delegations.map((d) => `<TLCOrganization eId="${escapeXml(delegationId(d))}" href="/akn/ontology/organization/un/${slug(d)}" showAs="${escapeXml(d)}"/>\n`).join("")}</references>
 </meta>
-<preface eId="preface" ${lang}><p class="title"><docTitle>${inline(statement.titleRuns, { open: 0 })}</docTitle></p>${statement.final ? "" : `<p class="status"><docStatus>Draft</docStatus></p>`}</preface>
-${statement.preamble.length ? `<preamble eId="preamble" ${lang}><recitals>\n${statement.preamble.map(recital).join("\n")}\n</recitals></preamble>\n` : ""}<mainBody ${lang}>
+<preface eId="preface" ${textLang}><p class="title"><docTitle>${inline(statement.titleRuns, { open: 0 })}</docTitle></p>${statement.final ? "" : `<p class="status"><docStatus>Draft</docStatus></p>`}</preface>
+${statement.preamble.length ? `<preamble eId="preamble" ${textLang}><recitals>\n${statement.preamble.map(recital).join("\n")}\n</recitals></preamble>\n` : ""}<mainBody ${textLang}>
 ${statement.operative.map((c, i) => paragraph(c, paraIds[i])).join("\n")}
 </mainBody>
-${statement.adoption ? adoptionAkn(statement.adoption, identification, lang) : ""}</statement>
+${statement.adoption ? adoptionAkn(statement.adoption, identification) : ""}</statement>
 </akomaNtoso>
 `;
 }

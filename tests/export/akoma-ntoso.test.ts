@@ -160,7 +160,9 @@ it("lists the delegations that explained their position, and puts the adoption i
       `<container eId="conclusions__adoption" name="adoption"><p>${escapeXml(silenceLine)}</p></container></conclusions>`,
     );
   }
-  expect(french).toContain('<conclusions eId="conclusions" xml:lang="fr">');
+  // Concord words the adoption line and the annex in English only.
+  expect(french).toContain('<conclusions eId="conclusions" xml:lang="en">');
+  expect(french).toContain('<mainBody xml:lang="fr">');
   // The annex is a component of the same expression.
   expect(french).toContain(`<FRBRthis value="${work}/fra@rev-1/!annex_1"/>`);
   expect(statementAkomaNtoso(buildExportModel(demoDoc(), { final: true }), context)).not.toContain("delegation-");
