@@ -208,6 +208,8 @@ export function statementAkomaNtoso(statement: ExportStatement, context: AknCont
 </identification>`;
   const delegations = [...new Set((statement.adoption?.explanations ?? []).map((e) => e.delegation))];
   const paraIds = paragraphIds(statement.operative);
+  // A statement without operative clauses yet (a fresh one) has an empty paragraph as its main
+  // body, which the schema requires; without preambular clauses it has no preamble.
   // The document type takes no xml:lang: each part of the text says its language.
   const textLang = `xml:lang="${escapeXml(statement.language)}"`;
   return `<?xml version="1.0" encoding="UTF-8"?>
@@ -223,7 +225,7 @@ ${delegations.map((d) => `<TLCOrganization eId="${escapeXml(delegationId(d))}" h
 </meta>
 <preface eId="preface" ${textLang}><p class="title"><docTitle>${inline(statement.titleRuns, { open: 0 })}</docTitle></p>${statement.final ? "" : `<p class="status"><docStatus>Draft</docStatus></p>`}</preface>
 ${statement.preamble.length ? `<preamble eId="preamble" ${textLang}><recitals>\n${statement.preamble.map(recital).join("\n")}\n</recitals></preamble>\n` : ""}<mainBody ${textLang}>
-${statement.operative.map((c, i) => paragraph(c, paraIds[i])).join("\n")}
+${statement.operative.map((c, i) => paragraph(c, paraIds[i])).join("\n") || "<p/>"}
 </mainBody>
 ${statement.adoption ? adoptionAkn(statement.adoption, identification) : ""}</statement>
 </akomaNtoso>

@@ -122,7 +122,13 @@ it("gives clauses eIds by their place and number, and wIds by their ids that sur
   expect(rev2).toContain('<paragraph eId="para_4" wId="para_op3">');
   expect(rev2).toContain('<paragraph eId="para_1" wId="para_op0">');
   expect(new Set(rev2.match(/eId="[^"]+"/g)).size).toBe(rev2.match(/eId="[^"]+"/g)!.length);
-  await expectValid(rev1, rev2);
+  // A fresh statement, its clauses still empty, is valid too.
+  const fresh = statementAkomaNtoso(
+    buildExportModel(docOf(statementJSONOf("New", [clause("p", "", "")], [clause("o", "", "")])), { final: false }),
+    context,
+  );
+  expect(fresh).not.toContain("<preamble");
+  await expectValid(rev1, rev2, fresh);
 });
 
 it("marks a draft's bis numbers and brackets as inline elements, a bracket enclosing sub-paragraphs in each", async () => {
