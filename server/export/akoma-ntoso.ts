@@ -142,11 +142,11 @@ const recital = (c: ExportClause) => {
   return `<recital eId="${eId}"${wIdOf("preamble__rec_", c)}>${recitalBlocks(c.blocks, eId, { open: 0 })}</recital>`;
 };
 
-/** Operative clauses' eIds: their printed numbers ("2 bis." → para_2bis); a proposed clause of the rolling text, its label. */
+/** Operative clauses' eIds: their printed numbers ("2 bis." → para_2bis), kept unique should a draft's labels repeat one. */
 function paragraphIds(clauses: ExportClause[]): string[] {
   const used = new Set<string>();
   return clauses.map((c) => {
-    const printed = (c.num || c.label.replace(/^OP/, "") || String(c.index)).replace(/\.$/, "").replace(/\s+/g, "");
+    const printed = (c.num || String(c.index)).replace(/\.$/, "").replace(/\s+/g, "");
     let eId = `para_${printed}`;
     for (let k = 2; used.has(eId); k++) eId = `para_${printed}-${k}`;
     used.add(eId);
