@@ -59,6 +59,7 @@ const render = (doc: PMNode, format: (typeof exportFormats)[number]) =>
     documentTitle: "Joint Statement",
     version: "current",
     at: new Date(),
+    created: new Date(),
     numbering: listClauses(doc, new Set()),
     draft: null,
   });

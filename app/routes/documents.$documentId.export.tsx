@@ -98,6 +98,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         documentTitle: document.title,
         version: version.label,
         at: version.at,
+        created: document.createdAt,
         numbering: version.clauses,
         draft: draft ? { bracketed: new Set() } : null,
         // A version saved once the text was adopted is the adopted text.
@@ -120,6 +121,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       documentTitle: document.title,
       version: await currentTextName(context.sql, document.id, stored.doc, now),
       at: now,
+      created: document.createdAt,
       numbering: stored.clauses,
       draft: draft || format === "compilation" ? { bracketed: seesNegotiation ? marks.bracketed : textBrackets(marks) } : null,
       proposals: format === "compilation" ? marks.proposals.filter((p) => canSeeProposal(p, viewer)) : undefined,

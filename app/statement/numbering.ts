@@ -24,7 +24,7 @@ export interface ClauseInfo extends ClauseNode {
 export const partOfSection: Record<string, Part> = { preamble: "pp", operative: "op" };
 
 // The Latin ordinals of UN drafting: OP5 bis, OP5 ter, OP5 quater …
-const ordinals = ["bis", "ter", "quater", "quinquies", "sexies", "septies", "octies", "novies", "decies"];
+export const ordinals = ["bis", "ter", "quater", "quinquies", "sexies", "septies", "octies", "novies", "decies"];
 
 /** "bis" for the first clause after a numbered one, "ter" for the second…; past decies, "bis 10", "bis 11"… */
 export function ordinal(k: number): string {

@@ -1,6 +1,7 @@
 import type { Node as PMNode } from "@tiptap/pm/model";
 import { clauseCounter, partOfSection, printedNumber, type ClauseInfo, type Part } from "../../app/statement/numbering";
 import type { AdoptionAnnex } from "./adoption-annex";
+import { defaultLanguage } from "../../app/statement/languages";
 
 /**
  * The one model every exporter writes from, so DOCX, PDF, HTML, Markdown and Akoma Ntoso all
@@ -31,6 +32,8 @@ export interface Run {
   underline?: boolean;
   /** A line break inside the paragraph (text is empty). */
   break?: boolean;
+  /** A draft's square bracket ("[" or "]", alone in its run), not the authors' words: Akoma Ntoso marks up what it encloses. */
+  bracket?: boolean;
 }
 
 export type Block = { kind: "paragraph"; runs: Run[] } | { kind: "list"; ordered: boolean; items: ListItem[] };
@@ -60,6 +63,10 @@ export interface ExportStatement {
   preamble: ExportClause[];
   operative: ExportClause[];
   final: boolean;
+  /** The language of this text (ISO 639-1, app/statement/languages.ts). */
+  language: string;
+  /** The language the statement was negotiated in; another language makes this text a translation. */
+  originalLanguage: string;
   /** An adopted statement's adoption line and explanations of position (server/export/adoption-annex.ts). */
   adoption?: AdoptionAnnex;
 }
@@ -192,8 +199,8 @@ function bracket(blocks: Block[]): void {
   const first = firstParagraph(blocks);
   const last = lastParagraph(blocks);
   if (!first || !last) return;
-  first.runs.unshift({ text: "[" });
-  last.runs.push({ text: "]" });
+  first.runs.unshift({ text: "[", bracket: true });
+  last.runs.push({ text: "]", bracket: true });
 }
 
 export function buildExportModel(doc: PMNode, options: ExportOptions): ExportStatement {
@@ -242,7 +249,15 @@ export function buildExportModel(doc: PMNode, options: ExportOptions): ExportSta
     if (last) endWith(last.runs, c.part === "pp" ? "," : c === parts.op[parts.op.length - 1] ? "." : ";");
     if (c.bracketed) bracket(c.blocks);
   }
-  return { title: titleRuns.map((r) => r.text).join(""), titleRuns, preamble: parts.pp, operative: parts.op, final: options.final };
+  return {
+    title: titleRuns.map((r) => r.text).join(""),
+    titleRuns,
+    preamble: parts.pp,
+    operative: parts.op,
+    final: options.final,
+    language: defaultLanguage,
+    originalLanguage: defaultLanguage,
+  };
 }
 
 export const runsText = (runs: Run[]) => runs.map((r) => (r.break ? "\n" : r.text)).join("");

@@ -32,6 +32,8 @@ export interface ExportRequest {
   version: string;
   /** The time of the text. */
   at: Date;
+  /** When the statement was created: the date that names it in Akoma Ntoso, whatever its version. */
+  created: Date;
   /** The text's numbering, which every format prints. */
   numbering: ExportOptions["numbering"];
   /** A draft (watermark, labels, brackets on these clauses); null for the clean text. */
@@ -89,9 +91,10 @@ export async function renderExport(r: ExportRequest): Promise<ExportFile> {
         return statementMarkdown(statement);
       case "akn":
         return statementAkomaNtoso(statement, {
-          conferenceSlug: slug(r.conferenceTitle),
+          conferenceTitle: r.conferenceTitle,
           documentSlug: slug(r.documentTitle),
           versionSlug: slug(r.version, 30),
+          workDate: r.created.toISOString().slice(0, 10),
           date: r.at.toISOString().slice(0, 10),
         });
       case "compilation":

@@ -7,6 +7,7 @@ import { statementPdf } from "../../server/export/pdf";
 import { statementHtml } from "../../server/export/html";
 import { statementMarkdown } from "../../server/export/markdown";
 import { statementAkomaNtoso } from "../../server/export/akoma-ntoso";
+import { escapeXml } from "../../server/export/escape";
 import { adoptionLine } from "../../app/statement/adoption-line";
 import { wordParagraphs, zipText } from "../support/zip";
 import { adoptedDemo, demoDoc, silenceLine } from "./fixtures";
@@ -82,14 +83,20 @@ it("prints the adoption line and the annex in Word and PDF", async () => {
 });
 
 it("puts the adoption line in <conclusions> and the explanations in <attachments> of Akoma Ntoso", () => {
-  const context = { conferenceSlug: "imac-4", documentSlug: "joint-statement", versionSlug: "current", date: "2026-05-12" };
+  const context = {
+    conferenceTitle: "IMAC 4",
+    documentSlug: "joint-statement",
+    versionSlug: "current",
+    workDate: "2025-04-01",
+    date: "2026-05-12",
+  };
   const xml = statementAkomaNtoso(adoptedDemo(), context);
-  expect(xml).toMatch(
-    new RegExp(`</mainBody>\\n<conclusions><p class="adoption">${silenceLine.replace(/[().+]/g, "\\$&")}</p></conclusions>`),
+  expect(xml).toContain(
+    `</mainBody>\n<conclusions eId="conclusions" xml:lang="en"><container eId="conclusions__adoption" name="adoption"><p>${escapeXml(silenceLine)}</p></container></conclusions>`,
   );
   expect(xml).toContain('<attachments><attachment eId="att_1"><doc name="explanationsOfPosition">');
   expect(xml).toContain(
-    '<hcontainer eId="hcontainer_1" name="explanationOfPosition" class="reservation"><heading>Norway, on OP3</heading>' +
+    '<hcontainer eId="hcontainer_1" name="explanationOfPosition" class="reservation" refersTo="#delegation-norway"><heading>Norway, on OP3</heading>' +
       "<content><p><i>Reservation. Filed before adoption.</i></p><p>Norway joins the consensus &amp; reserves its position on OP3.</p>",
   );
   // No explanations: the conclusions alone.
@@ -97,6 +104,6 @@ it("puts the adoption line in <conclusions> and the explanations in <attachments
     withAdoptionAnnex(buildExportModel(demoDoc(), { final: true }), { line: silenceLine, explanations: [] }),
     context,
   );
-  expect(bare).toContain("<conclusions>");
+  expect(bare).toContain("<conclusions ");
   expect(bare).not.toContain("<attachments>");
 });

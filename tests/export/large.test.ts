@@ -18,6 +18,7 @@ it("exports a 300-clause statement in every format, and a redline of it", async 
       documentTitle: "Large",
       version: "current",
       at: new Date(),
+      created: new Date(),
       numbering: listClauses(doc, new Set()),
       draft: null,
     });

@@ -7,6 +7,7 @@ import { zipText } from "../support/zip";
 import { buildExportModel } from "../../server/export/model";
 import { statementDocx } from "../../server/export/docx";
 import { demoDoc } from "./fixtures";
+import { validateAkn } from "./akn-schema";
 import { readStatement } from "../../server/negotiation/numbering";
 import { createSignedInPerson, createStatement } from "../support/factories";
 import { csrfTokenFor } from "../support/http";
@@ -60,6 +61,12 @@ describe("export route", () => {
       expect(res.status, format).toBe(200);
       expect(res.headers.get("content-type")).toContain(type);
     }
+    // Akoma Ntoso names the Work after the statement's creation, the same in every version.
+    const akn = await (await get(`/documents/${ids.documentId}/export?format=akn`, ids.secretariat)).text();
+    const [{ created }] = await db.sql<{ created: Date }[]>`select created_at as created from documents where id = ${ids.documentId}`;
+    const day = created.toISOString().slice(0, 10);
+    expect(akn).toContain(`<FRBRuri value="/akn/un/statement/deliberation/test-conference/${day}/test-statement"/>`);
+    expect((await validateAkn(akn)).ok).toBe(true);
     const draft = await get(`/documents/${ids.documentId}/export?format=docx&draft=1`, ids.chair);
     const zip = await JSZip.loadAsync(Buffer.from(await draft.arrayBuffer()));
     expect(await zip.file("word/header1.xml")!.async("string")).toContain("DRAFT");
@@ -76,6 +83,9 @@ describe("export route", () => {
     const lineOf = (md: string) => md.split("\n").find((l) => l.includes(opening))!;
     expect(lineOf(draft)).toMatch(/\[.*\]/);
     expect(lineOf(final)).not.toContain("[");
+    const akn = await (await get(`/documents/${ids.documentId}/export?format=akn&draft=1`, ids.chair)).text();
+    expect(akn).toMatch(/<paragraph eId="para_1" wId="para_[^"]+"><num>1\.<\/num><content><p><inline name="brackets">\[<i>/);
+    expect((await validateAkn(akn)).ok).toBe(true);
   });
 
   it("serves a delegate (their delegation takes the draft home) and refuses someone from another conference (404)", async () => {

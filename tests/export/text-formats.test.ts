@@ -1,8 +1,3 @@
-import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { promisify } from "node:util";
 import { expect, it } from "vitest";
 import { buildExportModel } from "../../server/export/model";
 import { statementHtml } from "../../server/export/html";
@@ -11,24 +6,15 @@ import { statementAkomaNtoso } from "../../server/export/akoma-ntoso";
 import { contentDisposition, exportFilename } from "../../server/export/filename";
 import { adoptedDemo, demoDoc } from "./fixtures";
 import { withAdoptionAnnex } from "../../server/export/adoption-annex";
+import { validateAkn as validate } from "./akn-schema";
 
-const schema = path.resolve("tests/fixtures/akoma-ntoso/akomantoso30.xsd");
-
-async function validate(xml: string): Promise<{ ok: boolean; output: string }> {
-  const dir = await mkdtemp(path.join(tmpdir(), "akn-"));
-  const file = path.join(dir, "statement.xml");
-  await writeFile(file, xml);
-  try {
-    const { stderr } = await promisify(execFile)("xmllint", ["--noout", "--schema", schema, file]);
-    return { ok: true, output: stderr };
-  } catch (err) {
-    return { ok: false, output: String((err as { stderr?: string }).stderr ?? err) };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-const context = { conferenceSlug: "imac-4", documentSlug: "joint-statement", versionSlug: "current", date: "2025-05-01" };
+const context = {
+  conferenceTitle: "IMAC 4",
+  documentSlug: "joint-statement",
+  versionSlug: "current",
+  workDate: "2025-04-01",
+  date: "2025-05-01",
+};
 
 it("writes Akoma Ntoso that validates against the OASIS schema, for final and draft text", async () => {
   for (const final of [true, false]) {
@@ -49,7 +35,7 @@ it("writes Akoma Ntoso that validates against the OASIS schema, for final and dr
 
 it("keeps an adopted statement, with its adoption line and annexed explanations of position, valid Akoma Ntoso", async () => {
   const adopted = statementAkomaNtoso(adoptedDemo(), context);
-  expect(adopted).toContain("<conclusions>");
+  expect(adopted).toContain("<conclusions ");
   expect(adopted).toContain("<attachments>");
   const result = await validate(adopted);
   expect(result.output).toContain("validates");
