@@ -13,6 +13,9 @@ import { appendAudit } from "../../server/audit/log";
 import { readAdoptionAnnex } from "../../server/export/adoption-annex";
 import { downloadShowsNegotiation, maySeeNegotiation, refusals } from "../../server/auth/visibility";
 import { requireDocumentPermission } from "~/utils/auth.server";
+import { targetLanguages } from "../../server/translations/translations";
+import { inLanguage } from "../../server/translations/translated-statement";
+import type { NumberedStatement } from "../../server/negotiation/numbering";
 import { invariantResponse } from "~/utils/invariant";
 
 const docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -23,7 +26,10 @@ const docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml
  * the current text only); and ?format=redline&from=&to= (version ids or "current"): the changes
  * between two versions as Word tracked changes. &rolling=1 gives the rolling text (docx, pdf, html,
  * md: a draft with the open proposals the person may see bracketed in; &attributions=0 without
- * their sponsors), of the current text only.
+ * their sponsors), of the current text only. &language=<code> gives the text (current, a version's,
+ * or a redline's) in one of the conference's languages: the original's numbering with each clause
+ * as translated (as the version held it, for a version); the compilation and the rolling text are
+ * the negotiation's working documents, in the original language only.
  *
  * Whoever may see a statement downloads what its pages show them (`server/auth/visibility.ts`):
  * delegations (to send the text to their capitals), the chair and the secretariat every file,
@@ -53,20 +59,34 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
   const format = search.get("format") ?? "docx";
   const names = { conference: conference.title, document: document.title };
+  const code = search.get("language") ?? document.originalLanguage;
+  invariantResponse(
+    code === document.originalLanguage || targetLanguages(conference, document).includes(code),
+    "This statement is not translated into that language.",
+    { status: 404 },
+  );
+  const translation = code !== document.originalLanguage;
+  const language = { code, original: document.originalLanguage };
+  const inCode = <S extends NumberedStatement>(s: S, versionId: string | null) =>
+    translation ? inLanguage(context.sql, s, { statementId: document.id, versionId, language: code }) : Promise.resolve(s);
 
   if (format === "redline") {
-    const [from, to] = await Promise.all([
+    const [read, readTo] = await Promise.all([
       readSide(context.sql, document, search.get("from") ?? ""),
       readSide(context.sql, document, search.get("to") ?? "current"),
     ]);
-    invariantResponse(from && to, "There is no such version of this statement.", { status: 404 });
+    invariantResponse(read && readTo, "There is no such version of this statement.", { status: 404 });
+    const [from, to] = await Promise.all([inCode(read, read.id), inCode(readTo, readTo.id)]);
     const { redline } = await compareSides(context.sql, document.id, from, to);
     const file = {
       body: await redlineDocx(redline, { date: to.at }),
       contentType: docxType,
-      filename: exportFilename({ ...names, version: `${from.label} to ${to.label}`, kind: "redline" }, "docx"),
+      filename: exportFilename(
+        { ...names, version: `${from.label} to ${to.label}`, language: translation ? code : undefined, kind: "redline" },
+        "docx",
+      ),
     };
-    return deliver(file, { format, from: from.label, to: to.label });
+    return deliver(file, { format, from: from.label, to: to.label, ...(translation ? { language: code } : {}) });
   }
 
   invariantResponse(
@@ -84,15 +104,22 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     `The rolling text is exported as ${rollingFormats.join(", ")}.`,
     { status: 400 },
   );
+  invariantResponse(
+    !translation || (format !== "compilation" && !rolling),
+    "The compilation and the rolling text are the negotiation's working documents: they are in the original language only.",
+    { status: 400 },
+  );
   const versionId = search.get("version");
   if (versionId && versionId !== "current") {
     invariantResponse(format !== "compilation", "The compilation is of the current text only.", { status: 400 });
     invariantResponse(!rolling, "The rolling text is of the current text only.", { status: 400 });
-    const version = await readSide(context.sql, document, versionId);
-    invariantResponse(version, "There is no such version of this statement.", { status: 404 });
+    const side = await readSide(context.sql, document, versionId);
+    invariantResponse(side, "There is no such version of this statement.", { status: 404 });
+    const version = await inCode(side, side.id);
     return deliver(
       await renderExport({
         format: format as ExportFormat,
+        language,
         doc: version.doc,
         conferenceTitle: conference.title,
         documentTitle: document.title,
@@ -104,22 +131,23 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         // A version saved once the text was adopted is the adopted text.
         adoption: document.adoptedAt && version.at >= document.adoptedAt ? await readAdoptionAnnex(context.sql, document.id) : null,
       }),
-      { format, draft, version: version.label },
+      { format, draft, version: version.label, ...(translation ? { language: code } : {}) },
     );
   }
 
   const marks = await negotiationMarks(context.sql, document);
   // A draft (and the compilation, a working document) shows [brackets] and a watermark; every file numbers as the editor does.
-  const stored = marks.statement;
+  const stored = await inCode(marks.statement, null);
   const now = new Date();
   const viewer = { delegationId: access.delegationId, isChair: can(access, "negotiation:chair") };
   return deliver(
     await renderExport({
       format: format as ExportFormat,
+      language,
       doc: stored.doc,
       conferenceTitle: conference.title,
       documentTitle: document.title,
-      version: await currentTextName(context.sql, document.id, stored.doc, now),
+      version: await currentTextName(context.sql, document.id, marks.statement.doc, now),
       at: now,
       created: document.createdAt,
       numbering: stored.clauses,
@@ -129,7 +157,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       // The current text of an adopted statement is the adopted text: it carries its adoption line and annex.
       adoption: format === "compilation" ? null : await readAdoptionAnnex(context.sql, document.id),
     }),
-    { format, draft, version: "current", ...(rolling ? { rolling, attributions } : {}) },
+    { format, draft, version: "current", ...(rolling ? { rolling, attributions } : {}), ...(translation ? { language: code } : {}) },
   );
 }
 

@@ -15,16 +15,21 @@ export interface Language {
   native: string;
   /** Right to left (Arabic): paragraphs are set right to left in every export and view. */
   rtl: boolean;
+  /**
+   * Whether its drafting italicises a clause's opening words ("Call upon", "Demande"); Arabic and
+   * Chinese texts are not set in italics, so their clauses keep only what the translator wrote.
+   */
+  italicOpening: boolean;
 }
 
 export const languages: readonly Language[] = [
-  { code: "en", iso6392: "eng", name: "English", native: "English", rtl: false },
-  { code: "fr", iso6392: "fra", name: "French", native: "Français", rtl: false },
-  { code: "es", iso6392: "spa", name: "Spanish", native: "Español", rtl: false },
-  { code: "ru", iso6392: "rus", name: "Russian", native: "Русский", rtl: false },
-  { code: "ar", iso6392: "ara", name: "Arabic", native: "العربية", rtl: true },
-  { code: "zh", iso6392: "zho", name: "Chinese", native: "中文", rtl: false },
-  { code: "az", iso6392: "aze", name: "Azerbaijani", native: "Azərbaycanca", rtl: false },
+  { code: "en", iso6392: "eng", name: "English", native: "English", rtl: false, italicOpening: true },
+  { code: "fr", iso6392: "fra", name: "French", native: "Français", rtl: false, italicOpening: true },
+  { code: "es", iso6392: "spa", name: "Spanish", native: "Español", rtl: false, italicOpening: true },
+  { code: "ru", iso6392: "rus", name: "Russian", native: "Русский", rtl: false, italicOpening: true },
+  { code: "ar", iso6392: "ara", name: "Arabic", native: "العربية", rtl: true, italicOpening: false },
+  { code: "zh", iso6392: "zho", name: "Chinese", native: "中文", rtl: false, italicOpening: false },
+  { code: "az", iso6392: "aze", name: "Azerbaijani", native: "Azərbaycanca", rtl: false, italicOpening: true },
 ];
 
 export const languageCodes: readonly string[] = languages.map((l) => l.code);

@@ -20,14 +20,22 @@ export const exportExtensions = {
 } as const;
 
 /**
- * An export's file name: conference, document, version and kind, e.g.
- * "4th-international-mine-action-conference_joint-statement_rev-1_clean.docx"; a draft, a
+ * An export's file name: conference, document, version, language (a translation's) and kind, e.g.
+ * "4th-international-mine-action-conference_joint-statement_rev-1_fr_clean.docx"; a draft, a
  * compilation or a redline says so before the extension.
  */
-export function exportFilename(parts: { conference: string; document: string; version: string; kind?: string }, extension: string): string {
+export function exportFilename(
+  parts: { conference: string; document: string; version: string; language?: string; kind?: string },
+  extension: string,
+): string {
   return (
-    [slug(parts.conference), slug(parts.document), slug(parts.version, 50), ...(parts.kind ? [slug(parts.kind, 20)] : [])].join("_") +
-    `.${extension}`
+    [
+      slug(parts.conference),
+      slug(parts.document),
+      slug(parts.version, 50),
+      ...(parts.language ? [slug(parts.language, 5)] : []),
+      ...(parts.kind ? [slug(parts.kind, 20)] : []),
+    ].join("_") + `.${extension}`
   );
 }
 

@@ -1,7 +1,7 @@
 import type { Node as PMNode } from "@tiptap/pm/model";
 import { clauseCounter, partOfSection, printedNumber, type ClauseInfo, type Part } from "../../app/statement/numbering";
 import type { AdoptionAnnex } from "./adoption-annex";
-import { defaultLanguage } from "../../app/statement/languages";
+import { defaultLanguage, languageOf } from "../../app/statement/languages";
 
 /**
  * The one model every exporter writes from, so DOCX, PDF, HTML, Markdown and Akoma Ntoso all
@@ -73,6 +73,8 @@ export interface ExportStatement {
 
 export interface ExportOptions {
   final: boolean;
+  /** The text's language and the statement's original one (ISO 639-1); the original language when not given. */
+  language?: { code: string; original: string };
   /** The statement's numbering (listClauses with its provisional clauses), which labels the clauses. */
   numbering?: readonly Pick<ClauseInfo, "id" | "part" | "label" | "provisional">[];
   /** Draft only: clauses still in square brackets. */
@@ -243,7 +245,7 @@ export function buildExportModel(doc: PMNode, options: ExportOptions): ExportSta
   }
   for (const c of [...parts.pp, ...parts.op]) {
     const first = firstParagraph(c.blocks);
-    if (first) italicizeOpening(first.runs);
+    if (first && languageOf(options.language?.code ?? defaultLanguage).italicOpening) italicizeOpening(first.runs);
     if (!options.final) options.amend?.(c);
     const last = lastParagraph(c.blocks);
     if (last) endWith(last.runs, c.part === "pp" ? "," : c === parts.op[parts.op.length - 1] ? "." : ";");
@@ -255,8 +257,8 @@ export function buildExportModel(doc: PMNode, options: ExportOptions): ExportSta
     preamble: parts.pp,
     operative: parts.op,
     final: options.final,
-    language: defaultLanguage,
-    originalLanguage: defaultLanguage,
+    language: options.language?.code ?? defaultLanguage,
+    originalLanguage: options.language?.original ?? defaultLanguage,
   };
 }
 

@@ -42,6 +42,8 @@ export interface ExportRequest {
   proposals?: CompilationProposal[];
   /** The rolling text (server/negotiation/rolling-text.ts), written instead of the doc as it stands: a draft. */
   rolling?: { statement: ExportStatement; attributions: boolean };
+  /** A translation: its language and the original's (the original language when not given). */
+  language?: { code: string; original: string };
   /** The adopted statement's adoption line and explanations of position, printed after its text. */
   adoption?: StoredAdoption | null;
 }
@@ -57,7 +59,7 @@ export async function renderExport(r: ExportRequest): Promise<ExportFile> {
   // The compilation is a working document: clauses keep their labels and brackets.
   const final = r.format !== "compilation" && !r.draft;
   const statement = withAdoptionAnnex(
-    r.rolling?.statement ?? buildExportModel(r.doc, { final, numbering: r.numbering, ...(r.draft ?? {}) }),
+    r.rolling?.statement ?? buildExportModel(r.doc, { final, numbering: r.numbering, language: r.language, ...(r.draft ?? {}) }),
     r.adoption ?? null,
   );
   const filename = exportFilename(
@@ -65,6 +67,8 @@ export async function renderExport(r: ExportRequest): Promise<ExportFile> {
       conference: r.conferenceTitle,
       document: r.documentTitle,
       version: r.version,
+      // A translation names its language.
+      language: r.language && r.language.code !== r.language.original ? r.language.code : undefined,
       // A draft (labels, brackets, watermark) and the clean text must not be taken for one another.
       kind:
         r.format === "compilation"

@@ -1,7 +1,13 @@
 import type { JSONContent } from "@tiptap/core";
 import type { Node as PMNode } from "@tiptap/pm/model";
+import type { Db } from "../db/sql";
+import type { NumberedStatement } from "../negotiation/numbering";
 import { statementSchema } from "../../app/statement/schema";
-import { titleKey } from "./translations";
+import { listClauses } from "../../app/statement/numbering";
+import { currentTranslations, titleKey } from "./translations";
+import { versionTranslations } from "./version-translations";
+
+type Bodies = ReadonlyMap<string, { content: JSONContent[] }>;
 
 const hasText = (nodes: readonly JSONContent[]): boolean => nodes.some((n) => (n.text ?? "").trim() !== "" || hasText(n.content ?? []));
 
@@ -10,7 +16,7 @@ const hasText = (nodes: readonly JSONContent[]): boolean => nodes.some((n) => (n
  * each clause's body (and the title) as translated. A clause not translated yet keeps the
  * original's words, so that the document stays whole and numbered alike in every language.
  */
-export function translatedDoc(original: PMNode, translations: ReadonlyMap<string, { content: JSONContent[] }>): PMNode {
+export function translatedDoc(original: PMNode, translations: Bodies): PMNode {
   const json = original.toJSON() as JSONContent;
   for (const part of json.content ?? []) {
     if (part.type === "title") {
@@ -25,4 +31,20 @@ export function translatedDoc(original: PMNode, translations: ReadonlyMap<string
     }
   }
   return statementSchema.nodeFromJSON(json);
+}
+
+/**
+ * A numbered statement (the current text, or a version's: `versionId`) in a language: the
+ * translations as they are now, or as the version holds them. Labels stay the original's.
+ */
+export async function inLanguage<S extends NumberedStatement>(
+  sql: Db,
+  statement: S,
+  where: { statementId: string; versionId: string | null; language: string },
+): Promise<S> {
+  const translations: Bodies = where.versionId
+    ? await versionTranslations(sql, where.versionId, where.language)
+    : new Map([...(await currentTranslations(sql, where.statementId, where.language))].map(([key, t]) => [key, t.draft]));
+  const doc = translatedDoc(statement.doc, translations);
+  return { ...statement, doc, clauses: listClauses(doc, statement.provisional) };
 }

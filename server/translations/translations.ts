@@ -14,7 +14,7 @@ import {
 } from "../queries/translations";
 import { appendAudit } from "../audit/log";
 import { currentStatement, type NumberedStatement } from "../negotiation/numbering";
-import { createDraft, draftOf } from "../negotiation/statement";
+import { createDraft, draftOf, type Draft } from "../negotiation/statement";
 import { refuse } from "../negotiation/refusal";
 import { wordDiff, type DiffSegment } from "../../app/statement/word-diff";
 import { isLanguageCode, languageOf } from "../../app/statement/languages";
@@ -89,17 +89,25 @@ function statusOf(unit: OriginalUnit, row: TranslationRow | undefined, text: str
   return row.sourceText === unit.text ? "up_to_date" : "out_of_date";
 }
 
-/** The translations of a statement into one language, clause by clause in the original's order. */
-export async function readTranslation(sql: Db, statement: NumberedStatement, statementId: string, language: string) {
+/** A statement's translations into one language as stored now, by clause key. */
+export async function currentTranslations(
+  sql: Db,
+  statementId: string,
+  language: string,
+): Promise<Map<string, { row: TranslationRow; draft: Draft }>> {
   const rows = await listTranslations(sql, statementId, language);
-  const byKey = new Map(rows.map((r) => [r.clauseKey, r]));
   const stored = await loadUpdatesOf(
     sql,
     rows.map((r) => r.textDocumentId),
   );
+  return new Map(rows.map((row) => [row.clauseKey, { row, draft: draftOf(stored.get(row.textDocumentId)!) }]));
+}
+
+/** The translations of a statement into one language, clause by clause in the original's order. */
+export async function readTranslation(sql: Db, statement: NumberedStatement, statementId: string, language: string) {
+  const translations = await currentTranslations(sql, statementId, language);
   return originalUnits(statement).map((unit): TranslatedUnit => {
-    const row = byKey.get(unit.key);
-    const draft = row ? draftOf(stored.get(row.textDocumentId)!) : null;
+    const { row, draft } = translations.get(unit.key) ?? {};
     const status = statusOf(unit, row, draft?.text);
     return {
       ...unit,
