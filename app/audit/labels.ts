@@ -32,6 +32,8 @@ export const auditActionLabels: Record<AuditAction, string> = {
   "member.removed": "Person removed",
   "invitation.accepted": "Invitation accepted",
   "confidentiality.changed": "Confidentiality changed",
+  "conference.details_changed": "Conference's venue, dates or symbol prefix changed",
+  "document.symbol_changed": "Statement's symbol or distribution changed",
   "delegation.kind_changed": "Kind of delegation changed",
   "group.members_changed": "Group's members changed",
   "proposal_rights.changed": "Proposals by delegations that do not negotiate",
@@ -68,6 +70,7 @@ const keyLabels: Record<string, string> = {
   group: "Group",
   added: "Added",
   removed: "Removed",
+  document: "Document",
 };
 
 /** Values an entry records in the vocabulary's terms (a kind's code, a setting's boolean), as the pages name them. */

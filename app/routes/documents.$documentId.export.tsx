@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { can } from "../../server/auth/permissions";
-import { canSeeProposal } from "../../server/queries/proposals";
+import { compileStatement } from "../../server/negotiation/compilation";
 import { negotiationMarks, textBrackets } from "../../server/negotiation/marks";
 import { contentDisposition, exportFilename } from "../../server/export/filename";
-import { exportFormats, renderExport, type ExportFile, type ExportFormat } from "../../server/export/render";
+import { exportFormats, filenameSymbol, renderExport, type ExportFile, type ExportFormat } from "../../server/export/render";
 import { rollingTextFor } from "../../server/negotiation/rolling-text";
 import { rollingFormats } from "~/statement/export-formats";
 import { redlineDocx } from "../../server/export/redline-docx";
@@ -53,6 +53,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
   const format = search.get("format") ?? "docx";
   const names = { conference: conference.title, document: document.title };
+  // Every file's title block: the conference, and the statement's symbol and distribution.
+  const titleBlock = { conference, document };
 
   if (format === "redline") {
     const [from, to] = await Promise.all([
@@ -60,11 +62,19 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       readSide(context.sql, document, search.get("to") ?? "current"),
     ]);
     invariantResponse(from && to, "There is no such version of this statement.", { status: 404 });
-    const { redline } = await compareSides(context.sql, document.id, from, to);
+    const { redline, sources } = await compareSides(context.sql, document.id, from, to);
     const file = {
-      body: await redlineDocx(redline, { date: to.at }),
+      body: await redlineDocx(redline, { date: to.at, sources }),
       contentType: docxType,
-      filename: exportFilename({ ...names, version: `${from.label} to ${to.label}`, kind: "redline" }, "docx"),
+      filename: exportFilename(
+        {
+          ...names,
+          symbol: filenameSymbol({ ...titleBlock, version: to.label }),
+          version: `${from.label} to ${to.label}`,
+          kind: "redline",
+        },
+        "docx",
+      ),
     };
     return deliver(file, { format, from: from.label, to: to.label });
   }
@@ -100,6 +110,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         at: version.at,
         numbering: version.clauses,
         draft: draft ? { bracketed: new Set() } : null,
+        titleBlock,
         // A version saved once the text was adopted is the adopted text.
         adoption: document.adoptedAt && version.at >= document.adoptedAt ? await readAdoptionAnnex(context.sql, document.id) : null,
       }),
@@ -122,10 +133,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       at: now,
       numbering: stored.clauses,
       draft: draft || format === "compilation" ? { bracketed: seesNegotiation ? marks.bracketed : textBrackets(marks) } : null,
-      proposals: format === "compilation" ? marks.proposals.filter((p) => canSeeProposal(p, viewer)) : undefined,
+      compilation:
+        format === "compilation"
+          ? (await compileStatement(context.sql, marks, viewer, { delegationId: null, state: null, status: null })).entries
+          : undefined,
       rolling: rolling ? { statement: rollingTextFor(marks, viewer, { attributions }), attributions } : undefined,
+      titleBlock,
       // The current text of an adopted statement is the adopted text: it carries its adoption line and annex.
-      adoption: format === "compilation" ? null : await readAdoptionAnnex(context.sql, document.id),
+      adoption: await readAdoptionAnnex(context.sql, document.id),
     }),
     { format, draft, version: "current", ...(rolling ? { rolling, attributions } : {}) },
   );

@@ -93,6 +93,8 @@ export type AuditAction =
   | "member.removed"
   | "invitation.accepted"
   | "confidentiality.changed"
+  | "conference.details_changed"
+  | "document.symbol_changed"
   | "delegation.kind_changed"
   | "group.members_changed"
   | "proposal_rights.changed"

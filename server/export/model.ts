@@ -1,6 +1,8 @@
 import type { Node as PMNode } from "@tiptap/pm/model";
 import { clauseCounter, partOfSection, printedNumber, type ClauseInfo, type Part } from "../../app/statement/numbering";
 import type { AdoptionAnnex } from "./adoption-annex";
+import type { TitleBlock } from "./title-block";
+import { defaultLanguage } from "../../app/statement/languages";
 
 /**
  * The one model every exporter writes from, so DOCX, PDF, HTML, Markdown and Akoma Ntoso all
@@ -22,6 +24,8 @@ import type { AdoptionAnnex } from "./adoption-annex";
  *   file says what the editor says; an adopted text has no provisional clauses and is numbered
  *   densely). Final (clean) text: nothing is bracketed. Draft text: the caller may give the
  *   clauses to bracket; the brackets enclose the clause text.
+ * - Sub-items are lettered (a), (b), … and theirs (i), (ii), …, whether the editor's list is
+ *   numbered or bulleted: UN documents have no bullets.
  */
 
 export interface Run {
@@ -33,10 +37,10 @@ export interface Run {
   break?: boolean;
 }
 
-export type Block = { kind: "paragraph"; runs: Run[] } | { kind: "list"; ordered: boolean; items: ListItem[] };
+export type Block = { kind: "paragraph"; runs: Run[] } | { kind: "list"; items: ListItem[] };
 
 export interface ListItem {
-  /** "(a)" for ordered lists, "•" for bullets. */
+  /** "(a)" in a clause's list, "(i)" in an item's. */
   marker: string;
   blocks: Block[];
 }
@@ -62,6 +66,11 @@ export interface ExportStatement {
   final: boolean;
   /** An adopted statement's adoption line and explanations of position (server/export/adoption-annex.ts). */
   adoption?: AdoptionAnnex;
+  /** ISO 639-1: the language the text is in (Word's w:lang, HTML's lang) and the one it was written in ("Original: English"). */
+  language: string;
+  originalLanguage: string;
+  /** The conference, symbol, distribution and date above the title (server/export/title-block.ts); none in a bare model. */
+  titleBlock?: TitleBlock;
 }
 
 export interface ExportOptions {
@@ -84,6 +93,36 @@ export function letterMarker(i: number): string {
   const l = letters[i % 26];
   return `(${l.repeat(Math.floor(i / 26) + 1)})`;
 }
+
+const romans: [number, string][] = [
+  [1000, "m"],
+  [900, "cm"],
+  [500, "d"],
+  [400, "cd"],
+  [100, "c"],
+  [90, "xc"],
+  [50, "l"],
+  [40, "xl"],
+  [10, "x"],
+  [9, "ix"],
+  [5, "v"],
+  [4, "iv"],
+  [1, "i"],
+];
+/** (i), (ii), … as UN documents number the items of a sub-paragraph. */
+export function romanMarker(i: number): string {
+  let n = i + 1;
+  let out = "";
+  for (const [value, numeral] of romans)
+    while (n >= value) {
+      out += numeral;
+      n -= value;
+    }
+  return `(${out})`;
+}
+
+/** A list's markers by depth: (a) in a clause, (i) in an item, then (a) again. */
+const markerAt = (depth: number) => (depth % 2 === 0 ? letterMarker : romanMarker);
 
 function runsOf(node: PMNode): Run[] {
   const runs: Run[] = [];
@@ -114,15 +153,14 @@ function mergeRuns(runs: Run[]): Run[] {
   return out;
 }
 
-function blocksOf(node: PMNode): Block[] {
+function blocksOf(node: PMNode, depth = 0): Block[] {
   const blocks: Block[] = [];
   node.forEach((child) => {
     if (child.type.name === "paragraph") blocks.push({ kind: "paragraph", runs: runsOf(child) });
     else if (child.type.name === "bulletList" || child.type.name === "orderedList") {
-      const ordered = child.type.name === "orderedList";
       const items: ListItem[] = [];
-      child.forEach((item, _o, i) => items.push({ marker: ordered ? letterMarker(i) : "•", blocks: blocksOf(item) }));
-      blocks.push({ kind: "list", ordered, items });
+      child.forEach((item, _o, i) => items.push({ marker: markerAt(depth)(i), blocks: blocksOf(item, depth + 1) }));
+      blocks.push({ kind: "list", items });
     }
   });
   return blocks;
@@ -242,10 +280,47 @@ export function buildExportModel(doc: PMNode, options: ExportOptions): ExportSta
     if (last) endWith(last.runs, c.part === "pp" ? "," : c === parts.op[parts.op.length - 1] ? "." : ";");
     if (c.bracketed) bracket(c.blocks);
   }
-  return { title: titleRuns.map((r) => r.text).join(""), titleRuns, preamble: parts.pp, operative: parts.op, final: options.final };
+  return {
+    title: titleRuns.map((r) => r.text).join(""),
+    titleRuns,
+    preamble: parts.pp,
+    operative: parts.op,
+    final: options.final,
+    // Until a statement has languages of its own, it is in the conference's default one, and was written in it.
+    language: defaultLanguage,
+    originalLanguage: defaultLanguage,
+  };
 }
 
 export const runsText = (runs: Run[]) => runs.map((r) => (r.break ? "\n" : r.text)).join("");
+
+export type RunStyle = Pick<Run, "italic" | "bold" | "underline">;
+
+/** The formatting of each character (UTF-16 unit) of `clauseText(c)`; markers, line ends and breaks are plain. */
+export function clauseStyles(c: { blocks: Block[] }): RunStyle[] {
+  const out: RunStyle[] = [];
+  const plain: RunStyle = {};
+  let lines = 0;
+  const walk = (blocks: Block[], prefix: string) => {
+    for (const b of blocks) {
+      if (b.kind === "list") {
+        for (const item of b.items) walk(item.blocks, `${item.marker} `);
+        continue;
+      }
+      if (lines++ > 0) out.push(plain);
+      for (let i = 0; i < prefix.length; i++) out.push(plain);
+      for (const r of b.runs) {
+        if (r.break) out.push(plain);
+        else {
+          const style: RunStyle = { ...(r.italic ? { italic: true } : {}), ...(r.bold ? { bold: true } : {}), ...(r.underline ? { underline: true } : {}) };
+          for (let i = 0; i < r.text.length; i++) out.push(style);
+        }
+      }
+    }
+  };
+  walk(c.blocks, "");
+  return out;
+}
 
 /** A clause as plain text: paragraphs on their own lines, list items led by their marker. */
 export function clauseText(c: { blocks: Block[] }): string {
