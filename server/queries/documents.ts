@@ -40,7 +40,7 @@ export async function createDocument(
   const [row] = await sql<DocumentRow[]>`
     insert into documents (conference_id, title, kind, symbol)
     select ${conferenceId}::uuid, ${title}::text, ${kind}::text,
-      case when ${kind}::text = 'statement' then 'L.' || (coalesce(max(substring(symbol from '^L\.(\d{1,6})$')::int), 0) + 1) else '' end
+      case when ${kind}::text = 'statement' then 'L.' || (coalesce(max(substring(symbol from '^L[.]([0-9]{1,6})$')::int), 0) + 1) else '' end
     from documents where conference_id = ${conferenceId} and kind = 'statement'
     returning ${columns(sql)}`;
   return row;
