@@ -77,7 +77,10 @@ const detailsSchema = z
     startsOn: optionalDate("first day"),
     endsOn: optionalDate("last day"),
   })
-  .refine((d) => !d.startsOn || !d.endsOn || d.endsOn >= d.startsOn, { path: ["endsOn"], message: "The last day cannot come before the first." });
+  .refine((d) => !d.startsOn || !d.endsOn || d.endsOn >= d.startsOn, {
+    path: ["endsOn"],
+    message: "The last day cannot come before the first.",
+  });
 
 const symbolSchema = z.object({
   documentId: z.string({ error: "Choose a statement." }),
@@ -91,7 +94,10 @@ const symbolSchema = z.object({
     .string()
     .trim()
     .default("")
-    .refine((v) => v === "" || (/^\d{1,2}$/.test(v) && Number(v) >= 1 && Number(v) <= maxAddendum), `An addendum is numbered 1 to ${maxAddendum}.`)
+    .refine(
+      (v) => v === "" || (/^\d{1,2}$/.test(v) && Number(v) >= 1 && Number(v) <= maxAddendum),
+      `An addendum is numbered 1 to ${maxAddendum}.`,
+    )
     .transform((v) => (v ? Number(v) : null)),
   distribution: z.enum(distributions as [Distribution, ...Distribution[]], { error: "Choose the distribution: general or limited." }),
 });

@@ -17,7 +17,12 @@ export async function changeConferenceDetails(
   return sql.begin(async (tx) => {
     const { before, after } = await setConferenceDetails(tx, c.conferenceId, c.details);
     if (Object.keys(after).length === 0) return { changed: false };
-    await appendAudit(tx, { conferenceId: c.conferenceId, actorId: c.actorId, action: "conference.details_changed", subject: { from: before, to: after } });
+    await appendAudit(tx, {
+      conferenceId: c.conferenceId,
+      actorId: c.actorId,
+      action: "conference.details_changed",
+      subject: { from: before, to: after },
+    });
     return { changed: true };
   });
 }

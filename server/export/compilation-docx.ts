@@ -35,7 +35,11 @@ const small = 20;
 const widths = [14, 50, 20, 16];
 
 const cell = (children: Paragraph[], i: number) =>
-  new TableCell({ width: { size: widths[i], type: WidthType.PERCENTAGE }, margins: { top: 60, bottom: 60, left: 80, right: 80 }, children });
+  new TableCell({
+    width: { size: widths[i], type: WidthType.PERCENTAGE },
+    margins: { top: 60, bottom: 60, left: 80, right: 80 },
+    children,
+  });
 const para = (children: ParagraphChild[], alignment: (typeof AlignmentType)[keyof typeof AlignmentType] = AlignmentType.LEFT) =>
   new Paragraph({ alignment, spacing: { after: 60 }, children });
 
@@ -43,7 +47,14 @@ const para = (children: ParagraphChild[], alignment: (typeof AlignmentType)[keyo
 function clauseCellParagraphs(blocks: Block[], level = 0): Paragraph[] {
   return blocks.flatMap((b) =>
     b.kind === "paragraph"
-      ? [new Paragraph({ alignment: AlignmentType.JUSTIFIED, spacing: { after: 60 }, indent: { left: 360 * level }, children: textRuns(b.runs) })]
+      ? [
+          new Paragraph({
+            alignment: AlignmentType.JUSTIFIED,
+            spacing: { after: 60 },
+            indent: { left: 360 * level },
+            children: textRuns(b.runs),
+          }),
+        ]
       : b.items.flatMap((item) => {
           const [first, ...rest] = item.blocks;
           const head = new Paragraph({

@@ -105,7 +105,10 @@ export function titleBlockTable(block: TitleBlock, originalLanguage: string): Ta
     rows: [
       new TableRow({
         children: [
-          cell(AlignmentType.LEFT, breakAfter([line(block.conference, { bold: true }), ...(block.venueAndDates ? [line(block.venueAndDates)] : [])])),
+          cell(
+            AlignmentType.LEFT,
+            breakAfter([line(block.conference, { bold: true }), ...(block.venueAndDates ? [line(block.venueAndDates)] : [])]),
+          ),
           cell(
             AlignmentType.RIGHT,
             breakAfter([
@@ -122,7 +125,11 @@ export function titleBlockTable(block: TitleBlock, originalLanguage: string): Ta
 }
 
 /** Word's language of the text: w:lang's val, and its East Asian or right-to-left slot where the language needs it. */
-const wordLanguage = (code: string) => ({ value: code, ...(code === "zh" ? { eastAsia: code } : {}), ...(code === "ar" ? { bidirectional: code } : {}) });
+const wordLanguage = (code: string) => ({
+  value: code,
+  ...(code === "zh" ? { eastAsia: code } : {}),
+  ...(code === "ar" ? { bidirectional: code } : {}),
+});
 
 /**
  * Document, styles, page numbers, the title block and the optional watermark shared by every

@@ -312,7 +312,11 @@ export function clauseStyles(c: { blocks: Block[] }): RunStyle[] {
       for (const r of b.runs) {
         if (r.break) out.push(plain);
         else {
-          const style: RunStyle = { ...(r.italic ? { italic: true } : {}), ...(r.bold ? { bold: true } : {}), ...(r.underline ? { underline: true } : {}) };
+          const style: RunStyle = {
+            ...(r.italic ? { italic: true } : {}),
+            ...(r.bold ? { bold: true } : {}),
+            ...(r.underline ? { underline: true } : {}),
+          };
           for (let i = 0; i < r.text.length; i++) out.push(style);
         }
       }

@@ -112,15 +112,33 @@ function writeTitleBlock(doc: Doc, block: TitleBlock, originalLanguage: string) 
   const width = doc.page.width - left - doc.page.margins.right;
   const half = width / 2;
   const top = doc.y;
-  doc.font("Times-Bold").fontSize(size).text(block.conference, left, top, { width: half - 6 });
-  if (block.venueAndDates) doc.font("Times-Roman").fontSize(size).text(block.venueAndDates, left, doc.y, { width: half - 6 });
+  doc
+    .font("Times-Bold")
+    .fontSize(size)
+    .text(block.conference, left, top, { width: half - 6 });
+  if (block.venueAndDates)
+    doc
+      .font("Times-Roman")
+      .fontSize(size)
+      .text(block.venueAndDates, left, doc.y, { width: half - 6 });
   const leftBottom = doc.y;
   doc.y = top;
-  if (block.symbol) doc.font("Times-Bold").fontSize(14).text(block.symbol, left + half, top, { width: half, align: "right" });
+  if (block.symbol)
+    doc
+      .font("Times-Bold")
+      .fontSize(14)
+      .text(block.symbol, left + half, top, { width: half, align: "right" });
   for (const line of [block.distribution, block.date, originalLine(originalLanguage)])
-    doc.font("Times-Roman").fontSize(size).text(line, left + half, doc.y, { width: half, align: "right" });
+    doc
+      .font("Times-Roman")
+      .fontSize(size)
+      .text(line, left + half, doc.y, { width: half, align: "right" });
   const bottom = Math.max(doc.y, leftBottom) + 4;
-  doc.moveTo(left, bottom).lineTo(left + width, bottom).lineWidth(1).stroke();
+  doc
+    .moveTo(left, bottom)
+    .lineTo(left + width, bottom)
+    .lineWidth(1)
+    .stroke();
   doc.y = bottom + 24;
 }
 

@@ -141,7 +141,7 @@ describe("document symbols", () => {
     const header = await headersText(word.body);
     expect(header).toContain("Test conferenceBaku, Azerbaijan, 12–15 May 2026");
     expect(header).toMatch(/IMAC4\/2026\/L\.3Distr\.: General\d{1,2} \w+ \d{4}Original: English/);
-    expect(await zipText(word.body, "word/document.xml")).toContain('<w:titlePg/>');
+    expect(await zipText(word.body, "word/document.xml")).toContain("<w:titlePg/>");
     expect(await zipText(word.body, "word/styles.xml")).toContain('<w:lang w:val="en"/>');
 
     // The chair saves Rev.1: the current text is that revision, and says so in its symbol and name.
@@ -160,13 +160,21 @@ describe("document symbols", () => {
     const pdf = await download(server, "format=pdf");
     expect(pdf.filename).toBe("IMAC4-2026-L.3-Rev.1_clean.pdf");
     const { text } = await extractText(new Uint8Array(pdf.body), { mergePages: true });
-    for (const line of ["Test conference", "Baku, Azerbaijan, 12–15 May 2026", "IMAC4/2026/L.3/Rev.1", "Distr.: General", "Original: English"])
+    for (const line of [
+      "Test conference",
+      "Baku, Azerbaijan, 12–15 May 2026",
+      "IMAC4/2026/L.3/Rev.1",
+      "Distr.: General",
+      "Original: English",
+    ])
       expect(text).toContain(line);
     expect(text.indexOf("IMAC4/2026/L.3/Rev.1")).toBeLessThan(text.indexOf("Reaffirm"));
 
     const html = (await download(server, "format=html")).body.toString("utf8");
     expect(html).toContain('<html lang="en">');
-    expect(html).toMatch(/<header class="title-block">[\s\S]*<p class="symbol">IMAC4\/2026\/L\.3\/Rev\.1<\/p>[\s\S]*Original: English[\s\S]*<\/header>/);
+    expect(html).toMatch(
+      /<header class="title-block">[\s\S]*<p class="symbol">IMAC4\/2026\/L\.3\/Rev\.1<\/p>[\s\S]*Original: English[\s\S]*<\/header>/,
+    );
   });
 
   it("makes a Word file LibreOffice opens, showing the title block and lettered sub-items", async ({ server }) => {

@@ -64,8 +64,13 @@ describe("the compilation text as Word", () => {
       statementJSONOf("T", [clause("p1", "Recalling", " the past,")], [clause("o1", "Decide", " to act;"), clause("o2", "Urge", " all.")]),
     );
     const statement = buildExportModel(doc, { final: false });
-    const entry = (id: string, label: string, part: "pp" | "op", state: "open" | "agreed_ad_ref" | "agreed", proposals: CompiledProposal[] = []) =>
-      ({ type: "clause", id, label, part, state, bracketed: false, provisional: false, text: "", proposals }) as const;
+    const entry = (
+      id: string,
+      label: string,
+      part: "pp" | "op",
+      state: "open" | "agreed_ad_ref" | "agreed",
+      proposals: CompiledProposal[] = [],
+    ) => ({ type: "clause", id, label, part, state, bracketed: false, provisional: false, text: "", proposals }) as const;
     const buffer = await compilationDocx({
       statement,
       conferenceTitle: "4th International Mine Action Conference",
@@ -87,14 +92,27 @@ describe("the compilation text as Word", () => {
           }),
         ]),
         entry("o2", "OP2", "op", "open", [
-          proposal({ number: "P8", label: "Delete OP2", kind: "delete", sponsor: "The Chair", status: "rejected", diff: [{ type: "delete", text: "Urge all." }] }),
+          proposal({
+            number: "P8",
+            label: "Delete OP2",
+            kind: "delete",
+            sponsor: "The Chair",
+            status: "rejected",
+            diff: [{ type: "delete", text: "Urge all." }],
+          }),
         ]),
         {
           type: "proposed",
           anchorId: "o2",
           part: "op",
           label: "OP2 bis",
-          proposal: proposal({ number: "P9", label: "OP2 bis", kind: "add", sponsor: "Japan", diff: [{ type: "insert", text: "Welcome it." }] }),
+          proposal: proposal({
+            number: "P9",
+            label: "OP2 bis",
+            kind: "add",
+            sponsor: "Japan",
+            diff: [{ type: "insert", text: "Welcome it." }],
+          }),
         },
       ],
     });
@@ -106,7 +124,12 @@ describe("the compilation text as Word", () => {
       ["Para.", "Text", "Sponsors", "Status"],
       ["PP1", "Recalling the past,", "", "Agreed"],
       ["OP1", "Decide to act;", "", "Agreed ad ref."],
-      ["OP1 alt | P7", "Decide to act now; | Supported by: Fiji. Objected to by: France", "Norway; co-sponsors: Chile", "Under consideration"],
+      [
+        "OP1 alt | P7",
+        "Decide to act now; | Supported by: Fiji. Objected to by: France",
+        "Norway; co-sponsors: Chile",
+        "Under consideration",
+      ],
       ["OP2", "Urge all.", "", "Open"],
       ["Delete OP2 | P8", "Urge all.", "The Chair", "Rejected"],
       ["OP2 bis | P9", "Welcome it.", "Japan", "Under consideration"],
