@@ -93,6 +93,10 @@ describe("document symbols", () => {
     expect((await post(server, f.secretariat.cookie, conferencePath(), details)).status).toBe(302);
     expect((await post(server, f.secretariat.cookie, conferencePath(), symbol)).status).toBe(302);
     expect(await lastSeq(db.sql, f.conferenceId)).toBe(after);
+    // The audit page says what changed, in words.
+    const audit = await (await fetch(`${server.url}${conferencePath()}/audit`, { headers: { cookie: f.secretariat.cookie } })).text();
+    expect(audit).toContain("Symbol: L.1, Distribution: limited");
+    expect(audit).toContain("Venue: Baku, Azerbaijan, Last day: 2026-05-15, First day: 2026-05-12, Symbol prefix: IMAC4/2026");
     // The page shows the whole symbol.
     const page = await (await fetch(`${server.url}${conferencePath()}`, { headers: { cookie: f.secretariat.cookie } })).text();
     expect(page).toContain("IMAC4/2026/L.3");
