@@ -17,7 +17,7 @@ import { textRuns, titleBlockTable, titleParagraph, unDocument } from "./docx";
  * adoption line follows the table.
  */
 
-export const statusLabels: Record<ProposalStatus, string> = {
+const statusLabels: Record<ProposalStatus, string> = {
   draft: "Draft (not submitted)",
   submitted: "Under consideration",
   accepted: "Accepted",
@@ -28,7 +28,7 @@ export const statusLabels: Record<ProposalStatus, string> = {
 };
 
 /** "Norway; co-sponsors: Chile, Fiji". */
-export const sponsorsText = (p: Pick<CompiledProposal, "sponsor" | "cosponsors">) =>
+const sponsorsText = (p: Pick<CompiledProposal, "sponsor" | "cosponsors">) =>
   `${p.sponsor}${p.cosponsors.length ? `; co-sponsors: ${p.cosponsors.join(", ")}` : ""}`;
 
 const small = 20;

@@ -13,6 +13,8 @@ import { exportFilename } from "../../server/export/filename";
 import { conferenceDates, titleBlock } from "../../server/export/title-block";
 import { documentSymbol, revisionNumber } from "../../app/statement/document-symbol";
 import { wordParagraphs, zipText } from "../support/zip";
+import { paragraphsFromDocx } from "../../server/import/docx";
+import { recogniseStatement } from "../../server/import/zero-draft";
 import { adoptedDemo, clause, demoDoc, docOf, numberedOf, statementJSONOf } from "./fixtures";
 
 describe("document symbols", () => {
@@ -129,6 +131,10 @@ describe("the title block and language", () => {
     expect(header).toContain('string="DRAFT"');
     expect(wordParagraphs(document)[0]).toBe("Baku Joint Statement on Humanitarian Demining for Urban Recovery");
     expect(await zipText(docx, "word/styles.xml")).toMatch(/<w:rPrDefault><w:rPr>.*<w:lang w:val="en"\/>/);
+    // Imported back, the file is the statement alone: the title block is not part of its text.
+    const imported = recogniseStatement(await paragraphsFromDocx(docx));
+    expect(imported.title).toBe(model.title);
+    expect(imported.preamble.length + imported.operative.length).toBe(model.preamble.length + model.operative.length);
   });
 
   it("opens the PDF and the HTML file, whose language is the text's", async () => {
