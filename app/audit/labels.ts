@@ -35,6 +35,8 @@ export const auditActionLabels: Record<AuditAction, string> = {
   "confidentiality.changed": "Confidentiality changed",
   "languages.changed": "Working languages changed",
   "statement.original_language_changed": "Original language changed",
+  "conference.details_changed": "Conference's venue, dates or symbol prefix changed",
+  "document.symbol_changed": "Statement's symbol or distribution changed",
   "delegation.kind_changed": "Kind of delegation changed",
   "group.members_changed": "Group's members changed",
   "proposal_rights.changed": "Proposals by delegations that do not negotiate",
@@ -71,6 +73,14 @@ const keyLabels: Record<string, string> = {
   group: "Group",
   added: "Added",
   removed: "Removed",
+  document: "Document",
+  venue: "Venue",
+  symbolPrefix: "Symbol prefix",
+  startsOn: "First day",
+  endsOn: "Last day",
+  symbol: "Symbol",
+  addendum: "Addendum",
+  distribution: "Distribution",
 };
 
 /** Values an entry records in the vocabulary's terms (a kind's code, a setting's boolean), as the pages name them. */
@@ -100,6 +110,10 @@ function valueText(value: unknown): string {
     if (m.delegation) return m.delegation;
     // A version: "Before restoring Rev.1 (version 7)".
     if (m.name && m.version) return `${m.name} (version ${m.version})`;
+    // Settings before or after a change: "Symbol: L.3, Distribution: general".
+    const entries = Object.entries(value);
+    if (entries.length)
+      return entries.map(([k, v]) => `${keyLabels[k] ?? k}: ${v === null || v === "" ? "none" : valueText(v)}`).join(", ");
     return JSON.stringify(value);
   }
   if (Array.isArray(value)) return value.length ? value.map(valueText).join(", ") : "none";

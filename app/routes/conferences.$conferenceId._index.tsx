@@ -11,13 +11,26 @@ import { createStatement, zeroDraftName } from "../../server/versions/new-statem
 import { emptyStatement } from "~/statement/empty-statement";
 import { maxTitleLength } from "~/statement/limits";
 import { ConferenceLayout } from "~/components/ConferenceLayout";
-import { CsrfInput, ErrorList, Field } from "~/components/forms";
+import { CsrfInput, ErrorList, Field, SelectField } from "~/components/forms";
 import { readProtectedForm, requireConferencePermission } from "~/utils/auth.server";
 import { invalid, parseForm } from "~/utils/forms";
 import { describeRole } from "~/statement/people-labels";
 import { changeConferenceLanguages } from "../../server/translations/conference-languages";
 import { answeringRefusals } from "~/utils/refusals.server";
 import { languages } from "~/statement/languages";
+import { changeConferenceDetails, changeDocumentSymbol } from "../../server/conference/document-symbols";
+import { Refusal } from "../../server/negotiation/refusal";
+import {
+  distributionLabels,
+  distributions,
+  documentSymbol,
+  maxAddendum,
+  maxSymbolPartLength,
+  maxSymbolPrefixLength,
+  symbolPattern,
+  symbolRule,
+  type Distribution,
+} from "~/statement/document-symbol";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.conference.title} · Concord` : "Concord" }];
 
@@ -46,10 +59,58 @@ const confidentialitySchema = z.object({
   }),
 });
 
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+const optionalDate = (what: string) =>
+  z
+    .string()
+    .trim()
+    .default("")
+    .refine((v) => v === "" || (isoDate.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`))), `Give the ${what} as a date (YYYY-MM-DD).`)
+    .transform((v) => v || null);
+
+const detailsSchema = z
+  .object({
+    venue: z.string().trim().max(200, "Keep the venue under 200 characters.").default(""),
+    symbolPrefix: z
+      .string()
+      .trim()
+      .max(maxSymbolPrefixLength, `Keep the symbol prefix under ${maxSymbolPrefixLength} characters.`)
+      .refine((v) => v === "" || symbolPattern.test(v), `Write the symbol prefix with ${symbolRule}.`)
+      .default(""),
+    startsOn: optionalDate("first day"),
+    endsOn: optionalDate("last day"),
+  })
+  .refine((d) => !d.startsOn || !d.endsOn || d.endsOn >= d.startsOn, {
+    path: ["endsOn"],
+    message: "The last day cannot come before the first.",
+  });
+
+const symbolSchema = z.object({
+  documentId: z.string({ error: "Choose a statement." }),
+  symbol: z
+    .string({ error: "Give the statement's part of the symbol, e.g. L.1." })
+    .trim()
+    .min(1, "Give the statement's part of the symbol, e.g. L.1.")
+    .max(maxSymbolPartLength, `Keep the statement's symbol under ${maxSymbolPartLength} characters.`)
+    .refine((v) => symbolPattern.test(v), `Write the statement's symbol with ${symbolRule}.`),
+  addendum: z
+    .string()
+    .trim()
+    .default("")
+    .refine(
+      (v) => v === "" || (/^\d{1,2}$/.test(v) && Number(v) >= 1 && Number(v) <= maxAddendum),
+      `An addendum is numbered 1 to ${maxAddendum}.`,
+    )
+    .transform((v) => (v ? Number(v) : null)),
+  distribution: z.enum(distributions as [Distribution, ...Distribution[]], { error: "Choose the distribution: general or limited." }),
+});
+
 /**
  * The secretariat creates a document: an empty statement with one clause in each part, its zero
  * draft; or (intent "confidentiality") sets what observers see of the conference's statements; or
- * (intent "languages") sets its working languages.
+ * (intent "languages") sets its working languages; or
+ * (intent "details") the venue, dates and symbol prefix every statement's title block prints; or
+ * (intent "symbol") a statement's own part of its symbol, its addendum and its distribution.
  */
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { conference, user } = await requireConferencePermission(request, context, params.conferenceId, "conference:manage");
@@ -65,6 +126,24 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     const chosen = parseForm(form, confidentialitySchema);
     if (!chosen.ok) return invalid(chosen);
     await changeConfidentiality(context.sql, { conferenceId: conference.id, actorId: user.id, mode: chosen.data.confidentiality });
+    throw redirect(`/conferences/${conference.id}`);
+  }
+  if (form.get("intent") === "details") {
+    const details = parseForm(form, detailsSchema);
+    if (!details.ok) return invalid(details);
+    await changeConferenceDetails(context.sql, { conferenceId: conference.id, actorId: user.id, details: details.data });
+    throw redirect(`/conferences/${conference.id}`);
+  }
+  if (form.get("intent") === "symbol") {
+    const chosen = parseForm(form, symbolSchema);
+    if (!chosen.ok) return invalid(chosen);
+    const { documentId, ...settings } = chosen.data;
+    try {
+      await changeDocumentSymbol(context.sql, { conferenceId: conference.id, documentId, actorId: user.id, settings });
+    } catch (e) {
+      if (e instanceof Refusal) return invalid({ errors: { form: [e.message] }, values: { documentId } }, e.status);
+      throw e;
+    }
     throw redirect(`/conferences/${conference.id}`);
   }
   const parsed = parseForm(form, createSchema);
@@ -158,6 +237,58 @@ export default function ConferencePage() {
               Save languages
             </button>
           </Form>
+        </section>
+      ) : null}
+      {canManage ? (
+        <section className="card" aria-labelledby="symbols-heading">
+          <h3 id="symbols-heading">Document symbols and title block</h3>
+          <p>Every exported statement opens with the conference, its venue and dates, the statement&rsquo;s symbol and its distribution.</p>
+          <Form method="post" className="form" noValidate>
+            <CsrfInput />
+            <input type="hidden" name="intent" value="details" />
+            <Field label="Venue" name="venue" maxLength={200} defaultValue={conference.venue} errors={errors.venue} />
+            <Field label="First day" name="startsOn" type="date" defaultValue={conference.startsOn ?? ""} errors={errors.startsOn} />
+            <Field label="Last day" name="endsOn" type="date" defaultValue={conference.endsOn ?? ""} errors={errors.endsOn} />
+            <Field
+              label="Symbol prefix"
+              name="symbolPrefix"
+              hint="The first elements of every statement's symbol, e.g. IMAC4/2026."
+              maxLength={maxSymbolPrefixLength}
+              defaultValue={conference.symbolPrefix}
+              errors={errors.symbolPrefix}
+            />
+            <button type="submit" className="button">
+              Save venue, dates and prefix
+            </button>
+          </Form>
+          {documents.map((d) => {
+            // The answer to this statement's form, shown next to its fields.
+            const own = result?.values?.documentId === d.id ? errors : {};
+            return (
+              <Form key={d.id} method="post" className="form inline-form" noValidate aria-label={`Symbol of ${d.title}`}>
+                <CsrfInput />
+                <input type="hidden" name="intent" value="symbol" />
+                <input type="hidden" name="documentId" value={d.id} />
+                <p>
+                  <strong>{d.title}</strong>{" "}
+                  {documentSymbol({ prefix: conference.symbolPrefix, part: d.symbol, addendum: d.addendum }) || "(no symbol)"}
+                </p>
+                <Field label="Symbol" name="symbol" required maxLength={maxSymbolPartLength} defaultValue={d.symbol} errors={own.symbol} />
+                <Field label="Addendum" name="addendum" inputMode="numeric" defaultValue={d.addendum ?? ""} errors={own.addendum} />
+                <SelectField
+                  label="Distribution"
+                  name="distribution"
+                  defaultValue={d.distribution}
+                  errors={own.distribution}
+                  options={distributions.map((v) => ({ value: v, label: distributionLabels[v] }))}
+                />
+                <ErrorList errors={own.form} />
+                <button type="submit" className="button">
+                  Save symbol
+                </button>
+              </Form>
+            );
+          })}
         </section>
       ) : null}
       {canManage ? (

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { can } from "../../server/auth/permissions";
-import { canSeeProposal } from "../../server/queries/proposals";
+import { compileStatement } from "../../server/negotiation/compilation";
 import { negotiationMarks, textBrackets } from "../../server/negotiation/marks";
 import { contentDisposition, exportFilename } from "../../server/export/filename";
-import { exportFormats, renderExport, type ExportFile, type ExportFormat } from "../../server/export/render";
+import { exportFormats, filenameSymbol, renderExport, type ExportFile, type ExportFormat } from "../../server/export/render";
 import { rollingTextFor } from "../../server/negotiation/rolling-text";
 import { rollingFormats } from "~/statement/export-formats";
 import { redlineDocx } from "../../server/export/redline-docx";
@@ -69,6 +69,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const language = { code, original: document.originalLanguage };
   const inCode = <S extends NumberedStatement>(s: S, versionId: string | null) =>
     translation ? inLanguage(context.sql, s, { statementId: document.id, versionId, language: code }) : Promise.resolve(s);
+  // Every file's title block: the conference, and the statement's symbol and distribution.
+  const titleBlock = { conference, document };
 
   if (format === "redline") {
     const [read, readTo] = await Promise.all([
@@ -77,12 +79,18 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     ]);
     invariantResponse(read && readTo, "There is no such version of this statement.", { status: 404 });
     const [from, to] = await Promise.all([inCode(read, read.id), inCode(readTo, readTo.id)]);
-    const { redline } = await compareSides(context.sql, document.id, from, to);
+    const { redline, sources } = await compareSides(context.sql, document.id, from, to);
     const file = {
-      body: await redlineDocx(redline, { date: to.at }),
+      body: await redlineDocx(redline, { date: to.at, sources }),
       contentType: docxType,
       filename: exportFilename(
-        { ...names, version: `${from.label} to ${to.label}`, language: translation ? code : undefined, kind: "redline" },
+        {
+          ...names,
+          symbol: filenameSymbol({ ...titleBlock, version: to.label }),
+          version: `${from.label} to ${to.label}`,
+          language: translation ? code : undefined,
+          kind: "redline",
+        },
         "docx",
       ),
     };
@@ -128,6 +136,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         created: document.createdAt,
         numbering: version.clauses,
         draft: draft ? { bracketed: new Set() } : null,
+        titleBlock,
         // A version saved once the text was adopted is the adopted text.
         adoption: document.adoptedAt && version.at >= document.adoptedAt ? await readAdoptionAnnex(context.sql, document.id) : null,
       }),
@@ -152,10 +161,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       created: document.createdAt,
       numbering: stored.clauses,
       draft: draft || format === "compilation" ? { bracketed: seesNegotiation ? marks.bracketed : textBrackets(marks) } : null,
-      proposals: format === "compilation" ? marks.proposals.filter((p) => canSeeProposal(p, viewer)) : undefined,
+      compilation:
+        format === "compilation"
+          ? (await compileStatement(context.sql, marks, viewer, { delegationId: null, state: null, status: null })).entries
+          : undefined,
       rolling: rolling ? { statement: rollingTextFor(marks, viewer, { attributions }), attributions } : undefined,
+      titleBlock,
       // The current text of an adopted statement is the adopted text: it carries its adoption line and annex.
-      adoption: format === "compilation" ? null : await readAdoptionAnnex(context.sql, document.id),
+      adoption: await readAdoptionAnnex(context.sql, document.id),
     }),
     { format, draft, version: "current", ...(rolling ? { rolling, attributions } : {}), ...(translation ? { language: code } : {}) },
   );

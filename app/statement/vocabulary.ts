@@ -96,6 +96,8 @@ export type AuditAction =
   | "confidentiality.changed"
   | "languages.changed"
   | "statement.original_language_changed"
+  | "conference.details_changed"
+  | "document.symbol_changed"
   | "delegation.kind_changed"
   | "group.members_changed"
   | "proposal_rights.changed"

@@ -1,30 +1,23 @@
-import { AlignmentType, Packer, Paragraph, TextRun } from "docx";
-import type { ProposalRow } from "../queries/proposals";
-import { clauseText, type ExportClause, type ExportStatement } from "./model";
-import { indent, textRuns, titleParagraph, unDocument } from "./docx";
+import { AlignmentType, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType, type ParagraphChild } from "docx";
+import type { CompilationEntry, CompiledProposal } from "../negotiation/compilation";
+import type { DiffSegment } from "../../app/statement/word-diff";
+import { stateBadgeLabels } from "../../app/statement/negotiation-labels";
 import type { ProposalStatus } from "../../app/statement/vocabulary";
+import type { Block, ExportClause, ExportStatement } from "./model";
+import { textRuns, titleBlockTable, titleParagraph, unDocument } from "./docx";
 
 /**
- * The compilation text as Word, the layout negotiators work from: each clause of the current
- * text with its label, then, indented under it, every proposal on it: its number and kind, the
- * sponsor and co-sponsors in square brackets, who supports and who objects, its status, and the
- * proposed text. Proposals to add a clause follow the clause they would come after ("add at the
- * start" ones open their part).
+ * The compilation text as Word, printable for the room: one table, its header repeated on every
+ * page, with a row per clause of the current text — its paragraph number ("OP5", "OP5 bis"), its
+ * text, and its state (open, under negotiation, agreed ad ref., agreed) — followed by a row per
+ * proposal on it, labelled as the compilation page labels them ("OP5 alt", "OP5 bis", "Delete
+ * OP5"), with its text (new words in bold, deleted ones struck through), its sponsor and
+ * co-sponsors, who supports and who objects, and its status. Written from the compilation the
+ * page shows (server/negotiation/compilation.ts), so both say the same. An adopted text's
+ * adoption line follows the table.
  */
 
-export type CompilationProposal = Pick<
-  ProposalRow,
-  "number" | "kind" | "clauseId" | "part" | "delegationName" | "delegationCode" | "status" | "positions" | "baseText" | "revision"
->;
-
-const kindLabels: Record<ProposalRow["kind"], string> = {
-  replace: "Amend",
-  delete: "Delete",
-  retain: "Retain",
-  add: "Add new clause",
-};
-
-export const statusLabels: Record<ProposalStatus, string> = {
+const statusLabels: Record<ProposalStatus, string> = {
   draft: "Draft (not submitted)",
   submitted: "Under consideration",
   accepted: "Accepted",
@@ -34,131 +27,147 @@ export const statusLabels: Record<ProposalStatus, string> = {
   not_taken_up: "Not taken up",
 };
 
-const delegationOf = (p: { delegationName: string | null; delegationCode: string | null }) =>
-  p.delegationName ? `${p.delegationName}${p.delegationCode ? ` (${p.delegationCode})` : ""}` : "Chair";
+/** "Norway; co-sponsors: Chile, Fiji". */
+const sponsorsText = (p: Pick<CompiledProposal, "sponsor" | "cosponsors">) =>
+  `${p.sponsor}${p.cosponsors.length ? `; co-sponsors: ${p.cosponsors.join(", ")}` : ""}`;
 
-/** "[Norway (NOR); co-sponsors: Chile (CHL), Fiji (FJI)]" — sponsors in brackets, as compilations print them. */
-export function sponsorLine(p: CompilationProposal): string {
-  const cosponsors = p.positions.filter((x) => x.position === "cosponsor").map(delegationOf);
-  return `[${p.delegationName ? delegationOf(p) : "Chair's proposal"}${cosponsors.length ? `; co-sponsors: ${cosponsors.join(", ")}` : ""}]`;
-}
+const small = 20;
+const widths = [14, 50, 20, 16];
 
-function proposalParagraphs(p: CompilationProposal): Paragraph[] {
-  const supporters = p.positions.filter((x) => x.position === "support").map(delegationOf);
-  const objectors = p.positions.filter((x) => x.position === "object").map(delegationOf);
-  const text = p.revision?.text ?? "";
-  const head = new Paragraph({
-    spacing: { before: 120, after: 60 },
-    indent: { left: indent },
-    keepNext: true,
-    children: [
-      new TextRun({ text: `P${p.number} `, bold: true }),
-      new TextRun({ text: `${kindLabels[p.kind]} ` }),
-      new TextRun({ text: sponsorLine(p) }),
-      new TextRun({ text: ` — ${statusLabels[p.status]}`, bold: true }),
-    ],
+const cell = (children: Paragraph[], i: number) =>
+  new TableCell({
+    width: { size: widths[i], type: WidthType.PERCENTAGE },
+    margins: { top: 60, bottom: 60, left: 80, right: 80 },
+    children,
   });
-  const out = [head];
-  if (supporters.length || objectors.length)
-    out.push(
-      new Paragraph({
-        spacing: { after: 60 },
-        indent: { left: indent },
-        children: [
-          new TextRun({
-            text: [
-              supporters.length ? `Supported by: ${supporters.join(", ")}` : "",
-              objectors.length ? `Objected to by: ${objectors.join(", ")}` : "",
-            ]
-              .filter(Boolean)
-              .join(". "),
-            size: 20,
+const para = (children: ParagraphChild[], alignment: (typeof AlignmentType)[keyof typeof AlignmentType] = AlignmentType.LEFT) =>
+  new Paragraph({ alignment, spacing: { after: 60 }, children });
+
+/** A clause's paragraphs, its sub-items led by their markers ((a), (b), (i)…). */
+function clauseCellParagraphs(blocks: Block[], level = 0): Paragraph[] {
+  return blocks.flatMap((b) =>
+    b.kind === "paragraph"
+      ? [
+          new Paragraph({
+            alignment: AlignmentType.JUSTIFIED,
+            spacing: { after: 60 },
+            indent: { left: 360 * level },
+            children: textRuns(b.runs),
           }),
-        ],
-      }),
-    );
-  const body =
-    p.kind === "delete"
-      ? "Delete the clause."
-      : p.kind === "retain"
-        ? "Retain the clause as it stands."
-        : text || "(no text submitted yet)";
-  out.push(
-    new Paragraph({
-      spacing: { after: 120 },
-      indent: { left: indent * 2 },
-      children: [new TextRun({ text: body, italics: p.kind === "delete" || p.kind === "retain" })],
-    }),
+        ]
+      : b.items.flatMap((item) => {
+          const [first, ...rest] = item.blocks;
+          const head = new Paragraph({
+            spacing: { after: 60 },
+            indent: { left: 360 * (level + 1), hanging: 360 },
+            children: [new TextRun(`${item.marker}\t`), ...textRuns(first?.kind === "paragraph" ? first.runs : [])],
+          });
+          return [head, ...clauseCellParagraphs(first?.kind === "paragraph" ? rest : item.blocks, level + 1)];
+        }),
   );
-  return out;
 }
 
-function clauseParagraph(c: ExportClause): Paragraph {
-  const [first] = c.blocks;
-  const rest = clauseText({ blocks: c.blocks.slice(1) });
-  return new Paragraph({
-    spacing: { before: 240, after: 120 },
-    indent: { left: indent, hanging: indent },
-    alignment: AlignmentType.JUSTIFIED,
-    keepNext: true,
+const diffRuns = (diff: DiffSegment[]): ParagraphChild[] =>
+  diff.map((d) => new TextRun({ text: d.text, ...(d.type === "insert" ? { bold: true } : d.type === "delete" ? { strike: true } : {}) }));
+
+function proposalRow(label: string, p: CompiledProposal): TableRow {
+  const body: ParagraphChild[] =
+    p.diff.length > 0
+      ? diffRuns(p.diff)
+      : [new TextRun({ text: p.excerpt ?? (p.kind === "retain" ? "Retain the clause as it stands." : "(no text yet)"), italics: true })];
+  const positions = [
+    p.supporters.length ? `Supported by: ${p.supporters.join(", ")}` : "",
+    p.objectors.length ? `Objected to by: ${p.objectors.map((o) => o.name).join(", ")}` : "",
+  ].filter(Boolean);
+  return new TableRow({
+    cantSplit: true,
     children: [
-      new TextRun({ text: `${c.label}\t`, bold: true }),
-      ...textRuns(first?.kind === "paragraph" ? first.runs : []),
-      ...(rest ? rest.split("\n").map((line) => new TextRun({ text: line, break: 1 })) : []),
+      cell([para([new TextRun({ text: label, bold: true })]), para([new TextRun({ text: p.number, size: small })])], 0),
+      cell([para(body), ...(positions.length ? [para([new TextRun({ text: positions.join(". "), size: small })])] : [])], 1),
+      cell([para([new TextRun({ text: sponsorsText(p), size: small })])], 2),
+      cell([para([new TextRun({ text: statusLabels[p.status], bold: p.status === "submitted" })])], 3),
     ],
   });
+}
+
+function clauseRow(entry: Extract<CompilationEntry, { type: "clause" }>, clause: ExportClause | undefined): TableRow {
+  const text = clause ? clauseCellParagraphs(clause.blocks) : [para([new TextRun(entry.bracketed ? `[${entry.text}]` : entry.text)])];
+  return new TableRow({
+    cantSplit: true,
+    children: [
+      cell([para([new TextRun({ text: entry.label, bold: true })])], 0),
+      cell(text, 1),
+      cell([para([])], 2),
+      cell([para([new TextRun({ text: stateBadgeLabels[entry.state], bold: entry.state === "agreed" })])], 3),
+    ],
+  });
+}
+
+const headerRow = new TableRow({
+  tableHeader: true,
+  children: ["Para.", "Text", "Sponsors", "Status"].map((h, i) => cell([para([new TextRun({ text: h, bold: true })])], i)),
+});
+
+/** The compilation of a text without proposals: each clause, open (what a compilation of it alone shows). */
+export function entriesOf(statement: ExportStatement): CompilationEntry[] {
+  return [...statement.preamble, ...statement.operative].map((c) => ({
+    type: "clause",
+    id: c.id,
+    label: c.label,
+    part: c.part,
+    state: "open",
+    bracketed: c.bracketed,
+    provisional: false,
+    text: "",
+    proposals: [],
+  }));
 }
 
 export interface CompilationInput {
   statement: ExportStatement;
   conferenceTitle: string;
-  proposals: CompilationProposal[];
+  /** The compilation as its page shows it to this reader, unfiltered. */
+  entries: CompilationEntry[];
   /** When the compilation was made, printed under the title. */
   at: Date;
 }
 
 export async function compilationDocx(input: CompilationInput): Promise<Buffer> {
-  const { statement, proposals } = input;
-  const on = new Map<string, CompilationProposal[]>();
-  const atStart: Record<"pp" | "op", CompilationProposal[]> = { pp: [], op: [] };
-  const clauseIds = new Set([...statement.preamble, ...statement.operative].map((c) => c.id));
-  const elsewhere: CompilationProposal[] = [];
-  for (const p of proposals) {
-    if (p.clauseId && clauseIds.has(p.clauseId)) on.set(p.clauseId, [...(on.get(p.clauseId) ?? []), p]);
-    else if (p.kind === "add" && !p.clauseId) atStart[p.part].push(p);
-    else elsewhere.push(p);
+  const { statement, entries } = input;
+  const clauses = new Map([...statement.preamble, ...statement.operative].flatMap((c) => (c.id ? [[c.id, c]] : [])));
+  const rows: TableRow[] = [headerRow];
+  for (const e of entries) {
+    if (e.type === "proposed") {
+      rows.push(proposalRow(e.label, e.proposal));
+      continue;
+    }
+    rows.push(clauseRow(e, e.id ? clauses.get(e.id) : undefined));
+    for (const p of e.proposals) rows.push(proposalRow(p.label, p));
   }
-  const children: Paragraph[] = [
+  const children = [
     titleParagraph([new TextRun({ text: statement.title, bold: true })]),
     new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: "Compilation text", bold: true })] }),
     new Paragraph({
       alignment: AlignmentType.CENTER,
       spacing: { after: 360 },
       children: [
-        new TextRun({ text: `${input.conferenceTitle} — as of ${input.at.toISOString().slice(0, 16).replace("T", " ")} UTC`, size: 20 }),
+        new TextRun({ text: `${input.conferenceTitle} — as of ${input.at.toISOString().slice(0, 16).replace("T", " ")} UTC`, size: small }),
       ],
     }),
+    new Table({ width: { size: 100, type: WidthType.PERCENTAGE }, rows }),
+    // The adopted text's adoption line (its explanations of position are the statement's annex); Word
+    // also needs a paragraph after a table that ends the document.
+    new Paragraph({
+      spacing: { before: 480 },
+      children: statement.adoption ? [new TextRun({ text: statement.adoption.line, italics: true })] : [],
+    }),
   ];
-  const part = (heading: string, key: "pp" | "op", clauses: ExportClause[]) => {
-    children.push(
-      new Paragraph({ spacing: { before: 240, after: 120 }, children: [new TextRun({ text: heading, bold: true, allCaps: true })] }),
-    );
-    for (const p of atStart[key]) children.push(...proposalParagraphs(p));
-    for (const c of clauses) {
-      children.push(clauseParagraph(c));
-      for (const p of on.get(c.id ?? "") ?? []) children.push(...proposalParagraphs(p));
-    }
-  };
-  part("Preambular part", "pp", statement.preamble);
-  part("Operative part", "op", statement.operative);
-  if (elsewhere.length) {
-    children.push(
-      new Paragraph({
-        spacing: { before: 240, after: 120 },
-        children: [new TextRun({ text: "Proposals on clauses no longer in the text", bold: true })],
-      }),
-    );
-    for (const p of elsewhere) children.push(...proposalParagraphs(p));
-  }
-  return Packer.toBuffer(unDocument(children, { title: `${statement.title} — compilation`, draft: !statement.final }));
+  return Packer.toBuffer(
+    unDocument(children, {
+      title: `${statement.title} — compilation`,
+      draft: !statement.final,
+      language: statement.language,
+      titleBlock: statement.titleBlock ? titleBlockTable(statement.titleBlock, statement.originalLanguage) : undefined,
+    }),
+  );
 }

@@ -1,5 +1,6 @@
 import {
   AlignmentType,
+  BorderStyle,
   Document,
   Footer,
   Header,
@@ -7,19 +8,29 @@ import {
   Packer,
   PageNumber,
   Paragraph,
+  Table,
+  TableBorders,
+  TableCell,
+  TableRow,
   TextRun,
+  WidthType,
   type IRunOptions,
   type ParagraphChild,
 } from "docx";
+import { TextWatermark } from "docx/watermarks";
 import type { Block, ExportClause, ExportStatement, Run } from "./model";
 import { annexTitle, explanationHeading, explanationNote, explanationsTitle, type AdoptionAnnex } from "./adoption-annex";
+import { originalLine, type TitleBlock } from "./title-block";
 
 /**
- * A statement as a Word document in UN style: Times New Roman 12, the title centred in bold,
- * preambular clauses indented and unnumbered, operative clauses with their number hanging in
- * the margin, page numbers in the footer and, for drafts, "DRAFT" in the header of every page.
- * Numbers are written as text (not Word auto-numbering) so they read the same everywhere the
- * file is opened, and come back unchanged when the file is imported.
+ * A statement as a Word document in UN style: Times New Roman 12, the title block (conference,
+ * venue and dates; symbol, distribution, date, original language) in the first page's header,
+ * the title centred in bold, preambular clauses indented and unnumbered, operative clauses with
+ * their number hanging in the margin, page numbers in the footer and, for drafts, a diagonal
+ * "DRAFT" watermark behind every page, the WordArt shape Word's own Design > Watermark writes (so
+ * Word can remove or replace it). Numbers are written as text (not Word auto-numbering) so they
+ * read the same everywhere the file is opened, and come back unchanged when the file is imported
+ * (headers are not part of the text an import reads).
  */
 
 export const font = "Times New Roman";
@@ -78,28 +89,74 @@ export function clauseParagraphs(clause: Pick<ExportClause, "part" | "num" | "bl
 export const titleParagraph = (children: ParagraphChild[]) =>
   new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, spacing: { after: 480 }, children });
 
-/** Document, styles, page numbers and the optional watermark shared by every Word export. */
-export function unDocument(children: Paragraph[], options: { title: string; draft: boolean; landscape?: boolean }): Document {
-  const footer = new Footer({
-    children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: [PageNumber.CURRENT] })] })],
+/** The title block as a borderless two-column table, ruled off below as UN documents are. */
+export function titleBlockTable(block: TitleBlock, originalLanguage: string): Table {
+  const line = (text: string, options: IRunOptions = {}) => new TextRun({ text, ...options });
+  const cell = (alignment: (typeof AlignmentType)[keyof typeof AlignmentType], lines: ParagraphChild[]) =>
+    new TableCell({
+      width: { size: 50, type: WidthType.PERCENTAGE },
+      borders: { ...TableBorders.NONE, bottom: { style: BorderStyle.SINGLE, size: 12, color: "000000" } },
+      children: [new Paragraph({ alignment, spacing: { after: 120 }, children: lines })],
+    });
+  const breakAfter = (runs: TextRun[]) => runs.flatMap((r, i) => (i === 0 ? [r] : [new TextRun({ break: 1 }), r]));
+  return new Table({
+    width: { size: 100, type: WidthType.PERCENTAGE },
+    borders: TableBorders.NONE,
+    rows: [
+      new TableRow({
+        children: [
+          cell(
+            AlignmentType.LEFT,
+            breakAfter([line(block.conference, { bold: true }), ...(block.venueAndDates ? [line(block.venueAndDates)] : [])]),
+          ),
+          cell(
+            AlignmentType.RIGHT,
+            breakAfter([
+              ...(block.symbol ? [line(block.symbol, { bold: true, size: 28 })] : []),
+              line(block.distribution),
+              line(block.date),
+              line(originalLine(originalLanguage)),
+            ]),
+          ),
+        ],
+      }),
+    ],
   });
-  const headers = options.draft
-    ? {
-        default: new Header({
-          children: [
-            new Paragraph({
-              alignment: AlignmentType.CENTER,
-              children: [new TextRun({ text: "DRAFT", bold: true, size: 56, color: "B0B0B0", characterSpacing: 120 })],
-            }),
-          ],
-        }),
-      }
-    : undefined;
+}
+
+/** Word's language of the text: w:lang's val, and its East Asian or right-to-left slot where the language needs it. */
+const wordLanguage = (code: string) => ({
+  value: code,
+  ...(code === "zh" ? { eastAsia: code } : {}),
+  ...(code === "ar" ? { bidirectional: code } : {}),
+});
+
+/**
+ * Document, styles, page numbers, the title block and the optional watermark shared by every
+ * Word export; `language` is the text's ISO 639-1 code.
+ */
+export function unDocument(
+  children: (Paragraph | Table)[],
+  options: { title: string; draft: boolean; language: string; titleBlock?: Table },
+): Document {
+  const footer = () =>
+    new Footer({
+      children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: [PageNumber.CURRENT] })] })],
+    });
+  // A watermark is anchored in a header and drawn behind every page that header is on.
+  const watermark = () =>
+    options.draft
+      ? [new Paragraph({ children: [new TextWatermark({ text: "DRAFT", font, bold: true, color: "B0B0B0", opacity: 0.5 })] })]
+      : [];
+  const headers = {
+    ...(options.draft ? { default: new Header({ children: watermark() }) } : {}),
+    ...(options.titleBlock ? { first: new Header({ children: [options.titleBlock, ...watermark()] }) } : {}),
+  };
   return new Document({
     title: options.title,
     creator: "Concord",
     styles: {
-      default: { document: { run: { font, size: fontSize } } },
+      default: { document: { run: { font, size: fontSize, language: wordLanguage(options.language) } } },
       paragraphStyles: [
         {
           // Word's own Title style, restyled: importers (and Word's navigation pane) recognise the title by it.
@@ -112,7 +169,14 @@ export function unDocument(children: Paragraph[], options: { title: string; draf
         },
       ],
     },
-    sections: [{ headers, footers: { default: footer }, children }],
+    sections: [
+      {
+        properties: { titlePage: !!options.titleBlock },
+        headers,
+        footers: { default: footer(), ...(options.titleBlock ? { first: footer() } : {}) },
+        children,
+      },
+    ],
   });
 }
 
@@ -139,5 +203,12 @@ export async function statementDocx(statement: ExportStatement): Promise<Buffer>
     ...[...statement.preamble, ...statement.operative].flatMap((c) => clauseParagraphs(c)),
     ...(statement.adoption ? adoptionParagraphs(statement.adoption) : []),
   ];
-  return Packer.toBuffer(unDocument(children, { title: statement.title, draft: !statement.final }));
+  return Packer.toBuffer(
+    unDocument(children, {
+      title: statement.title,
+      draft: !statement.final,
+      language: statement.language,
+      titleBlock: statement.titleBlock ? titleBlockTable(statement.titleBlock, statement.originalLanguage) : undefined,
+    }),
+  );
 }

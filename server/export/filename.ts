@@ -1,3 +1,5 @@
+import { revisionNumber, symbolInFilename } from "../../app/statement/document-symbol";
+
 /** Lowercase ASCII words joined by hyphens: "4th International Mine-Action Conférence" → "4th-international-mine-action-conference". */
 export function slug(s: string, max = 60): string {
   const out = s
@@ -22,21 +24,21 @@ export const exportExtensions = {
 /**
  * An export's file name: conference, document, version, language (a translation's) and kind, e.g.
  * "4th-international-mine-action-conference_joint-statement_rev-1_fr_clean.docx"; a draft, a
- * compilation or a redline says so before the extension.
+ * compilation or a redline says so before the extension. A statement with a symbol is named by it
+ * instead ("/" may not stand in a file name): "IMAC4-2026-L.1-Rev.1_draft.docx", the version left
+ * out when the symbol names it already ("…_rev-1-with-changes-2026-12-05_clean.pdf" otherwise).
  */
 export function exportFilename(
-  parts: { conference: string; document: string; version: string; language?: string; kind?: string },
+  parts: { conference: string; document: string; version: string; language?: string; kind?: string; symbol?: string },
   extension: string,
 ): string {
-  return (
-    [
-      slug(parts.conference),
-      slug(parts.document),
-      slug(parts.version, 50),
-      ...(parts.language ? [slug(parts.language, 5)] : []),
-      ...(parts.kind ? [slug(parts.kind, 20)] : []),
-    ].join("_") + `.${extension}`
-  );
+  const language = parts.language ? [slug(parts.language, 5)] : [];
+  const kind = parts.kind ? [slug(parts.kind, 20)] : [];
+  const symbol = parts.symbol ? symbolInFilename(parts.symbol).slice(0, 80) : "";
+  const named = symbol
+    ? [symbol, ...(revisionNumber(parts.version) === null ? [slug(parts.version, 50)] : [])]
+    : [slug(parts.conference), slug(parts.document), slug(parts.version, 50)];
+  return [...named, ...language, ...kind].join("_") + `.${extension}`;
 }
 
 /** Content-Disposition for a download; the name is ASCII already, filename* is there for clients that prefer it. */

@@ -1,17 +1,25 @@
 import { escapeXml } from "./escape";
 import type { Block, ExportClause, ExportStatement, Run } from "./model";
 import { annexTitle, explanationHeading, explanationNote, explanationsTitle, type AdoptionAnnex } from "./adoption-annex";
+import { originalLine, type TitleBlock } from "./title-block";
+import { languageOf } from "../../app/statement/languages";
 
 /**
  * The statement as one self-contained HTML file (styles embedded, nothing fetched), laid out
- * for printing on A4 with the browser's own print: numbers hang in the margin, page margins and
- * a "DRAFT" mark on every printed page of a draft.
+ * for printing on A4 with the browser's own print: the title block above the title, numbers hang
+ * in the margin, page margins and a "DRAFT" mark on every printed page of a draft.
  */
 
 const css = `
 @page { size: A4; margin: 2.5cm 2.5cm 2.5cm 2.5cm; }
 html { font-family: "Times New Roman", Times, serif; font-size: 12pt; line-height: 1.35; color: #000; background: #fff; }
 body { max-width: 16cm; margin: 2cm auto; }
+.title-block { display: grid; grid-template-columns: 1fr 1fr; border-bottom: 1.5pt solid #000; padding-bottom: 6pt; margin-bottom: 24pt; }
+.title-block p { margin: 0; text-align: left; }
+.title-block .document { text-align: right; }
+.title-block .document p { text-align: right; }
+.title-block .conference-name, .title-block .symbol { font-weight: bold; }
+.title-block .symbol { font-size: 14pt; }
 h1 { font-size: 12pt; font-weight: bold; text-align: center; margin: 0 0 2em; }
 p { margin: 0 0 12pt; text-align: justify; }
 .pp > p:first-child { text-indent: 1.27cm; }
@@ -79,16 +87,28 @@ ${explanations.join("\n")}
 }`;
 }
 
+function titleBlockHtml(block: TitleBlock, originalLanguage: string): string {
+  const p = (cls: string, text: string) => (text ? `<p class="${cls}">${escapeXml(text)}</p>` : "");
+  return `<header class="title-block">
+<div class="conference">${p("conference-name", block.conference)}${p("venue", block.venueAndDates)}</div>
+<div class="document">${p("symbol", block.symbol)}${p("distribution", block.distribution)}${p("date", block.date)}${p("original", originalLine(originalLanguage))}</div>
+</header>
+`;
+}
+
 export function statementHtml(statement: ExportStatement): string {
+  const language = languageOf(statement.language);
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${language.code}"${language.rtl ? ' dir="rtl"' : ""}>
 <head>
 <meta charset="utf-8">
 <title>${escapeXml(statement.title)}</title>
 <style>${css}</style>
 </head>
 <body>
-${statement.final ? "" : '<div class="draft-mark" aria-hidden="true">DRAFT</div>\n'}<h1>${runsHtml(statement.titleRuns)}</h1>
+${statement.final ? "" : '<div class="draft-mark" aria-hidden="true">DRAFT</div>\n'}${
+    statement.titleBlock ? titleBlockHtml(statement.titleBlock, statement.originalLanguage) : ""
+  }<h1>${runsHtml(statement.titleRuns)}</h1>
 <section class="preamble" aria-label="Preambular part">
 ${statement.preamble.map(clauseHtml).join("\n")}
 </section>

@@ -40,7 +40,7 @@ function blocksMd(blocks: Block[], indent: string, first: boolean): string[] {
     } else
       for (const item of b.items) {
         const [head, ...rest] = blocksMd(item.blocks, `${indent}    `, true);
-        lines.push(`${indent}${item.marker === "•" ? "-" : item.marker} ${head ?? ""}`, ...rest);
+        lines.push(`${indent}${item.marker} ${head ?? ""}`, ...rest);
       }
   });
   return lines;

@@ -1,6 +1,7 @@
 import type { Node as PMNode } from "@tiptap/pm/model";
 import { clauseCounter, partOfSection, printedNumber, type ClauseInfo, type Part } from "../../app/statement/numbering";
 import type { AdoptionAnnex } from "./adoption-annex";
+import type { TitleBlock } from "./title-block";
 import { defaultLanguage, languageOf } from "../../app/statement/languages";
 
 /**
@@ -23,6 +24,8 @@ import { defaultLanguage, languageOf } from "../../app/statement/languages";
  *   file says what the editor says; an adopted text has no provisional clauses and is numbered
  *   densely). Final (clean) text: nothing is bracketed. Draft text: the caller may give the
  *   clauses to bracket; the brackets enclose the clause text.
+ * - Sub-items are lettered (a), (b), … and theirs (i), (ii), …, whether the editor's list is
+ *   numbered or bulleted: UN documents have no bullets.
  */
 
 export interface Run {
@@ -36,10 +39,10 @@ export interface Run {
   bracket?: boolean;
 }
 
-export type Block = { kind: "paragraph"; runs: Run[] } | { kind: "list"; ordered: boolean; items: ListItem[] };
+export type Block = { kind: "paragraph"; runs: Run[] } | { kind: "list"; items: ListItem[] };
 
 export interface ListItem {
-  /** "(a)" for ordered lists, "•" for bullets. */
+  /** "(a)" in a clause's list, "(i)" in an item's. */
   marker: string;
   blocks: Block[];
 }
@@ -63,12 +66,14 @@ export interface ExportStatement {
   preamble: ExportClause[];
   operative: ExportClause[];
   final: boolean;
-  /** The language of this text (ISO 639-1, app/statement/languages.ts). */
+  /** The language of this text (ISO 639-1, app/statement/languages.ts): Word's w:lang, HTML's lang, the PDF's fonts. */
   language: string;
-  /** The language the statement was negotiated in; another language makes this text a translation. */
+  /** The language the statement was negotiated in ("Original: English"); another language makes this text a translation. */
   originalLanguage: string;
   /** An adopted statement's adoption line and explanations of position (server/export/adoption-annex.ts). */
   adoption?: AdoptionAnnex;
+  /** The conference, symbol, distribution and date above the title (server/export/title-block.ts); none in a bare model. */
+  titleBlock?: TitleBlock;
 }
 
 export interface ExportOptions {
@@ -93,6 +98,36 @@ export function letterMarker(i: number): string {
   const l = letters[i % 26];
   return `(${l.repeat(Math.floor(i / 26) + 1)})`;
 }
+
+const romans: [number, string][] = [
+  [1000, "m"],
+  [900, "cm"],
+  [500, "d"],
+  [400, "cd"],
+  [100, "c"],
+  [90, "xc"],
+  [50, "l"],
+  [40, "xl"],
+  [10, "x"],
+  [9, "ix"],
+  [5, "v"],
+  [4, "iv"],
+  [1, "i"],
+];
+/** (i), (ii), … as UN documents number the items of a sub-paragraph. */
+export function romanMarker(i: number): string {
+  let n = i + 1;
+  let out = "";
+  for (const [value, numeral] of romans)
+    while (n >= value) {
+      out += numeral;
+      n -= value;
+    }
+  return `(${out})`;
+}
+
+/** A list's markers by depth: (a) in a clause, (i) in an item, then (a) again. */
+const markerAt = (depth: number) => (depth % 2 === 0 ? letterMarker : romanMarker);
 
 function runsOf(node: PMNode): Run[] {
   const runs: Run[] = [];
@@ -123,15 +158,14 @@ function mergeRuns(runs: Run[]): Run[] {
   return out;
 }
 
-function blocksOf(node: PMNode): Block[] {
+function blocksOf(node: PMNode, depth = 0): Block[] {
   const blocks: Block[] = [];
   node.forEach((child) => {
     if (child.type.name === "paragraph") blocks.push({ kind: "paragraph", runs: runsOf(child) });
     else if (child.type.name === "bulletList" || child.type.name === "orderedList") {
-      const ordered = child.type.name === "orderedList";
       const items: ListItem[] = [];
-      child.forEach((item, _o, i) => items.push({ marker: ordered ? letterMarker(i) : "•", blocks: blocksOf(item) }));
-      blocks.push({ kind: "list", ordered, items });
+      child.forEach((item, _o, i) => items.push({ marker: markerAt(depth)(i), blocks: blocksOf(item, depth + 1) }));
+      blocks.push({ kind: "list", items });
     }
   });
   return blocks;
@@ -263,6 +297,38 @@ export function buildExportModel(doc: PMNode, options: ExportOptions): ExportSta
 }
 
 export const runsText = (runs: Run[]) => runs.map((r) => (r.break ? "\n" : r.text)).join("");
+
+export type RunStyle = Pick<Run, "italic" | "bold" | "underline">;
+
+/** The formatting of each character (UTF-16 unit) of `clauseText(c)`; markers, line ends and breaks are plain. */
+export function clauseStyles(c: { blocks: Block[] }): RunStyle[] {
+  const out: RunStyle[] = [];
+  const plain: RunStyle = {};
+  let lines = 0;
+  const walk = (blocks: Block[], prefix: string) => {
+    for (const b of blocks) {
+      if (b.kind === "list") {
+        for (const item of b.items) walk(item.blocks, `${item.marker} `);
+        continue;
+      }
+      if (lines++ > 0) out.push(plain);
+      for (let i = 0; i < prefix.length; i++) out.push(plain);
+      for (const r of b.runs) {
+        if (r.break) out.push(plain);
+        else {
+          const style: RunStyle = {
+            ...(r.italic ? { italic: true } : {}),
+            ...(r.bold ? { bold: true } : {}),
+            ...(r.underline ? { underline: true } : {}),
+          };
+          for (let i = 0; i < r.text.length; i++) out.push(style);
+        }
+      }
+    }
+  };
+  walk(c.blocks, "");
+  return out;
+}
 
 /** A clause as plain text: paragraphs on their own lines, list items led by their marker. */
 export function clauseText(c: { blocks: Block[] }): string {

@@ -1,10 +1,12 @@
 import type { Block, ExportClause, ExportStatement, Run } from "./model";
 import { annexTitle, explanationHeading, explanationNote, explanationsTitle, type AdoptionAnnex } from "./adoption-annex";
+import { originalLine, type TitleBlock } from "./title-block";
 
 /**
  * The statement as a PDF, drawn directly with pdfkit (no browser): the same layout as the Word
- * export, in the standard Times fonts (built into every PDF reader, so nothing is embedded),
- * page numbers at the foot of each page and, for drafts, a diagonal "DRAFT" across each page.
+ * export, in the standard Times fonts (built into every PDF reader, so nothing is embedded), the
+ * title block above the title on the first page, page numbers at the foot of each page and, for
+ * drafts, a diagonal "DRAFT" across each page.
  */
 
 const fontFor = (r: Pick<Run, "italic" | "bold">) =>
@@ -104,6 +106,42 @@ function writeAdoption(doc: Doc, { line, explanations }: AdoptionAnnex) {
   }
 }
 
+/** The title block: the conference on the left, the symbol and the rest on the right, ruled off below. */
+function writeTitleBlock(doc: Doc, block: TitleBlock, originalLanguage: string) {
+  const left = doc.page.margins.left;
+  const width = doc.page.width - left - doc.page.margins.right;
+  const half = width / 2;
+  const top = doc.y;
+  doc
+    .font("Times-Bold")
+    .fontSize(size)
+    .text(block.conference, left, top, { width: half - 6 });
+  if (block.venueAndDates)
+    doc
+      .font("Times-Roman")
+      .fontSize(size)
+      .text(block.venueAndDates, left, doc.y, { width: half - 6 });
+  const leftBottom = doc.y;
+  doc.y = top;
+  if (block.symbol)
+    doc
+      .font("Times-Bold")
+      .fontSize(14)
+      .text(block.symbol, left + half, top, { width: half, align: "right" });
+  for (const line of [block.distribution, block.date, originalLine(originalLanguage)])
+    doc
+      .font("Times-Roman")
+      .fontSize(size)
+      .text(line, left + half, doc.y, { width: half, align: "right" });
+  const bottom = Math.max(doc.y, leftBottom) + 4;
+  doc
+    .moveTo(left, bottom)
+    .lineTo(left + width, bottom)
+    .lineWidth(1)
+    .stroke();
+  doc.y = bottom + 24;
+}
+
 export async function statementPdf(statement: ExportStatement): Promise<Buffer> {
   // pdfkit and its fonts weigh about 30 MB: loaded by the first PDF, not by every server.
   const { default: PDFDocument } = await import("pdfkit");
@@ -112,6 +150,7 @@ export async function statementPdf(statement: ExportStatement): Promise<Buffer> 
     margins: { top: 72, bottom: 72, left: 72, right: 72 },
     bufferPages: true,
     info: { Title: statement.title, Creator: "Concord" },
+    lang: statement.language,
   });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -122,6 +161,7 @@ export async function statementPdf(statement: ExportStatement): Promise<Buffer> 
 
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
+  if (statement.titleBlock) writeTitleBlock(doc, statement.titleBlock, statement.originalLanguage);
   doc.font("Times-Bold").fontSize(size).text(statement.title, left, doc.y, { width, align: "center" });
   doc.moveDown(2);
   for (const c of statement.preamble) writeClause(doc, c);

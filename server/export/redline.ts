@@ -1,7 +1,7 @@
 import type { Node as PMNode } from "@tiptap/pm/model";
 import type { ClauseInfo, Part } from "../../app/statement/numbering";
 import { wordDiff, type DiffSegment } from "../../app/statement/word-diff";
-import { buildExportModel, clauseText, type ExportClause, type ExportStatement } from "./model";
+import { buildExportModel, clauseStyles, clauseText, type ExportClause, type ExportStatement, type RunStyle } from "./model";
 
 /**
  * What changed between two versions of a statement, clause by clause. Clauses are matched by
@@ -10,6 +10,10 @@ import { buildExportModel, clauseText, type ExportClause, type ExportStatement }
  * clauses "OP5 bis"), so a clause whose number did not change is not shown as renumbered, and
  * compared with finished punctuation, which is what readers of a redline compare.
  */
+
+/** A piece of the diff with the formatting its words have where they come from (italic opening words stay italic). */
+export type StyledSegment = DiffSegment & RunStyle;
+
 export type ClauseChange = "added" | "deleted" | "changed" | "unchanged";
 
 export interface RedlineClause {
@@ -26,6 +30,8 @@ export interface RedlineClause {
   oldNum: string | null;
   newNum: string | null;
   diff: DiffSegment[];
+  /** The diff split where the formatting changes: deleted words styled as in the old clause, the others as in the new. */
+  styled: StyledSegment[];
 }
 
 export interface Redline {
@@ -33,6 +39,30 @@ export interface Redline {
   oldTitle: string;
   newTitle: string;
   clauses: RedlineClause[];
+  /** The newer text's language (ISO 639-1). */
+  language: string;
+}
+
+const sameStyle = (a: RunStyle, b: RunStyle) => !!a.italic === !!b.italic && !!a.bold === !!b.bold && !!a.underline === !!b.underline;
+
+/** Splits each segment where its characters' formatting changes, reading it from the side its text comes from. */
+export function styleSegments(diff: DiffSegment[], oldStyles: RunStyle[], newStyles: RunStyle[]): StyledSegment[] {
+  const out: StyledSegment[] = [];
+  let o = 0;
+  let n = 0;
+  for (const d of diff) {
+    const [styles, at] = d.type === "delete" ? [oldStyles, o] : [newStyles, n];
+    const styleAt = (i: number) => styles[at + i] ?? {};
+    let start = 0;
+    for (let i = 1; i <= d.text.length; i++) {
+      if (i < d.text.length && sameStyle(styleAt(i), styleAt(start))) continue;
+      out.push({ type: d.type, text: d.text.slice(start, i), ...styleAt(start) });
+      start = i;
+    }
+    if (d.type !== "insert") o += d.text.length;
+    if (d.type !== "delete") n += d.text.length;
+  }
+  return out;
 }
 
 /** Indexes (in `b`) of the longest common subsequence of two id lists: the clauses that kept their order. */
@@ -103,6 +133,7 @@ export function redlineModels(before: ExportStatement, after: ExportStatement): 
     oldNum: c.num || null,
     newNum: null,
     diff: [{ type: "delete", text: clauseText(c) }],
+    styled: styleSegments([{ type: "delete", text: clauseText(c) }], clauseStyles(c), []),
   });
 
   const clauses: RedlineClause[] = (deletedAfter.get(null) ?? []).map(deleted);
@@ -122,9 +153,11 @@ export function redlineModels(before: ExportStatement, after: ExportStatement): 
         oldNum: null,
         newNum: c.num || null,
         diff: [{ type: "insert", text: newText }],
+        styled: styleSegments([{ type: "insert", text: newText }], [], clauseStyles(c)),
       });
     } else {
       const oldText = clauseText(old);
+      const diff: DiffSegment[] = oldText === newText ? [{ type: "equal", text: newText }] : wordDiff(oldText, newText);
       clauses.push({
         id: c.id,
         change: oldText === newText ? "unchanged" : "changed",
@@ -135,10 +168,11 @@ export function redlineModels(before: ExportStatement, after: ExportStatement): 
         newLabel: c.label,
         oldNum: old.num || null,
         newNum: c.num || null,
-        diff: oldText === newText ? [{ type: "equal", text: newText }] : wordDiff(oldText, newText),
+        diff,
+        styled: styleSegments(diff, clauseStyles(old), clauseStyles(c)),
       });
     }
     for (const d of deletedAfter.get(key) ?? []) clauses.push(deleted(d));
   });
-  return { title: wordDiff(before.title, after.title), oldTitle: before.title, newTitle: after.title, clauses };
+  return { title: wordDiff(before.title, after.title), oldTitle: before.title, newTitle: after.title, clauses, language: after.language };
 }

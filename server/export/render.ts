@@ -6,8 +6,10 @@ import { statementPdf } from "./pdf";
 import { statementHtml } from "./html";
 import { statementMarkdown } from "./markdown";
 import { statementAkomaNtoso } from "./akoma-ntoso";
-import { compilationDocx, type CompilationProposal } from "./compilation-docx";
+import { compilationDocx, entriesOf } from "./compilation-docx";
+import type { CompilationEntry } from "../negotiation/compilation";
 import { exportExtensions, exportFilename, slug } from "./filename";
+import { symbolOf, titleBlock, type TitleBlockInput } from "./title-block";
 
 import { exportFormats, type ExportFormat } from "../../app/statement/export-formats";
 
@@ -38,14 +40,21 @@ export interface ExportRequest {
   numbering: ExportOptions["numbering"];
   /** A draft (watermark, labels, brackets on these clauses); null for the clean text. */
   draft: Pick<ExportOptions, "bracketed"> | null;
-  /** For the compilation: the proposals the person may see. */
-  proposals?: CompilationProposal[];
+  /** For the compilation: as its page shows it to the person (server/negotiation/compilation.ts); the clauses alone without it. */
+  compilation?: CompilationEntry[];
   /** The rolling text (server/negotiation/rolling-text.ts), written instead of the doc as it stands: a draft. */
   rolling?: { statement: ExportStatement; attributions: boolean };
   /** A translation: its language and the original's (the original language when not given). */
   language?: { code: string; original: string };
   /** The adopted statement's adoption line and explanations of position, printed after its text. */
   adoption?: StoredAdoption | null;
+  /** The conference and the statement as the title block prints them; the symbol names the file when the conference has a prefix. */
+  titleBlock?: Pick<TitleBlockInput, "conference" | "document">;
+}
+
+/** A statement's symbol for its file name: when the conference has a prefix (a bare "L.1" names nothing). */
+export function filenameSymbol(t: Pick<TitleBlockInput, "conference" | "document" | "version"> | undefined): string | undefined {
+  return t?.conference.symbolPrefix ? symbolOf(t) : undefined;
 }
 
 export interface ExportFile {
@@ -58,12 +67,15 @@ export interface ExportFile {
 export async function renderExport(r: ExportRequest): Promise<ExportFile> {
   // The compilation is a working document: clauses keep their labels and brackets.
   const final = r.format !== "compilation" && !r.draft;
-  const statement = withAdoptionAnnex(
+  const model = withAdoptionAnnex(
     r.rolling?.statement ?? buildExportModel(r.doc, { final, numbering: r.numbering, language: r.language, ...(r.draft ?? {}) }),
     r.adoption ?? null,
   );
+  const heading = r.titleBlock && { ...r.titleBlock, version: r.version, at: r.at };
+  const statement = heading ? { ...model, titleBlock: titleBlock(heading) } : model;
   const filename = exportFilename(
     {
+      symbol: filenameSymbol(heading),
       conference: r.conferenceTitle,
       document: r.documentTitle,
       version: r.version,
@@ -102,7 +114,7 @@ export async function renderExport(r: ExportRequest): Promise<ExportFile> {
           date: r.at.toISOString().slice(0, 10),
         });
       case "compilation":
-        return compilationDocx({ statement, conferenceTitle: r.conferenceTitle, proposals: r.proposals ?? [], at: r.at });
+        return compilationDocx({ statement, conferenceTitle: r.conferenceTitle, entries: r.compilation ?? entriesOf(statement), at: r.at });
     }
   })();
   return { body: typeof body === "string" ? Buffer.from(body, "utf8") : body, contentType: contentTypes[r.format], filename };

@@ -12,9 +12,18 @@ export interface ConferenceRow {
   confidentiality: Confidentiality;
   /** Its working languages (ISO 639-1, app/statement/languages.ts), in the order documents list them. */
   languages: string[];
+  /** The first elements of its documents' symbols ("IMAC4/2026"); "" until the secretariat sets it. */
+  symbolPrefix: string;
+  /** Its first and last days, "2026-05-12", when set. */
+  startsOn: string | null;
+  endsOn: string | null;
 }
 
-const columns = (sql: Db) => sql`id, slug, title, subtitle, venue, confidentiality, languages`;
+/** What the secretariat sets of a conference for its documents' title blocks. */
+export type ConferenceDetails = Pick<ConferenceRow, "venue" | "symbolPrefix" | "startsOn" | "endsOn">;
+
+const columns = (sql: Db) =>
+  sql`id, slug, title, subtitle, venue, confidentiality, languages, symbol_prefix as "symbolPrefix", starts_on::text as "startsOn", ends_on::text as "endsOn"`;
 
 export async function findConference(sql: Db, id: string): Promise<ConferenceRow | null> {
   if (!isUuid(id)) return null;
@@ -31,12 +40,31 @@ export async function listConferences(sql: Db): Promise<ConferenceRow[]> {
   return sql<ConferenceRow[]>`select ${columns(sql)} from conferences order by created_at`;
 }
 
-export async function createConference(sql: Db, c: Omit<ConferenceRow, "id" | "confidentiality" | "languages">): Promise<ConferenceRow> {
+export async function createConference(
+  sql: Db,
+  c: Pick<ConferenceRow, "slug" | "title" | "subtitle" | "venue"> & Partial<ConferenceDetails>,
+): Promise<ConferenceRow> {
   const [row] = await sql<ConferenceRow[]>`
-    insert into conferences (slug, title, subtitle, venue)
-    values (${c.slug}, ${c.title}, ${c.subtitle}, ${c.venue})
+    insert into conferences (slug, title, subtitle, venue, symbol_prefix, starts_on, ends_on)
+    values (${c.slug}, ${c.title}, ${c.subtitle}, ${c.venue}, ${c.symbolPrefix ?? ""}, ${c.startsOn ?? null}::date, ${c.endsOn ?? null}::date)
     returning ${columns(sql)}`;
   return row;
+}
+
+/** Sets the conference's details; those it had before that changed (empty when nothing did), under the row's lock. */
+export async function setConferenceDetails(
+  sql: Db,
+  conferenceId: string,
+  details: ConferenceDetails,
+): Promise<{ before: Partial<ConferenceDetails>; after: Partial<ConferenceDetails> }> {
+  const [row] = await sql<ConferenceRow[]>`select ${columns(sql)} from conferences where id = ${conferenceId} for update`;
+  const keys = (Object.keys(details) as (keyof ConferenceDetails)[]).filter((k) => row[k] !== details[k]);
+  if (keys.length === 0) return { before: {}, after: {} };
+  await sql`
+    update conferences set venue = ${details.venue}, symbol_prefix = ${details.symbolPrefix},
+      starts_on = ${details.startsOn}::date, ends_on = ${details.endsOn}::date
+    where id = ${conferenceId}`;
+  return { before: Object.fromEntries(keys.map((k) => [k, row[k]])), after: Object.fromEntries(keys.map((k) => [k, details[k]])) };
 }
 
 /** Sets what observers see of the conference's statements; the previous mode, or null when unchanged. */
@@ -58,7 +86,8 @@ export interface ConferenceListing extends ConferenceRow {
 
 export async function listConferencesWithSecretariat(sql: Db): Promise<ConferenceListing[]> {
   return sql<ConferenceListing[]>`
-    select c.id, c.slug, c.title, c.subtitle, c.venue, c.confidentiality, c.languages, c.created_at as "createdAt",
+    select c.id, c.slug, c.title, c.subtitle, c.venue, c.confidentiality, c.languages, c.symbol_prefix as "symbolPrefix",
+           c.starts_on::text as "startsOn", c.ends_on::text as "endsOn", c.created_at as "createdAt",
            coalesce(array(select u.email from memberships m join users u on u.id = m.user_id
                           where m.conference_id = c.id and m.role = 'secretariat' order by lower(u.email)), '{}') as secretariat,
            (select count(*)::int from memberships m where m.conference_id = c.id) as "memberCount"

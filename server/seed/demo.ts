@@ -56,6 +56,9 @@ export async function seedDemo(
         title: "4th International Mine Action Conference",
         subtitle: "Humanitarian Demining for Urban Recovery: Setting Standards of Excellence for Safe Settlements",
         venue: "Baku, Azerbaijan",
+        symbolPrefix: "IMAC4/2026",
+        startsOn: "2026-05-12",
+        endsOn: "2026-05-15",
       });
       await createStatement(tx, {
         conferenceId: conference.id,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { buildExportModel } from "../../server/export/model";
 import { statementDocx } from "../../server/export/docx";
-import { compilationDocx, type CompilationProposal } from "../../server/export/compilation-docx";
+import { compilationDocx } from "../../server/export/compilation-docx";
+import type { CompiledProposal } from "../../server/negotiation/compilation";
 import { redlineStatements } from "../../server/export/redline";
 import { redlineDocx } from "../../server/export/redline-docx";
 import { wordParagraphs, zipText } from "../support/zip";
@@ -28,69 +29,115 @@ describe("the statement as Word", () => {
     expect(styles).toMatch(/<w:sz w:val="24"\/>/);
   });
 
-  it("puts a page number field in the footer, and DRAFT in the header of drafts only", async () => {
+  it("puts a page number field in the footer, and a diagonal DRAFT watermark in the header of drafts only", async () => {
     const final = await statementDocx(buildExportModel(demoDoc(), { final: true }));
     const draft = await statementDocx(buildExportModel(demoDoc(), { final: false }));
     expect(await zipText(final, "word/footer1.xml")).toMatch(/<w:instrText[^>]*>PAGE<\/w:instrText>/);
     await expect(zipText(final, "word/header1.xml")).rejects.toThrow();
-    expect(await zipText(draft, "word/header1.xml")).toContain(">DRAFT<");
+    // Word's own watermark: a WordArt shape (VML type 136) turned 315° behind the text, its text "DRAFT".
+    const header = await zipText(draft, "word/header1.xml");
+    expect(header).toMatch(/<v:shape id="PowerPlusWaterMarkObject[^"]*" type="#_x0000_t136" style="[^"]*rotation:315;[^"]*z-index:-/);
+    expect(header).toMatch(/<v:textpath [^>]*string="DRAFT"\/>/);
     expect(await zipText(final, "word/document.xml")).not.toContain("DRAFT");
   });
 });
 
-const proposal = (p: Partial<CompilationProposal>): CompilationProposal => ({
-  number: 1,
+const proposal = (p: Partial<CompiledProposal>): CompiledProposal => ({
+  id: "x",
+  number: "P1",
+  label: "OP1 alt",
   kind: "replace",
-  clauseId: null,
-  part: "op",
-  delegationName: "Norway",
-  delegationCode: "NOR",
   status: "submitted",
-  positions: [],
-  baseText: "",
-  revision: null,
+  sponsor: "Norway",
+  cosponsors: [],
+  supporters: [],
+  objectors: [],
+  diff: [],
+  excerpt: null,
+  decisionReason: null,
   ...p,
 });
 
 describe("the compilation text as Word", () => {
-  it("shows each clause with its proposals, sponsors in brackets, co-sponsors, supporters, objectors and status", async () => {
+  it("is a table of paragraph numbers, texts, sponsors and status: each clause with its state, then its proposals as labelled", async () => {
     const doc = docOf(
       statementJSONOf("T", [clause("p1", "Recalling", " the past,")], [clause("o1", "Decide", " to act;"), clause("o2", "Urge", " all.")]),
     );
     const statement = buildExportModel(doc, { final: false });
-    const pos = (code: string, name: string, position: "cosponsor" | "support" | "object") => ({
-      delegationId: code,
-      delegationCode: code,
-      delegationName: name,
-      position,
-      reason: "",
-      updatedAt: new Date(),
-    });
+    const entry = (
+      id: string,
+      label: string,
+      part: "pp" | "op",
+      state: "open" | "agreed_ad_ref" | "agreed",
+      proposals: CompiledProposal[] = [],
+    ) => ({ type: "clause", id, label, part, state, bracketed: false, provisional: false, text: "", proposals }) as const;
     const buffer = await compilationDocx({
       statement,
       conferenceTitle: "4th International Mine Action Conference",
       at: new Date("2025-05-01T10:00:00Z"),
-      proposals: [
-        proposal({
-          number: 7,
-          clauseId: "o1",
-          revision: { number: 1, content: null, text: "Decide to act now;", baseText: "Decide to act;", submittedAt: new Date() },
-          positions: [pos("CHL", "Chile", "cosponsor"), pos("FJI", "Fiji", "support"), pos("FRA", "France", "object")],
-        }),
-        proposal({ number: 8, kind: "delete", clauseId: "o2", delegationName: null, delegationCode: null, status: "rejected" }),
+      entries: [
+        entry("p1", "PP1", "pp", "agreed"),
+        entry("o1", "OP1", "op", "agreed_ad_ref", [
+          proposal({
+            number: "P7",
+            label: "OP1 alt",
+            cosponsors: ["Chile"],
+            supporters: ["Fiji"],
+            objectors: [{ name: "France", reason: "No." }],
+            diff: [
+              { type: "equal", text: "Decide to act " },
+              { type: "insert", text: "now" },
+              { type: "equal", text: ";" },
+            ],
+          }),
+        ]),
+        entry("o2", "OP2", "op", "open", [
+          proposal({
+            number: "P8",
+            label: "Delete OP2",
+            kind: "delete",
+            sponsor: "The Chair",
+            status: "rejected",
+            diff: [{ type: "delete", text: "Urge all." }],
+          }),
+        ]),
+        {
+          type: "proposed",
+          anchorId: "o2",
+          part: "op",
+          label: "OP2 bis",
+          proposal: proposal({
+            number: "P9",
+            label: "OP2 bis",
+            kind: "add",
+            sponsor: "Japan",
+            diff: [{ type: "insert", text: "Welcome it." }],
+          }),
+        },
       ],
     });
-    const paragraphs = wordParagraphs(await zipText(buffer, "word/document.xml"));
-    const at = (s: string) => paragraphs.findIndex((p) => p.includes(s));
-    expect(paragraphs).toContain("P7 Amend [Norway (NOR); co-sponsors: Chile (CHL)] — Under consideration");
-    expect(paragraphs).toContain("Supported by: Fiji (FJI). Objected to by: France (FRA)");
-    expect(paragraphs).toContain("Decide to act now;");
-    expect(paragraphs).toContain("P8 Delete [Chair's proposal] — Rejected");
-    // Proposals follow their clause.
-    expect(at("OP1\tDecide to act;")).toBeGreaterThan(-1);
-    expect(at("OP1\tDecide to act;")).toBeLessThan(at("P7 Amend"));
-    expect(at("OP2\tUrge all.")).toBeLessThan(at("P8 Delete"));
-    expect(at("P7 Amend")).toBeLessThan(at("OP2\tUrge all."));
+    const xml = await zipText(buffer, "word/document.xml");
+    const cells = [...xml.matchAll(/<w:tc>[\s\S]*?<\/w:tc>/g)].map((m) => wordParagraphs(m[0]).join(" | "));
+    const rows = [];
+    for (let i = 0; i < cells.length; i += 4) rows.push(cells.slice(i, i + 4));
+    expect(rows).toEqual([
+      ["Para.", "Text", "Sponsors", "Status"],
+      ["PP1", "Recalling the past,", "", "Agreed"],
+      ["OP1", "Decide to act;", "", "Agreed ad ref."],
+      [
+        "OP1 alt | P7",
+        "Decide to act now; | Supported by: Fiji. Objected to by: France",
+        "Norway; co-sponsors: Chile",
+        "Under consideration",
+      ],
+      ["OP2", "Urge all.", "", "Open"],
+      ["Delete OP2 | P8", "Urge all.", "The Chair", "Rejected"],
+      ["OP2 bis | P9", "Welcome it.", "Japan", "Under consideration"],
+    ]);
+    // The header row repeats on every page; new words are bold, deleted ones struck through.
+    expect(xml).toContain("<w:tblHeader/>");
+    expect(xml).toMatch(/<w:r><w:rPr><w:b\/><w:bCs\/><\/w:rPr><w:t xml:space="preserve">now<\/w:t><\/w:r>/);
+    expect(xml).toMatch(/<w:r><w:rPr><w:strike\/><\/w:rPr><w:t xml:space="preserve">Urge all\.<\/w:t><\/w:r>/);
   });
 });
 
@@ -111,12 +158,15 @@ describe("the redline as Word", () => {
       "word/document.xml",
     );
     expect(xml).toMatch(
-      /<w:ins w:id="\d+" w:author="Concord" w:date="2025-05-01T10:00:00Z"><w:r>(<w:rPr>.*?<\/w:rPr>)?<w:t xml:space="preserve">distant <\/w:t><\/w:r><\/w:ins>/,
+      /<w:ins w:id="\d+" w:author="Chair" w:date="2025-05-01T10:00:00Z"><w:r>(<w:rPr>.*?<\/w:rPr>)?<w:t xml:space="preserve">distant <\/w:t><\/w:r><\/w:ins>/,
+    );
+    // Deleted and inserted opening words stay italic.
+    expect(xml).toMatch(
+      /<w:del w:id="\d+" w:author="Chair" w:date="2025-05-01T10:00:00Z"><w:r><w:rPr><w:i\/><w:iCs\/><\/w:rPr><w:delText xml:space="preserve">Urge<\/w:delText><\/w:r><\/w:del><w:del [^>]*><w:r><w:delText xml:space="preserve"> all\.<\/w:delText>/,
     );
     expect(xml).toMatch(
-      /<w:del w:id="\d+" w:author="Concord" w:date="2025-05-01T10:00:00Z"><w:r>(<w:rPr>.*?<\/w:rPr>)?<w:delText xml:space="preserve">Urge all\.<\/w:delText><\/w:r><\/w:del>/,
+      /<w:ins [^>]*><w:r><w:rPr><w:i\/><w:iCs\/><\/w:rPr><w:t xml:space="preserve">Welcome<\/w:t><\/w:r><\/w:ins><w:ins [^>]*><w:r><w:t xml:space="preserve"> the centre\.<\/w:t>/,
     );
-    expect(xml).toMatch(/<w:ins [^>]*><w:r>(<w:rPr>.*?<\/w:rPr>)?<w:t xml:space="preserve">Welcome the centre\.<\/w:t>/);
     // The deleted clause's number goes, the added one's comes: numbers are tracked too.
     expect(xml).toMatch(/<w:delText xml:space="preserve">2\.<\/w:delText>/);
   });

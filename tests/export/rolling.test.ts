@@ -4,6 +4,9 @@ import { zipText, wordParagraphs } from "../support/zip";
 import { createPosition, createProposal } from "../support/factories";
 import { createDelegatesFixture, type DelegatesFixture } from "../support/negotiation";
 import type { Sql } from "../../server/db/sql";
+import type { CompilationEntry } from "../../server/negotiation/compilation";
+import { loaderData } from "../support/http";
+import { setClauseState } from "../../server/queries/clause-states";
 
 let f: DelegatesFixture;
 let word: string;
@@ -103,4 +106,40 @@ it("writes the rolling text as PDF, HTML and Markdown too, and refuses it in the
   expect([version.status, await version.text()]).toEqual([400, "The rolling text is of the current text only."]);
   // The clean text is untouched by all this.
   expect(await (await download(server, "format=md")).text()).not.toContain("REPLACED");
+});
+
+it("writes the compilation as Word from what the compilation page shows: paragraph numbers, text, sponsors and status", async ({
+  db,
+  server,
+}) => {
+  await setClauseState(db.sql, {
+    documentId: f.documentId,
+    clauseId: f.ids.OP1,
+    state: "agreed_ad_ref",
+    reason: "",
+    userId: f.chair.userId,
+  });
+  const res = await download(server, "format=compilation");
+  expect(res.status).toBe(200);
+  const xml = await zipText(Buffer.from(await res.arrayBuffer()), "word/document.xml");
+  const cells = [...xml.matchAll(/<w:tc>[\s\S]*?<\/w:tc>/g)].map((m) => wordParagraphs(m[0]).join(" | "));
+  const rows: string[][] = [];
+  for (let i = 0; i < cells.length; i += 4) rows.push(cells.slice(i, i + 4));
+  expect(rows[0]).toEqual(["Para.", "Text", "Sponsors", "Status"]);
+  const row = (label: string) => rows.find((r) => r[0].split(" | ")[0] === label);
+  expect(row("OP1")?.[3]).toBe("Agreed ad ref.");
+  expect(row("OP2")?.[3]).toBe("Open");
+  expect(row("OP2 alt")?.slice(2)).toEqual(["Norway; co-sponsors: France", "Under consideration"]);
+  expect(row("OP2 alt")?.[1]).toContain("REPLACED");
+  expect(row("Delete PP1")?.slice(2)).toEqual(["Germany", "Under consideration"]);
+  expect(xml).not.toContain("SECRETDRAFT");
+  // The same labels, in the same order, as the compilation page.
+  const page = await loaderData<{ entries: CompilationEntry[] }>(
+    server,
+    `/documents/${f.documentId}/compilation`,
+    "routes/documents.$documentId_.compilation",
+    f.chair.cookie,
+  );
+  const labels = page.entries.flatMap((e) => (e.type === "clause" ? [e.label, ...e.proposals.map((p) => p.label)] : [e.label]));
+  expect(rows.slice(1).map((r) => r[0].split(" | ")[0])).toEqual(labels);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AlignmentType, Document, HeadingLevel, LevelFormat, Packer, Paragraph, TextRun } from "docx";
-import { buildExportModel, clauseText } from "../../server/export/model";
+import { buildExportModel, clauseText, letterMarker } from "../../server/export/model";
 import { statementDocx } from "../../server/export/docx";
 import { statementMarkdown } from "../../server/export/markdown";
 import { paragraphsFromDocx } from "../../server/import/docx";
@@ -9,9 +9,9 @@ import { importPlan, recogniseStatement, runsText, type ImportedClause } from ".
 import { statementSchema } from "../../app/statement/schema";
 import { adoptedDemo, demoDoc, silenceLine } from "./fixtures";
 
-/** A clause's text as the export model prints it: paragraph, then sub-items with their markers. */
+/** A clause's text as the export model prints it: paragraph, then sub-items with their markers (the exports letter every list). */
 const importedText = (c: ImportedClause) =>
-  [runsText(c.runs), ...c.items.map((i) => `${i.ordered ? "" : "• "}${runsText(i.runs)}`)].join("\n");
+  [runsText(c.runs), ...c.items.map((i, k) => `${i.ordered ? letterMarker(k) : "•"} ${runsText(i.runs)}`)].join("\n");
 
 describe("round trips", () => {
   const model = buildExportModel(demoDoc(), { final: true });

@@ -62,7 +62,10 @@ it("writes Markdown with the title, italic opening words and numbered operative 
   expect(lines[0]).toBe("# Baku Joint Statement on Humanitarian Demining for Urban Recovery");
   expect(md).toContain("*Noting with concern* that some 11,667 km²");
   expect(md).toMatch(/^1\. \*Reaffirm\* that .*environments;$/m);
-  expect(md).toMatch(/^ {4}- modern mechanical clearance assets;$/m);
+  // The editor's bulleted sub-items are lettered, as UN documents letter them.
+  expect(md).toMatch(/^ {4}\(a\) artificial intelligence–assisted data analysis;$/m);
+  expect(md).toMatch(/^ {4}\(d\) modern mechanical clearance assets;$/m);
+  expect(md).not.toMatch(/^ *[-•] /m);
   expect(md).toMatch(/^7\. \*Decide\* .*planning\.$/m);
 });
 

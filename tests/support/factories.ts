@@ -30,6 +30,9 @@ export async function createConference(sql: Db, c: Partial<Omit<ConferenceRow, "
     title: c.title ?? `Test Conference ${t}`,
     subtitle: c.subtitle ?? "",
     venue: c.venue ?? "Geneva",
+    symbolPrefix: c.symbolPrefix,
+    startsOn: c.startsOn,
+    endsOn: c.endsOn,
   });
 }
 

@@ -144,7 +144,7 @@ describe("the rolling text", () => {
       },
       { attributions: true },
     );
-    expect(clauseText(s.operative[0])).toBe("[Encourage the use of:\n• drones.]\nOP1 [alt: Encourage the use of:robots (AZE)]");
+    expect(clauseText(s.operative[0])).toBe("[Encourage the use of:\n(a) drones.]\nOP1 [alt: Encourage the use of:robots (AZE)]");
   });
 
   it("marks delete and retain proposals on the clause and adds proposed clauses after the one they follow", () => {

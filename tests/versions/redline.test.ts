@@ -118,7 +118,9 @@ describe("the redline as Word", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-disposition")).toMatch(/_rev-1-to-current-text_redline\.docx"/);
     const xml = await zipText(Buffer.from(await res.arrayBuffer()), "word/document.xml");
-    expect(xml).toMatch(/<w:ins [^>]*w:author="Concord"[^>]*>.*?donors/s);
+    // Each change is authored by the delegation whose accepted proposal made it.
+    expect(xml).toMatch(/<w:ins [^>]*w:author="Norway"[^>]*><w:r><w:t[^>]*>[^<]*donors/);
+    expect(xml).not.toContain('w:author="Concord"');
     expect(xml).toMatch(/<w:del [^>]*>.*?<w:delText[^>]*>[^<]*<\/w:delText>/s);
     expect(xml).toContain("moved from OP1");
     // Delegations download what the history shows them, redlines included.
