@@ -21,6 +21,7 @@ import { TextWatermark } from "docx/watermarks";
 import type { Block, ExportClause, ExportStatement, Run } from "./model";
 import { annexTitle, explanationHeading, explanationNote, explanationsTitle, type AdoptionAnnex } from "./adoption-annex";
 import { originalLine, type TitleBlock } from "./title-block";
+import { languageOf } from "../../app/statement/languages";
 
 /**
  * A statement as a Word document in UN style: Times New Roman 12, the title block (conference,
@@ -44,14 +45,17 @@ export const runOptions = (r: Run): IRunOptions =>
 
 export const textRuns = (runs: Run[]): ParagraphChild[] => runs.map((r) => new TextRun(runOptions(r)));
 
+/** Runs of a right-to-left language (Arabic): each marked so (`w:rtl`), for Word's bidirectional layout. */
+const rtlRuns = (runs: Run[]): ParagraphChild[] => runs.map((r) => new TextRun({ ...runOptions(r), rightToLeft: true }));
+
 const spacing = { after: 240 };
 
 /** The paragraphs of a list inside a clause: each item led by its marker, hanging one indent further in. */
-function listParagraphs(blocks: Block[], level: number, children: (runs: Run[]) => ParagraphChild[]): Paragraph[] {
+function listParagraphs(blocks: Block[], level: number, children: (runs: Run[]) => ParagraphChild[], bidirectional: boolean): Paragraph[] {
   const out: Paragraph[] = [];
   for (const b of blocks) {
     if (b.kind === "paragraph") {
-      out.push(new Paragraph({ spacing, indent: { left: indent * (level + 1) }, children: children(b.runs) }));
+      out.push(new Paragraph({ spacing, bidirectional, indent: { left: indent * (level + 1) }, children: children(b.runs) }));
       continue;
     }
     for (const item of b.items) {
@@ -60,34 +64,50 @@ function listParagraphs(blocks: Block[], level: number, children: (runs: Run[]) 
       out.push(
         new Paragraph({
           spacing,
+          bidirectional,
           indent: { left: indent * (level + 2), hanging: indent },
-          children: [new TextRun(`${item.marker}\t`), ...children(firstRuns)],
+          children: [new TextRun({ text: `${item.marker}\t`, rightToLeft: bidirectional }), ...children(firstRuns)],
         }),
       );
-      out.push(...listParagraphs(first?.kind === "list" ? item.blocks : rest, level + 1, children));
+      out.push(...listParagraphs(first?.kind === "list" ? item.blocks : rest, level + 1, children, bidirectional));
     }
   }
   return out;
 }
 
-/** A clause as Word paragraphs; `children` turns runs into paragraph content (plain, or tracked changes). */
-export function clauseParagraphs(clause: Pick<ExportClause, "part" | "num" | "blocks">, children = textRuns): Paragraph[] {
+/**
+ * A clause as Word paragraphs; `children` turns runs into paragraph content (plain, or tracked
+ * changes). A right-to-left language's paragraphs are bidirectional (`w:bidi`): Word lays them out
+ * from the right, number and indents mirrored.
+ */
+export function clauseParagraphs(
+  clause: Pick<ExportClause, "part" | "num" | "blocks">,
+  children = textRuns,
+  bidirectional = false,
+): Paragraph[] {
   const [first, ...rest] = clause.blocks;
   const firstRuns = first?.kind === "paragraph" ? first.runs : [];
   const lead =
     clause.part === "op"
       ? new Paragraph({
           spacing,
+          bidirectional,
           alignment: AlignmentType.JUSTIFIED,
           indent: { left: indent, hanging: indent },
-          children: [new TextRun(`${clause.num}\t`), ...children(firstRuns)],
+          children: [new TextRun({ text: `${clause.num}\t`, rightToLeft: bidirectional }), ...children(firstRuns)],
         })
-      : new Paragraph({ spacing, alignment: AlignmentType.JUSTIFIED, indent: { firstLine: indent }, children: children(firstRuns) });
-  return [lead, ...listParagraphs(first?.kind === "paragraph" ? rest : clause.blocks, 0, children)];
+      : new Paragraph({
+          spacing,
+          bidirectional,
+          alignment: AlignmentType.JUSTIFIED,
+          indent: { firstLine: indent },
+          children: children(firstRuns),
+        });
+  return [lead, ...listParagraphs(first?.kind === "paragraph" ? rest : clause.blocks, 0, children, bidirectional)];
 }
 
-export const titleParagraph = (children: ParagraphChild[]) =>
-  new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, spacing: { after: 480 }, children });
+export const titleParagraph = (children: ParagraphChild[], bidirectional = false) =>
+  new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, bidirectional, spacing: { after: 480 }, children });
 
 /** The title block as a borderless two-column table, ruled off below as UN documents are. */
 export function titleBlockTable(block: TitleBlock, originalLanguage: string): Table {
@@ -198,9 +218,11 @@ function adoptionParagraphs({ line, explanations }: AdoptionAnnex): Paragraph[] 
 }
 
 export async function statementDocx(statement: ExportStatement): Promise<Buffer> {
+  const rtl = languageOf(statement.language).rtl;
+  const runs = rtl ? rtlRuns : textRuns;
   const children = [
-    titleParagraph(textRuns(statement.titleRuns.map((r) => ({ ...r, bold: true })))),
-    ...[...statement.preamble, ...statement.operative].flatMap((c) => clauseParagraphs(c)),
+    titleParagraph(runs(statement.titleRuns.map((r) => ({ ...r, bold: true }))), rtl),
+    ...[...statement.preamble, ...statement.operative].flatMap((c) => clauseParagraphs(c, runs, rtl)),
     ...(statement.adoption ? adoptionParagraphs(statement.adoption) : []),
   ];
   return Packer.toBuffer(

@@ -1,16 +1,26 @@
-import type { Block, ExportClause, ExportStatement, Run } from "./model";
+import { runsText, type Block, type ExportClause, type ExportStatement, type Run } from "./model";
+import { pdfFonts } from "./pdf-fonts";
+import { languageOf } from "../../app/statement/languages";
 import { annexTitle, explanationHeading, explanationNote, explanationsTitle, type AdoptionAnnex } from "./adoption-annex";
 import { originalLine, type TitleBlock } from "./title-block";
 
 /**
  * The statement as a PDF, drawn directly with pdfkit (no browser): the same layout as the Word
- * export, in the standard Times fonts (built into every PDF reader, so nothing is embedded), the
- * title block above the title on the first page, page numbers at the foot of each page and, for
- * drafts, a diagonal "DRAFT" across each page.
+ * export, in the standard Times fonts (built into every PDF reader, so nothing is embedded) or,
+ * for a text in another script, the language's Noto fonts embedded (pdf-fonts.ts), the title
+ * block above the title on the first page, page numbers at the foot of each page and, for drafts,
+ * a diagonal "DRAFT" across each page. A right-to-left text (Arabic) is set from the right margin,
+ * numbers and sub-item letters on the right; fontkit shapes its letters and orders them right to
+ * left.
  */
 
-const fontFor = (r: Pick<Run, "italic" | "bold">) =>
-  r.bold && r.italic ? "Times-BoldItalic" : r.bold ? "Times-Bold" : r.italic ? "Times-Italic" : "Times-Roman";
+/** How a PDF's text is set: its language's fonts, and whether right to left (the title block and the annex are English, in Times). */
+interface Setting {
+  font: (r: Pick<Run, "italic" | "bold">) => string;
+  rtl: boolean;
+}
+const settings = new WeakMap<PDFKit.PDFDocument, Setting>();
+const settingOf = (doc: PDFKit.PDFDocument) => settings.get(doc)!;
 
 const size = 12;
 const hang = 36;
@@ -20,6 +30,15 @@ type Doc = PDFKit.PDFDocument;
 
 /** Writes runs as one paragraph starting at x, wrapping within the right margin. */
 function writeRuns(doc: Doc, runs: Run[], x: number, y: number | undefined, firstLineIndent = 0) {
+  const { font: fontFor, rtl } = settingOf(doc);
+  if (rtl) {
+    // From the right margin back to x, as one run: pdfkit lays continued runs left to right.
+    const width = doc.page.width - doc.page.margins.right - x;
+    const bold = runs.length > 0 && runs.every((r) => r.bold || !r.text.trim());
+    doc.font(fontFor({ bold })).fontSize(size);
+    doc.text(runsText(runs) || " ", doc.page.margins.left, y, { width: width - (x - doc.page.margins.left), align: "right", lineGap: 1 });
+    return;
+  }
   const width = doc.page.width - doc.page.margins.right - x;
   const parts = runs.filter((r) => r.break || r.text);
   if (parts.length === 0) parts.push({ text: " " });
@@ -45,7 +64,13 @@ function ensureRoom(doc: Doc) {
 function writeLabelled(doc: Doc, label: string, runs: Run[], x: number) {
   ensureRoom(doc);
   const y = doc.y;
-  doc.font("Times-Roman").fontSize(size).text(label, x, y, { width: hang, lineBreak: false });
+  const { font: fontFor, rtl } = settingOf(doc);
+  // Right to left, the label stands at the right, as far in from the right margin as x is from the left one.
+  const labelX = rtl ? doc.page.width - x - hang + (doc.page.margins.left - doc.page.margins.right) : x;
+  doc
+    .font(fontFor({}))
+    .fontSize(size)
+    .text(label, labelX, y, { width: hang, lineBreak: false, align: rtl ? "right" : "left" });
   writeRuns(doc, runs, x + hang, y);
   doc.moveDown(gap / size);
 }
@@ -161,11 +186,17 @@ export async function statementPdf(statement: ExportStatement): Promise<Buffer> 
 
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
+  settings.set(doc, { font: pdfFonts(doc, statement.language), rtl: languageOf(statement.language).rtl });
   if (statement.titleBlock) writeTitleBlock(doc, statement.titleBlock, statement.originalLanguage);
-  doc.font("Times-Bold").fontSize(size).text(statement.title, left, doc.y, { width, align: "center" });
+  doc
+    .font(settingOf(doc).font({ bold: true }))
+    .fontSize(size)
+    .text(statement.title, left, doc.y, { width, align: "center" });
   doc.moveDown(2);
   for (const c of statement.preamble) writeClause(doc, c);
   for (const c of statement.operative) writeClause(doc, c);
+  // The adoption line and the annex are in English.
+  settings.set(doc, { font: pdfFonts(doc, "en"), rtl: false });
   if (statement.adoption) writeAdoption(doc, statement.adoption);
 
   const pages = doc.bufferedPageRange();

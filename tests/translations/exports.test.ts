@@ -85,7 +85,9 @@ describe("the statement exported in each language", () => {
 
   it("Akoma Ntoso in French is a translation of the English expression, valid against the schema", async () => {
     const xml = (await download("format=akn&language=fr")).body.toString("utf8");
-    expect(xml).toContain("Appellent les États");
+    // "Appellent" is the clause's opening word, in <i>.
+    expect(xml).toContain("Appellent</i> les États à intégrer");
+    expect(xml).toContain('xml:lang="fr"');
     expect(xml).toMatch(/<FRBRlanguage [^>]*language="fra"/);
     expect(xml).toMatch(/<FRBRtranslation [^>]*fromLanguage="eng"/);
     expect((await validateAkn(xml)).ok).toBe(true);
