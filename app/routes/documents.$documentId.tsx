@@ -14,7 +14,7 @@ import { useWarnBeforeLeaving } from "~/editor/warn-before-leaving";
 import { AppHeader } from "~/components/AppHeader";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { readProtectedForm, requireDocumentPermission } from "~/utils/auth.server";
-import { roleLabels } from "~/statement/people-labels";
+import { describeRole } from "~/statement/people-labels";
 import { groupsOfMember } from "../../server/queries/delegation-groups";
 import { unreadComments } from "../../server/queries/comments";
 import { personalThreads } from "../../server/negotiation/comments";
@@ -30,6 +30,8 @@ import { SignalForm, givenChoice } from "~/negotiation/SignalForm";
 import { StateControl } from "~/negotiation/StateControl";
 import { SilenceSection } from "~/negotiation/SilenceSection";
 import { ExportMenu } from "~/components/ExportMenu";
+import { targetLanguages } from "../../server/translations/translations";
+import { languageOf } from "~/statement/languages";
 import { SaveRevision } from "~/versions/SaveRevision";
 import { ProposalsSection } from "~/negotiation/ProposalsSection";
 import { actorOf } from "../../server/negotiation/actor";
@@ -66,12 +68,18 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     rolling: view.rolling && seesNegotiation ? rollingTextFor(room.marks, actorOf(access), { attributions: view.attributions }) : null,
     document: { id: document.id, title: document.title },
     conference: { id: conference.id, title: conference.title },
+    // The original first: the languages the statement is read and downloaded in.
+    languages: [document.originalLanguage, ...targetLanguages(conference, document)].map((code) => ({
+      code,
+      name: languageOf(code).name,
+      original: code === document.originalLanguage,
+    })),
     me: {
       id: user.id,
       // Presence shows whom a delegate speaks for.
       name: delegation ? `${user.name} (${delegation.code})` : user.name,
       color: colorFor(user.id),
-      role: roleLabels[access.role],
+      role: describeRole(access.role, null, access.language),
     },
     canWrite: can(access, "document:write"),
     isChair: can(access, "negotiation:chair"),
@@ -157,6 +165,7 @@ export default function DocumentPage() {
     canSeeConsensus,
     seesNegotiation,
     exportFormats: formats,
+    languages,
     proposals,
     clauseLabels,
     partStarts,
@@ -222,8 +231,13 @@ export default function DocumentPage() {
             <Link to={`/documents/${document.id}/history`} className="masthead-link">
               History
             </Link>
+            {languages.length > 1 ? (
+              <Link to={`/documents/${document.id}/translations`} className="masthead-link">
+                Languages
+              </Link>
+            ) : null}
             {canWrite ? <SaveRevision documentId={document.id} /> : null}
-            <ExportMenu documentId={document.id} formats={formats} rolling={seesNegotiation} />
+            <ExportMenu documentId={document.id} formats={formats} rolling={seesNegotiation} languages={languages} />
           </>
         }
       >

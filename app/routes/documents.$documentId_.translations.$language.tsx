@@ -5,6 +5,7 @@ import { z } from "zod";
 import { currentStatement } from "../../server/negotiation/numbering";
 import { findDelegation } from "../../server/queries/delegations";
 import {
+  assertMayTranslate,
   confirmUpToDate,
   mayTranslate,
   progressOf,
@@ -68,12 +69,14 @@ const unitSchema = z.object({
 /** Starts a clause's translation, or confirms it matches the original as it is now (rules: server/translations/translations.ts). */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
-  const form = await readProtectedForm(request, context, user);
-  const parsed = parseForm(form, unitSchema);
-  if (!parsed.ok) return refused(parsed);
-  const { intent, key } = parsed.data;
   const language = params.language ?? "";
+  // Who may act is answered before what they wrote; the rules answer the same again.
   return answeringRefusals(refused, async () => {
+    assertMayTranslate(conference, document, access, language);
+    const form = await readProtectedForm(request, context, user);
+    const parsed = parseForm(form, unitSchema);
+    if (!parsed.ok) return refused(parsed);
+    const { intent, key } = parsed.data;
     if (intent === "start") {
       await startTranslation(context.sql, access, conference, document, language, key);
       return done({ message: "Translation started." });

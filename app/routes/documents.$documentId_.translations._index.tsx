@@ -10,6 +10,7 @@ import { readProtectedForm, requireDocumentPermission } from "~/utils/auth.serve
 import { answeringRefusals } from "~/utils/refusals.server";
 import { invalid, parseForm } from "~/utils/forms";
 import { languageOf } from "~/statement/languages";
+import { invariantResponse } from "~/utils/invariant";
 
 /**
  * A statement's languages: its original, and each of the conference's other languages with its
@@ -36,6 +37,8 @@ const originalSchema = z.object({ language: z.string({ error: "Choose a language
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
+  // Who may act is answered before what they wrote.
+  invariantResponse(access.role === "secretariat", "Only the secretariat sets a statement's original language.", { status: 403 });
   const form = await readProtectedForm(request, context, user);
   const parsed = parseForm(form, originalSchema);
   if (!parsed.ok) return invalid(parsed);

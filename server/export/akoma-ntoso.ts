@@ -39,15 +39,17 @@ export interface AknContext {
   workDate: string;
   /** The date of the text (YYYY-MM-DD): the Expression's. */
   date: string;
+  /** The statement's symbol without its revision ("IMAC4/2026/L.1"), when the conference has a symbol prefix. */
+  symbol?: string;
 }
 
 const ns = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0";
 
 /**
- * The Work's number, AKN4UN's {docNumber}: the document's slug until statements carry a document
- * symbol ("IMAC4/2026/L.1"), which will be the number then.
+ * The Work's number, AKN4UN's {docNumber}: the statement's symbol ("IMAC4/2026/L.1": its revisions
+ * are expressions of the same Work), or the document's slug while the conference has no symbols.
  */
-export const workNumber = (_statement: ExportStatement, context: AknContext): string => context.documentSlug;
+export const workNumber = (context: AknContext): string => context.symbol || context.documentSlug;
 
 /** AKN4UN writes a number's "/" as "-" and its spaces as "_" in an IRI ("IMAC4-2026-L.1"). */
 const numberInIri = (n: string) => n.replace(/\//g, "-").replace(/\s/g, "_");
@@ -191,7 +193,7 @@ ${explanations.map(explanationAkn).join("\n")}
 
 export function statementAkomaNtoso(statement: ExportStatement, context: AknContext): string {
   const actor = slug(context.conferenceTitle);
-  const number = workNumber(statement, context);
+  const number = workNumber(context);
   const work = `/akn/un/statement/deliberation/${actor}/${context.workDate}/${numberInIri(number)}`;
   const expressionIn = (code: string) => `${work}/${languageOf(code).iso6392}@${context.versionSlug}`;
   const expression = expressionIn(statement.language);

@@ -12,6 +12,7 @@ import { exportExtensions, exportFilename, slug } from "./filename";
 import { symbolOf, titleBlock, type TitleBlockInput } from "./title-block";
 
 import { exportFormats, type ExportFormat } from "../../app/statement/export-formats";
+import { documentSymbol } from "../../app/statement/document-symbol";
 
 export { exportFormats, type ExportFormat };
 
@@ -112,6 +113,13 @@ export async function renderExport(r: ExportRequest): Promise<ExportFile> {
           versionSlug: slug(r.version, 30),
           workDate: r.created.toISOString().slice(0, 10),
           date: r.at.toISOString().slice(0, 10),
+          symbol: r.titleBlock?.conference.symbolPrefix
+            ? documentSymbol({
+                prefix: r.titleBlock.conference.symbolPrefix,
+                part: r.titleBlock.document.symbol,
+                addendum: r.titleBlock.document.addendum,
+              })
+            : undefined,
         });
       case "compilation":
         return compilationDocx({ statement, conferenceTitle: r.conferenceTitle, entries: r.compilation ?? entriesOf(statement), at: r.at });

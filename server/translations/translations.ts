@@ -138,12 +138,23 @@ export async function translationProgress(
   return Promise.all(targets.map(async (l) => progressOf(l, await readTranslation(sql, original, statement.id, l))));
 }
 
+/** Refuses whoever may not write a statement's translations into this language, and a language it is not translated into. */
+export function assertMayTranslate(
+  conference: Pick<ConferenceRow, "languages">,
+  statement: Pick<DocumentRow, "originalLanguage">,
+  access: Pick<Access, "role" | "language">,
+  language: string,
+): void {
+  assertTarget(conference, statement, language);
+  assertMayWrite(access, language);
+}
+
 function assertTarget(conference: Pick<ConferenceRow, "languages">, statement: Pick<DocumentRow, "originalLanguage">, language: string) {
   if (!isLanguageCode(language) || !conference.languages.includes(language)) refuse(404, "This conference does not work in that language.");
   if (language === statement.originalLanguage) refuse(400, "That is the statement's original language: it is not translated.");
 }
 
-function assertMayTranslate(access: Pick<Access, "role" | "language">, language: string) {
+function assertMayWrite(access: Pick<Access, "role" | "language">, language: string) {
   if (!mayTranslate(access, language))
     refuse(403, `Only the secretariat and the ${languageOf(language).name} translators write this translation.`);
 }
@@ -166,8 +177,7 @@ export async function startTranslation(
   language: string,
   key: string,
 ): Promise<TranslationRow> {
-  assertTarget(conference, statement, language);
-  assertMayTranslate(access, language);
+  assertMayTranslate(conference, statement, access, language);
   const existing = await findTranslation(sql, statement.id, language, key);
   if (existing) return existing;
   const unit = await originalUnit(sql, statement.id, key);
@@ -199,8 +209,7 @@ export async function confirmUpToDate(
   language: string,
   key: string,
 ): Promise<void> {
-  assertTarget(conference, statement, language);
-  assertMayTranslate(access, language);
+  assertMayTranslate(conference, statement, access, language);
   if (!(await findTranslation(sql, statement.id, language, key))) refuse(404, "This clause has no translation yet.");
   const unit = await originalUnit(sql, statement.id, key);
   await confirmTranslation(sql, { statementId: statement.id, language, clauseKey: key, sourceText: unit.text, confirmedBy: access.userId });

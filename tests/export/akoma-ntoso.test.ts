@@ -30,7 +30,7 @@ const translated = (statement: ExportStatement, language: string): ExportStateme
 
 const para = (t: string): JSONContent => ({ type: "paragraph", content: [{ type: "text", text: t }] });
 const item = (...content: JSONContent[]): JSONContent => ({ type: "listItem", content });
-/** "Requests … on: (a) clearance, including: (a) survey; (b) release; (b) funding". */
+/** "Requests … on: (a) clearance, including: (i) survey; (ii) release; (b) funding". */
 const listClause = (id: string): JSONContent => ({
   type: "clause",
   attrs: { id },
@@ -107,7 +107,10 @@ it("gives clauses eIds by their place and number, and wIds by their ids that sur
     '<paragraph eId="para_3" wId="para_op3"><num>3.</num><list eId="para_3__list_1"><intro eId="para_3__list_1__intro">',
   );
   expect(rev1).toContain('<point eId="para_3__list_1__point_a"><num>(a)</num><list eId="para_3__list_1__point_a__list_1">');
-  expect(rev1).toContain('<point eId="para_3__list_1__point_a__list_1__point_b"><num>(b)</num><content><p>release;</p></content></point>');
+  // A second level is lettered (i), (ii) in every export, and named by its number.
+  expect(rev1).toContain(
+    '<point eId="para_3__list_1__point_a__list_1__point_ii"><num>(ii)</num><content><p>release;</p></content></point>',
+  );
   expect(rev1).toContain('<point eId="para_3__list_1__point_b"><num>(b)</num><content><p>funding;</p></content></point>');
   // A clause put before it: the same clause is para_4 of the next revision, with the same wId.
   const rev2 = statementAkomaNtoso(

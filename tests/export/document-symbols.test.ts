@@ -179,6 +179,11 @@ describe("document symbols", () => {
     expect(html).toMatch(
       /<header class="title-block">[\s\S]*<p class="symbol">IMAC4\/2026\/L\.3\/Rev\.1<\/p>[\s\S]*Original: English[\s\S]*<\/header>/,
     );
+
+    // Akoma Ntoso: the symbol numbers the Work (AKN4UN's "/" as "-"); its revisions are expressions of it.
+    const akn = (await download(server, "format=akn")).body.toString("utf8");
+    expect(akn).toMatch(/<FRBRWork><FRBRthis value="\/akn\/un\/statement\/deliberation\/[^"]+\/IMAC4-2026-L\.3\/!main"/);
+    expect(akn).toMatch(/<FRBRnumber value="IMAC4-2026-L\.3" showAs="IMAC4\/2026\/L\.3"\/>/);
   });
 
   it("makes a Word file LibreOffice opens, showing the title block and lettered sub-items", async ({ server }) => {

@@ -25,7 +25,7 @@ import { openSilence } from "../../server/queries/silence-procedures";
 import { delegationKinds, type DelegationKind } from "../../app/statement/vocabulary";
 import { openEventStream } from "../support/event-stream";
 import { waitFor } from "../support/wait";
-import { setConfidentiality } from "../../server/queries/conferences";
+import { setConferenceLanguages, setConfidentiality } from "../../server/queries/conferences";
 import { startThread } from "../../server/negotiation/comments";
 import { giveSignal } from "../../server/negotiation/signals";
 import { publishNegotiationEvent } from "../../server/negotiation/events";
@@ -36,11 +36,11 @@ import type { Confidentiality } from "../../app/statement/confidentiality";
  * allowed, sent to sign in, refused (403), or not even shown to exist (404). A route added
  * without an entry here fails the first test.
  */
-type Actor = "anonymous" | "outsider" | "observer" | "delegate" | "chair" | "secretariat" | "admin";
+type Actor = "anonymous" | "outsider" | "observer" | "translator" | "delegate" | "chair" | "secretariat" | "admin";
 type Outcome = "allowed" | "login" | 403 | 404;
 type Row = Record<Actor, Outcome>;
 
-const actors: Actor[] = ["anonymous", "outsider", "observer", "delegate", "chair", "secretariat", "admin"];
+const actors: Actor[] = ["anonymous", "outsider", "observer", "translator", "delegate", "chair", "secretariat", "admin"];
 const all = (o: Outcome) => Object.fromEntries(actors.map((a) => [a, o])) as Row;
 const everyone = all("allowed");
 const signedIn: Row = { ...everyone, anonymous: "login" };
@@ -49,24 +49,37 @@ const managers: Row = {
   anonymous: "login",
   outsider: 404,
   observer: 403,
+  translator: 403,
   delegate: 403,
   chair: 403,
   secretariat: "allowed",
   admin: "allowed",
 };
-const commenters: Row = { ...members, observer: 403 };
+/** The fixture's translator works in French, one of its conference's languages; they see the text alone and never comment. */
+const commenters: Row = { ...members, observer: 403, translator: 403 };
 /**
  * Members who see the negotiation: in the fixture's conference, in standard confidentiality (the
  * default), observers see the base text and its versions only. Every mode is in "confidentiality" below.
  */
-const negotiators: Row = { ...members, observer: 403 };
-const chairOnly: Row = { anonymous: "login", outsider: 404, observer: 403, delegate: 403, chair: "allowed", secretariat: 403, admin: 403 };
+const negotiators: Row = { ...members, observer: 403, translator: 403 };
+const chairOnly: Row = {
+  anonymous: "login",
+  outsider: 404,
+  observer: 403,
+  translator: 403,
+  delegate: 403,
+  chair: "allowed",
+  secretariat: 403,
+  admin: 403,
+};
+/** Who writes the French translation: its translators and the secretariat. */
+const frenchTranslators: Row = { ...managers, translator: "allowed" };
 /** The chair and the secretariat (e.g. the consensus matrix). */
 const chairAndSecretariat: Row = { ...managers, chair: "allowed" };
 const delegateOnly: Row = { ...managers, delegate: "allowed", secretariat: 403, admin: 403 };
 /** Only a proposal's sponsoring delegation, which none of the actors belongs to. */
-const sponsorsOnly: Row = { anonymous: "login", outsider: 404, observer: 403, delegate: 403, chair: 403, secretariat: 403, admin: 403 };
-const adminOnly: Row = { anonymous: "login", outsider: 403, observer: 403, delegate: 403, chair: 403, secretariat: 403, admin: "allowed" };
+const sponsorsOnly: Row = { ...chairOnly, chair: 403 };
+const adminOnly: Row = { ...chairOnly, outsider: 403, chair: 403, admin: "allowed" };
 
 interface Ids {
   conferenceId: string;
@@ -116,6 +129,28 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
     actions: {
       createDocument: { path: conference, form: { title: "" }, expect: managers },
       confidentiality: { path: conference, form: { intent: "confidentiality", confidentiality: "secret" }, expect: managers },
+      languages: { path: conference, form: { intent: "languages" }, expect: managers },
+      details: { path: conference, form: { intent: "details", startsOn: "someday" }, expect: managers },
+      symbol: { path: conference, form: { intent: "symbol", documentId: "", symbol: "" }, expect: managers },
+    },
+  },
+  "routes/documents.$documentId_.translations._index": {
+    loader: { path: (ids) => `/documents/${ids.documentId}/translations`, expect: members },
+    actions: { original: { path: (ids) => `/documents/${ids.documentId}/translations`, form: { language: "xx" }, expect: managers } },
+  },
+  "routes/documents.$documentId_.translations.$language": {
+    loader: { path: (ids) => `/documents/${ids.documentId}/translations/fr`, expect: members },
+    actions: {
+      start: {
+        path: (ids) => `/documents/${ids.documentId}/translations/fr`,
+        form: { intent: "start", key: "" },
+        expect: frenchTranslators,
+      },
+      confirm: {
+        path: (ids) => `/documents/${ids.documentId}/translations/fr`,
+        form: { intent: "confirm", key: "" },
+        expect: frenchTranslators,
+      },
     },
   },
   "routes/conferences.$conferenceId.delegations": {
@@ -285,9 +320,11 @@ beforeAll(async () => {
   db = await createTestDatabase();
   server = await startTestServer({ databaseUrl: db.url });
   const fixture = await createStatement(db.sql);
+  await setConferenceLanguages(db.sql, fixture.conferenceId, ["en", "fr"]);
   const other = await createStatement(db.sql);
   const people: Record<Exclude<Actor, "anonymous" | "outsider" | "admin">, string> = {
     observer: (await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "observer" })).cookie,
+    translator: (await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "translator", language: "fr" })).cookie,
     delegate: (await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "delegate" })).cookie,
     chair: fixture.cookie,
     secretariat: (await createSignedInPerson(db.sql, { conferenceId: fixture.conferenceId, role: "secretariat" })).cookie,
