@@ -67,7 +67,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   );
   const translation = code !== document.originalLanguage;
   const language = { code, original: document.originalLanguage };
-  const inCode = <S extends NumberedStatement>(s: S, versionId: string | null) =>
+  const inCode = <S extends NumberedStatement>(s: S, versionId: string | null): Promise<S & { untranslated?: ReadonlySet<string> }> =>
     translation ? inLanguage(context.sql, s, { statementId: document.id, versionId, language: code }) : Promise.resolve(s);
   // Every file's title block: the conference, and the statement's symbol and distribution.
   const titleBlock = { conference, document };
@@ -127,7 +127,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     return deliver(
       await renderExport({
         format: format as ExportFormat,
-        language,
+        language: { ...language, untranslated: version.untranslated },
         doc: version.doc,
         conferenceTitle: conference.title,
         documentTitle: document.title,
@@ -152,7 +152,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return deliver(
     await renderExport({
       format: format as ExportFormat,
-      language,
+      language: { ...language, untranslated: stored.untranslated },
       doc: stored.doc,
       conferenceTitle: conference.title,
       documentTitle: document.title,

@@ -222,7 +222,12 @@ export async function statementDocx(statement: ExportStatement): Promise<Buffer>
   const runs = rtl ? rtlRuns : textRuns;
   const children = [
     titleParagraph(runs(statement.titleRuns.map((r) => ({ ...r, bold: true }))), rtl),
-    ...[...statement.preamble, ...statement.operative].flatMap((c) => clauseParagraphs(c, runs, rtl)),
+    // A clause not translated yet keeps its original's direction.
+    ...[...statement.preamble, ...statement.operative].flatMap((c) =>
+      c.language && languageOf(c.language).rtl !== rtl
+        ? clauseParagraphs(c, rtl ? textRuns : rtlRuns, !rtl)
+        : clauseParagraphs(c, runs, rtl),
+    ),
     ...(statement.adoption ? adoptionParagraphs(statement.adoption) : []),
   ];
   return Packer.toBuffer(

@@ -63,7 +63,10 @@ function blocksHtml(blocks: Block[]): string {
 }
 
 function clauseHtml(c: ExportClause): string {
-  const id = c.id ? ` id="${escapeXml(c.id)}"` : "";
+  // A clause not translated yet is in the original's language and direction.
+  const id =
+    (c.id ? ` id="${escapeXml(c.id)}"` : "") +
+    (c.language ? ` lang="${c.language}" dir="${languageOf(c.language).rtl ? "rtl" : "ltr"}"` : "");
   if (c.part === "pp") return `<div class="clause pp"${id}>${blocksHtml(c.blocks)}</div>`;
   return `<div class="clause op"${id}><span class="num">${escapeXml(c.num)}</span><div class="body">${blocksHtml(c.blocks)}</div></div>`;
 }

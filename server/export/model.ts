@@ -58,6 +58,8 @@ export interface ExportClause {
   label: string;
   bracketed: boolean;
   blocks: Block[];
+  /** In a translation, a clause not translated yet: the original's language, its words are in. */
+  language?: string;
 }
 
 export interface ExportStatement {
@@ -80,6 +82,8 @@ export interface ExportOptions {
   final: boolean;
   /** The text's language and the statement's original one (ISO 639-1); the original language when not given. */
   language?: { code: string; original: string };
+  /** In a translation, the clauses still in the original's words (server/translations/translated-statement.ts). */
+  untranslated?: ReadonlySet<string>;
   /** The statement's numbering (listClauses with its provisional clauses), which labels the clauses. */
   numbering?: readonly Pick<ClauseInfo, "id" | "part" | "label" | "provisional">[];
   /** Draft only: clauses still in square brackets. */
@@ -278,8 +282,9 @@ export function buildExportModel(doc: PMNode, options: ExportOptions): ExportSta
     });
   }
   for (const c of [...parts.pp, ...parts.op]) {
+    if (c.id && options.untranslated?.has(c.id)) c.language = options.language?.original;
     const first = firstParagraph(c.blocks);
-    if (first && languageOf(options.language?.code ?? defaultLanguage).italicOpening) italicizeOpening(first.runs);
+    if (first && languageOf(c.language ?? options.language?.code ?? defaultLanguage).italicOpening) italicizeOpening(first.runs);
     if (!options.final) options.amend?.(c);
     const last = lastParagraph(c.blocks);
     if (last) endWith(last.runs, c.part === "pp" ? "," : c === parts.op[parts.op.length - 1] ? "." : ";");

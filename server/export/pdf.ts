@@ -22,6 +22,12 @@ interface Setting {
 const settings = new WeakMap<PDFKit.PDFDocument, Setting>();
 const settingOf = (doc: PDFKit.PDFDocument) => settings.get(doc)!;
 
+/**
+ * Right-to-left text as pdfkit sets it correctly: it loses the space before the last word of a
+ * paragraph that does not end with one (measured here: "البيان المشترك" drawn without its space).
+ */
+const rtlText = (text: string) => `${text} `;
+
 const size = 12;
 const hang = 36;
 const gap = 12;
@@ -36,7 +42,7 @@ function writeRuns(doc: Doc, runs: Run[], x: number, y: number | undefined, firs
     const width = doc.page.width - doc.page.margins.right - x;
     const bold = runs.length > 0 && runs.every((r) => r.bold || !r.text.trim());
     doc.font(fontFor({ bold })).fontSize(size);
-    doc.text(runsText(runs) || " ", doc.page.margins.left, y, { width: width - (x - doc.page.margins.left), align: "right", lineGap: 1 });
+    doc.text(rtlText(runsText(runs)), doc.page.margins.left, y, { width: width - (x - doc.page.margins.left), align: "right", lineGap: 1 });
     return;
   }
   const width = doc.page.width - doc.page.margins.right - x;
@@ -92,6 +98,15 @@ function writeBlocks(doc: Doc, blocks: Block[], x: number) {
 }
 
 function writeClause(doc: Doc, c: ExportClause) {
+  if (!c.language) return writeClauseBody(doc, c);
+  // A clause not translated yet: in its original's fonts and direction.
+  const setting = settingOf(doc);
+  settings.set(doc, { font: pdfFonts(doc, c.language), rtl: languageOf(c.language).rtl });
+  writeClauseBody(doc, c);
+  settings.set(doc, setting);
+}
+
+function writeClauseBody(doc: Doc, c: ExportClause) {
   const left = doc.page.margins.left;
   const [first, ...rest] = c.blocks;
   const runs = first?.kind === "paragraph" ? first.runs : [];
@@ -191,7 +206,7 @@ export async function statementPdf(statement: ExportStatement): Promise<Buffer> 
   doc
     .font(settingOf(doc).font({ bold: true }))
     .fontSize(size)
-    .text(statement.title, left, doc.y, { width, align: "center" });
+    .text(settingOf(doc).rtl ? rtlText(statement.title) : statement.title, left, doc.y, { width, align: "center" });
   doc.moveDown(2);
   for (const c of statement.preamble) writeClause(doc, c);
   for (const c of statement.operative) writeClause(doc, c);

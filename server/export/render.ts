@@ -45,8 +45,8 @@ export interface ExportRequest {
   compilation?: CompilationEntry[];
   /** The rolling text (server/negotiation/rolling-text.ts), written instead of the doc as it stands: a draft. */
   rolling?: { statement: ExportStatement; attributions: boolean };
-  /** A translation: its language and the original's (the original language when not given). */
-  language?: { code: string; original: string };
+  /** A translation: its language and the original's (the original language when not given), and the clauses not translated yet. */
+  language?: { code: string; original: string; untranslated?: ReadonlySet<string> };
   /** The adopted statement's adoption line and explanations of position, printed after its text. */
   adoption?: StoredAdoption | null;
   /** The conference and the statement as the title block prints them; the symbol names the file when the conference has a prefix. */
@@ -69,7 +69,14 @@ export async function renderExport(r: ExportRequest): Promise<ExportFile> {
   // The compilation is a working document: clauses keep their labels and brackets.
   const final = r.format !== "compilation" && !r.draft;
   const model = withAdoptionAnnex(
-    r.rolling?.statement ?? buildExportModel(r.doc, { final, numbering: r.numbering, language: r.language, ...(r.draft ?? {}) }),
+    r.rolling?.statement ??
+      buildExportModel(r.doc, {
+        final,
+        numbering: r.numbering,
+        language: r.language,
+        untranslated: r.language?.untranslated,
+        ...(r.draft ?? {}),
+      }),
     r.adoption ?? null,
   );
   const heading = r.titleBlock && { ...r.titleBlock, version: r.version, at: r.at };

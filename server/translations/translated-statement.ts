@@ -16,7 +16,8 @@ const hasText = (nodes: readonly JSONContent[]): boolean => nodes.some((n) => (n
  * each clause's body (and the title) as translated. A clause not translated yet keeps the
  * original's words, so that the document stays whole and numbered alike in every language.
  */
-export function translatedDoc(original: PMNode, translations: Bodies): PMNode {
+export function translatedDoc(original: PMNode, translations: Bodies): { doc: PMNode; untranslated: Set<string> } {
+  const untranslated = new Set<string>();
   const json = original.toJSON() as JSONContent;
   for (const part of json.content ?? []) {
     if (part.type === "title") {
@@ -26,25 +27,28 @@ export function translatedDoc(original: PMNode, translations: Bodies): PMNode {
       continue;
     }
     for (const clause of part.content ?? []) {
-      const body = translations.get((clause.attrs as { id?: string } | undefined)?.id ?? "")?.content;
+      const id = (clause.attrs as { id?: string } | undefined)?.id ?? "";
+      const body = translations.get(id)?.content;
       if (body && hasText(body)) clause.content = body;
+      else untranslated.add(id);
     }
   }
-  return statementSchema.nodeFromJSON(json);
+  return { doc: statementSchema.nodeFromJSON(json), untranslated };
 }
 
 /**
  * A numbered statement (the current text, or a version's: `versionId`) in a language: the
- * translations as they are now, or as the version holds them. Labels stay the original's.
+ * translations as they are now, or as the version holds them, and the clauses not translated yet.
+ * Labels stay the original's.
  */
 export async function inLanguage<S extends NumberedStatement>(
   sql: Db,
   statement: S,
   where: { statementId: string; versionId: string | null; language: string },
-): Promise<S> {
+): Promise<S & { untranslated: ReadonlySet<string> }> {
   const translations: Bodies = where.versionId
     ? await versionTranslations(sql, where.versionId, where.language)
     : new Map([...(await currentTranslations(sql, where.statementId, where.language))].map(([key, t]) => [key, t.draft]));
-  const doc = translatedDoc(statement.doc, translations);
-  return { ...statement, doc, clauses: listClauses(doc, statement.provisional) };
+  const { doc, untranslated } = translatedDoc(statement.doc, translations);
+  return { ...statement, doc, clauses: listClauses(doc, statement.provisional), untranslated };
 }

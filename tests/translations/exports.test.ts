@@ -12,6 +12,8 @@ import type { Sql } from "../../server/db/sql";
 
 let n: NegotiationFixture;
 let op1: NegotiationFixture["clauses"][number];
+/** Not translated in any language. */
+let op2: NegotiationFixture["clauses"][number];
 
 const translations = {
   fr: "Appellent les États à intégrer le déminage",
@@ -46,6 +48,7 @@ const filenameOf = (res: Response) => /filename="([^"]+)"/.exec(res.headers.get(
 it.beforeAll(async ({ db, server }) => {
   n = await createNegotiation(db.sql, server.url);
   op1 = n.clauses.find((c) => c.label === "OP1")!;
+  op2 = n.clauses.find((c) => c.label === "OP2")!;
   await setConferenceLanguages(db.sql, n.conferenceId, ["en", "fr", "ru", "ar", "zh"]);
   for (const [language, text] of Object.entries(translations)) await translate(db.sql, language, op1.id, text);
 });
@@ -59,7 +62,6 @@ describe("the statement exported in each language", () => {
     const first = paragraphs.find((p) => p.includes("Appellent les États"))!;
     expect(first).toMatch(/^1\.\t/);
     // OP2 is not translated yet: its original words, numbered as in the original.
-    const op2 = n.clauses.find((c) => c.label === "OP2")!;
     expect(paragraphs.some((p) => p.startsWith("2.\t") && p.includes(op2.text.slice(0, 20)))).toBe(true);
   });
 
@@ -68,18 +70,25 @@ describe("the statement exported in each language", () => {
     const arabicParagraph = [...word.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map((m) => m[0]).find((p) => p.includes("تدعو الدول"))!;
     expect(arabicParagraph).toContain("<w:bidi/>");
     expect(arabicParagraph).toMatch(/<w:rtl\/>/);
+    const paragraphs = [...word.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map((m) => m[0]);
+    const english = paragraphs[wordParagraphs(word).findIndex((p) => p.startsWith("2.\t"))];
+    expect(english).not.toContain("<w:bidi/>");
 
     const html = (await download("format=html&language=ar")).body.toString("utf8");
     expect(html).toMatch(/<html lang="ar" dir="rtl">/);
+    expect(html).toContain(`id="${op2.id}" lang="en" dir="ltr"`);
 
     for (const [language, text] of Object.entries(translations)) {
       const { res, body } = await download(`format=pdf&language=${language}`);
       expect(res.status).toBe(200);
       const pdf = await getDocumentProxy(new Uint8Array(body));
       const { text: pages } = await extractText(pdf, { mergePages: true });
-      const words = text.split(" ");
-      // Each word as written, whatever order a reader of the PDF puts right-to-left words in.
-      for (const word of language === "zh" ? [text] : words) expect(pages.normalize("NFKC")).toContain(word);
+      // Arabic is laid out right to left: read off the page from its left, the words come last to first, each one whole
+      // (the last, which the export ends with its mark, aside).
+      const onPage = language === "ar" ? text.split(" ").slice(0, -1).reverse().join(" ") : text;
+      expect(pages.normalize("NFKC")).toContain(onPage);
+      // A clause not translated yet is printed in the original's words and fonts, left to right.
+      expect(pages).toContain(op2.text.split(" ").slice(0, 4).join(" "));
     }
   });
 
