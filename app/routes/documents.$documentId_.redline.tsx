@@ -7,6 +7,9 @@ import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { requireDocumentPermission } from "~/utils/auth.server";
 import { maySeeNegotiation } from "../../server/auth/visibility";
 import { invariantResponse } from "~/utils/invariant";
+import { targetLanguages } from "../../server/translations/translations";
+import { inLanguage } from "../../server/translations/translated-statement";
+import { languageOf } from "~/statement/languages";
 
 /**
  * The changes between two versions (?from=&to=, each a version id or "current"), clause by
@@ -16,17 +19,30 @@ import { invariantResponse } from "~/utils/invariant";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
   const search = new URL(request.url).searchParams;
-  const [from, to] = await Promise.all([
+  const targets = targetLanguages(conference, document);
+  const code = search.get("language") ?? document.originalLanguage;
+  invariantResponse(code === document.originalLanguage || targets.includes(code), "This statement is not translated into that language.", {
+    status: 404,
+  });
+  const [read, readTo] = await Promise.all([
     readSide(context.sql, document, search.get("from") ?? "current"),
     readSide(context.sql, document, search.get("to") ?? "current"),
   ]);
-  invariantResponse(from && to, "There is no such version of this statement.", { status: 404 });
+  invariantResponse(read && readTo, "There is no such version of this statement.", { status: 404 });
+  // In another language: each side's translations, as they are now or as its version held them.
+  const inCode = (side: typeof read) =>
+    code === document.originalLanguage
+      ? side
+      : inLanguage(context.sql, side, { statementId: document.id, versionId: side.id, language: code });
+  const [from, to] = await Promise.all([inCode(read), inCode(readTo)]);
   const { redline, sources } = await compareSides(context.sql, document.id, from, to);
   // Which proposal a change came from is the negotiation's, not the text's.
   const seesProposals = maySeeNegotiation(access, conference);
   return {
     document: { id: document.id, title: document.title },
     conference: { id: conference.id, title: conference.title },
+    language: languageOf(code),
+    languages: [document.originalLanguage, ...targets].map(languageOf),
     from: { id: from.id ?? "current", label: from.label },
     to: { id: to.id ?? "current", label: to.label },
     title: redline.title,
@@ -67,7 +83,8 @@ function grouped(clauses: Clause[]): (Clause | Clause[])[] {
 }
 
 export default function RedlinePage() {
-  const { document, conference, from, to, title, clauses } = useLoaderData<typeof loader>();
+  const { document, conference, language, languages, from, to, title, clauses } = useLoaderData<typeof loader>();
+  const sides = `from=${from.id}&to=${to.id}`;
   const changed = clauses.filter((c) => c.change !== "unchanged" || c.moved).length;
   const clause = (c: Clause) => (
     <li
@@ -103,14 +120,31 @@ export default function RedlinePage() {
       <p>
         From <strong data-side="from">{from.label}</strong> to <strong data-side="to">{to.label}</strong>: {changed} clause
         {changed === 1 ? "" : "s"} changed. <Link to={`/documents/${document.id}/history`}>History</Link> ·{" "}
-        <a href={`/documents/${document.id}/export?format=redline&from=${from.id}&to=${to.id}`}>Download with tracked changes (Word)</a>
+        <a href={`/documents/${document.id}/export?format=redline&${sides}&language=${language.code}`}>
+          Download with tracked changes (Word)
+        </a>
       </p>
+      {languages.length > 1 ? (
+        <nav className="translation-nav" aria-label="Changes in another language">
+          {languages.map((l) =>
+            l.code === language.code ? (
+              <strong key={l.code} aria-current="page">
+                {l.name}
+              </strong>
+            ) : (
+              <Link key={l.code} to={`?${sides}&language=${l.code}`}>
+                {l.name}
+              </Link>
+            ),
+          )}
+        </nav>
+      ) : null}
       {title.some((s) => s.type !== "equal") ? (
         <section className="redline-title" aria-label="Title">
           <DiffSegments segments={title} />
         </section>
       ) : null}
-      <ol className="redline-list">
+      <ol className="redline-list" lang={language.code} dir={language.rtl ? "rtl" : undefined}>
         {grouped(clauses).map((g) =>
           Array.isArray(g) ? (
             <li key={`same-${g[0].id}`} className="unchanged-group">

@@ -121,6 +121,12 @@ describe("the statement exported in each language", () => {
     expect(filenameOf(res)).toMatch(/_fr_redline\.docx$/);
     const redline = await zipText(body, "word/document.xml");
     expect(redline).toMatch(/<w:ins [^>]*>[\s\S]*?tous/);
+
+    // The redline page in French, as the history links it.
+    const page = await (await n.observer.get(`/documents/${n.documentId}/redline?from=${versionId}&to=current&language=fr`)).text();
+    expect(page).toMatch(/<ins><span class="visually-hidden">\[inserted: <\/span>tous/);
+    expect(page).toContain(`format=redline&amp;from=${versionId}&amp;to=current&amp;language=fr`);
+    expect((await n.observer.get(`/documents/${n.documentId}/redline?from=${versionId}&to=current&language=es`)).status).toBe(404);
   });
 
   it("the compilation and the rolling text are in the original language only; a language the conference lacks is refused", async () => {
