@@ -10,7 +10,7 @@ import type { AccessEvent } from "../auth/access-events";
 import type { NegotiationEvent } from "./events";
 import { encodeLive } from "../../app/negotiation/live-patch";
 import { audienceKey, type Audience } from "./statement-view";
-import { LiveViews, type Reader } from "./live-views";
+import { LiveViews, type Reader, type ReaderPatch } from "./live-views";
 
 export interface LiveUpdates {
   /** GET /documents/:documentId/events: a Server-Sent Events stream of the statement's negotiation events. */
@@ -150,11 +150,15 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
           receiving.map((s) => s.reader),
         )
         .then((patches) => {
+          // Readers given the same patch (an audience's, comments aside) share its serialized message.
+          const messages = new Map<ReaderPatch | null, string>();
           for (const stream of receiving) {
             // A stream closed meanwhile is written no more.
             if (!set?.has(stream)) continue;
             const patch = patches.get(stream.reader) ?? null;
-            send(stream.res, `data: ${encodeLive(patch ? { ...message, patch } : message)}\n\n`);
+            let data = messages.get(patch);
+            if (data === undefined) messages.set(patch, (data = `data: ${encodeLive(patch ? { ...message, patch } : message)}\n\n`));
+            send(stream.res, data);
           }
         })
         .catch((err) => {
