@@ -170,12 +170,17 @@ export class LiveViews {
         )
       : null;
     const out = new Map<Reader, ReaderPatch | null>();
+    const personal = new Map<string, ReaderPatch>();
     readers.forEach((reader, i) => {
       const { patch, shared } = byKey.get(keys[i])!;
       const comments = patch?.comments as ListPatch | undefined;
       if (!shared || !comments || !unread) return void out.set(reader, shared);
       const set = personalThreads(comments.list.set as SharedThread[], reader.userId, unread.get(reader.userId)!);
-      out.set(reader, { ...shared, data: { ...patch, comments: { list: { ...comments.list, set } } } });
+      // Readers of an audience to whom the changed threads look alike (whose comments, which unread) share one patch.
+      const alike = `${keys[i]}\n${set.map((t) => [t, ...t.replies].map((c) => `${+c.mine}${+c.unread}`).join("")).join(" ")}`;
+      let mine = personal.get(alike);
+      if (!mine) personal.set(alike, (mine = { ...shared, data: { ...patch, comments: { list: { ...comments.list, set } } } }));
+      out.set(reader, mine);
     });
     return out;
   }

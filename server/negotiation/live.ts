@@ -59,7 +59,7 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
   const perUser = new Map<string, number>();
   const views = new LiveViews(sql);
 
-  const send = (res: Response, data: string) => res.write(data);
+  const send = (res: Response, data: string | Buffer) => res.write(data);
 
   /** What a person sees of a statement now, and as whom, as decided when the stream was opened. */
   async function audienceNow(userId: string, documentId: string): Promise<{ sight: Sight; audience: Audience } | null> {
@@ -150,14 +150,15 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
           receiving.map((s) => s.reader),
         )
         .then((patches) => {
-          // Readers given the same patch (an audience's, comments aside) share its serialized message.
-          const messages = new Map<ReaderPatch | null, string>();
+          // Readers given the same patch (an audience's, comments aside) share its message, serialized and encoded once.
+          const messages = new Map<ReaderPatch | null, Buffer>();
           for (const stream of receiving) {
             // A stream closed meanwhile is written no more.
             if (!set?.has(stream)) continue;
             const patch = patches.get(stream.reader) ?? null;
             let data = messages.get(patch);
-            if (data === undefined) messages.set(patch, (data = `data: ${encodeLive(patch ? { ...message, patch } : message)}\n\n`));
+            if (data === undefined)
+              messages.set(patch, (data = Buffer.from(`data: ${encodeLive(patch ? { ...message, patch } : message)}\n\n`)));
             send(stream.res, data);
           }
         })

@@ -100,8 +100,8 @@ export interface StatementRoom {
 }
 
 /**
- * The room after an event, from the one before it: comments, signals and explanations of position
- * change nothing else, so after one of theirs, with the stored text as it was, only their part is
+ * The room after an event, from the one before it: comments, signals, explanations of position and
+ * clause states change nothing else, so after one of theirs, with the stored text as it was, only their part is
  * read again and the rest is the same values (which every page then finds unchanged at once).
  * Anything else is read whole, the text only if it moved on. Whatever holds the same data as
  * before is the previous value itself, so that views and patches find it unchanged by identity.
@@ -115,7 +115,7 @@ export async function rereadStatementRoom(
   // Read before the text, so that a room never takes a later stamp than its text.
   const stamp = await textStamp(sql, documentId);
   const sameText = previous && stamp === previous.stamp ? previous.room : null;
-  const partial = topic === "comments" || topic === "signals" || topic === "explanations";
+  const partial = topic === "comments" || topic === "signals" || topic === "explanations" || topic === "states";
   const room =
     sameText && partial ? await rereadPart(sql, documentId, sameText, topic) : await readStatementRoom(sql, documentId, sameText);
   return { room: previous ? keptUnchanged(previous.room, room) : room, stamp };
@@ -127,7 +127,12 @@ export interface StampedRoom {
   stamp: string | null;
 }
 
-async function rereadPart(sql: Db, documentId: string, previous: StatementRoom, topic: "comments" | "signals" | "explanations") {
+async function rereadPart(
+  sql: Db,
+  documentId: string,
+  previous: StatementRoom,
+  topic: "comments" | "signals" | "explanations" | "states",
+): Promise<StatementRoom> {
   switch (topic) {
     case "comments": {
       const threads = threadsOf(await listComments(sql, documentId));
@@ -140,6 +145,18 @@ async function rereadPart(sql: Db, documentId: string, previous: StatementRoom, 
     }
     case "explanations":
       return { ...previous, explanationCount: await countStandingExplanations(sql, documentId) };
+    case "states": {
+      const [provisional, stateMap, locks, stateHistory] = await Promise.all([
+        currentProvisional(sql, documentId),
+        currentClauseStates(sql, documentId),
+        textLocks(sql, documentId),
+        clauseStateHistory(sql, documentId),
+      ]);
+      // A clause agreed or reopened may number the text otherwise (a provisional clause): read whole.
+      if (!sameData(provisional, previous.marks.statement.provisional)) return readStatementRoom(sql, documentId, previous);
+      const { statement, proposals } = previous.marks;
+      return { ...previous, marks: marksOf(statement, proposals, stateMap), locks, stateHistory };
+    }
   }
 }
 
