@@ -86,7 +86,7 @@ function diffList(previous: Element[], next: Element[]): ListPatch | null {
   const place: [string, string | null][] = [];
   next.forEach((e, i) => {
     const was = old.get(ids[i]);
-    if (was === undefined || keyOf(was) !== keyOf(e)) set.push(e);
+    if (was !== e && (was === undefined || keyOf(was) !== keyOf(e))) set.push(e);
     if (!kept.has(ids[i])) place.push([ids[i], i > 0 ? ids[i - 1] : null]);
   });
   const present = new Set(ids);

@@ -56,7 +56,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     unreadComments(sql, document.id, [user.id]),
   ]);
   const audience = { access, conference };
-  const live = statementView(room, audience);
+  const live = statementView(context.live.views.room(document.id, room), audience);
   const view = textViewOf(new URL(request.url).searchParams);
   const seesNegotiation = maySeeNegotiation(access, conference);
   return {

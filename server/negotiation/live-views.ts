@@ -3,7 +3,16 @@ import type { Db } from "../db/sql";
 import { unreadComments } from "../queries/comments";
 import { diffLiveData, type LivePatch, type ListPatch } from "../../app/negotiation/live-patch";
 import { personalThreads, type SharedThread } from "./comments";
-import { audienceKey, rereadStatementRoom, statementView, type Audience, type StampedRoom, type StatementView } from "./statement-view";
+import {
+  audienceKey,
+  keptUnchanged,
+  rereadStatementRoom,
+  statementView,
+  type Audience,
+  type StampedRoom,
+  type StatementRoom,
+  type StatementView,
+} from "./statement-view";
 import type { NegotiationEvent } from "./events";
 
 /** What a page showing the statement was last sent (or loaded): the view of its audience, at a version. */
@@ -18,7 +27,10 @@ interface Statement {
   /** The version of the statement's data now: changes with every negotiation event. */
   version: string;
   bases: Map<string, Base>;
-  /** The room as the last event left it, for the next (`rereadStatementRoom`). */
+  /**
+   * The room as the last event left it, for the next (`rereadStatementRoom`); before any event,
+   * as a page read it (its text's stamp unknown: the next event reads the text).
+   */
   room: StampedRoom | null;
   /** Events are turned into patches one at a time, in the order they came. */
   queue: Promise<unknown>;
@@ -65,6 +77,20 @@ export class LiveViews {
   /** The version of a statement's data read from now on, and when (for `loaded`). */
   version(documentId: string): { version: string; readAt: number } {
     return { version: this.statement(documentId).version, readAt: performance.now() };
+  }
+
+  /**
+   * The room a page read, with the values of the statement's latest room wherever they hold the
+   * same data: the views of every audience then share them, and the next event's patches find
+   * them unchanged by identity instead of comparing each audience's own copy.
+   */
+  room(documentId: string, room: StatementRoom): StatementRoom {
+    const statement = this.statement(documentId);
+    if (!statement.room) {
+      statement.room = { room, stamp: null };
+      return room;
+    }
+    return keptUnchanged(statement.room.room, room);
   }
 
   /**
@@ -120,15 +146,17 @@ export class LiveViews {
     const readAt = performance.now();
     statement.room = await rereadStatementRoom(this.sql, documentId, statement.room, topic);
     const { room } = statement.room;
-    const byKey = new Map<string, { before: Base | undefined; patch: LivePatch | null }>();
-    for (const { audience } of readers) {
-      const key = audienceKey(audience);
-      if (byKey.has(key)) continue;
-      const view = statementView(room, audience);
+    const keys = readers.map((r) => audienceKey(r.audience));
+    const byKey = new Map<string, { patch: LivePatch | null; shared: ReaderPatch | null }>();
+    keys.forEach((key, i) => {
+      if (byKey.has(key)) return;
+      const view = statementView(room, readers[i].audience);
       const before = statement.bases.get(key);
-      byKey.set(key, { before, patch: before ? (diffLiveData(before.view, view) ?? {}) : null });
+      const patch = before ? (diffLiveData(before.view, view) ?? {}) : null;
+      // One patch for all the audience's readers (and so serialized once), unless comments make it each reader's.
+      byKey.set(key, { patch, shared: before && patch ? { from: before.version, to, data: patch } : null });
       statement.bases.set(key, { version: to, view, readAt });
-    }
+    });
     // Whose comments and what each reader has not read, for the threads that changed: one query for everyone.
     const threads = new Set<string>();
     for (const { patch } of byKey.values())
@@ -142,27 +170,18 @@ export class LiveViews {
         )
       : null;
     const out = new Map<Reader, ReaderPatch | null>();
-    for (const reader of readers) {
-      const { before, patch } = byKey.get(audienceKey(reader.audience))!;
-      if (!before || !patch) {
-        out.set(reader, null);
-        continue;
-      }
-      const comments = patch.comments as ListPatch | undefined;
-      const data =
-        comments && unread
-          ? {
-              ...patch,
-              comments: {
-                list: {
-                  ...comments.list,
-                  set: personalThreads(comments.list.set as SharedThread[], reader.userId, unread.get(reader.userId)!),
-                },
-              },
-            }
-          : patch;
-      out.set(reader, { from: before.version, to, data });
-    }
+    const personal = new Map<string, ReaderPatch>();
+    readers.forEach((reader, i) => {
+      const { patch, shared } = byKey.get(keys[i])!;
+      const comments = patch?.comments as ListPatch | undefined;
+      if (!shared || !comments || !unread) return void out.set(reader, shared);
+      const set = personalThreads(comments.list.set as SharedThread[], reader.userId, unread.get(reader.userId)!);
+      // Readers of an audience to whom the changed threads look alike (whose comments, which unread) share one patch.
+      const alike = `${keys[i]}\n${set.map((t) => [t, ...t.replies].map((c) => `${+c.mine}${+c.unread}`).join("")).join(" ")}`;
+      let mine = personal.get(alike);
+      if (!mine) personal.set(alike, (mine = { ...shared, data: { ...patch, comments: { list: { ...comments.list, set } } } }));
+      out.set(reader, mine);
+    });
     return out;
   }
 }
