@@ -79,7 +79,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     ]);
     invariantResponse(read && readTo, "There is no such version of this statement.", { status: 404 });
     const [from, to] = await Promise.all([inCode(read, read.id), inCode(readTo, readTo.id)]);
-    const { redline, sources } = await compareSides(context.sql, document.id, from, to);
+    const { redline, sources } = await compareSides(context.sql, document.id, from, to, language);
     const file = {
       body: await redlineDocx(redline, { date: to.at, sources }),
       contentType: docxType,

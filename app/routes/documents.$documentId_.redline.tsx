@@ -35,7 +35,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       ? side
       : inLanguage(context.sql, side, { statementId: document.id, versionId: side.id, language: code });
   const [from, to] = await Promise.all([inCode(read), inCode(readTo)]);
-  const { redline, sources } = await compareSides(context.sql, document.id, from, to);
+  const { redline, sources } = await compareSides(context.sql, document.id, from, to, { code, original: document.originalLanguage });
   // Which proposal a change came from is the negotiation's, not the text's.
   const seesProposals = maySeeNegotiation(access, conference);
   return {

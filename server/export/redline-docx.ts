@@ -1,3 +1,4 @@
+import { languageOf } from "../../app/statement/languages";
 import { DeletedTextRun, InsertedTextRun, Packer, Paragraph, TextRun, type IRunOptions, type ParagraphChild } from "docx";
 import type { DiffSegment } from "../../app/statement/word-diff";
 import type { ClauseChangeSource } from "../queries/versions";
@@ -68,13 +69,16 @@ export async function redlineDocx(redline: Redline, options: RedlineOptions): Pr
     return c.part === "op" && c.newNum ? [new TextRun(`${c.newNum}\t`)] : [];
   };
 
-  const children: Paragraph[] = [titleParagraph(trackedRuns(redline.title, changeBy(directEditAuthor), { bold: true }))];
+  // A right-to-left language's paragraphs are bidirectional, as in the statement's Word file.
+  const rtl = languageOf(redline.language).rtl;
+  const children: Paragraph[] = [titleParagraph(trackedRuns(redline.title, changeBy(directEditAuthor), { bold: true }), rtl)];
   for (const c of redline.clauses) {
     const part = c.change === "deleted" ? (c.oldPart ?? c.part) : c.part;
     const change = changeBy(changeAuthor(c.id ? options.sources?.get(c.id) : undefined));
     children.push(
       new Paragraph({
         spacing: { after: 240 },
+        bidirectional: rtl,
         indent: part === "op" ? { left: indent, hanging: indent } : { firstLine: indent },
         children: [
           ...numberRuns(c, change),

@@ -1,7 +1,15 @@
 import type { Node as PMNode } from "@tiptap/pm/model";
 import type { ClauseInfo, Part } from "../../app/statement/numbering";
 import { wordDiff, type DiffSegment } from "../../app/statement/word-diff";
-import { buildExportModel, clauseStyles, clauseText, type ExportClause, type ExportStatement, type RunStyle } from "./model";
+import {
+  type ExportOptions,
+  buildExportModel,
+  clauseStyles,
+  clauseText,
+  type ExportClause,
+  type ExportStatement,
+  type RunStyle,
+} from "./model";
 
 /**
  * What changed between two versions of a statement, clause by clause. Clauses are matched by
@@ -97,9 +105,9 @@ export interface NumberedText {
   clauses: readonly ClauseInfo[];
 }
 
-export function redlineStatements(older: NumberedText, newer: NumberedText): Redline {
-  const before = buildExportModel(older.doc, { final: false, numbering: older.clauses });
-  const after = buildExportModel(newer.doc, { final: false, numbering: newer.clauses });
+export function redlineStatements(older: NumberedText, newer: NumberedText, language?: ExportOptions["language"]): Redline {
+  const before = buildExportModel(older.doc, { final: false, numbering: older.clauses, language });
+  const after = buildExportModel(newer.doc, { final: false, numbering: newer.clauses, language });
   return redlineModels(before, after);
 }
 

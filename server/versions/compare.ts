@@ -34,8 +34,10 @@ export async function compareSides(
   documentId: string,
   from: Side,
   to: Side,
+  /** Both sides in another language than the original (server/translations/translated-statement.ts). */
+  language?: { code: string; original: string },
 ): Promise<{ redline: Redline; sources: Map<string, ClauseChangeSource[]> }> {
-  const redline = redlineStatements(from, to);
+  const redline = redlineStatements(from, to, language);
   const rank = (s: Side) => s.number ?? Infinity;
   const [earlier, later] = rank(from) <= rank(to) ? [from, to] : [to, from];
   const found =
