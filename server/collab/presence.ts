@@ -45,10 +45,12 @@ interface Entry {
   state: string;
 }
 
+const utf8 = new TextDecoder();
+
 /**
  * Rewrites an awareness update to the entries `mayUpdate` accepts, each passed through `rewrite`;
- * the others are only skipped over, unparsed (the stock client re-sends every state it hears, so
- * most entries are other people's echoed back). Returns null when nothing is left; throws
+ * the others are only skipped over, their text not even decoded (the stock client re-sends every
+ * state it hears, so most entries are other people's echoed back). Returns null when nothing is left; throws
  * PresenceViolation on a malformed update.
  */
 export function filterPresence(
@@ -64,11 +66,12 @@ export function filterPresence(
     for (let i = 0; i < total; i++) {
       const clientId = decoding.readVarUint(d);
       const clock = decoding.readVarUint(d);
-      const state = decoding.readVarString(d);
+      const bytes = decoding.readVarUint8Array(d);
       if (!mayUpdate(clientId)) {
         changed = true;
         continue;
       }
+      const state = utf8.decode(bytes);
       const rewritten = rewrite(state);
       if (rewritten !== state) changed = true;
       kept.push({ clientId, clock, state: rewritten });
