@@ -140,3 +140,41 @@ it("sends a joining peer what it needs to start in one write", async () => {
     [messageConcord, messageConcord, messageSync, messageAwareness],
   ]);
 });
+
+/** What a peer shows of everyone's presence once it has applied the presence messages it was sent. */
+function presenceSeenBy(peer: { writes: Uint8Array[][] }): Map<number, unknown> {
+  const view = new awarenessProtocol.Awareness(new Y.Doc());
+  for (const message of presenceMessages(peer)) {
+    const d = decoding.createDecoder(message);
+    decoding.readVarUint(d);
+    awarenessProtocol.applyAwarenessUpdate(view, decoding.readVarUint8Array(d), "server");
+  }
+  const states = new Map(view.getStates());
+  states.delete(view.clientID);
+  view.destroy();
+  return states;
+}
+
+it("a peer that leaves while its presence waits for its turn is gone from the room at once, and from everyone once it goes out", async () => {
+  const { room, observer } = await openRoom();
+  const ann = recordingPeer("ann");
+  const bob = recordingPeer("bob");
+  room.join(ann);
+  room.join(bob);
+  const annPresence = presenceOf();
+  const bobPresence = presenceOf();
+  room.receiveAwareness(annPresence.next(), ann);
+  await turn();
+  // Ann's change and Bob's first state both wait for the interval when they leave.
+  room.receiveAwareness(annPresence.next(), ann);
+  room.receiveAwareness(bobPresence.next(), bob);
+  room.leave(ann);
+  room.leave(bob);
+  expect(room.awareness.getStates().size).toBe(0);
+  expect(presenceSeenBy(observer).has(annPresence.doc.clientID)).toBe(true);
+  await waitFor(() => presenceMessages(observer).length === 2, { what: "the waiting presence" });
+  expect(presenceSeenBy(observer)).toEqual(new Map());
+  await new Promise((r) => setTimeout(r, presenceIntervalMs * 2));
+  expect(presenceMessages(observer)).toHaveLength(2);
+  expect(room.awareness.getStates().size).toBe(0);
+});
