@@ -60,6 +60,8 @@ const forSockets = (m: Uint8Array): Uint8Array => Buffer.from(m.buffer, m.byteOf
 
 const emptyUpdate = Y.encodeStateAsUpdate(new Y.Doc());
 const isEmptyUpdate = (u: Uint8Array) => u.length === emptyUpdate.length && u.every((b, i) => b === emptyUpdate[i]);
+/** A client with nothing yet: its state vector lists no client. */
+const isEmptyStateVector = (sv: Uint8Array) => sv.length === 1 && sv[0] === 0;
 
 /** The server itself, as the author of changes it makes (a chair's decision): a peer of no connection. */
 const serverPeer: Peer = {
@@ -134,6 +136,8 @@ export class Room {
   private readonly awaitingSaved = new Set<Peer>();
   /** Peers closed for a refused update: whatever else they sent is built on that change. */
   private readonly refused = new WeakSet<Peer>();
+  /** The whole document as one update, as a new client is sent it; null once the document changed. */
+  private wholeState: Uint8Array | null = null;
   /** The document as loaded, until it is applied to the Y.Doc (see load). */
   private loaded: Uint8Array | null = null;
   /** Peers that joined before then, sent the room's state vector once it is. */
@@ -270,6 +274,7 @@ export class Room {
     this.ydoc.on("update", (update: Uint8Array, origin: unknown) => {
       // A peer's update is in the shadow already: it was tried there before it was stored.
       if (origin instanceof Remote) this.shadow!.follow(update);
+      this.wholeState = null;
       this.outgoing.push({ update, origin });
       this.scheduleBroadcast();
     });
@@ -372,7 +377,14 @@ export class Room {
   /** The part of the document a peer with this state vector lacks. Throws ProtocolError on a malformed state vector. */
   diffFor(stateVector: Uint8Array): Uint8Array {
     try {
-      if (!this.loaded) return Y.encodeStateAsUpdate(this.ydoc, stateVector);
+      if (!this.loaded) {
+        // When many arrive at once (a session starting) the new ones are sent the same bytes, encoded
+        // once. Not while the document holds structures it cannot integrate yet: they change no event.
+        const store = this.ydoc.store;
+        if (isEmptyStateVector(stateVector) && !store.pendingStructs && !store.pendingDs)
+          return (this.wholeState ??= Y.encodeStateAsUpdate(this.ydoc));
+        return Y.encodeStateAsUpdate(this.ydoc, stateVector);
+      }
       // Not applied yet (see load): a new client (nothing yet) gets the bytes as loaded, another what it lacks of them.
       return Y.decodeStateVector(stateVector).size === 0 ? this.loaded : Y.diffUpdate(this.loaded, stateVector);
     } catch {

@@ -4,7 +4,7 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import * as decoding from "lib0/decoding";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createStatement } from "../support/factories";
-import { typeInClause } from "../support/statement";
+import { clauseTexts, typeInClause } from "../support/statement";
 import { waitFor } from "../support/wait";
 import { postgresStore } from "../../server/collab/store";
 import { statementModel } from "../../server/collab/document-models";
@@ -177,4 +177,23 @@ it("a peer that leaves while its presence waits for its turn is gone from the ro
   await new Promise((r) => setTimeout(r, presenceIntervalMs * 2));
   expect(presenceMessages(observer)).toHaveLength(2);
   expect(room.awareness.getStates().size).toBe(0);
+});
+
+it("new clients are sent the whole document encoded once, until it changes, then with the change", async () => {
+  const { room } = await openRoom();
+  const nothingYet = Y.encodeStateVector(new Y.Doc());
+  const whole = room.diffFor(nothingYet);
+  expect(room.diffFor(nothingYet)).toBe(whole);
+  const ann = recordingPeer("ann", true);
+  room.join(ann);
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, whole);
+  const before = Y.encodeStateVector(doc);
+  typeInClause(doc, 0, "word ");
+  room.receiveUpdate(Y.encodeStateAsUpdate(doc, before), ann);
+  await room.drain();
+  const fresh = new Y.Doc();
+  Y.applyUpdate(fresh, room.diffFor(nothingYet));
+  expect(clauseTexts(fresh)[0]).toContain("word");
+  expect(clauseTexts(fresh)).toEqual(clauseTexts(doc));
 });
