@@ -1,4 +1,4 @@
-import { filterPresence, presenceState, PresenceRate, PresenceViolation, type PresenceIdentity } from "./presence";
+import { filterPresence, isNullState, presenceState, PresenceRate, PresenceViolation, type PresenceIdentity } from "./presence";
 import type { ClientOwners } from "./client-owners";
 
 /** What presence ownership needs to know of a connection. */
@@ -14,8 +14,8 @@ interface Speaker {
   /** Every awareness client id it has set, removed ones included (the cap counts them all). */
   setBy: Set<number>;
   rate: PresenceRate;
-  /** Whether it may set this awareness client's state: nobody else holds or owns it. */
-  mayUpdate: (id: number) => boolean;
+  /** Whether it may set this awareness client's state: nobody else holds or owns it, and it is a change. */
+  mayUpdate: (id: number, clock: number, state: Uint8Array) => boolean;
   /** A state it sent, as everyone will see it. */
   rewrite: (state: string) => string;
 }
@@ -41,7 +41,11 @@ export class PresenceOwnership<P extends PresenceHolder> {
   private readonly remote = new Map<number, string>();
   private readonly notHeldHere = (id: number) => !this.holders.has(id);
 
-  constructor(private readonly owners: ClientOwners) {}
+  constructor(
+    private readonly owners: ClientOwners,
+    /** The clock of the room's state of an awareness client (its latest, removed or not), if it has one. */
+    private readonly clockOf: (id: number) => number | undefined,
+  ) {}
 
   /**
    * A connection's awareness update reduced to the states it may set, each with the identity of its
@@ -73,8 +77,8 @@ export class PresenceOwnership<P extends PresenceHolder> {
     speaker = {
       setBy: new Set(),
       rate: new PresenceRate(),
-      mayUpdate: (id) => {
-        if (this.remote.has(id)) return false;
+      mayUpdate: (id, clock, state) => {
+        if (!this.changes(id, clock, state) || this.remote.has(id)) return false;
         const claimed = this.owners.owner(id);
         // The same person's new connection takes over its states (a reconnect before the old one timed out).
         return claimed === undefined || claimed === owner;
@@ -83,6 +87,16 @@ export class PresenceOwnership<P extends PresenceHolder> {
     };
     this.speakers.set(from, speaker);
     return speaker;
+  }
+
+  /**
+   * Whether an entry would change the room's awareness: one older than its state, or the same
+   * again (the stock client sends back every state it hears, its own person's other connections'
+   * too), is ignored there; so it is not read here either.
+   */
+  private changes(id: number, clock: number, state: Uint8Array): boolean {
+    const current = this.clockOf(id);
+    return current === undefined || clock > current || (clock === current && isNullState(state));
   }
 
   /** Another instance's awareness update reduced to the states no connection here holds (it checked them itself). */

@@ -111,7 +111,7 @@ export class Room {
   readonly peers = new Set<Peer>();
   readonly ready: Promise<void>;
   private readonly owners = new ClientOwners();
-  private readonly presence = new PresenceOwnership<Peer>(this.owners);
+  private readonly presence = new PresenceOwnership<Peer>(this.owners, (id) => this.awareness.meta.get(id)?.clock);
   private readonly writes: WriteQueue<Peer>;
   private readonly gate: UpdateGate<Peer>;
   /** Made once the document's model is loaded. */
