@@ -1,3 +1,4 @@
+import type { Duplex } from "node:stream";
 import type { WebSocket, RawData } from "ws";
 import { closeCodes } from "../../app/statement/protocol";
 import { ProtocolError, type Peer, type Room } from "./room";
@@ -44,9 +45,13 @@ export class Connection implements Peer {
   readonly conferenceId: string;
   private readonly receiver: MessageReceiver;
   private alive = true;
+  /** Until the document is fully loaded, messages wait here in arrival order; null once it is. */
+  private early: { data: RawData; isBinary: boolean }[] | null = [];
 
   constructor(
     private readonly ws: WebSocket,
+    /** The connection the WebSocket runs on: corked while several messages are sent, they leave in one write. */
+    private readonly socket: Duplex,
     readonly room: Room,
     readonly documentId: string,
     who: Admitted,
@@ -60,11 +65,8 @@ export class Connection implements Peer {
     this.identity = who.identity;
     this.receiver = new MessageReceiver(room, this);
     ws.on("message", (data, isBinary) => {
-      // Until the document is fully loaded, messages wait in arrival order.
-      room.ready.then(
-        () => this.receive(data, isBinary),
-        () => {},
-      );
+      if (this.early) this.early.push({ data, isBinary });
+      else this.receive(data, isBinary);
     });
     ws.on("pong", () => (this.alive = true));
     const ping = setInterval(() => {
@@ -81,8 +83,12 @@ export class Connection implements Peer {
     room.ready.then(
       () => {
         if (ws.readyState === ws.OPEN) room.join(this);
+        const early = this.early ?? [];
+        this.early = null;
+        for (const { data, isBinary } of early) this.receive(data, isBinary);
       },
-      () => {},
+      // Not loaded: the connection is closed, and nothing it sent is looked at.
+      () => (this.early = null),
     );
   }
 
@@ -90,13 +96,16 @@ export class Connection implements Peer {
     return this.ws.bufferedAmount;
   }
 
-  send(message: Uint8Array): void {
+  send(...messages: Uint8Array[]): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
     if (this.ws.bufferedAmount > this.options.maxBufferedBytes) {
       this.close(closeCodes.slowConsumer, "too far behind; reconnect to resync");
       return;
     }
-    this.ws.send(message);
+    if (messages.length === 1) return this.ws.send(messages[0]);
+    this.socket.cork();
+    for (const message of messages) this.ws.send(message);
+    this.socket.uncork();
   }
 
   close(code: number, reason: string): void {

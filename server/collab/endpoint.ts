@@ -99,9 +99,9 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
     authorize: options.authorize,
     maxConnectionsPerUser: options.maxConnectionsPerUser ?? 20,
     log,
-    admitted: (ws, documentId, who) => {
+    admitted: (ws, socket, documentId, who) => {
       const room = roomFor(documentId);
-      const connection = new Connection(ws, room, documentId, who, {
+      const connection = new Connection(ws, socket, room, documentId, who, {
         maxBufferedBytes: options.maxBufferedBytes ?? 8 * 1024 * 1024,
         log,
         closed(c) {

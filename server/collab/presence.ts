@@ -45,15 +45,21 @@ interface Entry {
   state: string;
 }
 
+const utf8 = new TextDecoder();
+
+/** Whether a state as sent is `null` (its client leaving), as the stock client writes it. */
+export const isNullState = (state: Uint8Array) =>
+  state.length === 4 && state[0] === 0x6e && state[1] === 0x75 && state[2] === 0x6c && state[3] === 0x6c;
+
 /**
- * Rewrites an awareness update to the entries `mayUpdate` accepts, each passed through `rewrite`;
- * the others are only skipped over, unparsed (the stock client re-sends every state it hears, so
- * most entries are other people's echoed back). Returns null when nothing is left; throws
- * PresenceViolation on a malformed update.
+ * Rewrites an awareness update to the entries `mayUpdate` accepts (given each one's client id,
+ * clock and state as sent), each passed through `rewrite`; the others are only skipped over, their
+ * text not even decoded (the stock client re-sends every state it hears, so most entries are other
+ * people's echoed back). Returns null when nothing is left; throws PresenceViolation on a malformed update.
  */
 export function filterPresence(
   update: Uint8Array,
-  mayUpdate: (clientId: number) => boolean,
+  mayUpdate: (clientId: number, clock: number, state: Uint8Array) => boolean,
   rewrite: (state: string) => string = (s) => s,
 ): { update: Uint8Array; clients: number[] } | null {
   const kept: Entry[] = [];
@@ -64,11 +70,12 @@ export function filterPresence(
     for (let i = 0; i < total; i++) {
       const clientId = decoding.readVarUint(d);
       const clock = decoding.readVarUint(d);
-      const state = decoding.readVarString(d);
-      if (!mayUpdate(clientId)) {
+      const bytes = decoding.readVarUint8Array(d);
+      if (!mayUpdate(clientId, clock, bytes)) {
         changed = true;
         continue;
       }
+      const state = utf8.decode(bytes);
       const rewritten = rewrite(state);
       if (rewritten !== state) changed = true;
       kept.push({ clientId, clock, state: rewritten });

@@ -31,7 +31,8 @@ export interface Peer {
   readonly identity: PresenceIdentity;
   /** Bytes sent to it that are not yet handed to the network. */
   readonly unsent: number;
-  send(message: Uint8Array): void;
+  /** Sends messages in order; several given at once go out in one write. */
+  send(...messages: Uint8Array[]): void;
   close(code: number, reason: string): void;
 }
 
@@ -46,8 +47,21 @@ export interface DocumentStore {
 
 export class ProtocolError extends Error {}
 
+/**
+ * Presence changes are sent to the peers together, at most this often (with a document change
+ * when one goes out then). Each presence message costs a write per peer, and the stock client
+ * sends back every presence it hears: with N people, each message sent is N writes out and N
+ * messages in. A caret a tenth of a second late is not noticed; the text itself is never held back.
+ */
+export const presenceIntervalMs = 100;
+
+/** A message sent to many sockets as the Buffer the socket library would otherwise make of it for each. */
+const forSockets = (m: Uint8Array): Uint8Array => Buffer.from(m.buffer, m.byteOffset, m.byteLength);
+
 const emptyUpdate = Y.encodeStateAsUpdate(new Y.Doc());
 const isEmptyUpdate = (u: Uint8Array) => u.length === emptyUpdate.length && u.every((b, i) => b === emptyUpdate[i]);
+/** A client with nothing yet: its state vector lists no client. */
+const isEmptyStateVector = (sv: Uint8Array) => sv.length === 1 && sv[0] === 0;
 
 /** The server itself, as the author of changes it makes (a chair's decision): a peer of no connection. */
 const serverPeer: Peer = {
@@ -78,6 +92,8 @@ export interface RoomOptions {
   loadModel: (documentId: string) => Promise<DocumentModel>;
   /** Bytes of held updates (see UpdateGate) one connection may have. */
   maxHeldBytes: number;
+  /** How often presence changes are sent, at most; presenceIntervalMs if not given. */
+  presenceIntervalMs?: number;
 }
 
 /**
@@ -95,7 +111,7 @@ export class Room {
   readonly peers = new Set<Peer>();
   readonly ready: Promise<void>;
   private readonly owners = new ClientOwners();
-  private readonly presence = new PresenceOwnership<Peer>(this.owners);
+  private readonly presence = new PresenceOwnership<Peer>(this.owners, (id) => this.awareness.meta.get(id)?.clock);
   private readonly writes: WriteQueue<Peer>;
   private readonly gate: UpdateGate<Peer>;
   /** Made once the document's model is loaded. */
@@ -110,11 +126,18 @@ export class Room {
   /** Document updates and presence changes not yet sent to the peers (see broadcast). */
   private outgoing: { update: Uint8Array; origin: unknown }[] = [];
   private readonly outgoingPresence = new Set<number>();
+  /** The presence message of every state, as a peer joining is sent it; null once presence changed. */
+  private everyonesPresence: Uint8Array | null = null;
   private broadcastScheduled = false;
+  /** When presence last went out (performance.now()), and the timer set to send what waits for it. */
+  private lastPresenceAt = -Infinity;
+  private presenceTimer: NodeJS.Timeout | null = null;
   /** Peers whose last update held nothing new, told what is stored once the pending updates are. */
   private readonly awaitingSaved = new Set<Peer>();
   /** Peers closed for a refused update: whatever else they sent is built on that change. */
   private readonly refused = new WeakSet<Peer>();
+  /** The whole document as one update, as a new client is sent it; null once the document changed. */
+  private wholeState: Uint8Array | null = null;
   /** The document as loaded, until it is applied to the Y.Doc (see load). */
   private loaded: Uint8Array | null = null;
   /** Peers that joined before then, sent the room's state vector once it is. */
@@ -205,6 +228,7 @@ export class Room {
     void this.applyOnceSent();
     this.awareness.on("update", ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
       const changed = added.concat(updated, removed);
+      this.everyonesPresence = null;
       const fromPeerHere = origin === null || this.peers.has(origin as Peer);
       if (origin instanceof Remote) this.presence.heldRemotely(origin.instance ?? "", added.concat(updated));
       else if (origin !== null && fromPeerHere) this.presence.heldBy(origin as Peer, added.concat(updated));
@@ -250,10 +274,11 @@ export class Room {
     this.ydoc.on("update", (update: Uint8Array, origin: unknown) => {
       // A peer's update is in the shadow already: it was tried there before it was stored.
       if (origin instanceof Remote) this.shadow!.follow(update);
+      this.wholeState = null;
       this.outgoing.push({ update, origin });
       this.scheduleBroadcast();
     });
-    for (const peer of this.awaitingDoc) this.startSync(peer);
+    for (const peer of this.awaitingDoc) peer.send(...this.syncStart(peer));
     this.awaitingDoc.clear();
   }
 
@@ -265,50 +290,78 @@ export class Room {
 
   /**
    * Sends the peers what changed since the last turn of the event loop: one document message (the
-   * updates merged) and one presence message. Idle, that is each change at once; under load many
-   * edits and caret moves arrive between two turns, and a write per change per peer was most of
-   * the server's time with 500 people in a room.
+   * updates merged) and, at most every presenceIntervalMs, one presence message, in one write per
+   * peer. Idle, that is each change at once; under load many edits and caret moves arrive between
+   * two turns, and a write per change per peer was most of the server's time with 500 people in a room.
    */
   private broadcast(): void {
     this.broadcastScheduled = false;
     if (this.closed) return;
     const updates = this.outgoing;
     this.outgoing = [];
-    if (updates.length > 0) {
-      const message = encodeUpdate(updates.length === 1 ? updates[0].update : Y.mergeUpdates(updates.map((u) => u.update)));
+    const document =
+      updates.length > 0
+        ? forSockets(encodeUpdate(updates.length === 1 ? updates[0].update : Y.mergeUpdates(updates.map((u) => u.update))))
+        : null;
+    const presence = this.outgoingPresence.size > 0 && this.presenceDue() ? this.takePresence() : null;
+    if (document && presence) {
       // A writer does not need its own edits back; when a batch mixes several writers' edits they
       // get them anyway (Yjs ignores what it has), which costs less than a message per writer.
-      const origins = new Set(updates.map((u) => u.origin));
-      const only = origins.size === 1 ? updates[0].origin : undefined;
-      for (const peer of this.peers) if (peer !== only) peer.send(message);
-    }
-    if (this.outgoingPresence.size > 0) {
-      const ids = [...this.outgoingPresence].filter((id) => this.awareness.meta.has(id));
-      this.outgoingPresence.clear();
-      if (ids.length > 0) {
-        const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
-        for (const peer of this.peers) peer.send(message);
+      const only = this.onlyOrigin(updates);
+      for (const peer of this.peers) {
+        if (peer === only) peer.send(presence);
+        else peer.send(document, presence);
       }
+    } else if (document) {
+      const only = this.onlyOrigin(updates);
+      for (const peer of this.peers) if (peer !== only) peer.send(document);
+    } else if (presence) {
+      for (const peer of this.peers) peer.send(presence);
     }
+  }
+
+  private onlyOrigin(updates: { origin: unknown }[]): unknown {
+    const first = updates[0].origin;
+    return updates.every((u) => u.origin === first) ? first : undefined;
+  }
+
+  /** Whether presence may go out now; if not, a broadcast is scheduled for when it may. */
+  private presenceDue(): boolean {
+    const wait = this.lastPresenceAt + (this.options.presenceIntervalMs ?? presenceIntervalMs) - performance.now();
+    if (wait <= 0) return true;
+    this.presenceTimer ??= setTimeout(() => {
+      this.presenceTimer = null;
+      this.scheduleBroadcast();
+    }, wait);
+    return false;
+  }
+
+  /** The presence message for what changed since the last one, or null if all of it is gone already. */
+  private takePresence(): Uint8Array | null {
+    const ids = [...this.outgoingPresence].filter((id) => this.awareness.meta.has(id));
+    this.outgoingPresence.clear();
+    this.lastPresenceAt = performance.now();
+    return ids.length > 0 ? forSockets(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids))) : null;
   }
 
   /** A connection enters the room and is sent what it needs to start syncing. Call once `ready` has resolved. */
   join(peer: Peer): void {
     this.peers.add(peer);
-    this.sendAccess(peer);
-    if (this.writes.savingPaused) peer.send(encodeSavingPaused(true));
+    const messages = [this.accessFor(peer)];
+    if (this.writes.savingPaused) messages.push(encodeSavingPaused(true));
+    // A cold document not applied yet asks the peer for what it has once it is (see load).
     if (this.loaded) this.awaitingDoc.add(peer);
-    else this.startSync(peer);
-    const states = [...this.awareness.getStates().keys()];
-    if (states.length > 0) peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)));
+    else messages.push(...this.syncStart(peer));
+    // When many join at once, between two presence changes they all get the same message.
+    if (this.awareness.getStates().size > 0) messages.push((this.everyonesPresence ??= forSockets(encodeAwareness(this.awarenessState()))));
+    peer.send(...messages);
   }
 
   /** The room's state vector: what it asks a peer for, and (to a writer) which of its edits are stored. */
-  private startSync(peer: Peer): void {
+  private syncStart(peer: Peer): Uint8Array[] {
     const stateVector = Y.encodeStateVector(this.ydoc);
     // Tells a reconnecting client which of its edits are already stored.
-    if (peer.canWrite) peer.send(encodeSaved(stateVector));
-    peer.send(encodeSyncStep1(stateVector));
+    return peer.canWrite ? [encodeSaved(stateVector), encodeSyncStep1(stateVector)] : [encodeSyncStep1(stateVector)];
   }
 
   /** A peer is gone (or refused): the presence it holds goes with it, everywhere. */
@@ -324,7 +377,14 @@ export class Room {
   /** The part of the document a peer with this state vector lacks. Throws ProtocolError on a malformed state vector. */
   diffFor(stateVector: Uint8Array): Uint8Array {
     try {
-      if (!this.loaded) return Y.encodeStateAsUpdate(this.ydoc, stateVector);
+      if (!this.loaded) {
+        // When many arrive at once (a session starting) the new ones are sent the same bytes, encoded
+        // once. Not while the document holds structures it cannot integrate yet: they change no event.
+        const store = this.ydoc.store;
+        if (isEmptyStateVector(stateVector) && !store.pendingStructs && !store.pendingDs)
+          return (this.wholeState ??= Y.encodeStateAsUpdate(this.ydoc));
+        return Y.encodeStateAsUpdate(this.ydoc, stateVector);
+      }
       // Not applied yet (see load): a new client (nothing yet) gets the bytes as loaded, another what it lacks of them.
       return Y.decodeStateVector(stateVector).size === 0 ? this.loaded : Y.diffUpdate(this.loaded, stateVector);
     } catch {
@@ -428,17 +488,15 @@ export class Room {
     // Stored, so the other instances may have it: sent to them first, not after this
     // instance's own peers (applying it again there is harmless).
     this.relay?.publishStored(update, claims);
-    const writers = new Set<Peer>();
-    for (const { update, from, done } of batch) {
-      try {
-        Y.applyUpdate(this.doc, update, from);
-      } catch (err) {
-        // The checks refuse what is known to make Yjs throw; should anything else, the room goes on.
-        this.options.log(`applying an update to ${this.documentId} failed`, err);
-      }
-      writers.add(from);
-      done?.();
+    const writers = new Set(batch.map((w) => w.from));
+    try {
+      // The batch as stored, in one transaction; its writer is the origin when it has only one (see broadcast).
+      Y.applyUpdate(this.doc, update, writers.size === 1 ? batch[0].from : null);
+    } catch (err) {
+      // The checks refuse what is known to make Yjs throw; should anything else, the room goes on.
+      this.options.log(`applying an update to ${this.documentId} failed`, err);
     }
+    for (const { done } of batch) done?.();
     // Peers that sent only what the room had hear it once nothing is left to store.
     if (this.writes.pending.length === 0) {
       for (const w of this.awaitingSaved) writers.add(w);
@@ -450,7 +508,11 @@ export class Room {
 
   /** Whether this peer's edits are taken now: its own right, and the text not locked as a whole. */
   private sendAccess(peer: Peer): void {
-    peer.send(encodeAccess(!peer.canWrite || this.locks.whole !== null));
+    peer.send(this.accessFor(peer));
+  }
+
+  private accessFor(peer: Peer): Uint8Array {
+    return encodeAccess(!peer.canWrite || this.locks.whole !== null);
   }
 
   /** Tells a peer whose right to write changed whether its edits are taken now. */
@@ -508,6 +570,7 @@ export class Room {
 
   destroy(): void {
     this.closed = true;
+    if (this.presenceTimer) clearTimeout(this.presenceTimer);
     this.writes.close();
     this.shadow?.destroy();
     this.relay?.leave();

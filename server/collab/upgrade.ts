@@ -13,8 +13,8 @@ export interface UpgradeOptions {
   /** Open connections one person may have, all documents together; more are refused with HTTP 429. */
   maxConnectionsPerUser: number;
   log: (msg: string, err?: unknown) => void;
-  /** A socket was admitted to a document. */
-  admitted: (ws: WebSocket, documentId: string, who: Admitted) => void;
+  /** A socket was admitted to a document; `socket` is the connection the WebSocket runs on. */
+  admitted: (ws: WebSocket, socket: Duplex, documentId: string, who: Admitted) => void;
 }
 
 const pathPattern = /^\/collab\/([^/?#]+)$/;
@@ -90,7 +90,7 @@ export class UpgradeHandler {
         // The client gave up while it was being authorized.
         if (socket.destroyed) return;
         if (!this.count(who.userId, socket)) return refuse(socket, 429);
-        this.options.wss.handleUpgrade(req, socket, head, (ws) => this.options.admitted(ws, documentId, who));
+        this.options.wss.handleUpgrade(req, socket, head, (ws) => this.options.admitted(ws, socket, documentId, who));
       },
       (err) => {
         this.options.log(`upgrade for ${documentId} failed`, err);

@@ -30,7 +30,9 @@ function statesOf(update: Uint8Array): Map<number, unknown> {
 
 function setup() {
   const owners = new ClientOwners();
-  return { owners, presence: new PresenceOwnership<PresenceHolder>(owners) };
+  /** The clock of the room's state of each awareness client. */
+  const clocks = new Map<number, number>();
+  return { owners, clocks, presence: new PresenceOwnership<PresenceHolder>(owners, (id) => clocks.get(id)) };
 }
 
 it("keeps the states of client ids its person does not own out, and claims the free ones for them", () => {
@@ -116,4 +118,18 @@ it("keeps other instances' clients and this instance's apart", () => {
   expect(ownership.admitRemote(presence(1))).toBeNull();
   ownership.removed([5]);
   expect(ownership.ofInstance("instance-b")).toEqual([6]);
+});
+
+it("skips what would change nothing in the room unread: an older state, or the same one sent back", () => {
+  const { clocks, presence: ownership } = setup();
+  const ann = holder("ann");
+  clocks.set(1, 5);
+  const entry = (clock: number, state: string) => awarenessUpdate([{ id: 1, clock, state }]);
+  // Not even parsed: a stock client sends back every state it hears, its own person's too.
+  expect(ownership.admit(entry(4, "{not json"), ann, field)).toBeNull();
+  expect(ownership.admit(entry(5, "{not json"), ann, field)).toBeNull();
+  expect(() => ownership.admit(entry(6, "{not json"), ann, field)).toThrow(new PresenceViolation("presence state is not JSON"));
+  // Its client leaving, at the clock of its last state, is a change.
+  expect(ownership.admit(entry(5, "null"), ann, field)?.clients).toEqual([1]);
+  expect(ownership.admit(entry(6, JSON.stringify({ cursor: null })), ann, field)?.clients).toEqual([1]);
 });

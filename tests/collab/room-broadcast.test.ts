@@ -1,0 +1,199 @@
+import { afterEach, beforeAll, expect, it } from "vitest";
+import * as Y from "yjs";
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as decoding from "lib0/decoding";
+import { createTestDatabase, type TestDatabase } from "../support/db";
+import { createStatement } from "../support/factories";
+import { clauseTexts, typeInClause } from "../support/statement";
+import { waitFor } from "../support/wait";
+import { postgresStore } from "../../server/collab/store";
+import { statementModel } from "../../server/collab/document-models";
+import { presenceIntervalMs, Room, type Peer } from "../../server/collab/room";
+import { messageAwareness, messageConcord, messageSync } from "../../app/statement/protocol";
+
+let db: TestDatabase;
+const rooms: Room[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+
+afterEach(async () => {
+  for (const room of rooms.splice(0)) {
+    await room.drain();
+    room.destroy();
+  }
+});
+
+/** A peer that records each call of send: the messages given together. */
+function recordingPeer(owner: string, canWrite = false): Peer & { writes: Uint8Array[][] } {
+  const writes: Uint8Array[][] = [];
+  return {
+    canWrite,
+    owner,
+    identity: { name: `Person ${owner}`, color: "#123456", role: "delegate", delegation: null },
+    writes,
+    unsent: 0,
+    send: (...messages) => void writes.push(messages),
+    close() {},
+  };
+}
+
+async function openRoom(options: { presenceIntervalMs?: number } = {}) {
+  const { documentId } = await createStatement(db.sql);
+  const room = new Room(documentId, postgresStore(db.sql), {
+    compactAfter: 1000,
+    log: () => {},
+    loadModel: async () => statementModel,
+    maxHeldBytes: 1 << 20,
+    ...options,
+  });
+  rooms.push(room);
+  await room.ready;
+  const observer = recordingPeer("observer");
+  room.join(observer);
+  observer.writes.length = 0;
+  return { room, observer };
+}
+
+/** A client's presence, whose clock goes up with each change. */
+function presenceOf(doc = new Y.Doc()) {
+  const awareness = new awarenessProtocol.Awareness(doc);
+  let n = 0;
+  return {
+    doc,
+    next: () => {
+      awareness.setLocalState({ cursor: null, n: ++n });
+      return awarenessProtocol.encodeAwarenessUpdate(awareness, [doc.clientID]);
+    },
+  };
+}
+
+/** The clock of each awareness state in a presence message. */
+function clocksIn(message: Uint8Array): Map<number, number> {
+  const d = decoding.createDecoder(message);
+  expect(decoding.readVarUint(d)).toBe(messageAwareness);
+  const u = decoding.createDecoder(decoding.readVarUint8Array(d));
+  const clocks = new Map<number, number>();
+  for (let n = decoding.readVarUint(u); n > 0; n--) {
+    const id = decoding.readVarUint(u);
+    clocks.set(id, decoding.readVarUint(u));
+    decoding.readVarString(u);
+  }
+  return clocks;
+}
+
+const turn = () => new Promise((r) => setImmediate(r));
+const presenceMessages = (peer: { writes: Uint8Array[][] }) => peer.writes.flat().filter((m) => m[0] === messageAwareness);
+
+it("sends a presence change at once, then what changes within presenceIntervalMs together once it has passed", async () => {
+  const { room, observer } = await openRoom();
+  const ann = recordingPeer("ann");
+  room.join(ann);
+  const presence = presenceOf();
+  room.receiveAwareness(presence.next(), ann);
+  await turn();
+  expect(presenceMessages(observer).map(clocksIn)).toEqual([new Map([[presence.doc.clientID, 1]])]);
+  for (let i = 0; i < 4; i++) {
+    room.receiveAwareness(presence.next(), ann);
+    await turn();
+  }
+  // Four caret moves in a few turns: nothing yet, then only the latest.
+  expect(presenceMessages(observer)).toHaveLength(1);
+  await waitFor(() => presenceMessages(observer).length === 2, { what: "the waiting presence" });
+  expect(clocksIn(presenceMessages(observer)[1])).toEqual(new Map([[presence.doc.clientID, 5]]));
+  await new Promise((r) => setTimeout(r, presenceIntervalMs * 2));
+  expect(presenceMessages(observer)).toHaveLength(2);
+});
+
+it("a document change goes out at once, the presence that is not due yet waits for its turn", async () => {
+  const { room, observer } = await openRoom({ presenceIntervalMs: 60_000 });
+  const ann = recordingPeer("ann", true);
+  room.join(ann);
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, Y.encodeStateAsUpdate(room.doc));
+  const presence = presenceOf(doc);
+  room.receiveAwareness(presence.next(), ann);
+  await turn();
+  observer.writes.length = 0;
+  room.receiveAwareness(presence.next(), ann);
+  const before = Y.encodeStateVector(doc);
+  typeInClause(doc, 0, "word ");
+  room.receiveUpdate(Y.encodeStateAsUpdate(doc, before), ann);
+  await waitFor(() => observer.writes.length > 0, { what: "the stored change" });
+  await turn();
+  expect(observer.writes.map((messages) => messages.map((m) => m[0]))).toEqual([[messageSync]]);
+});
+
+it("sends a joining peer what it needs to start in one write", async () => {
+  const { room } = await openRoom();
+  // A room in use: its document applied (reading it applies it; a cold room's first peers are
+  // asked for what they have once it is, see load).
+  expect(room.doc.isDestroyed).toBe(false);
+  const ann = recordingPeer("ann", true);
+  room.join(ann);
+  room.receiveAwareness(presenceOf().next(), ann);
+  const bob = recordingPeer("bob", true);
+  room.join(bob);
+  // Access, what is stored, sync step 1, everyone's presence.
+  expect(bob.writes.map((messages) => messages.map((m) => m[0]))).toEqual([
+    [messageConcord, messageConcord, messageSync, messageAwareness],
+  ]);
+});
+
+/** What a peer shows of everyone's presence once it has applied the presence messages it was sent. */
+function presenceSeenBy(peer: { writes: Uint8Array[][] }): Map<number, unknown> {
+  const view = new awarenessProtocol.Awareness(new Y.Doc());
+  for (const message of presenceMessages(peer)) {
+    const d = decoding.createDecoder(message);
+    decoding.readVarUint(d);
+    awarenessProtocol.applyAwarenessUpdate(view, decoding.readVarUint8Array(d), "server");
+  }
+  const states = new Map(view.getStates());
+  states.delete(view.clientID);
+  view.destroy();
+  return states;
+}
+
+it("a peer that leaves while its presence waits for its turn is gone from the room at once, and from everyone once it goes out", async () => {
+  const { room, observer } = await openRoom();
+  const ann = recordingPeer("ann");
+  const bob = recordingPeer("bob");
+  room.join(ann);
+  room.join(bob);
+  const annPresence = presenceOf();
+  const bobPresence = presenceOf();
+  room.receiveAwareness(annPresence.next(), ann);
+  await turn();
+  // Ann's change and Bob's first state both wait for the interval when they leave.
+  room.receiveAwareness(annPresence.next(), ann);
+  room.receiveAwareness(bobPresence.next(), bob);
+  room.leave(ann);
+  room.leave(bob);
+  expect(room.awareness.getStates().size).toBe(0);
+  expect(presenceSeenBy(observer).has(annPresence.doc.clientID)).toBe(true);
+  await waitFor(() => presenceMessages(observer).length === 2, { what: "the waiting presence" });
+  expect(presenceSeenBy(observer)).toEqual(new Map());
+  await new Promise((r) => setTimeout(r, presenceIntervalMs * 2));
+  expect(presenceMessages(observer)).toHaveLength(2);
+  expect(room.awareness.getStates().size).toBe(0);
+});
+
+it("new clients are sent the whole document encoded once, until it changes, then with the change", async () => {
+  const { room } = await openRoom();
+  const nothingYet = Y.encodeStateVector(new Y.Doc());
+  const whole = room.diffFor(nothingYet);
+  expect(room.diffFor(nothingYet)).toBe(whole);
+  const ann = recordingPeer("ann", true);
+  room.join(ann);
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, whole);
+  const before = Y.encodeStateVector(doc);
+  typeInClause(doc, 0, "word ");
+  room.receiveUpdate(Y.encodeStateAsUpdate(doc, before), ann);
+  await room.drain();
+  const fresh = new Y.Doc();
+  Y.applyUpdate(fresh, room.diffFor(nothingYet));
+  expect(clauseTexts(fresh)[0]).toContain("word");
+  expect(clauseTexts(fresh)).toEqual(clauseTexts(doc));
+});
