@@ -167,7 +167,7 @@ export async function compilationDocx(input: CompilationInput): Promise<Buffer> 
       title: `${statement.title} — compilation`,
       draft: !statement.final,
       language: statement.language,
-      titleBlock: statement.titleBlock ? titleBlockTable(statement.titleBlock, statement.originalLanguage) : undefined,
+      titleBlock: statement.titleBlock ? titleBlockTable(statement.titleBlock) : undefined,
     }),
   );
 }

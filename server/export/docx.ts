@@ -20,7 +20,7 @@ import {
 import { TextWatermark } from "docx/watermarks";
 import type { Block, ExportClause, ExportStatement, Run } from "./model";
 import { annexTitle, explanationHeading, explanationNote, explanationsTitle, type AdoptionAnnex } from "./adoption-annex";
-import { originalLine, type TitleBlock } from "./title-block";
+import type { TitleBlock } from "./title-block";
 import { languageOf } from "../../app/statement/languages";
 
 /**
@@ -110,7 +110,7 @@ export const titleParagraph = (children: ParagraphChild[], bidirectional = false
   new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, bidirectional, spacing: { after: 480 }, children });
 
 /** The title block as a borderless two-column table, ruled off below as UN documents are. */
-export function titleBlockTable(block: TitleBlock, originalLanguage: string): Table {
+export function titleBlockTable(block: TitleBlock): Table {
   const line = (text: string, options: IRunOptions = {}) => new TextRun({ text, ...options });
   const cell = (alignment: (typeof AlignmentType)[keyof typeof AlignmentType], lines: ParagraphChild[]) =>
     new TableCell({
@@ -135,7 +135,7 @@ export function titleBlockTable(block: TitleBlock, originalLanguage: string): Ta
               ...(block.symbol ? [line(block.symbol, { bold: true, size: 28 })] : []),
               line(block.distribution),
               line(block.date),
-              line(originalLine(originalLanguage)),
+              ...block.languageLines.map((l) => line(l)),
             ]),
           ),
         ],
@@ -235,7 +235,7 @@ export async function statementDocx(statement: ExportStatement): Promise<Buffer>
       title: statement.title,
       draft: !statement.final,
       language: statement.language,
-      titleBlock: statement.titleBlock ? titleBlockTable(statement.titleBlock, statement.originalLanguage) : undefined,
+      titleBlock: statement.titleBlock ? titleBlockTable(statement.titleBlock) : undefined,
     }),
   );
 }

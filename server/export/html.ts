@@ -1,7 +1,7 @@
 import { escapeXml } from "./escape";
 import type { Block, ExportClause, ExportStatement, Run } from "./model";
 import { annexTitle, explanationHeading, explanationNote, explanationsTitle, type AdoptionAnnex } from "./adoption-annex";
-import { originalLine, type TitleBlock } from "./title-block";
+import type { TitleBlock } from "./title-block";
 import { languageOf } from "../../app/statement/languages";
 
 /**
@@ -90,11 +90,11 @@ ${explanations.join("\n")}
 }`;
 }
 
-function titleBlockHtml(block: TitleBlock, originalLanguage: string): string {
+function titleBlockHtml(block: TitleBlock): string {
   const p = (cls: string, text: string) => (text ? `<p class="${cls}">${escapeXml(text)}</p>` : "");
   return `<header class="title-block">
 <div class="conference">${p("conference-name", block.conference)}${p("venue", block.venueAndDates)}</div>
-<div class="document">${p("symbol", block.symbol)}${p("distribution", block.distribution)}${p("date", block.date)}${p("original", originalLine(originalLanguage))}</div>
+<div class="document">${p("symbol", block.symbol)}${p("distribution", block.distribution)}${p("date", block.date)}${block.languageLines.map((l) => p("original", l)).join("")}</div>
 </header>
 `;
 }
@@ -110,7 +110,7 @@ export function statementHtml(statement: ExportStatement): string {
 </head>
 <body>
 ${statement.final ? "" : '<div class="draft-mark" aria-hidden="true">DRAFT</div>\n'}${
-    statement.titleBlock ? titleBlockHtml(statement.titleBlock, statement.originalLanguage) : ""
+    statement.titleBlock ? titleBlockHtml(statement.titleBlock) : ""
   }<h1>${runsHtml(statement.titleRuns)}</h1>
 <section class="preamble" aria-label="Preambular part">
 ${statement.preamble.map(clauseHtml).join("\n")}

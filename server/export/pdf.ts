@@ -2,7 +2,7 @@ import { runsText, type Block, type ExportClause, type ExportStatement, type Run
 import { pdfFonts } from "./pdf-fonts";
 import { languageOf } from "../../app/statement/languages";
 import { annexTitle, explanationHeading, explanationNote, explanationsTitle, type AdoptionAnnex } from "./adoption-annex";
-import { originalLine, type TitleBlock } from "./title-block";
+import type { TitleBlock } from "./title-block";
 
 /**
  * The statement as a PDF, drawn directly with pdfkit (no browser): the same layout as the Word
@@ -147,7 +147,7 @@ function writeAdoption(doc: Doc, { line, explanations }: AdoptionAnnex) {
 }
 
 /** The title block: the conference on the left, the symbol and the rest on the right, ruled off below. */
-function writeTitleBlock(doc: Doc, block: TitleBlock, originalLanguage: string) {
+function writeTitleBlock(doc: Doc, block: TitleBlock) {
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
   const half = width / 2;
@@ -168,7 +168,7 @@ function writeTitleBlock(doc: Doc, block: TitleBlock, originalLanguage: string) 
       .font("Times-Bold")
       .fontSize(14)
       .text(block.symbol, left + half, top, { width: half, align: "right" });
-  for (const line of [block.distribution, block.date, originalLine(originalLanguage)])
+  for (const line of [block.distribution, block.date, ...block.languageLines])
     doc
       .font("Times-Roman")
       .fontSize(size)
@@ -202,7 +202,7 @@ export async function statementPdf(statement: ExportStatement): Promise<Buffer> 
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
   settings.set(doc, { font: pdfFonts(doc, statement.language), rtl: languageOf(statement.language).rtl });
-  if (statement.titleBlock) writeTitleBlock(doc, statement.titleBlock, statement.originalLanguage);
+  if (statement.titleBlock) writeTitleBlock(doc, statement.titleBlock);
   doc
     .font(settingOf(doc).font({ bold: true }))
     .fontSize(size)

@@ -80,7 +80,9 @@ export async function renderExport(r: ExportRequest): Promise<ExportFile> {
     r.adoption ?? null,
   );
   const heading = r.titleBlock && { ...r.titleBlock, version: r.version, at: r.at };
-  const statement = heading ? { ...model, titleBlock: titleBlock(heading) } : model;
+  const statement = heading
+    ? { ...model, titleBlock: titleBlock({ ...heading, language: model.language, original: model.originalLanguage }) }
+    : model;
   const filename = exportFilename(
     {
       symbol: filenameSymbol(heading),

@@ -1,7 +1,7 @@
 import type { ConferenceRow } from "../queries/conferences";
 import type { DocumentRow } from "../queries/documents";
 import { dateInZone } from "../../app/statement/adoption-line";
-import { distributionLabels, documentSymbol, revisionNumber } from "../../app/statement/document-symbol";
+import { documentSymbol, revisionNumber, type Distribution } from "../../app/statement/document-symbol";
 import { languageOf } from "../../app/statement/languages";
 
 /**
@@ -15,10 +15,12 @@ export interface TitleBlock {
   venueAndDates: string;
   /** "" when the conference has no prefix and the statement no symbol. */
   symbol: string;
-  /** "Distr.: Limited". */
+  /** "Distr.: Limited"; "Distr. limitée" in French. */
   distribution: string;
-  /** "12 May 2026", the day of the text. */
+  /** "12 May 2026", the day of the text; "12 mai 2026" in French. */
   date: string;
+  /** "Original: English"; a translation names its language first ("Français", "Original : anglais"). */
+  languageLines: string[];
 }
 
 export interface TitleBlockInput {
@@ -27,7 +29,52 @@ export interface TitleBlockInput {
   /** The version's name: "Rev.2" makes the symbol "…/Rev.2". */
   version: string;
   at: Date;
+  /** The text's language and the statement's original one (ISO 639-1). */
+  language: string;
+  original: string;
 }
+
+/**
+ * The title block's words in a document's language. The United Nations prints them in French and
+ * Spanish in those languages ("Distr. limitée", "Original : anglais"); its Arabic, Chinese and
+ * Russian documents keep them in English, naming the document's language above "Original".
+ */
+interface BlockWords {
+  distribution: Record<Distribution, string>;
+  /** The language's own name, on a translation. */
+  self: string;
+  original: (language: string) => string;
+  locale: string;
+}
+
+const names = (byCode: Record<string, string>) => (code: string) => byCode[code] ?? languageOf(code).name;
+const english: BlockWords = {
+  distribution: { general: "Distr.: General", limited: "Distr.: Limited" },
+  self: "",
+  original: (code) => `Original: ${languageOf(code).name}`,
+  locale: "en-GB",
+};
+const frenchName = names({ en: "anglais", fr: "français", es: "espagnol", ru: "russe", ar: "arabe", zh: "chinois", az: "azerbaïdjanais" });
+const spanishName = names({ en: "inglés", fr: "francés", es: "español", ru: "ruso", ar: "árabe", zh: "chino", az: "azerbaiyano" });
+const blockWords: Record<string, BlockWords> = {
+  fr: {
+    distribution: { general: "Distr. générale", limited: "Distr. limitée" },
+    self: "Français",
+    original: (code) => `Original : ${frenchName(code)}`,
+    locale: "fr",
+  },
+  es: {
+    distribution: { general: "Distr. general", limited: "Distr. limitada" },
+    self: "Español",
+    original: (code) => `Original: ${spanishName(code)}`,
+    locale: "es",
+  },
+};
+const wordsOf = (language: string): BlockWords => blockWords[language] ?? { ...english, self: languageOf(language).name };
+
+/** The day of the text as the document's language writes it: "12 May 2026", "12 mai 2026", "12 de mayo de 2026". */
+const dayIn = (at: Date, locale: string) =>
+  new Intl.DateTimeFormat(locale, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(at);
 
 const day = (iso: string) => new Date(`${iso}T12:00:00Z`);
 const parts = (iso: string) => {
@@ -60,14 +107,13 @@ export function symbolOf(input: Pick<TitleBlockInput, "conference" | "document" 
 
 export function titleBlock(input: TitleBlockInput): TitleBlock {
   const { conference, document } = input;
+  const words = wordsOf(input.language);
   return {
     conference: conference.title,
     venueAndDates: [conference.venue, conferenceDates(conference.startsOn, conference.endsOn)].filter(Boolean).join(", "),
     symbol: symbolOf(input),
-    distribution: `Distr.: ${distributionLabels[document.distribution]}`,
-    date: dateInZone(input.at, "UTC"),
+    distribution: words.distribution[document.distribution],
+    date: dayIn(input.at, words.locale),
+    languageLines: [...(input.language === input.original ? [] : [words.self]), words.original(input.original)],
   };
 }
-
-/** "Original: English". */
-export const originalLine = (originalLanguage: string) => `Original: ${languageOf(originalLanguage).name}`;

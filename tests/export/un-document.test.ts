@@ -90,7 +90,7 @@ describe("sub-items", () => {
 });
 
 describe("the title block and language", () => {
-  const block = titleBlock({
+  const heading = {
     conference: {
       title: "4th International Mine Action Conference",
       venue: "Baku",
@@ -98,10 +98,11 @@ describe("the title block and language", () => {
       startsOn: "2026-05-12",
       endsOn: "2026-05-15",
     },
-    document: { symbol: "L.1", addendum: null, distribution: "limited" },
+    document: { symbol: "L.1", addendum: null, distribution: "limited" as const },
     version: "Rev.2",
     at: new Date("2026-05-14T09:00:00Z"),
-  });
+  };
+  const block = titleBlock({ ...heading, language: "en", original: "en" });
   const model = { ...buildExportModel(demoDoc(), { final: false }), titleBlock: block };
 
   it("says which conference, symbol, distribution, date and original language", () => {
@@ -111,8 +112,20 @@ describe("the title block and language", () => {
       symbol: "IMAC4/2026/L.1/Rev.2",
       distribution: "Distr.: Limited",
       date: "14 May 2026",
+      languageLines: ["Original: English"],
     });
     expect([model.language, model.originalLanguage]).toEqual(["en", "en"]);
+  });
+
+  it("is in French and Spanish in those languages' translations, and names the language of a translation", () => {
+    const lines = (language: string) => {
+      const b = titleBlock({ ...heading, language, original: "en" });
+      return [b.distribution, b.date, ...b.languageLines];
+    };
+    expect(lines("fr")).toEqual(["Distr. limitée", "14 mai 2026", "Français", "Original : anglais"]);
+    expect(lines("es")).toEqual(["Distr. limitada", "14 de mayo de 2026", "Español", "Original: inglés"]);
+    // Arabic, Chinese and Russian documents keep these lines in English.
+    expect(lines("ar")).toEqual(["Distr.: Limited", "14 May 2026", "Arabic", "Original: English"]);
   });
 
   it("is the first page's header in Word, the text's language is w:lang, and the body starts with the title", async () => {

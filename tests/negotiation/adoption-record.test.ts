@@ -101,7 +101,9 @@ describe("adoption by consensus in plenary", () => {
     const html = await (await n.chair.get(`/documents/${n.documentId}/export?format=html`)).text();
     expect(html).toContain('<p class="adoption-line">Adopted by consensus at its 4th plenary meeting on ');
     const akn = await (await n.chair.get(`/documents/${n.documentId}/export?format=akn`)).text();
-    expect(akn).toContain('<conclusions><p class="adoption">Adopted by consensus');
+    expect(akn).toContain(
+      '<conclusions eId="conclusions" xml:lang="en"><container eId="conclusions__adoption" name="adoption"><p>Adopted by consensus',
+    );
     expect(akn).toContain("<attachments>");
     // A version saved before adoption is not the adopted text; one saved after it is.
     const after = await n.chair.post(`/documents/${n.documentId}/history`, { intent: "create", name: "As adopted" });

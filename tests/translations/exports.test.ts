@@ -63,6 +63,11 @@ describe("the statement exported in each language", () => {
     expect(first).toMatch(/^1\.\t/);
     // OP2 is not translated yet: its original words, numbered as in the original.
     expect(paragraphs.some((p) => p.startsWith("2.\t") && p.includes(op2.text.slice(0, 20)))).toBe(true);
+    // The title block in French, as a UN French document prints it.
+    const html = (await download("format=html&language=fr")).body.toString("utf8");
+    expect(html).toMatch(
+      /<p class="distribution">Distr\. limitée<\/p>[\s\S]*<p class="original">Français<\/p><p class="original">Original : anglais<\/p>/,
+    );
   });
 
   it("Arabic reads right to left in Word and HTML; Arabic, Chinese and Cyrillic survive into the PDF", async () => {
