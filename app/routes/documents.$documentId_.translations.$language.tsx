@@ -79,7 +79,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const { intent, key } = parsed.data;
     if (intent === "start") {
       await startTranslation(context.sql, access, conference, document, language, key);
-      return done({ message: "Translation started." });
+      return done({ message: "Translation started.", started: key });
     }
     await confirmUpToDate(context.sql, access, conference, document, language, key);
     return done({ message: "Marked up to date." });
@@ -144,8 +144,8 @@ function UnitRow({
   userId: string;
   user: { name: string; color: string };
 }) {
-  const fetcher = useFetcher<{ ok: boolean; errors?: Record<string, string[]> }>();
-  const started = fetcher.data?.ok && fetcher.formData?.get("intent") !== "confirm";
+  const fetcher = useFetcher<{ ok: boolean; started?: string; errors?: Record<string, string[]> }>();
+  const started = fetcher.data?.started === unit.key;
   // A translation just started opens in its editor once the page has its drafting document.
   useEffect(() => {
     if (started && unit.translation && fetcher.state === "idle") onEdit(true);

@@ -72,15 +72,19 @@ export const targetLanguages = (conference: Pick<ConferenceRow, "languages">, st
 
 export function originalUnits({ doc, clauses }: NumberedStatement): OriginalUnit[] {
   const title = doc.firstChild!;
+  // A title's body is a paragraph in its translation: the translated title is written like any text.
   const units: OriginalUnit[] = [
-    { key: titleKey, label: "Title", text: title.textContent, content: title.childCount ? [title.toJSON() as JSONContent] : [] },
+    {
+      key: titleKey,
+      label: "Title",
+      text: title.textContent,
+      content: title.childCount ? [{ type: "paragraph", content: (title.toJSON() as JSONContent).content }] : [],
+    },
   ];
   for (const c of clauses) {
     if (!c.id) continue;
     units.push({ key: c.id, label: c.label, text: c.text, content: doc.nodeAt(c.pos)!.content.toJSON() as JSONContent[] });
   }
-  // A title's body is a paragraph in its translation: the translated title is written like any text.
-  units[0].content = title.childCount ? [{ type: "paragraph", content: (title.toJSON() as JSONContent).content }] : [];
   return units;
 }
 
