@@ -4,6 +4,7 @@ import { createSignedInPerson, createStatement } from "../support/factories";
 import { currentStatement } from "../../server/negotiation/numbering";
 import { setConferenceLanguages } from "../../server/queries/conferences";
 import { findTranslation } from "../../server/queries/translations";
+import { readDraft } from "../../server/negotiation/statement";
 import type { Locator } from "playwright-core";
 
 /** An editor's text as its writer reads it, without other people's caret labels. */
@@ -54,8 +55,9 @@ describe("translations side by side, in Chromium", () => {
     // The reader was not reloaded by hand: the page heard that a translation changed.
     await expect.poll(() => readerRow.locator(".translation-text").textContent(), { timeout: 15_000 }).toBe("Appellent les États à agir.");
     await expect.poll(() => readerRow.getByTestId("translation-status").textContent()).toBe("Up to date");
+    // What both typed is stored, as the translation's text.
     const { textDocumentId } = (await findTranslation(db.sql, documentId, "fr", op1.id!))!;
-    expect(textDocumentId).toBeTruthy();
+    expect((await readDraft(db.sql, textDocumentId)).text).toBe("Appellent les États à agir.");
     expect(await axeViolations(page)).toEqual([]);
 
     const arabic = await openPage(`/documents/${documentId}/translations/ar`, delegate.cookie, viewport);

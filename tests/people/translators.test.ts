@@ -73,7 +73,8 @@ describe("inviting a translator", () => {
       redirect: "manual",
     });
     expect(accepted.status).toBe(302);
-    expect(sessionPair(accepted)).toBeTruthy();
+    // Signing up signs the new translator in.
+    expect(sessionPair(accepted)).toMatch(/^concord_session=./);
     const user = await findUserByEmail(db.sql, "claire@example.org");
     expect(await findMembership(db.sql, conference.id, user!.id)).toMatchObject({ role: "translator", language: "fr", delegationId: null });
     expect(pageText(await (await secretariat.get(path)).text())).toContain("Claire Dubois claire@example.org Translator (French) —");
