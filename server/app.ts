@@ -16,6 +16,7 @@ import { createAuth, sessionSecret, type Auth } from "./auth/service";
 import { rejectCrossSiteWrites } from "./http/same-origin";
 import { assignCspNonce, cspNonce, securityHeaders } from "./http/security-headers";
 import { answerExpressError, newErrorReference, withErrorReferences } from "./http/error-references";
+import { healthz, readyz } from "./http/health";
 import { subscribeNegotiationEvents } from "./negotiation/events";
 import { createLiveUpdates, type LiveUpdates } from "./negotiation/live";
 import { textLocks } from "./queries/clause-states";
@@ -89,6 +90,9 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.TRUST_PROXY);
+  // Probes come before everything else: they need no session, no nonce and no Remix.
+  app.get("/healthz", healthz);
+  app.get("/readyz", readyz({ sql, redisConnected: relay && (() => relay.connected()) }));
   app.use(assignCspNonce);
   app.use(securityHeaders({ https: config.NODE_ENV === "production" || config.COOKIE_SECURE }));
   app.use(rejectCrossSiteWrites);

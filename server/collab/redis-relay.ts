@@ -88,7 +88,12 @@ const settleWithin = <T>(promise: Promise<T>, ms: number) =>
     );
   });
 
-export async function createRedisRelay(options: RedisRelayOptions): Promise<Relay> {
+/** The Redis relay, which can also say whether both its connections are up (for /readyz). */
+export interface RedisRelay extends Relay {
+  connected(): boolean;
+}
+
+export async function createRedisRelay(options: RedisRelayOptions): Promise<RedisRelay> {
   const log = options.log ?? ((msg: string, err?: unknown) => console.error(`[relay] ${msg}`, err ?? ""));
   const prefix = options.prefix ?? "concord:";
   const docPrefix = `${prefix}doc:`;
@@ -242,6 +247,8 @@ export async function createRedisRelay(options: RedisRelayOptions): Promise<Rela
   );
 
   return {
+    connected: () => pub.status === "ready" && sub.status === "ready",
+
     join(documentId, receiver): RelayChannel {
       const channel = docPrefix + documentId;
       let entry = entries.get(channel);
