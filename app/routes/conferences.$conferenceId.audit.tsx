@@ -88,6 +88,19 @@ export default function AuditPage() {
           </a>
         </p>
       </section>
+      <section className="card" aria-labelledby="audit-archive">
+        <h3 id="audit-archive">The conference archive</h3>
+        <p>
+          Everything the records office keeps, in one .zip: every statement&apos;s named revisions (and the adopted text) in Word, PDF and
+          Akoma Ntoso, the compilation at adoption, every tabled proposal with its revisions and history, the explanations of position, this
+          audit log, and a manifest with the SHA-256 of every file.
+        </p>
+        <p>
+          <a href={`/conferences/${conference.id}/archive`} download className="button">
+            Download the archive
+          </a>
+        </p>
+      </section>
       {entries.length === 0 ? (
         <p>Nothing has been recorded yet.</p>
       ) : (

@@ -44,6 +44,35 @@ export async function countStandingExplanations(sql: Db, documentId: string): Pr
   return n;
 }
 
+/** One revision of an explanation, as the records keep it. */
+export type ExplanationRevision = Pick<
+  ExplanationRow,
+  "revision" | "clauseIds" | "reservation" | "text" | "withdrawn" | "afterAdoption" | "filedByName" | "filedAt"
+>;
+
+/** Every explanation of the statement with every revision, withdrawn ones too, oldest first (for the records). */
+export async function allExplanations(
+  sql: Db,
+  documentId: string,
+): Promise<{ number: number; delegation: string; revisions: ExplanationRevision[] }[]> {
+  const rows = await sql<(ExplanationRevision & { number: number; delegation: string })[]>`
+    select e.number, d.name as delegation, r.revision, r.clause_ids as "clauseIds", r.reservation, r.text, r.withdrawn,
+           r.after_adoption as "afterAdoption", u.name as "filedByName", r.filed_at as "filedAt"
+    from explanations_of_position e
+    join delegations d on d.id = e.delegation_id
+    join explanation_revisions r on r.explanation_id = e.id
+    join users u on u.id = r.filed_by
+    where e.document_id = ${documentId}
+    order by e.number, r.revision`;
+  const byNumber = new Map<number, { number: number; delegation: string; revisions: ExplanationRevision[] }>();
+  for (const { number, delegation, ...revision } of rows) {
+    const entry = byNumber.get(number) ?? { number, delegation, revisions: [] };
+    entry.revisions.push(revision);
+    byNumber.set(number, entry);
+  }
+  return [...byNumber.values()];
+}
+
 export async function findExplanation(sql: Db, documentId: string, id: string): Promise<ExplanationRow | null> {
   if (!isUuid(id)) return null;
   const [row] = await sql<ExplanationRow[]>`${latest(sql)} where e.document_id = ${documentId} and e.id = ${id}`;

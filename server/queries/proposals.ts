@@ -222,6 +222,14 @@ export async function findRevision(
   return row ?? null;
 }
 
+/** Every submitted revision of a proposal with its texts, oldest first (for the conference archive). */
+export async function listRevisionTexts(sql: Db, proposalId: string): Promise<(RevisionListing & { text: string; baseText: string })[]> {
+  return sql<(RevisionListing & { text: string; baseText: string })[]>`
+    select r.revision, u.name as "submittedByName", r.submitted_at as "submittedAt", r.text, r.base_text as "baseText"
+    from proposal_revisions r join users u on u.id = r.submitted_by
+    where r.proposal_id = ${proposalId} order by r.revision`;
+}
+
 export async function setProposalStatus(tx: Db, id: string, status: ProposalStatus): Promise<void> {
   await tx`update proposals set status = ${status} where id = ${id}`;
 }

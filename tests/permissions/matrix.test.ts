@@ -261,6 +261,7 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
   "routes/conferences.$conferenceId.audit_.download": {
     loader: { path: (ids) => `${conference(ids)}/audit/download?format=csv`, expect: managers },
   },
+  "routes/conferences.$conferenceId.archive": { loader: { path: (ids) => `${conference(ids)}/archive`, expect: managers } },
   "routes/conferences.$conferenceId.import": {
     loader: { path: (ids) => `${conference(ids)}/import`, expect: managers },
     actions: {
