@@ -33,7 +33,7 @@ const notReloaded = (page: Page) => page.evaluate(() => (window as unknown as { 
 async function onOp2(page: Page) {
   await page.locator('.connection-badge[data-connection="connected"]').waitFor();
   await page.locator('.statement .clause[data-label="OP2"] p').first().click();
-  await expect.poll(() => page.locator(".clause-panel").getAttribute("data-clause-id")).toBe(op2);
+  await page.locator(`.clause-panel[data-clause-id="${op2}"]`).waitFor();
 }
 
 it.beforeAll(async ({ db, server, browser }) => {
@@ -58,10 +58,10 @@ it("a delegate's note and hold reach a fellow delegate live, and the chair sees 
   const panel = lars.locator(".clause-panel .workspace-mark");
   expect(await panel.getByRole("link").textContent()).toBe("No notes in your workspace");
 
-  await ingrid.getByLabel("Paragraph").selectOption(op2);
+  await ingrid.getByLabel("Paragraph", { exact: true }).selectOption(op2);
   await ingrid.getByLabel("Note for your delegation").fill(note);
   await ingrid.getByRole("button", { name: "Add the note" }).click();
-  await expect.poll(() => ingrid.getByRole("status").textContent()).toBe("Note added on OP2.");
+  await expect.poll(() => ingrid.locator(".workspace-note-form").textContent()).toContain("Note added on OP2.");
 
   // The fellow delegate's workspace shows the note, and their statement page counts it on OP2.
   await larsWorkspace.locator(`#notes-${op2} .workspace-note-body`, { hasText: note }).waitFor();
@@ -78,7 +78,7 @@ it("a delegate's note and hold reach a fellow delegate live, and the chair sees 
 
   // The chair, on the same paragraph of the same statement, sees nothing: no mark, no count, no link, no note, open or reloaded.
   const chairSees = async () => {
-    const text = (await chair.locator("body").textContent()) ?? "";
+    const text = await chair.locator("body").innerText();
     return [
       await chair.locator(".clause-panel").getAttribute("data-clause-id"),
       await chair.locator(".workspace-mark, .outline-mark, .workspace-link, .workspace-hold").count(),
