@@ -217,7 +217,7 @@ function HoldToggle({
           value={held ? "unhold" : "hold"}
           className="button small"
           disabled={fetcher.state !== "idle"}
-          aria-label={held ? `Clear the hold on ${label}` : `Hold ${label}, awaiting instructions from capital`}
+          aria-label={held ? `Clear hold on ${label}` : `Hold ${label}, awaiting instructions from capital`}
         >
           {held ? "Clear hold" : "Hold"}
         </button>

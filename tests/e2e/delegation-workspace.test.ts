@@ -4,6 +4,7 @@ import { signedInContext } from "../support/browser";
 import { waitForHydration } from "../support/browser-session";
 import { createDelegation, createSignedInPerson, createStatement } from "../support/factories";
 import { readStatement } from "../../server/negotiation/numbering";
+import { axeViolations } from "../support/axe";
 
 /**
  * A delegate writes a note in their delegation's workspace and holds a paragraph; a fellow
@@ -61,7 +62,10 @@ it("a delegate's note and hold reach a fellow delegate live, and the chair sees 
   await ingrid.getByLabel("Paragraph", { exact: true }).selectOption(op2);
   await ingrid.getByLabel("Note for your delegation").fill(note);
   await ingrid.getByRole("button", { name: "Add the note" }).click();
-  await expect.poll(() => ingrid.locator(".workspace-note-form").textContent()).toContain("Note added on OP2.");
+  // The author's own list shows it, with what only the author may do to it.
+  const own = ingrid.locator(`#notes-${op2} .workspace-note`, { hasText: note });
+  await own.waitFor();
+  expect(await own.getByRole("button", { name: "Delete" }).count()).toBe(1);
 
   // The fellow delegate's workspace shows the note, and their statement page counts it on OP2.
   await larsWorkspace.locator(`#notes-${op2} .workspace-note-body`, { hasText: note }).waitFor();
@@ -70,7 +74,7 @@ it("a delegate's note and hold reach a fellow delegate live, and the chair sees 
   await expect.poll(() => lars.locator(`.outline-list li[data-clause-id="${op2}"] .outline-mark`).textContent()).toBe(" 1 note");
 
   await ingrid.getByRole("button", { name: "Hold OP2, awaiting instructions from capital" }).click();
-  await ingrid.getByRole("button", { name: "Clear the hold on OP2" }).waitFor();
+  await ingrid.getByRole("button", { name: "Clear hold on OP2" }).waitFor();
   await expect.poll(() => panel.locator(".workspace-hold").textContent()).toBe("Held: awaiting instructions from capital");
   await expect.poll(() => lars.locator(`.outline-list li[data-clause-id="${op2}"] .outline-mark`).textContent()).toBe(" Held · 1 note");
   await expect.poll(() => larsWorkspace.locator(`tr[data-clause-id="${op2}"] .workspace-hold`).textContent()).toBe("Held");
@@ -94,4 +98,9 @@ it("a delegate's note and hold reach a fellow delegate live, and the chair sees 
   // Nor may the chair open the workspace.
   const refused = await chair.goto(chair.url().replace(/#.*$/, "") + "/workspace");
   expect(refused?.status()).toBe(403);
+});
+
+it("the workspace, with a note and a hold, and the statement page marking them, meet WCAG 2.1 AA as axe-core checks them", async () => {
+  expect(await axeViolations(ingrid)).toEqual([]);
+  expect(await axeViolations(lars)).toEqual([]);
 });
