@@ -6,8 +6,8 @@ function excerpt(text: string, words = 9) {
   return parts.length > words ? `${parts.slice(0, words).join(" ")}…` : text.trim() || "(empty clause)";
 }
 
-/** The clause outline: each entry jumps to its clause. */
-export function Outline({ editor, clauses }: { editor: Editor; clauses: ClauseInfo[] }) {
+/** The clause outline: each entry jumps to its clause; `marks` adds a short mark to some (by clause id). */
+export function Outline({ editor, clauses, marks }: { editor: Editor; clauses: ClauseInfo[]; marks?: Readonly<Record<string, string>> }) {
   const goTo = (c: ClauseInfo) =>
     editor
       .chain()
@@ -32,6 +32,7 @@ export function Outline({ editor, clauses }: { editor: Editor; clauses: ClauseIn
                 <li key={c.id ?? c.pos} data-clause-id={c.id ?? undefined}>
                   <button type="button" className="outline-item" onClick={() => goTo(c)}>
                     <span className="outline-label">{c.label}</span> <span className="outline-text">{excerpt(c.text)}</span>
+                    {c.id && marks?.[c.id] ? <span className="outline-mark"> {marks[c.id]}</span> : null}
                   </button>
                 </li>
               ))}

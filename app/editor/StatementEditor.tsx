@@ -36,6 +36,7 @@ export function StatementEditor({
   onEditor,
   panel,
   negotiation,
+  outlineMarks,
 }: {
   connection: StatementConnection;
   user: LocalUser;
@@ -46,6 +47,8 @@ export function StatementEditor({
   /** The editor once it exists (null when it goes), for the panel to read the selection and show anchors. */
   onEditor?: (editor: Editor | null) => void;
   panel?: ReactNode;
+  /** A short mark beside a clause in the outline, by clause id (the reader's delegation's holds and notes). */
+  outlineMarks?: Readonly<Record<string, string>>;
 }) {
   const editor = useEditor({
     immediatelyRender: false,
@@ -155,7 +158,7 @@ export function StatementEditor({
       <aside className="side-panel" aria-label="Participants, clause and outline">
         <Presence people={people} />
         {panel}
-        {editor ? <Outline editor={editor} clauses={clauses ?? []} /> : null}
+        {editor ? <Outline editor={editor} clauses={clauses ?? []} marks={outlineMarks} /> : null}
       </aside>
     </div>
   );

@@ -42,18 +42,24 @@ import { answeringRefusals } from "~/utils/refusals.server";
 import { type ProposalKind, proposalKinds } from "~/statement/vocabulary";
 import { rollingTextFor } from "../../server/negotiation/rolling-text";
 import { RollingText, TextViewToggle, textViewOf } from "~/negotiation/RollingText";
+import { workspaceDelegation } from "../../server/workspace/workspace";
+import { workspaceMarks } from "../../server/queries/workspace";
+import { WorkspaceMark, outlineMarks } from "~/workspace/WorkspaceMark";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
   const sql = context.sql;
   // The page's data at this version of the live updates; a page that read across an event gets no version, and reloads at the next one.
   const reading = context.live.views.version(document.id);
-  const [delegation, room, groups, unread] = await Promise.all([
+  const workspaceOf = workspaceDelegation(access);
+  const [delegation, room, groups, unread, workspace] = await Promise.all([
     access.delegationId ? findDelegation(sql, conference.id, access.delegationId) : null,
     readStatementRoom(sql, document.id),
     // The groups the delegate's delegation may align with.
     access.delegationId ? groupsOfMember(sql, access.delegationId) : [],
     unreadComments(sql, document.id, [user.id]),
+    // The delegation's own holds and notes: its delegates' alone (server/workspace/workspace.ts).
+    workspaceOf ? workspaceMarks(sql, document.id, workspaceOf) : null,
   ]);
   const audience = { access, conference };
   const live = statementView(context.live.views.room(document.id, room), audience);
@@ -93,6 +99,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     canPropose: access.delegationId !== null && access.rights.mayPropose,
     participation: participationNote(access.rights, access.role === "delegate"),
     canSeeConsensus: can(access, "negotiation:chair") || can(access, "conference:manage"),
+    workspace,
   };
 }
 
@@ -171,8 +178,10 @@ export default function DocumentPage() {
     partStarts,
     view,
     rolling,
+    workspace,
   } = data;
   const [editor, setEditor] = useState<Editor | null>(null);
+  const workspaceOutline = useMemo(() => (workspace ? outlineMarks(workspace) : undefined), [workspace]);
   // Each live reload brings new objects; the editor is told only when something really changed.
   const negotiationKey = JSON.stringify({ provisional, states, bracketed, locks });
   const negotiation = useMemo(() => JSON.parse(negotiationKey) as NegotiationOverlayData, [negotiationKey]);
@@ -260,6 +269,11 @@ export default function DocumentPage() {
             Consensus matrix
           </Link>
         ) : null}
+        {workspace ? (
+          <Link to={`/documents/${document.id}/workspace`} className="workspace-link">
+            Your delegation&rsquo;s workspace
+          </Link>
+        ) : null}
         {seesNegotiation ? <TextViewToggle view={view} exportPath={`/documents/${document.id}/export`} /> : null}
       </div>
       {refusal ? (
@@ -294,6 +308,7 @@ export default function DocumentPage() {
             negotiation={negotiation}
             onCurrentClause={onCurrentClause}
             onEditor={setEditor}
+            outlineMarks={workspaceOutline}
             panel={
               <section className="panel clause-panel" aria-labelledby="clause-panel-heading" data-clause-id={clauseId ?? undefined}>
                 <h2 id="clause-panel-heading">{clauseId ? "This clause" : "Clause"}</h2>
@@ -326,6 +341,15 @@ export default function DocumentPage() {
                         isChair={isChair}
                         agreed={locks.clauses.includes(clauseId)}
                         textLock={locks.whole}
+                      />
+                    ) : null}
+                    {workspace ? (
+                      <WorkspaceMark
+                        documentId={document.id}
+                        clauseId={clauseId}
+                        clauseLabel={clauseLabels[clauseId] ?? "this clause"}
+                        marks={workspace}
+                        adopted={adopted}
                       />
                     ) : null}
                     {canSignal && !adopted ? (

@@ -13,6 +13,10 @@ export const maxCommentLength = 4000;
 export const maxReasonLength = 2000;
 /** A delegation's explanation of position (reservations included): a statement read into the record, longer than a reason. */
 export const maxExplanationLength = 10_000;
+/** A note in a delegation's workspace (as a comment: written in the room, read by the delegation's members). */
+export const maxWorkspaceNoteLength = 4000;
+/** Notes one delegation keeps on one statement: its workspace page and statement page load them all. */
+export const maxWorkspaceNotes = 500;
 /** A statement's or a conference's title. */
 export const maxTitleLength = 200;
 /** A named revision. */

@@ -7,7 +7,7 @@ import type { Sql } from "../db/sql";
  */
 export interface NegotiationEvent {
   documentId: string;
-  topic: "proposals" | "comments" | "signals" | "states" | "silence" | "versions" | "explanations" | "translations";
+  topic: "proposals" | "comments" | "signals" | "states" | "silence" | "versions" | "explanations" | "translations" | "workspace";
   /** A line worth announcing to everyone present (e.g. "Silence broken by Norway"), if any. */
   notice?: string;
   /**
@@ -17,6 +17,8 @@ export interface NegotiationEvent {
   supersedes?: NegotiationEvent["topic"];
   /** An explanation of position on an adopted statement: readers of the text alone are told too (`mayReceive`). */
   afterAdoption?: boolean;
+  /** A delegation's workspace changed (`workspace`): only that delegation's members are told (server/workspace/). */
+  delegationId?: string;
 }
 
 const channel = "concord_negotiation";

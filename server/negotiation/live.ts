@@ -11,6 +11,7 @@ import type { NegotiationEvent } from "./events";
 import { encodeLive } from "../../app/negotiation/live-patch";
 import { audienceKey, type Audience } from "./statement-view";
 import { LiveViews, type Reader, type ReaderPatch } from "./live-views";
+import { workspaceDelegation } from "../workspace/workspace";
 
 export interface LiveUpdates {
   /** GET /documents/:documentId/events: a Server-Sent Events stream of the statement's negotiation events. */
@@ -168,6 +169,13 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
     views,
     dispatch(event) {
       const set = streams.get(event.documentId);
+      if (event.topic === "workspace") {
+        // A delegation's workspace is its own: only its members' pages hear of it (and reload it), whatever else they may see.
+        const message = `data: ${JSON.stringify({ topic: event.topic, notice: null, supersedes: null })}\n\n`;
+        for (const stream of set ?? [])
+          if (event.delegationId && workspaceDelegation(stream.reader.audience.access) === event.delegationId) send(stream.res, message);
+        return;
+      }
       const receiving = [...(set ?? [])].filter((stream) => mayReceive(stream.sight, event));
       const message = { topic: event.topic, notice: event.notice ?? null, supersedes: event.supersedes ?? null };
       if (event.topic === "translations") {

@@ -102,6 +102,7 @@ interface Check {
 
 const conference = (ids: Ids) => `/conferences/${ids.conferenceId}`;
 const comments = (ids: Ids) => `/documents/${ids.documentId}/comments`;
+const workspace = (ids: Ids) => `/documents/${ids.documentId}/workspace-changes`;
 const proposal = (ids: Ids) => `/documents/${ids.documentId}/proposals/${ids.proposalId}`;
 const tooLong = "x".repeat(maxReasonLength + 1);
 
@@ -239,6 +240,18 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
         expect: delegateOnly,
       },
       withdraw: { path: (ids) => `/documents/${ids.documentId}/explanation`, form: { intent: "withdraw" }, expect: delegateOnly },
+    },
+  },
+  // A delegation's own workspace: its delegates' alone; the forms are invalid, so an allowed request changes nothing.
+  "routes/documents.$documentId_.workspace": { loader: { path: (ids) => `/documents/${ids.documentId}/workspace`, expect: delegateOnly } },
+  "routes/documents.$documentId.workspace-changes": {
+    actions: {
+      note: { path: workspace, form: { intent: "note", clauseId: "", body: "" }, expect: delegateOnly },
+      edit: { path: workspace, form: { intent: "edit", noteId: "", body: "" }, expect: delegateOnly },
+      delete: { path: workspace, form: { intent: "delete", noteId: "" }, expect: delegateOnly },
+      hold: { path: workspace, form: { intent: "hold", clauseId: "" }, expect: delegateOnly },
+      unhold: { path: workspace, form: { intent: "unhold", clauseId: "" }, expect: delegateOnly },
+      table: { path: workspace, form: { intent: "table", proposalId: "" }, expect: delegateOnly },
     },
   },
   "routes/documents.$documentId.export": {
