@@ -1,4 +1,5 @@
 import type { Editor } from "@tiptap/react";
+import { Link } from "@remix-run/react";
 import type { ClauseInfo } from "~/statement/numbering";
 
 function excerpt(text: string, words = 9) {
@@ -6,7 +7,7 @@ function excerpt(text: string, words = 9) {
   return parts.length > words ? `${parts.slice(0, words).join(" ")}…` : text.trim() || "(empty clause)";
 }
 
-/** The clause outline: each entry jumps to its clause. */
+/** The clause outline: each entry jumps to its clause, and opens its story (every text and event of that paragraph). */
 export function Outline({ editor, clauses }: { editor: Editor; clauses: ClauseInfo[] }) {
   const goTo = (c: ClauseInfo) =>
     editor
@@ -29,10 +30,16 @@ export function Outline({ editor, clauses }: { editor: Editor; clauses: ClauseIn
             {clauses
               .filter((c) => c.part === p.key)
               .map((c) => (
-                <li key={c.id ?? c.pos} data-clause-id={c.id ?? undefined}>
+                <li key={c.id ?? c.pos} data-clause-id={c.id ?? undefined} className="outline-entry">
                   <button type="button" className="outline-item" onClick={() => goTo(c)}>
                     <span className="outline-label">{c.label}</span> <span className="outline-text">{excerpt(c.text)}</span>
                   </button>
+                  {c.id ? (
+                    // Relative to the statement's page: /documents/<id>/clauses/<clause id>/story.
+                    <Link to={`clauses/${c.id}/story`} className="outline-story" aria-label={`Story of ${c.label}`}>
+                      Story
+                    </Link>
+                  ) : null}
                 </li>
               ))}
           </ol>
