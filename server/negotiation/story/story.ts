@@ -33,17 +33,20 @@ export interface StoryPage {
 }
 
 /**
- * The clause's story as this reader may read it: the sources their sight allows, merged in time
- * order (ties in the order of the sources, then of each source), one page of it. Without a page,
- * the last one: what happened most recently.
+ * The clause's story as this reader may read it: the sources their sight allows, merged
+ * (`mergeStory`), one page of it. Without a page, the last one: what happened most recently.
  */
-export async function readStory(
-  ctx: StoryContext,
-  page: number | null,
-  sources: readonly StorySource[] = storySources,
-): Promise<StoryPage> {
-  const allowed = sources.filter((s) => ctx.sight === "negotiation" || s.sight === "text");
-  const told = await Promise.all(allowed.map((s) => s.entries(ctx)));
+export async function readStory(ctx: StoryContext, page: number | null): Promise<StoryPage> {
+  const allowed = storySources.filter((s) => ctx.sight === "negotiation" || s.sight === "text");
+  return mergeStory(await Promise.all(allowed.map((s) => s.entries(ctx))), page);
+}
+
+/**
+ * Each source's entries (in the sources' order) merged in time order, ties in the order of the
+ * sources and then of each source's own; the page asked for (the last without one, the nearest
+ * when out of range).
+ */
+export function mergeStory(told: readonly StoryEntry[][], page: number | null): StoryPage {
   const ranked = told.flatMap((entries, source) => entries.map((entry, i) => ({ entry, source, i })));
   ranked.sort((a, b) => (a.entry.at < b.entry.at ? -1 : a.entry.at > b.entry.at ? 1 : a.source - b.source || a.i - b.i));
   const total = ranked.length;
