@@ -79,9 +79,7 @@ function Item({ e, documentId }: { e: Entry; documentId: string }) {
             {e.mergedInto ? ` into P${e.mergedInto}` : ""}
             {e.reason ? `: “${e.reason}”` : "."}
           </p>
-          {e.revision && (p.kind === "replace" || p.kind === "add") ? (
-            <WordDiff className="proposal-text" from={e.revision.baseText} to={e.revision.text} />
-          ) : null}
+          {e.revision ? <WordDiff className="proposal-text" from={e.revision.baseText} to={e.revision.text} /> : null}
         </>
       );
     }

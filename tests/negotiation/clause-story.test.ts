@@ -5,6 +5,7 @@ import { csrfTokenFor, loaderData, pageText } from "../support/http";
 import { rewriteDraft } from "../support/proposals";
 import { clauseTexts, typeInClause } from "../support/statement";
 import { findProposal } from "../../server/queries/proposals";
+import { readStatement } from "../../server/negotiation/numbering";
 import { setConfidentiality } from "../../server/queries/conferences";
 import { restoreConfirmation } from "../../app/statement/restore-names";
 import type { StoryEntry, TextEntry } from "../../server/negotiation/story/entries";
@@ -31,6 +32,7 @@ let server: TestServer;
 let conferenceId: string;
 let documentId: string;
 let op1: string;
+let op2: string;
 let people: Record<"secretariat" | "chair" | "alice" | "bruno" | "observer" | "outsider", Person>;
 let pNor: string;
 let pBra: string;
@@ -42,7 +44,7 @@ type Story = {
   seesNegotiation: boolean;
   story: { entries: StoryEntry[]; total: number };
 };
-const story = (who: Person) => loaderData<Story>(server, storyPath(), route, who.cookie);
+const story = (who: Person, clauseId = op1) => loaderData<Story>(server, storyPath(clauseId), route, who.cookie);
 const get = (who: Person, path: string) => fetch(`${server.url}${path}`, { headers: { cookie: who.cookie }, redirect: "manual" });
 
 async function post(who: Person, path: string, fields: Record<string, string>): Promise<Response> {
@@ -183,6 +185,16 @@ it.beforeAll(async ({ db: database, server: started }) => {
 
   const [{ rev1 }] = await db.sql<{ rev1: string }[]>`select id as rev1 from versions where document_id = ${documentId} and name = 'Rev.1'`;
   await post(people.chair, `/documents/${documentId}/history`, { intent: "restore", versionId: rev1, confirm: restoreConfirmation });
+
+  // Norway proposes deleting OP2; the chair accepts.
+  const statement = await readStatement(db.sql, documentId);
+  statement.ydoc.destroy();
+  op2 = statement.clauses.find((c) => c.label === "OP2")!.id!;
+  const deletion = await post(people.alice, `/documents/${documentId}`, { intent: "propose", kind: "delete", clauseId: op2 });
+  const pDelete = deletion.headers.get("location")!.split("/").pop()!;
+  await post(people.alice, proposalPath(pDelete), { intent: "submit" });
+  await post(people.chair, proposalPath(pDelete), { intent: "accept" });
+
   // An edit no version holds yet.
   await chairTypes(" now", "Decide to act together".length);
 });
@@ -282,6 +294,21 @@ describe("a paragraph's story", () => {
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("closed session");
     await setConfidentiality(db.sql, conferenceId, "standard");
+  });
+
+  it("keeps the story of a clause no longer in the text: its last label and the proposal that deleted it", async () => {
+    const seen = await story(people.chair, op2);
+    expect(seen.clause).toEqual({ id: op2, label: "OP2", text: null });
+    expect(seen.story.entries.map(summary)).toEqual([
+      "text first Zero draft: Urge all States;",
+      "P4 created",
+      "P4 submitted",
+      "text proposal P4 Checkpoint 6: null",
+      "P4 accepted",
+    ]);
+    const html = await (await get(people.chair, storyPath(op2))).text();
+    expect(pageText(html)).toContain("OP2 (no longer in the text)");
+    expect(pageText(html)).toContain("OP2 removed from the text From P4 (NOR), accepted.");
   });
 
   it("is no one's outside the conference, and there is none for a clause the statement never had", async () => {

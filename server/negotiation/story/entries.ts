@@ -50,7 +50,7 @@ export interface ProposalEntry extends Dated {
   proposal: { id: string; number: number; kind: ProposalKind; sponsor: string | null };
   by: string;
   reason: string;
-  /** For a submission or revision: its text and the clause text it was drafted against. */
+  /** For a submission or revision of a text (to replace or add a clause): its text and the clause text it was drafted against. */
   revision: { number: number; text: string; baseText: string } | null;
   /** For "merged": the compromise it went into. */
   mergedInto: number | null;

@@ -31,7 +31,9 @@ export const proposalHistorySource: StorySource = {
         const n = (submissions.get(e.proposalId) ?? 0) + 1;
         submissions.set(e.proposalId, n);
         const r = texts.get(`${e.proposalId}:${n}`);
-        if (r) revision = { number: r.revision, text: r.text, baseText: r.baseText };
+        // Deleting or retaining a clause proposes no text.
+        const worded = byId.get(e.proposalId)!.kind === "replace" || byId.get(e.proposalId)!.kind === "add";
+        if (r && worded) revision = { number: r.revision, text: r.text, baseText: r.baseText };
       }
       entries.push({
         kind: "proposal",
