@@ -5,9 +5,6 @@ import { proposalKindLabels, signalLabels, stateLabels } from "~/statement/negot
 import { formatUtc } from "~/utils/dates";
 import { WordDiff } from "./WordDiff";
 
-/** A story's entries as the page receives them (dates as strings, as loaders send them). */
-type Entry = StoryEntry;
-
 const proposalVerbs: Record<ProposalEventKind, string> = {
   created: "created",
   submitted: "submitted",
@@ -60,7 +57,7 @@ function TextItem({ e, documentId }: { e: TextEntry; documentId: string }) {
   );
 }
 
-function Item({ e, documentId }: { e: Entry; documentId: string }) {
+function Item({ e, documentId }: { e: StoryEntry; documentId: string }) {
   switch (e.kind) {
     case "text":
       return <TextItem e={e} documentId={documentId} />;
@@ -118,7 +115,7 @@ function Item({ e, documentId }: { e: Entry; documentId: string }) {
 }
 
 /** A paragraph's story, oldest first: each entry with when, and what and who. */
-export function StoryTimeline({ documentId, entries }: { documentId: string; entries: Entry[] }) {
+export function StoryTimeline({ documentId, entries }: { documentId: string; entries: StoryEntry[] }) {
   if (entries.length === 0) return <p className="muted">Nothing has happened to this paragraph yet.</p>;
   return (
     <ol className="story-list" aria-labelledby="story-heading">

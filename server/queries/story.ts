@@ -7,12 +7,17 @@ import type { ClauseState, GivenSignal, ProposalEventKind } from "../../app/stat
  * themselves come from the versions (server/queries/versions.ts) and the stored statement.
  */
 
-/** Versions' full states by id (those not yet read by the story's cache). */
-export async function versionStates(sql: Db, documentId: string, ids: readonly string[]): Promise<Map<string, Uint8Array>> {
+/** Versions' full Yjs states and clause states by id (those the story's cache has not read yet). */
+export async function versionStates(
+  sql: Db,
+  documentId: string,
+  ids: readonly string[],
+): Promise<Map<string, { state: Uint8Array; clauseStates: Record<string, ClauseState> }>> {
   if (ids.length === 0) return new Map();
-  const rows = await sql<{ id: string; state: Buffer }[]>`
-    select id, state from versions where document_id = ${documentId} and id = any(${sql.array(ids as string[])}::uuid[])`;
-  return new Map(rows.map((r) => [r.id, new Uint8Array(r.state)]));
+  const rows = await sql<{ id: string; state: Buffer; clauseStates: Record<string, ClauseState> }[]>`
+    select id, state, clause_states as "clauseStates" from versions
+    where document_id = ${documentId} and id = any(${sql.array(ids as string[])}::uuid[])`;
+  return new Map(rows.map((r) => [r.id, { state: new Uint8Array(r.state), clauseStates: r.clauseStates }]));
 }
 
 /** When the stored text last changed: its newest logged update, or its snapshot when everything is folded. */

@@ -63,8 +63,8 @@ export const textHistory: StorySource = {
     const [updates, provisional] = await Promise.all([loadUpdates(sql, document.id), currentProvisional(sql, document.id)]);
     const now = readDoc(updates, (ydoc) => clausesOf(ydoc, provisional)).get(clauseId);
     if (now?.text !== previous?.clause?.text) {
-      const since = previous ? (await versionStates(sql, document.id, [previous.version.id])).get(previous.version.id)! : null;
-      const writers = previous ? await writerNames(sql, document.id, updates, clauseId, Y.encodeStateVectorFromUpdate(since!)) : [];
+      const since = previous ? (await versionStates(sql, document.id, [previous.version.id])).get(previous.version.id)!.state : null;
+      const writers = since ? await writerNames(sql, document.id, updates, clauseId, Y.encodeStateVectorFromUpdate(since)) : [];
       entries.push({
         kind: "text",
         at: ((await lastTextChange(sql, document.id)) ?? new Date()).toISOString(),
@@ -117,17 +117,13 @@ async function versionClauses(
   // In batches: each state is a whole statement.
   for (let i = 0; i < missing.length; i += 50) {
     const batch = missing.slice(i, i + 50);
-    const [states, clauseStates] = await Promise.all([
-      versionStates(sql, document.id, batch),
-      sql<{ id: string; clauseStates: Record<string, never> }[]>`
-        select id, clause_states as "clauseStates" from versions where id = any(${sql.array(batch)}::uuid[])`,
-    ]);
-    const statesOf = new Map(clauseStates.map((r) => [r.id, r.clauseStates]));
+    const stored = await versionStates(sql, document.id, batch);
     for (const id of batch) {
       const version = versions.find((v) => v.id === id)!;
+      const { state, clauseStates } = stored.get(id)!;
       const adopted = document.adoptedAt !== null && version.createdAt >= document.adoptedAt;
-      const provisional = provisionalClauseIds(additions, statesOf.get(id) ?? {}, adopted);
-      const clauses = readDoc([states.get(id)!], (ydoc) => clausesOf(ydoc, provisional));
+      const provisional = provisionalClauseIds(additions, clauseStates, adopted);
+      const clauses = readDoc([state], (ydoc) => clausesOf(ydoc, provisional));
       cacheClauses(id, clauses);
       out.set(id, clauses);
     }
@@ -138,7 +134,13 @@ async function versionClauses(
 /** Who typed the clause's new words between two versions. */
 async function writersBetween(sql: Db, documentId: string, clauseId: string, version: VersionSummary, previous: VersionSummary) {
   const states = await versionStates(sql, documentId, [version.id, previous.id]);
-  return writerNames(sql, documentId, [states.get(version.id)!], clauseId, Y.encodeStateVectorFromUpdate(states.get(previous.id)!));
+  return writerNames(
+    sql,
+    documentId,
+    [states.get(version.id)!.state],
+    clauseId,
+    Y.encodeStateVectorFromUpdate(states.get(previous.id)!.state),
+  );
 }
 
 /** The people (by name, in order of name) whose clients wrote the clause's words that are new since `since`. */
