@@ -141,6 +141,14 @@ function Entry({ entry }: { entry: CompilationEntry }) {
           <span className="clause-label">{entry.label}</span>
         )}{" "}
         <span className={`state-badge state-${entry.state}`}>{stateBadgeLabels[entry.state]}</span>
+        {entry.id ? (
+          <>
+            {" "}
+            <Link to={`../clauses/${entry.id}/story`} relative="path" className="clause-story" aria-label={`Story of ${entry.label}`}>
+              Story
+            </Link>
+          </>
+        ) : null}
       </h3>
       <p className={entry.bracketed ? "clause-text bracketed" : "clause-text"}>{entry.bracketed ? `[${entry.text}]` : entry.text}</p>
       {entry.proposals.length ? (

@@ -103,6 +103,13 @@ export default function RedlinePage() {
         ) : null}
       </p>
       <DiffSegments segments={c.diff} />
+      {c.id ? (
+        <p className="redline-story">
+          <Link to={`/documents/${document.id}/clauses/${c.id}/story`} aria-label={`Story of ${c.newLabel ?? c.oldLabel}`}>
+            Story of this paragraph
+          </Link>
+        </p>
+      ) : null}
       {c.sources.length > 0 ? (
         <p className="redline-source">
           From{" "}

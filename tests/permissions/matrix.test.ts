@@ -89,6 +89,8 @@ interface Ids {
   proposalId: string;
   /** A named revision of the document. */
   versionId: string;
+  /** A clause of the document. */
+  clauseId: string;
 }
 
 interface Check {
@@ -270,6 +272,10 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
   "routes/documents.$documentId_.redline": {
     loader: { path: (ids) => `/documents/${ids.documentId}/redline?from=${ids.versionId}&to=current`, expect: members },
   },
+  // Everyone who sees the statement; an observer who sees the text only reads its texts (tests/negotiation/clause-story.test.ts).
+  "routes/documents.$documentId_.clauses.$clauseId.story": {
+    loader: { path: (ids) => `/documents/${ids.documentId}/clauses/${ids.clauseId}/story`, expect: members },
+  },
   "routes/conferences.$conferenceId.audit": { loader: { path: (ids) => `${conference(ids)}/audit?verify=1`, expect: managers } },
   "routes/conferences.$conferenceId.audit_.download": {
     loader: { path: (ids) => `${conference(ids)}/audit/download?format=csv`, expect: managers },
@@ -389,6 +395,7 @@ beforeAll(async () => {
     token: invitation.link.split("/").pop()!,
     proposalId,
     versionId,
+    clauseId: statement.clauses[0].id!,
   };
 });
 
@@ -611,6 +618,7 @@ describe("confidentiality", () => {
     /** The drafting document of a draft of the delegate's own delegation. */
     draftDocumentId: string;
     versionId: string;
+    clauseId: string;
     cookies: Record<Member, string>;
   };
 
@@ -627,6 +635,7 @@ describe("confidentiality", () => {
     };
     const { ydoc, clauses } = await readStatement(db.sql, fixture.documentId);
     ydoc.destroy();
+    f.clauseId = clauses[0].id!;
     const by = { createdBy: delegate.id, delegationId: delegate.delegationId, documentId: fixture.documentId };
     f.proposalId = (await insertProposal(db.sql, { ...by, clauseId: clauses[1].id, text: marks.proposal })).id;
     const draft = await insertProposal(db.sql, { ...by, clauseId: clauses[2].id, status: "draft", text: "Draft words" });
@@ -690,8 +699,13 @@ describe("confidentiality", () => {
         for (const mark of Object.values(marks)) expect(html.includes(mark), mark).toBe(sight === "negotiation");
       });
 
-      it("history, a version and a redline: the text's", async () => {
-        for (const path of [`${doc()}/history`, `${doc()}/versions/${f.versionId}`, `${doc()}/redline?from=${f.versionId}&to=current`]) {
+      it("history, a version, a redline and a paragraph's story: the text's", async () => {
+        for (const path of [
+          `${doc()}/history`,
+          `${doc()}/versions/${f.versionId}`,
+          `${doc()}/redline?from=${f.versionId}&to=current`,
+          `${doc()}/clauses/${f.clauseId}/story`,
+        ]) {
           expect((await get(member, path)).status, path).toBe(seen("text"));
         }
       });
