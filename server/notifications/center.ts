@@ -57,7 +57,9 @@ export async function notificationPage(sql: Sql, userId: string, before: string 
 const announce = (sql: Sql, userId: string) => sql.notify(notificationsChannel, userId);
 
 export async function markRead(sql: Sql, userId: string, id: string): Promise<void> {
-  if (!/^\d{1,18}$/.test(id) || !(await markNotificationRead(sql, userId, id))) refuse(404, "There is no such notification.");
+  if (!/^\d{1,18}$/.test(id)) refuse(400, "Choose a notification.", "id");
+  // Someone else's notice is answered as one that does not exist.
+  if (!(await markNotificationRead(sql, userId, id))) refuse(404, "There is no such notification.");
   await announce(sql, userId);
 }
 
