@@ -218,3 +218,22 @@ describe("the silence procedure", () => {
     expect(html).not.toContain("opened a silence procedure");
   });
 });
+
+describe("a failure to notify", () => {
+  it("leaves the action done: the comment is stored, without its notices", async ({ db }) => {
+    // A real fault in PostgreSQL: writing any notice fails.
+    await db.sql`create function refuse_notice() returns trigger language plpgsql as $$ begin raise exception 'notices are failing'; end $$`;
+    await db.sql`create trigger refuse_notice before insert on notifications for each row execute function refuse_notice()`;
+    try {
+      const before = await counts("mention");
+      const answer = await comment(everyone.bruno)({ intent: "create", clauseId: clauses.OP3, body: "Still stored, @Norway." });
+      expect(answer.status).toBe(200);
+      const [stored] = await db.sql<{ body: string }[]>`select body from comments where id = ${answer.data!.threadId!}`;
+      expect(stored.body).toBe("Still stored, @Norway.");
+      expect(await counts("mention")).toEqual(before);
+    } finally {
+      await db.sql`drop trigger refuse_notice on notifications`;
+      await db.sql`drop function refuse_notice()`;
+    }
+  });
+});
