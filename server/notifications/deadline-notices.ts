@@ -1,6 +1,6 @@
 import type { Sql } from "../db/sql";
 import { claimDeadlineNotice, runningDeadlines, type RunningDeadline } from "../queries/notifications";
-import { silenceNotices } from "./negotiation-notices";
+import { writeSilenceNotices } from "./negotiation-notices";
 
 export interface DeadlineNotices {
   /** Arms the notices of every running procedure (they are in PostgreSQL, so they outlive restarts). */
@@ -38,6 +38,7 @@ function nextNoticeAt(p: RunningDeadline, now: number): number | null {
  * hour, away. Every instance arms the same timers; sending claims the notice in PostgreSQL
  * (`claimDeadlineNotice`) in the transaction that writes it, so exactly one instance sends each,
  * whichever fires first, and one that was down at the time sends it when it starts (if still due).
+ * Should writing the notices fail, the claim rolls back with them and the notice is tried again.
  */
 export function createDeadlineNotices({
   sql,
@@ -85,7 +86,7 @@ export function createDeadlineNotices({
           const claimed = await claimDeadlineNotice(tx, procedure.id, lead);
           if (!claimed) return;
           const details = { deadline: claimed.deadline.toISOString(), timeZone: claimed.timeZone, lead };
-          await silenceNotices(tx, null, claimed.documentId, "silence_deadline", details);
+          await writeSilenceNotices(tx, null, claimed.documentId, "silence_deadline", details);
         });
       }
     } catch (err) {

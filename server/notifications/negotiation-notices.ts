@@ -6,7 +6,7 @@ import { conferenceNegotiationSeers, delegationMembers } from "../queries/notifi
 import { excerpt } from "../../app/statement/excerpt";
 import type { NotificationPayloads } from "../../app/statement/notifications";
 import { mentionedDelegations } from "./mentions";
-import { notify, withoutFailing } from "./notify";
+import { notify, withoutFailing, writeNotice } from "./notify";
 
 /**
  * The notices the negotiation's commands send, each called inside the command's transaction
@@ -110,10 +110,19 @@ export async function silenceNotices<K extends SilenceKind>(
   kind: K,
   details: SilenceDetails<K>,
 ): Promise<void> {
-  await withoutFailing(tx, kind, async (tx) => {
-    const { conferenceId, documentTitle } = await statementOf(tx, documentId);
-    const recipients = await conferenceNegotiationSeers(tx, conferenceId);
-    const payload = { ...details, documentTitle, path: `/documents/${documentId}` } as NotificationPayloads[K];
-    await notify(tx, { recipients, kind, payload, conferenceId, documentId, actorId });
-  });
+  await withoutFailing(tx, kind, (tx) => writeSilenceNotices(tx, actorId, documentId, kind, details));
+}
+
+/** `silenceNotices` that throws on failure, for the deadline notices, whose claim must then roll back and be tried again. */
+export async function writeSilenceNotices<K extends SilenceKind>(
+  tx: Db,
+  actorId: string | null,
+  documentId: string,
+  kind: K,
+  details: SilenceDetails<K>,
+): Promise<void> {
+  const { conferenceId, documentTitle } = await statementOf(tx, documentId);
+  const recipients = await conferenceNegotiationSeers(tx, conferenceId);
+  const payload = { ...details, documentTitle, path: `/documents/${documentId}` } as NotificationPayloads[K];
+  await writeNotice(tx, { recipients, kind, payload, conferenceId, documentId, actorId });
 }

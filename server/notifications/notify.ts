@@ -24,12 +24,14 @@ export interface Notice<K extends NotificationKind> {
  * Breakout invitations (`breakout_invited`) are sent through here by the breakouts' code.
  */
 export async function notify<K extends NotificationKind>(db: Db, notice: Notice<K>): Promise<string[]> {
-  const notified = await withoutFailing(db, notice.kind, async (sql) => {
-    const candidates = notice.recipients.filter((id) => id !== notice.actorId);
-    const recipients = await negotiationSeers(sql, notice.conferenceId, candidates);
-    return insertNotifications(sql, { ...notice, recipients });
-  });
-  return notified ?? [];
+  return (await withoutFailing(db, notice.kind, (sql) => writeNotice(sql, notice))) ?? [];
+}
+
+/** `notify` without its safety net, for a caller whose own work is the notice (a deadline's): a failure throws. */
+export async function writeNotice<K extends NotificationKind>(sql: Db, notice: Notice<K>): Promise<string[]> {
+  const candidates = notice.recipients.filter((id) => id !== notice.actorId);
+  const recipients = await negotiationSeers(sql, notice.conferenceId, candidates);
+  return insertNotifications(sql, { ...notice, recipients });
 }
 
 /**
