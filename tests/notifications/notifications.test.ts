@@ -1,5 +1,6 @@
 import { describe, expect, it } from "../support/fixtures";
-import { createProposalFixture, type Person, type ProposalFixture } from "../support/proposals";
+import { compromiseContent, createProposalFixture, rewriteDraft, type Person, type ProposalFixture } from "../support/proposals";
+import { connectSyncedClient } from "../support/clients";
 import { commentsPoster } from "../support/comments";
 import { deadlineFields } from "../support/negotiation";
 import { waitFor } from "../support/wait";
@@ -91,6 +92,19 @@ describe("replies", () => {
 describe("decisions", () => {
   let rejected: string;
 
+  /** A replacement of OP1 proposed by a delegate, its draft rewritten through the collaboration server, and submitted. */
+  async function submittedReplacement(who: Person, text: string): Promise<string> {
+    const id = await f.propose(who, { kind: "replace", clauseId: clauses.OP1 });
+    const [{ textDocumentId }] = await f.db.sql<{ textDocumentId: string }[]>`
+      select text_document_id as "textDocumentId" from proposals where id = ${id}`;
+    const draft = await connectSyncedClient(f.server.wsUrl, textDocumentId, { cookie: who.cookie });
+    rewriteDraft(draft.doc, text);
+    await waitFor(() => draft.isSaved(), { what: "the draft to be saved" });
+    draft.destroy();
+    expect((await f.post(who, page(id), { intent: "submit" })).status).toBe(200);
+    return id;
+  }
+
   it("tell the sponsoring and co-sponsoring delegations, with a link to the proposal", async () => {
     const id = (rejected = await f.propose(everyone.alice, { kind: "retain", clauseId: clauses.OP3 }));
     expect((await f.post(everyone.alice, page(id), { intent: "submit" })).status).toBe(200);
@@ -106,10 +120,30 @@ describe("decisions", () => {
     expect(notice.payload.proposal).toMatch(/^P\d+$/);
   });
 
+  it("a merge tells each merged proposal's sponsors, with the chair's reason", async () => {
+    const one = await submittedReplacement(everyone.alice, "Reaffirm that demining comes first;");
+    const two = await submittedReplacement(everyone.bruno, "Reaffirm that demining is the first step;");
+    const merged = await f.post(everyone.chair, page(one), {
+      intent: "merge",
+      merge: [one, two],
+      content: compromiseContent("Reaffirm, together, that demining comes first;"),
+      reason: "Both, as one.",
+    });
+    expect(merged.status).toBe(200);
+    expect(await counts("proposal_decided")).toEqual({ ...nobody, alice: 2, anna: 2, bruno: 2 });
+    const [toBruno] = (await storedNotices(f.db.sql, everyone.bruno.userId, "proposal_decided")).slice(-1);
+    expect(toBruno.payload).toMatchObject({ decision: "merged", reason: "Both, as one.", path: page(two) });
+    // The chair's own compromise has no sponsors to tell (and deciding it leaves no business open for the silence procedure below).
+    const [compromise] = await f.db.sql<{ id: string }[]>`
+      select id from proposals where document_id = ${f.documentId} and delegation_id is null and status = 'submitted'`;
+    expect((await f.post(everyone.chair, page(compromise.id), { intent: "reject", reason: "" })).status).toBe(200);
+    expect(await counts("proposal_decided")).toEqual({ ...nobody, alice: 2, anna: 2, bruno: 2 });
+  });
+
   it("a refused decision notifies nobody", async () => {
     // Decided already: a second decision is refused.
     expect((await f.post(everyone.chair, page(rejected), { intent: "accept", reason: "" })).status).toBe(409);
-    expect(await counts("proposal_decided")).toEqual({ ...nobody, alice: 1, anna: 1, bruno: 1 });
+    expect(await counts("proposal_decided")).toEqual({ ...nobody, alice: 2, anna: 2, bruno: 2 });
   });
 });
 
