@@ -5,6 +5,7 @@ import { GeneralErrorBoundary } from "./components/GeneralErrorBoundary";
 import styles from "./styles/app.css";
 import { getUser } from "./utils/auth.server";
 import { useServerRender } from "./utils/server-render";
+import { unreadNotificationCount } from "../server/queries/notifications";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
@@ -14,7 +15,14 @@ export const links: LinksFunction = () => [
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getUser(request, context);
   return {
-    user: user ? { name: user.name, email: user.email, isAdmin: user.isAdmin } : null,
+    user: user
+      ? {
+          name: user.name,
+          email: user.email,
+          isAdmin: user.isAdmin,
+          unreadNotifications: await unreadNotificationCount(context.sql, user.id),
+        }
+      : null,
     csrf: user ? context.auth.csrfToken(user.sessionId) : null,
   };
 }

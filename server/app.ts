@@ -25,11 +25,15 @@ import { proposalModel, statementModel } from "./collab/document-models";
 import { announcingTranslations } from "./translations/translation-events";
 import { createSilenceScheduler } from "./negotiation/silence-scheduler";
 import { createCheckpointScheduler } from "./versions/checkpoints";
+import { createNotificationStreams, subscribeNotifications, type NotificationStreams } from "./notifications/live";
+import { createDeadlineNotices } from "./notifications/deadline-notices";
 
 export interface Concord {
   server: http.Server;
   collab: CollabEndpoint;
   live: LiveUpdates;
+  /** Each person's notification stream. */
+  notifications: NotificationStreams;
   /** Stops taking connections, makes every received update durable, and closes. */
   close(): Promise<void>;
 }
@@ -87,6 +91,7 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
   });
 
   const live = createLiveUpdates({ sql, auth });
+  const notifications = createNotificationStreams({ sql, auth });
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.TRUST_PROXY);
@@ -99,6 +104,7 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
   app.use("/build", express.static(path.join(projectRoot, "public", "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(projectRoot, "public"), { maxAge: "1h" }));
   app.get("/documents/:documentId/events", (req, res) => live.handle(req, res));
+  app.get("/notifications/events", (req, res) => notifications.handle(req, res));
   const handleRequest = createRequestHandler({
     build: withErrorReferences(build),
     // Remix's development mode sends errors to the browser with their stacks; whatever NODE_ENV
@@ -124,7 +130,10 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
   const unlisten = await subscribeAccessEvents(sql, (event) => {
     collab.handleAccessEvent(event).catch((err) => console.error("[collab] applying an access change failed", err));
     live.handleAccessEvent(event).catch((err) => console.error("[live] applying an access change failed", err));
+    notifications.handleAccessEvent(event);
   });
+  const unlistenNotifications = await subscribeNotifications(sql, (userId) => notifications.changed(userId));
+  const deadlines = createDeadlineNotices({ sql });
   const silence = createSilenceScheduler({ sql });
   const unlistenNegotiation = await subscribeNegotiationEvents(sql, (event) => {
     live.dispatch(event);
@@ -132,9 +141,13 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
       // Every instance enforces the locks of the rooms it holds.
       collab.refreshLocks(event.documentId).catch((err) => console.error("[collab] reloading locks failed", err));
     }
-    if (event.topic === "silence") silence.refresh(event.documentId);
+    if (event.topic === "silence") {
+      silence.refresh(event.documentId);
+      deadlines.refresh(event.documentId);
+    }
   });
   await silence.start();
+  await deadlines.start();
   const checkpoints = createCheckpointScheduler({
     sql,
     collab,
@@ -152,14 +165,18 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
     server,
     collab,
     live,
+    notifications,
     async close() {
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       live.close();
+      notifications.close();
       await silence.stop();
+      await deadlines.stop();
       await checkpoints.stop();
       await unlisten();
       await unlistenNegotiation();
+      await unlistenNotifications();
       await collab.close();
       await relay?.close();
       server.closeAllConnections();

@@ -1,13 +1,14 @@
 import { Form, Link, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { NotificationBell } from "~/notifications/NotificationBell";
 
 interface RootData {
-  user: { name: string; email: string; isAdmin: boolean } | null;
+  user: { name: string; email: string; isAdmin: boolean; unreadNotifications: number } | null;
 }
 
 /**
  * The masthead of every page: brand, page title, the page's own links and buttons (`actions`, in
- * one row that wraps as a whole), the person signed in and sign-out.
+ * one row that wraps as a whole), the person's notifications, the person signed in and sign-out.
  */
 export function AppHeader({ children, actions }: { children?: ReactNode; actions?: ReactNode }) {
   const root = useRouteLoaderData<RootData>("root");
@@ -25,6 +26,7 @@ export function AppHeader({ children, actions }: { children?: ReactNode; actions
       ) : null}
       {user ? (
         <div className="user-menu">
+          <NotificationBell unread={user.unreadNotifications} />
           {user.isAdmin ? (
             <Link to="/admin" className="masthead-link">
               Administration

@@ -22,6 +22,7 @@ import type { Actor } from "./actor";
 import { changeNegotiation } from "./change";
 import { refuse } from "./refusal";
 import { readStoredDoc } from "./statement";
+import { commentNotices } from "../notifications/negotiation-notices";
 
 /** Longest quote kept with an anchored thread; the anchor itself covers the whole range. */
 const maxQuoteLength = 300;
@@ -108,6 +109,7 @@ export async function startThread(
   return changeNegotiation(sql, change, async (tx) => {
     const id = await createComment(tx, { documentId, clauseId, parentId: null, anchor, body, ...author(actor) });
     await markThreadRead(tx, actor.userId, id);
+    await commentNotices(tx, actor, { documentId, threadId: id, clauseId, body, reply: false });
     return id;
   });
 }
@@ -120,6 +122,7 @@ export async function replyToThread(sql: Sql, actor: Actor, input: { documentId:
     await createComment(tx, { documentId: input.documentId, clauseId, parentId: id, anchor: null, body: input.body, ...author(actor) });
     // Replying means having read what one replies to.
     await markThreadRead(tx, actor.userId, id);
+    await commentNotices(tx, actor, { documentId: input.documentId, threadId: id, clauseId, body: input.body, reply: true });
   });
 }
 

@@ -38,6 +38,7 @@ import type { Tx } from "../audit/log";
 import { textDigest } from "../audit/text-digest";
 import { maxProposalTextLength, maxReasonLength } from "../../app/statement/limits";
 import type { Position, ProposalEventKind, ProposalKind } from "../../app/statement/vocabulary";
+import { decisionNotices } from "../notifications/negotiation-notices";
 
 const proposalName = (p: Pick<ProposalRow, "number">) => `P${p.number}`;
 
@@ -408,6 +409,7 @@ export async function decideProposal(
       await recordDecision(tx, p.id, { status: "rejected", decidedBy: actor.userId, reason: reason || null });
       await addProposalEvent(tx, { proposalId: p.id, kind: "rejected", userId: actor.userId, delegationId: null, reason });
       await auditProposal(audit, "rejected", p, { clause, reason });
+      await decisionNotices(tx, actor, { documentId: input.documentId, proposals: [p], decision: "rejected", reason });
       return;
     }
     const [latest] = await tx<{ content: JSONContent[] | null }[]>`
@@ -428,6 +430,7 @@ export async function decideProposal(
     });
     await addProposalEvent(tx, { proposalId: p.id, kind: "accepted", userId: actor.userId, delegationId: null, reason });
     await auditProposal(audit, "accepted", p, { clause, reason, newClauseId: p.kind === "add" ? addedId : undefined });
+    await decisionNotices(tx, actor, { documentId: input.documentId, proposals: [p], decision: "accepted", reason });
     // The text as the accepted proposal left it, so redlines can tell which proposal changed a clause.
     await captureVersion(
       tx,
@@ -496,6 +499,7 @@ export async function mergeProposals(
       await addProposalEvent(tx, { proposalId: p.id, kind: "merged", userId: actor.userId, delegationId: null, reason });
       await auditProposal(audit, "merged", p, { clause, reason, mergedInto: id, mergedIntoProposal: proposalName({ number }) });
     }
+    await decisionNotices(tx, actor, { documentId: input.documentId, proposals: merged, decision: "merged", reason });
     return { id, number };
   });
   for (const p of merged) await freezeDraft(sql, p);

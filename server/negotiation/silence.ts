@@ -13,6 +13,7 @@ import { currentStatement } from "./numbering";
 import { zonedTimeToUtc } from "./time-zones";
 import { adoptStatement } from "./adoption";
 import { describeOpenBusiness, hasOpenBusiness, openBusiness } from "./open-business";
+import { silenceNotices } from "../notifications/negotiation-notices";
 
 /**
  * The silence procedure: the chair opens it (the whole text is locked until it ends) or cancels
@@ -89,6 +90,7 @@ export async function openSilenceProcedure(
             }
           : {}),
       });
+      await silenceNotices(tx, actor.userId, document.id, "silence_opened", { deadline: deadline.instant.toISOString(), timeZone });
     },
   );
 }
@@ -123,7 +125,9 @@ export async function breakSilenceProcedure(
       );
     }
     await audit("silence.broken", { silenceProcedureId: outcome.id, delegationId, objection: textDigest(objection) });
-    return (await findDelegation(tx, document.conferenceId, delegationId))?.name ?? "a delegation";
+    const delegationName = (await findDelegation(tx, document.conferenceId, delegationId))?.name ?? "a delegation";
+    await silenceNotices(tx, actor.userId, document.id, "silence_broken", { delegationName, excerpt: excerpt(objection, 200) });
+    return delegationName;
   });
 }
 
@@ -146,6 +150,7 @@ export async function passSilenceIfDue(sql: Sql, documentId: string): Promise<bo
       record: { method: "silence", at: procedure.deadline, timeZone: procedure.timeZone, meeting: null },
     });
     await audit("silence.passed", { silenceProcedureId: procedure.id, deadline: procedure.deadline, adopted: true });
+    await silenceNotices(tx, null, documentId, "silence_passed", {});
     return adopted;
   });
   // Sponsors still drafting are told their draft is now read-only.

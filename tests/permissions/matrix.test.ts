@@ -314,6 +314,15 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
       merge: { path: proposal, form: { intent: "merge", content: "" }, expect: chairOnly },
     },
   },
+  // Every signed-in person's own notices; nothing in the request names whose (tests/notifications/).
+  "routes/notifications": {
+    loader: { path: () => "/notifications", expect: signedIn },
+    actions: {
+      read: { path: () => "/notifications", form: { intent: "read", id: "" }, expect: signedIn },
+      readAll: { path: () => "/notifications", form: { intent: "readAll" }, expect: signedIn },
+      preferences: { path: () => "/notifications", form: { intent: "preferences", kinds: "nonsense" }, expect: signedIn },
+    },
+  },
   "routes/invitations.$token": {
     // An invitation link is for whoever holds it; its actions check the token and the password.
     loader: { path: (ids) => `/invitations/${ids.token}`, expect: everyone },

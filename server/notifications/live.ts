@@ -1,0 +1,122 @@
+import type { Request, Response } from "express";
+import type { Sql } from "../db/sql";
+import type { Auth } from "../auth/service";
+import type { AccessEvent } from "../auth/access-events";
+import { listNotifications, notificationsChannel, unreadNotificationCount } from "../queries/notifications";
+import { notificationView } from "./center";
+import type { NotificationMessage } from "../../app/statement/notifications";
+
+export interface NotificationStreams {
+  /** GET /notifications/events: the signed-in person's own notices, as Server-Sent Events. */
+  handle(req: Request, res: Response): void;
+  /** Tells this instance's streams of the person that their notices changed. */
+  changed(userId: string): void;
+  /** Ends the streams of a session (or of every session of a person) that ended; recounts after a membership change. */
+  handleAccessEvent(event: AccessEvent): void;
+  count(): number;
+  close(): void;
+}
+
+/** Streams one person may hold open at once (a tab each), as for the statements' streams. */
+const maxStreamsPerUser = 20;
+const keepAliveMs = 25_000;
+
+interface Stream {
+  res: Response;
+  userId: string;
+  sessionId: string;
+}
+
+/**
+ * Every page's bell, and the notifications page, follow the person's notices through one
+ * EventSource, authenticated like every route (the session cookie; 401 without one). A stream is
+ * the person's alone: it is keyed by the session's user, nothing in the request chooses whose
+ * notices it carries, and every message is read for that user from PostgreSQL. New notices are
+ * announced on `notificationsChannel` with the recipient's id (server/queries/notifications.ts).
+ */
+export function createNotificationStreams({ sql, auth }: { sql: Sql; auth: Auth }): NotificationStreams {
+  const streams = new Map<string, Set<Stream>>();
+
+  async function message(userId: string): Promise<string> {
+    const [unread, [latest]] = await Promise.all([
+      unreadNotificationCount(sql, userId),
+      listNotifications(sql, userId, { before: null, limit: 1 }),
+    ]);
+    const body: NotificationMessage = { unread, latest: latest ? notificationView(latest) : null };
+    return `data: ${JSON.stringify(body)}\n\n`;
+  }
+
+  function tell(userId: string) {
+    const set = streams.get(userId);
+    if (!set || set.size === 0) return;
+    message(userId)
+      .then((data) => {
+        for (const s of set) s.res.write(data);
+      })
+      .catch((err) => console.error("[notifications] reading a person's notices for their pages failed", err));
+  }
+
+  function end(stream: Stream) {
+    streams.get(stream.userId)?.delete(stream);
+    stream.res.end();
+  }
+
+  return {
+    handle(req, res) {
+      void (async () => {
+        const user = await auth.userFromCookie(req.headers.cookie);
+        if (!user) return void res.status(401).type("text/plain").send("Sign in first.");
+        let set = streams.get(user.id);
+        if ((set?.size ?? 0) >= maxStreamsPerUser) return void res.status(429).type("text/plain").send("Too many open pages.");
+        res.writeHead(200, {
+          "Content-Type": "text/event-stream",
+          "Cache-Control": "no-store",
+          Connection: "keep-alive",
+          "X-Accel-Buffering": "no",
+        });
+        res.write("retry: 2000\n\n");
+        if (!set) streams.set(user.id, (set = new Set()));
+        const stream: Stream = { res, userId: user.id, sessionId: user.sessionId };
+        set.add(stream);
+        const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), keepAliveMs);
+        res.on("close", () => {
+          clearInterval(keepAlive);
+          set.delete(stream);
+          if (set.size === 0 && streams.get(user.id) === set) streams.delete(user.id);
+        });
+        // Where things stand now: the page may have loaded before a notice that came since.
+        const now = await message(user.id);
+        if (!res.writableEnded) res.write(now);
+      })().catch((err) => {
+        console.error("[notifications] opening a notification stream failed", err);
+        if (!res.headersSent) res.status(503).type("text/plain").send("Try again shortly.");
+        else res.end();
+      });
+    },
+    changed: tell,
+    handleAccessEvent(event) {
+      if (event.type === "session-ended" || event.type === "user-sessions-ended") {
+        for (const set of streams.values())
+          for (const s of [...set])
+            if (event.type === "session-ended" ? s.sessionId === event.sessionId : s.userId === event.userId) end(s);
+      }
+      // Leaving a conference, or joining one, changes which notices the person may read.
+      if (event.type === "membership") tell(event.userId);
+    },
+    count() {
+      let n = 0;
+      for (const set of streams.values()) n += set.size;
+      return n;
+    },
+    close() {
+      for (const set of streams.values()) for (const s of set) s.res.end();
+      streams.clear();
+    },
+  };
+}
+
+/** Listens for people's changed notices (from every instance) and hands each recipient's id to `handler`. */
+export async function subscribeNotifications(sql: Sql, handler: (userId: string) => void): Promise<() => Promise<void>> {
+  const listening = await sql.listen(notificationsChannel, handler);
+  return () => listening.unlisten();
+}
