@@ -45,6 +45,9 @@ const screensSchema = z.discriminatedUnion("intent", [
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, access, document } = await requireDocumentPermission(request, context, params.documentId, "screen:manage");
   const form = await readProtectedForm(request, context, user);
+  // The sponsors on the room's screen are the chair's call, asked before what the form says.
+  if (form.get("intent") === "attributions")
+    invariantResponse(can(access, "negotiation:chair"), "Only the chair shows or hides attributions on the screen.", { status: 403 });
   const parsed = parseForm(form, screensSchema);
   if (!parsed.ok) return invalid(parsed);
   const input = parsed.data;
@@ -60,7 +63,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const label = await revokeScreen(context.sql, user.id, { documentId: document.id, tokenId: input.tokenId });
       return { ok: true as const, message: `The screen link for ${label} is revoked; screens open with it went blank.`, url: null };
     }
-    invariantResponse(can(access, "negotiation:chair"), "Only the chair shows or hides attributions on the screen.", { status: 403 });
     await setScreenAttributionsOf(context.sql, user.id, { documentId: document.id, shown: input.shown === "1" });
     return { ok: true as const, message: input.shown === "1" ? "The screen names sponsors." : "The screen hides sponsors.", url: null };
   });
