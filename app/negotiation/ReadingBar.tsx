@@ -45,11 +45,11 @@ export function ReadingPointer({ current, follow }: { current: string | null; fo
   const id = current && isPlainClauseId(current) ? current : null;
   useEffect(() => {
     if (!follow || !id) return;
-    document.querySelector(`#main [data-clause-id="${id}"]`)?.scrollIntoView({ block: "center", behavior: "smooth" });
+    document.querySelector(`#main .statement .clause[data-clause-id="${id}"]`)?.scrollIntoView({ block: "center", behavior: "smooth" });
   }, [id, follow]);
   if (!follow || !id) return null;
   // The editor draws the clauses; the highlight is a rule naming the clause, so it holds across the editor's redraws.
-  return <style>{`#main [data-clause-id="${id}"] { background: var(--reading-current, #fff4c2); outline: 3px solid #b38600; }`}</style>;
+  return <style>{`#main .statement .clause[data-clause-id="${id}"] { background: var(--reading-current, #fff4c2); outline: 3px solid #b38600; }`}</style>;
 }
 
 /**
