@@ -71,3 +71,11 @@ export async function screenAttributions(sql: Db, documentId: string): Promise<b
 export async function setScreenAttributions(tx: Db, documentId: string, on: boolean): Promise<void> {
   await tx`update documents set screen_attributions = ${on} where id = ${documentId}`;
 }
+
+/** The live tokens of a conference's statements. */
+export async function liveScreenTokensOfConference(sql: Db, conferenceId: string): Promise<string[]> {
+  const rows = await sql<{ id: string }[]>`
+    select t.id from screen_tokens t join documents d on d.id = t.document_id
+    where d.conference_id = ${conferenceId} and t.revoked_at is null`;
+  return rows.map((r) => r.id);
+}

@@ -19,10 +19,13 @@ let delegate: Page;
 let screen: Page;
 
 const viewport = { width: 1280, height: 800 };
+/** What the browser said of the Content-Security-Policy on any of the pages (the highlight is a <style>, the screen a WebSocket with its token). */
+const cspMessages: string[] = [];
 
 async function open({ server, browser }: Pick<FileFixtures, "server" | "browser">, cookie: string | null, path: string, ready: string) {
   const context = cookie ? await signedInContext(browser, server.url, cookie, { viewport }) : await browser.newContext({ viewport });
   const page = await context.newPage();
+  page.on("console", (m) => void (/Content Security Policy/i.test(m.text()) && cspMessages.push(m.text())));
   await page.goto(`${server.url}${path}`);
   await page.locator(ready).first().waitFor();
   return page;
@@ -133,7 +136,8 @@ describe("a reading, on the plenary screen and a delegate's page", () => {
     ]);
   });
 
-  it("the screen passes axe's WCAG 2.1 AA rules", async () => {
+  it("the screen passes axe's WCAG 2.1 AA rules, and no page broke the Content-Security-Policy", async () => {
     expect(await axeViolations(screen)).toEqual([]);
+    expect(cspMessages).toEqual([]);
   });
 });

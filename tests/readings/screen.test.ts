@@ -13,6 +13,7 @@ import { entriesOf, lastSeq } from "../support/audit";
 import { currentStatement } from "../../server/negotiation/numbering";
 import { messageSync } from "../../app/statement/protocol";
 import type { ScreenData } from "../../app/statement/screen";
+import { changeConfidentiality } from "../../server/auth/confidentiality";
 
 /**
  * The plenary screen through the real server: a projection token, made and revoked by the chair
@@ -166,8 +167,13 @@ describe("projection tokens", () => {
     expect((await entriesOf(db.sql, doc.conferenceId, "screen.attributions_changed", seq)).map((e) => e.subject.shown)).toEqual([true]);
     await postScreens({ server }, doc.cookie, { intent: "attributions", shown: "0" });
 
-    // Closed session: an observer sees nothing, and the screen neither.
-    await db.sql`update conferences set confidentiality = 'closed' where id = ${doc.conferenceId}`;
+    // Closed session: an observer sees nothing, and the screen neither; an open one goes blank at once.
+    const raw = openRawSocket(server.wsUrl, `${doc.documentId}?screen=${token}`);
+    await raw.opened;
+    const stream = await openEventStream(server.url, doc.documentId, "", `?screen=${token}`);
+    await changeConfidentiality(db.sql, { conferenceId: doc.conferenceId, actorId: secretariat.id, mode: "closed" });
+    expect(await raw.closed).toEqual({ code: 4401, reason: "signed out" });
+    await waitFor(() => stream.isEnded(), { what: "the screen's stream ended" });
     expect((await getPage(server.url, screenPath(token), null)).status).toBe(403);
     expect(await upgradeStatus(`${server.wsUrl}/${doc.documentId}?screen=${token}`)).toBe(403);
     await db.sql`update conferences set confidentiality = 'standard' where id = ${doc.conferenceId}`;
