@@ -12,7 +12,7 @@ import { encodeLive } from "../../app/negotiation/live-patch";
 import { audienceKey, type Audience } from "./statement-view";
 import { LiveViews, type Reader, type ReaderPatch } from "./live-views";
 import { readingView } from "../readings/readings";
-import { admitScreen, screenAudience, screenPrincipal, screenStillAdmitted } from "../screen/screen";
+import { admitScreen, screenAudience, screenPrincipal, screenStillAdmitted, screenTokenOf } from "../screen/screen";
 
 export interface LiveUpdates {
   /** GET /documents/:documentId/events: a Server-Sent Events stream of the statement's negotiation events. */
@@ -279,7 +279,8 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
       for (const s of affected) {
         if (s.screen) {
           // A screen is nobody: it stays while its token is live and the conference lets an observer see the text.
-          if (!(await screenStillAdmitted(sql, s.userId.slice("screen:".length)))) end(s);
+          const tokenId = screenTokenOf(s.userId);
+          if (!tokenId || !(await screenStillAdmitted(sql, tokenId))) end(s);
           continue;
         }
         const key = `${s.userId} ${s.documentId}`;
