@@ -49,7 +49,9 @@ export function ReadingPointer({ current, follow }: { current: string | null; fo
   }, [id, follow]);
   if (!follow || !id) return null;
   // The editor draws the clauses; the highlight is a rule naming the clause, so it holds across the editor's redraws.
-  return <style>{`#main .statement .clause[data-clause-id="${id}"] { background: var(--reading-current, #fff4c2); outline: 3px solid #b38600; }`}</style>;
+  return (
+    <style>{`#main .statement .clause[data-clause-id="${id}"] { background: var(--reading-current, #fff4c2); outline: 3px solid #b38600; }`}</style>
+  );
 }
 
 /**
