@@ -14,7 +14,7 @@ import { changeNegotiation } from "../negotiation/change";
 import { changeClauseState } from "../negotiation/clause-states";
 import { currentStatement, findClause } from "../negotiation/numbering";
 import { refuse } from "../negotiation/refusal";
-import { outcomeStates, readingNames, type ReadingOutcome, type ReadingView } from "../../app/statement/readings";
+import { outcomeStates, readingNames, readingOutcomeLabels, type ReadingOutcome, type ReadingView } from "../../app/statement/readings";
 
 /**
  * Readings (issue 15): the chair reads a statement paragraph by paragraph. Only the chair starts,
@@ -109,7 +109,12 @@ export async function markReading(
   if (!reading.clauseIds.includes(clauseId)) refuse(400, "That paragraph is not part of this reading.", "clauseId");
   const state = outcomeStates[outcome];
   if (state && (await clauseState(sql, documentId, clauseId)) !== state) {
-    await changeClauseState(sql, actor, { documentId, clauseId, state, reason: `${readingNames[reading.number]}: ${outcome}` });
+    await changeClauseState(sql, actor, {
+      documentId,
+      clauseId,
+      state,
+      reason: `${readingNames[reading.number]}: ${readingOutcomeLabels[outcome].toLowerCase()}`,
+    });
   }
   const clause = await findClause(sql, documentId, clauseId);
   await changeNegotiation(sql, { documentId, actorId: actor.userId, announce }, async (tx, audit) => {
