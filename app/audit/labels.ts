@@ -41,6 +41,12 @@ export const auditActionLabels: Record<AuditAction, string> = {
   "group.members_changed": "Group's members changed",
   "proposal_rights.changed": "Proposals by delegations that do not negotiate",
   "export.downloaded": "Downloaded",
+  "reading.started": "Reading started",
+  "reading.marked": "Paragraph marked in a reading",
+  "reading.ended": "Reading ended",
+  "screen.token_created": "Plenary screen link made",
+  "screen.token_revoked": "Plenary screen link revoked",
+  "screen.attributions_changed": "Attributions on the plenary screen shown or hidden",
 };
 
 export const auditActionLabel = (action: string) => auditActionLabels[action as AuditAction] ?? action;

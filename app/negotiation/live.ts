@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useActionData, useFetchers, useLocation, useNavigation, useRevalidator } from "@remix-run/react";
 import type { SerializeFrom } from "@remix-run/node";
 import { applyLivePatch, decodeLive, type LivePatch } from "./live-patch";
+import type { ReadingView } from "~/statement/readings";
 
 export interface LiveNotice {
   id: number;
@@ -20,6 +21,17 @@ interface LiveMessage {
   notice: string | null;
   supersedes?: string | null;
   patch?: { from: string; to: string; data: LivePatch };
+  /** A reading's event: the running reading whole, or null once it ended. */
+  reading?: ReadingView | null;
+}
+
+export interface LiveOptions {
+  /** A page showing a translation hears of translations' changes. */
+  translations?: boolean;
+  /** Told the running reading at each of its events; pages without it ignore readings (their data holds none). */
+  onReading?: (reading: ReadingView | null) => void;
+  /** The plenary screen's projection token: its stream is opened with it instead of a session. */
+  screen?: string;
 }
 
 /**
@@ -30,9 +42,14 @@ interface LiveMessage {
  * what it may have missed. Returns the notices worth showing everyone (e.g. silence broken),
  * newest last; an event that ends a state withdraws the notices of that state's topic
  * (server/negotiation/events.ts, `supersedes`). A page showing translations asks to hear of their
- * changes too (`translations`).
+ * changes too (`translations`). A reading's event carries the reading, handed to `onReading`: the
+ * pointer moving never reloads a page.
  */
-export function useLiveUpdates(documentId: string, patchable?: Patchable, { translations = false } = {}): LiveNotice[] {
+export function useLiveUpdates(
+  documentId: string,
+  patchable?: Patchable,
+  { translations = false, onReading, screen }: LiveOptions = {},
+): LiveNotice[] {
   const revalidator = useRevalidator();
   // A revalidation started during a navigation or a fetcher's submission would cancel it (the
   // router reloads the current location instead, and drops the action's redirect), so events
@@ -49,6 +66,8 @@ export function useLiveUpdates(documentId: string, patchable?: Patchable, { tran
   const [notices, setNotices] = useState<LiveNotice[]>([]);
   const target = useRef(patchable);
   target.current = patchable;
+  const readingTarget = useRef(onReading);
+  readingTarget.current = onReading;
 
   useEffect(() => {
     if (revalidator.state === "idle" && !busy && pending.current && navigator.onLine) {
@@ -71,7 +90,8 @@ export function useLiveUpdates(documentId: string, patchable?: Patchable, { tran
     window.addEventListener("online", online);
     let opened = false;
     let nextId = 1;
-    const source = new EventSource(`/documents/${documentId}/events${translations ? "?translations=1" : ""}`);
+    const query = screen !== undefined ? `?${new URLSearchParams({ screen })}` : translations ? "?translations=1" : "";
+    const source = new EventSource(`/documents/${documentId}/events${query}`);
     source.onopen = () => {
       if (opened) reload();
       opened = true;
@@ -84,6 +104,7 @@ export function useLiveUpdates(documentId: string, patchable?: Patchable, { tran
         return reload();
       }
       const { topic, notice, supersedes, patch } = message;
+      if (topic === "readings" && message.reading !== undefined) return readingTarget.current?.(message.reading);
       const page = target.current;
       if (page && patch && patch.from === page.version()) {
         page.apply(patch.data, patch.to);
@@ -101,7 +122,7 @@ export function useLiveUpdates(documentId: string, patchable?: Patchable, { tran
       window.removeEventListener("online", online);
       source.close();
     };
-  }, [documentId, translations]);
+  }, [documentId, translations, screen]);
 
   return notices;
 }

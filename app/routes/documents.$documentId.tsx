@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { z } from "zod";
 import { can } from "../../server/auth/permissions";
 import { maySeeNegotiation } from "../../server/auth/visibility";
@@ -45,6 +45,8 @@ import { RollingText, TextViewToggle, textViewOf } from "~/negotiation/RollingTe
 import { workspaceDelegation } from "../../server/workspace/workspace";
 import { workspaceMarks } from "../../server/queries/workspace";
 import { WorkspaceMark, outlineMarks } from "~/workspace/WorkspaceMark";
+import { readingView } from "../../server/readings/readings";
+import { ReadingBar, ReadingPointer, useFollowReading, useLiveReading } from "~/negotiation/ReadingBar";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
@@ -100,8 +102,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     participation: participationNote(access.rights, access.role === "delegate"),
     canSeeConsensus: can(access, "negotiation:chair") || can(access, "conference:manage"),
     workspace,
+    // The chair's reading, if one runs; its events then carry it (server/readings/readings.ts).
+    reading: await readingView(sql, document.id),
+    canManageScreen: can(access, "screen:manage"),
   };
 }
+
+/** The chair moving the reading's pointer reloads nothing: the reading's event brings it to every page, this one too. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) =>
+  formAction?.endsWith("/reading") ? false : defaultShouldRevalidate;
 
 const proposeSchema = z.object({
   intent: z.enum(["propose", "compromise"]),
@@ -179,14 +188,17 @@ export default function DocumentPage() {
     view,
     rolling,
     workspace,
+    canManageScreen,
   } = data;
+  const [reading, onReading] = useLiveReading(data.reading);
+  const [follow, setFollow] = useFollowReading(me.id);
   const [editor, setEditor] = useState<Editor | null>(null);
   const workspaceOutline = useMemo(() => (workspace ? outlineMarks(workspace) : undefined), [workspace]);
   // Each live reload brings new objects; the editor is told only when something really changed.
   const negotiationKey = JSON.stringify({ provisional, states, bracketed, locks });
   const negotiation = useMemo(() => JSON.parse(negotiationKey) as NegotiationOverlayData, [negotiationKey]);
   // The rolling text is written on the server: a page showing it reloads at every event.
-  const notices = useLiveUpdates(document.id, view.rolling ? undefined : patchable);
+  const notices = useLiveUpdates(document.id, view.rolling ? undefined : patchable, { onReading });
   const [clauseId, setClauseId] = useState<string | null>(null);
   const onCurrentClause = useCallback((id: string | null) => {
     // Leaving the text (e.g. for the side panel) keeps the clause the person was on.
@@ -245,6 +257,11 @@ export default function DocumentPage() {
                 Languages
               </Link>
             ) : null}
+            {canManageScreen ? (
+              <Link to={`/documents/${document.id}/screens`} className="masthead-link">
+                Plenary screen
+              </Link>
+            ) : null}
             {canWrite ? <SaveRevision documentId={document.id} /> : null}
             <ExportMenu documentId={document.id} formats={formats} rolling={seesNegotiation} languages={languages} />
           </>
@@ -275,7 +292,20 @@ export default function DocumentPage() {
           </Link>
         ) : null}
         {seesNegotiation ? <TextViewToggle view={view} exportPath={`/documents/${document.id}/export`} /> : null}
+        <Link to={`/documents/${document.id}/readings`} className="readings-link">
+          Readings
+        </Link>
       </div>
+      <ReadingBar
+        documentId={document.id}
+        reading={reading}
+        labels={clauseLabels}
+        isChair={isChair}
+        adopted={adopted}
+        follow={follow}
+        onFollow={setFollow}
+      />
+      <ReadingPointer current={reading?.current ?? null} follow={follow} />
       {refusal ? (
         <p className="refusal-notice" role="alert">
           The server refused your change ({refusal}). The text was reloaded.{" "}

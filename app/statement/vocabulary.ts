@@ -101,4 +101,10 @@ export type AuditAction =
   | "delegation.kind_changed"
   | "group.members_changed"
   | "proposal_rights.changed"
-  | "export.downloaded";
+  | "export.downloaded"
+  | "reading.started"
+  | "reading.marked"
+  | "reading.ended"
+  | "screen.token_created"
+  | "screen.token_revoked"
+  | "screen.attributions_changed";

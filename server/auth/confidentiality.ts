@@ -4,11 +4,14 @@ import { setConfidentiality } from "../queries/conferences";
 import { listMembers } from "../queries/memberships";
 import { publishAccessEvent } from "./access-events";
 import type { Confidentiality } from "../../app/statement/confidentiality";
+import { liveScreenTokensOfConference } from "../queries/screens";
+import { screenPrincipal } from "../screen/screen";
 
 /**
  * The secretariat sets what observers see of the conference's statements. The change and its
  * audit entry commit together; then every observer's open pages, event streams and WebSockets are
- * re-decided at once, on every instance, as for a change of role (closed: they are closed).
+ * re-decided at once, on every instance, as for a change of role (closed: they are closed, and
+ * so are the plenary screens).
  */
 export async function changeConfidentiality(
   sql: Sql,
@@ -28,6 +31,10 @@ export async function changeConfidentiality(
   if (changed) {
     const observers = (await listMembers(sql, c.conferenceId)).filter((m) => m.role === "observer");
     for (const m of observers) await publishAccessEvent(sql, { type: "membership", conferenceId: c.conferenceId, userId: m.userId });
+    // A plenary screen shows what an observer sees: in closed session, nothing (its links stay, for when the session opens again).
+    if (c.mode === "closed")
+      for (const id of await liveScreenTokensOfConference(sql, c.conferenceId))
+        await publishAccessEvent(sql, { type: "session-ended", sessionId: screenPrincipal(id) });
   }
   return { changed };
 }

@@ -13,11 +13,12 @@ export type Permission =
   | "document:write" // change a document's base text
   | "conference:manage" // documents, delegations, people, invitations
   | "negotiation:chair" // decide on proposals, set clause states, run the silence procedure
-  | "negotiation:comment"; // write comments, resolve and reopen threads
+  | "negotiation:comment" // write comments, resolve and reopen threads
+  | "screen:manage"; // make, revoke and set the plenary screen's projection links
 
 const grants: Record<Role, readonly Permission[]> = {
-  secretariat: ["conference:view", "document:write", "conference:manage", "negotiation:comment"],
-  chair: ["conference:view", "document:write", "negotiation:chair", "negotiation:comment"],
+  secretariat: ["conference:view", "document:write", "conference:manage", "negotiation:comment", "screen:manage"],
+  chair: ["conference:view", "document:write", "negotiation:chair", "negotiation:comment", "screen:manage"],
   delegate: ["conference:view", "negotiation:comment"],
   observer: ["conference:view"],
   // Writes the translations of their language only (server/translations/rights.ts).

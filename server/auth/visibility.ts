@@ -42,8 +42,11 @@ export const refusals: Record<Exclude<Sight, "negotiation">, string> = {
   text: "Observers of this conference see the base text and its versions only, not the negotiation.",
 };
 
-/** Events about the text itself (its versions, clause states, restores, translations); the rest are the negotiation's. */
-const textTopics: readonly NegotiationEvent["topic"][] = ["versions", "states", "translations"];
+/**
+ * Events about the text itself (its versions, clause states, restores, translations, readings of it
+ * in plenary and how the room's screen shows it); the rest are the negotiation's.
+ */
+const textTopics: readonly NegotiationEvent["topic"][] = ["versions", "states", "translations", "readings", "screen"];
 
 export function mayReceive(sight: Sight, event: Pick<NegotiationEvent, "topic" | "afterAdoption">): boolean {
   if (sight === "negotiation") return true;

@@ -15,6 +15,7 @@ import type { PresenceIdentity } from "./presence";
 import { openStatuses } from "../../app/statement/vocabulary";
 import { findTranslationByTextDocument } from "../queries/translations";
 import { mayTranslate } from "../translations/translations";
+import { admitScreen, screenPrincipal, screenStillAdmitted, screenTokenOf } from "../screen/screen";
 
 type Decision =
   | { ok: false; status: 403 | 404; reason?: string }
@@ -78,6 +79,21 @@ export function collabAccess(sql: Sql, auth: Auth) {
 
   return {
     async authorize(req: IncomingMessage, documentId: string): Promise<Authorization> {
+      // A plenary screen connects with its projection token (`?screen=`), never a session: it reads the statement, and writes nothing.
+      const screenToken = new URL(req.url ?? "/", "http://localhost").searchParams.get("screen");
+      if (screenToken !== null) {
+        const screen = await admitScreen(sql, documentId, screenToken);
+        if (!screen.ok) return screen;
+        const principal = screenPrincipal(screen.tokenId);
+        return {
+          ok: true,
+          conferenceId: screen.document.conferenceId,
+          canWrite: false,
+          userId: principal,
+          sessionId: principal,
+          identity: { name: "Plenary screen", color: colorFor(principal), role: "screen", delegation: null },
+        };
+      }
       const user = await auth.userFromCookie(req.headers.cookie);
       if (!user) return { ok: false, status: 401 };
       const decision = await decide(user, documentId);
@@ -93,6 +109,8 @@ export function collabAccess(sql: Sql, auth: Auth) {
     },
 
     async recheck(userId: string, documentId: string): Promise<{ canWrite: boolean } | null> {
+      const screenToken = screenTokenOf(userId);
+      if (screenToken !== null) return (await screenStillAdmitted(sql, screenToken)) ? { canWrite: false } : null;
       const user = await findUser(sql, userId);
       const decision = user ? await decide(user, documentId) : null;
       return decision?.ok ? { canWrite: decision.canWrite } : null;

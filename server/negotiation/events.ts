@@ -7,7 +7,21 @@ import type { Sql } from "../db/sql";
  */
 export interface NegotiationEvent {
   documentId: string;
-  topic: "proposals" | "comments" | "signals" | "states" | "silence" | "versions" | "explanations" | "translations" | "workspace";
+  topic:
+    | "proposals"
+    | "comments"
+    | "signals"
+    | "states"
+    | "silence"
+    | "versions"
+    | "explanations"
+    | "translations"
+    // A reading's pointer or outcomes (server/readings/readings.ts): pages are sent the reading, never reload for it.
+    | "readings"
+    // What the plenary screen shows changed (its attributions): open screens reload.
+    | "screen"
+    // A delegation's workspace changed: its members' pages alone hear of it (server/negotiation/live.ts).
+    | "workspace";
   /** A line worth announcing to everyone present (e.g. "Silence broken by Norway"), if any. */
   notice?: string;
   /**

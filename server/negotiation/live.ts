@@ -12,6 +12,8 @@ import { encodeLive } from "../../app/negotiation/live-patch";
 import { audienceKey, type Audience } from "./statement-view";
 import { LiveViews, type Reader, type ReaderPatch } from "./live-views";
 import { workspaceDelegation } from "../workspace/workspace";
+import { readingView } from "../readings/readings";
+import { admitScreen, screenAudience, screenPrincipal, screenStillAdmitted, screenTokenOf } from "../screen/screen";
 
 export interface LiveUpdates {
   /** GET /documents/:documentId/events: a Server-Sent Events stream of the statement's negotiation events. */
@@ -71,6 +73,11 @@ interface Stream {
   reader: Reader;
   /** A page showing a translation (`?translations=1`): it alone is told when one changes, which happens as translators type. */
   translations: boolean;
+  /**
+   * A plenary screen (`?screen=<projection token>`, no session): it reloads its own data at the
+   * events it may receive (as an observer would), and is never anyone's reader of a patch.
+   */
+  screen: boolean;
 }
 
 /**
@@ -112,9 +119,87 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
     stream.res.end();
   }
 
+  /** Opens an event stream on `res` for who `stream` says, counted against their streams, until it closes. */
+  function register(res: Response, fields: Omit<Stream, "res">): void {
+    const { userId, documentId } = fields;
+    const open = perUser.get(userId) ?? 0;
+    if (open >= maxStreamsPerUser) return void res.status(429).type("text/plain").send("Too many open pages.");
+    perUser.set(userId, open + 1);
+    res.writeHead(200, {
+      "Content-Type": "text/event-stream",
+      "Cache-Control": "no-store",
+      Connection: "keep-alive",
+      "X-Accel-Buffering": "no",
+    });
+    // Tells the browser how soon to come back after a drop.
+    send(res, "retry: 2000\n\n");
+    let set = streams.get(documentId);
+    if (!set) streams.set(documentId, (set = new Set()));
+    const stream: Stream = { res, ...fields };
+    set.add(stream);
+    const keepAlive = setInterval(() => send(res, ": keep-alive\n\n"), keepAliveMs);
+    res.on("close", () => {
+      clearInterval(keepAlive);
+      set.delete(stream);
+      if (set.size === 0 && streams.get(documentId) === set) {
+        streams.delete(documentId);
+        views.forget(documentId);
+      }
+      const left = (perUser.get(userId) ?? 1) - 1;
+      if (left > 0) perUser.set(userId, left);
+      else perUser.delete(userId);
+    });
+  }
+
+  /** A plenary screen's stream, opened with its projection token: 404 for a token that is not live, 403 in closed session. */
+  async function openScreen(req: Request, res: Response, token: string): Promise<void> {
+    const screen = await admitScreen(sql, req.params.documentId ?? "", token);
+    if (!screen.ok)
+      return void res
+        .status(screen.status)
+        .type("text/plain")
+        .send(screen.status === 404 ? "There is no such screen." : refusals.none);
+    const principal = screenPrincipal(screen.tokenId);
+    register(res, {
+      userId: principal,
+      sessionId: principal,
+      conferenceId: screen.document.conferenceId,
+      documentId: screen.document.id,
+      sight: screen.sight,
+      reader: { audience: screenAudience(screen.document, screen.conference), userId: principal },
+      translations: false,
+      screen: true,
+    });
+  }
+
+  /** Readings' events, per statement, sent in the order they came (each reads the reading as it then stands). */
+  const readingQueues = new Map<string, Promise<void>>();
+
+  /** Every page that may see the statement is sent the running reading whole (or null once ended): nothing reloads for it. */
+  function sendReading(documentId: string, receiving: Stream[]): void {
+    const previous = readingQueues.get(documentId) ?? Promise.resolve();
+    const next = previous
+      .then(async () => {
+        const reading = await readingView(sql, documentId);
+        const message = messageOf(`data: ${encodeLive({ topic: "readings", notice: null, supersedes: null, reading })}\n\n`);
+        const set = streams.get(documentId);
+        for (const stream of receiving) if (set?.has(stream)) write(stream.res, message);
+      })
+      .catch((err) => {
+        console.error("[live] reading the reading failed; the pages reload", err);
+        for (const stream of receiving)
+          send(stream.res, `data: ${JSON.stringify({ topic: "readings", notice: null, supersedes: null })}\n\n`);
+      })
+      .finally(() => {
+        if (readingQueues.get(documentId) === next) readingQueues.delete(documentId);
+      });
+    readingQueues.set(documentId, next);
+  }
+
   return {
     handle(req, res) {
       void (async () => {
+        if (typeof req.query.screen === "string") return openScreen(req, res, req.query.screen);
         const user = await auth.userFromCookie(req.headers.cookie);
         if (!user) return void res.status(401).type("text/plain").send("Sign in first.");
         const document = await findDocument(sql, req.params.documentId ?? "");
@@ -124,21 +209,7 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
         const conference = await findConference(sql, document.conferenceId);
         const sight = conference ? sightOf(access, conference) : "none";
         if (sight === "none") return void res.status(403).type("text/plain").send(refusals.none);
-        const open = perUser.get(user.id) ?? 0;
-        if (open >= maxStreamsPerUser) return void res.status(429).type("text/plain").send("Too many open pages.");
-        perUser.set(user.id, open + 1);
-        res.writeHead(200, {
-          "Content-Type": "text/event-stream",
-          "Cache-Control": "no-store",
-          Connection: "keep-alive",
-          "X-Accel-Buffering": "no",
-        });
-        // Tells the browser how soon to come back after a drop.
-        send(res, "retry: 2000\n\n");
-        let set = streams.get(document.id);
-        if (!set) streams.set(document.id, (set = new Set()));
-        const stream: Stream = {
-          res,
+        register(res, {
           userId: user.id,
           sessionId: user.sessionId,
           conferenceId: document.conferenceId,
@@ -146,19 +217,7 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
           sight,
           reader: { audience: { access, conference: conference! }, userId: user.id },
           translations: req.query.translations === "1",
-        };
-        set.add(stream);
-        const keepAlive = setInterval(() => send(res, ": keep-alive\n\n"), keepAliveMs);
-        res.on("close", () => {
-          clearInterval(keepAlive);
-          set.delete(stream);
-          if (set.size === 0 && streams.get(document.id) === set) {
-            streams.delete(document.id);
-            views.forget(document.id);
-          }
-          const left = (perUser.get(user.id) ?? 1) - 1;
-          if (left > 0) perUser.set(user.id, left);
-          else perUser.delete(user.id);
+          screen: false,
         });
       })().catch((err) => {
         console.error("[live] opening an event stream failed", err);
@@ -178,9 +237,14 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
       }
       const receiving = [...(set ?? [])].filter((stream) => mayReceive(stream.sight, event));
       const message = { topic: event.topic, notice: event.notice ?? null, supersedes: event.supersedes ?? null };
+      if (event.topic === "readings") return sendReading(event.documentId, receiving);
+      // Screens reload their own data at every event they may receive; they are nobody's reader of a patch.
+      for (const stream of receiving) if (stream.screen) send(stream.res, `data: ${JSON.stringify(message)}\n\n`);
+      if (event.topic === "screen") return;
+      const pages = receiving.filter((stream) => !stream.screen);
       if (event.topic === "translations") {
         // Nothing of the statement page changed: only translation pages hear it, and reload.
-        for (const stream of receiving) if (stream.translations) send(stream.res, `data: ${encodeLive(message)}\n\n`);
+        for (const stream of pages) if (stream.translations) send(stream.res, `data: ${encodeLive(message)}\n\n`);
         return;
       }
       // Every event moves the statement's version, so that a page loading meanwhile is not given the old one.
@@ -188,12 +252,12 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
         .event(
           event.documentId,
           event.topic,
-          receiving.map((s) => s.reader),
+          pages.map((s) => s.reader),
         )
         .then((patches) => {
           // Readers given the same patch (an audience's, comments aside) share its message, serialized and framed once.
           const messages = new Map<ReaderPatch | null, Message>();
-          for (const stream of receiving) {
+          for (const stream of pages) {
             // A stream closed meanwhile is written no more.
             if (!set?.has(stream)) continue;
             const patch = patches.get(stream.reader) ?? null;
@@ -205,7 +269,7 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
         })
         .catch((err) => {
           console.error("[live] working out what changed failed; the pages reload", err);
-          for (const stream of receiving) if (set?.has(stream)) send(stream.res, `data: ${JSON.stringify(message)}\n\n`);
+          for (const stream of pages) if (set?.has(stream)) send(stream.res, `data: ${JSON.stringify(message)}\n\n`);
         });
     },
     async handleAccessEvent(event) {
@@ -221,6 +285,12 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
       // One check per person and statement, whatever number of pages they have open.
       const checks = new Map<string, ReturnType<typeof audienceNow>>();
       for (const s of affected) {
+        if (s.screen) {
+          // A screen is nobody: it stays while its token is live and the conference lets an observer see the text.
+          const tokenId = screenTokenOf(s.userId);
+          if (!tokenId || !(await screenStillAdmitted(sql, tokenId))) end(s);
+          continue;
+        }
         const key = `${s.userId} ${s.documentId}`;
         if (!checks.has(key)) checks.set(key, audienceNow(s.userId, s.documentId));
         const now = await checks.get(key)!;

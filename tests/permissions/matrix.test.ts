@@ -211,6 +211,39 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
       state: { path: (ids) => `/documents/${ids.documentId}/states`, form: { clauseId: "", state: "agreed" }, expect: chairOnly },
     },
   },
+  // Readings (issue 15): the chair runs them; everyone who sees the statement reads their record.
+  "routes/documents.$documentId.reading": {
+    actions: {
+      start: { path: (ids) => `/documents/${ids.documentId}/reading`, form: { intent: "start", number: "3" }, expect: chairOnly },
+      move: { path: (ids) => `/documents/${ids.documentId}/reading`, form: { intent: "move", to: "nowhere" }, expect: chairOnly },
+      mark: {
+        path: (ids) => `/documents/${ids.documentId}/reading`,
+        form: { intent: "mark", clauseId: "", outcome: "bracketed" },
+        expect: chairOnly,
+      },
+      // No reading runs: the chair is told so (409), nothing changes.
+      end: { path: (ids) => `/documents/${ids.documentId}/reading`, form: { intent: "end" }, expect: chairOnly },
+    },
+  },
+  "routes/documents.$documentId_.readings": { loader: { path: (ids) => `/documents/${ids.documentId}/readings`, expect: members } },
+  // The plenary screen: without a projection token it is nobody's, signed in or not (tests/readings/screen.test.ts has the tokens).
+  "routes/documents.$documentId_.screen": { loader: { path: (ids) => `/documents/${ids.documentId}/screen`, expect: all(404) } },
+  "routes/documents.$documentId_.screens": {
+    loader: { path: (ids) => `/documents/${ids.documentId}/screens`, expect: chairAndSecretariat },
+    actions: {
+      create: { path: (ids) => `/documents/${ids.documentId}/screens`, form: { intent: "create", label: "" }, expect: chairAndSecretariat },
+      revoke: {
+        path: (ids) => `/documents/${ids.documentId}/screens`,
+        form: { intent: "revoke", tokenId: "" },
+        expect: chairAndSecretariat,
+      },
+      attributions: {
+        path: (ids) => `/documents/${ids.documentId}/screens`,
+        form: { intent: "attributions", shown: "maybe" },
+        expect: chairOnly,
+      },
+    },
+  },
   "routes/documents.$documentId.silence": {
     actions: {
       open: {

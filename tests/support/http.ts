@@ -270,7 +270,11 @@ export async function getPage(baseUrl: string, path: string, cookie: string | nu
 
 /** A route's loader data, as Remix serves it to the browser's navigations and reloads (single fetch: a turbo-stream). */
 export async function loaderData<T>(server: { url: string }, path: string, route: string, cookie: string): Promise<T> {
-  const res = await fetch(`${server.url}${path}.data?_routes=${encodeURIComponent(route)}`, { headers: { cookie } });
+  // A path with a query keeps it: the data URL is the path's with ".data", its query and the route.
+  const [pathname, query] = path.split("?");
+  const search = new URLSearchParams(query);
+  search.set("_routes", route);
+  const res = await fetch(`${server.url}${pathname}.data?${search}`, { headers: { cookie } });
   if (!res.ok || !res.body) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   const decoded = await decode(res.body.pipeThrough(new TextDecoderStream()).pipeThrough(new TextEncoderStream()));
   await decoded.done;
