@@ -41,6 +41,13 @@ export const auditActionLabels: Record<AuditAction, string> = {
   "group.members_changed": "Group's members changed",
   "proposal_rights.changed": "Proposals by delegations that do not negotiate",
   "export.downloaded": "Downloaded",
+  "breakout.created": "Breakout created",
+  "breakout.participants_changed": "Breakout's participants changed",
+  "breakout.package_submitted": "Breakout's package submitted",
+  "breakout.package_accepted": "Breakout's package accepted",
+  "breakout.package_rejected": "Breakout's package rejected",
+  "breakout.package_discussion": "Breakout's package opened for discussion",
+  "breakout.closed": "Breakout closed",
 };
 
 export const auditActionLabel = (action: string) => auditActionLabels[action as AuditAction] ?? action;
@@ -81,6 +88,10 @@ const keyLabels: Record<string, string> = {
   symbol: "Symbol",
   addendum: "Addendum",
   distribution: "Distribution",
+  breakout: "Breakout",
+  clauses: "Clauses",
+  facilitator: "Facilitator",
+  delegations: "Delegations",
 };
 
 /** Values an entry records in the vocabulary's terms (a kind's code, a setting's boolean), as the pages name them. */

@@ -42,6 +42,8 @@ import { answeringRefusals } from "~/utils/refusals.server";
 import { type ProposalKind, proposalKinds } from "~/statement/vocabulary";
 import { rollingTextFor } from "../../server/negotiation/rolling-text";
 import { RollingText, TextViewToggle, textViewOf } from "~/negotiation/RollingText";
+import { breakoutMarks } from "../../server/breakouts/breakout-views";
+import { BreakoutMark, BreakoutMarks } from "~/breakouts/BreakoutMarks";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
@@ -59,6 +61,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const live = statementView(context.live.views.room(document.id, room), audience);
   const view = textViewOf(new URL(request.url).searchParams);
   const seesNegotiation = maySeeNegotiation(access, conference);
+  // Which clauses are in a running breakout, as this reader may see it (a "breakouts" event reloads this loader).
+  const breakouts = await breakoutMarks(sql, document.id, access, conference, live.clauseLabels);
   return {
     ...live,
     comments: personalThreads(live.comments, user.id, unread.get(user.id)!),
@@ -93,6 +97,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     canPropose: access.delegationId !== null && access.rights.mayPropose,
     participation: participationNote(access.rights, access.role === "delegate"),
     canSeeConsensus: can(access, "negotiation:chair") || can(access, "conference:manage"),
+    breakouts,
   };
 }
 
@@ -171,6 +176,7 @@ export default function DocumentPage() {
     partStarts,
     view,
     rolling,
+    breakouts,
   } = data;
   const [editor, setEditor] = useState<Editor | null>(null);
   // Each live reload brings new objects; the editor is told only when something really changed.
@@ -231,6 +237,9 @@ export default function DocumentPage() {
             <Link to={`/documents/${document.id}/history`} className="masthead-link">
               History
             </Link>
+            <Link to={`/documents/${document.id}/breakouts`} className="masthead-link">
+              Breakouts
+            </Link>
             {languages.length > 1 ? (
               <Link to={`/documents/${document.id}/translations`} className="masthead-link">
                 Languages
@@ -279,6 +288,7 @@ export default function DocumentPage() {
         canObject={canSignal}
         openBusiness={openBusiness}
       />
+      <BreakoutMarks documentId={document.id} marks={breakouts} />
       <main id="main">
         {rolling ? (
           <RollingText text={rolling} />
@@ -299,6 +309,13 @@ export default function DocumentPage() {
                 <h2 id="clause-panel-heading">{clauseId ? "This clause" : "Clause"}</h2>
                 {clauseId ? (
                   <>
+                    {breakouts
+                      .filter((m) => m.clauseIds.includes(clauseId))
+                      .map((m) => (
+                        <p key={m.name} className="breakout-mark" data-testid="clause-breakout">
+                          <BreakoutMark documentId={document.id} mark={m} clause={clauseLabels[clauseId] ?? "This clause"} />
+                        </p>
+                      ))}
                     <ClauseStatus
                       clauseId={clauseId}
                       state={states[clauseId] ?? "open"}

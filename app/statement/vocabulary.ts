@@ -101,4 +101,11 @@ export type AuditAction =
   | "delegation.kind_changed"
   | "group.members_changed"
   | "proposal_rights.changed"
-  | "export.downloaded";
+  | "export.downloaded"
+  | "breakout.created"
+  | "breakout.participants_changed"
+  | "breakout.package_submitted"
+  | "breakout.package_accepted"
+  | "breakout.package_rejected"
+  | "breakout.package_discussion"
+  | "breakout.closed";

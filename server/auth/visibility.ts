@@ -42,8 +42,11 @@ export const refusals: Record<Exclude<Sight, "negotiation">, string> = {
   text: "Observers of this conference see the base text and its versions only, not the negotiation.",
 };
 
-/** Events about the text itself (its versions, clause states, restores, translations); the rest are the negotiation's. */
-const textTopics: readonly NegotiationEvent["topic"][] = ["versions", "states", "translations"];
+/**
+ * Events about the text itself (its versions, clause states, restores, translations, which clauses
+ * are in a breakout: an open breakout is seen by whoever sees the text); the rest are the negotiation's.
+ */
+const textTopics: readonly NegotiationEvent["topic"][] = ["versions", "states", "translations", "breakouts"];
 
 export function mayReceive(sight: Sight, event: Pick<NegotiationEvent, "topic" | "afterAdoption">): boolean {
   if (sight === "negotiation") return true;

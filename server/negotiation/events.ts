@@ -7,7 +7,7 @@ import type { Sql } from "../db/sql";
  */
 export interface NegotiationEvent {
   documentId: string;
-  topic: "proposals" | "comments" | "signals" | "states" | "silence" | "versions" | "explanations" | "translations";
+  topic: "proposals" | "comments" | "signals" | "states" | "silence" | "versions" | "explanations" | "translations" | "breakouts";
   /** A line worth announcing to everyone present (e.g. "Silence broken by Norway"), if any. */
   notice?: string;
   /**

@@ -175,6 +175,11 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
         for (const stream of receiving) if (stream.translations) send(stream.res, `data: ${encodeLive(message)}\n\n`);
         return;
       }
+      if (event.topic === "breakouts") {
+        // Which clauses are in a breakout is the loader's, per reader (server/breakouts/breakout-views.ts): the pages reload.
+        for (const stream of receiving) send(stream.res, `data: ${encodeLive(message)}\n\n`);
+        return;
+      }
       // Every event moves the statement's version, so that a page loading meanwhile is not given the old one.
       views
         .event(
