@@ -30,9 +30,9 @@ interface LiveMessage {
  * what it may have missed. Returns the notices worth showing everyone (e.g. silence broken),
  * newest last; an event that ends a state withdraws the notices of that state's topic
  * (server/negotiation/events.ts, `supersedes`). A page showing translations asks to hear of their
- * changes too (`translations`).
+ * changes too (`translations`), a breakout's page of the comments in breakouts (`breakouts`).
  */
-export function useLiveUpdates(documentId: string, patchable?: Patchable, { translations = false } = {}): LiveNotice[] {
+export function useLiveUpdates(documentId: string, patchable?: Patchable, { translations = false, breakouts = false } = {}): LiveNotice[] {
   const revalidator = useRevalidator();
   // A revalidation started during a navigation or a fetcher's submission would cancel it (the
   // router reloads the current location instead, and drops the action's redirect), so events
@@ -71,7 +71,8 @@ export function useLiveUpdates(documentId: string, patchable?: Patchable, { tran
     window.addEventListener("online", online);
     let opened = false;
     let nextId = 1;
-    const source = new EventSource(`/documents/${documentId}/events${translations ? "?translations=1" : ""}`);
+    const query = new URLSearchParams([...(translations ? [["translations", "1"]] : []), ...(breakouts ? [["breakouts", "1"]] : [])]);
+    const source = new EventSource(`/documents/${documentId}/events${query.size ? `?${query.toString()}` : ""}`);
     source.onopen = () => {
       if (opened) reload();
       opened = true;
@@ -101,7 +102,7 @@ export function useLiveUpdates(documentId: string, patchable?: Patchable, { tran
       window.removeEventListener("online", online);
       source.close();
     };
-  }, [documentId, translations]);
+  }, [documentId, translations, breakouts]);
 
   return notices;
 }

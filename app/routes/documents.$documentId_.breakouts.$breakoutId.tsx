@@ -1,5 +1,5 @@
 import { useCallback, useMemo } from "react";
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import type { JSONContent } from "@tiptap/core";
 import { z } from "zod";
@@ -8,8 +8,9 @@ import { readDraft } from "../../server/negotiation/statement";
 import { actorOf } from "../../server/negotiation/actor";
 import { findDelegation, listDelegations } from "../../server/queries/delegations";
 import { findBreakout, findPackage } from "../../server/queries/breakouts";
-import { breakoutName, mayReadBreakout, mayWriteBreakout } from "../../server/breakouts/rules";
+import { breakoutName, mayCommentInBreakout, mayReadBreakout, mayWriteBreakout } from "../../server/breakouts/rules";
 import { closeBreakout, decideBreakoutPackage, setBreakoutParticipants, submitPackage } from "../../server/breakouts/breakouts";
+import { assertMayCommentInBreakout, breakoutThreads, commentInBreakout } from "../../server/breakouts/breakout-comments";
 import { StatementSubpage } from "~/components/StatementSubpage";
 import { CsrfInput, ErrorList } from "~/components/forms";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
@@ -17,7 +18,7 @@ import { ProposalEditor } from "~/negotiation/ProposalEditor";
 import { WordDiff } from "~/negotiation/WordDiff";
 import { ClauseBody } from "~/versions/StatementText";
 import { colorFor } from "~/statement/presence-colors";
-import { maxReasonLength } from "~/statement/limits";
+import { maxCommentLength, maxReasonLength } from "~/statement/limits";
 import { readProtectedForm, requireDocumentPermission } from "~/utils/auth.server";
 import { answeringRefusals } from "~/utils/refusals.server";
 import { invalid, parseForm } from "~/utils/forms";
@@ -44,11 +45,12 @@ export async function loader(args: LoaderFunctionArgs) {
   const { user, access, conference, document, breakout } = await visibleBreakout(args);
   const sql = args.context.sql;
   const actor = actorOf(access);
-  const [statement, pkg, delegations, delegation] = await Promise.all([
+  const [statement, pkg, delegations, delegation, threads] = await Promise.all([
     currentStatement(sql, document.id),
     findPackage(sql, breakout.id),
     listDelegations(sql, conference.id),
     access.delegationId ? findDelegation(sql, conference.id, access.delegationId) : null,
+    breakoutThreads(sql, breakout, user.id),
   ]);
   const clauses = await Promise.all(
     breakout.clauses.map(async (c) => {
@@ -76,6 +78,7 @@ export async function loader(args: LoaderFunctionArgs) {
       delegations: delegations.filter((d) => breakout.delegationIds.includes(d.id)).map((d) => ({ id: d.id, name: d.name, code: d.code })),
     },
     clauses,
+    threads,
     package: pkg
       ? {
           status: pkg.status,
@@ -93,6 +96,7 @@ export async function loader(args: LoaderFunctionArgs) {
       discuss: actor.isChair && pkg?.status === "submitted",
       close: actor.isChair && breakout.status === "active",
       participants: actor.isChair && breakout.status !== "ended",
+      comment: mayCommentInBreakout(breakout, access),
     },
     allDelegations: actor.isChair ? delegations.map((d) => ({ id: d.id, name: d.name, code: d.code })) : [],
   };
@@ -102,7 +106,20 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.breakout.name} · ${data.document.title} · Concord` : "Concord" },
 ];
 
-const intents = ["submit", "accept", "reject", "discuss", "close", "participants"] as const;
+const intents = ["submit", "accept", "reject", "discuss", "close", "participants", "comment"] as const;
+const commentSchema = z.object({
+  clauseId: z.string({ error: "Choose a clause." }).trim().min(1, "Choose a clause.").max(100),
+  threadId: z
+    .string()
+    .max(100)
+    .optional()
+    .transform((v) => v || null),
+  body: z
+    .string({ error: "Write a comment." })
+    .trim()
+    .min(1, "Write a comment.")
+    .max(maxCommentLength, `A comment has at most ${maxCommentLength} characters.`),
+});
 const reasonSchema = z.object({
   reason: z
     .string()
@@ -118,9 +135,19 @@ export async function action(args: ActionFunctionArgs) {
   const intentField = form.get("intent");
   const intent = (typeof intentField === "string" ? intentField : "") as (typeof intents)[number];
   if (!intents.includes(intent)) return invalid({ errors: { form: ["Choose what to do."] } });
+  const actor = actorOf(access);
+  if (intent === "comment") {
+    return answeringRefusals(invalid, async () => {
+      // Who may comment is answered before what they wrote.
+      assertMayCommentInBreakout(breakout, actor);
+      const comment = parseForm(form, commentSchema);
+      if (!comment.ok) return invalid(comment);
+      await commentInBreakout(context.sql, actor, breakout, comment.data);
+      return { ok: true as const, message: "Comment posted.", errors: {} };
+    });
+  }
   const parsed = parseForm(form, reasonSchema);
   if (!parsed.ok) return invalid(parsed);
-  const actor = actorOf(access);
   const perform = async (): Promise<string> => {
     switch (intent) {
       case "submit":
@@ -151,14 +178,14 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function BreakoutPage() {
-  const { document, conference, breakout, clauses, package: pkg, me, may, allDelegations } = useLoaderData<typeof loader>();
+  const { document, conference, breakout, clauses, threads, package: pkg, me, may, allDelegations } = useLoaderData<typeof loader>();
   const answer = useActionAnswer<typeof action>();
   const busy = useNavigation().state !== "idle";
   const user = useMemo(() => ({ name: me.name, color: me.color }), [me.name, me.color]);
   const onText = useCallback(() => undefined, []);
   const errors = answer && !answer.ok ? Object.values(answer.errors ?? {}).flatMap((e) => e ?? []) : null;
   return (
-    <StatementSubpage conference={conference} document={document} title={`${document.title} — Breakout ${breakout.name}`}>
+    <StatementSubpage conference={conference} document={document} title={`${document.title} — Breakout ${breakout.name}`} breakouts>
       <p className="breakout-meta">
         <Link to={`/documents/${document.id}/breakouts`}>All breakouts</Link> · Facilitator: {breakout.facilitator} · Delegations:{" "}
         {breakout.delegations.map((d) => d.code).join(", ") || "none"} ·{" "}
@@ -200,6 +227,7 @@ export default function BreakoutPage() {
               <summary>{c.label} in the statement now</summary>
               {c.statement ? <ClauseBody content={c.statement} /> : <p className="muted">No longer in the statement.</p>}
             </details>
+            <BreakoutComments clauseId={c.clauseId} label={c.label} threads={threads[c.clauseId] ?? []} mayComment={may.comment} />
           </div>
         ))}
       </section>
@@ -277,6 +305,68 @@ export default function BreakoutPage() {
         ) : null}
       </section>
     </StatementSubpage>
+  );
+}
+
+/** A clause's comment threads in the breakout, with a reply under each and a new thread below, for its participants. */
+function BreakoutComments({
+  clauseId,
+  label,
+  threads,
+  mayComment,
+}: {
+  clauseId: string;
+  label: string;
+  threads: SerializeFrom<typeof loader>["threads"][string];
+  mayComment: boolean;
+}) {
+  const busy = useNavigation().state !== "idle";
+  return (
+    <section className="breakout-comments" aria-label={`Comments on ${label}`}>
+      {threads.map((t) => (
+        <div key={t.id} className="thread" data-testid="breakout-thread">
+          <p>
+            <strong>
+              {t.authorName} ({t.affiliation})
+            </strong>
+            : {t.body}
+          </p>
+          {t.replies.map((r) => (
+            <p key={r.id} className="reply">
+              <strong>
+                {r.authorName} ({r.affiliation})
+              </strong>
+              : {r.body}
+            </p>
+          ))}
+          {mayComment ? (
+            <Form method="post" className="reply-form">
+              <CsrfInput />
+              <input type="hidden" name="clauseId" value={clauseId} />
+              <input type="hidden" name="threadId" value={t.id} />
+              <label>
+                Reply to {t.authorName} <input name="body" maxLength={maxCommentLength} required />
+              </label>
+              <button type="submit" name="intent" value="comment" className="button small" disabled={busy}>
+                Reply
+              </button>
+            </Form>
+          ) : null}
+        </div>
+      ))}
+      {mayComment ? (
+        <Form method="post" className="comment-form">
+          <CsrfInput />
+          <input type="hidden" name="clauseId" value={clauseId} />
+          <label>
+            Comment on {label} <textarea name="body" maxLength={maxCommentLength} rows={2} required />
+          </label>
+          <button type="submit" name="intent" value="comment" className="button small" disabled={busy}>
+            Post comment
+          </button>
+        </Form>
+      ) : null}
+    </section>
   );
 }
 

@@ -28,5 +28,10 @@ export function mayWriteBreakout(b: Breakout, access: Who): boolean {
   return b.status === "active" && (access.userId === b.facilitatorId || takesPart(b, access));
 }
 
+/** Its participants who may comment at all (not observers) comment in it while it runs (`assertMayCommentInBreakout` says why not). */
+export function mayCommentInBreakout(b: Breakout, access: Who): boolean {
+  return can(access, "negotiation:comment") && isParticipant(b, access) && b.status !== "ended";
+}
+
 /** "B1", as the pages, notices and audit entries name a breakout. */
 export const breakoutName = (b: { number: number }) => `B${b.number}`;

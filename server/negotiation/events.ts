@@ -17,6 +17,8 @@ export interface NegotiationEvent {
   supersedes?: NegotiationEvent["topic"];
   /** An explanation of position on an adopted statement: readers of the text alone are told too (`mayReceive`). */
   afterAdoption?: boolean;
+  /** A change inside breakouts that the statement's other pages do not show (a comment there): only breakout pages hear it. */
+  withinBreakouts?: boolean;
 }
 
 const channel = "concord_negotiation";

@@ -70,6 +70,8 @@ interface Stream {
   reader: Reader;
   /** A page showing a translation (`?translations=1`): it alone is told when one changes, which happens as translators type. */
   translations: boolean;
+  /** A breakout's page (`?breakouts=1`): it alone is told of comments in breakouts. */
+  breakouts: boolean;
 }
 
 /**
@@ -145,6 +147,7 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
           sight,
           reader: { audience: { access, conference: conference! }, userId: user.id },
           translations: req.query.translations === "1",
+          breakouts: req.query.breakouts === "1",
         };
         set.add(stream);
         const keepAlive = setInterval(() => send(res, ": keep-alive\n\n"), keepAliveMs);
@@ -177,7 +180,8 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
       }
       if (event.topic === "breakouts") {
         // Which clauses are in a breakout is the loader's, per reader (server/breakouts/breakout-views.ts): the pages reload.
-        for (const stream of receiving) send(stream.res, `data: ${encodeLive(message)}\n\n`);
+        for (const stream of receiving)
+          if (!event.withinBreakouts || stream.breakouts) send(stream.res, `data: ${encodeLive(message)}\n\n`);
         return;
       }
       // Every event moves the statement's version, so that a page loading meanwhile is not given the old one.

@@ -16,6 +16,8 @@ import { resolveAccess } from "../../server/auth/permissions";
 import { findConference } from "../../server/queries/conferences";
 import { findUser } from "../../server/queries/users";
 import { proposalField } from "../../app/statement/proposal-schema";
+import { loadCommentThreads } from "../../server/negotiation/comments";
+import { publishNegotiationEvent } from "../../server/negotiation/events";
 import type { Sql } from "../../server/db/sql";
 
 let n: NegotiationFixture;
@@ -233,6 +235,37 @@ describe("facilitated breakouts", () => {
     a.destroy();
     b.destroy();
     chair.destroy();
+  });
+
+  it("its participants comment on its clauses; the comments stay with the breakout, on its pages alone", async ({ db }) => {
+    const op2 = clause("OP2").id;
+    const breakoutPage = await openEventStream(serverUrl, n.documentId, n.delegateA.cookie, "?breakouts=1");
+    const statementPage = await openEventStream(serverUrl, n.documentId, n.delegateB.cookie);
+    const body = "Can we keep the word urgently?";
+    for (const who of [delegateC, n.secretariat, n.observer]) {
+      expect((await who.post(pagePath(closed), { intent: "comment", clauseId: op2, body })).status).toBe(404);
+    }
+    expect((await n.delegateB.post(pagePath(closed), { intent: "comment", clauseId: clause("OP4").id, body })).status).toBe(404);
+    expect((await n.delegateB.post(pagePath(closed), { intent: "comment", clauseId: op2, body: " " })).status).toBe(400);
+    expect((await n.delegateB.post(pagePath(closed), { intent: "comment", clauseId: op2, body })).status).toBe(200);
+    const [thread] = await loadCommentThreads(db.sql, closed.clauses[0].textDocumentId, n.delegateA.userId);
+    expect(thread).toMatchObject({ clauseId: op2, body, unreadCount: 1, replies: [] });
+    expect((await n.delegateA.post(pagePath(closed), { intent: "comment", clauseId: op2, threadId: thread.id, body: "Yes." })).status).toBe(
+      200,
+    );
+    const html = pageText(await (await n.chair.get(pagePath(closed))).text());
+    expect(html).toContain(body);
+    expect(html).toContain("Yes.");
+    // Not the statement's comments, nor on its page.
+    expect((await loadCommentThreads(db.sql, n.documentId, n.chair.userId)).map((t) => t.body)).not.toContain(body);
+    expect(pageText(await (await n.delegateB.get(`/documents/${n.documentId}`)).text())).not.toContain(body);
+    // Breakout pages hear of it; the statement's other pages are not reloaded for it (the next event shows it went by).
+    await waitFor(() => breakoutPage.events.filter((e) => e.topic === "breakouts").length === 2, { what: "two comment events" });
+    await publishNegotiationEvent(db.sql, { documentId: n.documentId, topic: "versions" });
+    await waitFor(() => statementPage.events.some((e) => e.topic === "versions"), { what: "the next event" });
+    expect(statementPage.events.filter((e) => e.topic === "breakouts")).toEqual([]);
+    breakoutPage.close();
+    statementPage.close();
   });
 
   it("the package round trip: the facilitator submits, the chair accepts, the clauses hold the breakout text with their ids and numbers, and provenance is recorded", async ({

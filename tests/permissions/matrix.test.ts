@@ -196,6 +196,11 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
         form: { intent: "participants" },
         expect: breakoutParticipants,
       },
+      comment: {
+        path: (ids) => `/documents/${ids.documentId}/breakouts/${ids.breakoutId}`,
+        form: { intent: "comment", clauseId: "", body: "" },
+        expect: breakoutParticipants,
+      },
       // On an open breakout that has ended: whoever sees the statement sees it, the chair alone may close it (409 now).
       close: {
         path: (ids) => `/documents/${ids.documentId}/breakouts/${ids.endedBreakoutId}`,
