@@ -11,6 +11,8 @@ import { findBreakout, findPackage } from "../../server/queries/breakouts";
 import { breakoutName, mayCommentInBreakout, mayReadBreakout, mayWriteBreakout } from "../../server/breakouts/rules";
 import { closeBreakout, decideBreakoutPackage, setBreakoutParticipants, submitPackage } from "../../server/breakouts/breakouts";
 import { assertMayCommentInBreakout, breakoutThreads, commentInBreakout } from "../../server/breakouts/breakout-comments";
+import { maySeeNegotiation } from "../../server/auth/visibility";
+import type { CommentThread } from "../../server/negotiation/comments";
 import { StatementSubpage } from "~/components/StatementSubpage";
 import { CsrfInput, ErrorList } from "~/components/forms";
 import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
@@ -26,6 +28,8 @@ import { invariantResponse } from "~/utils/invariant";
 import { formatUtc } from "~/utils/dates";
 import { useActionAnswer } from "~/negotiation/live";
 import { breakoutStatusLabel, packageStatusLabel } from "~/breakouts/labels";
+
+const noThreads: Record<string, CommentThread[]> = {};
 
 /** The breakout as this person may see it, or 404 as if it did not exist (a closed breakout to a non-participant). */
 async function visibleBreakout(args: LoaderFunctionArgs | ActionFunctionArgs) {
@@ -50,7 +54,8 @@ export async function loader(args: LoaderFunctionArgs) {
     findPackage(sql, breakout.id),
     listDelegations(sql, conference.id),
     access.delegationId ? findDelegation(sql, conference.id, access.delegationId) : null,
-    breakoutThreads(sql, breakout, user.id),
+    // Comments are the negotiation's: an observer who sees the text alone reads an open breakout's text, not its comments.
+    maySeeNegotiation(access, conference) ? breakoutThreads(sql, breakout, user.id) : noThreads,
   ]);
   const clauses = await Promise.all(
     breakout.clauses.map(async (c) => {

@@ -13,7 +13,7 @@ import { clauseBreakoutRecords, findPackage, listBreakouts, type BreakoutRow } f
 import { clauseBreakoutStory } from "../../server/breakouts/breakout-views";
 import { findDelegation } from "../../server/queries/delegations";
 import { resolveAccess } from "../../server/auth/permissions";
-import { findConference } from "../../server/queries/conferences";
+import { findConference, setConfidentiality } from "../../server/queries/conferences";
 import { findUser } from "../../server/queries/users";
 import { proposalField } from "../../app/statement/proposal-schema";
 import { loadCommentThreads } from "../../server/negotiation/comments";
@@ -338,6 +338,18 @@ describe("facilitated breakouts", () => {
     expect(open.confidential).toBe(false);
     for (const who of [delegateC, n.observer, n.delegateA]) expect((await who.get(pagePath(open))).status).toBe(200);
     expect(pageText(await (await n.observer.get(`/documents/${n.documentId}`)).text())).toContain("OP5 in breakout B2 (facilitator:");
+    // Comments are the negotiation's: a delegation not taking part reads them, but may not write; an observer who sees the text alone reads the text only.
+    const remark = "A remark on OP5 for the negotiators.";
+    expect((await n.secretariat.post(pagePath(open), { intent: "comment", clauseId: clause("OP5").id, body: remark })).status).toBe(200);
+    expect((await delegateC.post(pagePath(open), { intent: "comment", clauseId: clause("OP5").id, body: remark })).status).toBe(403);
+    expect(pageText(await (await delegateC.get(pagePath(open))).text())).toContain(remark);
+    await setConfidentiality(db.sql, n.conferenceId, "standard");
+    const textOnly = await n.observer.get(pagePath(open));
+    expect(textOnly.status).toBe(200);
+    const textOnlyPage = pageText(await textOnly.text());
+    expect(textOnlyPage).toContain(clause("OP5").text);
+    expect(textOnlyPage).not.toContain(remark);
+    await setConfidentiality(db.sql, n.conferenceId, "open");
     // Reading is not writing: a delegation not taking part is read-only.
     const facilitator = await connectSyncedClient(wsUrl, open.clauses[0].textDocumentId, { cookie: n.secretariat.cookie });
     const reader = await connectSyncedClient(wsUrl, open.clauses[0].textDocumentId, { cookie: delegateC.cookie });
