@@ -67,7 +67,7 @@ describe("a facilitated breakout, in Chromium", () => {
     // The chair's page reloads with the package: accepting writes it into the statement.
     await chair.getByRole("button", { name: "Accept the package" }).click();
     await chair.getByText("Accepted; the package's text is in the statement.").waitFor();
-    expect(await chair.getByTestId("package-status").textContent()).toBe("Accepted");
+    await expect.poll(() => chair.getByTestId("package-status").textContent()).toBe("Accepted");
 
     // The plenary page, open all along, shows the new text under the same number, and no longer the mark.
     await expect.poll(() => textOf(statementClause(plenary, op2.id!)), { timeout: 15_000 }).toBe(agreed);
