@@ -47,6 +47,13 @@ export const auditActionLabels: Record<AuditAction, string> = {
   "screen.token_created": "Plenary screen link made",
   "screen.token_revoked": "Plenary screen link revoked",
   "screen.attributions_changed": "Attributions on the plenary screen shown or hidden",
+  "breakout.created": "Breakout created",
+  "breakout.participants_changed": "Breakout's participants changed",
+  "breakout.package_submitted": "Breakout's package submitted",
+  "breakout.package_accepted": "Breakout's package accepted",
+  "breakout.package_rejected": "Breakout's package rejected",
+  "breakout.package_discussion": "Breakout's package opened for discussion",
+  "breakout.closed": "Breakout closed",
 };
 
 export const auditActionLabel = (action: string) => auditActionLabels[action as AuditAction] ?? action;
@@ -87,6 +94,10 @@ const keyLabels: Record<string, string> = {
   symbol: "Symbol",
   addendum: "Addendum",
   distribution: "Distribution",
+  breakout: "Breakout",
+  clauses: "Clauses",
+  facilitator: "Facilitator",
+  delegations: "Delegations",
 };
 
 /** Values an entry records in the vocabulary's terms (a kind's code, a setting's boolean), as the pages name them. */

@@ -15,6 +15,7 @@ export function StatementSubpage({
   title,
   live = true,
   translations = false,
+  breakouts = false,
   className,
   mainClassName,
   after,
@@ -31,6 +32,8 @@ export function StatementSubpage({
   live?: boolean;
   /** The page shows translations: it also reloads when one changes. */
   translations?: boolean;
+  /** The page shows a breakout: it also reloads when a comment in a breakout changes. */
+  breakouts?: boolean;
   className?: string;
   mainClassName?: string;
   /** What stands outside the page's main content (a dialog). */
@@ -58,7 +61,7 @@ export function StatementSubpage({
           <h1 className="document-title">{title}</h1>
         )}
       </AppHeader>
-      {live ? <Live documentId={document.id} translations={translations} /> : null}
+      {live ? <Live documentId={document.id} translations={translations} breakouts={breakouts} /> : null}
       <main id="main" className={mainClassName}>
         {children}
       </main>
@@ -67,7 +70,7 @@ export function StatementSubpage({
   );
 }
 
-function Live({ documentId, translations }: { documentId: string; translations: boolean }) {
-  const notices = useLiveUpdates(documentId, undefined, { translations });
+function Live({ documentId, translations, breakouts }: { documentId: string; translations: boolean; breakouts: boolean }) {
+  const notices = useLiveUpdates(documentId, undefined, { translations, breakouts });
   return <LiveNotices notices={notices} />;
 }

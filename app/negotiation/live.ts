@@ -28,6 +28,8 @@ interface LiveMessage {
 export interface LiveOptions {
   /** A page showing a translation hears of translations' changes. */
   translations?: boolean;
+  /** A breakout's page hears of the comments in breakouts. */
+  breakouts?: boolean;
   /** Told the running reading at each of its events; pages without it ignore readings (their data holds none). */
   onReading?: (reading: ReadingView | null) => void;
   /** The plenary screen's projection token: its stream is opened with it instead of a session. */
@@ -42,13 +44,13 @@ export interface LiveOptions {
  * what it may have missed. Returns the notices worth showing everyone (e.g. silence broken),
  * newest last; an event that ends a state withdraws the notices of that state's topic
  * (server/negotiation/events.ts, `supersedes`). A page showing translations asks to hear of their
- * changes too (`translations`). A reading's event carries the reading, handed to `onReading`: the
- * pointer moving never reloads a page.
+ * changes too (`translations`), a breakout's page of the comments in breakouts (`breakouts`). A
+ * reading's event carries the reading, handed to `onReading`: the pointer moving never reloads a page.
  */
 export function useLiveUpdates(
   documentId: string,
   patchable?: Patchable,
-  { translations = false, onReading, screen }: LiveOptions = {},
+  { translations = false, breakouts = false, onReading, screen }: LiveOptions = {},
 ): LiveNotice[] {
   const revalidator = useRevalidator();
   // A revalidation started during a navigation or a fetcher's submission would cancel it (the
@@ -90,8 +92,11 @@ export function useLiveUpdates(
     window.addEventListener("online", online);
     let opened = false;
     let nextId = 1;
-    const query = screen !== undefined ? `?${new URLSearchParams({ screen })}` : translations ? "?translations=1" : "";
-    const source = new EventSource(`/documents/${documentId}/events${query}`);
+    const query =
+      screen !== undefined
+        ? new URLSearchParams({ screen })
+        : new URLSearchParams([...(translations ? [["translations", "1"]] : []), ...(breakouts ? [["breakouts", "1"]] : [])]);
+    const source = new EventSource(`/documents/${documentId}/events${query.size ? `?${query.toString()}` : ""}`);
     source.onopen = () => {
       if (opened) reload();
       opened = true;
@@ -122,7 +127,7 @@ export function useLiveUpdates(
       window.removeEventListener("online", online);
       source.close();
     };
-  }, [documentId, translations, screen]);
+  }, [documentId, translations, breakouts, screen]);
 
   return notices;
 }

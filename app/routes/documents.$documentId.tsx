@@ -47,6 +47,8 @@ import { workspaceMarks } from "../../server/queries/workspace";
 import { WorkspaceMark, outlineMarks } from "~/workspace/WorkspaceMark";
 import { readingView } from "../../server/readings/readings";
 import { ReadingBar, ReadingPointer, useFollowReading, useLiveReading } from "~/negotiation/ReadingBar";
+import { breakoutMarks } from "../../server/breakouts/breakout-views";
+import { BreakoutMark, BreakoutMarks } from "~/breakouts/BreakoutMarks";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, access, conference, document } = await requireDocumentPermission(request, context, params.documentId, "conference:view");
@@ -67,6 +69,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const live = statementView(context.live.views.room(document.id, room), audience);
   const view = textViewOf(new URL(request.url).searchParams);
   const seesNegotiation = maySeeNegotiation(access, conference);
+  // Which clauses are in a running breakout, as this reader may see it (a "breakouts" event reloads this loader).
+  const breakouts = await breakoutMarks(sql, document.id, access, conference, live.clauseLabels);
   return {
     ...live,
     comments: personalThreads(live.comments, user.id, unread.get(user.id)!),
@@ -105,6 +109,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     // The chair's reading, if one runs; its events then carry it (server/readings/readings.ts).
     reading: await readingView(sql, document.id),
     canManageScreen: can(access, "screen:manage"),
+    breakouts,
   };
 }
 
@@ -189,6 +194,7 @@ export default function DocumentPage() {
     rolling,
     workspace,
     canManageScreen,
+    breakouts,
   } = data;
   const [reading, onReading] = useLiveReading(data.reading);
   const [follow, setFollow] = useFollowReading(me.id);
@@ -251,6 +257,9 @@ export default function DocumentPage() {
             ) : null}
             <Link to={`/documents/${document.id}/history`} className="masthead-link">
               History
+            </Link>
+            <Link to={`/documents/${document.id}/breakouts`} className="masthead-link">
+              Breakouts
             </Link>
             {languages.length > 1 ? (
               <Link to={`/documents/${document.id}/translations`} className="masthead-link">
@@ -323,6 +332,7 @@ export default function DocumentPage() {
         canObject={canSignal}
         openBusiness={openBusiness}
       />
+      <BreakoutMarks documentId={document.id} marks={breakouts} />
       <main id="main">
         {rolling ? (
           <RollingText text={rolling} />
@@ -344,6 +354,13 @@ export default function DocumentPage() {
                 <h2 id="clause-panel-heading">{clauseId ? "This clause" : "Clause"}</h2>
                 {clauseId ? (
                   <>
+                    {breakouts
+                      .filter((m) => m.clauseIds.includes(clauseId))
+                      .map((m) => (
+                        <p key={m.name} className="breakout-mark" data-testid="clause-breakout">
+                          <BreakoutMark documentId={document.id} mark={m} clause={clauseLabels[clauseId] ?? "This clause"} />
+                        </p>
+                      ))}
                     <ClauseStatus
                       clauseId={clauseId}
                       state={states[clauseId] ?? "open"}

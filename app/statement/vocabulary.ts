@@ -107,4 +107,11 @@ export type AuditAction =
   | "reading.ended"
   | "screen.token_created"
   | "screen.token_revoked"
-  | "screen.attributions_changed";
+  | "screen.attributions_changed"
+  | "breakout.created"
+  | "breakout.participants_changed"
+  | "breakout.package_submitted"
+  | "breakout.package_accepted"
+  | "breakout.package_rejected"
+  | "breakout.package_discussion"
+  | "breakout.closed";

@@ -43,10 +43,12 @@ export const refusals: Record<Exclude<Sight, "negotiation">, string> = {
 };
 
 /**
+/**
  * Events about the text itself (its versions, clause states, restores, translations, readings of it
- * in plenary and how the room's screen shows it); the rest are the negotiation's.
+ * in plenary, how the room's screen shows it, and which clauses are in a breakout: an open breakout
+ * is seen by whoever sees the text); the rest are the negotiation's.
  */
-const textTopics: readonly NegotiationEvent["topic"][] = ["versions", "states", "translations", "readings", "screen"];
+const textTopics: readonly NegotiationEvent["topic"][] = ["versions", "states", "translations", "readings", "screen", "breakouts"];
 
 export function mayReceive(sight: Sight, event: Pick<NegotiationEvent, "topic" | "afterAdoption">): boolean {
   if (sight === "negotiation") return true;

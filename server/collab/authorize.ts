@@ -16,6 +16,8 @@ import { openStatuses } from "../../app/statement/vocabulary";
 import { findTranslationByTextDocument } from "../queries/translations";
 import { mayTranslate } from "../translations/translations";
 import { admitScreen, screenPrincipal, screenStillAdmitted, screenTokenOf } from "../screen/screen";
+import { findBreakoutByTextDocument } from "../queries/breakouts";
+import { mayReadBreakout, mayWriteBreakout } from "../breakouts/rules";
 
 type Decision =
   | { ok: false; status: 403 | 404; reason?: string }
@@ -30,7 +32,9 @@ type Decision =
  * observer in closed session opens none of its documents, and a draft, being the negotiation's,
  * is refused to whoever does not see the negotiation (observers are never its sponsors anyway).
  * A clause's translation is the text's: whoever sees the statement reads it, its language's
- * translators and the secretariat write it.
+ * translators and the secretariat write it. A breakout's text is its participants' when the
+ * breakout is closed (confidential), everyone's who sees the statement otherwise; the facilitator
+ * and the participating delegations write it while it drafts (server/breakouts/rules.ts).
  */
 export function collabAccess(sql: Sql, auth: Auth) {
   async function decide(user: Pick<SessionUser, "id" | "isAdmin">, documentId: string): Promise<Decision> {
@@ -60,6 +64,11 @@ export function collabAccess(sql: Sql, auth: Auth) {
       if (!translation) return { ok: false, status: 404 };
       const canWrite = mayTranslate(access, translation.language) && conference.languages.includes(translation.language);
       return { ok: true, conferenceId: document.conferenceId, canWrite, ...who(access) };
+    }
+    if (document.kind === "breakout") {
+      const breakout = await findBreakoutByTextDocument(sql, document.id);
+      if (!breakout || !mayReadBreakout(breakout, access, conference)) return { ok: false, status: 404 };
+      return { ok: true, conferenceId: document.conferenceId, canWrite: mayWriteBreakout(breakout, access), ...who(access) };
     }
     return { ok: true, conferenceId: document.conferenceId, canWrite: can(access, "document:write"), ...who(access) };
   }

@@ -21,7 +21,9 @@ export interface NegotiationEvent {
     // What the plenary screen shows changed (its attributions): open screens reload.
     | "screen"
     // A delegation's workspace changed: its members' pages alone hear of it (server/negotiation/live.ts).
-    | "workspace";
+    | "workspace"
+    // Which clauses are in a breakout, or what happened inside one (server/breakouts/).
+    | "breakouts";
   /** A line worth announcing to everyone present (e.g. "Silence broken by Norway"), if any. */
   notice?: string;
   /**
@@ -33,6 +35,8 @@ export interface NegotiationEvent {
   afterAdoption?: boolean;
   /** A delegation's workspace changed (`workspace`): only that delegation's members are told (server/workspace/). */
   delegationId?: string;
+  /** A change inside breakouts that the statement's other pages do not show (a comment there): only breakout pages hear it. */
+  withinBreakouts?: boolean;
 }
 
 const channel = "concord_negotiation";

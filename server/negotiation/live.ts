@@ -78,6 +78,8 @@ interface Stream {
    * events it may receive (as an observer would), and is never anyone's reader of a patch.
    */
   screen: boolean;
+  /** A breakout's page (`?breakouts=1`): it alone is told of comments in breakouts. */
+  breakouts: boolean;
 }
 
 /**
@@ -169,6 +171,7 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
       reader: { audience: screenAudience(screen.document, screen.conference), userId: principal },
       translations: false,
       screen: true,
+      breakouts: false,
     });
   }
 
@@ -218,6 +221,7 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
           reader: { audience: { access, conference: conference! }, userId: user.id },
           translations: req.query.translations === "1",
           screen: false,
+          breakouts: req.query.breakouts === "1",
         });
       })().catch((err) => {
         console.error("[live] opening an event stream failed", err);
@@ -239,12 +243,17 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
       const message = { topic: event.topic, notice: event.notice ?? null, supersedes: event.supersedes ?? null };
       if (event.topic === "readings") return sendReading(event.documentId, receiving);
       // Screens reload their own data at every event they may receive; they are nobody's reader of a patch.
-      for (const stream of receiving) if (stream.screen) send(stream.res, `data: ${JSON.stringify(message)}\n\n`);
+      for (const stream of receiving) if (stream.screen && !event.withinBreakouts) send(stream.res, `data: ${JSON.stringify(message)}\n\n`);
       if (event.topic === "screen") return;
       const pages = receiving.filter((stream) => !stream.screen);
       if (event.topic === "translations") {
         // Nothing of the statement page changed: only translation pages hear it, and reload.
         for (const stream of pages) if (stream.translations) send(stream.res, `data: ${encodeLive(message)}\n\n`);
+        return;
+      }
+      if (event.topic === "breakouts") {
+        // Which clauses are in a breakout is the loader's, per reader (server/breakouts/breakout-views.ts): the pages reload.
+        for (const stream of pages) if (!event.withinBreakouts || stream.breakouts) send(stream.res, `data: ${encodeLive(message)}\n\n`);
         return;
       }
       // Every event moves the statement's version, so that a page loading meanwhile is not given the old one.

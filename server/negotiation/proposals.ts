@@ -113,7 +113,7 @@ function compromiseContent(sent: unknown): { content: JSONContent[]; text: strin
 }
 
 /** Refuses a change to a clause (or, with null, to the text as a whole) that nobody may change now. */
-function assertChangeable(locks: TextLocks, clause: ClauseInfo | null): void {
+export function assertChangeable(locks: TextLocks, clause: ClauseInfo | null): void {
   if (locks.whole === "adopted") refuse(409, "The statement has been adopted; its text can no longer change.");
   if (locks.whole === "silence") refuse(409, "A silence procedure is running; the text cannot change until it ends.");
   if (clause?.id && locks.clauses.has(clause.id)) refuse(409, `${clause.label} is agreed; it can no longer be changed.`);
@@ -333,7 +333,7 @@ export async function withdrawPosition(sql: Sql, actor: Actor, documentId: strin
 }
 
 /** The statement's parts and the clause elements in them, as y-prosemirror lays them out. */
-function findClauseElement(ydoc: Y.Doc, clauseId: string): { part: Y.XmlElement; index: number; element: Y.XmlElement } | null {
+export function findClauseElement(ydoc: Y.Doc, clauseId: string): { part: Y.XmlElement; index: number; element: Y.XmlElement } | null {
   for (const part of partElements(ydoc).values()) {
     const children = part.toArray();
     for (let index = 0; index < children.length; index++) {
@@ -354,7 +354,7 @@ function partElements(ydoc: Y.Doc): Map<Part, Y.XmlElement> {
 }
 
 /** Writes a clause node's content into a clause element, changing only what differs (as the editor binding does). */
-function writeClause(ydoc: Y.Doc, element: Y.XmlElement, id: string, content: JSONContent[]): void {
+export function writeClause(ydoc: Y.Doc, element: Y.XmlElement, id: string, content: JSONContent[]): void {
   const node = statementSchema.nodeFromJSON({ type: "clause", attrs: { id }, content });
   node.check();
   updateYFragment(ydoc, element, node, { mapping: new Map(), isOMark: new Map() });

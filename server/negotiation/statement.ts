@@ -70,10 +70,10 @@ export function draftOf(updates: Uint8Array[]): Draft {
   return { doc, content: doc.content.toJSON() as JSONContent[], text: doc.textContent };
 }
 
-/** Creates a clause body's drafting document (a proposal's by default, or a translation's) holding this body. */
+/** Creates a clause body's drafting document (a proposal's by default, a translation's or a breakout's) holding this body. */
 export async function createDraft(
   sql: Db,
-  d: { conferenceId: string; title: string; content: JSONContent[]; kind?: "proposal" | "translation" },
+  d: { conferenceId: string; title: string; content: JSONContent[]; kind?: "proposal" | "translation" | "breakout" },
 ): Promise<DocumentRow> {
   const ydoc = new Y.Doc();
   prosemirrorJSONToYXmlFragment(proposalSchema, { type: "doc", content: d.content }, ydoc.getXmlFragment(proposalField));

@@ -6,7 +6,7 @@ export interface DocumentRow {
   id: string;
   conferenceId: string;
   title: string;
-  kind: "statement" | "proposal" | "translation";
+  kind: "statement" | "proposal" | "translation" | "breakout";
   /** The language the statement is negotiated in (ISO 639-1); its translations follow it. */
   originalLanguage: string;
   /** When a silence procedure adopted the text; it is locked from then on. */

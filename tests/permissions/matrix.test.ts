@@ -30,6 +30,8 @@ import { startThread } from "../../server/negotiation/comments";
 import { giveSignal } from "../../server/negotiation/signals";
 import { publishNegotiationEvent } from "../../server/negotiation/events";
 import type { Confidentiality } from "../../app/statement/confidentiality";
+import { closeBreakout, createBreakout } from "../../server/breakouts/breakouts";
+import { findBreakout } from "../../server/queries/breakouts";
 
 /**
  * Every route's loader and every action (and each intent of an action), for every kind of person:
@@ -80,6 +82,8 @@ const delegateOnly: Row = { ...managers, delegate: "allowed", secretariat: 403, 
 /** Only a proposal's sponsoring delegation, which none of the actors belongs to. */
 const sponsorsOnly: Row = { ...chairOnly, chair: 403 };
 const adminOnly: Row = { ...chairOnly, outsider: 403, chair: 403, admin: "allowed" };
+/** A closed breakout's participants: of the actors, the chair alone (the facilitator and delegation are another delegate's). */
+const breakoutParticipants: Row = { ...all(404), anonymous: "login", chair: "allowed" };
 
 interface Ids {
   conferenceId: string;
@@ -91,6 +95,12 @@ interface Ids {
   versionId: string;
   /** A clause of the document. */
   clauseId: string;
+  /** A closed (confidential) breakout facilitated by a delegate none of the actors is, with that delegate's delegation. */
+  breakoutId: string;
+  /** The drafting document of that breakout's clause. */
+  breakoutTextId: string;
+  /** An open breakout, closed already. */
+  endedBreakoutId: string;
 }
 
 interface Check {
@@ -153,6 +163,52 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
         path: (ids) => `/documents/${ids.documentId}/translations/fr`,
         form: { intent: "confirm", key: "" },
         expect: frenchTranslators,
+      },
+    },
+  },
+  "routes/documents.$documentId_.breakouts._index": {
+    loader: { path: (ids) => `/documents/${ids.documentId}/breakouts`, expect: members },
+    actions: { create: { path: (ids) => `/documents/${ids.documentId}/breakouts`, form: { facilitator: "" }, expect: chairOnly } },
+  },
+  "routes/documents.$documentId_.breakouts.$breakoutId": {
+    loader: { path: (ids) => `/documents/${ids.documentId}/breakouts/${ids.breakoutId}`, expect: breakoutParticipants },
+    actions: {
+      // Only the facilitator submits.
+      submit: {
+        path: (ids) => `/documents/${ids.documentId}/breakouts/${ids.breakoutId}`,
+        form: { intent: "submit" },
+        expect: { ...breakoutParticipants, chair: 403 },
+      },
+      accept: {
+        path: (ids) => `/documents/${ids.documentId}/breakouts/${ids.breakoutId}`,
+        form: { intent: "accept", reason: tooLong },
+        expect: breakoutParticipants,
+      },
+      reject: {
+        path: (ids) => `/documents/${ids.documentId}/breakouts/${ids.breakoutId}`,
+        form: { intent: "reject", reason: tooLong },
+        expect: breakoutParticipants,
+      },
+      discuss: {
+        path: (ids) => `/documents/${ids.documentId}/breakouts/${ids.breakoutId}`,
+        form: { intent: "discuss", reason: tooLong },
+        expect: breakoutParticipants,
+      },
+      participants: {
+        path: (ids) => `/documents/${ids.documentId}/breakouts/${ids.breakoutId}`,
+        form: { intent: "participants" },
+        expect: breakoutParticipants,
+      },
+      comment: {
+        path: (ids) => `/documents/${ids.documentId}/breakouts/${ids.breakoutId}`,
+        form: { intent: "comment", clauseId: "", body: "" },
+        expect: breakoutParticipants,
+      },
+      // On an open breakout that has ended: whoever sees the statement sees it, the chair alone may close it (409 now).
+      close: {
+        path: (ids) => `/documents/${ids.documentId}/breakouts/${ids.endedBreakoutId}`,
+        form: { intent: "close" },
+        expect: chairOnly,
       },
     },
   },
@@ -431,6 +487,19 @@ beforeAll(async () => {
     select user_id as "userId" from memberships where conference_id = ${fixture.conferenceId} and role = 'chair' limit 1`;
   const chair = { userId: chairId, role: "chair" as const, delegationId: null, isChair: true, negotiates: false, mayPropose: false };
   const { id: versionId } = await createRevision(db.sql, chair, { documentId: fixture.documentId, name: "Zero draft" });
+  const breakoutOf = (clauseId: string, confidential: boolean) =>
+    createBreakout(db.sql, chair, {
+      statementId: fixture.documentId,
+      conferenceId: fixture.conferenceId,
+      clauseIds: [clauseId],
+      facilitatorId: sponsor.id,
+      delegationIds: [sponsor.delegationId!],
+      confidential,
+    });
+  const { id: breakoutId } = await breakoutOf(statement.clauses[1].id!, true);
+  const ended = await breakoutOf(statement.clauses[2].id!, false);
+  await closeBreakout(db.sql, chair, (await findBreakout(db.sql, fixture.documentId, ended.id))!);
+  const breakoutTextId = (await findBreakout(db.sql, fixture.documentId, breakoutId))!.clauses[0].textDocumentId;
   ids = {
     conferenceId: fixture.conferenceId,
     documentId: fixture.documentId,
@@ -438,6 +507,9 @@ beforeAll(async () => {
     proposalId,
     versionId,
     clauseId: statement.clauses[0].id!,
+    breakoutId,
+    breakoutTextId,
+    endedBreakoutId: ended.id,
   };
 });
 
@@ -492,6 +564,12 @@ describe.each(actors)("as %s", (actor) => {
   it("opens the collaboration endpoint only for members (401 signed out, 404 for others)", async () => {
     const status = await upgradeStatus(`${server.wsUrl}/${ids.documentId}`, cookies[actor] ? { cookie: cookies[actor] } : {});
     const expected = { anonymous: 401, outsider: 404 }[actor as string] ?? 101;
+    expect(status).toBe(expected);
+  });
+
+  it("opens a closed breakout's text only for its participants (401 signed out, 404 for others)", async () => {
+    const status = await upgradeStatus(`${server.wsUrl}/${ids.breakoutTextId}`, cookies[actor] ? { cookie: cookies[actor] } : {});
+    const expected = { anonymous: 401, chair: 101 }[actor as string] ?? 404;
     expect(status).toBe(expected);
   });
 

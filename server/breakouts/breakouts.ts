@@ -1,0 +1,274 @@
+import * as Y from "yjs";
+import type { JSONContent } from "@tiptap/core";
+import type { Sql } from "../db/sql";
+import type { CollabEndpoint } from "../collab/endpoint";
+import { publishAccessEvent } from "../auth/access-events";
+import { textLocks } from "../queries/clause-states";
+import { findMembership } from "../queries/memberships";
+import { isUuid } from "../queries/ids";
+import { listDelegations } from "../queries/delegations";
+import {
+  clausesInRunningBreakouts,
+  decidePackage as recordPackageDecision,
+  findPackage,
+  insertBreakout,
+  insertBreakoutClause,
+  insertPackage,
+  lockBreakout,
+  lockPackage,
+  lockStatementBreakouts,
+  setBreakoutDelegations,
+  setBreakoutStatus,
+  type BreakoutRow,
+} from "../queries/breakouts";
+import { captureVersion } from "../versions/capture";
+import { changeNegotiation, type Audit } from "../negotiation/change";
+import { createDraft, readDraft } from "../negotiation/statement";
+import { currentStatement } from "../negotiation/numbering";
+import { assertChangeable, findClauseElement, writeClause } from "../negotiation/proposals";
+import type { Actor } from "../negotiation/actor";
+import { refuse } from "../negotiation/refusal";
+import type { Tx } from "../audit/log";
+import { textDigest } from "../audit/text-digest";
+import { maxProposalTextLength, maxReasonLength } from "../../app/statement/limits";
+import { breakoutName } from "./rules";
+
+/** At most this many clauses go to one breakout: a cluster, not the statement. */
+export const maxBreakoutClauses = 30;
+
+const breakoutChange = <T>(sql: Sql, actor: Actor, statementId: string, run: (tx: Tx, audit: Audit) => Promise<T>) =>
+  changeNegotiation(sql, { documentId: statementId, actorId: actor.userId, announce: () => [{ topic: "breakouts" }] }, run);
+
+/** Tells the open connections to a breakout's texts to ask again whether they may write (or read) them. */
+async function recheckTexts(sql: Sql, b: Pick<BreakoutRow, "clauses">): Promise<void> {
+  for (const c of b.clauses) await publishAccessEvent(sql, { type: "document", documentId: c.textDocumentId });
+}
+
+function assertChair(actor: Actor, what: string): void {
+  if (!actor.isChair) refuse(403, `Only the chair ${what}.`);
+}
+
+/** The conference's delegations with these ids, or a refusal naming the field. */
+async function delegationsOf(sql: Sql, conferenceId: string, ids: readonly string[]): Promise<{ id: string; code: string }[]> {
+  const all = new Map((await listDelegations(sql, conferenceId)).map((d) => [d.id, d]));
+  const unique = [...new Set(ids)];
+  const found = unique.map((id) => all.get(id) ?? refuse(400, "Choose delegations of this conference.", "delegations"));
+  if (found.length === 0) refuse(400, "Choose the delegations taking part.", "delegations");
+  return found.map((d) => ({ id: d.id, code: d.code }));
+}
+
+/**
+ * The chair hands a cluster of the statement's clauses to a facilitator (a delegate of any
+ * delegation, or a member of the secretariat) with the delegations taking part. Each clause's body
+ * as it stands now becomes a drafting document of the breakout. A clause is in one running
+ * breakout at a time, and an agreed clause, or a text under silence or adopted, goes to none.
+ */
+export async function createBreakout(
+  sql: Sql,
+  actor: Actor,
+  input: {
+    statementId: string;
+    conferenceId: string;
+    clauseIds: readonly string[];
+    facilitatorId: string;
+    delegationIds: readonly string[];
+    confidential: boolean;
+  },
+): Promise<{ id: string; number: number }> {
+  assertChair(actor, "sets up breakouts");
+  const wanted = new Set(input.clauseIds);
+  if (wanted.size === 0) refuse(400, "Choose the clauses the breakout works on.", "clauses");
+  if (wanted.size > maxBreakoutClauses) refuse(400, `A breakout works on at most ${maxBreakoutClauses} clauses.`, "clauses");
+  const { doc, clauses } = await currentStatement(sql, input.statementId);
+  const chosen = clauses.filter((c) => c.id !== null && wanted.has(c.id));
+  if (chosen.length !== wanted.size) refuse(404, "There is no such clause in this statement.", "clauses");
+  const membership = isUuid(input.facilitatorId) ? await findMembership(sql, input.conferenceId, input.facilitatorId) : null;
+  if (!membership || !(membership.role === "delegate" || membership.role === "secretariat")) {
+    refuse(400, "Choose as facilitator a delegate or a member of the secretariat of this conference.", "facilitator");
+  }
+  const delegations = await delegationsOf(sql, input.conferenceId, input.delegationIds);
+  const locks = await textLocks(sql, input.statementId);
+  for (const c of chosen) assertChangeable(locks, c);
+
+  return breakoutChange(sql, actor, input.statementId, async (tx, audit) => {
+    await lockStatementBreakouts(tx, input.statementId);
+    const running = await clausesInRunningBreakouts(tx, input.statementId);
+    for (const c of chosen) {
+      const other = running.get(c.id!);
+      if (other !== undefined) refuse(409, `${c.label} is already in breakout ${breakoutName({ number: other })}.`, "clauses");
+    }
+    const created = await insertBreakout(tx, {
+      statementId: input.statementId,
+      facilitatorId: input.facilitatorId,
+      confidential: input.confidential,
+      createdBy: actor.userId,
+    });
+    for (const [position, c] of chosen.entries()) {
+      const content = doc.nodeAt(c.pos)!.content.toJSON() as JSONContent[];
+      const draft = await createDraft(tx, {
+        conferenceId: input.conferenceId,
+        title: `${breakoutName(created)} ${c.label}`,
+        content,
+        kind: "breakout",
+      });
+      await insertBreakoutClause(tx, { breakoutId: created.id, clauseId: c.id!, position, textDocumentId: draft.id });
+    }
+    await setBreakoutDelegations(
+      tx,
+      created.id,
+      delegations.map((d) => d.id),
+    );
+    await audit("breakout.created", {
+      breakoutId: created.id,
+      breakout: breakoutName(created),
+      clauseIds: chosen.map((c) => c.id),
+      clauses: chosen.map((c) => c.label),
+      facilitatorId: input.facilitatorId,
+      delegations: delegations.map((d) => d.code).sort(),
+      confidential: input.confidential,
+    });
+    return created;
+  });
+}
+
+/** The chair changes which delegations take part; a delegation left out loses the breakout's text at once. */
+export async function setBreakoutParticipants(
+  sql: Sql,
+  actor: Actor,
+  b: BreakoutRow,
+  input: { conferenceId: string; delegationIds: readonly string[] },
+): Promise<void> {
+  assertChair(actor, "changes who takes part in a breakout");
+  const delegations = await delegationsOf(sql, input.conferenceId, input.delegationIds);
+  const codes = new Map(delegations.map((d) => [d.id, d.code]));
+  await breakoutChange(sql, actor, b.statementId, async (tx, audit) => {
+    if ((await lockBreakout(tx, b.id)) === "ended") refuse(409, `${breakoutName(b)} has ended.`);
+    const { added, removed } = await setBreakoutDelegations(
+      tx,
+      b.id,
+      delegations.map((d) => d.id),
+    );
+    if (added.length === 0 && removed.length === 0) refuse(409, "Those delegations already take part; nothing changed.");
+    const removedCodes = removed.length ? (await listDelegations(tx, input.conferenceId)).filter((d) => removed.includes(d.id)) : [];
+    await audit("breakout.participants_changed", {
+      breakoutId: b.id,
+      breakout: breakoutName(b),
+      added: added.map((id) => codes.get(id)),
+      removed: removedCodes.map((d) => d.code),
+    });
+  });
+  await recheckTexts(sql, b);
+}
+
+/**
+ * The facilitator ends the drafting by submitting the breakout's outcome to the plenary as one
+ * package: every clause's breakout text as it stands, frozen. Each is a proposed text, held to a
+ * proposal's limits.
+ */
+export async function submitPackage(sql: Sql, actor: Actor, b: BreakoutRow): Promise<void> {
+  if (actor.userId !== b.facilitatorId) refuse(403, `Only the facilitator submits ${breakoutName(b)}'s outcome.`);
+  const { clauses } = await currentStatement(sql, b.statementId);
+  await breakoutChange(sql, actor, b.statementId, async (tx, audit) => {
+    const status = await lockBreakout(tx, b.id);
+    if (status !== "active") refuse(409, `${breakoutName(b)} has already submitted its outcome or ended.`);
+    const packaged = [];
+    for (const [position, c] of b.clauses.entries()) {
+      const clause = clauses.find((s) => s.id === c.clauseId) ?? refuse(409, "A clause of this breakout is no longer in the statement.");
+      const { content, text } = await readDraft(tx, c.textDocumentId);
+      if (!text.trim()) refuse(400, `Write the text of ${clause.label} before submitting.`);
+      if (text.length > maxProposalTextLength)
+        refuse(400, `Keep ${clause.label} under ${maxProposalTextLength} characters (it has ${text.length}).`);
+      // Empty paragraphs and marks add no text: without this, a few words could carry megabytes of structure.
+      if (JSON.stringify(content).length > 20 * maxProposalTextLength) refuse(400, `${clause.label} has too much formatting for its text.`);
+      packaged.push({ clauseId: c.clauseId, position, content, text, baseText: clause.text, label: clause.label });
+    }
+    await insertPackage(tx, { breakoutId: b.id, submittedBy: actor.userId, clauses: packaged });
+    await setBreakoutStatus(tx, b.id, "submitted");
+    await audit("breakout.package_submitted", {
+      breakoutId: b.id,
+      breakout: breakoutName(b),
+      clauseIds: packaged.map((c) => c.clauseId),
+      clauses: packaged.map((c) => c.label),
+      text: packaged.map((c) => textDigest(c.text)),
+    });
+  });
+  await recheckTexts(sql, b);
+}
+
+export type PackageDecision = "accept" | "reject" | "discuss";
+
+/**
+ * The chair decides a breakout's package: accepting writes every clause's breakout text into the
+ * statement, in the clause's own element (its id, place and numbering kept), as one change relayed
+ * to everyone present, and records a version; rejecting leaves the statement as it is; opening it
+ * for discussion keeps it before the plenary, to be accepted or rejected later.
+ */
+export async function decideBreakoutPackage(
+  sql: Sql,
+  collab: Pick<CollabEndpoint, "changeDocument">,
+  actor: Actor,
+  b: BreakoutRow,
+  input: { decision: PackageDecision; reason: string },
+): Promise<void> {
+  assertChair(actor, "decides on a breakout's package");
+  const reason = input.reason.trim();
+  if (reason.length > maxReasonLength)
+    refuse(400, `Keep the reason under ${maxReasonLength} characters (it has ${reason.length}).`, "reason");
+  const submitted = (await findPackage(sql, b.id)) ?? refuse(409, `${breakoutName(b)} has not submitted an outcome.`);
+  const { clauses } = await currentStatement(sql, b.statementId);
+  const labelled = submitted.clauses.map((c) => ({ ...c, clause: clauses.find((s) => s.id === c.clauseId) ?? null }));
+  const labels = labelled.map((c) => c.clause?.label ?? "a clause since removed");
+  const subject = { breakoutId: b.id, breakout: breakoutName(b), clauseIds: labelled.map((c) => c.clauseId), clauses: labels };
+
+  await breakoutChange(sql, actor, b.statementId, async (tx, audit) => {
+    const status = await lockPackage(tx, b.id);
+    const open = status === "submitted" || (status === "discussion" && input.decision !== "discuss");
+    if (!open) refuse(409, `${breakoutName(b)}'s package is ${status === "discussion" ? "already open for discussion" : status}.`);
+    if (input.decision === "discuss") {
+      await recordPackageDecision(tx, b.id, { status: "discussion", decidedBy: actor.userId, reason: reason || null });
+      await audit("breakout.package_discussion", { ...subject, reason: textDigest(reason) });
+      return;
+    }
+    if (input.decision === "reject") {
+      await recordPackageDecision(tx, b.id, { status: "rejected", decidedBy: actor.userId, reason: reason || null });
+      await setBreakoutStatus(tx, b.id, "ended");
+      await audit("breakout.package_rejected", { ...subject, reason: textDigest(reason) });
+      return;
+    }
+    // Read under the package's lock: the locks refuse an acceptance, the states go into its version.
+    const locks = await textLocks(tx, b.statementId);
+    for (const c of labelled) {
+      if (!c.clause) refuse(409, `A clause of ${breakoutName(b)} is no longer in the statement; the package cannot be accepted.`);
+      assertChangeable(locks, c.clause);
+    }
+    let accepted: Uint8Array | null = null;
+    await collab.changeDocument(b.statementId, (ydoc) => {
+      for (const c of labelled) {
+        const found = findClauseElement(ydoc, c.clauseId) ?? refuse(409, `${c.clause!.label} no longer exists in the statement.`);
+        writeClause(ydoc, found.element, c.clauseId, c.content);
+      }
+      accepted = Y.encodeStateAsUpdate(ydoc);
+    });
+    await recordPackageDecision(tx, b.id, { status: "accepted", decidedBy: actor.userId, reason: reason || null });
+    await setBreakoutStatus(tx, b.id, "ended");
+    await audit("breakout.package_accepted", { ...subject, reason: textDigest(reason) });
+    await captureVersion(
+      tx,
+      { documentId: b.statementId, kind: "checkpoint", name: null, createdBy: null, proposalId: null, restoredFrom: null },
+      { state: accepted!, clauseStates: locks.states },
+    );
+  });
+}
+
+/** The chair closes a breakout that has not submitted an outcome; its clauses return to the plenary as they stand there. */
+export async function closeBreakout(sql: Sql, actor: Actor, b: BreakoutRow): Promise<void> {
+  assertChair(actor, "closes a breakout");
+  await breakoutChange(sql, actor, b.statementId, async (tx, audit) => {
+    const status = await lockBreakout(tx, b.id);
+    if (status === "submitted") refuse(409, `${breakoutName(b)} has submitted its outcome; decide on the package instead.`);
+    if (status !== "active") refuse(409, `${breakoutName(b)} has already ended.`);
+    await setBreakoutStatus(tx, b.id, "ended");
+    await audit("breakout.closed", { breakoutId: b.id, breakout: breakoutName(b) });
+  });
+  await recheckTexts(sql, b);
+}

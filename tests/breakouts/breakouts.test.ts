@@ -1,0 +1,394 @@
+import * as Y from "yjs";
+import { describe, expect, it } from "../support/fixtures";
+import { createNegotiation, participant, type NegotiationFixture, type Participant } from "../support/negotiation";
+import { createClauseState, createSignedInPerson, createStatement } from "../support/factories";
+import { connectClient, connectSyncedClient, waitFor } from "../support/clients";
+import { upgradeStatus } from "../support/raw-socket";
+import { openEventStream } from "../support/event-stream";
+import { entriesOf } from "../support/audit";
+import { csrfTokenFor, pageText } from "../support/http";
+import { readStatement } from "../../server/negotiation/numbering";
+import { draftOf } from "../../server/negotiation/statement";
+import { clauseBreakoutRecords, findPackage, listBreakouts, type BreakoutRow } from "../../server/queries/breakouts";
+import { clauseBreakoutStory } from "../../server/breakouts/breakout-views";
+import { findDelegation } from "../../server/queries/delegations";
+import { resolveAccess } from "../../server/auth/permissions";
+import { findConference, setConfidentiality } from "../../server/queries/conferences";
+import { findUser } from "../../server/queries/users";
+import { proposalField } from "../../app/statement/proposal-schema";
+import { loadCommentThreads } from "../../server/negotiation/comments";
+import { publishNegotiationEvent } from "../../server/negotiation/events";
+import type { Sql } from "../../server/db/sql";
+
+let n: NegotiationFixture;
+let serverUrl: string;
+let wsUrl: string;
+/** A delegate whose delegation takes part in no breakout. */
+let delegateC: Participant;
+const codes = { A: "", B: "" };
+
+it.beforeAll(async ({ db, server }) => {
+  n = await createNegotiation(db.sql, server.url);
+  serverUrl = server.url;
+  wsUrl = server.wsUrl;
+  delegateC = await participant(serverUrl, await createSignedInPerson(db.sql, { conferenceId: n.conferenceId, role: "delegate" }));
+  codes.A = (await findDelegation(db.sql, n.conferenceId, n.delegateA.delegationId!))!.code;
+  codes.B = (await findDelegation(db.sql, n.conferenceId, n.delegateB.delegationId!))!.code;
+});
+
+const listPath = () => `/documents/${n.documentId}/breakouts`;
+const pagePath = (b: { id: string }) => `/documents/${n.documentId}/breakouts/${b.id}`;
+const clause = (label: string) => n.clauses.find((c) => c.label === label)!;
+
+/** Posts a form with repeated fields (clauses, delegations), with the person's anti-forgery token. */
+async function postFields(who: Participant, path: string, fields: [string, string][]): Promise<Response> {
+  const body = new URLSearchParams([["csrf", await csrfTokenFor(serverUrl, who.cookie)], ...fields]);
+  return fetch(`${serverUrl}${path}`, { method: "POST", headers: { cookie: who.cookie }, body, redirect: "manual" });
+}
+
+interface SetUp {
+  clauses: string[];
+  facilitator: string;
+  delegations: string[];
+  confidential?: boolean;
+}
+const setUp = (who: Participant, s: SetUp) =>
+  postFields(who, listPath(), [
+    ["facilitator", s.facilitator],
+    ...s.clauses.map((c): [string, string] => ["clauses", c]),
+    ...s.delegations.map((d): [string, string] => ["delegations", d]),
+    ...(s.confidential ? ([["confidential", "on"]] as [string, string][]) : []),
+  ]);
+
+const breakouts = (sql: Sql) => listBreakouts(sql, n.documentId);
+/** Writes at the start of a breakout clause's text, as a participant's editor does. */
+const write = (doc: Y.Doc, text: string) =>
+  doc.transact(() => {
+    const paragraph = doc.getXmlFragment(proposalField).get(0) as Y.XmlElement;
+    const run = paragraph.get(0) as Y.XmlText | undefined;
+    if (run) run.insert(0, text);
+    else paragraph.insert(0, [new Y.XmlText(text)]);
+  });
+/** A breakout clause's plain text as a client holds it, read as the server reads a draft. */
+const textOf = (doc: Y.Doc) => draftOf([Y.encodeStateAsUpdate(doc)]).text;
+async function statementTexts(sql: Sql): Promise<{ id: string; label: string; text: string }[]> {
+  const { ydoc, clauses } = await readStatement(sql, n.documentId);
+  ydoc.destroy();
+  return clauses.map((c) => ({ id: c.id!, label: c.label, text: c.text }));
+}
+async function storyFor(sql: Sql, who: Participant, clauseId: string) {
+  const access = (await resolveAccess(sql, (await findUser(sql, who.userId))!, n.conferenceId))!;
+  return clauseBreakoutStory(sql, n.documentId, clauseId, access, (await findConference(sql, n.conferenceId))!);
+}
+
+let closed: BreakoutRow;
+
+describe("facilitated breakouts", () => {
+  it("only the chair sets one up, on clauses of the statement, with a facilitator of a delegation or the secretariat; refusals change nothing", async ({
+    db,
+  }) => {
+    const valid: SetUp = {
+      clauses: [clause("OP2").id, clause("OP3").id],
+      facilitator: n.delegateA.userId,
+      delegations: [n.delegateA.delegationId!, n.delegateB.delegationId!],
+      confidential: true,
+    };
+    expect((await setUp(n.delegateA, valid)).status).toBe(403);
+    expect((await setUp(n.secretariat, valid)).status).toBe(403);
+    expect((await setUp(n.observer, valid)).status).toBe(403);
+    expect((await setUp(n.outsider, valid)).status).toBe(404);
+    expect((await setUp(n.chair, { ...valid, clauses: [] })).status).toBe(400);
+    expect((await setUp(n.chair, { ...valid, clauses: ["no-such-clause"] })).status).toBe(404);
+    const observerFacilitator = await setUp(n.chair, { ...valid, facilitator: n.observer.userId });
+    expect(observerFacilitator.status).toBe(400);
+    expect(await observerFacilitator.text()).toContain("Choose as facilitator a delegate or a member of the secretariat");
+    expect((await setUp(n.chair, { ...valid, facilitator: "not-a-uuid" })).status).toBe(400);
+    expect((await setUp(n.chair, { ...valid, delegations: [] })).status).toBe(400);
+    const other = await createStatement(db.sql);
+    const foreign = await createSignedInPerson(db.sql, { conferenceId: other.conferenceId, role: "delegate" });
+    expect((await setUp(n.chair, { ...valid, delegations: [foreign.delegationId!] })).status).toBe(400);
+    // An agreed clause is locked: it goes to no breakout.
+    await createClauseState(db.sql, { documentId: n.documentId, clauseId: clause("OP7").id, state: "agreed" });
+    const agreed = await setUp(n.chair, { ...valid, clauses: [clause("OP7").id] });
+    expect(agreed.status).toBe(409);
+    expect(await agreed.text()).toContain("OP7 is agreed");
+    expect(await breakouts(db.sql)).toEqual([]);
+    expect(await entriesOf(db.sql, n.conferenceId, "breakout.created")).toEqual([]);
+
+    // The clauses in any order: the breakout keeps the statement's.
+    const created = await setUp(n.chair, { ...valid, clauses: [clause("OP3").id, clause("OP2").id] });
+    expect(created.status).toBe(302);
+    [closed] = await breakouts(db.sql);
+    expect(created.headers.get("location")).toBe(pagePath(closed));
+    expect(closed).toMatchObject({ number: 1, confidential: true, status: "active", facilitatorId: n.delegateA.userId });
+    expect(closed.clauses.map((c) => c.clauseId)).toEqual([clause("OP2").id, clause("OP3").id]);
+    expect([...closed.delegationIds].sort()).toEqual([n.delegateA.delegationId, n.delegateB.delegationId].sort());
+    const [entry] = await entriesOf(db.sql, n.conferenceId, "breakout.created");
+    expect(entry.subject).toMatchObject({
+      breakout: "B1",
+      clauses: ["OP2", "OP3"],
+      confidential: true,
+      facilitatorId: n.delegateA.userId,
+      delegations: [codes.A, codes.B].sort(),
+    });
+    // A clause is in one running breakout at a time.
+    const twice = await setUp(n.chair, { ...valid, clauses: [clause("OP3").id, clause("OP4").id] });
+    expect(twice.status).toBe(409);
+    expect(await twice.text()).toContain("OP3 is already in breakout B1.");
+    expect(await breakouts(db.sql)).toHaveLength(1);
+  });
+
+  it("a closed breakout is refused to non-participants over HTTP, the y-websocket client and event streams", async ({ db }) => {
+    const [first] = closed.clauses;
+    // Participants read it: the facilitator, the delegations taking part, the chair.
+    for (const who of [n.delegateA, n.delegateB, n.chair]) {
+      const res = await who.get(pagePath(closed));
+      expect(res.status).toBe(200);
+      expect(pageText(await res.text())).toContain(clause("OP2").text);
+    }
+    for (const who of [delegateC, n.secretariat, n.observer, n.outsider]) expect((await who.get(pagePath(closed))).status).toBe(404);
+    // The list and the statement page say the clauses are in a closed breakout, without who facilitates it or a link.
+    expect(pageText(await (await delegateC.get(listPath())).text())).toContain("No breakouts you can see.");
+    const plenary = await (await delegateC.get(`/documents/${n.documentId}`)).text();
+    expect(pageText(plenary)).toContain("OP2, OP3 in closed breakout B1");
+    expect(plenary).not.toContain(closed.id);
+    expect(plenary).not.toContain("facilitator:");
+    const participantView = await (await n.delegateB.get(`/documents/${n.documentId}`)).text();
+    expect(participantView).toContain(`href="${pagePath(closed)}"`);
+
+    // The collaboration endpoint: the upgrade is refused as for a document that does not exist.
+    const doc = first.textDocumentId;
+    expect(await upgradeStatus(`${wsUrl}/${doc}`, { cookie: delegateC.cookie })).toBe(404);
+    expect(await upgradeStatus(`${wsUrl}/${doc}`, { cookie: n.secretariat.cookie })).toBe(404);
+    expect(await upgradeStatus(`${wsUrl}/${doc}`, { cookie: n.observer.cookie })).toBe(404);
+    expect(await upgradeStatus(`${wsUrl}/${doc}`, {})).toBe(401);
+    // The stock client: refused at every attempt, it never receives the text.
+    const outsider = connectClient(wsUrl, doc, { cookie: delegateC.cookie });
+    let refusals = 0;
+    outsider.provider.on("connection-error", () => refusals++);
+    await waitFor(() => refusals >= 2, { what: "two refused connection attempts" });
+    expect(outsider.provider.synced).toBe(false);
+    expect(outsider.doc.getXmlFragment(proposalField).length).toBe(0);
+    outsider.destroy();
+
+    // Event streams: none on the breakout's text; the statement's carries that breakouts changed, never their text.
+    const direct = await fetch(`${serverUrl}/documents/${doc}/events`, { headers: { cookie: delegateC.cookie } });
+    expect(direct.status).toBe(404);
+    const stream = await openEventStream(serverUrl, n.documentId, delegateC.cookie);
+    const facilitator = await connectSyncedClient(wsUrl, doc, { cookie: n.delegateA.cookie });
+    write(facilitator.doc, "Confidential words ");
+    await waitFor(() => facilitator.isSaved(), { what: "the facilitator's edit saved" });
+    const res = await postFields(n.chair, pagePath(closed), [
+      ["intent", "participants"],
+      ["delegations", n.delegateA.delegationId!],
+      ["delegations", n.delegateB.delegationId!],
+      ["delegations", delegateC.delegationId!],
+    ]);
+    expect(res.status).toBe(200);
+    await waitFor(() => stream.events.some((e) => e.topic === "breakouts"), { what: "the breakouts event" });
+    expect(JSON.stringify(stream.events)).not.toContain("Confidential words");
+    stream.close();
+    facilitator.destroy();
+    // Taking part now, delegation C reads it; taken out again, it is refused at once.
+    expect((await delegateC.get(pagePath(closed))).status).toBe(200);
+    const reader = await connectSyncedClient(wsUrl, doc, { cookie: delegateC.cookie });
+    expect(textOf(reader.doc)).toContain("Confidential words ");
+    const closedAt = new Promise<number>((resolve) =>
+      reader.provider.on("connection-close", (e: { code: number } | null) => resolve(e?.code ?? 0)),
+    );
+    const removed = await postFields(n.chair, pagePath(closed), [
+      ["intent", "participants"],
+      ["delegations", n.delegateA.delegationId!],
+      ["delegations", n.delegateB.delegationId!],
+    ]);
+    expect(removed.status).toBe(200);
+    expect(await closedAt).toBeGreaterThanOrEqual(4000);
+    reader.destroy();
+    expect((await delegateC.get(pagePath(closed))).status).toBe(404);
+    const changes = await entriesOf(db.sql, n.conferenceId, "breakout.participants_changed");
+    expect(changes.map((e) => e.subject)).toEqual([
+      expect.objectContaining({
+        breakout: "B1",
+        added: [(await findDelegation(db.sql, n.conferenceId, delegateC.delegationId!))!.code],
+        removed: [],
+      }),
+      expect.objectContaining({
+        breakout: "B1",
+        added: [],
+        removed: [(await findDelegation(db.sql, n.conferenceId, delegateC.delegationId!))!.code],
+      }),
+    ]);
+  });
+
+  it("the facilitator and a participating delegation co-edit the breakout text live; the chair reads it; others may not write", async () => {
+    const second = closed.clauses[1].textDocumentId;
+    const a = await connectSyncedClient(wsUrl, second, { cookie: n.delegateA.cookie });
+    const b = await connectSyncedClient(wsUrl, second, { cookie: n.delegateB.cookie });
+    const chair = await connectSyncedClient(wsUrl, second, { cookie: n.chair.cookie });
+    await waitFor(() => a.readOnly === false && b.readOnly === false && chair.readOnly === true, { what: "access flags" });
+    write(a.doc, "Together, ");
+    await waitFor(() => textOf(b.doc).startsWith("Together, "), { what: "B sees A" });
+    write(b.doc, "urgently: ");
+    await waitFor(() => a.isSaved() && b.isSaved() && textOf(a.doc).startsWith("urgently: Together, "), { what: "both saved" });
+    await waitFor(() => textOf(chair.doc) === textOf(a.doc), { what: "the chair follows" });
+    expect(textOf(chair.doc)).toBe(`urgently: Together, ${clause("OP3").text}`);
+    a.destroy();
+    b.destroy();
+    chair.destroy();
+  });
+
+  it("its participants comment on its clauses; the comments stay with the breakout, on its pages alone", async ({ db }) => {
+    const op2 = clause("OP2").id;
+    const breakoutPage = await openEventStream(serverUrl, n.documentId, n.delegateA.cookie, "?breakouts=1");
+    const statementPage = await openEventStream(serverUrl, n.documentId, n.delegateB.cookie);
+    const body = "Can we keep the word urgently?";
+    for (const who of [delegateC, n.secretariat, n.observer]) {
+      expect((await who.post(pagePath(closed), { intent: "comment", clauseId: op2, body })).status).toBe(404);
+    }
+    expect((await n.delegateB.post(pagePath(closed), { intent: "comment", clauseId: clause("OP4").id, body })).status).toBe(404);
+    expect((await n.delegateB.post(pagePath(closed), { intent: "comment", clauseId: op2, body: " " })).status).toBe(400);
+    expect((await n.delegateB.post(pagePath(closed), { intent: "comment", clauseId: op2, body })).status).toBe(200);
+    const [thread] = await loadCommentThreads(db.sql, closed.clauses[0].textDocumentId, n.delegateA.userId);
+    expect(thread).toMatchObject({ clauseId: op2, body, unreadCount: 1, replies: [] });
+    expect((await n.delegateA.post(pagePath(closed), { intent: "comment", clauseId: op2, threadId: thread.id, body: "Yes." })).status).toBe(
+      200,
+    );
+    const html = pageText(await (await n.chair.get(pagePath(closed))).text());
+    expect(html).toContain(body);
+    expect(html).toContain("Yes.");
+    // Not the statement's comments, nor on its page.
+    expect((await loadCommentThreads(db.sql, n.documentId, n.chair.userId)).map((t) => t.body)).not.toContain(body);
+    expect(pageText(await (await n.delegateB.get(`/documents/${n.documentId}`)).text())).not.toContain(body);
+    // Breakout pages hear of it; the statement's other pages are not reloaded for it (the next event shows it went by).
+    await waitFor(() => breakoutPage.events.filter((e) => e.topic === "breakouts").length === 2, { what: "two comment events" });
+    await publishNegotiationEvent(db.sql, { documentId: n.documentId, topic: "versions" });
+    await waitFor(() => statementPage.events.some((e) => e.topic === "versions"), { what: "the next event" });
+    expect(statementPage.events.filter((e) => e.topic === "breakouts")).toEqual([]);
+    breakoutPage.close();
+    statementPage.close();
+  });
+
+  it("the package round trip: the facilitator submits, the chair accepts, the clauses hold the breakout text with their ids and numbers, and provenance is recorded", async ({
+    db,
+  }) => {
+    const before = await statementTexts(db.sql);
+    const op2 = `Confidential words ${clause("OP2").text}`;
+    const op3 = `urgently: Together, ${clause("OP3").text}`;
+    // Only the facilitator submits; nobody decides a package not submitted.
+    expect((await n.delegateB.post(pagePath(closed), { intent: "submit" })).status).toBe(403);
+    expect((await n.chair.post(pagePath(closed), { intent: "submit" })).status).toBe(403);
+    expect((await n.chair.post(pagePath(closed), { intent: "accept" })).status).toBe(409);
+    const writer = await connectSyncedClient(wsUrl, closed.clauses[0].textDocumentId, { cookie: n.delegateB.cookie });
+    await waitFor(() => writer.readOnly === false, { what: "writable while drafting" });
+
+    expect((await n.delegateA.post(pagePath(closed), { intent: "submit" })).status).toBe(200);
+    // The text is frozen: the open connection is told so.
+    await waitFor(() => writer.readOnly === true, { what: "read-only once submitted" });
+    writer.destroy();
+    expect((await n.delegateA.post(pagePath(closed), { intent: "submit" })).status).toBe(409);
+    const submitted = (await findPackage(db.sql, closed.id))!;
+    expect(submitted.status).toBe("submitted");
+    expect(submitted.clauses.map((c) => [c.clauseId, c.text, c.baseText])).toEqual([
+      [clause("OP2").id, op2, clause("OP2").text],
+      [clause("OP3").id, op3, clause("OP3").text],
+    ]);
+    expect(pageText(await (await n.delegateB.get(`/documents/${n.documentId}`)).text())).toContain("outcome submitted to the plenary");
+
+    expect((await n.delegateA.post(pagePath(closed), { intent: "accept" })).status).toBe(403);
+    expect((await n.secretariat.post(pagePath(closed), { intent: "accept" })).status).toBe(404);
+    const accepted = await n.chair.post(pagePath(closed), { intent: "accept", reason: "As the breakout agreed." });
+    expect(accepted.status).toBe(200);
+    expect((await n.chair.post(pagePath(closed), { intent: "reject" })).status).toBe(409);
+
+    const after = await statementTexts(db.sql);
+    expect(after.map((c) => [c.id, c.label])).toEqual(before.map((c) => [c.id, c.label]));
+    expect(after.map((c) => c.text)).toEqual(
+      before.map((c) => (c.id === clause("OP2").id ? op2 : c.id === clause("OP3").id ? op3 : c.text)),
+    );
+    // Where OP2's text came from: breakout B1's package, accepted by the chair.
+    const [record] = await clauseBreakoutRecords(db.sql, n.documentId, clause("OP2").id);
+    expect(record).toMatchObject({ breakoutNumber: 1, breakoutStatus: "ended", confidential: true });
+    expect(record.package).toMatchObject({ status: "accepted", decidedBy: n.chair.userId, text: op2, baseText: clause("OP2").text });
+    expect(Date.parse(record.package!.decidedAt!)).toBeGreaterThan(Date.parse(record.package!.submittedAt));
+    // The story shows it to the breakout's participants only.
+    expect((await storyFor(db.sql, n.delegateB, clause("OP2").id)).map((r) => r.name)).toEqual(["B1"]);
+    expect(await storyFor(db.sql, delegateC, clause("OP2").id)).toEqual([]);
+    expect(await clauseBreakoutRecords(db.sql, n.documentId, clause("OP1").id)).toEqual([]);
+
+    const [submittedEntry] = await entriesOf(db.sql, n.conferenceId, "breakout.package_submitted");
+    expect(submittedEntry.subject).toMatchObject({ breakout: "B1", clauses: ["OP2", "OP3"] });
+    expect(submittedEntry.actorId).toBe(n.delegateA.userId);
+    const [acceptedEntry] = await entriesOf(db.sql, n.conferenceId, "breakout.package_accepted");
+    expect(acceptedEntry.subject).toMatchObject({ breakout: "B1", clauses: ["OP2", "OP3"] });
+    expect(acceptedEntry.actorId).toBe(n.chair.userId);
+    // No longer in a breakout: the plenary shows no mark.
+    expect(pageText(await (await n.delegateB.get(`/documents/${n.documentId}`)).text())).not.toContain("in closed breakout");
+  });
+
+  it("an open breakout is everyone's to read; a package opened for discussion and then rejected leaves the statement as it was", async ({
+    db,
+  }) => {
+    const created = await setUp(n.chair, {
+      clauses: [clause("OP5").id],
+      facilitator: n.secretariat.userId,
+      delegations: [n.delegateB.delegationId!],
+    });
+    expect(created.status).toBe(302);
+    const open = (await breakouts(db.sql)).find((b) => b.number === 2)!;
+    expect(open.confidential).toBe(false);
+    for (const who of [delegateC, n.observer, n.delegateA]) expect((await who.get(pagePath(open))).status).toBe(200);
+    expect(pageText(await (await n.observer.get(`/documents/${n.documentId}`)).text())).toContain("OP5 in breakout B2 (facilitator:");
+    // Comments are the negotiation's: a delegation not taking part reads them, but may not write; an observer who sees the text alone reads the text only.
+    const remark = "A remark on OP5 for the negotiators.";
+    expect((await n.secretariat.post(pagePath(open), { intent: "comment", clauseId: clause("OP5").id, body: remark })).status).toBe(200);
+    expect((await delegateC.post(pagePath(open), { intent: "comment", clauseId: clause("OP5").id, body: remark })).status).toBe(403);
+    expect(pageText(await (await delegateC.get(pagePath(open))).text())).toContain(remark);
+    await setConfidentiality(db.sql, n.conferenceId, "standard");
+    const textOnly = await n.observer.get(pagePath(open));
+    expect(textOnly.status).toBe(200);
+    const textOnlyPage = pageText(await textOnly.text());
+    expect(textOnlyPage).toContain(clause("OP5").text);
+    expect(textOnlyPage).not.toContain(remark);
+    await setConfidentiality(db.sql, n.conferenceId, "open");
+    // Reading is not writing: a delegation not taking part is read-only.
+    const facilitator = await connectSyncedClient(wsUrl, open.clauses[0].textDocumentId, { cookie: n.secretariat.cookie });
+    const reader = await connectSyncedClient(wsUrl, open.clauses[0].textDocumentId, { cookie: delegateC.cookie });
+    await waitFor(() => facilitator.readOnly === false && reader.readOnly === true, { what: "access flags" });
+    write(facilitator.doc, "Rejected words ");
+    await waitFor(() => facilitator.isSaved() && textOf(reader.doc).startsWith("Rejected words "), { what: "saved and relayed" });
+    facilitator.destroy();
+    reader.destroy();
+    const before = await statementTexts(db.sql);
+
+    expect((await n.secretariat.post(pagePath(open), { intent: "submit" })).status).toBe(200);
+    expect((await n.chair.post(pagePath(open), { intent: "discuss" })).status).toBe(200);
+    expect((await findPackage(db.sql, open.id))!.status).toBe("discussion");
+    expect((await n.chair.post(pagePath(open), { intent: "discuss" })).status).toBe(409);
+    expect((await n.chair.post(pagePath(open), { intent: "close" })).status).toBe(409);
+    expect((await n.chair.post(pagePath(open), { intent: "reject", reason: "x".repeat(2001) })).status).toBe(400);
+    expect((await n.chair.post(pagePath(open), { intent: "reject", reason: "Back to the plenary." })).status).toBe(200);
+    expect(await statementTexts(db.sql)).toEqual(before);
+    expect((await findPackage(db.sql, open.id))!).toMatchObject({
+      status: "rejected",
+      decidedBy: n.chair.userId,
+      reason: "Back to the plenary.",
+    });
+    expect((await entriesOf(db.sql, n.conferenceId, "breakout.package_discussion")).map((e) => e.subject.breakout)).toEqual(["B2"]);
+    expect((await entriesOf(db.sql, n.conferenceId, "breakout.package_rejected")).map((e) => e.subject.breakout)).toEqual(["B2"]);
+    const [record] = await clauseBreakoutRecords(db.sql, n.documentId, clause("OP5").id);
+    expect(record.package).toMatchObject({ status: "rejected", text: `Rejected words ${clause("OP5").text}` });
+
+    // OP5 is free again; a breakout closed without an outcome changes nothing either.
+    expect(
+      (await setUp(n.chair, { clauses: [clause("OP5").id], facilitator: n.delegateB.userId, delegations: [n.delegateB.delegationId!] }))
+        .status,
+    ).toBe(302);
+    const third = (await breakouts(db.sql)).find((b) => b.number === 3)!;
+    expect((await n.delegateB.post(pagePath(third), { intent: "close" })).status).toBe(403);
+    expect((await n.chair.post(pagePath(third), { intent: "close" })).status).toBe(200);
+    expect((await n.chair.post(pagePath(third), { intent: "close" })).status).toBe(409);
+    expect((await n.delegateB.post(pagePath(third), { intent: "submit" })).status).toBe(409);
+    expect(await statementTexts(db.sql)).toEqual(before);
+    expect((await entriesOf(db.sql, n.conferenceId, "breakout.closed")).map((e) => e.subject.breakout)).toEqual(["B3"]);
+  });
+});
