@@ -44,7 +44,7 @@ export interface NotificationPayloads {
   silence_broken: Common & { delegationName: string; excerpt: string };
   silence_passed: Common;
   silence_deadline: Common & { deadline: string; timeZone: string; lead: "24h" | "1h" };
-  /** Breakouts are not built yet; their caller gives the breakout's title and the path to it. */
+  /** The breakout's name and clauses ("B1 (OP2, OP3)"), and who set it up or added the delegation. */
   breakout_invited: Common & { breakoutTitle: string; invitedBy: string };
 }
 

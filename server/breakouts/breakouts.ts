@@ -32,6 +32,7 @@ import type { Tx } from "../audit/log";
 import { textDigest } from "../audit/text-digest";
 import { maxProposalTextLength, maxReasonLength } from "../../app/statement/limits";
 import { breakoutName } from "./rules";
+import { breakoutInvitationNotices } from "../notifications/negotiation-notices";
 
 /** At most this many clauses go to one breakout: a cluster, not the statement. */
 export const maxBreakoutClauses = 30;
@@ -127,6 +128,13 @@ export async function createBreakout(
       delegations: delegations.map((d) => d.code).sort(),
       confidential: input.confidential,
     });
+    await breakoutInvitationNotices(tx, actor, {
+      documentId: input.statementId,
+      breakoutId: created.id,
+      breakoutTitle: `${breakoutName(created)} (${chosen.map((c) => c.label).join(", ")})`,
+      facilitatorId: input.facilitatorId,
+      delegationIds: delegations.map((d) => d.id),
+    });
     return created;
   });
 }
@@ -155,6 +163,13 @@ export async function setBreakoutParticipants(
       breakout: breakoutName(b),
       added: added.map((id) => codes.get(id)),
       removed: removedCodes.map((d) => d.code),
+    });
+    await breakoutInvitationNotices(tx, actor, {
+      documentId: b.statementId,
+      breakoutId: b.id,
+      breakoutTitle: breakoutName(b),
+      facilitatorId: null,
+      delegationIds: added,
     });
   });
   await recheckTexts(sql, b);

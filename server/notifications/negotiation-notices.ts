@@ -126,3 +126,28 @@ export async function writeSilenceNotices<K extends SilenceKind>(
   const payload = { ...details, documentTitle, path: `/documents/${documentId}` } as NotificationPayloads[K];
   await writeNotice(tx, { recipients, kind, payload, conferenceId, documentId, actorId });
 }
+
+/**
+ * The chair set up a breakout, or added delegations to one: the facilitator (when new) and the
+ * members of the delegations now taking part are invited. A closed breakout's invitation reaches
+ * exactly its participants, who are those it is seen by.
+ */
+export async function breakoutInvitationNotices(
+  tx: Db,
+  actor: Actor,
+  b: { documentId: string; breakoutId: string; breakoutTitle: string; facilitatorId: string | null; delegationIds: readonly string[] },
+): Promise<void> {
+  await withoutFailing(tx, "a breakout invitation", async (tx) => {
+    const { conferenceId, documentTitle } = await statementOf(tx, b.documentId);
+    const members = await delegationMembers(tx, conferenceId, b.delegationIds);
+    const recipients = [...new Set([...(b.facilitatorId ? [b.facilitatorId] : []), ...members])];
+    const { authorName } = await authorOf(tx, actor);
+    const payload: NotificationPayloads["breakout_invited"] = {
+      documentTitle,
+      path: `/documents/${b.documentId}/breakouts/${b.breakoutId}`,
+      breakoutTitle: b.breakoutTitle,
+      invitedBy: authorName,
+    };
+    await notify(tx, { recipients, kind: "breakout_invited", payload, conferenceId, documentId: b.documentId, actorId: actor.userId });
+  });
+}

@@ -20,8 +20,7 @@ export interface Notice<K extends NotificationKind> {
  * action does, and each recipient's open pages hear of them once it commits. It runs in a savepoint
  * and never throws: a failure to notify is logged and undoes the notices alone, never the action.
  * Given the pool instead of a transaction, it writes at once. Returns who was notified.
- *
- * Breakout invitations (`breakout_invited`) are sent through here by the breakouts' code.
+
  */
 export async function notify<K extends NotificationKind>(db: Db, notice: Notice<K>): Promise<string[]> {
   return (await withoutFailing(db, notice.kind, (sql) => writeNotice(sql, notice))) ?? [];

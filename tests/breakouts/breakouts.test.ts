@@ -131,6 +131,11 @@ describe("facilitated breakouts", () => {
       facilitatorId: n.delegateA.userId,
       delegations: [codes.A, codes.B].sort(),
     });
+    // The facilitator and the delegations taking part are invited; nobody else (not the chair who set it up, not a delegation left out).
+    const invited = await db.sql<{ userId: string; payload: { path: string; breakoutTitle: string } }[]>`
+      select user_id as "userId", payload from notifications where kind = 'breakout_invited' and document_id = ${n.documentId}`;
+    expect(invited.map((i) => i.userId).sort()).toEqual([n.delegateA.userId, n.delegateB.userId].sort());
+    expect(invited[0].payload).toMatchObject({ path: pagePath(closed), breakoutTitle: "B1 (OP2, OP3)" });
     // A clause is in one running breakout at a time.
     const twice = await setUp(n.chair, { ...valid, clauses: [clause("OP3").id, clause("OP4").id] });
     expect(twice.status).toBe(409);
@@ -189,6 +194,11 @@ describe("facilitated breakouts", () => {
     expect(JSON.stringify(stream.events)).not.toContain("Confidential words");
     stream.close();
     facilitator.destroy();
+    // Delegation C's members alone are invited to it now.
+    const invitedLater = await db.sql<{ userId: string }[]>`
+      select user_id as "userId" from notifications where kind = 'breakout_invited' and document_id = ${n.documentId}
+        and payload->>'breakoutTitle' = 'B1'`;
+    expect(invitedLater.map((i) => i.userId)).toEqual([delegateC.userId]);
     // Taking part now, delegation C reads it; taken out again, it is refused at once.
     expect((await delegateC.get(pagePath(closed))).status).toBe(200);
     const reader = await connectSyncedClient(wsUrl, doc, { cookie: delegateC.cookie });
