@@ -1,8 +1,9 @@
 import { Link } from "@remix-run/react";
-import type { StoryEntry, TextEntry } from "../../server/negotiation/story/entries";
+import type { BreakoutEntry, StoryEntry, TextEntry } from "../../server/negotiation/story/entries";
 import type { ProposalEventKind } from "~/statement/vocabulary";
 import { proposalKindLabels, signalLabels, stateLabels } from "~/statement/negotiation-labels";
 import { formatUtc } from "~/utils/dates";
+import { readingOutcomeLabels } from "~/statement/readings";
 import { WordDiff } from "./WordDiff";
 
 const proposalVerbs: Record<ProposalEventKind, string> = {
@@ -111,8 +112,40 @@ function Item({ e, documentId }: { e: StoryEntry; documentId: string }) {
           {e.by} {e.change} a comment thread.
         </p>
       );
+    case "reading":
+      return (
+        <p className="story-head">
+          {e.by} marked it <strong>{readingOutcomeLabels[e.outcome]}</strong> in the {e.reading === 1 ? "first" : "second"} reading.
+        </p>
+      );
+    case "breakout": {
+      const name = <Link to={`/documents/${documentId}/breakouts/${e.breakout.id}`}>{e.breakout.name}</Link>;
+      return (
+        <>
+          <p className="story-head">
+            {e.event === "assigned" ? (
+              <>
+                Sent to breakout {name}, facilitated by {e.breakout.facilitator}.
+              </>
+            ) : (
+              <>
+                Breakout {name}: {breakoutEvents[e.event]}.
+              </>
+            )}
+          </p>
+          {e.text ? <WordDiff className="proposal-text" from={e.text.baseText} to={e.text.text} /> : null}
+        </>
+      );
+    }
   }
 }
+
+const breakoutEvents: Record<Exclude<BreakoutEntry["event"], "assigned">, string> = {
+  package_submitted: "its outcome was submitted to the plenary",
+  package_accepted: "the chair accepted its outcome",
+  package_rejected: "the chair rejected its outcome",
+  package_discussion: "the chair opened its outcome for discussion",
+};
 
 /** A paragraph's story, oldest first: each entry with when, and what and who. */
 export function StoryTimeline({ documentId, entries }: { documentId: string; entries: StoryEntry[] }) {

@@ -24,7 +24,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   invariantResponse(sight !== "none", refusals.none, { status: 403 });
   const pageParam = Number(new URL(request.url).searchParams.get("page"));
   const story = await readStory(
-    { sql: context.sql, document, clauseId, viewer: actorOf(access), sight },
+    { sql: context.sql, document, clauseId, viewer: actorOf(access), sight, conference },
     Number.isInteger(pageParam) && pageParam > 0 ? pageParam : null,
   );
   invariantResponse(story.latest, "There is no such clause.", { status: 404 });

@@ -323,6 +323,13 @@ describe("facilitated breakouts", () => {
     // The story shows it to the breakout's participants only.
     expect((await storyFor(db.sql, n.delegateB, clause("OP2").id)).map((r) => r.name)).toEqual(["B1"]);
     expect(await storyFor(db.sql, delegateC, clause("OP2").id)).toEqual([]);
+    const storyPage = async (who: Participant) =>
+      pageText(await (await who.get(`/documents/${n.documentId}/clauses/${clause("OP2").id}/story`)).text());
+    const told = await storyPage(n.delegateB);
+    expect(told).toContain("Sent to breakout B1, facilitated by");
+    expect(told).toContain("Breakout B1: its outcome was submitted to the plenary.");
+    expect(told).toContain("Breakout B1: the chair accepted its outcome.");
+    expect(await storyPage(delegateC)).not.toContain("Breakout B1");
     expect(await clauseBreakoutRecords(db.sql, n.documentId, clause("OP1").id)).toEqual([]);
 
     const [submittedEntry] = await entriesOf(db.sql, n.conferenceId, "breakout.package_submitted");

@@ -117,6 +117,10 @@ function summary(e: StoryEntry): string {
       return `comment ${e.affiliation}: ${e.body}`;
     case "thread":
       return `thread ${e.change}`;
+    case "reading":
+      return `reading ${e.reading} ${e.outcome}`;
+    case "breakout":
+      return `${e.breakout.name} ${e.event}${e.text ? `: ${e.text.text}` : ""}`;
   }
 }
 

@@ -146,6 +146,9 @@ describe("a reading, run by the chair", () => {
     expect(text).toContain(`${clauses[3].label} Agreed ad ref`);
     expect(text).toContain(`${clauses[0].label} To return to`);
     expect(text).toContain("3 of");
+    // The paragraph's story tells the mark, to everyone who sees the text.
+    const told = await getPage(server.url, `/documents/${doc.documentId}/clauses/${clauses[3].id}/story`, delegate.cookie);
+    expect(pageText(told.html)).toContain("marked it Agreed ad ref in the second reading.");
 
     // Audited: the start, each mark (and the clause states it set), the end; the pointer's moves are not decisions.
     expect((await entriesOf(db.sql, doc.conferenceId, "reading.started", seqBefore)).map((e) => e.subject.reading)).toEqual([

@@ -2,7 +2,9 @@ import type { Db } from "../../db/sql";
 import type { DocumentRow } from "../../queries/documents";
 import type { Sight } from "../../auth/visibility";
 import type { Actor } from "../actor";
+import type { ConferenceRow } from "../../queries/conferences";
 import type { ClauseState, GivenSignal, ProposalEventKind, ProposalKind } from "../../../app/statement/vocabulary";
+import type { ReadingOutcome } from "../../../app/statement/readings";
 
 /**
  * A paragraph's story: everything that happened to one clause (by its stable id), in order, each
@@ -90,7 +92,24 @@ export interface ThreadEntry extends Dated {
   by: string;
 }
 
-export type StoryEntry = TextEntry | ProposalEntry | StateEntry | SignalEntry | CommentEntry | ThreadEntry;
+/** The chair marked the paragraph in a first or second reading (server/readings/). */
+export interface ReadingEntry extends Dated {
+  kind: "reading";
+  reading: 1 | 2;
+  outcome: ReadingOutcome;
+  by: string;
+}
+
+/** The paragraph went to a breakout, or the breakout's package on it was submitted or decided (server/breakouts/). */
+export interface BreakoutEntry extends Dated {
+  kind: "breakout";
+  event: "assigned" | "package_submitted" | "package_accepted" | "package_rejected" | "package_discussion";
+  breakout: { id: string; name: string; facilitator: string };
+  /** The package's text for this paragraph and the text it was to replace (its submission only). */
+  text: { text: string; baseText: string } | null;
+}
+
+export type StoryEntry = TextEntry | ProposalEntry | StateEntry | SignalEntry | CommentEntry | ThreadEntry | ReadingEntry | BreakoutEntry;
 
 /** Who reads the story, and the clause. */
 export interface StoryContext {
@@ -99,6 +118,8 @@ export interface StoryContext {
   clauseId: string;
   viewer: Actor;
   sight: Exclude<Sight, "none">;
+  /** Its confidentiality, for what the viewer may see of breakouts. */
+  conference: Pick<ConferenceRow, "confidentiality">;
 }
 
 export interface StorySource {

@@ -3,13 +3,15 @@ import { proposalHistorySource } from "./proposals";
 import { stateHistorySource } from "./clause-states";
 import { signalHistorySource } from "./signals";
 import { commentHistorySource } from "./comments";
+import { readingHistorySource } from "./readings";
+import { breakoutHistorySource } from "./breakouts";
 import type { StoryContext, StoryEntry, StorySource, TextEntry } from "./entries";
 
 /**
  * Every source of a paragraph's story, in the order entries of the same moment are told (one
  * transaction stamps them alike): the text first (a zero draft before the alternatives tabled
  * with it; a text saying which accepted proposal or restore made it before that decision's other
- * entries), then the rest. Readings and breakout packages join here.
+ * entries), then the rest.
  */
 export const storySources: readonly StorySource[] = [
   textHistory,
@@ -17,6 +19,8 @@ export const storySources: readonly StorySource[] = [
   stateHistorySource,
   signalHistorySource,
   commentHistorySource,
+  readingHistorySource,
+  breakoutHistorySource,
 ];
 
 /** Entries per page: a long negotiation's paragraph can have hundreds. */
