@@ -145,9 +145,10 @@ export class Room {
   private readonly refused = new WeakSet<Peer>();
   /** The whole document as one update, as a new client is sent it; null once the document changed. */
   private wholeState: Uint8Array | null = null;
-  /** The document as loaded, until it is applied to the Y.Doc (see load), and its state vector. */
+  /** The document as loaded, until it is applied to the Y.Doc (see load). */
   private loaded: Uint8Array | null = null;
-  private loadedStateVector: Uint8Array | null = null;
+  /** Peers that joined before then, sent the room's state vector once it is. */
+  private readonly awaitingDoc = new Set<Peer>();
 
   constructor(
     readonly documentId: string,
@@ -227,10 +228,11 @@ export class Room {
     );
     this.compactor.appended(Math.max(0, updates.length - 1));
     this.setLocks(locks);
-    // Applying a long statement's state to a Y.Doc is most of a cold open, and a room only read
-    // never needs it: clients are synced from the loaded bytes (see diffFor, syncStart), and the
-    // Y.Doc is made from them when something needs it (the first edit, a chair's change, the relay).
+    // Applying a long statement's state to a Y.Doc is most of a cold open. The first clients do
+    // not wait for it: their sync is answered from the loaded bytes (see diffFor), and the
+    // Y.Doc is made from them after, or as soon as anything needs it.
     this.loaded = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
+    void this.applyOnceSent();
     this.awareness.on("update", ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
       const changed = added.concat(updated, removed);
       this.everyonesPresence = null;
@@ -251,11 +253,23 @@ export class Room {
     this.relay?.loaded();
   }
 
+  /**
+   * Applies the loaded bytes once what the first peers were sent (those bytes) is on its way (or
+   * after a second): applying blocks the event loop, which would hold back the rest of a large
+   * message.
+   */
+  private async applyOnceSent(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    for (let waited = 0; waited < 1000 && this.loaded && [...this.peers].some((p) => p.unsent > 0); waited += 5) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    this.applyLoaded();
+  }
+
   private applyLoaded(): void {
     const loaded = this.loaded;
     if (!loaded || this.closed) return;
     this.loaded = null;
-    this.loadedStateVector = null;
     try {
       Y.applyUpdate(this.ydoc, loaded);
     } catch (err) {
@@ -272,6 +286,8 @@ export class Room {
       this.outgoing.push({ update, origin });
       this.scheduleBroadcast();
     });
+    for (const peer of this.awaitingDoc) peer.send(...this.syncStart(peer));
+    this.awaitingDoc.clear();
   }
 
   private scheduleBroadcast(): void {
@@ -349,7 +365,9 @@ export class Room {
     this.peers.add(peer);
     const messages = [this.accessFor(peer)];
     if (this.writes.savingPaused) messages.push(encodeSavingPaused(true));
-    messages.push(...this.syncStart(peer));
+    // A cold document not applied yet asks the peer for what it has once it is (see load).
+    if (this.loaded) this.awaitingDoc.add(peer);
+    else messages.push(...this.syncStart(peer));
     // When many join at once, between two presence changes they all get the same message.
     if (this.awareness.getStates().size > 0) messages.push((this.everyonesPresence ??= forSockets(encodeAwareness(this.awarenessState()))));
     peer.send(...messages);
@@ -357,10 +375,7 @@ export class Room {
 
   /** The room's state vector: what it asks a peer for, and (to a writer) which of its edits are stored. */
   private syncStart(peer: Peer): Uint8Array[] {
-    // Read from the loaded bytes while the Y.Doc is not made (see load); the same once it is.
-    const stateVector = this.loaded
-      ? (this.loadedStateVector ??= Y.encodeStateVectorFromUpdate(this.loaded))
-      : Y.encodeStateVector(this.ydoc);
+    const stateVector = Y.encodeStateVector(this.ydoc);
     // Tells a reconnecting client which of its edits are already stored.
     return peer.canWrite ? [encodeSaved(stateVector), encodeSyncStep1(stateVector)] : [encodeSyncStep1(stateVector)];
   }
@@ -368,6 +383,7 @@ export class Room {
   /** A peer is gone (or refused): the presence it holds goes with it, everywhere. */
   leave(peer: Peer): void {
     this.peers.delete(peer);
+    this.awaitingDoc.delete(peer);
     this.gate.forget(peer);
     this.awaitingSaved.delete(peer);
     const held = this.presence.held(peer);
