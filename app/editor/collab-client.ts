@@ -1,7 +1,7 @@
 import * as Y from "yjs";
 import * as decoding from "lib0/decoding";
 import { WebsocketProvider } from "y-websocket";
-import { keepOwnPresence } from "./own-presence";
+import { keepOwnPresence, sendOwnPresenceOnly } from "./own-presence";
 import { discardLeftCopies, keepUnsentEdits, unsentEditsPrefix, type UnsentEdits } from "./unsent-edits";
 
 import { closeCodes, concordAccess, concordSaved, concordSaving, messageConcord } from "~/statement/protocol";
@@ -52,6 +52,7 @@ export function connectStatement(
   // which stores it before anyone sees it.
   const provider = new WebsocketProvider(`${scheme}//${window.location.host}/collab`, documentId, doc, { disableBc: true });
   const stopKeepingOwnPresence = keepOwnPresence(provider.awareness);
+  sendOwnPresenceOnly(provider);
   /** The server's acknowledged state vector. */
   const confirmed = new Map<number, number>();
   /** Edits merged from copies of earlier pages: the clock of each of their clients the server must reach. */

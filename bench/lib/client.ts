@@ -6,11 +6,15 @@ import { HocuspocusProvider } from "@hocuspocus/provider";
 import { HocuspocusProvider as HocuspocusProvider4 } from "hocuspocus-provider-4";
 import { Awareness } from "y-protocols/awareness";
 import { concordAccess, concordSaved, messageConcord } from "../../app/statement/protocol";
+import { sendOwnPresenceOnly } from "../../app/editor/own-presence";
 
 /** Where one client connects, and how. */
 export type Endpoint =
-  /** The stock y-websocket provider: `${serverUrl}/${room}`, with a Cookie header when given. */
-  | { protocol: "y-websocket"; serverUrl: string; room: string; cookie?: string }
+  /**
+   * The stock y-websocket provider: `${serverUrl}/${room}`, with a Cookie header when given; set up
+   * as Concord's editor sets it up (sending its own presence only, see sendOwnPresenceOnly) when `concord`.
+   */
+  | { protocol: "y-websocket"; serverUrl: string; room: string; cookie?: string; concord?: boolean }
   /** The Hocuspocus provider (version 3 or 4), one WebSocket per client. */
   | { protocol: "hocuspocus" | "hocuspocus-4"; url: string; name: string };
 
@@ -66,6 +70,7 @@ export function connectBenchClient(
       disableBc: true,
       awareness,
     });
+    if (endpoint.concord) sendOwnPresenceOnly(provider);
     // Concord's own messages ([64, kind, payload]); other servers never send them.
     provider.messageHandlers[messageConcord] = (_encoder, decoder) => {
       const kind = decoding.readVarUint(decoder);

@@ -58,7 +58,7 @@ export async function startConcordInstance({ databaseUrl, redisUrl, cpuProfileDi
 }
 
 function concordEndpoint(port: number, documentId: string, cookie?: string): Endpoint {
-  return { protocol: "y-websocket", serverUrl: `ws://127.0.0.1:${port}/collab`, room: documentId, cookie };
+  return { protocol: "y-websocket", serverUrl: `ws://127.0.0.1:${port}/collab`, room: documentId, cookie, concord: true };
 }
 
 export async function startServer(kind: ServerKind, concord: ConcordOptions): Promise<RunningServer> {

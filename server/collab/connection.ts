@@ -3,6 +3,7 @@ import type { WebSocket, RawData } from "ws";
 import { closeCodes } from "../../app/statement/protocol";
 import { ProtocolError, type Peer, type Room } from "./room";
 import { MessageReceiver } from "./message-receiver";
+import { framesOf } from "./frames";
 import type { PresenceIdentity } from "./presence";
 
 /** Who a connection was admitted as (see Authorization). */
@@ -50,7 +51,7 @@ export class Connection implements Peer {
 
   constructor(
     private readonly ws: WebSocket,
-    /** The connection the WebSocket runs on: corked while several messages are sent, they leave in one write. */
+    /** The connection the WebSocket runs on: what is sent is written to it framed (see framesOf). */
     private readonly socket: Duplex,
     readonly room: Room,
     readonly documentId: string,
@@ -102,10 +103,9 @@ export class Connection implements Peer {
       this.close(closeCodes.slowConsumer, "too far behind; reconnect to resync");
       return;
     }
-    if (messages.length === 1) return this.ws.send(messages[0]);
-    this.socket.cork();
-    for (const message of messages) this.ws.send(message);
-    this.socket.uncork();
+    // Written to the socket as `ws.send` would (the endpoint's sockets have no compression, so
+    // ws queues nothing of its own), but framed once for every peer sent the same messages.
+    this.socket.write(framesOf(messages));
   }
 
   close(code: number, reason: string): void {

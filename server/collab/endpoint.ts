@@ -57,6 +57,7 @@ export interface CollabEndpoint {
  */
 export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
   const log = options.log ?? ((msg: string, err?: unknown) => console.error(`[collab] ${msg}`, err ?? ""));
+  // No compression: connections write their frames to the socket themselves (see Connection.send).
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
   const rooms = new Map<string, Room>();
   const connections = new Set<Connection>();

@@ -1,4 +1,4 @@
-import { filterPresence, isNullState, presenceState, PresenceRate, PresenceViolation, type PresenceIdentity } from "./presence";
+import { filterPresence, presenceState, PresenceRate, PresenceViolation, type PresenceIdentity } from "./presence";
 import type { ClientOwners } from "./client-owners";
 
 /** What presence ownership needs to know of a connection. */
@@ -15,7 +15,7 @@ interface Speaker {
   setBy: Set<number>;
   rate: PresenceRate;
   /** Whether it may set this awareness client's state: nobody else holds or owns it, and it is a change. */
-  mayUpdate: (id: number, clock: number, state: Uint8Array) => boolean;
+  mayUpdate: (id: number, clock: number, isNull: boolean) => boolean;
   /** A state it sent, as everyone will see it. */
   rewrite: (state: string) => string;
 }
@@ -77,8 +77,8 @@ export class PresenceOwnership<P extends PresenceHolder> {
     speaker = {
       setBy: new Set(),
       rate: new PresenceRate(),
-      mayUpdate: (id, clock, state) => {
-        if (!this.changes(id, clock, state) || this.remote.has(id)) return false;
+      mayUpdate: (id, clock, isNull) => {
+        if (!this.changes(id, clock, isNull) || this.remote.has(id)) return false;
         const claimed = this.owners.owner(id);
         // The same person's new connection takes over its states (a reconnect before the old one timed out).
         return claimed === undefined || claimed === owner;
@@ -94,9 +94,9 @@ export class PresenceOwnership<P extends PresenceHolder> {
    * again (the stock client sends back every state it hears, its own person's other connections'
    * too), is ignored there; so it is not read here either.
    */
-  private changes(id: number, clock: number, state: Uint8Array): boolean {
+  private changes(id: number, clock: number, isNull: boolean): boolean {
     const current = this.clockOf(id);
-    return current === undefined || clock > current || (clock === current && isNullState(state));
+    return current === undefined || clock > current || (clock === current && isNull);
   }
 
   /** Another instance's awareness update reduced to the states no connection here holds (it checked them itself). */

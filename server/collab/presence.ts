@@ -47,19 +47,20 @@ interface Entry {
 
 const utf8 = new TextDecoder();
 
-/** Whether a state as sent is `null` (its client leaving), as the stock client writes it. */
-export const isNullState = (state: Uint8Array) =>
-  state.length === 4 && state[0] === 0x6e && state[1] === 0x75 && state[2] === 0x6c && state[3] === 0x6c;
+/** Whether the `length` bytes at `at` are the state `null` (its client leaving), as the stock client writes it. */
+const isNullAt = (bytes: Uint8Array, at: number, length: number) =>
+  length === 4 && bytes[at] === 0x6e && bytes[at + 1] === 0x75 && bytes[at + 2] === 0x6c && bytes[at + 3] === 0x6c;
 
 /**
  * Rewrites an awareness update to the entries `mayUpdate` accepts (given each one's client id,
- * clock and state as sent), each passed through `rewrite`; the others are only skipped over, their
- * text not even decoded (the stock client re-sends every state it hears, so most entries are other
- * people's echoed back). Returns null when nothing is left; throws PresenceViolation on a malformed update.
+ * clock and whether its state is null), each passed through `rewrite`; the others are only skipped
+ * over, their text not even decoded nor sliced (the stock client re-sends every state it hears, so
+ * most entries are other people's echoed back). Returns null when nothing is left; throws
+ * PresenceViolation on a malformed update.
  */
 export function filterPresence(
   update: Uint8Array,
-  mayUpdate: (clientId: number, clock: number, state: Uint8Array) => boolean,
+  mayUpdate: (clientId: number, clock: number, isNull: boolean) => boolean,
   rewrite: (state: string) => string = (s) => s,
 ): { update: Uint8Array; clients: number[] } | null {
   const kept: Entry[] = [];
@@ -70,12 +71,15 @@ export function filterPresence(
     for (let i = 0; i < total; i++) {
       const clientId = decoding.readVarUint(d);
       const clock = decoding.readVarUint(d);
-      const bytes = decoding.readVarUint8Array(d);
-      if (!mayUpdate(clientId, clock, bytes)) {
+      const length = decoding.readVarUint(d);
+      const at = d.pos;
+      if (at + length > update.length) throw new PresenceViolation("malformed awareness update");
+      d.pos += length;
+      if (!mayUpdate(clientId, clock, isNullAt(update, at, length))) {
         changed = true;
         continue;
       }
-      const state = utf8.decode(bytes);
+      const state = utf8.decode(update.subarray(at, at + length));
       const rewritten = rewrite(state);
       if (rewritten !== state) changed = true;
       kept.push({ clientId, clock, state: rewritten });

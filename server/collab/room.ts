@@ -15,6 +15,7 @@ import { SchemaGuard, SchemaViolation, type DocumentModel } from "./schema-guard
 import { decodeUpdate, TooMuchHeld, UpdateGate, type DecodedUpdate, type UpdateCheck } from "./update-check";
 import { ClientOwners, type ClientClaims } from "./client-owners";
 import { PresenceOwnership } from "./presence-ownership";
+import { PresenceEncoder } from "./presence-encoding";
 import { ForeignClient, Shadow } from "./shadow";
 import { WriteQueue, type Write } from "./write-queue";
 import { Compactor } from "./compactor";
@@ -48,12 +49,15 @@ export interface DocumentStore {
 export class ProtocolError extends Error {}
 
 /**
- * Presence changes are sent to the peers together, at most this often (with a document change
- * when one goes out then). Each presence message costs a write per peer, and the stock client
- * sends back every presence it hears: with N people, each message sent is N writes out and N
- * messages in. A caret a tenth of a second late is not noticed; the text itself is never held back.
+ * Presence changes are sent to the peers together, at most this often, with a document change
+ * when one goes out; with none, once presenceAloneMs have passed. Each presence message costs a
+ * write per peer, and the stock client sends back every presence it hears: with N people, each
+ * message sent is N writes out and N messages in. While people type, carets ride along with the
+ * text, which goes out anyway, and cost no write of their own. A caret a tenth of a second late
+ * (or, with nobody typing, a sixth) is not noticed; the text itself is never held back.
  */
 export const presenceIntervalMs = 100;
+export const presenceAloneMs = 150;
 
 /** A message sent to many sockets as the Buffer the socket library would otherwise make of it for each. */
 const forSockets = (m: Uint8Array): Uint8Array => Buffer.from(m.buffer, m.byteOffset, m.byteLength);
@@ -94,6 +98,8 @@ export interface RoomOptions {
   maxHeldBytes: number;
   /** How often presence changes are sent, at most; presenceIntervalMs if not given. */
   presenceIntervalMs?: number;
+  /** How long presence changes wait for a document change to go out with (never less than the interval); presenceAloneMs if not given. */
+  presenceAloneMs?: number;
 }
 
 /**
@@ -108,6 +114,7 @@ export interface RoomOptions {
 export class Room {
   private readonly ydoc = new Y.Doc({ gc: true });
   readonly awareness = new awarenessProtocol.Awareness(this.ydoc);
+  private readonly presenceEncoder = new PresenceEncoder(this.awareness);
   readonly peers = new Set<Peer>();
   readonly ready: Promise<void>;
   private readonly owners = new ClientOwners();
@@ -186,7 +193,7 @@ export class Room {
       },
       localAwareness: () => {
         const ids = this.presence.local().filter((id) => this.awareness.getStates().has(id));
-        return ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null;
+        return ids.length > 0 ? this.presenceEncoder.encode(ids) : null;
       },
       forgetInstance: (instance) => {
         const ids = this.presence.ofInstance(instance);
@@ -233,13 +240,14 @@ export class Room {
       if (origin instanceof Remote) this.presence.heldRemotely(origin.instance ?? "", added.concat(updated));
       else if (origin !== null && fromPeerHere) this.presence.heldBy(origin as Peer, added.concat(updated));
       this.presence.removed(removed);
+      this.presenceEncoder.forget(removed);
       for (const id of changed) this.outgoingPresence.add(id);
       this.scheduleBroadcast();
       // This instance's clients' presence (and its removal when they leave) goes to the other
       // instances. There the clients' renewals (every 15 s) keep it; if this instance dies, they
       // drop it when its heartbeat stops, or at the latest by the awareness timeout (30 s).
       // Timeouts happen on every instance by itself; the room's own state (origin "local") is never set.
-      if (this.relay && fromPeerHere) this.relay.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+      if (this.relay && fromPeerHere) this.relay.publishAwareness(this.presenceEncoder.encode(changed));
     });
     // What other instances sent meanwhile is applied now (the Y.Doc made for it if need be).
     this.relay?.loaded();
@@ -291,7 +299,7 @@ export class Room {
   /**
    * Sends the peers what changed since the last turn of the event loop: one document message (the
    * updates merged) and, at most every presenceIntervalMs, one presence message, in one write per
-   * peer. Idle, that is each change at once; under load many edits and caret moves arrive between
+   * peer (see presenceAloneMs). Idle, that is each change at once; under load many edits and caret moves arrive between
    * two turns, and a write per change per peer was most of the server's time with 500 people in a room.
    */
   private broadcast(): void {
@@ -303,7 +311,7 @@ export class Room {
       updates.length > 0
         ? forSockets(encodeUpdate(updates.length === 1 ? updates[0].update : Y.mergeUpdates(updates.map((u) => u.update))))
         : null;
-    const presence = this.outgoingPresence.size > 0 && this.presenceDue() ? this.takePresence() : null;
+    const presence = this.outgoingPresence.size > 0 && this.presenceDue(document !== null) ? this.takePresence() : null;
     if (document && presence) {
       // A writer does not need its own edits back; when a batch mixes several writers' edits they
       // get them anyway (Yjs ignores what it has), which costs less than a message per writer.
@@ -325,9 +333,15 @@ export class Room {
     return updates.every((u) => u.origin === first) ? first : undefined;
   }
 
-  /** Whether presence may go out now; if not, a broadcast is scheduled for when it may. */
-  private presenceDue(): boolean {
-    const wait = this.lastPresenceAt + (this.options.presenceIntervalMs ?? presenceIntervalMs) - performance.now();
+  /**
+   * Whether presence goes out now, with a document change or without; if not, a broadcast is
+   * scheduled for when it goes without one.
+   */
+  private presenceDue(withDocument: boolean): boolean {
+    const since = performance.now() - this.lastPresenceAt;
+    const interval = this.options.presenceIntervalMs ?? presenceIntervalMs;
+    if (withDocument && since >= interval) return true;
+    const wait = Math.max(interval, this.options.presenceAloneMs ?? presenceAloneMs) - since;
     if (wait <= 0) return true;
     this.presenceTimer ??= setTimeout(() => {
       this.presenceTimer = null;
@@ -341,7 +355,9 @@ export class Room {
     const ids = [...this.outgoingPresence].filter((id) => this.awareness.meta.has(id));
     this.outgoingPresence.clear();
     this.lastPresenceAt = performance.now();
-    return ids.length > 0 ? forSockets(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids))) : null;
+    if (this.presenceTimer) clearTimeout(this.presenceTimer);
+    this.presenceTimer = null;
+    return ids.length > 0 ? forSockets(encodeAwareness(this.presenceEncoder.encode(ids))) : null;
   }
 
   /** A connection enters the room and is sent what it needs to start syncing. Call once `ready` has resolved. */
@@ -393,7 +409,7 @@ export class Room {
   }
 
   awarenessState(): Uint8Array {
-    return awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()]);
+    return this.presenceEncoder.everyone();
   }
 
   /**

@@ -39,7 +39,7 @@ function recordingPeer(owner: string, canWrite = false): Peer & { writes: Uint8A
   };
 }
 
-async function openRoom(options: { presenceIntervalMs?: number } = {}) {
+async function openRoom(options: { presenceIntervalMs?: number; presenceAloneMs?: number } = {}) {
   const { documentId } = await createStatement(db.sql);
   const room = new Room(documentId, postgresStore(db.sql), {
     compactAfter: 1000,
@@ -123,6 +123,31 @@ it("a document change goes out at once, the presence that is not due yet waits f
   await waitFor(() => observer.writes.length > 0, { what: "the stored change" });
   await turn();
   expect(observer.writes.map((messages) => messages.map((m) => m[0]))).toEqual([[messageSync]]);
+});
+
+it("presence waiting for its turn goes out with the next document change, in the same write", async () => {
+  const { room, observer } = await openRoom({ presenceIntervalMs: 0, presenceAloneMs: 60_000 });
+  const ann = recordingPeer("ann", true);
+  room.join(ann);
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, Y.encodeStateAsUpdate(room.doc));
+  const presence = presenceOf(doc);
+  room.receiveAwareness(presence.next(), ann);
+  await turn();
+  expect(presenceMessages(observer).map(clocksIn)).toEqual([new Map([[doc.clientID, 1]])]);
+  observer.writes.length = 0;
+  // Alone, the caret move waits (for presenceAloneMs) ...
+  room.receiveAwareness(presence.next(), ann);
+  await turn();
+  await turn();
+  expect(observer.writes).toEqual([]);
+  // ... and goes with the text once some is stored.
+  const before = Y.encodeStateVector(doc);
+  typeInClause(doc, 0, "word ");
+  room.receiveUpdate(Y.encodeStateAsUpdate(doc, before), ann);
+  await waitFor(() => observer.writes.length > 0, { what: "the stored change" });
+  expect(observer.writes.map((messages) => messages.map((m) => m[0]))).toEqual([[messageSync, messageAwareness]]);
+  expect(clocksIn(observer.writes[0][1])).toEqual(new Map([[doc.clientID, 2]]));
 });
 
 it("sends a joining peer what it needs to start in one write", async () => {

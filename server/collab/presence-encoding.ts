@@ -1,0 +1,48 @@
+import * as encoding from "lib0/encoding";
+import type { Awareness } from "y-protocols/awareness";
+
+/**
+ * Awareness updates of a room's presence, encoded as `encodeAwarenessUpdate` does, from each
+ * state's entry encoded once per change. A joining peer is sent everyone's presence, and when
+ * many join at once everyone's presence changes between two of them: encoding every state again
+ * for each was quadratic in the people present.
+ */
+export class PresenceEncoder {
+  /** Each client's entry (id, clock, state as JSON) as last encoded, with the clock and state it was encoded from. */
+  private readonly entries = new Map<number, { clock: number; state: unknown; bytes: Uint8Array }>();
+
+  constructor(private readonly awareness: Awareness) {}
+
+  /** An awareness update of these clients' states (null for a removed one); each must have a clock. */
+  encode(clients: readonly number[]): Uint8Array {
+    const entries = clients.map((id) => this.entry(id));
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, entries.length);
+    for (const bytes of entries) encoding.writeUint8Array(e, bytes);
+    return encoding.toUint8Array(e);
+  }
+
+  /** Every state the room has. */
+  everyone(): Uint8Array {
+    return this.encode([...this.awareness.getStates().keys()]);
+  }
+
+  /** A client's state is gone from the room: its entry is not kept. */
+  forget(clients: readonly number[]): void {
+    for (const id of clients) this.entries.delete(id);
+  }
+
+  private entry(id: number): Uint8Array {
+    const state = this.awareness.getStates().get(id) ?? null;
+    const clock = this.awareness.meta.get(id)!.clock;
+    const cached = this.entries.get(id);
+    if (cached && cached.clock === clock && cached.state === state) return cached.bytes;
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, id);
+    encoding.writeVarUint(e, clock);
+    encoding.writeVarString(e, JSON.stringify(state));
+    const bytes = encoding.toUint8Array(e);
+    if (state !== null) this.entries.set(id, { clock, state, bytes });
+    return bytes;
+  }
+}
