@@ -31,7 +31,7 @@ it("imports a CSV file with good and bad rows and shows the report row by row", 
   const report = page.getByRole("table", { name: "Import report, row by row" });
   await report.waitFor();
   await expect
-    .poll(() => page.getByRole("status").first().textContent())
+    .poll(() => page.getByRole("main").getByRole("status").first().textContent())
     .toContain("2 of 5 rows accepted (1 invited, 1 added, 0 updated, 0 unchanged), 3 rejected.");
 
   const row = (n: number) => report.locator(`tr[data-row="${n}"]`);

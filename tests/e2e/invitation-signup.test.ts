@@ -33,7 +33,7 @@ it("the secretariat invites a delegate, who signs up through the link and reads 
   const linkField = page.getByLabel("Invitation link", { exact: true });
   await linkField.waitFor();
   await expect
-    .poll(() => page.getByRole("status").first().textContent())
+    .poll(() => page.getByRole("main").getByRole("status").first().textContent())
     .toContain("Invitation created for maria.delegate@example.org as Delegate of Colombia (COL).");
   expect(await linkField.getAttribute("readonly")).not.toBeNull();
   const shown = await linkField.inputValue();
