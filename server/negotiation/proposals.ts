@@ -171,7 +171,7 @@ export async function createProposal(
         ? [{ type: "paragraph" }]
         : null;
 
-  return proposalChange(sql, actor, input.documentId, async (tx, audit) => {
+  return proposalChange(sql, actor, input.documentId, async (tx) => {
     const number = await nextProposalNumber(tx, input.documentId);
     const textDocumentId = drafted
       ? (await createDraft(tx, { conferenceId: input.conferenceId, title: `P${number}`, content: drafted })).id
@@ -189,8 +189,8 @@ export async function createProposal(
       baseText: input.kind === "add" ? "" : clause!.text,
     });
     await addProposalEvent(tx, { proposalId: id, kind: "created", userId: actor.userId, delegationId });
-    const created = { id, number, kind: input.kind, clauseId: clause?.id ?? null, documentId: input.documentId };
-    await auditProposal(audit, "created", created, { clause, part, compromise: input.compromise });
+    // Not audited: a draft is its sponsors' own until they table it (their workspace, which neither the
+    // chair nor the secretariat reads); it enters the record when submitted.
     return { id, number };
   });
 }
@@ -257,7 +257,8 @@ export async function withdrawProposal(sql: Sql, actor: Actor, documentId: strin
     if (status !== "draft" && status !== "submitted") refuse(409, `${proposalName(p)} is ${status}; it can no longer be withdrawn.`);
     await setProposalStatus(tx, p.id, "withdrawn");
     await addProposalEvent(tx, { proposalId: p.id, kind: "withdrawn", userId: actor.userId, delegationId: actor.delegationId });
-    await auditProposal(audit, "withdrawn", p, { previousStatus: status });
+    // A draft never tabled leaves the record as it entered it: not at all.
+    if (status === "submitted") await auditProposal(audit, "withdrawn", p, { previousStatus: status });
   });
   await freezeDraft(sql, p);
 }

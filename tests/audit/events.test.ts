@@ -34,7 +34,7 @@ async function only(action: string, after: number) {
 }
 
 describe("proposals", () => {
-  it("records creation, submission, positions and acceptance, each with its actor and subject", async () => {
+  it("records a proposal from its submission (a draft is its delegation's own), positions and acceptance, each with its actor and subject", async () => {
     const before = await lastSeq(f.db.sql, f.conferenceId);
     const started = Date.now();
     const id = await f.propose(f.people.alice, { kind: "replace", clauseId: clauses.OP2 });
@@ -44,7 +44,9 @@ describe("proposals", () => {
     expect((await f.post(f.people.bruno, proposalPath(id), { intent: "support" })).status).toBe(200);
     expect((await f.post(f.people.chair, proposalPath(id), { intent: "accept", reason: "Consensus in the room." })).status).toBe(200);
 
-    const created = await only("proposal.created", before);
+    // The draft left no entry: its delegation's own until tabled.
+    expect(await entriesOf(f.db.sql, f.conferenceId, "proposal.created", before)).toEqual([]);
+    const created = await only("proposal.submitted", before);
     expect(created).toMatchObject({
       actorId: f.people.alice.userId,
       actorName: names.alice,
@@ -72,7 +74,6 @@ describe("proposals", () => {
     // In the order they happened.
     const actions = (await auditEntries(f.db.sql, f.conferenceId)).filter((r) => r.seq > before).map((r) => r.action);
     expect(actions).toEqual([
-      "proposal.created",
       "proposal.submitted",
       "proposal.objected",
       "proposal.position_withdrawn",
@@ -83,9 +84,14 @@ describe("proposals", () => {
 
   it("records withdrawal, rejection and a merge into a compromise", async () => {
     const before = await lastSeq(f.db.sql, f.conferenceId);
-    const withdrawn = await f.propose(f.people.alice, { kind: "delete", clauseId: clauses.OP3 });
+    // A draft withdrawn before it was ever tabled leaves no entry; a tabled one withdrawn does.
+    const dropped = await f.propose(f.people.alice, { kind: "delete", clauseId: clauses.OP3 });
+    expect((await f.post(f.people.alice, proposalPath(dropped), { intent: "withdraw" })).status).toBe(200);
+    expect(await entriesOf(f.db.sql, f.conferenceId, "proposal.withdrawn", before)).toEqual([]);
+    const withdrawn = await f.propose(f.people.alice, { kind: "retain", clauseId: clauses.OP1 });
+    expect((await f.post(f.people.alice, proposalPath(withdrawn), { intent: "submit" })).status).toBe(200);
     expect((await f.post(f.people.alice, proposalPath(withdrawn), { intent: "withdraw" })).status).toBe(200);
-    expect((await only("proposal.withdrawn", before)).subject).toMatchObject({ proposalId: withdrawn, previousStatus: "draft" });
+    expect((await only("proposal.withdrawn", before)).subject).toMatchObject({ proposalId: withdrawn, previousStatus: "submitted" });
 
     const rejected = await f.propose(f.people.bruno, { kind: "delete", clauseId: clauses.OP3 });
     expect((await f.post(f.people.bruno, proposalPath(rejected), { intent: "submit" })).status).toBe(200);
