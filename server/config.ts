@@ -39,6 +39,14 @@ const envSchema = z.object({
     .enum(["true", "false", "1", "0"], { error: "must be true or false" })
     .default("false")
     .transform((v) => v === "true" || v === "1"),
+  /**
+   * The address people reach Concord at (https://concord.example.org), for links sent to them; behind a
+   * proxy that rewrites the host, the request's own host is not theirs. Unset: the request's origin.
+   */
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+    .transform((v) => new URL(v).origin)
+    .optional(),
   ADMIN_EMAIL: z.email("must be an e-mail address").default("admin@concord.local"),
   ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").optional(),
   /** Password of every demo account (seeded outside production); generated and printed when unset. */

@@ -23,6 +23,7 @@ import { CsrfInput, ErrorList, Field } from "~/components/forms";
 import { readProtectedForm, requireAdmin } from "~/utils/auth.server";
 import { formatUtc } from "~/utils/dates";
 import { invalid, parseForm, type FieldErrors } from "~/utils/forms";
+import { publicOrigin } from "~/utils/public-origin.server";
 
 export const meta: MetaFunction = () => [{ title: "Administration · Concord" }];
 
@@ -127,7 +128,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       delegationId: null,
       language: null,
       createdBy: admin.id,
-      origin: new URL(request.url).origin,
+      origin: publicOrigin(request, context),
     });
     return {
       ok: true as const,

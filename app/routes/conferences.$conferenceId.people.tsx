@@ -21,6 +21,7 @@ import { ParticipantsTable } from "~/people/ParticipantsTable";
 import { RemoveConfirmation } from "~/people/RemoveConfirmation";
 import { readProtectedForm, requireConferencePermission } from "~/utils/auth.server";
 import { invalid, parseForm, type FieldErrors } from "~/utils/forms";
+import { publicOrigin } from "~/utils/public-origin.server";
 import { readProtectedUpload } from "~/utils/upload.server";
 import { languageOf } from "~/statement/languages";
 import { roleLabels } from "~/statement/people-labels";
@@ -114,7 +115,15 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     if (!parsed.ok) return invalid(parsed);
     const { email, role, delegationId, language, days } = parsed.data;
     const values = { intent, email, role, delegationId: delegationId ?? "", language: language ?? "", days: String(days) };
-    const invited = await inviteParticipant(sql, { ...at, email, role, delegationId, language, days, origin: new URL(request.url).origin });
+    const invited = await inviteParticipant(sql, {
+      ...at,
+      email,
+      role,
+      delegationId,
+      language,
+      days,
+      origin: publicOrigin(request, context),
+    });
     if (!invited.ok) return invalid({ errors: { [invited.field]: [invited.error] }, values });
     return { ok: true as const, intent: "invite" as const, message: invited.message, invitation: invited.invitation };
   }
@@ -168,7 +177,7 @@ async function importAction(request: Request, context: AppLoadContext, conferenc
     actorId: user.id,
     text,
     fileName: file.name,
-    origin: new URL(request.url).origin,
+    origin: publicOrigin(request, context),
   });
   if (!imported.ok) return invalid({ errors: { [imported.field]: [imported.error] }, values });
   return { ok: true as const, intent: "import" as const, message: imported.message, report: imported.report };
