@@ -1,4 +1,5 @@
 import type { Sql } from "../db/sql";
+import { isUniqueViolation } from "../db/errors";
 import { publishAccessEvent } from "../auth/access-events";
 import { createInvitation, findInvitationByToken, markInvitationAccepted } from "../queries/invitations";
 import { findMembership, setMembership } from "../queries/memberships";
@@ -37,8 +38,6 @@ export type AcceptResult =
   | { ok: true; userId: string; conferenceId: string }
   | { ok: false; gone: Exclude<InvitationStatus, "pending"> | "unknown" }
   | { ok: false; gone?: undefined; field: "form" | "password"; error: string };
-
-const isUniqueViolation = (err: unknown) => (err as { code?: string } | null)?.code === "23505";
 
 /**
  * Uses an invitation once: for a new account (created with the invitation's e-mail) or for the

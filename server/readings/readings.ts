@@ -1,4 +1,5 @@
 import type { Db, Sql } from "../db/sql";
+import { isUniqueViolation } from "../db/errors";
 import { textLocks, clauseState } from "../queries/clause-states";
 import {
   endReading,
@@ -11,7 +12,7 @@ import {
 } from "../queries/readings";
 import type { Actor } from "../negotiation/actor";
 import { changeNegotiation } from "../negotiation/change";
-import { changeClauseState } from "../negotiation/clause-states";
+import { setClauseStateWithin } from "../negotiation/clause-states";
 import { currentStatement, findClause } from "../negotiation/numbering";
 import { refuse } from "../negotiation/refusal";
 import { outcomeStates, readingNames, readingOutcomeLabels, type ReadingOutcome, type ReadingView } from "../../app/statement/readings";
@@ -59,11 +60,16 @@ export async function startReading(sql: Sql, actor: Actor, input: { documentId: 
   if (await runningReading(sql, documentId)) refuse(409, "A reading is already running; end it before starting another.");
   const clauseIds = (await currentStatement(sql, documentId)).clauses.flatMap((c) => (c.id ? [c.id] : []));
   if (clauseIds.length === 0) refuse(400, "The statement has no paragraphs to read.");
-  await changeNegotiation(sql, { documentId, actorId: actor.userId, announce }, async (tx, audit) => {
+  try {
+    await changeNegotiation(sql, { documentId, actorId: actor.userId, announce }, async (tx, audit) => {
+      const { id } = await insertReading(tx, { documentId, number, clauseIds, startedBy: actor.userId });
+      await audit("reading.started", { readingId: id, reading: readingNames[number], paragraphCount: clauseIds.length });
+    });
+  } catch (err) {
     // The unique index on running readings refuses a second one started at the same moment.
-    const { id } = await insertReading(tx, { documentId, number, clauseIds, startedBy: actor.userId });
-    await audit("reading.started", { readingId: id, reading: readingNames[number], paragraphCount: clauseIds.length });
-  });
+    if (isUniqueViolation(err)) refuse(409, "A reading is already running; end it before starting another.");
+    throw err;
+  }
   return (await readingView(sql, documentId))!;
 }
 
@@ -95,8 +101,8 @@ export async function moveReading(
 
 /**
  * The chair marks a paragraph of the reading. Where the outcome is a clause state (agreed ad
- * referendum, under negotiation for bracketed), the paragraph's state is set through the clause
- * states' own command, with its rules, audit entry and event; the outcome is then recorded.
+ * referendum, under negotiation for bracketed), the paragraph's state is set by the clause states'
+ * own rules and audit entry, in the same transaction as the outcome: both are recorded or neither.
  */
 export async function markReading(
   sql: Sql,
@@ -108,16 +114,18 @@ export async function markReading(
   const reading = await running(sql, documentId);
   if (!reading.clauseIds.includes(clauseId)) refuse(400, "That paragraph is not part of this reading.", "clauseId");
   const state = outcomeStates[outcome];
-  if (state && (await clauseState(sql, documentId, clauseId)) !== state) {
-    await changeClauseState(sql, actor, {
-      documentId,
-      clauseId,
-      state,
-      reason: `${readingNames[reading.number]}: ${readingOutcomeLabels[outcome].toLowerCase()}`,
-    });
-  }
-  const clause = await findClause(sql, documentId, clauseId);
-  await changeNegotiation(sql, { documentId, actorId: actor.userId, announce }, async (tx, audit) => {
+  const setsState = state !== null && (await clauseState(sql, documentId, clauseId)) !== state;
+  const announceMark = () => [...(setsState ? [{ topic: "states" as const }] : []), ...announce()];
+  await changeNegotiation(sql, { documentId, actorId: actor.userId, announce: announceMark }, async (tx, audit) => {
+    const clause =
+      state !== null && setsState
+        ? await setClauseStateWithin(tx, audit, actor, {
+            documentId,
+            clauseId,
+            state,
+            reason: `${readingNames[reading.number]}: ${readingOutcomeLabels[outcome].toLowerCase()}`,
+          })
+        : await findClause(tx, documentId, clauseId);
     await setReadingOutcome(tx, { readingId: reading.id, clauseId, outcome, markedBy: actor.userId });
     await audit("reading.marked", {
       readingId: reading.id,

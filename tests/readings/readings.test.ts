@@ -78,6 +78,23 @@ describe("a reading, run by the chair", () => {
     expect((await post({ server }, doc.cookie, { intent: "end" })).status).toBe(200);
   });
 
+  it("starts one reading when the chair's starts cross: the others are told one is running, with nothing changed", async ({
+    db,
+    server,
+  }) => {
+    await post({ server }, doc.cookie, { intent: "start", number: "1" }).then((r) => expect(r.status).toBe(200));
+    expect((await post({ server }, doc.cookie, { intent: "end" })).status).toBe(200);
+    const before = await lastSeq(db.sql, doc.conferenceId);
+    // Eight at once, so that some pass the check for a running reading together and meet at the unique index.
+    const answers = await Promise.all(Array.from({ length: 8 }, () => post({ server }, doc.cookie, { intent: "start", number: "2" })));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409, 409, 409, 409, 409, 409, 409]);
+    for (const a of answers.filter((a) => a.status === 409))
+      expect(a.body.errors?.form).toEqual(["A reading is already running; end it before starting another."]);
+    expect(await running({ db })).toHaveLength(1);
+    expect(await entriesOf(db.sql, doc.conferenceId, "reading.started", before)).toHaveLength(1);
+    expect((await post({ server }, doc.cookie, { intent: "end" })).status).toBe(200);
+  });
+
   it("sends the pointer to every page that sees the statement, moves, marks, ends, and keeps the record", async ({ db, server }) => {
     const seqBefore = await lastSeq(db.sql, doc.conferenceId);
     const streams = {
