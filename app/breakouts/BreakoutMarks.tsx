@@ -1,17 +1,8 @@
 import { Link } from "@remix-run/react";
-
-export interface BreakoutMarkData {
-  name: string;
-  id: string | null;
-  facilitator: string | null;
-  confidential: boolean;
-  submitted: boolean;
-  clauseIds: string[];
-  labels: string[];
-}
+import type { BreakoutMark as BreakoutMarkView } from "../../server/breakouts/breakout-views";
 
 /** "OP3, OP4 in breakout B1 (facilitator, link)": the clauses of the statement now in a running breakout. */
-export function BreakoutMarks({ documentId, marks }: { documentId: string; marks: BreakoutMarkData[] }) {
+export function BreakoutMarks({ documentId, marks }: { documentId: string; marks: BreakoutMarkView[] }) {
   if (marks.length === 0) return null;
   return (
     <ul className="breakout-marks" aria-label="Clauses in breakouts">
@@ -25,7 +16,7 @@ export function BreakoutMarks({ documentId, marks }: { documentId: string; marks
 }
 
 /** One breakout's clauses; a closed breakout the reader takes no part in shows no facilitator and no link. */
-export function BreakoutMark({ documentId, mark, clause }: { documentId: string; mark: BreakoutMarkData; clause?: string }) {
+export function BreakoutMark({ documentId, mark, clause }: { documentId: string; mark: BreakoutMarkView; clause?: string }) {
   return (
     <>
       {clause ?? mark.labels.join(", ")} in {mark.confidential ? "closed " : ""}breakout{" "}

@@ -13,9 +13,17 @@ export interface LiveEvent {
  * when the server ended it. `query` as a page adds it ("?translations=1").
  */
 export async function openEventStream(serverUrl: string, documentId: string, cookie: string, query = "") {
-  const res = await fetch(`${serverUrl}/documents/${documentId}/events${query}`, { headers: { cookie } });
+  const { messages, ...stream } = await openServerSentEvents(`${serverUrl}/documents/${documentId}/events${query}`, cookie, (data) =>
+    decodeLive<LiveEvent>(data),
+  );
+  return { events: messages, ...stream };
+}
+
+/** An event stream of the real server read as a browser's EventSource would, each message's data decoded. */
+export async function openServerSentEvents<T>(url: string, cookie: string, decode: (data: string) => T) {
+  const res = await fetch(url, { headers: { cookie } });
   expect(res.status).toBe(200);
-  const events: LiveEvent[] = [];
+  const messages: T[] = [];
   let ended = false;
   const reader = res.body!.getReader();
   void (async () => {
@@ -33,7 +41,7 @@ export async function openEventStream(serverUrl: string, documentId: string, coo
             .split("\n")
             .find((l) => l.startsWith("data: "));
           buffer = buffer.slice(end + 2);
-          if (data) events.push(decodeLive<LiveEvent>(data.slice(6)));
+          if (data) messages.push(decode(data.slice(6)));
         }
       }
     } catch {
@@ -41,5 +49,5 @@ export async function openEventStream(serverUrl: string, documentId: string, coo
     }
     ended = true;
   })();
-  return { events, isEnded: () => ended, close: () => void reader.cancel().catch(() => {}) };
+  return { messages, isEnded: () => ended, close: () => void reader.cancel().catch(() => {}) };
 }
