@@ -90,8 +90,8 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
     maxBufferedBytes: config.COLLAB_MAX_BUFFERED_BYTES,
   });
 
-  const live = createLiveUpdates({ sql, auth });
   const notifications = createNotificationStreams({ sql, auth });
+  const live = createLiveUpdates({ sql, auth, notifications });
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.TRUST_PROXY);

@@ -3,6 +3,8 @@ import { useActionData, useFetchers, useLocation, useNavigation, useRevalidator 
 import type { SerializeFrom } from "@remix-run/node";
 import { applyLivePatch, decodeLive, type LivePatch } from "./live-patch";
 import type { ReadingView } from "~/statement/readings";
+import type { NotificationMessage } from "~/statement/notifications";
+import { carryNotifications } from "~/notifications/stream";
 
 export interface LiveNotice {
   id: number;
@@ -23,6 +25,8 @@ interface LiveMessage {
   patch?: { from: string; to: string; data: LivePatch };
   /** A reading's event: the running reading whole, or null once it ended. */
   reading?: ReadingView | null;
+  /** The person's notices (`?notifications=1`), for the bell (app/notifications/stream.ts). */
+  notifications?: NotificationMessage;
 }
 
 export interface LiveOptions {
@@ -92,11 +96,17 @@ export function useLiveUpdates(
     window.addEventListener("online", online);
     let opened = false;
     let nextId = 1;
+    // A person's page carries their notices on this stream too; a screen is nobody's.
+    const notifications = screen === undefined ? carryNotifications() : null;
     const query =
       screen !== undefined
         ? new URLSearchParams({ screen })
-        : new URLSearchParams([...(translations ? [["translations", "1"]] : []), ...(breakouts ? [["breakouts", "1"]] : [])]);
-    const source = new EventSource(`/documents/${documentId}/events${query.size ? `?${query.toString()}` : ""}`);
+        : new URLSearchParams([
+            ...(translations ? [["translations", "1"]] : []),
+            ...(breakouts ? [["breakouts", "1"]] : []),
+            ["notifications", "1"],
+          ]);
+    const source = new EventSource(`/documents/${documentId}/events?${query.toString()}`);
     source.onopen = () => {
       if (opened) reload();
       opened = true;
@@ -109,6 +119,7 @@ export function useLiveUpdates(
         return reload();
       }
       const { topic, notice, supersedes, patch } = message;
+      if (topic === "notifications" && message.notifications) return notifications?.deliver(message.notifications);
       if (topic === "readings" && message.reading !== undefined) return readingTarget.current?.(message.reading);
       const page = target.current;
       if (page && patch && patch.from === page.version()) {
@@ -126,6 +137,7 @@ export function useLiveUpdates(
     return () => {
       window.removeEventListener("online", online);
       source.close();
+      notifications?.release();
     };
   }, [documentId, translations, breakouts, screen]);
 

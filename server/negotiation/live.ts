@@ -14,6 +14,7 @@ import { LiveViews, type Reader, type ReaderPatch } from "./live-views";
 import { workspaceDelegation } from "../workspace/workspace";
 import { readingView } from "../readings/readings";
 import { admitScreen, screenAudience, screenPrincipal, screenStillAdmitted, screenTokenOf } from "../screen/screen";
+import type { NotificationStreams } from "../notifications/live";
 
 export interface LiveUpdates {
   /** GET /documents/:documentId/events: a Server-Sent Events stream of the statement's negotiation events. */
@@ -91,7 +92,16 @@ interface Stream {
  * its loader. An observer who sees the base text only gets its events alone (versions, clause
  * states), never the negotiation's notices.
  */
-export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): LiveUpdates {
+export function createLiveUpdates({
+  sql,
+  auth,
+  notifications,
+}: {
+  sql: Sql;
+  auth: Auth;
+  /** A page's stream opened with `?notifications=1` carries its person's notices too (`NotificationStreams.follow`). */
+  notifications: NotificationStreams;
+}): LiveUpdates {
   const streams = new Map<string, Set<Stream>>();
   const perUser = new Map<string, number>();
   const views = new LiveViews(sql);
@@ -121,11 +131,17 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
     stream.res.end();
   }
 
-  /** Opens an event stream on `res` for who `stream` says, counted against their streams, until it closes. */
-  function register(res: Response, fields: Omit<Stream, "res">): void {
+  /**
+   * Opens an event stream on `res` for who `stream` says, counted against their streams, until it
+   * closes; false when they have too many open (answered 429).
+   */
+  function register(res: Response, fields: Omit<Stream, "res">): boolean {
     const { userId, documentId } = fields;
     const open = perUser.get(userId) ?? 0;
-    if (open >= maxStreamsPerUser) return void res.status(429).type("text/plain").send("Too many open pages.");
+    if (open >= maxStreamsPerUser) {
+      res.status(429).type("text/plain").send("Too many open pages.");
+      return false;
+    }
     perUser.set(userId, open + 1);
     res.writeHead(200, {
       "Content-Type": "text/event-stream",
@@ -151,6 +167,7 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
       if (left > 0) perUser.set(userId, left);
       else perUser.delete(userId);
     });
+    return true;
   }
 
   /** A plenary screen's stream, opened with its projection token: 404 for a token that is not live, 403 in closed session. */
@@ -212,7 +229,7 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
         const conference = await findConference(sql, document.conferenceId);
         const sight = conference ? sightOf(access, conference) : "none";
         if (sight === "none") return void res.status(403).type("text/plain").send(refusals.none);
-        register(res, {
+        const opened = register(res, {
           userId: user.id,
           sessionId: user.sessionId,
           conferenceId: document.conferenceId,
@@ -223,6 +240,12 @@ export function createLiveUpdates({ sql, auth }: { sql: Sql; auth: Auth }): Live
           screen: false,
           breakouts: req.query.breakouts === "1",
         });
+        if (opened && req.query.notifications === "1")
+          notifications.follow(
+            res,
+            { id: user.id, sessionId: user.sessionId },
+            (message) => `data: ${encodeLive({ topic: "notifications", notice: null, supersedes: null, notifications: message })}\n\n`,
+          );
       })().catch((err) => {
         console.error("[live] opening an event stream failed", err);
         if (!res.headersSent) res.status(503).type("text/plain").send("Try again shortly.");

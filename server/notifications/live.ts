@@ -9,10 +9,17 @@ import type { NotificationMessage } from "../../app/statement/notifications";
 export interface NotificationStreams {
   /** GET /notifications/events: the signed-in person's own notices, as Server-Sent Events. */
   handle(req: Request, res: Response): void;
+  /**
+   * Carries the person's notices on a statement's event stream they opened (`res`), each message
+   * framed by `frame`, so that a statement page holds one stream, not two: browsers open at most six
+   * connections to a server over HTTP/1.1, and a delegate has several tabs open.
+   */
+  follow(res: Response, user: { id: string; sessionId: string }, frame: (message: NotificationMessage) => string): void;
   /** Tells this instance's streams of the person that their notices changed. */
   changed(userId: string): void;
   /** Ends the streams of a session (or of every session of a person) that ended; recounts after a membership change. */
   handleAccessEvent(event: AccessEvent): void;
+  /** Open notification streams of their own (those riding on a statement's stream are that stream). */
   count(): number;
   close(): void;
 }
@@ -25,7 +32,12 @@ interface Stream {
   res: Response;
   userId: string;
   sessionId: string;
+  frame: (message: NotificationMessage) => string;
+  /** Its own stream (GET /notifications/events), not one riding on a statement's. */
+  own: boolean;
 }
+
+const ownFrame = (message: NotificationMessage) => `data: ${JSON.stringify(message)}\n\n`;
 
 /**
  * Every page's bell, and the notifications page, follow the person's notices through one
@@ -37,23 +49,38 @@ interface Stream {
 export function createNotificationStreams({ sql, auth }: { sql: Sql; auth: Auth }): NotificationStreams {
   const streams = new Map<string, Set<Stream>>();
 
-  async function message(userId: string): Promise<string> {
+  async function message(userId: string): Promise<NotificationMessage> {
     const [unread, [latest]] = await Promise.all([
       unreadNotificationCount(sql, userId),
       listNotifications(sql, userId, { before: null, limit: 1 }),
     ]);
-    const body: NotificationMessage = { unread, latest: latest ? notificationView(latest) : null };
-    return `data: ${JSON.stringify(body)}\n\n`;
+    return { unread, latest: latest ? notificationView(latest) : null };
   }
 
   function tell(userId: string) {
     const set = streams.get(userId);
     if (!set || set.size === 0) return;
     message(userId)
-      .then((data) => {
-        for (const s of set) s.res.write(data);
+      .then((body) => {
+        // A statement's stream ended (its session, its access) is out of the set only once it has closed.
+        for (const s of set) if (!s.res.writableEnded) s.res.write(s.frame(body));
       })
       .catch((err) => console.error("[notifications] reading a person's notices for their pages failed", err));
+  }
+
+  /** Adds a stream of the person's until `res` closes, and sends it where things stand now. */
+  async function add(stream: Stream): Promise<void> {
+    const { res, userId } = stream;
+    let set = streams.get(userId);
+    if (!set) streams.set(userId, (set = new Set()));
+    set.add(stream);
+    res.on("close", () => {
+      set.delete(stream);
+      if (set.size === 0 && streams.get(userId) === set) streams.delete(userId);
+    });
+    // Where things stand now: the page may have loaded before a notice that came since.
+    const now = await message(userId);
+    if (!res.writableEnded) res.write(stream.frame(now));
   }
 
   function end(stream: Stream) {
@@ -66,8 +93,8 @@ export function createNotificationStreams({ sql, auth }: { sql: Sql; auth: Auth 
       void (async () => {
         const user = await auth.userFromCookie(req.headers.cookie);
         if (!user) return void res.status(401).type("text/plain").send("Sign in first.");
-        let set = streams.get(user.id);
-        if ((set?.size ?? 0) >= maxStreamsPerUser) return void res.status(429).type("text/plain").send("Too many open pages.");
+        const own = [...(streams.get(user.id) ?? [])].filter((s) => s.own).length;
+        if (own >= maxStreamsPerUser) return void res.status(429).type("text/plain").send("Too many open pages.");
         res.writeHead(200, {
           "Content-Type": "text/event-stream",
           "Cache-Control": "no-store",
@@ -75,23 +102,19 @@ export function createNotificationStreams({ sql, auth }: { sql: Sql; auth: Auth 
           "X-Accel-Buffering": "no",
         });
         res.write("retry: 2000\n\n");
-        if (!set) streams.set(user.id, (set = new Set()));
-        const stream: Stream = { res, userId: user.id, sessionId: user.sessionId };
-        set.add(stream);
         const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), keepAliveMs);
-        res.on("close", () => {
-          clearInterval(keepAlive);
-          set.delete(stream);
-          if (set.size === 0 && streams.get(user.id) === set) streams.delete(user.id);
-        });
-        // Where things stand now: the page may have loaded before a notice that came since.
-        const now = await message(user.id);
-        if (!res.writableEnded) res.write(now);
+        res.on("close", () => clearInterval(keepAlive));
+        await add({ res, userId: user.id, sessionId: user.sessionId, frame: ownFrame, own: true });
       })().catch((err) => {
         console.error("[notifications] opening a notification stream failed", err);
         if (!res.headersSent) res.status(503).type("text/plain").send("Try again shortly.");
         else res.end();
       });
+    },
+    follow(res, user, frame) {
+      add({ res, userId: user.id, sessionId: user.sessionId, frame, own: false }).catch((err) =>
+        console.error("[notifications] reading a person's notices for a statement page failed", err),
+      );
     },
     changed: tell,
     handleAccessEvent(event) {
@@ -105,7 +128,7 @@ export function createNotificationStreams({ sql, auth }: { sql: Sql; auth: Auth 
     },
     count() {
       let n = 0;
-      for (const set of streams.values()) n += set.size;
+      for (const set of streams.values()) for (const s of set) if (s.own) n++;
       return n;
     },
     close() {

@@ -5,8 +5,9 @@ import { commentsPoster } from "../support/comments";
 import { deadlineFields } from "../support/negotiation";
 import { waitFor } from "../support/wait";
 import { openNotificationStream, storedNotices } from "../support/notifications";
+import { openEventStream, type LiveEvent } from "../support/event-stream";
 import { setConfidentiality } from "../../server/queries/conferences";
-import { notificationKinds } from "../../app/statement/notifications";
+import { notificationKinds, type NotificationMessage } from "../../app/statement/notifications";
 
 /**
  * Each kind of notice, triggered by the real action through the real server, reaches the people it
@@ -175,6 +176,33 @@ describe("each person's stream", () => {
     for (const m of bruno.messages) expect(brunoIds.has(m.latest!.id)).toBe(true);
     alice.close();
     bruno.close();
+  });
+});
+
+describe("a statement page's stream", () => {
+  it("carries the person's notices when the page asks (one stream per page, not two), and nobody else's", async () => {
+    type Carried = LiveEvent & { notifications?: NotificationMessage };
+    const open = (p: Person, query: string) => openEventStream(f.server.url, f.documentId, p.cookie, query);
+    // The earlier tests' streams, closed by their readers, gone from the server too.
+    await waitFor(() => f.server.concord.notifications.count() === 0, { what: "the earlier notification streams to close" });
+    const alice = await open(everyone.alice, "?notifications=1");
+    const bruno = await open(everyone.bruno, "?notifications=1");
+    const plain = await open(everyone.anna, "");
+    const carried = (s: { events: Carried[] }) => s.events.filter((e) => e.topic === "notifications").map((e) => e.notifications!);
+    await waitFor(() => carried(alice).length === 1 && carried(bruno).length === 1, { what: "each page's notices as they stand" });
+    const aliceUnread = (await storedNotices(f.db.sql, everyone.alice.userId)).filter((n) => !n.read).length;
+    expect(carried(alice)[0].unread).toBe(aliceUnread);
+    // Riding on the statement's stream, they are no stream of their own.
+    expect(f.server.concord.notifications.count()).toBe(0);
+
+    expect((await comment(everyone.bruno)({ intent: "create", clauseId: clauses.OP3, body: "Over to @NOR" })).status).toBe(200);
+    await waitFor(() => carried(alice).length === 2, { what: "Alice's page to hear of the mention" });
+    expect(carried(alice)[1]).toMatchObject({ unread: aliceUnread + 1, latest: { kind: "mention", read: false } });
+    // Bruno's page hears the comment, not Alice's notice; Anna's page asked for no notices.
+    await waitFor(() => bruno.events.some((e) => e.topic === "comments") && plain.events.some((e) => e.topic === "comments"));
+    expect(carried(bruno)).toHaveLength(1);
+    expect(carried(plain)).toEqual([]);
+    for (const s of [alice, bruno, plain]) s.close();
   });
 });
 
