@@ -29,7 +29,7 @@ import type { ClauseInfo, Part } from "../../app/statement/numbering";
 import { createDraft, readDraft } from "./statement";
 import { currentStatement } from "./numbering";
 import { proposalTarget } from "./proposal-views";
-import { changeNegotiation, type Announcement, type Audit } from "./change";
+import { changeNegotiation, type Audit } from "./change";
 import type { Actor } from "./actor";
 import { refuse } from "./refusal";
 import { mayNotProposeReason, notNegotiatingReason } from "../auth/delegation-rights";
@@ -131,21 +131,8 @@ async function freezeDraft(sql: Sql, p: Pick<ProposalRow, "textDocumentId">): Pr
   if (p.textDocumentId) await publishAccessEvent(sql, { type: "document", documentId: p.textDocumentId });
 }
 
-const proposalChange = <T>(
-  sql: Sql,
-  actor: Actor,
-  documentId: string,
-  run: (tx: Tx, audit: Audit) => Promise<T>,
-  announce: (value: T) => Announcement[] = () => [{ topic: "proposals" }],
-) => changeNegotiation(sql, { documentId, actorId: actor.userId, announce }, run);
-
-/**
- * A delegation's draft is its own until tabled (its workspace): creating one, or withdrawing one
- * never tabled, is told to that delegation's pages alone, so that nobody else learns even when it
- * drafts. The chair's compromise drafts are the chair's, told as any proposal change.
- */
-const draftAnnouncement = (delegationId: string | null): Announcement[] =>
-  delegationId ? [{ topic: "workspace", delegationId }] : [{ topic: "proposals" }];
+const proposalChange = <T>(sql: Sql, actor: Actor, documentId: string, run: (tx: Tx, audit: Audit) => Promise<T>) =>
+  changeNegotiation(sql, { documentId, actorId: actor.userId, announce: () => [{ topic: "proposals" }] }, run);
 
 /**
  * Delegates propose (for their delegation) where its kind and the conference allow it, the chair
@@ -184,34 +171,28 @@ export async function createProposal(
         ? [{ type: "paragraph" }]
         : null;
 
-  return proposalChange(
-    sql,
-    actor,
-    input.documentId,
-    async (tx) => {
-      const number = await nextProposalNumber(tx, input.documentId);
-      const textDocumentId = drafted
-        ? (await createDraft(tx, { conferenceId: input.conferenceId, title: `P${number}`, content: drafted })).id
-        : null;
-      const delegationId = input.compromise ? null : actor.delegationId;
-      const id = await insertProposal(tx, {
-        documentId: input.documentId,
-        number,
-        kind: input.kind,
-        clauseId: clause?.id ?? null,
-        part,
-        textDocumentId,
-        delegationId,
-        createdBy: actor.userId,
-        baseText: input.kind === "add" ? "" : clause!.text,
-      });
-      await addProposalEvent(tx, { proposalId: id, kind: "created", userId: actor.userId, delegationId });
-      // Not audited: a draft is its sponsors' own until they table it (their workspace, which neither the
-      // chair nor the secretariat reads); it enters the record when submitted.
-      return { id, number };
-    },
-    () => draftAnnouncement(input.compromise ? null : actor.delegationId),
-  );
+  return proposalChange(sql, actor, input.documentId, async (tx) => {
+    const number = await nextProposalNumber(tx, input.documentId);
+    const textDocumentId = drafted
+      ? (await createDraft(tx, { conferenceId: input.conferenceId, title: `P${number}`, content: drafted })).id
+      : null;
+    const delegationId = input.compromise ? null : actor.delegationId;
+    const id = await insertProposal(tx, {
+      documentId: input.documentId,
+      number,
+      kind: input.kind,
+      clauseId: clause?.id ?? null,
+      part,
+      textDocumentId,
+      delegationId,
+      createdBy: actor.userId,
+      baseText: input.kind === "add" ? "" : clause!.text,
+    });
+    await addProposalEvent(tx, { proposalId: id, kind: "created", userId: actor.userId, delegationId });
+    // Not audited: a draft is its sponsors' own until they table it (their workspace, which neither the
+    // chair nor the secretariat reads); it enters the record when submitted.
+    return { id, number };
+  });
 }
 
 /**
@@ -271,21 +252,14 @@ export async function submitProposal(sql: Sql, actor: Actor, documentId: string,
 export async function withdrawProposal(sql: Sql, actor: Actor, documentId: string, proposalId: string): Promise<void> {
   const p = await visibleProposal(sql, actor, documentId, proposalId);
   if (!isSponsor(p, actor)) refuse(403, `Only the sponsors of ${proposalName(p)} withdraw it.`);
-  await proposalChange(
-    sql,
-    actor,
-    documentId,
-    async (tx, audit) => {
-      const status = await lockProposal(tx, documentId, p.id);
-      if (status !== "draft" && status !== "submitted") refuse(409, `${proposalName(p)} is ${status}; it can no longer be withdrawn.`);
-      await setProposalStatus(tx, p.id, "withdrawn");
-      await addProposalEvent(tx, { proposalId: p.id, kind: "withdrawn", userId: actor.userId, delegationId: actor.delegationId });
-      // A draft never tabled leaves the record as it entered it: not at all.
-      if (status === "submitted") await auditProposal(audit, "withdrawn", p, { previousStatus: status });
-      return status;
-    },
-    (status) => (status === "draft" ? draftAnnouncement(p.delegationId) : [{ topic: "proposals" }]),
-  );
+  await proposalChange(sql, actor, documentId, async (tx, audit) => {
+    const status = await lockProposal(tx, documentId, p.id);
+    if (status !== "draft" && status !== "submitted") refuse(409, `${proposalName(p)} is ${status}; it can no longer be withdrawn.`);
+    await setProposalStatus(tx, p.id, "withdrawn");
+    await addProposalEvent(tx, { proposalId: p.id, kind: "withdrawn", userId: actor.userId, delegationId: actor.delegationId });
+    // A draft never tabled leaves the record as it entered it: not at all.
+    if (status === "submitted") await auditProposal(audit, "withdrawn", p, { previousStatus: status });
+  });
   await freezeDraft(sql, p);
 }
 

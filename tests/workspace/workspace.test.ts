@@ -290,11 +290,6 @@ describe("live", () => {
     expect((await postWorkspace(anna, { intent: "hold", clauseId: clauses.PP1 })).status).toBe(200);
     await waitFor(() => own.events.length === 2);
     expect(own.events.map((e) => e.topic)).toEqual(["workspace", "workspace"]);
-    // A draft, made and withdrawn before it is tabled, is the delegation's own business too.
-    const draftId = await f.propose(anna, { kind: "delete", clauseId: clauses.OP1 });
-    expect((await f.post(anna, `/documents/${f.documentId}/proposals/${draftId}`, { intent: "withdraw" })).status).toBe(200);
-    await waitFor(() => own.events.length === 4);
-    expect(own.events.map((e) => e.topic)).toEqual(["workspace", "workspace", "workspace", "workspace"]);
 
     // An event everyone hears, sent after them: once it reached every other stream, theirs would have come before it.
     await publishNegotiationEvent(f.db.sql, { documentId: f.documentId, topic: "states" });
