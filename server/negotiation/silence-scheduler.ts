@@ -1,6 +1,7 @@
 import type { Sql } from "../db/sql";
 import { runningSilences } from "../queries/silence-procedures";
 import { passSilenceIfDue } from "./silence";
+import { logFunction, type LogFunction } from "../log";
 
 export interface SilenceScheduler {
   /** Arms a timer for every running procedure (deadlines outlive restarts: they are in PostgreSQL). */
@@ -20,13 +21,7 @@ const failureDelay = 5000;
  * Closes silence procedures at their deadline. Every instance arms the same timers; the closing
  * is a conditional UPDATE, so exactly one instance passes each procedure.
  */
-export function createSilenceScheduler({
-  sql,
-  log = console.error,
-}: {
-  sql: Sql;
-  log?: (msg: string, err?: unknown) => void;
-}): SilenceScheduler {
+export function createSilenceScheduler({ sql, log = logFunction("silence") }: { sql: Sql; log?: LogFunction }): SilenceScheduler {
   const timers = new Map<string, NodeJS.Timeout>();
   const working = new Set<Promise<unknown>>();
   let stopped = false;
@@ -56,7 +51,7 @@ export function createSilenceScheduler({
     try {
       await passSilenceIfDue(sql, documentId);
     } catch (err) {
-      log(`[silence] closing the procedure on ${documentId} failed; retrying`, err);
+      log(`closing the procedure on ${documentId} failed; retrying`, err);
       again = failureDelay;
     }
     // Still running (the database's clock is behind, or the closing failed): try again.
@@ -75,7 +70,7 @@ export function createSilenceScheduler({
         arm(documentId, new Date(Math.max(running.deadline.getTime(), Date.now() + minimumDelay)));
       }
     } catch (err) {
-      log(`[silence] reading the procedure on ${documentId} failed`, err);
+      log(`reading the procedure on ${documentId} failed`, err);
       if (!stopped) arm(documentId, new Date(Date.now() + failureDelay));
     }
   }

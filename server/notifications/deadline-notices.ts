@@ -1,6 +1,7 @@
 import type { Sql } from "../db/sql";
 import { claimDeadlineNotice, runningDeadlines, type RunningDeadline } from "../queries/notifications";
 import { writeSilenceNotices } from "./negotiation-notices";
+import { logFunction, type LogFunction } from "../log";
 
 export interface DeadlineNotices {
   /** Arms the notices of every running procedure (they are in PostgreSQL, so they outlive restarts). */
@@ -40,13 +41,7 @@ function nextNoticeAt(p: RunningDeadline, now: number): number | null {
  * whichever fires first, and one that was down at the time sends it when it starts (if still due).
  * Should writing the notices fail, the claim rolls back with them and the notice is tried again.
  */
-export function createDeadlineNotices({
-  sql,
-  log = console.error,
-}: {
-  sql: Sql;
-  log?: (msg: string, err?: unknown) => void;
-}): DeadlineNotices {
+export function createDeadlineNotices({ sql, log = logFunction("notifications") }: { sql: Sql; log?: LogFunction }): DeadlineNotices {
   const timers = new Map<string, NodeJS.Timeout>();
   const working = new Set<Promise<unknown>>();
   let stopped = false;
@@ -90,7 +85,7 @@ export function createDeadlineNotices({
         });
       }
     } catch (err) {
-      log(`[notifications] the deadline notice on ${documentId} failed; retrying`, err);
+      log(`the deadline notice on ${documentId} failed; retrying`, err);
       again = failureDelay;
     }
     // Not sent yet (the database's clock is behind, or it failed): the next reading re-arms it.
@@ -106,7 +101,7 @@ export function createDeadlineNotices({
       if (at === null) disarm(documentId);
       else arm(documentId, Math.max(at, Date.now() + minimumDelay));
     } catch (err) {
-      log(`[notifications] reading the procedure on ${documentId} failed`, err);
+      log(`reading the procedure on ${documentId} failed`, err);
       if (!stopped) arm(documentId, Date.now() + failureDelay);
     }
   }

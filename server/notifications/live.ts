@@ -5,6 +5,8 @@ import type { AccessEvent } from "../auth/access-events";
 import { listNotifications, notificationsChannel, unreadNotificationCount } from "../queries/notifications";
 import { notificationView } from "./center";
 import type { NotificationMessage } from "../../app/statement/notifications";
+import { logger } from "../log";
+import { requestLogOf } from "../http/request-log";
 
 export interface NotificationStreams {
   /** GET /notifications/events: the signed-in person's own notices, as Server-Sent Events. */
@@ -53,7 +55,7 @@ export function createNotificationStreams({ sql, auth }: { sql: Sql; auth: Auth 
       .then((data) => {
         for (const s of set) s.res.write(data);
       })
-      .catch((err) => console.error("[notifications] reading a person's notices for their pages failed", err));
+      .catch((err) => logger.error({ component: "notifications", err }, "reading a person's notices for their pages failed"));
   }
 
   function end(stream: Stream) {
@@ -88,7 +90,7 @@ export function createNotificationStreams({ sql, auth }: { sql: Sql; auth: Auth 
         const now = await message(user.id);
         if (!res.writableEnded) res.write(now);
       })().catch((err) => {
-        console.error("[notifications] opening a notification stream failed", err);
+        requestLogOf(res).log.error({ component: "notifications", err }, "opening a notification stream failed");
         if (!res.headersSent) res.status(503).type("text/plain").send("Try again shortly.");
         else res.end();
       });
