@@ -21,7 +21,8 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const waitForAll = isbot(request.headers.get("user-agent")) || remixContext.isSpaMode;
-  const { cspNonce: nonce, errorReference } = loadContext;
+  const { cspNonce: nonce, requestLog } = loadContext;
+  const { errorReference } = requestLog;
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
     const ready = () => {
@@ -46,7 +47,7 @@ export default function handleRequest(
         onError(error: unknown) {
           status = 500;
           // Errors before the shell reject and reach handleError; later ones are logged here.
-          if (shellRendered) logUnexpectedError(errorReference, request.method, new URL(request.url).pathname, error);
+          if (shellRendered) logUnexpectedError(requestLog, error);
         },
       },
     );
@@ -58,5 +59,5 @@ export default function handleRequest(
 export const handleError: HandleErrorFunction = (error, { request, context }) => {
   // A URL that matches no route (404) or a method a route does not take (405) is no fault.
   if (request.signal.aborted || (isRouteErrorResponse(error) && error.status < 500)) return;
-  logUnexpectedError(context.errorReference, request.method, new URL(request.url).pathname, error);
+  logUnexpectedError(context.requestLog, error);
 };

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -15,8 +16,12 @@ import { subscribeAccessEvents } from "./auth/access-events";
 import { createAuth, sessionSecret, type Auth } from "./auth/service";
 import { rejectCrossSiteWrites } from "./http/same-origin";
 import { assignCspNonce, cspNonce, securityHeaders } from "./http/security-headers";
-import { answerExpressError, newErrorReference, withErrorReferences } from "./http/error-references";
+import { answerExpressError, withErrorReferences } from "./http/error-references";
 import { healthz, readyz } from "./http/health";
+import { logAnswered, openRequestLog, requestLogging, requestLogOf, type RequestLog } from "./http/request-log";
+import { remixRoutePatterns, requestNamer } from "./http/routes";
+import { logFunction, logger } from "./log";
+import { Metrics, metricsByToken, serveMetrics } from "./metrics";
 import { subscribeNegotiationEvents } from "./negotiation/events";
 import { createLiveUpdates, type LiveUpdates } from "./negotiation/live";
 import { textLocks } from "./queries/clause-states";
@@ -30,6 +35,8 @@ import { createDeadlineNotices } from "./notifications/deadline-notices";
 
 export interface Concord {
   server: http.Server;
+  /** The metrics' own listener (METRICS_PORT), already listening. */
+  metricsServer?: http.Server;
   collab: CollabEndpoint;
   live: LiveUpdates;
   /** Each person's notification stream. */
@@ -51,8 +58,8 @@ export interface AppContext {
   clientAddress: string;
   /** The nonce this response's inline scripts carry (server/http/security-headers.ts). */
   cspNonce: string;
-  /** What the person is shown, and the server log records, if this request meets an unexpected error. */
-  errorReference: string;
+  /** This request's log, and the error reference it is shown and logged under if it meets an unexpected error. */
+  requestLog: RequestLog;
 }
 
 declare module "@remix-run/node" {
@@ -71,15 +78,44 @@ async function loadRemixBuild(): Promise<ServerBuild> {
   }
 }
 
+/** The server's own routes, besides the Remix app's (Express patterns, also the names the log and metrics give requests). */
+const routes = {
+  healthz: "/healthz",
+  readyz: "/readyz",
+  metrics: "/metrics",
+  statementEvents: "/documents/:documentId/events",
+  notificationEvents: "/notifications/events",
+  collab: "/collab/:documentId",
+  build: "/build/*",
+};
+
 /** One HTTP server for the Remix app and, on /collab/<documentId>, the y-websocket endpoint. */
 export async function createConcord({ sql, config }: { sql: Sql; config: Config }): Promise<Concord> {
+  logger.level = config.LOG_LEVEL;
   const build = await loadRemixBuild();
+  const nameRequest = requestNamer([
+    ...Object.values(routes),
+    ...remixRoutePatterns(build.routes),
+    // The favicon and the like.
+    ...fs.readdirSync(path.join(projectRoot, "public"), { withFileTypes: true }).flatMap((f) => (f.isFile() ? [`/${f.name}`] : [])),
+  ]);
+  // Metrics are kept only when something may read them.
+  const metrics = config.METRICS_PORT !== undefined || config.METRICS_TOKEN ? new Metrics() : undefined;
   const auth = createAuth({ sql, secret: await sessionSecret(sql, config.SESSION_SECRET), secureCookies: config.COOKIE_SECURE });
   // Without REDIS_URL this process serves its documents alone, as before.
-  const relay = config.REDIS_URL ? await createRedisRelay({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX }) : undefined;
+  const relay = config.REDIS_URL
+    ? await createRedisRelay({
+        url: config.REDIS_URL,
+        prefix: config.REDIS_PREFIX,
+        log: logFunction("relay"),
+        lag: metrics?.observeRelayLag,
+      })
+    : undefined;
+  const store = postgresStore(sql);
   const collab = createCollabEndpoint({
-    store: announcingTranslations(postgresStore(sql), sql),
+    store: announcingTranslations(metrics ? metrics.measuredStore(store) : store, sql),
     relay,
+    log: logFunction("collab"),
     loadLocks: (documentId) => textLocks(sql, documentId),
     // A proposal's draft and a clause's translation are each the body of one clause.
     loadModel: async (documentId) => ((await findDocument(sql, documentId))?.kind === "statement" ? statementModel : proposalModel),
@@ -92,19 +128,22 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
 
   const notifications = createNotificationStreams({ sql, auth });
   const live = createLiveUpdates({ sql, auth, notifications });
+  metrics?.watch({ collab, live, notifications });
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.TRUST_PROXY);
-  // Probes come before everything else: they need no session, no nonce and no Remix.
-  app.get("/healthz", healthz);
-  app.get("/readyz", readyz({ sql, redisConnected: relay && (() => relay.connected()) }));
+  app.use(requestLogging({ trustProxy: config.TRUST_PROXY, nameRequest, observe: metrics?.observeRequest }));
+  // Probes and metrics come before everything else: they need no session, no nonce and no Remix.
+  app.get(routes.healthz, healthz);
+  app.get(routes.readyz, readyz({ sql, redisConnected: relay && (() => relay.connected()) }));
+  if (metrics && config.METRICS_TOKEN) app.get(routes.metrics, metricsByToken(metrics, config.METRICS_TOKEN));
   app.use(assignCspNonce);
   app.use(securityHeaders({ https: config.NODE_ENV === "production" || config.COOKIE_SECURE }));
   app.use(rejectCrossSiteWrites);
   app.use("/build", express.static(path.join(projectRoot, "public", "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(projectRoot, "public"), { maxAge: "1h" }));
-  app.get("/documents/:documentId/events", (req, res) => live.handle(req, res));
-  app.get("/notifications/events", (req, res) => notifications.handle(req, res));
+  app.get(routes.statementEvents, (req, res) => live.handle(req, res));
+  app.get(routes.notificationEvents, (req, res) => notifications.handle(req, res));
   const handleRequest = createRequestHandler({
     build: withErrorReferences(build),
     // Remix's development mode sends errors to the browser with their stacks; whatever NODE_ENV
@@ -118,7 +157,7 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
       live,
       clientAddress: req.ip ?? "unknown",
       cspNonce: cspNonce(res),
-      errorReference: newErrorReference(),
+      requestLog: requestLogOf(res),
     }),
   });
   // Express 4 does not await a handler: a rejection goes to the error handler below.
@@ -128,8 +167,8 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
   app.use(answerExpressError);
 
   const unlisten = await subscribeAccessEvents(sql, (event) => {
-    collab.handleAccessEvent(event).catch((err) => console.error("[collab] applying an access change failed", err));
-    live.handleAccessEvent(event).catch((err) => console.error("[live] applying an access change failed", err));
+    collab.handleAccessEvent(event).catch((err) => logger.error({ component: "collab", err }, "applying an access change failed"));
+    live.handleAccessEvent(event).catch((err) => logger.error({ component: "live", err }, "applying an access change failed"));
     notifications.handleAccessEvent(event);
   });
   const unlistenNotifications = await subscribeNotifications(sql, (userId) => notifications.changed(userId));
@@ -139,7 +178,7 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
     live.dispatch(event);
     if (event.topic === "states" || event.topic === "silence") {
       // Every instance enforces the locks of the rooms it holds.
-      collab.refreshLocks(event.documentId).catch((err) => console.error("[collab] reloading locks failed", err));
+      collab.refreshLocks(event.documentId).catch((err) => logger.error({ component: "collab", err }, "reloading locks failed"));
     }
     if (event.topic === "silence") {
       silence.refresh(event.documentId);
@@ -158,11 +197,27 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
   const server = http.createServer(app);
   server.on("upgrade", (req, socket, head) => {
     socket.on("error", () => socket.destroy());
-    if (!collab.handleUpgrade(req, socket, head)) socket.destroy();
+    const started = performance.now();
+    // The path as requested, not through URL: `//x` would read as a host.
+    const named = nameRequest((req.url ?? "/").split("?")[0]);
+    const request = openRequestLog(req, named, config.TRUST_PROXY);
+    const handled = collab.handleUpgrade(req, socket, head, {
+      id: request.id,
+      log: logFunction("collab", request.log),
+      answered(status) {
+        const seconds = (performance.now() - started) / 1000;
+        metrics?.observeRequest(req.method ?? "GET", named.route, status, seconds);
+        logAnswered(request, named.route, status, seconds);
+      },
+    });
+    if (!handled) socket.destroy();
   });
+  const metricsServer =
+    metrics && config.METRICS_PORT !== undefined ? await serveMetrics(metrics, config.METRICS_PORT, config.HOST) : undefined;
 
   return {
     server,
+    metricsServer,
     collab,
     live,
     notifications,
@@ -181,6 +236,11 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
       await relay?.close();
       server.closeAllConnections();
       await stopped;
+      if (metricsServer) {
+        const metricsStopped = new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+        metricsServer.closeAllConnections();
+        await metricsStopped;
+      }
     },
   };
 }

@@ -7,6 +7,8 @@ const port = z.coerce
   .min(0, "must be between 0 and 65535")
   .max(65535, "must be between 0 and 65535");
 
+export const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: port.default(3000),
@@ -71,10 +73,16 @@ const envSchema = z.object({
   VERSION_CHECKPOINT_MINUTES: z.coerce.number({ error: "must be a number" }).min(0.01, "must be at least 0.01").default(5),
   /** Timed checkpoints kept per statement at most (see server/queries/versions.ts thinCheckpoints). */
   VERSION_CHECKPOINTS_KEPT: z.coerce.number({ error: "must be a number" }).int().min(1, "must be at least 1").default(300),
+  /** The least severe log lines written (JSON lines on stdout); `info` includes a line per request. */
+  LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(", ")}` }).default("info"),
+  /** Serves the Prometheus metrics on this port of HOST, a listener of their own (`0` picks a free one). */
+  METRICS_PORT: port.optional(),
+  /** Serves the Prometheus metrics at /metrics on PORT too, to requests with `Authorization: Bearer <this>`. */
+  METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
 });
 
 /** Values never repeated in an error message, since start-up output ends up in logs. */
-const secretNames = new Set(["SESSION_SECRET", "ADMIN_PASSWORD", "DEMO_PASSWORD", "DATABASE_URL", "REDIS_URL"]);
+const secretNames = new Set(["SESSION_SECRET", "ADMIN_PASSWORD", "DEMO_PASSWORD", "DATABASE_URL", "REDIS_URL", "METRICS_TOKEN"]);
 
 export type Config = Omit<z.output<typeof envSchema>, "SEED_DEMO" | "COOKIE_SECURE"> & { SEED_DEMO: boolean; COOKIE_SECURE: boolean };
 
@@ -91,6 +99,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${name} ${issue.message} ${shown}`);
   }
   const c = parsed.data;
+  if (c.METRICS_PORT && c.METRICS_PORT === c.PORT)
+    throw new ConfigError(`Invalid configuration: METRICS_PORT must differ from PORT (got ${JSON.stringify(env.METRICS_PORT)})`);
   return {
     ...c,
     DATA_DIR: path.resolve(c.DATA_DIR),

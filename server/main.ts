@@ -5,18 +5,27 @@ import { openDatabase } from "./db/open";
 import { createConcord } from "./app";
 import { seedDemo } from "./seed/demo";
 import { ensureAdmin } from "./seed/admin";
+import { logger } from "./log";
+
+/**
+ * The accounts a start creates are handed to the operator as plain text on stdout, not logged:
+ * generated passwords are shown this once, and a log line is kept and shipped. In production set
+ * ADMIN_PASSWORD, and no password is ever printed.
+ */
+const handOver = (text: string) => void process.stdout.write(`${text}\n`);
 
 async function main() {
   const config = loadConfig();
+  logger.level = config.LOG_LEVEL;
   const database = await openDatabase(config);
-  if (database.stop) console.log(`Started ${database.description}`);
+  if (database.stop) logger.info(`Started ${database.description}`);
   const sql = createSql(database.url);
   const applied = await migrate(sql);
-  if (applied.length > 0) console.log(`Applied migrations: ${applied.join(", ")}`);
-  await ensureAdmin(sql, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD, log: console.log });
+  if (applied.length > 0) logger.info(`Applied migrations: ${applied.join(", ")}`);
+  await ensureAdmin(sql, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD, log: handOver });
   if (config.SEED_DEMO) {
-    const demo = await seedDemo(sql, { password: config.DEMO_PASSWORD, log: console.log });
-    if (demo.created) console.log(`Seeded the demo conference "${demo.conference.title}"`);
+    const demo = await seedDemo(sql, { password: config.DEMO_PASSWORD, log: handOver });
+    if (demo.created) logger.info(`Seeded the demo conference "${demo.conference.title}"`);
   }
   await openConnections(sql);
   const concord = await createConcord({ sql, config });
@@ -24,16 +33,20 @@ async function main() {
     concord.server.once("error", reject);
     concord.server.listen(config.PORT, config.HOST, () => resolve());
   });
-  const address = concord.server.address();
-  const port = typeof address === "object" && address ? address.port : config.PORT;
-  console.log(`Concord listening on http://localhost:${port}`);
-  if (config.REDIS_URL) console.log("Serving documents together with the other instances on the same Redis");
+  const portOf = (server: typeof concord.server) => {
+    const address = server.address();
+    return typeof address === "object" && address ? address.port : undefined;
+  };
+  if (concord.metricsServer) logger.info(`Metrics at http://${config.HOST}:${portOf(concord.metricsServer)}/metrics`);
+  // The last start-up line: whoever waits for it finds the ones above written.
+  logger.info(`Concord listening on http://localhost:${portOf(concord.server) ?? config.PORT}`);
+  if (config.REDIS_URL) logger.info("Serving documents together with the other instances on the same Redis");
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: saving and shutting down`);
+    logger.info(`${signal}: saving and shutting down`);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await concord.close();
@@ -46,10 +59,10 @@ async function main() {
 }
 
 main().catch((err) => {
-  // Configuration and start-up problems are reported as one readable line.
+  // A bad configuration is one readable line, before there is a configured log to write it to.
   if (err instanceof ConfigError) console.error(err.message);
   else if ((err as { code?: unknown } | null)?.code === "EADDRINUSE")
-    console.error(`Cannot start: port ${String((err as { port?: unknown }).port)} is already in use (set PORT).`);
-  else console.error(`Cannot start Concord: ${err instanceof Error ? err.message : String(err)}`);
+    logger.fatal(`Cannot start: port ${String((err as { port?: unknown }).port)} is already in use (set PORT or METRICS_PORT).`);
+  else logger.fatal({ err }, `Cannot start Concord: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

@@ -4,12 +4,13 @@ import type * as Y from "yjs";
 import { WebSocketServer } from "ws";
 import { Room, type DocumentStore } from "./room";
 import { Connection } from "./connection";
-import { UpgradeHandler, type Authorization } from "./upgrade";
+import { UpgradeHandler, type Authorization, type UpgradeRequest } from "./upgrade";
 import type { RoomLocks } from "./clause-locks";
 import type { Relay } from "./relay";
 import type { DocumentModel } from "./schema-guard";
 import type { AccessEvent } from "../auth/access-events";
 import { closeCodes } from "../../app/statement/protocol";
+import type { LogFunction } from "../log";
 
 export interface CollabOptions {
   store: DocumentStore;
@@ -27,14 +28,15 @@ export interface CollabOptions {
   maxBufferedBytes?: number;
   /** Open connections one person may have, all documents together; more are refused with HTTP 429. */
   maxConnectionsPerUser?: number;
-  log?: (msg: string, err?: unknown) => void;
+  /** What happens to rooms (loading, saving, compacting); a connection's go to its upgrade request's log. */
+  log: LogFunction;
   /** Other instances serving the same documents (REDIS_URL); none when this process is alone. */
   relay?: Relay;
 }
 
 export interface CollabEndpoint {
   /** Handles an HTTP upgrade if it is for /collab/…; returns false for other paths. */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, request: UpgradeRequest): boolean;
   /** Applies a change of someone's access to their open connections (close or switch to read-only). */
   handleAccessEvent(event: AccessEvent): Promise<void>;
   /** Rooms currently in memory (for tests and metrics). */
@@ -56,7 +58,7 @@ export interface CollabEndpoint {
  * rooms they join, each held in memory while anyone has it open or a change to it is under way.
  */
 export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
-  const log = options.log ?? ((msg: string, err?: unknown) => console.error(`[collab] ${msg}`, err ?? ""));
+  const { log } = options;
   // No compression: connections write their frames to the socket themselves (see Connection.send).
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
   const rooms = new Map<string, Room>();
@@ -99,12 +101,11 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
     wss,
     authorize: options.authorize,
     maxConnectionsPerUser: options.maxConnectionsPerUser ?? 20,
-    log,
-    admitted: (ws, socket, documentId, who) => {
+    admitted: (ws, socket, documentId, who, connectionLog) => {
       const room = roomFor(documentId);
       const connection = new Connection(ws, socket, room, documentId, who, {
         maxBufferedBytes: options.maxBufferedBytes ?? 8 * 1024 * 1024,
-        log,
+        log: connectionLog,
         closed(c) {
           connections.delete(c);
           void releaseIfEmpty(room);
@@ -135,7 +136,7 @@ export function createCollabEndpoint(options: CollabOptions): CollabEndpoint {
       for (const ws of wss.clients) bufferedBytes += ws.bufferedAmount;
       return { rooms: rooms.size, connections: wss.clients.size, awarenessStates, bufferedBytes };
     },
-    handleUpgrade: (req, socket, head) => upgrades.handle(req, socket, head),
+    handleUpgrade: (req, socket, head, request) => upgrades.handle(req, socket, head, request),
     async handleAccessEvent(event) {
       if (event.type === "session-ended" || event.type === "user-sessions-ended") {
         for (const c of connections) {

@@ -2,13 +2,16 @@ import { randomBytes } from "node:crypto";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import type { Relay, RelayChannel, RelayReceiver } from "./relay";
+import type { LogFunction } from "../log";
 
 /**
  * The relay between Concord instances, through Redis pub/sub: one publishing and one subscribed
  * connection per process, a channel per open document (`<prefix>doc:<id>`), and a channel on
  * which every instance says it is alive once a second (`<prefix>instances`).
  *
- * A message is [kind, instance id (8 bytes), payload]; an instance ignores its own. Pub/sub keeps
+ * A message is [kind, instance id (8 bytes), payload]; an instance ignores its own. The heartbeat's
+ * payload is when it was sent (a float64 of milliseconds since 1970), from which the receivers
+ * measure the relay's lag (an older instance's empty heartbeat is not measured). Pub/sub keeps
  * nothing, so whenever something may have been missed the rooms reload from PostgreSQL:
  * - this instance's subscription was down: on reconnection, every open room resyncs and asks the
  *   others for their clients' presence;
@@ -43,6 +46,15 @@ export function decodeRelayMessage(message: Buffer): { kind: number; instance: s
   };
 }
 
+/** A heartbeat's payload: when it is sent. */
+function sentAt(): Uint8Array {
+  const payload = new Uint8Array(8);
+  new DataView(payload.buffer).setFloat64(0, Date.now());
+  return payload;
+}
+
+const readSentAt = (payload: Uint8Array) => new DataView(payload.buffer, payload.byteOffset, 8).getFloat64(0);
+
 function encodeClaims(claims: Map<number, string>): Uint8Array {
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, claims.size);
@@ -71,7 +83,9 @@ export interface RedisRelayOptions {
   goneAfterMs?: number;
   /** How long start-up waits for Redis before serving without it (it connects later). */
   connectTimeoutMs?: number;
-  log?: (msg: string, err?: unknown) => void;
+  log: LogFunction;
+  /** Told, at every heartbeat of another instance, how long it took from there to here (seconds). */
+  lag?: (seconds: number) => void;
 }
 
 interface Entry {
@@ -94,7 +108,7 @@ export interface RedisRelay extends Relay {
 }
 
 export async function createRedisRelay(options: RedisRelayOptions): Promise<RedisRelay> {
-  const log = options.log ?? ((msg: string, err?: unknown) => console.error(`[relay] ${msg}`, err ?? ""));
+  const { log, lag } = options;
   const prefix = options.prefix ?? "concord:";
   const docPrefix = `${prefix}doc:`;
   const instancesChannel = `${prefix}instances`;
@@ -164,7 +178,9 @@ export async function createRedisRelay(options: RedisRelayOptions): Promise<Redi
       lastHeard.delete(m.instance);
       return;
     }
-    lastHeard.set(m.instance, Date.now());
+    const now = Date.now();
+    lastHeard.set(m.instance, now);
+    if (lag && m.kind === relayKinds.alive && m.payload.byteLength === 8) lag(Math.max(0, now - readSentAt(m.payload)) / 1000);
     if (presumedGone.delete(m.instance)) for (const channel of entries.keys()) publish(channel, relayKinds.awarenessQuery);
     const channel = channelBytes.toString();
     for (const r of receiversOf(channel)) {
@@ -225,7 +241,7 @@ export async function createRedisRelay(options: RedisRelayOptions): Promise<Redi
   const heartbeat = setInterval(() => {
     // Also catches a publication that failed while the connection stayed up.
     makeUpForLostMessages();
-    publish(instancesChannel, relayKinds.alive);
+    publish(instancesChannel, relayKinds.alive, sentAt());
     // Not hearing anyone while our own subscription is down says nothing about them.
     if (sub.status !== "ready") return;
     const now = Date.now();

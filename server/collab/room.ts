@@ -172,6 +172,11 @@ export class Room {
     this.ready = this.load();
   }
 
+  /** The database refused the last write: edits are held and retried (the peers are told). */
+  get savingPaused(): boolean {
+    return this.writes.savingPaused;
+  }
+
   /** The document: only ever durable state. */
   get doc(): Y.Doc {
     this.applyLoaded();

@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { WebSocket, WebSocketServer } from "ws";
 import type { Admitted } from "./connection";
+import type { LogFunction } from "../log";
 
 /** Who is connecting and what they may do, decided before the WebSocket handshake. */
 export type Authorization = { ok: false; status: 401 | 403 | 404; reason?: string } | ({ ok: true } & Admitted);
@@ -12,9 +13,18 @@ export interface UpgradeOptions {
   authorize: (req: IncomingMessage, documentId: string) => Promise<Authorization>;
   /** Open connections one person may have, all documents together; more are refused with HTTP 429. */
   maxConnectionsPerUser: number;
-  log: (msg: string, err?: unknown) => void;
   /** A socket was admitted to a document; `socket` is the connection the WebSocket runs on. */
-  admitted: (ws: WebSocket, socket: Duplex, documentId: string, who: Admitted) => void;
+  admitted: (ws: WebSocket, socket: Duplex, documentId: string, who: Admitted, log: LogFunction) => void;
+}
+
+/** One upgrade request as the server's log knows it. */
+export interface UpgradeRequest {
+  /** Its request id, echoed as X-Request-Id in the answer, a refusal or the handshake. */
+  id: string;
+  /** Its log: a failure to authorize it, then its connection's. */
+  log: LogFunction;
+  /** It was answered with this HTTP status (101: the WebSocket is open). */
+  answered(status: number): void;
 }
 
 const pathPattern = /^\/collab\/([^/?#]+)$/;
@@ -27,12 +37,13 @@ const statusText: Record<number, string> = {
   503: "Service Unavailable",
 };
 
-function refuse(socket: Duplex, status: number, reason = statusText[status] ?? "Error") {
+function refuse(socket: Duplex, request: UpgradeRequest, status: number, reason = statusText[status] ?? "Error") {
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nX-Request-Id: ${request.id}\r\nContent-Length: ${Buffer.byteLength(
       reason,
     )}\r\n\r\n${reason}`,
   );
+  request.answered(status);
 }
 
 /** Browsers send Origin on WebSocket handshakes; scripts may send none. */
@@ -55,8 +66,15 @@ export class UpgradeHandler {
   /** Open connections (and upgrades under way) per person. */
   private readonly perUser = new Map<string, number>();
   private closing = false;
+  /** Upgrades being answered, for the handshake's X-Request-Id. */
+  private readonly requestIds = new WeakMap<IncomingMessage, string>();
 
-  constructor(private readonly options: UpgradeOptions) {}
+  constructor(private readonly options: UpgradeOptions) {
+    options.wss.on("headers", (headers, req) => {
+      const id = this.requestIds.get(req);
+      if (id) headers.push(`X-Request-Id: ${id}`);
+    });
+  }
 
   /** From now on every upgrade is refused (503). */
   close(): void {
@@ -64,37 +82,41 @@ export class UpgradeHandler {
   }
 
   /** Handles an HTTP upgrade if it is for /collab/…; returns false for other paths. */
-  handle(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+  handle(req: IncomingMessage, socket: Duplex, head: Buffer, request: UpgradeRequest): boolean {
     const url = new URL(req.url ?? "/", "http://localhost");
     const match = pathPattern.exec(url.pathname);
     if (!match) return false;
     if (this.closing) {
-      refuse(socket, 503);
+      refuse(socket, request, 503);
       return true;
     }
     // A page of another site must not open a connection with this site's cookie.
     if (!fromThisSite(req)) {
-      refuse(socket, 403);
+      refuse(socket, request, 403);
       return true;
     }
     let documentId: string;
     try {
       documentId = decodeURIComponent(match[1]);
     } catch {
-      refuse(socket, 404);
+      refuse(socket, request, 404);
       return true;
     }
     this.options.authorize(req, documentId).then(
       (who) => {
-        if (!who.ok) return refuse(socket, who.status, who.reason);
+        if (!who.ok) return refuse(socket, request, who.status, who.reason);
         // The client gave up while it was being authorized.
         if (socket.destroyed) return;
-        if (!this.count(who.userId, socket)) return refuse(socket, 429);
-        this.options.wss.handleUpgrade(req, socket, head, (ws) => this.options.admitted(ws, socket, documentId, who));
+        if (!this.count(who.userId, socket)) return refuse(socket, request, 429);
+        this.requestIds.set(req, request.id);
+        this.options.wss.handleUpgrade(req, socket, head, (ws) => {
+          request.answered(101);
+          this.options.admitted(ws, socket, documentId, who, request.log);
+        });
       },
       (err) => {
-        this.options.log(`upgrade for ${documentId} failed`, err);
-        refuse(socket, 503);
+        request.log(`upgrade for ${documentId} failed`, err);
+        refuse(socket, request, 503);
       },
     );
     return true;

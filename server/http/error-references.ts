@@ -1,19 +1,18 @@
-import { randomBytes } from "node:crypto";
 import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from "express";
 import { data, type ServerBuild } from "@remix-run/node";
+import { requestLogOf, type RequestLog } from "./request-log";
 
 /**
  * What someone who meets an unexpected error sees is a reference, never the error: its message,
  * stack and file paths go to the server log under that reference, so the operator can find them.
- * Every request gets a reference up front (in the Remix load context); all errors of one request
- * share it.
+ * Every request gets a reference up front (its RequestLog, in the Remix load context); all errors
+ * of one request share it, and its access line names it too.
  */
 
-export const newErrorReference = () => randomBytes(5).toString("hex");
-
-/** The one place an unexpected error is logged. */
-export function logUnexpectedError(reference: string, method: string, path: string, error: unknown): void {
-  console.error(`[error ${reference}] ${method} ${path}`, error);
+/** The one place an unexpected error is logged: on the request's log (its id, method and path), with its reference. */
+export function logUnexpectedError(request: RequestLog, error: unknown): void {
+  request.failed = true;
+  request.log.error({ errorReference: request.errorReference, err: error }, "unexpected error");
 }
 
 /** The body of an error answered by a loader or action: the reference only, in every mode. */
@@ -21,7 +20,7 @@ export interface ErrorReferenceData {
   errorReference: string;
 }
 
-type Handler = (args: { request: Request; context: { errorReference: string } }) => unknown;
+type Handler = (args: { request: Request; context: { requestLog: RequestLog } }) => unknown;
 
 function referenced(handler: Handler | undefined): Handler | undefined {
   if (!handler) return undefined;
@@ -31,9 +30,9 @@ function referenced(handler: Handler | undefined): Handler | undefined {
     } catch (error) {
       // Responses and data() are answers the route chose; an aborted request has nobody to answer.
       if (!(error instanceof Error) || args.request.signal.aborted) throw error;
-      const reference = args.context.errorReference;
-      logUnexpectedError(reference, args.request.method, new URL(args.request.url).pathname, error);
-      throw data({ errorReference: reference } satisfies ErrorReferenceData, { status: 500 });
+      const { requestLog } = args.context;
+      logUnexpectedError(requestLog, error);
+      throw data({ errorReference: requestLog.errorReference } satisfies ErrorReferenceData, { status: 500 });
     }
   };
 }
@@ -55,13 +54,13 @@ export function withErrorReferences(build: ServerBuild): ServerBuild {
 }
 
 /** Errors of Express itself (before Remix): a status and a reference, as plain text. */
-export function answerExpressError(error: unknown, req: ExpressRequest, res: ExpressResponse, next: NextFunction) {
+export function answerExpressError(error: unknown, _req: ExpressRequest, res: ExpressResponse, next: NextFunction) {
   if (res.headersSent) return next(error);
-  const reference = newErrorReference();
+  const request = requestLogOf(res);
   const status = (error as { status?: number }).status ?? 500;
-  logUnexpectedError(reference, req.method, req.path, error);
+  logUnexpectedError(request, error);
   res
     .status(status >= 400 && status < 600 ? status : 500)
     .type("text/plain")
-    .send(`The request could not be answered. Reference: ${reference}`);
+    .send(`The request could not be answered. Reference: ${request.errorReference}`);
 }

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
 import type { Sql } from "../db/sql";
 import { pendingMigrations } from "../db/migrate";
+import { requestLogOf, type RequestLog } from "./request-log";
 
 export interface ReadinessChecks {
   sql: Sql;
@@ -13,7 +14,7 @@ type Check = { ok: true } | { ok: false; error: string };
 /** A check that has not answered in this time counts as failed, so a load balancer is never kept waiting. */
 const checkTimeoutMs = 2000;
 
-async function settle(what: string, check: () => Promise<Check>): Promise<Check> {
+async function settle(request: RequestLog, what: string, check: () => Promise<Check>): Promise<Check> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<Check>((resolve) => {
     timer = setTimeout(() => resolve({ ok: false, error: "no answer within 2 s" }), checkTimeoutMs);
@@ -22,7 +23,7 @@ async function settle(what: string, check: () => Promise<Check>): Promise<Check>
     return await Promise.race([
       check().catch((err: unknown): Check => {
         // The probe is public: what went wrong (a database's name, a host) is for the server log only.
-        console.error(`[readyz] ${what} check failed`, err);
+        request.log.error({ component: "readyz", err }, `the ${what} check failed`);
         return { ok: false, error: "failed (see the server log)" };
       }),
       timedOut,
@@ -44,11 +45,12 @@ export function healthz(_req: Request, res: Response): void {
  */
 export function readyz({ sql, redisConnected }: ReadinessChecks) {
   const answer = async (res: Response): Promise<void> => {
+    const request = requestLogOf(res);
     const checks: Record<string, Check> = {
-      database: await settle("database", async () => (await sql`select 1`, { ok: true })),
+      database: await settle(request, "database", async () => (await sql`select 1`, { ok: true })),
     };
     checks.migrations = checks.database.ok
-      ? await settle("migrations", async () => {
+      ? await settle(request, "migrations", async () => {
           const pending = await pendingMigrations(sql);
           return pending.length === 0 ? { ok: true } : { ok: false, error: `not applied: ${pending.join(", ")}` };
         })

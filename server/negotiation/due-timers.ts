@@ -1,3 +1,5 @@
+import { logFunction } from "../log";
+
 /** One timer per statement for work due at a time kept in PostgreSQL (a deadline, a notice before it). */
 export interface DueTimers {
   /** Arms a timer for everything due (the times are in PostgreSQL, so they outlive restarts). */
@@ -8,7 +10,9 @@ export interface DueTimers {
 }
 
 export interface DueWork {
-  /** Names the work in log lines: "closing the silence procedure", "the deadline notice". */
+  /** The log lines' component: "silence", "notifications". */
+  component: string;
+  /** Names the work in log lines: "closing the procedure", "the deadline notice". */
   what: string;
   /** When each statement's work is next due, by this process's clock. */
   dueAll(): Promise<{ documentId: string; at: number }[]>;
@@ -28,6 +32,7 @@ const retryDelay = 250;
 const failureDelay = 5000;
 
 export function createDueTimers(work: DueWork): DueTimers {
+  const log = logFunction(work.component);
   const timers = new Map<string, NodeJS.Timeout>();
   const working = new Set<Promise<unknown>>();
   let stopped = false;
@@ -62,7 +67,7 @@ export function createDueTimers(work: DueWork): DueTimers {
     try {
       await work.run(documentId);
     } catch (err) {
-      console.error(`${work.what} on ${documentId} failed; retrying`, err);
+      log(`${work.what} on ${documentId} failed; retrying`, err);
       again = failureDelay;
     }
     // Still due (the database's clock is behind, or the work failed): the next reading re-arms it.
@@ -77,7 +82,7 @@ export function createDueTimers(work: DueWork): DueTimers {
       if (at === null) disarm(documentId);
       else arm(documentId, Math.max(at, Date.now() + minimumDelay));
     } catch (err) {
-      console.error(`reading what is due on ${documentId} (${work.what}) failed`, err);
+      log(`reading what is due on ${documentId} (${work.what}) failed`, err);
       if (!stopped) arm(documentId, Date.now() + failureDelay);
     }
   }

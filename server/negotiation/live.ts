@@ -15,6 +15,8 @@ import { workspaceDelegation } from "../workspace/workspace";
 import { readingView } from "../readings/readings";
 import { admitScreen, screenAudience, screenPrincipal, screenStillAdmitted, screenTokenOf } from "../screen/screen";
 import type { NotificationStreams } from "../notifications/live";
+import { logger } from "../log";
+import { requestLogOf } from "../http/request-log";
 
 export interface LiveUpdates {
   /** GET /documents/:documentId/events: a Server-Sent Events stream of the statement's negotiation events. */
@@ -206,7 +208,7 @@ export function createLiveUpdates({
         for (const stream of receiving) if (set?.has(stream)) write(stream.res, message);
       })
       .catch((err) => {
-        console.error("[live] reading the reading failed; the pages reload", err);
+        logger.error({ component: "live", err }, "reading the reading failed; the pages reload");
         for (const stream of receiving)
           send(stream.res, `data: ${JSON.stringify({ topic: "readings", notice: null, supersedes: null })}\n\n`);
       })
@@ -247,7 +249,7 @@ export function createLiveUpdates({
             (message) => `data: ${encodeLive({ topic: "notifications", notice: null, supersedes: null, notifications: message })}\n\n`,
           );
       })().catch((err) => {
-        console.error("[live] opening an event stream failed", err);
+        requestLogOf(res).log.error({ component: "live", err }, "opening an event stream failed");
         if (!res.headersSent) res.status(503).type("text/plain").send("Try again shortly.");
         else res.end();
       });
@@ -300,7 +302,7 @@ export function createLiveUpdates({
           }
         })
         .catch((err) => {
-          console.error("[live] working out what changed failed; the pages reload", err);
+          logger.error({ component: "live", err }, "working out what changed failed; the pages reload");
           for (const stream of pages) if (set?.has(stream)) send(stream.res, `data: ${JSON.stringify(message)}\n\n`);
         });
     },

@@ -9,7 +9,8 @@ import { passSilenceIfDue } from "./silence";
  */
 export function createSilenceScheduler({ sql }: { sql: Sql }): DueTimers {
   return createDueTimers({
-    what: "[silence] closing the procedure",
+    component: "silence",
+    what: "closing the procedure",
     dueAll: async () => (await runningSilences(sql)).map(({ documentId, deadline }) => ({ documentId, at: deadline.getTime() })),
     dueOne: async (documentId) => (await runningSilences(sql, documentId))[0]?.deadline.getTime() ?? null,
     run: async (documentId) => {

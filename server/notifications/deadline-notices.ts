@@ -29,7 +29,8 @@ function nextNoticeAt(p: RunningDeadline, now: number): number | null {
  */
 export function createDeadlineNotices({ sql }: { sql: Sql }): DueTimers {
   return createDueTimers({
-    what: "[notifications] the deadline notice",
+    component: "notifications",
+    what: "the deadline notice",
     async dueAll() {
       const now = Date.now();
       return (await runningDeadlines(sql)).flatMap((p) => {

@@ -5,6 +5,8 @@ import type { AccessEvent } from "../auth/access-events";
 import { listNotifications, notificationsChannel, unreadNotificationCount } from "../queries/notifications";
 import { notificationView } from "./center";
 import type { NotificationMessage } from "../../app/statement/notifications";
+import { logger } from "../log";
+import { requestLogOf } from "../http/request-log";
 
 export interface NotificationStreams {
   /** GET /notifications/events: the signed-in person's own notices, as Server-Sent Events. */
@@ -65,7 +67,7 @@ export function createNotificationStreams({ sql, auth }: { sql: Sql; auth: Auth 
         // A statement's stream ended (its session, its access) is out of the set only once it has closed.
         for (const s of set) if (!s.res.writableEnded) s.res.write(s.frame(body));
       })
-      .catch((err) => console.error("[notifications] reading a person's notices for their pages failed", err));
+      .catch((err) => logger.error({ component: "notifications", err }, "reading a person's notices for their pages failed"));
   }
 
   /** Adds a stream of the person's until `res` closes, and sends it where things stand now. */
@@ -106,14 +108,14 @@ export function createNotificationStreams({ sql, auth }: { sql: Sql; auth: Auth 
         res.on("close", () => clearInterval(keepAlive));
         await add({ res, userId: user.id, sessionId: user.sessionId, frame: ownFrame, own: true });
       })().catch((err) => {
-        console.error("[notifications] opening a notification stream failed", err);
+        requestLogOf(res).log.error({ component: "notifications", err }, "opening a notification stream failed");
         if (!res.headersSent) res.status(503).type("text/plain").send("Try again shortly.");
         else res.end();
       });
     },
     follow(res, user, frame) {
       add({ res, userId: user.id, sessionId: user.sessionId, frame, own: false }).catch((err) =>
-        console.error("[notifications] reading a person's notices for a statement page failed", err),
+        logger.error({ component: "notifications", err }, "reading a person's notices for a statement page failed"),
       );
     },
     changed: tell,

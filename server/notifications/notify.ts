@@ -1,6 +1,7 @@
 import type { Db } from "../db/sql";
 import { insertNotifications, negotiationSeers } from "../queries/notifications";
 import type { NotificationKind, NotificationPayload } from "../../app/statement/notifications";
+import { logger } from "../log";
 
 export interface Notice<K extends NotificationKind> {
   /** Who it is for; narrowed here to those who see the conference's negotiation now, without the actor. */
@@ -41,7 +42,7 @@ export async function withoutFailing<T>(db: Db, what: string, write: (sql: Db) =
   try {
     return "savepoint" in db ? ((await db.savepoint(write)) as T) : await write(db);
   } catch (err) {
-    console.error(`[notifications] notifying of ${what} failed; the action stands`, err);
+    logger.error({ component: "notifications", err }, `notifying of ${what} failed; the action stands`);
     return null;
   }
 }

@@ -10,6 +10,7 @@ import { defaultInvitationDays, maxImportRows } from "../../app/statement/limits
 import { assignRole } from "./memberships";
 import { languageProblem, readLanguage } from "./translator-language";
 import { type Role, roles } from "../../app/statement/vocabulary";
+import { logger } from "../log";
 
 /** "kept": an account of the secretariat or the deployment administrator, whose role an import never changes. */
 export type ImportOutcome = "added" | "updated" | "unchanged" | "invited" | "kept" | "rejected";
@@ -212,7 +213,7 @@ export async function importPeople(
         });
       }
     } catch (err) {
-      console.error(`CSV import, row ${record.row}:`, err);
+      logger.error({ component: "people", err }, `CSV import: row ${record.row} could not be saved`);
       report.push({ ...entry, outcome: "rejected", messages: ["This row could not be saved. Try it again."] });
     }
   }

@@ -2,6 +2,7 @@ import type { Sql } from "../db/sql";
 import type { DocumentStore } from "../collab/room";
 import { findTranslationByTextDocument } from "../queries/translations";
 import { publishNegotiationEvent } from "../negotiation/events";
+import { logger } from "../log";
 
 /** Translators type continuously; the pages showing a language are told at most this often. */
 const quietMs = 1_000;
@@ -24,7 +25,7 @@ export function announcingTranslations(store: DocumentStore, sql: Sql): Document
       pending.delete(statementId);
       lastSent.set(statementId, Date.now());
       publishNegotiationEvent(sql, { documentId: statementId, topic: "translations" }).catch((err) =>
-        console.error("[translations] announcing a change failed", err),
+        logger.error({ component: "translations", err }, "announcing a change failed"),
       );
     }, wait);
     timer.unref();

@@ -5,6 +5,7 @@ import { findVersionState, thinCheckpoints } from "../queries/versions";
 import { statementJSON } from "../../app/statement/yjs-state";
 import { readDoc } from "../negotiation/statement";
 import { captureVersion, storedState } from "./capture";
+import { logFunction, type LogFunction } from "../log";
 
 export type CheckpointOutcome = "written" | "unchanged" | "too-soon" | "not-a-statement";
 
@@ -49,13 +50,13 @@ export function createCheckpointScheduler({
   collab,
   intervalMs,
   keep,
-  log = console.error,
+  log = logFunction("versions"),
 }: {
   sql: Sql;
   collab: Pick<CollabEndpoint, "rooms">;
   intervalMs: number;
   keep: number;
-  log?: (msg: string, err?: unknown) => void;
+  log?: LogFunction;
 }): CheckpointScheduler {
   // Documents open at some tick and not yet checked since they were closed: their last edits count too.
   const watched = new Set<string>();
@@ -73,7 +74,7 @@ export function createCheckpointScheduler({
         if (outcome === "written") await publishNegotiationEvent(sql, { documentId: id, topic: "versions" });
         if (outcome !== "too-soon" && !collab.rooms.has(id)) watched.delete(id);
       } catch (err) {
-        log(`[versions] checkpoint of ${id} failed`, err);
+        log(`checkpoint of ${id} failed`, err);
       }
     }
   }

@@ -45,7 +45,16 @@ const endpoints = (port: number) => ({ port, url: `http://127.0.0.1:${port}`, ws
  * caller closes it: the `server` fixture (tests/support/fixtures.ts) when the file ends.
  */
 export async function openTestServer({ databaseUrl, env = {} }: ServerOptions): Promise<TestServer> {
-  const config = loadConfig({ NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", SEED_DEMO: "false", ...env, DATABASE_URL: databaseUrl });
+  // Warnings and errors only: a request's access line would go to the test's output (spawnServer captures its own).
+  const config = loadConfig({
+    NODE_ENV: "test",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    SEED_DEMO: "false",
+    LOG_LEVEL: "warn",
+    ...env,
+    DATABASE_URL: databaseUrl,
+  });
   const sql = createSql(databaseUrl, { max: 4 });
   const concord = await createConcord({ sql, config });
   await new Promise<void>((resolve, reject) => {

@@ -30,6 +30,10 @@ describe("loadConfig", () => {
     });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.REDIS_URL).toBeUndefined();
+    // Logs at info; no metrics unless asked for.
+    expect(config.LOG_LEVEL).toBe("info");
+    expect(config.METRICS_PORT).toBeUndefined();
+    expect(config.METRICS_TOKEN).toBeUndefined();
   });
 
   it("reads and coerces the values it is given", () => {
@@ -87,6 +91,12 @@ describe("loadConfig", () => {
     [{ ADMIN_PASSWORD: "short" }, "Invalid configuration: ADMIN_PASSWORD must be at least 10 characters (value hidden)"],
     [{ TRUST_PROXY: "yes" }, 'Invalid configuration: TRUST_PROXY must be true or false (got "yes")'],
     [{ COLLAB_COMPACT_AFTER: "0" }, 'Invalid configuration: COLLAB_COMPACT_AFTER must be at least 1 (got "0")'],
+    [
+      { LOG_LEVEL: "verbose" },
+      'Invalid configuration: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "verbose")',
+    ],
+    [{ METRICS_TOKEN: "short" }, "Invalid configuration: METRICS_TOKEN must be at least 32 characters (value hidden)"],
+    [{ PORT: "9100", METRICS_PORT: "9100" }, 'Invalid configuration: METRICS_PORT must differ from PORT (got "9100")'],
   ])("reports %j as one readable line", (env, message) => {
     const error = configError(env);
     expect(error).toBe(message);

@@ -1,30 +1,28 @@
 import { fileURLToPath } from "node:url";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/db";
-import { startTestServer, type TestServer } from "../support/server";
+import { spawnServer, type SpawnedServer } from "../support/server";
 import { createNegotiation, type NegotiationFixture } from "../support/negotiation";
-import { csrfTokenFor, request } from "../support/http";
+import { csrfTokenFor, request, type RawResponse } from "../support/http";
+import { logLines } from "../support/log-lines";
+import { waitFor } from "../support/wait";
 
 /**
  * An unexpected error on the server is shown as a reference, never as its message, stack or
- * file paths, also in development mode (what `npm start` runs); the server log has the detail
- * under the same reference. The errors here are real ones: a table the request needs is
- * renamed away for the duration of the request.
+ * file paths, also in development mode (what `npm start` runs); the server log (of the real entry
+ * point) has the detail under the same reference, on the request's lines. The errors here are real
+ * ones: a table the request needs is renamed away for the duration of the request.
  */
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 let db: TestDatabase;
-let server: TestServer;
+let server: SpawnedServer;
 let n: NegotiationFixture;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  server = await startTestServer({ databaseUrl: db.url, env: { NODE_ENV: "development" } });
+  server = await spawnServer({ databaseUrl: db.url, env: { NODE_ENV: "development" } });
   n = await createNegotiation(db.sql, server.url);
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
 });
 
 async function withoutTable<T>(table: string, run: () => Promise<T>): Promise<T> {
@@ -36,18 +34,12 @@ async function withoutTable<T>(table: string, run: () => Promise<T>): Promise<T>
   }
 }
 
-/** What console.error received during `run`, as text. */
-async function serverLog<T>(run: () => Promise<T>): Promise<{ result: T; log: string }> {
-  const lines: string[] = [];
-  vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
-    lines.push(args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : String(a))).join(" "));
-  });
-  const result = await run();
-  return { result, log: lines.join("\n") };
-}
-
-/** The body reveals nothing of the error, and names a reference the log has with the detail. */
-function expectReferenceOnly(body: string, log: string, detail: string): string {
+/**
+ * The body reveals nothing of the error, and names a reference the log has with the detail: the
+ * error's line and the request's access line, both under the request id the answer carries.
+ */
+async function expectReferenceOnly(res: RawResponse, detail: string): Promise<string> {
+  const body = res.body;
   expect(body).not.toContain(detail);
   expect(body).not.toContain(repoRoot);
   expect(body).not.toContain("node_modules");
@@ -56,57 +48,63 @@ function expectReferenceOnly(body: string, log: string, detail: string): string 
     body.replace(/<script[\s\S]*?<\/script>/g, (s) => (s.includes("errorReference") ? s : "")),
   )?.[1];
   expect(reference, "a reference in the answer").toBeDefined();
-  expect(log).toContain(`[error ${reference}]`);
-  expect(log).toContain(detail);
+  const reqId = res.headers["x-request-id"];
+  const linesOf = () => logLines(server.output()).filter((l) => l.errorReference === reference);
+  await waitFor(() => linesOf().some((l) => l.msg === "request"), { what: `the access line of ${reference}` });
+  const [failure, ...more] = linesOf().filter((l) => l.msg === "unexpected error");
+  expect(failure, server.output()).toMatchObject({ level: "error", reqId });
+  expect(`${failure.err?.message}\n${failure.err?.stack}`).toContain(detail);
+  // postgres.js errors carry the query and its parameters; the log keeps none of them.
+  expect(Object.keys(failure.err ?? {}).sort()).toEqual(expect.arrayContaining(["message", "stack", "type"]));
+  expect(failure.err).not.toHaveProperty("query");
+  expect(failure.err).not.toHaveProperty("parameters");
+  for (const m of more) expect(m.reqId).toBe(reqId);
+  expect(linesOf().find((l) => l.msg === "request")).toMatchObject({ reqId, status: res.status });
   return reference!;
 }
 
 describe("an unexpected error", () => {
   it("in a page's loader: the page shows a reference, the log has the error under it", async () => {
-    const { result: res, log } = await serverLog(() =>
-      withoutTable("silence_procedures", () => request(`${server.url}/documents/${n.documentId}`, { headers: { Cookie: n.chair.cookie } })),
+    const res = await withoutTable("silence_procedures", () =>
+      request(`${server.url}/documents/${n.documentId}`, { headers: { Cookie: n.chair.cookie } }),
     );
     expect(res.status).toBe(500);
-    const reference = expectReferenceOnly(res.body, log, 'relation "silence_procedures" does not exist');
+    const reference = await expectReferenceOnly(res, 'relation "silence_procedures" does not exist');
     expect(res.body).toContain(`<code class="error-reference">${reference}</code>`);
   });
 
   it("in the root loader (every page): the same", async () => {
-    const { result: res, log } = await serverLog(() =>
-      withoutTable("sessions", () => request(`${server.url}/documents/${n.documentId}`, { headers: { Cookie: n.chair.cookie } })),
+    const res = await withoutTable("sessions", () =>
+      request(`${server.url}/documents/${n.documentId}`, { headers: { Cookie: n.chair.cookie } }),
     );
     expect(res.status).toBe(500);
-    const reference = expectReferenceOnly(res.body, log, 'relation "sessions" does not exist');
+    const reference = await expectReferenceOnly(res, 'relation "sessions" does not exist');
     expect(res.body).toContain(`<code class="error-reference">${reference}</code>`);
   });
 
   it("in a .data request (a navigation in the browser): the data carries the reference only", async () => {
-    const { result: res, log } = await serverLog(() =>
-      withoutTable("silence_procedures", () =>
-        request(`${server.url}/documents/${n.documentId}.data`, { headers: { Cookie: n.chair.cookie } }),
-      ),
+    const res = await withoutTable("silence_procedures", () =>
+      request(`${server.url}/documents/${n.documentId}.data`, { headers: { Cookie: n.chair.cookie } }),
     );
     expect(res.status).toBe(500);
-    expectReferenceOnly(res.body, log, 'relation "silence_procedures" does not exist');
+    await expectReferenceOnly(res, 'relation "silence_procedures" does not exist');
   });
 
   it("in an action sent as .data: the same", async () => {
     const csrf = await csrfTokenFor(server.url, n.delegateA.cookie);
-    const { result: res, log } = await serverLog(() =>
-      withoutTable("clause_signals", () =>
-        request(`${server.url}/documents/${n.documentId}/signals.data`, {
-          headers: { Cookie: n.delegateA.cookie, Origin: server.url },
-          form: { csrf, clauseId: n.clauses[1].id, signal: "accept" },
-        }),
-      ),
+    const res = await withoutTable("clause_signals", () =>
+      request(`${server.url}/documents/${n.documentId}/signals.data`, {
+        headers: { Cookie: n.delegateA.cookie, Origin: server.url },
+        form: { csrf, clauseId: n.clauses[1].id, signal: "accept" },
+      }),
     );
     expect(res.status).toBe(500);
-    expectReferenceOnly(res.body, log, 'relation "clause_signals" does not exist');
+    await expectReferenceOnly(res, 'relation "clause_signals" does not exist');
   });
 
   it("in Express itself (a path it cannot decode): a status and a reference, no stack", async () => {
-    const { result: res, log } = await serverLog(() => request(`${server.url}/documents/%E0%A4%A/events`));
+    const res = await request(`${server.url}/documents/%E0%A4%A/events`);
     expect(res.status).toBe(400);
-    expectReferenceOnly(res.body, log, "Failed to decode param");
+    await expectReferenceOnly(res, "Failed to decode param");
   });
 });
