@@ -57,16 +57,28 @@ const shared = Symbol.for("concord.logger");
  * (server/http/request-log.ts), made after the level is set.
  *
  * One per process: the server bundle (build/server.js) and the Remix bundle (build/index.js) each
- * hold a copy of this module, and the second to load takes the first one's logger.
+ * hold a copy of this module, and the second to load takes the first one's logger. It is made on
+ * first use: route modules import server modules that import this one, and the browser's bundle of
+ * a route keeps their top-level code, where making a logger (process.pid) would fail.
  */
-export const logger: Logger = ((globalThis as { [shared]?: Logger })[shared] ??= pino({
-  level: "info",
-  base: { pid: process.pid },
-  timestamp: pino.stdTimeFunctions.isoTime,
-  formatters: { level: (label) => ({ level: label }) },
-  serializers: { err: serializeError },
-  redact: { paths: redactedPaths, censor: "[redacted]" },
-}));
+const current = (): Logger =>
+  ((globalThis as { [shared]?: Logger })[shared] ??= pino({
+    level: "info",
+    base: { pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    serializers: { err: serializeError },
+    redact: { paths: redactedPaths, censor: "[redacted]" },
+  }));
+
+export const logger: Logger = new Proxy({} as Logger, {
+  get(_target, key) {
+    const log = current();
+    const value: unknown = Reflect.get(log, key, log);
+    return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(log) : value;
+  },
+  set: (_target, key, value) => Reflect.set(current(), key, value),
+});
 
 /** The `(msg, err?)` log function of the collaboration server and the schedulers: a failure with its error, or else a warning. */
 export type LogFunction = (msg: string, err?: unknown) => void;
