@@ -122,7 +122,9 @@ function singleSignOnProblem(c: z.output<typeof envSchema>): void {
     throw new ConfigError(`Invalid configuration: ${missing[0]} must be set with ${given[0]} (single sign-on needs all three)`);
   }
   if (c.OIDC_ISSUER && c.NODE_ENV === "production" && !c.OIDC_ISSUER.startsWith("https://")) {
-    throw new ConfigError(`Invalid configuration: OIDC_ISSUER must be an https:// URL in production (got ${JSON.stringify(c.OIDC_ISSUER)})`);
+    throw new ConfigError(
+      `Invalid configuration: OIDC_ISSUER must be an https:// URL in production (got ${JSON.stringify(c.OIDC_ISSUER)})`,
+    );
   }
   if (!c.PASSWORD_SIGN_IN && !c.OIDC_ISSUER) {
     throw new ConfigError("Invalid configuration: PASSWORD_SIGN_IN=false needs single sign-on (OIDC_ISSUER), or nobody could sign in");

@@ -204,12 +204,7 @@ function Invitation({
   // Signing in with the organisation accepts the invitation of a new account at once; an existing
   // account comes back here, signed in, to accept it.
   const signOn = sso ? (
-    <SignOnLink
-      name={sso.name}
-      returnTo={`/invitations/${token}`}
-      primary={!passwordSignIn}
-      label={`Sign in with ${sso.name} to accept`}
-    />
+    <SignOnLink name={sso.name} returnTo={`/invitations/${token}`} primary={!passwordSignIn} label={`Sign in with ${sso.name} to accept`} />
   ) : null;
   return (
     <>

@@ -119,7 +119,9 @@ export type OidcClient = ReturnType<typeof createOidcClient>;
 function refusalOf(err: unknown): Error {
   if (err instanceof client.AuthorizationResponseError) {
     // The provider answered with an error, e.g. access_denied when the person cancelled.
-    return new OidcRefused(`the provider answered ${err.error}${err.error_description ? `: ${err.error_description}` : ""}`, { cause: err });
+    return new OidcRefused(`the provider answered ${err.error}${err.error_description ? `: ${err.error_description}` : ""}`, {
+      cause: err,
+    });
   }
   // fetch fails with a TypeError without a code (argument errors carry one), and times out with a TimeoutError.
   const { name, code } = err as { name?: string; code?: unknown };

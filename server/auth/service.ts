@@ -17,8 +17,7 @@ export interface AuthOptions {
 }
 
 export type SignInResult =
-  | { ok: true; user: SessionUser; setCookie: string }
-  | { ok: false; error: string; retryAfterMs?: number; switchedOff?: true };
+  { ok: true; user: SessionUser; setCookie: string } | { ok: false; error: string; retryAfterMs?: number; switchedOff?: true };
 
 export const passwordSignInOff = "Signing in with a password is switched off here. Sign in with your organisation's account.";
 

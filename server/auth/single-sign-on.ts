@@ -36,8 +36,7 @@ export type SignOnRefusal =
   | "invitation";
 
 export type SignOnOutcome =
-  | { ok: true; userId: string; setCookie: string; location: string }
-  | { ok: false; reason: SignOnRefusal; email?: string; detail?: string };
+  { ok: true; userId: string; setCookie: string; location: string } | { ok: false; reason: SignOnRefusal; email?: string; detail?: string };
 
 type Refused = Extract<SignOnOutcome, { ok: false }>;
 

@@ -1,7 +1,13 @@
 import type { Sql } from "../db/sql";
 import type { Tx } from "../audit/log";
 import { publishAccessEvent } from "../auth/access-events";
-import { createInvitation, findInvitationById, findInvitationByToken, markInvitationAccepted, type InvitationWithConference } from "../queries/invitations";
+import {
+  createInvitation,
+  findInvitationById,
+  findInvitationByToken,
+  markInvitationAccepted,
+  type InvitationWithConference,
+} from "../queries/invitations";
 import { findMembership, setMembership } from "../queries/memberships";
 import { createUser, findUserByEmail } from "../queries/users";
 import { auditMembership } from "./memberships";
@@ -100,7 +106,11 @@ async function accept(sql: Sql, find: (tx: Tx) => Promise<InvitationWithConferen
         userId,
         before,
         after,
-        extra: { invitationId: invitation.id, newAccount: who.kind === "new", ...(who.kind === "new" && !who.passwordHash ? { singleSignOn: true } : {}) },
+        extra: {
+          invitationId: invitation.id,
+          newAccount: who.kind === "new",
+          ...(who.kind === "new" && !who.passwordHash ? { singleSignOn: true } : {}),
+        },
       });
       return { ok: true, userId, conferenceId: invitation.conferenceId };
     });

@@ -71,7 +71,8 @@ async function signInWithProvider(subject: string, options: { returnTo?: string 
 const sessionIn = (jar: CookieJar) => jar.get(server.url, "concord_session");
 
 /** The session cookie an answer sets, if it signs in. */
-const sessionPairOf = (hop: Hop) => hop.setCookies.find((c) => c.startsWith("concord_session=") && !c.startsWith("concord_session=;")) ?? null;
+const sessionPairOf = (hop: Hop) =>
+  hop.setCookies.find((c) => c.startsWith("concord_session=") && !c.startsWith("concord_session=;")) ?? null;
 
 /** The home page as the jar's session sees it (it names the person signed in); null when sent to sign in. */
 async function home(jar: CookieJar): Promise<string | null> {
@@ -154,7 +155,9 @@ describe("signing in", () => {
     const [identity] = await db.sql<{ userId: string }[]>`
       select user_id as "userId" from user_identities where issuer = ${provider.issuer} and subject = ${`amina-${t}`}`;
     expect(identity.userId).toBe(user.id);
-    const [accepted] = (await entriesOf(db.sql, conferenceId, "invitation.accepted")).filter((e) => e.subject.invitationId === invitation.id);
+    const [accepted] = (await entriesOf(db.sql, conferenceId, "invitation.accepted")).filter(
+      (e) => e.subject.invitationId === invitation.id,
+    );
     expect(accepted.subject).toMatchObject({ newAccount: true, singleSignOn: true });
 
     // The account has no password: password sign-in refuses it as it refuses a wrong password.
@@ -166,7 +169,12 @@ describe("signing in", () => {
 
   it("signs in the existing account of the verified address, whatever its case, links it, and goes to returnTo", async () => {
     const t = uniqueTag();
-    const person = await createPerson(db.sql, { conferenceId, role: "observer", email: `Existing-${t}@Example.org`, name: `Observer ${t}` });
+    const person = await createPerson(db.sql, {
+      conferenceId,
+      role: "observer",
+      email: `Existing-${t}@Example.org`,
+      name: `Observer ${t}`,
+    });
     provider.account(`existing-${t}`, { email: `existing-${t}@example.org`, emailVerified: true, name: "Someone Else" });
 
     const { callback, final, jar } = await signInWithProvider(`existing-${t}`, { returnTo: `/conferences/${conferenceId}` });
@@ -214,7 +222,9 @@ describe("signing in", () => {
     expect(sessionIn(jar)).toBeUndefined();
     const [{ n }] = await db.sql<{ n: number }[]>`select count(*)::int as n from users where email = ${email}`;
     expect(n).toBe(0);
-    const [row] = await db.sql<{ acceptedAt: Date | null }[]>`select accepted_at as "acceptedAt" from invitations where id = ${invitation.id}`;
+    const [row] = await db.sql<
+      { acceptedAt: Date | null }[]
+    >`select accepted_at as "acceptedAt" from invitations where id = ${invitation.id}`;
     expect(row.acceptedAt).toBeNull();
     const identities = await db.sql`select 1 from user_identities where subject = ${`unverified-${t}`}`;
     expect(identities).toHaveLength(0);
@@ -320,7 +330,12 @@ describe("an unreachable provider", () => {
     const down = await startTestProvider(); // answers 503 to everything: never registered
     const other = await startTestServer({
       databaseUrl: db.url,
-      env: { OIDC_ISSUER: down.issuer, OIDC_CLIENT_ID: "concord", OIDC_CLIENT_SECRET: "another secret never shown", OIDC_NAME: "Down Ministry" },
+      env: {
+        OIDC_ISSUER: down.issuer,
+        OIDC_CLIENT_ID: "concord",
+        OIDC_CLIENT_SECRET: "another secret never shown",
+        OIDC_NAME: "Down Ministry",
+      },
     });
     const login = await request(`${other.url}/login`);
     expect(login.status).toBe(200);

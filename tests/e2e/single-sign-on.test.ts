@@ -62,8 +62,10 @@ it('signs in with "Sign in with Example Ministry": the provider\'s login page, t
 
   // Back on Concord, in the conference the invitation was for, signed in as the invitee.
   await page.waitForURL(`${server.url}/conferences/${conferenceId}`);
-  await expect.poll(() => page.locator("main").innerText()).toContain("Conference on Safe Settlements");
-  expect(await page.locator("body").innerText()).toContain("Leila Observer");
+  await expect.poll(() => page.locator("main").innerText()).toContain("Your role: Observer");
+  const body = await page.locator("body").innerText();
+  expect(body).toContain("Conference on Safe Settlements");
+  expect(body).toContain("Leila Observer");
   const cookies = await context.cookies(server.url);
   expect(cookies.find((c) => c.name === "concord_session")).toMatchObject({ httpOnly: true, sameSite: "Lax" });
   expect(violations).toEqual([]);

@@ -24,7 +24,9 @@ export class CookieJar {
       const attr = new Map(attributes.map((a) => [a.split("=")[0].toLowerCase(), a.slice(a.indexOf("=") + 1)] as const));
       const path = attr.get("path")?.startsWith("/") ? attr.get("path")! : pathname.slice(0, pathname.lastIndexOf("/")) || "/";
       const expired =
-        attr.get("max-age") !== undefined ? Number(attr.get("max-age")) <= 0 : attr.has("expires") && Date.parse(attr.get("expires")!) <= Date.now();
+        attr.get("max-age") !== undefined
+          ? Number(attr.get("max-age")) <= 0
+          : attr.has("expires") && Date.parse(attr.get("expires")!) <= Date.now();
       this.cookies = this.cookies.filter((c) => !(c.name === name && c.host === hostname && c.path === path));
       if (!expired) this.cookies.push({ name, value, host: hostname, path });
     }

@@ -67,6 +67,8 @@ export async function startTestProvider(): Promise<TestProvider> {
         claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
         features: { devInteractions: { enabled: true } },
         cookies: { keys: ["test provider cookie key, not a secret"] },
+        // Set, so that the provider does not warn of its defaults at every sign-in.
+        ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
         findAccount: (_ctx: ProviderContext, subject: string) => {
           const account = accounts.get(subject);
           if (!account) return undefined;

@@ -113,7 +113,10 @@ describe("loadConfig", () => {
     });
 
     it.each([
-      [{ OIDC_ISSUER: sso.OIDC_ISSUER }, "Invalid configuration: OIDC_CLIENT_ID must be set with OIDC_ISSUER (single sign-on needs all three)"],
+      [
+        { OIDC_ISSUER: sso.OIDC_ISSUER },
+        "Invalid configuration: OIDC_CLIENT_ID must be set with OIDC_ISSUER (single sign-on needs all three)",
+      ],
       [
         { OIDC_CLIENT_ID: "concord", OIDC_CLIENT_SECRET: sso.OIDC_CLIENT_SECRET },
         "Invalid configuration: OIDC_ISSUER must be set with OIDC_CLIENT_ID (single sign-on needs all three)",
@@ -122,12 +125,18 @@ describe("loadConfig", () => {
         { OIDC_ISSUER: sso.OIDC_ISSUER, OIDC_CLIENT_ID: "concord" },
         "Invalid configuration: OIDC_CLIENT_SECRET must be set with OIDC_ISSUER (single sign-on needs all three)",
       ],
-      [{ ...sso, OIDC_ISSUER: "ldap://login.example.org" }, 'Invalid configuration: OIDC_ISSUER must be an http:// or https:// URL (got "ldap://login.example.org")'],
+      [
+        { ...sso, OIDC_ISSUER: "ldap://login.example.org" },
+        'Invalid configuration: OIDC_ISSUER must be an http:// or https:// URL (got "ldap://login.example.org")',
+      ],
       [
         { ...sso, OIDC_ISSUER: "http://login.example.org", NODE_ENV: "production" },
         'Invalid configuration: OIDC_ISSUER must be an https:// URL in production (got "http://login.example.org")',
       ],
-      [{ PASSWORD_SIGN_IN: "false" }, "Invalid configuration: PASSWORD_SIGN_IN=false needs single sign-on (OIDC_ISSUER), or nobody could sign in"],
+      [
+        { PASSWORD_SIGN_IN: "false" },
+        "Invalid configuration: PASSWORD_SIGN_IN=false needs single sign-on (OIDC_ISSUER), or nobody could sign in",
+      ],
       [{ PASSWORD_SIGN_IN: "no" }, 'Invalid configuration: PASSWORD_SIGN_IN must be true or false (got "no")'],
     ])("refuses %j in one line that never shows the client secret", (env, message) => {
       const error = configError(env);
