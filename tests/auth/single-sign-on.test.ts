@@ -110,6 +110,21 @@ describe("starting", () => {
     expect(cookie).not.toContain(to.searchParams.get("state")!);
   });
 
+  it("gives the provider the redirect URI on PUBLIC_URL when set (behind a proxy), not on the address the request reached", async () => {
+    const proxied = await startTestServer({
+      databaseUrl: db.url,
+      env: {
+        OIDC_ISSUER: provider.issuer,
+        OIDC_CLIENT_ID: provider.clientId,
+        OIDC_CLIENT_SECRET: provider.clientSecret,
+        PUBLIC_URL: "https://concord.example.org",
+      },
+    });
+    const res = await request(`${proxied.url}/auth/oidc`);
+    expect(res.status).toBe(302);
+    expect(new URL(res.location!).searchParams.get("redirect_uri")).toBe("https://concord.example.org/auth/oidc/callback");
+  });
+
   it("shows the button on the sign-in page beside the password form, keeping the page to return to", async () => {
     const res = await request(`${server.url}/login?redirectTo=%2Fnotifications`);
     expect(res.status).toBe(200);
