@@ -14,6 +14,8 @@ import { createRedisRelay } from "./collab/redis-relay";
 import { collabAccess } from "./collab/authorize";
 import { subscribeAccessEvents } from "./auth/access-events";
 import { createAuth, sessionSecret, type Auth } from "./auth/service";
+import { createOidcClient } from "./auth/oidc-client";
+import { createSingleSignOn, type SingleSignOn } from "./auth/single-sign-on";
 import { rejectCrossSiteWrites } from "./http/same-origin";
 import { assignCspNonce, cspNonce, securityHeaders } from "./http/security-headers";
 import { answerExpressError, withErrorReferences } from "./http/error-references";
@@ -50,6 +52,8 @@ export interface AppContext {
   sql: Sql;
   config: Config;
   auth: Auth;
+  /** "Sign in with your organisation" (OpenID Connect), when OIDC_ISSUER is set. */
+  sso: SingleSignOn | null;
   /** The collaboration server, for changes the server makes to a document (a chair's decision). */
   collab: CollabEndpoint;
   /** The event streams of pages showing a statement, whose version a page's data is read at. */
@@ -101,7 +105,20 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
   ]);
   // Metrics are kept only when something may read them.
   const metrics = config.METRICS_PORT !== undefined || config.METRICS_TOKEN ? new Metrics() : undefined;
-  const auth = createAuth({ sql, secret: await sessionSecret(sql, config.SESSION_SECRET), secureCookies: config.COOKIE_SECURE });
+  const secret = await sessionSecret(sql, config.SESSION_SECRET);
+  const auth = createAuth({ sql, secret, secureCookies: config.COOKIE_SECURE, passwordSignIn: config.PASSWORD_SIGN_IN });
+  // The provider is discovered at the first sign-in, not here: Concord starts while it is unreachable.
+  const sso =
+    config.OIDC_ISSUER && config.OIDC_CLIENT_ID && config.OIDC_CLIENT_SECRET
+      ? createSingleSignOn({
+          sql,
+          oidc: createOidcClient({ issuer: config.OIDC_ISSUER, clientId: config.OIDC_CLIENT_ID, clientSecret: config.OIDC_CLIENT_SECRET }),
+          name: config.OIDC_NAME,
+          auth,
+          secret,
+          secureCookies: config.COOKIE_SECURE,
+        })
+      : null;
   // Without REDIS_URL this process serves its documents alone, as before.
   const relay = config.REDIS_URL
     ? await createRedisRelay({
@@ -153,6 +170,7 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
       sql,
       config,
       auth,
+      sso,
       collab,
       live,
       clientAddress: req.ip ?? "unknown",

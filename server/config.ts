@@ -49,6 +49,20 @@ const envSchema = z.object({
     .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
     .transform((v) => new URL(v).origin)
     .optional(),
+  /**
+   * Single sign-on ("Sign in with your organisation") through this OpenID Connect provider: its issuer
+   * URL, where /.well-known/openid-configuration is found. Needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET.
+   */
+  OIDC_ISSUER: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
+  OIDC_CLIENT_ID: z.string().trim().min(1, "must not be empty").optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1, "must not be empty").optional(),
+  /** The provider as the sign-in button names it: "Sign in with …". */
+  OIDC_NAME: z.string().trim().min(1, "must not be empty").max(60, "must be at most 60 characters").default("your organisation"),
+  /** false: nobody signs in with a password (single sign-on only); the server refuses it, not just the page. */
+  PASSWORD_SIGN_IN: z
+    .enum(["true", "false", "1", "0"], { error: "must be true or false" })
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
   ADMIN_EMAIL: z.email("must be an e-mail address").default("admin@concord.local"),
   ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").optional(),
   /** Password of every demo account (seeded outside production); generated and printed when unset. */
@@ -82,7 +96,15 @@ const envSchema = z.object({
 });
 
 /** Values never repeated in an error message, since start-up output ends up in logs. */
-const secretNames = new Set(["SESSION_SECRET", "ADMIN_PASSWORD", "DEMO_PASSWORD", "DATABASE_URL", "REDIS_URL", "METRICS_TOKEN"]);
+const secretNames = new Set([
+  "SESSION_SECRET",
+  "ADMIN_PASSWORD",
+  "DEMO_PASSWORD",
+  "DATABASE_URL",
+  "REDIS_URL",
+  "METRICS_TOKEN",
+  "OIDC_CLIENT_SECRET",
+]);
 
 export type Config = Omit<z.output<typeof envSchema>, "SEED_DEMO" | "COOKIE_SECURE"> & { SEED_DEMO: boolean; COOKIE_SECURE: boolean };
 
@@ -101,10 +123,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = parsed.data;
   if (c.METRICS_PORT && c.METRICS_PORT === c.PORT)
     throw new ConfigError(`Invalid configuration: METRICS_PORT must differ from PORT (got ${JSON.stringify(env.METRICS_PORT)})`);
+  singleSignOnProblem(c);
   return {
     ...c,
     DATA_DIR: path.resolve(c.DATA_DIR),
     SEED_DEMO: c.SEED_DEMO ?? c.NODE_ENV !== "production",
     COOKIE_SECURE: c.COOKIE_SECURE ?? c.NODE_ENV === "production",
   };
+}
+
+/** Single sign-on is configured whole or not at all, over HTTPS in production, and is there when passwords are switched off. */
+function singleSignOnProblem(c: z.output<typeof envSchema>): void {
+  const given = (["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const).filter((name) => c[name] !== undefined);
+  const missing = (["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const).filter((name) => c[name] === undefined);
+  if (given.length > 0 && missing.length > 0) {
+    throw new ConfigError(`Invalid configuration: ${missing[0]} must be set with ${given[0]} (single sign-on needs all three)`);
+  }
+  if (c.OIDC_ISSUER && c.NODE_ENV === "production" && !c.OIDC_ISSUER.startsWith("https://")) {
+    throw new ConfigError(
+      `Invalid configuration: OIDC_ISSUER must be an https:// URL in production (got ${JSON.stringify(c.OIDC_ISSUER)})`,
+    );
+  }
+  if (!c.PASSWORD_SIGN_IN && !c.OIDC_ISSUER) {
+    throw new ConfigError("Invalid configuration: PASSWORD_SIGN_IN=false needs single sign-on (OIDC_ISSUER), or nobody could sign in");
+  }
 }

@@ -6,3 +6,4 @@ export { acceptInvitation } from "../../server/people/invitations";
 export { findInvitationByToken } from "../../server/queries/invitations";
 export { findUserByEmail } from "../../server/queries/users";
 export { hashPassword } from "../../server/auth/password";
+export { passwordSignInOff } from "../../server/auth/service";

@@ -1,10 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useParams } from "@remix-run/react";
 import { z } from "zod";
 import type { AcceptResult } from "../../server/people/invitations";
-import { acceptInvitation, findInvitationByToken, findUserByEmail, hashPassword } from "./invitations.$token.server";
+import { acceptInvitation, findInvitationByToken, findUserByEmail, hashPassword, passwordSignInOff } from "./invitations.$token.server";
 import { CsrfInput, ErrorList, Field } from "~/components/forms";
+import { SignOnLink } from "~/auth/SignOnLink";
 import { getUser, readProtectedForm, requireUser } from "~/utils/auth.server";
 import { formatUtc } from "~/utils/dates";
 import { invalid, parseForm, type FieldErrors } from "~/utils/forms";
@@ -21,7 +22,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const invitation = await findInvitationByToken(context.sql, params.token ?? "");
   if (!invitation || invitation.status !== "pending") {
     const gone: Gone = invitation ? (invitation.status as Gone) : "unknown";
-    return data({ gone, invitation: null, hasAccount: false, viewer: null }, { status: goneStatus(gone) });
+    return data({ gone, invitation: null, hasAccount: false, viewer: null, sso: null, passwordSignIn: true }, { status: goneStatus(gone) });
   }
   const [viewer, account] = await Promise.all([getUser(request, context), findUserByEmail(context.sql, invitation.email)]);
   return {
@@ -40,6 +41,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     viewer: viewer
       ? { name: viewer.name, email: viewer.email, isInvitee: viewer.email.toLowerCase() === invitation.email.toLowerCase() }
       : null,
+    sso: context.sso ? { name: context.sso.name } : null,
+    passwordSignIn: context.config.PASSWORD_SIGN_IN,
   };
 }
 
@@ -103,11 +106,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     const parsed = parseForm(form, signInSchema);
     if (!parsed.ok) return invalid(parsed);
     const signIn = await context.auth.signIn(invitation.email, parsed.data.password, context.clientAddress);
-    if (!signIn.ok) return invalid({ errors: { password: [signIn.error] } });
+    if (!signIn.ok) return invalid({ errors: { password: [signIn.error] } }, signIn.switchedOff ? 403 : 400);
     const result = await acceptInvitation(context.sql, token, { kind: "existing", userId: signIn.user.id, email: signIn.user.email });
     return answer(result, async () => signIn.setCookie);
   }
 
+  // Without password sign-in, a new account comes from the organisation's sign-in, which accepts the invitation.
+  if (!context.config.PASSWORD_SIGN_IN) return invalid({ errors: { form: [passwordSignInOff] } }, 403);
   const parsed = parseForm(form, signUpSchema);
   if (!parsed.ok) return invalid(parsed);
   // Hashing is slow by design; it is done before the invitation is locked, to keep the lock short.
@@ -139,6 +144,7 @@ export default function InvitationPage() {
   const gone: Gone | null = (result && "gone" in result ? result.gone : null) ?? loaded.gone;
   const errors: FieldErrors = result && !result.ok ? result.errors : {};
   const values: Record<string, string> = result && !result.ok ? result.values : {};
+  const token = useParams().token ?? "";
 
   return (
     <div className="page">
@@ -157,7 +163,7 @@ export default function InvitationPage() {
             </p>
           </div>
         ) : (
-          <Invitation loaded={{ ...loaded, invitation: loaded.invitation }} errors={errors} values={values} busy={busy} />
+          <Invitation loaded={{ ...loaded, invitation: loaded.invitation }} token={token} errors={errors} values={values} busy={busy} />
         )}
       </main>
     </div>
@@ -177,20 +183,29 @@ interface Loaded {
   };
   hasAccount: boolean;
   viewer: { name: string; email: string; isInvitee: boolean } | null;
+  sso: { name: string } | null;
+  passwordSignIn: boolean;
 }
 
 function Invitation({
   loaded,
+  token,
   errors,
   values,
   busy,
 }: {
   loaded: Loaded;
+  token: string;
   errors: FieldErrors;
   values: Record<string, string>;
   busy: boolean;
 }) {
-  const { invitation, hasAccount, viewer } = loaded;
+  const { invitation, hasAccount, viewer, sso, passwordSignIn } = loaded;
+  // Signing in with the organisation accepts the invitation of a new account at once; an existing
+  // account comes back here, signed in, to accept it.
+  const signOn = sso ? (
+    <SignOnLink name={sso.name} returnTo={`/invitations/${token}`} primary={!passwordSignIn} label={`Sign in with ${sso.name} to accept`} />
+  ) : null;
   return (
     <>
       <h1>You are invited</h1>
@@ -232,6 +247,12 @@ function Invitation({
             Accept the invitation
           </button>
         </Form>
+      ) : !passwordSignIn ? (
+        <div className="card form">
+          <ErrorList errors={errors.form ?? errors.password} />
+          <p>Sign in with your organisation&apos;s account for {invitation.email} to join the conference.</p>
+          {signOn}
+        </div>
       ) : hasAccount ? (
         <Form method="post" action="?intent=signin" className="card form" noValidate>
           <h2>Sign in to accept</h2>
@@ -282,6 +303,7 @@ function Invitation({
           </button>
         </Form>
       )}
+      {passwordSignIn && !viewer?.isInvitee ? signOn : null}
     </>
   );
 }

@@ -1,11 +1,12 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { Field, ErrorList } from "~/components/forms";
 import { invalid, parseForm, type FieldErrors } from "~/utils/forms";
 import { getUser } from "~/utils/auth.server";
 import { safeRedirect } from "~/utils/redirect";
+import { SignOnLink } from "~/auth/SignOnLink";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Concord" }];
 
@@ -26,7 +27,7 @@ const schema = z.object({
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getUser(request, context);
   if (user) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo"), request.url));
-  return null;
+  return { sso: context.sso ? { name: context.sso.name } : null, passwordSignIn: context.config.PASSWORD_SIGN_IN };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -40,7 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data(
       { ok: false as const, errors, values: { email: parsed.data.email } },
       {
-        status: result.retryAfterMs ? 429 : 400,
+        status: result.retryAfterMs ? 429 : result.switchedOff ? 403 : 400,
         headers: result.retryAfterMs ? { "Retry-After": String(Math.ceil(result.retryAfterMs / 1000)) } : {},
       },
     );
@@ -49,10 +50,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Login() {
+  const { sso, passwordSignIn } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
   const errors = result && !result.ok ? result.errors : {};
+  const redirectTo = params.get("redirectTo") ?? "/";
   return (
     <div className="page">
       <header className="masthead">
@@ -60,23 +63,28 @@ export default function Login() {
       </header>
       <main id="main" className="narrow">
         <h1>Sign in</h1>
-        <Form method="post" className="card form" noValidate>
+        {sso ? <SignOnLink name={sso.name} returnTo={redirectTo} primary={!passwordSignIn} /> : null}
+        {passwordSignIn ? (
+          <Form method="post" className="card form" noValidate>
+            <ErrorList errors={errors.form} />
+            <input type="hidden" name="redirectTo" value={redirectTo} />
+            <Field
+              label="E-mail"
+              name="email"
+              type="email"
+              autoComplete="username"
+              required
+              defaultValue={result?.values?.email}
+              errors={errors.email}
+            />
+            <Field label="Password" name="password" type="password" autoComplete="current-password" required errors={errors.password} />
+            <button type="submit" className="button primary" disabled={busy}>
+              {busy ? "Signing in…" : "Sign in"}
+            </button>
+          </Form>
+        ) : (
           <ErrorList errors={errors.form} />
-          <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
-          <Field
-            label="E-mail"
-            name="email"
-            type="email"
-            autoComplete="username"
-            required
-            defaultValue={result?.values?.email}
-            errors={errors.email}
-          />
-          <Field label="Password" name="password" type="password" autoComplete="current-password" required errors={errors.password} />
-          <button type="submit" className="button primary" disabled={busy}>
-            {busy ? "Signing in…" : "Sign in"}
-          </button>
-        </Form>
+        )}
       </main>
     </div>
   );

@@ -12,16 +12,21 @@ export interface AuthOptions {
   secret: string;
   secureCookies: boolean;
   sessionTtlMs?: number;
+  /** false (PASSWORD_SIGN_IN=false): every password sign-in is refused, whatever the password. */
+  passwordSignIn?: boolean;
 }
 
-export type SignInResult = { ok: true; user: SessionUser; setCookie: string } | { ok: false; error: string; retryAfterMs?: number };
+export type SignInResult =
+  { ok: true; user: SessionUser; setCookie: string } | { ok: false; error: string; retryAfterMs?: number; switchedOff?: true };
+
+export const passwordSignInOff = "Signing in with a password is switched off here. Sign in with your organisation's account.";
 
 export type Auth = ReturnType<typeof createAuth>;
 
 const cookieName = "concord_session";
 
 /** Sign-in, sessions and the anti-forgery token; one instance per process, shared with Remix via context. */
-export function createAuth({ sql, secret, secureCookies, sessionTtlMs = 14 * 24 * 3600 * 1000 }: AuthOptions) {
+export function createAuth({ sql, secret, secureCookies, sessionTtlMs = 14 * 24 * 3600 * 1000, passwordSignIn = true }: AuthOptions) {
   const cookie = createCookie(cookieName, {
     httpOnly: true,
     sameSite: "lax",
@@ -53,10 +58,12 @@ export function createAuth({ sql, secret, secureCookies, sessionTtlMs = 14 * 24 
     },
 
     /**
-     * Checks e-mail and password. Every failure reads the same, whether or not the account exists,
-     * and takes the same time (a decoy hash is verified when there is no account).
+     * Checks e-mail and password. Every failure reads the same, whether or not the account exists
+     * or has a password (accounts made by single sign-on have none), and takes the same time (a
+     * decoy hash is verified when there is no password to check).
      */
     async signIn(email: string, password: string, address: string): Promise<SignInResult> {
+      if (!passwordSignIn) return { ok: false, error: passwordSignInOff, switchedOff: true };
       const accountKey = email.trim().toLowerCase();
       const claim = await throttle.claim(accountKey, address);
       if (!claim.ok) {
@@ -68,7 +75,7 @@ export function createAuth({ sql, secret, secureCookies, sessionTtlMs = 14 * 24 
       }
       const user = await findUserByEmail(sql, accountKey);
       const valid = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
-      if (!user || !valid) return { ok: false, error: "The e-mail address or password is incorrect." };
+      if (!user?.passwordHash || !valid) return { ok: false, error: "The e-mail address or password is incorrect." };
       // Only failures count: a room of delegates behind one address signs in freely.
       await claim.forgive();
       const { passwordHash: _, ...rest } = user;

@@ -1,7 +1,14 @@
 import type { Sql } from "../db/sql";
 import { isUniqueViolation } from "../db/errors";
+import type { Tx } from "../audit/log";
 import { publishAccessEvent } from "../auth/access-events";
-import { createInvitation, findInvitationByToken, markInvitationAccepted } from "../queries/invitations";
+import {
+  createInvitation,
+  findInvitationById,
+  findInvitationByToken,
+  markInvitationAccepted,
+  type InvitationWithConference,
+} from "../queries/invitations";
 import { findMembership, setMembership } from "../queries/memberships";
 import { createUser, findUserByEmail } from "../queries/users";
 import { auditMembership } from "./memberships";
@@ -39,20 +46,28 @@ export type AcceptResult =
   | { ok: false; gone: Exclude<InvitationStatus, "pending"> | "unknown" }
   | { ok: false; gone?: undefined; field: "form" | "password"; error: string };
 
+/** Who accepts: a new account (no password hash when made by single sign-on), or an existing one. */
+export type Invitee = { kind: "new"; name: string; passwordHash: string | null } | { kind: "existing"; userId: string; email: string };
+
 /**
  * Uses an invitation once: for a new account (created with the invitation's e-mail) or for the
  * existing account of that e-mail. The invitation row is locked for the whole transaction, so of
  * two simultaneous uses of one link the second finds it accepted and fails.
  */
-export async function acceptInvitation(
-  sql: Sql,
-  token: string,
-  who: { kind: "new"; name: string; passwordHash: string } | { kind: "existing"; userId: string; email: string },
-): Promise<AcceptResult> {
+export function acceptInvitation(sql: Sql, token: string, who: Invitee): Promise<AcceptResult> {
+  return accept(sql, (tx) => findInvitationByToken(tx, token, { lock: true }), who);
+}
+
+/** As `acceptInvitation`, for an invitation found by its e-mail address: single sign-on has verified the address instead of a link. */
+export function acceptInvitationById(sql: Sql, id: string, who: Invitee): Promise<AcceptResult> {
+  return accept(sql, (tx) => findInvitationById(tx, id, { lock: true }), who);
+}
+
+async function accept(sql: Sql, find: (tx: Tx) => Promise<InvitationWithConference | null>, who: Invitee): Promise<AcceptResult> {
   let result: AcceptResult;
   try {
     result = await sql.begin(async (tx): Promise<AcceptResult> => {
-      const invitation = await findInvitationByToken(tx, token, { lock: true });
+      const invitation = await find(tx);
       if (!invitation) return { ok: false, gone: "unknown" };
       if (invitation.status !== "pending") return { ok: false, gone: invitation.status };
       // The conference may have stopped working in a translator's language since the invitation was made.
@@ -90,7 +105,11 @@ export async function acceptInvitation(
         userId,
         before,
         after,
-        extra: { invitationId: invitation.id, newAccount: who.kind === "new" },
+        extra: {
+          invitationId: invitation.id,
+          newAccount: who.kind === "new",
+          ...(who.kind === "new" && !who.passwordHash ? { singleSignOn: true } : {}),
+        },
       });
       return { ok: true, userId, conferenceId: invitation.conferenceId };
     });

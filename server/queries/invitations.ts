@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import type postgres from "postgres";
 import type { Db } from "../db/sql";
 import { isUuid } from "./ids";
 import type { InvitationStatus, Role } from "../../app/statement/vocabulary";
@@ -83,14 +84,33 @@ export async function listInvitations(sql: Db, conferenceId: string): Promise<In
  */
 export async function findInvitationByToken(sql: Db, token: string, { lock = false } = {}): Promise<InvitationWithConference | null> {
   if (!token || token.length > 200) return null;
+  return findInvitationWhere(sql, sql`i.token_hash = ${hashInvitationToken(token)}`, lock);
+}
+
+/** An invitation by id (single sign-on accepts those of a verified address), locked as `findInvitationByToken` does. */
+export async function findInvitationById(sql: Db, id: string, { lock = false } = {}): Promise<InvitationWithConference | null> {
+  if (!isUuid(id)) return null;
+  return findInvitationWhere(sql, sql`i.id = ${id}`, lock);
+}
+
+async function findInvitationWhere(sql: Db, where: postgres.Fragment, lock: boolean): Promise<InvitationWithConference | null> {
   const [row] = await sql<InvitationWithConference[]>`
     select ${columns(sql)}, c.title as "conferenceTitle", c.languages as "conferenceLanguages", c.subtitle as "conferenceSubtitle", c.venue as "conferenceVenue"
     from invitations i
       join conferences c on c.id = i.conference_id
       left join delegations d on d.id = i.delegation_id
-    where i.token_hash = ${hashInvitationToken(token)}
+    where ${where}
     ${lock ? sql`for update of i` : sql``}`;
   return row ?? null;
+}
+
+/** The pending invitations for an e-mail address (whatever its case), oldest first. */
+export async function pendingInvitationIds(sql: Db, email: string): Promise<string[]> {
+  const rows = await sql<{ id: string }[]>`
+    select id from invitations
+    where lower(email) = lower(${email}) and accepted_at is null and revoked_at is null and expires_at > now()
+    order by created_at`;
+  return rows.map((r) => r.id);
 }
 
 export async function markInvitationAccepted(sql: Db, id: string, userId: string): Promise<void> {

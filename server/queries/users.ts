@@ -9,8 +9,9 @@ export interface UserRow {
 
 const columns = (sql: Db) => sql`id, email, name, is_admin as "isAdmin"`;
 
-export async function findUserByEmail(sql: Db, email: string): Promise<(UserRow & { passwordHash: string }) | null> {
-  const [row] = await sql<(UserRow & { passwordHash: string })[]>`
+/** The account of an e-mail address, whatever its case; `passwordHash` is null for an account made by single sign-on. */
+export async function findUserByEmail(sql: Db, email: string): Promise<(UserRow & { passwordHash: string | null }) | null> {
+  const [row] = await sql<(UserRow & { passwordHash: string | null })[]>`
     select ${columns(sql)}, password_hash as "passwordHash" from users where lower(email) = lower(${email})`;
   return row ?? null;
 }
@@ -20,7 +21,11 @@ export async function findUser(sql: Db, id: string): Promise<UserRow | null> {
   return row ?? null;
 }
 
-export async function createUser(sql: Db, u: { email: string; name: string; passwordHash: string; isAdmin?: boolean }): Promise<UserRow> {
+/** Creates an account; without a password hash (single sign-on) it cannot sign in with a password. */
+export async function createUser(
+  sql: Db,
+  u: { email: string; name: string; passwordHash: string | null; isAdmin?: boolean },
+): Promise<UserRow> {
   const [row] = await sql<UserRow[]>`
     insert into users (email, name, password_hash, is_admin)
     values (${u.email.trim()}, ${u.name.trim()}, ${u.passwordHash}, ${u.isAdmin ?? false})

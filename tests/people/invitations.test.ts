@@ -112,7 +112,7 @@ describe("an invitation for a new person", () => {
 
     const user = await findUserByEmail(db.sql, "ana.silva@example.org");
     expect(user).toMatchObject({ name: "Ana Silva", email: "Ana.Silva@example.org", isAdmin: false });
-    expect(await verifyPassword("a long enough secret", user!.passwordHash)).toBe(true);
+    expect(await verifyPassword("a long enough secret", user!.passwordHash!)).toBe(true);
     expect(await findMembership(db.sql, conference.id, user!.id)).toMatchObject({ role: "delegate", delegationId: japan.id });
     const row = await invitationRow({ db }, tokenOf(link));
     expect(row.accepted_at).toBeInstanceOf(Date);

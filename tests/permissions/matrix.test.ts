@@ -130,6 +130,9 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
     // Anyone may sign out, and it always ends on the sign-in page; checked last (it ends the session).
     actions: { signOut: { path: () => "/logout", form: {}, expect: all("login") } },
   },
+  // Single sign-on is not set up in this fixture: both routes are absent for everyone (tests/auth/single-sign-on.test.ts has them set up).
+  "routes/auth.oidc": { loader: { path: () => "/auth/oidc", expect: all(404) } },
+  "routes/auth.oidc_.callback": { loader: { path: () => "/auth/oidc/callback?code=x&state=y", expect: all(404) } },
   "routes/admin": {
     loader: { path: () => "/admin", expect: adminOnly },
     actions: {

@@ -106,4 +106,56 @@ describe("loadConfig", () => {
   it("reports the first bad variable when several are wrong", () => {
     expect(configError({ PORT: "x", DATABASE_URL: "nope" })).toMatch(/^Invalid configuration: (PORT|DATABASE_URL) /);
   });
+
+  describe("single sign-on", () => {
+    const sso = { OIDC_ISSUER: "https://login.example.org/realms/un", OIDC_CLIENT_ID: "concord", OIDC_CLIENT_SECRET: "s3cret-never-shown" };
+
+    it("is off by default, with password sign-in on", () => {
+      const config = load({});
+      expect(config.OIDC_ISSUER).toBeUndefined();
+      expect(config.PASSWORD_SIGN_IN).toBe(true);
+      expect(config.OIDC_NAME).toBe("your organisation");
+    });
+
+    it("reads the provider, its name, and password sign-in switched off", () => {
+      const config = load({ ...sso, OIDC_NAME: "UN Secretariat", PASSWORD_SIGN_IN: "false" });
+      expect(config).toMatchObject({ ...sso, OIDC_NAME: "UN Secretariat", PASSWORD_SIGN_IN: false });
+    });
+
+    it.each([
+      [
+        { OIDC_ISSUER: sso.OIDC_ISSUER },
+        "Invalid configuration: OIDC_CLIENT_ID must be set with OIDC_ISSUER (single sign-on needs all three)",
+      ],
+      [
+        { OIDC_CLIENT_ID: "concord", OIDC_CLIENT_SECRET: sso.OIDC_CLIENT_SECRET },
+        "Invalid configuration: OIDC_ISSUER must be set with OIDC_CLIENT_ID (single sign-on needs all three)",
+      ],
+      [
+        { OIDC_ISSUER: sso.OIDC_ISSUER, OIDC_CLIENT_ID: "concord" },
+        "Invalid configuration: OIDC_CLIENT_SECRET must be set with OIDC_ISSUER (single sign-on needs all three)",
+      ],
+      [
+        { ...sso, OIDC_ISSUER: "ldap://login.example.org" },
+        'Invalid configuration: OIDC_ISSUER must be an http:// or https:// URL (got "ldap://login.example.org")',
+      ],
+      [
+        { ...sso, OIDC_ISSUER: "http://login.example.org", NODE_ENV: "production" },
+        'Invalid configuration: OIDC_ISSUER must be an https:// URL in production (got "http://login.example.org")',
+      ],
+      [
+        { PASSWORD_SIGN_IN: "false" },
+        "Invalid configuration: PASSWORD_SIGN_IN=false needs single sign-on (OIDC_ISSUER), or nobody could sign in",
+      ],
+      [{ PASSWORD_SIGN_IN: "no" }, 'Invalid configuration: PASSWORD_SIGN_IN must be true or false (got "no")'],
+    ])("refuses %j in one line that never shows the client secret", (env, message) => {
+      const error = configError(env);
+      expect(error).toBe(message);
+      expect(error).not.toContain(sso.OIDC_CLIENT_SECRET);
+    });
+
+    it("accepts an http:// issuer outside production, for a provider on the developer's machine", () => {
+      expect(load({ ...sso, OIDC_ISSUER: "http://127.0.0.1:8080" }).OIDC_ISSUER).toBe("http://127.0.0.1:8080");
+    });
+  });
 });
