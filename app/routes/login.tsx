@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { Field, ErrorList } from "~/components/forms";
 import { invalid, parseForm, type FieldErrors } from "~/utils/forms";
@@ -77,6 +77,9 @@ export default function Login() {
             {busy ? "Signing in…" : "Sign in"}
           </button>
         </Form>
+        <p>
+          <Link to="/forgot-password">Forgot your password?</Link>
+        </p>
       </main>
     </div>
   );

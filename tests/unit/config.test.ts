@@ -87,6 +87,11 @@ describe("loadConfig", () => {
     [{ ADMIN_PASSWORD: "short" }, "Invalid configuration: ADMIN_PASSWORD must be at least 10 characters (value hidden)"],
     [{ TRUST_PROXY: "yes" }, 'Invalid configuration: TRUST_PROXY must be true or false (got "yes")'],
     [{ COLLAB_COMPACT_AFTER: "0" }, 'Invalid configuration: COLLAB_COMPACT_AFTER must be at least 1 (got "0")'],
+    [{ SMTP_URL: "http://user:secret@mail:25" }, "Invalid configuration: SMTP_URL must be an smtp:// or smtps:// URL (value hidden)"],
+    [
+      { SMTP_URL: "smtp://user:secret@mail:587" },
+      "Invalid configuration: PUBLIC_URL must be set with SMTP_URL (the links in e-mail are built on it)",
+    ],
   ])("reports %j as one readable line", (env, message) => {
     const error = configError(env);
     expect(error).toBe(message);
@@ -95,5 +100,11 @@ describe("loadConfig", () => {
 
   it("reports the first bad variable when several are wrong", () => {
     expect(configError({ PORT: "x", DATABASE_URL: "nope" })).toMatch(/^Invalid configuration: (PORT|DATABASE_URL) /);
+  });
+
+  it("takes the mail sender from PUBLIC_URL's host unless MAIL_FROM is set", () => {
+    const smtp = { SMTP_URL: "smtps://user:secret@mail.example.org:465", PUBLIC_URL: "https://concord.example.org/" };
+    expect(load(smtp).MAIL_FROM).toBe("Concord <no-reply@concord.example.org>");
+    expect(load({ ...smtp, MAIL_FROM: "Secretariat <sec@example.org>" }).MAIL_FROM).toBe("Secretariat <sec@example.org>");
   });
 });
