@@ -15,6 +15,7 @@ import { issueInvitation } from "../../server/people/invitations";
 import { changeRole, removePerson } from "../../server/people/memberships";
 import { languageProblem } from "../../server/people/translator-language";
 import { makeResetLink } from "../../server/auth/password-reset";
+import { mailing } from "../../server/mail/outbox";
 import type { UserRow } from "../../server/queries/users";
 import { describeRole, roleLabels } from "~/statement/people-labels";
 import type { Role } from "~/statement/vocabulary";
@@ -22,14 +23,14 @@ import type { Role } from "~/statement/vocabulary";
 /** A refusal, by the field it is about ("form" for the form as a whole). */
 type FormRefusal = { ok: false; field: string; error: string };
 
-/** Everything the page lists: the participants, the delegations to choose from, the invitations. */
+/** Everything the page lists: the participants, the delegations to choose from, the invitations; and whether invitations are mailed. */
 export async function peoplePageData(sql: Sql, conferenceId: string) {
   const [members, delegations, invitations] = await Promise.all([
     listMembers(sql, conferenceId),
     listDelegations(sql, conferenceId),
     listInvitations(sql, conferenceId),
   ]);
-  return { members, delegations, invitations };
+  return { members, delegations, invitations, mailing: mailing() };
 }
 
 async function personName(sql: Sql, userId: string): Promise<string> {

@@ -206,7 +206,7 @@ async function importAction(request: Request, context: AppLoadContext, conferenc
 }
 
 export default function PeoplePage() {
-  const { conference, members, delegations, invitations, currentUserId } = useLoaderData<typeof loader>();
+  const { conference, members, delegations, invitations, mailing, currentUserId } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -269,6 +269,7 @@ export default function PeoplePage() {
         roleOptions={roleOptions}
         delegationOptions={delegationOptions}
         languageOptions={languageOptions}
+        mailing={mailing}
         busy={busy}
       />
       <InvitationsTable invitations={invitations} conferenceTitle={conference.title} path={path} busy={busy} />
