@@ -34,6 +34,8 @@ import { createSilenceScheduler } from "./negotiation/silence-scheduler";
 import { createCheckpointScheduler } from "./versions/checkpoints";
 import { createNotificationStreams, subscribeNotifications, type NotificationStreams } from "./notifications/live";
 import { createDeadlineNotices } from "./notifications/deadline-notices";
+import { setMailing } from "./mail/outbox";
+import { createMailSender } from "./mail/sender";
 
 export interface Concord {
   server: http.Server;
@@ -203,6 +205,13 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
       deadlines.refresh(event.documentId);
     }
   });
+  // Without SMTP_URL nothing is queued; with it, every instance sends (each message once).
+  setMailing(Boolean(config.SMTP_URL));
+  const mail =
+    config.SMTP_URL && config.PUBLIC_URL && config.MAIL_FROM
+      ? createMailSender({ sql, auth, smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, origin: config.PUBLIC_URL })
+      : null;
+  await mail?.start();
   await silence.start();
   await deadlines.start();
   const checkpoints = createCheckpointScheduler({
@@ -246,6 +255,7 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
       notifications.close();
       await silence.stop();
       await deadlines.stop();
+      await mail?.stop();
       await checkpoints.stop();
       await unlisten();
       await unlistenNegotiation();

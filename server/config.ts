@@ -63,6 +63,16 @@ const envSchema = z.object({
     .enum(["true", "false", "1", "0"], { error: "must be true or false" })
     .default("true")
     .transform((v) => v === "true" || v === "1"),
+  /**
+   * The SMTP server e-mail goes through (smtp://user:pass@host:587, or smtps:// for TLS from the
+   * start). Unset: nothing is sent, and the pages show the links to hand over instead.
+   */
+  SMTP_URL: z
+    .string()
+    .refine((v) => URL.canParse(v) && /^smtps?:$/.test(new URL(v).protocol), "must be an smtp:// or smtps:// URL")
+    .optional(),
+  /** The sender of Concord's e-mail ("Concord <concord@example.org>"); by default no-reply at PUBLIC_URL's host. */
+  MAIL_FROM: z.string().min(3, "must be an e-mail address, optionally with a name").optional(),
   ADMIN_EMAIL: z.email("must be an e-mail address").default("admin@concord.local"),
   ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").optional(),
   /** Password of every demo account (seeded outside production); generated and printed when unset. */
@@ -104,6 +114,7 @@ const secretNames = new Set([
   "REDIS_URL",
   "METRICS_TOKEN",
   "OIDC_CLIENT_SECRET",
+  "SMTP_URL",
 ]);
 
 export type Config = Omit<z.output<typeof envSchema>, "SEED_DEMO" | "COOKIE_SECURE"> & { SEED_DEMO: boolean; COOKIE_SECURE: boolean };
@@ -124,11 +135,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.METRICS_PORT && c.METRICS_PORT === c.PORT)
     throw new ConfigError(`Invalid configuration: METRICS_PORT must differ from PORT (got ${JSON.stringify(env.METRICS_PORT)})`);
   singleSignOnProblem(c);
+  // A notice is mailed outside any request, so its links can only be built on the configured address.
+  if (c.SMTP_URL && !c.PUBLIC_URL)
+    throw new ConfigError("Invalid configuration: PUBLIC_URL must be set with SMTP_URL (the links in e-mail are built on it)");
   return {
     ...c,
     DATA_DIR: path.resolve(c.DATA_DIR),
     SEED_DEMO: c.SEED_DEMO ?? c.NODE_ENV !== "production",
     COOKIE_SECURE: c.COOKIE_SECURE ?? c.NODE_ENV === "production",
+    MAIL_FROM: c.MAIL_FROM ?? (c.PUBLIC_URL ? `Concord <no-reply@${new URL(c.PUBLIC_URL).hostname}>` : undefined),
   };
 }
 

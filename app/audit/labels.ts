@@ -32,6 +32,7 @@ export const auditActionLabels: Record<AuditAction, string> = {
   "role.changed": "Role changed",
   "member.removed": "Person removed",
   "invitation.accepted": "Invitation accepted",
+  "password_reset.link_made": "Password reset link made for a person",
   "confidentiality.changed": "Confidentiality changed",
   "languages.changed": "Working languages changed",
   "statement.original_language_changed": "Original language changed",

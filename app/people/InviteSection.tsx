@@ -16,6 +16,7 @@ export function InviteSection({
   roleOptions,
   delegationOptions,
   languageOptions,
+  mailing,
   busy,
 }: {
   path: string;
@@ -26,6 +27,8 @@ export function InviteSection({
   delegationOptions: Option[];
   /** The conference's languages, for translators. */
   languageOptions: Option[];
+  /** Whether this Concord sends the invitation by e-mail (SMTP_URL). */
+  mailing: boolean;
   busy: boolean;
 }) {
   const formRef = useRef<HTMLFormElement>(null);
@@ -36,8 +39,9 @@ export function InviteSection({
     <section className="card" aria-labelledby="invite">
       <h3 id="invite">Invite a person</h3>
       <p className="hint">
-        Creates a one-time link for this e-mail address. Send it to the person yourself; they choose their name and password (or sign in, if
-        they have an account).
+        {mailing
+          ? "Creates a one-time link for this e-mail address and sends it there (it is shown here too, once); they choose their name and password (or sign in, if they have an account)."
+          : "Creates a one-time link for this e-mail address. Send it to the person yourself; they choose their name and password (or sign in, if they have an account)."}
       </p>
       {created ? (
         <div className="created-link">

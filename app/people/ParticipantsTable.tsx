@@ -46,7 +46,7 @@ export function ParticipantsTable({
               <th scope="col">Delegation</th>
               <th scope="col">Change role</th>
               <th scope="col">
-                <span className="visually-hidden">Remove</span>
+                <span className="visually-hidden">Password link and removal</span>
               </th>
             </tr>
           </thead>
@@ -102,9 +102,19 @@ export function ParticipantsTable({
                   </td>
                   <td>
                     {mine ? null : (
-                      <Link to={`${path}?remove=${m.userId}`} className="button small danger">
-                        Remove<span className="visually-hidden"> {m.name}</span>…
-                      </Link>
+                      <>
+                        <Form method="post" action={path} className="row-form">
+                          <CsrfInput />
+                          <input type="hidden" name="intent" value="resetLink" />
+                          <input type="hidden" name="userId" value={m.userId} />
+                          <button type="submit" className="button small" disabled={busy}>
+                            Password link<span className="visually-hidden"> for {m.name}</span>
+                          </button>
+                        </Form>
+                        <Link to={`${path}?remove=${m.userId}`} className="button small danger">
+                          Remove<span className="visually-hidden"> {m.name}</span>…
+                        </Link>
+                      </>
                     )}
                   </td>
                 </tr>

@@ -14,20 +14,23 @@ import { importPeople, type ImportReportRow } from "../../server/people/import";
 import { issueInvitation } from "../../server/people/invitations";
 import { changeRole, removePerson } from "../../server/people/memberships";
 import { languageProblem } from "../../server/people/translator-language";
+import { makeResetLink } from "../../server/auth/password-reset";
+import { mailing } from "../../server/mail/outbox";
+import type { UserRow } from "../../server/queries/users";
 import { describeRole, roleLabels } from "~/statement/people-labels";
 import type { Role } from "~/statement/vocabulary";
 
 /** A refusal, by the field it is about ("form" for the form as a whole). */
-type Refusal = { ok: false; field: string; error: string };
+type FormRefusal = { ok: false; field: string; error: string };
 
-/** Everything the page lists: the participants, the delegations to choose from, the invitations. */
+/** Everything the page lists: the participants, the delegations to choose from, the invitations; and whether invitations are mailed. */
 export async function peoplePageData(sql: Sql, conferenceId: string) {
   const [members, delegations, invitations] = await Promise.all([
     listMembers(sql, conferenceId),
     listDelegations(sql, conferenceId),
     listInvitations(sql, conferenceId),
   ]);
-  return { members, delegations, invitations };
+  return { members, delegations, invitations, mailing: mailing() };
 }
 
 async function personName(sql: Sql, userId: string): Promise<string> {
@@ -38,7 +41,7 @@ async function personName(sql: Sql, userId: string): Promise<string> {
 export async function changeParticipantRole(
   sql: Sql,
   c: { conferenceId: string; actorId: string; userId: string; role: Role; delegationId: string | undefined; language: string | undefined },
-): Promise<{ ok: true; message: string } | Refusal> {
+): Promise<{ ok: true; message: string } | FormRefusal> {
   const delegationId = c.role === "delegate" ? (c.delegationId ?? null) : null;
   const language = c.language ?? null;
   const change = await changeRole(sql, {
@@ -67,7 +70,7 @@ export async function changeParticipantRole(
 export async function removeParticipant(
   sql: Sql,
   r: { conferenceId: string; actorId: string; userId: string },
-): Promise<{ ok: true; message: string } | Refusal> {
+): Promise<{ ok: true; message: string } | FormRefusal> {
   const person = await personName(sql, r.userId);
   const removed = await removePerson(sql, r);
   if (!removed.ok) return { ok: false, field: "form", error: removed.error };
@@ -91,7 +94,7 @@ export async function inviteParticipant(
     days: number;
     origin: string;
   },
-): Promise<{ ok: true; message: string; invitation: { email: string; link: string; expiresAt: string } } | Refusal> {
+): Promise<{ ok: true; message: string; invitation: { email: string; link: string; expiresAt: string } } | FormRefusal> {
   const delegation = i.role === "delegate" && i.delegationId ? await findDelegation(sql, i.conferenceId, i.delegationId) : null;
   if (i.role === "delegate" && !delegation)
     return { ok: false, field: "delegationId", error: "There is no such delegation in this conference." };
@@ -119,7 +122,9 @@ export async function inviteParticipant(
   });
   return {
     ok: true,
-    message: `Invitation created for ${i.email} as ${describeRole(i.role, delegation, language)}.`,
+    message: `Invitation created for ${i.email} as ${describeRole(i.role, delegation, language)}.${
+      invitation.mailed ? " It is on its way to them by e-mail." : ""
+    }`,
     invitation: { email: i.email, link: invitation.link, expiresAt: invitation.expiresAt.toISOString() },
   };
 }
@@ -128,7 +133,7 @@ export async function inviteParticipant(
 export async function revokeParticipantInvitation(
   sql: Sql,
   r: { conferenceId: string; invitationId: string },
-): Promise<{ ok: true; message: string } | Refusal> {
+): Promise<{ ok: true; message: string } | FormRefusal> {
   if (!(await revokeInvitation(sql, r.conferenceId, r.invitationId)))
     return { ok: false, field: "form", error: "This invitation is no longer pending: it was used, has expired or was revoked already." };
   return { ok: true, message: "The invitation was revoked; its link no longer works." };
@@ -138,7 +143,7 @@ export async function revokeParticipantInvitation(
 export async function importParticipants(
   sql: Sql,
   i: { conferenceId: string; actorId: string; text: string; fileName: string; origin: string },
-): Promise<{ ok: true; message: string; report: ImportReportRow[] } | Refusal> {
+): Promise<{ ok: true; message: string; report: ImportReportRow[] } | FormRefusal> {
   const result = await importPeople(sql, { conferenceId: i.conferenceId, actorId: i.actorId, text: i.text, origin: i.origin });
   if (!result.ok) return { ok: false, field: "file", error: result.error };
   const c = result.counts;
@@ -151,5 +156,21 @@ export async function importParticipants(
       c.kept ? ` ${c.kept} kept as they are: the secretariat and the deployment administrator are never changed by an import.` : ""
     }`,
     report: result.rows,
+  };
+}
+
+/**
+ * A link for a participant to choose a new password (they cannot receive mail, or this Concord
+ * sends none), to hand over; server/auth/password-reset.ts says for whom it may be made, and
+ * refuses (a `Refusal`) otherwise.
+ */
+export async function participantResetLink(
+  sql: Sql,
+  r: { conferenceId: string; actor: UserRow; userId: string; origin: string },
+): Promise<{ message: string; resetLink: { link: string; expiresAt: string } }> {
+  const made = await makeResetLink(sql, r);
+  return {
+    message: `Password link made for ${made.person.name} (${made.person.email}). Hand it to them yourself: it works once.`,
+    resetLink: { link: made.link, expiresAt: made.expiresAt.toISOString() },
   };
 }

@@ -8,19 +8,23 @@ import {
   changeParticipantRole,
   importParticipants,
   inviteParticipant,
+  participantResetLink,
   peoplePageData,
   removeParticipant,
   revokeParticipantInvitation,
 } from "./conferences.$conferenceId.people.server";
 import { ConferenceLayout } from "~/components/ConferenceLayout";
 import { ErrorList } from "~/components/forms";
+import { CopyField } from "~/components/CopyField";
+import { formatUtc } from "~/utils/dates";
 import { ImportSection } from "~/people/ImportSection";
 import { InvitationsTable } from "~/people/InvitationsTable";
 import { InviteSection } from "~/people/InviteSection";
 import { ParticipantsTable } from "~/people/ParticipantsTable";
 import { RemoveConfirmation } from "~/people/RemoveConfirmation";
-import { readProtectedForm, requireConferencePermission } from "~/utils/auth.server";
+import { readProtectedForm, requireConferencePermission, requirePasswordSignIn } from "~/utils/auth.server";
 import { invalid, parseForm, type FieldErrors } from "~/utils/forms";
+import { answeringRefusals } from "~/utils/refusals.server";
 import { publicOrigin } from "~/utils/public-origin.server";
 import { readProtectedUpload } from "~/utils/upload.server";
 import { languageOf } from "~/statement/languages";
@@ -136,6 +140,25 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     return { ok: true as const, intent: "revoke" as const, message: revoked.message };
   }
 
+  if (intent === "resetLink") {
+    requirePasswordSignIn(context);
+    const parsed = parseForm(form, removeSchema);
+    if (!parsed.ok) return invalid(parsed);
+    const values = { intent };
+    return answeringRefusals(
+      (failure, status) => invalid({ ...failure, values }, status),
+      async () => {
+        const made = await participantResetLink(sql, {
+          conferenceId: conference.id,
+          actor: user,
+          userId: parsed.data.userId,
+          origin: publicOrigin(request, context),
+        });
+        return { ok: true as const, intent: "resetLink" as const, ...made };
+      },
+    );
+  }
+
   if (intent === "import") return invalid({ errors: { file: ["Choose a CSV file to import."] }, values: { intent } });
 
   return invalid({ errors: { form: ["Unknown action."] } });
@@ -184,7 +207,7 @@ async function importAction(request: Request, context: AppLoadContext, conferenc
 }
 
 export default function PeoplePage() {
-  const { conference, members, delegations, invitations, currentUserId } = useLoaderData<typeof loader>();
+  const { conference, members, delegations, invitations, mailing, currentUserId } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -219,6 +242,13 @@ export default function PeoplePage() {
             : null
         }
       />
+      {result?.ok && result.intent === "resetLink" ? (
+        <section className="card created-link" aria-labelledby="reset-link">
+          <h3 id="reset-link">Password link</h3>
+          <p>The link is valid until {formatUtc(result.resetLink.expiresAt)}. It is shown only this once: copy it now.</p>
+          <CopyField label="Password link" value={result.resetLink.link} />
+        </section>
+      ) : null}
       {removing ? <RemoveConfirmation removing={removing} conferenceTitle={conference.title} path={path} busy={busy} /> : null}
       <ParticipantsTable
         members={members}
@@ -240,6 +270,7 @@ export default function PeoplePage() {
         roleOptions={roleOptions}
         delegationOptions={delegationOptions}
         languageOptions={languageOptions}
+        mailing={mailing}
         busy={busy}
       />
       <InvitationsTable invitations={invitations} conferenceTitle={conference.title} path={path} busy={busy} />

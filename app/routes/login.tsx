@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { Field, ErrorList } from "~/components/forms";
 import { invalid, parseForm, type FieldErrors } from "~/utils/forms";
@@ -85,6 +85,11 @@ export default function Login() {
         ) : (
           <ErrorList errors={errors.form} />
         )}
+        {passwordSignIn ? (
+          <p>
+            <Link to="/forgot-password">Forgot your password?</Link>
+          </p>
+        ) : null}
       </main>
     </div>
   );

@@ -1,14 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useRef } from "react";
-import { markAllRead, markRead, notificationPage, preferences, savePreferences } from "../../server/notifications/center";
+import { mailing, markAllRead, markRead, notificationPage, preferences, savePreferences } from "./notifications.server";
 import { AppHeader } from "~/components/AppHeader";
-import { CsrfInput, ErrorList } from "~/components/forms";
+import { CsrfInput, ErrorList, SelectField } from "~/components/forms";
 import { readProtectedForm, requireUser } from "~/utils/auth.server";
 import { invalid } from "~/utils/forms";
 import { answeringRefusals } from "~/utils/refusals.server";
 import { formatUtc } from "~/utils/dates";
-import { notificationKindLabels, notificationKinds } from "~/statement/notifications";
+import { mailedNotificationKinds, mailLanguages, notificationKindLabels, notificationKinds } from "~/statement/notifications";
 import { useNotificationStream } from "~/notifications/stream";
 
 export const meta: MetaFunction = () => [{ title: "Notifications · Concord" }];
@@ -17,11 +17,13 @@ export const meta: MetaFunction = () => [{ title: "Notifications · Concord" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const before = new URL(request.url).searchParams.get("before");
-  const [page, enabled] = await Promise.all([notificationPage(context.sql, user.id, before), preferences(context.sql, user.id)]);
-  return { ...page, enabled, paged: before !== null };
+  const [page, chosen] = await Promise.all([notificationPage(context.sql, user.id, before), preferences(context.sql, user.id)]);
+  return { ...page, chosen, mailing: mailing(), paged: before !== null };
 }
 
-/** Marks one notice or all of them read, or saves which kinds the person receives: always the signed-in person's own. */
+const language = (value: FormDataEntryValue | null) => (typeof value === "string" ? value : null);
+
+/** Marks one notice or all of them read, or saves what the person receives, and how: always the signed-in person's own. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const form = await readProtectedForm(request, context, user);
@@ -31,18 +33,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (intent === "read") await markRead(context.sql, user.id, typeof id === "string" ? id : "");
     else if (intent === "readAll") await markAllRead(context.sql, user.id);
     else if (intent === "preferences")
-      await savePreferences(
-        context.sql,
-        user.id,
-        form.getAll("kinds").filter((k): k is string => typeof k === "string"),
-      );
+      await savePreferences(context.sql, user.id, {
+        inApp: form.getAll("kinds").filter((k): k is string => typeof k === "string"),
+        email: form.getAll("emailKinds").filter((k): k is string => typeof k === "string"),
+        mailLanguage: language(form.get("mailLanguage")),
+      });
     else return invalid({ errors: { form: ["Choose what to do."] } });
     return { ok: true as const, intent: String(intent) };
   });
 }
 
 export default function Notifications() {
-  const { notifications, unread, olderThan, enabled, paged } = useLoaderData<typeof loader>();
+  const { notifications, unread, olderThan, chosen, mailing, paged } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const revalidator = useRevalidator();
@@ -117,16 +119,37 @@ export default function Notifications() {
           <Form method="post">
             <CsrfInput />
             <fieldset>
-              <legend className="visually-hidden">Kinds of notifications</legend>
+              <legend>In Concord</legend>
               {notificationKinds.map((kind) => (
                 <div key={kind}>
                   <label>
-                    <input type="checkbox" name="kinds" value={kind} defaultChecked={enabled[kind]} /> {notificationKindLabels[kind]}
+                    <input type="checkbox" name="kinds" value={kind} defaultChecked={chosen.inApp[kind]} /> {notificationKindLabels[kind]}
                   </label>
                 </div>
               ))}
             </fieldset>
             <ErrorList errors={errors?.kinds} />
+            <fieldset>
+              <legend>By e-mail</legend>
+              {mailing ? null : <p className="hint">This Concord does not send e-mail at present; your choices apply when it does.</p>}
+              {mailedNotificationKinds.map((kind) => (
+                <div key={kind}>
+                  <label>
+                    <input type="checkbox" name="emailKinds" value={kind} defaultChecked={chosen.email[kind]} />{" "}
+                    {notificationKindLabels[kind]}
+                    <span className="visually-hidden"> (by e-mail)</span>
+                  </label>
+                </div>
+              ))}
+              <ErrorList errors={errors?.emailKinds} />
+              <SelectField
+                label="Language of my e-mail"
+                name="mailLanguage"
+                options={Object.entries(mailLanguages).map(([value, label]) => ({ value, label }))}
+                defaultValue={chosen.mailLanguage}
+                errors={errors?.mailLanguage}
+              />
+            </fieldset>
             <button type="submit" name="intent" value="preferences" className="button" disabled={busy}>
               Save
             </button>

@@ -1,7 +1,7 @@
 /**
  * The kinds of notices a person receives, what each carries, and how it reads. Shared by the
- * server (which writes them) and the notifications page and bell (which show them); a later
- * e-mail sender words its messages with the same `notificationText`.
+ * server (which writes them) and the notifications page and bell (which show them); the e-mail
+ * templates (server/mail/templates.ts) word the kinds sent by mail in each mail language.
  */
 export const notificationKinds = [
   "mention",
@@ -15,6 +15,27 @@ export const notificationKinds = [
 ] as const;
 
 export type NotificationKind = (typeof notificationKinds)[number];
+
+/** The kinds also sent by e-mail (when the deployment sends mail): the decisions and deadlines one must not miss. */
+export const mailedNotificationKinds = [
+  "proposal_decided",
+  "silence_opened",
+  "silence_broken",
+  "silence_passed",
+  "silence_deadline",
+] as const satisfies readonly NotificationKind[];
+
+export type MailedNotificationKind = (typeof mailedNotificationKinds)[number];
+
+export const isMailedKind = (kind: NotificationKind): kind is MailedNotificationKind =>
+  (mailedNotificationKinds as readonly NotificationKind[]).includes(kind);
+
+/** The languages Concord's e-mail is written in; a person chooses one (English by default). */
+export const mailLanguages = { en: "English", fr: "Français", es: "Español" } as const;
+
+export type MailLanguage = keyof typeof mailLanguages;
+
+export const isMailLanguage = (code: string): code is MailLanguage => Object.hasOwn(mailLanguages, code);
 
 /** What a person chooses to receive, as the preferences list it. */
 export const notificationKindLabels: Record<NotificationKind, string> = {

@@ -93,6 +93,7 @@ export type AuditAction =
   | "role.changed"
   | "member.removed"
   | "invitation.accepted"
+  | "password_reset.link_made"
   | "confidentiality.changed"
   | "languages.changed"
   | "statement.original_language_changed"

@@ -97,3 +97,8 @@ export async function readProtectedForm(request: Request, context: AppLoadContex
   });
   return form;
 }
+
+/** Password links exist only where people sign in with a password (PASSWORD_SIGN_IN): elsewhere there is no such page. */
+export function requirePasswordSignIn(context: AppLoadContext): void {
+  invariantResponse(context.config.PASSWORD_SIGN_IN, "Signing in with a password is switched off here.", { status: 404 });
+}

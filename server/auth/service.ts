@@ -95,13 +95,22 @@ export function createAuth({ sql, secret, secureCookies, sessionTtlMs = 14 * 24 
 
     /** The anti-forgery token for a session's forms. */
     csrfToken(sessionId: string): string {
-      return createHmac("sha256", secret).update(`csrf:${sessionId}`).digest("base64url");
+      return this.signature("csrf", sessionId);
     },
 
     verifyCsrf(sessionId: string, token: unknown): boolean {
-      if (typeof token !== "string") return false;
-      const expected = Buffer.from(this.csrfToken(sessionId));
-      const given = Buffer.from(token);
+      return this.verifySignature("csrf", sessionId, token);
+    },
+
+    /** The server's signature of a value for one purpose (a form's session, an unsubscribe link's person and kind). */
+    signature(purpose: string, value: string): string {
+      return createHmac("sha256", secret).update(`${purpose}:${value}`).digest("base64url");
+    },
+
+    verifySignature(purpose: string, value: string, signature: unknown): boolean {
+      if (typeof signature !== "string") return false;
+      const expected = Buffer.from(this.signature(purpose, value));
+      const given = Buffer.from(signature);
       return given.length === expected.length && timingSafeEqual(given, expected);
     },
   };

@@ -54,13 +54,17 @@ export function addressGroup(address: string): string {
 const pairDelayMs = (failures: number) =>
   failures <= signInLimits.freePairFailures ? 0 : Math.min(2 ** failures * 1000, signInLimits.maxPairDelayMs);
 
-export function createSignInThrottle(sql: Sql) {
+/**
+ * `scope` keeps another kind of attempt's counts apart (password reset requests: "reset:"), so
+ * that one kind never uses up an address's allowance of the other.
+ */
+export function createSignInThrottle(sql: Sql, scope = "") {
   return {
     /** Counts an attempt of this account from this address, or says how long to wait first. */
     async claim(email: string, address: string): Promise<SignInClaim> {
       const group = addressGroup(address);
-      const pairKey = `pair:${group}|${email}`;
-      const addressKey = `address:${group}`;
+      const pairKey = `${scope}pair:${group}|${email}`;
+      const addressKey = `${scope}address:${group}`;
       const verdict = await sql.begin(async (tx) => {
         const { rows, now } = await lockThrottleRows(tx, [pairKey, addressKey]);
         const t = now.getTime();

@@ -10,10 +10,16 @@ import {
   type NotificationRow,
 } from "../queries/notifications";
 import { refuse } from "../negotiation/refusal";
+import { mailLanguageOf, setMailLanguage } from "../queries/mail";
+import { findUser } from "../queries/users";
 import {
+  isMailLanguage,
+  mailedNotificationKinds,
   notificationKinds,
   notificationsPageSize,
   notificationText,
+  type MailedNotificationKind,
+  type MailLanguage,
   type NotificationKind,
   type NotificationView,
 } from "../../app/statement/notifications";
@@ -68,19 +74,51 @@ export async function markAllRead(sql: Sql, userId: string): Promise<void> {
   await announce(sql, userId);
 }
 
-/** Which kinds the person receives in the app (every kind unless turned off). */
-export async function preferences(sql: Sql, userId: string): Promise<Record<NotificationKind, boolean>> {
-  const off = await disabledKinds(sql, userId);
-  return Object.fromEntries(notificationKinds.map((k) => [k, !off.has(k)])) as Record<NotificationKind, boolean>;
+export interface Preferences {
+  /** Which kinds the person receives in the app (every kind unless turned off). */
+  inApp: Record<NotificationKind, boolean>;
+  /** Which of the kinds sent by mail they receive by e-mail (each unless turned off). */
+  email: Record<MailedNotificationKind, boolean>;
+  mailLanguage: MailLanguage;
 }
 
-/** Sets every kind at once, as the form sends it: a kind is on when it is among `enabled`. */
-export async function savePreferences(sql: Sql, userId: string, enabled: readonly string[]): Promise<void> {
-  const unknown = enabled.find((k) => !(notificationKinds as readonly string[]).includes(k));
+export async function preferences(sql: Sql, userId: string): Promise<Preferences> {
+  const [offInApp, offByMail, user] = await Promise.all([
+    disabledKinds(sql, userId, "in_app"),
+    disabledKinds(sql, userId, "email"),
+    findUser(sql, userId),
+  ]);
+  return {
+    inApp: Object.fromEntries(notificationKinds.map((k) => [k, !offInApp.has(k)])) as Preferences["inApp"],
+    email: Object.fromEntries(mailedNotificationKinds.map((k) => [k, !offByMail.has(k)])) as Preferences["email"],
+    mailLanguage: user ? await mailLanguageOf(sql, user.email) : "en",
+  };
+}
+
+/**
+ * Sets every kind on both channels at once, as the form sends it (a kind is on when it is among
+ * `inApp`, or `email`), and the language of the person's mail (kept when not given).
+ */
+export async function savePreferences(
+  sql: Sql,
+  userId: string,
+  p: { inApp: readonly string[]; email: readonly string[]; mailLanguage: string | null },
+): Promise<void> {
+  const unknown = p.inApp.find((k) => !(notificationKinds as readonly string[]).includes(k));
   if (unknown !== undefined) refuse(400, "There is no such kind of notification.", "kinds");
-  await setPreferences(
-    sql,
-    userId,
-    Object.fromEntries(notificationKinds.map((k) => [k, enabled.includes(k)])) as Record<NotificationKind, boolean>,
-  );
+  if (p.email.some((k) => !(mailedNotificationKinds as readonly string[]).includes(k)))
+    refuse(400, "That kind of notification is not sent by e-mail.", "emailKinds");
+  const mailLanguage = p.mailLanguage;
+  if (mailLanguage !== null && !isMailLanguage(mailLanguage))
+    refuse(400, "Choose one of the languages e-mail is written in.", "mailLanguage");
+  await sql.begin(async (tx) => {
+    await setPreferences(tx, userId, "in_app", Object.fromEntries(notificationKinds.map((k) => [k, p.inApp.includes(k)])));
+    await setPreferences(tx, userId, "email", Object.fromEntries(mailedNotificationKinds.map((k) => [k, p.email.includes(k)])));
+    if (mailLanguage !== null) await setMailLanguage(tx, userId, mailLanguage as MailLanguage);
+  });
+}
+
+/** A notice mail's unsubscribe link: that kind's e-mail off for that person (the link's token says who; see mail/unsubscribe.ts). */
+export async function turnOffMail(sql: Sql, userId: string, kind: MailedNotificationKind): Promise<void> {
+  await setPreferences(sql, userId, "email", { [kind]: false });
 }

@@ -1,5 +1,6 @@
 import type { Db } from "../db/sql";
 import { insertNotifications, negotiationSeers } from "../queries/notifications";
+import { queueNoticeMails } from "../mail/outbox";
 import type { NotificationKind, NotificationPayload } from "../../app/statement/notifications";
 import { logger } from "../log";
 
@@ -31,6 +32,8 @@ export async function notify<K extends NotificationKind>(db: Db, notice: Notice<
 export async function writeNotice<K extends NotificationKind>(sql: Db, notice: Notice<K>): Promise<string[]> {
   const candidates = notice.recipients.filter((id) => id !== notice.actorId);
   const recipients = await negotiationSeers(sql, notice.conferenceId, candidates);
+  // Each channel is chosen apart: someone may want a kind by e-mail and not in the app, or the other way.
+  await queueNoticeMails(sql, recipients, notice.kind, notice.payload);
   return insertNotifications(sql, { ...notice, recipients });
 }
 

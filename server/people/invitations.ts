@@ -9,6 +9,8 @@ import {
   markInvitationAccepted,
   type InvitationWithConference,
 } from "../queries/invitations";
+import { mailLanguageOf } from "../queries/mail";
+import { queueMail } from "../mail/outbox";
 import { findMembership, setMembership } from "../queries/memberships";
 import { createUser, findUserByEmail } from "../queries/users";
 import { auditMembership } from "./memberships";
@@ -21,7 +23,11 @@ export const invitationPath = (token: string) => `/invitations/${token}`;
 /** The link to hand to the invitee; `origin` is the deployment's own, as the secretariat reached it. */
 export const invitationLink = (origin: string, token: string) => new URL(invitationPath(token), origin).toString();
 
-/** Creates a one-time invitation and returns the link: the only time the token is ever seen. */
+/**
+ * Creates a one-time invitation and returns the link: the only time the token is ever seen, but
+ * for the e-mail carrying it to the invitee, queued with it when the deployment sends mail
+ * (`mailed`), whose copy of the link is erased once sent.
+ */
 export async function issueInvitation(
   sql: Sql,
   i: {
@@ -35,10 +41,27 @@ export async function issueInvitation(
     days?: number;
     origin: string;
   },
-): Promise<{ id: string; link: string; expiresAt: Date }> {
+): Promise<{ id: string; link: string; expiresAt: Date; mailed: boolean }> {
   const expiresAt = new Date(Date.now() + (i.days ?? defaultInvitationDays) * 24 * 3600 * 1000);
-  const { id, token } = await createInvitation(sql, { ...i, expiresAt });
-  return { id, link: invitationLink(i.origin, token), expiresAt };
+  return sql.begin(async (tx) => {
+    const { id, token } = await createInvitation(tx, { ...i, expiresAt });
+    const link = invitationLink(i.origin, token);
+    const invitation = (await findInvitationByToken(tx, token))!;
+    const mailed = await queueMail(tx, {
+      template: "invitation",
+      to: invitation.email,
+      userId: null,
+      language: await mailLanguageOf(tx, invitation.email),
+      data: {
+        link,
+        conferenceTitle: invitation.conferenceTitle,
+        role: invitation.role,
+        delegation: invitation.delegationName,
+        expiresAt: expiresAt.toISOString(),
+      },
+    });
+    return { id, link, expiresAt, mailed };
+  });
 }
 
 export type AcceptResult =

@@ -122,19 +122,27 @@ export async function markAllNotificationsRead(sql: Db, userId: string): Promise
   await sql`update notifications set read_at = now() where user_id = ${userId} and read_at is null`;
 }
 
-/** The kinds the person has turned off in the app. */
-export async function disabledKinds(sql: Db, userId: string): Promise<Set<NotificationKind>> {
+export type NotificationChannel = "in_app" | "email";
+
+/** The kinds the person has turned off on a channel. */
+export async function disabledKinds(sql: Db, userId: string, channel: NotificationChannel): Promise<Set<NotificationKind>> {
   const rows = await sql<{ kind: NotificationKind }[]>`
-    select kind from notification_preferences where user_id = ${userId} and channel = 'in_app' and not enabled`;
+    select kind from notification_preferences where user_id = ${userId} and channel = ${channel} and not enabled`;
   return new Set(rows.map((r) => r.kind));
 }
 
-export async function setPreferences(sql: Db, userId: string, enabled: Record<NotificationKind, boolean>): Promise<void> {
+/** Sets the given kinds on or off on a channel (the others stay as they are). */
+export async function setPreferences(
+  sql: Db,
+  userId: string,
+  channel: NotificationChannel,
+  enabled: Partial<Record<NotificationKind, boolean>>,
+): Promise<void> {
   const kinds = Object.keys(enabled) as NotificationKind[];
   await sql`
     insert into notification_preferences (user_id, kind, channel, enabled)
-    select ${userId}, k.kind, 'in_app', k.enabled
-    from unnest(${sql.array(kinds)}::text[], ${sql.array(kinds.map((k) => enabled[k]))}::boolean[]) as k(kind, enabled)
+    select ${userId}, k.kind, ${channel}, k.enabled
+    from unnest(${sql.array(kinds)}::text[], ${sql.array(kinds.map((k) => enabled[k]!))}::boolean[]) as k(kind, enabled)
     on conflict (user_id, kind, channel) do update set enabled = excluded.enabled`;
 }
 

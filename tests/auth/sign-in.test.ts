@@ -91,7 +91,8 @@ describe("signing in with the form", () => {
 describe("a failed sign-in does not tell whether the e-mail address has an account", () => {
   /** The answer with the e-mail address (echoed back into the form) and the CSP nonce (new for every response) replaced, and without the Date header. */
   const normalized = (res: RawResponse, email: string) => {
-    const { date: _date, ...headers } = res.headers;
+    // Each answer has its own date and request id.
+    const { date: _date, "x-request-id": _id, ...headers } = res.headers;
     const nonce = /'nonce-([^']+)'/.exec(String(headers["content-security-policy"]))![1];
     const csp = String(headers["content-security-policy"]).split(nonce).join("<NONCE>");
     return {

@@ -392,6 +392,14 @@ describe("with PASSWORD_SIGN_IN=false", () => {
     await signIn(server.url, person.email, person.password);
   });
 
+  it("has no password links: the forgot-password and reset pages are not there, and the sign-in page does not offer them", async () => {
+    expect((await request(`${strict.url}/forgot-password`)).status).toBe(404);
+    expect((await request(`${strict.url}/forgot-password`, { form: { email: "someone@example.org" } })).status).toBe(404);
+    expect((await request(`${strict.url}/reset-password/some-token`)).status).toBe(404);
+    expect((await request(`${strict.url}/login`)).body).not.toContain('href="/forgot-password"');
+    expect((await request(`${server.url}/login`)).body).toContain('href="/forgot-password"');
+  });
+
   it("the sign-in page shows the button only", async () => {
     const res = await request(`${strict.url}/login`);
     expect(res.status).toBe(200);

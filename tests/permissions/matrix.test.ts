@@ -7,6 +7,8 @@ import { startTestServer, type TestServer } from "../support/server";
 import { upgradeStatus } from "../support/raw-socket";
 import { createUser } from "../../server/queries/users";
 import { issueInvitation } from "../../server/people/invitations";
+import { createAuth, sessionSecret } from "../../server/auth/service";
+import { unsubscribeToken } from "../../server/mail/unsubscribe";
 import { createProposal, submitProposal } from "../../server/negotiation/proposals";
 import { readStatement } from "../../server/negotiation/numbering";
 import { createRevision } from "../../server/versions/capture";
@@ -101,6 +103,8 @@ interface Ids {
   breakoutTextId: string;
   /** An open breakout, closed already. */
   endedBreakoutId: string;
+  /** A notice mail's unsubscribe token (the sponsor's, for one kind). */
+  unsubscribeToken: string;
 }
 
 interface Check {
@@ -235,6 +239,7 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
         expect: managers,
       },
       revoke: { path: (ids) => `${conference(ids)}/people`, form: { intent: "revoke", invitationId: "" }, expect: managers },
+      resetLink: { path: (ids) => `${conference(ids)}/people`, form: { intent: "resetLink", userId: "" }, expect: managers },
       import: { path: (ids) => `${conference(ids)}/people`, form: { intent: "import" }, multipart: true, expect: managers },
     },
   },
@@ -415,6 +420,20 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
       preferences: { path: () => "/notifications", form: { intent: "preferences", kinds: "nonsense" }, expect: signedIn },
     },
   },
+  // Asking for a password link, and setting a password with one, are for anybody: the answers never say whose account exists.
+  "routes/forgot-password": {
+    loader: { path: () => "/forgot-password", expect: everyone },
+    actions: { request: { path: () => "/forgot-password", form: { email: "not an address" }, expect: everyone } },
+  },
+  "routes/reset-password.$token": {
+    loader: { path: () => "/reset-password/unknown-token", expect: everyone },
+    actions: { reset: { path: () => "/reset-password/unknown-token", form: { password: "short", confirm: "x" }, expect: everyone } },
+  },
+  // An unsubscribe link is for whoever holds it (it is in the person's mail), signed in or not; its POST is checked last (it changes a preference).
+  "routes/unsubscribe.$token": {
+    loader: { path: (ids) => `/unsubscribe/${ids.unsubscribeToken}`, expect: everyone },
+    actions: { unsubscribe: { path: (ids) => `/unsubscribe/${ids.unsubscribeToken}`, form: {}, expect: everyone } },
+  },
   "routes/invitations.$token": {
     // An invitation link is for whoever holds it; its actions check the token and the password.
     loader: { path: (ids) => `/invitations/${ids.token}`, expect: everyone },
@@ -513,6 +532,11 @@ beforeAll(async () => {
     breakoutId,
     breakoutTextId,
     endedBreakoutId: ended.id,
+    unsubscribeToken: unsubscribeToken(
+      createAuth({ sql: db.sql, secret: await sessionSecret(db.sql, undefined), secureCookies: false }),
+      sponsor.id,
+      "silence_passed",
+    ),
   };
 });
 

@@ -97,6 +97,11 @@ describe("loadConfig", () => {
     ],
     [{ METRICS_TOKEN: "short" }, "Invalid configuration: METRICS_TOKEN must be at least 32 characters (value hidden)"],
     [{ PORT: "9100", METRICS_PORT: "9100" }, 'Invalid configuration: METRICS_PORT must differ from PORT (got "9100")'],
+    [{ SMTP_URL: "http://user:secret@mail:25" }, "Invalid configuration: SMTP_URL must be an smtp:// or smtps:// URL (value hidden)"],
+    [
+      { SMTP_URL: "smtp://user:secret@mail:587" },
+      "Invalid configuration: PUBLIC_URL must be set with SMTP_URL (the links in e-mail are built on it)",
+    ],
   ])("reports %j as one readable line", (env, message) => {
     const error = configError(env);
     expect(error).toBe(message);
@@ -157,5 +162,11 @@ describe("loadConfig", () => {
     it("accepts an http:// issuer outside production, for a provider on the developer's machine", () => {
       expect(load({ ...sso, OIDC_ISSUER: "http://127.0.0.1:8080" }).OIDC_ISSUER).toBe("http://127.0.0.1:8080");
     });
+  });
+
+  it("takes the mail sender from PUBLIC_URL's host unless MAIL_FROM is set", () => {
+    const smtp = { SMTP_URL: "smtps://user:secret@mail.example.org:465", PUBLIC_URL: "https://concord.example.org/" };
+    expect(load(smtp).MAIL_FROM).toBe("Concord <no-reply@concord.example.org>");
+    expect(load({ ...smtp, MAIL_FROM: "Secretariat <sec@example.org>" }).MAIL_FROM).toBe("Secretariat <sec@example.org>");
   });
 });
