@@ -17,7 +17,8 @@ const statementClause = (page: Page, clauseId: string) => page.locator(`.stateme
 /**
  * A breakout's round trip in Chromium: the chair sets one up on a clause, the facilitator (a
  * delegate) writes the breakout text, the plenary shows the clause in breakout meanwhile, the
- * facilitator submits the outcome, the chair accepts it, and the statement page shows the new text.
+ * facilitator submits the outcome (a proposal covering its clauses), the chair accepts it on the
+ * proposal's page, and the statement page shows the new text.
  */
 describe("a facilitated breakout, in Chromium", () => {
   it("the chair sets it up, the facilitator edits and submits, the chair accepts, the plenary shows the new text", async ({
@@ -62,12 +63,16 @@ describe("a facilitated breakout, in Chromium", () => {
     await expect.poll(() => textOf(chairEditor)).toBe(agreed);
     await fay.locator(".connection-badge", { hasText: "All changes saved" }).first().waitFor();
     await fay.getByRole("button", { name: "Submit the outcome to the plenary" }).click();
-    await fay.getByText("The outcome is submitted to the plenary as one package.").waitFor();
+    await fay.getByText(/The outcome is submitted to the plenary as one package, proposal P\d+\./).waitFor();
 
-    // The chair's page reloads with the package: accepting writes it into the statement.
-    await chair.getByRole("button", { name: "Accept the package" }).click();
-    await chair.getByText("Accepted; the package's text is in the statement.").waitFor();
-    await expect.poll(() => chair.getByTestId("package-status").textContent()).toBe("Accepted");
+    // The chair's page reloads with the package, a proposal before the plenary, which the chair decides on its own page.
+    await chair.getByRole("link", { name: /^P\d+$/ }).click();
+    await chair.getByRole("heading", { name: /Breakout package OP2/ }).waitFor();
+    expect(await chair.getByTestId("package-clause").textContent()).toContain("As agreed in the breakout,");
+    expect(await axeViolations(chair)).toEqual([]);
+    await chair.getByRole("button", { name: "Accept", exact: true }).click();
+    await chair.getByText("Accepted; the text is in the statement.").waitFor();
+    await expect.poll(() => chair.getByTestId("proposal-status").textContent()).toBe("Accepted");
 
     // The plenary page, open all along, shows the new text under the same number, and no longer the mark.
     await expect.poll(() => textOf(statementClause(plenary, op2.id!)), { timeout: 15_000 }).toBe(agreed);
