@@ -320,7 +320,9 @@ describe("facilitated breakouts", () => {
     expect(p1.revision).toMatchObject({ text, baseText: `Confidential words ${clause("OP2").text}` });
 
     // Participants read them on the breakout's page; nobody reads them anywhere in the plenary.
-    for (const who of [n.delegateA, n.chair]) expect(pageText(await (await who.get(pagePath(closed))).text())).toContain(text);
+    for (const who of [n.delegateA, n.chair]) {
+      expect(pageText(await (await who.get(pagePath(closed))).text())).toMatch(/B1\/P1 · Delegation \S+ \(\S+\) · Submitted .*\[inserted: as amended \]/);
+    }
     expect(await listProposals(db.sql, n.documentId)).toEqual([]);
     expect(await (await n.chair.get(`/documents/${n.documentId}`)).text()).not.toContain("as amended");
     for (const who of [n.chair, n.delegateB, delegateC]) expect((await who.get(`/documents/${n.documentId}/proposals/${p1.id}`)).status).toBe(404);
