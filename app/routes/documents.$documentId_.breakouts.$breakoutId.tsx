@@ -219,7 +219,18 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function BreakoutPage() {
-  const { document, conference, breakout, clauses, threads, proposals, package: pkg, me, may, allDelegations } = useLoaderData<typeof loader>();
+  const {
+    document,
+    conference,
+    breakout,
+    clauses,
+    threads,
+    proposals,
+    package: pkg,
+    me,
+    may,
+    allDelegations,
+  } = useLoaderData<typeof loader>();
   const answer = useActionAnswer<typeof action>();
   const busy = useNavigation().state !== "idle";
   const user = useMemo(() => ({ name: me.name, color: me.color }), [me.name, me.color]);
@@ -284,8 +295,9 @@ export default function BreakoutPage() {
         <section className="panel" aria-labelledby="package-heading">
           <h2 id="package-heading">Package</h2>
           <p>
-            <Link to={`/documents/${document.id}/proposals/${pkg.proposalId}`}>P{pkg.number}</Link>, before the plenary as a proposal
-            (the chair decides it there) · <span data-testid="package-status">{packageStatusLabel(pkg.status)}</span> · submitted {pkg.submittedAt}
+            <Link to={`/documents/${document.id}/proposals/${pkg.proposalId}`}>P{pkg.number}</Link>, before the plenary as a proposal (the
+            chair decides it there) · <span data-testid="package-status">{packageStatusLabel(pkg.status)}</span> · submitted{" "}
+            {pkg.submittedAt}
             {pkg.decidedAt ? ` · decided ${pkg.decidedAt}` : ""}
             {pkg.reason ? `: “${pkg.reason}”` : ""}
           </p>

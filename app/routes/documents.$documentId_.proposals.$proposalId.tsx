@@ -81,7 +81,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     },
     // Open proposals on the same clause that a compromise may replace (for the chair); a package is decided whole.
     // The compromise starts from this proposal's text as written (or the clause's), formatting included.
-    compromiseSeed: actor.isChair && submitted && onOneClause(proposal) ? (row.revision?.content ?? clauseContent(doc, clauses, row.clauseId)) : null,
+    compromiseSeed:
+      actor.isChair && submitted && onOneClause(proposal) ? (row.revision?.content ?? clauseContent(doc, clauses, row.clauseId)) : null,
     mergeable:
       actor.isChair && submitted && onOneClause(proposal)
         ? proposals
@@ -236,8 +237,9 @@ export default function ProposalPage() {
       </p>
       {proposal.package ? (
         <p className="help">
-          The outcome of breakout <Link to={`/documents/${document.id}/breakouts/${proposal.package.breakoutId}`}>{proposal.package.breakout}</Link>
-          , one proposal for all its clauses: accepting it gives each clause its text here, keeping its place and number.
+          The outcome of breakout{" "}
+          <Link to={`/documents/${document.id}/breakouts/${proposal.package.breakoutId}`}>{proposal.package.breakout}</Link>, one proposal
+          for all its clauses: accepting it gives each clause its text here, keeping its place and number.
         </p>
       ) : null}
       {actionData?.ok ? (

@@ -18,7 +18,8 @@ export function bracketedClauses({ states, proposals, provisional }: BracketInpu
   const candidates = new Set<string>(provisional);
   for (const [id, state] of Object.entries(states)) if (state === "under_negotiation") candidates.add(id);
   for (const p of proposals) {
-    if (p.clauseId && p.status === "submitted" && (p.kind === "replace" || p.kind === "delete" || p.kind === "package")) candidates.add(p.clauseId);
+    if (p.clauseId && p.status === "submitted" && (p.kind === "replace" || p.kind === "delete" || p.kind === "package"))
+      candidates.add(p.clauseId);
   }
   return new Set([...candidates].filter((id) => states[id] !== "agreed" && states[id] !== "agreed_ad_ref"));
 }

@@ -41,8 +41,10 @@ import { audienceOf, breakoutName, mayWriteBreakout } from "./rules";
 export const breakoutProposalName = (b: Pick<BreakoutRow, "number">, p: Pick<ProposalRow, "number">) => `${breakoutName(b)}/P${p.number}`;
 
 /** Its sponsors: the delegation that tabled it, or the person who did without one (a facilitator from the secretariat). */
-export const sponsorsBreakoutProposal = (p: Pick<ProposalRow, "delegationId" | "createdBy">, actor: Pick<Actor, "userId" | "delegationId">) =>
-  p.delegationId !== null ? p.delegationId === actor.delegationId : p.createdBy === actor.userId;
+export const sponsorsBreakoutProposal = (
+  p: Pick<ProposalRow, "delegationId" | "createdBy">,
+  actor: Pick<Actor, "userId" | "delegationId">,
+) => (p.delegationId !== null ? p.delegationId === actor.delegationId : p.createdBy === actor.userId);
 
 /** The facilitator and the participating delegations' delegates table proposals, while the breakout drafts. */
 export function assertMayProposeInBreakout(b: BreakoutRow, actor: Actor): void {
@@ -79,7 +81,10 @@ export async function proposeInBreakout(
   const clause =
     b.clauses.find((c) => c.clauseId === input.clauseId) ?? refuse(404, "There is no such clause in this breakout.", "clauseId");
   const { content, text } = sentClauseContent(input.content, "proposed text");
-  const [{ text: baseText }, { clauses }] = await Promise.all([readDraft(sql, clause.textDocumentId), currentStatement(sql, b.statementId)]);
+  const [{ text: baseText }, { clauses }] = await Promise.all([
+    readDraft(sql, clause.textDocumentId),
+    currentStatement(sql, b.statementId),
+  ]);
   if (text === baseText) refuse(409, "That is the breakout's text as it stands; change it to propose.", "content");
   const part = clauses.find((c) => c.id === clause.clauseId)?.part ?? "op";
 

@@ -38,7 +38,12 @@ export function marksOf(
   stateMap: ReadonlyMap<string, ClauseState>,
 ): NegotiationMarks {
   const states = Object.fromEntries(stateMap);
-  return { statement, states, proposals, bracketed: bracketedClauses({ states, proposals: perClause(proposals), provisional: statement.provisional }) };
+  return {
+    statement,
+    states,
+    proposals,
+    bracketed: bracketedClauses({ states, proposals: perClause(proposals), provisional: statement.provisional }),
+  };
 }
 
 /**

@@ -56,7 +56,8 @@ export function proposalTarget(
   p: Pick<ProposalRow, "kind" | "clauseId" | "part"> & { package?: ProposalRow["package"] },
   clauses: readonly ClauseInfo[],
 ): string {
-  if (p.package) return p.package.clauses.map((c) => clauses.find((x) => x.id === c.clauseId)?.label ?? "a clause since removed").join(", ");
+  if (p.package)
+    return p.package.clauses.map((c) => clauses.find((x) => x.id === c.clauseId)?.label ?? "a clause since removed").join(", ");
   const clause = clauses.find((c) => c.id === p.clauseId) ?? null;
   if (p.kind !== "add") return clause?.label ?? "a clause since removed";
   return p.clauseId ? `after ${clause?.label ?? "a clause since removed"}` : `at the start of the ${partNames[p.part]} part`;
@@ -94,7 +95,9 @@ export function summarize(p: ProposalRow, clauses: readonly ClauseInfo[], viewer
     excerpt: null,
     revision: p.revision?.number ?? null,
     // A package's, as its text is: its clauses' texts now, a blank line apart (server/breakouts/breakouts.ts).
-    currentText: p.package ? p.package.clauses.map((c) => clauses.find((x) => x.id === c.clauseId)?.text ?? "").join("\n\n") : (clause?.text ?? null),
+    currentText: p.package
+      ? p.package.clauses.map((c) => clauses.find((x) => x.id === c.clauseId)?.text ?? "").join("\n\n")
+      : (clause?.text ?? null),
     textDocumentId: p.textDocumentId,
     positions: p.positions,
     decisionReason: p.decisionReason,

@@ -32,7 +32,7 @@ import { createDraft, readDraft } from "./statement";
 import { currentStatement } from "./numbering";
 import { proposalTarget } from "./proposal-views";
 import { changeNegotiation, type Audit } from "./change";
-import type { NegotiationEvent } from "./events";
+import { publishNegotiationEvent } from "./events";
 import type { Actor } from "./actor";
 import { refuse } from "./refusal";
 import { mayNotProposeReason, notNegotiatingReason } from "../auth/delegation-rights";
@@ -135,14 +135,8 @@ async function freezeDraft(sql: Sql, p: Pick<ProposalRow, "textDocumentId">): Pr
   if (p.textDocumentId) await publishAccessEvent(sql, { type: "document", documentId: p.textDocumentId });
 }
 
-/** A change to proposals, announced as such (and as the topics given, e.g. a package's breakout ending). */
-const proposalChange = <T>(
-  sql: Sql,
-  actor: Actor,
-  documentId: string,
-  run: (tx: Tx, audit: Audit) => Promise<T>,
-  topics: readonly NegotiationEvent["topic"][] = ["proposals"],
-) => changeNegotiation(sql, { documentId, actorId: actor.userId, announce: () => topics.map((topic) => ({ topic })) }, run);
+const proposalChange = <T>(sql: Sql, actor: Actor, documentId: string, run: (tx: Tx, audit: Audit) => Promise<T>) =>
+  changeNegotiation(sql, { documentId, actorId: actor.userId, announce: () => [{ topic: "proposals" }] }, run);
 
 /**
  * Delegates propose (for their delegation) where its kind and the conference allow it, the chair
@@ -474,7 +468,9 @@ export async function decideProposal(
       { documentId: input.documentId, kind: "checkpoint", name: null, createdBy: null, proposalId: p.id, restoredFrom: null },
       { state: accepted!, clauseStates: locks.states },
     );
-  }, p.package ? ["proposals", "breakouts"] : undefined);
+  });
+  // Its breakout ended: the plenary's marks and the breakout's pages change too.
+  if (p.package && input.decision !== "discuss") await publishNegotiationEvent(sql, { documentId: input.documentId, topic: "breakouts" });
   await freezeDraft(sql, p);
 }
 

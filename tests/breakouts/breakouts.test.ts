@@ -300,7 +300,9 @@ describe("facilitated breakouts", () => {
     expect((await n.chair.post(pagePath(closed), { intent: "propose", clauseId: op2, content })).status).toBe(403);
     expect((await n.delegateB.post(pagePath(closed), { intent: "propose", clauseId: clause("OP4").id, content })).status).toBe(404);
     expect((await n.delegateB.post(pagePath(closed), { intent: "propose", clauseId: op2, content: "not json" })).status).toBe(400);
-    const unchanged = JSON.stringify([{ type: "paragraph", content: [{ type: "text", text: `Confidential words ${clause("OP2").text}` }] }]);
+    const unchanged = JSON.stringify([
+      { type: "paragraph", content: [{ type: "text", text: `Confidential words ${clause("OP2").text}` }] },
+    ]);
     expect((await n.delegateB.post(pagePath(closed), { intent: "propose", clauseId: op2, content: unchanged })).status).toBe(409);
     expect(await listBreakoutProposals(db.sql, closed.id)).toEqual([]);
 
@@ -321,11 +323,14 @@ describe("facilitated breakouts", () => {
 
     // Participants read them on the breakout's page; nobody reads them anywhere in the plenary.
     for (const who of [n.delegateA, n.chair]) {
-      expect(pageText(await (await who.get(pagePath(closed))).text())).toMatch(/B1\/P1 · Delegation \S+ \(\S+\) · Submitted .*\[inserted: as amended \]/);
+      expect(pageText(await (await who.get(pagePath(closed))).text())).toMatch(
+        /B1\/P1 · Delegation \S+ \(\S+\) · Submitted .*\[inserted: as amended \]/,
+      );
     }
     expect(await listProposals(db.sql, n.documentId)).toEqual([]);
     expect(await (await n.chair.get(`/documents/${n.documentId}`)).text()).not.toContain("as amended");
-    for (const who of [n.chair, n.delegateB, delegateC]) expect((await who.get(`/documents/${n.documentId}/proposals/${p1.id}`)).status).toBe(404);
+    for (const who of [n.chair, n.delegateB, delegateC])
+      expect((await who.get(`/documents/${n.documentId}/proposals/${p1.id}`)).status).toBe(404);
     // Only the breakout's participants hear of them: a page of the statement's breakouts open to another delegate is told nothing.
     await waitFor(() => participantPage.events.filter((e) => e.topic === "breakouts").length === 3, { what: "three proposal events" });
     await publishNegotiationEvent(db.sql, { documentId: n.documentId, topic: "breakouts", withinBreakouts: true, notice: "marker" });
@@ -341,7 +346,9 @@ describe("facilitated breakouts", () => {
     expect((await n.delegateA.post(pagePath(closed), { intent: "withdrawProposal", proposalId: p2.id })).status).toBe(403);
     expect((await n.delegateA.post(pagePath(closed), { intent: "acceptProposal", proposalId: "not-a-proposal" })).status).toBe(404);
     const live = await connectSyncedClient(wsUrl, closed.clauses[0].textDocumentId, { cookie: n.delegateB.cookie });
-    expect((await n.delegateA.post(pagePath(closed), { intent: "acceptProposal", proposalId: p1.id, reason: "Agreed here." })).status).toBe(200);
+    expect((await n.delegateA.post(pagePath(closed), { intent: "acceptProposal", proposalId: p1.id, reason: "Agreed here." })).status).toBe(
+      200,
+    );
     // Accepted into the breakout text, live, for everyone writing it.
     await waitFor(() => textOf(live.doc) === text, { what: "the accepted text relayed" });
     live.destroy();
@@ -362,7 +369,14 @@ describe("facilitated breakouts", () => {
     db,
   }) => {
     // The statement's zero draft, against which the story tells what the package changed.
-    const chairActor = { userId: n.chair.userId, role: "chair" as const, delegationId: null, isChair: true, negotiates: false, mayPropose: false };
+    const chairActor = {
+      userId: n.chair.userId,
+      role: "chair" as const,
+      delegationId: null,
+      isChair: true,
+      negotiates: false,
+      mayPropose: false,
+    };
     await createRevision(db.sql, chairActor, { documentId: n.documentId, name: "Zero draft" });
     const before = await statementTexts(db.sql);
     const op2 = `Confidential words ${clause("OP2").text} as amended`;
