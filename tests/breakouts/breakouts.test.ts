@@ -1,7 +1,7 @@
 import * as Y from "yjs";
 import { describe, expect, it } from "../support/fixtures";
 import { createNegotiation, participant, type NegotiationFixture, type Participant } from "../support/negotiation";
-import { createClauseState, createSignedInPerson, createStatement } from "../support/factories";
+import { createClauseState, createProposal, createSignedInPerson, createStatement } from "../support/factories";
 import { connectClient, connectSyncedClient, waitFor } from "../support/clients";
 import { upgradeStatus } from "../support/raw-socket";
 import { openEventStream } from "../support/event-stream";
@@ -529,6 +529,18 @@ describe("facilitated breakouts", () => {
     expect((await findPackage(db.sql, open.id))!.status).toBe("discussion");
     expect(pageText(await (await n.delegateB.get(proposalPath)).text())).toContain("open for discussion");
     expect((await n.chair.post(proposalPath, { intent: "discuss" })).status).toBe(409);
+    // Only a package is opened for discussion: another proposal is accepted or rejected.
+    const plain = await createProposal(db.sql, {
+      documentId: n.documentId,
+      createdBy: n.delegateA.userId,
+      delegationId: n.delegateA.delegationId,
+      kind: "retain",
+      clauseId: clause("OP1").id,
+    });
+    const refused = await n.chair.post(`/documents/${n.documentId}/proposals/${plain.id}`, { intent: "discuss" });
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain("Only a breakout's package is opened for discussion.");
+    expect((await findProposal(db.sql, n.documentId, plain.id))!).toMatchObject({ status: "submitted", discussionOpenedAt: null });
     expect((await n.chair.post(pagePath(open), { intent: "close" })).status).toBe(409);
     expect((await n.chair.post(proposalPath, { intent: "reject", reason: "x".repeat(2001) })).status).toBe(400);
     expect((await n.chair.post(proposalPath, { intent: "reject", reason: "Back to the plenary." })).status).toBe(200);
