@@ -16,6 +16,7 @@ export const auditActionLabels: Record<AuditAction, string> = {
   "proposal.rejected": "Proposal rejected",
   "proposal.merged": "Proposal merged into a compromise",
   "proposal.not_taken_up": "Proposal not taken up at adoption",
+  "proposal.discussion_opened": "Breakout's package opened for discussion",
   "signal.set": "Signal given",
   "clause_state.set": "Clause state set",
   "silence.opened": "Silence procedure opened",
@@ -51,6 +52,7 @@ export const auditActionLabels: Record<AuditAction, string> = {
   "breakout.created": "Breakout created",
   "breakout.participants_changed": "Breakout's participants changed",
   "breakout.package_submitted": "Breakout's package submitted",
+  // Recorded before packages became proposals (migration 026); since, a package is decided as a proposal.
   "breakout.package_accepted": "Breakout's package accepted",
   "breakout.package_rejected": "Breakout's package rejected",
   "breakout.package_discussion": "Breakout's package opened for discussion",

@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import type { BreakoutEntry, StoryEntry, TextEntry } from "../../server/negotiation/story/entries";
+import type { StoryEntry, TextEntry } from "../../server/negotiation/story/entries";
 import type { ProposalEventKind } from "~/statement/vocabulary";
 import { proposalKindLabels, signalLabels, stateLabels } from "~/statement/negotiation-labels";
 import { formatUtc } from "~/utils/dates";
@@ -20,6 +20,7 @@ const proposalVerbs: Record<ProposalEventKind, string> = {
   rejected: "rejected",
   merged: "merged",
   not_taken_up: "closed as not taken up",
+  discussion_opened: "opened for discussion",
 };
 
 function textHeading(e: TextEntry): string {
@@ -39,6 +40,8 @@ function textOrigin(e: TextEntry): string {
       const merged = o.merged.length ? `, the chair’s compromise merging ${o.merged.map((n) => `P${n}`).join(", ")}` : "";
       return `From P${o.number} (${o.sponsor ?? "the chair"}${merged}), accepted.`;
     }
+    case "package":
+      return `From the breakout package of ${o.breakout} (P${o.number}${o.facilitator ? `, facilitated by ${o.facilitator}` : ""}), accepted.`;
     case "restore":
       return `The chair restored ${o.from}.`;
     case "edit":
@@ -123,29 +126,13 @@ function Item({ e, documentId }: { e: StoryEntry; documentId: string }) {
       return (
         <>
           <p className="story-head">
-            {e.event === "assigned" ? (
-              <>
-                Sent to breakout {name}, facilitated by {e.breakout.facilitator}.
-              </>
-            ) : (
-              <>
-                Breakout {name}: {breakoutEvents[e.event]}.
-              </>
-            )}
+            Sent to breakout {name}, facilitated by {e.breakout.facilitator}.
           </p>
-          {e.text ? <WordDiff className="proposal-text" from={e.text.baseText} to={e.text.text} /> : null}
         </>
       );
     }
   }
 }
-
-const breakoutEvents: Record<Exclude<BreakoutEntry["event"], "assigned">, string> = {
-  package_submitted: "its outcome was submitted to the plenary",
-  package_accepted: "the chair accepted its outcome",
-  package_rejected: "the chair rejected its outcome",
-  package_discussion: "the chair opened its outcome for discussion",
-};
 
 /** A paragraph's story, oldest first: each entry with when, and what and who. */
 export function StoryTimeline({ documentId, entries }: { documentId: string; entries: StoryEntry[] }) {

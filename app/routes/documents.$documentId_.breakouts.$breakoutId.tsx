@@ -9,8 +9,17 @@ import { actorOf } from "../../server/negotiation/actor";
 import { findDelegation, listDelegations } from "../../server/queries/delegations";
 import { findBreakout, findPackage } from "../../server/queries/breakouts";
 import { breakoutName, mayCommentInBreakout, mayReadBreakout, mayWriteBreakout } from "../../server/breakouts/rules";
-import { closeBreakout, decideBreakoutPackage, setBreakoutParticipants, submitPackage } from "../../server/breakouts/breakouts";
+import { closeBreakout, setBreakoutParticipants, submitPackage } from "../../server/breakouts/breakouts";
 import { assertMayCommentInBreakout, breakoutThreads, commentInBreakout } from "../../server/breakouts/breakout-comments";
+import {
+  assertMayProposeInBreakout,
+  breakoutProposalName,
+  breakoutProposals,
+  decideInBreakout,
+  proposeInBreakout,
+  withdrawInBreakout,
+} from "../../server/breakouts/breakout-proposals";
+import { refuse } from "../../server/negotiation/refusal";
 import { maySeeNegotiation } from "../../server/auth/visibility";
 import type { CommentThread } from "../../server/negotiation/comments";
 import { StatementSubpage } from "~/components/StatementSubpage";
@@ -20,10 +29,12 @@ import { ProposalEditor } from "~/negotiation/ProposalEditor";
 import { WordDiff } from "~/negotiation/WordDiff";
 import { ClauseBody } from "~/versions/StatementText";
 import { colorFor } from "~/statement/presence-colors";
-import { maxCommentLength, maxReasonLength } from "~/statement/limits";
+import { maxCommentLength, maxProposalTextLength } from "~/statement/limits";
+import { proposalStatusLabels } from "~/statement/negotiation-labels";
+import { CompromiseEditor } from "~/negotiation/CompromiseEditor";
 import { readProtectedForm, requireDocumentPermission } from "~/utils/auth.server";
 import { answeringRefusals } from "~/utils/refusals.server";
-import { invalid, parseForm } from "~/utils/forms";
+import { invalid, jsonOrNull, parseForm } from "~/utils/forms";
 import { invariantResponse } from "~/utils/invariant";
 import { formatUtc } from "~/utils/dates";
 import { useActionAnswer } from "~/negotiation/live";
@@ -49,13 +60,15 @@ export async function loader(args: LoaderFunctionArgs) {
   const { user, access, conference, document, breakout } = await visibleBreakout(args);
   const sql = args.context.sql;
   const actor = actorOf(access);
-  const [statement, pkg, delegations, delegation, threads] = await Promise.all([
+  const [statement, pkg, delegations, delegation, threads, proposals] = await Promise.all([
     currentStatement(sql, document.id),
     findPackage(sql, breakout.id),
     listDelegations(sql, conference.id),
     access.delegationId ? findDelegation(sql, conference.id, access.delegationId) : null,
     // Comments are the negotiation's: an observer who sees the text alone reads an open breakout's text, not its comments.
     maySeeNegotiation(access, conference) ? breakoutThreads(sql, breakout, user.id) : noThreads,
+    // Its proposals likewise: the negotiation's, to whoever may see the breakout.
+    maySeeNegotiation(access, conference) ? breakoutProposals(sql, breakout, actor) : [],
   ]);
   const clauses = await Promise.all(
     breakout.clauses.map(async (c) => {
@@ -70,7 +83,6 @@ export async function loader(args: LoaderFunctionArgs) {
       };
     }),
   );
-  const decidable = pkg?.status === "submitted" || pkg?.status === "discussion";
   return {
     document: { id: document.id, title: document.title },
     conference: { id: conference.id, title: conference.title },
@@ -84,8 +96,11 @@ export async function loader(args: LoaderFunctionArgs) {
     },
     clauses,
     threads,
+    proposals,
     package: pkg
       ? {
+          proposalId: pkg.id,
+          number: pkg.number,
           status: pkg.status,
           submittedAt: formatUtc(pkg.submittedAt),
           decidedAt: pkg.decidedAt ? formatUtc(pkg.decidedAt) : null,
@@ -97,11 +112,11 @@ export async function loader(args: LoaderFunctionArgs) {
     may: {
       write: mayWriteBreakout(breakout, access),
       submit: breakout.status === "active" && breakout.facilitatorId === user.id,
-      decide: actor.isChair && decidable,
-      discuss: actor.isChair && pkg?.status === "submitted",
       close: actor.isChair && breakout.status === "active",
       participants: actor.isChair && breakout.status !== "ended",
       comment: mayCommentInBreakout(breakout, access),
+      propose: mayWriteBreakout(breakout, access),
+      decideProposals: breakout.status === "active" && breakout.facilitatorId === user.id,
     },
     allDelegations: actor.isChair ? delegations.map((d) => ({ id: d.id, name: d.name, code: d.code })) : [],
   };
@@ -111,7 +126,19 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.breakout.name} · ${data.document.title} · Concord` : "Concord" },
 ];
 
-const intents = ["submit", "accept", "reject", "discuss", "close", "participants", "comment"] as const;
+const intents = ["submit", "close", "participants", "comment", "propose", "acceptProposal", "rejectProposal", "withdrawProposal"] as const;
+// What the proposal holds is read by the rules (sentClauseContent), after whether the person may propose at all.
+const proposeSchema = z.object({
+  clauseId: z.string({ error: "Choose a clause." }).trim().min(1, "Choose a clause.").max(100),
+  content: z.string({ error: "Write the proposed text." }).max(200_000, "The proposed text is too long."),
+});
+const decideSchema = z.object({
+  proposalId: z.string({ error: "Choose a proposal." }).max(100),
+  reason: z
+    .string()
+    .optional()
+    .transform((v) => v ?? ""),
+});
 const commentSchema = z.object({
   clauseId: z.string({ error: "Choose a clause." }).trim().min(1, "Choose a clause.").max(100),
   threadId: z
@@ -125,14 +152,8 @@ const commentSchema = z.object({
     .min(1, "Write a comment.")
     .max(maxCommentLength, `A comment has at most ${maxCommentLength} characters.`),
 });
-const reasonSchema = z.object({
-  reason: z
-    .string()
-    .optional()
-    .transform((v) => v ?? ""),
-});
 
-/** Every step of a breakout; who may take it, and when, is in server/breakouts/breakouts.ts. */
+/** Every step of a breakout; who may take it, and when, is in server/breakouts/ (breakouts.ts, breakout-proposals.ts, breakout-comments.ts). */
 export async function action(args: ActionFunctionArgs) {
   const { user, access, conference, breakout } = await visibleBreakout(args);
   const { request, context } = args;
@@ -151,23 +172,38 @@ export async function action(args: ActionFunctionArgs) {
       return { ok: true as const, message: "Comment posted.", errors: {} };
     });
   }
-  const parsed = parseForm(form, reasonSchema);
-  if (!parsed.ok) return invalid(parsed);
+  if (intent === "propose") {
+    return answeringRefusals(invalid, async () => {
+      assertMayProposeInBreakout(breakout, actor);
+      const proposal = parseForm(form, proposeSchema);
+      if (!proposal.ok) return invalid(proposal);
+      const { number } = await proposeInBreakout(context.sql, actor, breakout, {
+        conferenceId: conference.id,
+        clauseId: proposal.data.clauseId,
+        content: jsonOrNull(proposal.data.content),
+      });
+      return { ok: true as const, message: `${breakoutProposalName(breakout, { number })} tabled.`, errors: {} };
+    });
+  }
   const perform = async (): Promise<string> => {
     switch (intent) {
-      case "submit":
-        await submitPackage(context.sql, actor, breakout);
-        return "The outcome is submitted to the plenary as one package.";
-      case "accept":
-      case "reject":
-      case "discuss":
-        await decideBreakoutPackage(context.sql, context.collab, actor, breakout, {
-          decision: intent,
-          reason: parsed.data.reason,
-        });
-        return { accept: "Accepted; the package's text is in the statement.", reject: "Rejected.", discuss: "Open for discussion." }[
-          intent
-        ];
+      case "acceptProposal":
+      case "rejectProposal":
+      case "withdrawProposal": {
+        const chosen = parseForm(form, decideSchema);
+        if (!chosen.ok) return refuse(400, "Choose a proposal.", "proposalId");
+        if (intent === "withdrawProposal") {
+          await withdrawInBreakout(context.sql, actor, breakout, chosen.data.proposalId);
+          return "Withdrawn.";
+        }
+        const decision = intent === "acceptProposal" ? "accept" : "reject";
+        await decideInBreakout(context.sql, context.collab, actor, breakout, { ...chosen.data, decision });
+        return decision === "accept" ? "Accepted; its text is in the breakout text." : "Rejected.";
+      }
+      case "submit": {
+        const { number } = await submitPackage(context.sql, actor, breakout);
+        return `The outcome is submitted to the plenary as one package, proposal P${number}.`;
+      }
       case "close":
         await closeBreakout(context.sql, actor, breakout);
         return "The breakout is closed.";
@@ -183,7 +219,18 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function BreakoutPage() {
-  const { document, conference, breakout, clauses, threads, package: pkg, me, may, allDelegations } = useLoaderData<typeof loader>();
+  const {
+    document,
+    conference,
+    breakout,
+    clauses,
+    threads,
+    proposals,
+    package: pkg,
+    me,
+    may,
+    allDelegations,
+  } = useLoaderData<typeof loader>();
   const answer = useActionAnswer<typeof action>();
   const busy = useNavigation().state !== "idle";
   const user = useMemo(() => ({ name: me.name, color: me.color }), [me.name, me.color]);
@@ -232,6 +279,14 @@ export default function BreakoutPage() {
               <summary>{c.label} in the statement now</summary>
               {c.statement ? <ClauseBody content={c.statement} /> : <p className="muted">No longer in the statement.</p>}
             </details>
+            <BreakoutProposals
+              clauseId={c.clauseId}
+              label={c.label}
+              proposals={proposals.filter((p) => p.clauseId === c.clauseId)}
+              seed={c.breakout}
+              mayPropose={may.propose}
+              mayDecide={may.decideProposals}
+            />
             <BreakoutComments clauseId={c.clauseId} label={c.label} threads={threads[c.clauseId] ?? []} mayComment={may.comment} />
           </div>
         ))}
@@ -240,7 +295,9 @@ export default function BreakoutPage() {
         <section className="panel" aria-labelledby="package-heading">
           <h2 id="package-heading">Package</h2>
           <p>
-            <span data-testid="package-status">{packageStatusLabel(pkg.status)}</span> · submitted {pkg.submittedAt}
+            <Link to={`/documents/${document.id}/proposals/${pkg.proposalId}`}>P{pkg.number}</Link>, before the plenary as a proposal (the
+            chair decides it there) · <span data-testid="package-status">{packageStatusLabel(pkg.status)}</span> · submitted{" "}
+            {pkg.submittedAt}
             {pkg.decidedAt ? ` · decided ${pkg.decidedAt}` : ""}
             {pkg.reason ? `: “${pkg.reason}”` : ""}
           </p>
@@ -254,33 +311,13 @@ export default function BreakoutPage() {
       ) : null}
       <section className="panel" aria-labelledby="breakout-actions-heading">
         <h2 id="breakout-actions-heading">What you can do</h2>
-        {!may.submit && !may.decide && !may.close && !may.participants ? <p className="muted">Nothing at this stage.</p> : null}
+        {!may.submit && !may.close && !may.participants ? <p className="muted">Nothing at this stage.</p> : null}
         {may.submit ? (
           <Form method="post" className="action-row">
             <CsrfInput />
             <button type="submit" name="intent" value="submit" className="button primary" disabled={busy}>
               Submit the outcome to the plenary
             </button>
-          </Form>
-        ) : null}
-        {may.decide ? (
-          <Form method="post" className="position-form">
-            <CsrfInput />
-            <label htmlFor="package-reason">Reason (optional)</label>
-            <textarea id="package-reason" name="reason" maxLength={maxReasonLength} rows={2} />
-            <div className="action-row">
-              <button type="submit" name="intent" value="accept" className="button primary" disabled={busy}>
-                Accept the package
-              </button>
-              <button type="submit" name="intent" value="reject" className="button danger" disabled={busy}>
-                Reject the package
-              </button>
-              {may.discuss ? (
-                <button type="submit" name="intent" value="discuss" className="button" disabled={busy}>
-                  Open for discussion
-                </button>
-              ) : null}
-            </div>
           </Form>
         ) : null}
         {may.participants ? (
@@ -314,6 +351,78 @@ export default function BreakoutPage() {
 }
 
 /** A clause's comment threads in the breakout, with a reply under each and a new thread below, for its participants. */
+/** The proposals on one of the breakout's clauses, and the forms to table, decide and withdraw them. */
+function BreakoutProposals({
+  clauseId,
+  label,
+  proposals,
+  seed,
+  mayPropose,
+  mayDecide,
+}: {
+  clauseId: string;
+  label: string;
+  proposals: SerializeFrom<typeof loader>["proposals"];
+  seed: JSONContent[];
+  mayPropose: boolean;
+  mayDecide: boolean;
+}) {
+  const busy = useNavigation().state !== "idle";
+  const headingId = `breakout-proposals-${clauseId}`;
+  return (
+    <section className="breakout-proposals" aria-labelledby={headingId}>
+      <h4 id={headingId}>Proposals on {label}</h4>
+      {proposals.length === 0 ? <p className="muted">None yet.</p> : null}
+      {proposals.map((p) => (
+        <div key={p.id} className="proposal-diff" data-testid="breakout-proposal">
+          <p>
+            <strong>{p.name}</strong> · {p.sponsor} · <span data-testid="breakout-proposal-status">{proposalStatusLabels[p.status]}</span>
+            {p.decisionReason ? `: “${p.decisionReason}”` : ""}
+          </p>
+          <WordDiff from={p.baseText} to={p.text} />
+          {p.status === "submitted" && (mayDecide || p.mine) ? (
+            <Form method="post" className="action-row">
+              <CsrfInput />
+              <input type="hidden" name="proposalId" value={p.id} />
+              {mayDecide ? (
+                <>
+                  <button type="submit" name="intent" value="acceptProposal" className="button small primary" disabled={busy}>
+                    Accept {p.name}
+                  </button>
+                  <button type="submit" name="intent" value="rejectProposal" className="button small danger" disabled={busy}>
+                    Reject {p.name}
+                  </button>
+                </>
+              ) : null}
+              {p.mine ? (
+                <button type="submit" name="intent" value="withdrawProposal" className="button small" disabled={busy}>
+                  Withdraw {p.name}
+                </button>
+              ) : null}
+            </Form>
+          ) : null}
+        </div>
+      ))}
+      {mayPropose ? (
+        <details>
+          <summary>Propose a text for {label}</summary>
+          <Form method="post" className="breakout-form">
+            <CsrfInput />
+            <input type="hidden" name="clauseId" value={clauseId} />
+            <p className="field-label" id={`${headingId}-text`}>
+              Proposed text of {label}
+            </p>
+            <CompromiseEditor initial={seed} name="content" labelledBy={`${headingId}-text`} maxLength={maxProposalTextLength} />
+            <button type="submit" name="intent" value="propose" className="button" disabled={busy}>
+              Table the proposal
+            </button>
+          </Form>
+        </details>
+      ) : null}
+    </section>
+  );
+}
+
 function BreakoutComments({
   clauseId,
   label,

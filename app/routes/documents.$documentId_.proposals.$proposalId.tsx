@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import type { JSONContent } from "@tiptap/core";
 import type { Node as PMNode } from "@tiptap/pm/model";
@@ -23,7 +23,7 @@ import { GeneralErrorBoundary } from "~/components/GeneralErrorBoundary";
 import { colorFor } from "~/statement/presence-colors";
 import { readProtectedForm, requireNegotiationPermission } from "~/utils/auth.server";
 import { formatUtc } from "~/utils/dates";
-import { invalid, parseForm } from "~/utils/forms";
+import { invalid, jsonOrNull, parseForm } from "~/utils/forms";
 import { invariantResponse } from "~/utils/invariant";
 import { ProposalDiff } from "~/negotiation/ProposalDiff";
 import { ProposalEditor } from "~/negotiation/ProposalEditor";
@@ -35,7 +35,7 @@ import { maxProposalTextLength, maxReasonLength } from "~/statement/limits";
 import { actorOf } from "../../server/negotiation/actor";
 import { isGroupMember } from "../../server/queries/delegation-groups";
 import { answeringRefusals } from "~/utils/refusals.server";
-import type { Position, ProposalEventKind } from "~/statement/vocabulary";
+import type { Position, ProposalEventKind, ProposalKind } from "~/statement/vocabulary";
 import { useActionAnswer } from "~/negotiation/live";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -76,32 +76,29 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       // A position taken before the delegation's rights changed can still be withdrawn.
       takePosition: positions.length > 0 || (row.positions.some((p) => p.delegationId === actor.delegationId) && submitted),
       decide: actor.isChair && submitted,
+      // A breakout's package may be kept before the plenary for discussion, once.
+      discuss: actor.isChair && submitted && proposal.package !== null && !proposal.package.inDiscussion,
     },
-    // Open proposals on the same clause that a compromise may replace (for the chair).
+    // Open proposals on the same clause that a compromise may replace (for the chair); a package is decided whole.
     // The compromise starts from this proposal's text as written (or the clause's), formatting included.
     compromiseSeed:
-      actor.isChair && submitted && proposal.kind !== "add" ? (row.revision?.content ?? clauseContent(doc, clauses, row.clauseId)) : null,
+      actor.isChair && submitted && onOneClause(proposal) ? (row.revision?.content ?? clauseContent(doc, clauses, row.clauseId)) : null,
     mergeable:
-      actor.isChair && submitted && proposal.kind !== "add"
+      actor.isChair && submitted && onOneClause(proposal)
         ? proposals
-            .filter((p) => p.status === "submitted" && p.kind !== "add" && p.clauseId === proposal.clauseId)
+            .filter((p) => p.status === "submitted" && onOneClause(p) && p.clauseId === proposal.clauseId)
             .map((p) => ({ id: p.id, number: p.number, sponsor: p.sponsor, kind: p.kind }))
         : [],
   };
 }
 
+/** A proposal on one existing clause, which a compromise can replace. */
+const onOneClause = (p: { kind: ProposalKind }) => p.kind !== "add" && p.kind !== "package";
+
 /** A clause's content as the statement holds it, or none when the clause is gone. */
 function clauseContent(doc: PMNode, clauses: readonly ClauseInfo[], clauseId: string | null): JSONContent[] | null {
   const clause = clauses.find((c) => c.id === clauseId);
   return clause ? ((doc.nodeAt(clause.pos)?.toJSON() as JSONContent | undefined)?.content ?? null) : null;
-}
-
-function jsonOrNull(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null;
-  }
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -116,7 +113,19 @@ const reason = z
 const reasonSchema = z.object({ reason });
 // The compromise is the editor's JSON; what it may hold is checked by the rules (mergeProposals).
 const mergeSchema = z.object({ content: reason, reason });
-const intents = ["submit", "withdraw", "cosponsor", "support", "object", "align", "withdrawPosition", "accept", "reject", "merge"] as const;
+const intents = [
+  "submit",
+  "withdraw",
+  "cosponsor",
+  "support",
+  "object",
+  "align",
+  "withdrawPosition",
+  "accept",
+  "reject",
+  "discuss",
+  "merge",
+] as const;
 type Intent = (typeof intents)[number];
 
 /** Every step of a proposal; the rules (who may, in which state) are in server/negotiation/proposals.ts. */
@@ -159,8 +168,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return "Your delegation's position is withdrawn.";
       case "accept":
       case "reject":
+      case "discuss":
         await decideProposal(sql, context.collab, actor, { documentId, proposalId, decision: intent, reason: reasonText });
-        return intent === "accept" ? "Accepted; the text is in the statement." : "Rejected.";
+        return { accept: "Accepted; the text is in the statement.", reject: "Rejected.", discuss: "Open for discussion." }[intent];
       case "merge": {
         const { number } = await mergeProposals(sql, actor, {
           documentId,
@@ -190,6 +200,7 @@ const eventLabels: Record<ProposalEventKind, string> = {
   rejected: "rejected it",
   merged: "merged it into a compromise",
   not_taken_up: "closed it as not taken up when the text was adopted",
+  discussion_opened: "opened it for discussion",
 };
 
 export default function ProposalPage() {
@@ -222,7 +233,15 @@ export default function ProposalPage() {
         {proposal.decidedByName ? ` · decided by ${proposal.decidedByName}` : ""}
         {proposal.decisionReason ? `: “${proposal.decisionReason}”` : ""}
         {mergedIntoNumber ? ` · merged into P${mergedIntoNumber}` : ""}
+        {proposal.package?.inDiscussion ? " · open for discussion" : ""}
       </p>
+      {proposal.package ? (
+        <p className="help">
+          The outcome of breakout{" "}
+          <Link to={`/documents/${document.id}/breakouts/${proposal.package.breakoutId}`}>{proposal.package.breakout}</Link>, one proposal
+          for all its clauses: accepting it gives each clause its text here, keeping its place and number.
+        </p>
+      ) : null}
       {actionData?.ok ? (
         <p className="notice" role="status">
           {actionData.message}
@@ -264,7 +283,14 @@ export default function ProposalPage() {
 
       <section aria-labelledby="text-heading" className="panel">
         <h2 id="text-heading">{drafting ? "As submitted (what others see)" : "The proposed change"}</h2>
-        {proposal.proposedText !== null || proposal.kind === "delete" || proposal.kind === "retain" ? (
+        {proposal.package ? (
+          proposal.package.clauses.map((c) => (
+            <div key={c.clauseId} className="proposal-diff" data-testid="package-clause">
+              <h3>{c.label ?? "A clause since removed"}</h3>
+              <WordDiff from={c.baseText} to={c.text} />
+            </div>
+          ))
+        ) : proposal.proposedText !== null || proposal.kind === "delete" || proposal.kind === "retain" ? (
           <div className="proposal-diff" data-testid="proposal-diff">
             <ProposalDiff proposal={proposal} text={proposal.proposedText} />
           </div>
@@ -367,6 +393,11 @@ export default function ProposalPage() {
                 <button type="submit" name="intent" value="reject" className="button danger" disabled={busy}>
                   Reject
                 </button>
+                {may.discuss ? (
+                  <button type="submit" name="intent" value="discuss" className="button" disabled={busy}>
+                    Open for discussion
+                  </button>
+                ) : null}
               </div>
             </Form>
             {mergeable.length > 0 ? (

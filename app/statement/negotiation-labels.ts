@@ -4,12 +4,17 @@ import type { ClauseSignal, ClauseState, Position, ProposalKind, ProposalStatus 
 export interface LabelledProposal {
   id: string;
   number: number;
-  kind: "replace" | "delete" | "retain" | "add";
+  kind: ProposalKind;
   clauseId: string | null;
   part: Part;
   status: string;
   newClauseId: string | null;
+  /** A breakout's package: the breakout's number. */
+  package?: { breakoutNumber: number } | null;
 }
+
+/** "B2 package": how negotiators name a breakout's outcome before the plenary. */
+export const packageName = (p: { breakoutNumber: number }) => `B${p.breakoutNumber} package`;
 
 /**
  * How negotiators name proposals, from the statement's clauses (labelled with listClauses, the
@@ -37,7 +42,8 @@ export function proposalLabels(proposals: readonly LabelledProposal[], clauses: 
   for (const c of clauses) if (c.provisional) taken.set(`${c.part}:${c.number}`, (taken.get(`${c.part}:${c.number}`) ?? 0) + 1);
 
   for (const p of ordered) {
-    if (p.kind === "delete") out.set(p.id, `Delete ${labelOf(p.clauseId)}`);
+    if (p.kind === "package") out.set(p.id, p.package ? packageName(p.package) : `P${p.number}`);
+    else if (p.kind === "delete") out.set(p.id, `Delete ${labelOf(p.clauseId)}`);
     else if (p.kind === "retain") out.set(p.id, `Retain ${labelOf(p.clauseId)}`);
     else if (p.kind === "add") {
       const created = p.status === "accepted" && p.newClauseId ? byId.get(p.newClauseId) : undefined;
@@ -78,6 +84,7 @@ export const proposalKindLabels: Record<ProposalKind, string> = {
   delete: "Delete",
   retain: "Retain",
   add: "New clause",
+  package: "Breakout package",
 };
 
 export const proposalStatusLabels: Record<ProposalStatus, string> = {

@@ -34,11 +34,13 @@ export const clauseSignals: readonly ClauseSignal[] = ["accept", "not_yet", "res
 export type GivenSignal = ClauseSignal | "align";
 
 /** Proposals. */
-export type ProposalKind = "replace" | "delete" | "retain" | "add";
+/** "package": a breakout's outcome, one proposal covering all its clauses (submitted by its facilitator, never drafted here). */
+export type ProposalKind = "replace" | "delete" | "retain" | "add" | "package";
 /** "not_taken_up": still open (a draft or submitted) when the text was adopted, and closed by the adoption. */
 export type ProposalStatus = "draft" | "submitted" | "accepted" | "rejected" | "merged" | "withdrawn" | "not_taken_up";
 /** "align": a member delegation of a group aligns with the group's proposal. */
 export type Position = "cosponsor" | "support" | "object" | "align";
+/** The kinds a delegation or the chair drafts. */
 export const proposalKinds: readonly ProposalKind[] = ["replace", "delete", "retain", "add"];
 /** Statuses in which a proposal still waits for the chair. */
 export const openStatuses: readonly ProposalStatus[] = ["draft", "submitted"];
@@ -57,7 +59,8 @@ export type ProposalEventKind =
   | "accepted"
   | "rejected"
   | "merged"
-  | "not_taken_up";
+  | "not_taken_up"
+  | "discussion_opened";
 
 /** Procedures and records. */
 export type SilenceStatus = "running" | "broken" | "passed" | "cancelled";
@@ -77,6 +80,7 @@ export type AuditAction =
   | "proposal.rejected"
   | "proposal.merged"
   | "proposal.not_taken_up"
+  | "proposal.discussion_opened"
   | "signal.set"
   | "clause_state.set"
   | "silence.opened"

@@ -29,3 +29,12 @@ export function parseForm<S extends z.ZodType>(form: FormData, schema: S): { ok:
 export function invalid(failure: Omit<FormFailure, "ok"> | { errors: FieldErrors; values?: Record<string, string> }, status = 400) {
   return data({ ok: false as const, errors: failure.errors, values: failure.values ?? {} }, { status });
 }
+
+/** A JSON field (an editor's content) read, or null when it is not JSON: what it holds is the rules' to judge. */
+export function jsonOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}

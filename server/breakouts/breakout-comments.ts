@@ -5,7 +5,7 @@ import { loadCommentThreads, assertMayComment, type CommentThread } from "../neg
 import { changeNegotiation } from "../negotiation/change";
 import type { Actor } from "../negotiation/actor";
 import { refuse } from "../negotiation/refusal";
-import { breakoutName, isParticipant } from "./rules";
+import { audienceOf, breakoutName, isParticipant } from "./rules";
 
 /**
  * A breakout's comments: the negotiation's comment threads, kept on each clause's breakout text
@@ -36,7 +36,7 @@ export async function commentInBreakout(
   const change = {
     documentId: b.statementId,
     actorId: actor.userId,
-    announce: () => [{ topic: "breakouts" as const, withinBreakouts: true }],
+    announce: () => [{ topic: "breakouts" as const, withinBreakouts: true, breakout: audienceOf(b) }],
   };
   await changeNegotiation(sql, change, async (tx) => {
     const id = await createComment(tx, {

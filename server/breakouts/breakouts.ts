@@ -1,36 +1,31 @@
-import * as Y from "yjs";
 import type { JSONContent } from "@tiptap/core";
 import type { Sql } from "../db/sql";
-import type { CollabEndpoint } from "../collab/endpoint";
 import { publishAccessEvent } from "../auth/access-events";
 import { textLocks } from "../queries/clause-states";
 import { findMembership } from "../queries/memberships";
 import { isUuid } from "../queries/ids";
 import { listDelegations } from "../queries/delegations";
+import { addProposalEvent, insertProposal, insertRevision, nextProposalNumber } from "../queries/proposals";
 import {
   clausesInRunningBreakouts,
-  decidePackage as recordPackageDecision,
-  findPackage,
   insertBreakout,
   insertBreakoutClause,
   insertPackage,
   lockBreakout,
-  lockPackage,
   lockStatementBreakouts,
   setBreakoutDelegations,
   setBreakoutStatus,
   type BreakoutRow,
 } from "../queries/breakouts";
-import { captureVersion } from "../versions/capture";
 import { changeNegotiation, type Audit } from "../negotiation/change";
 import { createDraft, readDraft } from "../negotiation/statement";
 import { currentStatement } from "../negotiation/numbering";
-import { assertChangeable, findClauseElement, writeClause } from "../negotiation/proposals";
+import { assertChangeable } from "../negotiation/proposals";
 import type { Actor } from "../negotiation/actor";
 import { refuse } from "../negotiation/refusal";
 import type { Tx } from "../audit/log";
 import { textDigest } from "../audit/text-digest";
-import { maxProposalTextLength, maxReasonLength } from "../../app/statement/limits";
+import { maxProposalTextLength } from "../../app/statement/limits";
 import { breakoutName } from "./rules";
 import { breakoutInvitationNotices } from "../notifications/negotiation-notices";
 
@@ -177,13 +172,19 @@ export async function setBreakoutParticipants(
 
 /**
  * The facilitator ends the drafting by submitting the breakout's outcome to the plenary as one
- * package: every clause's breakout text as it stands, frozen. Each is a proposed text, held to a
- * proposal's limits.
+ * proposal, a package covering all its clauses: every clause's breakout text as it stands, frozen,
+ * each held to a proposal's limits. From then on it is the plenary's proposal (listed, compiled,
+ * signalled on), which the chair decides like any other (server/negotiation/proposals.ts).
  */
-export async function submitPackage(sql: Sql, actor: Actor, b: BreakoutRow): Promise<void> {
+export async function submitPackage(sql: Sql, actor: Actor, b: BreakoutRow): Promise<{ proposalId: string; number: number }> {
   if (actor.userId !== b.facilitatorId) refuse(403, `Only the facilitator submits ${breakoutName(b)}'s outcome.`);
   const { clauses } = await currentStatement(sql, b.statementId);
-  await breakoutChange(sql, actor, b.statementId, async (tx, audit) => {
+  const change = {
+    documentId: b.statementId,
+    actorId: actor.userId,
+    announce: () => [{ topic: "breakouts" as const }, { topic: "proposals" as const }],
+  };
+  const submitted = await changeNegotiation(sql, change, async (tx, audit) => {
     const status = await lockBreakout(tx, b.id);
     if (status !== "active") refuse(409, `${breakoutName(b)} has already submitted its outcome or ended.`);
     const packaged = [];
@@ -195,84 +196,43 @@ export async function submitPackage(sql: Sql, actor: Actor, b: BreakoutRow): Pro
         refuse(400, `Keep ${clause.label} under ${maxProposalTextLength} characters (it has ${text.length}).`);
       // Empty paragraphs and marks add no text: without this, a few words could carry megabytes of structure.
       if (JSON.stringify(content).length > 20 * maxProposalTextLength) refuse(400, `${clause.label} has too much formatting for its text.`);
-      packaged.push({ clauseId: c.clauseId, position, content, text, baseText: clause.text, label: clause.label });
+      packaged.push({ clauseId: c.clauseId, position, content, text, baseText: clause.text, label: clause.label, part: clause.part });
     }
-    await insertPackage(tx, { breakoutId: b.id, submittedBy: actor.userId, clauses: packaged });
+    // As one proposal's text (its lists and its own page): the clauses' texts, a blank line apart.
+    const joined = (texts: string[]) => texts.join("\n\n");
+    const baseText = joined(packaged.map((c) => c.baseText));
+    const number = await nextProposalNumber(tx, b.statementId);
+    const proposalId = await insertProposal(tx, {
+      documentId: b.statementId,
+      number,
+      kind: "package",
+      clauseId: packaged[0].clauseId,
+      part: packaged[0].part,
+      textDocumentId: null,
+      delegationId: null,
+      createdBy: actor.userId,
+      baseText,
+      status: "submitted",
+    });
+    const text = joined(packaged.map((c) => c.text));
+    await insertRevision(tx, { proposalId, revision: 1, content: null, text, baseText, submittedBy: actor.userId });
+    await addProposalEvent(tx, { proposalId, kind: "created", userId: actor.userId, delegationId: null });
+    await addProposalEvent(tx, { proposalId, kind: "submitted", userId: actor.userId, delegationId: null });
+    await insertPackage(tx, { proposalId, breakoutId: b.id, clauses: packaged });
     await setBreakoutStatus(tx, b.id, "submitted");
     await audit("breakout.package_submitted", {
       breakoutId: b.id,
       breakout: breakoutName(b),
+      proposalId,
+      proposal: `P${number}`,
       clauseIds: packaged.map((c) => c.clauseId),
       clauses: packaged.map((c) => c.label),
       text: packaged.map((c) => textDigest(c.text)),
     });
+    return { proposalId, number };
   });
   await recheckTexts(sql, b);
-}
-
-export type PackageDecision = "accept" | "reject" | "discuss";
-
-/**
- * The chair decides a breakout's package: accepting writes every clause's breakout text into the
- * statement, in the clause's own element (its id, place and numbering kept), as one change relayed
- * to everyone present, and records a version; rejecting leaves the statement as it is; opening it
- * for discussion keeps it before the plenary, to be accepted or rejected later.
- */
-export async function decideBreakoutPackage(
-  sql: Sql,
-  collab: Pick<CollabEndpoint, "changeDocument">,
-  actor: Actor,
-  b: BreakoutRow,
-  input: { decision: PackageDecision; reason: string },
-): Promise<void> {
-  assertChair(actor, "decides on a breakout's package");
-  const reason = input.reason.trim();
-  if (reason.length > maxReasonLength)
-    refuse(400, `Keep the reason under ${maxReasonLength} characters (it has ${reason.length}).`, "reason");
-  const submitted = (await findPackage(sql, b.id)) ?? refuse(409, `${breakoutName(b)} has not submitted an outcome.`);
-  const { clauses } = await currentStatement(sql, b.statementId);
-  const labelled = submitted.clauses.map((c) => ({ ...c, clause: clauses.find((s) => s.id === c.clauseId) ?? null }));
-  const labels = labelled.map((c) => c.clause?.label ?? "a clause since removed");
-  const subject = { breakoutId: b.id, breakout: breakoutName(b), clauseIds: labelled.map((c) => c.clauseId), clauses: labels };
-
-  await breakoutChange(sql, actor, b.statementId, async (tx, audit) => {
-    const status = await lockPackage(tx, b.id);
-    const open = status === "submitted" || (status === "discussion" && input.decision !== "discuss");
-    if (!open) refuse(409, `${breakoutName(b)}'s package is ${status === "discussion" ? "already open for discussion" : status}.`);
-    if (input.decision === "discuss") {
-      await recordPackageDecision(tx, b.id, { status: "discussion", decidedBy: actor.userId, reason: reason || null });
-      await audit("breakout.package_discussion", { ...subject, reason: textDigest(reason) });
-      return;
-    }
-    if (input.decision === "reject") {
-      await recordPackageDecision(tx, b.id, { status: "rejected", decidedBy: actor.userId, reason: reason || null });
-      await setBreakoutStatus(tx, b.id, "ended");
-      await audit("breakout.package_rejected", { ...subject, reason: textDigest(reason) });
-      return;
-    }
-    // Read under the package's lock: the locks refuse an acceptance, the states go into its version.
-    const locks = await textLocks(tx, b.statementId);
-    for (const c of labelled) {
-      if (!c.clause) refuse(409, `A clause of ${breakoutName(b)} is no longer in the statement; the package cannot be accepted.`);
-      assertChangeable(locks, c.clause);
-    }
-    let accepted: Uint8Array | null = null;
-    await collab.changeDocument(b.statementId, (ydoc) => {
-      for (const c of labelled) {
-        const found = findClauseElement(ydoc, c.clauseId) ?? refuse(409, `${c.clause!.label} no longer exists in the statement.`);
-        writeClause(ydoc, found.element, c.clauseId, c.content);
-      }
-      accepted = Y.encodeStateAsUpdate(ydoc);
-    });
-    await recordPackageDecision(tx, b.id, { status: "accepted", decidedBy: actor.userId, reason: reason || null });
-    await setBreakoutStatus(tx, b.id, "ended");
-    await audit("breakout.package_accepted", { ...subject, reason: textDigest(reason) });
-    await captureVersion(
-      tx,
-      { documentId: b.statementId, kind: "checkpoint", name: null, createdBy: null, proposalId: null, restoredFrom: null },
-      { state: accepted!, clauseStates: locks.states },
-    );
-  });
+  return submitted;
 }
 
 /** The chair closes a breakout that has not submitted an outcome; its clauses return to the plenary as they stand there. */

@@ -9,13 +9,24 @@ import type { BreakoutRow } from "../queries/breakouts";
  */
 type Who = Pick<Access, "userId" | "role" | "delegationId">;
 type Breakout = Pick<BreakoutRow, "facilitatorId" | "delegationIds" | "confidential" | "status">;
+/** Who a breakout's news is for (server/negotiation/events.ts): a closed one's, its participants only. */
+export type BreakoutAudience = Pick<BreakoutRow, "facilitatorId" | "delegationIds" | "confidential">;
+
+export const audienceOf = (b: BreakoutAudience): BreakoutAudience => ({
+  facilitatorId: b.facilitatorId,
+  delegationIds: b.delegationIds,
+  confidential: b.confidential,
+});
+
+/** Whether someone who sees the statement hears of what happens inside the breakout. */
+export const hearsBreakout = (b: BreakoutAudience, access: Who): boolean => !b.confidential || isParticipant(b, access);
 
 /** The facilitator, the participating delegations' members and the chair. */
-export function isParticipant(b: Breakout, access: Who): boolean {
+export function isParticipant(b: BreakoutAudience, access: Who): boolean {
   return access.userId === b.facilitatorId || takesPart(b, access) || can(access, "negotiation:chair");
 }
 
-const takesPart = (b: Breakout, access: Who) =>
+const takesPart = (b: BreakoutAudience, access: Who) =>
   access.role === "delegate" && access.delegationId !== null && b.delegationIds.includes(access.delegationId);
 
 /** An open breakout is seen by whoever sees the statement; a closed (confidential) one by its participants only. */

@@ -45,7 +45,7 @@ export async function adoptStatement(
   >`
     update proposals p set status = 'not_taken_up', decided_at = now(), decision_reason = ${notTakenUpReason}
     from proposals before
-    where before.id = p.id and p.document_id = ${documentId} and p.status in ('draft', 'submitted')
+    where before.id = p.id and p.document_id = ${documentId} and p.breakout_id is null and p.status in ('draft', 'submitted')
     returning p.id, p.number, p.kind, p.clause_id as "clauseId", before.status, p.text_document_id as "textDocumentId"`;
   open.sort((a, b) => a.number - b.number);
   for (const p of open) {

@@ -8,6 +8,7 @@ import { maxProposalTextLength } from "../../app/statement/limits";
 import { readDraft } from "./statement";
 import type { NegotiationMarks } from "./marks";
 import { alignedCodes } from "./proposal-views";
+import { perClause } from "./packages";
 import { type ClauseState, type ProposalStatus, setAsideStatuses } from "../../app/statement/vocabulary";
 
 export interface CompiledProposal {
@@ -81,9 +82,16 @@ async function draftText(sql: Db, textDocumentId: string): Promise<string> {
   return blocks.join(" ");
 }
 
+/** The sponsoring delegation (with its aligned members), the breakout a package comes from, or the chair. */
+function sponsorName(p: ProposalRow, aligned: string[]): string {
+  if (p.package) return `Breakout B${p.package.breakoutNumber}`;
+  return p.delegationName ? `${p.delegationName}${aligned.length > 0 ? ` (aligned: ${aligned.join(", ")})` : ""}` : chairName;
+}
+
 function diffOf(p: ProposalRow, text: string, base: string): DiffSegment[] {
   switch (p.kind) {
     case "replace":
+    case "package":
       return wordDiff(base, text);
     case "add":
       return text ? [{ type: "insert", text }] : [];
@@ -110,11 +118,12 @@ export async function compileStatement(
   filters: CompilationFilters,
 ): Promise<Compilation> {
   const { clauses } = statement;
-  const visible = all.filter((p) => canSeeProposal(p, viewer));
+  // A breakout's package is on each clause it covers, with that clause's text (perClause).
+  const visible = perClause(all).filter((p) => canSeeProposal(p, viewer));
   const labels = proposalLabels(visible, clauses);
   const clauseText = new Map(clauses.map((c) => [c.id, c.text]));
 
-  const compiled = new Map<string, CompiledProposal>();
+  const compiled = new Map<ProposalRow, CompiledProposal>();
   for (const p of visible) {
     // A draft may run past the limit until it is submitted; no more than a proposal may hold is shown.
     const text = p.revision
@@ -127,13 +136,13 @@ export async function compileStatement(
       (p.revision ? p.revision.baseText : p.baseText) || (p.clauseId && p.kind !== "add" ? (clauseText.get(p.clauseId) ?? "") : "");
     const named = (position: string) => p.positions.filter((x) => x.position === position);
     const aligned = alignedCodes(p);
-    compiled.set(p.id, {
+    compiled.set(p, {
       id: p.id,
       number: `P${p.number}`,
       label: labels.get(p.id) ?? `P${p.number}`,
       kind: p.kind,
       status: p.status,
-      sponsor: p.delegationName ? `${p.delegationName}${aligned.length > 0 ? ` (aligned: ${aligned.join(", ")})` : ""}` : chairName,
+      sponsor: sponsorName(p, aligned),
       cosponsors: named("cosponsor").map((x) => x.delegationName),
       supporters: named("support").map((x) => x.delegationName),
       objectors: named("object").map((x) => ({ name: x.delegationName, reason: x.reason })),
@@ -157,7 +166,7 @@ export async function compileStatement(
   const pushProposed = (anchor: ClauseInfo | null, part: Part) => {
     if (!clauseShown(anchor)) return;
     for (const p of proposedAfter(anchor?.id ?? null, part)) {
-      entries.push({ type: "proposed", anchorId: anchor?.id ?? null, part, label: labels.get(p.id)!, proposal: compiled.get(p.id)! });
+      entries.push({ type: "proposed", anchorId: anchor?.id ?? null, part, label: labels.get(p.id)!, proposal: compiled.get(p)! });
     }
   };
   for (const part of ["pp", "op"] as const) {
@@ -174,15 +183,17 @@ export async function compileStatement(
           bracketed: c.id !== null && bracketed.has(c.id),
           provisional: c.provisional,
           text: c.text,
-          proposals: own.map((p) => compiled.get(p.id)!),
+          proposals: own.map((p) => compiled.get(p)!),
         });
       }
       pushProposed(c, part);
     }
   }
 
+  // Counted once each, a package too.
+  const proposals = [...new Map(visible.map((p) => [p.id, p])).values()];
   const perDelegation = new Map<string, number>();
-  for (const p of visible) perDelegation.set(p.delegationName ?? chairName, (perDelegation.get(p.delegationName ?? chairName) ?? 0) + 1);
+  for (const p of proposals) perDelegation.set(sponsorName(p, []), (perDelegation.get(sponsorName(p, [])) ?? 0) + 1);
   const open = (p: ProposalRow) => p.status === "draft" || p.status === "submitted";
   return {
     entries,
@@ -190,7 +201,7 @@ export async function compileStatement(
       clauses: clauses.length,
       agreed: clauses.filter((c) => stateOf(c.id) === "agreed").length,
       withOpenProposals: clauses.filter((c) => visible.some((p) => open(p) && p.clauseId === c.id && p.kind !== "add")).length,
-      pending: visible.filter((p) => p.status === "submitted").length,
+      pending: proposals.filter((p) => p.status === "submitted").length,
       perDelegation: [...perDelegation].map(([name, count]) => ({ name, count })).sort((a, b) => a.name.localeCompare(b.name)),
     },
   };

@@ -1,4 +1,5 @@
 import type { Sql } from "../db/sql";
+import type { BreakoutAudience } from "../breakouts/rules";
 
 /**
  * A change to the negotiation on a statement (a proposal, a comment, a signal, a clause state,
@@ -37,6 +38,8 @@ export interface NegotiationEvent {
   delegationId?: string;
   /** A change inside breakouts that the statement's other pages do not show (a comment there): only breakout pages hear it. */
   withinBreakouts?: boolean;
+  /** Inside which breakout: a closed one's participants alone hear of it (server/breakouts/rules.ts). */
+  breakout?: BreakoutAudience;
 }
 
 const channel = "concord_negotiation";

@@ -10,6 +10,7 @@ import type { AccessEvent } from "../auth/access-events";
 import type { NegotiationEvent } from "./events";
 import { encodeLive } from "../../app/negotiation/live-patch";
 import { audienceKey, type Audience } from "./statement-view";
+import { hearsBreakout } from "../breakouts/rules";
 import { LiveViews, type Reader, type ReaderPatch } from "./live-views";
 import { workspaceDelegation } from "../workspace/workspace";
 import { readingView } from "../readings/readings";
@@ -278,7 +279,9 @@ export function createLiveUpdates({
       }
       if (event.topic === "breakouts") {
         // Which clauses are in a breakout is the loader's, per reader (server/breakouts/breakout-views.ts): the pages reload.
-        for (const stream of pages) if (!event.withinBreakouts || stream.breakouts) send(stream.res, `data: ${encodeLive(message)}\n\n`);
+        const hears = (stream: (typeof pages)[number]) =>
+          (!event.withinBreakouts || stream.breakouts) && (!event.breakout || hearsBreakout(event.breakout, stream.reader.audience.access));
+        for (const stream of pages) if (hears(stream)) send(stream.res, `data: ${encodeLive(message)}\n\n`);
         return;
       }
       // Every event moves the statement's version, so that a page loading meanwhile is not given the old one.

@@ -4,6 +4,7 @@ import { listProposals, type ProposalRow } from "../queries/proposals";
 import { currentClauseStates } from "../queries/clause-states";
 import { bracketedClauses } from "../../app/statement/brackets";
 import { currentStatement, type NumberedStatement } from "./numbering";
+import { perClause } from "./packages";
 import type { ClauseState } from "../../app/statement/vocabulary";
 
 /** What marks a statement as a draft under negotiation: clause states, provisional (bis) clauses, brackets. */
@@ -37,7 +38,12 @@ export function marksOf(
   stateMap: ReadonlyMap<string, ClauseState>,
 ): NegotiationMarks {
   const states = Object.fromEntries(stateMap);
-  return { statement, states, proposals, bracketed: bracketedClauses({ states, proposals, provisional: statement.provisional }) };
+  return {
+    statement,
+    states,
+    proposals,
+    bracketed: bracketedClauses({ states, proposals: perClause(proposals), provisional: statement.provisional }),
+  };
 }
 
 /**

@@ -37,12 +37,27 @@ export interface ProposalSummary {
   decisionReason: string | null;
   decidedByName: string | null;
   mergedInto: string | null;
+  /**
+   * A breakout's package: its breakout, whether the chair opened it for discussion, and each clause
+   * it covers (its label now, or null once removed) with the package's text and the text it replaces.
+   */
+  package: {
+    breakoutId: string;
+    breakout: string;
+    inDiscussion: boolean;
+    clauses: { clauseId: string; label: string | null; text: string; baseText: string }[];
+  } | null;
 }
 
 const partNames = { pp: "preambular", op: "operative" } as const;
 
 /** What a proposal is about, after its kind: "OP3", "after OP3", "at the start of the operative part". */
-export function proposalTarget(p: Pick<ProposalRow, "kind" | "clauseId" | "part">, clauses: readonly ClauseInfo[]): string {
+export function proposalTarget(
+  p: Pick<ProposalRow, "kind" | "clauseId" | "part"> & { package?: ProposalRow["package"] },
+  clauses: readonly ClauseInfo[],
+): string {
+  if (p.package)
+    return p.package.clauses.map((c) => clauses.find((x) => x.id === c.clauseId)?.label ?? "a clause since removed").join(", ");
   const clause = clauses.find((c) => c.id === p.clauseId) ?? null;
   if (p.kind !== "add") return clause?.label ?? "a clause since removed";
   return p.clauseId ? `after ${clause?.label ?? "a clause since removed"}` : `at the start of the ${partNames[p.part]} part`;
@@ -54,6 +69,7 @@ export const alignedCodes = (p: Pick<ProposalRow, "positions">): string[] =>
 
 /** "Norway (NOR)", or for a group with members aligned with the proposal "G-77 and China (G77; aligned: BRA, IND)". */
 function sponsorOf(p: ProposalRow): string {
+  if (p.package) return `Breakout B${p.package.breakoutNumber}`;
   if (!p.delegationId) return "Chair's compromise";
   const aligned = alignedCodes(p);
   return `${p.delegationName} (${p.delegationCode}${aligned.length > 0 ? `; aligned: ${aligned.join(", ")}` : ""})`;
@@ -70,7 +86,7 @@ export function summarize(p: ProposalRow, clauses: readonly ClauseInfo[], viewer
     part: p.part,
     status: p.status,
     sponsor: sponsorOf(p),
-    compromise: p.delegationId === null,
+    compromise: p.delegationId === null && !p.package,
     mine: isSponsor(p, viewer),
     target,
     clauseLabel: clause?.label ?? null,
@@ -78,12 +94,21 @@ export function summarize(p: ProposalRow, clauses: readonly ClauseInfo[], viewer
     proposedText: p.revision?.text ?? null,
     excerpt: null,
     revision: p.revision?.number ?? null,
-    currentText: clause?.text ?? null,
+    // A package's, as its text is: its clauses' texts now, a blank line apart (server/breakouts/breakouts.ts).
+    currentText: p.package
+      ? p.package.clauses.map((c) => clauses.find((x) => x.id === c.clauseId)?.text ?? "").join("\n\n")
+      : (clause?.text ?? null),
     textDocumentId: p.textDocumentId,
     positions: p.positions,
     decisionReason: p.decisionReason,
     decidedByName: p.decidedByName,
     mergedInto: p.mergedInto,
+    package: p.package && {
+      breakoutId: p.package.breakoutId,
+      breakout: `B${p.package.breakoutNumber}`,
+      inDiscussion: p.status === "submitted" && p.discussionOpenedAt !== null,
+      clauses: p.package.clauses.map((c) => ({ ...c, label: clauses.find((x) => x.id === c.clauseId)?.label ?? null })),
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import type { CollabEndpoint } from "../collab/endpoint";
 import { publishAccessEvent } from "../auth/access-events";
 import { textLocks, type TextLocks } from "../queries/clause-states";
 import { captureVersion } from "../versions/capture";
+import { packageOfProposal, setBreakoutStatus, type PackageClause } from "../queries/breakouts";
 import {
   addProposalEvent,
   canSeeProposal,
@@ -16,6 +17,7 @@ import {
   isSponsor,
   lockProposal,
   nextProposalNumber,
+  openForDiscussion,
   recordDecision,
   removePosition,
   setPosition,
@@ -30,6 +32,7 @@ import { createDraft, readDraft } from "./statement";
 import { currentStatement } from "./numbering";
 import { proposalTarget } from "./proposal-views";
 import { changeNegotiation, type Audit } from "./change";
+import { publishNegotiationEvent } from "./events";
 import type { Actor } from "./actor";
 import { refuse } from "./refusal";
 import { mayNotProposeReason, notNegotiatingReason } from "../auth/delegation-rights";
@@ -67,7 +70,7 @@ async function auditProposal(
 }
 
 /** Refuses a reason longer than the limit. */
-function assertReasonLength(reason: string): void {
+export function assertReasonLength(reason: string): void {
   if (reason.length > maxReasonLength)
     refuse(400, `Keep the reason under ${maxReasonLength} characters (it has ${reason.length}).`, "reason");
 }
@@ -93,21 +96,22 @@ function assertProposalSize(content: JSONContent[], text: string): void {
 }
 
 /**
- * A compromise text as the chair's editor sent it: clause content that the proposal schema reads
- * (so its formatting, the italic opening words, is kept), within a proposal's size. Attributes the
- * schema does not know are dropped by reading it.
+ * A clause body as an editor sent it (the chair's compromise, an amendment tabled in a breakout):
+ * clause content that the proposal schema reads (so its formatting, the italic opening words, is
+ * kept), within a proposal's size. Attributes the schema does not know are dropped by reading it.
+ * `noun` names it in refusals ("compromise text").
  */
-function compromiseContent(sent: unknown): { content: JSONContent[]; text: string } {
+export function sentClauseContent(sent: unknown, noun: string): { content: JSONContent[]; text: string } {
   let doc: ReturnType<typeof proposalSchema.nodeFromJSON>;
   try {
     doc = proposalSchema.nodeFromJSON({ type: "doc", content: sent });
     doc.check();
   } catch {
-    return refuse(400, "The compromise text could not be read; write it again.", "content");
+    return refuse(400, `The ${noun} could not be read; write it again.`, "content");
   }
   const content = (doc.toJSON() as JSONContent).content ?? [];
   const text = doc.textContent;
-  if (!text.trim()) refuse(400, "Write the compromise text.", "content");
+  if (!text.trim()) refuse(400, `Write the ${noun}.`, "content");
   assertProposalSize(content, text);
   return { content, text };
 }
@@ -383,29 +387,54 @@ function applyProposal(ydoc: Y.Doc, p: ProposalRow, content: JSONContent[] | nul
   found.part.delete(found.index, 1);
 }
 
+export type ProposalDecision = "accept" | "reject" | "discuss";
+
+/**
+ * The clauses an accepted proposal changes, for the text locks: none for an addition (it leaves
+ * the clause it follows as it is), every covered one for a package, else its own.
+ */
+function changedClauses(p: ProposalRow, clauses: readonly ClauseInfo[]): (ClauseInfo | null)[] {
+  if (p.kind === "add") return [null];
+  const ids = p.package ? p.package.clauses.map((c) => c.clauseId) : [p.clauseId];
+  return ids.map((id) => clauses.find((c) => c.id === id) ?? null);
+}
+
 /**
  * The chair accepts (the latest revision goes into the base text, as one change relayed to
- * everyone present) or rejects a submitted proposal.
+ * everyone present) or rejects a submitted proposal. A breakout's package may also be opened for
+ * discussion: it stays before the plenary, to be accepted or rejected later; deciding it ends its
+ * breakout, and accepting it writes every covered clause's package text into the clause's own
+ * element (its id, place and numbering kept), in the same one change.
  */
 export async function decideProposal(
   sql: Sql,
   collab: Pick<CollabEndpoint, "changeDocument">,
   actor: Actor,
-  input: { documentId: string; proposalId: string; decision: "accept" | "reject"; reason: string },
+  input: { documentId: string; proposalId: string; decision: ProposalDecision; reason: string },
 ): Promise<void> {
   if (!actor.isChair) refuse(403, "Only the chair decides on proposals.");
   const reason = input.reason.trim();
   assertReasonLength(reason);
   const p = await visibleProposal(sql, actor, input.documentId, input.proposalId);
+  if (input.decision === "discuss" && p.kind !== "package") refuse(409, "Only a breakout's package is opened for discussion.");
   const { clauses } = await currentStatement(sql, input.documentId);
   const clause = clauses.find((c) => c.id === p.clauseId) ?? null;
+  const packaged = p.package ? await packageOfProposal(sql, p.id) : null;
 
   await proposalChange(sql, actor, input.documentId, async (tx, audit) => {
     const status = await lockProposal(tx, input.documentId, p.id);
     // Read once under the proposal's lock: the locks refuse an acceptance, the states go into its version.
     const locks = input.decision === "accept" ? await textLocks(tx, input.documentId) : null;
-    if (locks) assertChangeable(locks, p.kind === "add" ? null : clause);
+    if (locks) for (const c of changedClauses(p, clauses)) assertChangeable(locks, c);
     if (status !== "submitted") refuse(409, `${proposalName(p)} is ${status}; only a submitted proposal can be decided.`);
+    if (input.decision === "discuss") {
+      if (p.discussionOpenedAt) refuse(409, `${proposalName(p)} is already open for discussion.`);
+      await openForDiscussion(tx, p.id);
+      await addProposalEvent(tx, { proposalId: p.id, kind: "discussion_opened", userId: actor.userId, delegationId: null, reason });
+      await auditProposal(audit, "discussion_opened", p, { clause, reason });
+      return;
+    }
+    if (p.package) await setBreakoutStatus(tx, p.package.breakoutId, "ended");
     if (!locks) {
       await recordDecision(tx, p.id, { status: "rejected", decidedBy: actor.userId, reason: reason || null });
       await addProposalEvent(tx, { proposalId: p.id, kind: "rejected", userId: actor.userId, delegationId: null, reason });
@@ -420,7 +449,8 @@ export async function decideProposal(
     // commit fail after the text changed, the proposal stays submitted and can be decided again.
     let accepted: Uint8Array | null = null;
     await collab.changeDocument(input.documentId, (ydoc) => {
-      applyProposal(ydoc, p, latest?.content ?? null, clause?.label ?? "The clause", addedId);
+      if (packaged) applyPackage(ydoc, packaged.clauses, clauses);
+      else applyProposal(ydoc, p, latest?.content ?? null, clause?.label ?? "The clause", addedId);
       accepted = Y.encodeStateAsUpdate(ydoc);
     });
     await recordDecision(tx, p.id, {
@@ -439,7 +469,18 @@ export async function decideProposal(
       { state: accepted!, clauseStates: locks.states },
     );
   });
+  // Its breakout ended: the plenary's marks and the breakout's pages change too.
+  if (p.package && input.decision !== "discuss") await publishNegotiationEvent(sql, { documentId: input.documentId, topic: "breakouts" });
   await freezeDraft(sql, p);
+}
+
+/** Writes each of a package's clauses into the clause's own element of the statement. */
+function applyPackage(ydoc: Y.Doc, packaged: readonly PackageClause[], clauses: readonly ClauseInfo[]): void {
+  for (const c of packaged) {
+    const label = clauses.find((s) => s.id === c.clauseId)?.label ?? "A clause of the package";
+    const found = findClauseElement(ydoc, c.clauseId) ?? refuse(409, `${label} no longer exists in the statement.`);
+    writeClause(ydoc, found.element, c.clauseId, c.content);
+  }
 }
 
 /**
@@ -452,7 +493,7 @@ export async function mergeProposals(
   input: { documentId: string; conferenceId: string; proposalIds: string[]; content: unknown; reason: string },
 ): Promise<{ id: string; number: number }> {
   if (!actor.isChair) refuse(403, "Only the chair merges proposals into a compromise.");
-  const { content, text } = compromiseContent(input.content);
+  const { content, text } = sentClauseContent(input.content, "compromise text");
   const reason = input.reason.trim();
   assertReasonLength(reason);
   const ids = [...new Set(input.proposalIds)];
@@ -460,6 +501,7 @@ export async function mergeProposals(
   const merged: ProposalRow[] = [];
   for (const id of ids) merged.push(await visibleProposal(sql, actor, input.documentId, id));
   for (const p of merged) {
+    if (p.kind === "package") refuse(409, `${proposalName(p)} is a breakout's package; it is accepted or rejected as a whole.`);
     if (p.status !== "submitted") refuse(409, `${proposalName(p)} is ${p.status}; only submitted proposals can be merged.`);
     if (p.kind === "add") refuse(409, `${proposalName(p)} adds a clause; a compromise on an existing clause cannot replace it.`);
   }

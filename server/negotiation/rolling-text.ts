@@ -1,4 +1,5 @@
 import { canSeeProposal, type ProposalRow } from "../queries/proposals";
+import { perClause } from "./packages";
 import { buildExportModel, type Block, type ExportClause, type ExportStatement, type Run } from "../export/model";
 import { proposalLabels } from "../../app/statement/negotiation-labels";
 import { wordDiff } from "../../app/statement/word-diff";
@@ -27,6 +28,8 @@ import type { NegotiationMarks } from "./marks";
  */
 
 export type RollingProposal = Pick<ProposalRow, "id" | "number" | "kind" | "clauseId" | "part" | "status" | "newClauseId"> & {
+  /** A breakout's package, one row per clause it covers (server/negotiation/packages.ts). */
+  package?: ProposalRow["package"];
   delegationCode: string | null;
   revision: { text: string } | null;
   positions: readonly Pick<ProposalRow["positions"][number], "delegationCode" | "position">[];
@@ -84,7 +87,8 @@ function rewritesMost(oldText: string, changes: Change[]): boolean {
 
 function sponsorsOf(p: RollingProposal): string[] {
   const cosponsors = p.positions.filter((x) => x.position === "cosponsor").map((x) => x.delegationCode);
-  return [p.delegationCode ?? "Chair", ...cosponsors];
+  const sponsor = p.package ? `B${p.package.breakoutNumber}` : (p.delegationCode ?? "Chair");
+  return [sponsor, ...cosponsors];
 }
 
 /** The runs covering characters [from, to) of a paragraph, formatting kept; a line break goes with the text after it. */
@@ -194,8 +198,9 @@ export function rollingText({ statement, proposals, bracketed }: RollingInput, {
   // Labelled as the compilation labels them for the same reader.
   const labels = proposalLabels(proposals, statement.clauses);
   const clauses = new Map(statement.clauses.filter((c) => c.id).map((c) => [c.id!, c]));
+  // A package, one row per clause it covers (perClause), replaces that clause's text.
   const on = (clauseId: string | null, kind: RollingProposal["kind"]) =>
-    open.filter((p) => p.kind === kind && p.clauseId === clauseId).sort((a, b) => a.number - b.number);
+    open.filter((p) => (p.kind === "package" ? "replace" : p.kind) === kind && p.clauseId === clauseId).sort((a, b) => a.number - b.number);
 
   // Replacements printed whole after their clause, by clause; the others are bracketed inline.
   const alternatives = new Map<string, RollingProposal[]>();
@@ -265,6 +270,6 @@ export function rollingTextFor(
   viewer: { delegationId: string | null; isChair: boolean },
   options: RollingOptions,
 ): ExportStatement {
-  const proposals = marks.proposals.filter((p) => canSeeProposal(p, viewer));
+  const proposals = perClause(marks.proposals).filter((p) => canSeeProposal(p, viewer));
   return rollingText({ statement: marks.statement, proposals, bracketed: marks.bracketed }, options);
 }

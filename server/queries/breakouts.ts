@@ -3,7 +3,7 @@ import type { Db } from "../db/sql";
 import { isUuid } from "./ids";
 
 export type BreakoutStatus = "active" | "submitted" | "ended";
-export type PackageStatus = "submitted" | "discussion" | "accepted" | "rejected";
+export type PackageStatus = "submitted" | "discussion" | "accepted" | "rejected" | "not_taken_up";
 
 /** A facilitated breakout on a statement's clauses, with its participants and clauses in the statement's order. */
 export interface BreakoutRow {
@@ -115,8 +115,13 @@ export interface PackageClause {
   baseText: string;
 }
 
+/**
+ * A breakout's package: the proposal (kind 'package') it went to the plenary as, with its clauses'
+ * texts. Its status is the proposal's, "discussion" while the chair has it open for discussion.
+ */
 export interface PackageRow {
   id: string;
+  number: number;
   breakoutId: string;
   status: PackageStatus;
   submittedBy: string | null;
@@ -127,45 +132,39 @@ export interface PackageRow {
   clauses: PackageClause[];
 }
 
+const packageStatus = (sql: Db) => sql`
+  case when pr.status = 'submitted' and pr.discussion_opened_at is not null then 'discussion' else pr.status end`;
+
 const packageColumns = (sql: Db) => sql`
-  p.id, p.breakout_id as "breakoutId", p.status, p.submitted_by as "submittedBy", p.submitted_at as "submittedAt",
-  p.decided_by as "decidedBy", p.decided_at as "decidedAt", p.reason,
+  p.id, pr.number, p.breakout_id as "breakoutId", ${packageStatus(sql)} as status, pr.created_by as "submittedBy", pr.created_at as "submittedAt",
+  pr.decided_by as "decidedBy", coalesce(pr.decided_at, pr.discussion_opened_at) as "decidedAt", pr.decision_reason as reason,
   (select json_agg(json_build_object('clauseId', c.clause_id, 'content', c.content, 'text', c.text, 'baseText', c.base_text) order by c.position)
      from breakout_package_clauses c where c.package_id = p.id) as clauses`;
 
 export async function findPackage(sql: Db, breakoutId: string): Promise<PackageRow | null> {
-  const [row] = await sql<PackageRow[]>`select ${packageColumns(sql)} from breakout_packages p where p.breakout_id = ${breakoutId}`;
+  const [row] = await sql<PackageRow[]>`
+    select ${packageColumns(sql)} from breakout_packages p join proposals pr on pr.id = p.id where p.breakout_id = ${breakoutId}`;
   return row ?? null;
 }
 
-/** The package's status under its row's lock. */
-export async function lockPackage(tx: Db, breakoutId: string): Promise<PackageStatus | null> {
-  const [row] = await tx<{ status: PackageStatus }[]>`select status from breakout_packages where breakout_id = ${breakoutId} for update`;
-  return row?.status ?? null;
+/** The package a proposal is, with its clauses' contents, for accepting it. */
+export async function packageOfProposal(sql: Db, proposalId: string): Promise<PackageRow | null> {
+  const [row] = await sql<PackageRow[]>`
+    select ${packageColumns(sql)} from breakout_packages p join proposals pr on pr.id = p.id where p.id = ${proposalId}`;
+  return row ?? null;
 }
 
+/** Ties a package proposal to its breakout, with each clause's text as the breakout left it. */
 export async function insertPackage(
   tx: Db,
-  p: { breakoutId: string; submittedBy: string; clauses: (PackageClause & { position: number })[] },
-): Promise<string> {
-  const [{ id }] = await tx<{ id: string }[]>`
-    insert into breakout_packages (breakout_id, submitted_by) values (${p.breakoutId}, ${p.submittedBy}) returning id`;
+  p: { proposalId: string; breakoutId: string; clauses: (PackageClause & { position: number })[] },
+): Promise<void> {
+  await tx`insert into breakout_packages (id, breakout_id) values (${p.proposalId}, ${p.breakoutId})`;
   for (const c of p.clauses) {
     await tx`
       insert into breakout_package_clauses (package_id, clause_id, position, content, text, base_text)
-      values (${id}, ${c.clauseId}, ${c.position}, ${tx.json(c.content)}, ${c.text}, ${c.baseText})`;
+      values (${p.proposalId}, ${c.clauseId}, ${c.position}, ${tx.json(c.content)}, ${c.text}, ${c.baseText})`;
   }
-  return id;
-}
-
-export async function decidePackage(
-  tx: Db,
-  breakoutId: string,
-  d: { status: Exclude<PackageStatus, "submitted">; decidedBy: string; reason: string | null },
-): Promise<void> {
-  await tx`
-    update breakout_packages set status = ${d.status}, decided_by = ${d.decidedBy}, decided_at = now(), reason = ${d.reason}
-    where breakout_id = ${breakoutId}`;
 }
 
 /**
@@ -185,6 +184,7 @@ export interface ClauseBreakoutRecord {
   createdAt: Date;
   package: {
     id: string;
+    number: number;
     status: PackageStatus;
     /** ISO times: the package is built as JSON in SQL. */
     submittedAt: string;
@@ -202,12 +202,14 @@ export async function clauseBreakoutRecords(sql: Db, statementId: string, clause
       b.facilitator_id as "facilitatorId", u.name as "facilitatorName", b.created_at as "createdAt",
       coalesce((select array_agg(bd.delegation_id order by bd.delegation_id) from breakout_delegations bd where bd.breakout_id = b.id), '{}') as "delegationIds",
       case when p.id is null then null else json_build_object(
-        'id', p.id, 'status', p.status, 'submittedAt', p.submitted_at, 'decidedBy', p.decided_by, 'decidedAt', p.decided_at,
+        'id', p.id, 'number', pr.number, 'status', ${packageStatus(sql)}, 'submittedAt', pr.created_at, 'decidedBy', pr.decided_by,
+        'decidedAt', coalesce(pr.decided_at, pr.discussion_opened_at),
         'text', pc.text, 'baseText', pc.base_text, 'content', pc.content) end as package
     from breakout_clauses bc
       join breakouts b on b.id = bc.breakout_id
       join users u on u.id = b.facilitator_id
       left join breakout_packages p on p.breakout_id = b.id
+      left join proposals pr on pr.id = p.id
       left join breakout_package_clauses pc on pc.package_id = p.id and pc.clause_id = bc.clause_id
     where b.statement_id = ${statementId} and bc.clause_id = ${clauseId}
     order by b.created_at, b.number`;

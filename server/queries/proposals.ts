@@ -37,6 +37,23 @@ export interface ProposalRow {
   /** The latest submitted revision (null while a draft): what everyone but the sponsors sees. */
   revision: { number: number; content: JSONContent[] | null; text: string; baseText: string; submittedAt: Date } | null;
   positions: ProposalPosition[];
+  /** Tabled inside this breakout (its facilitator decides it there); null for the plenary's. */
+  breakoutId: string | null;
+  /** When the chair opened it for discussion (a breakout's package), while it stays submitted. */
+  discussionOpenedAt: Date | null;
+  /** A breakout's package: the breakout, and each clause it covers with its text, in the statement's order. */
+  package: ProposalPackage | null;
+}
+
+/** What a package proposal carries besides a proposal's fields (server/breakouts/breakouts.ts). */
+export interface ProposalPackage {
+  breakoutId: string;
+  breakoutNumber: number;
+  confidential: boolean;
+  facilitatorId: string;
+  facilitatorName: string;
+  delegationIds: string[];
+  clauses: { clauseId: string; text: string; baseText: string }[];
 }
 
 const select = (sql: Db) => sql`
@@ -52,7 +69,15 @@ const select = (sql: Db) => sql`
                                                      'position', pp.position, 'reason', pp.reason, 'updatedAt', pp.updated_at)
                                    order by pd.name)
                      from proposal_positions pp join delegations pd on pd.id = pp.delegation_id
-                    where pp.proposal_id = p.id), '[]') as positions
+                    where pp.proposal_id = p.id), '[]') as positions,
+         p.breakout_id as "breakoutId", p.discussion_opened_at as "discussionOpenedAt",
+         (select json_build_object('breakoutId', b.id, 'breakoutNumber', b.number, 'confidential', b.confidential,
+                                   'facilitatorId', b.facilitator_id, 'facilitatorName', fu.name,
+                                   'delegationIds', coalesce((select json_agg(bd.delegation_id) from breakout_delegations bd where bd.breakout_id = b.id), '[]'),
+                                   'clauses', (select json_agg(json_build_object('clauseId', c.clause_id, 'text', c.text, 'baseText', c.base_text) order by c.position)
+                                                 from breakout_package_clauses c where c.package_id = p.id))
+            from breakout_packages bp join breakouts b on b.id = bp.breakout_id join users fu on fu.id = b.facilitator_id
+           where bp.id = p.id) as package
   from proposals p
   left join delegations d on d.id = p.delegation_id
   left join users du on du.id = p.decided_by`;
@@ -64,10 +89,25 @@ function revive(row: ProposalRow): ProposalRow {
   return row;
 }
 
-/** Every proposal on a statement, in order of creation; drafts are included (callers show them to their sponsors only). */
+/**
+ * Every proposal before the plenary on a statement, in order of creation; drafts are included
+ * (callers show them to their sponsors only). Those tabled inside a breakout are the breakout's.
+ */
 export async function listProposals(sql: Db, documentId: string): Promise<ProposalRow[]> {
-  const rows = await sql<ProposalRow[]>`${select(sql)} where p.document_id = ${documentId} order by p.number`;
+  const rows = await sql<ProposalRow[]>`${select(sql)} where p.document_id = ${documentId} and p.breakout_id is null order by p.number`;
   return rows.map(revive);
+}
+
+/** The proposals tabled inside a breakout, in order of number (callers check who may see the breakout). */
+export async function listBreakoutProposals(sql: Db, breakoutId: string): Promise<ProposalRow[]> {
+  const rows = await sql<ProposalRow[]>`${select(sql)} where p.breakout_id = ${breakoutId} order by p.number`;
+  return rows.map(revive);
+}
+
+export async function findBreakoutProposal(sql: Db, breakoutId: string, id: string): Promise<ProposalRow | null> {
+  if (!isUuid(id)) return null;
+  const [row] = await sql<ProposalRow[]>`${select(sql)} where p.breakout_id = ${breakoutId} and p.id = ${id}`;
+  return row ? revive(row) : null;
 }
 
 /** A statement's accepted additions, with the clause each created: what tells which clauses are provisional. */
@@ -79,7 +119,7 @@ export async function acceptedAdditions(sql: Db, documentId: string): Promise<Pi
 
 export async function findProposal(sql: Db, documentId: string, id: string): Promise<ProposalRow | null> {
   if (!isUuid(id)) return null;
-  const [row] = await sql<ProposalRow[]>`${select(sql)} where p.document_id = ${documentId} and p.id = ${id}`;
+  const [row] = await sql<ProposalRow[]>`${select(sql)} where p.document_id = ${documentId} and p.breakout_id is null and p.id = ${id}`;
   return row ? revive(row) : null;
 }
 
@@ -92,8 +132,15 @@ export function canSeeProposal(
   return p.delegationId === null ? viewer.isChair : p.delegationId === viewer.delegationId;
 }
 
-/** Who may draft and submit a proposal: its delegation's members, or the chair for a compromise. */
-export function isSponsor(p: Pick<ProposalRow, "delegationId">, viewer: { delegationId: string | null; isChair: boolean }): boolean {
+/**
+ * Who may draft and submit a proposal: its delegation's members, or the chair for a compromise.
+ * A breakout's package has no sponsors here: its facilitator submitted it from the breakout.
+ */
+export function isSponsor(
+  p: Pick<ProposalRow, "delegationId"> & { kind?: ProposalKind },
+  viewer: { delegationId: string | null; isChair: boolean },
+): boolean {
+  if (p.kind === "package") return false;
   return p.delegationId === null ? viewer.isChair : p.delegationId === viewer.delegationId;
 }
 
@@ -123,12 +170,14 @@ export async function addProposalEvent(
 }
 
 /**
- * The next proposal number of a statement. Takes the statement's row lock (NO KEY UPDATE, which
- * leaves the Yjs log's appends alone) so that concurrent creations take turns; call it in a transaction.
+ * The next proposal number of a statement, or of one of its breakouts (numbered on their own).
+ * Takes the statement's row lock (NO KEY UPDATE, which leaves the Yjs log's appends alone) so that
+ * concurrent creations take turns; call it in a transaction.
  */
-export async function nextProposalNumber(tx: Db, documentId: string): Promise<number> {
+export async function nextProposalNumber(tx: Db, documentId: string, breakoutId: string | null = null): Promise<number> {
   await tx`select id from documents where id = ${documentId} for no key update`;
-  const [row] = await tx<{ n: number }[]>`select coalesce(max(number), 0)::int + 1 as n from proposals where document_id = ${documentId}`;
+  const [row] = await tx<{ n: number }[]>`
+    select coalesce(max(number), 0)::int + 1 as n from proposals where document_id = ${documentId} and breakout_id is not distinct from ${breakoutId}`;
   return row.n;
 }
 
@@ -145,12 +194,13 @@ export async function insertProposal(
     createdBy: string;
     baseText: string;
     status?: ProposalStatus;
+    breakoutId?: string;
   },
 ): Promise<string> {
   const [row] = await tx<{ id: string }[]>`
-    insert into proposals (document_id, number, kind, clause_id, part, text_document_id, delegation_id, created_by, base_text, status)
+    insert into proposals (document_id, number, kind, clause_id, part, text_document_id, delegation_id, created_by, base_text, status, breakout_id)
     values (${p.documentId}, ${p.number}, ${p.kind}, ${p.clauseId}, ${p.part}, ${p.textDocumentId}, ${p.delegationId}, ${p.createdBy},
-            ${p.baseText}, ${p.status ?? "draft"})
+            ${p.baseText}, ${p.status ?? "draft"}, ${p.breakoutId ?? null})
     returning id`;
   return row.id;
 }
@@ -186,7 +236,7 @@ export async function findIdenticalOpenProposal(
   await tx`select id from documents where id = ${p.documentId} for no key update`;
   const [row] = await tx<{ number: number; delegationId: string | null }[]>`
     select o.number, o.delegation_id as "delegationId" from proposals o
-    where o.document_id = ${p.documentId} and o.id <> ${p.id} and o.status = 'submitted' and o.kind = ${p.kind}
+    where o.document_id = ${p.documentId} and o.breakout_id is null and o.id <> ${p.id} and o.status = 'submitted' and o.kind = ${p.kind}
       and (${p.delegationId !== null} or o.delegation_id is null)
       and o.clause_id is not distinct from ${p.clauseId} and o.part = ${p.part}
       and (select r.text from proposal_revisions r where r.proposal_id = o.id order by r.revision desc limit 1) = ${p.text}
@@ -232,6 +282,10 @@ export async function listRevisionTexts(sql: Db, proposalId: string): Promise<(R
 
 export async function setProposalStatus(tx: Db, id: string, status: ProposalStatus): Promise<void> {
   await tx`update proposals set status = ${status} where id = ${id}`;
+}
+
+export async function openForDiscussion(tx: Db, id: string): Promise<void> {
+  await tx`update proposals set discussion_opened_at = now() where id = ${id}`;
 }
 
 export async function recordDecision(

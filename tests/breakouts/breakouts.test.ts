@@ -1,7 +1,7 @@
 import * as Y from "yjs";
 import { describe, expect, it } from "../support/fixtures";
 import { createNegotiation, participant, type NegotiationFixture, type Participant } from "../support/negotiation";
-import { createClauseState, createSignedInPerson, createStatement } from "../support/factories";
+import { createClauseState, createProposal, createSignedInPerson, createStatement } from "../support/factories";
 import { connectClient, connectSyncedClient, waitFor } from "../support/clients";
 import { upgradeStatus } from "../support/raw-socket";
 import { openEventStream } from "../support/event-stream";
@@ -10,6 +10,13 @@ import { csrfTokenFor, pageText } from "../support/http";
 import { readStatement } from "../../server/negotiation/numbering";
 import { draftOf } from "../../server/negotiation/statement";
 import { clauseBreakoutRecords, findPackage, listBreakouts, type BreakoutRow } from "../../server/queries/breakouts";
+import { findProposal, listBreakoutProposals, listProposals } from "../../server/queries/proposals";
+import { loadUpdates } from "../../server/queries/document-state";
+import { negotiationMarks } from "../../server/negotiation/marks";
+import { compileStatement } from "../../server/negotiation/compilation";
+import { rollingTextFor } from "../../server/negotiation/rolling-text";
+import { clauseText } from "../../server/export/model";
+import { createRevision } from "../../server/versions/capture";
 import { clauseBreakoutStory } from "../../server/breakouts/breakout-views";
 import { findDelegation } from "../../server/queries/delegations";
 import { resolveAccess } from "../../server/auth/permissions";
@@ -278,20 +285,111 @@ describe("facilitated breakouts", () => {
     statementPage.close();
   });
 
-  it("the package round trip: the facilitator submits, the chair accepts, the clauses hold the breakout text with their ids and numbers, and provenance is recorded", async ({
+  it("its participants table proposals on its clauses, seen by those who see the breakout alone; the facilitator decides them on the breakout text", async ({
     db,
   }) => {
+    const op2 = clause("OP2").id;
+    const text = `Confidential words ${clause("OP2").text} as amended`;
+    const content = JSON.stringify([{ type: "paragraph", content: [{ type: "text", text }] }]);
+    const participantPage = await openEventStream(serverUrl, n.documentId, n.delegateA.cookie, "?breakouts=1");
+    const outsiderPage = await openEventStream(serverUrl, n.documentId, delegateC.cookie, "?breakouts=1");
+    // Those who may not see the closed breakout are answered as if it did not exist; the chair follows it but does not propose.
+    for (const who of [delegateC, n.secretariat, n.observer, n.outsider]) {
+      expect((await who.post(pagePath(closed), { intent: "propose", clauseId: op2, content })).status).toBe(404);
+    }
+    expect((await n.chair.post(pagePath(closed), { intent: "propose", clauseId: op2, content })).status).toBe(403);
+    expect((await n.delegateB.post(pagePath(closed), { intent: "propose", clauseId: clause("OP4").id, content })).status).toBe(404);
+    expect((await n.delegateB.post(pagePath(closed), { intent: "propose", clauseId: op2, content: "not json" })).status).toBe(400);
+    const unchanged = JSON.stringify([
+      { type: "paragraph", content: [{ type: "text", text: `Confidential words ${clause("OP2").text}` }] },
+    ]);
+    expect((await n.delegateB.post(pagePath(closed), { intent: "propose", clauseId: op2, content: unchanged })).status).toBe(409);
+    expect(await listBreakoutProposals(db.sql, closed.id)).toEqual([]);
+
+    const tabled = await n.delegateB.post(pagePath(closed), { intent: "propose", clauseId: op2, content });
+    expect(tabled.status).toBe(200);
+    expect(pageText(await tabled.text())).toContain("B1/P1 tabled.");
+    const withdrawn = JSON.stringify([{ type: "paragraph", content: [{ type: "text", text: "A text its sponsors take back." }] }]);
+    expect((await n.delegateB.post(pagePath(closed), { intent: "propose", clauseId: op2, content: withdrawn })).status).toBe(200);
+    const rejected = JSON.stringify([{ type: "paragraph", content: [{ type: "text", text: "A text the facilitator turns down." }] }]);
+    expect((await n.delegateA.post(pagePath(closed), { intent: "propose", clauseId: op2, content: rejected })).status).toBe(200);
+    const [p1, p2, p3] = await listBreakoutProposals(db.sql, closed.id);
+    expect([p1, p2, p3].map((p) => [p.number, p.status, p.delegationId, p.breakoutId])).toEqual([
+      [1, "submitted", n.delegateB.delegationId, closed.id],
+      [2, "submitted", n.delegateB.delegationId, closed.id],
+      [3, "submitted", n.delegateA.delegationId, closed.id],
+    ]);
+    expect(p1.revision).toMatchObject({ text, baseText: `Confidential words ${clause("OP2").text}` });
+
+    // Participants read them on the breakout's page; nobody reads them anywhere in the plenary.
+    for (const who of [n.delegateA, n.chair]) {
+      expect(pageText(await (await who.get(pagePath(closed))).text())).toMatch(
+        /B1\/P1 · Delegation \S+ \(\S+\) · Submitted .*\[inserted: as amended \]/,
+      );
+    }
+    expect(await listProposals(db.sql, n.documentId)).toEqual([]);
+    expect(await (await n.chair.get(`/documents/${n.documentId}`)).text()).not.toContain("as amended");
+    for (const who of [n.chair, n.delegateB, delegateC])
+      expect((await who.get(`/documents/${n.documentId}/proposals/${p1.id}`)).status).toBe(404);
+    // Only the breakout's participants hear of them: a page of the statement's breakouts open to another delegate is told nothing.
+    await waitFor(() => participantPage.events.filter((e) => e.topic === "breakouts").length === 3, { what: "three proposal events" });
+    await publishNegotiationEvent(db.sql, { documentId: n.documentId, topic: "breakouts", withinBreakouts: true, notice: "marker" });
+    await waitFor(() => outsiderPage.events.some((e) => e.notice === "marker"), { what: "the next breakouts event" });
+    expect(outsiderPage.events.filter((e) => e.topic === "breakouts")).toEqual([expect.objectContaining({ notice: "marker" })]);
+    participantPage.close();
+    outsiderPage.close();
+
+    // The facilitator alone decides; the sponsors alone withdraw.
+    expect((await n.delegateB.post(pagePath(closed), { intent: "acceptProposal", proposalId: p1.id })).status).toBe(403);
+    expect((await n.chair.post(pagePath(closed), { intent: "acceptProposal", proposalId: p1.id })).status).toBe(403);
+    expect((await delegateC.post(pagePath(closed), { intent: "acceptProposal", proposalId: p1.id })).status).toBe(404);
+    expect((await n.delegateA.post(pagePath(closed), { intent: "withdrawProposal", proposalId: p2.id })).status).toBe(403);
+    expect((await n.delegateA.post(pagePath(closed), { intent: "acceptProposal", proposalId: "not-a-proposal" })).status).toBe(404);
+    const live = await connectSyncedClient(wsUrl, closed.clauses[0].textDocumentId, { cookie: n.delegateB.cookie });
+    expect((await n.delegateA.post(pagePath(closed), { intent: "acceptProposal", proposalId: p1.id, reason: "Agreed here." })).status).toBe(
+      200,
+    );
+    // Accepted into the breakout text, live, for everyone writing it.
+    await waitFor(() => textOf(live.doc) === text, { what: "the accepted text relayed" });
+    live.destroy();
+    expect(draftOf(await loadUpdates(db.sql, closed.clauses[0].textDocumentId)).text).toBe(text);
+    expect((await n.delegateA.post(pagePath(closed), { intent: "acceptProposal", proposalId: p1.id })).status).toBe(409);
+    expect((await n.delegateB.post(pagePath(closed), { intent: "withdrawProposal", proposalId: p2.id })).status).toBe(200);
+    expect((await n.delegateA.post(pagePath(closed), { intent: "rejectProposal", proposalId: p3.id })).status).toBe(200);
+    expect((await listBreakoutProposals(db.sql, closed.id)).map((p) => [p.number, p.status, p.decidedBy, p.decisionReason])).toEqual([
+      [1, "accepted", n.delegateA.userId, "Agreed here."],
+      [2, "withdrawn", null, null],
+      [3, "rejected", n.delegateA.userId, null],
+    ]);
+    // The statement did not change: the breakout's text did.
+    expect((await statementTexts(db.sql)).find((c) => c.id === op2)!.text).toBe(clause("OP2").text);
+  });
+
+  it("the package round trip: the facilitator submits a proposal covering its clauses, delegations signal on it, the chair accepts it like any proposal, the clauses hold the breakout text with their ids and numbers, and provenance is recorded", async ({
+    db,
+  }) => {
+    // The statement's zero draft, against which the story tells what the package changed.
+    const chairActor = {
+      userId: n.chair.userId,
+      role: "chair" as const,
+      delegationId: null,
+      isChair: true,
+      negotiates: false,
+      mayPropose: false,
+    };
+    await createRevision(db.sql, chairActor, { documentId: n.documentId, name: "Zero draft" });
     const before = await statementTexts(db.sql);
-    const op2 = `Confidential words ${clause("OP2").text}`;
+    const op2 = `Confidential words ${clause("OP2").text} as amended`;
     const op3 = `urgently: Together, ${clause("OP3").text}`;
-    // Only the facilitator submits; nobody decides a package not submitted.
+    // Only the facilitator submits.
     expect((await n.delegateB.post(pagePath(closed), { intent: "submit" })).status).toBe(403);
     expect((await n.chair.post(pagePath(closed), { intent: "submit" })).status).toBe(403);
-    expect((await n.chair.post(pagePath(closed), { intent: "accept" })).status).toBe(409);
     const writer = await connectSyncedClient(wsUrl, closed.clauses[0].textDocumentId, { cookie: n.delegateB.cookie });
     await waitFor(() => writer.readOnly === false, { what: "writable while drafting" });
 
-    expect((await n.delegateA.post(pagePath(closed), { intent: "submit" })).status).toBe(200);
+    const submitting = await n.delegateA.post(pagePath(closed), { intent: "submit" });
+    expect(submitting.status).toBe(200);
+    expect(pageText(await submitting.text())).toMatch(/submitted to the plenary as one package, proposal P\d+\./);
     // The text is frozen: the open connection is told so.
     await waitFor(() => writer.readOnly === true, { what: "read-only once submitted" });
     writer.destroy();
@@ -304,11 +402,49 @@ describe("facilitated breakouts", () => {
     ]);
     expect(pageText(await (await n.delegateB.get(`/documents/${n.documentId}`)).text())).toContain("outcome submitted to the plenary");
 
-    expect((await n.delegateA.post(pagePath(closed), { intent: "accept" })).status).toBe(403);
-    expect((await n.secretariat.post(pagePath(closed), { intent: "accept" })).status).toBe(404);
-    const accepted = await n.chair.post(pagePath(closed), { intent: "accept", reason: "As the breakout agreed." });
+    // The plenary's proposal: listed with the statement's proposals, on each clause it covers.
+    const proposalPath = `/documents/${n.documentId}/proposals/${submitted.id}`;
+    const [listed] = (await listProposals(db.sql, n.documentId)).filter((p) => p.id === submitted.id);
+    expect(listed).toMatchObject({ kind: "package", status: "submitted", number: submitted.number, delegationId: null });
+    expect(listed.package).toMatchObject({ breakoutId: closed.id, breakoutNumber: 1 });
+    const viewerC = { delegationId: delegateC.delegationId, isChair: false };
+    const marks = await negotiationMarks(db.sql, { id: n.documentId });
+    const compiled = await compileStatement(db.sql, marks, viewerC, { delegationId: null, state: null, status: null });
+    for (const label of ["OP2", "OP3", "OP4"]) {
+      const entry = compiled.entries.find((e) => e.type === "clause" && e.label === label);
+      const labels = entry?.type === "clause" ? entry.proposals.map((p) => p.label) : null;
+      expect([label, labels]).toEqual([label, label === "OP4" ? [] : ["B1 package"]]);
+    }
+    const op3Entry = compiled.entries.find((e) => e.type === "clause" && e.label === "OP3");
+    const inserted = op3Entry?.type === "clause" ? op3Entry.proposals[0].diff.filter((d) => d.type === "insert").map((d) => d.text) : [];
+    expect(inserted.join("")).toContain("urgently:");
+    expect(compiled.counts.pending).toBe(1);
+    const rolling = rollingTextFor(marks, viewerC, { attributions: true });
+    for (const label of ["OP2", "OP3"]) expect(clauseText(rolling.operative.find((c) => c.label === label)!)).toContain("(B1)");
+    expect([...marks.bracketed]).toEqual(expect.arrayContaining([clause("OP2").id, clause("OP3").id]));
+    // Everyone who sees the negotiation sees it (the package is the plenary's, even from a closed breakout) and signals on it.
+    const page = await delegateC.get(proposalPath);
+    expect(page.status).toBe(200);
+    const shown = pageText(await page.text());
+    expect(shown).toContain("Breakout package");
+    expect(shown).toContain("Breakout B1");
+    expect((await delegateC.post(proposalPath, { intent: "support", reason: "A good outcome." })).status).toBe(200);
+    expect((await findProposal(db.sql, n.documentId, submitted.id))!.positions).toEqual([
+      expect.objectContaining({ delegationId: delegateC.delegationId, position: "support" }),
+    ]);
+    // Nobody withdraws or merges it; only the chair decides it, through the proposals' own decision.
+    expect((await n.chair.post(proposalPath, { intent: "withdraw" })).status).toBe(403);
+    expect((await n.delegateA.post(proposalPath, { intent: "withdraw" })).status).toBe(403);
+    expect((await n.delegateA.post(proposalPath, { intent: "accept" })).status).toBe(403);
+    expect((await n.secretariat.post(proposalPath, { intent: "accept" })).status).toBe(403);
+    expect((await n.observer.post(proposalPath, { intent: "accept" })).status).toBe(403);
+    expect((await n.outsider.post(proposalPath, { intent: "accept" })).status).toBe(404);
+    expect(await statementTexts(db.sql)).toEqual(before);
+    const accepted = await n.chair.post(proposalPath, { intent: "accept", reason: "As the breakout agreed." });
     expect(accepted.status).toBe(200);
-    expect((await n.chair.post(pagePath(closed), { intent: "reject" })).status).toBe(409);
+    expect((await n.chair.post(proposalPath, { intent: "reject" })).status).toBe(409);
+    expect((await findProposal(db.sql, n.documentId, submitted.id))!).toMatchObject({ status: "accepted", decidedBy: n.chair.userId });
+    expect((await breakouts(db.sql)).find((b) => b.id === closed.id)!.status).toBe("ended");
 
     const after = await statementTexts(db.sql);
     expect(after.map((c) => [c.id, c.label])).toEqual(before.map((c) => [c.id, c.label]));
@@ -320,24 +456,33 @@ describe("facilitated breakouts", () => {
     expect(record).toMatchObject({ breakoutNumber: 1, breakoutStatus: "ended", confidential: true });
     expect(record.package).toMatchObject({ status: "accepted", decidedBy: n.chair.userId, text: op2, baseText: clause("OP2").text });
     expect(Date.parse(record.package!.decidedAt!)).toBeGreaterThan(Date.parse(record.package!.submittedAt));
-    // The story shows it to the breakout's participants only.
+    // The breakout itself shows in the story to its participants only.
     expect((await storyFor(db.sql, n.delegateB, clause("OP2").id)).map((r) => r.name)).toEqual(["B1"]);
     expect(await storyFor(db.sql, delegateC, clause("OP2").id)).toEqual([]);
-    const storyPage = async (who: Participant) =>
-      pageText(await (await who.get(`/documents/${n.documentId}/clauses/${clause("OP2").id}/story`)).text());
-    const told = await storyPage(n.delegateB);
+    const storyPage = async (who: Participant, label = "OP2") =>
+      (await who.get(`/documents/${n.documentId}/clauses/${clause(label).id}/story`)).text();
+    const told = pageText(await storyPage(n.delegateB));
     expect(told).toMatch(/Sent to breakout B1 ?, facilitated by Delegate A\./);
-    expect(told).toMatch(/Breakout B1 ?: its outcome was submitted to the plenary\./);
-    expect(told).toMatch(/Breakout B1 ?: the chair accepted its outcome\./);
-    expect(await storyPage(delegateC)).not.toMatch(/breakout B1/i);
+    // The text's origin: breakout B1's package, not an edit; the package's submission and decision are its proposal's.
+    const name = `P${submitted.number}`;
+    expect(told).toContain(`From the breakout package of B1 (${name}, facilitated by Delegate A), accepted.`);
+    expect(told).toMatch(new RegExp(`Delegate A submitted ?${name} \\(Breakout package, B1\\)`));
+    expect(told).toMatch(new RegExp(`accepted ?${name} \\(Breakout package, B1\\)`));
+    const op3Story = await storyPage(n.chair, "OP3");
+    expect(op3Story).toContain('data-event="package"');
+    expect(pageText(op3Story)).toContain(`From the breakout package of B1 (${name}, facilitated by Delegate A), accepted.`);
+    // A delegation outside the closed breakout reads where the text came from, without who facilitated it or the breakout itself.
+    const toOthers = pageText(await storyPage(delegateC));
+    expect(toOthers).toContain(`From the breakout package of B1 (${name}), accepted.`);
+    expect(toOthers).not.toContain("Delegate A), accepted");
+    expect(toOthers).not.toMatch(/Sent to breakout B1/);
     expect(await clauseBreakoutRecords(db.sql, n.documentId, clause("OP1").id)).toEqual([]);
 
     const [submittedEntry] = await entriesOf(db.sql, n.conferenceId, "breakout.package_submitted");
-    expect(submittedEntry.subject).toMatchObject({ breakout: "B1", clauses: ["OP2", "OP3"] });
+    expect(submittedEntry.subject).toMatchObject({ breakout: "B1", clauses: ["OP2", "OP3"], proposal: name });
     expect(submittedEntry.actorId).toBe(n.delegateA.userId);
-    const [acceptedEntry] = await entriesOf(db.sql, n.conferenceId, "breakout.package_accepted");
-    expect(acceptedEntry.subject).toMatchObject({ breakout: "B1", clauses: ["OP2", "OP3"] });
-    expect(acceptedEntry.actorId).toBe(n.chair.userId);
+    const acceptedEntries = (await entriesOf(db.sql, n.conferenceId, "proposal.accepted")).filter((e) => e.subject.kind === "package");
+    expect(acceptedEntries.map((e) => [e.subject.proposal, e.actorId])).toEqual([[name, n.chair.userId]]);
     // No longer in a breakout: the plenary shows no mark.
     expect(pageText(await (await n.delegateB.get(`/documents/${n.documentId}`)).text())).not.toContain("in closed breakout");
   });
@@ -378,20 +523,37 @@ describe("facilitated breakouts", () => {
     const before = await statementTexts(db.sql);
 
     expect((await n.secretariat.post(pagePath(open), { intent: "submit" })).status).toBe(200);
-    expect((await n.chair.post(pagePath(open), { intent: "discuss" })).status).toBe(200);
+    const proposalPath = `/documents/${n.documentId}/proposals/${(await findPackage(db.sql, open.id))!.id}`;
+    expect((await n.delegateB.post(proposalPath, { intent: "discuss" })).status).toBe(403);
+    expect((await n.chair.post(proposalPath, { intent: "discuss" })).status).toBe(200);
     expect((await findPackage(db.sql, open.id))!.status).toBe("discussion");
-    expect((await n.chair.post(pagePath(open), { intent: "discuss" })).status).toBe(409);
+    expect(pageText(await (await n.delegateB.get(proposalPath)).text())).toContain("open for discussion");
+    expect((await n.chair.post(proposalPath, { intent: "discuss" })).status).toBe(409);
+    // Only a package is opened for discussion: another proposal is accepted or rejected.
+    const plain = await createProposal(db.sql, {
+      documentId: n.documentId,
+      createdBy: n.delegateA.userId,
+      delegationId: n.delegateA.delegationId,
+      kind: "retain",
+      clauseId: clause("OP1").id,
+    });
+    const refused = await n.chair.post(`/documents/${n.documentId}/proposals/${plain.id}`, { intent: "discuss" });
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain("Only a breakout's package is opened for discussion.");
+    expect((await findProposal(db.sql, n.documentId, plain.id))!).toMatchObject({ status: "submitted", discussionOpenedAt: null });
     expect((await n.chair.post(pagePath(open), { intent: "close" })).status).toBe(409);
-    expect((await n.chair.post(pagePath(open), { intent: "reject", reason: "x".repeat(2001) })).status).toBe(400);
-    expect((await n.chair.post(pagePath(open), { intent: "reject", reason: "Back to the plenary." })).status).toBe(200);
+    expect((await n.chair.post(proposalPath, { intent: "reject", reason: "x".repeat(2001) })).status).toBe(400);
+    expect((await n.chair.post(proposalPath, { intent: "reject", reason: "Back to the plenary." })).status).toBe(200);
     expect(await statementTexts(db.sql)).toEqual(before);
     expect((await findPackage(db.sql, open.id))!).toMatchObject({
       status: "rejected",
       decidedBy: n.chair.userId,
       reason: "Back to the plenary.",
     });
-    expect((await entriesOf(db.sql, n.conferenceId, "breakout.package_discussion")).map((e) => e.subject.breakout)).toEqual(["B2"]);
-    expect((await entriesOf(db.sql, n.conferenceId, "breakout.package_rejected")).map((e) => e.subject.breakout)).toEqual(["B2"]);
+    expect((await entriesOf(db.sql, n.conferenceId, "proposal.discussion_opened")).map((e) => e.subject.kind)).toEqual(["package"]);
+    expect((await entriesOf(db.sql, n.conferenceId, "proposal.rejected")).map((e) => e.subject.kind)).toEqual(["package"]);
+    // Deciding the package ended its breakout.
+    expect((await breakouts(db.sql)).find((b) => b.id === open.id)!.status).toBe("ended");
     const [record] = await clauseBreakoutRecords(db.sql, n.documentId, clause("OP5").id);
     expect(record.package).toMatchObject({ status: "rejected", text: `Rejected words ${clause("OP5").text}` });
 

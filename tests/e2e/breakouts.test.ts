@@ -16,11 +16,13 @@ const statementClause = (page: Page, clauseId: string) => page.locator(`.stateme
 
 /**
  * A breakout's round trip in Chromium: the chair sets one up on a clause, the facilitator (a
- * delegate) writes the breakout text, the plenary shows the clause in breakout meanwhile, the
- * facilitator submits the outcome, the chair accepts it, and the statement page shows the new text.
+ * delegate) tables a proposal there and accepts it into the breakout text, then writes in it; the
+ * plenary shows the clause in breakout meanwhile; the facilitator submits the outcome (a proposal
+ * covering its clauses), the chair accepts it on the proposal's page, and the statement page shows
+ * the new text.
  */
 describe("a facilitated breakout, in Chromium", () => {
-  it("the chair sets it up, the facilitator edits and submits, the chair accepts, the plenary shows the new text", async ({
+  it("the chair sets it up, the facilitator decides a proposal, edits and submits, the chair accepts the package, the plenary shows the new text", async ({
     db,
     openPage,
   }) => {
@@ -53,21 +55,36 @@ describe("a facilitated breakout, in Chromium", () => {
     const fay = await openPage(`/documents/${documentId}/breakouts/${breakout.id}`, facilitator.cookie, viewport);
     const editor = fay.getByRole("textbox", { name: "Breakout text of OP2" });
     await expect.poll(() => textOf(editor)).toBe(op2.text);
+    // A proposal inside the breakout: tabled with its text, accepted by the facilitator into the breakout text, live.
+    await fay.getByText("Propose a text for OP2").click();
+    await fay.getByRole("textbox", { name: "Proposed text of OP2" }).click();
+    await fay.keyboard.press("Control+End");
+    await fay.keyboard.type(" in the breakout");
+    await fay.getByRole("button", { name: "Table the proposal" }).click();
+    await fay.getByText("B1/P1 tabled.").waitFor();
+    await fay.getByRole("button", { name: "Accept B1/P1" }).click();
+    await fay.getByText("Accepted; its text is in the breakout text.").waitFor();
+    await expect.poll(() => fay.getByTestId("breakout-proposal-status").textContent()).toBe("Accepted");
+    await expect.poll(() => textOf(editor)).toBe(`${op2.text} in the breakout`);
     await editor.click();
     await fay.keyboard.press("Control+Home");
     await fay.keyboard.type("As agreed in the breakout, ");
-    const agreed = `As agreed in the breakout, ${op2.text}`;
+    const agreed = `As agreed in the breakout, ${op2.text} in the breakout`;
     // The chair's page follows the breakout text live.
     const chairEditor = chair.getByRole("textbox", { name: "Breakout text of OP2" });
     await expect.poll(() => textOf(chairEditor)).toBe(agreed);
     await fay.locator(".connection-badge", { hasText: "All changes saved" }).first().waitFor();
     await fay.getByRole("button", { name: "Submit the outcome to the plenary" }).click();
-    await fay.getByText("The outcome is submitted to the plenary as one package.").waitFor();
+    await fay.getByText(/The outcome is submitted to the plenary as one package, proposal P\d+\./).waitFor();
 
-    // The chair's page reloads with the package: accepting writes it into the statement.
-    await chair.getByRole("button", { name: "Accept the package" }).click();
-    await chair.getByText("Accepted; the package's text is in the statement.").waitFor();
-    await expect.poll(() => chair.getByTestId("package-status").textContent()).toBe("Accepted");
+    // The chair's page reloads with the package, a proposal before the plenary, which the chair decides on its own page.
+    await chair.getByRole("link", { name: /^P\d+$/ }).click();
+    await chair.getByRole("heading", { name: /Breakout package OP2/ }).waitFor();
+    expect(await chair.getByTestId("package-clause").textContent()).toContain("As agreed in the breakout,");
+    expect(await axeViolations(chair)).toEqual([]);
+    await chair.getByRole("button", { name: "Accept", exact: true }).click();
+    await chair.getByText("Accepted; the text is in the statement.").waitFor();
+    await expect.poll(() => chair.getByTestId("proposal-status").textContent()).toBe("Accepted");
 
     // The plenary page, open all along, shows the new text under the same number, and no longer the mark.
     await expect.poll(() => textOf(statementClause(plenary, op2.id!)), { timeout: 15_000 }).toBe(agreed);

@@ -120,7 +120,7 @@ function summary(e: StoryEntry): string {
     case "reading":
       return `reading ${e.reading} ${e.outcome}`;
     case "breakout":
-      return `${e.breakout.name} ${e.event}${e.text ? `: ${e.text.text}` : ""}`;
+      return `${e.breakout.name} ${e.event}`;
   }
 }
 

@@ -34,6 +34,7 @@ import { publishNegotiationEvent } from "../../server/negotiation/events";
 import type { Confidentiality } from "../../app/statement/confidentiality";
 import { closeBreakout, createBreakout } from "../../server/breakouts/breakouts";
 import { findBreakout } from "../../server/queries/breakouts";
+import { proposeInBreakout } from "../../server/breakouts/breakout-proposals";
 
 /**
  * Every route's loader and every action (and each intent of an action), for every kind of person:
@@ -105,14 +106,16 @@ interface Ids {
   endedBreakoutId: string;
   /** A notice mail's unsubscribe token (the sponsor's, for one kind). */
   unsubscribeToken: string;
+  /** A proposal its facilitator tabled inside the closed breakout. */
+  breakoutProposalId: string;
 }
 
 interface Check {
   /** The request path, given the fixture's ids. */
   path: (ids: Ids) => string;
   expect: Row;
-  /** Form fields of an action (deliberately invalid, so an allowed request changes nothing). */
-  form?: Record<string, string>;
+  /** Form fields of an action (deliberately invalid, so an allowed request changes nothing), or those naming the fixture's ids. */
+  form?: Record<string, string> | ((ids: Ids) => Record<string, string>);
   multipart?: boolean;
 }
 
@@ -186,20 +189,27 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
         form: { intent: "submit" },
         expect: { ...breakoutParticipants, chair: 403 },
       },
-      accept: {
+      // The facilitator and the participating delegations table proposals there; the chair follows the breakout.
+      propose: {
         path: (ids) => `/documents/${ids.documentId}/breakouts/${ids.breakoutId}`,
-        form: { intent: "accept", reason: tooLong },
-        expect: breakoutParticipants,
+        form: { intent: "propose", clauseId: "", content: "" },
+        expect: { ...breakoutParticipants, chair: 403 },
       },
-      reject: {
+      // On the facilitator's proposal there: the facilitator decides it, its sponsors withdraw it.
+      acceptProposal: {
         path: (ids) => `/documents/${ids.documentId}/breakouts/${ids.breakoutId}`,
-        form: { intent: "reject", reason: tooLong },
-        expect: breakoutParticipants,
+        form: (ids) => ({ intent: "acceptProposal", proposalId: ids.breakoutProposalId, reason: tooLong }),
+        expect: { ...breakoutParticipants, chair: 403 },
       },
-      discuss: {
+      rejectProposal: {
         path: (ids) => `/documents/${ids.documentId}/breakouts/${ids.breakoutId}`,
-        form: { intent: "discuss", reason: tooLong },
-        expect: breakoutParticipants,
+        form: (ids) => ({ intent: "rejectProposal", proposalId: ids.breakoutProposalId, reason: tooLong }),
+        expect: { ...breakoutParticipants, chair: 403 },
+      },
+      withdrawProposal: {
+        path: (ids) => `/documents/${ids.documentId}/breakouts/${ids.breakoutId}`,
+        form: (ids) => ({ intent: "withdrawProposal", proposalId: ids.breakoutProposalId }),
+        expect: { ...breakoutParticipants, chair: 403 },
       },
       participants: {
         path: (ids) => `/documents/${ids.documentId}/breakouts/${ids.breakoutId}`,
@@ -408,6 +418,7 @@ const matrix: Record<string, { loader?: Check; actions?: Record<string, Check> }
       withdrawPosition: { path: proposal, form: { intent: "withdrawPosition" }, expect: delegateOnly },
       accept: { path: proposal, form: { intent: "accept", reason: tooLong }, expect: chairOnly },
       reject: { path: proposal, form: { intent: "reject", reason: tooLong }, expect: chairOnly },
+      discuss: { path: proposal, form: { intent: "discuss", reason: tooLong }, expect: chairOnly },
       merge: { path: proposal, form: { intent: "merge", content: "" }, expect: chairOnly },
     },
   },
@@ -521,7 +532,13 @@ beforeAll(async () => {
   const { id: breakoutId } = await breakoutOf(statement.clauses[1].id!, true);
   const ended = await breakoutOf(statement.clauses[2].id!, false);
   await closeBreakout(db.sql, chair, (await findBreakout(db.sql, fixture.documentId, ended.id))!);
-  const breakoutTextId = (await findBreakout(db.sql, fixture.documentId, breakoutId))!.clauses[0].textDocumentId;
+  const closedBreakout = (await findBreakout(db.sql, fixture.documentId, breakoutId))!;
+  const breakoutTextId = closedBreakout.clauses[0].textDocumentId;
+  const { id: breakoutProposalId } = await proposeInBreakout(db.sql, actor, closedBreakout, {
+    conferenceId: fixture.conferenceId,
+    clauseId: closedBreakout.clauses[0].clauseId,
+    content: [{ type: "paragraph", content: [{ type: "text", text: "A facilitator's text." }] }],
+  });
   ids = {
     conferenceId: fixture.conferenceId,
     documentId: fixture.documentId,
@@ -537,6 +554,7 @@ beforeAll(async () => {
       sponsor.id,
       "silence_passed",
     ),
+    breakoutProposalId,
   };
 });
 
@@ -548,11 +566,13 @@ async function outcome(res: Response): Promise<"allowed" | "login" | number> {
   return "allowed";
 }
 
+const formOf = (check: Check, fixture: Ids) => (typeof check.form === "function" ? check.form(fixture) : check.form);
+
 function request(check: Check, actor: Actor, method: "GET" | "POST"): Promise<Response> {
   const headers: Record<string, string> = cookies[actor] ? { cookie: cookies[actor] } : {};
   const url = `${server.url}${check.path(ids)}`;
   if (method === "GET") return fetch(url, { headers, redirect: "manual" });
-  const fields = { ...(tokens[actor] ? { csrf: tokens[actor] } : {}), ...check.form };
+  const fields = { ...(tokens[actor] ? { csrf: tokens[actor] } : {}), ...formOf(check, ids) };
   if (check.multipart) {
     const body = new FormData();
     for (const [k, v] of Object.entries(fields)) body.append(k, v);
@@ -724,7 +744,7 @@ describe.each(["off", "on"] as const)("by kind of delegation, with proposals by 
         const res = await fetch(`${server.url}${check.path(kindIds)}`, {
           method: "POST",
           headers: { cookie },
-          body: new URLSearchParams({ csrf, ...check.form }),
+          body: new URLSearchParams({ csrf, ...formOf(check, kindIds) }),
           redirect: "manual",
         });
         expect(await outcome(res)).toBe(byKind[kind][setting][action]);

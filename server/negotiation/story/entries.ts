@@ -19,6 +19,11 @@ export type TextOrigin =
   | { type: "first" }
   /** An accepted proposal (for those who see the negotiation); `merged`: the proposals a chair's compromise replaced. */
   | { type: "proposal"; number: number; sponsor: string | null; merged: number[] }
+  /**
+   * A breakout's package the chair accepted (proposal `number`): the breakout, and its facilitator
+   * and id (for a link) when the viewer may see the breakout (a closed one: its participants).
+   */
+  | { type: "package"; number: number; breakout: string; breakoutId: string | null; facilitator: string | null }
   /** The chair brought back an earlier version. */
   | { type: "restore"; from: string }
   /**
@@ -103,10 +108,9 @@ export interface ReadingEntry extends Dated {
 /** The paragraph went to a breakout, or the breakout's package on it was submitted or decided (server/breakouts/). */
 export interface BreakoutEntry extends Dated {
   kind: "breakout";
-  event: "assigned" | "package_submitted" | "package_accepted" | "package_rejected" | "package_discussion";
+  /** Its package, a proposal, is told by the proposals' entries; the text it gave, by the text's. */
+  event: "assigned";
   breakout: { id: string; name: string; facilitator: string };
-  /** The package's text for this paragraph and the text it was to replace (its submission only). */
-  text: { text: string; baseText: string } | null;
 }
 
 export type StoryEntry = TextEntry | ProposalEntry | StateEntry | SignalEntry | CommentEntry | ThreadEntry | ReadingEntry | BreakoutEntry;

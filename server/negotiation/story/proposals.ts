@@ -19,7 +19,7 @@ export const proposalHistorySource: StorySource = {
     const [events, revisions] = await Promise.all([proposalHistory(sql, ids), proposalRevisionTexts(sql, ids)]);
     const about = (id: string) => {
       const p = byId.get(id)!;
-      return { id: p.id, number: p.number, kind: p.kind, sponsor: p.delegationCode };
+      return { id: p.id, number: p.number, kind: p.kind, sponsor: p.package ? `B${p.package.breakoutNumber}` : p.delegationCode };
     };
     // A submission or revision is told with its frozen text: the n-th of a proposal's is its revision n.
     const texts = new Map(revisions.map((r) => [`${r.proposalId}:${r.revision}`, r]));
@@ -31,9 +31,10 @@ export const proposalHistorySource: StorySource = {
         const n = (submissions.get(e.proposalId) ?? 0) + 1;
         submissions.set(e.proposalId, n);
         const r = texts.get(`${e.proposalId}:${n}`);
-        // Deleting or retaining a clause proposes no text.
-        const worded = byId.get(e.proposalId)!.kind === "replace" || byId.get(e.proposalId)!.kind === "add";
-        if (r && worded) revision = { number: r.revision, text: r.text, baseText: r.baseText };
+        // Deleting or retaining a clause proposes no text; a package, this clause's (perClause).
+        const p = byId.get(e.proposalId)!;
+        if (r && p.kind === "package") revision = { number: r.revision, text: p.revision!.text, baseText: p.revision!.baseText };
+        else if (r && (p.kind === "replace" || p.kind === "add")) revision = { number: r.revision, text: r.text, baseText: r.baseText };
       }
       entries.push({
         kind: "proposal",

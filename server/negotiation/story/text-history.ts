@@ -12,6 +12,7 @@ import { docOf, readDoc } from "../statement";
 import { versionLabel } from "../../../app/statement/version-labels";
 import { cacheClauses, cachedClauses, clausesOf, clientsWriting, type ClauseAt } from "./clause-texts";
 import type { StoryContext, StorySource, TextEntry, TextOrigin } from "./entries";
+import { breakoutName, mayReadBreakout } from "../../breakouts/rules";
 
 /**
  * Every text the clause has had, as far as what is stored tells it exactly: the statement keeps
@@ -45,7 +46,7 @@ export const textHistory: StorySource = {
     for (const version of versions) {
       const clause = texts.get(version.id)!.get(clauseId);
       if (clause?.text !== previous?.clause?.text) {
-        const origin = originOf(version, previous?.version ?? null, byProposal, merges, labels);
+        const origin = originOf(ctx, version, previous?.version ?? null, byProposal, merges, labels);
         entries.push({
           kind: "text",
           at: version.createdAt.toISOString(),
@@ -81,11 +82,12 @@ export const textHistory: StorySource = {
 };
 
 function textOnly(entry: TextEntry): TextEntry {
-  return entry.origin.type === "proposal" ? { ...entry, origin: { type: "edit", writers: [] } } : entry;
+  return entry.origin.type === "proposal" || entry.origin.type === "package" ? { ...entry, origin: { type: "edit", writers: [] } } : entry;
 }
 
 /** What made the change a version records, when the version tells it; null for direct editing. */
 function originOf(
+  { viewer, conference }: Pick<StoryContext, "viewer" | "conference">,
   version: VersionSummary,
   previous: VersionSummary | null,
   proposals: ReadonlyMap<string, ProposalRow>,
@@ -96,6 +98,17 @@ function originOf(
   if (version.kind === "restore")
     return { type: "restore", from: labels.get(version.restoredFrom!) ?? `version ${version.restoredFromNumber}` };
   const p = version.proposalId ? proposals.get(version.proposalId) : undefined;
+  if (p?.package) {
+    const seen = mayReadBreakout({ ...p.package, status: "ended" }, viewer, conference);
+    const breakout = breakoutName({ number: p.package.breakoutNumber });
+    return {
+      type: "package",
+      number: p.number,
+      breakout,
+      breakoutId: seen ? p.package.breakoutId : null,
+      facilitator: seen ? p.package.facilitatorName : null,
+    };
+  }
   if (p) return { type: "proposal", number: p.number, sponsor: p.delegationCode, merged: merges.get(p.id) ?? [] };
   return null;
 }
