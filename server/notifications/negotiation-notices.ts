@@ -2,6 +2,7 @@ import type { Db } from "../db/sql";
 import type { Actor } from "../negotiation/actor";
 import { findDocument } from "../queries/documents";
 import { listDelegations } from "../queries/delegations";
+import { packageParticipants } from "../queries/breakouts";
 import { conferenceNegotiationSeers, delegationMembers } from "../queries/notifications";
 import { excerpt } from "../../app/statement/excerpt";
 import type { NotificationPayloads } from "../../app/statement/notifications";
@@ -69,7 +70,10 @@ export async function commentNotices(
   });
 }
 
-/** The chair's decision on proposals: their sponsoring delegations and co-sponsors are told. */
+/**
+ * The chair's decision on proposals: their sponsoring delegations and co-sponsors are told; for a
+ * breakout's package, which no delegation sponsors, its facilitator and taking-part delegations.
+ */
 export async function decisionNotices(
   tx: Db,
   actor: Actor,
@@ -85,8 +89,14 @@ export async function decisionNotices(
     for (const p of d.proposals) {
       const cosponsors = await tx<{ delegationId: string }[]>`
       select delegation_id as "delegationId" from proposal_positions where proposal_id = ${p.id} and position = 'cosponsor'`;
-      const delegations = [...(p.delegationId ? [p.delegationId] : []), ...cosponsors.map((c) => c.delegationId)];
-      const recipients = await delegationMembers(tx, conferenceId, delegations);
+      const breakout = await packageParticipants(tx, p.id);
+      const delegations = [
+        ...(p.delegationId ? [p.delegationId] : []),
+        ...cosponsors.map((c) => c.delegationId),
+        ...breakout.delegationIds,
+      ];
+      const members = await delegationMembers(tx, conferenceId, delegations);
+      const recipients = [...new Set([...(breakout.facilitatorId ? [breakout.facilitatorId] : []), ...members])];
       const payload: NotificationPayloads["proposal_decided"] = {
         documentTitle,
         path: `/documents/${d.documentId}/proposals/${p.id}`,

@@ -154,6 +154,15 @@ export async function packageOfProposal(sql: Db, proposalId: string): Promise<Pa
   return row ?? null;
 }
 
+/** Who a package proposal comes from: its breakout's facilitator and taking-part delegations (none for any other proposal). */
+export async function packageParticipants(sql: Db, proposalId: string): Promise<{ facilitatorId: string | null; delegationIds: string[] }> {
+  const [row] = await sql<{ facilitatorId: string; delegationIds: string[] }[]>`
+    select b.facilitator_id as "facilitatorId",
+           coalesce((select array_agg(bd.delegation_id) from breakout_delegations bd where bd.breakout_id = b.id), '{}') as "delegationIds"
+    from breakout_packages p join breakouts b on b.id = p.breakout_id where p.id = ${proposalId}`;
+  return row ?? { facilitatorId: null, delegationIds: [] };
+}
+
 /** Ties a package proposal to its breakout, with each clause's text as the breakout left it. */
 export async function insertPackage(
   tx: Db,

@@ -1,4 +1,5 @@
 import * as Y from "yjs";
+import { storedNotices } from "../support/notifications";
 import { describe, expect, it } from "../support/fixtures";
 import { createNegotiation, participant, type NegotiationFixture, type Participant } from "../support/negotiation";
 import { createClauseState, createProposal, createSignedInPerson, createStatement } from "../support/factories";
@@ -445,6 +446,11 @@ describe("facilitated breakouts", () => {
     expect((await n.chair.post(proposalPath, { intent: "reject" })).status).toBe(409);
     expect((await findProposal(db.sql, n.documentId, submitted.id))!).toMatchObject({ status: "accepted", decidedBy: n.chair.userId });
     expect((await breakouts(db.sql)).find((b) => b.id === closed.id)!.status).toBe("ended");
+    // No delegation sponsors a package: its facilitator and the taking-part delegations are told of the decision.
+    const decided = async (who: Participant) =>
+      (await storedNotices(db.sql, who.userId, "proposal_decided")).filter((x) => x.payload.proposal === `P${submitted.number}`);
+    for (const who of [n.delegateA, n.delegateB]) expect(await decided(who)).toMatchObject([{ payload: { decision: "accepted" } }]);
+    expect(await decided(delegateC)).toEqual([]);
 
     const after = await statementTexts(db.sql);
     expect(after.map((c) => [c.id, c.label])).toEqual(before.map((c) => [c.id, c.label]));
