@@ -26,8 +26,13 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-/** A hash to verify against when no account matches, so both cases take the same time. */
-export const decoyHash = hashPassword(randomBytes(16).toString("hex"));
+let decoy: Promise<string> | null = null;
+/**
+ * A hash to verify against when no account matches, so both cases take the same time. Made for
+ * the first sign-in rather than at start, where its 32 MiB and a core's moment went to every
+ * process, the collaboration servers' too.
+ */
+export const decoyHash = (): Promise<string> => (decoy ??= hashPassword(randomBytes(16).toString("hex")));
 
 /** A readable random password for generated accounts. */
 export function generatePassword(): string {

@@ -73,8 +73,10 @@ export function createAuth({ sql, secret, secureCookies, sessionTtlMs = 14 * 24 
           retryAfterMs: claim.retryAfterMs,
         };
       }
+      // Awaited whether or not the account exists: the first sign-in makes it, whichever it is.
+      const decoy = await decoyHash();
       const user = await findUserByEmail(sql, accountKey);
-      const valid = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
+      const valid = await verifyPassword(password, user?.passwordHash ?? decoy);
       if (!user?.passwordHash || !valid) return { ok: false, error: "The e-mail address or password is incorrect." };
       // Only failures count: a room of delegates behind one address signs in freely.
       await claim.forgive();
