@@ -1,14 +1,6 @@
 import * as Y from "yjs";
 import * as awarenessProtocol from "y-protocols/awareness";
-import {
-  closeCodes,
-  encodeAccess,
-  encodeAwareness,
-  encodeSaved,
-  encodeSavingPaused,
-  encodeSyncStep1,
-  encodeUpdate,
-} from "../../app/statement/protocol";
+import { closeCodes, encodeAccess, encodeSaved, encodeSavingPaused, encodeSyncStep1, encodeUpdate } from "../../app/statement/protocol";
 import { PresenceViolation, type PresenceIdentity } from "./presence";
 import { LockViolation, noLocks, type RoomLocks } from "./clause-locks";
 import { SchemaGuard, SchemaViolation, type DocumentModel } from "./schema-guard";
@@ -362,7 +354,7 @@ export class Room {
     this.lastPresenceAt = performance.now();
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
     this.presenceTimer = null;
-    return ids.length > 0 ? forSockets(encodeAwareness(this.presenceEncoder.encode(ids))) : null;
+    return ids.length > 0 ? forSockets(this.presenceEncoder.message(ids)) : null;
   }
 
   /** A connection enters the room and is sent what it needs to start syncing. Call once `ready` has resolved. */
@@ -373,9 +365,12 @@ export class Room {
     // A cold document not applied yet asks the peer for what it has once it is (see load).
     if (this.loaded) this.awaitingDoc.add(peer);
     else messages.push(...this.syncStart(peer));
-    // When many join at once, between two presence changes they all get the same message.
-    if (this.awareness.getStates().size > 0) messages.push((this.everyonesPresence ??= forSockets(encodeAwareness(this.awarenessState()))));
     peer.send(...messages);
+    // When many join at once, between two presence changes they all get the same message, sent
+    // apart so that its frame is made once for them all (see framesOf) rather than copied into
+    // each one's own first write: with hundreds present it is 100 KB or more.
+    if (this.awareness.getStates().size > 0)
+      peer.send((this.everyonesPresence ??= forSockets(this.presenceEncoder.message([...this.awareness.getStates().keys()]))));
   }
 
   /** The room's state vector: what it asks a peer for, and (to a writer) which of its edits are stored. */

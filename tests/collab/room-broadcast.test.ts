@@ -150,7 +150,7 @@ it("presence waiting for its turn goes out with the next document change, in the
   expect(clocksIn(observer.writes[0][1])).toEqual(new Map([[doc.clientID, 2]]));
 });
 
-it("sends a joining peer what it needs to start in one write", async () => {
+it("sends a joining peer what it needs to start in one write, then everyone's presence, the same message to all who join before it changes", async () => {
   const { room } = await openRoom();
   // A room in use: its document applied (reading it applies it; a cold room's first peers are
   // asked for what they have once it is, see load).
@@ -160,10 +160,18 @@ it("sends a joining peer what it needs to start in one write", async () => {
   room.receiveAwareness(presenceOf().next(), ann);
   const bob = recordingPeer("bob", true);
   room.join(bob);
-  // Access, what is stored, sync step 1, everyone's presence.
+  const carl = recordingPeer("carl");
+  room.join(carl);
+  // Access, what is stored, sync step 1; then everyone's presence.
   expect(bob.writes.map((messages) => messages.map((m) => m[0]))).toEqual([
-    [messageConcord, messageConcord, messageSync, messageAwareness],
+    [messageConcord, messageConcord, messageSync],
+    [messageAwareness],
   ]);
+  expect(carl.writes.map((messages) => messages.map((m) => m[0]))).toEqual([[messageConcord, messageSync], [messageAwareness]]);
+  // One message (framed once) for both, not a copy in each one's first write.
+  expect(carl.writes[1][0]).toBe(bob.writes[1][0]);
+  expect(presenceSeenBy(carl)).toEqual(presenceSeenBy(bob));
+  expect(presenceSeenBy(carl).size).toBe(1);
 });
 
 /** What a peer shows of everyone's presence once it has applied the presence messages it was sent. */
