@@ -1,5 +1,6 @@
 import { Link } from "@remix-run/react";
 import type { SignOnRefusal } from "../../server/auth/single-sign-on";
+import { SignedOutPage } from "~/components/SignedOutPage";
 
 export interface SignOnProblemData {
   reason: SignOnRefusal;
@@ -53,19 +54,14 @@ function describe({ reason, name, email, detail }: SignOnProblemData): { title: 
 export function SignOnProblem(props: SignOnProblemData) {
   const { title, text } = describe(props);
   return (
-    <div className="page">
-      <header className="masthead">
-        <span className="brand">Concord</span>
-      </header>
-      <main id="main" className="narrow">
-        <div className="card" role="alert">
-          <h1>{title}</h1>
-          <p>{text}</p>
-          <p>
-            <Link to="/login">Back to sign in</Link>
-          </p>
-        </div>
-      </main>
-    </div>
+    <SignedOutPage>
+      <div className="card" role="alert">
+        <h1>{title}</h1>
+        <p>{text}</p>
+        <p>
+          <Link to="/login">Back to sign in</Link>
+        </p>
+      </div>
+    </SignedOutPage>
   );
 }

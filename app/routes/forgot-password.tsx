@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { requirePasswordSignIn } from "~/utils/auth.server";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -7,15 +7,12 @@ import { mailing, requestPasswordReset, resetLinkMinutes } from "./forgot-passwo
 import { ErrorList, Field } from "~/components/forms";
 import { invalid, parseForm, type FieldErrors } from "~/utils/forms";
 import { publicOrigin } from "~/utils/public-origin.server";
+import { SignedOutPage } from "~/components/SignedOutPage";
+import { retryAfterHeaders } from "~/utils/retry-after";
 
 export const meta: MetaFunction = () => [{ title: "Forgot your password? · Concord" }];
 
-export const headers: HeadersFunction = ({ actionHeaders }) => {
-  const headers = new Headers();
-  const retryAfter = actionHeaders.get("Retry-After");
-  if (retryAfter) headers.set("Retry-After", retryAfter);
-  return headers;
-};
+export const headers = retryAfterHeaders;
 
 const schema = z.object({
   email: z
@@ -58,46 +55,41 @@ export default function ForgotPassword() {
   const busy = useNavigation().state === "submitting";
   const errors = result && !result.ok ? result.errors : {};
   return (
-    <div className="page">
-      <header className="masthead">
-        <span className="brand">Concord</span>
-      </header>
-      <main id="main" className="narrow">
-        <h1>Forgot your password?</h1>
-        {!mailing ? (
-          <p>
-            This Concord does not send e-mail. Ask your conference secretariat for a link to choose a new password: they can make one on
-            their people page.
-          </p>
-        ) : result?.ok ? (
-          <div role="status">
-            <p>
-              If an account exists for {result.email}, we have sent it a link to choose a new password. The link works once, for{" "}
-              {resetLinkMinutes} minutes.
-            </p>
-          </div>
-        ) : (
-          <Form method="post" className="card form" noValidate>
-            <p>Enter the e-mail address you sign in with: we will send a link to choose a new password.</p>
-            <ErrorList errors={errors.form} />
-            <Field
-              label="E-mail"
-              name="email"
-              type="email"
-              autoComplete="username"
-              required
-              defaultValue={result && !result.ok ? result.values?.email : undefined}
-              errors={errors.email}
-            />
-            <button type="submit" className="button primary" disabled={busy}>
-              Send the link
-            </button>
-          </Form>
-        )}
+    <SignedOutPage>
+      <h1>Forgot your password?</h1>
+      {!mailing ? (
         <p>
-          <Link to="/login">Back to sign in</Link>
+          This Concord does not send e-mail. Ask your conference secretariat for a link to choose a new password: they can make one on their
+          people page.
         </p>
-      </main>
-    </div>
+      ) : result?.ok ? (
+        <div role="status">
+          <p>
+            If an account exists for {result.email}, we have sent it a link to choose a new password. The link works once, for{" "}
+            {resetLinkMinutes} minutes.
+          </p>
+        </div>
+      ) : (
+        <Form method="post" className="card form" noValidate>
+          <p>Enter the e-mail address you sign in with: we will send a link to choose a new password.</p>
+          <ErrorList errors={errors.form} />
+          <Field
+            label="E-mail"
+            name="email"
+            type="email"
+            autoComplete="username"
+            required
+            defaultValue={result && !result.ok ? result.values?.email : undefined}
+            errors={errors.email}
+          />
+          <button type="submit" className="button primary" disabled={busy}>
+            Send the link
+          </button>
+        </Form>
+      )}
+      <p>
+        <Link to="/login">Back to sign in</Link>
+      </p>
+    </SignedOutPage>
   );
 }

@@ -11,6 +11,7 @@ import { formatUtc } from "~/utils/dates";
 import { invalid, parseForm, type FieldErrors } from "~/utils/forms";
 import { describeRole } from "~/statement/people-labels";
 import type { InvitationStatus, Role } from "~/statement/vocabulary";
+import { NewPasswordFields, newPasswordFields, typedTwice } from "~/components/NewPassword";
 
 export const meta: MetaFunction = () => [{ title: "Invitation · Concord" }];
 
@@ -46,20 +47,16 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   };
 }
 
-const signUpSchema = z
-  .object({
+const signUpSchema = typedTwice(
+  z.object({
     name: z
       .string({ error: "Enter your name as others will see it." })
       .trim()
       .min(1, "Enter your name as others will see it.")
       .max(100, "Keep your name under 100 characters."),
-    password: z
-      .string({ error: "Choose a password." })
-      .min(10, "Choose a password of at least 10 characters.")
-      .max(1000, "That password is too long."),
-    confirm: z.string({ error: "Type the password again." }),
-  })
-  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The two passwords differ. Type the same password twice." });
+    ...newPasswordFields,
+  }),
+);
 
 const signInSchema = z.object({
   password: z.string({ error: "Enter your password." }).min(1, "Enter your password.").max(1000, "That password is too long."),
@@ -279,25 +276,7 @@ function Invitation({
             defaultValue={values.name}
             errors={errors.name}
           />
-          <Field
-            label="Password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={10}
-            hint="At least 10 characters."
-            errors={errors.password}
-          />
-          <Field
-            label="Password again"
-            name="confirm"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={10}
-            errors={errors.confirm}
-          />
+          <NewPasswordFields label="Password" errors={errors} />
           <button type="submit" className="button primary" disabled={busy}>
             Create account and join
           </button>

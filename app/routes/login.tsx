@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
@@ -7,16 +7,12 @@ import { invalid, parseForm, type FieldErrors } from "~/utils/forms";
 import { getUser } from "~/utils/auth.server";
 import { safeRedirect } from "~/utils/redirect";
 import { SignOnLink } from "~/auth/SignOnLink";
+import { SignedOutPage } from "~/components/SignedOutPage";
+import { retryAfterHeaders } from "~/utils/retry-after";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Concord" }];
 
-/** Remix forwards only Set-Cookie from an action unless the route passes other headers on. */
-export const headers: HeadersFunction = ({ actionHeaders }) => {
-  const headers = new Headers();
-  const retryAfter = actionHeaders.get("Retry-After");
-  if (retryAfter) headers.set("Retry-After", retryAfter);
-  return headers;
-};
+export const headers = retryAfterHeaders;
 
 const schema = z.object({
   email: z.string({ error: "Enter your e-mail address." }).trim().email("Enter a valid e-mail address."),
@@ -57,40 +53,35 @@ export default function Login() {
   const errors = result && !result.ok ? result.errors : {};
   const redirectTo = params.get("redirectTo") ?? "/";
   return (
-    <div className="page">
-      <header className="masthead">
-        <span className="brand">Concord</span>
-      </header>
-      <main id="main" className="narrow">
-        <h1>Sign in</h1>
-        {sso ? <SignOnLink name={sso.name} returnTo={redirectTo} primary={!passwordSignIn} /> : null}
-        {passwordSignIn ? (
-          <Form method="post" className="card form" noValidate>
-            <ErrorList errors={errors.form} />
-            <input type="hidden" name="redirectTo" value={redirectTo} />
-            <Field
-              label="E-mail"
-              name="email"
-              type="email"
-              autoComplete="username"
-              required
-              defaultValue={result?.values?.email}
-              errors={errors.email}
-            />
-            <Field label="Password" name="password" type="password" autoComplete="current-password" required errors={errors.password} />
-            <button type="submit" className="button primary" disabled={busy}>
-              {busy ? "Signing in…" : "Sign in"}
-            </button>
-          </Form>
-        ) : (
+    <SignedOutPage>
+      <h1>Sign in</h1>
+      {sso ? <SignOnLink name={sso.name} returnTo={redirectTo} primary={!passwordSignIn} /> : null}
+      {passwordSignIn ? (
+        <Form method="post" className="card form" noValidate>
           <ErrorList errors={errors.form} />
-        )}
-        {passwordSignIn ? (
-          <p>
-            <Link to="/forgot-password">Forgot your password?</Link>
-          </p>
-        ) : null}
-      </main>
-    </div>
+          <input type="hidden" name="redirectTo" value={redirectTo} />
+          <Field
+            label="E-mail"
+            name="email"
+            type="email"
+            autoComplete="username"
+            required
+            defaultValue={result?.values?.email}
+            errors={errors.email}
+          />
+          <Field label="Password" name="password" type="password" autoComplete="current-password" required errors={errors.password} />
+          <button type="submit" className="button primary" disabled={busy}>
+            {busy ? "Signing in…" : "Sign in"}
+          </button>
+        </Form>
+      ) : (
+        <ErrorList errors={errors.form} />
+      )}
+      {passwordSignIn ? (
+        <p>
+          <Link to="/forgot-password">Forgot your password?</Link>
+        </p>
+      ) : null}
+    </SignedOutPage>
   );
 }

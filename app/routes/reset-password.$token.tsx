@@ -4,21 +4,15 @@ import { requirePasswordSignIn } from "~/utils/auth.server";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { hashPassword, resetLinkUsable, resetPassword } from "./forgot-password.server";
-import { ErrorList, Field } from "~/components/forms";
+import { ErrorList } from "~/components/forms";
 import { invalid, parseForm } from "~/utils/forms";
+import { SignedOutPage } from "~/components/SignedOutPage";
+import { NewPasswordFields, newPasswordFields, typedTwice } from "~/components/NewPassword";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · Concord" }];
 
 /** The same rules as choosing a password when accepting an invitation. */
-const schema = z
-  .object({
-    password: z
-      .string({ error: "Choose a password." })
-      .min(10, "Choose a password of at least 10 characters.")
-      .max(1000, "That password is too long."),
-    confirm: z.string({ error: "Type the password again." }),
-  })
-  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The two passwords differ. Type the same password twice." });
+const schema = typedTwice(z.object(newPasswordFields));
 
 const gone = () => data({ usable: false as const }, { status: 410 });
 
@@ -48,48 +42,25 @@ export default function ResetPassword() {
   const usable = loaded.usable && !(result && "usable" in result);
   const errors = result && "errors" in result ? result.errors : {};
   return (
-    <div className="page">
-      <header className="masthead">
-        <span className="brand">Concord</span>
-      </header>
-      <main id="main" className="narrow">
-        <h1>Choose a new password</h1>
-        {usable ? (
-          <Form method="post" className="card form" noValidate>
-            <p>Your other sessions end when you save: sign in again on your other devices.</p>
-            <ErrorList errors={errors.form} />
-            <Field
-              label="New password"
-              name="password"
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={10}
-              hint="At least 10 characters."
-              errors={errors.password}
-            />
-            <Field
-              label="New password again"
-              name="confirm"
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={10}
-              errors={errors.confirm}
-            />
-            <button type="submit" className="button primary" disabled={busy}>
-              Save and sign in
-            </button>
-          </Form>
-        ) : (
-          <>
-            <p>This link no longer works: it was used already, or it has expired.</p>
-            <p>
-              <Link to="/forgot-password">Ask for a new link</Link>
-            </p>
-          </>
-        )}
-      </main>
-    </div>
+    <SignedOutPage>
+      <h1>Choose a new password</h1>
+      {usable ? (
+        <Form method="post" className="card form" noValidate>
+          <p>Your other sessions end when you save: sign in again on your other devices.</p>
+          <ErrorList errors={errors.form} />
+          <NewPasswordFields label="New password" errors={errors} />
+          <button type="submit" className="button primary" disabled={busy}>
+            Save and sign in
+          </button>
+        </Form>
+      ) : (
+        <>
+          <p>This link no longer works: it was used already, or it has expired.</p>
+          <p>
+            <Link to="/forgot-password">Ask for a new link</Link>
+          </p>
+        </>
+      )}
+    </SignedOutPage>
   );
 }

@@ -3,6 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { readUnsubscribeToken, turnOffMail } from "./forgot-password.server";
 import { notificationKindLabels } from "~/statement/notifications";
+import { SignedOutPage } from "~/components/SignedOutPage";
 
 export const meta: MetaFunction = () => [{ title: "Stop e-mails · Concord" }];
 
@@ -29,28 +30,23 @@ export default function Unsubscribe() {
   const { kind } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
-    <div className="page">
-      <header className="masthead">
-        <span className="brand">Concord</span>
-      </header>
-      <main id="main" className="narrow">
-        <h1>Stop e-mails</h1>
-        {kind === null || result?.done === false ? (
-          <p>This link is not valid. Check that you copied it whole, or choose what you receive on your notifications page.</p>
-        ) : result?.done ? (
-          <p role="status">Done: you no longer receive “{kind}” by e-mail. You still see these notices in Concord.</p>
-        ) : (
-          <Form method="post" className="card form">
-            <p>Stop receiving “{kind}” by e-mail? You will still see these notices in Concord.</p>
-            <button type="submit" className="button primary">
-              Stop these e-mails
-            </button>
-          </Form>
-        )}
-        <p>
-          <Link to="/notifications">Choose what you receive</Link> (after signing in).
-        </p>
-      </main>
-    </div>
+    <SignedOutPage>
+      <h1>Stop e-mails</h1>
+      {kind === null || result?.done === false ? (
+        <p>This link is not valid. Check that you copied it whole, or choose what you receive on your notifications page.</p>
+      ) : result?.done ? (
+        <p role="status">Done: you no longer receive “{kind}” by e-mail. You still see these notices in Concord.</p>
+      ) : (
+        <Form method="post" className="card form">
+          <p>Stop receiving “{kind}” by e-mail? You will still see these notices in Concord.</p>
+          <button type="submit" className="button primary">
+            Stop these e-mails
+          </button>
+        </Form>
+      )}
+      <p>
+        <Link to="/notifications">Choose what you receive</Link> (after signing in).
+      </p>
+    </SignedOutPage>
   );
 }
