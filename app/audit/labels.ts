@@ -56,6 +56,8 @@ export const auditActionLabels: Record<AuditAction, string> = {
   "breakout.package_accepted": "Breakout's package accepted",
   "breakout.package_rejected": "Breakout's package rejected",
   "breakout.package_discussion": "Breakout's package opened for discussion",
+  "breakout.proposal_accepted": "Proposal accepted in a breakout by its facilitator",
+  "breakout.proposal_rejected": "Proposal rejected in a breakout by its facilitator",
   "breakout.closed": "Breakout closed",
 };
 

@@ -119,4 +119,6 @@ export type AuditAction =
   | "breakout.package_accepted"
   | "breakout.package_rejected"
   | "breakout.package_discussion"
+  | "breakout.proposal_accepted"
+  | "breakout.proposal_rejected"
   | "breakout.closed";

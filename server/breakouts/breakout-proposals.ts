@@ -16,7 +16,8 @@ import {
   type ProposalRow,
 } from "../queries/proposals";
 import { lockBreakout, type BreakoutRow } from "../queries/breakouts";
-import { changeNegotiation } from "../negotiation/change";
+import { changeNegotiation, type Audit } from "../negotiation/change";
+import { textDigest } from "../audit/text-digest";
 import { createDraft, readDraft } from "../negotiation/statement";
 import { currentStatement } from "../negotiation/numbering";
 import { assertReasonLength, sentClauseContent } from "../negotiation/proposals";
@@ -52,7 +53,7 @@ export function assertMayProposeInBreakout(b: BreakoutRow, actor: Actor): void {
   if (b.status !== "active") refuse(409, `${breakoutName(b)} no longer drafts; its proposals are closed.`);
 }
 
-const breakoutChange = <T>(sql: Sql, actor: Actor, b: BreakoutRow, run: (tx: Tx) => Promise<T>) =>
+const breakoutChange = <T>(sql: Sql, actor: Actor, b: BreakoutRow, run: (tx: Tx, audit: Audit) => Promise<T>) =>
   changeNegotiation(
     sql,
     {
@@ -141,7 +142,7 @@ export async function decideInBreakout(
   const reason = input.reason.trim();
   assertReasonLength(reason);
   const clause = b.clauses.find((c) => c.clauseId === p.clauseId) ?? refuse(409, "That clause is no longer in this breakout.");
-  await breakoutChange(sql, actor, b, async (tx) => {
+  await breakoutChange(sql, actor, b, async (tx, audit) => {
     await lockOpen(tx, b, p);
     const status: Extract<ProposalStatus, "accepted" | "rejected"> = input.decision === "accept" ? "accepted" : "rejected";
     if (status === "accepted") {
@@ -151,6 +152,16 @@ export async function decideInBreakout(
     }
     await recordDecision(tx, p.id, { status, decidedBy: actor.userId, reason: reason || null });
     await addProposalEvent(tx, { proposalId: p.id, kind: status, userId: actor.userId, delegationId: null, reason });
+    // The facilitator's decisions are the breakout's record, as the chair's are the plenary's.
+    await audit(status === "accepted" ? "breakout.proposal_accepted" : "breakout.proposal_rejected", {
+      breakoutId: b.id,
+      breakout: breakoutName(b),
+      proposalId: p.id,
+      proposal: breakoutProposalName(b, p),
+      clauseId: clause.clauseId,
+      text: textDigest(p.revision?.text ?? ""),
+      reason: textDigest(reason),
+    });
   });
 }
 

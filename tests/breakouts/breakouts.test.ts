@@ -6,7 +6,7 @@ import { createClauseState, createProposal, createSignedInPerson, createStatemen
 import { connectClient, connectSyncedClient, waitFor } from "../support/clients";
 import { upgradeStatus } from "../support/raw-socket";
 import { openEventStream } from "../support/event-stream";
-import { entriesOf } from "../support/audit";
+import { auditEntries, entriesOf } from "../support/audit";
 import { csrfTokenFor, pageText } from "../support/http";
 import { readStatement } from "../../server/negotiation/numbering";
 import { draftOf } from "../../server/negotiation/statement";
@@ -361,6 +361,12 @@ describe("facilitated breakouts", () => {
       [1, "accepted", n.delegateA.userId, "Agreed here."],
       [2, "withdrawn", null, null],
       [3, "rejected", n.delegateA.userId, null],
+    ]);
+    // The facilitator's decisions are in the audit trail, the withdrawal (the sponsors' own) is not.
+    const decisions = (await auditEntries(db.sql, n.conferenceId)).filter((e) => e.action.startsWith("breakout.proposal_"));
+    expect(decisions.map((e) => [e.action, e.subject.proposal, e.actorId])).toEqual([
+      ["breakout.proposal_accepted", "B1/P1", n.delegateA.userId],
+      ["breakout.proposal_rejected", "B1/P3", n.delegateA.userId],
     ]);
     // The statement did not change: the breakout's text did.
     expect((await statementTexts(db.sql)).find((c) => c.id === op2)!.text).toBe(clause("OP2").text);
