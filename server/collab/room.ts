@@ -127,7 +127,7 @@ export class Room {
   private readonly outgoingPresence = new Set<number>();
   /** The presence message of every state, as a peer joining is sent it; null once presence changed. */
   private everyonesPresence: Uint8Array | null = null;
-  private broadcastScheduled = false;
+  private scheduledBroadcast: NodeJS.Immediate | null = null;
   /** When presence last went out (performance.now()), and the timer set to send what waits for it. */
   private lastPresenceAt = -Infinity;
   private presenceTimer: NodeJS.Timeout | null = null;
@@ -288,9 +288,7 @@ export class Room {
   }
 
   private scheduleBroadcast(): void {
-    if (this.broadcastScheduled) return;
-    this.broadcastScheduled = true;
-    setImmediate(() => this.broadcast());
+    this.scheduledBroadcast ??= setImmediate(() => this.broadcast());
   }
 
   /**
@@ -300,7 +298,8 @@ export class Room {
    * two turns, and a write per change per peer was most of the server's time with 500 people in a room.
    */
   private broadcast(): void {
-    this.broadcastScheduled = false;
+    if (this.scheduledBroadcast) clearImmediate(this.scheduledBroadcast);
+    this.scheduledBroadcast = null;
     if (this.closed) return;
     const updates = this.outgoing;
     this.outgoing = [];
@@ -512,6 +511,9 @@ export class Room {
       // The checks refuse what is known to make Yjs throw; should anything else, the room goes on.
       this.options.log(`applying an update to ${this.documentId} failed`, err);
     }
+    // A stored batch goes to everyone at once, not a turn of the event loop later: it is already
+    // all that waited while it was written, and the database's round trip is latency enough.
+    this.broadcast();
     for (const { done } of batch) done?.();
     // Peers that sent only what the room had hear it once nothing is left to store.
     if (this.writes.pending.length === 0) {
@@ -587,6 +589,7 @@ export class Room {
   destroy(): void {
     this.closed = true;
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
+    if (this.scheduledBroadcast) clearImmediate(this.scheduledBroadcast);
     this.writes.close();
     this.shadow?.destroy();
     this.relay?.leave();
