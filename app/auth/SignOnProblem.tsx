@@ -10,7 +10,10 @@ export interface SignOnProblemData {
   detail?: string;
 }
 
-/** The answer's status for each refusal: the person's doing (400), not allowed in (403), a used invitation (409), the provider down (503). */
+/**
+ * The answer's status for each refusal: the person's doing (400), not allowed in (403), a used
+ * invitation (409), too many sign-ins started (429), the provider down (503).
+ */
 export const signOnProblemStatus: Record<SignOnRefusal, number> = {
   expired: 400,
   refused: 400,
@@ -18,6 +21,7 @@ export const signOnProblemStatus: Record<SignOnRefusal, number> = {
   unverified: 403,
   uninvited: 403,
   invitation: 409,
+  busy: 429,
 };
 
 function describe({ reason, name, email, detail }: SignOnProblemData): { title: string; text: string } {
@@ -47,6 +51,11 @@ function describe({ reason, name, email, detail }: SignOnProblemData): { title: 
       };
     case "invitation":
       return { title: "Your invitation could not be used", text: detail ?? "Ask the conference secretariat for a new invitation." };
+    case "busy":
+      return {
+        title: "Too many sign-ins started",
+        text: `Many sign-ins with ${name} were started from your network and not finished. Try again in a few minutes.`,
+      };
   }
 }
 

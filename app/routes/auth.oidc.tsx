@@ -5,6 +5,9 @@ import { SignOnProblem, signOnProblemStatus, type SignOnProblemData } from "~/au
 import { invariantResponse } from "~/utils/invariant";
 import { safeRedirect } from "~/utils/redirect";
 import { publicOrigin } from "~/utils/public-origin.server";
+import { retryAfterHeaders } from "~/utils/retry-after";
+
+export const headers = retryAfterHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Concord" }];
 
@@ -19,10 +22,11 @@ const callbackPath = "/auth/oidc/callback";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   invariantResponse(context.sso, "Signing in with an organisation's account is not set up here.", { status: 404 });
   const returnTo = safeRedirect(new URL(request.url).searchParams.get("returnTo"), request.url);
-  const started = await context.sso.begin(new URL(callbackPath, publicOrigin(request, context)).href, returnTo);
+  const started = await context.sso.begin(new URL(callbackPath, publicOrigin(request, context)).href, returnTo, context.clientAddress);
   if (!started.ok) {
     const problem: SignOnProblemData = { reason: started.reason, name: context.sso.name };
-    return data(problem, { status: signOnProblemStatus[started.reason] });
+    const retryAfter = started.retryAfterMs ? { "Retry-After": String(Math.ceil(started.retryAfterMs / 1000)) } : undefined;
+    return data(problem, { status: signOnProblemStatus[started.reason], headers: retryAfter });
   }
   throw redirect(started.location, { headers: { "Set-Cookie": started.setCookie } });
 }

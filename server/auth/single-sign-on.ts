@@ -8,6 +8,7 @@ import { acceptInvitationById } from "../people/invitations";
 import { OidcRefused, OidcUnavailable, type OidcChallenge, type OidcClient, type OidcIdentity } from "./oidc-client";
 import type { Auth } from "./service";
 import { logger } from "../log";
+import { addressGroup } from "./sign-in-throttle";
 
 export interface SingleSignOnOptions {
   sql: Sql;
@@ -19,6 +20,8 @@ export interface SingleSignOnOptions {
   secureCookies: boolean;
   /** How long a sign-in may take at the provider. */
   pendingTtlMs?: number;
+  /** How many sign-ins one network may have under way (started, not yet answered or expired). */
+  pendingPerAddress?: number;
 }
 
 /** Why a sign-in through the provider was refused; the callback page words each. */
@@ -34,10 +37,13 @@ export type SignOnRefusal =
   /** Nobody with this address has an account or a pending invitation. */
   | "uninvited"
   /** The invitation could not be used (e.g. its conference no longer works in a translator's language). */
-  | "invitation";
+  | "invitation"
+  /** Too many sign-ins under way from the same network. */
+  | "busy";
 
 export type SignOnOutcome =
-  { ok: true; userId: string; setCookie: string; location: string } | { ok: false; reason: SignOnRefusal; email?: string; detail?: string };
+  | { ok: true; userId: string; setCookie: string; location: string }
+  | { ok: false; reason: SignOnRefusal; email?: string; detail?: string; retryAfterMs?: number };
 
 type Refused = Extract<SignOnOutcome, { ok: false }>;
 
@@ -52,7 +58,16 @@ export type SingleSignOn = ReturnType<typeof createSingleSignOn>;
  * now); else the address's pending invitations, accepted with a new account that has no password
  * (linked now); else nobody.
  */
-export function createSingleSignOn({ sql, oidc, name, auth, secret, secureCookies, pendingTtlMs = 10 * 60_000 }: SingleSignOnOptions) {
+export function createSingleSignOn({
+  sql,
+  oidc,
+  name,
+  auth,
+  secret,
+  secureCookies,
+  pendingTtlMs = 10 * 60_000,
+  pendingPerAddress = 30,
+}: SingleSignOnOptions) {
   const pendingCookie = createCookie("concord_oidc", {
     httpOnly: true,
     sameSite: "lax",
@@ -98,7 +113,11 @@ export function createSingleSignOn({ sql, oidc, name, auth, secret, secureCookie
      * "unavailable" when the provider cannot be reached. (An outcome, not a thrown error class: the
      * routes are bundled apart from the server, with classes of their own.)
      */
-    async begin(redirectUri: string, returnTo: string): Promise<{ ok: true; location: string; setCookie: string } | Refused> {
+    async begin(
+      redirectUri: string,
+      returnTo: string,
+      clientAddress: string,
+    ): Promise<{ ok: true; location: string; setCookie: string } | Refused> {
       let challenge: OidcChallenge;
       try {
         challenge = await oidc.challenge(redirectUri);
@@ -108,7 +127,14 @@ export function createSingleSignOn({ sql, oidc, name, auth, secret, secureCookie
       }
       const { url, ...expected } = challenge;
       const key = randomBytes(32).toString("base64url");
-      await savePendingSignIn(sql, key, { ...expected, returnTo }, pendingTtlMs);
+      // Each start keeps a row until it is answered or expires: anyone may start, so each network only so many.
+      const saved = await savePendingSignIn(
+        sql,
+        key,
+        { ...expected, returnTo },
+        { ttlMs: pendingTtlMs, address: addressGroup(clientAddress), limit: pendingPerAddress },
+      );
+      if (!saved.ok) return { ...refused("busy"), retryAfterMs: saved.retryAfterMs };
       return { ok: true, location: url.href, setCookie: await pendingCookie.serialize(key) };
     },
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Db } from "../db/sql";
+import type { Db, Sql } from "../db/sql";
 
 const hashKey = (key: string) => createHash("sha256").update(key).digest("hex");
 
@@ -12,12 +12,29 @@ export interface PendingSignIn {
   returnTo: string;
 }
 
-/** Keeps a sign-in under way under the sha256 of the browser's key; sign-ins left unfinished are cleared as new ones begin. */
-export async function savePendingSignIn(sql: Db, key: string, p: PendingSignIn, ttlMs: number): Promise<void> {
-  await sql`delete from oidc_sign_ins where expires_at <= now()`;
-  await sql`
-    insert into oidc_sign_ins (id, state, nonce, code_verifier, return_to, expires_at)
-    values (${hashKey(key)}, ${p.state}, ${p.nonce}, ${p.codeVerifier}, ${p.returnTo}, ${new Date(Date.now() + ttlMs)})`;
+/**
+ * Keeps a sign-in under way under the sha256 of the browser's key, unless `address` (a network, see
+ * addressGroup) has `limit` under way already: then how long until its oldest expires. Sign-ins
+ * left unfinished are cleared as new ones begin.
+ */
+export async function savePendingSignIn(
+  sql: Sql,
+  key: string,
+  p: PendingSignIn,
+  { ttlMs, address, limit }: { ttlMs: number; address: string; limit: number },
+): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> {
+  return sql.begin(async (tx) => {
+    // Starts from one network take turns, so that parallel ones cannot all pass the count.
+    await tx`select pg_advisory_xact_lock(hashtext('concord:oidc_sign_ins:' || ${address}))`;
+    await tx`delete from oidc_sign_ins where expires_at <= now()`;
+    const [{ live, oldestExpiry }] = await tx<{ live: number; oldestExpiry: Date | null }[]>`
+      select count(*)::int as live, min(expires_at) as "oldestExpiry" from oidc_sign_ins where address = ${address}`;
+    if (live >= limit) return { ok: false as const, retryAfterMs: Math.max(1000, oldestExpiry!.getTime() - Date.now()) };
+    await tx`
+      insert into oidc_sign_ins (id, state, nonce, code_verifier, return_to, expires_at, address)
+      values (${hashKey(key)}, ${p.state}, ${p.nonce}, ${p.codeVerifier}, ${p.returnTo}, ${new Date(Date.now() + ttlMs)}, ${address})`;
+    return { ok: true as const };
+  });
 }
 
 /** Takes the sign-in a key names, once: the row goes, so a second answer with the same key finds nothing. */

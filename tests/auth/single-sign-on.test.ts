@@ -125,6 +125,34 @@ describe("starting", () => {
     expect(new URL(res.location!).searchParams.get("redirect_uri")).toBe("https://concord.example.org/auth/oidc/callback");
   });
 
+  it("lets one network have 30 sign-ins under way: the 31st is refused (429, Retry-After) and stores nothing; another network still starts", async () => {
+    const from = "127.0.77.1";
+    const countFrom = async () =>
+      (await db.sql<{ n: number }[]>`select count(*)::int as n from oidc_sign_ins where address = ${from}`)[0].n;
+    // Started in parallel, as a script would: none may slip past the count.
+    const started = await Promise.all(Array.from({ length: 35 }, () => request(`${server.url}/auth/oidc`, { localAddress: from })));
+    expect(started.filter((r) => r.status === 302)).toHaveLength(30);
+    const refusals = started.filter((r) => r.status !== 302);
+    expect(refusals.map((r) => r.status)).toEqual([429, 429, 429, 429, 429]);
+    for (const res of refusals) {
+      expect(res.setCookies.filter((c) => c.startsWith("concord_oidc="))).toEqual([]);
+      expect(Number(res.headers["retry-after"])).toBeGreaterThan(0);
+      expect(Number(res.headers["retry-after"])).toBeLessThanOrEqual(600);
+      expect(pageText(res.body)).toContain("Too many sign-ins started");
+    }
+    expect(await countFrom()).toBe(30);
+
+    // Another address of the same IPv4 network is another network; IPv6 would be counted by its /64.
+    const elsewhere = await request(`${server.url}/auth/oidc`, { localAddress: "127.0.77.2" });
+    expect(elsewhere.status).toBe(302);
+
+    // Once they expire, the network may start again.
+    await db.sql`update oidc_sign_ins set expires_at = now() - interval '1 second' where address = ${from}`;
+    const again = await request(`${server.url}/auth/oidc`, { localAddress: from });
+    expect(again.status).toBe(302);
+    expect(await countFrom()).toBe(1);
+  });
+
   it("shows the button on the sign-in page beside the password form, keeping the page to return to", async () => {
     const res = await request(`${server.url}/login?redirectTo=%2Fnotifications`);
     expect(res.status).toBe(200);
