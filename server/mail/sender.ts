@@ -1,7 +1,7 @@
 import nodemailer from "nodemailer";
 import type { Sql } from "../db/sql";
 import type { Auth } from "../auth/service";
-import { claimMail, mailChannel, markMailFailed, markMailSent, secondsUntilNextMail, type ClaimedMail } from "../queries/mail";
+import { claimMail, mailChannel, markMailFailed, markMailSent, purgeMail, secondsUntilNextMail, type ClaimedMail } from "../queries/mail";
 import { renderMail, type MailTemplates } from "./templates";
 import { unsubscribePath, unsubscribeToken } from "./unsubscribe";
 import { logFunction } from "../log";
@@ -22,6 +22,12 @@ const leaseSeconds = 300;
 const batchSize = 20;
 /** With nothing queued, the outbox is looked at this often anyway (a notification lost while reconnecting). */
 const idleSeconds = 60;
+/**
+ * What was sent (or given up) stays this long, to answer "did my invitation go out?", then goes:
+ * its rows hold people's addresses. Looked at on start and every `purgeEverySeconds`.
+ */
+export const keepSentDays = 30;
+const purgeEverySeconds = 3600;
 
 /** What the log and the outbox keep of a failure: the SMTP answer, never the message or the credentials. */
 function describeFailure(err: unknown): string {
@@ -116,11 +122,16 @@ export function createMailSender({
     return batch.length;
   }
 
+  let purgedAt = -Infinity;
   async function loop() {
     while (!stopped) {
       poked = false;
       try {
         if ((await round()) > 0) continue;
+        if (performance.now() - purgedAt >= purgeEverySeconds * 1000) {
+          await purgeMail(sql, keepSentDays);
+          purgedAt = performance.now();
+        }
         const next = await secondsUntilNextMail(sql);
         if (!stopped) await sleep(Math.min(next ?? idleSeconds, idleSeconds));
       } catch (err) {

@@ -82,6 +82,15 @@ export async function markMailFailed(sql: Db, id: string, error: string, retryIn
     where id = ${id}::bigint`;
 }
 
+/** Forgets messages sent or given up more than `days` ago; those still queued stay whatever their age. */
+export async function purgeMail(sql: Db, days: number): Promise<number> {
+  const rows = await sql`
+    delete from mail_outbox
+    where status <> 'queued' and coalesce(sent_at, next_attempt_at) < now() - make_interval(days => ${days})
+    returning 1`;
+  return rows.length;
+}
+
 /** Seconds until the next queued message is due (0 when one is due now), or null when none is queued. */
 export async function secondsUntilNextMail(sql: Db): Promise<number | null> {
   const [row] = await sql<{ seconds: number | null }[]>`
