@@ -106,7 +106,7 @@ export async function createConcord({ sql, config }: { sql: Sql; config: Config 
     ...fs.readdirSync(path.join(projectRoot, "public"), { withFileTypes: true }).flatMap((f) => (f.isFile() ? [`/${f.name}`] : [])),
   ]);
   // Metrics are kept only when something may read them.
-  const metrics = config.METRICS_PORT !== undefined || config.METRICS_TOKEN ? new Metrics() : undefined;
+  const metrics = config.METRICS_PORT !== undefined || config.METRICS_TOKEN ? await Metrics.create() : undefined;
   const secret = await sessionSecret(sql, config.SESSION_SECRET);
   const auth = createAuth({ sql, secret, secureCookies: config.COOKIE_SECURE, passwordSignIn: config.PASSWORD_SIGN_IN });
   // The provider is discovered at the first sign-in, not here: Concord starts while it is unreachable.

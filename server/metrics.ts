@@ -1,7 +1,7 @@
 import http from "node:http";
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Request, Response } from "express";
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type * as Prom from "prom-client";
 import type { DocumentStore } from "./collab/room";
 import type { CollabEndpoint } from "./collab/endpoint";
 import type { LiveUpdates } from "./negotiation/live";
@@ -26,33 +26,43 @@ const methods = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIO
  * and event streams are read from the server when scraped.
  */
 export class Metrics {
-  readonly registry = new Registry();
-  private readonly httpDuration = new Histogram({
-    name: "concord_http_request_duration_seconds",
-    help: "HTTP requests by method, route pattern and status class, from arrival to the end of the answer (WebSocket upgrades: to the handshake; event streams are not included)",
-    labelNames: ["method", "route", "status"] as const,
-    registers: [this.registry],
-  });
-  private readonly updatesStored = new Counter({
-    name: "concord_collab_updates_stored_total",
-    help: "Document updates appended to the update log (what arrived during a write is merged into one)",
-    registers: [this.registry],
-  });
-  private readonly storeWrite = new Histogram({
-    name: "concord_collab_store_write_seconds",
-    help: "Time to append a batch of document updates to PostgreSQL (successful writes)",
-    buckets: fastBuckets,
-    registers: [this.registry],
-  });
-  private readonly relayLag = new Histogram({
-    name: "concord_relay_lag_seconds",
-    help: "Time from another instance publishing its heartbeat on Redis to this instance receiving it (includes the hosts' clock difference)",
-    buckets: fastBuckets,
-    registers: [this.registry],
-  });
+  readonly registry: Prom.Registry;
+  private readonly httpDuration: Prom.Histogram<"method" | "route" | "status">;
+  private readonly updatesStored: Prom.Counter;
+  private readonly storeWrite: Prom.Histogram;
+  private readonly relayLag: Prom.Histogram;
 
-  constructor() {
-    collectDefaultMetrics({ register: this.registry });
+  /** The metrics, with prom-client loaded now: a server that keeps none never loads it. */
+  static async create(): Promise<Metrics> {
+    return new Metrics(await import("prom-client"));
+  }
+
+  private constructor(private readonly prom: typeof Prom) {
+    const registers = [(this.registry = new prom.Registry())];
+    this.httpDuration = new prom.Histogram({
+      name: "concord_http_request_duration_seconds",
+      help: "HTTP requests by method, route pattern and status class, from arrival to the end of the answer (WebSocket upgrades: to the handshake; event streams are not included)",
+      labelNames: ["method", "route", "status"] as const,
+      registers,
+    });
+    this.updatesStored = new prom.Counter({
+      name: "concord_collab_updates_stored_total",
+      help: "Document updates appended to the update log (what arrived during a write is merged into one)",
+      registers,
+    });
+    this.storeWrite = new prom.Histogram({
+      name: "concord_collab_store_write_seconds",
+      help: "Time to append a batch of document updates to PostgreSQL (successful writes)",
+      buckets: fastBuckets,
+      registers,
+    });
+    this.relayLag = new prom.Histogram({
+      name: "concord_relay_lag_seconds",
+      help: "Time from another instance publishing its heartbeat on Redis to this instance receiving it (includes the hosts' clock difference)",
+      buckets: fastBuckets,
+      registers,
+    });
+    prom.collectDefaultMetrics({ register: this.registry });
   }
 
   observeRequest = (method: string, route: string, status: number, seconds: number): void => {
@@ -79,7 +89,7 @@ export class Metrics {
   /** The gauges, read from the running server at each scrape. */
   watch({ collab, live, notifications }: MetricSources): void {
     const registers = [this.registry];
-    new Gauge({
+    new this.prom.Gauge({
       name: "concord_collab_connections",
       help: "Open collaboration (WebSocket) connections",
       registers,
@@ -87,7 +97,7 @@ export class Metrics {
         this.set(collab.stats().connections);
       },
     });
-    new Gauge({
+    new this.prom.Gauge({
       name: "concord_collab_rooms",
       help: "Documents open on this instance",
       registers,
@@ -95,7 +105,7 @@ export class Metrics {
         this.set(collab.rooms.size);
       },
     });
-    new Gauge({
+    new this.prom.Gauge({
       name: "concord_collab_rooms_saving_paused",
       help: "Open documents whose saving is paused: the database refused their last write, edits are held and retried",
       registers,
@@ -105,7 +115,7 @@ export class Metrics {
         this.set(paused);
       },
     });
-    new Gauge({
+    new this.prom.Gauge({
       name: "concord_event_streams",
       help: "Open Server-Sent Events streams: statement pages and screens (statement), notification bells (notifications)",
       labelNames: ["kind"] as const,

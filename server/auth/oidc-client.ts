@@ -1,4 +1,7 @@
-import * as client from "openid-client";
+import type * as OpenId from "openid-client";
+
+/** openid-client, loaded at the first sign-in: a server without single sign-on never loads it. */
+const loadOpenId = () => import("openid-client");
 import { logger } from "../log";
 
 export interface OidcClientOptions {
@@ -38,14 +41,16 @@ export class OidcRefused extends Error {}
  * only (config.ts refuses them there), for a provider on the developer's machine or in the tests.
  */
 export function createOidcClient({ issuer, clientId, clientSecret }: OidcClientOptions) {
-  let discovered: Promise<client.Configuration> | null = null;
-  const configuration = (): Promise<client.Configuration> => {
-    discovered ??= client
-      .discovery(new URL(issuer), clientId, undefined, client.ClientSecretBasic(clientSecret), {
-        // The ID token's signature is checked against the provider's keys too, not only TLS (which plain http lacks).
-        execute: [client.enableNonRepudiationChecks, ...(issuer.startsWith("http://") ? [client.allowInsecureRequests] : [])],
-        timeout: 10,
-      })
+  let discovered: Promise<OpenId.Configuration> | null = null;
+  const configuration = (): Promise<OpenId.Configuration> => {
+    discovered ??= loadOpenId()
+      .then((client) =>
+        client.discovery(new URL(issuer), clientId, undefined, client.ClientSecretBasic(clientSecret), {
+          // The ID token's signature is checked against the provider's keys too, not only TLS (which plain http lacks).
+          execute: [client.enableNonRepudiationChecks, ...(issuer.startsWith("http://") ? [client.allowInsecureRequests] : [])],
+          timeout: 10,
+        }),
+      )
       .catch((err: unknown) => {
         discovered = null;
         logger.error({ component: "sso", issuer, err }, "discovering the OpenID provider failed");
@@ -59,7 +64,7 @@ export function createOidcClient({ issuer, clientId, clientSecret }: OidcClientO
 
     /** A fresh challenge and the provider's authorization URL for it. */
     async challenge(redirectUri: string): Promise<OidcChallenge> {
-      const config = await configuration();
+      const [client, config] = await Promise.all([loadOpenId(), configuration()]);
       const codeVerifier = client.randomPKCECodeVerifier();
       const state = client.randomState();
       const nonce = client.randomNonce();
@@ -81,8 +86,8 @@ export function createOidcClient({ issuer, clientId, clientSecret }: OidcClientO
      * or from the UserInfo endpoint when the ID token leaves it out.
      */
     async finish(callbackUrl: URL, expected: Omit<OidcChallenge, "url">): Promise<OidcIdentity> {
-      const config = await configuration();
-      let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
+      const [client, config] = await Promise.all([loadOpenId(), configuration()]);
+      let tokens: Awaited<ReturnType<typeof OpenId.authorizationCodeGrant>>;
       try {
         tokens = await client.authorizationCodeGrant(config, callbackUrl, {
           pkceCodeVerifier: expected.codeVerifier,
@@ -91,7 +96,7 @@ export function createOidcClient({ issuer, clientId, clientSecret }: OidcClientO
           idTokenExpected: true,
         });
       } catch (err) {
-        throw refusalOf(err);
+        throw refusalOf(err, client);
       }
       const claims = tokens.claims()!;
       let facts: Record<string, unknown> = claims;
@@ -99,7 +104,7 @@ export function createOidcClient({ issuer, clientId, clientSecret }: OidcClientO
         try {
           facts = { ...(await client.fetchUserInfo(config, tokens.access_token, claims.sub)), ...claims };
         } catch (err) {
-          throw refusalOf(err);
+          throw refusalOf(err, client);
         }
       }
       return {
@@ -117,7 +122,7 @@ export function createOidcClient({ issuer, clientId, clientSecret }: OidcClientO
 export type OidcClient = ReturnType<typeof createOidcClient>;
 
 /** A failed check or an error answer is refused with its reason logged; a network failure is the provider being unavailable. */
-function refusalOf(err: unknown): Error {
+function refusalOf(err: unknown, client: typeof OpenId): Error {
   if (err instanceof client.AuthorizationResponseError) {
     // The provider answered with an error, e.g. access_denied when the person cancelled.
     return new OidcRefused(`the provider answered ${err.error}${err.error_description ? `: ${err.error_description}` : ""}`, {

@@ -1,4 +1,4 @@
-import nodemailer from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type { Sql } from "../db/sql";
 import type { Auth } from "../auth/service";
 import { claimMail, mailChannel, markMailFailed, markMailSent, purgeMail, secondsUntilNextMail, type ClaimedMail } from "../queries/mail";
@@ -57,7 +57,8 @@ export function createMailSender({
   origin: string;
   log?: (msg: string) => void;
 }): MailSender {
-  const transport = nodemailer.createTransport(smtpUrl);
+  // Made at start: nodemailer is loaded only by a server that sends mail.
+  let transport: Transporter | null = null;
   let stopped = false;
   let wake: (() => void) | null = null;
   /** Mail was announced since the last look (while not sleeping, when there is nobody to wake). */
@@ -89,7 +90,8 @@ export function createMailSender({
     const unsubscribeUrl =
       notice && mail.userId ? new URL(unsubscribePath(unsubscribeToken(auth, mail.userId, notice.kind)), origin).toString() : null;
     const message = renderMail(mail.template, mail.language, mail.data, { origin, unsubscribeUrl });
-    await transport.sendMail({
+    // Sending starts once start() has made the transport.
+    await transport!.sendMail({
       from,
       to: mail.to,
       subject: message.subject,
@@ -143,6 +145,8 @@ export function createMailSender({
 
   return {
     async start() {
+      const { default: nodemailer } = await import("nodemailer");
+      transport = nodemailer.createTransport(smtpUrl);
       const listening = await sql.listen(mailChannel, poke);
       unlisten = () => listening.unlisten();
       running = loop();
@@ -152,7 +156,7 @@ export function createMailSender({
       poke();
       await running;
       await unlisten?.();
-      transport.close();
+      transport?.close();
     },
   };
 }
