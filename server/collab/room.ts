@@ -125,7 +125,10 @@ export class Room {
   /** Document updates and presence changes not yet sent to the peers (see broadcast). */
   private outgoing: { update: Uint8Array; origin: unknown }[] = [];
   private readonly outgoingPresence = new Set<number>();
-  /** The presence message of every state, as a peer joining is sent it; null once presence changed. */
+  /**
+   * Everyone's presence as a peer joining is sent it, as of the last presence message; null once
+   * another goes out. What changed since goes to the joiner with the next one, as to everyone.
+   */
   private everyonesPresence: Uint8Array | null = null;
   private scheduledBroadcast: NodeJS.Immediate | null = null;
   /** When presence last went out (performance.now()), and the timer set to send what waits for it. */
@@ -232,7 +235,6 @@ export class Room {
     void this.applyOnceSent();
     this.awareness.on("update", ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
       const changed = added.concat(updated, removed);
-      this.everyonesPresence = null;
       const fromPeerHere = origin === null || this.peers.has(origin as Peer);
       if (origin instanceof Remote) this.presence.heldRemotely(origin.instance ?? "", added.concat(updated));
       else if (origin !== null && fromPeerHere) this.presence.heldBy(origin as Peer, added.concat(updated));
@@ -350,6 +352,7 @@ export class Room {
   private takePresence(): Uint8Array | null {
     const ids = [...this.outgoingPresence].filter((id) => this.awareness.meta.has(id));
     this.outgoingPresence.clear();
+    this.everyonesPresence = null;
     this.lastPresenceAt = performance.now();
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
     this.presenceTimer = null;
@@ -365,9 +368,10 @@ export class Room {
     if (this.loaded) this.awaitingDoc.add(peer);
     else messages.push(...this.syncStart(peer));
     peer.send(...messages);
-    // When many join at once, between two presence changes they all get the same message, sent
-    // apart so that its frame is made once for them all (see framesOf) rather than copied into
-    // each one's own first write: with hundreds present it is 100 KB or more.
+    // When many join at once, between two presence messages they all get the same one, sent apart
+    // so that its frame is made once for them all (see framesOf) rather than copied into each
+    // one's own first write: with hundreds present it is 100 KB or more, and one made for each
+    // joiner was garbage nothing collected while the room sat idle.
     if (this.awareness.getStates().size > 0)
       peer.send((this.everyonesPresence ??= forSockets(this.presenceEncoder.message([...this.awareness.getStates().keys()]))));
   }

@@ -150,7 +150,7 @@ it("presence waiting for its turn goes out with the next document change, in the
   expect(clocksIn(observer.writes[0][1])).toEqual(new Map([[doc.clientID, 2]]));
 });
 
-it("sends a joining peer what it needs to start in one write, then everyone's presence, the same message to all who join before it changes", async () => {
+it("sends a joining peer what it needs to start in one write, then everyone's presence, the same message to all who join before the next", async () => {
   const { room } = await openRoom();
   // A room in use: its document applied (reading it applies it; a cold room's first peers are
   // asked for what they have once it is, see load).
@@ -172,6 +172,44 @@ it("sends a joining peer what it needs to start in one write, then everyone's pr
   expect(carl.writes[1][0]).toBe(bob.writes[1][0]);
   expect(presenceSeenBy(carl)).toEqual(presenceSeenBy(bob));
   expect(presenceSeenBy(carl).size).toBe(1);
+});
+
+it("sends everyone joining between two presence messages the same one, and what changed meanwhile with the next", async () => {
+  const { room, observer } = await openRoom();
+  const ann = recordingPeer("ann");
+  room.join(ann);
+  const annPresence = presenceOf();
+  room.receiveAwareness(annPresence.next(), ann);
+  await waitFor(() => presenceMessages(observer).length === 1, { what: "Ann's first presence" });
+  const bob = recordingPeer("bob");
+  room.join(bob);
+  // Ann moves, and Carl arrives, before the next presence message is due: Dan, joining now, is
+  // sent what Bob was, not a message of his own.
+  room.receiveAwareness(annPresence.next(), ann);
+  const carl = recordingPeer("carl");
+  room.join(carl);
+  const carlPresence = presenceOf();
+  room.receiveAwareness(carlPresence.next(), carl);
+  const dan = recordingPeer("dan");
+  room.join(dan);
+  expect(presenceMessages(dan)).toHaveLength(1);
+  expect(presenceMessages(dan)[0]).toBe(presenceMessages(bob)[0]);
+  expect([...presenceSeenBy(dan).keys()]).toEqual([annPresence.doc.clientID]);
+  // The next message brings Ann's move and Carl to everyone, the joiners included.
+  await waitFor(() => presenceMessages(dan).length === 2, { what: "the next presence message" });
+  const everyone = new Map(room.awareness.getStates());
+  for (const peer of [observer, bob, dan]) expect(presenceSeenBy(peer)).toEqual(everyone);
+  expect(clocksIn(presenceMessages(dan)[1])).toEqual(
+    new Map([
+      [annPresence.doc.clientID, 2],
+      [carlPresence.doc.clientID, 1],
+    ]),
+  );
+  // Once it went out, a peer joining is sent everyone's presence as it is now.
+  const erin = recordingPeer("erin");
+  room.join(erin);
+  expect(presenceMessages(erin)[0]).not.toBe(presenceMessages(dan)[0]);
+  expect(presenceSeenBy(erin)).toEqual(everyone);
 });
 
 /** What a peer shows of everyone's presence once it has applied the presence messages it was sent. */
