@@ -610,6 +610,8 @@ interface ColdLoadResult {
   storedAfterBytes: number;
   storedAfterRows: number;
   coldProcessMs: number;
+  /** Each of the three restarts; coldProcessMs is their median. */
+  coldProcessRunsMs: number[];
   coldRoomMs: number[];
   complete: boolean;
   reference: Record<string, number>;
@@ -705,10 +707,15 @@ async function coldLoad(ctx: Context): Promise<ColdLoadResult> {
       return { elapsed, complete, state };
     };
 
-    // A restarted server: nothing in memory, cold process.
-    await server.stop();
-    server = await startServer("concord", concordOptions(ctx, "concord"));
-    const first = await openOnce(server, documentId, fx.holder);
+    // A restarted server: nothing in memory, cold process. Three restarts, the median kept, as the
+    // baselines' figure is the median of three opens.
+    const restarts: Awaited<ReturnType<typeof openOnce>>[] = [];
+    for (let i = 0; i < 3; i++) {
+      await server.stop();
+      server = await startServer("concord", concordOptions(ctx, "concord"));
+      restarts.push(await openOnce(server, documentId, fx.holder));
+    }
+    const first = restarts.sort((a, b) => a.elapsed - b.elapsed)[1];
     // The same process again, the document no longer in memory (released when its last client left).
     const again: number[] = [];
     for (let i = 0; i < 3; i++) {
@@ -755,8 +762,9 @@ async function coldLoad(ctx: Context): Promise<ColdLoadResult> {
       storedAfterBytes: after.bytes,
       storedAfterRows: after.rows,
       coldProcessMs: first.elapsed,
+      coldProcessRunsMs: restarts.map((r) => r.elapsed),
       coldRoomMs: again,
-      complete: first.complete,
+      complete: restarts.every((r) => r.complete),
       reference,
     };
   } finally {
@@ -881,7 +889,10 @@ function printColdLoad(c: ColdLoadResult) {
     table(
       ["", "value"],
       [
-        ["new client has it all, server just restarted", `${ms(c.coldProcessMs)} ms${c.complete ? "" : " (INCOMPLETE)"}`],
+        [
+          "new client has it all, server just restarted, median of 3",
+          `${ms(c.coldProcessMs)} ms (${c.coldProcessRunsMs.map(ms).join(" / ")})${c.complete ? "" : " (INCOMPLETE)"}`,
+        ],
         ["new client has it all, document not in memory", `${c.coldRoomMs.map(ms).join(" / ")} ms`],
         ...Object.entries(c.reference).map(([k, v]) => [`same state from ${k} (in memory), median of 3`, `${ms(v)} ms`]),
         ["compacted state (Y.encodeStateAsUpdate)", `${c.compactedStateBytes} B (initial statement ${c.initialStateBytes} B)`],
