@@ -53,6 +53,9 @@ describe("a delegation breaks silence", () => {
 
   it("refuses an objection after the deadline, by the database's clock", async ({ db }) => {
     expect((await n.chair.post(path(), { intent: "open", ...deadlineFields(new Date(Date.now() + 3_600_000)) })).status).toBe(200);
+    // The instance has heard of the procedure (it locks the text as it arms the scheduler's timer):
+    // else the scheduler could read the deadline moved below, and close the procedure first.
+    await waitFor(() => writer.readOnly === true, { what: "the text to be locked" });
     // The deadline passes before the scheduler has closed it (as in the last instant before a timer fires).
     await db.sql`update silence_procedures set deadline = now() - interval '1 second' where document_id = ${n.documentId} and status = 'running'`;
     const res = await n.delegateA.post(path(), { intent: "object", objection: "Just too late." });
