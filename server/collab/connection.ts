@@ -93,10 +93,6 @@ export class Connection implements Peer {
     );
   }
 
-  get unsent(): number {
-    return this.ws.bufferedAmount;
-  }
-
   send(...messages: Uint8Array[]): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
     if (this.ws.bufferedAmount > this.options.maxBufferedBytes) {

@@ -13,6 +13,7 @@ import { WriteQueue, type Write } from "./write-queue";
 import { Compactor } from "./compactor";
 import { Remote, RoomRelay, type RelayedRoom } from "./room-relay";
 import type { Relay } from "./relay";
+import type { StoredDocument } from "../queries/document-state";
 
 /** One WebSocket connection as a room sees it. */
 export interface Peer {
@@ -22,8 +23,6 @@ export interface Peer {
   readonly owner: string;
   /** How everyone sees this connection's presence, from its session. */
   readonly identity: PresenceIdentity;
-  /** Bytes sent to it that are not yet handed to the network. */
-  readonly unsent: number;
   /** Sends messages in order; several given at once go out in one write. */
   send(...messages: Uint8Array[]): void;
   close(code: number, reason: string): void;
@@ -31,7 +30,7 @@ export interface Peer {
 
 /** Where a room's document is kept durably. */
 export interface DocumentStore {
-  load(documentId: string): Promise<Uint8Array[]>;
+  load(documentId: string): Promise<StoredDocument>;
   loadClaims(documentId: string): Promise<ClientClaims>;
   /** Appends updates, and the client ids they were the first to use, in one transaction. */
   append(documentId: string, updates: Uint8Array[], claims: ClientClaims): Promise<void>;
@@ -65,7 +64,6 @@ const serverPeer: Peer = {
   // No connection's owner is this.
   owner: "server",
   identity: { name: "", color: "#000000", role: "", delegation: null },
-  unsent: 0,
   send() {},
   close() {},
 };
@@ -140,10 +138,8 @@ export class Room {
   private readonly refused = new WeakSet<Peer>();
   /** The whole document as one update, as a new client is sent it; null once the document changed. */
   private wholeState: Uint8Array | null = null;
-  /** The document as loaded, until it is applied to the Y.Doc (see load). */
-  private loaded: Uint8Array | null = null;
-  /** Peers that joined before then, sent the room's state vector once it is. */
-  private readonly awaitingDoc = new Set<Peer>();
+  /** The document as loaded, until the Y.Doc is made from it (see load), and its state vector once read. */
+  private loaded: { update: Uint8Array; stateVector: Uint8Array | null } | null = null;
 
   constructor(
     readonly documentId: string,
@@ -184,7 +180,7 @@ export class Room {
       get doc() {
         return doc();
       },
-      load: () => Promise.all([this.store.load(this.documentId), this.store.loadClaims(this.documentId)]),
+      load: () => Promise.all([this.store.load(this.documentId).then((stored) => stored.updates), this.store.loadClaims(this.documentId)]),
       learnClaims: (claims) => this.owners.learn(claims),
       receiveAwareness: (update, instance) => {
         // Already checked by the instance its connection is on.
@@ -205,7 +201,7 @@ export class Room {
 
   private async load(): Promise<void> {
     await this.relay?.subscribe();
-    const [updates, claims, locks, model] = await Promise.all([
+    const [{ updates, stateVector }, claims, locks, model] = await Promise.all([
       this.store.load(this.documentId),
       this.store.loadClaims(this.documentId),
       this.options.loadLocks?.(this.documentId) ?? noLocks,
@@ -228,11 +224,12 @@ export class Room {
     );
     this.compactor.appended(Math.max(0, updates.length - 1));
     this.setLocks(locks);
-    // Applying a long statement's state to a Y.Doc is most of a cold open. The first clients do
-    // not wait for it: their sync is answered from the loaded bytes (see diffFor), and the
-    // Y.Doc is made from them after, or as soon as anything needs it.
-    this.loaded = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
-    void this.applyOnceSent();
+    // Making a long statement's Y.Doc is most of a cold open, and holds up every room of this
+    // instance meanwhile. A room needs it only for a change (a write, another instance's, the
+    // server's own) or to answer a client that has part of the document, so it is made then; a new
+    // client is sent the bytes as loaded, and a room nobody changes may never need it.
+    const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
+    this.loaded = { update, stateVector };
     this.awareness.on("update", ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
       const changed = added.concat(updated, removed);
       const fromPeerHere = origin === null || this.peers.has(origin as Peer);
@@ -252,30 +249,14 @@ export class Room {
     this.relay?.loaded();
   }
 
-  /**
-   * Applies the loaded bytes once what the first peers were sent (those bytes) is on its way (or
-   * after a second): applying blocks the event loop, which would hold back the rest of a large
-   * message.
-   */
-  private async applyOnceSent(): Promise<void> {
-    await new Promise((resolve) => setImmediate(resolve));
-    for (let waited = 0; waited < 1000 && this.loaded && [...this.peers].some((p) => p.unsent > 0); waited += 5) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    this.applyLoaded();
-  }
-
   private applyLoaded(): void {
     const loaded = this.loaded;
     if (!loaded || this.closed) return;
     this.loaded = null;
     try {
-      Y.applyUpdate(this.ydoc, loaded);
+      Y.applyUpdate(this.ydoc, loaded.update);
     } catch (err) {
-      // As when it cannot be read: nobody edits it here (the endpoint lets the room go when its peers have left).
-      this.options.log(`applying the stored ${this.documentId} failed`, err);
-      this.closed = true;
-      for (const peer of this.peers) peer.close(1011, "document could not be loaded");
+      this.unreadable(err);
       return;
     }
     this.ydoc.on("update", (update: Uint8Array, origin: unknown) => {
@@ -285,8 +266,13 @@ export class Room {
       this.outgoing.push({ update, origin });
       this.scheduleBroadcast();
     });
-    for (const peer of this.awaitingDoc) peer.send(...this.syncStart(peer));
-    this.awaitingDoc.clear();
+  }
+
+  /** As when it cannot be read: nobody edits it here (the endpoint lets the room go when its peers have left). */
+  private unreadable(err: unknown): void {
+    this.options.log(`reading the stored ${this.documentId} failed`, err);
+    this.closed = true;
+    for (const peer of this.peers) peer.close(1011, "document could not be loaded");
   }
 
   private scheduleBroadcast(): void {
@@ -364,9 +350,18 @@ export class Room {
     this.peers.add(peer);
     const messages = [this.accessFor(peer)];
     if (this.writes.savingPaused) messages.push(encodeSavingPaused(true));
-    // A cold document not applied yet asks the peer for what it has once it is (see load).
-    if (this.loaded) this.awaitingDoc.add(peer);
-    else messages.push(...this.syncStart(peer));
+    // A cold document's state vector, unless kept with its snapshot, is read from its loaded bytes,
+    // which takes a while: the peer's own sync request, here already as a rule, is answered first.
+    if (this.loaded?.stateVector !== null) messages.push(...this.syncStart(peer));
+    else
+      setImmediate(() => {
+        if (!this.peers.has(peer) || this.closed) return;
+        try {
+          peer.send(...this.syncStart(peer));
+        } catch (err) {
+          this.unreadable(err);
+        }
+      });
     peer.send(...messages);
     // When many join at once, between two presence messages they all get the same one, sent apart
     // so that its frame is made once for them all (see framesOf) rather than copied into each
@@ -376,9 +371,15 @@ export class Room {
       peer.send((this.everyonesPresence ??= forSockets(this.presenceEncoder.message([...this.awareness.getStates().keys()]))));
   }
 
+  /** The loaded bytes' state vector (see load), read once a peer needs it. Throws if they are not a document. */
+  private loadedStateVector(): Uint8Array {
+    const loaded = this.loaded!;
+    return (loaded.stateVector ??= Y.encodeStateVectorFromUpdate(loaded.update));
+  }
+
   /** The room's state vector: what it asks a peer for, and (to a writer) which of its edits are stored. */
   private syncStart(peer: Peer): Uint8Array[] {
-    const stateVector = Y.encodeStateVector(this.ydoc);
+    const stateVector = this.loaded ? this.loadedStateVector() : Y.encodeStateVector(this.ydoc);
     // Tells a reconnecting client which of its edits are already stored.
     return peer.canWrite ? [encodeSaved(stateVector), encodeSyncStep1(stateVector)] : [encodeSyncStep1(stateVector)];
   }
@@ -386,7 +387,6 @@ export class Room {
   /** A peer is gone (or refused): the presence it holds goes with it, everywhere. */
   leave(peer: Peer): void {
     this.peers.delete(peer);
-    this.awaitingDoc.delete(peer);
     this.gate.forget(peer);
     this.awaitingSaved.delete(peer);
     const held = this.presence.held(peer);
@@ -396,16 +396,15 @@ export class Room {
   /** The part of the document a peer with this state vector lacks. Throws ProtocolError on a malformed state vector. */
   diffFor(stateVector: Uint8Array): Uint8Array {
     try {
-      if (!this.loaded) {
-        // When many arrive at once (a session starting) the new ones are sent the same bytes, encoded
-        // once. Not while the document holds structures it cannot integrate yet: they change no event.
-        const store = this.ydoc.store;
-        if (isEmptyStateVector(stateVector) && !store.pendingStructs && !store.pendingDs)
-          return (this.wholeState ??= Y.encodeStateAsUpdate(this.ydoc));
-        return Y.encodeStateAsUpdate(this.ydoc, stateVector);
-      }
-      // Not applied yet (see load): a new client (nothing yet) gets the bytes as loaded, another what it lacks of them.
-      return Y.decodeStateVector(stateVector).size === 0 ? this.loaded : Y.diffUpdate(this.loaded, stateVector);
+      // A new client (nothing yet) of a document not made yet (see load) gets the bytes as loaded.
+      if (this.loaded && Y.decodeStateVector(stateVector).size === 0) return this.loaded.update;
+      const doc = this.doc;
+      // When many arrive at once (a session starting) the new ones are sent the same bytes, encoded
+      // once. Not while the document holds structures it cannot integrate yet: they change no event.
+      const store = doc.store;
+      if (isEmptyStateVector(stateVector) && !store.pendingStructs && !store.pendingDs)
+        return (this.wholeState ??= Y.encodeStateAsUpdate(doc));
+      return Y.encodeStateAsUpdate(doc, stateVector);
     } catch {
       throw new ProtocolError("malformed state vector");
     }
@@ -430,6 +429,9 @@ export class Room {
     if (update.empty) return;
     // Writers were told the text is read-only; what they sent before hearing it is dropped.
     if (this.locks.whole) return;
+    // A write needs the document made (see load).
+    this.applyLoaded();
+    if (this.closed) return;
     const check = this.gate.check(update);
     if (!check.ready) {
       try {

@@ -40,18 +40,30 @@ export async function loadClaims(sql: Db, documentId: string): Promise<Map<numbe
   return new Map(rows.map((r) => [Number(r.clientId), r.owner]));
 }
 
+/** A document as stored: its snapshot followed by its logged updates, and their state vector where it is kept. */
+export interface StoredDocument {
+  updates: Uint8Array[];
+  /** Kept for a snapshot with nothing logged after it (see compactDocument); null otherwise. */
+  stateVector: Uint8Array | null;
+}
+
 /**
  * The document's snapshot followed by its logged updates, read by one statement so that a
  * compaction committing meanwhile cannot make the two disagree.
  */
-export async function loadUpdates(sql: Db, documentId: string): Promise<Uint8Array[]> {
-  const rows = await sql<{ data: Buffer }[]>`
-    select data from (
-      select state as data, 0 as part, 0::bigint as seq from document_snapshots where document_id = ${documentId}
+export async function loadDocument(sql: Db, documentId: string): Promise<StoredDocument> {
+  const rows = await sql<{ data: Buffer; stateVector: Buffer | null }[]>`
+    select data, state_vector as "stateVector" from (
+      select state as data, state_vector, 0 as part, 0::bigint as seq from document_snapshots where document_id = ${documentId}
       union all
-      select data, 1 as part, id as seq from document_updates where document_id = ${documentId}
+      select data, null, 1 as part, id as seq from document_updates where document_id = ${documentId}
     ) s order by part, seq`;
-  return rows.map((r) => new Uint8Array(r.data));
+  const stateVector = rows.length === 1 ? rows[0].stateVector : null;
+  return { updates: rows.map((r) => new Uint8Array(r.data)), stateVector: stateVector && new Uint8Array(stateVector) };
+}
+
+export async function loadUpdates(sql: Db, documentId: string): Promise<Uint8Array[]> {
+  return (await loadDocument(sql, documentId)).updates;
 }
 
 /** `loadUpdates` of several documents in one statement (a statement's translations), by document. */
@@ -113,10 +125,12 @@ export async function compactDocument(sql: Sql, documentId: string): Promise<{ f
       for (const r of rows) Y.applyUpdate(ydoc, r.data);
     });
     const state = Y.encodeStateAsUpdate(ydoc);
+    const stateVector = Y.encodeStateVector(ydoc);
     ydoc.destroy();
     await tx`
-      insert into document_snapshots (document_id, state) values (${documentId}, ${Buffer.from(state)})
-      on conflict (document_id) do update set state = excluded.state, updated_at = now()`;
+      insert into document_snapshots (document_id, state, state_vector)
+      values (${documentId}, ${Buffer.from(state)}, ${Buffer.from(stateVector)})
+      on conflict (document_id) do update set state = excluded.state, state_vector = excluded.state_vector, updated_at = now()`;
     await tx`delete from document_updates where id = any(${rows.map((r) => r.id)}::bigint[])`;
     return { folded: rows.length, bytes: state.length };
   });

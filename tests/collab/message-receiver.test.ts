@@ -20,7 +20,6 @@ function setup() {
     canWrite: true,
     owner: "ann",
     identity: { name: "", color: "#000000", role: "", delegation: null },
-    unsent: 0,
     send: (m) => void sent.push(m),
     close() {},
   };

@@ -33,7 +33,6 @@ function recordingPeer(owner: string, canWrite = false): Peer & { writes: Uint8A
     owner,
     identity: { name: `Person ${owner}`, color: "#123456", role: "delegate", delegation: null },
     writes,
-    unsent: 0,
     send: (...messages) => void writes.push(messages),
     close() {},
   };
@@ -152,8 +151,8 @@ it("presence waiting for its turn goes out with the next document change, in the
 
 it("sends a joining peer what it needs to start in one write, then everyone's presence, the same message to all who join before the next", async () => {
   const { room } = await openRoom();
-  // A room in use: its document applied (reading it applies it; a cold room's first peers are
-  // asked for what they have once it is, see load).
+  // A room in use: its document made (reading it makes it; a cold room's first peers are asked
+  // for what they have a turn after joining, see join).
   expect(room.doc.isDestroyed).toBe(false);
   const ann = recordingPeer("ann", true);
   room.join(ann);
