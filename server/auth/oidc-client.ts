@@ -1,8 +1,8 @@
 import type * as OpenId from "openid-client";
+import { logger } from "../log";
 
 /** openid-client, loaded at the first sign-in: a server without single sign-on never loads it. */
 const loadOpenId = () => import("openid-client");
-import { logger } from "../log";
 
 export interface OidcClientOptions {
   issuer: string;

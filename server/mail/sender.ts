@@ -85,13 +85,12 @@ export function createMailSender({
       wake = done;
     });
 
-  async function send(mail: ClaimedMail) {
+  async function send(transport: Transporter, mail: ClaimedMail) {
     const notice = mail.template === "notice" ? (mail.data as MailTemplates["notice"]) : null;
     const unsubscribeUrl =
       notice && mail.userId ? new URL(unsubscribePath(unsubscribeToken(auth, mail.userId, notice.kind)), origin).toString() : null;
     const message = renderMail(mail.template, mail.language, mail.data, { origin, unsubscribeUrl });
-    // Sending starts once start() has made the transport.
-    await transport!.sendMail({
+    await transport.sendMail({
       from,
       to: mail.to,
       subject: message.subject,
@@ -103,12 +102,12 @@ export function createMailSender({
   }
 
   /** Sends one batch of due messages; returns how many were claimed. */
-  async function round(): Promise<number> {
+  async function round(transport: Transporter): Promise<number> {
     const batch = await claimMail(sql, batchSize, leaseSeconds);
     for (const mail of batch) {
       if (stopped) break;
       try {
-        await send(mail);
+        await send(transport, mail);
         await markMailSent(sql, mail.id);
       } catch (err) {
         const failure = describeFailure(err);
@@ -125,11 +124,11 @@ export function createMailSender({
   }
 
   let purgedAt = -Infinity;
-  async function loop() {
+  async function loop(transport: Transporter) {
     while (!stopped) {
       poked = false;
       try {
-        if ((await round()) > 0) continue;
+        if ((await round(transport)) > 0) continue;
         if (performance.now() - purgedAt >= purgeEverySeconds * 1000) {
           await purgeMail(sql, keepSentDays);
           purgedAt = performance.now();
@@ -149,7 +148,7 @@ export function createMailSender({
       transport = nodemailer.createTransport(smtpUrl);
       const listening = await sql.listen(mailChannel, poke);
       unlisten = () => listening.unlisten();
-      running = loop();
+      running = loop(transport);
     },
     async stop() {
       stopped = true;

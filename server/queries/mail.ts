@@ -83,12 +83,10 @@ export async function markMailFailed(sql: Db, id: string, error: string, retryIn
 }
 
 /** Forgets messages sent or given up more than `days` ago; those still queued stay whatever their age. */
-export async function purgeMail(sql: Db, days: number): Promise<number> {
-  const rows = await sql`
+export async function purgeMail(sql: Db, days: number): Promise<void> {
+  await sql`
     delete from mail_outbox
-    where status <> 'queued' and coalesce(sent_at, next_attempt_at) < now() - make_interval(days => ${days})
-    returning 1`;
-  return rows.length;
+    where status <> 'queued' and coalesce(sent_at, next_attempt_at) < now() - make_interval(days => ${days})`;
 }
 
 /** Seconds until the next queued message is due (0 when one is due now), or null when none is queued. */
