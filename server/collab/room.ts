@@ -50,6 +50,15 @@ export class ProtocolError extends Error {}
 export const presenceIntervalMs = 100;
 export const presenceAloneMs = 150;
 
+/**
+ * The stock client renews its presence unchanged every 15 s, lest it time out elsewhere after 30 s.
+ * Hundreds who joined together renew together, and one message of all their renewals to each of
+ * them held the text up for a second (500 in a room); so renewals go with the presence messages a
+ * slice at a time, all of them within some 20 messages (3 s when nothing else is sent).
+ */
+const renewalsPerMessage = 25;
+const renewalsSpread = 20;
+
 /** A message sent to many sockets as the Buffer the socket library would otherwise make of it for each. */
 const forSockets = (m: Uint8Array): Uint8Array => Buffer.from(m.buffer, m.byteOffset, m.byteLength);
 
@@ -123,6 +132,12 @@ export class Room {
   /** Document updates and presence changes not yet sent to the peers (see broadcast). */
   private outgoing: { update: Uint8Array; origin: unknown }[] = [];
   private readonly outgoingPresence = new Set<number>();
+  /**
+   * Presence renewed unchanged, not yet sent (see renewalsPerMessage). The awareness's change event
+   * names what really changed in an update, just before its update event names it all.
+   */
+  private readonly renewals = new Set<number>();
+  private changing = new Set<number>();
   /**
    * Everyone's presence as a peer joining is sent it, as of the last presence message; null once
    * another goes out. What changed since goes to the joiner with the next one, as to everyone.
@@ -230,6 +245,7 @@ export class Room {
     // client is sent the bytes as loaded, and a room nobody changes may never need it.
     const update = updates.length === 1 ? updates[0] : Y.mergeUpdates(updates);
     this.loaded = { update, stateVector };
+    this.awareness.on("change", ({ updated }: AwarenessChange) => (this.changing = new Set(updated)));
     this.awareness.on("update", ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
       const changed = added.concat(updated, removed);
       const fromPeerHere = origin === null || this.peers.has(origin as Peer);
@@ -237,7 +253,17 @@ export class Room {
       else if (origin !== null && fromPeerHere) this.presence.heldBy(origin as Peer, added.concat(updated));
       this.presence.removed(removed);
       this.presenceEncoder.forget(removed);
-      for (const id of changed) this.outgoingPresence.add(id);
+      const outgo = (id: number) => {
+        this.outgoingPresence.add(id);
+        this.renewals.delete(id);
+      };
+      for (const id of added.concat(removed)) outgo(id);
+      // Renewed unchanged: not urgent (see renewalsPerMessage), unless a change of it waits already.
+      for (const id of updated) {
+        if (this.changing.has(id) || this.outgoingPresence.has(id)) outgo(id);
+        else this.renewals.add(id);
+      }
+      this.changing.clear();
       this.scheduleBroadcast();
       // This instance's clients' presence (and its removal when they leave) goes to the other
       // instances. There the clients' renewals (every 15 s) keep it; if this instance dies, they
@@ -295,7 +321,8 @@ export class Room {
       updates.length > 0
         ? forSockets(encodeUpdate(updates.length === 1 ? updates[0].update : Y.mergeUpdates(updates.map((u) => u.update))))
         : null;
-    const presence = this.outgoingPresence.size > 0 && this.presenceDue(document !== null) ? this.takePresence() : null;
+    const presence =
+      (this.outgoingPresence.size > 0 || this.renewals.size > 0) && this.presenceDue(document !== null) ? this.takePresence() : null;
     if (document && presence) {
       // A writer does not need its own edits back; when a batch mixes several writers' edits they
       // get them anyway (Yjs ignores what it has), which costs less than a message per writer.
@@ -336,13 +363,22 @@ export class Room {
 
   /** The presence message for what changed since the last one, or null if all of it is gone already. */
   private takePresence(): Uint8Array | null {
-    const ids = [...this.outgoingPresence].filter((id) => this.awareness.meta.has(id));
+    const ids = [...this.outgoingPresence];
     this.outgoingPresence.clear();
+    let renewed = Math.max(renewalsPerMessage, Math.ceil(this.renewals.size / renewalsSpread));
+    for (const id of this.renewals) {
+      if (renewed-- === 0) break;
+      ids.push(id);
+      this.renewals.delete(id);
+    }
     this.everyonesPresence = null;
     this.lastPresenceAt = performance.now();
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
     this.presenceTimer = null;
-    return ids.length > 0 ? forSockets(this.presenceEncoder.message(ids)) : null;
+    // The rest go with the next messages, one at least every presenceAloneMs.
+    if (this.renewals.size > 0) this.presenceDue(false);
+    const present = ids.filter((id) => this.awareness.meta.has(id));
+    return present.length > 0 ? forSockets(this.presenceEncoder.message(present)) : null;
   }
 
   /** A connection enters the room and is sent what it needs to start syncing. Call once `ready` has resolved. */

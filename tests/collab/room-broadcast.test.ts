@@ -4,7 +4,7 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import * as decoding from "lib0/decoding";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createStatement } from "../support/factories";
-import { clauseTexts, typeInClause } from "../support/statement";
+import { caretAt, clauseTexts, typeInClause } from "../support/statement";
 import { waitFor } from "../support/wait";
 import { postgresStore } from "../../server/collab/store";
 import { statementModel } from "../../server/collab/document-models";
@@ -103,6 +103,38 @@ it("sends a presence change at once, then what changes within presenceIntervalMs
   expect(clocksIn(presenceMessages(observer)[1])).toEqual(new Map([[presence.doc.clientID, 5]]));
   await new Promise((r) => setTimeout(r, presenceIntervalMs * 2));
   expect(presenceMessages(observer)).toHaveLength(2);
+});
+
+it("sends presence renewed unchanged a slice at a time with the presence messages, and a real change with the first", async () => {
+  const { room, observer } = await openRoom({ presenceIntervalMs: 5, presenceAloneMs: 5 });
+  const people = Array.from({ length: 60 }, (_, i) => {
+    const peer = recordingPeer(`person-${i}`);
+    const awareness = new awarenessProtocol.Awareness(new Y.Doc());
+    room.join(peer);
+    awareness.setLocalState({ cursor: null, n: 0 });
+    room.receiveAwareness(awarenessProtocol.encodeAwarenessUpdate(awareness, [awareness.clientID]), peer);
+    return { peer, awareness };
+  });
+  const seen = () => {
+    const clocks = new Map<number, number>();
+    for (const message of presenceMessages(observer)) for (const [id, clock] of clocksIn(message)) clocks.set(id, clock);
+    return clocks;
+  };
+  await waitFor(() => seen().size === 60, { what: "everyone's presence" });
+  observer.writes.length = 0;
+  // Everyone renews their presence as it is (the stock client does so every 15 s); one moves.
+  for (const { peer, awareness } of people) {
+    awareness.setLocalState({ ...awareness.getLocalState() });
+    room.receiveAwareness(awarenessProtocol.encodeAwarenessUpdate(awareness, [awareness.clientID]), peer);
+  }
+  const mover = people[59];
+  mover.awareness.setLocalState({ cursor: caretAt(room.doc, 1), n: 0 });
+  room.receiveAwareness(awarenessProtocol.encodeAwarenessUpdate(mover.awareness, [mover.awareness.clientID]), mover.peer);
+  await waitFor(() => seen().size === 60, { what: "everyone's renewal" });
+  const messages = presenceMessages(observer).map(clocksIn);
+  expect(messages[0].get(mover.awareness.clientID)).toBe(3);
+  expect(messages.map((m) => m.size)).toEqual([26, 25, 9]);
+  expect(seen()).toEqual(new Map(people.map(({ awareness }) => [awareness.clientID, awareness.meta.get(awareness.clientID)!.clock])));
 });
 
 it("a document change goes out at once, the presence that is not due yet waits for its turn", async () => {
