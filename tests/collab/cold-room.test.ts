@@ -1,13 +1,11 @@
-import { afterEach, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import * as Y from "yjs";
 import * as decoding from "lib0/decoding";
-import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createStatement } from "../support/factories";
 import { clauseTexts, typeInClause } from "../support/statement";
-import { postgresStore } from "../../server/collab/store";
-import { statementModel } from "../../server/collab/document-models";
 import { appendUpdates, compactDocument, countLoggedUpdates, loadUpdates } from "../../server/queries/document-state";
-import { Room, type Peer } from "../../server/collab/room";
+import type { Peer } from "../../server/collab/room";
+import { testRooms } from "../support/rooms";
 import { concordSaved, messageConcord, messageSync } from "../../app/statement/protocol";
 
 /**
@@ -15,19 +13,7 @@ import { concordSaved, messageConcord, messageSync } from "../../app/statement/p
  * its Y.Doc only when something needs it (see Room.load): what they are sent must be exactly what is stored.
  */
 
-let db: TestDatabase;
-const rooms: Room[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-
-afterEach(async () => {
-  for (const room of rooms.splice(0)) {
-    await room.drain();
-    room.destroy();
-  }
-});
+const rooms = testRooms();
 
 function recordingPeer(owner: string, canWrite: boolean) {
   const writes: Uint8Array[][] = [];
@@ -44,26 +30,16 @@ function recordingPeer(owner: string, canWrite: boolean) {
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
-async function openRoom(documentId: string) {
-  const room = new Room(documentId, postgresStore(db.sql), {
-    compactAfter: 1000,
-    log: () => {},
-    loadModel: async () => statementModel,
-    maxHeldBytes: 1 << 20,
-  });
-  rooms.push(room);
-  await room.ready;
-  return room;
-}
+const openRoom = (documentId: string) => rooms.open(documentId);
 
 /** A stored statement with a logged edit after its first state, and the document as stored. */
 async function storedStatement() {
-  const { documentId } = await createStatement(db.sql);
+  const { documentId } = await createStatement(rooms.db.sql);
   const doc = new Y.Doc();
-  for (const update of await loadUpdates(db.sql, documentId)) Y.applyUpdate(doc, update);
+  for (const update of await loadUpdates(rooms.db.sql, documentId)) Y.applyUpdate(doc, update);
   const before = Y.encodeStateVector(doc);
   typeInClause(doc, 0, "stored later ");
-  await appendUpdates(db.sql, documentId, [Y.encodeStateAsUpdate(doc, before)]);
+  await appendUpdates(rooms.db.sql, documentId, [Y.encodeStateAsUpdate(doc, before)]);
   return { documentId, stored: doc, beforeEdit: before };
 }
 
@@ -95,8 +71,8 @@ it("asks a writer on a cold document for what it has a turn after joining, with 
 
 it("greets a writer on a compacted document at once, with the state vector kept with the snapshot", async () => {
   const { documentId, stored } = await storedStatement();
-  await compactDocument(db.sql, documentId);
-  const [kept] = await db.sql<{ stateVector: Buffer }[]>`
+  await compactDocument(rooms.db.sql, documentId);
+  const [kept] = await rooms.db.sql<{ stateVector: Buffer }[]>`
     select state_vector as "stateVector" from document_snapshots where document_id = ${documentId}`;
   expect(new Uint8Array(kept.stateVector)).toEqual(Y.encodeStateVector(stored));
   const room = await openRoom(documentId);
@@ -110,8 +86,8 @@ it("greets a writer on a compacted document at once, with the state vector kept 
 
 it("reads the state vector of a snapshot kept without one from its state", async () => {
   const { documentId, stored } = await storedStatement();
-  await compactDocument(db.sql, documentId);
-  await db.sql`update document_snapshots set state_vector = null where document_id = ${documentId}`;
+  await compactDocument(rooms.db.sql, documentId);
+  await rooms.db.sql`update document_snapshots set state_vector = null where document_id = ${documentId}`;
   const room = await openRoom(documentId);
   const ann = recordingPeer("ann", true);
   room.join(ann.peer);
@@ -125,7 +101,7 @@ it("sends a client that has part of a cold document what it lacks, and nothing i
   const room = await openRoom(documentId);
   // What it has: the document as it was before the logged edit.
   const older = new Y.Doc();
-  for (const update of (await loadUpdates(db.sql, documentId)).slice(0, 1)) Y.applyUpdate(older, update);
+  for (const update of (await loadUpdates(rooms.db.sql, documentId)).slice(0, 1)) Y.applyUpdate(older, update);
   expect(Y.encodeStateVector(older)).toEqual(beforeEdit);
   const missing = room.diffFor(Y.encodeStateVector(older));
   expect(missing).toEqual(Y.encodeStateAsUpdate(stored, beforeEdit));
@@ -150,7 +126,7 @@ it("stores and relays a first write to a cold document, built on the stored text
   room.receiveUpdate(Y.encodeStateAsUpdate(mine, before), ann.peer);
   await room.drain();
   await turn();
-  expect(await countLoggedUpdates(db.sql, documentId)).toBe(3);
+  expect(await countLoggedUpdates(rooms.db.sql, documentId)).toBe(3);
   expect(clauseTexts(room.doc)).toEqual(clauseTexts(mine));
   expect(clauseTexts(mine)[1]).not.toEqual(clauseTexts(stored)[1]);
   // Bob is sent the stored write as a document update (after his greeting).
@@ -161,9 +137,9 @@ it("stores and relays a first write to a cold document, built on the stored text
 });
 
 it("closes the peers of a document whose stored bytes are not a document, and stores nothing they send", async () => {
-  const { documentId } = await createStatement(db.sql);
-  await db.sql`delete from document_updates where document_id = ${documentId}`;
-  await appendUpdates(db.sql, documentId, [new Uint8Array([1, 2, 3, 255])]);
+  const { documentId } = await createStatement(rooms.db.sql);
+  await rooms.db.sql`delete from document_updates where document_id = ${documentId}`;
+  await appendUpdates(rooms.db.sql, documentId, [new Uint8Array([1, 2, 3, 255])]);
   const room = await openRoom(documentId);
   const ann = recordingPeer("ann", true);
   room.join(ann.peer);
@@ -173,5 +149,5 @@ it("closes the peers of a document whose stored bytes are not a document, and st
   mine.getText("anything").insert(0, "anything");
   room.receiveUpdate(Y.encodeStateAsUpdate(mine), ann.peer);
   await room.drain();
-  expect(await countLoggedUpdates(db.sql, documentId)).toBe(1);
+  expect(await countLoggedUpdates(rooms.db.sql, documentId)).toBe(1);
 });

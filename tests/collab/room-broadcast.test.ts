@@ -1,29 +1,15 @@
-import { afterEach, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import * as Y from "yjs";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as decoding from "lib0/decoding";
-import { createTestDatabase, type TestDatabase } from "../support/db";
 import { createStatement } from "../support/factories";
 import { caretAt, clauseTexts, typeInClause } from "../support/statement";
 import { waitFor } from "../support/wait";
-import { postgresStore } from "../../server/collab/store";
-import { statementModel } from "../../server/collab/document-models";
-import { presenceIntervalMs, Room, type Peer } from "../../server/collab/room";
+import { presenceIntervalMs, type Peer } from "../../server/collab/room";
+import { testRooms } from "../support/rooms";
 import { messageAwareness, messageConcord, messageSync } from "../../app/statement/protocol";
 
-let db: TestDatabase;
-const rooms: Room[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-
-afterEach(async () => {
-  for (const room of rooms.splice(0)) {
-    await room.drain();
-    room.destroy();
-  }
-});
+const rooms = testRooms();
 
 /** A peer that records each call of send: the messages given together. */
 function recordingPeer(owner: string, canWrite = false): Peer & { writes: Uint8Array[][] } {
@@ -39,16 +25,8 @@ function recordingPeer(owner: string, canWrite = false): Peer & { writes: Uint8A
 }
 
 async function openRoom(options: { presenceIntervalMs?: number; presenceAloneMs?: number } = {}) {
-  const { documentId } = await createStatement(db.sql);
-  const room = new Room(documentId, postgresStore(db.sql), {
-    compactAfter: 1000,
-    log: () => {},
-    loadModel: async () => statementModel,
-    maxHeldBytes: 1 << 20,
-    ...options,
-  });
-  rooms.push(room);
-  await room.ready;
+  const { documentId } = await createStatement(rooms.db.sql);
+  const room = await rooms.open(documentId, options);
   const observer = recordingPeer("observer");
   room.join(observer);
   observer.writes.length = 0;
