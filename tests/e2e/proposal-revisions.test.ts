@@ -79,7 +79,19 @@ describe("proposal texts on demand, in Chromium", () => {
     expect((await f.post(f.people.alice, proposalPage(deletion), { intent: "submit" })).status).toBe(200);
     expect((await f.post(f.people.alice, proposalPage(deletion), { intent: "withdraw" })).status).toBe(200);
     const page = await open({ browser }, f.people.bruno, `/documents/${f.documentId}`);
-    await page.locator(".outline-item", { has: page.locator(".outline-label", { hasText: /^OP1$/ }) }).click();
+    await page.locator('.connection-badge[data-connection="connected"]').first().waitFor();
+    // As a person would, and again if the panel is not on OP1: twice, on a loaded CI machine, OP1's
+    // proposals never showed after the click; a click landing while the page still moves is suspected.
+    const onOP1 = page.locator(".clause-panel").getByRole("heading", { name: "Proposals on OP1" });
+    await expect
+      .poll(
+        async () => {
+          await page.locator(".outline-item", { has: page.locator(".outline-label", { hasText: /^OP1$/ }) }).click();
+          return onOP1.isVisible();
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBe(true);
     const struck = page.locator(".clause-panel .proposal-item", { hasText: "Delete OP1" });
     await struck.waitFor();
     expect(await struck.locator("del").textContent()).toContain("Reaffirm that humanitarian demining");
