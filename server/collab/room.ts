@@ -388,7 +388,7 @@ export class Room {
     if (this.writes.savingPaused) messages.push(encodeSavingPaused(true));
     // A cold document's state vector, unless kept with its snapshot, is read from its loaded bytes,
     // which takes a while: the peer's own sync request, here already as a rule, is answered first.
-    if (this.loaded?.stateVector !== null) messages.push(...this.syncStart(peer));
+    if (!this.loaded || this.loaded.stateVector) messages.push(...this.syncStart(peer));
     else
       setImmediate(() => {
         if (!this.peers.has(peer) || this.closed) return;

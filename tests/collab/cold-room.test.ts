@@ -4,8 +4,7 @@ import * as decoding from "lib0/decoding";
 import { createStatement } from "../support/factories";
 import { clauseTexts, typeInClause } from "../support/statement";
 import { appendUpdates, compactDocument, countLoggedUpdates, loadUpdates } from "../../server/queries/document-state";
-import type { Peer } from "../../server/collab/room";
-import { testRooms } from "../support/rooms";
+import { recordingPeer, testRooms } from "../support/rooms";
 import { concordSaved, messageConcord, messageSync } from "../../app/statement/protocol";
 
 /**
@@ -15,22 +14,7 @@ import { concordSaved, messageConcord, messageSync } from "../../app/statement/p
 
 const rooms = testRooms();
 
-function recordingPeer(owner: string, canWrite: boolean) {
-  const writes: Uint8Array[][] = [];
-  const closes: { code: number; reason: string }[] = [];
-  const peer: Peer = {
-    canWrite,
-    owner,
-    identity: { name: `Person ${owner}`, color: "#123456", role: "delegate", delegation: null },
-    send: (...messages) => void writes.push(messages),
-    close: (code, reason) => void closes.push({ code, reason }),
-  };
-  return { peer, writes, closes };
-}
-
 const turn = () => new Promise((resolve) => setImmediate(resolve));
-
-const openRoom = (documentId: string) => rooms.open(documentId);
 
 /** A stored statement with a logged edit after its first state, and the document as stored. */
 async function storedStatement() {
@@ -53,9 +37,9 @@ function payloadOf(message: Uint8Array, type: number, subtype: number): Uint8Arr
 
 it("asks a writer on a cold document for what it has a turn after joining, with the stored state vector, and tells it what is stored", async () => {
   const { documentId, stored } = await storedStatement();
-  const room = await openRoom(documentId);
+  const room = await rooms.open(documentId);
   const ann = recordingPeer("ann", true);
-  room.join(ann.peer);
+  room.join(ann);
   // Its access at once; its own sync request is answered before the room reads the state vector.
   expect(ann.writes.map((messages) => messages.map((m) => m[0]))).toEqual([[messageConcord]]);
   const fresh = new Y.Doc();
@@ -75,9 +59,9 @@ it("greets a writer on a compacted document at once, with the state vector kept 
   const [kept] = await rooms.db.sql<{ stateVector: Buffer }[]>`
     select state_vector as "stateVector" from document_snapshots where document_id = ${documentId}`;
   expect(new Uint8Array(kept.stateVector)).toEqual(Y.encodeStateVector(stored));
-  const room = await openRoom(documentId);
+  const room = await rooms.open(documentId);
   const ann = recordingPeer("ann", true);
-  room.join(ann.peer);
+  room.join(ann);
   expect(ann.writes.map((messages) => messages.map((m) => m[0]))).toEqual([[messageConcord, messageConcord, messageSync]]);
   const [, saved, step1] = ann.writes[0];
   expect(payloadOf(saved, messageConcord, concordSaved)).toEqual(Y.encodeStateVector(stored));
@@ -88,9 +72,9 @@ it("reads the state vector of a snapshot kept without one from its state", async
   const { documentId, stored } = await storedStatement();
   await compactDocument(rooms.db.sql, documentId);
   await rooms.db.sql`update document_snapshots set state_vector = null where document_id = ${documentId}`;
-  const room = await openRoom(documentId);
+  const room = await rooms.open(documentId);
   const ann = recordingPeer("ann", true);
-  room.join(ann.peer);
+  room.join(ann);
   expect(ann.writes).toHaveLength(1);
   await turn();
   expect(payloadOf(ann.writes[1][1], messageSync, 0)).toEqual(Y.encodeStateVector(stored));
@@ -98,7 +82,7 @@ it("reads the state vector of a snapshot kept without one from its state", async
 
 it("sends a client that has part of a cold document what it lacks, and nothing it has", async () => {
   const { documentId, stored, beforeEdit } = await storedStatement();
-  const room = await openRoom(documentId);
+  const room = await rooms.open(documentId);
   // What it has: the document as it was before the logged edit.
   const older = new Y.Doc();
   for (const update of (await loadUpdates(rooms.db.sql, documentId)).slice(0, 1)) Y.applyUpdate(older, update);
@@ -112,18 +96,18 @@ it("sends a client that has part of a cold document what it lacks, and nothing i
 
 it("stores and relays a first write to a cold document, built on the stored text", async () => {
   const { documentId, stored } = await storedStatement();
-  const room = await openRoom(documentId);
+  const room = await rooms.open(documentId);
   const ann = recordingPeer("ann", true);
   const bob = recordingPeer("bob", false);
-  room.join(ann.peer);
-  room.join(bob.peer);
+  room.join(ann);
+  room.join(bob);
   const mine = new Y.Doc();
   Y.applyUpdate(mine, room.diffFor(Y.encodeStateVector(mine)));
   const bobs = new Y.Doc();
   Y.applyUpdate(bobs, room.diffFor(Y.encodeStateVector(bobs)));
   const before = Y.encodeStateVector(mine);
   typeInClause(mine, 1, "first words ");
-  room.receiveUpdate(Y.encodeStateAsUpdate(mine, before), ann.peer);
+  room.receiveUpdate(Y.encodeStateAsUpdate(mine, before), ann);
   await room.drain();
   await turn();
   expect(await countLoggedUpdates(rooms.db.sql, documentId)).toBe(3);
@@ -140,14 +124,14 @@ it("closes the peers of a document whose stored bytes are not a document, and st
   const { documentId } = await createStatement(rooms.db.sql);
   await rooms.db.sql`delete from document_updates where document_id = ${documentId}`;
   await appendUpdates(rooms.db.sql, documentId, [new Uint8Array([1, 2, 3, 255])]);
-  const room = await openRoom(documentId);
+  const room = await rooms.open(documentId);
   const ann = recordingPeer("ann", true);
-  room.join(ann.peer);
+  room.join(ann);
   await turn();
   expect(ann.closes).toEqual([{ code: 1011, reason: "document could not be loaded" }]);
   const mine = new Y.Doc();
   mine.getText("anything").insert(0, "anything");
-  room.receiveUpdate(Y.encodeStateAsUpdate(mine), ann.peer);
+  room.receiveUpdate(Y.encodeStateAsUpdate(mine), ann);
   await room.drain();
   expect(await countLoggedUpdates(rooms.db.sql, documentId)).toBe(1);
 });

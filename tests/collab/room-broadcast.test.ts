@@ -5,24 +5,11 @@ import * as decoding from "lib0/decoding";
 import { createStatement } from "../support/factories";
 import { caretAt, clauseTexts, typeInClause } from "../support/statement";
 import { waitFor } from "../support/wait";
-import { presenceIntervalMs, type Peer } from "../../server/collab/room";
-import { testRooms } from "../support/rooms";
+import { presenceIntervalMs } from "../../server/collab/room";
+import { recordingPeer, testRooms } from "../support/rooms";
 import { messageAwareness, messageConcord, messageSync } from "../../app/statement/protocol";
 
 const rooms = testRooms();
-
-/** A peer that records each call of send: the messages given together. */
-function recordingPeer(owner: string, canWrite = false): Peer & { writes: Uint8Array[][] } {
-  const writes: Uint8Array[][] = [];
-  return {
-    canWrite,
-    owner,
-    identity: { name: `Person ${owner}`, color: "#123456", role: "delegate", delegation: null },
-    writes,
-    send: (...messages) => void writes.push(messages),
-    close() {},
-  };
-}
 
 async function openRoom(options: { presenceIntervalMs?: number; presenceAloneMs?: number } = {}) {
   const { documentId } = await createStatement(rooms.db.sql);

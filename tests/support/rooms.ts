@@ -2,7 +2,7 @@ import { afterEach, beforeAll } from "vitest";
 import { createTestDatabase, type TestDatabase } from "./db";
 import { postgresStore } from "../../server/collab/store";
 import { statementModel } from "../../server/collab/document-models";
-import { Room, type RoomOptions } from "../../server/collab/room";
+import { Room, type Peer, type RoomOptions } from "../../server/collab/room";
 
 /**
  * Rooms opened directly on a test database, without a WebSocket, for a test file: each destroyed
@@ -37,5 +37,23 @@ export function testRooms() {
       await room.ready;
       return room;
     },
+  };
+}
+
+/** A peer that records each call of send (the messages given together) and each close. */
+export function recordingPeer(
+  owner: string,
+  canWrite = false,
+): Peer & { writes: Uint8Array[][]; closes: { code: number; reason: string }[] } {
+  const writes: Uint8Array[][] = [];
+  const closes: { code: number; reason: string }[] = [];
+  return {
+    canWrite,
+    owner,
+    identity: { name: `Person ${owner}`, color: "#123456", role: "delegate", delegation: null },
+    writes,
+    closes,
+    send: (...messages) => void writes.push(messages),
+    close: (code, reason) => void closes.push({ code, reason }),
   };
 }
